@@ -1,0 +1,47 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Triage",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "triage-agent", targets: ["triage-agent"]),
+        .executable(name: "triage", targets: ["triage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // libssh2 from the system (Debian: libssh2-1-dev). Only TriageSSH imports it.
+        .systemLibrary(
+            name: "CLibSSH2",
+            pkgConfig: "libssh2",
+            providers: [.apt(["libssh2-1-dev"])]
+        ),
+        .target(name: "TriageSSH", dependencies: ["CLibSSH2"]),
+        .target(name: "TriageModel"),
+        .target(name: "TriageChecks", dependencies: ["TriageModel"]),
+        .target(name: "TriageAgent", dependencies: ["TriageSSH", "TriageChecks", "TriageModel"]),
+        .executableTarget(
+            name: "triage-agent",
+            dependencies: [
+                "TriageAgent",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TriageCoordinator", dependencies: ["TriageModel"]),
+        .executableTarget(
+            name: "triage",
+            dependencies: [
+                "TriageCoordinator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TriageSSHTests", dependencies: ["TriageSSH"]),
+        .testTarget(name: "TriageModelTests", dependencies: ["TriageModel"]),
+        .testTarget(name: "TriageChecksTests", dependencies: ["TriageChecks"]),
+        .testTarget(name: "TriageAgentTests", dependencies: ["TriageAgent"]),
+        .testTarget(name: "TriageCoordinatorTests", dependencies: ["TriageCoordinator"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,69 @@
+/// A command to run on a host: the command line for the remote shell and the bytes to
+/// write to its stdin (a whole script for `sh -s`).
+public struct ExecRequest: Sendable {
+    public var command: String
+    public var stdin: [UInt8]
+    /// Deadline for the whole command, from opening its channel to its exit; nil for none.
+    public var timeout: Duration?
+    /// Bytes kept per stream; more is read and dropped, and the result says it was truncated.
+    public var outputLimit: Int
+
+    public init(command: String, stdin: [UInt8] = [], timeout: Duration? = nil, outputLimit: Int = 16 << 20) {
+        self.command = command
+        self.stdin = stdin
+        self.timeout = timeout
+        self.outputLimit = outputLimit
+    }
+}
+
+/// What a command did: both streams, and how it ended.
+public struct ExecResult: Sendable, Equatable {
+    public var stdout: [UInt8] = []
+    public var stderr: [UInt8] = []
+    public var stdoutTruncated = false
+    public var stderrTruncated = false
+    /// The exit status the server reported; nil when it sent none (killed, or timed out).
+    public var exitStatus: Int32?
+    /// The signal that ended the command, without "SIG" ("KILL", "TERM"), if any.
+    public var exitSignal: String?
+    /// True when the deadline passed; the channel was closed.
+    public var timedOut = false
+    /// After a timeout: true when the command's process group was killed on the host;
+    /// false when that could not be confirmed (it may still be running there).
+    public var stopped = false
+    public var duration: Duration = .zero
+
+    public init() {}
+
+    /// How a shell would report the end: the status, 128 + signal number when killed,
+    /// and nil when the command timed out or the server said nothing.
+    public var shellStatus: Int32? {
+        if let exitSignal { return 128 + (Self.signalNumbers[exitSignal] ?? 0) }
+        if timedOut { return nil }
+        return exitStatus
+    }
+
+    static let signalNumbers: [String: Int32] = [
+        "HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "ABRT": 6, "FPE": 8, "KILL": 9, "USR1": 10,
+        "SEGV": 11, "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15,
+    ]
+}
+
+/// Collects one stream up to its cap.
+struct CappedBuffer {
+    let limit: Int
+    private(set) var bytes: [UInt8] = []
+    private(set) var truncated = false
+
+    init(limit: Int) { self.limit = limit }
+
+    mutating func append(_ chunk: UnsafeBufferPointer<UInt8>) {
+        let room = limit - bytes.count
+        if chunk.count <= room {
+            bytes.append(contentsOf: chunk)
+        } else {
+            bytes.append(contentsOf: chunk.prefix(max(room, 0)))
+            truncated = true
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// A private key file read from disk, with what can be learnt from it without the passphrase:
+/// its type and, for OpenSSH-format keys (whose public half is stored unencrypted), its key.
+struct PrivateKeyFile {
+    let path: String
+    let contents: [UInt8]
+    /// "ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa", … or nil when the format does not say.
+    let keyType: String?
+    let publicKey: HostKey?
+    let isEncrypted: Bool
+
+    var isRSA: Bool { keyType == "ssh-rsa" }
+
+    /// "/root/.ssh/id_ed25519 (ssh-ed25519 SHA256:…)"
+    var summary: String {
+        if let publicKey { return "\(path) (\(publicKey.summary))" }
+        return keyType.map { "\(path) (\($0))" } ?? path
+    }
+
+    /// Nil when the file does not exist; throws when it exists but cannot be used.
+    static func load(_ path: String, host: String) throws(SSHError) -> PrivateKeyFile? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SSHError(host: host, phase: .auth, code: .keyUnreadable, "cannot read identity file \(path)")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let pub = sidecarPublicKey(path)
+        if text.contains("-----BEGIN OPENSSH PRIVATE KEY-----") {
+            guard let parsed = parseOpenSSH(text) else {
+                throw SSHError(host: host, phase: .auth, code: .keyUnreadable, "\(path) is not a valid OpenSSH private key")
+            }
+            return PrivateKeyFile(path: path, contents: [UInt8](data), keyType: parsed.key.type,
+                                  publicKey: parsed.key, isEncrypted: parsed.encrypted)
+        }
+        let pemTypes = ["RSA PRIVATE KEY": "ssh-rsa", "EC PRIVATE KEY": "ecdsa", "DSA PRIVATE KEY": "ssh-dss",
+                        "PRIVATE KEY": nil, "ENCRYPTED PRIVATE KEY": nil] as [String: String?]
+        for (label, type) in pemTypes where text.contains("-----BEGIN \(label)-----") {
+            let encrypted = label == "ENCRYPTED PRIVATE KEY" || text.contains("Proc-Type: 4,ENCRYPTED")
+            return PrivateKeyFile(path: path, contents: [UInt8](data), keyType: pub?.type ?? type,
+                                  publicKey: pub, isEncrypted: encrypted)
+        }
+        throw SSHError(host: host, phase: .auth, code: .keyUnreadable,
+                       "\(path) is not a private key (expected an OpenSSH or PEM private key file)")
+    }
+
+    /// openssh-key-v1: magic, cipher, kdf, kdf options, key count, then the public key in clear.
+    private static func parseOpenSSH(_ text: String) -> (key: HostKey, encrypted: Bool)? {
+        let body = text.split(separator: "\n")
+            .filter { !$0.hasPrefix("-----") }
+            .joined()
+        guard let data = Data(base64Encoded: body) else { return nil }
+        let magic = Array("openssh-key-v1\0".utf8)
+        var reader = SSHWireReader([UInt8](data))
+        guard reader.readBytes(magic.count) == magic,
+              let cipher = reader.readString(), reader.readString() != nil, reader.readString() != nil,
+              let count = reader.readUInt32(), count >= 1,
+              let blob = reader.readString(), let key = HostKey(blob: blob) else { return nil }
+        return (key, cipher != Array("none".utf8))
+    }
+
+    private static func sidecarPublicKey(_ path: String) -> HostKey? {
+        guard let text = try? String(contentsOfFile: path + ".pub", encoding: .utf8) else { return nil }
+        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard fields.count >= 2 else { return nil }
+        return HostKey(type: String(fields[0]), base64: String(fields[1]))
+    }
+}

@@ -1,0 +1,48 @@
+/// How a timed-out command is stopped on the host.
+///
+/// libssh2 1.10 cannot send the RFC 4254 "signal" request (it refuses a second request on a
+/// channel that has started a command; 1.11 adds libssh2_channel_signal), and closing the
+/// channel does not end a command that ignores its pipes (`sleep 30` runs on). So every
+/// command first prints its process group to stderr — sshd makes each session's shell a
+/// session and group leader — and on timeout a second channel runs `kill -KILL -- -PGID`,
+/// which is what OpenSSH's own "signal" handling does (killpg). The marker is removed from
+/// stderr before anyone sees it.
+enum ProcessGroupMarker {
+    private static let head = Array("\u{1e}triage-pgid:".utf8)
+    private static let tail = UInt8(0x1e)
+    /// The marker is at most this long: head, up to 10 digits, tail, newline.
+    static let maxLength = 32
+
+    /// The command with the marker in front; `$$` is the session leader's PID.
+    static func wrap(_ command: String) -> String {
+        #"printf '\036triage-pgid:%s\036\n' "$$" >&2; "# + command
+    }
+
+    /// The remote command that ends the whole group (children included).
+    static func killCommand(pgid: Int) -> String {
+        "kill -KILL -- -\(pgid) 2>/dev/null || kill -KILL \(pgid)"
+    }
+
+    /// Finds the marker (normally the first bytes; shell start-up noise may precede it).
+    static func find(in stderr: [UInt8]) -> (pgid: Int, range: Range<Int>)? {
+        let window = stderr.prefix(4096)
+        guard window.count >= head.count else { return nil }
+        for start in 0...(window.count - head.count) where window[start..<start + head.count].elementsEqual(head) {
+            var index = start + head.count
+            var pgid = 0
+            while index < window.count, let digit = Int(exactly: window[index]).flatMap({ $0 >= 48 && $0 <= 57 ? $0 - 48 : nil }) {
+                pgid = pgid * 10 + digit
+                index += 1
+            }
+            guard index < window.count, window[index] == tail, pgid > 1 else { return nil }
+            let end = index + 1 < window.count && window[index + 1] == UInt8(ascii: "\n") ? index + 2 : index + 1
+            return (pgid, start..<end)
+        }
+        return nil
+    }
+
+    /// Removes the marker from stderr.
+    static func strip(_ stderr: inout [UInt8]) {
+        if let found = find(in: stderr) { stderr.removeSubrange(found.range) }
+    }
+}

@@ -1,0 +1,97 @@
+import CLibSSH2
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// ProxyJump: a `direct-tcpip` channel through a bastion, presented to the target's session as
+/// an ordinary socket. One end of a socketpair goes to the target session; a pump thread owns
+/// the bastion session and copies bytes between the other end and the channel until either
+/// side closes. The bastion session is used by that thread only.
+enum ProxyTunnel {
+    static func open(through bastion: Session, bastionLabel: String, to host: String, port: Int,
+                     label: String, deadline: Deadline) throws(SSHError) -> Int32 {
+        guard let result = bastion.retryPointer(until: deadline, { triage_channel_direct_tcpip(bastion.raw, host, Int32(port)) }) else {
+            throw SSHError(host: label, phase: .proxy, code: .timedOut,
+                           "jump host \(bastionLabel) did not open a tunnel to \(host):\(port) within \(deadline.budgetText)")
+        }
+        let channel: Channel
+        switch result {
+        case .success(let pointer): channel = Channel(session: bastion, raw: pointer)
+        case .failure:
+            throw SSHError(host: label, phase: .proxy, code: .unreachable,
+                           "jump host \(bastionLabel) could not connect to \(host):\(port): \(bastion.lastError)")
+        }
+        var fds: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &fds) == 0 else {
+            throw SSHError(host: label, phase: .proxy, code: .unreachable, "cannot create the tunnel's socket pair: \(errnoText())")
+        }
+        let pump = Pump(channel: channel, socket: fds[1])
+        Thread { pump.run() }.start()
+        return fds[0]
+    }
+
+    /// Copies bytes both ways between the local socket and the channel.
+    /// @unchecked Sendable: handed to the pump thread at creation and used only there after.
+    private final class Pump: @unchecked Sendable {
+        private let channel: Channel
+        private let socket: Int32
+        private var toChannel: [UInt8] = []
+        private var toSocket: [UInt8] = []
+        private var socketEOF = false, channelEOF = false, eofSent = false
+
+        init(channel: Channel, socket: Int32) {
+            self.channel = channel
+            self.socket = socket
+        }
+
+        func run() {
+            defer { close(socket) }
+            var chunk = [UInt8](repeating: 0, count: 32 << 10)
+            while !(socketEOF && channelEOF) {
+                var progressed = false
+                if toChannel.isEmpty && !socketEOF {
+                    let n = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+                    if n > 0 { toChannel += chunk[0..<n]; progressed = true }
+                    else if n == 0 || (errno != EAGAIN && errno != EINTR) { socketEOF = true; progressed = true }
+                }
+                if !toChannel.isEmpty {
+                    let n = toChannel.withUnsafeBytes { triage_channel_write(channel.raw, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+                    if n > 0 { toChannel.removeFirst(n); progressed = true }
+                    else if n != LIBSSH2_ERROR_EAGAIN { return }
+                }
+                if socketEOF && toChannel.isEmpty && !eofSent {
+                    let rc = libssh2_channel_send_eof(channel.raw)
+                    if rc != LIBSSH2_ERROR_EAGAIN { eofSent = true; progressed = true }
+                }
+                if toSocket.isEmpty && !channelEOF {
+                    let n = chunk.withUnsafeMutableBytes { triage_channel_read(channel.raw, 0, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+                    if n > 0 { toSocket += chunk[0..<n]; progressed = true }
+                    else if n == 0 && libssh2_channel_eof(channel.raw) != 0 { channelEOF = true; progressed = true }
+                    else if n < 0 && n != LIBSSH2_ERROR_EAGAIN { return }
+                }
+                if !toSocket.isEmpty {
+                    let n = toSocket.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                    if n > 0 { toSocket.removeFirst(n); progressed = true }
+                    else if n < 0 && errno != EAGAIN && errno != EINTR { return }
+                }
+                if channelEOF && toSocket.isEmpty { shutdown(socket, Int32(SHUT_WR)) }
+                if !progressed { waitForEither() }
+            }
+        }
+
+        /// Sleeps until the local socket or the bastion's socket has something to do.
+        private func waitForEither() {
+            let session = channel.session
+            SocketOptions.armQuickAck(session.socket)
+            var local: Int16 = 0
+            if toChannel.isEmpty && !socketEOF { local |= Int16(POLLIN) }
+            if !toSocket.isEmpty { local |= Int16(POLLOUT) }
+            var remote = Int16(POLLIN)
+            if libssh2_session_block_directions(session.raw) & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0 { remote |= Int16(POLLOUT) }
+            var fds = [pollfd(fd: socket, events: local, revents: 0), pollfd(fd: session.socket, events: remote, revents: 0)]
+            _ = poll(&fds, 2, 1000)
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+import TriageCoordinator
+
+@main
+struct TriageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "triage",
+        abstract: "The Triage coordinator: tickets, technicians, SLA clocks, assignment and dispatch.",
+        version: "triage 0.1.0"
+    )
+}
