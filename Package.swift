@@ -37,10 +37,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "TriageSSHTests", dependencies: ["TriageSSH"]),
+        // Real sshd, ssh-keygen and ssh-agent for the integration tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "TriageSSHTests", dependencies: ["TriageSSH", "TestSupport"]),
         .testTarget(name: "TriageModelTests", dependencies: ["TriageModel"]),
-        .testTarget(name: "TriageChecksTests", dependencies: ["TriageChecks"]),
-        .testTarget(name: "TriageAgentTests", dependencies: ["TriageAgent"]),
+        .testTarget(name: "TriageChecksTests", dependencies: ["TriageChecks", "TestSupport"]),
+        .testTarget(name: "TriageAgentTests", dependencies: ["TriageAgent", "TestSupport"]),
         .testTarget(name: "TriageCoordinatorTests", dependencies: ["TriageCoordinator"]),
     ],
     swiftLanguageModes: [.v6]

@@ -140,15 +140,20 @@ struct SSHTarget: Equatable {
     var user: String?
     var host: String
     var port: Int?
+}
 
+extension SSHTarget {
     init(parsing text: String) throws(SSHError) {
+        var user: String?
+        var host: String
+        var port: Int?
+        var portText: Substring?
         var rest = Substring(text)
         if rest.hasPrefix("ssh://") { rest = rest.dropFirst(6) }
         if let at = rest.lastIndex(of: "@") {
             user = String(rest[..<at])
             rest = rest[rest.index(after: at)...]
         }
-        var portText: Substring?
         if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
             host = String(rest[rest.index(after: rest.startIndex)..<close])
             let after = rest[rest.index(after: close)...]
@@ -168,5 +173,6 @@ struct SSHTarget: Equatable {
             }
             port = value
         }
+        self.init(user: user, host: host, port: port)
     }
 }

@@ -62,13 +62,12 @@ extension Session {
             case LIBSSH2_ERROR_AUTHENTICATION_FAILED, LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED:
                 refused.append(key.summary)
                 refusedRSA = refusedRSA || key.isRSA
-            case LIBSSH2_ERROR_FILE, LIBSSH2_ERROR_METHOD_NOT_SUPPORTED, LIBSSH2_ERROR_PUBLICKEY_UNRECOGNIZED:
-                if key.isEncrypted { throw fail(.keyPassphrase, "wrong passphrase for \(path) (or libssh2 cannot read it: \(lastError))") }
-                throw fail(.keyUnreadable, "libssh2 cannot use \(key.summary): \(lastError)")
             case LIBSSH2_ERROR_SOCKET_DISCONNECT, LIBSSH2_ERROR_SOCKET_RECV, LIBSSH2_ERROR_SOCKET_SEND:
                 throw fail(.connectionLost, "the server closed the connection after \(refused.count) refused key(s) (MaxAuthTries?): \(refused.joined(separator: ", "))")
             default:
-                throw fail(.protocolFailure, "authentication with \(key.summary) failed: \(lastError)")
+                // Anything else is libssh2 failing to use the key file itself.
+                if key.isEncrypted { throw fail(.keyPassphrase, "wrong passphrase for \(path) (libssh2: \(lastError))") }
+                throw fail(.keyUnreadable, "libssh2 cannot use \(key.summary): \(lastError)")
             }
         }
 

@@ -1,0 +1,31 @@
+import Testing
+import TriageCoordinator
+
+@Suite struct TicketStatusTests {
+    @Test func aClosedTicketComesBackOnlyByReopening() {
+        let allowed = TicketStatus.allCases.filter { TicketStatus.closed.canMove(to: $0) }
+        #expect(allowed == [.inProgress])
+    }
+
+    @Test func resolvedCanBeClosedOrReopened() {
+        #expect(TicketStatus.resolved.canMove(to: .closed))
+        #expect(TicketStatus.resolved.canMove(to: .inProgress))
+        #expect(!TicketStatus.resolved.canMove(to: .waitingCustomer))
+        #expect(!TicketStatus.resolved.canMove(to: .new))
+    }
+
+    @Test func workStatesMoveAmongThemselvesAndOnlyUnassignGoesBackToNew() {
+        let work: [TicketStatus] = [.assigned, .inProgress, .waitingCustomer, .waitingVendor]
+        for from in work { for to in work where to != from { #expect(from.canMove(to: to)) } }
+        #expect(TicketStatus.assigned.canMove(to: .new))
+        #expect(!TicketStatus.inProgress.canMove(to: .new))
+        #expect(!TicketStatus.new.canMove(to: .new))
+        #expect(TicketStatus.new.canMove(to: .resolved))
+    }
+
+    @Test func wireSpellingIsSnakeCase() {
+        #expect(TicketStatus.allCases.map(\.rawValue)
+                == ["new", "assigned", "in_progress", "waiting_customer", "waiting_vendor", "resolved", "closed"])
+        #expect(TicketStatus.allCases.filter(\.isOpen).count == 5)
+    }
+}
