@@ -12,6 +12,8 @@ public struct RemoteExec: Sendable {
     public var resolve = SSHResolveOptions()
     public var timeouts = SSHTimeouts()
     public var credentials = SSHCredentials.fromEnvironment
+    /// Where stdout goes as it arrives; nil collects it into `Outcome.stdout`.
+    public var stdoutSink: (@Sendable (UnsafeRawBufferPointer) -> Void)?
 
     public init(target: String, command: [String]) {
         self.target = target
@@ -39,7 +41,7 @@ public struct RemoteExec: Sendable {
                 let name = line.split(separator: " ").first.map(String.init) ?? destination.label
                 outcome.notices.append("Warning: permanently added '\(name)' (\(connection.hostKey.summary)) to \(destination.hostKeyPolicy.knownHostsFiles[0])")
             }
-            let result = try connection.run(ExecRequest(command: command.joined(separator: " "), stdin: stdin))
+            let result = try connection.run(ExecRequest(command: command.joined(separator: " "), stdin: stdin, stdoutSink: stdoutSink))
             outcome.stdout = result.stdout
             outcome.stderr = result.stderr
             if result.stdoutTruncated || result.stderrTruncated {

@@ -28,7 +28,7 @@ extension Channel {
             throw SSHError(host: label, phase: .exec, code: .channelFailure, "the server refused to run the command: \(session.lastError)")
         }
 
-        var stdout = CappedBuffer(limit: request.outputLimit)
+        var stdout = CappedBuffer(limit: request.outputLimit, sink: request.stdoutSink)
         var stderr = CappedBuffer(limit: request.outputLimit + ProcessGroupMarker.maxLength)
         var written = 0
         var stdinOpen = true

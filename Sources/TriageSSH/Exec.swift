@@ -7,12 +7,16 @@ public struct ExecRequest: Sendable {
     public var timeout: Duration?
     /// Bytes kept per stream; more is read and dropped, and the result says it was truncated.
     public var outputLimit: Int
+    /// When set, stdout is handed to this as it arrives (unlimited) instead of being collected.
+    public var stdoutSink: (@Sendable (UnsafeRawBufferPointer) -> Void)?
 
-    public init(command: String, stdin: [UInt8] = [], timeout: Duration? = nil, outputLimit: Int = 16 << 20) {
+    public init(command: String, stdin: [UInt8] = [], timeout: Duration? = nil, outputLimit: Int = 16 << 20,
+                stdoutSink: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil) {
         self.command = command
         self.stdin = stdin
         self.timeout = timeout
         self.outputLimit = outputLimit
+        self.stdoutSink = stdoutSink
     }
 }
 
@@ -49,15 +53,23 @@ public struct ExecResult: Sendable, Equatable {
     ]
 }
 
-/// Collects one stream up to its cap.
+/// Collects one stream up to its cap, or passes it on to a sink.
 struct CappedBuffer {
     let limit: Int
+    let sink: (@Sendable (UnsafeRawBufferPointer) -> Void)?
     private(set) var bytes: [UInt8] = []
     private(set) var truncated = false
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, sink: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil) {
+        self.limit = limit
+        self.sink = sink
+    }
 
     mutating func append(_ chunk: UnsafeBufferPointer<UInt8>) {
+        if let sink {
+            sink(UnsafeRawBufferPointer(chunk))
+            return
+        }
         let room = limit - bytes.count
         if chunk.count <= room {
             bytes.append(contentsOf: chunk)

@@ -62,8 +62,15 @@ struct ExecCommand: ParsableCommand {
             guard let data else { throw ValidationError("cannot read --stdin-file \(stdinFile)") }
             exec.stdin = [UInt8](data)
         }
+        exec.stdoutSink = { chunk in
+            var offset = 0
+            while offset < chunk.count {
+                let n = write(STDOUT_FILENO, chunk.baseAddress! + offset, chunk.count - offset)
+                if n <= 0 { return }  // stdout closed (e.g. piped into head): drop the rest
+                offset += n
+            }
+        }
         let outcome = exec.run()
-        FileHandle.standardOutput.write(Data(outcome.stdout))
         FileHandle.standardError.write(Data(outcome.stderr))
         for notice in outcome.notices { FileHandle.standardError.write(Data((notice + "\n").utf8)) }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }

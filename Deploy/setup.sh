@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs from Debian what building and testing Triage need, and nothing more.
+# Idempotent: packages already present are left alone and apt is not touched at all.
+set -euo pipefail
+
+packages=(
+  pkg-config        # finds libssh2 for the CLibSSH2 system library target
+  libssh2-1-dev     # the SSH client library TriageSSH wraps
+  openssh-client    # ssh-keygen and ssh-agent, used by the tests
+  openssh-server    # the real sshd the tests start on loopback
+  procps            # pgrep, used by the tests to prove a timed-out command was killed
+)
+
+if [ ! -f /etc/debian_version ]; then
+  echo "setup.sh: this script is for Debian 12 (bookworm); install the equivalents of: ${packages[*]}" >&2
+  exit 1
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "setup.sh: missing packages: ${missing[*]}" >&2
+    echo "run as root:  sudo bash Deploy/setup.sh   (or: sudo apt-get install -y ${missing[*]})" >&2
+    exit 1
+  fi
+  # Keep the package's own sshd service from starting: the tests start their own, on loopback.
+  policy=/usr/sbin/policy-rc.d
+  made_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && made_policy=1
+  fi
+  trap '[ "$made_policy" = 1 ] && rm -f "$policy"' EXIT
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# sshd refuses to start without its privilege-separation folder.
+if [ "$(id -u)" -eq 0 ]; then mkdir -p /run/sshd; fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  if [ -x /opt/swift/usr/bin/swift ]; then
+    echo "setup.sh: Swift is at /opt/swift; add it to PATH:  export PATH=/opt/swift/usr/bin:\$PATH" >&2
+  else
+    echo "setup.sh: Swift 6.1 or newer is needed (swift.org toolchain for Debian 12); it is not a Debian package" >&2
+  fi
+  exit 1
+fi
+echo "setup.sh: ready ($(swift --version 2>/dev/null | head -n 1); libssh2 $(pkg-config --modversion libssh2))"
