@@ -49,7 +49,7 @@ public struct RemoteExec: Sendable {
             }
             if result.timedOut {
                 let fate = result.stopped ? "was killed on the host" : "could not be confirmed killed (it may still run on the host)"
-                outcome.notices.append("triage-agent: \(destination.label): the command timed out after \(Self.secondsText(timeouts.command)) and \(fate)")
+                outcome.notices.append("triage-agent: \(destination.label): the command timed out after \(timeouts.command?.secondsText ?? "?") and \(fate)")
                 outcome.exitCode = Self.connectionFailure
             } else if let signal = result.exitSignal {
                 outcome.notices.append("triage-agent: \(destination.label): the command was killed by signal \(signal)")
@@ -62,12 +62,5 @@ public struct RemoteExec: Sendable {
             outcome.exitCode = Self.connectionFailure
         }
         return outcome
-    }
-
-    private static func secondsText(_ duration: Duration?) -> String {
-        guard let duration else { return "?" }
-        let (seconds, attoseconds) = duration.components
-        let value = Double(seconds) + Double(attoseconds) / 1e18
-        return value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
     }
 }

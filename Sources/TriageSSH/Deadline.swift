@@ -26,7 +26,7 @@ struct Deadline: Sendable {
 
 extension Duration {
     /// "5 s", "1.5 s", "0.25 s": how durations read in messages.
-    var secondsText: String {
+    public var secondsText: String {
         let (seconds, attoseconds) = components
         let value = Double(seconds) + Double(attoseconds) / 1e18
         if value == value.rounded() { return "\(Int(value)) s" }

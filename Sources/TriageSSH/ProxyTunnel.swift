@@ -49,7 +49,11 @@ enum ProxyTunnel {
         func run() {
             defer { close(socket) }
             var chunk = [UInt8](repeating: 0, count: 32 << 10)
+            // Once the target's side has closed, the bastion gets a few seconds to close too.
+            var closing: Deadline?
             while !(socketEOF && channelEOF) {
+                if eofSent && closing == nil { closing = Deadline(after: .seconds(5)) }
+                if closing?.hasPassed == true { return }
                 var progressed = false
                 if toChannel.isEmpty && !socketEOF {
                     let n = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
