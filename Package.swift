@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // libssh2 from the system (Debian: libssh2-1-dev). Only TriageSSH imports it.
@@ -20,7 +21,7 @@ let package = Package(
         ),
         .target(name: "TriageSSH", dependencies: ["CLibSSH2"]),
         .target(name: "TriageModel"),
-        .target(name: "TriageChecks", dependencies: ["TriageModel"]),
+        .target(name: "TriageChecks", dependencies: ["TriageModel", "TriageSSH", "Yams"]),
         .target(name: "TriageAgent", dependencies: ["TriageSSH", "TriageChecks", "TriageModel"]),
         .executableTarget(
             name: "triage-agent",

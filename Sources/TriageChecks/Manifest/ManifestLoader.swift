@@ -1,0 +1,200 @@
+import Foundation
+import TriageModel
+import Yams
+
+/// Reads `plugin.yaml`: every schema problem is reported with its file and line, all at once,
+/// so that `plugins lint` can list them and a broken plugin can be skipped with a reason.
+public enum ManifestLoader {
+    public static let fileName = "plugin.yaml"
+    static let defaultTimeout: Duration = .seconds(30)
+
+    public static func load(folder: String) -> Result<PluginManifest, ManifestFailure> {
+        let file = folder + "/" + fileName
+        var problems = Problems(file: file)
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            return .failure(ManifestFailure(folder: folder, problems: [ManifestProblem(file: file, line: nil, "cannot read \(fileName)")]))
+        }
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            return .failure(ManifestFailure(folder: folder, problems: [ManifestProblem(file: file, line: yamlLine(error), "not valid YAML: \(error)")]))
+        }
+        guard let root, let mapping = root.mapping else {
+            problems.add(root, "plugin.yaml must be a mapping of name, summary, script, …")
+            return .failure(ManifestFailure(folder: folder, problems: problems.list))
+        }
+        problems.rejectUnknownKeys(mapping, allowed: ["name", "summary", "protocol", "script", "item", "timeout", "params", "triage"])
+
+        let name = problems.requiredString(mapping, "name") ?? ""
+        if !name.isEmpty && name.range(of: "^[a-z0-9][a-z0-9_-]*$", options: .regularExpression) == nil {
+            problems.add(mapping["name"], "name '\(name)' must be lower-case letters, digits, - and _")
+        }
+        let summary = problems.requiredString(mapping, "summary") ?? ""
+        var outputProtocol = PluginManifest.OutputProtocol.local
+        if let text = problems.optionalString(mapping, "protocol") {
+            if let value = PluginManifest.OutputProtocol(rawValue: text) { outputProtocol = value } else {
+                problems.add(mapping["protocol"], "protocol '\(text)' must be local or nagios")
+            }
+        }
+        let script = problems.requiredString(mapping, "script") ?? ""
+        var scriptText = ""
+        if !script.isEmpty {
+            if script.contains("/") {
+                problems.add(mapping["script"], "script must be a file in the plugin folder, not a path")
+            } else if let contents = try? String(contentsOfFile: folder + "/" + script, encoding: .utf8) {
+                scriptText = contents
+            } else {
+                problems.add(mapping["script"], "script \(script) is missing or unreadable")
+            }
+        }
+        let item = problems.optionalString(mapping, "item") ?? name
+        var timeout = defaultTimeout
+        if let text = problems.optionalString(mapping, "timeout") {
+            if let value = parseDuration(text) { timeout = value } else {
+                problems.add(mapping["timeout"], "timeout '\(text)' must be like 15s, 2m or 500ms")
+            }
+        }
+        let params = parseParams(mapping["params"], &problems)
+        let rules = parseRules(mapping["triage"], &problems)
+
+        guard problems.list.isEmpty else { return .failure(ManifestFailure(folder: folder, problems: problems.list)) }
+        return .success(PluginManifest(name: name, summary: summary, outputProtocol: outputProtocol, script: script, item: item,
+                                       timeout: timeout, params: params, rules: rules, folder: folder, scriptText: scriptText))
+    }
+
+    /// "15s", "2m", "500ms", "1h" or a plain number of seconds.
+    public static func parseDuration(_ text: String) -> Duration? {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (suffix, factor) in units where text.hasSuffix(suffix) {
+            guard let value = Double(text.dropLast(suffix.count)), value > 0 else { return nil }
+            return .milliseconds(Int64((value * factor * 1000).rounded()))
+        }
+        guard let seconds = Double(text), seconds > 0 else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
+    }
+
+    private static func parseParams(_ node: Node?, _ problems: inout Problems) -> [PluginManifest.Parameter] {
+        guard let node else { return [] }
+        guard let mapping = node.mapping else {
+            problems.add(node, "params must be a mapping of name: value")
+            return []
+        }
+        var params: [PluginManifest.Parameter] = []
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string, ShellQuote.assignment(parameter: name, value: "") != nil else {
+                problems.add(key, "parameter name '\(key.scalar?.string ?? "?")' must be letters, digits and _")
+                continue
+            }
+            guard let text = value.scalar?.string else {
+                problems.add(value, "parameter \(name) must have a single value (quote it)")
+                continue
+            }
+            params.append(PluginManifest.Parameter(name: name, value: text))
+        }
+        return params
+    }
+
+    private static func parseRules(_ node: Node?, _ problems: inout Problems) -> [TriageRule] {
+        guard let node else { return [] }
+        guard let sequence = node.sequence else {
+            problems.add(node, "triage must be a list of rules")
+            return []
+        }
+        var rules: [TriageRule] = []
+        for ruleNode in sequence {
+            guard let rule = ruleNode.mapping else {
+                problems.add(ruleNode, "a triage rule must be a mapping with when, reason and flag or tier")
+                continue
+            }
+            problems.rejectUnknownKeys(rule, allowed: ["when", "flag", "vendor", "tier", "reason"])
+            var itemPattern: String?
+            var statuses = Set<CheckStatus>()
+            var vendorManaged = false
+            if let when = rule["when"] {
+                if let condition = when.mapping {
+                    problems.rejectUnknownKeys(condition, allowed: ["item", "status", "vendor_managed"])
+                    itemPattern = problems.optionalString(condition, "item")
+                    if let status = condition["status"] {
+                        let names = status.sequence.map { $0.map { $0.scalar?.string ?? "" } } ?? [status.scalar?.string ?? ""]
+                        for name in names {
+                            if let value = CheckStatus(rawValue: name) { statuses.insert(value) } else {
+                                problems.add(status, "status '\(name)' must be ok, warning, critical or unknown")
+                            }
+                        }
+                    }
+                    if let flag = condition["vendor_managed"] {
+                        if let value = flag.bool { vendorManaged = value } else { problems.add(flag, "vendor_managed must be true or false") }
+                    }
+                } else {
+                    problems.add(when, "when must be a mapping of item, status, vendor_managed")
+                }
+            }
+            let reason = problems.requiredString(rule, "reason") ?? ""
+            let flag = problems.optionalString(rule, "flag")
+            let vendor = problems.optionalString(rule, "vendor")
+            var action: TriageRule.Action?
+            if let tierNode = rule["tier"] {
+                if let tier = tierNode.int, (1...3).contains(tier) { action = .tier(tier) } else { problems.add(tierNode, "tier must be 1, 2 or 3") }
+                if flag != nil { problems.add(tierNode, "a rule raises one thing: flag or tier, not both") }
+            } else if let flag {
+                switch flag {
+                case "onsite": action = .onsite
+                case "vendor": action = .vendor(vendor)
+                default: problems.add(rule["flag"], "flag '\(flag)' must be onsite or vendor")
+                }
+            } else {
+                problems.add(ruleNode, "a triage rule needs a flag (onsite, vendor) or a tier")
+            }
+            if vendor != nil && flag != "vendor" { problems.add(rule["vendor"], "vendor goes with flag: vendor") }
+            if let action { rules.append(TriageRule(item: itemPattern, statuses: statuses, vendorManaged: vendorManaged, action: action, reason: reason)) }
+        }
+        return rules
+    }
+
+    private static func yamlLine(_ error: Error) -> Int? {
+        switch error as? YamlError {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: nil
+        }
+    }
+}
+
+/// A plugin folder that could not be loaded, with every problem found in it.
+public struct ManifestFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    public var folder: String
+    public var problems: [ManifestProblem]
+
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}
+
+/// Collects problems while walking the YAML, each with the line of the node at fault.
+struct Problems {
+    let file: String
+    var list: [ManifestProblem] = []
+
+    mutating func add(_ node: Node?, _ message: String) {
+        list.append(ManifestProblem(file: file, line: node?.mark?.line, message))
+    }
+
+    mutating func rejectUnknownKeys(_ mapping: Node.Mapping, allowed: Set<String>) {
+        for key in mapping.keys where !allowed.contains(key.scalar?.string ?? "") {
+            add(key, "unknown key '\(key.scalar?.string ?? "?")' (expected one of: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    mutating func optionalString(_ mapping: Node.Mapping, _ key: String) -> String? {
+        guard let node = mapping[key] else { return nil }
+        guard let text = node.scalar?.string, !text.isEmpty else {
+            add(node, "\(key) must be a non-empty text")
+            return nil
+        }
+        return text
+    }
+
+    mutating func requiredString(_ mapping: Node.Mapping, _ key: String) -> String? {
+        guard mapping[key] != nil else {
+            list.append(ManifestProblem(file: file, line: mapping.mark?.line, "missing \(key)"))
+            return nil
+        }
+        return optionalString(mapping, key)
+    }
+}

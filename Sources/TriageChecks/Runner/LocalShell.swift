@@ -1,0 +1,139 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs scripts on this machine through `/bin/sh -s`, the same way they run over SSH.
+///
+/// The shell gets a session (and process group) of its own, so that a timeout kills it and
+/// everything it started. Its stdin, stdout and stderr are pipes polled together, so a script
+/// that writes a lot to both streams never stalls; no other descriptor leaks into it.
+public struct LocalShell: ScriptTransport, Sendable {
+    public init() {}
+
+    public func run(script: [UInt8], timeout: Duration, outputLimit: Int) throws -> ScriptOutcome {
+        let started = ContinuousClock.now
+        var pipes: [[Int32]] = []
+        for _ in 0..<3 {
+            var fds: [Int32] = [-1, -1]
+            guard pipe(&fds) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            fds.forEach { _ = fcntl($0, F_SETFD, FD_CLOEXEC) }
+            pipes.append(fds)
+        }
+        let (stdinRead, stdinWrite) = (pipes[0][0], pipes[0][1])
+        let (outRead, outWrite) = (pipes[1][0], pipes[1][1])
+        let (errRead, errWrite) = (pipes[2][0], pipes[2][1])
+
+        let pid: pid_t
+        do {
+            pid = try Self.spawn(stdin: stdinRead, stdout: outWrite, stderr: errWrite)
+        } catch {
+            pipes.flatMap { $0 }.forEach { close($0) }
+            throw error
+        }
+        [stdinRead, outWrite, errWrite].forEach { close($0) }
+        for fd in [stdinWrite, outRead, errRead] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+
+        var outcome = ScriptOutcome()
+        var stdout = Capped(limit: outputLimit), stderr = Capped(limit: outputLimit)
+        var written = 0
+        var input: Int32 = stdinWrite, outputs: [Int32: Bool] = [outRead: true, errRead: true]
+        if script.isEmpty { close(input); input = -1 }
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+
+        while input >= 0 || outputs.values.contains(true) {
+            let left = ContinuousClock.now.duration(to: deadline)
+            if left <= .zero {
+                outcome.timedOut = true
+                kill(-pid, SIGKILL)
+                break
+            }
+            var fds = [pollfd(fd: input, events: Int16(POLLOUT), revents: 0),
+                       pollfd(fd: outputs[outRead] == true ? outRead : -1, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: outputs[errRead] == true ? errRead : -1, events: Int16(POLLIN), revents: 0)]
+            let millis = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            if poll(&fds, 3, millis) < 0 && errno != EINTR { break }
+            if input >= 0 && fds[0].revents != 0 {
+                let n = script.withUnsafeBytes { write(input, $0.baseAddress! + written, script.count - written) }
+                if n > 0 { written += n }
+                if n < 0 && errno != EAGAIN || written == script.count { close(input); input = -1 }
+            }
+            for (index, fd) in [(1, outRead), (2, errRead)] where fds[index].revents != 0 {
+                let n = read(fd, &buffer, buffer.count)
+                if n > 0 {
+                    if fd == outRead { stdout.append(buffer[0..<n]) } else { stderr.append(buffer[0..<n]) }
+                } else if n == 0 || errno != EAGAIN {
+                    outputs[fd] = false
+                }
+            }
+        }
+        if input >= 0 { close(input) }
+        close(outRead)
+        close(errRead)
+
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if (status & 0x7f) == 0 {
+            outcome.exitCode = (status >> 8) & 0xff
+        } else {
+            let number = status & 0x7f
+            outcome.signal = number == SIGKILL ? "KILL" : number == SIGTERM ? "TERM" : String(number)
+        }
+        if outcome.timedOut { outcome.exitCode = nil }
+        outcome.stdout = stdout.bytes
+        outcome.stderr = stderr.bytes
+        outcome.duration = started.duration(to: .now)
+        return outcome
+    }
+
+    private static func spawn(stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
+        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        Self.closeFrom(&actions, 3)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        // POSIX_SPAWN_SETSID (glibc 2.26+, 0x80) is not imported by Swift: a new session makes
+        // the shell a process-group leader, so kill(-pid) ends everything the script started.
+        let setsid: Int32 = 0x80
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | setsid))
+
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("sh"), strdup("-s"), nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+        return pid
+    }
+
+    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34+), not imported by Swift: no
+    /// descriptor of this process (another thread's pipe or socket) leaks into the script.
+    private static let closeFrom: @Sendable (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Void = {
+        typealias Function = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            return { _, _ in }
+        }
+        let function = unsafeBitCast(symbol, to: Function.self)
+        return { _ = function($0, $1) }
+    }()
+
+    private struct Capped {
+        let limit: Int
+        var bytes: [UInt8] = []
+        mutating func append(_ chunk: ArraySlice<UInt8>) {
+            if bytes.count < limit { bytes.append(contentsOf: chunk.prefix(limit - bytes.count)) }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import TriageModel
+
+/// Runs plugins through one transport and turns what they print into check results.
+/// A plugin that fails, hangs or prints garbage yields UNKNOWN items and report errors; the
+/// other plugins still run.
+public enum PluginRunner {
+    /// Bytes kept per stream per plugin.
+    public static let outputLimit = 1 << 20
+
+    public struct Outcome: Sendable, Equatable {
+        public var checks: [CheckResult]
+        public var errors: [ReportError]
+
+        public init(checks: [CheckResult] = [], errors: [ReportError] = []) {
+            self.checks = checks
+            self.errors = errors
+        }
+    }
+
+    /// The text given to `sh`: each parameter assigned (quoted so that it stays data) and
+    /// exported, then the script itself.
+    public static func scriptText(for plugin: PluginManifest, parameters: [PluginManifest.Parameter]) -> [UInt8] {
+        var prelude = ""
+        for parameter in parameters {
+            guard let assignment = ShellQuote.assignment(parameter: parameter.name, value: parameter.value) else { continue }
+            prelude += "\(assignment)\nexport TRIAGE_\(parameter.name.uppercased())\n"
+        }
+        return Array((prelude + plugin.scriptText).utf8)
+    }
+
+    /// `overrides` maps plugin name → parameter name → value.
+    public static func run(_ plugins: [PluginManifest], overrides: [String: [String: String]] = [:],
+                           transport: some ScriptTransport) -> Outcome {
+        var outcome = Outcome()
+        for plugin in plugins {
+            let script = scriptText(for: plugin, parameters: plugin.parameters(overriding: overrides[plugin.name] ?? [:]))
+            do {
+                let result = try transport.run(script: script, timeout: plugin.timeout, outputLimit: outputLimit)
+                interpret(result, of: plugin, into: &outcome)
+            } catch {
+                fail(plugin, "\(error)", duration: .zero, into: &outcome)
+            }
+        }
+        return outcome
+    }
+
+    static func interpret(_ result: ScriptOutcome, of plugin: PluginManifest, into outcome: inout Outcome) {
+        let stderr = String(decoding: result.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if result.timedOut {
+            return fail(plugin, "timed out after \(plugin.timeout.secondsText)", duration: result.duration, into: &outcome)
+        }
+        if let signal = result.signal {
+            return fail(plugin, "killed by signal \(signal)" + (stderr.isEmpty ? "" : ": \(stderr.prefix(200))"),
+                        duration: result.duration, into: &outcome)
+        }
+        let stdout = String(decoding: result.stdout, as: UTF8.self)
+        let exitCode = result.exitCode ?? 3
+        var checks: [CheckResult]
+        switch plugin.outputProtocol {
+        case .local:
+            checks = LocalCheckParser.parse(plugin: plugin.name, output: stdout)
+            if exitCode != 0 {
+                outcome.errors.append(ReportError(plugin: plugin.name, message: "exited with status \(exitCode)"
+                                                  + (stderr.isEmpty ? "" : ": \(stderr.prefix(500))")))
+            }
+        case .nagios:
+            let output = stdout.isEmpty ? stderr : stdout
+            checks = [NagiosOutputParser.parse(plugin: plugin.name, item: plugin.item, exitCode: exitCode, output: output)]
+        }
+        let millis = milliseconds(result.duration)
+        for index in checks.indices {
+            checks[index].durationMs = millis
+            if checks[index].item == "output" && checks[index].status == .unknown && !stderr.isEmpty {
+                checks[index].longOutput = [checks[index].longOutput, "stderr: " + String(stderr.prefix(4096))]
+                    .compactMap { $0 }.joined(separator: "\n")
+            }
+        }
+        outcome.checks += checks
+    }
+
+    private static func fail(_ plugin: PluginManifest, _ message: String, duration: Duration, into outcome: inout Outcome) {
+        outcome.checks.append(CheckResult(plugin: plugin.name, item: "run", status: .unknown, summary: message,
+                                          durationMs: milliseconds(duration)))
+        outcome.errors.append(ReportError(plugin: plugin.name, message: message))
+    }
+
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+}

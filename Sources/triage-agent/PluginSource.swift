@@ -1,0 +1,17 @@
+import ArgumentParser
+import TriageChecks
+
+/// Where plugins come from: `--plugins-dir` folders, else the default places.
+struct PluginSource: ParsableArguments {
+    @Option(name: .long, help: "Folder of plugins (repeatable; later folders override earlier ones by name).")
+    var pluginsDir: [String] = []
+
+    func catalog() -> PluginCatalog {
+        let directories = pluginsDir.isEmpty ? PluginCatalog.defaultDirectories(executable: CommandLine.arguments[0]) : pluginsDir
+        let catalog = PluginCatalog(directories: directories)
+        for failure in catalog.failures {
+            printError("triage-agent: skipping the plugin in \(failure.folder):\n" + failure.problems.map { "  \($0)" }.joined(separator: "\n"))
+        }
+        return catalog
+    }
+}
