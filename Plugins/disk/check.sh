@@ -91,7 +91,9 @@ fi
 smart_line() { # $1 = disk, $2 = smartctl -H output
     case "$2" in
         *"test result: PASSED"*|*"SMART Health Status: OK"*) echo "0 \"smart $1\" - SMART health PASSED" ;;
-        *"test result: FAILED"*) echo "2 \"smart $1\" - SMART health FAILED: $(printf '%s\n' "$2" | grep -m1 -E 'FAILING_NOW|Failed Attributes|FAILED' | tr -s ' ' | cut -c1-160)" ;;
+        *"test result: FAILED"*)
+            failing=$(printf '%s\n' "$2" | awk '/FAILING_NOW/ { printf "%s%s (raw %s)", sep, $2, $NF; sep = ", " }')
+            echo "2 \"smart $1\" - SMART health FAILED${failing:+: failing now: $failing}" ;;
         *"SMART Health Status:"*) echo "2 \"smart $1\" - $(printf '%s\n' "$2" | grep -m1 'SMART Health Status:' | tr -s ' ')" ;;
         *"Permission denied"*|*"Operation not permitted"*) echo "3 \"smart $1\" - smartctl needs root to read /dev/$1" ;;
         *"lacks SMART capability"*|*"Unavailable"*) echo "0 \"smart $1\" - device has no SMART support" ;;

@@ -27,6 +27,20 @@ public struct PluginManifest: Sendable, Equatable {
     /// The script's text, sent to `sh -s` over SSH or run by /bin/sh locally.
     public var scriptText: String
 
+    public init(name: String, summary: String, outputProtocol: OutputProtocol, script: String, item: String, timeout: Duration,
+                params: [Parameter], rules: [TriageRule], folder: String, scriptText: String) {
+        self.name = name
+        self.summary = summary
+        self.outputProtocol = outputProtocol
+        self.script = script
+        self.item = item
+        self.timeout = timeout
+        self.params = params
+        self.rules = rules
+        self.folder = folder
+        self.scriptText = scriptText
+    }
+
     public struct Parameter: Sendable, Equatable {
         public var name: String
         public var value: String

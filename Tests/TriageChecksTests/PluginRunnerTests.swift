@@ -1,0 +1,75 @@
+import Foundation
+import TestSupport
+import Testing
+import TriageChecks
+import TriageModel
+
+/// The runner on real /bin/sh: parameters stay data, hung and broken plugins are contained.
+@Suite struct PluginRunnerTests {
+    func manifest(_ name: String, script: String, timeout: Duration = .seconds(5), protocol kind: PluginManifest.OutputProtocol = .local,
+                  params: [PluginManifest.Parameter] = []) -> PluginManifest {
+        PluginManifest(name: name, summary: "", outputProtocol: kind, script: "check.sh", item: name, timeout: timeout,
+                       params: params, rules: [], folder: "/nonexistent", scriptText: script)
+    }
+
+    @Test(arguments: ["'; touch /tmp/pwned-$$; '", "$(touch /tmp/pwned-cmd)", "`touch /tmp/pwned-tick`", "x\ntouch /tmp/pwned-nl", "a'\"b"])
+    func hostileParameterValuesStayData(_ value: String) throws {
+        let marker = "/tmp/pwned-\(UUID().uuidString)"
+        let nasty = value.replacingOccurrences(of: "/tmp/pwned", with: marker)
+        let plugin = manifest("echo", script: "printf '0 value - %s\\n' \"$TRIAGE_VALUE\"\n", params: [.init(name: "value", value: "safe")])
+        let outcome = PluginRunner.run([plugin], overrides: ["echo": ["value": nasty]], transport: LocalShell())
+        let printed = outcome.checks.first?.summary
+        #expect(printed == nasty.split(separator: "\n").first.map(String.init) || printed == nasty)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix(URL(fileURLWithPath: marker).lastPathComponent) }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func aHungPluginTimesOutAndTheOthersStillReport() {
+        let started = ContinuousClock.now
+        let plugins = [manifest("first", script: "echo '0 a - fine'\n"),
+                       manifest("hung", script: "sleep 30\n", timeout: .seconds(1)),
+                       manifest("last", script: "echo '1 b - meh'\n")]
+        let outcome = PluginRunner.run(plugins, transport: LocalShell())
+        #expect(started.duration(to: .now) < .seconds(3))
+        #expect(outcome.checks.map { "\($0.plugin) \($0.item) \($0.status.rawValue)" } == ["first a ok", "hung run unknown", "last b warning"])
+        #expect(outcome.checks[1].summary == "timed out after 1 s")
+        #expect(outcome.errors == [ReportError(plugin: "hung", message: "timed out after 1 s")])
+    }
+
+    @Test func aTimeoutKillsWhatTheScriptStarted() throws {
+        let marker = "31.\(Int.random(in: 1000...9999))"
+        let plugin = manifest("bg", script: "sleep \(marker) &\nsleep \(marker)\n", timeout: .milliseconds(500))
+        _ = PluginRunner.run([plugin], transport: LocalShell())
+        usleep(100_000)
+        #expect(try Shell.run("/usr/bin/pgrep", ["-f", "sleep \(marker)"]).stdout.isEmpty)
+    }
+
+    @Test func garbageAndFailuresAreUnknownWithTheText() {
+        let outcome = PluginRunner.run([manifest("garbage", script: "echo 'this is not a local check'\necho 'oops' >&2\nexit 4\n")],
+                                       transport: LocalShell())
+        #expect(outcome.checks.count == 1)
+        #expect(outcome.checks[0].status == .unknown)
+        #expect(outcome.checks[0].longOutput == "this is not a local check\nstderr: oops")
+        #expect(outcome.errors == [ReportError(plugin: "garbage", message: "exited with status 4: oops")])
+    }
+
+    @Test func aMissingToolIsNamed() {
+        let outcome = PluginRunner.run([manifest("tool", script: "no-such-tool-here --check\n")], transport: LocalShell())
+        #expect(outcome.checks[0].status == .unknown)
+        #expect(outcome.errors.first?.message.contains("no-such-tool-here") == true)
+    }
+
+    @Test func nagiosProtocolUsesTheExitCode() {
+        let plugin = manifest("nag", script: "echo 'PROCS WARNING: 66 processes | procs=66;10;2000;0;'\nexit 1\n", protocol: .nagios)
+        let outcome = PluginRunner.run([plugin], transport: LocalShell())
+        #expect(outcome.checks == [CheckResult(plugin: "nag", item: "nag", status: .warning, summary: "PROCS WARNING: 66 processes",
+                                               metrics: [Metric(name: "procs", value: 66, warn: "10", crit: "2000", min: 0)],
+                                               durationMs: outcome.checks[0].durationMs)])
+    }
+
+    @Test func bothStreamsLargeDoNotStall() {
+        let plugin = manifest("big", script: "i=0; while [ $i -lt 2000 ]; do echo \"0 item$i - fine\"; echo noise >&2; i=$((i+1)); done\n")
+        let outcome = PluginRunner.run([plugin], transport: LocalShell())
+        #expect(outcome.checks.count == 2000)
+    }
+}
