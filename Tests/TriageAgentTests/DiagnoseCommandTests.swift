@@ -1,0 +1,93 @@
+import Foundation
+import TestSupport
+import Testing
+import TriageModel
+
+/// `triage-agent diagnose` as technicians and schedulers run it: the real binary, the
+/// repository's plugins, a real sshd.
+@Suite struct DiagnoseCommandTests {
+    let sshd: TestSSHD
+    let knownHosts: String
+    init() throws {
+        sshd = try TestSSHD()
+        knownHosts = try sshd.knownHostsFile([try sshd.knownHostsLine()])
+    }
+
+    static let plugins = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Plugins").path
+
+    func diagnose(_ arguments: [String]) throws -> Shell.Output {
+        try Shell.run(RemoteExecTests.binary, ["diagnose"] + arguments + ["--plugins-dir", Self.plugins], environment: ["SSH_AUTH_SOCK": ""])
+    }
+
+    var ssh: [String] { ["127.0.0.1:\(sshd.port)", "-i", sshd.clientKey, "--known-hosts", knownHosts] }
+
+    @Test func jsonOverSSHDecodesAsADiagnosticReport() throws {
+        let result = try diagnose(ssh + ["--checks", "disk", "--format", "json"])
+        let report = try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(result.stdout.utf8))
+        #expect(report.host == "127.0.0.1:\(sshd.port)")
+        #expect(report.errors.isEmpty)
+        #expect(report.checks.contains { $0.plugin == "disk" && $0.item == "fs /" })
+        #expect(result.status == report.status.exitCode)
+    }
+
+    @Test func aParameterOverrideChangesTheVerdictAndTheExitCode() throws {
+        // Every real filesystem is above 0 % used, so a 0 % critical level makes "fs /" critical.
+        let result = try diagnose(ssh + ["--checks", "disk", "--param", "disk.space_warn=0%", "--param", "disk.space_crit=0%"])
+        #expect(result.status == 2)
+        #expect(result.stdout.contains("CRITICAL disk"))
+        #expect(result.stdout.contains("Recommendation: fix remotely at tier 1"))
+        #expect(result.stdout.contains("Filesystem nearly full: clean up remotely (disk fs /: critical"))
+    }
+
+    @Test func nagiosFormatForSchedulers() throws {
+        let result = try diagnose(ssh + ["--checks", "disk", "--format", "nagios"])
+        let first = try #require(result.stdout.split(separator: "\n").first)
+        #expect(first.hasPrefix("TRIAGE "))
+        #expect(first.contains(" | 'disk fs / used'="))
+    }
+
+    @Test func anUnreachableHostIsUnknownInTheReport() throws {
+        let closed = try TestSSHD.freePort()
+        let result = try diagnose(["127.0.0.1:\(closed)", "-i", sshd.clientKey, "--known-hosts", knownHosts, "--format", "json"])
+        #expect(result.status == 3)
+        let report = try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(result.stdout.utf8))
+        #expect(report.status == .unknown)
+        #expect(report.errors.first?.message.contains("connection refused") == true)
+    }
+
+    @Test func localDiagnosisAndInputErrors() throws {
+        let local = try diagnose(["--local", "--checks", "disk", "--format", "json"])
+        let report = try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(local.stdout.utf8))
+        #expect(report.checks.contains { $0.item == "fs /" })
+
+        let unknownCheck = try diagnose(["--local", "--checks", "disk,nope"])
+        #expect(unknownCheck.status == 3)
+        #expect(unknownCheck.stderr.contains("unknown check(s): nope"))
+        let unknownParam = try diagnose(["--local", "--param", "disk.colour=red"])
+        #expect(unknownParam.stderr.contains("plugin disk has no parameter 'colour'"))
+        let noHost = try diagnose([])
+        #expect(noHost.status == 64 && noHost.stderr.contains("name at least one host, or use --local"))
+    }
+
+    @Test func inventoryNamesAHostAndItsParameters() throws {
+        let inventory = sshd.folder.path + "/inventory.yaml"
+        try """
+            hosts:
+              lab1:
+                address: 127.0.0.1
+                port: \(sshd.port)
+                criticality: high
+                params:
+                  disk.space_crit: "0%"
+            """.write(toFile: inventory, atomically: true, encoding: .utf8)
+        let result = try diagnose(["lab1", "--inventory", inventory, "-i", sshd.clientKey, "--known-hosts", knownHosts, "--checks", "disk"])
+        #expect(result.stdout.hasPrefix("lab1: CRITICAL"))
+        #expect(result.status == 2)
+
+        try "hosts:\n  lab1:\n    port: seventy\n".write(toFile: inventory, atomically: true, encoding: .utf8)
+        let broken = try diagnose(["lab1", "--inventory", inventory])
+        #expect(broken.status == 3)
+        #expect(broken.stderr.contains("inventory.yaml:3: port must be 1–65535"))
+    }
+}
