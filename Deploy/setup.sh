@@ -9,6 +9,8 @@ packages=(
   openssh-client    # ssh-keygen and ssh-agent, used by the tests
   openssh-server    # the real sshd the tests start on loopback
   procps            # pgrep, used by the tests to prove a timed-out command was killed
+  iproute2          # ip netns: the tests' network namespaces as test hosts
+  dash              # /bin/sh on Debian: the plugins must run under it
 )
 
 if [ ! -f /etc/debian_version ]; then

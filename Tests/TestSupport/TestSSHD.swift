@@ -16,8 +16,13 @@ public final class TestSSHD: @unchecked Sendable {
     public let logFile: String
     private let process: ChildProcess
 
+    /// The address it listens on: 127.0.0.1, or the inside address of its namespace.
+    public let address: String
+
     /// `hostKeyTypes` are generated and all offered; `extraConfig` lines go into sshd_config.
-    public init(hostKeyTypes: [String] = ["ed25519"], extraConfig: String = "") throws {
+    /// With a namespace, sshd runs inside it and listens on its inside address.
+    public init(hostKeyTypes: [String] = ["ed25519"], extraConfig: String = "", namespace: TestNetworkNamespace? = nil) throws {
+        address = namespace?.innerAddress ?? "127.0.0.1"
         folder = try TempFolder()
         let dir = folder.path
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
@@ -37,7 +42,7 @@ public final class TestSSHD: @unchecked Sendable {
             let port = try Self.freePort()
             let config = """
                 Port \(port)
-                ListenAddress 127.0.0.1
+                ListenAddress \(address)
                 \(hostKeyTypes.map { "HostKey \(dir)/host_\($0)" }.joined(separator: "\n"))
                 PidFile none
                 AuthorizedKeysFile \(dir)/authorized_keys
@@ -52,8 +57,10 @@ public final class TestSSHD: @unchecked Sendable {
                 \(extraConfig)
                 """
             try config.write(toFile: "\(dir)/sshd_config", atomically: true, encoding: .utf8)
-            let process = try ChildProcess("/usr/sbin/sshd", ["-D", "-f", "\(dir)/sshd_config", "-E", logFile])
-            if Self.waitUntilListening(port: port, process: process) {
+            let sshd = ["/usr/sbin/sshd", "-D", "-f", "\(dir)/sshd_config", "-E", logFile]
+            let command = namespace.map { ["/usr/sbin/ip", "netns", "exec", $0.name] + sshd } ?? sshd
+            let process = try ChildProcess(command[0], Array(command.dropFirst()))
+            if Self.waitUntilListening(address: address, port: port, process: process) {
                 self.port = port
                 self.process = process
                 return
@@ -75,10 +82,10 @@ public final class TestSSHD: @unchecked Sendable {
         handle.write(Data(key.utf8))
     }
 
-    /// `[127.0.0.1]:PORT TYPE BASE64` for one of the host keys.
+    /// `[ADDRESS]:PORT TYPE BASE64` for one of the host keys.
     public func knownHostsLine(type: String = "ed25519") throws -> String {
         let fields = try String(contentsOfFile: hostPublicKeys[type]!, encoding: .utf8).split(separator: " ")
-        return "[127.0.0.1]:\(port) \(fields[0]) \(fields[1])"
+        return "[\(address)]:\(port) \(fields[0]) \(fields[1])"
     }
 
     /// A known_hosts file in the fixture's folder holding `lines`.
@@ -107,21 +114,21 @@ public final class TestSSHD: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    private static func waitUntilListening(port: Int, process: ChildProcess) -> Bool {
+    private static func waitUntilListening(address: String, port: Int, process: ChildProcess) -> Bool {
         for _ in 0..<200 {
             if !process.isRunning { return false }
-            if canConnect(port: port) { return true }
+            if canConnect(address: address, port: port) { return true }
             usleep(10_000)
         }
         return false
     }
 
-    static func canConnect(port: Int) -> Bool {
+    static func canConnect(address text: String = "127.0.0.1", port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(text)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }

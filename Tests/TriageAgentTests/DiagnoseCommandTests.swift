@@ -90,4 +90,17 @@ import TriageModel
         #expect(broken.status == 3)
         #expect(broken.stderr.contains("inventory.yaml:3: port must be 1–65535"))
     }
+
+    @Test func networkOverSSHToAHostInANetworkNamespace() throws {
+        let namespace = try TestNetworkNamespace()
+        let host = try TestSSHD(namespace: namespace)
+        let knownHosts = try host.knownHostsFile([try host.knownHostsLine()])
+        let result = try diagnose(["\(host.address):\(host.port)", "-i", host.clientKey, "--known-hosts", knownHosts,
+                                   "--checks", "network", "--param", "network.dns_names=no-such-name.invalid", "--format", "json"])
+        let report = try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(result.stdout.utf8))
+        #expect(report.checks.first { $0.item == "gateway" }?.summary == "default gateway \(namespace.hostAddress) answers")
+        #expect(report.checks.first { $0.item == "dns" }?.status == .critical)
+        #expect(report.recommendation.tier == 1)
+        #expect(report.recommendation.reasons.contains { $0.item == "dns" && $0.reason.hasPrefix("Name resolution fails") })
+    }
 }

@@ -1,0 +1,129 @@
+# network: interfaces, default gateway, DNS, TCP endpoints, time sync. Prints Checkmk local-check lines.
+#
+# Parameters: TRIAGE_DNS_NAMES (names to resolve), TRIAGE_TCP_ENDPOINTS ("host:port host:port"),
+# TRIAGE_ERROR_RATIO_WARN (errors per packet that warn), TRIAGE_MIN_SPEED_MBPS (0: no check).
+#
+# Sources, for tests; each defaults to the real thing on the host:
+#   TRIAGE_SRC_NET       folder like /sys/class/net (a "device" entry marks a physical NIC)
+#   TRIAGE_SRC_ROUTE     file like /proc/net/route
+#   TRIAGE_SRC_TIMESYNC  file with `timedatectl show` output
+#   TRIAGE_CMD_PING      command run as `CMD ADDRESS`, exit 0 when it answers (default: ping -c 1 -W 2)
+#   TRIAGE_CMD_RESOLVE   command run as `CMD NAME`, prints addresses (default: getent ahosts)
+#   TRIAGE_CMD_CONNECT   command run as `CMD HOST PORT`, exit 0 when it connects (default: nc -z -w 3, or bash /dev/tcp)
+
+net=${TRIAGE_SRC_NET:-/sys/class/net}
+route=${TRIAGE_SRC_ROUTE:-/proc/net/route}
+ratio_warn=${TRIAGE_ERROR_RATIO_WARN:-0.001}
+min_speed=${TRIAGE_MIN_SPEED_MBPS:-0}
+
+read_value() { if [ -r "$1" ]; then cat "$1" 2>/dev/null; fi; }
+
+# --- interfaces: physical NICs (a device behind them) and any interface carrying the default route.
+default_if=$(awk 'NR > 1 && $2 == "00000000" { print $1; exit }' "$route" 2>/dev/null)
+links_up=0
+for path in "$net"/*; do
+    name=$(basename "$path")
+    [ "$name" = lo ] && continue
+    [ -e "$path/device" ] || [ "$name" = "$default_if" ] || continue
+    kind=virtual; [ -e "$path/device" ] && kind=physical
+    flags=$(read_value "$path/flags"); flags=${flags:-0x0}
+    if [ $(( flags & 1 )) -eq 0 ]; then
+        echo "0 \"if $name\" - $name is administratively down ($kind)"
+        continue
+    fi
+    carrier=$(read_value "$path/carrier")
+    if [ "$carrier" != 1 ]; then
+        status=1; [ "$kind" = physical ] && status=2
+        echo "$status \"if $name\" - $name is up but has no carrier (cable or switch port, $kind NIC)"
+        continue
+    fi
+    links_up=$((links_up + 1))
+    speed=$(read_value "$path/speed"); case "$speed" in ''|-*) speed=unknown ;; esac
+    s=$path/statistics
+    rx=$(read_value "$s/rx_packets"); tx=$(read_value "$s/tx_packets")
+    errors=$(( $(read_value "$s/rx_errors" || echo 0) + $(read_value "$s/tx_errors" || echo 0) ))
+    drops=$(( $(read_value "$s/rx_dropped" || echo 0) + $(read_value "$s/tx_dropped" || echo 0) ))
+    awk -v name="$name" -v speed="$speed" -v rx="${rx:-0}" -v tx="${tx:-0}" -v errors="$errors" -v drops="$drops" \
+        -v warn="$ratio_warn" -v min="$min_speed" 'BEGIN {
+            packets = rx + tx; ratio = packets > 0 ? errors / packets : 0
+            status = 0; note = ""
+            if (ratio > warn) { status = 1; note = sprintf(", error ratio %.4f above %s", ratio, warn) }
+            if (min > 0 && speed != "unknown" && speed + 0 < min) { status = 1; note = note sprintf(", speed %s Mb/s below %s", speed, min) }
+            printf "%d \"if %s\" errors=%d|drops=%d|speed=%s %s up, %s Mb/s, %d errors and %d drops in %d packets%s\n",
+                status, name, errors, drops, (speed == "unknown" ? 0 : speed), name, speed, errors, drops, packets, note
+        }'
+done
+
+# --- default gateway: from the routing table (little-endian hex), answered to a ping.
+gateway=$(awk 'NR > 1 && $2 == "00000000" {
+        hex = $3; ip = ""
+        for (i = 7; i >= 1; i -= 2) {
+            v = 0; for (j = 0; j < 2; j++) v = v * 16 + index("0123456789ABCDEF", toupper(substr(hex, i + j, 1))) - 1
+            ip = ip (ip == "" ? "" : ".") v
+        }
+        print ip; exit }' "$route" 2>/dev/null)
+if [ -z "$gateway" ]; then
+    echo "2 gateway - no default route"
+elif [ "$links_up" -eq 0 ]; then
+    echo "3 gateway - not tried: no interface has a link"
+elif [ -n "$TRIAGE_CMD_PING" ] || command -v ping >/dev/null 2>&1; then
+    if ${TRIAGE_CMD_PING:-ping -c 1 -W 2} "$gateway" >/dev/null 2>&1; then
+        echo "0 gateway - default gateway $gateway answers"
+    else
+        echo "2 gateway - default gateway $gateway does not answer ping"
+    fi
+else
+    echo "3 gateway - ping not found: cannot test the default gateway $gateway (install iputils-ping)"
+fi
+
+# --- DNS: each configured name must resolve.
+for name in ${TRIAGE_DNS_NAMES-debian.org}; do
+    if [ -z "$TRIAGE_CMD_RESOLVE" ] && ! command -v getent >/dev/null 2>&1; then
+        echo "3 dns - getent not found: cannot test name resolution"; break
+    fi
+    answer=$(${TRIAGE_CMD_RESOLVE:-getent ahosts} "$name" 2>/dev/null | awk 'NR == 1 { print $1 }')
+    if [ -n "$answer" ]; then
+        echo "0 dns - $name resolves to $answer"
+    else
+        echo "2 dns - $name does not resolve (resolvers: $(awk '/^nameserver/ { printf "%s ", $2 }' /etc/resolv.conf 2>/dev/null))"
+        break
+    fi
+done
+
+# --- TCP endpoints.
+connect() {
+    if [ -n "$TRIAGE_CMD_CONNECT" ]; then $TRIAGE_CMD_CONNECT "$1" "$2"
+    elif command -v nc >/dev/null 2>&1; then nc -z -w 3 "$1" "$2"
+    elif command -v bash >/dev/null 2>&1; then timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2"
+    else return 127; fi
+}
+for endpoint in ${TRIAGE_TCP_ENDPOINTS:-}; do
+    host=${endpoint%:*}; port=${endpoint##*:}
+    connect "$host" "$port" >/dev/null 2>&1
+    case $? in
+        0) echo "0 \"tcp $endpoint\" - $endpoint accepts connections" ;;
+        127) echo "3 \"tcp $endpoint\" - neither nc nor bash found: cannot test $endpoint" ;;
+        *) echo "2 \"tcp $endpoint\" - $endpoint does not accept connections" ;;
+    esac
+done
+
+# --- time sync: systemd-timesyncd/chrony via timedatectl, else chronyc, else ntpq.
+if [ -n "$TRIAGE_SRC_TIMESYNC" ]; then sync=$(cat "$TRIAGE_SRC_TIMESYNC")
+elif command -v timedatectl >/dev/null 2>&1; then sync=$(timedatectl show 2>&1)
+fi
+case "$sync" in
+    *NTPSynchronized=yes*) echo "0 \"time sync\" - clock synchronised (timedatectl)" ;;
+    *NTPSynchronized=no*)
+        if printf '%s\n' "$sync" | grep -q '^NTP=yes'; then echo "1 \"time sync\" - NTP is on but the clock is not synchronised yet"
+        else echo "2 \"time sync\" - no NTP service is active (timedatectl: NTP=no)"; fi ;;
+    *)
+        if command -v chronyc >/dev/null 2>&1; then
+            if chronyc tracking 2>/dev/null | grep -q 'Leap status *: Normal'; then echo "0 \"time sync\" - clock synchronised (chrony)"
+            else echo "1 \"time sync\" - chrony is not synchronised"; fi
+        elif command -v ntpq >/dev/null 2>&1; then
+            if ntpq -pn 2>/dev/null | grep -q '^\*'; then echo "0 \"time sync\" - clock synchronised (ntpd)"
+            else echo "1 \"time sync\" - ntpd has no system peer"; fi
+        else
+            echo "3 \"time sync\" - cannot tell: no timedatectl (systemd), chronyc or ntpq answered"
+        fi ;;
+esac
