@@ -30,7 +30,7 @@ usage() { # $1 = df output, $2 = item prefix, $3 = warn, $4 = crit, $5 = unit wo
             mp = $6; for (i = 7; i <= NF; i++) mp = mp " " $i
             if (index(exclude, " " type[mp] " ") > 0) next
             if ($2 == "-" || $2 == 0) next            # no inodes to count (vfat, btrfs) or empty
-            pct = $5; sub(/%/, "", pct)
+            pct = $5; sub(/%/, "", pct); pct = pct + 0   # a number: as text, "100" < "90"
             status = pct >= crit ? 2 : (pct >= warn ? 1 : 0)
             if (word == "space") {
                 free = sprintf("%.1f GiB free of %.1f GiB", $4 / 1048576, $2 / 1048576)

@@ -25,6 +25,7 @@ import TriageModel
         #expect(full.summary == "96% space used (2.0 GiB free of 49.0 GiB)")
         #expect(full.metrics == [Metric(name: "used", value: 96, unit: "%", warn: "80", crit: "90", min: 0, max: 100)])
         #expect(checks.item("fs /mnt/backup disk")?.status == .warning)  // a mount point with a space
+        #expect(checks.item("fs /srv")?.status == .critical)  // 100 %: compared as a number, not as text
         #expect(checks.item("inodes /var")?.status == .critical)
         #expect(checks.item("inodes /boot/efi") == nil)  // vfat has no inodes to count
         #expect(checks.item("fs /dev") == nil && checks.item("fs /dev/shm") == nil)  // excluded types

@@ -107,12 +107,14 @@ public enum ManifestLoader {
             }
             problems.rejectUnknownKeys(rule, allowed: ["when", "flag", "vendor", "tier", "reason"])
             var itemPattern: String?
+            var summaryPattern: String?
             var statuses = Set<CheckStatus>()
             var vendorManaged = false
             if let when = rule["when"] {
                 if let condition = when.mapping {
-                    problems.rejectUnknownKeys(condition, allowed: ["item", "status", "vendor_managed"])
+                    problems.rejectUnknownKeys(condition, allowed: ["item", "status", "summary", "vendor_managed"])
                     itemPattern = problems.optionalString(condition, "item")
+                    summaryPattern = problems.optionalString(condition, "summary")
                     if let status = condition["status"] {
                         let names = status.sequence.map { $0.map { $0.scalar?.string ?? "" } } ?? [status.scalar?.string ?? ""]
                         for name in names {
@@ -125,7 +127,7 @@ public enum ManifestLoader {
                         if let value = flag.bool { vendorManaged = value } else { problems.add(flag, "vendor_managed must be true or false") }
                     }
                 } else {
-                    problems.add(when, "when must be a mapping of item, status, vendor_managed")
+                    problems.add(when, "when must be a mapping of item, status, summary, vendor_managed")
                 }
             }
             let reason = problems.requiredString(rule, "reason") ?? ""
@@ -145,7 +147,11 @@ public enum ManifestLoader {
                 problems.add(ruleNode, "a triage rule needs a flag (onsite, vendor) or a tier")
             }
             if vendor != nil && flag != "vendor" { problems.add(rule["vendor"], "vendor goes with flag: vendor") }
-            if let action { rules.append(TriageRule(item: itemPattern, statuses: statuses, vendorManaged: vendorManaged, action: action, reason: reason)) }
+            if let action {
+                var parsed = TriageRule(item: itemPattern, statuses: statuses, vendorManaged: vendorManaged, action: action, reason: reason)
+                parsed.summary = summaryPattern
+                rules.append(parsed)
+            }
         }
         return rules
     }

@@ -7,6 +7,8 @@ public struct TriageRule: Sendable, Equatable {
     public var item: String?
     /// Statuses the rule fires on; empty means any non-OK status.
     public var statuses: Set<CheckStatus>
+    /// Shell-style glob on the item's summary (the evidence), e.g. `*crash loop*`; nil for any.
+    public var summary: String? = nil
     /// When true, the item's subject (the item without its first word, e.g. `nginx.service` in
     /// `unit nginx.service`) must be a service the inventory marks vendor-managed.
     public var vendorManaged: Bool
@@ -36,8 +38,10 @@ public struct TriageRule: Sendable, Equatable {
     func match(_ result: CheckResult, vendorManaged services: [String: String]) -> String?? {
         if statuses.isEmpty ? result.status == .ok : !statuses.contains(result.status) { return nil }
         if let item, fnmatch(item, result.item, 0) != 0 { return nil }
+        if let summary, fnmatch(summary, result.summary, 0) != 0 { return nil }
         let subject = result.item.split(separator: " ", maxSplits: 1).last.map(String.init) ?? result.item
-        let managedBy = services[subject]
+        // "nginx.service" may be written "nginx" in an inventory.
+        let managedBy = services[subject] ?? (subject.hasSuffix(".service") ? services[String(subject.dropLast(8))] : nil)
         if vendorManaged && managedBy == nil { return nil }
         if case .vendor(let named) = action {
             guard let vendor = named ?? managedBy else { return nil }
