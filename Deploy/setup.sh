@@ -11,6 +11,7 @@ packages=(
   procps            # pgrep, used by the tests to prove a timed-out command was killed
   iproute2          # ip netns: the tests' network namespaces as test hosts
   dash              # /bin/sh on Debian: the plugins must run under it
+  monitoring-plugins-basic  # real Nagios plugins (check_disk, check_load) the tests run through the agent
 )
 
 if [ ! -f /etc/debian_version ]; then

@@ -40,7 +40,7 @@ struct PluginsCommand: ParsableCommand {
                 case .tier(let tier): "tier \(tier)"
                 }
                 let statuses = rule.statuses.isEmpty ? "not ok" : rule.statuses.map(\.rawValue).sorted().joined(separator: "|")
-                print("  rule:     \(rule.item ?? "*") \(statuses)\(rule.vendorManaged ? " vendor-managed" : "") → \(action): \(rule.reason)")
+                print("  rule:     \(rule.item ?? "*") \(statuses)\(rule.summary.map { " summary \"\($0)\"" } ?? "")\(rule.vendorManaged ? " vendor-managed" : "") → \(action): \(rule.reason)")
             }
         }
     }

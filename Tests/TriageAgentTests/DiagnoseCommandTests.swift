@@ -103,4 +103,33 @@ import TriageModel
         #expect(report.recommendation.tier == 1)
         #expect(report.recommendation.reasons.contains { $0.item == "dns" && $0.reason.hasPrefix("Name resolution fails") })
     }
+
+    static let examples = URL(fileURLWithPath: plugins).deletingLastPathComponent().appendingPathComponent("Deploy/examples/plugins").path
+
+    @Test func aRealMonitoringPluginAndACheckmkLocalCheckRunUnchanged() throws {
+        let result = try diagnose(ssh + ["--plugins-dir", Self.examples, "--checks", "nagios-disk,nagios-load,checkmk-local",
+                                         "--param", "nagios-disk.crit=99%", "--param", "nagios-disk.warn=99.5%", "--format", "json"])
+        let report = try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(result.stdout.utf8))
+        let disk = try #require(report.checks.first { $0.plugin == "nagios-disk" })
+        #expect(disk.item == "fs /")
+        #expect(disk.status == .critical)  // less than 99 % free: check_disk's own verdict, from its exit code
+        #expect(disk.summary.hasPrefix("DISK CRITICAL - free space: /"))
+        #expect(disk.metrics.first?.name == "/" && disk.metrics.first?.unit == "B")
+        let load = try #require(report.checks.first { $0.plugin == "nagios-load" })
+        #expect(load.summary.hasPrefix("LOAD OK - total load average:"))
+        #expect(load.metrics.map(\.name) == ["load1", "load5", "load15"])
+        let local = report.checks.filter { $0.plugin == "checkmk-local" }.map(\.item)
+        #expect(local == ["Hostname", "Load 1min", "Processes"])
+        #expect(report.recommendation.reasons.first?.reason.hasPrefix("check_disk reports the filesystem nearly full") == true)
+        #expect(result.status == 2)
+    }
+
+    @Test func servicesOverSSHSeeTheHostsOwnProcesses() throws {
+        let result = try diagnose(ssh + ["--checks", "services", "--param", "services.processes=sshd",
+                                         "--param", "services.ports=\(sshd.port)", "--format", "json"])
+        let report = try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(result.stdout.utf8))
+        #expect(report.checks.first { $0.item == "process sshd" }?.status == .ok)
+        #expect(report.checks.first { $0.item == "port \(sshd.port)" }?.status == .ok)
+        #expect(report.status == .ok && result.status == 0)
+    }
 }
