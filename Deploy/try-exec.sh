@@ -48,3 +48,5 @@ printf 'echo "load: $(cut -d" " -f1-3 /proc/loadavg)"\necho "warning: just a dem
 run exec "127.0.0.1:$port" "${common[@]}" --stdin-file "$dir/check.sh" -- sh -s
 echo "== a hung command is stopped at its timeout"
 run exec "127.0.0.1:$port" "${common[@]}" --timeout 1 -- sleep 30
+echo "== a diagnosis with the disk and services plugins (network is left out: it would ping this machine's gateway)"
+run diagnose "127.0.0.1:$port" "${common[@]}" --checks disk,services --param services.ports=$port

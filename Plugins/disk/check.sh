@@ -49,7 +49,7 @@ awk -v fstab="$fstab" '
     BEGIN { while ((getline line < fstab) > 0) { if (line ~ /^[ \t]*#/) continue; split(line, f, " "); if (f[2] != "") opts[f[2]] = f[4] } }
     $3 ~ /^(ext2|ext3|ext4|xfs|btrfs|jfs|reiserfs|f2fs)$/ && $1 ~ /^\// {
         mp = $2; gsub(/\\040/, " ", mp)
-        if (seen[mp]++) next
+        if (seen[$1]++) next                    # bind mounts of the same device share its ro/rw fate
         wanted = (mp in opts && ("," opts[mp] ",") ~ /,ro,/) ? "ro" : "rw"
         now = ("," $4 ",") ~ /,ro,/ ? "ro" : "rw"
         if (now == wanted) printf "0 \"mount %s\" - %s mounted %s as expected\n", mp, $1, now

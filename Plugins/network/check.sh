@@ -85,7 +85,7 @@ for name in ${TRIAGE_DNS_NAMES-debian.org}; do
     if [ -n "$answer" ]; then
         echo "0 dns - $name resolves to $answer"
     else
-        echo "2 dns - $name does not resolve (resolvers: $(awk '/^nameserver/ { printf "%s ", $2 }' /etc/resolv.conf 2>/dev/null))"
+        echo "2 dns - $name does not resolve (resolvers: $(awk '/^nameserver/ { printf "%s%s", sep, $2; sep = ", " }' /etc/resolv.conf 2>/dev/null))"
         break
     fi
 done
