@@ -4,7 +4,7 @@
 /// channel that has started a command; 1.11 adds libssh2_channel_signal), and closing the
 /// channel does not end a command that ignores its pipes (`sleep 30` runs on). So every
 /// command first prints its process group to stderr — sshd makes each session's shell a
-/// session and group leader — and on timeout a second channel runs `kill -KILL -- -PGID`,
+/// session and group leader — and on timeout a second channel runs `kill -KILL -PGID`,
 /// which is what OpenSSH's own "signal" handling does (killpg). The marker is removed from
 /// stderr before anyone sees it.
 enum ProcessGroupMarker {
@@ -18,9 +18,10 @@ enum ProcessGroupMarker {
         #"printf '\036triage-pgid:%s\036\n' "$$" >&2; "# + command
     }
 
-    /// The remote command that ends the whole group (children included).
+    /// The remote command that ends the whole group (children included). No `--`: dash's
+    /// builtin kill rejects it, and `-KILL -PGID` means the group in dash and bash alike.
     static func killCommand(pgid: Int) -> String {
-        "kill -KILL -- -\(pgid) 2>/dev/null || kill -KILL \(pgid)"
+        "kill -KILL -\(pgid) 2>/dev/null || kill -KILL \(pgid)"
     }
 
     /// Finds the marker (normally the first bytes; shell start-up noise may precede it).

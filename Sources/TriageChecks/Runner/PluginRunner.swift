@@ -29,18 +29,27 @@ public enum PluginRunner {
         return Array((prelude + plugin.scriptText).utf8)
     }
 
-    /// `overrides` maps plugin name → parameter name → value.
+    /// Runs every plugin in one shell run (see ScriptBundle). `overrides` maps plugin name →
+    /// parameter name → value.
     public static func run(_ plugins: [PluginManifest], overrides: [String: [String: String]] = [:],
                            transport: some ScriptTransport) -> Outcome {
         var outcome = Outcome()
-        for plugin in plugins {
-            let script = scriptText(for: plugin, parameters: plugin.parameters(overriding: overrides[plugin.name] ?? [:]))
-            do {
-                let result = try transport.run(script: script, timeout: plugin.timeout, outputLimit: outputLimit)
-                interpret(result, of: plugin, into: &outcome)
-            } catch {
-                fail(plugin, "\(error)", duration: .zero, into: &outcome)
-            }
+        guard !plugins.isEmpty else { return outcome }
+        let bundle = ScriptBundle(
+            scripts: plugins.map { scriptText(for: $0, parameters: $0.parameters(overriding: overrides[$0.name] ?? [:])) },
+            timeouts: plugins.map(\.timeout))
+        let run: ScriptOutcome
+        do {
+            run = try transport.run(script: bundle.text, timeout: bundle.timeout, outputLimit: outputLimit * plugins.count)
+        } catch {
+            for plugin in plugins { fail(plugin, "\(error)", duration: .zero, into: &outcome) }
+            return outcome
+        }
+        for (plugin, result) in zip(plugins, bundle.split(run)) {
+            var capped = result
+            capped.stdout = Array(capped.stdout.prefix(outputLimit))
+            capped.stderr = Array(capped.stderr.prefix(outputLimit))
+            interpret(capped, of: plugin, into: &outcome)
         }
         return outcome
     }
