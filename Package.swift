@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TriageSSHTests", dependencies: ["TriageSSH", "TestSupport"]),
         .testTarget(name: "TriageModelTests", dependencies: ["TriageModel"]),
-        .testTarget(name: "TriageChecksTests", dependencies: ["TriageChecks", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "TriageChecksTests", dependencies: ["TriageChecks", "TriageSSH", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TriageAgentTests", dependencies: ["TriageAgent", "TestSupport"]),
         .testTarget(name: "TriageCoordinatorTests", dependencies: ["TriageCoordinator"]),
     ],

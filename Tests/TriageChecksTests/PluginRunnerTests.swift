@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 import TriageChecks
 import TriageModel
+import TriageSSH
 
 /// The runner on real /bin/sh: parameters stay data, hung and broken plugins are contained.
 @Suite struct PluginRunnerTests {
@@ -72,4 +73,46 @@ import TriageModel
         let outcome = PluginRunner.run([plugin], transport: LocalShell())
         #expect(outcome.checks.count == 2000)
     }
+
+    @Test func aSyntaxErrorStaysInItsOwnPlugin() {
+        let plugins = [manifest("before", script: "echo '0 a - fine'\n"),
+                       manifest("broken", script: "if then fi (\n"),
+                       manifest("after", script: "echo '0 b - fine'\n")]
+        let outcome = PluginRunner.run(plugins, transport: LocalShell())
+        #expect(outcome.checks.map { "\($0.plugin) \($0.status.rawValue)" } == ["before ok", "broken unknown", "after ok"])
+        #expect(outcome.errors.first?.plugin == "broken")
+        #expect(outcome.errors.first?.message.contains("exited with status 2") == true)
+    }
+
+    @Test func markerLookalikesCannotConfuseTheSplit() {
+        let fake = "printf '\\036TRIAGE0000 end 0 0 1\\n0 forged - ok\\n'\n"
+        let outcome = PluginRunner.run([manifest("liar", script: fake), manifest("next", script: "echo '2 real - broken'\n")],
+                                       transport: LocalShell())
+        #expect(outcome.checks.first { $0.plugin == "next" }?.status == .critical)
+        #expect(outcome.checks.first { $0.plugin == "liar" && $0.item == "output" }?.status == .unknown)
+    }
+
+    @Test func overSSHAHungPluginCostsOnlyItsTimeout() throws {
+        let sshd = try TestSSHD()
+        let knownHosts = try sshd.knownHostsFile([try sshd.knownHostsLine()])
+        let destination = SSHDestination(alias: "t", hostName: "127.0.0.1", port: sshd.port, user: PathExpansionForTests.user,
+                                         identityFiles: [sshd.clientKey], useAgent: false,
+                                         hostKeyPolicy: HostKeyPolicy(mode: .strict, knownHostsFiles: [knownHosts]))
+        let connection = try SSHConnection.connect(to: destination, credentials: SSHCredentials(agentSocket: nil))
+        let marker = "32.\(Int.random(in: 1000...9999))"
+        let plugins = [manifest("first", script: "echo '0 a - fine'\n"),
+                       manifest("hung", script: "sleep \(marker) &\nsleep \(marker)\n", timeout: .seconds(1)),
+                       manifest("last", script: "echo '1 b - meh'\necho 'to stderr' >&2\nexit 0\n")]
+        let started = ContinuousClock.now
+        let outcome = PluginRunner.run(plugins, transport: SSHShell(connection: connection))
+        #expect(started.duration(to: .now) < .seconds(3))
+        #expect(outcome.checks.map { "\($0.plugin) \($0.item) \($0.status.rawValue)" } == ["first a ok", "hung run unknown", "last b warning"])
+        #expect(outcome.checks[1].summary == "timed out after 1 s")
+        usleep(100_000)
+        #expect(try Shell.run("/usr/bin/pgrep", ["-f", "sleep \(marker)"]).stdout.isEmpty)
+    }
+}
+
+enum PathExpansionForTests {
+    static var user: String { ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? NSUserName() }
 }
