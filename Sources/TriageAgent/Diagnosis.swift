@@ -17,6 +17,8 @@ public struct Diagnosis: Sendable {
     public var resolve = SSHResolveOptions()
     public var timeouts = SSHTimeouts()
     public var credentials = SSHCredentials.fromEnvironment
+    /// Told what is worth telling the user besides the report (a host key recorded by accept-new).
+    public var notice: @Sendable (String) -> Void = { _ in }
 
     public init(catalog: PluginCatalog) { self.catalog = catalog }
 
@@ -67,6 +69,9 @@ public struct Diagnosis: Sendable {
             do {
                 let destination = try SSHDestination.resolve(target, options: resolve)
                 let connection = try SSHConnection.connect(to: destination, credentials: credentials, timeouts: timeouts)
+                if connection.addedKnownHostsLine != nil {
+                    notice(RemoteExec.addedKeyNotice(connection: connection, destination: destination))
+                }
                 return PluginRunner.run(plugins, overrides: overrides, transport: SSHShell(connection: connection))
             } catch {
                 return PluginRunner.Outcome(checks: [], errors: [ReportError(message: "\(error)")])

@@ -32,14 +32,19 @@ public struct RemoteExec: Sendable {
     /// The exit code for failures that are not the remote command's own.
     public static let connectionFailure: Int32 = 255
 
+    /// What OpenSSH says when accept-new records a host: which name, which key, which file.
+    static func addedKeyNotice(connection: SSHConnection, destination: SSHDestination) -> String {
+        let name = connection.addedKnownHostsLine?.split(separator: " ").first.map(String.init) ?? destination.label
+        return "Warning: permanently added '\(name)' (\(connection.hostKey.summary)) to \(destination.hostKeyPolicy.knownHostsFiles[0])"
+    }
+
     public func run() -> Outcome {
         var outcome = Outcome()
         do {
             let destination = try SSHDestination.resolve(target, options: resolve)
             let connection = try SSHConnection.connect(to: destination, credentials: credentials, timeouts: timeouts)
-            if let line = connection.addedKnownHostsLine {
-                let name = line.split(separator: " ").first.map(String.init) ?? destination.label
-                outcome.notices.append("Warning: permanently added '\(name)' (\(connection.hostKey.summary)) to \(destination.hostKeyPolicy.knownHostsFiles[0])")
+            if connection.addedKnownHostsLine != nil {
+                outcome.notices.append(Self.addedKeyNotice(connection: connection, destination: destination))
             }
             let result = try connection.run(ExecRequest(command: command.joined(separator: " "), stdin: stdin, stdoutSink: stdoutSink))
             outcome.stdout = result.stdout

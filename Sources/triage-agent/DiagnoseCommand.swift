@@ -63,6 +63,7 @@ struct DiagnoseCommand: ParsableCommand {
                 diagnosis.resolve = try ssh.resolveOptions()
                 diagnosis.timeouts = ssh.timeouts
                 diagnosis.credentials = PassphraseSource.credentials()
+                diagnosis.notice = { printError($0) }
                 for host in hosts { reports.append(try diagnosis.runRemote(host: host)) }
             }
         } catch {

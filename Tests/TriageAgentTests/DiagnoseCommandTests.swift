@@ -40,6 +40,13 @@ import TriageModel
         #expect(result.stdout.contains("Filesystem nearly full: clean up remotely (disk fs /: critical"))
     }
 
+    @Test func acceptNewSaysWhatItRecorded() throws {
+        let fresh = sshd.folder.path + "/fresh"
+        let result = try diagnose(["127.0.0.1:\(sshd.port)", "-i", sshd.clientKey, "--known-hosts", fresh, "--accept-new", "--checks", "disk"])
+        #expect(result.stderr.contains("permanently added '[127.0.0.1]:\(sshd.port)'"))
+        #expect(result.stdout.contains("disk"))
+    }
+
     @Test func nagiosFormatForSchedulers() throws {
         let result = try diagnose(ssh + ["--checks", "disk", "--format", "nagios"])
         let first = try #require(result.stdout.split(separator: "\n").first)
