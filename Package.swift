@@ -39,7 +39,7 @@ let package = Package(
             ]
         ),
         // Real sshd, ssh-keygen and ssh-agent for the integration tests.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["TriageChecks"], path: "Tests/TestSupport"),
         .testTarget(name: "TriageSSHTests", dependencies: ["TriageSSH", "TestSupport"]),
         .testTarget(name: "TriageModelTests", dependencies: ["TriageModel"]),
         .testTarget(name: "TriageChecksTests", dependencies: ["TriageChecks", "TriageSSH", "TestSupport"], exclude: ["Fixtures"]),

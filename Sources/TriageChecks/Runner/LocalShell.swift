@@ -27,7 +27,8 @@ public struct LocalShell: ScriptTransport, Sendable {
 
         let pid: pid_t
         do {
-            pid = try Self.spawn(stdin: stdinRead, stdout: outWrite, stderr: errWrite)
+            pid = try ProcessSpawner.spawn("/bin/sh", ["-s"], stdin: .descriptor(stdinRead), stdout: .descriptor(outWrite),
+                                           stderr: .descriptor(errWrite), newSession: true)
         } catch {
             pipes.flatMap { $0 }.forEach { close($0) }
             throw error
@@ -73,61 +74,14 @@ public struct LocalShell: ScriptTransport, Sendable {
         close(outRead)
         close(errRead)
 
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        if (status & 0x7f) == 0 {
-            outcome.exitCode = (status >> 8) & 0xff
-        } else {
-            let number = status & 0x7f
-            outcome.signal = number == SIGKILL ? "KILL" : number == SIGTERM ? "TERM" : String(number)
-        }
+        let status = ProcessSpawner.wait(pid)
+        if status > 128 { outcome.signal = ExecSignal.name(status - 128) } else { outcome.exitCode = status }
         if outcome.timedOut { outcome.exitCode = nil }
         outcome.stdout = stdout.bytes
         outcome.stderr = stderr.bytes
         outcome.duration = started.duration(to: .now)
         return outcome
     }
-
-    private static func spawn(stdin: Int32, stdout: Int32, stderr: Int32) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
-        posix_spawn_file_actions_adddup2(&actions, stdout, 1)
-        posix_spawn_file_actions_adddup2(&actions, stderr, 2)
-        Self.closeFrom(&actions, 3)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
-        sigemptyset(&none)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        // POSIX_SPAWN_SETSID (glibc 2.26+, 0x80) is not imported by Swift: a new session makes
-        // the shell a process-group leader, so kill(-pid) ends everything the script started.
-        let setsid: Int32 = 0x80
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | setsid))
-
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup("sh"), strdup("-s"), nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
-        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
-        return pid
-    }
-
-    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34+), not imported by Swift: no
-    /// descriptor of this process (another thread's pipe or socket) leaks into the script.
-    private static let closeFrom: @Sendable (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Void = {
-        typealias Function = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
-            return { _, _ in }
-        }
-        let function = unsafeBitCast(symbol, to: Function.self)
-        return { _ = function($0, $1) }
-    }()
 
     private struct Capped {
         let limit: Int
