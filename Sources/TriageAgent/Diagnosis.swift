@@ -86,7 +86,7 @@ public struct Diagnosis: Sendable {
                                                     vendorManaged: inventory.hosts[host]?.vendorManaged ?? [:])
         let elapsed = started.1.duration(to: .now)
         return DiagnosticReport(host: host, startedAt: started.0,
-                                durationMs: Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000),
+                                durationMs: Int(elapsed.wholeMilliseconds),
                                 agentVersion: Self.agentVersion, checks: outcome.checks, recommendation: recommendation,
                                 errors: outcome.errors)
     }

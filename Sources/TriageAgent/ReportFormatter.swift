@@ -1,4 +1,5 @@
 import Foundation
+import TriageChecks
 import TriageModel
 
 /// How a report is printed: a table for people, JSON for programs, Nagios for schedulers.
@@ -76,8 +77,8 @@ public enum ReportFormatter {
             check.metrics.compactMap { metric -> String? in
                 guard let value = metric.value else { return nil }
                 let label = "\(check.plugin) \(check.item) \(metric.name)".replacingOccurrences(of: "'", with: "''")
-                let fields = [metric.warn ?? "", metric.crit ?? "", metric.min.map(format) ?? "", metric.max.map(format) ?? ""]
-                return "'\(label)'=\(format(value))\(metric.unit ?? "");" + fields.joined(separator: ";")
+                let fields = [metric.warn ?? "", metric.crit ?? "", metric.min.map(NagiosRange.format) ?? "", metric.max.map(NagiosRange.format) ?? ""]
+                return "'\(label)'=\(NagiosRange.format(value))\(metric.unit ?? "");" + fields.joined(separator: ";")
             }
         }
         // A `|` in text would start perfdata for a Nagios parser: it becomes `/`.
@@ -87,9 +88,5 @@ public enum ReportFormatter {
         for reason in report.recommendation.reasons { lines.append(clean("\(reason.flag.rawValue): \(reason.reason)")) }
         for error in report.errors { lines.append(clean("error: " + (error.plugin.map { "\($0): " } ?? "") + error.message)) }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    private static func format(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

@@ -42,15 +42,11 @@ public struct ExecResult: Sendable, Equatable {
     /// How a shell would report the end: the status, 128 + signal number when killed,
     /// and nil when the command timed out or the server said nothing.
     public var shellStatus: Int32? {
-        if let exitSignal { return 128 + (Self.signalNumbers[exitSignal] ?? 0) }
+        if let exitSignal { return 128 + (Signal.number(exitSignal) ?? 0) }
         if timedOut { return nil }
         return exitStatus
     }
 
-    static let signalNumbers: [String: Int32] = [
-        "HUP": 1, "INT": 2, "QUIT": 3, "ILL": 4, "ABRT": 6, "FPE": 8, "KILL": 9, "USR1": 10,
-        "SEGV": 11, "USR2": 12, "PIPE": 13, "ALRM": 14, "TERM": 15,
-    ]
 }
 
 /// Collects one stream up to its cap, or passes it on to a sink.

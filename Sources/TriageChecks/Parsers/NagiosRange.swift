@@ -70,7 +70,8 @@ public struct NagiosRange: Sendable, Equatable, CustomStringConvertible {
         return (inside ? "@" : "") + body
     }
 
-    static func format(_ value: Double) -> String {
+    /// "80" for whole numbers, "0.43" otherwise: how thresholds and values are printed.
+    public static func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 }

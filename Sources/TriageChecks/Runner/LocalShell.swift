@@ -1,4 +1,5 @@
 import Foundation
+import TriageSSH
 
 #if canImport(Glibc)
 import Glibc
@@ -54,7 +55,7 @@ public struct LocalShell: ScriptTransport, Sendable {
             var fds = [pollfd(fd: input, events: Int16(POLLOUT), revents: 0),
                        pollfd(fd: outputs[outRead] == true ? outRead : -1, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: outputs[errRead] == true ? errRead : -1, events: Int16(POLLIN), revents: 0)]
-            let millis = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            let millis = Int32(clamping: left.wholeMilliseconds + 1)
             if poll(&fds, 3, millis) < 0 && errno != EINTR { break }
             if input >= 0 && fds[0].revents != 0 {
                 let n = script.withUnsafeBytes { write(input, $0.baseAddress! + written, script.count - written) }
@@ -75,7 +76,7 @@ public struct LocalShell: ScriptTransport, Sendable {
         close(errRead)
 
         let status = ProcessSpawner.wait(pid)
-        if status > 128 { outcome.signal = ExecSignal.name(status - 128) } else { outcome.exitCode = status }
+        if status > 128 { outcome.signal = Signal.name(status - 128) } else { outcome.exitCode = status }
         if outcome.timedOut { outcome.exitCode = nil }
         outcome.stdout = stdout.bytes
         outcome.stderr = stderr.bytes

@@ -1,5 +1,6 @@
 import Foundation
 import TriageModel
+import TriageSSH
 
 /// Runs plugins through one transport and turns what they print into check results.
 /// A plugin that fails, hangs or prints garbage yields UNKNOWN items and report errors; the
@@ -94,7 +95,5 @@ public enum PluginRunner {
         outcome.errors.append(ReportError(plugin: plugin.name, message: message))
     }
 
-    static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
-    }
+    static func milliseconds(_ duration: Duration) -> Int { Int(duration.wholeMilliseconds) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TriageSSH
 
 /// Several plugin scripts in one shell run: one `sh -s` (one SSH exec) instead of one per
 /// plugin — measured 2× faster over SSH (3 plugins: 6.9 ms against 14.2 ms per host).
@@ -75,7 +76,7 @@ struct ScriptBundle {
             if status == 128 + 9 && outcome.duration >= timeouts[index] - .milliseconds(50) {
                 outcome.timedOut = true
             } else if status > 128 {
-                outcome.signal = ExecSignal.name(status - 128)
+                outcome.signal = Signal.name(status - 128)
             } else {
                 outcome.exitCode = status
             }
@@ -118,11 +119,5 @@ struct ScriptBundle {
         }
         if let current { result[current] = (body, nil) }
         return result
-    }
-}
-
-enum ExecSignal {
-    static func name(_ number: Int32) -> String {
-        [1: "HUP", 2: "INT", 3: "QUIT", 6: "ABRT", 9: "KILL", 11: "SEGV", 13: "PIPE", 14: "ALRM", 15: "TERM"][number] ?? String(number)
     }
 }
