@@ -2,10 +2,11 @@ import ArgumentParser
 import TriageCoordinator
 
 @main
-struct TriageCommand: ParsableCommand {
+struct TriageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "triage",
         abstract: "The Triage coordinator: tickets, technicians, SLA clocks, assignment and dispatch.",
-        version: "triage 0.1.0"
+        version: "triage 0.1.0",
+        subcommands: [ServeCommand.self, MigrateCommand.self, TokenCommand.self]
     )
 }

@@ -8,19 +8,26 @@ public enum TicketStatus: String, Codable, Sendable, CaseIterable {
     case resolved
     case closed
 
-    /// Whether a ticket may move from this status to `next` in one step. Work states move
-    /// freely among themselves; resolved can be closed or reopened; a closed ticket comes
-    /// back only by reopening (to in_progress), never straight into waiting or resolved.
+    /// Whether an update may move a ticket from this status to `next` in one step. Work states
+    /// move freely among themselves (back to new only by unassigning); a resolved ticket can
+    /// only be closed; a resolved or closed ticket comes back only through ``reopened(assigned:)``.
     public func canMove(to next: TicketStatus) -> Bool {
         guard next != self else { return false }
         switch self {
         case .new, .assigned, .inProgress, .waitingCustomer, .waitingVendor:
             return next != .new || self == .assigned
         case .resolved:
-            return next == .closed || next == .inProgress || next == .assigned
+            return next == .closed
         case .closed:
-            return next == .inProgress
+            return false
         }
+    }
+
+    /// Where reopening leads: back to work with the assignee, or to the queue without one;
+    /// nil when the ticket is still open.
+    public func reopened(assigned: Bool) -> TicketStatus? {
+        guard !isOpen else { return nil }
+        return assigned ? .inProgress : .new
     }
 
     /// True while somebody still has to act on the ticket.

@@ -1,0 +1,115 @@
+import Foundation
+import Yams
+
+/// Everything `triage` can be told. Defaults need no file: ./triage-data, SQLite, 127.0.0.1:8080.
+/// Precedence: defaults < YAML file (`--config`) < environment (TRIAGE_*) < flags.
+public struct CoordinatorConfiguration: Sendable, Equatable {
+    /// HOST:PORT to listen on; port 0 picks a free one.
+    public var listen = "127.0.0.1:8080"
+    /// Where the SQLite database and other state live.
+    public var dataDirectory = "triage-data"
+    /// `sqlite:PATH` (or a plain path); nil means `triage.db` in the data directory.
+    public var database: String?
+    public var sqliteSynchronous = SQLiteStore.Synchronous.normal
+    /// Larger request bodies get 413.
+    public var maxBodyBytes = 1 << 20
+    public var sla = SLAPolicy.standard
+    public var logLevel = "info"
+
+    public init() {}
+
+    /// Where the store is, resolved from `database` and `dataDirectory`.
+    public enum DatabaseLocation: Equatable, Sendable {
+        case sqlite(path: String)
+    }
+
+    public func databaseLocation() throws -> DatabaseLocation {
+        guard let database, !database.isEmpty else {
+            return .sqlite(path: (dataDirectory as NSString).appendingPathComponent("triage.db"))
+        }
+        if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
+            throw CoordinatorError(.configuration, "--database \(database): this build stores in SQLite only (sqlite:PATH)")
+        }
+        if database.hasPrefix("sqlite://") { return .sqlite(path: String(database.dropFirst("sqlite://".count))) }
+        if database.hasPrefix("sqlite:") { return .sqlite(path: String(database.dropFirst("sqlite:".count))) }
+        if database.contains("://") {
+            throw CoordinatorError(.configuration, "--database \(database): expected sqlite:PATH")
+        }
+        return .sqlite(path: database)
+    }
+
+    public func listenAddress() throws -> (host: String, port: Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (0...65535).contains(port)
+        else { throw CoordinatorError(.configuration, "listen '\(listen)' is not HOST:PORT") }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host.isEmpty ? "127.0.0.1" : host, port)
+    }
+
+    public func validate() throws {
+        _ = try listenAddress()
+        _ = try databaseLocation()
+        try sla.validate()
+        if maxBodyBytes < 1024 { throw CoordinatorError(.configuration, "maxBodyBytes must be at least 1024") }
+    }
+
+    // MARK: Loading
+
+    private struct File: Decodable {
+        var listen: String?
+        var data: String?
+        var database: String?
+        var sqlite: SQLite?
+        var maxBodyBytes: Int?
+        var logLevel: String?
+        var sla: SLAPolicy?
+
+        struct SQLite: Decodable { var synchronous: SQLiteStore.Synchronous? }
+        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla"]
+    }
+
+    /// Applies a YAML file, then the TRIAGE_LISTEN, TRIAGE_DATA and TRIAGE_DATABASE variables.
+    public static func load(file: String?, environment: [String: String]) throws -> CoordinatorConfiguration {
+        var configuration = CoordinatorConfiguration()
+        if let file {
+            let text: String
+            do {
+                text = try String(contentsOfFile: file, encoding: .utf8)
+            } catch {
+                throw CoordinatorError(.configuration, "cannot read \(file): \(error.localizedDescription)")
+            }
+            try configuration.apply(yaml: text, name: file)
+        }
+        if let listen = environment["TRIAGE_LISTEN"] { configuration.listen = listen }
+        if let data = environment["TRIAGE_DATA"] { configuration.dataDirectory = data }
+        if let database = environment["TRIAGE_DATABASE"] { configuration.database = database }
+        return configuration
+    }
+
+    mutating func apply(yaml text: String, name: String) throws {
+        let parsed: File
+        do {
+            if let top = try Yams.load(yaml: text) as? [String: Any] {
+                let unknown = Set(top.keys).subtracting(File.keys).sorted()
+                if !unknown.isEmpty {
+                    throw CoordinatorError(
+                        .configuration, "\(name): unknown key \(unknown.joined(separator: ", ")) "
+                            + "(known: \(File.keys.sorted().joined(separator: ", ")))")
+                }
+            }
+            parsed = try YAMLDecoder().decode(File.self, from: text)
+        } catch let error as CoordinatorError {
+            throw error
+        } catch {
+            throw CoordinatorError(.configuration, "\(name): \(error)")
+        }
+        if let value = parsed.listen { listen = value }
+        if let value = parsed.data { dataDirectory = value }
+        if let value = parsed.database { database = value }
+        if let value = parsed.sqlite?.synchronous { sqliteSynchronous = value }
+        if let value = parsed.maxBodyBytes { maxBodyBytes = value }
+        if let value = parsed.logLevel { logLevel = value }
+        if let value = parsed.sla { sla = value }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Builds the coordinator from its configuration: the store, the domain, the HTTP application.
+/// `triage serve` and the tests use the same factory.
+public enum CoordinatorServer {
+    /// Opens (creating the data directory if needed) and migrates the configured store.
+    public static func openStore(_ configuration: CoordinatorConfiguration, logger: Logger) async throws
+        -> any TriageStore
+    {
+        try configuration.validate()
+        switch try configuration.databaseLocation() {
+        case .sqlite(let path):
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                do {
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw CoordinatorError(.configuration, "cannot create the data folder \(folder): \(error.localizedDescription)")
+                }
+            }
+            let store = try await SQLiteStore.open(path: path, synchronous: configuration.sqliteSynchronous, logger: logger)
+            do {
+                try await store.migrate()
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            return store
+        }
+    }
+
+    /// The router with every route; exposed so tests can list its routes.
+    public static func router(coordinator: Coordinator, configuration: CoordinatorConfiguration,
+                              metrics: CoordinatorMetrics) -> Router<TriageRequestContext>
+    {
+        API(coordinator: coordinator, bodyLimit: configuration.maxBodyBytes, metrics: metrics).router()
+    }
+
+    /// The application: HTTP server first to stop on SIGTERM (no new connections, in-flight
+    /// requests finish), then the store closes.
+    public static func application(
+        coordinator: Coordinator, configuration: CoordinatorConfiguration, metrics: CoordinatorMetrics = .init(),
+        logger: Logger, onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let (host, port) = try configuration.listenAddress()
+        return Application(
+            router: router(coordinator: coordinator, configuration: configuration, metrics: metrics),
+            configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
+            services: [StoreService(store: coordinator.store)],
+            onServerRunning: onServerRunning,
+            logger: logger)
+    }
+}
+
+/// Closes the store once the HTTP server has drained.
+struct StoreService: Service {
+    let store: any TriageStore
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await store.close()
+    }
+}

@@ -1,0 +1,39 @@
+/// Who may do what (DESIGN §5.5). Every check names the rule that refused.
+enum Access {
+    static func readAll(_ principal: Principal) throws {
+        if principal.role == .agent {
+            throw CoordinatorError(.forbidden, "an agent token may only post reports for its own host")
+        }
+    }
+
+    static func manageInventory(_ principal: Principal) throws {
+        if principal.role != .admin {
+            throw CoordinatorError(.forbidden, "only an admin may change customers, sites, hosts and technicians")
+        }
+    }
+
+    static func createTicket(_ principal: Principal) throws {
+        if principal.role != .admin && principal.role != .dispatcher {
+            throw CoordinatorError(.forbidden, "only a dispatcher or admin may open tickets")
+        }
+    }
+
+    /// Technicians write only the tickets assigned to them, and do not reassign them.
+    static func update(_ ticket: Ticket, reassigning: Bool, by principal: Principal) throws {
+        switch principal.role {
+        case .admin, .dispatcher:
+            return
+        case .technician:
+            guard let me = principal.technicianId, ticket.assigneeId == me else {
+                throw CoordinatorError(.forbidden, "ticket \(ticket.id) is not assigned to you")
+            }
+            if reassigning {
+                throw CoordinatorError(.forbidden, "only a dispatcher or admin may change the assignee")
+            }
+        case .agent:
+            try readAll(principal)
+        }
+    }
+
+    static func comment(_ principal: Principal) throws { try readAll(principal) }
+}

@@ -1,0 +1,210 @@
+import Foundation
+
+extension Coordinator {
+    /// Opens a ticket: validated references, SLA due times from its severity, a created event,
+    /// and an assigned event when the caller names the assignee.
+    public func createTicket(_ input: TicketInput, by principal: Principal, in session: any StoreSession)
+        async throws -> Ticket
+    {
+        try Access.createTicket(principal)
+        try input.validate()
+        let at = now()
+        let severity = input.severity ?? 3
+        var customerId = input.customerId
+        if let customerId, !(try await session.exists(.customer, customerId)) {
+            throw CoordinatorError.invalid("customerId", "customer \(customerId) does not exist")
+        }
+        if let hostId = input.hostId {
+            let owner = try await customer(ofHost: hostId, field: "hostId", in: session)
+            if let customerId, customerId != owner {
+                throw CoordinatorError.invalid("hostId", "host \(hostId) belongs to customer \(owner), not \(customerId)")
+            }
+            customerId = owner
+        }
+        if let assigneeId = input.assigneeId { try await checkAssignable(assigneeId, in: session) }
+        let due = sla.dueTimes(severity: severity, created: at)
+        let draft = Ticket(
+            id: 0, title: input.title, description: input.description ?? "", customerId: customerId,
+            hostId: input.hostId, severity: severity, tier: input.tier ?? 1,
+            status: input.assigneeId == nil ? .new : .assigned, channel: input.channel ?? .api,
+            assigneeId: input.assigneeId, tags: input.tags ?? [], requiredSkills: input.requiredSkills ?? [],
+            responseDueAt: due.respond, resolveDueAt: due.resolve, firstResponseAt: nil, resolvedAt: nil,
+            closedAt: nil, flags: TicketFlags(), dedupeKey: nil, createdBy: principal.actor, createdAt: at,
+            updatedAt: at)
+        let ticket = try await session.insertTicket(draft)
+        _ = try await session.appendEvent(
+            ticketId: ticket.id, type: "created", actor: principal.actor, at: at,
+            data: ["title": .string(ticket.title), "severity": JSONValue(ticket.severity),
+                   "tier": JSONValue(ticket.tier), "channel": .string(ticket.channel.rawValue),
+                   "customerId": JSONValue(ticket.customerId), "hostId": JSONValue(ticket.hostId)])
+        if let assigneeId = ticket.assigneeId {
+            _ = try await session.appendEvent(
+                ticketId: ticket.id, type: "assigned", actor: principal.actor, at: at,
+                data: ["assigneeId": JSONValue(assigneeId), "reason": .string("chosen by \(principal.actor) on creation")])
+        }
+        return ticket
+    }
+
+    /// Applies a patch, one history event per kind of change; an empty or no-op patch changes nothing.
+    public func updateTicket(_ id: Int, _ patch: TicketPatch, by principal: Principal,
+                             in session: any StoreSession) async throws -> Ticket
+    {
+        try patch.validate()
+        guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
+        let before = ticket
+        let reassigning = patch.assigneeId.map { $0 != ticket.assigneeId } ?? false
+        try Access.update(ticket, reassigning: reassigning, by: principal)
+        let at = now()
+        var events: [(String, JSONValue)] = []
+
+        var changes: [String: JSONValue] = [:]
+        func change<T: Equatable>(_ field: String, _ keyPath: WritableKeyPath<Ticket, T>, _ value: T?,
+                                  _ json: (T) -> JSONValue)
+        {
+            guard let value, ticket[keyPath: keyPath] != value else { return }
+            changes[field] = ["from": json(ticket[keyPath: keyPath]), "to": json(value)]
+            ticket[keyPath: keyPath] = value
+        }
+        change("title", \.title, patch.title) { .string($0) }
+        change("description", \.description, patch.description) { .string($0) }
+        change("tags", \.tags, patch.tags) { JSONValue($0) }
+        change("requiredSkills", \.requiredSkills, patch.requiredSkills) { JSONValue($0) }
+        if let customerId = patch.customerId, customerId != ticket.customerId {
+            if let customerId, !(try await session.exists(.customer, customerId)) {
+                throw CoordinatorError.invalid("customerId", "customer \(customerId) does not exist")
+            }
+            change("customerId", \.customerId, .some(customerId)) { JSONValue($0) }
+        }
+        if let hostId = patch.hostId, hostId != ticket.hostId {
+            if let hostId {
+                let owner = try await customer(ofHost: hostId, field: "hostId", in: session)
+                if let customerId = ticket.customerId, customerId != owner {
+                    throw CoordinatorError.invalid("hostId", "host \(hostId) belongs to customer \(owner), not \(customerId)")
+                }
+                change("customerId", \.customerId, .some(owner)) { JSONValue($0) }
+            }
+            change("hostId", \.hostId, .some(hostId)) { JSONValue($0) }
+        }
+        if !changes.isEmpty { events.append(("updated", .object(changes))) }
+
+        if let severity = patch.severity, severity != ticket.severity {
+            events.append(("severity_changed", ["from": JSONValue(ticket.severity), "to": JSONValue(severity)]))
+            ticket.severity = severity
+            // Due times count from creation, not from the change.
+            (ticket.responseDueAt, ticket.resolveDueAt) = sla.dueTimes(severity: severity, created: ticket.createdAt)
+        }
+        if let tier = patch.tier, tier != ticket.tier {
+            events.append(("tier_changed", ["from": JSONValue(ticket.tier), "to": JSONValue(tier)]))
+            ticket.tier = tier
+        }
+        if let assignee = patch.assigneeId, assignee != ticket.assigneeId {
+            guard ticket.status.isOpen else {
+                throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue): reopen it before reassigning")
+            }
+            if let assignee {
+                try await checkAssignable(assignee, in: session)
+                events.append(("assigned", ["assigneeId": JSONValue(assignee), "previousAssigneeId": JSONValue(ticket.assigneeId),
+                                            "reason": .string("chosen by \(principal.actor)")]))
+                if ticket.status == .new { ticket.status = .assigned }
+            } else {
+                events.append(("unassigned", ["previousAssigneeId": JSONValue(ticket.assigneeId)]))
+                if ticket.status == .assigned { ticket.status = .new }
+            }
+            ticket.assigneeId = assignee
+        }
+        if let status = patch.status, status != ticket.status {
+            try move(&ticket, to: status, at: at)
+        }
+        if before.status != ticket.status {
+            events.append(("status_changed", ["from": .string(before.status.rawValue), "to": .string(ticket.status.rawValue)]))
+        }
+        guard !events.isEmpty else { return ticket }
+        ticket.updatedAt = at
+        try await session.updateTicket(ticket)
+        for (type, data) in events {
+            _ = try await session.appendEvent(ticketId: id, type: type, actor: principal.actor, at: at, data: data)
+        }
+        return ticket
+    }
+
+    /// Brings a resolved or closed ticket back to work; the only way out of closed.
+    public func reopenTicket(_ id: Int, _ input: ReopenInput, by principal: Principal, in session: any StoreSession)
+        async throws -> Ticket
+    {
+        try input.validate()
+        guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
+        try Access.update(ticket, reassigning: false, by: principal)
+        guard let next = ticket.status.reopened(assigned: ticket.assigneeId != nil) else {
+            throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue), not resolved or closed")
+        }
+        let at = now()
+        let from = ticket.status
+        ticket.status = next
+        ticket.resolvedAt = nil
+        ticket.closedAt = nil
+        ticket.updatedAt = at
+        try await session.updateTicket(ticket)
+        _ = try await session.appendEvent(
+            ticketId: id, type: "reopened", actor: principal.actor, at: at,
+            data: ["from": .string(from.rawValue), "to": .string(next.rawValue), "reason": .string(input.reason)])
+        return ticket
+    }
+
+    /// Adds a public reply or an internal note; the first public reply by a person is the first response.
+    public func comment(onTicket id: Int, _ input: CommentInput, by principal: Principal,
+                        in session: any StoreSession) async throws -> TicketEvent
+    {
+        try Access.comment(principal)
+        try input.validate()
+        guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
+        let at = now()
+        let visibility = input.visibility ?? .public
+        if visibility == .public, ticket.firstResponseAt == nil {
+            ticket.firstResponseAt = at
+        }
+        ticket.updatedAt = at
+        try await session.updateTicket(ticket)
+        return try await session.appendEvent(
+            ticketId: id, type: "comment", actor: principal.actor, at: at,
+            data: ["body": .string(input.body), "visibility": .string(visibility.rawValue)])
+    }
+
+    private func move(_ ticket: inout Ticket, to status: TicketStatus, at: Date) throws {
+        guard ticket.status.canMove(to: status) else {
+            let hint = ticket.status.isOpen ? "" : ": reopen it with POST /api/v1/tickets/\(ticket.id)/reopen"
+            throw CoordinatorError(
+                .conflict, "ticket \(ticket.id) cannot move from \(ticket.status.rawValue) to \(status.rawValue)\(hint)")
+        }
+        if status == .assigned && ticket.assigneeId == nil {
+            throw CoordinatorError(.conflict, "ticket \(ticket.id) has no assignee: set assigneeId to assign it")
+        }
+        if status == .new && ticket.assigneeId != nil {
+            throw CoordinatorError(.conflict, "ticket \(ticket.id) is assigned: unassign it (assigneeId null) instead")
+        }
+        switch status {
+        case .resolved: ticket.resolvedAt = at
+        case .closed: ticket.closedAt = at
+        default: break
+        }
+        ticket.status = status
+    }
+
+    private func customer(ofHost hostId: Int, field: String, in session: any StoreSession) async throws -> Int {
+        guard let host = try await session.record(hostId, as: HostFields.self) else {
+            throw CoordinatorError.invalid(field, "host \(hostId) does not exist")
+        }
+        guard let site = try await session.record(host.fields.siteId, as: SiteFields.self) else {
+            throw CoordinatorError(.storage, "host \(hostId) refers to the missing site \(host.fields.siteId)")
+        }
+        return site.fields.customerId
+    }
+
+    private func checkAssignable(_ technicianId: Int, in session: any StoreSession) async throws {
+        guard let technician = try await session.record(technicianId, as: TechnicianFields.self) else {
+            throw CoordinatorError.invalid("assigneeId", "technician \(technicianId) does not exist")
+        }
+        guard technician.fields.active else {
+            throw CoordinatorError.invalid("assigneeId", "technician \(technicianId) is not active")
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Crypto
+import Foundation
+
+/// Bearer tokens: 32 random bytes shown once; only their SHA-256 is stored.
+public enum BearerToken {
+    public static let prefix = "trg_"
+
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return prefix + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+extension Coordinator {
+    /// Creates a token and returns it with the secret, which is not stored and cannot be shown again.
+    public func issueToken(name: String, role: Role, hostId: Int? = nil, technicianId: Int? = nil) async throws
+        -> (info: TokenInfo, secret: String)
+    {
+        try Validate.text(name, "name", max: 100)
+        if role == .agent, hostId == nil {
+            throw CoordinatorError.invalid("host", "an agent token must be bound to a host")
+        }
+        if role != .agent, hostId != nil {
+            throw CoordinatorError.invalid("host", "only agent tokens are bound to a host")
+        }
+        if role == .technician, technicianId == nil {
+            throw CoordinatorError.invalid("technician", "a technician token must name its technician")
+        }
+        if role != .technician, technicianId != nil {
+            throw CoordinatorError.invalid("technician", "only technician tokens name a technician")
+        }
+        let secret = BearerToken.generate()
+        let info = try await store.write { session in
+            if let hostId, !(try await session.exists(.host, hostId)) {
+                throw CoordinatorError.invalid("host", "host \(hostId) does not exist")
+            }
+            if let technicianId, !(try await session.exists(.technician, technicianId)) {
+                throw CoordinatorError.invalid("technician", "technician \(technicianId) does not exist")
+            }
+            return try await session.insertToken(
+                NewToken(name: name, role: role, hostId: hostId, technicianId: technicianId,
+                         hash: BearerToken.hash(secret), createdAt: now()))
+        }
+        return (info, secret)
+    }
+
+    /// The identity behind a bearer token; nil for an unknown or revoked one.
+    public func principal(forToken secret: String) async throws -> Principal? {
+        guard let info = try await store.read({ try await $0.token(hash: BearerToken.hash(secret)) }),
+            info.revokedAt == nil
+        else { return nil }
+        return info.principal
+    }
+
+    /// On a store without any token, creates the first admin token and returns its secret.
+    public func bootstrapAdminToken() async throws -> String? {
+        guard try await store.read({ try await $0.tokens().isEmpty }) else { return nil }
+        return try await issueToken(name: "admin", role: .admin).secret
+    }
+
+    public func tokens() async throws -> [TokenInfo] {
+        try await store.read { try await $0.tokens() }
+    }
+
+    public func revokeToken(_ id: Int) async throws {
+        let found = try await store.write { try await $0.revokeToken(id, at: now()) }
+        if !found { throw CoordinatorError.notFound("token", id) }
+    }
+}
+
+extension Coordinator {
+    /// A host by id, or by its name when that is unique.
+    public func hostId(named reference: String) async throws -> Int {
+        if let id = Int(reference) {
+            guard try await store.read({ try await $0.exists(.host, id) }) else {
+                throw CoordinatorError.notFound("host", id)
+            }
+            return id
+        }
+        var matches: [Int] = []
+        var after: Int?
+        while true {
+            let start = after
+            let page = try await store.read { try await $0.records(HostFields.self, after: start, limit: 500) }
+            matches += page.filter { $0.fields.name == reference }.map(\.id)
+            guard page.count == 500 else { break }
+            after = page.last?.id
+        }
+        switch matches.count {
+        case 1: return matches[0]
+        case 0: throw CoordinatorError(.notFound, "no host is named \(reference)")
+        default: throw CoordinatorError(.conflict, "\(matches.count) hosts are named \(reference): give the id")
+        }
+    }
+}

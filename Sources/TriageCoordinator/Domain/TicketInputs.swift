@@ -1,0 +1,128 @@
+import Foundation
+
+/// A new ticket as a client describes it; only the title is required.
+public struct TicketInput: Codable, Sendable {
+    public var title: String
+    public var description: String?
+    public var severity: Int?
+    public var tier: Int?
+    public var channel: TicketChannel?
+    public var customerId: Int?
+    public var hostId: Int?
+    public var assigneeId: Int?
+    public var tags: [String]?
+    public var requiredSkills: [String]?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case title, description, severity, tier, channel, customerId, hostId, assigneeId, tags, requiredSkills
+    }
+
+    public init(title: String, severity: Int? = nil, channel: TicketChannel? = nil, customerId: Int? = nil,
+                hostId: Int? = nil, assigneeId: Int? = nil) {
+        self.title = title
+        self.severity = severity
+        self.channel = channel
+        self.customerId = customerId
+        self.hostId = hostId
+        self.assigneeId = assigneeId
+    }
+
+    func validate() throws {
+        try Validate.text(title, "title")
+        try Validate.optionalText(description, "description", max: 100_000)
+        if let severity { try Validate.range(severity, "severity", 1...4) }
+        if let tier { try Validate.range(tier, "tier", 1...3) }
+        try Validate.tags(tags ?? [], "tags")
+        try Validate.tags(requiredSkills ?? [], "requiredSkills")
+    }
+}
+
+/// A change to a ticket. An absent field stays as it is; `"assigneeId": null` unassigns.
+public struct TicketPatch: Codable, Sendable {
+    public var title: String?
+    public var description: String?
+    public var severity: Int?
+    public var tier: Int?
+    public var status: TicketStatus?
+    /// nil: leave alone; .some(nil): unassign.
+    public var assigneeId: Int??
+    public var customerId: Int??
+    public var hostId: Int??
+    public var tags: [String]?
+    public var requiredSkills: [String]?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable {
+        case title, description, severity, tier, status, assigneeId, customerId, hostId, tags, requiredSkills
+    }
+
+    public init(status: TicketStatus? = nil, assigneeId: Int?? = nil) {
+        self.status = status
+        self.assigneeId = assigneeId
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        severity = try c.decodeIfPresent(Int.self, forKey: .severity)
+        tier = try c.decodeIfPresent(Int.self, forKey: .tier)
+        status = try c.decodeIfPresent(TicketStatus.self, forKey: .status)
+        func nullable(_ key: CodingKeys) throws -> Int?? {
+            guard c.contains(key) else { return nil }
+            return .some(try c.decodeNil(forKey: key) ? nil : c.decode(Int.self, forKey: key))
+        }
+        assigneeId = try nullable(.assigneeId)
+        customerId = try nullable(.customerId)
+        hostId = try nullable(.hostId)
+        tags = try c.decodeIfPresent([String].self, forKey: .tags)
+        requiredSkills = try c.decodeIfPresent([String].self, forKey: .requiredSkills)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(title, forKey: .title)
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encodeIfPresent(severity, forKey: .severity)
+        try c.encodeIfPresent(tier, forKey: .tier)
+        try c.encodeIfPresent(status, forKey: .status)
+        if let assigneeId { try c.encode(assigneeId, forKey: .assigneeId) }
+        if let customerId { try c.encode(customerId, forKey: .customerId) }
+        if let hostId { try c.encode(hostId, forKey: .hostId) }
+        try c.encodeIfPresent(tags, forKey: .tags)
+        try c.encodeIfPresent(requiredSkills, forKey: .requiredSkills)
+    }
+
+    func validate() throws {
+        if let title { try Validate.text(title, "title") }
+        try Validate.optionalText(description, "description", max: 100_000)
+        if let severity { try Validate.range(severity, "severity", 1...4) }
+        if let tier { try Validate.range(tier, "tier", 1...3) }
+        try Validate.tags(tags ?? [], "tags")
+        try Validate.tags(requiredSkills ?? [], "requiredSkills")
+    }
+}
+
+/// A reply to the customer (public) or a note for colleagues (internal).
+public struct CommentInput: Codable, Sendable {
+    public enum Visibility: String, Codable, Sendable { case `public`, `internal` }
+    public var body: String
+    public var visibility: Visibility?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable { case body, visibility }
+
+    public init(body: String, visibility: Visibility? = nil) {
+        self.body = body
+        self.visibility = visibility
+    }
+
+    func validate() throws { try Validate.text(body, "body", max: 100_000) }
+}
+
+/// Why a resolved or closed ticket needs work again.
+public struct ReopenInput: Codable, Sendable {
+    public var reason: String
+
+    public enum CodingKeys: String, CodingKey, CaseIterable { case reason }
+
+    func validate() throws { try Validate.text(reason, "reason", max: 10_000) }
+}

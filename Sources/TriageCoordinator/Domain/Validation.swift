@@ -1,0 +1,60 @@
+import Foundation
+
+/// Range and format checks shared by the API inputs. Each failure names the field.
+enum Validate {
+    static func text(_ value: String, _ field: String, max: Int = 200) throws {
+        if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw CoordinatorError.invalid(field, "must not be empty")
+        }
+        if value.count > max { throw CoordinatorError.invalid(field, "longer than \(max) characters") }
+    }
+
+    static func optionalText(_ value: String?, _ field: String, max: Int = 200) throws {
+        if let value, value.count > max { throw CoordinatorError.invalid(field, "longer than \(max) characters") }
+    }
+
+    static func range(_ value: Int, _ field: String, _ range: ClosedRange<Int>) throws {
+        if !range.contains(value) {
+            throw CoordinatorError.invalid(field, "\(value) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
+    }
+
+    static func range(_ value: Double?, _ field: String, _ range: ClosedRange<Double>) throws {
+        if let value, !range.contains(value) {
+            throw CoordinatorError.invalid(field, "\(value) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
+    }
+
+    static func tags(_ values: [String], _ field: String) throws {
+        if values.count > 50 { throw CoordinatorError.invalid(field, "more than 50 entries") }
+        for value in values where value.isEmpty || value.count > 64 || value.contains(where: \.isWhitespace) {
+            throw CoordinatorError.invalid(field, "'\(value)' must be 1 to 64 characters without spaces")
+        }
+    }
+
+    static func timeZone(_ identifier: String, _ field: String) throws {
+        if TimeZone(identifier: identifier) == nil {
+            throw CoordinatorError.invalid(field, "'\(identifier)' is not an IANA time zone")
+        }
+    }
+
+    static func weekday(_ value: Int, _ field: String) throws {
+        try range(value, field, 1...7)
+    }
+
+    /// Minutes since midnight of an `HH:MM` clock time; 24:00 is the end of the day.
+    static func clockMinutes(_ value: String, _ field: String) throws -> Int {
+        let parts = value.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+            let hours = Int(parts[0]), let minutes = Int(parts[1]),
+            (0...24).contains(hours), (0...59).contains(minutes), hours < 24 || minutes == 0
+        else { throw CoordinatorError.invalid(field, "'\(value)' is not a time of day HH:MM") }
+        return hours * 60 + minutes
+    }
+
+    static func window(_ start: String, _ end: String, _ field: String) throws {
+        if try clockMinutes(start, field) >= clockMinutes(end, field) {
+            throw CoordinatorError.invalid(field, "\(start) is not before \(end)")
+        }
+    }
+}

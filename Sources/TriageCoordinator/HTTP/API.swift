@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+
+/// The HTTP edge: routes under /api/v1 plus /healthz, /metrics and the OpenAPI document.
+struct API: Sendable {
+    let coordinator: Coordinator
+    let bodyLimit: Int
+    let metrics: CoordinatorMetrics
+
+    var writer: IdempotentWrite { IdempotentWrite(coordinator: coordinator) }
+
+    func router() -> Router<TriageRequestContext> {
+        let router = Router(context: TriageRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: APIErrorMiddleware())
+        addOperations(to: router)
+        let api = router.group("/api/v1")
+        api.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+        let secured = api.add(middleware: AuthMiddleware(coordinator: coordinator))
+        addInventory(CustomerFields.self, at: "/customers", to: secured)
+        addInventory(SiteFields.self, at: "/sites", to: secured)
+        addInventory(HostFields.self, at: "/hosts", to: secured)
+        addInventory(TechnicianFields.self, at: "/technicians", to: secured)
+        addTickets(to: secured)
+        return router
+    }
+
+    private func addOperations(to router: Router<TriageRequestContext>) {
+        let coordinator = self.coordinator
+        let metrics = self.metrics
+        router.get("/healthz") { _, _ in
+            _ = try await coordinator.store.read { try await $0.exists(.customer, 1) }
+            return JSONBody.response(["status": "ok"] as JSONValue)
+        }
+        router.get("/metrics") { _, _ in
+            metrics.setTickets(try await coordinator.store.read { try await $0.ticketCountsByStatus() })
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Turns every failure into `{"error": {"code", "message"}}` with the status that fits, so a
+/// client never sees another error shape; anything unexpected is logged and becomes a 500.
+struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as CoordinatorError {
+            return Self.response(for: error)
+        } catch is NIOTooManyBytesError {
+            return Self.response(for: CoordinatorError(.tooLarge, "the request body is larger than the limit"))
+        } catch let error as HTTPError where error.status == .notFound {
+            return Self.response(for: CoordinatorError(.notFound, "no such route: \(request.method) \(request.uri.path)"))
+        } catch let error as any HTTPResponseError {
+            let code = error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
+            let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
+            return Self.response(status: error.status, code: code, message: message)
+        } catch {
+            context.logger.error("request failed: \(error)", metadata: ["path": "\(request.uri.path)"])
+            return Self.response(status: .internalServerError, code: "internal", message: "internal error; see the server log")
+        }
+    }
+
+    static func status(of code: CoordinatorError.Code) -> HTTPResponse.Status {
+        switch code {
+        case .badRequest, .malformedJSON: .badRequest
+        case .invalid, .idempotencyKeyReused: .unprocessableContent
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .tooLarge: .contentTooLarge
+        case .methodNotAllowed: .methodNotAllowed
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .notAcceptable: .notAcceptable
+        default: .internalServerError
+        }
+    }
+
+    static func response(for error: CoordinatorError) -> Response {
+        var response = response(status: status(of: error.code), code: error.code.rawValue, message: error.message)
+        if error.code == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        return response
+    }
+
+    static func response(status: HTTPResponse.Status, code: String, message: String) -> Response {
+        let body: JSONValue = ["error": ["code": .string(code), "message": .string(message)]]
+        return JSONBody.response(body, status: status)
+    }
+}

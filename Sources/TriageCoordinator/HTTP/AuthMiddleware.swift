@@ -1,0 +1,26 @@
+import Hummingbird
+
+/// Resolves `Authorization: Bearer <token>` to a principal; 401 without a valid one.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = TriageRequestContext
+    let coordinator: Coordinator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        guard let header = request.headers[.authorization] else {
+            throw CoordinatorError(.unauthorized, "send the header Authorization: Bearer <token>")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw CoordinatorError(.unauthorized, "the Authorization header must be Bearer <token>")
+        }
+        guard let principal = try await coordinator.principal(forToken: String(parts[1])) else {
+            throw CoordinatorError(.unauthorized, "the bearer token is unknown or revoked")
+        }
+        var context = context
+        context.principal = principal
+        context.logger[metadataKey: "actor"] = .string(principal.actor)
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// A request body type whose field names are known, so unknown fields can be refused.
+protocol StrictInput: Decodable, Sendable {
+    static var fieldNames: Set<String> { get }
+}
+
+extension CustomerFields: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
+extension SiteFields: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
+extension HostFields: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
+extension TechnicianFields: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
+extension TicketInput: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
+extension TicketPatch: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
+extension CommentInput: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
+extension ReopenInput: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
+
+/// JSON in and out: camelCase, ISO-8601 UTC times with milliseconds. Unknown fields are
+/// refused everywhere (422) so a typo never passes silently.
+enum JSONBody {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        }
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = parseDate(text) else {
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "'\(text)' is not an ISO-8601 date-time")
+            }
+            return date
+        }
+        return decoder
+    }()
+
+    static func parseDate(_ text: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: text) ?? plain.date(from: text)
+    }
+
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
+        return response(data: data, status: status)
+    }
+
+    static func response(data: Data, status: HTTPResponse.Status, location: String? = nil) -> Response {
+        var headers: HTTPFields = data.isEmpty ? [:] : [.contentType: "application/json"]
+        if let location { headers[.location] = location }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Reads the whole body (up to the limit: 413 beyond it) and decodes it strictly.
+    static func decode<T: StrictInput>(_ type: T.Type, from request: Request, limit: Int) async throws
+        -> (value: T, bytes: Data)
+    {
+        if let contentType = request.headers[.contentType],
+            !contentType.lowercased().hasPrefix("application/json")
+        {
+            throw CoordinatorError(.unsupportedMediaType, "send the body as application/json, not \(contentType)")
+        }
+        let buffer = try await request.body.collect(upTo: limit)
+        let bytes = Data(buffer: buffer)
+        return (try decode(T.self, from: bytes), bytes)
+    }
+
+    static func decode<T: StrictInput>(_ type: T.Type, from bytes: Data) throws -> T {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            throw CoordinatorError(.malformedJSON, "the request needs a JSON object as its body")
+        }
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])
+        } catch {
+            throw CoordinatorError(.malformedJSON, "the body is not valid JSON")
+        }
+        guard let fields = object as? [String: Any] else {
+            throw CoordinatorError(.invalid, "the body must be a JSON object")
+        }
+        let unknown = Set(fields.keys).subtracting(T.fieldNames).sorted()
+        if !unknown.isEmpty {
+            throw CoordinatorError(
+                .invalid, "unknown field\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")); "
+                    + "known: \(T.fieldNames.sorted().joined(separator: ", "))")
+        }
+        do {
+            return try decoder.decode(T.self, from: bytes)
+        } catch let error as DecodingError {
+            throw CoordinatorError(.invalid, describe(error))
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                .replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return "\(path(context.codingPath)): expected \(jsonName(type))"
+        case .valueNotFound(let type, let context):
+            return "\(path(context.codingPath)): expected \(jsonName(type)), found null"
+        case .keyNotFound(let key, let context):
+            return "\(path(context.codingPath + [key])): required"
+        case .dataCorrupted(let context):
+            return "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+
+    private static func jsonName(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type, is Int?.Type: "an integer"
+        case is Double.Type: "a number"
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        default: "\(type)".hasPrefix("Array") ? "an array" : "an object"
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Hummingbird
+
+/// Query and path parameters, checked: a bad value is a 400 that names the parameter.
+struct Query {
+    let parameters: [String: [String]]
+
+    init(_ request: Request) {
+        var parameters: [String: [String]] = [:]
+        for (name, value) in request.uri.queryParameters {
+            parameters[String(name), default: []].append(String(value))
+        }
+        self.parameters = parameters
+    }
+
+    func string(_ name: String) -> String? { parameters[name]?.last }
+
+    func int(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let text = string(name) else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw CoordinatorError(.badRequest, "\(name) must be an integer \(range.lowerBound)…\(range.upperBound), not '\(text)'")
+        }
+        return value
+    }
+
+    func bool(_ name: String) throws -> Bool? {
+        switch string(name) {
+        case nil: return nil
+        case "true": return true
+        case "false": return false
+        case let text?: throw CoordinatorError(.badRequest, "\(name) must be true or false, not '\(text)'")
+        }
+    }
+
+    /// Values given as `name=a,b` or `name=a&name=b`.
+    func list(_ name: String) -> [String] {
+        (parameters[name] ?? []).flatMap { $0.split(separator: ",").map(String.init) }
+    }
+
+    var limit: Int { get throws { try int("limit", 1...200) ?? 50 } }
+
+    var cursor: Int? { get throws { try string("cursor").map(Cursor.decode) } }
+
+    static func id(_ context: TriageRequestContext, _ name: String = "id") throws -> Int {
+        guard let text = context.parameters.get(name), let id = Int(text), id > 0 else {
+            throw CoordinatorError(.badRequest, "\(name) in the path must be a positive integer")
+        }
+        return id
+    }
+}

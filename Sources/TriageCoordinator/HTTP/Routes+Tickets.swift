@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+
+extension API {
+    func addTickets(to group: RouterGroup<TriageRequestContext>) {
+        let coordinator = self.coordinator
+        let limit = bodyLimit
+        group.post("/tickets") { request, context in
+            let (input, bytes) = try await JSONBody.decode(TicketInput.self, from: request, limit: limit)
+            return try await writer.run(request, context, body: bytes) { session, principal in
+                let ticket = try await coordinator.createTicket(input, by: principal, in: session)
+                return try IdempotentWrite.json(ticket, status: .created, location: "/api/v1/tickets/\(ticket.id)")
+            }
+        }
+        group.get("/tickets") { request, context in
+            let query = Query(request)
+            return JSONBody.response(
+                try await coordinator.tickets(try Self.filter(query), before: try query.cursor, limit: try query.limit,
+                                              by: try context.caller()))
+        }
+        group.get("/tickets/{id}") { _, context in
+            JSONBody.response(try await coordinator.ticket(try Query.id(context), by: try context.caller()))
+        }
+        group.patch("/tickets/{id}") { request, context in
+            let id = try Query.id(context)
+            let (patch, bytes) = try await JSONBody.decode(TicketPatch.self, from: request, limit: limit)
+            return try await writer.run(request, context, body: bytes) { session, principal in
+                try IdempotentWrite.json(try await coordinator.updateTicket(id, patch, by: principal, in: session))
+            }
+        }
+        group.post("/tickets/{id}/reopen") { request, context in
+            let id = try Query.id(context)
+            let (input, bytes) = try await JSONBody.decode(ReopenInput.self, from: request, limit: limit)
+            return try await writer.run(request, context, body: bytes) { session, principal in
+                try IdempotentWrite.json(try await coordinator.reopenTicket(id, input, by: principal, in: session))
+            }
+        }
+        group.post("/tickets/{id}/comments") { request, context in
+            let id = try Query.id(context)
+            let (input, bytes) = try await JSONBody.decode(CommentInput.self, from: request, limit: limit)
+            return try await writer.run(request, context, body: bytes) { session, principal in
+                try IdempotentWrite.json(try await coordinator.comment(onTicket: id, input, by: principal, in: session),
+                                         status: .created)
+            }
+        }
+        group.get("/tickets/{id}/events") { request, context in
+            let query = Query(request)
+            return JSONBody.response(
+                try await coordinator.events(ofTicket: try Query.id(context), after: try query.cursor,
+                                             limit: try query.limit, by: try context.caller()))
+        }
+    }
+
+    static func filter(_ query: Query) throws -> TicketFilter {
+        var filter = TicketFilter()
+        filter.statuses = try query.list("status").map { text in
+            guard let status = TicketStatus(rawValue: text) else {
+                throw CoordinatorError(
+                    .badRequest,
+                    "status '\(text)' is not one of \(TicketStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return status
+        }
+        filter.severity = try query.int("severity", 1...4)
+        filter.tier = try query.int("tier", 1...3)
+        filter.assigneeId = try query.int("assigneeId", 1...Int.max)
+        filter.customerId = try query.int("customerId", 1...Int.max)
+        filter.hostId = try query.int("hostId", 1...Int.max)
+        filter.onsite = try query.bool("onsite")
+        filter.text = query.string("q")
+        return filter
+    }
+}

@@ -1,0 +1,144 @@
+import SQLKit
+
+/// One step of the schema. Steps are numbered, applied in order, each in its own
+/// transaction, and never edited once released: a change is a new step.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let apply: @Sendable (any SQLDatabase) async throws -> Void
+}
+
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "inventory, tickets, events, visits, tokens, idempotency", apply: initialSchema)
+    ]
+
+    static let table = "schema_migrations"
+
+    static func createLedger(_ db: any SQLDatabase) async throws {
+        try await db.create(table: table).ifNotExists()
+            .column("version", type: .bigint, .primaryKey(autoIncrement: false))
+            .column("name", type: .text, .notNull)
+            .column("applied_at", type: .bigint, .notNull)
+            .run()
+    }
+
+    @Sendable static func initialSchema(_ db: any SQLDatabase) async throws {
+        func table(_ name: String, _ build: (SQLCreateTableBuilder) -> SQLCreateTableBuilder) async throws {
+            let builder = db.create(table: name).column("id", type: .bigint, .primaryKey(autoIncrement: true))
+            try await build(builder)
+                .column("created_at", type: .bigint, .notNull)
+                .column("updated_at", type: .bigint, .notNull)
+                .run()
+        }
+        try await table("customers") {
+            $0.column("name", type: .text, .notNull)
+                .column("contact_email", type: .text)
+                .column("contact_phone", type: .text)
+                .column("notes", type: .text)
+        }
+        try await table("sites") {
+            $0.column("customer_id", type: .bigint, .notNull)
+                .column("name", type: .text, .notNull)
+                .column("address", type: .text)
+                .column("region", type: .text)
+                .column("latitude", type: .real)
+                .column("longitude", type: .real)
+                .column("time_zone", type: .text, .notNull)
+                .column("opening_hours", type: .text, .notNull)
+        }
+        try await table("hosts") {
+            $0.column("site_id", type: .bigint, .notNull)
+                .column("name", type: .text, .notNull)
+                .column("address", type: .text)
+                .column("tags", type: .text, .notNull)
+                .column("criticality", type: .text, .notNull)
+                .column("vendor_services", type: .text, .notNull)
+                .column("plugin_params", type: .text, .notNull)
+        }
+        try await table("technicians") {
+            $0.column("name", type: .text, .notNull)
+                .column("email", type: .text)
+                .column("tier", type: .bigint, .notNull)
+                .column("skills", type: .text, .notNull)
+                .column("region", type: .text)
+                .column("time_zone", type: .text, .notNull)
+                .column("shifts", type: .text, .notNull)
+                .column("absences", type: .text, .notNull)
+                .column("max_load", type: .bigint, .notNull)
+                .column("active", type: .custom(SQLRaw("BOOLEAN")), .notNull)
+        }
+        try await table("tickets") {
+            $0.column("title", type: .text, .notNull)
+                .column("description", type: .text, .notNull)
+                .column("customer_id", type: .bigint)
+                .column("host_id", type: .bigint)
+                .column("severity", type: .bigint, .notNull)
+                .column("tier", type: .bigint, .notNull)
+                .column("status", type: .text, .notNull)
+                .column("channel", type: .text, .notNull)
+                .column("assignee_id", type: .bigint)
+                .column("tags", type: .text, .notNull)
+                .column("required_skills", type: .text, .notNull)
+                .column("response_due_at", type: .bigint, .notNull)
+                .column("resolve_due_at", type: .bigint, .notNull)
+                .column("first_response_at", type: .bigint)
+                .column("resolved_at", type: .bigint)
+                .column("closed_at", type: .bigint)
+                .column("onsite", type: .custom(SQLRaw("BOOLEAN")), .notNull)
+                .column("onsite_reasons", type: .text, .notNull)
+                .column("vendor_case", type: .text)
+                .column("dedupe_key", type: .text)
+                .column("created_by", type: .text, .notNull)
+        }
+        try await db.create(table: "ticket_events")
+            .column("id", type: .bigint, .primaryKey(autoIncrement: true))
+            .column("ticket_id", type: .bigint, .notNull)
+            .column("type", type: .text, .notNull)
+            .column("actor", type: .text, .notNull)
+            .column("at", type: .bigint, .notNull)
+            .column("data", type: .text, .notNull)
+            .run()
+        try await table("visits") {
+            $0.column("ticket_id", type: .bigint, .notNull)
+                .column("technician_id", type: .bigint, .notNull)
+                .column("site_id", type: .bigint)
+                .column("starts_at", type: .bigint, .notNull)
+                .column("ends_at", type: .bigint, .notNull)
+                .column("status", type: .text, .notNull)
+                .column("notes", type: .text)
+        }
+        try await db.create(table: "tokens")
+            .column("id", type: .bigint, .primaryKey(autoIncrement: true))
+            .column("name", type: .text, .notNull)
+            .column("role", type: .text, .notNull)
+            .column("host_id", type: .bigint)
+            .column("technician_id", type: .bigint)
+            .column("hash", type: .text, .notNull, .unique)
+            .column("created_at", type: .bigint, .notNull)
+            .column("revoked_at", type: .bigint)
+            .run()
+        try await db.create(table: "idempotency_keys")
+            .column("token_id", type: .bigint, .notNull)
+            .column("key", type: .text, .notNull)
+            .column("request_hash", type: .text, .notNull)
+            .column("status", type: .bigint, .notNull)
+            .column("body", type: .text, .notNull)
+            .column("location", type: .text)
+            .column("created_at", type: .bigint, .notNull)
+            .primaryKey("token_id", "key")
+            .run()
+        let indexes: [(String, [String])] = [
+            ("sites", ["customer_id"]), ("hosts", ["site_id"]),
+            ("tickets", ["status"]), ("tickets", ["assignee_id"]), ("tickets", ["customer_id"]),
+            ("tickets", ["host_id"]), ("tickets", ["dedupe_key"]),
+            ("ticket_events", ["ticket_id", "id"]), ("visits", ["technician_id", "starts_at"]),
+            ("visits", ["ticket_id"]),
+        ]
+        for (table, columns) in indexes {
+            var index = db.create(index: "\(table)_\(columns.joined(separator: "_"))").on(table)
+            for column in columns { index = index.column(column) }
+            try await index.run()
+        }
+    }
+}

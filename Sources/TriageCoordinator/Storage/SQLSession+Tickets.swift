@@ -1,0 +1,135 @@
+import Foundation
+import SQLKit
+
+extension SQLSession {
+    private static func values(of ticket: Ticket) -> [(String, StoredValue)] {
+        [("title", .text(ticket.title)), ("description", .text(ticket.description)),
+         ("customer_id", .int(ticket.customerId)), ("host_id", .int(ticket.hostId)),
+         ("severity", .int(ticket.severity)), ("tier", .int(ticket.tier)), ("status", .text(ticket.status.rawValue)),
+         ("channel", .text(ticket.channel.rawValue)), ("assignee_id", .int(ticket.assigneeId)),
+         ("tags", .json(ticket.tags)), ("required_skills", .json(ticket.requiredSkills)),
+         ("response_due_at", .time(ticket.responseDueAt)), ("resolve_due_at", .time(ticket.resolveDueAt)),
+         ("first_response_at", .time(ticket.firstResponseAt)), ("resolved_at", .time(ticket.resolvedAt)),
+         ("closed_at", .time(ticket.closedAt)), ("onsite", .bool(ticket.flags.onsite)),
+         ("onsite_reasons", .json(ticket.flags.onsiteReasons)),
+         ("vendor_case", ticket.flags.vendorCase.map { .json($0) } ?? .text(nil)),
+         ("dedupe_key", .text(ticket.dedupeKey)), ("created_by", .text(ticket.createdBy)),
+         ("created_at", .time(ticket.createdAt)), ("updated_at", .time(ticket.updatedAt))]
+    }
+
+    private static func ticket(_ row: any SQLRow) throws -> Ticket {
+        let r = SQLStoredRow(row: row)
+        func status(_ text: String?) throws -> TicketStatus {
+            guard let text, let status = TicketStatus(rawValue: text) else {
+                throw CoordinatorError(.storage, "unknown ticket status \(text ?? "NULL")")
+            }
+            return status
+        }
+        return Ticket(
+            id: try r.required(r.int("id"), "id"),
+            title: try r.required(r.text("title"), "title"),
+            description: try r.text("description") ?? "",
+            customerId: try r.int("customer_id"),
+            hostId: try r.int("host_id"),
+            severity: try r.required(r.int("severity"), "severity"),
+            tier: try r.required(r.int("tier"), "tier"),
+            status: try status(r.text("status")),
+            channel: TicketChannel(rawValue: try r.text("channel") ?? "") ?? .api,
+            assigneeId: try r.int("assignee_id"),
+            tags: try r.json("tags", as: [String].self),
+            requiredSkills: try r.json("required_skills", as: [String].self),
+            responseDueAt: try r.required(r.time("response_due_at"), "response_due_at"),
+            resolveDueAt: try r.required(r.time("resolve_due_at"), "resolve_due_at"),
+            firstResponseAt: try r.time("first_response_at"),
+            resolvedAt: try r.time("resolved_at"),
+            closedAt: try r.time("closed_at"),
+            flags: TicketFlags(
+                onsite: try r.bool("onsite"),
+                onsiteReasons: try r.json("onsite_reasons", as: [String].self),
+                vendorCase: try r.text("vendor_case") == nil ? nil : r.json("vendor_case", as: VendorCase.self)),
+            dedupeKey: try r.text("dedupe_key"),
+            createdBy: try r.required(r.text("created_by"), "created_by"),
+            createdAt: try r.required(r.time("created_at"), "created_at"),
+            updatedAt: try r.required(r.time("updated_at"), "updated_at"))
+    }
+
+    func insertTicket(_ ticket: Ticket) async throws -> Ticket {
+        let values = Self.values(of: ticket)
+        let id = try await db.insert(into: "tickets").columns(values.map(\.0)).values(values.map(\.1.sql))
+            .returning("id").first(decodingColumn: "id", as: Int.self)
+        guard let id else { throw CoordinatorError(.storage, "insert into tickets returned no id") }
+        var stored = ticket
+        stored.id = id
+        return stored
+    }
+
+    func updateTicket(_ ticket: Ticket) async throws {
+        var update = db.update("tickets")
+        for (column, value) in Self.values(of: ticket) { update = update.set(SQLIdentifier(column), to: value.sql) }
+        try await update.where("id", .equal, ticket.id).run()
+    }
+
+    func ticket(_ id: Int) async throws -> Ticket? {
+        try await db.select().column("*").from("tickets").where("id", .equal, id).first().map(Self.ticket)
+    }
+
+    func tickets(_ filter: TicketFilter, before: Int?, limit: Int) async throws -> [Ticket] {
+        let query = db.select().column("*").from("tickets")
+        if !filter.statuses.isEmpty { query.where("status", .in, filter.statuses.map(\.rawValue)) }
+        if let severity = filter.severity { query.where("severity", .equal, severity) }
+        if let tier = filter.tier { query.where("tier", .equal, tier) }
+        if let assignee = filter.assigneeId { query.where("assignee_id", .equal, assignee) }
+        if let customer = filter.customerId { query.where("customer_id", .equal, customer) }
+        if let host = filter.hostId { query.where("host_id", .equal, host) }
+        if let onsite = filter.onsite { query.where("onsite", .equal, onsite) }
+        if let text = filter.text, !text.isEmpty {
+            let escaped = text.lowercased()
+                .replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            query.where(SQLQueryString("lower(\(ident: "title")) LIKE \(bind: "%\(escaped)%") ESCAPE '\\'"))
+        }
+        if let before { query.where("id", .lessThan, before) }
+        return try await query.orderBy("id", .descending).limit(limit).all().map(Self.ticket)
+    }
+
+    func ticketCountsByStatus() async throws -> [TicketStatus: Int] {
+        let rows = try await db.select().column("status")
+            .column(SQLFunction("count", args: SQLLiteral.all), as: "n")
+            .from("tickets").groupBy("status").all()
+        var counts: [TicketStatus: Int] = [:]
+        for row in rows {
+            if let status = TicketStatus(rawValue: try row.decode(column: "status", as: String.self)) {
+                counts[status] = try row.decode(column: "n", as: Int.self)
+            }
+        }
+        return counts
+    }
+
+    func appendEvent(ticketId: Int, type: String, actor: String, at: Date, data: JSONValue) async throws
+        -> TicketEvent
+    {
+        let json = String(decoding: try StoredJSON.encoder.encode(data), as: UTF8.self)
+        let id = try await db.insert(into: "ticket_events")
+            .columns("ticket_id", "type", "actor", "at", "data")
+            .values(SQLBind(ticketId), SQLBind(type), SQLBind(actor), SQLBind(at.storedMilliseconds), SQLBind(json))
+            .returning("id").first(decodingColumn: "id", as: Int.self)
+        guard let id else { throw CoordinatorError(.storage, "insert into ticket_events returned no id") }
+        return TicketEvent(id: id, ticketId: ticketId, type: type, actor: actor, at: at, data: data)
+    }
+
+    func events(ticketId: Int, after: Int?, limit: Int) async throws -> [TicketEvent] {
+        let query = db.select().column("*").from("ticket_events").where("ticket_id", .equal, ticketId)
+        if let after { query.where("id", .greaterThan, after) }
+        return try await query.orderBy("id").limit(limit).all().map { row in
+            let r = SQLStoredRow(row: row)
+            return TicketEvent(
+                id: try r.required(r.int("id"), "id"),
+                ticketId: ticketId,
+                type: try r.required(r.text("type"), "type"),
+                actor: try r.required(r.text("actor"), "actor"),
+                at: try r.required(r.time("at"), "at"),
+                data: try r.json("data", as: JSONValue.self))
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import SQLKit
+
+extension StoredValue {
+    /// The value as a bind parameter, or NULL.
+    var sql: any SQLExpression {
+        switch self {
+        case .int(let value): value.map { SQLBind($0) } ?? SQLLiteral.null
+        case .double(let value): value.map { SQLBind($0) } ?? SQLLiteral.null
+        case .text(let value): value.map { SQLBind($0) } ?? SQLLiteral.null
+        case .bool(let value): SQLBind(value)
+        case .time(let value): value.map { SQLBind($0.storedMilliseconds) } ?? SQLLiteral.null
+        case .json(let value): SQLBind(value)
+        }
+    }
+}
+
+extension Date {
+    /// Whole milliseconds since 1970: how times are stored.
+    var storedMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+    init(storedMilliseconds: Int64) { self.init(timeIntervalSince1970: Double(storedMilliseconds) / 1000) }
+}
+
+/// An SQLKit row read through the domain's column interface.
+struct SQLStoredRow: StoredRow {
+    let row: any SQLRow
+
+    private func optional<T: Decodable>(_ column: String, _ type: T.Type) throws -> T? {
+        do {
+            return try row.decodeNil(column: column) ? nil : row.decode(column: column, as: T.self)
+        } catch {
+            throw CoordinatorError(.storage, "column \(column): \(error)")
+        }
+    }
+
+    func int(_ column: String) throws -> Int? { try optional(column, Int.self) }
+    func double(_ column: String) throws -> Double? { try optional(column, Double.self) }
+    func text(_ column: String) throws -> String? { try optional(column, String.self) }
+    func bool(_ column: String) throws -> Bool { try optional(column, Bool.self) ?? false }
+    func time(_ column: String) throws -> Date? { try optional(column, Int64.self).map(Date.init(storedMilliseconds:)) }
+}

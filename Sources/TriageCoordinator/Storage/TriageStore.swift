@@ -1,0 +1,84 @@
+import Foundation
+
+/// Where the coordinator keeps everything. Reads see committed data; a write runs as one
+/// transaction that is committed before `write` returns, so a 2xx answer is durable.
+public protocol TriageStore: Sendable {
+    func read<T: Sendable>(_ body: @Sendable (any StoreSession) async throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @Sendable (any StoreSession) async throws -> T) async throws -> T
+    /// Applies the migrations not yet applied; returns their versions.
+    @discardableResult func migrate() async throws -> [Int]
+    func close() async throws
+}
+
+/// What the domain may ask of the store inside one read or write. No SQL crosses this line.
+public protocol StoreSession: Sendable {
+    // MARK: Inventory
+    func insert<F: InventoryFields>(_ fields: F, at: Date) async throws -> Record<F>
+    func replace<F: InventoryFields>(_ id: Int, with fields: F, at: Date) async throws -> Record<F>?
+    func record<F: InventoryFields>(_ id: Int, as type: F.Type) async throws -> Record<F>?
+    /// Records in id order, starting after `after`.
+    func records<F: InventoryFields>(_ type: F.Type, after: Int?, limit: Int) async throws -> [Record<F>]
+    func exists(_ kind: RecordKind, _ id: Int) async throws -> Bool
+    /// What still refers to a record, as counted nouns ("2 sites"); empty when it can go.
+    func dependents(of kind: RecordKind, _ id: Int) async throws -> [String]
+    func delete(_ kind: RecordKind, _ id: Int) async throws -> Bool
+
+    // MARK: Tickets
+    /// Stores a new ticket; the id it is given is the one returned.
+    func insertTicket(_ ticket: Ticket) async throws -> Ticket
+    func updateTicket(_ ticket: Ticket) async throws
+    func ticket(_ id: Int) async throws -> Ticket?
+    /// Newest first, starting below `before`.
+    func tickets(_ filter: TicketFilter, before: Int?, limit: Int) async throws -> [Ticket]
+    func ticketCountsByStatus() async throws -> [TicketStatus: Int]
+    func appendEvent(ticketId: Int, type: String, actor: String, at: Date, data: JSONValue) async throws
+        -> TicketEvent
+    /// Oldest first, starting after `after`.
+    func events(ticketId: Int, after: Int?, limit: Int) async throws -> [TicketEvent]
+
+    // MARK: Tokens
+    func insertToken(_ token: NewToken) async throws -> TokenInfo
+    func token(hash: String) async throws -> TokenInfo?
+    func tokens() async throws -> [TokenInfo]
+    func revokeToken(_ id: Int, at: Date) async throws -> Bool
+
+    // MARK: Idempotency
+    func savedResponse(tokenId: Int, key: String) async throws -> SavedResponse?
+    func saveResponse(_ response: SavedResponse) async throws
+}
+
+/// A token as listed: never the secret, which is stored only as a hash.
+public struct TokenInfo: Codable, Sendable, Equatable {
+    public var id: Int
+    public var name: String
+    public var role: Role
+    public var hostId: Int?
+    public var technicianId: Int?
+    public var createdAt: Date
+    public var revokedAt: Date?
+
+    public var principal: Principal {
+        Principal(tokenId: id, name: name, role: role, hostId: hostId, technicianId: technicianId)
+    }
+}
+
+public struct NewToken: Sendable {
+    public var name: String
+    public var role: Role
+    public var hostId: Int?
+    public var technicianId: Int?
+    public var hash: String
+    public var createdAt: Date
+}
+
+/// The first answer to a write that carried an Idempotency-Key, replayed on a retry.
+public struct SavedResponse: Sendable, Equatable {
+    public var tokenId: Int
+    public var key: String
+    /// SHA-256 of method, path and body: the same key with another request is refused.
+    public var requestHash: String
+    public var status: Int
+    public var body: String
+    public var location: String?
+    public var createdAt: Date
+}

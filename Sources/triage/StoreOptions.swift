@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TriageCoordinator
+
+/// Where the configuration and the store are: shared by every subcommand.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("YAML configuration file.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Data folder (default ./triage-data; env TRIAGE_DATA).", valueName: "dir"))
+    var data: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Database: sqlite:PATH or a path (default DATA/triage.db; env TRIAGE_DATABASE).", valueName: "url"))
+    var database: String?
+
+    func configuration() throws -> CoordinatorConfiguration {
+        var configuration = try CoordinatorConfiguration.load(file: config, environment: ProcessInfo.processInfo.environment)
+        if let data { configuration.dataDirectory = data }
+        if let database { configuration.database = database }
+        try configuration.validate()
+        return configuration
+    }
+
+    /// Runs `body` with an open, migrated store, and closes it after.
+    func withCoordinator<T>(_ configuration: CoordinatorConfiguration, logger: Logger,
+                            _ body: (Coordinator) async throws -> T) async throws -> T
+    {
+        let store = try await CoordinatorServer.openStore(configuration, logger: logger)
+        do {
+            let result = try await body(Coordinator(store: store, sla: configuration.sla))
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+}
+
+/// A clean one-line message for configuration and input errors instead of a stack of types.
+func reported<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as CoordinatorError {
+        throw ValidationError(error.message)
+    }
+}
+
+func makeLogger(level: String) -> Logger {
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = Logger.Level(rawValue: level) ?? .info
+        return handler
+    }
+    return Logger(label: "triage")
+}

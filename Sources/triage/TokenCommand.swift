@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import TriageCoordinator
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Create, list and revoke API tokens.",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token and print only the token on stdout (shown once; stored hashed).")
+
+        @OptionGroup var store: StoreOptions
+        @Option(help: "admin, dispatcher, technician or agent.") var role: Role
+        @Option(help: "What the token is for, shown in lists and as the actor of its changes.") var name: String
+        @Option(help: ArgumentHelp("The host an agent token is bound to: its id or name.", valueName: "host"))
+        var host: String?
+        @Option(help: ArgumentHelp("The technician a technician token speaks for: their id.", valueName: "id"))
+        var technician: Int?
+
+        func run() async throws {
+            try await reported {
+                let configuration = try store.configuration()
+                let token = try await store.withCoordinator(configuration, logger: makeLogger(level: "error")) {
+                    coordinator in
+                    var hostId: Int?
+                    if let host { hostId = try await coordinator.hostId(named: host) }
+                    return try await coordinator.issueToken(name: name, role: role, hostId: hostId, technicianId: technician)
+                }
+                print(token.secret)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            try await reported {
+                let configuration = try store.configuration()
+                let tokens = try await store.withCoordinator(configuration, logger: makeLogger(level: "error")) {
+                    try await $0.tokens()
+                }
+                var rows = [["ID", "ROLE", "NAME", "BOUND TO", "CREATED", "REVOKED"]]
+                for token in tokens {
+                    var boundTo = "-"
+                    if let host = token.hostId { boundTo = "host \(host)" }
+                    if let technician = token.technicianId { boundTo = "technician \(technician)" }
+                    let revoked = token.revokedAt.map { $0.formatted(.iso8601) } ?? "-"
+                    rows.append([String(token.id), token.role.rawValue, token.name, boundTo,
+                                 token.createdAt.formatted(.iso8601), revoked])
+                }
+                let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
+                for row in rows {
+                    print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                        .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+                }
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by id; it stops working at once.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The token's id (see token list).") var id: Int
+
+        func run() async throws {
+            try await reported {
+                let configuration = try store.configuration()
+                try await store.withCoordinator(configuration, logger: makeLogger(level: "error")) {
+                    try await $0.revokeToken(id)
+                }
+                print("token \(id) revoked")
+            }
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}
