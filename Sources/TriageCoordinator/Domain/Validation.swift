@@ -6,11 +6,11 @@ enum Validate {
         if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw CoordinatorError.invalid(field, "must not be empty")
         }
-        if value.count > max { throw CoordinatorError.invalid(field, "longer than \(max) characters") }
+        if value.unicodeScalars.count > max { throw CoordinatorError.invalid(field, "longer than \(max) characters") }
     }
 
     static func optionalText(_ value: String?, _ field: String, max: Int = 200) throws {
-        if let value, value.count > max { throw CoordinatorError.invalid(field, "longer than \(max) characters") }
+        if let value, value.unicodeScalars.count > max { throw CoordinatorError.invalid(field, "longer than \(max) characters") }
     }
 
     static func range(_ value: Int, _ field: String, _ range: ClosedRange<Int>) throws {
@@ -27,7 +27,7 @@ enum Validate {
 
     static func tags(_ values: [String], _ field: String) throws {
         if values.count > 50 { throw CoordinatorError.invalid(field, "more than 50 entries") }
-        for value in values where value.isEmpty || value.count > 64 || value.contains(where: \.isWhitespace) {
+        for value in values where value.isEmpty || value.unicodeScalars.count > 64 || value.contains(where: \.isWhitespace) {
             throw CoordinatorError.invalid(field, "'\(value)' must be 1 to 64 characters without spaces")
         }
     }

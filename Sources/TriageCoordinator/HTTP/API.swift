@@ -11,8 +11,9 @@ struct API: Sendable {
 
     func router() -> Router<TriageRequestContext> {
         let router = Router(context: TriageRequestContext.self)
+        let table = RouteTable()
         router.add(middleware: MetricsMiddleware(metrics: metrics))
-        router.add(middleware: APIErrorMiddleware())
+        router.add(middleware: APIErrorMiddleware(routes: table))
         addOperations(to: router)
         let api = router.group("/api/v1")
         api.get("/openapi.yaml") { _, _ in
@@ -25,6 +26,7 @@ struct API: Sendable {
         addInventory(HostFields.self, at: "/hosts", to: secured)
         addInventory(TechnicianFields.self, at: "/technicians", to: secured)
         addTickets(to: secured)
+        table.fill(router.routes.map { ($0.method.rawValue, $0.path.description) })
         return router
     }
 

@@ -6,6 +6,8 @@ import NIOCore
 /// Turns every failure into `{"error": {"code", "message"}}` with the status that fits, so a
 /// client never sees another error shape; anything unexpected is logged and becomes a 500.
 struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteTable
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
@@ -16,7 +18,14 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch is NIOTooManyBytesError {
             return Self.response(for: CoordinatorError(.tooLarge, "the request body is larger than the limit"))
         } catch let error as HTTPError where error.status == .notFound {
-            return Self.response(for: CoordinatorError(.notFound, "no such route: \(request.method) \(request.uri.path)"))
+            let allowed = routes.methods(forPath: request.uri.path)
+            guard !allowed.isEmpty else {
+                return Self.response(for: CoordinatorError(.notFound, "no such route: \(request.method) \(request.uri.path)"))
+            }
+            var response = Self.response(
+                for: CoordinatorError(.methodNotAllowed, "\(request.uri.path) allows \(allowed.joined(separator: ", "))"))
+            response.headers[.allow] = allowed.joined(separator: ", ")
+            return response
         } catch let error as any HTTPResponseError {
             let code = error.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
             let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase

@@ -5,6 +5,12 @@ import NIOCore
 /// A request body type whose field names are known, so unknown fields can be refused.
 protocol StrictInput: Decodable, Sendable {
     static var fieldNames: Set<String> { get }
+    /// Fields where null means "clear it"; elsewhere null is refused rather than read as absent.
+    static var nullableFields: Set<String> { get }
+}
+
+extension StrictInput {
+    static var nullableFields: Set<String> { [] }
 }
 
 extension CustomerFields: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
@@ -12,7 +18,10 @@ extension SiteFields: StrictInput { static var fieldNames: Set<String> { Set(Cod
 extension HostFields: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
 extension TechnicianFields: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
 extension TicketInput: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
-extension TicketPatch: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
+extension TicketPatch: StrictInput {
+    static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) }
+    static var nullableFields: Set<String> { ["assigneeId", "customerId", "hostId"] }
+}
 extension CommentInput: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
 extension ReopenInput: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
 
@@ -93,6 +102,10 @@ enum JSONBody {
             throw CoordinatorError(
                 .invalid, "unknown field\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")); "
                     + "known: \(T.fieldNames.sorted().joined(separator: ", "))")
+        }
+        let nulls = fields.filter { $0.value is NSNull }.map(\.key).filter { !T.nullableFields.contains($0) }.sorted()
+        if !nulls.isEmpty {
+            throw CoordinatorError(.invalid, "\(nulls.joined(separator: ", ")): null is not a value here; leave the field out")
         }
         do {
             return try decoder.decode(T.self, from: bytes)

@@ -38,7 +38,8 @@ struct Query {
 
     var limit: Int { get throws { try int("limit", 1...200) ?? 50 } }
 
-    var cursor: Int? { get throws { try string("cursor").map(Cursor.decode) } }
+    /// An empty cursor is the first page, as an absent one.
+    var cursor: Int? { get throws { try string("cursor").flatMap { $0.isEmpty ? nil : try Cursor.decode($0) } } }
 
     static func id(_ context: TriageRequestContext, _ name: String = "id") throws -> Int {
         guard let text = context.parameters.get(name), let id = Int(text), id > 0 else {
