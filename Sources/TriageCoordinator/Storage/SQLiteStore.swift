@@ -16,6 +16,7 @@ public final class SQLiteStore: TriageStore {
     private let writeDB: any SQLDatabase
     private let readDB: any SQLDatabase
     private let lock = AsyncLock()
+    private let closed = CloseFlag()
     public let path: String
 
     public static func open(path: String, synchronous: Synchronous = .normal, logger: Logger) async throws
@@ -103,10 +104,23 @@ public final class SQLiteStore: TriageStore {
         }
     }
 
+    /// Closes both connections once; later calls do nothing. The last close checkpoints the WAL
+    /// into the database file and removes it.
     public func close() async throws {
         try await lock.withLock {
+            guard await closed.markClosed() else { return }
             try await reader.close()
             try await writer.close()
         }
+    }
+}
+
+private actor CloseFlag {
+    private var isClosed = false
+
+    /// True the first time only.
+    func markClosed() -> Bool {
+        defer { isClosed = true }
+        return !isClosed
     }
 }

@@ -1,0 +1,229 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import TriageCoordinator
+
+/// What every store must do, checked on a real SQLite file. The PostgreSQL store will run the
+/// same suite.
+@Suite struct StoreContractTests {
+    /// A migrated store in a temp folder, closed after `body` however it ends (sqlite-nio
+    /// traps on a connection that is never closed).
+    static func withStore(_ body: (TempFolder, any TriageStore) async throws -> Void) async throws {
+        let folder = try TempFolder()
+        let store = try await SQLiteStore.open(path: folder.path + "/t.db", logger: TestCoordinator.logger)
+        do {
+            try await store.migrate()
+            try await body(folder, store)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+
+    static let at = Date(timeIntervalSince1970: 1_795_000_000.123)
+
+    @Test func migrationsApplyOnceAndRefuseANewerSchema() async throws {
+        let folder = try TempFolder()
+        let path = folder.path + "/t.db"
+        let store = try await SQLiteStore.open(path: path, logger: TestCoordinator.logger)
+        #expect(try await store.migrate() == [1])
+        #expect(try await store.migrate() == [])
+        try await store.close()
+
+        // A database written by a newer triage: refuse rather than guess.
+        let sqlite = try Shell.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import sqlite3; c=sqlite3.connect('\(path)'); c.execute(\"insert into schema_migrations values (99,'future',0)\"); c.commit()",
+            ])
+        #expect(sqlite.status == 0, "\(sqlite.stderr)")
+        let again = try await SQLiteStore.open(path: path, logger: TestCoordinator.logger)
+        let error = await #expect(throws: CoordinatorError.self) { try await again.migrate() }
+        #expect(error?.message.contains("schema version 99") == true)
+        try await again.close()
+    }
+
+    @Test func theDatabaseIsInWALModeAndTheWALGoesAwayOnClose() async throws {
+        try await Self.withStore { folder, store in
+            _ = try await store.write { try await $0.insert(CustomerFields(name: "Acme"), at: Self.at) }
+            #expect(FileManager.default.fileExists(atPath: folder.path + "/t.db-wal"))
+            try await store.close()
+            #expect(!FileManager.default.fileExists(atPath: folder.path + "/t.db-wal"))
+            let mode = try Shell.run(
+                "/usr/bin/env",
+                [
+                    "python3", "-c",
+                    "import sqlite3; print(sqlite3.connect('\(folder.path)/t.db').execute('pragma journal_mode').fetchone()[0])",
+                ])
+            #expect(mode.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "wal")
+        }
+    }
+
+    @Test func inventoryRoundTripsEveryField() async throws {
+        try await Self.withStore { _, store in
+            var technician = TechnicianFields(
+                name: "Tess", tier: 3, skills: ["linux", "storage"], region: "north",
+                timeZone: "Europe/Berlin",
+                shifts: [.init(weekday: 1, start: "08:00", end: "16:30")], maxLoad: 7)
+            technician.absences = [.init(from: Self.at, to: Self.at + 86_400, reason: "training")]
+            technician.email = "tess@example.net"
+            let fields = technician
+            let stored = try await store.write { try await $0.insert(fields, at: Self.at) }
+            let read = try await store.read { try await $0.record(stored.id, as: TechnicianFields.self) }
+            #expect(read?.fields == fields)
+            #expect(read?.createdAt == Self.at)
+
+            var host = HostFields(siteId: 4, name: "web1", address: "root@web1:2222", tags: ["dmz"], criticality: .high)
+            host.vendorServices = [.init(service: "oracle", vendor: "Oracle")]
+            host.pluginParams = ["disk": ["warn": "80"]]
+            let original = host
+            let hostRecord = try await store.write { try await $0.insert(original, at: Self.at) }
+            host.name = "web1.example"
+            let renamed = host
+            let replaced = try await store.write { try await $0.replace(hostRecord.id, with: renamed, at: Self.at + 5) }
+            #expect(replaced?.fields == renamed)
+            #expect(replaced?.updatedAt == Self.at + 5)
+            #expect(replaced?.createdAt == Self.at)
+        }
+    }
+
+    @Test func recordsPageInIdOrderAndDependentsBlockDeletes() async throws {
+        try await Self.withStore { _, store in
+            let customers = try await store.write { session in
+                var ids: [Int] = []
+                for name in ["a", "b", "c", "d", "e"] { ids.append(try await session.insert(CustomerFields(name: name), at: Self.at).id) }
+                return ids
+            }
+            let firstPage = try await store.read { try await $0.records(CustomerFields.self, after: nil, limit: 2) }
+            let nextPage = try await store.read { try await $0.records(CustomerFields.self, after: firstPage.last!.id, limit: 2) }
+            #expect(firstPage.map(\.fields.name) == ["a", "b"])
+            #expect(nextPage.map(\.fields.name) == ["c", "d"])
+
+            _ = try await store.write { try await $0.insert(SiteFields(customerId: customers[0], name: "HQ"), at: Self.at) }
+            #expect(try await store.read { try await $0.dependents(of: .customer, customers[0]) } == ["1 sites"])
+            #expect(try await store.read { try await $0.dependents(of: .customer, customers[1]) } == [])
+            #expect(try await store.write { try await $0.delete(.customer, customers[1]) })
+            #expect(try await store.write { try await $0.delete(.customer, customers[1]) } == false)
+        }
+    }
+
+    @Test func ticketsFilterNewestFirstAndEventsKeepTheirOrder() async throws {
+        try await Self.withStore { _, store in
+            @Sendable func ticket(_ title: String, severity: Int, status: TicketStatus, onsite: Bool = false) -> Ticket {
+                Ticket(
+                    id: 0, title: title, description: "", customerId: 1, hostId: nil, severity: severity, tier: 1,
+                    status: status, channel: .phone, assigneeId: status == .assigned ? 5 : nil, tags: ["mail"],
+                    requiredSkills: [], responseDueAt: Self.at + 900, resolveDueAt: Self.at + 14_400,
+                    firstResponseAt: nil, resolvedAt: nil, closedAt: nil,
+                    flags: TicketFlags(onsite: onsite, onsiteReasons: onsite ? ["disk failed"] : []),
+                    dedupeKey: nil, createdBy: "admin:root", createdAt: Self.at, updatedAt: Self.at)
+            }
+            let ids = try await store.write { session in
+                [
+                    try await session.insertTicket(ticket("Mail down", severity: 1, status: .new)).id,
+                    try await session.insertTicket(ticket("Printer 100% jammed", severity: 3, status: .assigned)).id,
+                    try await session.insertTicket(ticket("MAIL slow", severity: 2, status: .new, onsite: true)).id,
+                ]
+            }
+            func titles(_ configure: (inout TicketFilter) -> Void, before: Int? = nil) async throws -> [String] {
+                var filter = TicketFilter()
+                configure(&filter)
+                let chosen = filter
+                return try await store.read { try await $0.tickets(chosen, before: before, limit: 10) }.map(\.title)
+            }
+            #expect(try await titles { _ in } == ["MAIL slow", "Printer 100% jammed", "Mail down"])
+            #expect(try await titles { $0.text = "mail" } == ["MAIL slow", "Mail down"])
+            #expect(try await titles { $0.text = "100%" } == ["Printer 100% jammed"])
+            #expect(try await titles { $0.text = "0%" } == ["Printer 100% jammed"])
+            #expect(try await titles { $0.text = "%" } == ["Printer 100% jammed"])
+            #expect(
+                try await titles {
+                    $0.statuses = [.new]
+                    $0.severity = 1
+                } == ["Mail down"])
+            #expect(try await titles { $0.onsite = true } == ["MAIL slow"])
+            #expect(try await titles { $0.assigneeId = 5 } == ["Printer 100% jammed"])
+            #expect(try await titles({ _ in }, before: ids[2]) == ["Printer 100% jammed", "Mail down"])
+
+            var stored = try #require(try await store.read { try await $0.ticket(ids[2]) })
+            #expect(stored.flags.onsiteReasons == ["disk failed"] && stored.createdAt == Self.at)
+            stored.status = .resolved
+            stored.resolvedAt = Self.at + 60
+            stored.flags.vendorCase = VendorCase(vendor: "Dell", externalRef: "SR-1", status: "open")
+            let changed = stored
+            try await store.write { try await $0.updateTicket(changed) }
+            #expect(try await store.read { try await $0.ticket(ids[2]) } == changed)
+            #expect(try await store.read { try await $0.ticketCountsByStatus() } == [.new: 1, .assigned: 1, .resolved: 1])
+
+            try await store.write { session in
+                for index in 0..<5 {
+                    _ = try await session.appendEvent(
+                        ticketId: ids[0], type: "comment", actor: "admin:root",
+                        at: Self.at + Double(index), data: ["n": JSONValue(index)])
+                }
+            }
+            let events = try await store.read { try await $0.events(ticketId: ids[0], after: nil, limit: 3) }
+            #expect(events.map { $0.data["n"] } == [0, 1, 2])
+            let rest = try await store.read { try await $0.events(ticketId: ids[0], after: events.last!.id, limit: 3) }
+            #expect(rest.map { $0.data["n"] } == [3, 4])
+        }
+    }
+
+    @Test func aFailedWriteLeavesNothingBehind() async throws {
+        try await Self.withStore { _, store in
+            await #expect(throws: CoordinatorError.self) {
+                try await store.write { session in
+                    _ = try await session.insert(CustomerFields(name: "half"), at: Self.at)
+                    throw CoordinatorError(.conflict, "changed my mind")
+                }
+            }
+            let remaining = try await store.read { try await $0.records(CustomerFields.self, after: nil, limit: 10) }
+            #expect(remaining.isEmpty)
+        }
+    }
+
+    @Test func concurrentWritesAreSerialisedAndAllCommitted() async throws {
+        try await Self.withStore { _, store in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<200 {
+                    group.addTask {
+                        try await store.write { session in
+                            let customer = try await session.insert(CustomerFields(name: "c\(index)"), at: Self.at)
+                            _ = try await session.insert(SiteFields(customerId: customer.id, name: "s\(index)"), at: Self.at)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let sites = try await store.read { try await $0.records(SiteFields.self, after: nil, limit: 500) }
+            #expect(sites.count == 200)
+            // Every site points at the customer created in the same transaction.
+            let customers = try await store.read { try await $0.records(CustomerFields.self, after: nil, limit: 500) }
+            let names = Dictionary(uniqueKeysWithValues: customers.map { ($0.id, $0.fields.name) })
+            #expect(sites.allSatisfy { names[$0.fields.customerId] == "c" + $0.fields.name.dropFirst() })
+        }
+    }
+
+    @Test func tokensAreFoundByHashAndIdempotencyRecordsByTokenAndKey() async throws {
+        try await Self.withStore { _, store in
+            let token = try await store.write {
+                try await $0.insertToken(NewToken(name: "a", role: .agent, hostId: 3, technicianId: nil, hash: "h1", createdAt: Self.at))
+            }
+            #expect(try await store.read { try await $0.token(hash: "h1") } == token)
+            #expect(try await store.read { try await $0.token(hash: "nope") } == nil)
+            #expect(try await store.write { try await $0.revokeToken(token.id, at: Self.at + 1) })
+            #expect(try await store.read { try await $0.token(hash: "h1") }?.revokedAt == Self.at + 1)
+            #expect(try await store.write { try await $0.revokeToken(999, at: Self.at) } == false)
+
+            let saved = SavedResponse(
+                tokenId: token.id, key: "k", requestHash: "abc", status: 201, body: "{}",
+                location: "/api/v1/tickets/1", createdAt: Self.at)
+            try await store.write { try await $0.saveResponse(saved) }
+            #expect(try await store.read { try await $0.savedResponse(tokenId: token.id, key: "k") } == saved)
+            #expect(try await store.read { try await $0.savedResponse(tokenId: token.id + 1, key: "k") } == nil)
+        }
+    }
+}

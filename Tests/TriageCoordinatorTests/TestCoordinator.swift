@@ -1,0 +1,125 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import TestSupport
+import TriageCoordinator
+
+/// A coordinator on a real SQLite file in a temp folder, with a clock the test sets, one
+/// token per role, and the HTTP application built by the same factory `triage serve` uses.
+final class TestCoordinator: @unchecked Sendable {
+    let folder: TempFolder
+    let store: any TriageStore
+    let coordinator: Coordinator
+    let clock: TestClock
+    let configuration: CoordinatorConfiguration
+    var tokens: [Role: String] = [:]
+    /// A site, host and technician the tokens and tickets can refer to.
+    var customerId = 0, siteId = 0, hostId = 0, otherHostId = 0, technicianId = 0, otherTechnicianId = 0
+
+    static let logger = Logger(label: "test")
+
+    init(maxBodyBytes: Int = 1 << 20) async throws {
+        folder = try TempFolder()
+        var configuration = CoordinatorConfiguration()
+        configuration.dataDirectory = folder.path
+        configuration.maxBodyBytes = maxBodyBytes
+        self.configuration = configuration
+        store = try await CoordinatorServer.openStore(configuration, logger: Self.logger)
+        clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
+        let clock = self.clock
+        coordinator = Coordinator(store: store, clock: { clock.now })
+        tokens[.admin] = try await coordinator.issueToken(name: "root", role: .admin).secret
+        tokens[.dispatcher] = try await coordinator.issueToken(name: "dora", role: .dispatcher).secret
+    }
+
+    /// Customer, site, two hosts, two technicians, and a technician and an agent token.
+    func withInventory() async throws -> TestCoordinator {
+        let admin = Principal(tokenId: 1, name: "root", role: .admin)
+        let ids = try await store.write { [coordinator] session in
+            let customer = try await coordinator.create(CustomerFields(name: "Acme"), by: admin, in: session)
+            let site = try await coordinator.create(
+                SiteFields(customerId: customer.id, name: "HQ", region: "north", timeZone: "Europe/Berlin"),
+                by: admin, in: session)
+            let host = try await coordinator.create(HostFields(siteId: site.id, name: "web1"), by: admin, in: session)
+            let other = try await coordinator.create(HostFields(siteId: site.id, name: "db1"), by: admin, in: session)
+            let tech = try await coordinator.create(TechnicianFields(name: "Tess", tier: 2), by: admin, in: session)
+            let otherTech = try await coordinator.create(TechnicianFields(name: "Otto"), by: admin, in: session)
+            return [customer.id, site.id, host.id, other.id, tech.id, otherTech.id]
+        }
+        (customerId, siteId, hostId, otherHostId, technicianId, otherTechnicianId) =
+            (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5])
+        tokens[.technician] = try await coordinator.issueToken(name: "tess", role: .technician, technicianId: technicianId).secret
+        tokens[.agent] = try await coordinator.issueToken(name: "web1-agent", role: .agent, hostId: hostId).secret
+        return self
+    }
+
+    func close() async throws { try await store.close() }
+
+    /// Runs `body` against the application through HummingbirdTesting's router client.
+    func test<T>(metrics: CoordinatorMetrics = .init(), _ body: @escaping @Sendable (Client) async throws -> T) async throws -> T {
+        let app = try CoordinatorServer.application(
+            coordinator: coordinator, configuration: configuration, metrics: metrics, logger: Self.logger)
+        let tokens = self.tokens
+        return try await app.test(.router) { client in try await body(Client(client: client, tokens: tokens)) }
+    }
+
+    /// A test client that speaks JSON with one role's token.
+    struct Client: Sendable {
+        let client: any TestClientProtocol
+        let tokens: [Role: String]
+
+        struct Reply: Sendable {
+            let status: HTTPResponse.Status
+            let headers: HTTPFields
+            let body: String
+
+            var json: [String: Any] {
+                (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+            }
+            var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+            var errorMessage: String { (json["error"] as? [String: Any])?["message"] as? String ?? "" }
+            var id: Int { json["id"] as? Int ?? -1 }
+            var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
+        }
+
+        func send(_ method: HTTPRequest.Method, _ path: String, as role: Role? = .admin, token: String? = nil,
+                  json: String? = nil, headers extra: HTTPFields = [:]) async throws -> Reply
+        {
+            var headers = extra
+            if let secret = token ?? role.flatMap({ tokens[$0] }) { headers[.authorization] = "Bearer \(secret)" }
+            if json != nil && headers[.contentType] == nil { headers[.contentType] = "application/json" }
+            let response = try await client.executeRequest(
+                uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+            return Reply(status: response.status, headers: response.headers, body: String(buffer: response.body))
+        }
+
+        func get(_ path: String, as role: Role? = .admin) async throws -> Reply {
+            try await send(.get, path, as: role)
+        }
+
+        func post(_ path: String, _ json: String, as role: Role? = .admin, key: String? = nil) async throws -> Reply {
+            var headers: HTTPFields = [:]
+            if let key { headers[HTTPField.Name("Idempotency-Key")!] = key }
+            return try await send(.post, path, as: role, json: json, headers: headers)
+        }
+
+        func patch(_ path: String, _ json: String, as role: Role? = .admin) async throws -> Reply {
+            try await send(.patch, path, as: role, json: json)
+        }
+    }
+}
+
+/// The time the domain sees; tests move it.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date) { current = start }
+
+    var now: Date { lock.withLock { current } }
+
+    func advance(minutes: Double) { lock.withLock { current += minutes * 60 } }
+}
