@@ -58,6 +58,22 @@ final class TestCoordinator: @unchecked Sendable {
 
     func close() async throws { try await store.close() }
 
+    /// A coordinator for `body`, closed afterwards however `body` ends (sqlite-nio traps on a
+    /// connection that is never closed).
+    static func with(inventory: Bool = true, maxBodyBytes: Int = 1 << 20,
+                     _ body: (TestCoordinator) async throws -> Void) async throws
+    {
+        let coordinator = try await TestCoordinator(maxBodyBytes: maxBodyBytes)
+        do {
+            if inventory { _ = try await coordinator.withInventory() }
+            try await body(coordinator)
+        } catch {
+            try? await coordinator.close()
+            throw error
+        }
+        try await coordinator.close()
+    }
+
     /// Runs `body` against the application through HummingbirdTesting's router client.
     func test<T>(metrics: CoordinatorMetrics = .init(), _ body: @escaping @Sendable (Client) async throws -> T) async throws -> T {
         let app = try CoordinatorServer.application(
