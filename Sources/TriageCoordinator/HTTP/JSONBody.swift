@@ -110,6 +110,17 @@ enum JSONBody {
         do {
             return try decoder.decode(T.self, from: bytes)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty {
+                // Foundation reports a fraction or overflow where an integer belongs without a path.
+                let suspects = fields.compactMap { key, value -> String? in
+                    guard let number = value as? NSNumber, !(value is Bool),
+                        number.doubleValue != number.doubleValue.rounded() || abs(number.doubleValue) >= 9.2e18
+                    else { return nil }
+                    return "\(key): \(number) is not an integer in range"
+                }
+                if !suspects.isEmpty { throw CoordinatorError(.invalid, suspects.sorted().joined(separator: "; ")) }
+                throw CoordinatorError(.invalid, "a number is not an integer in range where the API takes one")
+            }
             throw CoordinatorError(.invalid, describe(error))
         }
     }
