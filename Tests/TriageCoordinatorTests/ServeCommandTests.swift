@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import TriageCoordinator
+
+/// The `triage` binary as an operator runs it: first start, tokens from the command line,
+/// configuration precedence, and a graceful stop on SIGTERM.
+@Suite struct ServeCommandTests {
+    static var binary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("triage").path
+    }
+
+    /// Starts `triage serve` on a free port and waits for its "listening" line.
+    static func serve(_ folder: TempFolder, _ extra: [String] = [], environment: [String: String]? = nil) throws
+        -> (ChildProcess, port: Int, stdout: String)
+    {
+        let out = folder.path + "/serve-\(UUID().uuidString).out"
+        let child = try ChildProcess(binary, ["serve", "--data", folder.path + "/data", "--listen", "127.0.0.1:0"] + extra,
+                                     environment: environment, stdout: out, stderr: folder.path + "/serve.err")
+        let deadline = Date() + 30
+        while Date() < deadline {
+            let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("triage listening on http://127.0.0.1:") }),
+                let port = Int(line.dropFirst("triage listening on http://127.0.0.1:".count).prefix { $0.isNumber })
+            {
+                return (child, port, text)
+            }
+            guard child.isRunning else { break }
+            usleep(50_000)
+        }
+        let errors = (try? String(contentsOfFile: folder.path + "/serve.err", encoding: .utf8)) ?? ""
+        throw TestSupportError("triage serve did not start: \(errors)")
+    }
+
+    static func curl(_ arguments: [String]) throws -> Shell.Output {
+        try Shell.run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}"] + arguments)
+    }
+
+    @Test func firstStartPrintsAnAdminTokenOnceThatWorksAndSIGTERMStopsCleanly() async throws {
+        let folder = try TempFolder()
+        let (first, port, output) = try Self.serve(folder)
+        let token = try #require(output.split(separator: "\n").first { $0.hasPrefix(BearerToken.prefix) }.map(String.init))
+        let created = try Self.curl(["-X", "POST", "http://127.0.0.1:\(port)/api/v1/tickets", "-H", "Authorization: Bearer \(token)",
+                                     "-H", "Content-Type: application/json", "-d", #"{"title": "from curl"}"#])
+        #expect(created.stdout.hasSuffix("\n201"), "\(created.stdout)")
+        kill(first.pid, SIGTERM)
+        #expect(first.wait() == 0)
+        // A clean stop closed the database: the WAL was checkpointed and removed.
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/data/triage.db"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/data/triage.db-wal"))
+
+        let (second, port2, output2) = try Self.serve(folder)
+        #expect(!output2.contains(BearerToken.prefix), "the admin token is printed only on the first start")
+        let list = try Self.curl(["http://127.0.0.1:\(port2)/api/v1/tickets", "-H", "Authorization: Bearer \(token)"])
+        #expect(list.stdout.contains("from curl") && list.stdout.hasSuffix("\n200"))
+        second.terminate()
+    }
+
+    @Test func tokenCommandsCreateListAndRevoke() async throws {
+        let folder = try TempFolder()
+        let data = ["--data", folder.path + "/data"]
+        let migrate = try Shell.run(Self.binary, ["migrate"] + data)
+        #expect(migrate.status == 0, "\(migrate.stderr)")
+        let created = try Shell.run(Self.binary, ["token", "create", "--role", "dispatcher", "--name", "dora"] + data)
+        #expect(created.status == 0, "\(created.stderr)")
+        let secret = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(secret.hasPrefix(BearerToken.prefix) && !secret.contains("\n"), "only the token on stdout")
+
+        let agent = try Shell.run(Self.binary, ["token", "create", "--role", "agent", "--name", "web1", "--host", "web1"] + data)
+        #expect(agent.status != 0)
+        #expect(agent.stderr.contains("no host is named web1"), "\(agent.stderr)")
+        let badRole = try Shell.run(Self.binary, ["token", "create", "--role", "root", "--name", "x"] + data)
+        #expect(badRole.status != 0)
+
+        let list = try Shell.run(Self.binary, ["token", "list"] + data)
+        #expect(list.stdout.contains("dispatcher") && list.stdout.contains("dora"))
+        #expect(!list.stdout.contains(secret))
+
+        let (server, port, _) = try Self.serve(folder)
+        let before = try Self.curl(["http://127.0.0.1:\(port)/api/v1/tickets", "-H", "Authorization: Bearer \(secret)"])
+        #expect(before.stdout.hasSuffix("\n200"))
+        let id = try #require(list.stdout.split(separator: "\n").first { $0.contains("dora") }?.split(separator: " ").first)
+        let revoke = try Shell.run(Self.binary, ["token", "revoke", String(id)] + data)
+        #expect(revoke.status == 0, "\(revoke.stderr)")
+        let after = try Self.curl(["http://127.0.0.1:\(port)/api/v1/tickets", "-H", "Authorization: Bearer \(secret)"])
+        #expect(after.stdout.hasSuffix("\n401"))
+        server.terminate()
+    }
+
+    @Test func aConfigFileEnvironmentAndFlagsOverrideInThatOrder() async throws {
+        let folder = try TempFolder()
+        let config = folder.path + "/triage.yaml"
+        try """
+        listen: 127.0.0.1:1
+        data: \(folder.path)/from-file
+        sqlite: {synchronous: full}
+        sla:
+          severity1: {respondMinutes: 5, resolveMinutes: 60}
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        var configuration = try CoordinatorConfiguration.load(file: config, environment: ["TRIAGE_DATA": folder.path + "/from-env"])
+        #expect(configuration.listen == "127.0.0.1:1")
+        #expect(configuration.dataDirectory == folder.path + "/from-env")
+        #expect(configuration.sqliteSynchronous == .full)
+        #expect(configuration.sla.severities[1] == .init(respondMinutes: 5, resolveMinutes: 60))
+        #expect(configuration.sla.severities[2] == SLAPolicy.standard.severities[2])
+        #expect(try configuration.databaseLocation() == .sqlite(path: folder.path + "/from-env/triage.db"))
+        configuration.database = "sqlite:///var/lib/triage/t.db"
+        #expect(try configuration.databaseLocation() == .sqlite(path: "/var/lib/triage/t.db"))
+
+        // The flag wins over the file: the server listens where --listen says.
+        let (server, port, output) = try Self.serve(folder, ["--config", config])
+        #expect(port != 1 && output.contains(BearerToken.prefix))
+        server.terminate()
+
+        try "listen: 127.0.0.1:8080\nlisten_port: 9\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let typo = try Shell.run(Self.binary, ["migrate", "--config", config])
+        #expect(typo.status != 0)
+        #expect(typo.stderr.contains("unknown key listen_port"), "\(typo.stderr)")
+        let postgres = try Shell.run(Self.binary, ["migrate", "--database", "postgres://db/triage"])
+        #expect(postgres.status != 0 && postgres.stderr.contains("SQLite only"))
+    }
+}
