@@ -12,6 +12,8 @@ packages=(
   iproute2          # ip netns: the tests' network namespaces as test hosts
   dash              # /bin/sh on Debian: the plugins must run under it
   monitoring-plugins-basic  # real Nagios plugins (check_disk, check_load) the tests run through the agent
+  curl              # the README's API examples and the coordinator's process tests
+  python3-venv      # a private venv for schemathesis (Tests/Live/run.sh)
 )
 
 if [ ! -f /etc/debian_version ]; then

@@ -4,14 +4,16 @@ import TriageCoordinator
 @Suite struct TicketStatusTests {
     @Test func aClosedTicketComesBackOnlyByReopening() {
         let allowed = TicketStatus.allCases.filter { TicketStatus.closed.canMove(to: $0) }
-        #expect(allowed == [.inProgress])
+        #expect(allowed == [])
+        #expect(TicketStatus.closed.reopened(assigned: true) == .inProgress)
+        #expect(TicketStatus.closed.reopened(assigned: false) == .new)
+        #expect(TicketStatus.inProgress.reopened(assigned: true) == nil)
     }
 
-    @Test func resolvedCanBeClosedOrReopened() {
-        #expect(TicketStatus.resolved.canMove(to: .closed))
-        #expect(TicketStatus.resolved.canMove(to: .inProgress))
-        #expect(!TicketStatus.resolved.canMove(to: .waitingCustomer))
-        #expect(!TicketStatus.resolved.canMove(to: .new))
+    @Test func resolvedCanOnlyBeClosedOrReopened() {
+        let allowed = TicketStatus.allCases.filter { TicketStatus.resolved.canMove(to: $0) }
+        #expect(allowed == [.closed])
+        #expect(TicketStatus.resolved.reopened(assigned: true) == .inProgress)
     }
 
     @Test func workStatesMoveAmongThemselvesAndOnlyUnassignGoesBackToNew() {

@@ -19,8 +19,14 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public init() {}
 
     /// Where the store is, resolved from `database` and `dataDirectory`.
-    public enum DatabaseLocation: Equatable, Sendable {
+    public enum DatabaseLocation: Equatable, Sendable, CustomStringConvertible {
         case sqlite(path: String)
+
+        public var description: String {
+            switch self {
+            case .sqlite(let path): "SQLite \(path)"
+            }
+        }
     }
 
     public func databaseLocation() throws -> DatabaseLocation {

@@ -138,6 +138,10 @@ enum JSONBody {
         case .keyNotFound(let key, let context):
             return "\(path(context.codingPath + [key])): required"
         case .dataCorrupted(let context):
+            // Foundation's words for a bad enum value: "Cannot initialize T from invalid String value x".
+            if let range = context.debugDescription.range(of: "from invalid String value ") {
+                return "\(path(context.codingPath)): '\(context.debugDescription[range.upperBound...])' is not one of the allowed values"
+            }
             return "\(path(context.codingPath)): \(context.debugDescription)"
         @unknown default:
             return "\(error)"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Checks that need a live coordinator process, run after `swift test` (which builds it):
+#  1. durability: SIGKILL under concurrent writes loses nothing acknowledged, retries duplicate nothing;
+#  2. schemathesis against the served OpenAPI document: no 5xx, no answer that breaks the document.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH=/opt/swift/usr/bin:$PATH
+
+binary=.build/debug/triage
+[ -x "$binary" ] || swift build --product triage
+work=$(mktemp -d /tmp/triage-live-XXXXXX)
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+echo "== durability under SIGKILL"
+python3 Tests/Live/durability.py "$binary" "$work/durability"
+
+echo "== schemathesis against /api/v1/openapi.yaml"
+venv=.build-venv
+if [ ! -x "$venv/bin/schemathesis" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "schemathesis>=4.32,<5"
+fi
+"$binary" serve --data "$work/api" --listen 127.0.0.1:0 > "$work/serve.out" 2> "$work/serve.err" &
+server=$!
+for _ in $(seq 1 300); do grep -q '^triage listening' "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+port=$(sed -n 's/^triage listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/serve.out")
+token=$(grep '^trg_' "$work/serve.out")
+[ -n "$port" ] && [ -n "$token" ] || { cat "$work/serve.err"; exit 1; }
+"$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/v1/openapi.yaml" \
+  --header "Authorization: Bearer $token" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,unsupported_method,allow_header_conformance \
+  --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" --workers 2 --seed 1 --no-color
+kill -TERM "$server"; wait "$server"; server=""
+echo "live checks passed"
