@@ -70,8 +70,7 @@ public struct Coordinator: Sendable {
     {
         try Access.readAll(principal)
         let items = try await store.read { try await $0.records(F.self, after: after, limit: limit + 1) }
-        let page = Array(items.prefix(limit))
-        return Page(items: page, nextCursor: items.count > limit ? page.last.map { Cursor.encode($0.id) } : nil)
+        return Page(items, limit: limit, id: \.id)
     }
 
     private func check<F: InventoryFields>(_ fields: F, in session: any StoreSession) async throws {
@@ -96,8 +95,7 @@ public struct Coordinator: Sendable {
     {
         try Access.readAll(principal)
         let items = try await store.read { try await $0.tickets(filter, before: before, limit: limit + 1) }
-        let page = Array(items.prefix(limit))
-        return Page(items: page, nextCursor: items.count > limit ? page.last.map { Cursor.encode($0.id) } : nil)
+        return Page(items, limit: limit, id: \.id)
     }
 
     public func events(ofTicket id: Int, after: Int?, limit: Int, by principal: Principal) async throws
@@ -108,8 +106,7 @@ public struct Coordinator: Sendable {
             (try await session.ticket(id) != nil, try await session.events(ticketId: id, after: after, limit: limit + 1))
         }
         guard exists else { throw CoordinatorError.notFound("ticket", id) }
-        let page = Array(items.prefix(limit))
-        return Page(items: page, nextCursor: items.count > limit ? page.last.map { Cursor.encode($0.id) } : nil)
+        return Page(items, limit: limit, id: \.id)
     }
 }
 

@@ -72,6 +72,12 @@ public struct TicketEvent: Codable, Sendable, Equatable {
 public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
     public var items: [Item]
     public var nextCursor: String?
+
+    /// From up to `limit + 1` items: the first `limit`, and a cursor when there was one more.
+    init(_ fetched: [Item], limit: Int, id: (Item) -> Int) {
+        items = Array(fetched.prefix(limit))
+        nextCursor = fetched.count > limit ? items.last.map { Cursor.encode(id($0)) } : nil
+    }
 }
 
 /// Which tickets a list returns.

@@ -28,12 +28,8 @@ public struct TicketInput: Codable, Sendable {
     }
 
     func validate() throws {
-        try Validate.text(title, "title")
-        try Validate.optionalText(description, "description", max: 100_000)
-        if let severity { try Validate.range(severity, "severity", 1...4) }
-        if let tier { try Validate.range(tier, "tier", 1...3) }
-        try Validate.tags(tags ?? [], "tags")
-        try Validate.tags(requiredSkills ?? [], "requiredSkills")
+        try Validate.ticketFields(title: title, description: description, severity: severity, tier: tier,
+                                  tags: tags, requiredSkills: requiredSkills)
     }
 }
 
@@ -93,12 +89,8 @@ public struct TicketPatch: Codable, Sendable {
     }
 
     func validate() throws {
-        if let title { try Validate.text(title, "title") }
-        try Validate.optionalText(description, "description", max: 100_000)
-        if let severity { try Validate.range(severity, "severity", 1...4) }
-        if let tier { try Validate.range(tier, "tier", 1...3) }
-        try Validate.tags(tags ?? [], "tags")
-        try Validate.tags(requiredSkills ?? [], "requiredSkills")
+        try Validate.ticketFields(title: title, description: description, severity: severity, tier: tier,
+                                  tags: tags, requiredSkills: requiredSkills)
     }
 }
 

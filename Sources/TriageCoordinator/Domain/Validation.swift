@@ -57,4 +57,16 @@ enum Validate {
             throw CoordinatorError.invalid(field, "\(start) is not before \(end)")
         }
     }
+
+    /// The fields a new ticket and a ticket change share; nil means not given.
+    static func ticketFields(title: String?, description: String?, severity: Int?, tier: Int?, tags: [String]?,
+                             requiredSkills: [String]?) throws
+    {
+        if let title { try text(title, "title") }
+        try optionalText(description, "description", max: 100_000)
+        if let severity { try range(severity, "severity", 1...4) }
+        if let tier { try range(tier, "tier", 1...3) }
+        try self.tags(tags ?? [], "tags")
+        try self.tags(requiredSkills ?? [], "requiredSkills")
+    }
 }

@@ -4,26 +4,27 @@ import NIOCore
 
 /// A request body type whose field names are known, so unknown fields can be refused.
 protocol StrictInput: Decodable, Sendable {
-    static var fieldNames: Set<String> { get }
+    associatedtype Field: CodingKey, CaseIterable, RawRepresentable where Field.RawValue == String
     /// Fields where null means "clear it"; elsewhere null is refused rather than read as absent.
     static var nullableFields: Set<String> { get }
 }
 
 extension StrictInput {
+    static var fieldNames: Set<String> { Set(Field.allCases.map(\.rawValue)) }
     static var nullableFields: Set<String> { [] }
 }
 
-extension CustomerFields: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
-extension SiteFields: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
-extension HostFields: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
-extension TechnicianFields: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
-extension TicketInput: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
+extension CustomerFields: StrictInput { typealias Field = CodingKeys }
+extension SiteFields: StrictInput { typealias Field = CodingKeys }
+extension HostFields: StrictInput { typealias Field = CodingKeys }
+extension TechnicianFields: StrictInput { typealias Field = CodingKeys }
+extension TicketInput: StrictInput { typealias Field = CodingKeys }
+extension CommentInput: StrictInput { typealias Field = CodingKeys }
+extension ReopenInput: StrictInput { typealias Field = CodingKeys }
 extension TicketPatch: StrictInput {
-    static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) }
+    typealias Field = CodingKeys
     static var nullableFields: Set<String> { ["assigneeId", "customerId", "hostId"] }
 }
-extension CommentInput: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
-extension ReopenInput: StrictInput { static var fieldNames: Set<String> { Set(CodingKeys.allCases.map(\.rawValue)) } }
 
 /// JSON in and out: camelCase, ISO-8601 UTC times with milliseconds. Unknown fields are
 /// refused everywhere (422) so a typo never passes silently.
