@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import TriageModel
 
 /// A request body type whose field names are known, so unknown fields can be refused.
 protocol StrictInput: Decodable, Sendable {
@@ -21,6 +22,11 @@ extension TechnicianFields: StrictInput { typealias Field = CodingKeys }
 extension TicketInput: StrictInput { typealias Field = CodingKeys }
 extension CommentInput: StrictInput { typealias Field = CodingKeys }
 extension ReopenInput: StrictInput { typealias Field = CodingKeys }
+extension DiagnosticReport: StrictInput {
+    enum Field: String, CodingKey, CaseIterable {
+        case id, host, startedAt, durationMs, agentVersion, status, checks, recommendation, errors
+    }
+}
 extension TicketPatch: StrictInput {
     typealias Field = CodingKeys
     static var nullableFields: Set<String> { ["assigneeId", "customerId", "hostId"] }

@@ -397,6 +397,39 @@ paths:
         "413": {$ref: "#/components/responses/TooLarge"}
         "415": {$ref: "#/components/responses/UnsupportedMediaType"}
         "422": {$ref: "#/components/responses/Invalid"}
+  /api/v1/tickets/{id}/diagnostics:
+    parameters: [{$ref: "#/components/parameters/Id"}]
+    post:
+      operationId: attachDiagnostic
+      summary: Attach a diagnosis (triage-agent's report) to a ticket, once per report id. Agent tokens only for tickets about their host.
+      parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/DiagnosticReport"}}}
+      responses:
+        "201": {description: Attached, content: {application/json: {schema: {$ref: "#/components/schemas/Diagnostic"}}}}
+        "200": {description: This report id was attached before; the stored one, nothing changed, content: {application/json: {schema: {$ref: "#/components/schemas/Diagnostic"}}}}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "409": {$ref: "#/components/responses/Conflict"}
+        "413": {$ref: "#/components/responses/TooLarge"}
+        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
+        "422": {$ref: "#/components/responses/Invalid"}
+    get:
+      operationId: ticketDiagnostics
+      summary: The diagnoses attached to a ticket, in the order received
+      responses:
+        "200":
+          description: The diagnoses
+          content:
+            application/json:
+              schema: {type: object, required: [items], properties: {items: {type: array, items: {$ref: "#/components/schemas/Diagnostic"}}}}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
   /api/v1/tickets/{id}/events:
     parameters: [{$ref: "#/components/parameters/Id"}]
     get:
@@ -741,6 +774,80 @@ components:
         actor: {type: string, description: "role:name of the token that acted"}
         at: {$ref: "#/components/schemas/Time"}
         data: {type: object}
+    CheckStatus: {type: string, enum: [ok, warning, unknown, critical]}
+    DiagnosticReport:
+      type: object
+      additionalProperties: false
+      description: What `triage-agent diagnose --format json` prints.
+      required: [id, host, startedAt, durationMs, agentVersion, status, checks, recommendation, errors]
+      properties:
+        id: {type: string, format: uuid}
+        host: {$ref: "#/components/schemas/Name"}
+        startedAt: {$ref: "#/components/schemas/Time"}
+        durationMs: {type: integer, minimum: 0, maximum: 9223372036854775807}
+        agentVersion: {type: string}
+        status: {$ref: "#/components/schemas/CheckStatus"}
+        checks:
+          type: array
+          maxItems: 10000
+          items:
+            type: object
+            required: [plugin, item, status, summary, metrics, durationMs]
+            properties:
+              plugin: {type: string}
+              item: {type: string}
+              status: {$ref: "#/components/schemas/CheckStatus"}
+              summary: {type: string}
+              longOutput: {type: string}
+              metrics:
+                type: array
+                items:
+                  type: object
+                  required: [name]
+                  properties:
+                    name: {type: string}
+                    value: {type: number}
+                    unit: {type: string}
+                    warn: {type: string}
+                    crit: {type: string}
+                    min: {type: number}
+                    max: {type: number}
+              durationMs: {type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807}
+        recommendation:
+          type: object
+          required: [onsite, vendors, reasons]
+          properties:
+            onsite: {type: boolean}
+            vendors: {type: array, items: {type: string}}
+            tier: {type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807}
+            reasons:
+              type: array
+              items:
+                type: object
+                required: [plugin, item, flag, reason]
+                properties:
+                  plugin: {type: string}
+                  item: {type: string}
+                  flag: {type: string, enum: [onsite, vendor, tier]}
+                  reason: {type: string}
+                  vendor: {type: string}
+                  tier: {type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807}
+        errors:
+          type: array
+          items:
+            type: object
+            required: [message]
+            properties:
+              plugin: {type: string}
+              message: {type: string}
+    Diagnostic:
+      type: object
+      required: [ticketId, postedBy, receivedAt, report]
+      properties:
+        ticketId: {$ref: "#/components/schemas/Id"}
+        postedBy: {type: string}
+        receivedAt: {$ref: "#/components/schemas/Time"}
+        report: {$ref: "#/components/schemas/DiagnosticReport"}
     NextCursor: {type: [string, "null"]}
     CustomerPage: {type: object, required: [items], properties: {items: {type: array, items: {$ref: "#/components/schemas/Customer"}}, nextCursor: {$ref: "#/components/schemas/NextCursor"}}}
     SitePage: {type: object, required: [items], properties: {items: {type: array, items: {$ref: "#/components/schemas/Site"}}, nextCursor: {$ref: "#/components/schemas/NextCursor"}}}

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TriageModel
 
 extension API {
     func addTickets(to group: RouterGroup<TriageRequestContext>) {
@@ -42,6 +43,17 @@ extension API {
                 try IdempotentWrite.json(try await coordinator.comment(onTicket: id, input, by: principal, in: session),
                                          status: .created)
             }
+        }
+        group.post("/tickets/{id}/diagnostics") { request, context in
+            let id = try Query.id(context)
+            let (report, bytes) = try await JSONBody.decode(DiagnosticReport.self, from: request, limit: limit)
+            return try await writer.run(request, context, body: bytes) { session, principal in
+                let (diagnostic, created) = try await coordinator.attachDiagnostic(report, toTicket: id, by: principal, in: session)
+                return try IdempotentWrite.json(diagnostic, status: created ? .created : .ok)
+            }
+        }
+        group.get("/tickets/{id}/diagnostics") { _, context in
+            JSONBody.response(["items": try await coordinator.diagnostics(ofTicket: try Query.id(context), by: try context.caller())])
         }
         group.get("/tickets/{id}/events") { request, context in
             let query = Query(request)

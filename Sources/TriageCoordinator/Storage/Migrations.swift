@@ -10,8 +10,21 @@ struct Migration: Sendable {
 
 enum Migrations {
     static let all: [Migration] = [
-        Migration(version: 1, name: "inventory, tickets, events, visits, tokens, idempotency", apply: initialSchema)
+        Migration(version: 1, name: "inventory, tickets, events, visits, tokens, idempotency", apply: initialSchema),
+        Migration(version: 2, name: "diagnostics attached to tickets", apply: diagnostics),
     ]
+
+    @Sendable static func diagnostics(_ db: any SQLDatabase) async throws {
+        try await db.create(table: "diagnostics")
+            .column("id", type: .bigint, .primaryKey(autoIncrement: true))
+            .column("report_id", type: .text, .notNull, .unique)
+            .column("ticket_id", type: .bigint, .notNull)
+            .column("posted_by", type: .text, .notNull)
+            .column("received_at", type: .bigint, .notNull)
+            .column("report", type: .text, .notNull)
+            .run()
+        try await db.create(index: "diagnostics_ticket_id").on("diagnostics").column("ticket_id").run()
+    }
 
     static let table = "schema_migrations"
 

@@ -36,6 +36,12 @@ public protocol StoreSession: Sendable {
     /// Oldest first, starting after `after`.
     func events(ticketId: Int, after: Int?, limit: Int) async throws -> [TicketEvent]
 
+    // MARK: Diagnostics
+    func insertDiagnostic(_ diagnostic: Diagnostic) async throws
+    func diagnostic(reportId: UUID) async throws -> Diagnostic?
+    /// In the order received.
+    func diagnostics(ticketId: Int) async throws -> [Diagnostic]
+
     // MARK: Tokens
     func insertToken(_ token: NewToken) async throws -> TokenInfo
     func token(hash: String) async throws -> TokenInfo?

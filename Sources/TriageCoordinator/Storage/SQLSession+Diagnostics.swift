@@ -1,0 +1,39 @@
+import Foundation
+import SQLKit
+import TriageModel
+
+extension SQLSession {
+    func insertDiagnostic(_ diagnostic: Diagnostic) async throws {
+        let report = String(decoding: try DiagnosticReport.encoder.encode(diagnostic.report), as: UTF8.self)
+        try await db.insert(into: "diagnostics")
+            .columns("report_id", "ticket_id", "posted_by", "received_at", "report")
+            .values(SQLBind(diagnostic.report.id.uuidString), SQLBind(diagnostic.ticketId), SQLBind(diagnostic.postedBy),
+                    SQLBind(diagnostic.receivedAt.storedMilliseconds), SQLBind(report))
+            .run()
+    }
+
+    func diagnostic(reportId: UUID) async throws -> Diagnostic? {
+        try await db.select().column("*").from("diagnostics").where("report_id", .equal, reportId.uuidString).first()
+            .map(Self.diagnostic)
+    }
+
+    func diagnostics(ticketId: Int) async throws -> [Diagnostic] {
+        try await db.select().column("*").from("diagnostics").where("ticket_id", .equal, ticketId).orderBy("id").all()
+            .map(Self.diagnostic)
+    }
+
+    private static func diagnostic(_ row: any SQLRow) throws -> Diagnostic {
+        let r = SQLStoredRow(row: row)
+        let text = try r.required(r.text("report"), "report")
+        let report: DiagnosticReport
+        do {
+            report = try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(text.utf8))
+        } catch {
+            throw CoordinatorError(.storage, "stored report is unreadable: \(error)")
+        }
+        return Diagnostic(
+            ticketId: try r.required(r.int("ticket_id"), "ticket_id"),
+            postedBy: try r.required(r.text("posted_by"), "posted_by"),
+            receivedAt: try r.required(r.time("received_at"), "received_at"), report: report)
+    }
+}
