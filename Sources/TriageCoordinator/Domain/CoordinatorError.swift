@@ -20,7 +20,6 @@ public struct CoordinatorError: Error, Sendable, CustomStringConvertible {
         public static let idempotencyKeyReused = Code(rawValue: "idempotency_key_reused")
         public static let methodNotAllowed = Code(rawValue: "method_not_allowed")
         public static let unsupportedMediaType = Code(rawValue: "unsupported_media_type")
-        public static let notAcceptable = Code(rawValue: "not_acceptable")
         public static let configuration = Code(rawValue: "configuration")
         public static let storage = Code(rawValue: "storage")
     }

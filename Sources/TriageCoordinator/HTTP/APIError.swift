@@ -47,7 +47,6 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .tooLarge: .contentTooLarge
         case .methodNotAllowed: .methodNotAllowed
         case .unsupportedMediaType: .unsupportedMediaType
-        case .notAcceptable: .notAcceptable
         default: .internalServerError
         }
     }
