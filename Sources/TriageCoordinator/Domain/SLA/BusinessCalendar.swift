@@ -1,0 +1,146 @@
+import Foundation
+
+/// When the service desk works: weekdays, daily hours and holidays in one IANA time zone
+/// (DESIGN §5.2). Hours are wall-clock times of that zone, so a DST change moves them in UTC.
+public struct BusinessCalendar: Codable, Sendable, Equatable {
+    public var timeZone: String
+    /// ISO weekdays: 1 = Monday … 7 = Sunday.
+    public var weekdays: [Int]
+    public var opens: String
+    public var closes: String
+    /// Local dates `YYYY-MM-DD` without business hours.
+    public var holidays: [String]
+
+    public init(timeZone: String = "UTC", weekdays: [Int] = [1, 2, 3, 4, 5], opens: String = "08:00",
+                closes: String = "17:00", holidays: [String] = []) {
+        self.timeZone = timeZone
+        self.weekdays = weekdays
+        self.opens = opens
+        self.closes = closes
+        self.holidays = holidays
+    }
+
+    public func validate() throws {
+        try Validate.timeZone(timeZone, "calendar.timeZone")
+        for day in weekdays { try Validate.weekday(day, "calendar.weekdays") }
+        if weekdays.isEmpty { throw CoordinatorError.invalid("calendar.weekdays", "needs at least one day") }
+        try Validate.window(opens, closes, "calendar")
+        for holiday in holidays where Self.dayFormat(TimeZone(identifier: timeZone) ?? .gmt).date(from: holiday) == nil {
+            throw CoordinatorError.invalid("calendar.holidays", "'\(holiday)' is not a date YYYY-MM-DD")
+        }
+    }
+
+    /// Minutes of business time in one working day.
+    public var minutesPerDay: Int {
+        ((try? Validate.clockMinutes(closes, "closes")) ?? 0) - ((try? Validate.clockMinutes(opens, "opens")) ?? 0)
+    }
+
+    /// The business-hour windows from `start` on, in order and computed as they are needed, the
+    /// first clipped to begin at `start`. Looks at most `horizonDays` local days ahead.
+    func windows(from start: Date, horizonDays: Int = 3_700) -> some Sequence<DateInterval> {
+        let zone = TimeZone(identifier: timeZone) ?? .gmt
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let format = Self.dayFormat(zone)
+        let holidaySet = Set(holidays)
+        let open = (try? Validate.clockMinutes(opens, "opens")) ?? 0
+        let close = (try? Validate.clockMinutes(closes, "closes")) ?? 0
+        let days = Set(weekdays)
+        var day = calendar.startOfDay(for: start)
+        var left = horizonDays
+        return AnyIterator<DateInterval> {
+            while left > 0 {
+                let current = day
+                left -= 1
+                day = calendar.date(byAdding: .day, value: 1, to: current) ?? current.addingTimeInterval(86_400)
+                let isoWeekday = (calendar.component(.weekday, from: current) + 5) % 7 + 1
+                guard days.contains(isoWeekday), !holidaySet.contains(format.string(from: current)),
+                    let from = Self.wallClock(open, on: current, calendar),
+                    let to = Self.wallClock(close, on: current, calendar), to > start
+                else { continue }
+                return DateInterval(start: max(from, start), end: to)
+            }
+            return nil
+        }
+    }
+
+    /// The instant a wall-clock time falls on in the zone; 24:00 is the next midnight.
+    private static func wallClock(_ minutes: Int, on day: Date, _ calendar: Calendar) -> Date? {
+        if minutes == 24 * 60 { return calendar.date(byAdding: .day, value: 1, to: day) }
+        return calendar.date(bySettingHour: minutes / 60, minute: minutes % 60, second: 0, of: day)
+    }
+
+    private static func dayFormat(_ zone: TimeZone) -> DateFormatter {
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.timeZone = zone
+        format.dateFormat = "yyyy-MM-dd"
+        return format
+    }
+}
+
+/// Which clock a target runs on.
+public enum SLAHours: String, Codable, Sendable {
+    /// Around the clock.
+    case always
+    /// Only inside the business calendar.
+    case business
+}
+
+/// Deadline arithmetic: working time that runs on a clock, minus pauses.
+public struct SLAClock: Sendable {
+    public var hours: SLAHours
+    public var calendar: BusinessCalendar
+
+    public init(hours: SLAHours, calendar: BusinessCalendar) {
+        self.hours = hours
+        self.calendar = calendar
+    }
+
+    /// When `minutes` of working time since `start` have passed, not counting `pauses`.
+    public func due(from start: Date, minutes: Double, pauses: [DateInterval] = []) -> Date {
+        var remaining = minutes * 60
+        if remaining <= 0 { return start }
+        for window in workingWindows(from: start) {
+            for segment in Self.subtract(pauses, from: window) {
+                if segment.duration >= remaining { return segment.start.addingTimeInterval(remaining) }
+                remaining -= segment.duration
+            }
+        }
+        return .distantFuture
+    }
+
+    /// Working minutes between two instants, not counting `pauses`.
+    public func elapsedMinutes(from start: Date, to end: Date, pauses: [DateInterval] = []) -> Double {
+        guard end > start else { return 0 }
+        var total: TimeInterval = 0
+        for window in workingWindows(from: start) {
+            guard window.start < end else { break }
+            let clipped = DateInterval(start: window.start, end: min(window.end, end))
+            total += Self.subtract(pauses, from: clipped).reduce(0) { $0 + $1.duration }
+        }
+        return total / 60
+    }
+
+    private func workingWindows(from start: Date) -> AnySequence<DateInterval> {
+        switch hours {
+        case .always: AnySequence([DateInterval(start: start, end: .distantFuture)])
+        case .business: AnySequence(calendar.windows(from: start))
+        }
+    }
+
+    /// What is left of `window` outside the pauses, in order.
+    static func subtract(_ pauses: [DateInterval], from window: DateInterval) -> [DateInterval] {
+        var pieces = [window]
+        for pause in pauses.sorted(by: { $0.start < $1.start }) {
+            pieces = pieces.flatMap { piece -> [DateInterval] in
+                guard pause.start < piece.end, pause.end > piece.start else { return [piece] }
+                var kept: [DateInterval] = []
+                if pause.start > piece.start { kept.append(DateInterval(start: piece.start, end: pause.start)) }
+                if pause.end < piece.end { kept.append(DateInterval(start: pause.end, end: piece.end)) }
+                return kept
+            }
+        }
+        return pieces
+    }
+}

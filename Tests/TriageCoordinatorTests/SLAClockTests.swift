@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import TriageCoordinator
+
+/// Deadline arithmetic across business-hour edges, weekends, holidays, a DST change and pauses.
+@Suite struct SLAClockTests {
+    /// Mon–Fri 08:00–17:00 in Berlin; 2026-12-25 is a holiday. DST starts 2026-03-29 (02:00 → 03:00).
+    static let berlin = BusinessCalendar(timeZone: "Europe/Berlin", holidays: ["2026-12-25"])
+    static let business = SLAClock(hours: .business, calendar: berlin)
+    static let always = SLAClock(hours: .always, calendar: berlin)
+
+    static func utc(_ text: String) -> Date { JSONBody.parseDate(text)! }
+
+    struct Case: Sendable, CustomStringConvertible {
+        let name: String
+        let start: String
+        let minutes: Double
+        let pauses: [(String, String)]
+        let due: String
+        var description: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "inside one day", start: "2026-11-23T09:00:00Z", minutes: 120, pauses: [], due: "2026-11-23T11:00:00Z"),
+        // 16:00 Berlin Friday (15:00Z) + 4 h: 1 h Friday, 3 h from Monday 08:00 (07:00Z).
+        Case(name: "over a weekend", start: "2026-11-27T15:00:00Z", minutes: 240, pauses: [], due: "2026-11-30T10:00:00Z"),
+        Case(name: "opened on Saturday", start: "2026-11-28T10:00:00Z", minutes: 60, pauses: [], due: "2026-11-30T08:00:00Z"),
+        Case(name: "opened before opening", start: "2026-11-23T05:00:00Z", minutes: 30, pauses: [], due: "2026-11-23T07:30:00Z"),
+        Case(name: "ends exactly at closing", start: "2026-11-23T15:00:00Z", minutes: 60, pauses: [], due: "2026-11-23T16:00:00Z"),
+        Case(name: "opened after closing", start: "2026-11-23T16:30:00Z", minutes: 15, pauses: [], due: "2026-11-24T07:15:00Z"),
+        // Thursday 24 Dec 16:00 Berlin + 2 h: 1 h Thursday, Friday 25th is a holiday, then Monday 28th.
+        Case(name: "over a holiday", start: "2026-12-24T15:00:00Z", minutes: 120, pauses: [], due: "2026-12-28T08:00:00Z"),
+        // Friday 27 March 16:00 CET (15:00Z) + 2 h: 1 h Friday, Monday 30 March opens 08:00 CEST = 06:00Z.
+        Case(name: "across the DST change", start: "2026-03-27T15:00:00Z", minutes: 120, pauses: [], due: "2026-03-30T07:00:00Z"),
+        Case(name: "3 business days", start: "2026-11-23T07:00:00Z", minutes: 3 * 540, pauses: [], due: "2026-11-25T16:00:00Z"),
+        // Waiting for the customer Monday 10:00–14:00 Berlin: 4 business hours later.
+        Case(name: "a pause inside hours", start: "2026-11-23T07:00:00Z", minutes: 120,
+             pauses: [("2026-11-23T08:00:00Z", "2026-11-23T12:00:00Z")], due: "2026-11-23T13:00:00Z"),
+        // A pause over the weekend costs no business time.
+        Case(name: "a pause over the weekend", start: "2026-11-27T15:00:00Z", minutes: 240,
+             pauses: [("2026-11-27T16:00:00Z", "2026-11-30T07:00:00Z")], due: "2026-11-30T10:00:00Z"),
+        Case(name: "a pause that has not ended", start: "2026-11-23T07:00:00Z", minutes: 120,
+             pauses: [("2026-11-23T08:00:00Z", "2100-01-01T00:00:00Z")], due: "4001-01-01T00:00:00Z"),
+    ]
+
+    @Test(arguments: cases)
+    func businessDeadlines(_ check: Case) {
+        let pauses = check.pauses.map { DateInterval(start: Self.utc($0.0), end: Self.utc($0.1)) }
+        let due = Self.business.due(from: Self.utc(check.start), minutes: check.minutes, pauses: pauses)
+        if check.due.hasPrefix("4001") {
+            #expect(due > Self.utc("2099-01-01T00:00:00Z"))
+        } else {
+            #expect(due == Self.utc(check.due), "\(check.name): \(due)")
+            // Elapsed working time up to the deadline is the target, whatever the calendar did.
+            #expect(abs(Self.business.elapsedMinutes(from: Self.utc(check.start), to: due, pauses: pauses) - check.minutes) < 0.001)
+        }
+    }
+
+    @Test func aroundTheClockCountsEveryMinuteButPauses() {
+        let start = Self.utc("2026-11-27T15:00:00Z")
+        #expect(Self.always.due(from: start, minutes: 240) == Self.utc("2026-11-27T19:00:00Z"))
+        let pause = DateInterval(start: Self.utc("2026-11-27T16:00:00Z"), end: Self.utc("2026-11-27T17:30:00Z"))
+        #expect(Self.always.due(from: start, minutes: 240, pauses: [pause]) == Self.utc("2026-11-27T20:30:00Z"))
+        #expect(Self.always.elapsedMinutes(from: start, to: Self.utc("2026-11-27T20:30:00Z"), pauses: [pause]) == 240)
+    }
+
+    @Test func calendarsAreValidated() {
+        #expect(throws: CoordinatorError.self) { try BusinessCalendar(timeZone: "Nowhere/Land").validate() }
+        #expect(throws: CoordinatorError.self) { try BusinessCalendar(opens: "18:00", closes: "08:00").validate() }
+        #expect(throws: CoordinatorError.self) { try BusinessCalendar(holidays: ["25.12.2026"]).validate() }
+        #expect(throws: CoordinatorError.self) { try BusinessCalendar(weekdays: []).validate() }
+        #expect(Self.berlin.minutesPerDay == 540)
+    }
+}
