@@ -173,4 +173,34 @@ import Testing
             }
         }
     }
+
+    @Test func dueTimesFollowTheSeverityClockAndStandStillWhileWaitingForTheCustomer() async throws {
+        try await TestCoordinator.with { t in
+            try await t.test { client in
+                // Wednesday 11:06:40 UTC; the default calendar is Mon–Fri 08:00–17:00 UTC.
+                let s3 = try await client.post("/api/v1/tickets", #"{"title": "Printer offline"}"#).json
+                #expect(s3["responseDueAt"] as? String == "2026-11-18T15:06:40.000Z")  // 4 business hours
+                #expect(s3["resolveDueAt"] as? String == "2026-11-23T11:06:40.000Z")  // 3 business days, over a weekend
+
+                let id = try await client.post("/api/v1/tickets", #"{"title": "Payroll stuck", "severity": 2}"#).id
+                t.clock.advance(minutes: 10)
+                let waiting = try await client.patch("/api/v1/tickets/\(id)", #"{"status": "waiting_customer"}"#).json
+                // While paused the deadline stands as if the pause ended now.
+                #expect(waiting["resolveDueAt"] as? String == "2026-11-18T19:06:40.000Z")
+                t.clock.advance(minutes: 60)
+                let resumed = try await client.patch("/api/v1/tickets/\(id)", #"{"status": "in_progress"}"#).json
+                #expect(resumed["resolveDueAt"] as? String == "2026-11-18T20:06:40.000Z")  // 8 h + the hour paused
+                t.clock.advance(minutes: 30)
+                _ = try await client.patch("/api/v1/tickets/\(id)", #"{"status": "resolved"}"#)
+                t.clock.advance(minutes: 120)
+                let reopened = try await client.post("/api/v1/tickets/\(id)/reopen", #"{"reason": "back again"}"#).json
+                // Time spent resolved does not count either: 8 h + 1 h + 2 h.
+                #expect(reopened["resolveDueAt"] as? String == "2026-11-18T22:06:40.000Z")
+                let promoted = try await client.patch("/api/v1/tickets/\(id)", #"{"severity": 1}"#).json
+                // A severity change recomputes from creation, keeping the pauses: 4 h + 1 h + 2 h.
+                #expect(promoted["resolveDueAt"] as? String == "2026-11-18T18:06:40.000Z")
+                #expect(promoted["responseDueAt"] as? String == "2026-11-18T12:21:40.000Z")  // 10 min, the pause, 5 min
+            }
+        }
+    }
 }

@@ -90,8 +90,6 @@ extension Coordinator {
         if let severity = patch.severity, severity != ticket.severity {
             events.append(("severity_changed", ["from": JSONValue(ticket.severity), "to": JSONValue(severity)]))
             ticket.severity = severity
-            // Due times count from creation, not from the change.
-            (ticket.responseDueAt, ticket.resolveDueAt) = sla.dueTimes(severity: severity, created: ticket.createdAt)
         }
         if let tier = patch.tier, tier != ticket.tier {
             events.append(("tier_changed", ["from": JSONValue(ticket.tier), "to": JSONValue(tier)]))
@@ -119,6 +117,10 @@ extension Coordinator {
             events.append(("status_changed", ["from": .string(before.status.rawValue), "to": .string(ticket.status.rawValue)]))
         }
         guard !events.isEmpty else { return ticket }
+        if before.status != ticket.status || before.severity != ticket.severity {
+            try await recomputeDueTimes(&ticket, pending: before.status != ticket.status ? ticket.status : nil, at: at,
+                                        in: session)
+        }
         ticket.updatedAt = at
         try await session.updateTicket(ticket)
         for (type, data) in events {
@@ -143,6 +145,7 @@ extension Coordinator {
         ticket.resolvedAt = nil
         ticket.closedAt = nil
         ticket.updatedAt = at
+        try await recomputeDueTimes(&ticket, pending: next, at: at, in: session)
         try await session.updateTicket(ticket)
         _ = try await session.appendEvent(
             ticketId: id, type: "reopened", actor: principal.actor, at: at,
@@ -167,6 +170,37 @@ extension Coordinator {
         return try await session.appendEvent(
             ticketId: id, type: "comment", actor: principal.actor, at: at,
             data: ["body": .string(input.body), "visibility": .string(visibility.rawValue)])
+    }
+
+    /// Sets the due times from creation, the severity and the ticket's history: time spent in a
+    /// pausing status, or resolved or closed before a reopen, does not count. `pending` is a
+    /// status change being made now, not yet in the history.
+    func recomputeDueTimes(_ ticket: inout Ticket, pending: TicketStatus?, at: Date, in session: any StoreSession)
+        async throws
+    {
+        let history = try await session.events(ticketId: ticket.id, after: nil, limit: 100_000)
+        var transitions: [(Date, TicketStatus)] = history.compactMap { event in
+            guard event.type == "status_changed" || event.type == "reopened", case .string(let to)? = event.data["to"],
+                let status = TicketStatus(rawValue: to)
+            else { return nil }
+            return (event.at, status)
+        }
+        if let pending { transitions.append((at, pending)) }
+        let stopped = sla.pausingStatuses.union([.resolved, .closed])
+        var pauses: [DateInterval] = []
+        var since: Date?
+        for (time, status) in transitions {
+            if stopped.contains(status) {
+                if since == nil { since = time }
+            } else if let start = since {
+                pauses.append(DateInterval(start: start, end: max(start, time)))
+                since = nil
+            }
+        }
+        // Still paused: the deadline stands as if the pause ended now, and moves on with it.
+        if let start = since { pauses.append(DateInterval(start: start, end: max(start, at))) }
+        (ticket.responseDueAt, ticket.resolveDueAt) = sla.dueTimes(severity: ticket.severity, created: ticket.createdAt,
+                                                                   pauses: pauses)
     }
 
     private func move(_ ticket: inout Ticket, to status: TicketStatus, at: Date) throws {

@@ -1,66 +1,60 @@
 import Foundation
 
-/// Response and resolution targets by severity (DESIGN §5.2). This core version counts
-/// calendar time; business calendars, pauses and per-customer contracts build on it.
+/// Response and resolution targets by severity, each on its own clock (DESIGN §5.2), the
+/// business calendar those clocks use, when a warning comes, and which statuses pause them.
 public struct SLAPolicy: Codable, Sendable, Equatable {
     public struct Targets: Codable, Sendable, Equatable {
         public var respondMinutes: Int
         public var resolveMinutes: Int
+        /// `always` (24×7) or `business` (inside the calendar).
+        public var hours: SLAHours
 
-        public init(respondMinutes: Int, resolveMinutes: Int) {
+        public init(respondMinutes: Int, resolveMinutes: Int, hours: SLAHours = .always) {
             self.respondMinutes = respondMinutes
             self.resolveMinutes = resolveMinutes
+            self.hours = hours
         }
     }
 
     /// Severity 1…4 → targets.
     public var severities: [Int: Targets]
+    public var calendar = BusinessCalendar()
+    /// A warning event at this fraction of a target.
+    public var warningFraction = 0.75
+    /// Time in waiting_customer never counts; waiting_vendor counts unless this is set.
+    public var pauseWhileWaitingForVendor = false
 
     public init(severities: [Int: Targets]) { self.severities = severities }
 
-    /// In configuration files: `severity1: {respondMinutes: 15, resolveMinutes: 240}`; a
-    /// severity left out keeps its standard targets.
-    private struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-        init(severity: Int) { stringValue = "severity\(severity)" }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: Key.self)
-        severities = Self.standard.severities
-        for key in container.allKeys {
-            guard let severity = Int(key.stringValue.dropFirst("severity".count)),
-                key.stringValue.hasPrefix("severity"), (1...4).contains(severity)
-            else {
-                throw CoordinatorError(.configuration, "sla: unknown key \(key.stringValue) (severity1 … severity4)")
-            }
-            severities[severity] = try container.decode(Targets.self, forKey: key)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Key.self)
-        for (severity, targets) in severities.sorted(by: { $0.key < $1.key }) {
-            try container.encode(targets, forKey: Key(severity: severity))
-        }
-    }
-
-    /// S1 15 min / 4 h, S2 1 h / 8 h, S3 4 h / 3 days, S4 24 h / 10 days.
+    /// S1 15 min / 4 h and S2 1 h / 8 h around the clock; S3 4 h / 3 business days and S4
+    /// 24 h / 10 business days in business hours (a business day of the default calendar: 9 h).
     public static let standard = SLAPolicy(severities: [
         1: Targets(respondMinutes: 15, resolveMinutes: 4 * 60),
         2: Targets(respondMinutes: 60, resolveMinutes: 8 * 60),
-        3: Targets(respondMinutes: 4 * 60, resolveMinutes: 3 * 24 * 60),
-        4: Targets(respondMinutes: 24 * 60, resolveMinutes: 10 * 24 * 60),
+        3: Targets(respondMinutes: 4 * 60, resolveMinutes: 3 * 9 * 60, hours: .business),
+        4: Targets(respondMinutes: 24 * 60, resolveMinutes: 10 * 9 * 60, hours: .business),
     ])
 
-    /// When a ticket of this severity opened at `created` must be answered and resolved.
-    public func dueTimes(severity: Int, created: Date) -> (respond: Date, resolve: Date) {
-        let targets = severities[severity] ?? Self.standard.severities[severity] ?? Self.standard.severities[3]!
-        return (created.addingTimeInterval(Double(targets.respondMinutes) * 60),
-                created.addingTimeInterval(Double(targets.resolveMinutes) * 60))
+    public func targets(severity: Int) -> Targets {
+        severities[severity] ?? Self.standard.severities[severity] ?? Self.standard.severities[3]!
+    }
+
+    public func clock(severity: Int) -> SLAClock {
+        SLAClock(hours: targets(severity: severity).hours, calendar: calendar)
+    }
+
+    /// Statuses in which the clocks stand still.
+    public var pausingStatuses: Set<TicketStatus> {
+        pauseWhileWaitingForVendor ? [.waitingCustomer, .waitingVendor] : [.waitingCustomer]
+    }
+
+    /// When a ticket of this severity opened at `created` must be answered and resolved,
+    /// the paused intervals not counted.
+    public func dueTimes(severity: Int, created: Date, pauses: [DateInterval] = []) -> (respond: Date, resolve: Date) {
+        let targets = targets(severity: severity)
+        let clock = clock(severity: severity)
+        return (clock.due(from: created, minutes: Double(targets.respondMinutes), pauses: pauses),
+                clock.due(from: created, minutes: Double(targets.resolveMinutes), pauses: pauses))
     }
 
     public func validate() throws {
@@ -73,5 +67,73 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
                     .configuration, "sla: severity \(severity) needs 0 < respondMinutes ≤ resolveMinutes")
             }
         }
+        guard warningFraction > 0, warningFraction < 1 else {
+            throw CoordinatorError(.configuration, "sla: warningFraction must be between 0 and 1")
+        }
+        do {
+            try calendar.validate()
+        } catch let error as CoordinatorError {
+            throw CoordinatorError(.configuration, "sla: \(error.message)")
+        }
+    }
+
+    // MARK: Configuration files
+
+    /// `severity1: {respondMinutes: 15, resolveMinutes: 240, hours: always}`, `calendar: {…}`,
+    /// `warningFraction`, `pauseWhileWaitingForVendor`; a severity left out keeps its standard
+    /// targets, and `hours` left out keeps the standard clock of that severity.
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+        init(severity: Int) { stringValue = "severity\(severity)" }
+        static let calendar = Key(stringValue: "calendar")
+        static let warningFraction = Key(stringValue: "warningFraction")
+        static let pauseWhileWaitingForVendor = Key(stringValue: "pauseWhileWaitingForVendor")
+    }
+
+    private struct PartialTargets: Decodable {
+        var respondMinutes: Int
+        var resolveMinutes: Int
+        var hours: SLAHours?
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Key.self)
+        self = Self.standard
+        for key in container.allKeys {
+            switch key.stringValue {
+            case Key.calendar.stringValue:
+                calendar = try container.decode(BusinessCalendar.self, forKey: key)
+            case Key.warningFraction.stringValue:
+                warningFraction = try container.decode(Double.self, forKey: key)
+            case Key.pauseWhileWaitingForVendor.stringValue:
+                pauseWhileWaitingForVendor = try container.decode(Bool.self, forKey: key)
+            default:
+                guard key.stringValue.hasPrefix("severity"), let severity = Int(key.stringValue.dropFirst("severity".count)),
+                    (1...4).contains(severity)
+                else {
+                    throw CoordinatorError(
+                        .configuration,
+                        "sla: unknown key \(key.stringValue) (severity1 … severity4, calendar, warningFraction, "
+                            + "pauseWhileWaitingForVendor)")
+                }
+                let partial = try container.decode(PartialTargets.self, forKey: key)
+                severities[severity] = Targets(
+                    respondMinutes: partial.respondMinutes, resolveMinutes: partial.resolveMinutes,
+                    hours: partial.hours ?? targets(severity: severity).hours)
+            }
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        for (severity, targets) in severities.sorted(by: { $0.key < $1.key }) {
+            try container.encode(targets, forKey: Key(severity: severity))
+        }
+        try container.encode(calendar, forKey: .calendar)
+        try container.encode(warningFraction, forKey: .warningFraction)
+        try container.encode(pauseWhileWaitingForVendor, forKey: .pauseWhileWaitingForVendor)
     }
 }
