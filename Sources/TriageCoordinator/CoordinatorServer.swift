@@ -41,7 +41,7 @@ public enum CoordinatorServer {
     }
 
     /// The application: HTTP server first to stop on SIGTERM (no new connections, in-flight
-    /// requests finish), then the store closes.
+    /// requests finish), then the SLA scheduler, then the store closes.
     public static func application(
         coordinator: Coordinator, configuration: CoordinatorConfiguration, metrics: CoordinatorMetrics = .init(),
         logger: Logger, onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }
@@ -50,7 +50,8 @@ public enum CoordinatorServer {
         return Application(
             router: router(coordinator: coordinator, configuration: configuration, metrics: metrics),
             configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
-            services: [StoreService(store: coordinator.store)],
+            services: [StoreService(store: coordinator.store),
+                       SLAScheduler(coordinator: coordinator, interval: .seconds(configuration.slaCheckSeconds), logger: logger)],
             onServerRunning: onServerRunning,
             logger: logger)
     }

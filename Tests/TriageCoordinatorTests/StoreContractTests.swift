@@ -28,7 +28,7 @@ import Testing
         let folder = try TempFolder()
         let path = folder.path + "/t.db"
         let store = try await SQLiteStore.open(path: path, logger: TestCoordinator.logger)
-        #expect(try await store.migrate() == [1, 2])
+        #expect(try await store.migrate() == [1, 2, 3])
         #expect(try await store.migrate() == [])
         try await store.close()
 
@@ -117,6 +117,7 @@ import Testing
                     id: 0, title: title, description: "", customerId: 1, hostId: nil, severity: severity, tier: 1,
                     status: status, channel: .phone, assigneeId: status == .assigned ? 5 : nil, tags: ["mail"],
                     requiredSkills: [], responseDueAt: Self.at + 900, resolveDueAt: Self.at + 14_400,
+                responseWarnAt: Self.at + 675, resolveWarnAt: Self.at + 10_800,
                     firstResponseAt: nil, resolvedAt: nil, closedAt: nil,
                     flags: TicketFlags(onsite: onsite, onsiteReasons: onsite ? ["disk failed"] : []),
                     dedupeKey: nil, createdBy: "admin:root", createdAt: Self.at, updatedAt: Self.at)

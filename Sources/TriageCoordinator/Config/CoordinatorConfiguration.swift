@@ -15,6 +15,8 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var maxBodyBytes = 1 << 20
     public var sla = SLAPolicy.standard
     public var logLevel = "info"
+    /// How often the SLA scheduler looks for warnings and breaches.
+    public var slaCheckSeconds = 30
 
     public init() {}
 
@@ -57,6 +59,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         _ = try listenAddress()
         _ = try databaseLocation()
         try sla.validate()
+        if slaCheckSeconds < 1 { throw CoordinatorError(.configuration, "slaCheckSeconds must be at least 1") }
         if maxBodyBytes < 1024 { throw CoordinatorError(.configuration, "maxBodyBytes must be at least 1024") }
     }
 
@@ -70,9 +73,10 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         var maxBodyBytes: Int?
         var logLevel: String?
         var sla: SLAPolicy?
+        var slaCheckSeconds: Int?
 
         struct SQLite: Decodable { var synchronous: SQLiteStore.Synchronous? }
-        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla"]
+        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "slaCheckSeconds"]
     }
 
     /// Applies a YAML file, then the TRIAGE_LISTEN, TRIAGE_DATA and TRIAGE_DATABASE variables.
@@ -117,5 +121,6 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         if let value = parsed.maxBodyBytes { maxBodyBytes = value }
         if let value = parsed.logLevel { logLevel = value }
         if let value = parsed.sla { sla = value }
+        if let value = parsed.slaCheckSeconds { slaCheckSeconds = value }
     }
 }

@@ -28,7 +28,8 @@ extension Coordinator {
             hostId: input.hostId, severity: severity, tier: input.tier ?? 1,
             status: input.assigneeId == nil ? .new : .assigned, channel: input.channel ?? .api,
             assigneeId: input.assigneeId, tags: input.tags ?? [], requiredSkills: input.requiredSkills ?? [],
-            responseDueAt: due.respond, resolveDueAt: due.resolve, firstResponseAt: nil, resolvedAt: nil,
+            responseDueAt: due.respond, resolveDueAt: due.resolve, responseWarnAt: due.respondWarning,
+            resolveWarnAt: due.resolveWarning, firstResponseAt: nil, resolvedAt: nil,
             closedAt: nil, flags: TicketFlags(), dedupeKey: nil, createdBy: principal.actor, createdAt: at,
             updatedAt: at)
         let ticket = try await session.insertTicket(draft)
@@ -199,8 +200,9 @@ extension Coordinator {
         }
         // Still paused: the deadline stands as if the pause ended now, and moves on with it.
         if let start = since { pauses.append(DateInterval(start: start, end: max(start, at))) }
-        (ticket.responseDueAt, ticket.resolveDueAt) = sla.dueTimes(severity: ticket.severity, created: ticket.createdAt,
-                                                                   pauses: pauses)
+        let due = sla.dueTimes(severity: ticket.severity, created: ticket.createdAt, pauses: pauses)
+        (ticket.responseDueAt, ticket.resolveDueAt) = (due.respond, due.resolve)
+        (ticket.responseWarnAt, ticket.resolveWarnAt) = (due.respondWarning, due.resolveWarning)
     }
 
     private func move(_ ticket: inout Ticket, to status: TicketStatus, at: Date) throws {

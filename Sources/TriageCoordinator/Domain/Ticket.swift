@@ -23,6 +23,9 @@ public struct Ticket: Codable, Sendable, Equatable {
     public var requiredSkills: [String]
     public var responseDueAt: Date
     public var resolveDueAt: Date
+    /// When the SLA warnings fall due (the warning fraction of each target, on the same clock).
+    public var responseWarnAt: Date
+    public var resolveWarnAt: Date
     public var firstResponseAt: Date?
     public var resolvedAt: Date?
     public var closedAt: Date?

@@ -726,7 +726,7 @@ components:
     Ticket:
       type: object
       required: [id, title, description, severity, tier, status, channel, tags, requiredSkills, responseDueAt,
-                 resolveDueAt, flags, createdBy, createdAt, updatedAt]
+                 resolveDueAt, responseWarnAt, resolveWarnAt, flags, createdBy, createdAt, updatedAt]
       properties:
         id: {$ref: "#/components/schemas/Id"}
         title: {type: string}
@@ -742,6 +742,8 @@ components:
         requiredSkills: {type: array, items: {type: string}}
         responseDueAt: {$ref: "#/components/schemas/Time"}
         resolveDueAt: {$ref: "#/components/schemas/Time"}
+        responseWarnAt: {$ref: "#/components/schemas/Time"}
+        resolveWarnAt: {$ref: "#/components/schemas/Time"}
         firstResponseAt: {$ref: "#/components/schemas/Time"}
         resolvedAt: {$ref: "#/components/schemas/Time"}
         closedAt: {$ref: "#/components/schemas/Time"}

@@ -12,7 +12,15 @@ enum Migrations {
     static let all: [Migration] = [
         Migration(version: 1, name: "inventory, tickets, events, visits, tokens, idempotency", apply: initialSchema),
         Migration(version: 2, name: "diagnostics attached to tickets", apply: diagnostics),
+        Migration(version: 3, name: "SLA warning times on tickets", apply: warningTimes),
     ]
+
+    @Sendable static func warningTimes(_ db: any SQLDatabase) async throws {
+        // One column per statement: SQLite alters one at a time.
+        try await db.alter(table: "tickets").column("response_warn_at", type: .bigint).run()
+        try await db.alter(table: "tickets").column("resolve_warn_at", type: .bigint).run()
+        try await db.create(index: "tickets_resolve_warn_at").on("tickets").column("resolve_warn_at").run()
+    }
 
     @Sendable static func diagnostics(_ db: any SQLDatabase) async throws {
         try await db.create(table: "diagnostics")

@@ -9,6 +9,7 @@ extension SQLSession {
          ("channel", .text(ticket.channel.rawValue)), ("assignee_id", .int(ticket.assigneeId)),
          ("tags", .json(ticket.tags)), ("required_skills", .json(ticket.requiredSkills)),
          ("response_due_at", .time(ticket.responseDueAt)), ("resolve_due_at", .time(ticket.resolveDueAt)),
+         ("response_warn_at", .time(ticket.responseWarnAt)), ("resolve_warn_at", .time(ticket.resolveWarnAt)),
          ("first_response_at", .time(ticket.firstResponseAt)), ("resolved_at", .time(ticket.resolvedAt)),
          ("closed_at", .time(ticket.closedAt)), ("onsite", .bool(ticket.flags.onsite)),
          ("onsite_reasons", .json(ticket.flags.onsiteReasons)),
@@ -40,6 +41,8 @@ extension SQLSession {
             requiredSkills: try r.json("required_skills", as: [String].self),
             responseDueAt: try r.required(r.time("response_due_at"), "response_due_at"),
             resolveDueAt: try r.required(r.time("resolve_due_at"), "resolve_due_at"),
+            responseWarnAt: try r.time("response_warn_at") ?? r.required(r.time("response_due_at"), "response_due_at"),
+            resolveWarnAt: try r.time("resolve_warn_at") ?? r.required(r.time("resolve_due_at"), "resolve_due_at"),
             firstResponseAt: try r.time("first_response_at"),
             resolvedAt: try r.time("resolved_at"),
             closedAt: try r.time("closed_at"),
@@ -91,6 +94,20 @@ extension SQLSession {
         }
         if let before { query.where("id", .lessThan, before) }
         return try await query.orderBy("id", .descending).limit(limit).all().map(Self.ticket)
+    }
+
+    func ticketsWithSLAWarningDue(at now: Date) async throws -> [Ticket] {
+        let open = TicketStatus.allCases.filter(\.isOpen).map(\.rawValue)
+        return try await db.select().column("*").from("tickets")
+            .where("status", .in, open)
+            .where { group in
+                group.where("resolve_warn_at", .lessThanOrEqual, now.storedMilliseconds)
+                    .orWhere { unanswered in
+                        unanswered.where("first_response_at", .is, SQLLiteral.null)
+                            .where("response_warn_at", .lessThanOrEqual, now.storedMilliseconds)
+                    }
+            }
+            .orderBy("id").all().map(Self.ticket)
     }
 
     func ticketCountsByStatus() async throws -> [TicketStatus: Int] {

@@ -31,6 +31,8 @@ public protocol StoreSession: Sendable {
     /// Newest first, starting below `before`.
     func tickets(_ filter: TicketFilter, before: Int?, limit: Int) async throws -> [Ticket]
     func ticketCountsByStatus() async throws -> [TicketStatus: Int]
+    /// Open tickets with a warning time (respond, while unanswered, or resolve) at or before `now`.
+    func ticketsWithSLAWarningDue(at now: Date) async throws -> [Ticket]
     func appendEvent(ticketId: Int, type: String, actor: String, at: Date, data: JSONValue) async throws
         -> TicketEvent
     /// Oldest first, starting after `after`.

@@ -50,11 +50,16 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
 
     /// When a ticket of this severity opened at `created` must be answered and resolved,
     /// the paused intervals not counted.
-    public func dueTimes(severity: Int, created: Date, pauses: [DateInterval] = []) -> (respond: Date, resolve: Date) {
+    public func dueTimes(severity: Int, created: Date, pauses: [DateInterval] = [])
+        -> (respond: Date, resolve: Date, respondWarning: Date, resolveWarning: Date)
+    {
         let targets = targets(severity: severity)
         let clock = clock(severity: severity)
-        return (clock.due(from: created, minutes: Double(targets.respondMinutes), pauses: pauses),
-                clock.due(from: created, minutes: Double(targets.resolveMinutes), pauses: pauses))
+        let respond = Double(targets.respondMinutes), resolve = Double(targets.resolveMinutes)
+        return (clock.due(from: created, minutes: respond, pauses: pauses),
+                clock.due(from: created, minutes: resolve, pauses: pauses),
+                clock.due(from: created, minutes: respond * warningFraction, pauses: pauses),
+                clock.due(from: created, minutes: resolve * warningFraction, pauses: pauses))
     }
 
     public func validate() throws {
