@@ -44,6 +44,27 @@ import Testing
         }
     }
 
+    @Test func anAcknowledgementIsTheFirstResponseAndStopsTheRespondClock() async throws {
+        try await TestCoordinator.with { t in
+            try await t.test { client in
+                let id = try await client.post("/api/v1/tickets", #"{"title": "Phones dead", "severity": 1}"#).id
+                t.clock.advance(minutes: 5)
+                let acked = try await client.send(.post, "/api/v1/tickets/\(id)/acknowledge", as: .technician)
+                #expect(acked.status == .ok)
+                #expect(acked.json["firstResponseAt"] as? String == "2026-11-18T11:11:40.000Z")
+                t.clock.advance(minutes: 5)
+                let again = try await client.send(.post, "/api/v1/tickets/\(id)/acknowledge", as: .dispatcher)
+                #expect(again.json["firstResponseAt"] as? String == "2026-11-18T11:11:40.000Z")
+                #expect(try await client.send(.post, "/api/v1/tickets/\(id)/acknowledge", as: .agent).status == .forbidden)
+                t.clock.advance(minutes: 60)
+                // Past the 15-minute response target, but answered: only the resolve clock runs.
+                #expect(try await t.coordinator.runSLAChecks(at: t.clock.now).isEmpty)
+                let types = try await client.get("/api/v1/tickets/\(id)/events").items.map { $0["type"] as? String }
+                #expect(types == ["created", "acknowledged"])
+            }
+        }
+    }
+
     @Test func aPausedOrResolvedTicketGetsNothing() async throws {
         try await TestCoordinator.with { t in
             try await t.test { client in

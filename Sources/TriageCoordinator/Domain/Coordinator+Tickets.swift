@@ -205,6 +205,24 @@ extension Coordinator {
         (ticket.responseWarnAt, ticket.resolveWarnAt) = (due.respondWarning, due.resolveWarning)
     }
 
+    /// A person's explicit acknowledgement: the first response if none was given yet. Once only;
+    /// a repeat changes nothing.
+    public func acknowledge(ticket id: Int, by principal: Principal, in session: any StoreSession) async throws -> Ticket {
+        try Access.comment(principal)
+        guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
+        guard ticket.firstResponseAt == nil else { return ticket }
+        guard ticket.status.isOpen else {
+            throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue); there is nothing to acknowledge")
+        }
+        let at = now()
+        ticket.firstResponseAt = at
+        ticket.updatedAt = at
+        try await session.updateTicket(ticket)
+        _ = try await session.appendEvent(ticketId: id, type: "acknowledged", actor: principal.actor, at: at,
+                                          data: ["responseDueAt": .string(ticket.responseDueAt.formatted(.iso8601))])
+        return ticket
+    }
+
     private func move(_ ticket: inout Ticket, to status: TicketStatus, at: Date) throws {
         guard ticket.status.canMove(to: status) else {
             let hint = ticket.status.isOpen ? "" : ": reopen it with POST /api/v1/tickets/\(ticket.id)/reopen"

@@ -379,6 +379,20 @@ paths:
         "413": {$ref: "#/components/responses/TooLarge"}
         "415": {$ref: "#/components/responses/UnsupportedMediaType"}
         "422": {$ref: "#/components/responses/Invalid"}
+  /api/v1/tickets/{id}/acknowledge:
+    parameters: [{$ref: "#/components/parameters/Id"}]
+    post:
+      operationId: acknowledgeTicket
+      summary: Acknowledge a ticket — the first response, when none was given yet; a repeat changes nothing
+      parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
+      responses:
+        "200": {description: The ticket, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "409": {$ref: "#/components/responses/Conflict"}
+        "422": {$ref: "#/components/responses/Invalid"}
   /api/v1/tickets/{id}/comments:
     parameters: [{$ref: "#/components/parameters/Id"}]
     post:

@@ -36,6 +36,12 @@ extension API {
                 try IdempotentWrite.json(try await coordinator.reopenTicket(id, input, by: principal, in: session))
             }
         }
+        group.post("/tickets/{id}/acknowledge") { request, context in
+            let id = try Query.id(context)
+            return try await writer.run(request, context, body: Data()) { session, principal in
+                try IdempotentWrite.json(try await coordinator.acknowledge(ticket: id, by: principal, in: session))
+            }
+        }
         group.post("/tickets/{id}/comments") { request, context in
             let id = try Query.id(context)
             let (input, bytes) = try await JSONBody.decode(CommentInput.self, from: request, limit: limit)
