@@ -14,10 +14,7 @@ import TriageSSH
     }
 
     /// The triage-agent binary SwiftPM built next to this test bundle.
-    static var binary: String {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        return folder.appendingPathComponent("triage-agent").path
-    }
+    static let binary = builtProduct("triage-agent")
 
     func agent(_ arguments: [String], prefix: [String] = []) throws -> Shell.Output {
         let all = prefix + [Self.binary] + arguments

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import TriageChecks
 import TriageModel
@@ -5,18 +6,6 @@ import TriageModel
 /// Parsers never crash and always give a well-formed result, on thousands of random and
 /// mutated inputs from a fixed seed (so a failure is reproducible).
 @Suite struct ParserFuzzTests {
-    /// SplitMix64: small, seedable, good enough to drive mutations.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let seeds = [
         "0 svc - ok", "P \"a b\" x=1;2;3;0;10|y=4;5:6;7:8 text\\nlong", "cached(100,60) 2 item m=5% crit",
         "OK - x | a=1;2;3;4;5 'b c'=2ms;;;; d=U", "@10:20", "~:5", "1e3", "'it''s'=1c",
@@ -24,7 +13,7 @@ import TriageModel
     ]
     static let alphabet = Array("0123P \"'|;:=-~@.e\\nxyzUB%\n\t()cached,")
 
-    func mutate(_ text: String, _ random: inout Generator) -> String {
+    func mutate(_ text: String, _ random: inout SeededGenerator) -> String {
         var characters = Array(text)
         for _ in 0..<Int.random(in: 1...6, using: &random) {
             let position = characters.isEmpty ? 0 : Int.random(in: 0..<characters.count, using: &random)
@@ -39,7 +28,7 @@ import TriageModel
     }
 
     func inputs(count: Int) -> [String] {
-        var random = Generator(state: 20261122)
+        var random = SeededGenerator(seed: 20261122)
         return (0..<count).map { index in
             if index % 3 == 0 {
                 let length = Int.random(in: 0...80, using: &random)
@@ -65,7 +54,7 @@ import TriageModel
     }
 
     @Test func nagiosParserAlwaysAnswers() {
-        var random = Generator(state: 42)
+        var random = SeededGenerator(seed: 42)
         for input in inputs(count: 5000) {
             let code = Int32.random(in: -2...300, using: &random)
             let result = NagiosOutputParser.parse(plugin: "fuzz", item: "i", exitCode: code, output: input)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TriageCoordinator
 
@@ -88,7 +89,7 @@ import Testing
     func noSequenceOfRunsEmitsADuplicate(seed: UInt64) async throws {
         try await TestCoordinator.with { t in
             try await t.test { client in
-                var random = SeededRandom(seed: seed)
+                var random = SeededGenerator(seed: seed)
                 var ids: [Int] = []
                 for severity in 1...4 {
                     ids.append(try await client.post("/api/v1/tickets", #"{"title": "p\#(severity)", "severity": \#(severity)}"#).id)
@@ -115,18 +116,5 @@ import Testing
                 }
             }
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so a failing seed can be replayed.
-struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

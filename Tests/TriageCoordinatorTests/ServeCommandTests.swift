@@ -6,9 +6,7 @@ import TestSupport
 /// The `triage` binary as an operator runs it: first start, tokens from the command line,
 /// configuration precedence, and a graceful stop on SIGTERM.
 @Suite struct ServeCommandTests {
-    static var binary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("triage").path
-    }
+    static let binary = builtProduct("triage")
 
     /// Starts `triage serve` on a free port and waits for its "listening" line.
     static func serve(_ folder: TempFolder, _ extra: [String] = [], environment: [String: String]? = nil) throws

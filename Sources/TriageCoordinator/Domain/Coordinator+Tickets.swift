@@ -11,15 +11,9 @@ extension Coordinator {
         let at = now()
         let severity = input.severity ?? 3
         var customerId = input.customerId
-        if let customerId, !(try await session.exists(.customer, customerId)) {
-            throw CoordinatorError.invalid("customerId", "customer \(customerId) does not exist")
-        }
+        if let customerId { try await checkCustomer(customerId, in: session) }
         if let hostId = input.hostId {
-            let owner = try await customer(ofHost: hostId, field: "hostId", in: session)
-            if let customerId, customerId != owner {
-                throw CoordinatorError.invalid("hostId", "host \(hostId) belongs to customer \(owner), not \(customerId)")
-            }
-            customerId = owner
+            customerId = try await customer(ofHost: hostId, expected: customerId, in: session)
         }
         if let assigneeId = input.assigneeId { try await checkAssignable(assigneeId, in: session) }
         let due = sla.dueTimes(severity: severity, created: at)
@@ -71,17 +65,12 @@ extension Coordinator {
         change("tags", \.tags, patch.tags) { JSONValue($0) }
         change("requiredSkills", \.requiredSkills, patch.requiredSkills) { JSONValue($0) }
         if let customerId = patch.customerId, customerId != ticket.customerId {
-            if let customerId, !(try await session.exists(.customer, customerId)) {
-                throw CoordinatorError.invalid("customerId", "customer \(customerId) does not exist")
-            }
+            if let customerId { try await checkCustomer(customerId, in: session) }
             change("customerId", \.customerId, .some(customerId)) { JSONValue($0) }
         }
         if let hostId = patch.hostId, hostId != ticket.hostId {
             if let hostId {
-                let owner = try await customer(ofHost: hostId, field: "hostId", in: session)
-                if let customerId = ticket.customerId, customerId != owner {
-                    throw CoordinatorError.invalid("hostId", "host \(hostId) belongs to customer \(owner), not \(customerId)")
-                }
+                let owner = try await customer(ofHost: hostId, expected: ticket.customerId, in: session)
                 change("customerId", \.customerId, .some(owner)) { JSONValue($0) }
             }
             change("hostId", \.hostId, .some(hostId)) { JSONValue($0) }
@@ -243,14 +232,25 @@ extension Coordinator {
         ticket.status = status
     }
 
-    private func customer(ofHost hostId: Int, field: String, in session: any StoreSession) async throws -> Int {
+    private func checkCustomer(_ customerId: Int, in session: any StoreSession) async throws {
+        if !(try await session.exists(.customer, customerId)) {
+            throw CoordinatorError.invalid("customerId", "customer \(customerId) does not exist")
+        }
+    }
+
+    /// The customer whose site the host is at; it must be `expected` when the ticket names one.
+    private func customer(ofHost hostId: Int, expected: Int?, in session: any StoreSession) async throws -> Int {
         guard let host = try await session.record(hostId, as: HostFields.self) else {
-            throw CoordinatorError.invalid(field, "host \(hostId) does not exist")
+            throw CoordinatorError.invalid("hostId", "host \(hostId) does not exist")
         }
         guard let site = try await session.record(host.fields.siteId, as: SiteFields.self) else {
             throw CoordinatorError(.storage, "host \(hostId) refers to the missing site \(host.fields.siteId)")
         }
-        return site.fields.customerId
+        let owner = site.fields.customerId
+        if let expected, expected != owner {
+            throw CoordinatorError.invalid("hostId", "host \(hostId) belongs to customer \(owner), not \(expected)")
+        }
+        return owner
     }
 
     private func checkAssignable(_ technicianId: Int, in session: any StoreSession) async throws {

@@ -45,14 +45,13 @@ public struct Coordinator: Sendable {
         async throws
     {
         try Access.manageInventory(principal)
-        guard try await session.exists(kind, id) else { throw CoordinatorError.notFound(kind.noun, id) }
         let dependents = try await session.dependents(of: kind, id)
         if !dependents.isEmpty {
             let hint = kind == .technician ? "; set active to false instead" : ""
             throw CoordinatorError(
                 .conflict, "\(kind.noun) \(id) is still referred to by \(dependents.joined(separator: ", "))\(hint)")
         }
-        _ = try await session.delete(kind, id)
+        guard try await session.delete(kind, id) else { throw CoordinatorError.notFound(kind.noun, id) }
     }
 
     public func record<F: InventoryFields>(_ id: Int, as type: F.Type, by principal: Principal) async throws
@@ -113,9 +112,7 @@ public struct Coordinator: Sendable {
 /// Where the next page starts: an opaque token around the last id of the page.
 public enum Cursor {
     public static func encode(_ id: Int) -> String {
-        Data("v1:\(id)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Data("v1:\(id)".utf8).base64URL
     }
 
     public static func decode(_ text: String) throws -> Int {

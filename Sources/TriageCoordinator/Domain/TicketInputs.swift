@@ -34,7 +34,7 @@ public struct TicketInput: Codable, Sendable {
 }
 
 /// A change to a ticket. An absent field stays as it is; `"assigneeId": null` unassigns.
-public struct TicketPatch: Codable, Sendable {
+public struct TicketPatch: Decodable, Sendable {
     public var title: String?
     public var description: String?
     public var severity: Int?
@@ -72,20 +72,6 @@ public struct TicketPatch: Codable, Sendable {
         hostId = try nullable(.hostId)
         tags = try c.decodeIfPresent([String].self, forKey: .tags)
         requiredSkills = try c.decodeIfPresent([String].self, forKey: .requiredSkills)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeIfPresent(title, forKey: .title)
-        try c.encodeIfPresent(description, forKey: .description)
-        try c.encodeIfPresent(severity, forKey: .severity)
-        try c.encodeIfPresent(tier, forKey: .tier)
-        try c.encodeIfPresent(status, forKey: .status)
-        if let assigneeId { try c.encode(assigneeId, forKey: .assigneeId) }
-        if let customerId { try c.encode(customerId, forKey: .customerId) }
-        if let hostId { try c.encode(hostId, forKey: .hostId) }
-        try c.encodeIfPresent(tags, forKey: .tags)
-        try c.encodeIfPresent(requiredSkills, forKey: .requiredSkills)
     }
 
     func validate() throws {

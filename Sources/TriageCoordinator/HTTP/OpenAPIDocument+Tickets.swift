@@ -1,0 +1,167 @@
+extension OpenAPIDocument {
+    /// Tickets: create, list, get, change, reopen, acknowledge, comments, diagnostics, history.
+    static let ticketPaths = #"""
+  /api/v1/tickets:
+    post:
+      operationId: createTicket
+      summary: Open a ticket (dispatcher, admin)
+      parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/TicketInput"}}}
+      responses:
+        "201": {description: Created, headers: {Location: {$ref: "#/components/headers/Location"}}, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "413": {$ref: "#/components/responses/TooLarge"}
+        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
+        "422": {$ref: "#/components/responses/Invalid"}
+    get:
+      operationId: listTickets
+      summary: List tickets, newest first
+      parameters:
+        - {$ref: "#/components/parameters/Limit"}
+        - {$ref: "#/components/parameters/Cursor"}
+        - name: status
+          in: query
+          description: One or more statuses, comma-separated.
+          schema: {type: string}
+        - {name: severity, in: query, schema: {type: integer, minimum: 1, maximum: 4}}
+        - {name: tier, in: query, schema: {type: integer, minimum: 1, maximum: 3}}
+        - {name: assigneeId, in: query, schema: {$ref: "#/components/schemas/Id"}}
+        - {name: customerId, in: query, schema: {$ref: "#/components/schemas/Id"}}
+        - {name: hostId, in: query, schema: {$ref: "#/components/schemas/Id"}}
+        - {name: onsite, in: query, schema: {type: string, enum: ["true", "false"]}}
+        - {name: q, in: query, description: Text in the title, case-insensitive., schema: {type: string}}
+      responses:
+        "200": {description: A page, content: {application/json: {schema: {$ref: "#/components/schemas/TicketPage"}}}}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+  /api/v1/tickets/{id}:
+    parameters: [{$ref: "#/components/parameters/Id"}]
+    get:
+      operationId: getTicket
+      summary: One ticket
+      responses:
+        "200": {description: The ticket, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
+    patch:
+      operationId: updateTicket
+      summary: Change a ticket; each change is an event. Technicians only on their own tickets.
+      parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/TicketPatch"}}}
+      responses:
+        "200": {description: The ticket after the change, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "409": {$ref: "#/components/responses/Conflict"}
+        "413": {$ref: "#/components/responses/TooLarge"}
+        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
+        "422": {$ref: "#/components/responses/Invalid"}
+  /api/v1/tickets/{id}/reopen:
+    parameters: [{$ref: "#/components/parameters/Id"}]
+    post:
+      operationId: reopenTicket
+      summary: Bring a resolved or closed ticket back to work
+      parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/ReopenInput"}}}
+      responses:
+        "200": {description: The reopened ticket, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "409": {$ref: "#/components/responses/Conflict"}
+        "413": {$ref: "#/components/responses/TooLarge"}
+        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
+        "422": {$ref: "#/components/responses/Invalid"}
+  /api/v1/tickets/{id}/acknowledge:
+    parameters: [{$ref: "#/components/parameters/Id"}]
+    post:
+      operationId: acknowledgeTicket
+      summary: Acknowledge a ticket — the first response, when none was given yet; a repeat changes nothing
+      parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
+      responses:
+        "200": {description: The ticket, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "409": {$ref: "#/components/responses/Conflict"}
+        "422": {$ref: "#/components/responses/Invalid"}
+  /api/v1/tickets/{id}/comments:
+    parameters: [{$ref: "#/components/parameters/Id"}]
+    post:
+      operationId: commentTicket
+      summary: Add a public reply or an internal note
+      parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/CommentInput"}}}
+      responses:
+        "201": {description: The comment event, content: {application/json: {schema: {$ref: "#/components/schemas/TicketEvent"}}}}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "413": {$ref: "#/components/responses/TooLarge"}
+        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
+        "422": {$ref: "#/components/responses/Invalid"}
+  /api/v1/tickets/{id}/diagnostics:
+    parameters: [{$ref: "#/components/parameters/Id"}]
+    post:
+      operationId: attachDiagnostic
+      summary: Attach a diagnosis (triage-agent's report) to a ticket, once per report id. Agent tokens only for tickets about their host.
+      parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/DiagnosticReport"}}}
+      responses:
+        "201": {description: Attached, content: {application/json: {schema: {$ref: "#/components/schemas/Diagnostic"}}}}
+        "200": {description: This report id was attached before; the stored one, nothing changed, content: {application/json: {schema: {$ref: "#/components/schemas/Diagnostic"}}}}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
+        "409": {$ref: "#/components/responses/Conflict"}
+        "413": {$ref: "#/components/responses/TooLarge"}
+        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
+        "422": {$ref: "#/components/responses/Invalid"}
+    get:
+      operationId: ticketDiagnostics
+      summary: The diagnoses attached to a ticket, in the order received
+      responses:
+        "200":
+          description: The diagnoses
+          content:
+            application/json:
+              schema: {type: object, required: [items], properties: {items: {type: array, items: {$ref: "#/components/schemas/Diagnostic"}}}}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
+  /api/v1/tickets/{id}/events:
+    parameters: [{$ref: "#/components/parameters/Id"}]
+    get:
+      operationId: ticketEvents
+      summary: A ticket's history, oldest first
+      parameters: [{$ref: "#/components/parameters/Limit"}, {$ref: "#/components/parameters/Cursor"}]
+      responses:
+        "200": {description: A page, content: {application/json: {schema: {$ref: "#/components/schemas/EventPage"}}}}
+        "400": {$ref: "#/components/responses/BadRequest"}
+        "401": {$ref: "#/components/responses/Unauthorized"}
+        "403": {$ref: "#/components/responses/Forbidden"}
+        "404": {$ref: "#/components/responses/NotFound"}
+"""#
+}
