@@ -29,7 +29,7 @@ struct StoreOptions: ParsableArguments {
     {
         let store = try await CoordinatorServer.openStore(configuration, logger: logger)
         do {
-            let result = try await body(Coordinator(store: store, sla: configuration.sla))
+            let result = try await body(Coordinator(store: store, sla: configuration.sla, assignment: configuration.assignment))
             try await store.close()
             return result
         } catch {

@@ -33,12 +33,15 @@ import Testing
                         == ["sla_warning resolve", "sla_warning resolve"])
                 t.clock.advance(minutes: 60)
                 let breached = try await t.coordinator.runSLAChecks(at: t.clock.now)
-                #expect(Self.types(breached) == ["sla_breach resolve", "escalated ", "sla_breach resolve", "escalated "])
+                #expect(Self.types(breached) == ["sla_breach resolve", "escalated ", "unassignable ", "sla_breach resolve",
+                                                 "escalated ", "unassignable "])
                 let ticket = try await client.get("/api/v1/tickets/\(id)").json
                 #expect(ticket["tier"] as? Int == 2)
                 let events = try await client.get("/api/v1/tickets/\(id)/events").items
-                #expect(events.last?["actor"] as? String == "system:sla")
-                #expect((events.last?["data"] as? [String: Any])?["reason"] as? String == "resolution SLA breached")
+                let escalated = try #require(events.last { $0["type"] as? String == "escalated" })
+                #expect(escalated["actor"] as? String == "system:sla")
+                #expect((escalated["data"] as? [String: Any])?["reason"] as? String == "resolution SLA breached")
+                #expect(events.last?["actor"] as? String == "system:assignment")
                 t.clock.advance(minutes: 600)
                 #expect(try await t.coordinator.runSLAChecks(at: t.clock.now).isEmpty)
             }
@@ -61,7 +64,7 @@ import Testing
                 // Past the 15-minute response target, but answered: only the resolve clock runs.
                 #expect(try await t.coordinator.runSLAChecks(at: t.clock.now).isEmpty)
                 let types = try await client.get("/api/v1/tickets/\(id)/events").items.map { $0["type"] as? String }
-                #expect(types == ["created", "acknowledged"])
+                #expect(types == ["created", "unassignable", "acknowledged"])
             }
         }
     }

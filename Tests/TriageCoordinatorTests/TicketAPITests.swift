@@ -28,7 +28,7 @@ import Testing
                 #expect(try await client.get("/api/v1/tickets?severity=2").items.isEmpty)
 
                 let events = try await client.get("/api/v1/tickets/\(created.id)/events")
-                #expect(events.items.map { $0["type"] as? String } == ["created"])
+                #expect(events.items.map { $0["type"] as? String } == ["created", "unassignable"])
                 #expect(events.items.first?["actor"] as? String == "dispatcher:dora")
             }
         }
@@ -74,12 +74,12 @@ import Testing
 
                 let events = try await client.get("/api/v1/tickets/\(id)/events").items
                 let types = events.map { $0["type"] as? String ?? "" }
-                #expect(types == ["created", "severity_changed", "assigned", "status_changed", "status_changed",
-                                  "status_changed", "status_changed", "reopened", "unassigned"])
+                #expect(types == ["created", "unassignable", "severity_changed", "assigned", "status_changed", "status_changed",
+                                  "status_changed", "status_changed", "reopened", "unassigned", "unassignable"])
                 let statusChanges = events.filter { $0["type"] as? String == "status_changed" }
                     .map { ($0["data"] as? [String: Any])?["to"] as? String ?? "" }
                 #expect(statusChanges == ["assigned", "in_progress", "resolved", "closed"])
-                #expect(events.dropFirst().allSatisfy { $0["at"] as? String != events[0]["at"] as? String })
+                #expect(events.dropFirst(2).allSatisfy { $0["at"] as? String != events[0]["at"] as? String })
 
                 // A no-op patch changes nothing and records nothing.
                 let same = try await client.patch("/api/v1/tickets/\(id)", #"{"title": "Disk full on db1"}"#)
@@ -128,8 +128,8 @@ import Testing
                 } while cursor != nil
                 #expect(seen == created.reversed())
 
-                let events = try await client.get("/api/v1/tickets/\(created[0])/events?limit=1")
-                #expect(events.items.count == 1)
+                let events = try await client.get("/api/v1/tickets/\(created[0])/events?limit=2")
+                #expect(events.items.count == 2)
                 #expect(events.json["nextCursor"] == nil)
             }
         }

@@ -14,6 +14,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     /// Larger request bodies get 413.
     public var maxBodyBytes = 1 << 20
     public var sla = SLAPolicy.standard
+    public var assignment = AssignmentPolicy()
     public var logLevel = "info"
     /// How often the SLA scheduler looks for warnings and breaches.
     public var slaCheckSeconds = 30
@@ -59,6 +60,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         _ = try listenAddress()
         _ = try databaseLocation()
         try sla.validate()
+        try assignment.validate()
         if slaCheckSeconds < 1 { throw CoordinatorError(.configuration, "slaCheckSeconds must be at least 1") }
         if maxBodyBytes < 1024 { throw CoordinatorError(.configuration, "maxBodyBytes must be at least 1024") }
     }
@@ -73,10 +75,11 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         var maxBodyBytes: Int?
         var logLevel: String?
         var sla: SLAPolicy?
+        var assignment: AssignmentPolicy?
         var slaCheckSeconds: Int?
 
         struct SQLite: Decodable { var synchronous: SQLiteStore.Synchronous? }
-        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "slaCheckSeconds"]
+        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "slaCheckSeconds"]
     }
 
     /// Applies a YAML file, then the TRIAGE_LISTEN, TRIAGE_DATA and TRIAGE_DATABASE variables.
@@ -121,6 +124,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         if let value = parsed.maxBodyBytes { maxBodyBytes = value }
         if let value = parsed.logLevel { logLevel = value }
         if let value = parsed.sla { sla = value }
+        if let value = parsed.assignment { assignment = value }
         if let value = parsed.slaCheckSeconds { slaCheckSeconds = value }
     }
 }

@@ -36,4 +36,11 @@ enum Access {
     }
 
     static func comment(_ principal: Principal) throws { try readAll(principal) }
+
+    /// Running assignment and reading the notification feed belong to the desk's leads.
+    static func dispatch(_ principal: Principal) throws {
+        if principal.role != .admin && principal.role != .dispatcher {
+            throw CoordinatorError(.forbidden, "only a dispatcher or admin may do this")
+        }
+    }
 }

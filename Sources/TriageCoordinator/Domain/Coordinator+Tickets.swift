@@ -16,17 +16,17 @@ extension Coordinator {
             customerId = try await customer(ofHost: hostId, expected: customerId, in: session)
         }
         if let assigneeId = input.assigneeId { try await checkAssignable(assigneeId, in: session) }
-        let due = sla.dueTimes(severity: severity, created: at)
+        let due = sla.policy(forCustomer: customerId).dueTimes(severity: severity, created: at)
         let draft = Ticket(
             id: 0, title: input.title, description: input.description ?? "", customerId: customerId,
             hostId: input.hostId, severity: severity, tier: input.tier ?? 1,
             status: input.assigneeId == nil ? .new : .assigned, channel: input.channel ?? .api,
-            assigneeId: input.assigneeId, tags: input.tags ?? [], requiredSkills: input.requiredSkills ?? [],
-            responseDueAt: due.respond, resolveDueAt: due.resolve, responseWarnAt: due.respondWarning,
-            resolveWarnAt: due.resolveWarning, firstResponseAt: nil, resolvedAt: nil,
+            assigneeId: input.assigneeId, assignedAt: input.assigneeId == nil ? nil : at, tags: input.tags ?? [],
+            requiredSkills: input.requiredSkills ?? [], responseDueAt: due.respond, resolveDueAt: due.resolve,
+            responseWarnAt: due.respondWarning, resolveWarnAt: due.resolveWarning, firstResponseAt: nil, resolvedAt: nil,
             closedAt: nil, flags: TicketFlags(), dedupeKey: nil, createdBy: principal.actor, createdAt: at,
             updatedAt: at)
-        let ticket = try await session.insertTicket(draft)
+        var ticket = try await session.insertTicket(draft)
         _ = try await session.appendEvent(
             ticketId: ticket.id, type: "created", actor: principal.actor, at: at,
             data: ["title": .string(ticket.title), "severity": JSONValue(ticket.severity),
@@ -36,6 +36,9 @@ extension Coordinator {
             _ = try await session.appendEvent(
                 ticketId: ticket.id, type: "assigned", actor: principal.actor, at: at,
                 data: ["assigneeId": JSONValue(assigneeId), "reason": .string("chosen by \(principal.actor) on creation")])
+        } else {
+            let events = try await autoAssign(&ticket, trigger: "created", at: at, in: session)
+            try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
         }
         return ticket
     }
@@ -50,7 +53,7 @@ extension Coordinator {
         let reassigning = patch.assigneeId.map { $0 != ticket.assigneeId } ?? false
         try Access.update(ticket, reassigning: reassigning, by: principal)
         let at = now()
-        var events: [(String, JSONValue)] = []
+        var events: [PendingEvent] = []
 
         var changes: [String: JSONValue] = [:]
         func change<T: Equatable>(_ field: String, _ keyPath: WritableKeyPath<Ticket, T>, _ value: T?,
@@ -75,28 +78,32 @@ extension Coordinator {
             }
             change("hostId", \.hostId, .some(hostId)) { JSONValue($0) }
         }
-        if !changes.isEmpty { events.append(("updated", .object(changes))) }
+        if !changes.isEmpty { events.append(PendingEvent("updated", .object(changes))) }
 
         if let severity = patch.severity, severity != ticket.severity {
-            events.append(("severity_changed", ["from": JSONValue(ticket.severity), "to": JSONValue(severity)]))
+            events.append(PendingEvent("severity_changed", ["from": JSONValue(ticket.severity), "to": JSONValue(severity)]))
             ticket.severity = severity
         }
         if let tier = patch.tier, tier != ticket.tier {
-            events.append(("tier_changed", ["from": JSONValue(ticket.tier), "to": JSONValue(tier)]))
+            events.append(PendingEvent("tier_changed", ["from": JSONValue(ticket.tier), "to": JSONValue(tier)]))
             ticket.tier = tier
         }
+        var unassigned: Int?
         if let assignee = patch.assigneeId, assignee != ticket.assigneeId {
             guard ticket.status.isOpen else {
                 throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue): reopen it before reassigning")
             }
             if let assignee {
                 try await checkAssignable(assignee, in: session)
-                events.append(("assigned", ["assigneeId": JSONValue(assignee), "previousAssigneeId": JSONValue(ticket.assigneeId),
-                                            "reason": .string("chosen by \(principal.actor)")]))
+                events.append(PendingEvent("assigned", ["assigneeId": JSONValue(assignee), "previousAssigneeId": JSONValue(ticket.assigneeId),
+                                                        "reason": .string("chosen by \(principal.actor)")]))
                 if ticket.status == .new { ticket.status = .assigned }
+                ticket.assignedAt = at
             } else {
-                events.append(("unassigned", ["previousAssigneeId": JSONValue(ticket.assigneeId)]))
+                events.append(PendingEvent("unassigned", ["previousAssigneeId": JSONValue(ticket.assigneeId)]))
                 if ticket.status == .assigned { ticket.status = .new }
+                unassigned = ticket.assigneeId
+                ticket.assignedAt = nil
             }
             ticket.assigneeId = assignee
         }
@@ -104,18 +111,19 @@ extension Coordinator {
             try move(&ticket, to: status, at: at)
         }
         if before.status != ticket.status {
-            events.append(("status_changed", ["from": .string(before.status.rawValue), "to": .string(ticket.status.rawValue)]))
+            events.append(PendingEvent("status_changed", ["from": .string(before.status.rawValue), "to": .string(ticket.status.rawValue)]))
         }
         guard !events.isEmpty else { return ticket }
-        if before.status != ticket.status || before.severity != ticket.severity {
+        if before.status != ticket.status || before.severity != ticket.severity || before.customerId != ticket.customerId {
             try await recomputeDueTimes(&ticket, pending: before.status != ticket.status ? ticket.status : nil, at: at,
                                         in: session)
         }
-        ticket.updatedAt = at
-        try await session.updateTicket(ticket)
-        for (type, data) in events {
-            _ = try await session.appendEvent(ticketId: id, type: type, actor: principal.actor, at: at, data: data)
+        // Unassigned by hand, the ticket goes to the next eligible technician, not back to the same one.
+        if let unassigned, ticket.status.isOpen {
+            events += try await autoAssign(&ticket, trigger: "unassigned by \(principal.actor)", excluding: unassigned,
+                                           at: at, in: session)
         }
+        try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
         return ticket
     }
 
@@ -176,7 +184,8 @@ extension Coordinator {
             return (event.at, status)
         }
         if let pending { transitions.append((at, pending)) }
-        let stopped = sla.pausingStatuses.union([.resolved, .closed])
+        let policy = sla.policy(forCustomer: ticket.customerId)
+        let stopped = policy.pausingStatuses.union([.resolved, .closed])
         var pauses: [DateInterval] = []
         var since: Date?
         for (time, status) in transitions {
@@ -189,7 +198,7 @@ extension Coordinator {
         }
         // Still paused: the deadline stands as if the pause ended now, and moves on with it.
         if let start = since { pauses.append(DateInterval(start: start, end: max(start, at))) }
-        let due = sla.dueTimes(severity: ticket.severity, created: ticket.createdAt, pauses: pauses)
+        let due = policy.dueTimes(severity: ticket.severity, created: ticket.createdAt, pauses: pauses)
         (ticket.responseDueAt, ticket.resolveDueAt) = (due.respond, due.resolve)
         (ticket.responseWarnAt, ticket.resolveWarnAt) = (due.respondWarning, due.resolveWarning)
     }

@@ -6,11 +6,14 @@ import Foundation
 public struct Coordinator: Sendable {
     public let store: any TriageStore
     public let sla: SLAPolicy
+    public let assignment: AssignmentPolicy
     private let clock: @Sendable () -> Date
 
-    public init(store: any TriageStore, sla: SLAPolicy = .standard, clock: @escaping @Sendable () -> Date = Date.init) {
+    public init(store: any TriageStore, sla: SLAPolicy = .standard, assignment: AssignmentPolicy = .init(),
+                clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.sla = sla
+        self.assignment = assignment
         self.clock = clock
     }
 

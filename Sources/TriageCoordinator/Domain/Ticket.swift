@@ -6,7 +6,7 @@ public enum TicketChannel: String, Codable, Sendable, CaseIterable {
 }
 
 /// A request for help, from its creation to its closing (DESIGN §5.1).
-public struct Ticket: Codable, Sendable, Equatable {
+public struct Ticket: Encodable, Sendable, Equatable {
     public var id: Int
     public var title: String
     public var description: String
@@ -19,6 +19,8 @@ public struct Ticket: Codable, Sendable, Equatable {
     public var status: TicketStatus
     public var channel: TicketChannel
     public var assigneeId: Int?
+    /// When the current assignee got it.
+    public var assignedAt: Date?
     public var tags: [String]
     public var requiredSkills: [String]
     public var responseDueAt: Date
@@ -26,6 +28,8 @@ public struct Ticket: Codable, Sendable, Equatable {
     /// When the SLA warnings fall due (the warning fraction of each target, on the same clock).
     public var responseWarnAt: Date
     public var resolveWarnAt: Date
+    /// Which SLA warnings and breaches have been sent: each at most once.
+    public var slaSent: SLASent = []
     public var firstResponseAt: Date?
     public var resolvedAt: Date?
     public var closedAt: Date?
@@ -36,6 +40,75 @@ public struct Ticket: Codable, Sendable, Equatable {
     public var createdBy: String
     public var createdAt: Date
     public var updatedAt: Date
+
+    /// Who has to act for the ticket to move on: us, the customer we wait for, or the vendor
+    /// that owns the open vendor case.
+    public var clockOwner: String {
+        switch status {
+        case .waitingCustomer: "customer"
+        case .waitingVendor where flags.vendorCase != nil: "vendor"
+        default: "us"
+        }
+    }
+
+    /// The earliest SLA warning or breach not yet sent; nil when none is left to send.
+    public var nextSLACheck: Date? {
+        var points: [Date] = []
+        if firstResponseAt == nil {
+            if !slaSent.contains(.respondWarning) { points.append(responseWarnAt) }
+            if !slaSent.contains(.respondBreach) { points.append(responseDueAt) }
+        }
+        if !slaSent.contains(.resolveWarning) { points.append(resolveWarnAt) }
+        if !slaSent.contains(.resolveBreach) { points.append(resolveDueAt) }
+        return points.min()
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, title, description, customerId, hostId, severity, tier, status, channel, assigneeId, assignedAt, tags
+        case requiredSkills, responseDueAt, resolveDueAt, responseWarnAt, resolveWarnAt, firstResponseAt, resolvedAt
+        case closedAt, clockOwner, flags, dedupeKey, createdBy, createdAt, updatedAt
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(title, forKey: .title)
+        try c.encode(description, forKey: .description)
+        try c.encodeIfPresent(customerId, forKey: .customerId)
+        try c.encodeIfPresent(hostId, forKey: .hostId)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(tier, forKey: .tier)
+        try c.encode(status, forKey: .status)
+        try c.encode(channel, forKey: .channel)
+        try c.encodeIfPresent(assigneeId, forKey: .assigneeId)
+        try c.encodeIfPresent(assignedAt, forKey: .assignedAt)
+        try c.encode(tags, forKey: .tags)
+        try c.encode(requiredSkills, forKey: .requiredSkills)
+        try c.encode(responseDueAt, forKey: .responseDueAt)
+        try c.encode(resolveDueAt, forKey: .resolveDueAt)
+        try c.encode(responseWarnAt, forKey: .responseWarnAt)
+        try c.encode(resolveWarnAt, forKey: .resolveWarnAt)
+        try c.encodeIfPresent(firstResponseAt, forKey: .firstResponseAt)
+        try c.encodeIfPresent(resolvedAt, forKey: .resolvedAt)
+        try c.encodeIfPresent(closedAt, forKey: .closedAt)
+        try c.encode(clockOwner, forKey: .clockOwner)
+        try c.encode(flags, forKey: .flags)
+        try c.encodeIfPresent(dedupeKey, forKey: .dedupeKey)
+        try c.encode(createdBy, forKey: .createdBy)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+    }
+}
+
+/// The SLA events a ticket has had, one bit per target and kind.
+public struct SLASent: OptionSet, Sendable, Equatable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    public static let respondWarning = SLASent(rawValue: 1)
+    public static let respondBreach = SLASent(rawValue: 2)
+    public static let resolveWarning = SLASent(rawValue: 4)
+    public static let resolveBreach = SLASent(rawValue: 8)
 }
 
 public struct TicketFlags: Codable, Sendable, Equatable {
@@ -55,9 +128,12 @@ public struct TicketFlags: Codable, Sendable, Equatable {
 public struct VendorCase: Codable, Sendable, Equatable {
     public var vendor: String
     public var externalRef: String?
+    /// The vendor's own state of the case, in their words ("open", "awaiting parts", "closed").
     public var status: String?
     public var vendorSeverity: String?
+    /// When the vendor promised the fix: their clock, beside ours.
     public var vendorDueAt: Date?
+    public var openedAt: Date?
 }
 
 /// One entry in a ticket's append-only history.

@@ -104,3 +104,47 @@ public struct ReopenInput: Codable, Sendable {
 
     func validate() throws { try Validate.text(reason, "reason", max: 10_000) }
 }
+
+/// POST /tickets/{id}/escalate: one tier up (functional) or to the lead (hierarchical).
+public struct EscalationInput: Codable, Sendable {
+    public enum Target: String, Codable, Sendable { case tier, lead }
+    public var to: Target
+    public var reason: String
+
+    public enum CodingKeys: String, CodingKey, CaseIterable { case to, reason }
+
+    public init(to: Target, reason: String) {
+        self.to = to
+        self.reason = reason
+    }
+
+    func validate() throws { try Validate.text(reason, "reason", max: 10_000) }
+}
+
+/// POST /tickets/{id}/vendor-case: opens the case, or changes the fields given.
+public struct VendorCaseInput: Codable, Sendable {
+    public var vendor: String
+    public var externalRef: String?
+    public var vendorSeverity: String?
+    public var vendorDueAt: Date?
+    /// The vendor's state of the case in their words; "open" when a case is opened without one.
+    public var status: String?
+
+    public enum CodingKeys: String, CodingKey, CaseIterable { case vendor, externalRef, vendorSeverity, vendorDueAt, status }
+
+    public init(vendor: String, externalRef: String? = nil, vendorSeverity: String? = nil, vendorDueAt: Date? = nil,
+                status: String? = nil) {
+        self.vendor = vendor
+        self.externalRef = externalRef
+        self.vendorSeverity = vendorSeverity
+        self.vendorDueAt = vendorDueAt
+        self.status = status
+    }
+
+    func validate() throws {
+        try Validate.text(vendor, "vendor", max: 200)
+        try Validate.optionalText(externalRef, "externalRef", max: 200)
+        try Validate.optionalText(vendorSeverity, "vendorSeverity", max: 64)
+        try Validate.optionalText(status, "status", max: 200)
+    }
+}

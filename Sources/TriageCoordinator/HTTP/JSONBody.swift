@@ -22,6 +22,8 @@ extension TechnicianFields: StrictInput { typealias Field = CodingKeys }
 extension TicketInput: StrictInput { typealias Field = CodingKeys }
 extension CommentInput: StrictInput { typealias Field = CodingKeys }
 extension ReopenInput: StrictInput { typealias Field = CodingKeys }
+extension EscalationInput: StrictInput { typealias Field = CodingKeys }
+extension VendorCaseInput: StrictInput { typealias Field = CodingKeys }
 extension DiagnosticReport: StrictInput {
     enum Field: String, CodingKey, CaseIterable {
         case id, host, startedAt, durationMs, agentVersion, status, checks, recommendation, errors
@@ -95,6 +97,14 @@ enum JSONBody {
         let buffer = try await request.body.collect(upTo: limit)
         let bytes = Data(buffer: buffer)
         return (try decode(T.self, from: bytes), bytes)
+    }
+
+    /// For actions that take no body: nothing, or an empty JSON object.
+    static func requireEmpty(_ request: Request, limit: Int) async throws {
+        let text = String(buffer: try await request.body.collect(upTo: limit)).filter { !$0.isWhitespace }
+        guard text.isEmpty || text == "{}" else {
+            throw CoordinatorError(.invalid, "this request takes no body")
+        }
     }
 
     static func decode<T: StrictInput>(_ type: T.Type, from bytes: Data) throws -> T {

@@ -215,7 +215,7 @@ extension OpenAPIDocument {
     Ticket:
       type: object
       required: [id, title, description, severity, tier, status, channel, tags, requiredSkills, responseDueAt,
-                 resolveDueAt, responseWarnAt, resolveWarnAt, flags, createdBy, createdAt, updatedAt]
+                 resolveDueAt, responseWarnAt, resolveWarnAt, clockOwner, flags, createdBy, createdAt, updatedAt]
       properties:
         id: {$ref: "#/components/schemas/Id"}
         title: {type: string}
@@ -227,6 +227,7 @@ extension OpenAPIDocument {
         status: {$ref: "#/components/schemas/Status"}
         channel: {$ref: "#/components/schemas/TicketChannel"}
         assigneeId: {$ref: "#/components/schemas/Id"}
+        assignedAt: {$ref: "#/components/schemas/Time"}
         tags: {type: array, items: {type: string}}
         requiredSkills: {type: array, items: {type: string}}
         responseDueAt: {$ref: "#/components/schemas/Time"}
@@ -236,6 +237,9 @@ extension OpenAPIDocument {
         firstResponseAt: {$ref: "#/components/schemas/Time"}
         resolvedAt: {$ref: "#/components/schemas/Time"}
         closedAt: {$ref: "#/components/schemas/Time"}
+        clockOwner:
+          description: who has to act now — us, the customer we wait for, or the vendor of the open vendor case
+          enum: [us, customer, vendor]
         flags:
           type: object
           required: [onsite, onsiteReasons]
@@ -251,6 +255,7 @@ extension OpenAPIDocument {
                 status: {type: string}
                 vendorSeverity: {type: string}
                 vendorDueAt: {$ref: "#/components/schemas/Time"}
+                openedAt: {$ref: "#/components/schemas/Time"}
         dedupeKey: {type: string}
         createdBy: {type: string}
         createdAt: {$ref: "#/components/schemas/Time"}

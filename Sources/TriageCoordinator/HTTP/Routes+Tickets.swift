@@ -42,6 +42,32 @@ extension API {
                 try IdempotentWrite.json(try await coordinator.acknowledge(ticket: id, by: principal, in: session))
             }
         }
+        group.post("/tickets/{id}/assign") { request, context in
+            let id = try Query.id(context)
+            try await JSONBody.requireEmpty(request, limit: limit)
+            return try await writer.run(request, context, body: Data()) { session, principal in
+                try IdempotentWrite.json(try await coordinator.assignAutomatically(ticket: id, by: principal, in: session))
+            }
+        }
+        group.post("/tickets/{id}/escalate") { request, context in
+            let id = try Query.id(context)
+            let (input, bytes) = try await JSONBody.decode(EscalationInput.self, from: request, limit: limit)
+            return try await writer.run(request, context, body: bytes) { session, principal in
+                try IdempotentWrite.json(try await coordinator.escalate(ticket: id, input, by: principal, in: session))
+            }
+        }
+        group.post("/tickets/{id}/vendor-case") { request, context in
+            let id = try Query.id(context)
+            let (input, bytes) = try await JSONBody.decode(VendorCaseInput.self, from: request, limit: limit)
+            return try await writer.run(request, context, body: bytes) { session, principal in
+                try IdempotentWrite.json(try await coordinator.recordVendorCase(ticket: id, input, by: principal, in: session))
+            }
+        }
+        group.get("/notifications") { request, context in
+            let query = Query(request)
+            return JSONBody.response(
+                try await coordinator.notifications(after: try query.cursor, limit: try query.limit, by: try context.caller()))
+        }
         group.post("/tickets/{id}/comments") { request, context in
             let id = try Query.id(context)
             let (input, bytes) = try await JSONBody.decode(CommentInput.self, from: request, limit: limit)

@@ -13,6 +13,7 @@ enum Migrations {
         Migration(version: 1, name: "inventory, tickets, events, visits, tokens, idempotency", apply: initialSchema),
         Migration(version: 2, name: "diagnostics attached to tickets", apply: diagnostics),
         Migration(version: 3, name: "SLA warning times on tickets", apply: warningTimes),
+        Migration(version: 4, name: "assignment workloads, SLA bookkeeping, notifications, leases", apply: MigrationAssignment.apply),
     ]
 
     @Sendable static func warningTimes(_ db: any SQLDatabase) async throws {

@@ -7,6 +7,8 @@ extension SQLSession {
          ("customer_id", .int(ticket.customerId)), ("host_id", .int(ticket.hostId)),
          ("severity", .int(ticket.severity)), ("tier", .int(ticket.tier)), ("status", .text(ticket.status.rawValue)),
          ("channel", .text(ticket.channel.rawValue)), ("assignee_id", .int(ticket.assigneeId)),
+         ("assigned_at", .time(ticket.assignedAt)), ("sla_sent", .int(ticket.slaSent.rawValue)),
+         ("sla_next_at", .time(ticket.status.isOpen ? ticket.nextSLACheck : nil)),
          ("tags", .json(ticket.tags)), ("required_skills", .json(ticket.requiredSkills)),
          ("response_due_at", .time(ticket.responseDueAt)), ("resolve_due_at", .time(ticket.resolveDueAt)),
          ("response_warn_at", .time(ticket.responseWarnAt)), ("resolve_warn_at", .time(ticket.resolveWarnAt)),
@@ -37,12 +39,14 @@ extension SQLSession {
             status: try status(r.text("status")),
             channel: TicketChannel(rawValue: try r.text("channel") ?? "") ?? .api,
             assigneeId: try r.int("assignee_id"),
+            assignedAt: try r.time("assigned_at"),
             tags: try r.json("tags", as: [String].self),
             requiredSkills: try r.json("required_skills", as: [String].self),
             responseDueAt: try r.required(r.time("response_due_at"), "response_due_at"),
             resolveDueAt: try r.required(r.time("resolve_due_at"), "resolve_due_at"),
             responseWarnAt: try r.time("response_warn_at") ?? r.required(r.time("response_due_at"), "response_due_at"),
             resolveWarnAt: try r.time("resolve_warn_at") ?? r.required(r.time("resolve_due_at"), "resolve_due_at"),
+            slaSent: SLASent(rawValue: try r.int("sla_sent") ?? 0),
             firstResponseAt: try r.time("first_response_at"),
             resolvedAt: try r.time("resolved_at"),
             closedAt: try r.time("closed_at"),
@@ -63,10 +67,18 @@ extension SQLSession {
         guard let id else { throw CoordinatorError(.storage, "insert into tickets returned no id") }
         var stored = ticket
         stored.id = id
+        try await updateWorkload(from: nil, to: stored)
         return stored
     }
 
     func updateTicket(_ ticket: Ticket) async throws {
+        let before = try await db.select().columns("assignee_id", "status", "severity", "assigned_at").from("tickets")
+            .where("id", .equal, ticket.id).first().map { row in
+                let r = SQLStoredRow(row: row)
+                return WorkloadShare(technicianId: try r.int("assignee_id"), open: TicketStatus(rawValue: try r.text("status") ?? "")?.isOpen ?? false,
+                                     severity: try r.int("severity") ?? 0, assignedAt: try r.time("assigned_at"))
+            }
+        try await updateWorkload(from: before, to: ticket)
         var update = db.update("tickets")
         for (column, value) in Self.values(of: ticket) { update = update.set(SQLIdentifier(column), to: value.sql) }
         try await update.where("id", .equal, ticket.id).run()
@@ -96,18 +108,12 @@ extension SQLSession {
         return try await query.orderBy("id", .descending).limit(limit).all().map(Self.ticket)
     }
 
-    func ticketsWithSLAWarningDue(at now: Date) async throws -> [Ticket] {
-        let open = TicketStatus.allCases.filter(\.isOpen).map(\.rawValue)
-        return try await db.select().column("*").from("tickets")
-            .where("status", .in, open)
-            .where { group in
-                group.where("resolve_warn_at", .lessThanOrEqual, now.storedMilliseconds)
-                    .orWhere { unanswered in
-                        unanswered.where("first_response_at", .is, SQLLiteral.null)
-                            .where("response_warn_at", .lessThanOrEqual, now.storedMilliseconds)
-                    }
-            }
-            .orderBy("id").all().map(Self.ticket)
+    func ticketsWithSLACheckDue(at now: Date, statuses: Set<TicketStatus>, after: Int, limit: Int) async throws -> [Ticket] {
+        try await db.select().column("*").from("tickets")
+            .where("sla_next_at", .lessThanOrEqual, now.storedMilliseconds)
+            .where("status", .in, statuses.map(\.rawValue).sorted())
+            .where("id", .greaterThan, after)
+            .orderBy("id").limit(limit).all().map(Self.ticket)
     }
 
     func ticketCountsByStatus() async throws -> [TicketStatus: Int] {

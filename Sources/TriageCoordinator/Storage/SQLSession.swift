@@ -47,7 +47,7 @@ struct SQLSession: StoreSession {
         return try await query.orderBy("id").limit(limit).all().map(Self.record)
     }
 
-    private static func record<F: InventoryFields>(_ row: any SQLRow) throws -> Record<F> {
+    static func record<F: InventoryFields>(_ row: any SQLRow) throws -> Record<F> {
         let stored = SQLStoredRow(row: row)
         return Record(
             id: try stored.required(stored.int("id"), "id"),

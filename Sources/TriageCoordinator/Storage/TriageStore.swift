@@ -31,12 +31,29 @@ public protocol StoreSession: Sendable {
     /// Newest first, starting below `before`.
     func tickets(_ filter: TicketFilter, before: Int?, limit: Int) async throws -> [Ticket]
     func ticketCountsByStatus() async throws -> [TicketStatus: Int]
-    /// Open tickets with a warning time (respond, while unanswered, or resolve) at or before `now`.
-    func ticketsWithSLAWarningDue(at now: Date) async throws -> [Ticket]
+    /// Tickets in one of `statuses` with an SLA warning or breach not yet sent that falls due at
+    /// or before `now`, in id order after `after`.
+    func ticketsWithSLACheckDue(at now: Date, statuses: Set<TicketStatus>, after: Int, limit: Int) async throws -> [Ticket]
     func appendEvent(ticketId: Int, type: String, actor: String, at: Date, data: JSONValue) async throws
         -> TicketEvent
     /// Oldest first, starting after `after`.
     func events(ticketId: Int, after: Int?, limit: Int) async throws -> [TicketEvent]
+
+    // MARK: Assignment
+    func activeTechnicians() async throws -> [Technician]
+    /// Open tickets by severity and the last assignment, per technician who ever had one.
+    func workloads() async throws -> [Int: Workload]
+    /// Technicians who had a ticket of this customer or host assigned or resolved since `since`,
+    /// or still have one open.
+    func techniciansWhoWorked(customerId: Int?, hostId: Int?, since: Date) async throws -> Set<Int>
+
+    // MARK: Notifications and leases
+    func insertNotification(_ notification: Notification) async throws -> Notification
+    /// Oldest first, starting after `after`.
+    func notifications(after: Int?, limit: Int) async throws -> [Notification]
+    /// Takes or renews the named lease for `holder` until `until` when it is free, expired at
+    /// `now`, or already theirs; false when another holder has it.
+    func acquireLease(_ name: String, holder: String, now: Date, until: Date) async throws -> Bool
 
     // MARK: Diagnostics
     func insertDiagnostic(_ diagnostic: Diagnostic) async throws

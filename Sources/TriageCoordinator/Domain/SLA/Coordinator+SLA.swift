@@ -1,45 +1,70 @@
 import Foundation
 
 extension Coordinator {
-    /// One pass of the SLA scheduler at `now`: for every open, running ticket whose warning
-    /// time has come, an `sla_warning` and then an `sla_breach` event per target (respond,
-    /// resolve), each at most once — the history is the record of what was sent. A resolution
-    /// breach escalates one tier (up to 3). Returns the events written.
+    /// The lease that makes one coordinator instance at a time run the SLA checks.
+    static let slaLease = "sla-scheduler"
+
+    /// One pass of the SLA scheduler at `now`, on behalf of `holder`: for every open ticket with a
+    /// warning or breach due and not yet sent, an `sla_warning` and then an `sla_breach` event per
+    /// target (respond, while unanswered; resolve), each at most once — the ticket records what was
+    /// sent. A resolution breach escalates one tier (up to 3) and re-runs assignment. Works in
+    /// batches, each a transaction that first takes or renews the lease for `leaseSeconds`; when
+    /// another holder has the lease, nothing is done. Returns the events written.
     @discardableResult
-    public func runSLAChecks(at now: Date) async throws -> [TicketEvent] {
-        try await store.write { session in
-            var written: [TicketEvent] = []
-            for var ticket in try await session.ticketsWithSLAWarningDue(at: now) {
-                guard ticket.status.isOpen, !sla.pausingStatuses.contains(ticket.status) else { continue }
-                let history = try await session.events(ticketId: ticket.id, after: nil, limit: 100_000)
-                func sent(_ type: String, _ target: String) -> Bool {
-                    history.contains { $0.type == type && $0.data["target"] == .string(target) }
-                }
-                var targets: [(name: String, warn: Date, due: Date)] = [("resolve", ticket.resolveWarnAt, ticket.resolveDueAt)]
-                if ticket.firstResponseAt == nil {
-                    targets.insert(("respond", ticket.responseWarnAt, ticket.responseDueAt), at: 0)
-                }
-                for target in targets {
-                    let data: JSONValue = ["target": .string(target.name), "dueAt": .string(target.due.formatted(.iso8601))]
-                    if now >= target.warn, !sent("sla_warning", target.name) {
-                        written.append(try await session.appendEvent(ticketId: ticket.id, type: "sla_warning",
-                                                                     actor: "system:sla", at: now, data: data))
-                    }
-                    guard now >= target.due, !sent("sla_breach", target.name) else { continue }
-                    written.append(try await session.appendEvent(ticketId: ticket.id, type: "sla_breach",
-                                                                 actor: "system:sla", at: now, data: data))
-                    if target.name == "resolve", ticket.tier < 3 {
-                        written.append(try await session.appendEvent(
-                            ticketId: ticket.id, type: "escalated", actor: "system:sla", at: now,
-                            data: ["kind": "functional", "from": JSONValue(ticket.tier), "to": JSONValue(ticket.tier + 1),
-                                   "reason": "resolution SLA breached"]))
-                        ticket.tier += 1
-                        ticket.updatedAt = now
-                        try await session.updateTicket(ticket)
-                    }
-                }
+    public func runSLAChecks(at now: Date, holder: String = "local", leaseSeconds: Double = 90, batch: Int = 200)
+        async throws -> [TicketEvent]
+    {
+        let running = Set(TicketStatus.allCases.filter { $0.isOpen && $0 != .waitingCustomer })
+        var written: [TicketEvent] = []
+        var after = 0
+        while true {
+            let start = after
+            let (events, last, more) = try await store.write { session -> ([TicketEvent], Int, Bool) in
+                guard try await session.acquireLease(Self.slaLease, holder: holder, now: now,
+                                                     until: now.addingTimeInterval(leaseSeconds))
+                else { return ([], 0, false) }
+                let due = try await session.ticketsWithSLACheckDue(at: now, statuses: running, after: start, limit: batch)
+                var events: [TicketEvent] = []
+                for ticket in due { events += try await checkSLA(ticket, at: now, in: session) }
+                return (events, due.last?.id ?? start, due.count == batch)
             }
-            return written
+            written += events
+            guard more else { return written }
+            after = last
         }
+    }
+
+    private func checkSLA(_ ticket: Ticket, at now: Date, in session: any StoreSession) async throws -> [TicketEvent] {
+        var ticket = ticket
+        guard !sla.policy(forCustomer: ticket.customerId).pausingStatuses.contains(ticket.status) else { return [] }
+        var targets: [(name: String, warn: Date, due: Date, warned: SLASent, breached: SLASent)] = [
+            ("resolve", ticket.resolveWarnAt, ticket.resolveDueAt, .resolveWarning, .resolveBreach)]
+        if ticket.firstResponseAt == nil {
+            targets.insert(("respond", ticket.responseWarnAt, ticket.responseDueAt, .respondWarning, .respondBreach), at: 0)
+        }
+        var events: [PendingEvent] = []
+        for target in targets {
+            let data: JSONValue = ["target": .string(target.name), "dueAt": .string(target.due.formatted(.iso8601))]
+            if now >= target.warn, !ticket.slaSent.contains(target.warned) {
+                events.append(PendingEvent("sla_warning", data))
+                ticket.slaSent.insert(target.warned)
+            }
+            guard now >= target.due, !ticket.slaSent.contains(target.breached) else { continue }
+            events.append(PendingEvent("sla_breach", data))
+            ticket.slaSent.insert(target.breached)
+            if target.name == "resolve", ticket.tier < 3 {
+                events.append(PendingEvent("escalated", ["kind": "functional", "from": JSONValue(ticket.tier),
+                                                         "to": JSONValue(ticket.tier + 1), "reason": "resolution SLA breached"]))
+                ticket.tier += 1
+                events += try await autoAssign(&ticket, trigger: "escalated to tier \(ticket.tier) on a resolution breach",
+                                               at: now, in: session)
+            }
+        }
+        guard !events.isEmpty else {
+            // Nothing was due after all (the next time moved): store it so the ticket is not read again.
+            try await session.updateTicket(ticket)
+            return []
+        }
+        return try await save(&ticket, events: events, actor: "system:sla", at: now, in: session)
     }
 }

@@ -23,6 +23,9 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
     public var warningFraction = 0.75
     /// Time in waiting_customer never counts; waiting_vendor counts unless this is set.
     public var pauseWhileWaitingForVendor = false
+    /// Contracts that differ from this policy, by customer id; each starts from this policy and
+    /// changes what it names.
+    public var customers: [Int: SLAPolicy] = [:]
 
     public init(severities: [Int: Targets]) { self.severities = severities }
 
@@ -34,6 +37,11 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
         3: Targets(respondMinutes: 4 * 60, resolveMinutes: 3 * 9 * 60, hours: .business),
         4: Targets(respondMinutes: 24 * 60, resolveMinutes: 10 * 9 * 60, hours: .business),
     ])
+
+    /// The policy of a customer's contract: its override, or this one.
+    public func policy(forCustomer customerId: Int?) -> SLAPolicy {
+        customerId.flatMap { customers[$0] } ?? self
+    }
 
     public func targets(severity: Int) -> Targets {
         severities[severity] ?? Self.standard.severities[severity] ?? Self.standard.severities[3]!
@@ -80,13 +88,22 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
         } catch let error as CoordinatorError {
             throw CoordinatorError(.configuration, "sla: \(error.message)")
         }
+        for (customer, policy) in customers {
+            guard customer > 0 else { throw CoordinatorError(.configuration, "sla.customers: \(customer) is not a customer id") }
+            do {
+                try policy.validate()
+            } catch let error as CoordinatorError {
+                throw CoordinatorError(.configuration, "sla.customers.\(customer): \(error.message.replacingOccurrences(of: "sla: ", with: ""))")
+            }
+        }
     }
 
     // MARK: Configuration files
 
     /// `severity1: {respondMinutes: 15, resolveMinutes: 240, hours: always}`, `calendar: {…}`,
-    /// `warningFraction`, `pauseWhileWaitingForVendor`; a severity left out keeps its standard
-    /// targets, and `hours` left out keeps the standard clock of that severity.
+    /// `warningFraction`, `pauseWhileWaitingForVendor`, `customers: {"3": {…the same keys…}}`; a
+    /// severity left out keeps its standard targets, and `hours` left out keeps the clock of that
+    /// severity. A customer's entry starts from the policy around it.
     private struct Key: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
@@ -96,6 +113,7 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
         static let calendar = Key(stringValue: "calendar")
         static let warningFraction = Key(stringValue: "warningFraction")
         static let pauseWhileWaitingForVendor = Key(stringValue: "pauseWhileWaitingForVendor")
+        static let customers = Key(stringValue: "customers")
     }
 
     private struct PartialTargets: Decodable {
@@ -105,8 +123,27 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
     }
 
     public init(from decoder: any Decoder) throws {
+        self = try Self.decode(from: decoder, base: .standard, allowCustomers: true)
+    }
+
+    private static func decode(from decoder: any Decoder, base: SLAPolicy, allowCustomers: Bool) throws -> SLAPolicy {
         let container = try decoder.container(keyedBy: Key.self)
-        self = Self.standard
+        var policy = base
+        try policy.apply(container, allowCustomers: allowCustomers)
+        guard allowCustomers, container.contains(.customers) else { return policy }
+        let contracts = try container.nestedContainer(keyedBy: Key.self, forKey: .customers)
+        let contractBase = policy
+        for key in contracts.allKeys {
+            guard let customer = Int(key.stringValue), customer > 0 else {
+                throw CoordinatorError(.configuration, "sla.customers: '\(key.stringValue)' is not a customer id")
+            }
+            policy.customers[customer] = try decode(
+                from: try contracts.superDecoder(forKey: key), base: contractBase, allowCustomers: false)
+        }
+        return policy
+    }
+
+    private mutating func apply(_ container: KeyedDecodingContainer<Key>, allowCustomers: Bool) throws {
         for key in container.allKeys {
             switch key.stringValue {
             case Key.calendar.stringValue:
@@ -115,6 +152,8 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
                 warningFraction = try container.decode(Double.self, forKey: key)
             case Key.pauseWhileWaitingForVendor.stringValue:
                 pauseWhileWaitingForVendor = try container.decode(Bool.self, forKey: key)
+            case Key.customers.stringValue where allowCustomers:
+                continue
             default:
                 guard key.stringValue.hasPrefix("severity"), let severity = Int(key.stringValue.dropFirst("severity".count)),
                     (1...4).contains(severity)
@@ -122,7 +161,7 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
                     throw CoordinatorError(
                         .configuration,
                         "sla: unknown key \(key.stringValue) (severity1 … severity4, calendar, warningFraction, "
-                            + "pauseWhileWaitingForVendor)")
+                            + "pauseWhileWaitingForVendor\(allowCustomers ? ", customers" : ""))")
                 }
                 let partial = try container.decode(PartialTargets.self, forKey: key)
                 severities[severity] = Targets(
@@ -140,5 +179,11 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
         try container.encode(calendar, forKey: .calendar)
         try container.encode(warningFraction, forKey: .warningFraction)
         try container.encode(pauseWhileWaitingForVendor, forKey: .pauseWhileWaitingForVendor)
+        if !customers.isEmpty {
+            var contracts = container.nestedContainer(keyedBy: Key.self, forKey: .customers)
+            for (customer, policy) in customers.sorted(by: { $0.key < $1.key }) {
+                try contracts.encode(policy, forKey: Key(stringValue: String(customer)))
+            }
+        }
     }
 }

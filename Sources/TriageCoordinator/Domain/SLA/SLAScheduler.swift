@@ -2,18 +2,22 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Runs the SLA checks every `interval` until graceful shutdown. One instance per database for
-/// now; several coordinators on one PostgreSQL will take a lease first.
+/// Runs the SLA checks every `interval` until graceful shutdown. Each pass takes the scheduler's
+/// lease in the database (three intervals long) first, so with several instances on one database
+/// one runs the checks and another takes over when it stops renewing.
 struct SLAScheduler: Service {
     let coordinator: Coordinator
     let interval: Duration
     let logger: Logger
+    /// This instance, as the lease names it.
+    let holder = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
 
     func run() async throws {
+        let lease = Double(interval.components.seconds) * 3
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let events = try await coordinator.runSLAChecks(at: coordinator.now())
+                    let events = try await coordinator.runSLAChecks(at: coordinator.now(), holder: holder, leaseSeconds: lease)
                     if !events.isEmpty { logger.info("SLA checks wrote \(events.count) events") }
                 } catch is CancellationError {
                     return

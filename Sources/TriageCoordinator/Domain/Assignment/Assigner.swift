@@ -1,0 +1,135 @@
+import Foundation
+
+/// What assignment decided and why, in words a dispatcher can check (DESIGN §5.3).
+public struct AssignmentDecision: Sendable, Equatable {
+    public struct Pick: Sendable, Equatable {
+        public var technicianId: Int
+        public var name: String
+        /// Why this technician qualifies: tier, skills, shift, load, continuity.
+        public var qualifies: String
+    }
+
+    public var chosen: Pick?
+    public var runnerUp: Pick?
+    public var eligible: Int
+    /// Why the chosen one won, or why nobody could be chosen.
+    public var reason: String
+}
+
+/// The deterministic ranking: eligible technicians (active, tier ≥ the ticket's, skills ⊇ the
+/// required ones, weighted load below their maximum, on shift before the deadline), then the
+/// lowest weighted load, then continuity, then the least recently assigned, then the lower id.
+struct Assigner {
+    let policy: AssignmentPolicy
+
+    struct Context {
+        var ticket: Ticket
+        var now: Date
+        /// The first deadline still ahead: the response while unanswered, else the resolution.
+        var deadline: Date
+        var deadlineName: String
+        var workloads: [Int: Workload]
+        /// Worked this customer or host within the continuity window.
+        var worked: Set<Int>
+        /// Not to be chosen (the technician just unassigned).
+        var excluding: Int?
+    }
+
+    private struct Candidate {
+        var technician: Technician
+        var load: Int
+        var continuity: Bool
+        var lastAssignedAt: Date?
+        var onShift: DateInterval
+
+        func ranks(before other: Candidate) -> Bool {
+            if load != other.load { return load < other.load }
+            if continuity != other.continuity { return continuity }
+            switch (lastAssignedAt, other.lastAssignedAt) {
+            case (nil, .some): return true
+            case (.some, nil): return false
+            case (let a?, let b?) where a != b: return a < b
+            default: return technician.id < other.technician.id
+            }
+        }
+    }
+
+    func decide(among technicians: [Technician], _ context: Context) -> AssignmentDecision {
+        let ticket = context.ticket
+        let required = Set(ticket.requiredSkills)
+        // Look for a shift from now to the deadline; past it, only being on shift now counts.
+        let window = DateInterval(start: context.now, end: max(context.deadline, context.now.addingTimeInterval(60)))
+        var plan = ShiftPlan()
+        var eligible: [Candidate] = []
+        var refused = (excluded: 0, tier: 0, skills: 0, load: 0, shift: 0)
+        for technician in technicians where technician.fields.active {
+            let fields = technician.fields
+            let load = policy.load(context.workloads[technician.id])
+            if technician.id == context.excluding { refused.excluded += 1; continue }
+            if fields.tier < ticket.tier { refused.tier += 1; continue }
+            if !required.isSubset(of: fields.skills) { refused.skills += 1; continue }
+            if load >= fields.maxLoad { refused.load += 1; continue }
+            guard let onShift = plan.firstStretch(of: fields, within: window) else { refused.shift += 1; continue }
+            eligible.append(Candidate(
+                technician: technician, load: load, continuity: context.worked.contains(technician.id),
+                lastAssignedAt: context.workloads[technician.id]?.lastAssignedAt, onShift: onShift))
+        }
+        let ranked = eligible.sorted { $0.ranks(before: $1) }
+        guard let first = ranked.first else {
+            let active = technicians.filter(\.fields.active).count
+            var why: [String] = []
+            if refused.excluded > 0 { why.append("\(refused.excluded) just unassigned") }
+            if refused.tier > 0 { why.append("\(refused.tier) below tier \(ticket.tier)") }
+            if refused.skills > 0 { why.append("\(refused.skills) without skills \(ticket.requiredSkills.joined(separator: ", "))") }
+            if refused.load > 0 { why.append("\(refused.load) at their maximum load") }
+            if refused.shift > 0 {
+                why.append("\(refused.shift) not on shift before the \(context.deadlineName) deadline \(Self.time(context.deadline))")
+            }
+            let reason = active == 0
+                ? "no eligible technician: there are no active technicians"
+                : "no eligible technician among \(active) active: \(why.joined(separator: ", "))"
+            return AssignmentDecision(chosen: nil, runnerUp: nil, eligible: 0, reason: reason)
+        }
+        let second = ranked.dropFirst().first
+        return AssignmentDecision(
+            chosen: pick(first, context), runnerUp: second.map { pick($0, context) }, eligible: ranked.count,
+            reason: "\(first.technician.fields.name): \(qualifies(first, context)); \(decisive(first, second, ranked.count))")
+    }
+
+    private func pick(_ candidate: Candidate, _ context: Context) -> AssignmentDecision.Pick {
+        AssignmentDecision.Pick(technicianId: candidate.technician.id, name: candidate.technician.fields.name,
+                                qualifies: qualifies(candidate, context))
+    }
+
+    private func qualifies(_ candidate: Candidate, _ context: Context) -> String {
+        let ticket = context.ticket
+        let shift = candidate.onShift.start <= context.now
+            ? "on shift now" : "on shift from \(Self.time(candidate.onShift.start))"
+        let fields = candidate.technician.fields
+        let skills = ticket.requiredSkills.isEmpty ? "no skills required" : "skills \(ticket.requiredSkills.joined(separator: ", "))"
+        var words = ["tier \(fields.tier) for a tier \(ticket.tier) ticket", skills,
+                     shift, "load \(candidate.load) of \(fields.maxLoad)"]
+        if candidate.continuity { words.append("worked this customer or host in the last \(policy.continuityDays) days") }
+        return words.joined(separator: ", ")
+    }
+
+    /// What set the winner apart from the runner-up.
+    private func decisive(_ first: Candidate, _ second: Candidate?, _ count: Int) -> String {
+        guard let second else { return "the only eligible technician" }
+        let other = second.technician.fields.name
+        if first.load != second.load {
+            return "lowest load of \(count) eligible (next: \(other) with \(second.load))"
+        }
+        if first.continuity != second.continuity {
+            return "load tied with \(other) at \(first.load); continuity: worked this customer or host recently"
+        }
+        if first.lastAssignedAt != second.lastAssignedAt {
+            let mine = first.lastAssignedAt.map(Self.time) ?? "never"
+            let theirs = second.lastAssignedAt.map(Self.time) ?? "never"
+            return "load and continuity tied with \(other); least recently assigned (last \(mine), \(other) \(theirs))"
+        }
+        return "tied with \(other) on load, continuity and last assignment; the lower id decides"
+    }
+
+    static func time(_ date: Date) -> String { date.formatted(.iso8601) }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// How assignment ranks eligible technicians (DESIGN §5.3).
+public struct AssignmentPolicy: Codable, Sendable, Equatable {
+    /// What one open ticket of severity 1…4 weighs in a technician's load.
+    public var severityWeights = [8, 4, 2, 1]
+    /// Having worked the customer or host within this many days is continuity.
+    public var continuityDays = 30
+
+    public init() {}
+
+    public func weight(severity: Int) -> Int {
+        (1...4).contains(severity) ? severityWeights[severity - 1] : 1
+    }
+
+    /// The weighted load of a technician's open tickets.
+    public func load(_ workload: Workload?) -> Int {
+        (workload?.openBySeverity ?? [:]).reduce(0) { $0 + weight(severity: $1.key) * $1.value }
+    }
+
+    public func validate() throws {
+        guard severityWeights.count == 4, severityWeights.allSatisfy({ (0...1000).contains($0) }) else {
+            throw CoordinatorError(.configuration, "assignment.severityWeights must be four weights 0…1000, severity 1 first")
+        }
+        guard (0...3650).contains(continuityDays) else {
+            throw CoordinatorError(.configuration, "assignment.continuityDays must be 0…3650")
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey, CaseIterable { case severityWeights, continuityDays }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        for key in try decoder.container(keyedBy: AnyKey.self).allKeys where CodingKeys(stringValue: key.stringValue) == nil {
+            throw CoordinatorError(.configuration, "assignment: unknown key \(key.stringValue) (severityWeights, continuityDays)")
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        severityWeights = try c.decodeIfPresent([Int].self, forKey: .severityWeights) ?? severityWeights
+        continuityDays = try c.decodeIfPresent(Int.self, forKey: .continuityDays) ?? continuityDays
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+
+/// A history entry still to be written; without an actor of its own it is the caller's.
+struct PendingEvent {
+    var type: String
+    var data: JSONValue
+    var actor: String?
+
+    init(_ type: String, _ data: JSONValue, actor: String? = nil) {
+        self.type = type
+        self.data = data
+        self.actor = actor
+    }
+
+    /// Assignment by the rules acts on its own behalf; `trigger` in the data says who asked.
+    static func assignment(_ type: String, _ data: JSONValue) -> PendingEvent {
+        PendingEvent(type, data, actor: "system:assignment")
+    }
+}
+
+extension Coordinator {
+    /// Ranks the active technicians for a ticket; a read, nothing changes.
+    func decideAssignment(for ticket: Ticket, excluding: Int?, at now: Date, in session: any StoreSession)
+        async throws -> AssignmentDecision
+    {
+        var workloads = try await session.workloads()
+        // The ticket's own weight does not count against the technician who holds it now.
+        if let holder = ticket.assigneeId, ticket.status.isOpen {
+            workloads[holder]?.openBySeverity[ticket.severity, default: 1] -= 1
+        }
+        let since = now.addingTimeInterval(-Double(assignment.continuityDays) * 86_400)
+        let worked = try await session.techniciansWhoWorked(customerId: ticket.customerId, hostId: ticket.hostId, since: since)
+        let unanswered = ticket.firstResponseAt == nil
+        let context = Assigner.Context(
+            ticket: ticket, now: now, deadline: unanswered ? ticket.responseDueAt : ticket.resolveDueAt,
+            deadlineName: unanswered ? "response" : "resolution", workloads: workloads, worked: worked,
+            excluding: excluding)
+        return Assigner(policy: assignment).decide(among: try await session.activeTechnicians(), context)
+    }
+
+    /// Runs assignment and applies it to `ticket` (not yet saved): the chosen technician becomes the
+    /// assignee with an `assigned` event that says why and who came second; the current one stays
+    /// with an `assignment_kept` event; with nobody eligible the ticket keeps its assignee (or stays
+    /// new), an `unassignable` event says why, and the lead is notified.
+    func autoAssign(_ ticket: inout Ticket, trigger: String, excluding: Int? = nil, at now: Date,
+                    in session: any StoreSession) async throws -> [PendingEvent]
+    {
+        let decision = try await decideAssignment(for: ticket, excluding: excluding, at: now, in: session)
+        var data: [String: JSONValue] = ["trigger": .string(trigger), "reason": .string(decision.reason),
+                                         "eligible": JSONValue(decision.eligible)]
+        guard let chosen = decision.chosen else {
+            if let holder = ticket.assigneeId { data["assigneeId"] = JSONValue(holder) }
+            _ = try await session.insertNotification(Notification(
+                id: 0, type: "unassignable", ticketId: ticket.id == 0 ? nil : ticket.id, at: now,
+                data: ["title": .string(ticket.title), "severity": JSONValue(ticket.severity), "tier": JSONValue(ticket.tier),
+                       "reason": .string(decision.reason)]))
+            return [.assignment("unassignable", .object(data))]
+        }
+        if let runnerUp = decision.runnerUp {
+            data["runnerUp"] = ["technicianId": JSONValue(runnerUp.technicianId), "name": .string(runnerUp.name),
+                                "qualifies": .string(runnerUp.qualifies)]
+        }
+        data["assigneeId"] = JSONValue(chosen.technicianId)
+        guard chosen.technicianId != ticket.assigneeId else { return [.assignment("assignment_kept", .object(data))] }
+        if let previous = ticket.assigneeId { data["previousAssigneeId"] = JSONValue(previous) }
+        var events: [PendingEvent] = [.assignment("assigned", .object(data))]
+        ticket.assigneeId = chosen.technicianId
+        ticket.assignedAt = now
+        // A new assignee has not started yet; waiting states keep waiting.
+        if ticket.status == .new || ticket.status == .inProgress {
+            events.append(.assignment("status_changed", ["from": .string(ticket.status.rawValue), "to": "assigned"]))
+            ticket.status = .assigned
+        }
+        return events
+    }
+
+    /// POST /tickets/{id}/assign: assignment by the rules, on request of a dispatcher.
+    public func assignAutomatically(ticket id: Int, by principal: Principal, in session: any StoreSession)
+        async throws -> Ticket
+    {
+        try Access.dispatch(principal)
+        guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
+        guard ticket.status.isOpen else {
+            throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue): reopen it before assigning")
+        }
+        let at = now()
+        let events = try await autoAssign(&ticket, trigger: "requested by \(principal.actor)", at: at, in: session)
+        try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
+        return ticket
+    }
+
+    /// Stores a changed ticket and its events, all at `at`.
+    @discardableResult
+    func save(_ ticket: inout Ticket, events: [PendingEvent], actor: String, at: Date, in session: any StoreSession)
+        async throws -> [TicketEvent]
+    {
+        ticket.updatedAt = at
+        try await session.updateTicket(ticket)
+        var written: [TicketEvent] = []
+        for event in events {
+            written.append(try await session.appendEvent(
+                ticketId: ticket.id, type: event.type, actor: event.actor ?? actor, at: at, data: event.data))
+        }
+        return written
+    }
+}
