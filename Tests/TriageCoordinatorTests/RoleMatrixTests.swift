@@ -46,12 +46,22 @@ import Testing
                  expected: [.ok, .ok, .ok, .forbidden]),
             Case(method: .patch, path: { f, _ in "/api/v1/tickets/\(f.theirs)" }, body: #"{"description": "not yours"}"#,
                  expected: [.ok, .ok, .forbidden, .forbidden]),
-            Case(method: .patch, path: { f, _ in "/api/v1/tickets/\(f.mine)" }, body: #"{"assigneeId": null}"#,
-                 expected: [.ok, .ok, .forbidden, .forbidden]),
             Case(method: .post, path: { f, role in "/api/v1/tickets/\(f.closed[role]!)/reopen" }, body: #"{"reason": "again"}"#,
                  expected: [.ok, .ok, .ok, .forbidden]),
             Case(method: .post, path: { f, _ in "/api/v1/tickets/\(f.theirs)/comments" }, body: #"{"body": "hello"}"#,
                  expected: [.created, .created, .created, .forbidden]),
+            Case(method: .post, path: { f, _ in "/api/v1/tickets/\(f.theirs)/assign" }, body: nil,
+                 expected: [.ok, .ok, .forbidden, .forbidden]),
+            Case(method: .post, path: { f, _ in "/api/v1/tickets/\(f.mine)/escalate" }, body: #"{"to": "lead", "reason": "stuck"}"#,
+                 expected: [.ok, .ok, .ok, .forbidden]),
+            Case(method: .post, path: { f, _ in "/api/v1/tickets/\(f.theirs)/escalate" }, body: #"{"to": "lead", "reason": "x"}"#,
+                 expected: [.ok, .ok, .forbidden, .forbidden]),
+            Case(method: .post, path: { f, _ in "/api/v1/tickets/\(f.mine)/vendor-case" }, body: #"{"vendor": "Dell"}"#,
+                 expected: [.ok, .ok, .ok, .forbidden]),
+            Case(method: .get, path: { _, _ in "/api/v1/notifications" }, body: nil, expected: [.ok, .ok, .forbidden, .forbidden]),
+            // Last: it takes "mine" away from the technician.
+            Case(method: .patch, path: { f, _ in "/api/v1/tickets/\(f.mine)" }, body: #"{"assigneeId": null}"#,
+                 expected: [.ok, .ok, .forbidden, .forbidden]),
         ]
         return cases
     }()

@@ -266,7 +266,7 @@ extension OpenAPIDocument {
       properties:
         id: {$ref: "#/components/schemas/Id"}
         ticketId: {$ref: "#/components/schemas/Id"}
-        type: {type: string, examples: [created, assigned, unassigned, status_changed, updated, comment, reopened]}
+        type: {type: string, examples: [created, assigned, assignment_kept, unassignable, unassigned, status_changed, updated, comment, reopened, escalated, vendor_case_opened, vendor_case_updated, sla_warning, sla_breach]}
         actor: {type: string, description: "role:name of the token that acted"}
         at: {$ref: "#/components/schemas/Time"}
         data: {type: object}
