@@ -21,7 +21,7 @@ final class TestCoordinator: @unchecked Sendable {
 
     static let logger = Logger(label: "test")
 
-    init(maxBodyBytes: Int = 1 << 20) async throws {
+    init(maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard) async throws {
         folder = try TempFolder()
         var configuration = CoordinatorConfiguration()
         configuration.dataDirectory = folder.path
@@ -30,7 +30,7 @@ final class TestCoordinator: @unchecked Sendable {
         store = try await CoordinatorServer.openStore(configuration, logger: Self.logger)
         clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
         let clock = self.clock
-        coordinator = Coordinator(store: store, clock: { clock.now })
+        coordinator = Coordinator(store: store, sla: sla, clock: { clock.now })
         tokens[.admin] = try await coordinator.issueToken(name: "root", role: .admin).secret
         tokens[.dispatcher] = try await coordinator.issueToken(name: "dora", role: .dispatcher).secret
     }
@@ -60,10 +60,10 @@ final class TestCoordinator: @unchecked Sendable {
 
     /// A coordinator for `body`, closed afterwards however `body` ends (sqlite-nio traps on a
     /// connection that is never closed).
-    static func with(inventory: Bool = true, maxBodyBytes: Int = 1 << 20,
+    static func with(inventory: Bool = true, maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard,
                      _ body: (TestCoordinator) async throws -> Void) async throws
     {
-        let coordinator = try await TestCoordinator(maxBodyBytes: maxBodyBytes)
+        let coordinator = try await TestCoordinator(maxBodyBytes: maxBodyBytes, sla: sla)
         do {
             if inventory { _ = try await coordinator.withInventory() }
             try await body(coordinator)

@@ -57,6 +57,10 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     init(_ value: String?) { self = value.map { .string($0) } ?? .null }
     init(_ values: [String]) { self = .array(values.map { .string($0) }) }
 
+    public var stringValue: String? {
+        if case .string(let text) = self { text } else { nil }
+    }
+
     public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
         return nil

@@ -17,10 +17,12 @@ public struct TicketInput: Codable, Sendable {
         case title, description, severity, tier, channel, customerId, hostId, assigneeId, tags, requiredSkills
     }
 
-    public init(title: String, severity: Int? = nil, channel: TicketChannel? = nil, customerId: Int? = nil,
-                hostId: Int? = nil, assigneeId: Int? = nil) {
+    public init(title: String, severity: Int? = nil, tier: Int? = nil, channel: TicketChannel? = nil,
+                customerId: Int? = nil, hostId: Int? = nil, assigneeId: Int? = nil, requiredSkills: [String]? = nil) {
         self.title = title
         self.severity = severity
+        self.tier = tier
+        self.requiredSkills = requiredSkills
         self.channel = channel
         self.customerId = customerId
         self.hostId = hostId
