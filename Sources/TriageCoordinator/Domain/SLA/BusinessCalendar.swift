@@ -20,6 +20,19 @@ public struct BusinessCalendar: Codable, Sendable, Equatable {
         self.holidays = holidays
     }
 
+    private enum CodingKeys: String, CodingKey { case timeZone, weekdays, opens, closes, holidays }
+
+    /// Keys left out keep the defaults: UTC, Monday to Friday, 08:00–17:00, no holidays.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone) ?? timeZone
+        weekdays = try c.decodeIfPresent([Int].self, forKey: .weekdays) ?? weekdays
+        opens = try c.decodeIfPresent(String.self, forKey: .opens) ?? opens
+        closes = try c.decodeIfPresent(String.self, forKey: .closes) ?? closes
+        holidays = try c.decodeIfPresent([String].self, forKey: .holidays) ?? holidays
+    }
+
     public func validate() throws {
         try Validate.timeZone(timeZone, "calendar.timeZone")
         for day in weekdays { try Validate.weekday(day, "calendar.weekdays") }
