@@ -62,6 +62,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmarks/assignment.sh runs it on the release build.
+        .executableTarget(
+            name: "assignment-benchmark",
+            dependencies: ["TriageCoordinator", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/AssignmentBenchmark"
+        ),
         // Real sshd, ssh-keygen and ssh-agent for the integration tests.
         .target(name: "TestSupport", dependencies: ["TriageChecks"], path: "Tests/TestSupport"),
         .testTarget(name: "TriageSSHTests", dependencies: ["TriageSSH", "TestSupport"]),
