@@ -236,8 +236,56 @@ import Testing
         }
     }
 
+    /// Assignment keeps the decoded roster between decisions; every committed technician write
+    /// must reach the next decision, and a rolled-back one never may.
+    @Test func theCachedRosterFollowsTechnicianWritesAndIgnoresRolledBackOnes() async throws {
+        try await TestCoordinator.with(inventory: false) { t in
+            let acme = try await Self.customer(t, "Acme")
+            let ids = try await Self.staff(t, customer: acme, [(Self.technician("Ana"), []), (Self.technician("Ben"), [4])])
+            let input = TicketInput(title: "Printer", severity: 4, customerId: acme, requiredSkills: ["network"])
+            #expect(try await Self.create(t, input).0.assigneeId == ids["Ana"])
+
+            // Ana goes inactive: the next decision must not pick her from the cache.
+            var ana = Self.technician("Ana")
+            ana.active = false
+            try await t.store.write { [coordinator = t.coordinator, ana] session in
+                _ = try await coordinator.replace(ids["Ana"]!, with: ana, by: Self.admin, in: session)
+            }
+            #expect(try await Self.create(t, input).0.assigneeId == ids["Ben"])
+
+            // A technician created and assigned in a transaction that fails is gone with it.
+            struct Abort: Error {}
+            await #expect(throws: Abort.self) {
+                try await t.store.write { [coordinator = t.coordinator] session in
+                    _ = try await coordinator.create(Self.technician("Zed"), by: Self.admin, in: session)
+                    let ticket = try await coordinator.createTicket(input, by: Self.admin, in: session)
+                    #expect(ticket.assigneeId != ids["Ben"])
+                    throw Abort()
+                }
+            }
+            let (after, events) = try await Self.create(t, input)
+            #expect(after.assigneeId == ids["Ben"])
+            #expect(events.first { $0.type == "assigned" }?.data["eligible"] == 1)
+
+            // A technician deleted outright leaves the roster too.
+            let cid = try await t.store.write { [coordinator = t.coordinator] session in
+                try await coordinator.create(Self.technician("Cid"), by: Self.admin, in: session).id
+            }
+            func decide() async throws -> Int? {
+                try await t.store.read { [coordinator = t.coordinator, now = t.clock.now] session in
+                    try await coordinator.decideAssignment(for: after, excluding: nil, at: now, in: session).chosen?.technicianId
+                }
+            }
+            #expect(try await decide() == cid)
+            try await t.store.write { [coordinator = t.coordinator] session in
+                try await coordinator.delete(.technician, cid, by: Self.admin, in: session)
+            }
+            #expect(try await decide() == ids["Ben"])
+        }
+    }
+
     @Test func shiftsFollowTheTechniciansZoneAcrossDaylightSavingChanges() {
-        let berlin = Self.technician("Ana")
+        let berlin = RosterMember(Record(id: 1, fields: Self.technician("Ana"), createdAt: .now, updatedAt: .now))
         var plan = ShiftPlan()
         func first(_ iso: String, hours: Double) -> String? {
             let start = try! Date(iso, strategy: .iso8601)

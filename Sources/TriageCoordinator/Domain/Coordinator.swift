@@ -8,6 +8,8 @@ public struct Coordinator: Sendable {
     public let sla: SLAPolicy
     public let assignment: AssignmentPolicy
     private let clock: @Sendable () -> Date
+    /// The active technicians as assignment last read them, shared by copies of this coordinator.
+    let roster = RosterCache()
 
     public init(store: any TriageStore, sla: SLAPolicy = .standard, assignment: AssignmentPolicy = .init(),
                 clock: @escaping @Sendable () -> Date = Date.init) {

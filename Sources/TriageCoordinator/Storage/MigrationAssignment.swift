@@ -1,3 +1,4 @@
+import Foundation
 import SQLKit
 
 /// Migration 4: what assignment and the SLA scheduler read on every decision, kept so that
@@ -37,6 +38,14 @@ enum MigrationAssignment {
             .column("holder", type: .text, .notNull)
             .column("expires_at", type: .bigint, .notNull)
             .run()
+        // A token that every technician write replaces, so assignment decodes the roster only
+        // after it changed (RosterCache); random, so a rolled-back write cannot reuse it.
+        try await db.create(table: "versions")
+            .column("name", type: .text, .primaryKey(autoIncrement: false))
+            .column("token", type: .text, .notNull)
+            .run()
+        try await db.insert(into: "versions").columns("name", "token")
+            .values(SQLBind("technicians"), SQLBind(UUID().uuidString)).run()
 
         try await db.raw("""
             UPDATE tickets SET assigned_at = (SELECT max(e.at) FROM ticket_events e

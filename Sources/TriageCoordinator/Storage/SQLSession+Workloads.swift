@@ -101,4 +101,17 @@ extension SQLSession {
         try await db.select().column("*").from("technicians").where("active", .equal, true).orderBy("id").all()
             .map(Self.record)
     }
+
+    func techniciansVersion() async throws -> String {
+        let token = try await db.select().column("token").from("versions").where("name", .equal, "technicians")
+            .first(decodingColumn: "token", as: String.self)
+        guard let token else { throw CoordinatorError(.storage, "the technicians version is missing (migration 4)") }
+        return token
+    }
+
+    /// Replaces the version token of technicians after a write to them.
+    func changed(_ kind: RecordKind) async throws {
+        guard kind == .technician else { return }
+        try await db.update("versions").set("token", to: UUID().uuidString).where("name", .equal, "technicians").run()
+    }
 }

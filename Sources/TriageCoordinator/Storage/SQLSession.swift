@@ -24,6 +24,7 @@ struct SQLSession: StoreSession {
             .returning("id")
             .first(decodingColumn: "id", as: Int.self)
         guard let id else { throw CoordinatorError(.storage, "insert into \(Self.table(F.kind)) returned no id") }
+        try await changed(F.kind)
         return Record(id: id, fields: fields, createdAt: at, updatedAt: at)
     }
 
@@ -33,6 +34,7 @@ struct SQLSession: StoreSession {
             update = update.set(SQLIdentifier(column), to: value.sql)
         }
         try await update.where("id", .equal, id).run()
+        try await changed(F.kind)
         return try await record(id, as: F.self)
     }
 
@@ -84,6 +86,7 @@ struct SQLSession: StoreSession {
     func delete(_ kind: RecordKind, _ id: Int) async throws -> Bool {
         guard try await exists(kind, id) else { return false }
         try await db.delete(from: Self.table(kind)).where("id", .equal, id).run()
+        try await changed(kind)
         return true
     }
 }

@@ -41,6 +41,8 @@ public protocol StoreSession: Sendable {
 
     // MARK: Assignment
     func activeTechnicians() async throws -> [Technician]
+    /// Changes, in the same transaction, with every insert, change or delete of a technician.
+    func techniciansVersion() async throws -> String
     /// Open tickets by severity and the last assignment, per technician who ever had one.
     func workloads() async throws -> [Int: Workload]
     /// Technicians who had a ticket of this customer or host assigned or resolved since `since`,

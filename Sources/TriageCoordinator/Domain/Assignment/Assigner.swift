@@ -54,7 +54,7 @@ struct Assigner {
         }
     }
 
-    func decide(among technicians: [Technician], _ context: Context) -> AssignmentDecision {
+    func decide(among roster: [RosterMember], _ context: Context) -> AssignmentDecision {
         let ticket = context.ticket
         let required = Set(ticket.requiredSkills)
         // Look for a shift from now to the deadline; past it, only being on shift now counts.
@@ -62,21 +62,22 @@ struct Assigner {
         var plan = ShiftPlan()
         var eligible: [Candidate] = []
         var refused = (excluded: 0, tier: 0, skills: 0, load: 0, shift: 0)
-        for technician in technicians where technician.fields.active {
-            let fields = technician.fields
+        var active = 0
+        for member in roster where member.technician.fields.active {
+            let technician = member.technician, fields = technician.fields
+            active += 1
             let load = policy.load(context.workloads[technician.id])
             if technician.id == context.excluding { refused.excluded += 1; continue }
             if fields.tier < ticket.tier { refused.tier += 1; continue }
             if !required.isSubset(of: fields.skills) { refused.skills += 1; continue }
             if load >= fields.maxLoad { refused.load += 1; continue }
-            guard let onShift = plan.firstStretch(of: fields, within: window) else { refused.shift += 1; continue }
+            guard let onShift = plan.firstStretch(of: member, within: window) else { refused.shift += 1; continue }
             eligible.append(Candidate(
                 technician: technician, load: load, continuity: context.worked.contains(technician.id),
                 lastAssignedAt: context.workloads[technician.id]?.lastAssignedAt, onShift: onShift))
         }
         let ranked = eligible.sorted { $0.ranks(before: $1) }
         guard let first = ranked.first else {
-            let active = technicians.filter(\.fields.active).count
             var why: [String] = []
             if refused.excluded > 0 { why.append("\(refused.excluded) just unassigned") }
             if refused.tier > 0 { why.append("\(refused.tier) below tier \(ticket.tier)") }

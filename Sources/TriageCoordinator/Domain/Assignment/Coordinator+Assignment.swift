@@ -35,7 +35,7 @@ extension Coordinator {
             ticket: ticket, now: now, deadline: unanswered ? ticket.responseDueAt : ticket.resolveDueAt,
             deadlineName: unanswered ? "response" : "resolution", workloads: workloads, worked: worked,
             excluding: excluding)
-        return Assigner(policy: assignment).decide(among: try await session.activeTechnicians(), context)
+        return Assigner(policy: assignment).decide(among: try await roster.members(in: session), context)
     }
 
     /// Runs assignment and applies it to `ticket` (not yet saved): the chosen technician becomes the
