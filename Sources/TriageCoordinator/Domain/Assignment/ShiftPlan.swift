@@ -4,17 +4,17 @@ import Foundation
 /// Local midnights are cached per zone and window, so checking a thousand technicians costs a
 /// handful of calendar computations.
 struct ShiftPlan {
-    /// Local days (midnight, ISO weekday) that a window touches, per zone.
-    private var days: [String: [(midnight: Date, weekday: Int)]] = [:]
+    /// Local days that a window touches, per zone.
+    private var days: [String: (clock: WallClock, days: [WallClock.Day])] = [:]
     private var window: DateInterval?
 
     /// The first stretch on shift within `window`, clipped to it; nil when there is none.
     mutating func firstStretch(of member: RosterMember, within window: DateInterval) -> DateInterval? {
         guard !member.shifts.isEmpty, let zone = member.zone else { return nil }
-        for (midnight, weekday) in localDays(zone, window) {
-            for shift in member.shifts[weekday] ?? [] {
-                let from = Self.instant(shift.lowerBound, on: midnight, zone)
-                let to = Self.instant(shift.upperBound, on: midnight, zone)
+        let (clock, days) = localDays(zone, window)
+        for day in days {
+            for shift in member.shifts[day.weekday] ?? [] {
+                let from = clock.instant(shift.lowerBound, on: day), to = clock.instant(shift.upperBound, on: day)
                 guard from < window.end, to > window.start, from < to else { continue }
                 let stretch = DateInterval(start: max(from, window.start), end: min(to, window.end))
                 if let free = SLAClock.subtract(member.absences, from: stretch).first(where: { $0.duration > 0 }) {
@@ -25,28 +25,14 @@ struct ShiftPlan {
         return nil
     }
 
-    /// `minutes` of wall-clock time of the zone on the local day starting at `midnight`.
-    private static func instant(_ minutes: Int, on midnight: Date, _ zone: TimeZone) -> Date {
-        let guess = midnight.addingTimeInterval(Double(minutes) * 60)
-        // A DST change during the day shifts wall-clock times after it by the difference.
-        let shift = zone.secondsFromGMT(for: midnight) - zone.secondsFromGMT(for: guess)
-        return guess.addingTimeInterval(Double(shift))
-    }
-
-    private mutating func localDays(_ zone: TimeZone, _ window: DateInterval) -> [(midnight: Date, weekday: Int)] {
+    private mutating func localDays(_ zone: TimeZone, _ window: DateInterval) -> (clock: WallClock, days: [WallClock.Day]) {
         if window != self.window {
             days = [:]
             self.window = window
         }
         if let cached = days[zone.identifier] { return cached }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        var result: [(Date, Int)] = []
-        var day = calendar.startOfDay(for: window.start)
-        while day < window.end {
-            result.append((day, (calendar.component(.weekday, from: day) + 5) % 7 + 1))
-            day = calendar.date(byAdding: .day, value: 1, to: day) ?? day.addingTimeInterval(86_400)
-        }
+        let clock = WallClock(zone)
+        let result = (clock, Array(clock.days(from: window.start, limit: 400).prefix { $0.midnight < window.end }))
         days[zone.identifier] = result
         return result
     }

@@ -51,36 +51,17 @@ public struct BusinessCalendar: Codable, Sendable, Equatable {
     /// The business-hour windows from `start` on, in order and computed as they are needed, the
     /// first clipped to begin at `start`. Looks at most `horizonDays` local days ahead.
     func windows(from start: Date, horizonDays: Int = 3_700) -> some Sequence<DateInterval> {
-        let zone = TimeZone(identifier: timeZone) ?? .gmt
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let format = Self.dayFormat(zone)
+        let clock = WallClock(TimeZone(identifier: timeZone) ?? .gmt)
         let holidaySet = Set(holidays)
         let open = (try? Validate.clockMinutes(opens, "opens")) ?? 0
         let close = (try? Validate.clockMinutes(closes, "closes")) ?? 0
         let days = Set(weekdays)
-        var day = calendar.startOfDay(for: start)
-        var left = horizonDays
-        return AnyIterator<DateInterval> {
-            while left > 0 {
-                let current = day
-                left -= 1
-                day = calendar.date(byAdding: .day, value: 1, to: current) ?? current.addingTimeInterval(86_400)
-                let isoWeekday = (calendar.component(.weekday, from: current) + 5) % 7 + 1
-                guard days.contains(isoWeekday), !holidaySet.contains(format.string(from: current)),
-                    let from = Self.wallClock(open, on: current, calendar),
-                    let to = Self.wallClock(close, on: current, calendar), to > start
-                else { continue }
-                return DateInterval(start: max(from, start), end: to)
-            }
-            return nil
+        return clock.days(from: start, limit: horizonDays).lazy.compactMap { day -> DateInterval? in
+            guard days.contains(day.weekday), holidaySet.isEmpty || !holidaySet.contains(clock.date(day)) else { return nil }
+            let from = clock.instant(open, on: day), to = clock.instant(close, on: day)
+            guard to > start, from < to else { return nil }
+            return DateInterval(start: max(from, start), end: to)
         }
-    }
-
-    /// The instant a wall-clock time falls on in the zone; 24:00 is the next midnight.
-    private static func wallClock(_ minutes: Int, on day: Date, _ calendar: Calendar) -> Date? {
-        if minutes == 24 * 60 { return calendar.date(byAdding: .day, value: 1, to: day) }
-        return calendar.date(bySettingHour: minutes / 60, minute: minutes % 60, second: 0, of: day)
     }
 
     private static func dayFormat(_ zone: TimeZone) -> DateFormatter {
