@@ -64,6 +64,24 @@ import Testing
         #expect(Self.always.elapsedMinutes(from: start, to: Self.utc("2026-11-27T20:30:00Z"), pauses: [pause]) == 240)
     }
 
+    /// Whole-day hours on the days the clocks change: 23 and 25 hours of business time, not 24.
+    @Test func wholeDaysFollowTheirLocalLengthAcrossDST() {
+        let sundays = SLAClock(hours: .business, calendar: BusinessCalendar(
+            timeZone: "Europe/Berlin", weekdays: [7], opens: "00:00", closes: "24:00"))
+        // Sunday 29 March 2026 runs from 23:00Z Saturday to 22:00Z: 23 hours.
+        let spring = Self.utc("2026-03-28T23:00:00Z")
+        #expect(sundays.elapsedMinutes(from: spring, to: Self.utc("2026-04-06T00:00:00Z")) == (23 + 24) * 60)
+        #expect(sundays.due(from: spring, minutes: 23 * 60 + 30) == Self.utc("2026-04-04T22:30:00Z"))
+        // Sunday 25 October 2026 runs from 22:00Z Saturday to 23:00Z: 25 hours.
+        let autumn = Self.utc("2026-10-24T22:00:00Z")
+        #expect(sundays.elapsedMinutes(from: autumn, to: Self.utc("2026-10-26T00:00:00Z")) == 25 * 60)
+        // Opening at 09:00 on the DST Sunday is 07:00Z, on the Sunday before it 08:00Z.
+        let mornings = SLAClock(hours: .business, calendar: BusinessCalendar(
+            timeZone: "Europe/Berlin", weekdays: [7], opens: "09:00", closes: "10:00"))
+        #expect(mornings.due(from: Self.utc("2026-03-22T12:00:00Z"), minutes: 30) == Self.utc("2026-03-29T07:30:00Z"))
+        #expect(mornings.due(from: Self.utc("2026-03-21T12:00:00Z"), minutes: 30) == Self.utc("2026-03-22T08:30:00Z"))
+    }
+
     @Test func calendarsAreValidated() {
         #expect(throws: CoordinatorError.self) { try BusinessCalendar(timeZone: "Nowhere/Land").validate() }
         #expect(throws: CoordinatorError.self) { try BusinessCalendar(opens: "18:00", closes: "08:00").validate() }

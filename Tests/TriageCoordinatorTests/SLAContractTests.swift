@@ -30,12 +30,22 @@ import Testing
         #expect(sla.policy(forCustomer: 2).warningFraction == 0.75)
         #expect(sla.policy(forCustomer: 3) == sla)
         #expect(sla.policy(forCustomer: nil) == sla)
+        // Business days are the calendar's days: 9 h by default, 8 h in customer 2's calendar.
+        #expect(sla.resolveMinutes(severity: 3) == 3 * 540)
+        #expect(sla.policy(forCustomer: 2).resolveMinutes(severity: 3) == 3 * 480)
+        #expect(sla.policy(forCustomer: 2).resolveMinutes(severity: 4) == 10 * 480)
 
         for (text, message) in [
             ("sla:\n  customers:\n    acme: {}", "sla.customers: 'acme' is not a customer id"),
             ("sla:\n  customers:\n    \"1\": {customers: {}}", "sla: unknown key customers"),
             ("sla:\n  customers:\n    \"1\": {severity2: {respondMinutes: 90, resolveMinutes: 60}}",
-             "sla.customers.1: severity 2 needs 0 < respondMinutes ≤ resolveMinutes"),
+             "sla.customers.1: severity 2 needs 0 < respondMinutes ≤ the resolution target"),
+            ("sla:\n  severity1: {respondMinutes: 15, resolveBusinessDays: 1}",
+             "sla: severity 1 counts resolveBusinessDays, which needs hours: business"),
+            ("sla:\n  severity3: {respondMinutes: 15, resolveBusinessDays: 1, resolveMinutes: 60}",
+             "give resolveMinutes or resolveBusinessDays, one of them"),
+            ("sla:\n  severity3: {respondMinutes: 15, resolveMinutes: 60, hour: always}",
+             "sla: severity3: unknown key hour"),
             ("assignment: {severityWeights: [8, 4, 2]}", "assignment.severityWeights must be four weights"),
             ("assignment: {weights: [1, 1, 1, 1]}", "assignment: unknown key weights"),
         ] {

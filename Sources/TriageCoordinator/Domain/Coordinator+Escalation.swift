@@ -7,10 +7,8 @@ extension Coordinator {
         async throws -> Ticket
     {
         try input.validate()
-        guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
-        try Access.update(ticket, reassigning: false, by: principal)
-        guard ticket.status.isOpen else {
-            throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue): reopen it before escalating")
+        var ticket = try await openTicket(id, before: "escalating", in: session) {
+            try Access.update($0, reassigning: false, by: principal)
         }
         let at = now()
         var events: [PendingEvent]
@@ -42,10 +40,8 @@ extension Coordinator {
                                  in session: any StoreSession) async throws -> Ticket
     {
         try input.validate()
-        guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
-        try Access.update(ticket, reassigning: false, by: principal)
-        guard ticket.status.isOpen else {
-            throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue): reopen it before a vendor case")
+        var ticket = try await openTicket(id, before: "a vendor case", in: session) {
+            try Access.update($0, reassigning: false, by: principal)
         }
         let at = now()
         var events: [PendingEvent] = []

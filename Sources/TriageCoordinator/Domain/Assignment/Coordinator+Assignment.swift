@@ -78,14 +78,23 @@ extension Coordinator {
     public func assignAutomatically(ticket id: Int, by principal: Principal, in session: any StoreSession)
         async throws -> Ticket
     {
-        try Access.dispatch(principal)
-        guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
-        guard ticket.status.isOpen else {
-            throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue): reopen it before assigning")
-        }
+        var ticket = try await openTicket(id, before: "assigning", in: session) { _ in try Access.dispatch(principal) }
         let at = now()
         let events = try await autoAssign(&ticket, trigger: "requested by \(principal.actor)", at: at, in: session)
         try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
+        return ticket
+    }
+
+    /// Ticket `id` for an action on open tickets only: 404 when there is none, then `access`
+    /// decides, then 409 when it is resolved or closed.
+    func openTicket(_ id: Int, before action: String, in session: any StoreSession,
+                    access: (Ticket) throws -> Void) async throws -> Ticket
+    {
+        guard let ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
+        try access(ticket)
+        guard ticket.status.isOpen else {
+            throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue): reopen it before \(action)")
+        }
         return ticket
     }
 

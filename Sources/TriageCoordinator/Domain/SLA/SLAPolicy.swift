@@ -5,14 +5,51 @@ import Foundation
 public struct SLAPolicy: Codable, Sendable, Equatable {
     public struct Targets: Codable, Sendable, Equatable {
         public var respondMinutes: Int
-        public var resolveMinutes: Int
+        /// Minutes on the target's clock, or — in business hours — business days of the calendar,
+        /// as contracts word the longer targets (three days stay three days when the hours change).
+        public var resolve: Span
         /// `always` (24×7) or `business` (inside the calendar).
         public var hours: SLAHours
 
+        public enum Span: Sendable, Equatable {
+            case minutes(Int)
+            case businessDays(Int)
+        }
+
         public init(respondMinutes: Int, resolveMinutes: Int, hours: SLAHours = .always) {
+            self.init(respondMinutes: respondMinutes, resolve: .minutes(resolveMinutes), hours: hours)
+        }
+
+        public init(respondMinutes: Int, resolve: Span, hours: SLAHours) {
             self.respondMinutes = respondMinutes
-            self.resolveMinutes = resolveMinutes
+            self.resolve = resolve
             self.hours = hours
+        }
+
+        private enum CodingKeys: String, CodingKey { case respondMinutes, resolveMinutes, resolveBusinessDays, hours }
+
+        /// `hours` left out is `always` here; a policy file keeps the severity's clock instead.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            respondMinutes = try c.decode(Int.self, forKey: .respondMinutes)
+            hours = try c.decodeIfPresent(SLAHours.self, forKey: .hours) ?? .always
+            switch (try c.decodeIfPresent(Int.self, forKey: .resolveMinutes),
+                    try c.decodeIfPresent(Int.self, forKey: .resolveBusinessDays)) {
+            case (let minutes?, nil): resolve = .minutes(minutes)
+            case (nil, let days?): resolve = .businessDays(days)
+            default:
+                throw CoordinatorError(.configuration, "sla: give resolveMinutes or resolveBusinessDays, one of them")
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(respondMinutes, forKey: .respondMinutes)
+            switch resolve {
+            case .minutes(let minutes): try c.encode(minutes, forKey: .resolveMinutes)
+            case .businessDays(let days): try c.encode(days, forKey: .resolveBusinessDays)
+            }
+            try c.encode(hours, forKey: .hours)
         }
     }
 
@@ -30,12 +67,12 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
     public init(severities: [Int: Targets]) { self.severities = severities }
 
     /// S1 15 min / 4 h and S2 1 h / 8 h around the clock; S3 4 h / 3 business days and S4
-    /// 24 h / 10 business days in business hours (a business day of the default calendar: 9 h).
+    /// 24 h / 10 business days in business hours.
     public static let standard = SLAPolicy(severities: [
         1: Targets(respondMinutes: 15, resolveMinutes: 4 * 60),
         2: Targets(respondMinutes: 60, resolveMinutes: 8 * 60),
-        3: Targets(respondMinutes: 4 * 60, resolveMinutes: 3 * 9 * 60, hours: .business),
-        4: Targets(respondMinutes: 24 * 60, resolveMinutes: 10 * 9 * 60, hours: .business),
+        3: Targets(respondMinutes: 4 * 60, resolve: .businessDays(3), hours: .business),
+        4: Targets(respondMinutes: 24 * 60, resolve: .businessDays(10), hours: .business),
     ])
 
     /// The policy of a customer's contract: its override, or this one.
@@ -45,6 +82,14 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
 
     public func targets(severity: Int) -> Targets {
         severities[severity] ?? Self.standard.severities[severity] ?? Self.standard.severities[3]!
+    }
+
+    /// The resolution target in minutes of its clock; a business day is the calendar's day.
+    public func resolveMinutes(severity: Int) -> Int {
+        switch targets(severity: severity).resolve {
+        case .minutes(let minutes): minutes
+        case .businessDays(let days): days * calendar.minutesPerDay
+        }
     }
 
     public func clock(severity: Int) -> SLAClock {
@@ -63,7 +108,7 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
     {
         let targets = targets(severity: severity)
         let clock = clock(severity: severity)
-        let respond = Double(targets.respondMinutes), resolve = Double(targets.resolveMinutes)
+        let respond = Double(targets.respondMinutes), resolve = Double(resolveMinutes(severity: severity))
         return (clock.due(from: created, minutes: respond, pauses: pauses),
                 clock.due(from: created, minutes: resolve, pauses: pauses),
                 clock.due(from: created, minutes: respond * warningFraction, pauses: pauses),
@@ -75,9 +120,13 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
             guard (1...4).contains(severity) else {
                 throw CoordinatorError(.configuration, "sla: severity \(severity) is not 1…4")
             }
-            guard targets.respondMinutes > 0, targets.resolveMinutes >= targets.respondMinutes else {
+            if case .businessDays = targets.resolve, targets.hours != .business {
                 throw CoordinatorError(
-                    .configuration, "sla: severity \(severity) needs 0 < respondMinutes ≤ resolveMinutes")
+                    .configuration, "sla: severity \(severity) counts resolveBusinessDays, which needs hours: business")
+            }
+            guard targets.respondMinutes > 0, resolveMinutes(severity: severity) >= targets.respondMinutes else {
+                throw CoordinatorError(
+                    .configuration, "sla: severity \(severity) needs 0 < respondMinutes ≤ the resolution target")
             }
         }
         guard warningFraction > 0, warningFraction < 1 else {
@@ -100,7 +149,8 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
 
     // MARK: Configuration files
 
-    /// `severity1: {respondMinutes: 15, resolveMinutes: 240, hours: always}`, `calendar: {…}`,
+    /// `severity1: {respondMinutes: 15, resolveMinutes: 240, hours: always}` (or
+    /// `resolveBusinessDays: 3` with `hours: business`), `calendar: {…}`,
     /// `warningFraction`, `pauseWhileWaitingForVendor`, `customers: {"3": {…the same keys…}}`; a
     /// severity left out keeps its standard targets, and `hours` left out keeps the clock of that
     /// severity. A customer's entry starts from the policy around it.
@@ -114,12 +164,6 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
         static let warningFraction = Key(stringValue: "warningFraction")
         static let pauseWhileWaitingForVendor = Key(stringValue: "pauseWhileWaitingForVendor")
         static let customers = Key(stringValue: "customers")
-    }
-
-    private struct PartialTargets: Decodable {
-        var respondMinutes: Int
-        var resolveMinutes: Int
-        var hours: SLAHours?
     }
 
     public init(from decoder: any Decoder) throws {
@@ -163,10 +207,15 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
                         "sla: unknown key \(key.stringValue) (severity1 … severity4, calendar, warningFraction, "
                             + "pauseWhileWaitingForVendor\(allowCustomers ? ", customers" : ""))")
                 }
-                let partial = try container.decode(PartialTargets.self, forKey: key)
-                severities[severity] = Targets(
-                    respondMinutes: partial.respondMinutes, resolveMinutes: partial.resolveMinutes,
-                    hours: partial.hours ?? targets(severity: severity).hours)
+                let keys = try container.nestedContainer(keyedBy: Key.self, forKey: key).allKeys.map(\.stringValue)
+                let known = ["respondMinutes", "resolveMinutes", "resolveBusinessDays", "hours"]
+                if let unknown = keys.first(where: { !known.contains($0) }) {
+                    throw CoordinatorError(
+                        .configuration, "sla: \(key.stringValue): unknown key \(unknown) (\(known.joined(separator: ", ")))")
+                }
+                var given = try container.decode(Targets.self, forKey: key)
+                if !keys.contains("hours") { given.hours = targets(severity: severity).hours }
+                severities[severity] = given
             }
         }
     }
