@@ -16,6 +16,9 @@ struct DiagnoseCommand: ParsableCommand {
             Exits like a Nagios plugin with the worst status: 0 ok, 1 warning, 2 critical, 3 unknown \
             (a host that cannot be reached is unknown). Example:
               triage-agent diagnose web1 --checks disk,services --param disk.space_crit=95%
+              triage-agent diagnose web1 --ticket 42 --coordinator https://triage.example.net
+            With --ticket the reports are attached to that ticket (token from --token or TRIAGE_TOKEN); \
+            a report the coordinator did not take makes the exit status 3.
             """
     )
 
@@ -37,6 +40,10 @@ struct DiagnoseCommand: ParsableCommand {
     @Option(name: .long, help: "Output: table, json or nagios.")
     var format: String = "table"
 
+    @Option(name: .long, help: "Attach the reports to this ticket (needs --coordinator).")
+    var ticket: Int?
+
+    @OptionGroup var coordinator: CoordinatorOptions
     @OptionGroup var plugins: PluginSource
     @OptionGroup var ssh: SSHOptions
 
@@ -45,6 +52,7 @@ struct DiagnoseCommand: ParsableCommand {
         if !local && hosts.isEmpty { throw ValidationError("name at least one host, or use --local") }
         if ReportFormat(rawValue: format) == nil { throw ValidationError("--format must be table, json or nagios") }
         for item in param where !item.contains("=") { throw ValidationError("--param \(item): write plugin.name=value") }
+        if ticket != nil && coordinator.url == nil { throw ValidationError("--ticket needs --coordinator URL") }
     }
 
     func run() throws {
@@ -72,6 +80,29 @@ struct DiagnoseCommand: ParsableCommand {
         }
         let color = format == "table" && isatty(STDOUT_FILENO) != 0
         print(ReportFormatter.render(reports, as: ReportFormat(rawValue: format)!, color: color), terminator: "")
+        if let ticket, !attach(reports, to: ticket) { throw ExitCode(3) }
         throw ExitCode(ReportFormatter.exitCode(reports))
+    }
+
+    /// Attaches each report, saying so on stderr; false when any was not taken.
+    private func attach(_ reports: [DiagnosticReport], to ticket: Int) -> Bool {
+        do {
+            let client = try coordinator.client()
+            var all = true
+            for report in reports {
+                do {
+                    let outcome = try client.attach(report, toTicket: ticket)
+                    printError("attached the report on \(report.host) to ticket \(ticket)"
+                        + (outcome == .alreadyAttached ? " (it was already)" : ""))
+                } catch {
+                    printError("triage-agent: the report on \(report.host) is not attached to ticket \(ticket): \(error)")
+                    all = false
+                }
+            }
+            return all
+        } catch {
+            printError("triage-agent: \(error)")
+            return false
+        }
     }
 }

@@ -12,27 +12,11 @@ import TestSupport
     static func serve(_ folder: TempFolder, _ extra: [String] = [], environment: [String: String]? = nil) throws
         -> (ChildProcess, port: Int, stdout: String)
     {
-        let out = folder.path + "/serve-\(UUID().uuidString).out"
-        let child = try ChildProcess(binary, ["serve", "--data", folder.path + "/data", "--listen", "127.0.0.1:0"] + extra,
-                                     environment: environment, stdout: out, stderr: folder.path + "/serve.err")
-        let deadline = Date() + 30
-        while Date() < deadline {
-            let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("triage listening on http://127.0.0.1:") }),
-                let port = Int(line.dropFirst("triage listening on http://127.0.0.1:".count).prefix { $0.isNumber })
-            {
-                return (child, port, text)
-            }
-            guard child.isRunning else { break }
-            usleep(50_000)
-        }
-        let errors = (try? String(contentsOfFile: folder.path + "/serve.err", encoding: .utf8)) ?? ""
-        throw TestSupportError("triage serve did not start: \(errors)")
+        let serve = try TriageServe(folder, extra, environment: environment)
+        return (serve.process, serve.port, serve.stdout)
     }
 
-    static func curl(_ arguments: [String]) throws -> Shell.Output {
-        try Shell.run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}"] + arguments)
-    }
+    static func curl(_ arguments: [String]) throws -> Shell.Output { try TriageServe.curl(arguments) }
 
     @Test func firstStartPrintsAnAdminTokenOnceThatWorksAndSIGTERMStopsCleanly() async throws {
         let folder = try TempFolder()

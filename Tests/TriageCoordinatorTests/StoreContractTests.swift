@@ -28,7 +28,7 @@ import Testing
         let folder = try TempFolder()
         let path = folder.path + "/t.db"
         let store = try await SQLiteStore.open(path: path, logger: TestCoordinator.logger)
-        #expect(try await store.migrate() == [1, 2, 3, 4])
+        #expect(try await store.migrate() == [1, 2, 3, 4, 5])
         #expect(try await store.migrate() == [])
         try await store.close()
 

@@ -116,11 +116,15 @@ public struct TicketFlags: Codable, Sendable, Equatable {
     public var onsite: Bool
     public var onsiteReasons: [String]
     public var vendorCase: VendorCase?
+    /// Vendors that attached diagnoses named; a person opens the case (POST vendor-case).
+    public var vendorSuggestions: [String]
 
-    public init(onsite: Bool = false, onsiteReasons: [String] = [], vendorCase: VendorCase? = nil) {
+    public init(onsite: Bool = false, onsiteReasons: [String] = [], vendorCase: VendorCase? = nil,
+                vendorSuggestions: [String] = []) {
         self.onsite = onsite
         self.onsiteReasons = onsiteReasons
         self.vendorCase = vendorCase
+        self.vendorSuggestions = vendorSuggestions
     }
 }
 

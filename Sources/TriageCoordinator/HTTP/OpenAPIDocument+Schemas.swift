@@ -242,10 +242,11 @@ extension OpenAPIDocument {
           enum: [us, customer, vendor]
         flags:
           type: object
-          required: [onsite, onsiteReasons]
+          required: [onsite, onsiteReasons, vendorSuggestions]
           properties:
             onsite: {type: boolean}
             onsiteReasons: {type: array, items: {type: string}}
+            vendorSuggestions: {description: vendors that attached diagnoses named, type: array, items: {type: string}}
             vendorCase:
               type: object
               required: [vendor]
@@ -266,7 +267,7 @@ extension OpenAPIDocument {
       properties:
         id: {$ref: "#/components/schemas/Id"}
         ticketId: {$ref: "#/components/schemas/Id"}
-        type: {type: string, examples: [created, assigned, assignment_kept, unassignable, unassigned, status_changed, updated, comment, reopened, escalated, vendor_case_opened, vendor_case_updated, sla_warning, sla_breach]}
+        type: {type: string, examples: [created, assigned, assignment_kept, unassignable, unassigned, status_changed, updated, comment, reopened, escalated, vendor_case_opened, vendor_case_updated, sla_warning, sla_breach, diagnostic_attached, flagged, vendor_case_suggested, skills_required]}
         actor: {type: string, description: "role:name of the token that acted"}
         at: {$ref: "#/components/schemas/Time"}
         data: {type: object}

@@ -14,7 +14,12 @@ enum Migrations {
         Migration(version: 2, name: "diagnostics attached to tickets", apply: diagnostics),
         Migration(version: 3, name: "SLA warning times on tickets", apply: warningTimes),
         Migration(version: 4, name: "assignment workloads, SLA bookkeeping, notifications, leases", apply: MigrationAssignment.apply),
+        Migration(version: 5, name: "vendors that diagnoses suggest", apply: vendorSuggestions),
     ]
+
+    @Sendable static func vendorSuggestions(_ db: any SQLDatabase) async throws {
+        try await db.raw("ALTER TABLE tickets ADD COLUMN vendor_suggestions TEXT NOT NULL DEFAULT '[]'").run()
+    }
 
     @Sendable static func warningTimes(_ db: any SQLDatabase) async throws {
         // One column per statement: SQLite alters one at a time.

@@ -16,6 +16,7 @@ extension SQLSession {
          ("closed_at", .time(ticket.closedAt)), ("onsite", .bool(ticket.flags.onsite)),
          ("onsite_reasons", .json(ticket.flags.onsiteReasons)),
          ("vendor_case", ticket.flags.vendorCase.map { .json($0) } ?? .text(nil)),
+         ("vendor_suggestions", .json(ticket.flags.vendorSuggestions)),
          ("dedupe_key", .text(ticket.dedupeKey)), ("created_by", .text(ticket.createdBy)),
          ("created_at", .time(ticket.createdAt)), ("updated_at", .time(ticket.updatedAt))]
     }
@@ -53,7 +54,8 @@ extension SQLSession {
             flags: TicketFlags(
                 onsite: try r.bool("onsite"),
                 onsiteReasons: try r.json("onsite_reasons", as: [String].self),
-                vendorCase: try r.text("vendor_case") == nil ? nil : r.json("vendor_case", as: VendorCase.self)),
+                vendorCase: try r.text("vendor_case") == nil ? nil : r.json("vendor_case", as: VendorCase.self),
+                vendorSuggestions: try r.json("vendor_suggestions", as: [String].self)),
             dedupeKey: try r.text("dedupe_key"),
             createdBy: try r.required(r.text("created_by"), "created_by"),
             createdAt: try r.required(r.time("created_at"), "created_at"),

@@ -6,6 +6,8 @@ public struct AssignmentPolicy: Codable, Sendable, Equatable {
     public var severityWeights = [8, 4, 2, 1]
     /// Having worked the customer or host within this many days is continuity.
     public var continuityDays = 30
+    /// The skill a ticket needs when an attached diagnosis finds this plugin failing.
+    public var pluginSkills = ["disk": "storage", "network": "network", "services": "linux"]
 
     public init() {}
 
@@ -25,9 +27,16 @@ public struct AssignmentPolicy: Codable, Sendable, Equatable {
         guard (0...3650).contains(continuityDays) else {
             throw CoordinatorError(.configuration, "assignment.continuityDays must be 0…3650")
         }
+        for (plugin, skill) in pluginSkills {
+            do {
+                try Validate.tags([skill], "assignment.pluginSkills.\(plugin)")
+            } catch let error as CoordinatorError {
+                throw CoordinatorError(.configuration, error.message)
+            }
+        }
     }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable { case severityWeights, continuityDays }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case severityWeights, continuityDays, pluginSkills }
 
     private struct AnyKey: CodingKey {
         var stringValue: String
@@ -38,10 +47,12 @@ public struct AssignmentPolicy: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         for key in try decoder.container(keyedBy: AnyKey.self).allKeys where CodingKeys(stringValue: key.stringValue) == nil {
-            throw CoordinatorError(.configuration, "assignment: unknown key \(key.stringValue) (severityWeights, continuityDays)")
+            throw CoordinatorError(.configuration, "assignment: unknown key \(key.stringValue) (severityWeights, continuityDays, pluginSkills)")
         }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         severityWeights = try c.decodeIfPresent([Int].self, forKey: .severityWeights) ?? severityWeights
         continuityDays = try c.decodeIfPresent(Int.self, forKey: .continuityDays) ?? continuityDays
+        // Named plugins change; the others keep their default skill.
+        pluginSkills.merge(try c.decodeIfPresent([String: String].self, forKey: .pluginSkills) ?? [:]) { $1 }
     }
 }

@@ -1,0 +1,52 @@
+import Foundation
+
+/// `triage serve` on a free loopback port with its data in `folder`, started and waited for.
+public struct TriageServe {
+    public let process: ChildProcess
+    public let port: Int
+    /// What it printed up to the "listening" line (the admin token on a first start).
+    public let stdout: String
+
+    public var url: String { "http://127.0.0.1:\(port)" }
+    /// The admin token a first start prints on its second line.
+    public var adminToken: String { String(stdout.split(separator: "\n").dropFirst().first ?? "") }
+
+    public init(_ folder: TempFolder, _ extra: [String] = [], environment: [String: String]? = nil) throws {
+        let out = folder.path + "/serve-\(UUID().uuidString).out"
+        let child = try ChildProcess(builtProduct("triage"), ["serve", "--data", folder.path + "/data", "--listen", "127.0.0.1:0"] + extra,
+                                     environment: environment, stdout: out, stderr: folder.path + "/serve.err")
+        let prefix = "triage listening on http://127.0.0.1:"
+        let deadline = Date() + 30
+        while Date() < deadline {
+            let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }),
+                let port = Int(line.dropFirst(prefix.count).prefix { $0.isNumber })
+            {
+                (process, self.port, stdout) = (child, port, text)
+                return
+            }
+            guard child.isRunning else { break }
+            usleep(50_000)
+        }
+        child.terminate()
+        let errors = (try? String(contentsOfFile: folder.path + "/serve.err", encoding: .utf8)) ?? ""
+        throw TestSupportError("triage serve did not start: \(errors)")
+    }
+
+    /// curl with the status code on the last line.
+    public static func curl(_ arguments: [String]) throws -> Shell.Output {
+        try Shell.run("/usr/bin/curl", ["-s", "-w", "\n%{http_code}"] + arguments)
+    }
+
+    /// A JSON request as `token`; the parsed answer and its status.
+    public func request(_ method: String, _ path: String, _ json: String? = nil, token: String? = nil) throws
+        -> (status: Int, json: [String: Any])
+    {
+        var arguments = ["-X", method, url + path, "-H", "Authorization: Bearer \(token ?? adminToken)"]
+        if let json { arguments += ["-H", "Content-Type: application/json", "-d", json] }
+        let lines = try Self.curl(arguments).stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let body = lines.dropLast().joined(separator: "\n")
+        return (Int(lines.last ?? "") ?? 0,
+                (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:])
+    }
+}
