@@ -15,6 +15,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var maxBodyBytes = 1 << 20
     public var sla = SLAPolicy.standard
     public var assignment = AssignmentPolicy()
+    public var health = HealthPolicy()
     public var logLevel = "info"
     /// How often the SLA scheduler looks for warnings and breaches.
     public var slaCheckSeconds = 30
@@ -61,6 +62,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         _ = try databaseLocation()
         try sla.validate()
         try assignment.validate()
+        try health.validate()
         if slaCheckSeconds < 1 { throw CoordinatorError(.configuration, "slaCheckSeconds must be at least 1") }
         if maxBodyBytes < 1024 { throw CoordinatorError(.configuration, "maxBodyBytes must be at least 1024") }
     }
@@ -76,10 +78,11 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         var logLevel: String?
         var sla: SLAPolicy?
         var assignment: AssignmentPolicy?
+        var health: HealthPolicy?
         var slaCheckSeconds: Int?
 
         struct SQLite: Decodable { var synchronous: SQLiteStore.Synchronous? }
-        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "slaCheckSeconds"]
+        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "slaCheckSeconds"]
     }
 
     /// Applies a YAML file, then the TRIAGE_LISTEN, TRIAGE_DATA and TRIAGE_DATABASE variables.
@@ -125,6 +128,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         if let value = parsed.logLevel { logLevel = value }
         if let value = parsed.sla { sla = value }
         if let value = parsed.assignment { assignment = value }
+        if let value = parsed.health { health = value }
         if let value = parsed.slaCheckSeconds { slaCheckSeconds = value }
     }
 }

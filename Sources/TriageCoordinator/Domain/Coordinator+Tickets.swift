@@ -8,6 +8,13 @@ extension Coordinator {
     {
         try Access.createTicket(principal)
         try input.validate()
+        return try await newTicket(input, actor: principal.actor, in: session)
+    }
+
+    /// Opens a validated ticket on behalf of `actor`, who may be the system (health reports).
+    func newTicket(_ input: TicketInput, actor: String, dedupeKey: String? = nil, in session: any StoreSession)
+        async throws -> Ticket
+    {
         let at = now()
         let severity = input.severity ?? 3
         var customerId = input.customerId
@@ -24,21 +31,21 @@ extension Coordinator {
             assigneeId: input.assigneeId, assignedAt: input.assigneeId == nil ? nil : at, tags: input.tags ?? [],
             requiredSkills: input.requiredSkills ?? [], responseDueAt: due.respond, resolveDueAt: due.resolve,
             responseWarnAt: due.respondWarning, resolveWarnAt: due.resolveWarning, firstResponseAt: nil, resolvedAt: nil,
-            closedAt: nil, flags: TicketFlags(), dedupeKey: nil, createdBy: principal.actor, createdAt: at,
+            closedAt: nil, flags: TicketFlags(), dedupeKey: dedupeKey, createdBy: actor, createdAt: at,
             updatedAt: at)
         var ticket = try await session.insertTicket(draft)
         _ = try await session.appendEvent(
-            ticketId: ticket.id, type: "created", actor: principal.actor, at: at,
+            ticketId: ticket.id, type: "created", actor: actor, at: at,
             data: ["title": .string(ticket.title), "severity": JSONValue(ticket.severity),
                    "tier": JSONValue(ticket.tier), "channel": .string(ticket.channel.rawValue),
                    "customerId": JSONValue(ticket.customerId), "hostId": JSONValue(ticket.hostId)])
         if let assigneeId = ticket.assigneeId {
             _ = try await session.appendEvent(
-                ticketId: ticket.id, type: "assigned", actor: principal.actor, at: at,
-                data: ["assigneeId": JSONValue(assigneeId), "reason": .string("chosen by \(principal.actor) on creation")])
+                ticketId: ticket.id, type: "assigned", actor: actor, at: at,
+                data: ["assigneeId": JSONValue(assigneeId), "reason": .string("chosen by \(actor) on creation")])
         } else {
             let events = try await autoAssign(&ticket, trigger: "created", at: at, in: session)
-            try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
+            try await save(&ticket, events: events, actor: actor, at: at, in: session)
         }
         return ticket
     }
@@ -134,21 +141,23 @@ extension Coordinator {
         try input.validate()
         guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
         try Access.update(ticket, reassigning: false, by: principal)
-        guard let next = ticket.status.reopened(assigned: ticket.assigneeId != nil) else {
-            throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue), not resolved or closed")
-        }
         let at = now()
+        let event = try await reopen(&ticket, reason: input.reason, at: at, in: session)
+        try await save(&ticket, events: [event], actor: principal.actor, at: at, in: session)
+        return ticket
+    }
+
+    /// Moves a resolved or closed ticket back to work, the clocks resuming; 409 for an open one.
+    func reopen(_ ticket: inout Ticket, reason: String, at: Date, in session: any StoreSession) async throws -> PendingEvent {
+        guard let next = ticket.status.reopened(assigned: ticket.assigneeId != nil) else {
+            throw CoordinatorError(.conflict, "ticket \(ticket.id) is \(ticket.status.rawValue), not resolved or closed")
+        }
         let from = ticket.status
         ticket.status = next
         ticket.resolvedAt = nil
         ticket.closedAt = nil
-        ticket.updatedAt = at
         try await recomputeDueTimes(&ticket, pending: next, at: at, in: session)
-        try await session.updateTicket(ticket)
-        _ = try await session.appendEvent(
-            ticketId: id, type: "reopened", actor: principal.actor, at: at,
-            data: ["from": .string(from.rawValue), "to": .string(next.rawValue), "reason": .string(input.reason)])
-        return ticket
+        return PendingEvent("reopened", ["from": .string(from.rawValue), "to": .string(next.rawValue), "reason": .string(reason)])
     }
 
     /// Adds a public reply or an internal note; the first public reply by a person is the first response.
@@ -221,7 +230,7 @@ extension Coordinator {
         return ticket
     }
 
-    private func move(_ ticket: inout Ticket, to status: TicketStatus, at: Date) throws {
+    func move(_ ticket: inout Ticket, to status: TicketStatus, at: Date) throws {
         guard ticket.status.canMove(to: status) else {
             let hint = ticket.status.isOpen ? "" : ": reopen it with POST /api/v1/tickets/\(ticket.id)/reopen"
             throw CoordinatorError(

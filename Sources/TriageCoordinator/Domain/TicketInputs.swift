@@ -18,8 +18,11 @@ public struct TicketInput: Codable, Sendable {
     }
 
     public init(title: String, severity: Int? = nil, tier: Int? = nil, channel: TicketChannel? = nil,
-                customerId: Int? = nil, hostId: Int? = nil, assigneeId: Int? = nil, requiredSkills: [String]? = nil) {
+                customerId: Int? = nil, hostId: Int? = nil, assigneeId: Int? = nil, requiredSkills: [String]? = nil,
+                description: String? = nil, tags: [String]? = nil) {
         self.title = title
+        self.description = description
+        self.tags = tags
         self.severity = severity
         self.tier = tier
         self.requiredSkills = requiredSkills

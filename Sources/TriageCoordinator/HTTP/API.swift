@@ -26,6 +26,7 @@ struct API: Sendable {
         addInventory(HostFields.self, at: "/hosts", to: secured)
         addInventory(TechnicianFields.self, at: "/technicians", to: secured)
         addTickets(to: secured)
+        addHealth(to: secured)
         table.fill(router.routes.map { ($0.method.rawValue, $0.path.description) })
         return router
     }

@@ -2,7 +2,7 @@
 /// paths with the router's routes; schemathesis in CI checks live answers against it.
 /// Assembled from parts: operations routes here, then inventory, tickets, components, schemas.
 enum OpenAPIDocument {
-    static let yaml = [header, inventoryPaths, ticketPaths, escalationPaths, components, schemas, escalationSchemas].joined(separator: "\n")
+    static let yaml = [header, inventoryPaths, ticketPaths, escalationPaths, healthPaths, components, schemas, escalationSchemas, healthSchemas].joined(separator: "\n")
 
     /// Info, security and the routes outside the resources: /healthz, /metrics, this document.
     private static let header = #"""

@@ -14,11 +14,36 @@ enum Migrations {
         Migration(version: 2, name: "diagnostics attached to tickets", apply: diagnostics),
         Migration(version: 3, name: "SLA warning times on tickets", apply: warningTimes),
         Migration(version: 4, name: "assignment workloads, SLA bookkeeping, notifications, leases", apply: MigrationAssignment.apply),
-        Migration(version: 5, name: "vendors that diagnoses suggest", apply: vendorSuggestions),
+        Migration(version: 5, name: "health reports, check states, vendors that diagnoses suggest", apply: health),
     ]
 
-    @Sendable static func vendorSuggestions(_ db: any SQLDatabase) async throws {
+    @Sendable static func health(_ db: any SQLDatabase) async throws {
         try await db.raw("ALTER TABLE tickets ADD COLUMN vendor_suggestions TEXT NOT NULL DEFAULT '[]'").run()
+        // Every push report once, by its id (the agent's idempotency key).
+        try await db.create(table: "health_reports")
+            .column("report_id", type: .text, .primaryKey(autoIncrement: false))
+            .column("host_id", type: .bigint, .notNull)
+            .column("received_at", type: .bigint, .notNull)
+            .column("report", type: .text, .notNull)
+            .run()
+        try await db.create(index: "health_reports_host_id").on("health_reports").column("host_id").column("received_at").run()
+        // One row per (host, plugin, item): the hysteresis and flapping state and its ticket.
+        try await db.create(table: "check_states")
+            .column("host_id", type: .bigint, .notNull)
+            .column("plugin", type: .text, .notNull)
+            .column("item", type: .text, .notNull)
+            .column("ticket_id", type: .bigint)
+            .column("state", type: .text, .notNull)
+            .primaryKey("host_id", "plugin", "item")
+            .run()
+        try await db.create(index: "check_states_ticket_id").on("check_states").column("ticket_id").run()
+        // When each pushing host last reported, how often it promised to, and its silence ticket.
+        try await db.create(table: "host_health")
+            .column("host_id", type: .bigint, .primaryKey(autoIncrement: false))
+            .column("last_report_at", type: .bigint, .notNull)
+            .column("interval_seconds", type: .bigint, .notNull)
+            .column("silent_ticket_id", type: .bigint)
+            .run()
     }
 
     @Sendable static func warningTimes(_ db: any SQLDatabase) async throws {

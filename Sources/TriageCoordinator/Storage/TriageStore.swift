@@ -1,4 +1,5 @@
 import Foundation
+import TriageModel
 
 /// Where the coordinator keeps everything. Reads see committed data; a write runs as one
 /// transaction that is committed before `write` returns, so a 2xx answer is durable.
@@ -48,6 +49,17 @@ public protocol StoreSession: Sendable {
     /// Technicians who had a ticket of this customer or host assigned or resolved since `since`,
     /// or still have one open.
     func techniciansWhoWorked(customerId: Int?, hostId: Int?, since: Date) async throws -> Set<Int>
+
+    // MARK: Health reports (push agents)
+    /// Stores a report once; false when its id was stored before.
+    func insertHealthReport(_ report: DiagnosticReport, hostId: Int, at: Date) async throws -> Bool
+    func healthReportCount(hostId: Int) async throws -> Int
+    func checkStates(hostId: Int) async throws -> [CheckState]
+    func checkStates(ticketId: Int) async throws -> [CheckState]
+    func saveCheckState(_ state: CheckState) async throws
+    func hostHealth(_ hostId: Int) async throws -> HostHealth?
+    func saveHostHealth(_ health: HostHealth) async throws
+    func silentHosts(at now: Date, intervals: Int) async throws -> [HostHealth]
 
     // MARK: Notifications and leases
     func insertNotification(_ notification: Notification) async throws -> Notification

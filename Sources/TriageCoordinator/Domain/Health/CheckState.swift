@@ -1,0 +1,87 @@
+import Foundation
+import TriageModel
+
+/// What the coordinator knows of one (host, plugin, item) from the reports of its push agent:
+/// the last status, whether it is a problem (after hysteresis), whether it flaps, and its ticket.
+public struct CheckState: Codable, Sendable, Equatable {
+    public var hostId: Int
+    public var plugin: String
+    public var item: String
+    public var status: CheckStatus
+    public var summary: String
+    /// A problem: `openAfter` non-OK reports in a row, until `clearAfter` OK ones.
+    public var problem: Bool
+    public var badStreak: Int
+    public var okStreak: Int
+    /// When the status went between OK and not OK, within the flap window.
+    public var changes: [Date]
+    public var flapping: Bool
+    /// The ticket this item's problems go to.
+    public var ticketId: Int?
+    public var updatedAt: Date
+
+    public init(hostId: Int, plugin: String, item: String, at: Date) {
+        self.hostId = hostId
+        self.plugin = plugin
+        self.item = item
+        status = .ok
+        summary = ""
+        problem = false
+        badStreak = 0
+        okStreak = 0
+        changes = []
+        flapping = false
+        ticketId = nil
+        updatedAt = at
+    }
+
+    public enum Transition: Equatable, Sendable {
+        case none
+        /// Became a problem.
+        case opened
+        /// A problem recovered.
+        case cleared
+    }
+
+    /// What one report of this item changed.
+    public struct Observation: Equatable, Sendable {
+        public var transition: Transition
+        public var flappingStarted: Bool
+        public var flappingStopped: Bool
+        /// A problem item whose status or summary changed (warning → critical, another figure).
+        public var worsenedOrChanged: Bool
+    }
+
+    public mutating func observe(_ status: CheckStatus, summary: String, at now: Date, policy: HealthPolicy)
+        -> Observation
+    {
+        let bad = status != .ok
+        if bad != (self.status != .ok) { changes.append(now) }
+        let window = now.addingTimeInterval(-Double(policy.flapWindowMinutes) * 60)
+        changes.removeAll { $0 < window }
+        let changed = status != self.status || summary != self.summary
+        self.status = status
+        self.summary = summary
+        updatedAt = now
+        if bad {
+            badStreak += 1
+            okStreak = 0
+        } else {
+            okStreak += 1
+            badStreak = 0
+        }
+        var transition = Transition.none
+        if bad, !problem, badStreak >= policy.openAfter {
+            problem = true
+            transition = .opened
+        } else if !bad, problem, okStreak >= policy.clearAfter {
+            problem = false
+            transition = .cleared
+        }
+        let wasFlapping = flapping
+        flapping = changes.count > policy.flapChanges
+        return Observation(
+            transition: transition, flappingStarted: flapping && !wasFlapping, flappingStopped: wasFlapping && !flapping,
+            worsenedOrChanged: problem && transition == .none && changed)
+    }
+}

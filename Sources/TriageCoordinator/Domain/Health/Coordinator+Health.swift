@@ -1,0 +1,216 @@
+import Foundation
+import TriageModel
+
+/// What one health report did, as the agent's POST answer says it.
+public struct HealthOutcome: Codable, Sendable, Equatable {
+    public var reportId: UUID
+    /// False when this report id was received before (nothing was done again).
+    public var accepted: Bool
+    /// Tickets opened, reopened, added to or resolved by this report.
+    public var opened: [Int] = []
+    public var reopened: [Int] = []
+    public var updated: [Int] = []
+    public var resolved: [Int] = []
+}
+
+extension Coordinator {
+    static let healthActor = "system:health"
+
+    /// POST /reports: a push agent's report about its own host. Stored once per report id; each
+    /// (plugin, item) goes through hysteresis and flap detection; new problems of the report open
+    /// one ticket together, known ones add to theirs, a recurrence within the reopen window reopens,
+    /// and recoveries resolve the tickets an agent opened and no person touched.
+    public func receiveReport(_ report: DiagnosticReport, intervalSeconds: Int, by principal: Principal,
+                              in session: any StoreSession) async throws -> HealthOutcome
+    {
+        guard principal.role == .agent, let hostId = principal.hostId else {
+            throw CoordinatorError(.forbidden, "health reports come from an agent token bound to a host")
+        }
+        guard let host = try await session.record(hostId, as: HostFields.self) else {
+            throw CoordinatorError(.forbidden, "this agent token is bound to host \(hostId), which no longer exists")
+        }
+        guard report.host == host.fields.name || report.host == host.fields.address else {
+            throw CoordinatorError(
+                .forbidden, "this agent token is bound to host \(host.fields.name) (id \(hostId)); the report is about \(report.host)")
+        }
+        guard (10...86_400).contains(intervalSeconds) else { throw CoordinatorError.invalid("interval", "must be 10…86400 seconds") }
+        if report.checks.count > 10_000 { throw CoordinatorError.invalid("checks", "more than 10000 items") }
+        var outcome = HealthOutcome(reportId: report.id, accepted: true)
+        let at = now()
+        guard try await session.insertHealthReport(report, hostId: hostId, at: at) else {
+            outcome.accepted = false
+            return outcome
+        }
+        try await heardFrom(host, intervalSeconds: intervalSeconds, at: at, outcome: &outcome, in: session)
+
+        var states = Dictionary(uniqueKeysWithValues: try await session.checkStates(hostId: hostId).map { ("\($0.plugin)\u{0}\($0.item)", $0) })
+        var fresh: [CheckState] = []
+        var touched: [Int: [PendingEvent]] = [:]
+        var cleared: Set<Int> = []
+        for check in report.checks {
+            let key = "\(check.plugin)\u{0}\(check.item)"
+            var state = states[key] ?? CheckState(hostId: hostId, plugin: check.plugin, item: check.item, at: at)
+            let seen = state.observe(check.status, summary: check.summary, at: at, policy: health)
+            let item: JSONValue = ["plugin": .string(check.plugin), "item": .string(check.item),
+                                   "status": .string(check.status.rawValue), "summary": .string(check.summary)]
+            if seen.transition == .opened || (seen.flappingStarted && state.ticketId == nil) {
+                fresh.append(state)
+            } else if let ticket = state.ticketId {
+                if seen.flappingStarted { touched[ticket, default: []].append(PendingEvent("flapping", item)) }
+                if seen.flappingStopped { touched[ticket, default: []].append(PendingEvent("flapping_stopped", item)) }
+                if seen.worsenedOrChanged { touched[ticket, default: []].append(PendingEvent("problem_changed", item)) }
+                // Recovered: a problem cleared, or flapping over and the item is fine.
+                if seen.transition == .cleared || (seen.flappingStopped && !state.problem) {
+                    touched[ticket, default: []].append(PendingEvent("recovered", item))
+                    cleared.insert(ticket)
+                }
+            }
+            states[key] = state
+        }
+        // Known problems back again go to their ticket (reopened within the window); the rest open one.
+        var grouped: [CheckState] = []
+        for state in fresh {
+            if let id = state.ticketId, let ticket = try await session.ticket(id),
+                ticket.status.isOpen || ticket.resolvedAt.map({ at.timeIntervalSince($0) <= Double(health.reopenWindowHours) * 3600 }) == true
+            {
+                touched[id, default: []].append(PendingEvent("problem", Self.describe(state)))
+            } else {
+                grouped.append(state)
+            }
+        }
+        if !grouped.isEmpty {
+            let ticket = try await openHealthTicket(for: grouped, on: host, at: at, in: session)
+            outcome.opened.append(ticket.id)
+            for state in grouped { states["\(state.plugin)\u{0}\(state.item)"]?.ticketId = ticket.id }
+        }
+        for state in states.values { try await session.saveCheckState(state) }
+        for (id, events) in touched.sorted(by: { $0.key < $1.key }) {
+            try await applyHealth(events, toTicket: id, recovered: cleared.contains(id), at: at, outcome: &outcome, in: session)
+        }
+        return outcome
+    }
+
+    public func checkStates(ofHost id: Int, by principal: Principal) async throws -> [CheckState] {
+        try Access.readAll(principal)
+        return try await store.read { session in
+            guard try await session.exists(.host, id) else { throw CoordinatorError.notFound("host", id) }
+            return try await session.checkStates(hostId: id)
+        }
+    }
+
+    private static func describe(_ state: CheckState) -> JSONValue {
+        ["plugin": .string(state.plugin), "item": .string(state.item), "status": .string(state.status.rawValue),
+         "summary": .string(state.summary), "flapping": .bool(state.flapping)]
+    }
+
+    /// One ticket for the problems a report brought up together.
+    private func openHealthTicket(for states: [CheckState], on host: Record<HostFields>, at: Date,
+                                  in session: any StoreSession) async throws -> Ticket
+    {
+        let lines = states.map { "\($0.plugin) \($0.item): \($0.status.rawValue) — \($0.summary)" }
+        let title = states.count == 1
+            ? "\(host.fields.name): \(states[0].plugin) \(states[0].item) \(states[0].status.rawValue)"
+            : "\(host.fields.name): \(states.count) problems (\(states.map { "\($0.plugin) \($0.item)" }.joined(separator: ", ")))"
+        let severity = states.map { health.severity(of: $0.status, on: host.fields.criticality) }.min() ?? 4
+        let skills = Set(states.compactMap { assignment.pluginSkills[$0.plugin] }).sorted()
+        let input = TicketInput(
+            title: String(title.prefix(200)), severity: severity, channel: .agent, hostId: host.id, requiredSkills: skills,
+            description: lines.joined(separator: "\n"), tags: states.contains(where: \.flapping) ? ["flapping"] : [])
+        let first = states[0]
+        var ticket = try await newTicket(input, actor: Self.healthActor,
+                                         dedupeKey: "health/\(host.id)/\(first.plugin)/\(first.item)", in: session)
+        try await save(&ticket, events: [PendingEvent("problem", .array(states.map(Self.describe)))],
+                       actor: Self.healthActor, at: at, in: session)
+        return ticket
+    }
+
+    /// Adds a report's events to a ticket; reopens it for a recurrence; resolves it when all its
+    /// items recovered, an agent opened it and no person touched it.
+    private func applyHealth(_ events: [PendingEvent], toTicket id: Int, recovered: Bool, at: Date,
+                             outcome: inout HealthOutcome, in session: any StoreSession) async throws
+    {
+        guard var ticket = try await session.ticket(id) else { return }
+        var all = events
+        if !ticket.status.isOpen && events.contains(where: { $0.type == "problem" }) {
+            all.append(try await reopen(&ticket, reason: "the problem came back within \(health.reopenWindowHours) h", at: at, in: session))
+            outcome.reopened.append(id)
+        } else {
+            outcome.updated.append(id)
+        }
+        let states = try await session.checkStates(ticketId: id)
+        if events.contains(where: { $0.type == "flapping" }), !ticket.tags.contains("flapping") { ticket.tags.append("flapping") }
+        if recovered, ticket.status.isOpen, !states.contains(where: { $0.problem || $0.flapping }),
+            try await untouchedByPeople(ticket, in: session)
+        {
+            let from = ticket.status
+            try move(&ticket, to: .resolved, at: at)
+            all.append(PendingEvent("status_changed", ["from": .string(from.rawValue), "to": "resolved",
+                                                       "reason": "every problem recovered; an agent opened it and no person touched it"]))
+            try await recomputeDueTimes(&ticket, pending: .resolved, at: at, in: session)
+            outcome.resolved.append(id)
+        }
+        try await save(&ticket, events: all, actor: Self.healthActor, at: at, in: session)
+    }
+
+    /// Opened by an agent or the health rules, and no public comment or assignment change by a person.
+    func untouchedByPeople(_ ticket: Ticket, in session: any StoreSession) async throws -> Bool {
+        guard ticket.createdBy == Self.healthActor || ticket.createdBy.hasPrefix("agent:") else { return false }
+        for event in try await session.events(ticketId: ticket.id, after: nil, limit: 100_000)
+        where !(event.actor.hasPrefix("system:") || event.actor.hasPrefix("agent:")) {
+            if event.type == "assigned" || event.type == "unassigned" { return false }
+            if event.type == "comment", event.data["visibility"] != "internal" { return false }
+        }
+        return true
+    }
+
+    /// Records that the host reported; a silence ticket gets the news and resolves when untouched.
+    private func heardFrom(_ host: Record<HostFields>, intervalSeconds: Int, at: Date, outcome: inout HealthOutcome,
+                           in session: any StoreSession) async throws
+    {
+        let before = try await session.hostHealth(host.id)
+        try await session.saveHostHealth(HostHealth(hostId: host.id, lastReportAt: at, intervalSeconds: intervalSeconds,
+                                                    silentTicketId: nil))
+        guard let silent = before?.silentTicketId, var ticket = try await session.ticket(silent), ticket.status.isOpen else { return }
+        var events = [PendingEvent("host_reporting", ["lastReportAt": .string(before!.lastReportAt.formatted(.iso8601))])]
+        if try await untouchedByPeople(ticket, in: session) {
+            let from = ticket.status
+            try move(&ticket, to: .resolved, at: at)
+            events.append(PendingEvent("status_changed", ["from": .string(from.rawValue), "to": "resolved",
+                                                          "reason": "the host reports again"]))
+            try await recomputeDueTimes(&ticket, pending: .resolved, at: at, in: session)
+            outcome.resolved.append(silent)
+        } else {
+            outcome.updated.append(silent)
+        }
+        try await save(&ticket, events: events, actor: Self.healthActor, at: at, in: session)
+    }
+
+    /// Opens one "not reporting" ticket per host that missed `health.silentIntervals` of its
+    /// report intervals; run by the scheduler under its own lease.
+    public func runHostSilenceChecks(at now: Date, holder: String = "local", leaseSeconds: Double = 90) async throws -> [Int] {
+        try await store.write { session in
+            guard try await session.acquireLease("host-silence", holder: holder, now: now, until: now.addingTimeInterval(leaseSeconds)) else {
+                return []
+            }
+            var opened: [Int] = []
+            for silent in try await session.silentHosts(at: now, intervals: health.silentIntervals) {
+                guard let host = try await session.record(silent.hostId, as: HostFields.self) else { continue }
+                let missed = Int(now.timeIntervalSince(silent.lastReportAt)) / max(silent.intervalSeconds, 1)
+                var ticket = try await newTicket(
+                    TicketInput(title: "\(host.fields.name) is not reporting",
+                                severity: health.severity(of: .unknown, on: host.fields.criticality), channel: .agent, hostId: host.id,
+                                description: "No health report since \(silent.lastReportAt.formatted(.iso8601)) "
+                                    + "(one every \(silent.intervalSeconds) s expected, \(missed) intervals missed)."),
+                    actor: Self.healthActor, dedupeKey: "silent/\(host.id)", in: session)
+                try await save(&ticket, events: [PendingEvent("host_silent", [
+                    "lastReportAt": .string(silent.lastReportAt.formatted(.iso8601)), "intervalSeconds": JSONValue(silent.intervalSeconds)])],
+                               actor: Self.healthActor, at: now, in: session)
+                var marked = silent
+                marked.silentTicketId = ticket.id
+                try await session.saveHostHealth(marked)
+                opened.append(ticket.id)
+            }
+            return opened
+        }
+    }
+}

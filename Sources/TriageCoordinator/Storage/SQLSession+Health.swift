@@ -1,0 +1,82 @@
+import Foundation
+import SQLKit
+import TriageModel
+
+/// When a pushing host last reported, its promised interval, and its "not reporting" ticket.
+public struct HostHealth: Sendable, Equatable {
+    public var hostId: Int
+    public var lastReportAt: Date
+    public var intervalSeconds: Int
+    public var silentTicketId: Int?
+}
+
+extension SQLSession {
+    func insertHealthReport(_ report: DiagnosticReport, hostId: Int, at: Date) async throws -> Bool {
+        let text = String(decoding: try DiagnosticReport.encoder.encode(report), as: UTF8.self)
+        let row = try await db.insert(into: "health_reports").columns("report_id", "host_id", "received_at", "report")
+            .values(SQLBind(report.id.uuidString), SQLBind(hostId), SQLBind(at.storedMilliseconds), SQLBind(text))
+            .ignoringConflicts(with: ["report_id"])
+            .returning("report_id").first()
+        return row != nil
+    }
+
+    func healthReportCount(hostId: Int) async throws -> Int {
+        try await db.select().column(SQLFunction("count", args: SQLLiteral.all), as: "n").from("health_reports")
+            .where("host_id", .equal, hostId).first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+
+    func checkStates(hostId: Int) async throws -> [CheckState] {
+        try await states(db.select().column("state").from("check_states").where("host_id", .equal, hostId))
+    }
+
+    func checkStates(ticketId: Int) async throws -> [CheckState] {
+        try await states(db.select().column("state").from("check_states").where("ticket_id", .equal, ticketId))
+    }
+
+    private func states(_ query: SQLSelectBuilder) async throws -> [CheckState] {
+        try await query.orderBy("plugin").orderBy("item").all().map { row in
+            try SQLStoredRow(row: row).json("state", as: CheckState.self)
+        }
+    }
+
+    func saveCheckState(_ state: CheckState) async throws {
+        let json = String(decoding: try StoredJSON.encoder.encode(state), as: UTF8.self)
+        try await db.insert(into: "check_states").columns("host_id", "plugin", "item", "ticket_id", "state")
+            .values(SQLBind(state.hostId), SQLBind(state.plugin), SQLBind(state.item),
+                    state.ticketId.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(json))
+            .onConflict(with: ["host_id", "plugin", "item"]) { $0.set(excludedValueOf: "ticket_id").set(excludedValueOf: "state") }
+            .run()
+    }
+
+    func hostHealth(_ hostId: Int) async throws -> HostHealth? {
+        try await db.select().column("*").from("host_health").where("host_id", .equal, hostId).first().map(Self.hostHealth)
+    }
+
+    func saveHostHealth(_ health: HostHealth) async throws {
+        try await db.insert(into: "host_health").columns("host_id", "last_report_at", "interval_seconds", "silent_ticket_id")
+            .values(SQLBind(health.hostId), SQLBind(health.lastReportAt.storedMilliseconds), SQLBind(health.intervalSeconds),
+                    health.silentTicketId.map { SQLBind($0) } ?? SQLLiteral.null)
+            .onConflict(with: ["host_id"]) {
+                $0.set(excludedValueOf: "last_report_at").set(excludedValueOf: "interval_seconds")
+                    .set(excludedValueOf: "silent_ticket_id")
+            }
+            .run()
+    }
+
+    /// Hosts without a silence ticket whose last report is older than `intervals` of their interval.
+    func silentHosts(at now: Date, intervals: Int) async throws -> [HostHealth] {
+        try await db.select().column("*").from("host_health")
+            .where("silent_ticket_id", .is, SQLLiteral.null)
+            .where(SQLRaw("last_report_at + interval_seconds * \(1000 * intervals)"), .lessThan, SQLBind(now.storedMilliseconds))
+            .orderBy("host_id").all().map(Self.hostHealth)
+    }
+
+    private static func hostHealth(_ row: any SQLRow) throws -> HostHealth {
+        let r = SQLStoredRow(row: row)
+        return HostHealth(
+            hostId: try r.required(r.int("host_id"), "host_id"),
+            lastReportAt: try r.required(r.time("last_report_at"), "last_report_at"),
+            intervalSeconds: try r.required(r.int("interval_seconds"), "interval_seconds"),
+            silentTicketId: try r.int("silent_ticket_id"))
+    }
+}
