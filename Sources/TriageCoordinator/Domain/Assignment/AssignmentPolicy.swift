@@ -38,17 +38,8 @@ public struct AssignmentPolicy: Codable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey, CaseIterable { case severityWeights, continuityDays, pluginSkills }
 
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     public init(from decoder: any Decoder) throws {
-        for key in try decoder.container(keyedBy: AnyKey.self).allKeys where CodingKeys(stringValue: key.stringValue) == nil {
-            throw CoordinatorError(.configuration, "assignment: unknown key \(key.stringValue) (severityWeights, continuityDays, pluginSkills)")
-        }
+        try ConfigSection.refuseUnknownKeys(in: decoder, section: "assignment", known: CodingKeys.allCases.map(\.stringValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
         severityWeights = try c.decodeIfPresent([Int].self, forKey: .severityWeights) ?? severityWeights
         continuityDays = try c.decodeIfPresent(Int.self, forKey: .continuityDays) ?? continuityDays

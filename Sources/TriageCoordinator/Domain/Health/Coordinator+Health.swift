@@ -142,14 +142,20 @@ extension Coordinator {
         if recovered, ticket.status.isOpen, !states.contains(where: { $0.problem || $0.flapping }),
             try await untouchedByPeople(ticket, in: session)
         {
-            let from = ticket.status
-            try move(&ticket, to: .resolved, at: at)
-            all.append(PendingEvent("status_changed", ["from": .string(from.rawValue), "to": "resolved",
-                                                       "reason": "every problem recovered; an agent opened it and no person touched it"]))
-            try await recomputeDueTimes(&ticket, pending: .resolved, at: at, in: session)
+            all.append(try await autoResolve(&ticket, "every problem recovered; an agent opened it and no person touched it",
+                                             at: at, in: session))
             outcome.resolved.append(id)
         }
         try await save(&ticket, events: all, actor: Self.healthActor, at: at, in: session)
+    }
+
+    private func autoResolve(_ ticket: inout Ticket, _ reason: String, at: Date, in session: any StoreSession)
+        async throws -> PendingEvent
+    {
+        let from = ticket.status
+        try move(&ticket, to: .resolved, at: at)
+        try await recomputeDueTimes(&ticket, pending: .resolved, at: at, in: session)
+        return PendingEvent("status_changed", ["from": .string(from.rawValue), "to": "resolved", "reason": .string(reason)])
     }
 
     /// Opened by an agent or the health rules, and no public comment or assignment change by a person.
@@ -173,11 +179,7 @@ extension Coordinator {
         guard let silent = before?.silentTicketId, var ticket = try await session.ticket(silent), ticket.status.isOpen else { return }
         var events = [PendingEvent("host_reporting", ["lastReportAt": .string(before!.lastReportAt.formatted(.iso8601))])]
         if try await untouchedByPeople(ticket, in: session) {
-            let from = ticket.status
-            try move(&ticket, to: .resolved, at: at)
-            events.append(PendingEvent("status_changed", ["from": .string(from.rawValue), "to": "resolved",
-                                                          "reason": "the host reports again"]))
-            try await recomputeDueTimes(&ticket, pending: .resolved, at: at, in: session)
+            events.append(try await autoResolve(&ticket, "the host reports again", at: at, in: session))
             outcome.resolved.append(silent)
         } else {
             outcome.updated.append(silent)

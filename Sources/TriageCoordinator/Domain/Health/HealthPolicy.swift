@@ -49,19 +49,8 @@ public struct HealthPolicy: Codable, Sendable, Equatable {
         case openAfter, clearAfter, flapChanges, flapWindowMinutes, reopenWindowHours, silentIntervals, severity
     }
 
-    private struct AnyKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
     public init(from decoder: any Decoder) throws {
-        for key in try decoder.container(keyedBy: AnyKey.self).allKeys where CodingKeys(stringValue: key.stringValue) == nil {
-            throw CoordinatorError(
-                .configuration,
-                "health: unknown key \(key.stringValue) (\(CodingKeys.allCases.map(\.stringValue).joined(separator: ", ")))")
-        }
+        try ConfigSection.refuseUnknownKeys(in: decoder, section: "health", known: CodingKeys.allCases.map(\.stringValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
         openAfter = try c.decodeIfPresent(Int.self, forKey: .openAfter) ?? openAfter
         clearAfter = try c.decodeIfPresent(Int.self, forKey: .clearAfter) ?? clearAfter
