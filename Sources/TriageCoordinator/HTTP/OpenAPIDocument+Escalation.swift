@@ -9,13 +9,7 @@ extension OpenAPIDocument {
       parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
       responses:
         "200": {description: The ticket, assigned — or still unassigned, with an unassignable event saying why, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "413": {$ref: "#/components/responses/TooLarge"}
-        "422": {$ref: "#/components/responses/Invalid"}
+\#(errors(400, 401, 403, 404, 409, 413, 422))
   /api/v1/tickets/{id}/escalate:
     parameters: [{$ref: "#/components/parameters/Id"}]
     post:
@@ -27,14 +21,7 @@ extension OpenAPIDocument {
         content: {application/json: {schema: {$ref: "#/components/schemas/EscalationInput"}}}
       responses:
         "200": {description: The ticket after the escalation, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "413": {$ref: "#/components/responses/TooLarge"}
-        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-        "422": {$ref: "#/components/responses/Invalid"}
+\#(errors(400, 401, 403, 404, 409, 413, 415, 422))
   /api/v1/tickets/{id}/vendor-case:
     parameters: [{$ref: "#/components/parameters/Id"}]
     post:
@@ -46,14 +33,7 @@ extension OpenAPIDocument {
         content: {application/json: {schema: {$ref: "#/components/schemas/VendorCaseInput"}}}
       responses:
         "200": {description: The ticket with its vendor case, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "413": {$ref: "#/components/responses/TooLarge"}
-        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-        "422": {$ref: "#/components/responses/Invalid"}
+\#(errors(400, 401, 403, 404, 409, 413, 415, 422))
   /api/v1/notifications:
     get:
       operationId: listNotifications
@@ -61,9 +41,7 @@ extension OpenAPIDocument {
       parameters: [{$ref: "#/components/parameters/Limit"}, {$ref: "#/components/parameters/Cursor"}]
       responses:
         "200": {description: A page, content: {application/json: {schema: {$ref: "#/components/schemas/NotificationPage"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
+\#(errors(400, 401, 403))
 """#
 
     static let escalationSchemas = #"""

@@ -14,12 +14,7 @@ extension OpenAPIDocument {
       responses:
         "201": {description: Received; what it did, content: {application/json: {schema: {$ref: "#/components/schemas/HealthOutcome"}}}}
         "200": {description: This report id was received before; nothing was done again, content: {application/json: {schema: {$ref: "#/components/schemas/HealthOutcome"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "413": {$ref: "#/components/responses/TooLarge"}
-        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-        "422": {$ref: "#/components/responses/Invalid"}
+\#(errors(400, 401, 403, 413, 415, 422))
   /api/v1/hosts/{id}/checks:
     parameters: [{$ref: "#/components/parameters/Id"}]
     get:
@@ -31,10 +26,7 @@ extension OpenAPIDocument {
           content:
             application/json:
               schema: {type: object, required: [items], properties: {items: {type: array, items: {$ref: "#/components/schemas/CheckState"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
+\#(errors(400, 401, 403, 404))
 """#
 
     static let healthSchemas = #"""

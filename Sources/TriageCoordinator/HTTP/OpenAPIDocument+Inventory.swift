@@ -43,21 +43,14 @@ extension OpenAPIDocument {
               requestBody: {$ref: "#/components/requestBodies/\#(name)Input"}
               responses:
                 "201": {description: Created, headers: {Location: {$ref: "#/components/headers/Location"}}, content: {application/json: {schema: {$ref: "#/components/schemas/\#(name)"}}}}
-                "400": {$ref: "#/components/responses/BadRequest"}
-                "401": {$ref: "#/components/responses/Unauthorized"}
-                "403": {$ref: "#/components/responses/Forbidden"}
-                "413": {$ref: "#/components/responses/TooLarge"}
-                "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-                "422": {$ref: "#/components/responses/Invalid"}
+        \#(errors(400, 401, 403, 413, 415, 422))
             get:
               operationId: list\#(name)s
               summary: List \#(plural) in id order
               parameters: [{$ref: "#/components/parameters/Limit"}, {$ref: "#/components/parameters/Cursor"}]
               responses:
                 "200": {description: A page, content: {application/json: {schema: {$ref: "#/components/schemas/\#(name)Page"}}}}
-                "400": {$ref: "#/components/responses/BadRequest"}
-                "401": {$ref: "#/components/responses/Unauthorized"}
-                "403": {$ref: "#/components/responses/Forbidden"}
+        \#(errors(400, 401, 403))
           /api/v1/\#(plural)/{id}:
             parameters: [{$ref: "#/components/parameters/Id"}]
             get:
@@ -65,10 +58,7 @@ extension OpenAPIDocument {
               summary: One \#(noun)
               responses:
                 "200": {description: The \#(noun), content: {application/json: {schema: {$ref: "#/components/schemas/\#(name)"}}}}
-                "400": {$ref: "#/components/responses/BadRequest"}
-                "401": {$ref: "#/components/responses/Unauthorized"}
-                "403": {$ref: "#/components/responses/Forbidden"}
-                "404": {$ref: "#/components/responses/NotFound"}
+        \#(errors(400, 401, 403, 404))
             put:
               operationId: replace\#(name)
               summary: Replace a \#(noun)'s fields (admin)
@@ -76,25 +66,14 @@ extension OpenAPIDocument {
               requestBody: {$ref: "#/components/requestBodies/\#(name)Input"}
               responses:
                 "200": {description: Replaced, content: {application/json: {schema: {$ref: "#/components/schemas/\#(name)"}}}}
-                "400": {$ref: "#/components/responses/BadRequest"}
-                "401": {$ref: "#/components/responses/Unauthorized"}
-                "403": {$ref: "#/components/responses/Forbidden"}
-                "404": {$ref: "#/components/responses/NotFound"}
-                "413": {$ref: "#/components/responses/TooLarge"}
-                "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-                "422": {$ref: "#/components/responses/Invalid"}
+        \#(errors(400, 401, 403, 404, 413, 415, 422))
             delete:
               operationId: delete\#(name)
               summary: \#(kind.deleteSummary)
               parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
               responses:
                 "204": {description: Deleted}
-                "400": {$ref: "#/components/responses/BadRequest"}
-                "401": {$ref: "#/components/responses/Unauthorized"}
-                "403": {$ref: "#/components/responses/Forbidden"}
-                "404": {$ref: "#/components/responses/NotFound"}
-                "409": {$ref: "#/components/responses/Conflict"}
-                "422": {$ref: "#/components/responses/Invalid"}
+        \#(errors(400, 401, 403, 404, 409, 422))
         """#
     }
 }

@@ -11,12 +11,7 @@ extension OpenAPIDocument {
         content: {application/json: {schema: {$ref: "#/components/schemas/TicketInput"}}}
       responses:
         "201": {description: Created, headers: {Location: {$ref: "#/components/headers/Location"}}, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "413": {$ref: "#/components/responses/TooLarge"}
-        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-        "422": {$ref: "#/components/responses/Invalid"}
+\#(errors(400, 401, 403, 413, 415, 422))
     get:
       operationId: listTickets
       summary: List tickets, newest first
@@ -36,9 +31,7 @@ extension OpenAPIDocument {
         - {name: q, in: query, description: Text in the title, case-insensitive., schema: {type: string}}
       responses:
         "200": {description: A page, content: {application/json: {schema: {$ref: "#/components/schemas/TicketPage"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
+\#(errors(400, 401, 403))
   /api/v1/tickets/{id}:
     parameters: [{$ref: "#/components/parameters/Id"}]
     get:
@@ -46,10 +39,7 @@ extension OpenAPIDocument {
       summary: One ticket
       responses:
         "200": {description: The ticket, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
+\#(errors(400, 401, 403, 404))
     patch:
       operationId: updateTicket
       summary: Change a ticket; each change is an event. Technicians only on their own tickets.
@@ -59,14 +49,7 @@ extension OpenAPIDocument {
         content: {application/json: {schema: {$ref: "#/components/schemas/TicketPatch"}}}
       responses:
         "200": {description: The ticket after the change, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "413": {$ref: "#/components/responses/TooLarge"}
-        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-        "422": {$ref: "#/components/responses/Invalid"}
+\#(errors(400, 401, 403, 404, 409, 413, 415, 422))
   /api/v1/tickets/{id}/reopen:
     parameters: [{$ref: "#/components/parameters/Id"}]
     post:
@@ -78,14 +61,7 @@ extension OpenAPIDocument {
         content: {application/json: {schema: {$ref: "#/components/schemas/ReopenInput"}}}
       responses:
         "200": {description: The reopened ticket, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "413": {$ref: "#/components/responses/TooLarge"}
-        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-        "422": {$ref: "#/components/responses/Invalid"}
+\#(errors(400, 401, 403, 404, 409, 413, 415, 422))
   /api/v1/tickets/{id}/acknowledge:
     parameters: [{$ref: "#/components/parameters/Id"}]
     post:
@@ -94,12 +70,7 @@ extension OpenAPIDocument {
       parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
       responses:
         "200": {description: The ticket, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "422": {$ref: "#/components/responses/Invalid"}
+\#(errors(400, 401, 403, 404, 409, 422))
   /api/v1/tickets/{id}/comments:
     parameters: [{$ref: "#/components/parameters/Id"}]
     post:
@@ -111,13 +82,7 @@ extension OpenAPIDocument {
         content: {application/json: {schema: {$ref: "#/components/schemas/CommentInput"}}}
       responses:
         "201": {description: The comment event, content: {application/json: {schema: {$ref: "#/components/schemas/TicketEvent"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "413": {$ref: "#/components/responses/TooLarge"}
-        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-        "422": {$ref: "#/components/responses/Invalid"}
+\#(errors(400, 401, 403, 404, 413, 415, 422))
   /api/v1/tickets/{id}/diagnostics:
     parameters: [{$ref: "#/components/parameters/Id"}]
     post:
@@ -130,14 +95,7 @@ extension OpenAPIDocument {
       responses:
         "201": {description: Attached, content: {application/json: {schema: {$ref: "#/components/schemas/Diagnostic"}}}}
         "200": {description: This report id was attached before; the stored one, nothing changed, content: {application/json: {schema: {$ref: "#/components/schemas/Diagnostic"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "413": {$ref: "#/components/responses/TooLarge"}
-        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-        "422": {$ref: "#/components/responses/Invalid"}
+\#(errors(400, 401, 403, 404, 409, 413, 415, 422))
     get:
       operationId: ticketDiagnostics
       summary: The diagnoses attached to a ticket, in the order received
@@ -147,10 +105,7 @@ extension OpenAPIDocument {
           content:
             application/json:
               schema: {type: object, required: [items], properties: {items: {type: array, items: {$ref: "#/components/schemas/Diagnostic"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
+\#(errors(400, 401, 403, 404))
   /api/v1/tickets/{id}/events:
     parameters: [{$ref: "#/components/parameters/Id"}]
     get:
@@ -159,9 +114,6 @@ extension OpenAPIDocument {
       parameters: [{$ref: "#/components/parameters/Limit"}, {$ref: "#/components/parameters/Cursor"}]
       responses:
         "200": {description: A page, content: {application/json: {schema: {$ref: "#/components/schemas/EventPage"}}}}
-        "400": {$ref: "#/components/responses/BadRequest"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
+\#(errors(400, 401, 403, 404))
 """#
 }

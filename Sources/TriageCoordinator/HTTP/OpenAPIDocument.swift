@@ -4,6 +4,13 @@
 enum OpenAPIDocument {
     static let yaml = [header, inventoryPaths, ticketPaths, escalationPaths, healthPaths, components, schemas, escalationSchemas, healthSchemas].joined(separator: "\n")
 
+    /// The error answers an operation can give, as `responses` entries (the components say what each means).
+    static func errors(_ codes: Int...) -> String {
+        let names = [400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 409: "Conflict",
+                     413: "TooLarge", 415: "UnsupportedMediaType", 422: "Invalid"]
+        return codes.map { ##"        "\##($0)": {$ref: "#/components/responses/\##(names[$0]!)"}"## }.joined(separator: "\n")
+    }
+
     /// Info, security and the routes outside the resources: /healthz, /metrics, this document.
     private static let header = #"""
 openapi: 3.1.0

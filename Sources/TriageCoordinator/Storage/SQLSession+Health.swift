@@ -20,11 +20,6 @@ extension SQLSession {
         return row != nil
     }
 
-    func healthReportCount(hostId: Int) async throws -> Int {
-        try await db.select().column(SQLFunction("count", args: SQLLiteral.all), as: "n").from("health_reports")
-            .where("host_id", .equal, hostId).first(decodingColumn: "n", as: Int.self) ?? 0
-    }
-
     func checkStates(hostId: Int) async throws -> [CheckState] {
         try await states(db.select().column("state").from("check_states").where("host_id", .equal, hostId))
     }

@@ -53,7 +53,6 @@ public protocol StoreSession: Sendable {
     // MARK: Health reports (push agents)
     /// Stores a report once; false when its id was stored before.
     func insertHealthReport(_ report: DiagnosticReport, hostId: Int, at: Date) async throws -> Bool
-    func healthReportCount(hostId: Int) async throws -> Int
     func checkStates(hostId: Int) async throws -> [CheckState]
     func checkStates(ticketId: Int) async throws -> [CheckState]
     func saveCheckState(_ state: CheckState) async throws
