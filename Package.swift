@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "TriageSSH", dependencies: ["CLibSSH2"]),
         .target(name: "TriageModel"),
         .target(name: "TriageChecks", dependencies: ["TriageModel", "TriageSSH", "Yams"]),
-        .target(name: "TriageAgent", dependencies: ["TriageSSH", "TriageChecks", "TriageModel"]),
+        .target(name: "TriageAgent", dependencies: ["TriageSSH", "TriageChecks", "TriageModel", "Yams"]),
         .executableTarget(
             name: "triage-agent",
             dependencies: [

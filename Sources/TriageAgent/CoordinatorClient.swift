@@ -30,7 +30,7 @@ public enum CoordinatorClientError: Error, CustomStringConvertible, Equatable {
 }
 
 /// The agent's side of the REST API (HTTP through the toolchain's FoundationNetworking, which is
-/// libcurl): attach a diagnosis to a ticket, post a health report. Every post carries the
+/// libcurl): attach a diagnosis to a ticket, deliver a health report, list the hosts. Every post carries the
 /// report id as its Idempotency-Key, so a retry after a lost answer is stored once.
 public struct CoordinatorClient: Sendable {
     public let base: URL
@@ -58,22 +58,85 @@ public struct CoordinatorClient: Sendable {
         return status == 201 ? .created : .alreadyAttached
     }
 
-    /// POSTs `report` as JSON; a 2xx answer's status and body, any other a `refused` error.
-    func post(_ path: String, _ report: DiagnosticReport) throws -> (status: Int, body: Data) {
-        var request = URLRequest(url: base.appendingPathComponent(path), timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue(report.id.uuidString, forHTTPHeaderField: "Idempotency-Key")
-        request.httpBody = try DiagnosticReport.encoder.encode(report)
-        let (status, body) = try send(request)
-        guard (200..<300).contains(status) else {
-            throw CoordinatorClientError.refused(status: status, message: Self.message(in: body))
-        }
-        return (status, body)
+    /// What a health report did at the coordinator (POST /api/v1/reports).
+    public struct Receipt: Decodable, Equatable, Sendable {
+        /// False when the coordinator had this report id already.
+        public var accepted: Bool
+        public var opened: [Int]
+        public var reopened: [Int]
+        public var updated: [Int]
+        public var resolved: [Int]
     }
 
-    private func send(_ request: URLRequest) throws -> (Int, Data) {
+    /// Posts a health report: from a push agent about its own host (`interval` promised), or
+    /// from a sweep about the coordinator's host `hostId`.
+    public func deliver(_ report: DiagnosticReport, interval: Int? = nil, hostId: Int? = nil) throws -> Receipt {
+        let query = [interval.map { "interval=\($0)" }, hostId.map { "host=\($0)" }].compactMap { $0 }
+        let (_, body) = try post("/api/v1/reports" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), report)
+        guard let receipt = try? JSONDecoder().decode(Receipt.self, from: body) else {
+            throw CoordinatorClientError.refused(status: 200, message: "the answer is not a report receipt: \(Self.message(in: body))")
+        }
+        return receipt
+    }
+
+    /// A host the coordinator knows, as a sweep needs it.
+    public struct RegisteredHost: Decodable, Sendable, Equatable {
+        public struct VendorService: Decodable, Sendable, Equatable {
+            public var service: String
+            public var vendor: String
+        }
+        public var id: Int
+        public var name: String
+        public var address: String?
+        public var criticality: String?
+        public var tags: [String]?
+        public var vendorServices: [VendorService]?
+        public var pluginParams: [String: [String: String]]?
+    }
+
+    /// Every host the coordinator knows (GET /api/v1/hosts, page after page).
+    public func hosts() throws -> [RegisteredHost] {
+        struct Page: Decodable {
+            var items: [RegisteredHost]
+            var nextCursor: String?
+        }
+        var all: [RegisteredHost] = []
+        var cursor = ""
+        while true {
+            let path = "/api/v1/hosts?limit=200" + (cursor.isEmpty ? "" : "&cursor=\(cursor)")
+            let body = try get(path)
+            guard let page = try? JSONDecoder().decode(Page.self, from: body) else {
+                throw CoordinatorClientError.refused(status: 200, message: "the answer is not a page of hosts: \(Self.message(in: body))")
+            }
+            all += page.items
+            guard let next = page.nextCursor, !next.isEmpty else { return all }
+            cursor = next
+        }
+    }
+
+    /// POSTs `report` as JSON; a 2xx answer's status and body, any other a `refused` error.
+    func post(_ path: String, _ report: DiagnosticReport) throws -> (status: Int, body: Data) {
+        var request = request(path)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(report.id.uuidString, forHTTPHeaderField: "Idempotency-Key")
+        request.httpBody = try DiagnosticReport.encoder.encode(report)
+        return try send(request)
+    }
+
+    func get(_ path: String) throws -> Data {
+        try send(request(path)).body
+    }
+
+    private func request(_ path: String) -> URLRequest {
+        // `path` may carry a query: appended as text, not as a path component that would escape `?`.
+        var request = URLRequest(url: URL(string: base.absoluteString + path)!, timeoutInterval: timeout)
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        return request
+    }
+
+    /// Sends and waits; a 2xx answer's status and body, any other status a `refused` error.
+    private func send(_ request: URLRequest) throws -> (status: Int, body: Data) {
         let done = DispatchSemaphore(value: 0)
         let outcome = Outcome()
         let task = URLSession.shared.dataTask(with: request) { data, response, error in
@@ -87,7 +150,11 @@ public struct CoordinatorClient: Sendable {
             throw CoordinatorClientError.unreachable(
                 url: base.absoluteString, reason: error.map { ($0 as NSError).localizedDescription } ?? "no answer")
         }
-        return (status, data ?? Data())
+        let body = data ?? Data()
+        guard (200..<300).contains(status) else {
+            throw CoordinatorClientError.refused(status: status, message: Self.message(in: body))
+        }
+        return (status, body)
     }
 
     /// The message of an `{"error": {"code", "message"}}` answer, or the start of the body.

@@ -31,12 +31,14 @@ public enum ReportFormatter {
 
     // MARK: - Table
 
+    /// `text` in the status's terminal colour.
+    public static func paint(_ status: CheckStatus, _ text: String) -> String {
+        let code = switch status { case .ok: "32"; case .warning: "33"; case .critical: "31"; case .unknown: "35" }
+        return "\u{1b}[\(code)m\(text)\u{1b}[0m"
+    }
+
     static func table(_ report: DiagnosticReport, color: Bool) -> String {
-        func paint(_ status: CheckStatus, _ text: String) -> String {
-            guard color else { return text }
-            let code = switch status { case .ok: "32"; case .warning: "33"; case .critical: "31"; case .unknown: "35" }
-            return "\u{1b}[\(code)m\(text)\u{1b}[0m"
-        }
+        let paint = { (status: CheckStatus, text: String) in color ? Self.paint(status, text) : text }
         let label: (CheckStatus) -> String = { $0.rawValue.uppercased() }
         var lines = ["\(report.host): \(paint(report.status, label(report.status))) (\(report.checks.count) items in \(report.durationMs) ms)"]
         let pluginWidth = max(6, report.checks.map(\.plugin.count).max() ?? 0)

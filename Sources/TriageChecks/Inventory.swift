@@ -70,31 +70,14 @@ public struct Inventory: Sendable, Equatable {
             }
             host.tags = fields["tags"]?.sequence?.compactMap { $0.scalar?.string } ?? []
             host.criticality = problems.optionalString(fields, "criticality")
-            host.params = stringMap(fields["params"], "params", &problems)
+            host.params = problems.stringMap(fields["params"], "params")
             for key in host.params.keys where !key.contains(".") {
                 problems.add(fields["params"], "parameter '\(key)' must be written plugin.name (e.g. disk.space_crit)")
             }
-            host.vendorManaged = stringMap(fields["vendor_managed"], "vendor_managed", &problems)
+            host.vendorManaged = problems.stringMap(fields["vendor_managed"], "vendor_managed")
             inventory.hosts[name] = host
         }
         guard problems.list.isEmpty else { throw fail() }
         return inventory
-    }
-
-    private static func stringMap(_ node: Node?, _ key: String, _ problems: inout Problems) -> [String: String] {
-        guard let node else { return [:] }
-        guard let mapping = node.mapping else {
-            problems.add(node, "\(key) must be a mapping")
-            return [:]
-        }
-        var result: [String: String] = [:]
-        for (name, value) in mapping {
-            guard let name = name.scalar?.string, let value = value.scalar?.string else {
-                problems.add(name, "\(key) entries are name: value")
-                continue
-            }
-            result[name] = value
-        }
-        return result
     }
 }

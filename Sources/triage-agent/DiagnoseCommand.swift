@@ -28,50 +28,30 @@ struct DiagnoseCommand: ParsableCommand {
     @Flag(name: .long, help: "Diagnose this machine instead of hosts over SSH.")
     var local = false
 
-    @Option(name: .long, parsing: .singleValue, help: "Plugins to run, comma-separated (default: all).")
-    var checks: [String] = []
-
-    @Option(name: .long, help: "Override a plugin parameter: plugin.name=value (repeatable).")
-    var param: [String] = []
-
-    @Option(name: .long, help: "Inventory YAML (hosts with address, user, port, params, vendor-managed services).")
-    var inventory: String?
-
     @Option(name: .long, help: "Output: table, json or nagios.")
     var format: String = "table"
 
     @Option(name: .long, help: "Attach the reports to this ticket (needs --coordinator).")
     var ticket: Int?
 
+    @OptionGroup var what: DiagnosisOptions
     @OptionGroup var coordinator: CoordinatorOptions
-    @OptionGroup var plugins: PluginSource
     @OptionGroup var ssh: SSHOptions
 
     func validate() throws {
         if local && !hosts.isEmpty { throw ValidationError("--local diagnoses this machine: give no hosts with it") }
         if !local && hosts.isEmpty { throw ValidationError("name at least one host, or use --local") }
         if ReportFormat(rawValue: format) == nil { throw ValidationError("--format must be table, json or nagios") }
-        for item in param where !item.contains("=") { throw ValidationError("--param \(item): write plugin.name=value") }
         if ticket != nil && coordinator.url == nil { throw ValidationError("--ticket needs --coordinator URL") }
     }
 
     func run() throws {
-        var diagnosis = Diagnosis(catalog: plugins.catalog())
-        diagnosis.checks = checks.flatMap { $0.split(separator: ",").map(String.init) }
-        for item in param {
-            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-            diagnosis.params[parts[0]] = parts[1]
-        }
         var reports: [DiagnosticReport] = []
         do {
-            if let inventory { diagnosis.inventory = try Inventory.load(file: inventory) }
+            let diagnosis = try what.diagnosis(ssh: local ? nil : ssh)
             if local {
                 reports = [try diagnosis.runLocal(host: ProcessInfo.processInfo.hostName)]
             } else {
-                diagnosis.resolve = try ssh.resolveOptions()
-                diagnosis.timeouts = ssh.timeouts
-                diagnosis.credentials = PassphraseSource.credentials()
-                diagnosis.notice = { printError($0) }
                 for host in hosts { reports.append(try diagnosis.runRemote(host: host)) }
             }
         } catch {

@@ -11,9 +11,10 @@ public struct TriageServe {
     /// The admin token a first start prints on its second line.
     public var adminToken: String { String(stdout.split(separator: "\n").dropFirst().first ?? "") }
 
-    public init(_ folder: TempFolder, _ extra: [String] = [], environment: [String: String]? = nil) throws {
+    /// Port 0 takes a free one; a restart passes the port it had.
+    public init(_ folder: TempFolder, _ extra: [String] = [], port: Int = 0, environment: [String: String]? = nil) throws {
         let out = folder.path + "/serve-\(UUID().uuidString).out"
-        let child = try ChildProcess(builtProduct("triage"), ["serve", "--data", folder.path + "/data", "--listen", "127.0.0.1:0"] + extra,
+        let child = try ChildProcess(builtProduct("triage"), ["serve", "--data", folder.path + "/data", "--listen", "127.0.0.1:\(port)"] + extra,
                                      environment: environment, stdout: out, stderr: folder.path + "/serve.err")
         let prefix = "triage listening on http://127.0.0.1:"
         let deadline = Date() + 30

@@ -141,11 +141,40 @@ import TriageModel
                 let elsewhere = try await client.post("/api/v1/reports", Self.report(Self.bad, host: "db1"), as: .agent)
                 #expect(elsewhere.status == .forbidden)
                 #expect(elsewhere.errorMessage == "this agent token is bound to host web1 (id \(t.hostId)); the report is about db1")
-                let admin = try await client.post("/api/v1/reports", Self.report(Self.bad))
-                #expect(admin.status == .forbidden && admin.errorMessage.contains("agent token bound to a host"))
-                #expect(try await client.post("/api/v1/reports?interval=5", Self.report(Self.bad), as: .agent).status == .badRequest)
+                let otherHost = try await client.post("/api/v1/reports?host=\(t.otherHostId)", Self.report(Self.bad), as: .agent)
+                #expect(otherHost.status == .forbidden)
+                #expect(otherHost.errorMessage == "this agent token is bound to host \(t.hostId); it may not report for host \(t.otherHostId)")
+                let unnamed = try await client.post("/api/v1/reports", Self.report(Self.bad))
+                #expect(unnamed.status == .badRequest && unnamed.errorMessage.contains("add ?host=ID"))
+                let wrongName = try await client.post("/api/v1/reports?host=\(t.otherHostId)", Self.report(Self.bad), as: .technician)
+                #expect(wrongName.status == .forbidden && wrongName.errorMessage.hasSuffix("the report is about web1"))
+                #expect(try await client.post("/api/v1/reports?host=999", Self.report(Self.bad)).status == .notFound)
+                #expect(try await client.post("/api/v1/reports?interval=0", Self.report(Self.bad), as: .agent).status == .badRequest)
                 #expect(try await client.post("/api/v1/reports", #"{"id": 1}"#, as: .agent).status == .unprocessableContent)
                 #expect(try await client.get("/api/v1/hosts/999/checks").status == .notFound)
+            }
+        }
+    }
+
+    /// A technician's or collector's sweep reports through the same state machine, but promises no
+    /// interval: its hosts are never "not reporting". Every report is listed, newest first.
+    @Test func sweepReportsFeedTheSameStatesWithoutSilenceWatch() async throws {
+        try await TestCoordinator.with { t in
+            try await t.test { client in
+                var ids: [String] = []
+                for _ in 0..<2 {
+                    t.clock.advance(minutes: 1)
+                    let id = UUID()
+                    ids.append(id.uuidString)
+                    #expect(try await client.post("/api/v1/reports?host=\(t.hostId)", Self.report(Self.bad, id: id), as: .technician).status == .created)
+                }
+                let states = try await client.get("/api/v1/hosts/\(t.hostId)/checks").items
+                #expect(states.filter { $0["problem"] as? Bool == true && $0["ticketId"] != nil }.count == 2)
+                #expect(try await t.coordinator.runHostSilenceChecks(at: t.clock.now.addingTimeInterval(86_400)) == [])
+                let listed = try await client.get("/api/v1/hosts/\(t.hostId)/reports?limit=5").items
+                #expect(listed.compactMap { ($0["report"] as? [String: Any])?["id"] as? String } == ids.reversed())
+                #expect(try await client.get("/api/v1/hosts/\(t.hostId)/reports", as: .agent).status == .forbidden)
+                #expect(try await client.get("/api/v1/hosts/999/reports").status == .notFound)
             }
         }
     }

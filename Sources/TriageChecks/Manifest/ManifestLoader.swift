@@ -173,21 +173,23 @@ public struct ManifestFailure: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 /// Collects problems while walking the YAML, each with the line of the node at fault.
-struct Problems {
+public struct Problems {
     let file: String
-    var list: [ManifestProblem] = []
+    public var list: [ManifestProblem] = []
 
-    mutating func add(_ node: Node?, _ message: String) {
+    public init(file: String) { self.file = file }
+
+    public mutating func add(_ node: Node?, _ message: String) {
         list.append(ManifestProblem(file: file, line: node?.mark?.line, message))
     }
 
-    mutating func rejectUnknownKeys(_ mapping: Node.Mapping, allowed: Set<String>) {
+    public mutating func rejectUnknownKeys(_ mapping: Node.Mapping, allowed: Set<String>) {
         for key in mapping.keys where !allowed.contains(key.scalar?.string ?? "") {
             add(key, "unknown key '\(key.scalar?.string ?? "?")' (expected one of: \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 
-    mutating func optionalString(_ mapping: Node.Mapping, _ key: String) -> String? {
+    public mutating func optionalString(_ mapping: Node.Mapping, _ key: String) -> String? {
         guard let node = mapping[key] else { return nil }
         guard let text = node.scalar?.string, !text.isEmpty else {
             add(node, "\(key) must be a non-empty text")
@@ -196,7 +198,25 @@ struct Problems {
         return text
     }
 
-    mutating func requiredString(_ mapping: Node.Mapping, _ key: String) -> String? {
+    /// A mapping of texts (`name: value`).
+    public mutating func stringMap(_ node: Node?, _ key: String) -> [String: String] {
+        guard let node else { return [:] }
+        guard let mapping = node.mapping else {
+            add(node, "\(key) must be a mapping")
+            return [:]
+        }
+        var result: [String: String] = [:]
+        for (name, value) in mapping {
+            guard let name = name.scalar?.string, let value = value.scalar?.string else {
+                add(name, "\(key) entries are name: value")
+                continue
+            }
+            result[name] = value
+        }
+        return result
+    }
+
+    public mutating func requiredString(_ mapping: Node.Mapping, _ key: String) -> String? {
         guard mapping[key] != nil else {
             list.append(ManifestProblem(file: file, line: mapping.mark?.line, "missing \(key)"))
             return nil

@@ -4,17 +4,32 @@ extension OpenAPIDocument {
   /api/v1/reports:
     post:
       operationId: postHealthReport
-      summary: A push agent's report about its own host (agent token); stored once per report id, it opens, updates, reopens or resolves tickets
+      summary: A report about one host, from its push agent (agent token) or a sweep (other tokens, with ?host); stored once per report id, it opens, updates, reopens or resolves tickets
       parameters:
         - {$ref: "#/components/parameters/IdempotencyKey"}
-        - {name: interval, in: query, description: seconds between this agent's reports (silence is counted in these), schema: {type: integer, minimum: 10, maximum: 86400, default: 60}}
+        - {name: interval, in: query, description: seconds between a push agent's reports (its silence is counted in these), schema: {type: integer, minimum: 1, maximum: 86400, default: 60}}
+        - {name: host, in: query, description: the host the report is about; required with a token that is not an agent's, schema: {type: integer, minimum: 1}}
       requestBody:
         required: true
         content: {application/json: {schema: {$ref: "#/components/schemas/DiagnosticReport"}}}
       responses:
         "201": {description: Received; what it did, content: {application/json: {schema: {$ref: "#/components/schemas/HealthOutcome"}}}}
         "200": {description: This report id was received before; nothing was done again, content: {application/json: {schema: {$ref: "#/components/schemas/HealthOutcome"}}}}
-\#(errors(400, 401, 403, 413, 415, 422))
+\#(errors(400, 401, 403, 404, 413, 415, 422))
+  /api/v1/hosts/{id}/reports:
+    parameters: [{$ref: "#/components/parameters/Id"}]
+    get:
+      operationId: hostHealthReports
+      summary: The reports received about the host, newest first
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 100}}
+      responses:
+        "200":
+          description: The reports
+          content:
+            application/json:
+              schema: {type: object, required: [items], properties: {items: {type: array, items: {$ref: "#/components/schemas/ReceivedReport"}}}}
+\#(errors(400, 401, 403, 404))
   /api/v1/hosts/{id}/checks:
     parameters: [{$ref: "#/components/parameters/Id"}]
     get:
@@ -40,6 +55,12 @@ extension OpenAPIDocument {
         reopened: {type: array, items: {type: integer}}
         updated: {type: array, items: {type: integer}}
         resolved: {type: array, items: {type: integer}}
+    ReceivedReport:
+      type: object
+      required: [receivedAt, report]
+      properties:
+        receivedAt: {$ref: "#/components/schemas/Time"}
+        report: {$ref: "#/components/schemas/DiagnosticReport"}
     CheckState:
       type: object
       required: [hostId, plugin, item, status, summary, problem, badStreak, okStreak, changes, flapping, updatedAt]

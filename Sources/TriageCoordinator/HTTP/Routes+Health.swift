@@ -8,12 +8,19 @@ extension API {
         let coordinator = self.coordinator
         let limit = bodyLimit
         group.post("/reports") { request, context in
-            let interval = try Query(request).int("interval", 10...86_400) ?? 60
+            let query = Query(request)
+            let interval = try query.int("interval", 1...86_400) ?? 60
+            let host = try query.int("host", 1...Int.max)
             let (report, bytes) = try await JSONBody.decode(DiagnosticReport.self, from: request, limit: limit)
             return try await writer.run(request, context, body: bytes) { session, principal in
-                let outcome = try await coordinator.receiveReport(report, intervalSeconds: interval, by: principal, in: session)
+                let outcome = try await coordinator.receiveReport(report, intervalSeconds: interval, hostId: host, by: principal, in: session)
                 return try IdempotentWrite.json(outcome, status: outcome.accepted ? .created : .ok)
             }
+        }
+        group.get("/hosts/{id}/reports") { request, context in
+            let limit = try Query(request).int("limit", 1...1000) ?? 100
+            return JSONBody.response(["items": try await coordinator.healthReports(ofHost: try Query.id(context), limit: limit,
+                                                                                    by: try context.caller())])
         }
         group.get("/hosts/{id}/checks") { _, context in
             JSONBody.response(["items": try await coordinator.checkStates(ofHost: try Query.id(context), by: try context.caller())])

@@ -20,6 +20,16 @@ extension SQLSession {
         return row != nil
     }
 
+    func healthReports(hostId: Int, limit: Int) async throws -> [ReceivedReport] {
+        try await db.select().columns("received_at", "report").from("health_reports").where("host_id", .equal, hostId)
+            .orderBy("received_at", .descending).orderBy("report_id", .descending).limit(limit).all().map { row in
+                let r = SQLStoredRow(row: row)
+                let text = try r.required(r.text("report"), "report")
+                return ReceivedReport(receivedAt: try r.required(r.time("received_at"), "received_at"),
+                                      report: try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(text.utf8)))
+            }
+    }
+
     func checkStates(hostId: Int) async throws -> [CheckState] {
         try await states(db.select().column("state").from("check_states").where("host_id", .equal, hostId))
     }

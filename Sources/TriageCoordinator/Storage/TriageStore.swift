@@ -53,6 +53,8 @@ public protocol StoreSession: Sendable {
     // MARK: Health reports (push agents)
     /// Stores a report once; false when its id was stored before.
     func insertHealthReport(_ report: DiagnosticReport, hostId: Int, at: Date) async throws -> Bool
+    /// Newest first.
+    func healthReports(hostId: Int, limit: Int) async throws -> [ReceivedReport]
     func checkStates(hostId: Int) async throws -> [CheckState]
     func checkStates(ticketId: Int) async throws -> [CheckState]
     func saveCheckState(_ state: CheckState) async throws

@@ -13,27 +13,48 @@ public struct HealthOutcome: Codable, Sendable, Equatable {
     public var resolved: [Int] = []
 }
 
+/// A health report as the coordinator received it.
+public struct ReceivedReport: Codable, Sendable, Equatable {
+    public var receivedAt: Date
+    public var report: DiagnosticReport
+}
+
 extension Coordinator {
     static let healthActor = "system:health"
 
-    /// POST /reports: a push agent's report about its own host. Stored once per report id; each
-    /// (plugin, item) goes through hysteresis and flap detection; new problems of the report open
-    /// one ticket together, known ones add to theirs, a recurrence within the reopen window reopens,
-    /// and recoveries resolve the tickets an agent opened and no person touched.
-    public func receiveReport(_ report: DiagnosticReport, intervalSeconds: Int, by principal: Principal,
-                              in session: any StoreSession) async throws -> HealthOutcome
+    /// POST /reports: a report about one host — from its own push agent (an agent token bound to
+    /// it), or from a technician's or collector's sweep (`hostId` names the host). Stored once per
+    /// report id; each (plugin, item) goes through hysteresis and flap detection; new problems of
+    /// the report open one ticket together, known ones add to theirs, a recurrence within the
+    /// reopen window reopens, and recoveries resolve the tickets an agent opened and no person
+    /// touched. Only push agents promise an interval, so only they are watched for silence.
+    public func receiveReport(_ report: DiagnosticReport, intervalSeconds: Int, hostId named: Int? = nil,
+                              by principal: Principal, in session: any StoreSession) async throws -> HealthOutcome
     {
-        guard principal.role == .agent, let hostId = principal.hostId else {
-            throw CoordinatorError(.forbidden, "health reports come from an agent token bound to a host")
+        let hostId: Int
+        switch (principal.role, principal.hostId, named) {
+        case (.agent, let bound?, let named):
+            if let named, named != bound {
+                throw CoordinatorError(.forbidden, "this agent token is bound to host \(bound); it may not report for host \(named)")
+            }
+            hostId = bound
+        case (.agent, nil, _):
+            throw CoordinatorError(.forbidden, "this agent token is bound to no host")
+        case (_, _, let named?):
+            hostId = named
+        case (_, _, nil):
+            throw CoordinatorError(.badRequest, "a report from a person's or collector's token names its host: add ?host=ID")
         }
         guard let host = try await session.record(hostId, as: HostFields.self) else {
-            throw CoordinatorError(.forbidden, "this agent token is bound to host \(hostId), which no longer exists")
+            throw principal.role == .agent
+                ? CoordinatorError(.forbidden, "this agent token is bound to host \(hostId), which no longer exists")
+                : CoordinatorError.notFound("host", hostId)
         }
         guard report.host == host.fields.name || report.host == host.fields.address else {
-            throw CoordinatorError(
-                .forbidden, "this agent token is bound to host \(host.fields.name) (id \(hostId)); the report is about \(report.host)")
+            let whose = principal.role == .agent ? "this agent token is bound to" : "?host=\(hostId) is"
+            throw CoordinatorError(.forbidden, "\(whose) host \(host.fields.name) (id \(hostId)); the report is about \(report.host)")
         }
-        guard (10...86_400).contains(intervalSeconds) else { throw CoordinatorError.invalid("interval", "must be 10…86400 seconds") }
+        guard (1...86_400).contains(intervalSeconds) else { throw CoordinatorError.invalid("interval", "must be 1…86400 seconds") }
         if report.checks.count > 10_000 { throw CoordinatorError.invalid("checks", "more than 10000 items") }
         var outcome = HealthOutcome(reportId: report.id, accepted: true)
         let at = now()
@@ -41,7 +62,9 @@ extension Coordinator {
             outcome.accepted = false
             return outcome
         }
-        try await heardFrom(host, intervalSeconds: intervalSeconds, at: at, outcome: &outcome, in: session)
+        if principal.role == .agent {
+            try await heardFrom(host, intervalSeconds: intervalSeconds, at: at, outcome: &outcome, in: session)
+        }
 
         var states = Dictionary(uniqueKeysWithValues: try await session.checkStates(hostId: hostId).map { ("\($0.plugin)\u{0}\($0.item)", $0) })
         var fresh: [CheckState] = []
@@ -95,6 +118,15 @@ extension Coordinator {
         return try await store.read { session in
             guard try await session.exists(.host, id) else { throw CoordinatorError.notFound("host", id) }
             return try await session.checkStates(hostId: id)
+        }
+    }
+
+    /// The reports received about a host, newest first.
+    public func healthReports(ofHost id: Int, limit: Int, by principal: Principal) async throws -> [ReceivedReport] {
+        try Access.readAll(principal)
+        return try await store.read { session in
+            guard try await session.exists(.host, id) else { throw CoordinatorError.notFound("host", id) }
+            return try await session.healthReports(hostId: id, limit: limit)
         }
     }
 

@@ -1,0 +1,131 @@
+import Foundation
+import TriageChecks
+import Yams
+
+/// What `triage-agent run` reads from its YAML file.
+///
+/// ```yaml
+/// coordinator: https://triage.example.net
+/// token_file: /etc/triage-agent/token     # or token: …, or TRIAGE_TOKEN in the environment
+/// host: web1                              # as registered at the coordinator (default: this machine's name)
+/// interval: 60                            # seconds between reports
+/// jitter: 6                               # each report starts up to this many seconds late (default interval/10)
+/// checks: [disk, network, services]       # default: every plugin
+/// params: { disk.space_crit: "95%" }
+/// vendor_managed: { nginx.service: "Acme Web Support" }
+/// plugins: [/usr/share/triage/plugins]    # plugin folders (default: beside the binary)
+/// spool: { path: /var/lib/triage-agent/spool, max_reports: 1000, max_bytes: 10MiB }
+/// retry_max: 300                          # longest wait between delivery attempts, seconds
+/// timeout: 10                             # seconds for each request to the coordinator
+/// ```
+public struct AgentConfiguration: Sendable, Equatable {
+    public var coordinator = ""
+    public var token = ""
+    public var host = ProcessInfo.processInfo.hostName
+    public var interval = 60
+    public var jitter = 6
+    public var checks: [String] = []
+    public var params: [String: String] = [:]
+    public var vendorManaged: [String: String] = [:]
+    public var pluginDirectories: [String] = []
+    public var spoolPath: String
+    public var spoolLimits = Spool.Limits()
+    public var retryMax = 300
+    public var timeout = 10.0
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        // systemd's StateDirectory= says where state goes.
+        spoolPath = (environment["STATE_DIRECTORY"].map { $0 + "/spool" }) ?? "/var/lib/triage-agent/spool"
+        token = environment["TRIAGE_TOKEN"] ?? ""
+    }
+
+    static let keys: Set<String> = ["coordinator", "token", "token_file", "host", "interval", "jitter", "checks", "params",
+                                    "vendor_managed", "plugins", "spool", "retry_max", "timeout"]
+
+    public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(DiagnosisError) -> AgentConfiguration
+    {
+        var problems = Problems(file: file)
+        func fail() -> DiagnosisError { DiagnosisError(problems.list.map(\.description).joined(separator: "\n")) }
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw DiagnosisError("\(file): cannot read it") }
+        guard let root = try? Yams.compose(yaml: text), let top = root.mapping else {
+            problems.add(nil, "the agent configuration is a YAML mapping (coordinator, token_file, interval, …)")
+            throw fail()
+        }
+        problems.rejectUnknownKeys(top, allowed: keys)
+        var config = AgentConfiguration(environment: environment)
+        config.coordinator = problems.requiredString(top, "coordinator") ?? ""
+        if let token = problems.optionalString(top, "token") { config.token = token }
+        if let path = problems.optionalString(top, "token_file") {
+            if let secret = try? String(contentsOfFile: path, encoding: .utf8) {
+                config.token = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+            } else {
+                problems.add(top["token_file"], "cannot read the token file \(path)")
+            }
+        }
+        if config.token.isEmpty && problems.list.isEmpty {
+            problems.add(nil, "no token: give token_file (or token), or set TRIAGE_TOKEN")
+        }
+        if let host = problems.optionalString(top, "host") { config.host = host }
+        config.interval = seconds(top["interval"], "interval", 1...86_400, &problems) ?? 60
+        config.jitter = seconds(top["jitter"], "jitter", 0...86_400, &problems) ?? config.interval / 10
+        if config.jitter >= config.interval && config.interval > 1 {
+            problems.add(top["jitter"], "jitter (\(config.jitter) s) must be shorter than the interval (\(config.interval) s)")
+        }
+        config.checks = strings(top["checks"], "checks", &problems)
+        config.params = problems.stringMap(top["params"], "params")
+        config.vendorManaged = problems.stringMap(top["vendor_managed"], "vendor_managed")
+        config.pluginDirectories = strings(top["plugins"], "plugins", &problems)
+        if let spool = top["spool"] {
+            if let fields = spool.mapping {
+                problems.rejectUnknownKeys(fields, allowed: ["path", "max_reports", "max_bytes"])
+                if let path = problems.optionalString(fields, "path") { config.spoolPath = path }
+                config.spoolLimits.maxReports = seconds(fields["max_reports"], "max_reports", 1...1_000_000, &problems) ?? 1000
+                config.spoolLimits.maxBytes = bytes(fields["max_bytes"], &problems) ?? 10 << 20
+            } else {
+                problems.add(spool, "spool is a mapping: path, max_reports, max_bytes")
+            }
+        }
+        config.retryMax = seconds(top["retry_max"], "retry_max", 1...86_400, &problems) ?? 300
+        if let node = top["timeout"] {
+            if let value = node.float, value > 0, value <= 600 { config.timeout = value } else { problems.add(node, "timeout must be 0–600 seconds") }
+        }
+        guard problems.list.isEmpty else { throw fail() }
+        return config
+    }
+
+    private static func seconds(_ node: Node?, _ key: String, _ range: ClosedRange<Int>, _ problems: inout Problems) -> Int? {
+        guard let node else { return nil }
+        guard let value = node.int, range.contains(value) else {
+            problems.add(node, "\(key) must be a whole number \(range.lowerBound)–\(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    /// A byte count: a number, or one with KiB, MiB or GiB.
+    private static func bytes(_ node: Node?, _ problems: inout Problems) -> Int? {
+        guard let node else { return nil }
+        let text = node.scalar?.string.trimmingCharacters(in: .whitespaces) ?? ""
+        let units = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("", 1)]
+        for (suffix, scale) in units where text.hasSuffix(suffix) {
+            if let number = Int(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number > 0,
+                number <= (1 << 40) / scale
+            {
+                return number * scale
+            }
+            break
+        }
+        problems.add(node, "max_bytes must be a size such as 10485760, 512KiB or 10MiB")
+        return nil
+    }
+
+    private static func strings(_ node: Node?, _ key: String, _ problems: inout Problems) -> [String] {
+        guard let node else { return [] }
+        guard let list = node.sequence?.compactMap({ $0.scalar?.string }), list.count == node.sequence?.count else {
+            problems.add(node, "\(key) is a list of names")
+            return []
+        }
+        return list
+    }
+}

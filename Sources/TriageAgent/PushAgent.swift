@@ -1,0 +1,142 @@
+import Foundation
+import TriageChecks
+import TriageModel
+
+/// `triage-agent run`: diagnoses this machine on a schedule and delivers every report to the
+/// coordinator, oldest first and each once.
+///
+/// Each report goes to the spool before it is sent, so nothing made is lost to a crash or an
+/// outage. A coordinator that is down or failing (unreachable, 5xx, 429, or a refused token,
+/// which an operator can fix) leaves the reports waiting; delivery is retried with doubling
+/// waits up to `retryMax` and at every new report. A report the coordinator finds malformed
+/// (400, 413, 422) is set aside in the spool's `rejected/` instead of blocking the rest.
+public final class PushAgent {
+    public let configuration: AgentConfiguration
+    let diagnosis: Diagnosis
+    let client: CoordinatorClient
+    let spool: Spool
+    let log: (String) -> Void
+    /// The spool's drop count when the last report was made.
+    private var droppedBefore: Int
+    private var retryDelay: Duration = .seconds(1)
+
+    public init(configuration: AgentConfiguration, catalog: PluginCatalog, log: @escaping (String) -> Void) throws {
+        self.configuration = configuration
+        var diagnosis = Diagnosis(catalog: catalog)
+        diagnosis.checks = configuration.checks
+        diagnosis.params = configuration.params
+        var me = Inventory.Host(name: configuration.host)
+        me.vendorManaged = configuration.vendorManaged
+        diagnosis.inventory = Inventory(hosts: [configuration.host: me])
+        // Unknown checks or parameters are configuration errors: refuse to start.
+        _ = try diagnosis.overrides(for: configuration.host, plugins: try diagnosis.selectedPlugins())
+        self.diagnosis = diagnosis
+        client = try CoordinatorClient(url: configuration.coordinator, token: configuration.token, timeout: configuration.timeout)
+        spool = try Spool(folder: configuration.spoolPath, limits: configuration.spoolLimits)
+        droppedBefore = spool.dropped
+        self.log = log
+    }
+
+    /// Runs until `stop`: the cycle under way finishes, and then one last delivery attempt.
+    public func run(until stop: StopSignal) {
+        let c = configuration
+        log("triage-agent run: \(c.host) reports to \(client.base.absoluteString) every \(c.interval) s (jitter \(c.jitter) s); "
+            + "checks: \(diagnosis.checks.isEmpty ? "all" : diagnosis.checks.joined(separator: ", ")); "
+            + "spool \(spool.folder) (\(spool.count) waiting)")
+        let start = ContinuousClock.now
+        var slot = 0
+        var nextCycle = start + jitter()
+        var nextDelivery: ContinuousClock.Instant? = spool.count > 0 ? start : nil
+        while !stop.isStopped {
+            if ContinuousClock.now >= nextCycle {
+                makeReport()
+                nextDelivery = .now
+                // The next slot of the fixed schedule that is still ahead (a long cycle skips slots).
+                repeat {
+                    slot += 1
+                    nextCycle = start + .seconds(slot * c.interval) + jitter()
+                } while nextCycle <= .now
+            }
+            if let due = nextDelivery, ContinuousClock.now >= due {
+                nextDelivery = deliver().map { .now + $0 }
+            }
+            _ = stop.sleep(until: min(nextCycle, nextDelivery ?? nextCycle))
+        }
+        if spool.count > 0, deliver() != nil {
+            log("stopping: \(spool.count) report(s) stay in the spool for the next start")
+        } else {
+            log("stopping: every report is delivered")
+        }
+    }
+
+    /// Makes one report and spools it.
+    func makeReport() {
+        var report: DiagnosticReport
+        do {
+            report = try diagnosis.runLocal(host: configuration.host)
+        } catch {
+            log("cannot diagnose: \(error)")
+            return
+        }
+        report.checks.append(spoolCheck())
+        report.status = DiagnosticReport.worst(checks: report.checks, errors: report.errors)
+        do {
+            let dropped = try spool.append(report)
+            if dropped > 0 {
+                log("the spool is full (\(spool.limits.maxReports) reports, \(spool.limits.maxBytes) bytes): dropped the \(dropped) oldest")
+            }
+        } catch {
+            log("cannot spool report \(report.id): \(error); sending it without a copy on disk")
+        }
+        log("report \(report.id) on \(report.host): \(report.status.rawValue), \(report.checks.count) items in \(report.durationMs) ms")
+    }
+
+    /// What the agent itself has to say: reports waiting and dropped, as an item of its own, so
+    /// that dropped reports reach the coordinator (a warning while they are being dropped).
+    private func spoolCheck() -> CheckResult {
+        let newlyDropped = spool.dropped - droppedBefore
+        droppedBefore = spool.dropped
+        let summary = "\(spool.count) older report(s) waiting; \(newlyDropped) dropped since the last report, "
+            + "\(spool.dropped) in all (spool limits: \(spool.limits.maxReports) reports, \(spool.limits.maxBytes) bytes)"
+        return CheckResult(plugin: "agent", item: "spool", status: newlyDropped > 0 ? .warning : .ok, summary: summary,
+                           metrics: [Metric(name: "waiting", value: Double(spool.count)), Metric(name: "dropped", value: Double(spool.dropped))],
+                           durationMs: 0)
+    }
+
+    /// Delivers the spool oldest first. Nil when it is empty; else how long to wait before trying again.
+    func deliver() -> Duration? {
+        var delivered = 0
+        defer { if delivered > 1 { log("delivered \(delivered) spooled reports") } }
+        while let (entry, report) = spool.first() {
+            do {
+                let receipt = try client.deliver(report, interval: configuration.interval)
+                spool.remove(entry)
+                delivered += 1
+                retryDelay = .seconds(1)
+                let tickets = [("opened", receipt.opened), ("reopened", receipt.reopened), ("resolved", receipt.resolved)]
+                    .filter { !$0.1.isEmpty }.map { "\($0.0) ticket \($0.1.map(String.init).joined(separator: ", "))" }
+                if !tickets.isEmpty { log("report \(report.id): \(tickets.joined(separator: "; "))") }
+            } catch let error as CoordinatorClientError where Self.malformed(error) {
+                spool.setAside(entry)
+                log("report \(report.id) set aside in \(spool.folder)/rejected: \(error)")
+            } catch {
+                let wait = retryDelay
+                retryDelay = min(retryDelay * 2, .seconds(configuration.retryMax))
+                log("\(error); \(spool.count) report(s) wait in the spool, next try in \(wait.components.seconds) s")
+                return wait
+            }
+        }
+        return nil
+    }
+
+    /// The report itself is at fault: sending it again cannot help.
+    static func malformed(_ error: CoordinatorClientError) -> Bool {
+        if case .refused(let status, _) = error { return [400, 413, 422].contains(status) }
+        return false
+    }
+
+    /// Up to `jitter` seconds late, so that a fleet restarted together spreads out.
+    private func jitter() -> Duration {
+        .milliseconds(Int.random(in: 0...(configuration.jitter * 1000)))
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import TriageAgent
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Push mode: diagnose this machine on a schedule and deliver the reports to the coordinator.",
+        discussion: """
+            Reports are spooled on disk before they are sent and delivered oldest first, each once; \
+            while the coordinator is unreachable they wait (bounded by spool.max_reports and \
+            spool.max_bytes; the oldest are dropped and counted). SIGTERM or SIGINT finishes the \
+            cycle under way, tries one last delivery and exits 0. A configuration error exits 78. Example:
+              triage-agent run --config /etc/triage-agent/agent.yaml
+            """
+    )
+
+    @Option(name: .long, help: "Agent configuration YAML (coordinator, token_file, host, interval, checks, spool, …).")
+    var config: String
+
+    func run() throws {
+        let agent: PushAgent
+        do {
+            let configuration = try AgentConfiguration.load(file: config)
+            agent = try PushAgent(configuration: configuration, catalog: PluginSource.catalog(configuration.pluginDirectories),
+                                  log: { printError($0) })
+        } catch {
+            printError("triage-agent: \(error)")
+            throw ExitCode(78)
+        }
+        agent.run(until: StopSignal.onTermination())
+    }
+}

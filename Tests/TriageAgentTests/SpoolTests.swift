@@ -1,0 +1,78 @@
+import Foundation
+import TestSupport
+import Testing
+import TriageModel
+@testable import TriageAgent
+
+/// The push agent's disk queue: order, bounds, the drop counter, and what survives a restart.
+@Suite struct SpoolTests {
+    static func report(_ n: Int, padding: Int = 0) -> DiagnosticReport {
+        DiagnosticReport(host: "lab1", startedAt: Date(timeIntervalSince1970: Double(n)), durationMs: n, agentVersion: "test",
+                         checks: [CheckResult(plugin: "disk", item: "fs /", status: .ok,
+                                              summary: String(repeating: "x", count: padding), metrics: [], durationMs: 1)])
+    }
+
+    @Test func reportsComeOutOldestFirstAndSurviveAReopen() throws {
+        let folder = try TempFolder()
+        let spool = try Spool(folder: folder.path + "/spool")
+        let made = (1...3).map { Self.report($0) }
+        for report in made { #expect(try spool.append(report) == 0) }
+        let reopened = try Spool(folder: folder.path + "/spool")
+        var out: [UUID] = []
+        while let (entry, report) = reopened.first() {
+            out.append(report.id)
+            reopened.remove(entry)
+        }
+        #expect(out == made.map(\.id))
+        #expect(reopened.count == 0)
+    }
+
+    @Test func theOldestAreDroppedBeyondTheCountAndTheBytesAndCounted() throws {
+        let folder = try TempFolder()
+        let byCount = try Spool(folder: folder.path + "/a", limits: Spool.Limits(maxReports: 3, maxBytes: 1 << 20))
+        let made = (1...5).map { Self.report($0) }
+        let dropped = try made.map { try byCount.append($0) }
+        #expect(dropped == [0, 0, 0, 1, 1])
+        #expect(byCount.count == 3 && byCount.dropped == 2)
+        #expect(byCount.first()?.1.id == made[2].id)
+        // The count is kept on disk.
+        #expect(try Spool(folder: folder.path + "/a").dropped == 2)
+
+        let byBytes = try Spool(folder: folder.path + "/b", limits: Spool.Limits(maxReports: 100, maxBytes: 5000))
+        for n in 1...4 { try byBytes.append(Self.report(n, padding: 2000)) }
+        #expect(byBytes.count == 2 && byBytes.bytes <= 5000 && byBytes.dropped == 2)
+        // One report larger than the bound still stays: the newest is never dropped.
+        #expect(try byBytes.append(Self.report(9, padding: 9000)) == 2)
+        #expect(byBytes.count == 1 && byBytes.first()?.1.durationMs == 9)
+    }
+
+    @Test func aFileThatNoLongerDecodesIsSetAside() throws {
+        let folder = try TempFolder()
+        let spool = try Spool(folder: folder.path + "/spool")
+        try spool.append(Self.report(1))
+        try spool.append(Self.report(2))
+        try "garbage".write(toFile: folder.path + "/spool/00000000000000000001.json", atomically: true, encoding: .utf8)
+        #expect(spool.first()?.1.durationMs == 2)
+        #expect(FileManager.default.fileExists(atPath: folder.path + "/spool/rejected/00000000000000000001.json"))
+    }
+
+    @Test func aBadConfigurationSaysWhatAndWhere() throws {
+        let folder = try TempFolder()
+        let file = folder.path + "/agent.yaml"
+        try "coordinator: http://127.0.0.1:1\ninterval: 0\nspool: { max_bytes: lots }\ncheck: [disk]\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        func failure(_ environment: [String: String] = [:]) -> String {
+            do { _ = try AgentConfiguration.load(file: file, environment: environment) } catch { return error.description }
+            return "no error"
+        }
+        let message = failure()
+        #expect(message.contains("unknown key 'check'"))
+        #expect(message.contains("interval must be a whole number 1–86400"))
+        #expect(message.contains("max_bytes must be a size such as"))
+
+        try "coordinator: http://127.0.0.1:1\ninterval: 30\nspool: { path: /x, max_bytes: 2MiB }\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let fromEnvironment = try AgentConfiguration.load(file: file, environment: ["TRIAGE_TOKEN": "t0k"])
+        #expect(fromEnvironment.token == "t0k" && fromEnvironment.jitter == 3 && fromEnvironment.spoolLimits.maxBytes == 2 << 20)
+        #expect(failure() == "\(file): no token: give token_file (or token), or set TRIAGE_TOKEN")
+    }
+}
