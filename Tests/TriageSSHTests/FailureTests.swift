@@ -26,20 +26,9 @@ import Glibc
     }
 
     @Test func aListenerThatNeverSpeaksTimesOutTheHandshake() throws {
-        // The kernel completes the TCP handshake for a listening socket; nobody ever answers.
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let listening = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && listen(fd, 8) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        #expect(listening)
-        let port = Int(UInt16(bigEndian: address.sin_port))
+        let listener = try SilentListener()
+        defer { withExtendedLifetime(listener) {} }
+        let port = listener.port
         let timeouts = SSHTimeouts(connect: .seconds(1), authentication: .seconds(1))
         let (error, elapsed) = expectSSHError {
             _ = try SSHConnection.connect(to: destination(port: port), credentials: noAgent, timeouts: timeouts)
