@@ -13,27 +13,8 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"; }
 trap cleanup EXIT
 
-mkdir -p /run/sshd
-ssh-keygen -q -t ed25519 -N '' -f "$dir/host_ed25519"
-ssh-keygen -q -t ed25519 -N '' -f "$dir/technician_ed25519" -C technician
-cp "$dir/technician_ed25519.pub" "$dir/authorized_keys"
-port=$((20000 + RANDOM % 20000))
-while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((20000 + RANDOM % 20000)); done
-cat > "$dir/sshd_config" <<CONFIG
-Port $port
-ListenAddress 127.0.0.1
-HostKey $dir/host_ed25519
-PidFile none
-AuthorizedKeysFile $dir/authorized_keys
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
-StrictModes no
-SetEnv SHLVL=1
-CONFIG
-/usr/sbin/sshd -D -f "$dir/sshd_config" -E "$dir/sshd.log" &
-pid=$!
-for _ in $(seq 50); do (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+. Deploy/lib/throwaway-sshd.sh
+pid=$sshd_pid
 
 run() { echo "\$ triage-agent $*"; "$agent" "$@" || echo "(exit status $?)"; echo; }
 common=(-i "$dir/technician_ed25519" --known-hosts "$dir/known_hosts")

@@ -75,6 +75,7 @@ final class SweepOutput: @unchecked Sendable {
         let host = report.host.padding(toLength: max(16, report.host.count), withPad: " ", startingAt: 0)
         let size = "\(report.checks.count) items".padding(toLength: 10, withPad: " ", startingAt: 0)
         return "\(host) \(status) \(size) \(String(format: "%6d", report.durationMs)) ms  \(detail)"
+            .trimmingCharacters(in: .whitespaces)
     }
 
     private func progress() -> String {
