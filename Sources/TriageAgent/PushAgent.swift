@@ -19,6 +19,9 @@ public final class PushAgent {
     /// The spool's drop count when the last report was made.
     private var droppedBefore: Int
     private var retryDelay: Duration = .seconds(1)
+    /// Reports the spool could not store (a full or failing disk), sent after the spool's, in memory
+    /// only and as bounded as the spool.
+    private var unspooled: [DiagnosticReport] = []
 
     public init(configuration: AgentConfiguration, catalog: PluginCatalog, log: @escaping (String) -> Void) throws {
         self.configuration = configuration
@@ -62,8 +65,9 @@ public final class PushAgent {
             }
             _ = stop.sleep(until: min(nextCycle, nextDelivery ?? nextCycle))
         }
-        if spool.count > 0, deliver() != nil {
-            log("stopping: \(spool.count) report(s) stay in the spool for the next start")
+        if spool.count + unspooled.count > 0, deliver() != nil {
+            log("stopping: \(spool.count) report(s) stay in the spool for the next start"
+                + (unspooled.isEmpty ? "" : "; \(unspooled.count) that the spool could not store are lost"))
         } else {
             log("stopping: every report is delivered")
         }
@@ -86,7 +90,9 @@ public final class PushAgent {
                 log("the spool is full (\(spool.limits.maxReports) reports, \(spool.limits.maxBytes) bytes): dropped the \(dropped) oldest")
             }
         } catch {
-            log("cannot spool report \(report.id): \(error); sending it without a copy on disk")
+            log("cannot spool report \(report.id): \(error); it waits in memory only")
+            unspooled.append(report)
+            if unspooled.count > spool.limits.maxReports { unspooled.removeFirst() }
         }
         log("report \(report.id) on \(report.host): \(report.status.rawValue), \(report.checks.count) items in \(report.durationMs) ms")
     }
@@ -107,26 +113,35 @@ public final class PushAgent {
     func deliver() -> Duration? {
         var delivered = 0
         defer { if delivered > 1 { log("delivered \(delivered) spooled reports") } }
-        while let (entry, report) = spool.first() {
+        while true {
+            let entry: Spool.Entry?
+            let report: DiagnosticReport
+            if let (first, stored) = spool.first() {
+                (entry, report) = (first, stored)
+            } else if let kept = unspooled.first {
+                (entry, report) = (nil, kept)
+            } else {
+                return nil
+            }
+            let done = { [spool] in if let entry { spool.remove(entry) } else { self.unspooled.removeFirst() } }
             do {
                 let receipt = try client.deliver(report, interval: configuration.interval)
-                spool.remove(entry)
+                done()
                 delivered += 1
                 retryDelay = .seconds(1)
                 let tickets = [("opened", receipt.opened), ("reopened", receipt.reopened), ("resolved", receipt.resolved)]
                     .filter { !$0.1.isEmpty }.map { "\($0.0) ticket \($0.1.map(String.init).joined(separator: ", "))" }
                 if !tickets.isEmpty { log("report \(report.id): \(tickets.joined(separator: "; "))") }
             } catch let error as CoordinatorClientError where Self.malformed(error) {
-                spool.setAside(entry)
-                log("report \(report.id) set aside in \(spool.folder)/rejected: \(error)")
+                if let entry { spool.setAside(entry) } else { done() }
+                log("report \(report.id) " + (entry == nil ? "dropped" : "set aside in \(spool.folder)/rejected") + ": \(error)")
             } catch {
                 let wait = retryDelay
                 retryDelay = min(retryDelay * 2, .seconds(configuration.retryMax))
-                log("\(error); \(spool.count) report(s) wait in the spool, next try in \(wait.components.seconds) s")
+                log("\(error); \(spool.count + unspooled.count) report(s) wait in the spool, next try in \(wait.components.seconds) s")
                 return wait
             }
         }
-        return nil
     }
 
     /// The report itself is at fault: sending it again cannot help.

@@ -78,5 +78,15 @@ import Testing
         #expect(rows.contains { $0.hasPrefix("closed ") && $0.contains("UNKNOWN") && $0.contains("refused") })
         #expect(rows.filter { $0.hasPrefix("web0") && $0.contains("items") && !$0.contains("not posted") }.count == 2)
         #expect(table.stderr.contains("; 2 reports posted"))
+
+        // On a terminal (util-linux `script` gives it one) a progress bar is drawn and cleared as hosts finish.
+        let command = ([RemoteExecTests.binary, "sweep", "web01", "closed", "--inventory", inventory, "-i", sshd.clientKey,
+                        "--known-hosts", knownHosts, "--plugins-dir", DiagnoseCommandTests.plugins, "--checks", "disk"])
+            .map { "'\($0)'" }.joined(separator: " ")
+        let terminal = try Shell.run("/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["SSH_AUTH_SOCK": ""])
+        #expect(terminal.stdout.contains("] 1/2 hosts, "))
+        #expect(terminal.stdout.contains("] 2/2 hosts, 1 not reached, "))
+        #expect(terminal.stdout.contains("\r\u{1b}[K"))
+        #expect(terminal.stdout.contains("swept 2 hosts in"))
     }
 }

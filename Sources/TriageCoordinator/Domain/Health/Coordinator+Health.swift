@@ -31,29 +31,8 @@ extension Coordinator {
     public func receiveReport(_ report: DiagnosticReport, intervalSeconds: Int, hostId named: Int? = nil,
                               by principal: Principal, in session: any StoreSession) async throws -> HealthOutcome
     {
-        let hostId: Int
-        switch (principal.role, principal.hostId, named) {
-        case (.agent, let bound?, let named):
-            if let named, named != bound {
-                throw CoordinatorError(.forbidden, "this agent token is bound to host \(bound); it may not report for host \(named)")
-            }
-            hostId = bound
-        case (.agent, nil, _):
-            throw CoordinatorError(.forbidden, "this agent token is bound to no host")
-        case (_, _, let named?):
-            hostId = named
-        case (_, _, nil):
-            throw CoordinatorError(.badRequest, "a report from a person's or collector's token names its host: add ?host=ID")
-        }
-        guard let host = try await session.record(hostId, as: HostFields.self) else {
-            throw principal.role == .agent
-                ? CoordinatorError(.forbidden, "this agent token is bound to host \(hostId), which no longer exists")
-                : CoordinatorError.notFound("host", hostId)
-        }
-        guard report.host == host.fields.name || report.host == host.fields.address else {
-            let whose = principal.role == .agent ? "this agent token is bound to" : "?host=\(hostId) is"
-            throw CoordinatorError(.forbidden, "\(whose) host \(host.fields.name) (id \(hostId)); the report is about \(report.host)")
-        }
+        let host = try await reportedHost(report, named: named, by: principal, in: session)
+        let hostId = host.id
         guard (1...86_400).contains(intervalSeconds) else { throw CoordinatorError.invalid("interval", "must be 1…86400 seconds") }
         if report.checks.count > 10_000 { throw CoordinatorError.invalid("checks", "more than 10000 items") }
         var outcome = HealthOutcome(reportId: report.id, accepted: true)
@@ -119,6 +98,37 @@ extension Coordinator {
             guard try await session.exists(.host, id) else { throw CoordinatorError.notFound("host", id) }
             return try await session.checkStates(hostId: id)
         }
+    }
+
+    /// The host a report is about: an agent token's own, or the one `?host` names, whose name or
+    /// address the report must carry.
+    private func reportedHost(_ report: DiagnosticReport, named: Int?, by principal: Principal,
+                              in session: any StoreSession) async throws -> Record<HostFields>
+    {
+        let hostId: Int
+        switch (principal.role, principal.hostId, named) {
+        case (.agent, let bound?, let named):
+            if let named, named != bound {
+                throw CoordinatorError(.forbidden, "this agent token is bound to host \(bound); it may not report for host \(named)")
+            }
+            hostId = bound
+        case (.agent, nil, _):
+            throw CoordinatorError(.forbidden, "this agent token is bound to no host")
+        case (_, _, let named?):
+            hostId = named
+        case (_, _, nil):
+            throw CoordinatorError(.badRequest, "a report from a person's or collector's token names its host: add ?host=ID")
+        }
+        guard let host = try await session.record(hostId, as: HostFields.self) else {
+            throw principal.role == .agent
+                ? CoordinatorError(.forbidden, "this agent token is bound to host \(hostId), which no longer exists")
+                : CoordinatorError.notFound("host", hostId)
+        }
+        guard report.host == host.fields.name || report.host == host.fields.address else {
+            let whose = principal.role == .agent ? "this agent token is bound to" : "?host=\(hostId) is"
+            throw CoordinatorError(.forbidden, "\(whose) host \(host.fields.name) (id \(hostId)); the report is about \(report.host)")
+        }
+        return host
     }
 
     /// The reports received about a host, newest first.
