@@ -49,19 +49,20 @@ pids+=("$pid")
 
 made() { grep -c '^report ' "$dir/agent.log" || true; }
 ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$pid/stat"; }
+own_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 until [ "$(made)" -ge 1 ]; do sleep 0.1; done
 sleep 0.5
-start_ticks=$(ticks); start_made=$(made)
+start_ticks=$(ticks); start_own=$(own_ticks); start_made=$(made)
 until [ "$(made)" -ge $((start_made + cycles)) ]; do sleep 0.2; done
 sleep 0.5
-end_ticks=$(ticks); end_made=$(made)
+end_ticks=$(ticks); end_own=$(own_ticks); end_made=$(made)
 hz=$(getconf CLK_TCK)
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
-# Idle: no cycle falls in this window when the interval is long enough; with a short one it
-# shows the sleeping agent between cycles.
-idle_start=$(awk '{print $14 + $15}' "/proc/$pid/stat"); sleep $((interval / 2 > 0 ? interval / 2 : 1))
-idle_end=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+anon=$(awk '/^Anonymous/ {print $2}' "/proc/$pid/smaps_rollup")
+# Idle: the half interval after a cycle, when the agent only sleeps.
+idle_start=$(own_ticks); sleep $((interval / 2 > 0 ? interval / 2 : 1))
+idle_end=$(own_ticks)
 errors=$(grep -c 'unreachable\|refused\|cannot' "$dir/agent.log" || true)
 items=$(grep '^report ' "$dir/agent.log" | tail -1 | sed 's/.*: \([a-z]*\), \([0-9]*\) items.*/\1, \2 items/')
 size=$(stat -c %s "$agent")
@@ -75,8 +76,10 @@ out=Benchmarks/agent-footprint.md
     echo "|---|---|"
     echo "| cycles measured (disk + network + services; last report: $items) | $((end_made - start_made)) |"
     echo "| CPU per cycle, agent + plugin processes | $(awk -v t=$((end_ticks - start_ticks)) -v n=$((end_made - start_made)) -v hz="$hz" 'BEGIN {printf "%.1f ms", t * 1000 / hz / n}') |"
+    echo "| of which the agent process itself | $(awk -v t=$((end_own - start_own)) -v n=$((end_made - start_made)) -v hz="$hz" 'BEGIN {printf "%.1f ms", t * 1000 / hz / n}') |"
     echo "| CPU while idle between cycles | $(( (idle_end - idle_start) * 1000 / hz )) ms |"
     echo "| RSS between cycles | $((rss / 1024)).$(( (rss % 1024) * 10 / 1024 )) MiB |"
+    echo "| of which anonymous (heap, stacks); the rest is shared-library pages | $((anon / 1024)).$(( (anon % 1024) * 10 / 1024 )) MiB |"
     echo "| peak RSS | $((hwm / 1024)).$(( (hwm % 1024) * 10 / 1024 )) MiB |"
     echo "| binary (release, Swift runtime linked dynamically) | $((size / 1048576)).$(( (size % 1048576) * 10 / 1048576 )) MiB |"
     echo "| delivery errors during the run | $errors |"
