@@ -16,6 +16,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var sla = SLAPolicy.standard
     public var assignment = AssignmentPolicy()
     public var health = HealthPolicy()
+    public var visits = VisitPolicy()
     public var logLevel = "info"
     /// How often the SLA scheduler looks for warnings and breaches.
     public var slaCheckSeconds = 30
@@ -63,6 +64,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         try sla.validate()
         try assignment.validate()
         try health.validate()
+        try visits.validate()
         if slaCheckSeconds < 1 { throw CoordinatorError(.configuration, "slaCheckSeconds must be at least 1") }
         if maxBodyBytes < 1024 { throw CoordinatorError(.configuration, "maxBodyBytes must be at least 1024") }
     }
@@ -79,10 +81,11 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         var sla: SLAPolicy?
         var assignment: AssignmentPolicy?
         var health: HealthPolicy?
+        var visits: VisitPolicy?
         var slaCheckSeconds: Int?
 
         struct SQLite: Decodable { var synchronous: SQLiteStore.Synchronous? }
-        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "slaCheckSeconds"]
+        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "slaCheckSeconds"]
     }
 
     /// Applies a YAML file, then the TRIAGE_LISTEN, TRIAGE_DATA and TRIAGE_DATABASE variables.
@@ -129,6 +132,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         if let value = parsed.sla { sla = value }
         if let value = parsed.assignment { assignment = value }
         if let value = parsed.health { health = value }
+        if let value = parsed.visits { visits = value }
         if let value = parsed.slaCheckSeconds { slaCheckSeconds = value }
     }
 }

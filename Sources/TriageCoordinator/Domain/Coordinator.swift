@@ -8,16 +8,18 @@ public struct Coordinator: Sendable {
     public let sla: SLAPolicy
     public let assignment: AssignmentPolicy
     public let health: HealthPolicy
+    public let visitPolicy: VisitPolicy
     private let clock: @Sendable () -> Date
     /// The active technicians as assignment last read them, shared by copies of this coordinator.
     let roster = RosterCache()
 
     public init(store: any TriageStore, sla: SLAPolicy = .standard, assignment: AssignmentPolicy = .init(),
-                health: HealthPolicy = .init(), clock: @escaping @Sendable () -> Date = Date.init) {
+                health: HealthPolicy = .init(), visits: VisitPolicy = .init(), clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.sla = sla
         self.assignment = assignment
         self.health = health
+        self.visitPolicy = visits
         self.clock = clock
     }
 

@@ -27,6 +27,7 @@ struct API: Sendable {
         addInventory(TechnicianFields.self, at: "/technicians", to: secured)
         addTickets(to: secured)
         addHealth(to: secured)
+        addVisits(to: secured)
         table.fill(router.routes.map { ($0.method.rawValue, $0.path.description) })
         return router
     }

@@ -24,6 +24,9 @@ extension CommentInput: StrictInput { typealias Field = CodingKeys }
 extension ReopenInput: StrictInput { typealias Field = CodingKeys }
 extension EscalationInput: StrictInput { typealias Field = CodingKeys }
 extension VendorCaseInput: StrictInput { typealias Field = CodingKeys }
+extension VisitBooking: StrictInput { typealias Field = CodingKeys }
+extension VisitStatusChange: StrictInput { typealias Field = CodingKeys }
+extension VisitReschedule: StrictInput { typealias Field = CodingKeys }
 extension DiagnosticReport: StrictInput {
     enum Field: String, CodingKey, CaseIterable {
         case id, host, startedAt, durationMs, agentVersion, status, checks, recommendation, errors

@@ -2,7 +2,7 @@
 /// paths with the router's routes; schemathesis in CI checks live answers against it.
 /// Assembled from parts: operations routes here, then inventory, tickets, components, schemas.
 enum OpenAPIDocument {
-    static let yaml = [header, inventoryPaths, ticketPaths, escalationPaths, healthPaths, components, schemas, escalationSchemas, healthSchemas].joined(separator: "\n")
+    static let yaml = [header, inventoryPaths, ticketPaths, escalationPaths, healthPaths, visitPaths, components, schemas, escalationSchemas, healthSchemas, visitSchemas].joined(separator: "\n")
 
     /// The error answers an operation can give, as `responses` entries (the components say what each means).
     static func errors(_ codes: Int...) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Query and path parameters, checked: a bad value is a 400 that names the parameter.
@@ -20,6 +21,15 @@ struct Query {
             throw CoordinatorError(.badRequest, "\(name) must be an integer \(range.lowerBound)…\(range.upperBound), not '\(text)'")
         }
         return value
+    }
+
+    /// An ISO-8601 date-time.
+    func date(_ name: String) throws -> Date? {
+        guard let text = string(name) else { return nil }
+        guard let date = JSONBody.parseDate(text) else {
+            throw CoordinatorError(.badRequest, "\(name) must be an ISO-8601 date-time such as 2026-05-04T09:00:00Z, not '\(text)'")
+        }
+        return date
     }
 
     func bool(_ name: String) throws -> Bool? {

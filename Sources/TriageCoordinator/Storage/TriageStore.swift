@@ -62,6 +62,14 @@ public protocol StoreSession: Sendable {
     func saveHostHealth(_ health: HostHealth) async throws
     func silentHosts(at now: Date, intervals: Int) async throws -> [HostHealth]
 
+    // MARK: Visits
+    /// Stores a new visit; the id it is given is the one returned.
+    func insertVisit(_ visit: Visit) async throws -> Visit
+    func updateVisit(_ visit: Visit) async throws
+    func visit(_ id: Int) async throws -> Visit?
+    /// Visits in `filter`, by start.
+    func visits(_ filter: VisitFilter, limit: Int) async throws -> [Visit]
+
     // MARK: Notifications and leases
     func insertNotification(_ notification: Notification) async throws -> Notification
     /// Oldest first, starting after `after`.

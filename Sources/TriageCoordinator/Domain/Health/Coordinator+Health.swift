@@ -80,7 +80,13 @@ extension Coordinator {
                 grouped.append(state)
             }
         }
-        if !grouped.isEmpty {
+        // A technician on site at the host: new problems go to the visit's ticket, not a new one.
+        if !grouped.isEmpty, let visit = try await session.visits(VisitFilter(onSiteAtHost: hostId), limit: 1).first {
+            touched[visit.ticketId, default: []].append(PendingEvent("problem", [
+                "duringVisit": JSONValue(visit.id), "items": .array(grouped.map(Self.describe)),
+            ]))
+            for state in grouped { states["\(state.plugin)\u{0}\(state.item)"]?.ticketId = visit.ticketId }
+        } else if !grouped.isEmpty {
             let ticket = try await openHealthTicket(for: grouped, on: host, at: at, in: session)
             outcome.opened.append(ticket.id)
             for state in grouped { states["\(state.plugin)\u{0}\(state.item)"]?.ticketId = ticket.id }

@@ -125,16 +125,6 @@ public struct SLAClock: Sendable {
 
     /// What is left of `window` outside the pauses, in order.
     static func subtract(_ pauses: [DateInterval], from window: DateInterval) -> [DateInterval] {
-        var pieces = [window]
-        for pause in pauses.sorted(by: { $0.start < $1.start }) {
-            pieces = pieces.flatMap { piece -> [DateInterval] in
-                guard pause.start < piece.end, pause.end > piece.start else { return [piece] }
-                var kept: [DateInterval] = []
-                if pause.start > piece.start { kept.append(DateInterval(start: piece.start, end: pause.start)) }
-                if pause.end < piece.end { kept.append(DateInterval(start: pause.end, end: piece.end)) }
-                return kept
-            }
-        }
-        return pieces
+        Intervals.subtract(pauses, from: [window])
     }
 }

@@ -1,0 +1,220 @@
+import Foundation
+
+/// When technicians can be at a ticket's site: inside their shift (minus absences), inside the
+/// site's opening hours, clear of their other active visits by the travel time between the two
+/// sites, with the skills the ticket needs. Pure: the caller reads what it needs in one go.
+struct VisitPlanner {
+    struct Booked {
+        var visit: Visit
+        var site: SiteFields?
+    }
+
+    let policy: VisitPolicy
+    let ticket: Ticket
+    let siteId: Int
+    let site: SiteFields
+    /// Active visits of the candidates, by technician.
+    let booked: [Int: [Booked]]
+
+    /// Why `member` cannot take the window, or nil when they can. A clash with a visit is
+    /// returned as that visit, so that the caller can answer 409 naming it.
+    enum Refusal: Error {
+        case unfit(String)
+        case clash(Visit, travelMinutes: Int)
+    }
+
+    // MARK: Proposals
+
+    /// The earliest feasible window per free stretch of each eligible technician, ranked by
+    /// start, then travel, then load, then id; at most `limit`.
+    func slots(_ members: [RosterMember], loads: [Int: Int], within window: DateInterval, duration: TimeInterval,
+               limit: Int) -> [VisitSlot]
+    {
+        let opening = openingHours(within: window)
+        let grid = Double(policy.slotMinutes * 60)
+        var slots: [VisitSlot] = []
+        for member in members where fits(skillsOf: member) && member.technician.fields.active {
+            let shifts = shiftStretches(of: member, within: window)
+            let free = Intervals.subtract(blocked(for: member.technician.id), from: Intervals.intersect(shifts, opening))
+            for stretch in free {
+                let start = Date(timeIntervalSince1970: (stretch.start.timeIntervalSince1970 / grid).rounded(.up) * grid)
+                let end = start.addingTimeInterval(duration)
+                guard end <= stretch.end else { continue }
+                slots.append(slot(member, start: start, end: end, shifts: shifts, load: loads[member.technician.id] ?? 0))
+            }
+        }
+        slots.sort { ($0.start, $0.travelMinutes, $0.load, $0.technicianId) < ($1.start, $1.travelMinutes, $1.load, $1.technicianId) }
+        return Array(slots.prefix(limit))
+    }
+
+    private func slot(_ member: RosterMember, start: Date, end: Date, shifts: [DateInterval], load: Int) -> VisitSlot {
+        let fields = member.technician.fields
+        let window = DateInterval(start: start, end: end)
+        var reasons: [String] = []
+        if let shift = shifts.first(where: { $0.contains(window) }), let zone = member.zone {
+            reasons.append("on shift \(Self.clock(shift.start, zone))–\(Self.clock(shift.end, zone)) (\(zone.identifier))")
+        }
+        reasons.append(openingReason(for: window))
+        reasons.append(ticket.requiredSkills.isEmpty ? "no skills required"
+                       : "has the skills \(ticket.requiredSkills.joined(separator: ", "))")
+        let previous = (booked[member.technician.id] ?? []).filter { $0.visit.end <= start }.max { $0.visit.end < $1.visit.end }
+        var travel = 0
+        // The visit before it the same working day (within 12 h): the technician comes from there.
+        if let previous, start.timeIntervalSince(previous.visit.end) < 12 * 3600 {
+            travel = policy.travel(from: previous.site, previous.visit.siteId, to: site, siteId)
+            reasons.append("\(travel) min travel after visit \(previous.visit.id) (ends \(Self.clock(previous.visit.end, member.zone ?? .gmt)))")
+        } else {
+            reasons.append("no visit of theirs in the 12 h before")
+        }
+        reasons.append(deadlineReason(end))
+        reasons.append("load \(load)")
+        return VisitSlot(technicianId: member.technician.id, technicianName: fields.name, start: start, end: end,
+                         travelMinutes: travel, load: load, breachesDeadline: end > ticket.resolveDueAt, reasons: reasons)
+    }
+
+    // MARK: Booking
+
+    /// Checks one window for one technician, as booking and rescheduling must.
+    func check(_ member: RosterMember, _ window: DateInterval, ignoring visitId: Int? = nil) -> Refusal? {
+        let fields = member.technician.fields
+        if !fields.active { return .unfit("technician \(member.technician.id) is not active") }
+        if !fits(skillsOf: member) {
+            let missing = Set(ticket.requiredSkills).subtracting(fields.skills).sorted()
+            return .unfit("\(fields.name) lacks the skills \(missing.joined(separator: ", ")) that ticket \(ticket.id) needs")
+        }
+        let around = DateInterval(start: window.start.addingTimeInterval(-86_400), end: window.end.addingTimeInterval(86_400))
+        if !shiftStretches(of: member, within: around).contains(where: { $0.contains(window) }) {
+            return .unfit("the window is not inside one of \(fields.name)'s shifts (\(fields.timeZone)), or they are absent")
+        }
+        if !openingHours(within: around).contains(where: { $0.contains(window) }) {
+            return .unfit("site \(siteId) is not open for the whole window (\(site.timeZone))")
+        }
+        for other in booked[member.technician.id] ?? [] where other.visit.id != visitId {
+            let travel = policy.travel(from: other.site, other.visit.siteId, to: site, siteId)
+            let blocked = DateInterval(start: other.visit.start.addingTimeInterval(-Double(travel * 60)),
+                                       end: other.visit.end.addingTimeInterval(Double(travel * 60)))
+            if blocked.start < window.end && window.start < blocked.end { return .clash(other.visit, travelMinutes: travel) }
+        }
+        return nil
+    }
+
+    func deadlineReason(_ end: Date) -> String {
+        let hours = Int(ticket.resolveDueAt.timeIntervalSince(end) / 3600)
+        return end > ticket.resolveDueAt
+            ? "ends after the resolution deadline (\(ticket.resolveDueAt.formatted(.iso8601))): breaches the SLA"
+            : "ends \(hours) h before the resolution deadline"
+    }
+
+    // MARK: Intervals
+
+    private func fits(skillsOf member: RosterMember) -> Bool {
+        Set(ticket.requiredSkills).isSubset(of: member.technician.fields.skills)
+    }
+
+    /// Booked time of a technician, widened by the travel to or from this site.
+    private func blocked(for technician: Int) -> [DateInterval] {
+        (booked[technician] ?? []).map { other in
+            let travel = Double(policy.travel(from: other.site, other.visit.siteId, to: site, siteId) * 60)
+            return DateInterval(start: other.visit.start.addingTimeInterval(-travel), end: other.visit.end.addingTimeInterval(travel))
+        }.sorted { $0.start < $1.start }
+    }
+
+    private func shiftStretches(of member: RosterMember, within window: DateInterval) -> [DateInterval] {
+        guard let zone = member.zone else { return [] }
+        return Intervals.subtract(member.absences, from: Intervals.weekly(member.shifts, in: zone, within: window))
+    }
+
+    private func openingHours(within window: DateInterval) -> [DateInterval] {
+        guard !site.openingHours.isEmpty else { return [window] }
+        var weekly: [Int: [Range<Int>]] = [:]
+        for hours in site.openingHours {
+            guard let opens = try? Validate.clockMinutes(hours.opens, "opens"), let closes = try? Validate.clockMinutes(hours.closes, "closes"),
+                opens < closes
+            else { continue }
+            weekly[hours.weekday, default: []].append(opens..<closes)
+        }
+        return Intervals.weekly(weekly, in: TimeZone(identifier: site.timeZone) ?? .gmt, within: window)
+    }
+
+    private func openingReason(for window: DateInterval) -> String {
+        guard !site.openingHours.isEmpty else { return "the site has no opening hours set: always open" }
+        let zone = TimeZone(identifier: site.timeZone) ?? .gmt
+        if let open = openingHours(within: window.expanded(by: 86_400)).first(where: { $0.contains(window) }) {
+            return "site open \(Self.clock(open.start, zone))–\(Self.clock(open.end, zone)) (\(zone.identifier))"
+        }
+        return "site open"
+    }
+
+    /// `HH:MM` on the wall clock of `zone`.
+    static func clock(_ date: Date, _ zone: TimeZone) -> String {
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + zone.secondsFromGMT(for: date)
+        let minutes = ((local % 86_400) + 86_400) % 86_400 / 60
+        return String(format: "%02d:%02d", minutes / 60, minutes % 60)
+    }
+}
+
+/// Sorted, non-overlapping lists of time intervals.
+enum Intervals {
+    /// The instants of a weekly plan (minutes from local midnight by ISO weekday) within `window`.
+    static func weekly(_ plan: [Int: [Range<Int>]], in zone: TimeZone, within window: DateInterval) -> [DateInterval] {
+        let clock = WallClock(zone)
+        var result: [DateInterval] = []
+        for day in clock.days(from: window.start, limit: 400) {
+            guard day.midnight < window.end else { break }
+            for minutes in plan[day.weekday] ?? [] {
+                let from = max(clock.instant(minutes.lowerBound, on: day), window.start)
+                let to = min(clock.instant(minutes.upperBound, on: day), window.end)
+                if from < to { result.append(DateInterval(start: from, end: to)) }
+            }
+        }
+        return merge(result)
+    }
+
+    static func intersect(_ a: [DateInterval], _ b: [DateInterval]) -> [DateInterval] {
+        var result: [DateInterval] = []
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            let start = max(a[i].start, b[j].start), end = min(a[i].end, b[j].end)
+            if start < end { result.append(DateInterval(start: start, end: end)) }
+            if a[i].end < b[j].end { i += 1 } else { j += 1 }
+        }
+        return result
+    }
+
+    /// `from` without the parts `cuts` cover.
+    static func subtract(_ cuts: [DateInterval], from: [DateInterval]) -> [DateInterval] {
+        guard !cuts.isEmpty else { return from }
+        let cuts = merge(cuts)
+        var result: [DateInterval] = []
+        for interval in from {
+            var start = interval.start
+            for cut in cuts where cut.end > start && cut.start < interval.end {
+                if cut.start > start { result.append(DateInterval(start: start, end: cut.start)) }
+                start = max(start, cut.end)
+            }
+            if start < interval.end { result.append(DateInterval(start: start, end: interval.end)) }
+        }
+        return result
+    }
+
+    /// Sorted, with touching and overlapping intervals joined.
+    static func merge(_ intervals: [DateInterval]) -> [DateInterval] {
+        var result: [DateInterval] = []
+        for interval in intervals.sorted(by: { $0.start < $1.start }) {
+            if let last = result.last, interval.start <= last.end {
+                result[result.count - 1] = DateInterval(start: last.start, end: max(last.end, interval.end))
+            } else {
+                result.append(interval)
+            }
+        }
+        return result
+    }
+}
+
+extension DateInterval {
+    func contains(_ other: DateInterval) -> Bool { start <= other.start && other.end <= end }
+
+    func expanded(by seconds: TimeInterval) -> DateInterval {
+        DateInterval(start: start.addingTimeInterval(-seconds), end: end.addingTimeInterval(seconds))
+    }
+}
