@@ -68,6 +68,12 @@ let package = Package(
             dependencies: ["TriageCoordinator", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/AssignmentBenchmark"
         ),
+        // Benchmarks/visits.sh runs it on the release build.
+        .executableTarget(
+            name: "visit-benchmark",
+            dependencies: ["TriageCoordinator", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/VisitBenchmark"
+        ),
         // Real sshd, ssh-keygen and ssh-agent for the integration tests.
         .target(name: "TestSupport", dependencies: ["TriageChecks"], path: "Tests/TestSupport"),
         .testTarget(name: "TriageSSHTests", dependencies: ["TriageSSH", "TestSupport"]),

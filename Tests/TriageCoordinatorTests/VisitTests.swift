@@ -68,6 +68,12 @@ import TriageModel
                 #expect(reasons.contains("has the skills storage"))
                 #expect(first["breachesDeadline"] as? Bool == false)
 
+                // Searching from mid-morning: the first start is on the 15-minute grid, the reasons name whole hours.
+                let later = try await client.get("/api/v1/tickets/\(s.ticket)/visit-slots?from=2026-11-23T10:37:00Z&days=1").items.first
+                #expect(later?["start"] as? String == "2026-11-23T10:45:00.000Z")
+                #expect((later?["reasons"] as? [String] ?? []).contains("on shift 08:00–16:00 (Europe/Berlin)"))
+                #expect((later?["reasons"] as? [String] ?? []).contains("site open 09:00–17:00 (Europe/Berlin)"))
+
                 // The shift edge: 09:00–16:00 Berlin is 7 h; 7 h fits on Monday, 7¼ h does not.
                 #expect(try await Self.slots(client, s.ticket, "&duration=420").first?["start"] as? String == "2026-11-23T08:00:00.000Z")
                 #expect(try await Self.slots(client, s.ticket, "&duration=435").isEmpty)

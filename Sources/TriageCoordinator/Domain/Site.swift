@@ -16,6 +16,10 @@ public struct SiteFields: InventoryFields, Equatable {
         public var weekday: Int
         public var opens: String
         public var closes: String
+
+        public init(weekday: Int, opens: String, closes: String) {
+            (self.weekday, self.opens, self.closes) = (weekday, opens, closes)
+        }
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable {

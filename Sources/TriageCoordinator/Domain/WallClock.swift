@@ -48,3 +48,22 @@ struct WallClock {
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
 }
+
+/// The local days a window touches, per zone, computed once per zone: Calendar's day arithmetic
+/// is what a schedule over many technicians would otherwise spend its time on.
+struct LocalDays {
+    private var cache: [String: (clock: WallClock, days: [WallClock.Day])] = [:]
+    private var window: DateInterval?
+
+    mutating func of(_ zone: TimeZone, _ window: DateInterval) -> (clock: WallClock, days: [WallClock.Day]) {
+        if window != self.window {
+            cache = [:]
+            self.window = window
+        }
+        if let cached = cache[zone.identifier] { return cached }
+        let clock = WallClock(zone)
+        let result = (clock, Array(clock.days(from: window.start, limit: 400).prefix { $0.midnight < window.end }))
+        cache[zone.identifier] = result
+        return result
+    }
+}

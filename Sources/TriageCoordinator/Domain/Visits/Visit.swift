@@ -43,6 +43,10 @@ public struct VisitBooking: Codable, Sendable, Equatable {
     public var start: Date
     public var end: Date
     public enum CodingKeys: String, CodingKey, CaseIterable { case ticketId, technicianId, start, end }
+
+    public init(ticketId: Int, technicianId: Int, start: Date, end: Date) {
+        (self.ticketId, self.technicianId, self.start, self.end) = (ticketId, technicianId, start, end)
+    }
 }
 
 /// POST /visits/{id}/status: the next step, with notes (required for done).

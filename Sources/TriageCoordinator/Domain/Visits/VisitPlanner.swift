@@ -26,50 +26,61 @@ struct VisitPlanner {
     // MARK: Proposals
 
     /// The earliest feasible window per free stretch of each eligible technician, ranked by
-    /// start, then travel, then load, then id; at most `limit`.
+    /// start, then travel, then load, then id; at most `limit`, each with its reasons.
     func slots(_ members: [RosterMember], loads: [Int: Int], within window: DateInterval, duration: TimeInterval,
                limit: Int) -> [VisitSlot]
     {
-        let opening = openingHours(within: window)
+        struct Candidate {
+            var member: RosterMember
+            var window: DateInterval
+            var shift: DateInterval?
+            var previous: Booked?
+            var travel: Int
+            var load: Int
+        }
+        // Shifts and opening hours from the day before, so that the reasons show whole ones; slots start in the window.
+        let wide = DateInterval(start: window.start.addingTimeInterval(-86_400), end: window.end)
+        var days = LocalDays()
+        let opening = openingHours(within: wide, &days)
         let grid = Double(policy.slotMinutes * 60)
-        var slots: [VisitSlot] = []
+        var candidates: [Candidate] = []
         for member in members where fits(skillsOf: member) && member.technician.fields.active {
-            let shifts = shiftStretches(of: member, within: window)
+            let shifts = shiftStretches(of: member, within: wide, &days)
             let free = Intervals.subtract(blocked(for: member.technician.id), from: Intervals.intersect(shifts, opening))
-            for stretch in free {
-                let start = Date(timeIntervalSince1970: (stretch.start.timeIntervalSince1970 / grid).rounded(.up) * grid)
-                let end = start.addingTimeInterval(duration)
-                guard end <= stretch.end else { continue }
-                slots.append(slot(member, start: start, end: end, shifts: shifts, load: loads[member.technician.id] ?? 0))
+            for stretch in free where stretch.end > window.start {
+                let earliest = max(stretch.start, window.start).timeIntervalSince1970
+                let start = Date(timeIntervalSince1970: (earliest / grid).rounded(.up) * grid)
+                let slot = DateInterval(start: start, duration: duration)
+                guard slot.end <= stretch.end else { continue }
+                // The technician comes from their visit before it the same working day (within 12 h).
+                let previous = (booked[member.technician.id] ?? [])
+                    .filter { $0.visit.end <= start && start.timeIntervalSince($0.visit.end) < 12 * 3600 }
+                    .max { $0.visit.end < $1.visit.end }
+                let travel = previous.map { policy.travel(from: $0.site, $0.visit.siteId, to: site, siteId) } ?? 0
+                candidates.append(Candidate(member: member, window: slot, shift: shifts.first { $0.contains(slot) }, previous: previous,
+                                            travel: travel, load: loads[member.technician.id] ?? 0))
             }
         }
-        slots.sort { ($0.start, $0.travelMinutes, $0.load, $0.technicianId) < ($1.start, $1.travelMinutes, $1.load, $1.technicianId) }
-        return Array(slots.prefix(limit))
-    }
-
-    private func slot(_ member: RosterMember, start: Date, end: Date, shifts: [DateInterval], load: Int) -> VisitSlot {
-        let fields = member.technician.fields
-        let window = DateInterval(start: start, end: end)
-        var reasons: [String] = []
-        if let shift = shifts.first(where: { $0.contains(window) }), let zone = member.zone {
-            reasons.append("on shift \(Self.clock(shift.start, zone))–\(Self.clock(shift.end, zone)) (\(zone.identifier))")
+        candidates.sort {
+            ($0.window.start, $0.travel, $0.load, $0.member.technician.id) < ($1.window.start, $1.travel, $1.load, $1.member.technician.id)
         }
-        reasons.append(openingReason(for: window))
-        reasons.append(ticket.requiredSkills.isEmpty ? "no skills required"
-                       : "has the skills \(ticket.requiredSkills.joined(separator: ", "))")
-        let previous = (booked[member.technician.id] ?? []).filter { $0.visit.end <= start }.max { $0.visit.end < $1.visit.end }
-        var travel = 0
-        // The visit before it the same working day (within 12 h): the technician comes from there.
-        if let previous, start.timeIntervalSince(previous.visit.end) < 12 * 3600 {
-            travel = policy.travel(from: previous.site, previous.visit.siteId, to: site, siteId)
-            reasons.append("\(travel) min travel after visit \(previous.visit.id) (ends \(Self.clock(previous.visit.end, member.zone ?? .gmt)))")
-        } else {
-            reasons.append("no visit of theirs in the 12 h before")
+        return candidates.prefix(limit).map { c in
+            let zone = c.member.zone ?? .gmt
+            var reasons: [String] = []
+            if let shift = c.shift { reasons.append("on shift \(Self.clock(shift.start, zone))–\(Self.clock(shift.end, zone)) (\(zone.identifier))") }
+            reasons.append(openingReason(for: c.window, opening))
+            reasons.append(ticket.requiredSkills.isEmpty ? "no skills required" : "has the skills \(ticket.requiredSkills.joined(separator: ", "))")
+            if let previous = c.previous {
+                reasons.append("\(c.travel) min travel after visit \(previous.visit.id) (ends \(Self.clock(previous.visit.end, zone)))")
+            } else {
+                reasons.append("no visit of theirs in the 12 h before")
+            }
+            reasons.append(deadlineReason(c.window.end))
+            reasons.append("load \(c.load)")
+            return VisitSlot(technicianId: c.member.technician.id, technicianName: c.member.technician.fields.name,
+                             start: c.window.start, end: c.window.end, travelMinutes: c.travel, load: c.load,
+                             breachesDeadline: c.window.end > ticket.resolveDueAt, reasons: reasons)
         }
-        reasons.append(deadlineReason(end))
-        reasons.append("load \(load)")
-        return VisitSlot(technicianId: member.technician.id, technicianName: fields.name, start: start, end: end,
-                         travelMinutes: travel, load: load, breachesDeadline: end > ticket.resolveDueAt, reasons: reasons)
     }
 
     // MARK: Booking
@@ -82,11 +93,12 @@ struct VisitPlanner {
             let missing = Set(ticket.requiredSkills).subtracting(fields.skills).sorted()
             return .unfit("\(fields.name) lacks the skills \(missing.joined(separator: ", ")) that ticket \(ticket.id) needs")
         }
-        let around = DateInterval(start: window.start.addingTimeInterval(-86_400), end: window.end.addingTimeInterval(86_400))
-        if !shiftStretches(of: member, within: around).contains(where: { $0.contains(window) }) {
+        let around = window.expanded(by: 86_400)
+        var days = LocalDays()
+        if !shiftStretches(of: member, within: around, &days).contains(where: { $0.contains(window) }) {
             return .unfit("the window is not inside one of \(fields.name)'s shifts (\(fields.timeZone)), or they are absent")
         }
-        if !openingHours(within: around).contains(where: { $0.contains(window) }) {
+        if !openingHours(within: around, &days).contains(where: { $0.contains(window) }) {
             return .unfit("site \(siteId) is not open for the whole window (\(site.timeZone))")
         }
         for other in booked[member.technician.id] ?? [] where other.visit.id != visitId {
@@ -119,12 +131,12 @@ struct VisitPlanner {
         }.sorted { $0.start < $1.start }
     }
 
-    private func shiftStretches(of member: RosterMember, within window: DateInterval) -> [DateInterval] {
+    private func shiftStretches(of member: RosterMember, within window: DateInterval, _ days: inout LocalDays) -> [DateInterval] {
         guard let zone = member.zone else { return [] }
-        return Intervals.subtract(member.absences, from: Intervals.weekly(member.shifts, in: zone, within: window))
+        return Intervals.subtract(member.absences, from: Intervals.weekly(member.shifts, days.of(zone, window), within: window))
     }
 
-    private func openingHours(within window: DateInterval) -> [DateInterval] {
+    private func openingHours(within window: DateInterval, _ days: inout LocalDays) -> [DateInterval] {
         guard !site.openingHours.isEmpty else { return [window] }
         var weekly: [Int: [Range<Int>]] = [:]
         for hours in site.openingHours {
@@ -133,16 +145,14 @@ struct VisitPlanner {
             else { continue }
             weekly[hours.weekday, default: []].append(opens..<closes)
         }
-        return Intervals.weekly(weekly, in: TimeZone(identifier: site.timeZone) ?? .gmt, within: window)
+        return Intervals.weekly(weekly, days.of(TimeZone(identifier: site.timeZone) ?? .gmt, window), within: window)
     }
 
-    private func openingReason(for window: DateInterval) -> String {
+    private func openingReason(for window: DateInterval, _ opening: [DateInterval]) -> String {
         guard !site.openingHours.isEmpty else { return "the site has no opening hours set: always open" }
         let zone = TimeZone(identifier: site.timeZone) ?? .gmt
-        if let open = openingHours(within: window.expanded(by: 86_400)).first(where: { $0.contains(window) }) {
-            return "site open \(Self.clock(open.start, zone))–\(Self.clock(open.end, zone)) (\(zone.identifier))"
-        }
-        return "site open"
+        guard let open = opening.first(where: { $0.contains(window) }) else { return "site open" }
+        return "site open \(Self.clock(open.start, zone))–\(Self.clock(open.end, zone)) (\(zone.identifier))"
     }
 
     /// `HH:MM` on the wall clock of `zone`.
@@ -155,12 +165,14 @@ struct VisitPlanner {
 
 /// Sorted, non-overlapping lists of time intervals.
 enum Intervals {
-    /// The instants of a weekly plan (minutes from local midnight by ISO weekday) within `window`.
-    static func weekly(_ plan: [Int: [Range<Int>]], in zone: TimeZone, within window: DateInterval) -> [DateInterval] {
-        let clock = WallClock(zone)
+    /// The instants of a weekly plan (minutes from local midnight by ISO weekday) on the local
+    /// days of a window, clipped to it.
+    static func weekly(_ plan: [Int: [Range<Int>]], _ local: (clock: WallClock, days: [WallClock.Day]), within window: DateInterval)
+        -> [DateInterval]
+    {
+        let clock = local.clock
         var result: [DateInterval] = []
-        for day in clock.days(from: window.start, limit: 400) {
-            guard day.midnight < window.end else { break }
+        for day in local.days {
             for minutes in plan[day.weekday] ?? [] {
                 let from = max(clock.instant(minutes.lowerBound, on: day), window.start)
                 let to = min(clock.instant(minutes.upperBound, on: day), window.end)
