@@ -1,20 +1,14 @@
 import Foundation
+import BenchmarkSupport
 import Logging
 import TriageCoordinator
 
 // Assignment decisions per second on SQLite with 1 000 technicians and 100 000 open tickets
 // (issue 5). Run by Benchmarks/assignment.sh on the release build; prints a Markdown table.
 
-let arguments = CommandLine.arguments.dropFirst()
-func option(_ name: String, _ fallback: Int) -> Int {
-    guard let index = arguments.firstIndex(of: name), let value = arguments.dropFirst(index - arguments.startIndex + 1).first,
-        let number = Int(value)
-    else { return fallback }
-    return number
-}
-let technicianCount = option("--technicians", 1_000)
-let openTickets = option("--tickets", 100_000)
-let decisions = option("--decisions", 500)
+let technicianCount = Bench.option("--technicians", 1_000)
+let openTickets = Bench.option("--tickets", 100_000)
+let decisions = Bench.option("--decisions", 500)
 
 /// Wednesday 2026-11-18 10:00 UTC: office hours in Europe, night in Tokyo and New York.
 let start = Date(timeIntervalSince1970: 1_795_000_000 - 4_000)
@@ -41,11 +35,6 @@ let skillPool = ["network", "storage", "linux", "windows", "mail", "database"]
 let zones = ["Europe/Berlin", "Europe/London", "America/New_York", "Asia/Tokyo", "UTC"]
 let office = (1...5).map { TechnicianFields.Shift(weekday: $0, start: "08:00", end: "17:00") }
 let roundTheClock = (1...7).map { TechnicianFields.Shift(weekday: $0, start: "00:00", end: "24:00") }
-
-func seconds(since begin: ContinuousClock.Instant) -> Double {
-    let elapsed = ContinuousClock.now - begin
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-}
 
 let setupBegan = ContinuousClock.now
 let (customers, technicians) = try await store.write { session -> ([Int], [Int]) in
@@ -78,11 +67,7 @@ for first in stride(from: 0, to: openTickets, by: batch) {
         }
     }
 }
-let setup = seconds(since: setupBegan)
-
-func percentile(_ sorted: [Double], _ p: Double) -> Double {
-    sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-}
+let setup = Bench.seconds(since: setupBegan)
 
 /// Times `decisions` runs of `body`; returns decisions/s, p50 and p99 in ms, and how many assigned.
 func measure(_ body: (Int) async throws -> Bool) async throws -> (rate: Double, p50: Double, p99: Double, assigned: Int) {
@@ -93,11 +78,11 @@ func measure(_ body: (Int) async throws -> Bool) async throws -> (rate: Double, 
         clock.tick()
         let one = ContinuousClock.now
         if try await body(index) { assigned += 1 }
-        durations.append(seconds(since: one) * 1000)
+        durations.append(Bench.seconds(since: one) * 1000)
     }
-    let total = seconds(since: began)
+    let total = Bench.seconds(since: began)
     durations.sort()
-    return (Double(decisions) / total, percentile(durations, 0.5), percentile(durations, 0.99), assigned)
+    return (Double(decisions) / total, Bench.percentile(durations, 0.5), Bench.percentile(durations, 0.99), assigned)
 }
 
 // 1. New tickets: each creation runs assignment over all technicians and stores the outcome.

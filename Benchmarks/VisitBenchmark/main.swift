@@ -1,4 +1,5 @@
 import Foundation
+import BenchmarkSupport
 import Logging
 import TriageCoordinator
 
@@ -6,16 +7,9 @@ import TriageCoordinator
 // each technician with a visit booked every working day, on SQLite. The goal is under 50 ms.
 // Run by Benchmarks/visits.sh on the release build; prints a Markdown table.
 
-let arguments = CommandLine.arguments.dropFirst()
-func option(_ name: String, _ fallback: Int) -> Int {
-    guard let index = arguments.firstIndex(of: name), let value = arguments.dropFirst(index - arguments.startIndex + 1).first,
-        let number = Int(value)
-    else { return fallback }
-    return number
-}
-let technicianCount = option("--technicians", 200)
-let requests = option("--requests", 200)
-let days = option("--days", 14)
+let technicianCount = Bench.option("--technicians", 200)
+let requests = Bench.option("--requests", 200)
+let days = Bench.option("--days", 14)
 
 /// Wednesday 2026-11-18 11:06 UTC; the searches start on Monday 2026-11-23.
 let now = Date(timeIntervalSince1970: 1_795_000_000)
@@ -38,11 +32,6 @@ let skillPool = ["network", "storage", "linux", "windows"]
 let zones = ["Europe/Berlin", "Europe/London"]
 let office = (1...5).map { TechnicianFields.Shift(weekday: $0, start: "08:00", end: "17:00") }
 let opening = (1...6).map { SiteFields.OpeningHours(weekday: $0, opens: "07:00", closes: "19:00") }
-
-func milliseconds(since begin: ContinuousClock.Instant) -> Double {
-    let elapsed = ContinuousClock.now - begin
-    return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * 1000
-}
 
 let (tickets, technicians) = try await store.write { session -> ([Int], [Int]) in
     let customer = try await coordinator.create(CustomerFields(name: "Acme"), by: admin, in: session)
@@ -84,7 +73,7 @@ for (index, technician) in technicians.enumerated() {
         } catch {}   // weekends and skills leave some out
     }
 }
-let bookingMs = milliseconds(since: bookingBegan) / Double(max(booked, 1))
+let bookingMs = Bench.seconds(since: bookingBegan) * 1000 / Double(max(booked, 1))
 
 var durations: [Double] = []
 var proposed = 0
@@ -92,12 +81,12 @@ for index in 0..<requests {
     let began = ContinuousClock.now
     let slots = try await coordinator.visitSlots(ticket: tickets[index % tickets.count], from: monday, days: days, minutes: 120,
                                                  limit: 20, by: admin)
-    durations.append(milliseconds(since: began))
+    durations.append(Bench.seconds(since: began) * 1000)
     proposed += slots.count
 }
 try await store.close()
 let sorted = durations.sorted()
-func percentile(_ p: Double) -> Double { sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)] }
+func percentile(_ p: Double) -> Double { Bench.percentile(sorted, p) }
 
 print("""
     \(technicianCount) technicians (office hours in Berlin and London), 40 sites in 4 regions with a travel matrix, \

@@ -32,8 +32,6 @@ public struct Visit: Codable, Sendable, Equatable {
     public var notes: String?
     public var createdAt: Date
     public var updatedAt: Date
-
-    var interval: DateInterval { DateInterval(start: start, end: max(start, end)) }
 }
 
 /// POST /visits: book a proposed (or any) window; every constraint is checked again.

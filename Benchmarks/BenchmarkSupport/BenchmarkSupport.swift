@@ -1,0 +1,23 @@
+import Foundation
+
+/// What the benchmark executables share: `--name N` options, elapsed time, percentiles.
+public enum Bench {
+    /// The integer after `name` on the command line, or `fallback`.
+    public static func option(_ name: String, _ fallback: Int) -> Int {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let number = Int(arguments[index + 1]) else {
+            return fallback
+        }
+        return number
+    }
+
+    public static func seconds(since begin: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - begin
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// The `p` quantile (0…1) of ascending `sorted` values.
+    public static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        sorted[min(sorted.count - 1, max(0, Int((Double(sorted.count) * p).rounded(.up)) - 1))]
+    }
+}
