@@ -62,17 +62,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: ["TriageCoordinator", .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/BenchmarkSupport"
+        ),
         // Benchmarks/assignment.sh runs it on the release build.
         .executableTarget(
             name: "assignment-benchmark",
-            dependencies: ["TriageCoordinator", "BenchmarkSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TriageCoordinator", "BenchmarkSupport"],
             path: "Benchmarks/AssignmentBenchmark"
         ),
         // Benchmarks/visits.sh runs it on the release build.
         .executableTarget(
             name: "visit-benchmark",
-            dependencies: ["TriageCoordinator", "BenchmarkSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TriageCoordinator", "BenchmarkSupport"],
             path: "Benchmarks/VisitBenchmark"
         ),
         // Real sshd, ssh-keygen and ssh-agent for the integration tests.

@@ -1,6 +1,5 @@
 import Foundation
 import BenchmarkSupport
-import Logging
 import TriageCoordinator
 
 // Assignment decisions per second on SQLite with 1 000 technicians and 100 000 open tickets
@@ -20,14 +19,8 @@ final class Clock: @unchecked Sendable {
 }
 let clock = Clock()
 let admin = Principal(tokenId: 1, name: "bench", role: .admin)
-let folder = FileManager.default.temporaryDirectory.appendingPathComponent("triage-assignment-\(getpid())").path
-try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+let (store, folder) = try await Bench.freshStore("assignment")
 defer { try? FileManager.default.removeItem(atPath: folder) }
-
-var logger = Logger(label: "bench")
-logger.logLevel = .error
-let store = try await SQLiteStore.open(path: folder + "/triage.db", logger: logger)
-try await store.migrate()
 let coordinator = Coordinator(store: store, clock: clock.read)
 
 var random = SystemRandomNumberGenerator()

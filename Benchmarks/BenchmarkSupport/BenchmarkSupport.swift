@@ -1,7 +1,20 @@
 import Foundation
+import Logging
+import TriageCoordinator
 
-/// What the benchmark executables share: `--name N` options, elapsed time, percentiles.
+/// What the benchmark executables share: `--name N` options, a fresh store, elapsed time, percentiles.
 public enum Bench {
+    /// A migrated SQLite store in a new temp folder named after `name`; remove the folder when done.
+    public static func freshStore(_ name: String) async throws -> (store: SQLiteStore, folder: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("triage-\(name)-\(getpid())").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let store = try await SQLiteStore.open(path: folder + "/triage.db", logger: logger)
+        try await store.migrate()
+        return (store, folder)
+    }
+
     /// The integer after `name` on the command line, or `fallback`.
     public static func option(_ name: String, _ fallback: Int) -> Int {
         let arguments = Array(CommandLine.arguments.dropFirst())

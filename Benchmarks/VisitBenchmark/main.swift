@@ -1,6 +1,5 @@
 import Foundation
 import BenchmarkSupport
-import Logging
 import TriageCoordinator
 
 // Visit proposals (issue 7): GET /tickets/{id}/visit-slots over 200 technicians and two weeks,
@@ -15,14 +14,8 @@ let days = Bench.option("--days", 14)
 let now = Date(timeIntervalSince1970: 1_795_000_000)
 let monday = Date(timeIntervalSince1970: 1_795_392_000)
 let admin = Principal(tokenId: 1, name: "bench", role: .admin)
-let folder = FileManager.default.temporaryDirectory.appendingPathComponent("triage-visits-\(getpid())").path
-try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+let (store, folder) = try await Bench.freshStore("visits")
 defer { try? FileManager.default.removeItem(atPath: folder) }
-
-var logger = Logger(label: "bench")
-logger.logLevel = .error
-let store = try await SQLiteStore.open(path: folder + "/triage.db", logger: logger)
-try await store.migrate()
 var policy = VisitPolicy()
 policy.regionTravelMinutes = ["north": ["south": 90, "east": 60, "west": 75], "south": ["east": 45, "west": 120], "east": ["west": 150]]
 let coordinator = Coordinator(store: store, visits: policy, clock: { now })

@@ -67,8 +67,8 @@ public struct AgentConfiguration: Sendable, Equatable {
             problems.add(nil, "no token: give token_file (or token), or set TRIAGE_TOKEN")
         }
         if let host = problems.optionalString(top, "host") { config.host = host }
-        config.interval = seconds(top["interval"], "interval", 1...86_400, &problems) ?? 60
-        config.jitter = seconds(top["jitter"], "jitter", 0...86_400, &problems) ?? config.interval / 10
+        config.interval = wholeNumber(top["interval"], "interval", 1...86_400, &problems) ?? 60
+        config.jitter = wholeNumber(top["jitter"], "jitter", 0...86_400, &problems) ?? config.interval / 10
         if config.jitter >= config.interval && config.interval > 1 {
             problems.add(top["jitter"], "jitter (\(config.jitter) s) must be shorter than the interval (\(config.interval) s)")
         }
@@ -80,13 +80,13 @@ public struct AgentConfiguration: Sendable, Equatable {
             if let fields = spool.mapping {
                 problems.rejectUnknownKeys(fields, allowed: ["path", "max_reports", "max_bytes"])
                 if let path = problems.optionalString(fields, "path") { config.spoolPath = path }
-                config.spoolLimits.maxReports = seconds(fields["max_reports"], "max_reports", 1...1_000_000, &problems) ?? 1000
+                config.spoolLimits.maxReports = wholeNumber(fields["max_reports"], "max_reports", 1...1_000_000, &problems) ?? 1000
                 config.spoolLimits.maxBytes = bytes(fields["max_bytes"], &problems) ?? 10 << 20
             } else {
                 problems.add(spool, "spool is a mapping: path, max_reports, max_bytes")
             }
         }
-        config.retryMax = seconds(top["retry_max"], "retry_max", 1...86_400, &problems) ?? 300
+        config.retryMax = wholeNumber(top["retry_max"], "retry_max", 1...86_400, &problems) ?? 300
         if let node = top["timeout"] {
             if let value = node.float, value > 0, value <= 600 { config.timeout = value } else { problems.add(node, "timeout must be 0–600 seconds") }
         }
@@ -94,7 +94,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         return config
     }
 
-    private static func seconds(_ node: Node?, _ key: String, _ range: ClosedRange<Int>, _ problems: inout Problems) -> Int? {
+    private static func wholeNumber(_ node: Node?, _ key: String, _ range: ClosedRange<Int>, _ problems: inout Problems) -> Int? {
         guard let node else { return nil }
         guard let value = node.int, range.contains(value) else {
             problems.add(node, "\(key) must be a whole number \(range.lowerBound)–\(range.upperBound)")
@@ -108,13 +108,9 @@ public struct AgentConfiguration: Sendable, Equatable {
         guard let node else { return nil }
         let text = node.scalar?.string.trimmingCharacters(in: .whitespaces) ?? ""
         let units = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("", 1)]
-        for (suffix, scale) in units where text.hasSuffix(suffix) {
-            if let number = Int(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number > 0,
-                number <= (1 << 40) / scale
-            {
-                return number * scale
-            }
-            break
+        let (suffix, scale) = units.first { text.hasSuffix($0.0) }!   // "" ends every text
+        if let number = Int(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number > 0, number <= (1 << 40) / scale {
+            return number * scale
         }
         problems.add(node, "max_bytes must be a size such as 10485760, 512KiB or 10MiB")
         return nil

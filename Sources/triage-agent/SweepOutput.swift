@@ -15,7 +15,11 @@ final class SweepOutput: @unchecked Sendable {
     private let bar = isatty(STDERR_FILENO) != 0
     private let color = isatty(STDOUT_FILENO) != 0
     private let started = ContinuousClock.now
-    private var reports: [DiagnosticReport] = []
+    private let encoder = DiagnosticReport.encoder
+    private var done = 0
+    /// Reports by status, and how many never reached their host.
+    private var counts: [CheckStatus: Int] = [:]
+    private var unreached = 0
     private var posted = 0
     private var notPosted = 0
 
@@ -26,7 +30,9 @@ final class SweepOutput: @unchecked Sendable {
 
     func add(_ report: DiagnosticReport, posted outcome: Result<CoordinatorClient.Receipt, any Error>?) {
         lock.withLock {
-            reports.append(report)
+            done += 1
+            counts[report.status, default: 0] += 1
+            if report.checks.isEmpty { unreached += 1 }
             var note = ""
             switch outcome {
             case .success: posted += 1
@@ -37,7 +43,7 @@ final class SweepOutput: @unchecked Sendable {
             }
             if bar { write(STDERR_FILENO, "\r\u{1b}[K") }
             if json {
-                let line = (try? DiagnosticReport.encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+                let line = (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
                 write(STDOUT_FILENO, line + "\n")
                 for error in report.errors where report.checks.isEmpty { printError("triage-agent: \(report.host): \(error.message)") }
                 if !note.isEmpty { printError("triage-agent: \(report.host): \(note)") }
@@ -52,16 +58,12 @@ final class SweepOutput: @unchecked Sendable {
     func finish() -> Int32 {
         lock.withLock {
             if bar { write(STDERR_FILENO, "\r\u{1b}[K") }
-            let counts = CheckStatus.allCases.compactMap { status -> String? in
-                let n = reports.filter { $0.status == status }.count
-                return n == 0 ? nil : "\(n) \(status.rawValue)"
-            }
-            let unreachable = reports.filter { $0.checks.isEmpty }.count
-            var summary = "swept \(reports.count) hosts in \(seconds()) s: \(counts.joined(separator: ", "))"
-            if unreachable > 0 { summary += " (\(unreachable) not reached)" }
+            let tally = CheckStatus.allCases.compactMap { status in counts[status].map { "\($0) \(status.rawValue)" } }
+            var summary = "swept \(done) hosts in \(seconds()) s: \(tally.joined(separator: ", "))"
+            if unreached > 0 { summary += " (\(unreached) not reached)" }
             if posted + notPosted > 0 { summary += "; \(posted) reports posted" + (notPosted > 0 ? ", \(notPosted) not" : "") }
             printError(summary)
-            return notPosted > 0 ? 3 : ReportFormatter.exitCode(reports)
+            return notPosted > 0 ? 3 : (counts.keys.max() ?? .unknown).exitCode
         }
     }
 
@@ -79,12 +81,10 @@ final class SweepOutput: @unchecked Sendable {
     }
 
     private func progress() -> String {
-        let done = reports.count
         let width = 30
         let filled = total == 0 ? width : done * width / total
-        let failed = reports.filter { $0.checks.isEmpty }.count
         return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
-            + "\(done)/\(total) hosts, \(failed) not reached, \(seconds()) s"
+            + "\(done)/\(total) hosts, \(unreached) not reached, \(seconds()) s"
     }
 
     private func seconds() -> String {

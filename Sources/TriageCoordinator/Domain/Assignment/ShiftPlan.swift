@@ -15,7 +15,7 @@ struct ShiftPlan {
                 let from = clock.instant(shift.lowerBound, on: day), to = clock.instant(shift.upperBound, on: day)
                 guard from < window.end, to > window.start, from < to else { continue }
                 let stretch = DateInterval(start: max(from, window.start), end: min(to, window.end))
-                if let free = SLAClock.subtract(member.absences, from: stretch).first(where: { $0.duration > 0 }) {
+                if let free = Intervals.subtract(member.absences, from: [stretch]).first(where: { $0.duration > 0 }) {
                     return free
                 }
             }

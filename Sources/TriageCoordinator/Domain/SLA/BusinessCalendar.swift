@@ -96,7 +96,7 @@ public struct SLAClock: Sendable {
         var remaining = minutes * 60
         if remaining <= 0 { return start }
         for window in workingWindows(from: start) {
-            for segment in Self.subtract(pauses, from: window) {
+            for segment in Intervals.subtract(pauses, from: [window]) {
                 if segment.duration >= remaining { return segment.start.addingTimeInterval(remaining) }
                 remaining -= segment.duration
             }
@@ -111,7 +111,7 @@ public struct SLAClock: Sendable {
         for window in workingWindows(from: start) {
             guard window.start < end else { break }
             let clipped = DateInterval(start: window.start, end: min(window.end, end))
-            total += Self.subtract(pauses, from: clipped).reduce(0) { $0 + $1.duration }
+            total += Intervals.subtract(pauses, from: [clipped]).reduce(0) { $0 + $1.duration }
         }
         return total / 60
     }
@@ -121,10 +121,5 @@ public struct SLAClock: Sendable {
         case .always: AnySequence([DateInterval(start: start, end: .distantFuture)])
         case .business: AnySequence(calendar.windows(from: start))
         }
-    }
-
-    /// What is left of `window` outside the pauses, in order.
-    static func subtract(_ pauses: [DateInterval], from window: DateInterval) -> [DateInterval] {
-        Intervals.subtract(pauses, from: [window])
     }
 }
