@@ -35,9 +35,12 @@ public enum CoordinatorServer {
 
     /// The router with every route; exposed so tests can list its routes.
     public static func router(coordinator: Coordinator, configuration: CoordinatorConfiguration,
-                              metrics: CoordinatorMetrics) -> Router<TriageRequestContext>
+                              metrics: CoordinatorMetrics) throws -> Router<TriageRequestContext>
     {
-        API(coordinator: coordinator, bodyLimit: configuration.maxBodyBytes, metrics: metrics).router()
+        let zoneName = configuration.board.timeZone ?? configuration.sla.calendar.timeZone
+        let board = Board(coordinator: coordinator, policy: configuration.board, zone: TimeZone(identifier: zoneName) ?? .gmt,
+                          pages: try Pages(), bodyLimit: configuration.maxBodyBytes)
+        return API(coordinator: coordinator, bodyLimit: configuration.maxBodyBytes, metrics: metrics, board: board).router()
     }
 
     /// The application: HTTP server first to stop on SIGTERM (no new connections, in-flight
@@ -48,7 +51,7 @@ public enum CoordinatorServer {
     ) throws -> some ApplicationProtocol {
         let (host, port) = try configuration.listenAddress()
         return Application(
-            router: router(coordinator: coordinator, configuration: configuration, metrics: metrics),
+            router: try router(coordinator: coordinator, configuration: configuration, metrics: metrics),
             configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
             services: [StoreService(store: coordinator.store),
                        SLAScheduler(coordinator: coordinator, interval: .seconds(configuration.slaCheckSeconds), logger: logger)],

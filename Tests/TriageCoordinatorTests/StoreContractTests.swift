@@ -157,7 +157,7 @@ import Testing
             let changed = stored
             try await store.write { try await $0.updateTicket(changed) }
             #expect(try await store.read { try await $0.ticket(ids[2]) } == changed)
-            #expect(try await store.read { try await $0.ticketCountsByStatus() } == [.new: 1, .assigned: 1, .resolved: 1])
+            #expect(try await store.read { try await $0.ticketCountsByStatus(TicketFilter()) } == [.new: 1, .assigned: 1, .resolved: 1])
 
             try await store.write { session in
                 for index in 0..<5 {

@@ -17,6 +17,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var assignment = AssignmentPolicy()
     public var health = HealthPolicy()
     public var visits = VisitPolicy()
+    public var board = BoardPolicy()
     public var logLevel = "info"
     /// How often the SLA scheduler looks for warnings and breaches.
     public var slaCheckSeconds = 30
@@ -65,6 +66,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         try assignment.validate()
         try health.validate()
         try visits.validate()
+        try board.validate()
         if slaCheckSeconds < 1 { throw CoordinatorError(.configuration, "slaCheckSeconds must be at least 1") }
         if maxBodyBytes < 1024 { throw CoordinatorError(.configuration, "maxBodyBytes must be at least 1024") }
     }
@@ -82,10 +84,11 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         var assignment: AssignmentPolicy?
         var health: HealthPolicy?
         var visits: VisitPolicy?
+        var board: BoardPolicy?
         var slaCheckSeconds: Int?
 
         struct SQLite: Decodable { var synchronous: SQLiteStore.Synchronous? }
-        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "slaCheckSeconds"]
+        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board", "slaCheckSeconds"]
     }
 
     /// Applies a YAML file, then the TRIAGE_LISTEN, TRIAGE_DATA and TRIAGE_DATABASE variables.
@@ -133,6 +136,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         if let value = parsed.assignment { assignment = value }
         if let value = parsed.health { health = value }
         if let value = parsed.visits { visits = value }
+        if let value = parsed.board { board = value }
         if let value = parsed.slaCheckSeconds { slaCheckSeconds = value }
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 public enum BearerToken {
     public static let prefix = "trg_"
 
-    static func generate() -> String {
+    static func generate(prefix: String = prefix) -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         return prefix + Data(bytes).base64URL

@@ -65,4 +65,16 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
         if case .object(let object) = self { return object[key] }
         return nil
     }
+
+    /// For people: strings bare, whole numbers without a fraction, lists joined, objects as `{key: value}`.
+    public var compactText: String {
+        switch self {
+        case .null: "none"
+        case .bool(let value): value ? "yes" : "no"
+        case .number(let value): value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .string(let value): value
+        case .array(let values): values.map(\.compactText).joined(separator: ", ")
+        case .object(let fields): "{" + fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.compactText)" }.joined(separator: ", ") + "}"
+        }
+    }
 }

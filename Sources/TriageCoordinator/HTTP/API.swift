@@ -1,11 +1,12 @@
 import Foundation
 import Hummingbird
 
-/// The HTTP edge: routes under /api/v1 plus /healthz, /metrics and the OpenAPI document.
+/// The HTTP edge: routes under /api/v1 plus /healthz, /metrics, the OpenAPI document and the board.
 struct API: Sendable {
     let coordinator: Coordinator
     let bodyLimit: Int
     let metrics: CoordinatorMetrics
+    let board: Board
 
     var writer: IdempotentWrite { IdempotentWrite(coordinator: coordinator) }
 
@@ -28,6 +29,7 @@ struct API: Sendable {
         addTickets(to: secured)
         addHealth(to: secured)
         addVisits(to: secured)
+        board.add(to: router)
         table.fill(router.routes.map { ($0.method.rawValue, $0.path.description) })
         return router
     }
@@ -40,7 +42,7 @@ struct API: Sendable {
             return JSONBody.response(["status": "ok"] as JSONValue)
         }
         router.get("/metrics") { _, _ in
-            metrics.setTickets(try await coordinator.store.read { try await $0.ticketCountsByStatus() })
+            metrics.setTickets(try await coordinator.store.read { try await $0.ticketCountsByStatus(TicketFilter()) })
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
         }

@@ -36,8 +36,22 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
-    static func status(of code: CoordinatorError.Code) -> HTTPResponse.Status {
-        switch code {
+    static func response(for error: CoordinatorError) -> Response {
+        var response = response(status: error.code.httpStatus, code: error.code.rawValue, message: error.message)
+        if error.code == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        return response
+    }
+
+    static func response(status: HTTPResponse.Status, code: String, message: String) -> Response {
+        let body: JSONValue = ["error": ["code": .string(code), "message": .string(message)]]
+        return JSONBody.response(body, status: status)
+    }
+}
+
+extension CoordinatorError.Code {
+    /// The HTTP status a failure of this kind answers with.
+    var httpStatus: HTTPResponse.Status {
+        switch self {
         case .badRequest, .malformedJSON: .badRequest
         case .invalid, .idempotencyKeyReused: .unprocessableContent
         case .unauthorized: .unauthorized
@@ -49,16 +63,5 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .unsupportedMediaType: .unsupportedMediaType
         default: .internalServerError
         }
-    }
-
-    static func response(for error: CoordinatorError) -> Response {
-        var response = response(status: status(of: error.code), code: error.code.rawValue, message: error.message)
-        if error.code == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
-        return response
-    }
-
-    static func response(status: HTTPResponse.Status, code: String, message: String) -> Response {
-        let body: JSONValue = ["error": ["code": .string(code), "message": .string(message)]]
-        return JSONBody.response(body, status: status)
     }
 }

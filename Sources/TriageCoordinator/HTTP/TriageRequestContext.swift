@@ -1,9 +1,12 @@
 import Hummingbird
 
-/// Per-request state: the caller, once the auth middleware has resolved the bearer token.
+/// Per-request state: the caller, once the auth middleware has resolved the bearer token (or
+/// the board's middleware its session cookie).
 public struct TriageRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var principal: Principal?
+    /// Set by the board's session middleware for a logged-in browser.
+    public var webSession: WebSession?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -13,5 +16,10 @@ public struct TriageRequestContext: RequestContext {
     func caller() throws -> Principal {
         guard let principal else { throw CoordinatorError(.unauthorized, "no bearer token was checked") }
         return principal
+    }
+
+    func boardSession() throws -> WebSession {
+        guard let webSession else { throw CoordinatorError(.unauthorized, "no board session was checked") }
+        return webSession
     }
 }

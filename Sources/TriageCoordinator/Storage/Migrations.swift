@@ -15,7 +15,20 @@ enum Migrations {
         Migration(version: 3, name: "SLA warning times on tickets", apply: warningTimes),
         Migration(version: 4, name: "assignment workloads, SLA bookkeeping, notifications, leases", apply: MigrationAssignment.apply),
         Migration(version: 5, name: "health reports, check states, vendors that diagnoses suggest", apply: health),
+        Migration(version: 6, name: "board sessions", apply: webSessions),
     ]
+
+    @Sendable static func webSessions(_ db: any SQLDatabase) async throws {
+        // A browser's login: the SHA-256 of the cookie's secret, the token it logged in with, and
+        // when it ends. In the store, so a session works on every coordinator instance.
+        try await db.create(table: "web_sessions")
+            .column("secret_hash", type: .text, .primaryKey(autoIncrement: false))
+            .column("token_id", type: .bigint, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .column("expires_at", type: .bigint, .notNull)
+            .run()
+        try await db.create(index: "web_sessions_expires_at").on("web_sessions").column("expires_at").run()
+    }
 
     @Sendable static func health(_ db: any SQLDatabase) async throws {
         try await db.raw("ALTER TABLE tickets ADD COLUMN vendor_suggestions TEXT NOT NULL DEFAULT '[]'").run()

@@ -91,7 +91,13 @@ extension SQLSession {
     }
 
     func tickets(_ filter: TicketFilter, before: Int?, limit: Int) async throws -> [Ticket] {
-        let query = db.select().column("*").from("tickets")
+        let query = Self.matching(filter, db.select().column("*").from("tickets"))
+        if let before { query.where("id", .lessThan, before) }
+        return try await query.orderBy("id", .descending).limit(limit).all().map(Self.ticket)
+    }
+
+    /// The WHERE clauses of a ticket filter, shared by the list and the counts.
+    private static func matching(_ filter: TicketFilter, _ query: SQLSelectBuilder) -> SQLSelectBuilder {
         if !filter.statuses.isEmpty { query.where("status", .in, filter.statuses.map(\.rawValue)) }
         if let severity = filter.severity { query.where("severity", .equal, severity) }
         if let tier = filter.tier { query.where("tier", .equal, tier) }
@@ -106,8 +112,7 @@ extension SQLSession {
                 .replacingOccurrences(of: "_", with: "\\_")
             query.where(SQLQueryString("lower(\(ident: "title")) LIKE \(bind: "%\(escaped)%") ESCAPE '\\'"))
         }
-        if let before { query.where("id", .lessThan, before) }
-        return try await query.orderBy("id", .descending).limit(limit).all().map(Self.ticket)
+        return query
     }
 
     func ticketsWithSLACheckDue(at now: Date, statuses: Set<TicketStatus>, after: Int, limit: Int) async throws -> [Ticket] {
@@ -118,10 +123,9 @@ extension SQLSession {
             .orderBy("id").limit(limit).all().map(Self.ticket)
     }
 
-    func ticketCountsByStatus() async throws -> [TicketStatus: Int] {
-        let rows = try await db.select().column("status")
-            .column(SQLFunction("count", args: SQLLiteral.all), as: "n")
-            .from("tickets").groupBy("status").all()
+    func ticketCountsByStatus(_ filter: TicketFilter) async throws -> [TicketStatus: Int] {
+        let query = db.select().column("status").column(SQLFunction("count", args: SQLLiteral.all), as: "n").from("tickets")
+        let rows = try await Self.matching(filter, query).groupBy("status").all()
         var counts: [TicketStatus: Int] = [:]
         for row in rows {
             if let status = TicketStatus(rawValue: try row.decode(column: "status", as: String.self)) {

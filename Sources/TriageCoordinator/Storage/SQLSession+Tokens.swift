@@ -29,6 +29,10 @@ extension SQLSession {
         try await db.select().column("*").from("tokens").where("hash", .equal, hash).first().map(Self.token)
     }
 
+    func token(id: Int) async throws -> TokenInfo? {
+        try await db.select().column("*").from("tokens").where("id", .equal, id).first().map(Self.token)
+    }
+
     func tokens() async throws -> [TokenInfo] {
         try await db.select().column("*").from("tokens").orderBy("id").all().map(Self.token)
     }

@@ -31,7 +31,7 @@ public protocol StoreSession: Sendable {
     func ticket(_ id: Int) async throws -> Ticket?
     /// Newest first, starting below `before`.
     func tickets(_ filter: TicketFilter, before: Int?, limit: Int) async throws -> [Ticket]
-    func ticketCountsByStatus() async throws -> [TicketStatus: Int]
+    func ticketCountsByStatus(_ filter: TicketFilter) async throws -> [TicketStatus: Int]
     /// Tickets in one of `statuses` with an SLA warning or breach not yet sent that falls due at
     /// or before `now`, in id order after `after`.
     func ticketsWithSLACheckDue(at now: Date, statuses: Set<TicketStatus>, after: Int, limit: Int) async throws -> [Ticket]
@@ -89,6 +89,13 @@ public protocol StoreSession: Sendable {
     func token(hash: String) async throws -> TokenInfo?
     func tokens() async throws -> [TokenInfo]
     func revokeToken(_ id: Int, at: Date) async throws -> Bool
+
+    // MARK: Board sessions
+    func insertWebSession(secretHash: String, tokenId: Int, at: Date, expiresAt: Date) async throws
+    /// The token behind a session that has not expired at `now`.
+    func webSessionToken(secretHash: String, now: Date) async throws -> TokenInfo?
+    func deleteWebSession(secretHash: String) async throws
+    func deleteWebSessions(expiredAt now: Date) async throws
 
     // MARK: Idempotency
     func savedResponse(tokenId: Int, key: String) async throws -> SavedResponse?

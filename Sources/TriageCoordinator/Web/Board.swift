@@ -1,0 +1,159 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The dispatch board: server-rendered pages under /board that work without JavaScript, for a
+/// browser logged in with a token once and then carrying a session cookie (HttpOnly,
+/// SameSite=Strict). Every form carries the session's CSRF token.
+struct Board: Sendable {
+    let coordinator: Coordinator
+    let policy: BoardPolicy
+    let zone: TimeZone
+    let pages: Pages
+    let bodyLimit: Int
+    /// The board shows at most this many open tickets (newest first); the counts are exact.
+    static let ticketLimit = 500
+    /// The login form's own CSRF token, before there is a session (double-submit cookie).
+    static let loginCookie = "triage_login"
+
+    func add(to router: Router<TriageRequestContext>) {
+        router.get("/") { _, _ in Pages.redirect(to: "/board") }
+        let web = router.group("/board").add(middleware: BoardErrorMiddleware(pages: pages, zone: zone, coordinator: coordinator))
+        // Open to everybody: registered before the session middleware, which applies only to routes added after it.
+        web.get("/static/board.css") { _, _ in Pages.stylesheet() }
+        web.get("/login") { request, _ in loginPage(next: Query(request).string("next")) }
+        web.post("/login") { request, _ in try await login(request) }
+
+        let signedIn = web.add(middleware: BoardSessionMiddleware(coordinator: coordinator))
+        signedIn.get("") { request, context in try await boardPage(request, try context.boardSession()) }
+        signedIn.post("/logout") { request, context in
+            let session = try context.boardSession()
+            try (try await WebForm(request, limit: bodyLimit)).requireCSRF(session.csrf)
+            if let secret = request.cookies[BoardSessionMiddleware.cookie]?.value { try await coordinator.closeWebSession(secret: secret) }
+            var response = Pages.redirect(to: "/board/login")
+            response.setCookie(Self.cookie(BoardSessionMiddleware.cookie, "", path: "/board", maxAge: 0, request: request))
+            return response
+        }
+        signedIn.get("/tickets/{id}") { request, context in
+            try await ticketPage(try Query.id(context), request, try context.boardSession())
+        }
+        signedIn.post("/tickets/{id}/visits") { request, context in
+            let (id, session) = (try Query.id(context), try context.boardSession())
+            let form = try await WebForm(request, limit: bodyLimit)
+            try form.requireCSRF(session.csrf)
+            let booking = VisitBooking(ticketId: id, technicianId: try form.int("technicianId"), start: try form.date("start"),
+                                       end: try form.date("end"))
+            do {
+                let visit = try await coordinator.store.write { try await coordinator.book(booking, by: session.principal, in: $0) }
+                return Pages.redirect(to: "/board/tickets/\(id)?visit=\(visit.id)#visits")
+            } catch let error as CoordinatorError where error.code == .conflict || error.code == .invalid {
+                return try await ticketPage(id, request, session, error: "Not booked: \(error.message)",
+                                            status: error.code.httpStatus)
+            }
+        }
+        signedIn.post("/visits/{id}/status") { request, context in
+            let (id, session) = (try Query.id(context), try context.boardSession())
+            let form = try await WebForm(request, limit: bodyLimit)
+            try form.requireCSRF(session.csrf)
+            guard let status = VisitStatus(rawValue: try form.required("status")) else {
+                throw CoordinatorError.invalid("status", "one of \(VisitStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let visit = try await coordinator.visit(id, by: session.principal)
+            do {
+                _ = try await coordinator.store.write {
+                    try await coordinator.changeStatus(visit: id, VisitStatusChange(status: status, notes: form["notes"]), by: session.principal, in: $0)
+                }
+                return Pages.redirect(to: "/board/tickets/\(visit.ticketId)?visit=\(id)#visits")
+            } catch let error as CoordinatorError where error.code == .conflict || error.code == .invalid {
+                return try await ticketPage(visit.ticketId, request, session, error: "Visit \(id) unchanged: \(error.message)",
+                                            status: error.code.httpStatus)
+            }
+        }
+    }
+
+    private func clock() -> BoardClock { BoardClock(zone: zone, now: coordinator.now()) }
+
+    // MARK: Pages
+
+    private func boardPage(_ request: Request, _ session: WebSession) async throws -> Response {
+        let query = Query(request)
+        let tier = query.string("tier")?.isEmpty == false ? try query.int("tier", 1...3) : nil
+        let clock = clock()
+        let snapshot = try await coordinator.board(timeline: TimelineDay.window(clock), tier: tier, limit: Self.ticketLimit,
+                                                   by: session.principal)
+        let chrome = Chrome(session: session, clock: clock, refreshSeconds: policy.refreshSeconds)
+        return pages.render("board", BoardView(snapshot, chrome: chrome, principal: session.principal, tier: tier, limit: Self.ticketLimit,
+                                               sla: coordinator.sla, clock: clock))
+    }
+
+    private func ticketPage(_ id: Int, _ request: Request, _ session: WebSession, error: String? = nil,
+                            status: HTTPResponse.Status = .ok) async throws -> Response
+    {
+        let query = Query(request)
+        let clock = clock()
+        var planner = TicketView.PlannerQuery()
+        if let from = query.string("from"), !from.isEmpty {
+            guard let date = clock.midnight(of: from) else { throw CoordinatorError(.badRequest, "from must be a date such as 2026-11-23, not '\(from)'") }
+            planner.from = date
+        }
+        planner.days = try query.int("days", 1...31) ?? planner.days
+        planner.duration = try query.int("duration", 15...720) ?? planner.duration
+        var chrome = Chrome(session: session, clock: clock)
+        chrome.error = error
+        if let visitId = try query.int("visit", 1...Int.max), let visit = try? await coordinator.visit(visitId, by: session.principal) {
+            chrome.notice = "Visit \(visit.id) is \(visit.status.rawValue.replacingOccurrences(of: "_", with: " ")): \(clock.window(visit.start, visit.end))."
+        }
+        let view = try await TicketView.load(id, chrome: chrome, principal: session.principal, planner: planner, coordinator: coordinator, clock: clock)
+        return pages.render("ticket", view, status: status)
+    }
+
+    // MARK: Logging in
+
+    private struct LoginPage {
+        var chrome: Chrome
+        var csrf: String
+        var next: String
+    }
+
+    private func loginPage(next: String?, error: String? = nil, status: HTTPResponse.Status = .ok, request: Request? = nil) -> Response {
+        let csrf = BearerToken.generate(prefix: "")
+        var chrome = Chrome(session: nil, clock: clock())
+        chrome.error = error
+        var response = pages.render("login", LoginPage(chrome: chrome, csrf: csrf, next: Self.safeNext(next)), status: status)
+        response.setCookie(Self.cookie(Self.loginCookie, csrf, path: "/board/login", maxAge: 3600, request: request))
+        return response
+    }
+
+    private func login(_ request: Request) async throws -> Response {
+        let form = try await WebForm(request, limit: bodyLimit)
+        guard let expected = request.cookies[Self.loginCookie]?.value else {
+            return loginPage(next: form["next"], error: "The login form had expired (or cookies are off): log in again.",
+                             status: .forbidden, request: request)
+        }
+        try form.requireCSRF(expected)
+        do {
+            let (secret, _) = try await coordinator.openWebSession(token: try form.required("token"), hours: policy.sessionHours)
+            var response = Pages.redirect(to: Self.safeNext(form["next"]))
+            response.setCookie(Self.cookie(BoardSessionMiddleware.cookie, secret, path: "/board", maxAge: policy.sessionHours * 3600,
+                                           request: request))
+            response.setCookie(Self.cookie(Self.loginCookie, "", path: "/board/login", maxAge: 0, request: request))
+            return response
+        } catch let error as CoordinatorError where [.unauthorized, .forbidden, .invalid].contains(error.code) {
+            return loginPage(next: form["next"], error: "Not logged in: \(error.message).",
+                             status: error.code.httpStatus, request: request)
+        }
+    }
+
+    /// Only a page of this board: never another site, so a link cannot bounce a login elsewhere.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/board"), !next.contains("//"), !next.contains("\\") else { return "/board" }
+        return next
+    }
+
+    /// HttpOnly and SameSite=Strict always; Secure when the request came through HTTPS (a proxy
+    /// in front says so with X-Forwarded-Proto).
+    static func cookie(_ name: String, _ value: String, path: String, maxAge: Int, request: Request?) -> Cookie {
+        let secure = request?.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+        return Cookie(name: name, value: value, maxAge: maxAge, path: path, secure: secure, httpOnly: true, sameSite: .strict)
+    }
+}

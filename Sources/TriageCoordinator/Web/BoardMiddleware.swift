@@ -1,0 +1,55 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Resolves the session cookie to a logged-in browser. Without a live session a page request
+/// goes to the login page (and comes back after it); a form post is refused.
+struct BoardSessionMiddleware: RouterMiddleware {
+    typealias Context = TriageRequestContext
+    static let cookie = "triage_session"
+    let coordinator: Coordinator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let secret = request.cookies[Self.cookie]?.value, let session = try await coordinator.webSession(secret: secret) else {
+            if request.method == .get || request.method == .head {
+                let back = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
+                return Pages.redirect(to: "/board/login?next=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            }
+            throw CoordinatorError(.unauthorized, "your board session has ended: log in again")
+        }
+        var context = context
+        context.principal = session.principal
+        context.webSession = session
+        context.logger[metadataKey: "actor"] = .string(session.principal.actor)
+        return try await next(request, context)
+    }
+}
+
+/// Failures on the board are pages, not JSON: the status that fits and a sentence that says what to do.
+struct BoardErrorMiddleware: RouterMiddleware {
+    typealias Context = TriageRequestContext
+    let pages: Pages
+    let zone: TimeZone
+    let coordinator: Coordinator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as CoordinatorError {
+            return page(error.code.httpStatus, error.message, context: context)
+        } catch is NIOTooManyBytesError {
+            return page(.contentTooLarge, "the form is larger than the limit", context: context)
+        } catch {
+            context.logger.error("board request failed: \(error)", metadata: ["path": "\(request.uri.path)"])
+            return page(.internalServerError, "something went wrong on the server; its log says what", context: context)
+        }
+    }
+
+    private func page(_ status: HTTPResponse.Status, _ message: String, context: Context) -> Response {
+        var page = ErrorPage(chrome: Chrome(session: context.webSession, clock: BoardClock(zone: zone, now: coordinator.now())),
+                             heading: status.reasonPhrase, message: message)
+        if status == .unauthorized { (page.back, page.backText) = ("/board/login", "Log in") }
+        return pages.render("error", page, status: status)
+    }
+}

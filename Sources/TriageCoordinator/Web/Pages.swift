@@ -1,0 +1,83 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// The board's templates, parsed once at start (a broken template stops the server from
+/// starting rather than failing one page), and the headers every page carries.
+struct Pages: Sendable {
+    private let library: MustacheLibrary
+
+    init() throws {
+        var library = MustacheLibrary()
+        let templates: [(String, [UInt8])] = [
+            ("layout", PackageResources.layout_mustache), ("login", PackageResources.login_mustache),
+            ("error", PackageResources.error_mustache), ("card", PackageResources.card_mustache),
+            ("board", PackageResources.board_mustache), ("ticket", PackageResources.ticket_mustache),
+        ]
+        for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
+        self.library = library
+    }
+
+    /// No script may run (there is none), styles come from this server, forms post only here,
+    /// and no other site may frame the board.
+    static let contentSecurityPolicy = "default-src 'none'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self'; "
+        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    func render(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
+        let html = library.render(model, withTemplate: template) ?? "template \(template) is missing"
+        return Response(status: status, headers: Self.headers(contentType: "text/html; charset=utf-8"),
+                        body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func stylesheet() -> Response {
+        var headers = headers(contentType: "text/css; charset=utf-8")
+        headers[.cacheControl] = "public, max-age=300"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.board_css)))
+    }
+
+    /// 303 See Other: after a form, the browser GETs the page it lands on.
+    static func redirect(to location: String) -> Response {
+        var headers = headers(contentType: "text/plain; charset=utf-8")
+        headers[.location] = location
+        return Response(status: .seeOther, headers: headers)
+    }
+
+    private static func headers(contentType: String) -> HTTPFields {
+        [.contentType: contentType, .cacheControl: "no-store", .contentSecurityPolicy: contentSecurityPolicy,
+         .xContentTypeOptions: "nosniff", HTTPField.Name("Referrer-Policy")!: "same-origin"]
+    }
+}
+
+/// What every page has around its body: who is logged in, the time, the form token, messages.
+struct Chrome {
+    var user: String?
+    var role: String?
+    var csrf: String?
+    var nowISO: String
+    var nowText: String
+    var zone: String
+    /// nil: the page does not reload itself.
+    var refreshSeconds: Int?
+    var notice: String?
+    var error: String?
+
+    init(session: WebSession?, clock: BoardClock, refreshSeconds: Int? = nil) {
+        user = session?.principal.name
+        role = session?.principal.role.rawValue
+        csrf = session?.csrf
+        nowISO = BoardClock.iso(clock.now)
+        nowText = clock.dayTime(clock.now)
+        zone = clock.zone.identifier
+        self.refreshSeconds = refreshSeconds.flatMap { $0 > 0 ? $0 : nil }
+    }
+}
+
+/// An error as a page: the heading, what went wrong, and where to go from here.
+struct ErrorPage {
+    var chrome: Chrome
+    var heading: String
+    var message: String
+    var back = "/board"
+    var backText = "Back to the board"
+}

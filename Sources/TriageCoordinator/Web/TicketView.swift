@@ -1,0 +1,206 @@
+import Foundation
+import TriageModel
+
+/// A ticket's page: its facts and SLA clocks, flags, visits (with the next steps the viewer may
+/// take), proposed visit slots for the desk, the diagnoses attached, and the whole history.
+struct TicketView {
+    struct Fact {
+        var name: String
+        var value: String
+    }
+
+    struct VisitLine {
+        struct Action {
+            var visitId: Int
+            var status: String
+            var label: String
+            var needsNotes: Bool
+        }
+        var id: Int
+        var technician: String
+        var window: String
+        var status: String
+        var statusText: String
+        var notes: String?
+        var actions: [Action]
+    }
+
+    struct Planner {
+        struct Slot {
+            var index: Int
+            var technicianId: Int
+            var technician: String
+            var start: String
+            var end: String
+            var window: String
+            var breaches: Bool
+            var reasons: [String]
+        }
+        var from: String
+        var days: Int
+        var duration: Int
+        var problem: String?
+        var slots: [Slot]
+        var noSlots: Bool
+    }
+
+    struct DiagnosticView {
+        struct Item {
+            var plugin: String
+            var item: String
+            var status: String
+            var summary: String
+            var metrics: [String]
+        }
+        var host: String
+        var status: String
+        var when: String
+        var postedBy: String
+        var items: [Item]
+        var errors: [String]
+        var recommendation: String
+        var reasons: [String]
+    }
+
+    struct EventLine {
+        var at: String
+        var atISO: String
+        var type: String
+        var actor: String
+        var details: String
+    }
+
+    /// What the visit planner on the page was asked.
+    struct PlannerQuery {
+        var from: Date?
+        var days = 7
+        var duration = 60
+    }
+
+    var chrome: Chrome
+    var id: Int
+    var title: String
+    var description: String?
+    var facts: [Fact]
+    var clocks: [Countdown]
+    var onsite: Bool
+    var hasOnsiteReasons: Bool
+    var onsiteReasons: [String]
+    var vendorCase: String?
+    var vendorSuggestions: [String]
+    var anyFlag: Bool
+    var visits: [VisitLine]
+    var planner: Planner?
+    var diagnostics: [DiagnosticView]
+    var events: [EventLine]
+
+    static func load(_ id: Int, chrome: Chrome, principal: Principal, planner query: PlannerQuery, coordinator: Coordinator,
+                     clock: BoardClock) async throws -> TicketView
+    {
+        let ticket = try await coordinator.ticket(id, by: principal)
+        let events = try await coordinator.events(ofTicket: id, after: nil, limit: 1000, by: principal).items
+        let diagnostics = try await coordinator.diagnostics(ofTicket: id, by: principal)
+        let visits = try await coordinator.visits(technician: nil, ticket: id, window: nil, by: principal)
+        let technicians = try await coordinator.records(TechnicianFields.self, after: nil, limit: 10_000, by: principal).items
+        let names = Dictionary(uniqueKeysWithValues: technicians.map { ($0.id, $0.fields.name) })
+        func name(_ technician: Int) -> String { names[technician] ?? "technician \(technician)" }
+
+        var facts = [Fact(name: "status", value: ticket.status.rawValue.replacingOccurrences(of: "_", with: " ")),
+                     Fact(name: "severity", value: "S\(ticket.severity)"), Fact(name: "tier", value: "\(ticket.tier)"),
+                     Fact(name: "assignee", value: ticket.assigneeId.map(name) ?? "unassigned"),
+                     Fact(name: "channel", value: ticket.channel.rawValue)]
+        if let customerId = ticket.customerId {
+            facts.append(Fact(name: "customer", value: try await coordinator.record(customerId, as: CustomerFields.self, by: principal).fields.name))
+        }
+        if let hostId = ticket.hostId {
+            let host = try await coordinator.record(hostId, as: HostFields.self, by: principal)
+            let site = try await coordinator.record(host.fields.siteId, as: SiteFields.self, by: principal)
+            facts.append(Fact(name: "host", value: host.fields.name))
+            facts.append(Fact(name: "site", value: site.fields.name + (site.fields.region.map { " (\($0))" } ?? "")))
+        }
+        if !ticket.tags.isEmpty { facts.append(Fact(name: "tags", value: ticket.tags.joined(separator: ", "))) }
+        if !ticket.requiredSkills.isEmpty { facts.append(Fact(name: "skills", value: ticket.requiredSkills.joined(separator: ", "))) }
+        facts.append(Fact(name: "opened", value: "\(clock.dayTime(ticket.createdAt)) by \(ticket.createdBy)"))
+
+        let vendorCase = ticket.flags.vendorCase.map { vendorCase in
+            ([vendorCase.vendor] + [vendorCase.externalRef, vendorCase.status].compactMap { $0 }).joined(separator: " · ")
+        }
+        let desk = principal.role == .admin || principal.role == .dispatcher
+        return TicketView(
+            chrome: chrome, id: ticket.id, title: ticket.title, description: ticket.description.isEmpty ? nil : ticket.description,
+            facts: facts, clocks: Countdown.both(for: ticket, sla: coordinator.sla, clock: clock),
+            onsite: ticket.flags.onsite, hasOnsiteReasons: !ticket.flags.onsiteReasons.isEmpty, onsiteReasons: ticket.flags.onsiteReasons,
+            vendorCase: vendorCase, vendorSuggestions: ticket.flags.vendorSuggestions,
+            anyFlag: ticket.flags.onsite || vendorCase != nil || !ticket.flags.vendorSuggestions.isEmpty,
+            visits: visits.map { visitLine($0, technician: name($0.technicianId), principal: principal, clock: clock) },
+            planner: desk && ticket.status.isOpen
+                ? await planner(for: ticket, query, principal: principal, coordinator: coordinator, clock: clock) : nil,
+            diagnostics: diagnostics.reversed().map { diagnosticView($0, clock: clock) },
+            events: events.reversed().map { EventLine(at: clock.dayTime($0.at), atISO: BoardClock.iso($0.at), type: $0.type.replacingOccurrences(of: "_", with: " "),
+                                                      actor: $0.actor, details: details($0.data)) })
+    }
+
+    private static func visitLine(_ visit: Visit, technician: String, principal: Principal, clock: BoardClock) -> VisitLine {
+        let desk = principal.role == .admin || principal.role == .dispatcher
+        let mine = principal.role == .technician && principal.technicianId == visit.technicianId
+        let steps: [(VisitStatus, String)] = [(.enRoute, "On my way"), (.onSite, "On site"), (.done, "Done"), (.cancelled, "Cancel visit")]
+        let actions = steps.filter { next, _ in
+            visit.status.canMove(to: next) && (desk || (mine && next != .cancelled))
+        }.map { VisitLine.Action(visitId: visit.id, status: $0.0.rawValue, label: $0.1, needsNotes: $0.0 == .done) }
+        return VisitLine(id: visit.id, technician: technician, window: clock.window(visit.start, visit.end), status: visit.status.rawValue,
+                         statusText: visit.status.rawValue.replacingOccurrences(of: "_", with: " "), notes: visit.notes, actions: actions)
+    }
+
+    private static func planner(for ticket: Ticket, _ query: PlannerQuery, principal: Principal, coordinator: Coordinator,
+                                clock: BoardClock) async -> Planner
+    {
+        let from = max(query.from ?? clock.now, clock.now)
+        var planner = Planner(from: clock.date(from), days: query.days, duration: query.duration, problem: nil, slots: [], noSlots: false)
+        do {
+            let slots = try await coordinator.visitSlots(ticket: ticket.id, from: from, days: query.days, minutes: query.duration,
+                                                         limit: 8, by: principal)
+            planner.slots = slots.enumerated().map { index, slot in
+                Planner.Slot(index: index + 1, technicianId: slot.technicianId, technician: slot.technicianName,
+                             start: BoardClock.iso(slot.start), end: BoardClock.iso(slot.end), window: clock.window(slot.start, slot.end),
+                             breaches: slot.breachesDeadline, reasons: slot.reasons)
+            }
+            planner.noSlots = slots.isEmpty
+        } catch let error as CoordinatorError {
+            planner.problem = error.message
+        } catch {
+            planner.problem = "the planner failed: \(error)"
+        }
+        return planner
+    }
+
+    private static func diagnosticView(_ diagnostic: Diagnostic, clock: BoardClock) -> DiagnosticView {
+        let report = diagnostic.report
+        let recommendation = report.recommendation
+        var says: [String] = []
+        if recommendation.onsite { says.append("send somebody on site") }
+        if !recommendation.vendors.isEmpty { says.append("open a case with \(recommendation.vendors.joined(separator: ", "))") }
+        if let tier = recommendation.tier { says.append("tier \(tier) can fix it remotely") }
+        return DiagnosticView(
+            host: report.host, status: report.status.rawValue, when: clock.dayTime(diagnostic.receivedAt), postedBy: diagnostic.postedBy,
+            items: report.checks.map { check in
+                DiagnosticView.Item(plugin: check.plugin, item: check.item, status: check.status.rawValue, summary: check.summary,
+                                    metrics: check.metrics.map(metricText))
+            },
+            errors: report.errors.map { ($0.plugin.map { "\($0): " } ?? "") + $0.message },
+            recommendation: says.isEmpty ? "nothing to do" : says.joined(separator: "; "),
+            reasons: recommendation.reasons.map { "\($0.flag.rawValue): \($0.plugin) \($0.item) — \($0.reason)" })
+    }
+
+    /// "used=91.5% (warn 80, crit 90)"
+    private static func metricText(_ metric: Metric) -> String {
+        let value = metric.value.map { $0.rounded() == $0 && abs($0) < 1e15 ? String(Int($0)) : String(format: "%.2f", $0) } ?? "unknown"
+        let limits = [metric.warn.map { "warn \($0)" }, metric.crit.map { "crit \($0)" }].compactMap { $0 }
+        return "\(metric.name)=\(value)\(metric.unit ?? "")" + (limits.isEmpty ? "" : " (\(limits.joined(separator: ", ")))")
+    }
+
+    /// An event's data as one line: "reason: tier 2, skills network · from: new".
+    private static func details(_ data: JSONValue) -> String {
+        guard case .object(let fields) = data else { return data.compactText }
+        return fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.compactText)" }.joined(separator: " · ")
+    }
+}

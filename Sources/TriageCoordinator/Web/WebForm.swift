@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+
+/// An `application/x-www-form-urlencoded` body, as the board's forms post it.
+struct WebForm {
+    private var fields: [String: String] = [:]
+
+    init(_ request: Request, limit: Int) async throws {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/x-www-form-urlencoded") else {
+            throw CoordinatorError(.unsupportedMediaType, "the board's forms are sent as application/x-www-form-urlencoded")
+        }
+        var request = request
+        let buffer = try await request.collectBody(upTo: limit)
+        self.init(String(buffer: buffer))
+    }
+
+    init(_ text: String) {
+        for pair in text.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ part: Substring) -> String {
+                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
+            }
+            guard let name = parts.first.map(decode), fields[name] == nil else { continue }
+            fields[name] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+    }
+
+    subscript(_ name: String) -> String? { fields[name] }
+
+    func required(_ name: String) throws -> String {
+        guard let value = fields[name], !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw CoordinatorError.invalid(name, "the form sent no \(name)")
+        }
+        return value
+    }
+
+    func int(_ name: String) throws -> Int {
+        guard let value = Int(try required(name)) else { throw CoordinatorError.invalid(name, "must be a whole number") }
+        return value
+    }
+
+    func date(_ name: String) throws -> Date {
+        let text = try required(name)
+        guard let date = JSONBody.parseDate(text) else { throw CoordinatorError.invalid(name, "'\(text)' is not an ISO-8601 time") }
+        return date
+    }
+
+    /// Every form carries the session's CSRF token; a form without it, or with another
+    /// session's, was not made by this board for this browser.
+    func requireCSRF(_ expected: String) throws {
+        guard let sent = fields["csrf"], Self.constantTimeEqual(sent, expected) else {
+            throw CoordinatorError(.forbidden, "the form's security token is missing or out of date: reload the page and try again")
+        }
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Array(a.utf8), Array(b.utf8))
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
