@@ -58,14 +58,18 @@ struct TimelineDay {
                 }
                 if mine || !visits.isEmpty || !shifts.isEmpty { rows.append((technician, shifts, visits)) }
             }
-            let scale = Scale(window, covering: rows.flatMap { $0.1 + $0.2.map { DateInterval(start: $0.start, end: $0.end) } })
+            let scale = Scale(window, covering: rows.flatMap { $0.2.map { DateInterval(start: $0.start, end: $0.end) } })
             let name = index == 0 ? "Today" : "Tomorrow"
             return TimelineDay(
                 date: clock.date(day.midnight), label: "\(name) · \(clock.day(day.midnight))",
                 hours: scale.hours.map { HourMark(left: scale.percent($0), text: clock.time($0)) },
                 rows: rows.map { technician, shifts, visits in
                     Row(technicianId: technician.id, name: technician.fields.name,
-                        shifts: shifts.map { Block(left: scale.percent($0.start), width: scale.width($0), text: "\(clock.time($0.start))–\(clock.time($0.end))") },
+                        shifts: shifts.compactMap { shift in
+                            guard let shown = shift.intersection(with: scale.range), shown.duration > 0 else { return nil }
+                            return Block(left: scale.percent(shown.start), width: scale.width(shown),
+                                         text: "\(clock.time(shift.start))–\(clock.time(shift.end))")
+                        },
                         visits: visits.map { visit in
                             let interval = DateInterval(start: visit.start, end: visit.end)
                             let site = snapshot.siteNames[visit.siteId] ?? "site \(visit.siteId)"
@@ -78,7 +82,8 @@ struct TimelineDay {
         }
     }
 
-    /// Whole hours from 07:00 to 19:00, widened to whatever the day's shifts and visits cover.
+    /// Whole hours from 07:00 to 19:00, widened to the day's visits (shifts are cut to it, so a
+    /// round-the-clock shift does not shrink every visit to a sliver).
     private struct Scale {
         let start: Date
         let end: Date
@@ -91,6 +96,7 @@ struct TimelineDay {
             end = min(day.end, day.start + (last.timeIntervalSince(day.start) / 3600).rounded(.up) * 3600)
         }
 
+        var range: DateInterval { DateInterval(start: start, end: end) }
         var hours: [Date] { stride(from: start, through: end - 1, by: 3600).map { $0 } }
 
         func percent(_ date: Date) -> String {

@@ -67,7 +67,10 @@ struct VisitPlanner {
         return candidates.prefix(limit).map { c in
             let zone = c.member.zone ?? .gmt
             var reasons: [String] = []
-            if let shift = c.shift { reasons.append("on shift \(Self.clock(shift.start, zone))–\(Self.clock(shift.end, zone)) (\(zone.identifier))") }
+            if let shift = c.shift {
+                reasons.append(shift.duration >= 86_400 ? "on shift around the clock (\(zone.identifier))"
+                    : "on shift \(Self.clock(shift.start, zone))–\(Self.clock(shift.end, zone)) (\(zone.identifier))")
+            }
             reasons.append(openingReason(for: c.window, opening))
             reasons.append(ticket.requiredSkills.isEmpty ? "no skills required" : "has the skills \(ticket.requiredSkills.joined(separator: ", "))")
             if let previous = c.previous {

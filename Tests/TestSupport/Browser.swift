@@ -1,0 +1,148 @@
+import Foundation
+
+/// Headless Chromium driven through chromedriver's WebDriver protocol: a real browser that
+/// loads pages, types, clicks and takes screenshots. With `javaScript: false` the profile
+/// refuses every page script, so a flow that works proves the pages need none.
+public final class Browser: @unchecked Sendable {
+    public struct Element: Sendable {
+        let id: String
+    }
+
+    private let driver: ChildProcess
+    private let session: String
+    private let endpoint: String
+
+    public init(_ folder: TempFolder, javaScript: Bool = false, width: Int = 1400, height: Int = 900) async throws {
+        for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] where !FileManager.default.isExecutableFile(atPath: tool) {
+            throw TestSupportError("\(tool) is missing: apt-get install chromium chromium-driver (Deploy/setup.sh installs them)")
+        }
+        let port = try TestSSHD.freePort()
+        driver = try ChildProcess("/usr/bin/chromedriver", ["--port=\(port)"], stdout: folder.path + "/chromedriver.out",
+                                  stderr: folder.path + "/chromedriver.err")
+        endpoint = "http://127.0.0.1:\(port)"
+        let deadline = Date() + 20
+        var problem = "no answer"
+        while true {
+            do {
+                if (try await Self.call(endpoint, "GET", "/status") as? [String: Any])?["ready"] as? Bool == true { break }
+            } catch {
+                problem = "\(error)"
+            }
+            guard Date() < deadline, driver.isRunning else {
+                throw TestSupportError("chromedriver did not start on port \(port): \(problem)")
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        var options: [String: Any] = [
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(width),\(height)",
+                     "--user-data-dir=\(folder.path)/chromium-profile"],
+        ]
+        if !javaScript { options["prefs"] = ["profile.managed_default_content_settings.javascript": 2] }
+        let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": ["browserName": "chrome", "goog:chromeOptions": options]]]
+        guard let id = (try await Self.call(endpoint, "POST", "/session", capabilities) as? [String: Any])?["sessionId"] as? String else {
+            driver.terminate()
+            throw TestSupportError("chromedriver made no session")
+        }
+        session = "/session/\(id)"
+    }
+
+    deinit { driver.terminate() }
+
+    /// Ends the browser and the driver.
+    public func quit() async {
+        _ = try? await Self.call(endpoint, "DELETE", session)
+        driver.terminate()
+    }
+
+    public func go(_ url: String) async throws { _ = try await command("POST", "/url", ["url": url]) }
+
+    public var url: String { get async throws { try await command("GET", "/url") as? String ?? "" } }
+
+    public var title: String { get async throws { try await command("GET", "/title") as? String ?? "" } }
+
+    /// The DOM as the browser has it now.
+    public var source: String { get async throws { try await command("GET", "/source") as? String ?? "" } }
+
+    /// The first element matching a CSS selector; the error names the selector and the page.
+    public func find(_ selector: String) async throws -> Element {
+        guard let element = try await findAll(selector).first else {
+            throw TestSupportError("no element matches \(selector) on \(try await url) (\(try await title))")
+        }
+        return element
+    }
+
+    public func findAll(_ selector: String) async throws -> [Element] {
+        let found = try await command("POST", "/elements", ["using": "css selector", "value": selector]) as? [[String: Any]] ?? []
+        return found.compactMap { ($0["element-6066-11e4-a52e-4f735466cecf"] as? String).map(Element.init) }
+    }
+
+    /// The rendered text of the first match of `selector`.
+    public func text(_ selector: String) async throws -> String { try await text(try await find(selector)) }
+
+    public func text(_ element: Element) async throws -> String {
+        try await command("GET", "/element/\(element.id)/text") as? String ?? ""
+    }
+
+    public func attribute(_ element: Element, _ name: String) async throws -> String? {
+        try await command("GET", "/element/\(element.id)/attribute/\(name)") as? String
+    }
+
+    /// A computed style, as the browser resolved the stylesheet (`rgba(…)` for colours).
+    public func css(_ element: Element, _ property: String) async throws -> String {
+        try await command("GET", "/element/\(element.id)/css/\(property)") as? String ?? ""
+    }
+
+    public func type(_ element: Element, _ text: String) async throws {
+        _ = try await command("POST", "/element/\(element.id)/value", ["text": text])
+    }
+
+    public func click(_ element: Element) async throws {
+        _ = try await command("POST", "/element/\(element.id)/click", [:])
+    }
+
+    public func click(_ selector: String) async throws { try await click(try await find(selector)) }
+
+    /// The browser's cookies for the current page: name → (httpOnly, sameSite).
+    public var cookies: [String: (httpOnly: Bool, sameSite: String)] {
+        get async throws {
+            let list = try await command("GET", "/cookie") as? [[String: Any]] ?? []
+            return Dictionary(list.compactMap { cookie in
+                (cookie["name"] as? String).map { ($0, (cookie["httpOnly"] as? Bool ?? false, cookie["sameSite"] as? String ?? "")) }
+            }, uniquingKeysWith: { first, _ in first })
+        }
+    }
+
+    /// A PNG of the window, written to `path`; returns its size in bytes.
+    @discardableResult
+    public func screenshot(to path: String) async throws -> Int {
+        guard let base64 = try await command("GET", "/screenshot") as? String, let data = Data(base64Encoded: base64) else {
+            throw TestSupportError("the screenshot was not base64 PNG")
+        }
+        try data.write(to: URL(fileURLWithPath: path))
+        return data.count
+    }
+
+    private func command(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> Any? {
+        try await Self.call(endpoint, method, session + path, body)
+    }
+
+    /// One WebDriver call: the `value` of its answer, or the driver's error as a thrown message.
+    /// Through curl: FoundationNetworking's URLSession fails on chromedriver's answers ("Failed writing header").
+    private static func call(_ endpoint: String, _ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> Any? {
+        var arguments = ["-s", "--max-time", "60", "-X", method, endpoint + path, "-w", "\n%{http_code}"]
+        if let body {
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+            arguments += ["-H", "Content-Type: application/json", "--data-binary", json]
+        }
+        let output = try Shell.run("/usr/bin/curl", arguments)
+        let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let status = Int(lines.last ?? "") ?? 0
+        let json = (try? JSONSerialization.jsonObject(with: Data(lines.dropLast().joined(separator: "\n").utf8))) as? [String: Any] ?? [:]
+        if status == 0 || status >= 400 {
+            let error = json["value"] as? [String: Any]
+            throw TestSupportError("WebDriver \(method) \(path): \(error?["error"] ?? "HTTP \(status)") \(error?["message"] ?? output.stderr)")
+        }
+        return json["value"]
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The dispatch board in a real headless Chromium with JavaScript switched off, against a real
+/// `triage serve`: a dispatcher logs in, sees the ticket a diagnosis flagged onsite, books a
+/// proposed slot; the technician logs in, finds the visit on their timeline and sets off.
+/// Screenshots go to .build/artifacts/board/.
+@Suite(.serialized) struct BoardBrowserTests {
+    static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/artifacts/board").path
+
+    /// S1 answers in 1 minute and warns at 1 % of it: an S1 card turns amber within a second.
+    static let configuration = """
+        sla:
+          warningFraction: 0.01
+          severity1: {respondMinutes: 1, resolveMinutes: 60}
+        board:
+          timeZone: Europe/Berlin
+          refreshSeconds: 0
+        """
+
+    struct World {
+        var serve: TriageServe
+        var vera = 0, otto = 0, onsiteTicket = 0, urgentTicket = 0, quietTicket = 0
+        var dispatcherToken = "", veraToken = ""
+    }
+
+    static func world(_ folder: TempFolder) throws -> World {
+        try configuration.write(toFile: folder.path + "/triage.yaml", atomically: true, encoding: .utf8)
+        var w = World(serve: try TriageServe(folder, ["--config", folder.path + "/triage.yaml"]))
+        func post(_ path: String, _ json: String) throws -> Int {
+            let (status, body) = try w.serve.request("POST", "/api/v1" + path, json)
+            guard (200..<300).contains(status), let id = body["id"] as? Int else { throw TestSupportError("POST \(path): \(status) \(body)") }
+            return id
+        }
+        let customer = try post("/customers", #"{"name": "Acme"}"#)
+        let site = try post("/sites", #"{"customerId": \#(customer), "name": "HQ", "region": "north", "timeZone": "Europe/Berlin"}"#)
+        let host = try post("/hosts", #"{"siteId": \#(site), "name": "web1"}"#)
+        let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
+        w.vera = try post("/technicians", #"{"name": "Vera", "skills": ["storage"], "timeZone": "Europe/Berlin", "shifts": [\#(always)]}"#)
+        w.otto = try post("/technicians", #"{"name": "Otto", "timeZone": "Europe/Berlin", "shifts": [\#(always)]}"#)
+        w.quietTicket = try post("/tickets", #"{"title": "Printer queue question", "severity": 4, "customerId": \#(customer)}"#)
+        w.onsiteTicket = try post("/tickets", #"{"title": "RAID degraded on web1", "severity": 2, "hostId": \#(host)}"#)
+        w.urgentTicket = try post("/tickets", #"{"title": "Mail server down", "severity": 1, "customerId": \#(customer)}"#)
+        let report = """
+            {"id": "\(UUID().uuidString)", "host": "web1", "startedAt": "\(Date().formatted(.iso8601))", "durationMs": 420, "agentVersion": "test",
+             "status": "critical", "errors": [],
+             "checks": [{"plugin": "disk", "item": "/dev/sda", "status": "critical", "summary": "SMART: 112 reallocated sectors",
+                         "metrics": [{"name": "reallocated", "value": 112, "warn": "10", "crit": "50"}], "durationMs": 30}],
+             "recommendation": {"onsite": true, "vendors": [], "reasons": [
+                 {"plugin": "disk", "item": "/dev/sda", "flag": "onsite", "reason": "the disk is failing: replace it on site"}]}}
+            """
+        let (status, body) = try w.serve.request("POST", "/api/v1/tickets/\(w.onsiteTicket)/diagnostics", report)
+        guard status == 201 else { throw TestSupportError("attaching the diagnosis: \(status) \(body)") }
+        func token(_ arguments: [String]) throws -> String {
+            let output = try Shell.run(builtProduct("triage"), ["token", "create", "--data", folder.path + "/data"] + arguments)
+            return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        w.dispatcherToken = try token(["--role", "dispatcher", "--name", "dora"])
+        w.veraToken = try token(["--role", "technician", "--name", "vera", "--technician", "\(w.vera)"])
+        return w
+    }
+
+    static func instant(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions.insert(.withFractionalSeconds)
+        return formatter.date(from: text)
+    }
+
+    static func logIn(_ browser: Browser, _ base: String, token: String) async throws {
+        try await browser.go(base + "/board")
+        #expect(try await browser.url.contains("/board/login?next="), "an anonymous visit goes to the login page")
+        try await browser.type(try await browser.find("#token"), token)
+        try await browser.click("#login")
+        #expect(try await browser.url == base + "/board")
+    }
+
+    @Test func aDispatcherBooksAProposedSlotAndTheTechnicianSeesItOnTheirTimeline() async throws {
+        let folder = try TempFolder()
+        let w = try Self.world(folder)
+        defer { w.serve.process.terminate() }
+        try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
+        let browser = try await Browser(folder)
+        do {
+            try await dispatcherBooks(browser, w)
+            try await technicianSetsOff(browser, w)
+        } catch {
+            _ = try? await browser.screenshot(to: Self.artifacts + "/failure.png")
+            await browser.quit()
+            throw error
+        }
+        await browser.quit()
+    }
+
+    private func dispatcherBooks(_ browser: Browser, _ w: World) async throws {
+        let base = w.serve.url
+        try await Self.logIn(browser, base, token: w.dispatcherToken)
+        let session = try #require(try await browser.cookies["triage_session"])
+        #expect(session.httpOnly && session.sameSite == "Strict")
+        #expect(try await browser.findAll("script").isEmpty, "the board has no scripts")
+
+        // The queues: each ticket in its status column under its tier, with a countdown.
+        let urgent = try await browser.find("#queue-assigned #ticket-\(w.urgentTicket) .sla")
+        #expect(try await browser.text(urgent).range(of: #"^respond (in|overdue) \d+ min$"#, options: .regularExpression) != nil)
+        #expect(try await browser.attribute(urgent, "class") == "sla sla-warning", "S1 is past 1 % of its minute")
+        let quiet = try await browser.find("#ticket-\(w.quietTicket) .sla")
+        #expect(try await browser.attribute(quiet, "class") == "sla sla-ok")
+        #expect(try await browser.css(urgent, "background-color") != browser.css(quiet, "background-color"), "the stylesheet colours them")
+        #expect(try await browser.text("#ticket-\(w.urgentTicket) .title") == "Mail server down")
+
+        // The needs-visit column names the ticket the diagnosis flagged, and why.
+        let needs = try await browser.text("#needs-visit")
+        #expect(needs.contains("RAID degraded on web1") && needs.contains("the disk is failing: replace it on site"))
+        #expect(!needs.contains("Mail server down"))
+        try await browser.screenshot(to: BoardBrowserTests.artifacts + "/dispatcher-board.png")
+
+        // The ticket page: diagnosis, flags, and proposed slots; Vera (storage) is proposed, Otto is not.
+        try await browser.click("#needs-visit-\(w.onsiteTicket) a.ticket-link")
+        #expect(try await browser.text("#ticket-title").contains("RAID degraded on web1"))
+        #expect(try await browser.text("#diagnostics").contains("SMART: 112 reallocated sectors"))
+        #expect(try await browser.text("#diagnostics").contains("reallocated=112 (warn 10, crit 50)"))
+        #expect(try await browser.text("#flags").contains("On-site visit needed"))
+        let slots = try await browser.findAll("ol.slots li.slot")
+        #expect(!slots.isEmpty)
+        for slot in slots { #expect(try await browser.text(slot).contains("Vera")) }
+        let start = try #require(try await browser.attribute(try await browser.find("#slot-1 input[name=start]"), "value"))
+        try await browser.screenshot(to: BoardBrowserTests.artifacts + "/ticket-before-booking.png")
+        try await browser.click("#slot-1 button.book")
+
+        #expect(try await browser.text("#notice").contains("is booked"))
+        #expect(try await browser.text("#visits").contains("Vera"))
+        let (_, listed) = try w.serve.request("GET", "/api/v1/visits?ticketId=\(w.onsiteTicket)")
+        let visits = listed["items"] as? [[String: Any]] ?? []
+        #expect(visits.count == 1)
+        #expect(visits.first?["technicianId"] as? Int == w.vera)
+        #expect((visits.first?["start"] as? String).flatMap(Self.instant) == Self.instant(start))
+        try await browser.screenshot(to: BoardBrowserTests.artifacts + "/ticket-booked.png")
+
+        // Back on the board the ticket says it is booked, and Vera's row has the visit.
+        try await browser.click("a.brand")
+        #expect(try await browser.text("#needs-visit-\(w.onsiteTicket) .booked").contains("Vera"))
+        let visitId = try #require(visits.first?["id"] as? Int)
+        #expect(try await browser.text("#timeline-visit-\(visitId)").hasPrefix("#\(w.onsiteTicket) "))
+        try await browser.click("form.logout button")
+        #expect(try await browser.url.hasPrefix(base + "/board/login"))
+        try await browser.go(base + "/board")
+        #expect(try await browser.url.contains("/board/login"), "the session ended with the logout")
+    }
+
+    private func technicianSetsOff(_ browser: Browser, _ w: World) async throws {
+        let base = w.serve.url
+        try await Self.logIn(browser, base, token: w.veraToken)
+        let (_, listed) = try w.serve.request("GET", "/api/v1/visits?ticketId=\(w.onsiteTicket)")
+        let visitId = try #require((listed["items"] as? [[String: Any]])?.first?["id"] as? Int)
+
+        // Her own row, with the visit; nobody else's; no needs-visit column.
+        let block = try await browser.find("#timeline-visit-\(visitId)")
+        #expect(try await browser.text(block).contains("HQ"))
+        #expect(try await browser.findAll("[id^=timeline-][id$=-technician-\(w.otto)]").isEmpty)
+        #expect(try await browser.findAll("[id^=timeline-][id$=-technician-\(w.vera)]").count == 2, "today and tomorrow")
+        #expect(try await browser.findAll("#needs-visit").isEmpty)
+        try await browser.screenshot(to: BoardBrowserTests.artifacts + "/technician-board.png")
+
+        // From the timeline to the ticket, and on her way: the visit moves and the ticket says so.
+        try await browser.click(block)
+        try await browser.click("#visit-\(visitId) form:has(input[value=en_route]) button")
+        #expect(try await browser.text("#notice").contains("en route"))
+        #expect(try await browser.text("#history").contains("visit en route"))
+        let (_, visit) = try w.serve.request("GET", "/api/v1/visits/\(visitId)")
+        #expect(visit["status"] as? String == "en_route")
+        #expect(try await browser.findAll("#book").isEmpty, "technicians do not book")
+    }
+}

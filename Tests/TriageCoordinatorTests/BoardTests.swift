@@ -1,0 +1,270 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import TriageCoordinator
+
+/// The board's login, sessions, CSRF protection, countdown colours and views by role, through
+/// the router with a driven clock (the browser tests cover the same pages in Chromium).
+@Suite struct BoardTests {
+    /// A browser without a browser: keeps cookies, posts forms, reads the CSRF token from pages.
+    struct Visitor {
+        let client: any TestClientProtocol
+        var cookies: [String: String] = [:]
+        var csrf = ""
+
+        struct Page {
+            let status: HTTPResponse.Status
+            let headers: HTTPFields
+            let html: String
+            var location: String? { headers[.location] }
+            var setCookies: [String] { headers[values: .setCookie] }
+            /// The value of the first hidden csrf field.
+            var csrf: String? {
+                html.firstMatch(of: /name="csrf" value="([^"]+)"/).map { String($0.1) }
+            }
+        }
+
+        mutating func get(_ path: String, headers extra: HTTPFields = [:]) async throws -> Page {
+            try await send(.get, path, headers: extra)
+        }
+
+        mutating func post(_ path: String, _ form: [(String, String)], headers extra: HTTPFields = [:]) async throws -> Page {
+            let body = form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+            var headers = extra
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            return try await send(.post, path, headers: headers, body: body)
+        }
+
+        private mutating func send(_ method: HTTPRequest.Method, _ path: String, headers extra: HTTPFields, body: String? = nil) async throws -> Page {
+            var headers = extra
+            if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+            let response = try await client.executeRequest(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+            let page = Page(status: response.status, headers: response.headers, html: String(buffer: response.body))
+            for cookie in page.setCookies {
+                let pair = cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
+                if cookie.contains("Max-Age=0") || pair.count < 2 { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
+            }
+            if let token = page.csrf, page.status == .ok { csrf = token }
+            return page
+        }
+
+        /// Logs in with `token` through the login form; returns the answer to the POST.
+        @discardableResult
+        mutating func logIn(_ token: String, next: String = "/board", headers: HTTPFields = [:]) async throws -> Page {
+            let form = try await get("/board/login?next=\(next)")
+            return try await post("/board/login", [("csrf", form.csrf ?? ""), ("token", token), ("next", next)], headers: headers)
+        }
+    }
+
+    @Test func loggingInGivesAStrictHttpOnlySessionCookieAndNeverKeepsTheToken() async throws {
+        try await TestCoordinator.with { t in
+            let tokens = t.tokens
+            try await t.test { client in
+                var visitor = Visitor(client: client.client)
+                let anonymous = try await visitor.get("/board/tickets/1?days=3")
+                #expect(anonymous.status == .seeOther)
+                #expect(anonymous.location == "/board/login?next=%2Fboard%2Ftickets%2F1%3Fdays%3D3")
+
+                let form = try await visitor.get("/board/login")
+                #expect(form.status == .ok)
+                let loginCookie = try #require(form.setCookies.first { $0.hasPrefix("triage_login=") })
+                #expect(loginCookie.contains("HttpOnly") && loginCookie.contains("SameSite=Strict") && loginCookie.contains("Path=/board/login"))
+                #expect(form.csrf == visitor.cookies["triage_login"], "the form carries the cookie's value (double submit)")
+                #expect(form.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                #expect(!form.html.contains("<script"))
+
+                let wrong = try await visitor.logIn("trg_not-a-token")
+                #expect(wrong.status == .unauthorized && wrong.html.contains("unknown or revoked"))
+                #expect(visitor.cookies["triage_session"] == nil)
+                let agent = try await visitor.logIn(tokens[.agent]!)
+                #expect(agent.status == .forbidden && agent.html.contains("cannot log in to the board"))
+
+                // The login form's own CSRF check: another value, or no login cookie at all.
+                _ = try await visitor.get("/board/login")
+                let forged = try await visitor.post("/board/login", [("csrf", "forged"), ("token", tokens[.dispatcher]!)])
+                #expect(forged.status == .forbidden && visitor.cookies["triage_session"] == nil)
+                visitor.cookies = [:]
+                let cookieless = try await visitor.post("/board/login", [("csrf", form.csrf ?? ""), ("token", tokens[.dispatcher]!)])
+                #expect(cookieless.status == .forbidden && cookieless.html.contains("cookies"))
+
+                // A next page elsewhere is not followed.
+                let good = try await visitor.logIn(tokens[.dispatcher]!, next: "//evil.example/board")
+                #expect(good.status == .seeOther && good.location == "/board")
+                let session = try #require(good.setCookies.first { $0.hasPrefix("triage_session=") })
+                for attribute in ["HttpOnly", "SameSite=Strict", "Path=/board", "Max-Age=43200"] { #expect(session.contains(attribute)) }
+                #expect(!session.contains("Secure"), "plain HTTP: a Secure cookie would never come back")
+                #expect(visitor.cookies["triage_session"]?.hasPrefix("trs_") == true)
+                #expect(visitor.cookies["triage_session"] != tokens[.dispatcher])
+
+                let board = try await visitor.get("/board")
+                #expect(board.status == .ok && board.html.contains("dora · dispatcher"))
+                #expect(board.headers[.cacheControl] == "no-store")
+
+                // Behind an HTTPS proxy the cookie is Secure too.
+                var proxied = Visitor(client: client.client)
+                let secure = try await proxied.logIn(tokens[.dispatcher]!, headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+                #expect(secure.setCookies.first { $0.hasPrefix("triage_session=") }?.contains("Secure") == true)
+            }
+        }
+    }
+
+    @Test func aSessionEndsWithLogoutWithItsTokenAndWithTime() async throws {
+        try await TestCoordinator.with { t in
+            let tokens = t.tokens
+            let clock = t.clock
+            let coordinator = t.coordinator
+            try await t.test { client in
+                var visitor = Visitor(client: client.client)
+                try await visitor.logIn(tokens[.dispatcher]!)
+                _ = try await visitor.get("/board")
+                let cookie = visitor.cookies["triage_session"]
+
+                #expect(try await visitor.post("/board/logout", []).status == .forbidden, "no CSRF token, no logout")
+                #expect(try await visitor.get("/board").status == .ok)
+                let out = try await visitor.post("/board/logout", [("csrf", visitor.csrf)])
+                #expect(out.status == .seeOther && out.location == "/board/login" && visitor.cookies["triage_session"] == nil)
+                visitor.cookies["triage_session"] = cookie
+                #expect(try await visitor.get("/board").status == .seeOther, "the old cookie is dead on the server too")
+
+                let (info, secret) = try await coordinator.issueToken(name: "temp", role: .dispatcher)
+                try await visitor.logIn(secret)
+                #expect(try await visitor.get("/board").status == .ok)
+                try await coordinator.revokeToken(info.id)
+                #expect(try await visitor.get("/board").status == .seeOther, "revoking the token ends its sessions")
+
+                try await visitor.logIn(tokens[.dispatcher]!)
+                clock.advance(minutes: 12 * 60 - 1)
+                #expect(try await visitor.get("/board").status == .ok)
+                clock.advance(minutes: 2)
+                #expect(try await visitor.get("/board").status == .seeOther, "12 hours and it is over")
+            }
+        }
+    }
+
+    @Test func formsWithoutThisSessionsCSRFTokenChangeNothing() async throws {
+        try await TestCoordinator.with(visits: VisitTests.policy) { t in
+            let tokens = t.tokens
+            try await t.test { client in
+                let s = try await VisitTests.setup(t, client)
+                let form = [("technicianId", "\(s.vera)"), ("start", "2026-11-23T08:00:00Z"), ("end", "2026-11-23T09:00:00Z")]
+                var dora = Visitor(client: client.client), other = Visitor(client: client.client)
+                try await dora.logIn(tokens[.dispatcher]!)
+                try await other.logIn(tokens[.admin]!)
+                _ = try await dora.get("/board/tickets/\(s.ticket)")
+                _ = try await other.get("/board")
+
+                let none = try await dora.post("/board/tickets/\(s.ticket)/visits", form)
+                #expect(none.status == .forbidden && none.html.contains("security token"))
+                let foreign = try await dora.post("/board/tickets/\(s.ticket)/visits", form + [("csrf", other.csrf)])
+                #expect(foreign.status == .forbidden)
+                #expect(try await client.get("/api/v1/visits?ticketId=\(s.ticket)").items.isEmpty)
+
+                let booked = try await dora.post("/board/tickets/\(s.ticket)/visits", form + [("csrf", dora.csrf)])
+                #expect(booked.status == .seeOther)
+                let visit = try #require(try await client.get("/api/v1/visits?ticketId=\(s.ticket)").items.first)
+                #expect(booked.location == "/board/tickets/\(s.ticket)?visit=\(visit["id"] as? Int ?? 0)#visits")
+                let page = try await dora.get(booked.location ?? "")
+                #expect(page.html.contains("Visit \(visit["id"] as? Int ?? 0) is booked: Mon 23 Nov 08:00–09:00."))
+
+                // The same slot again: the page says why, with the status of the API.
+                let again = try await dora.post("/board/tickets/\(s.ticket)/visits", form + [("csrf", dora.csrf)])
+                #expect(again.status == .conflict && again.html.contains("Not booked: Vera has visit"))
+
+                // A technician's session may not book, even with its own token.
+                var vera = Visitor(client: client.client)
+                try await vera.logIn(s.veraToken)
+                _ = try await vera.get("/board")
+                let refused = try await vera.post("/board/tickets/\(s.depotTicket)/visits",
+                                                  [("technicianId", "\(s.uli)"), ("start", "2026-11-23T13:00:00Z"), ("end", "2026-11-23T14:00:00Z"), ("csrf", vera.csrf)])
+                #expect(refused.status == .forbidden && refused.html.contains("only a dispatcher or admin"))
+            }
+        }
+    }
+
+    @Test func countdownsTurnAmberAtTheWarningAndRedAtTheBreach() async throws {
+        try await TestCoordinator.with { t in
+            let tokens = t.tokens
+            let clock = t.clock
+            try await t.test { client in
+                let id = try await client.post("/api/v1/tickets", #"{"title": "Mail down", "severity": 1}"#).id
+                var visitor = Visitor(client: client.client)
+                try await visitor.logIn(tokens[.dispatcher]!)
+                func countdown() async throws -> String {
+                    let html = try await visitor.get("/board").html
+                    let card = try #require(html.firstMatch(of: try Regex(#"id="ticket-\#(id)"[\s\S]*?<div class="(sla [^"]+)"[^>]*>([^<]+)<time[^>]*>([^<]+)</time>"#)))
+                    return "\(card.output[1].substring ?? "") \(card.output[2].substring ?? "")\(card.output[3].substring ?? "")"
+                }
+                #expect(try await countdown() == "sla sla-ok respond in 15 min")
+                clock.advance(minutes: 12)
+                #expect(try await countdown() == "sla sla-warning respond in 3 min", "75 % of 15 minutes is 11¼")
+                clock.advance(minutes: 4)
+                #expect(try await countdown() == "sla sla-breach respond overdue 1 min")
+                #expect(try await client.post("/api/v1/tickets/\(id)/acknowledge", "{}", as: .dispatcher).status == .ok)
+                #expect(try await countdown() == "sla sla-ok resolve in 3 h 44 min", "answered: the resolution clock shows")
+                #expect(try await client.patch("/api/v1/tickets/\(id)", #"{"status": "waiting_customer"}"#).status == .ok)
+                #expect(try await countdown() == "sla sla-paused resolve paused, waiting for the customer")
+            }
+        }
+    }
+
+    @Test func pagesEscapeWhatPeopleTypedAndNameWhatIsMissing() async throws {
+        try await TestCoordinator.with { t in
+            let tokens = t.tokens
+            try await t.test { client in
+                let id = try await client.post("/api/v1/tickets", #"{"title": "<script>alert(1)</script> & more", "description": "<img src=x onerror=alert(2)>"}"#).id
+                var visitor = Visitor(client: client.client)
+                try await visitor.logIn(tokens[.dispatcher]!)
+                for path in ["/board", "/board/tickets/\(id)"] {
+                    let html = try await visitor.get(path).html
+                    #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"))
+                    #expect(!html.contains("<script") && !html.contains("<img"))
+                }
+                let missing = try await visitor.get("/board/tickets/9999")
+                #expect(missing.status == .notFound && missing.html.contains("ticket 9999 does not exist"))
+                #expect(missing.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(try await visitor.get("/board?tier=7").status == .badRequest)
+                #expect(try await visitor.get("/board/tickets/\(id)?from=tomorrow").status == .badRequest)
+                #expect(try await visitor.get("/board?tier=").status == .ok, "the select's 'all' is an empty tier")
+            }
+        }
+    }
+
+    @Test func aTechnicianSeesTheirOwnTicketsAndVisitsOnly() async throws {
+        try await TestCoordinator.with { t in
+            let (tess, otto) = (t.technicianId, t.otherTechnicianId)
+            let tessToken = t.tokens[.technician]!
+            let hostId = t.hostId
+            try await t.test { client in
+                let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
+                for (id, name) in [(tess, "Tess"), (otto, "Otto")] {
+                    #expect(try await client.send(.put, "/api/v1/technicians/\(id)", json: #"{"name": "\#(name)", "tier": 2, "shifts": [\#(always)]}"#).status == .ok)
+                }
+                let mine = try await client.post("/api/v1/tickets", #"{"title": "Tess's ticket", "hostId": \#(hostId), "assigneeId": \#(tess)}"#).id
+                let theirs = try await client.post("/api/v1/tickets", #"{"title": "Otto's ticket", "hostId": \#(hostId), "assigneeId": \#(otto)}"#).id
+                // Today is Wednesday 2026-11-18 (11:06 UTC); the board's zone is UTC.
+                let a = try await VisitTests.book(client, mine, tess, "2026-11-18T13:00:00Z", "2026-11-18T14:00:00Z").id
+                let b = try await VisitTests.book(client, theirs, otto, "2026-11-19T09:00:00Z", "2026-11-19T10:30:00Z").id
+
+                var desk = Visitor(client: client.client)
+                try await desk.logIn(t.tokens[.dispatcher]!)
+                let all = try await desk.get("/board").html
+                #expect(all.contains(#"id="timeline-visit-\#(a)""#) && all.contains(#"id="timeline-visit-\#(b)""#))
+                #expect(all.contains(#"style="left:50.00%;width:8.33%""#), "13:00–14:00 on a 07:00–19:00 scale")
+                #expect(all.contains(#"class="shift" style="left:0.00%;width:100.00%""#), "round-the-clock shifts cut to the scale")
+                #expect(all.contains("Today · Wed 18 Nov") && all.contains("Tomorrow · Thu 19 Nov"))
+
+                var visitor = Visitor(client: client.client)
+                try await visitor.logIn(tessToken)
+                let html = try await visitor.get("/board").html
+                #expect(html.contains("Tess&#39;s ticket") && !html.contains("Otto&#39;s ticket"))
+                #expect(html.contains(#"id="timeline-visit-\#(a)""#) && !html.contains(#"id="timeline-visit-\#(b)""#))
+                #expect(!html.contains("technician-\(otto)\"") && !html.contains(#"id="needs-visit""#))
+                let page = try await visitor.get("/board/tickets/\(theirs)").html
+                #expect(!page.contains(#"id="visit-\#(b)""#), "not even on the ticket page")
+                #expect(!page.contains(#"id="book""#))
+            }
+        }
+    }
+}
