@@ -14,6 +14,9 @@ packages=(
   monitoring-plugins-basic  # real Nagios plugins (check_disk, check_load) the tests run through the agent
   curl              # the README's API examples and the coordinator's process tests
   python3-venv      # a private venv for schemathesis (Tests/Live/run.sh)
+  chromium          # the real browser the dispatch board is tested in (headless)
+  chromium-driver   # WebDriver for it: the board tests log in, click and book through it
+  fonts-dejavu-core # so the board's screenshots have text in them
 )
 
 if [ ! -f /etc/debian_version ]; then

@@ -143,6 +143,7 @@ import TestSupport
         #expect(try await browser.text("#needs-visit-\(w.onsiteTicket) .booked").contains("Vera"))
         let visitId = try #require(visits.first?["id"] as? Int)
         #expect(try await browser.text("#timeline-visit-\(visitId)").hasPrefix("#\(w.onsiteTicket) "))
+        try await browser.screenshot(to: BoardBrowserTests.artifacts + "/dispatcher-board-booked.png")
         try await browser.click("form.logout button")
         #expect(try await browser.url.hasPrefix(base + "/board/login"))
         try await browser.go(base + "/board")

@@ -28,7 +28,7 @@ import Testing
         let folder = try TempFolder()
         let path = folder.path + "/t.db"
         let store = try await SQLiteStore.open(path: path, logger: TestCoordinator.logger)
-        #expect(try await store.migrate() == [1, 2, 3, 4, 5])
+        #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6])
         #expect(try await store.migrate() == [])
         try await store.close()
 
@@ -225,6 +225,25 @@ import Testing
             try await store.write { try await $0.saveResponse(saved) }
             #expect(try await store.read { try await $0.savedResponse(tokenId: token.id, key: "k") } == saved)
             #expect(try await store.read { try await $0.savedResponse(tokenId: token.id + 1, key: "k") } == nil)
+        }
+    }
+
+    @Test func boardSessionsAreFoundByHashUntilTheyExpireOrAreDeleted() async throws {
+        try await Self.withStore { _, store in
+            let token = try await store.write {
+                try await $0.insertToken(NewToken(name: "d", role: .dispatcher, hostId: nil, technicianId: nil, hash: "t1", createdAt: Self.at))
+            }
+            try await store.write { try await $0.insertWebSession(secretHash: "s1", tokenId: token.id, at: Self.at, expiresAt: Self.at + 60) }
+            try await store.write { try await $0.insertWebSession(secretHash: "s2", tokenId: token.id, at: Self.at, expiresAt: Self.at + 10) }
+            #expect(try await store.read { try await $0.webSessionToken(secretHash: "s1", now: Self.at + 59) } == token)
+            #expect(try await store.read { try await $0.webSessionToken(secretHash: "s1", now: Self.at + 60) } == nil, "expired")
+            #expect(try await store.read { try await $0.webSessionToken(secretHash: "nope", now: Self.at) } == nil)
+
+            try await store.write { try await $0.deleteWebSessions(expiredAt: Self.at + 10) }
+            #expect(try await store.read { try await $0.webSessionToken(secretHash: "s2", now: Self.at) } == nil, "swept")
+            #expect(try await store.read { try await $0.webSessionToken(secretHash: "s1", now: Self.at) } == token)
+            try await store.write { try await $0.deleteWebSession(secretHash: "s1") }
+            #expect(try await store.read { try await $0.webSessionToken(secretHash: "s1", now: Self.at) } == nil)
         }
     }
 }
