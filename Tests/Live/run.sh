@@ -29,7 +29,7 @@ port=$(sed -n 's/^triage listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "
 token=$(grep '^trg_' "$work/serve.out")
 [ -n "$port" ] && [ -n "$token" ] || { cat "$work/serve.err"; exit 1; }
 fuzz() {
-  "$venv/bin/schemathesis" run "http://127.0.0.1:$port/api/v1/openapi.yaml" \
+  "$venv/bin/schemathesis" --config-file Tests/Live/schemathesis.toml run "http://127.0.0.1:$port/api/v1/openapi.yaml" \
     --header "Authorization: Bearer $token" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,unsupported_method,allow_header_conformance \
     --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" --workers 2 --seed 1 --no-color 2>&1 | tee "$work/schemathesis.out"

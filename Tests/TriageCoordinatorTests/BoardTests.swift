@@ -267,4 +267,20 @@ import Testing
             }
         }
     }
+
+    @Test func aTicketNobodyCanTakeSaysWhyOnItsCard() async throws {
+        try await TestCoordinator.with { t in
+            let tokens = t.tokens
+            try await t.test { client in
+                let id = try await client.post("/api/v1/tickets", #"{"title": "SAP export fails", "requiredSkills": ["sap"]}"#).id
+                var visitor = Visitor(client: client.client)
+                try await visitor.logIn(tokens[.dispatcher]!)
+                let html = try await visitor.get("/board").html
+                let card = try #require(html.firstMatch(of: try Regex(#"id="ticket-\#(id)"[\s\S]*?</article>"#)).map { String($0.output[0].substring ?? "") })
+                #expect(html.contains(#"<div class="column" id="queue-new">"#))
+                #expect(card.contains("unassigned") && card.contains(#"<div class="why">no eligible technician among 2 active"#))
+                #expect(card.contains("without skills sap"))
+            }
+        }
+    }
 }

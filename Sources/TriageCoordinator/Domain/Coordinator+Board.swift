@@ -13,6 +13,8 @@ public struct BoardSnapshot: Sendable {
     /// The visit still holding time for each ticket that has one.
     public var activeVisits: [Int: Visit]
     public var siteNames: [Int: String]
+    /// Why assignment found nobody, for the tickets that wait unassigned (DESIGN §5.3: the board shows why).
+    public var unassignedReasons: [Int: String]
 }
 
 extension Coordinator {
@@ -43,8 +45,11 @@ extension Coordinator {
             for siteId in Set((visits + activeVisits.values).map(\.siteId)) {
                 siteNames[siteId] = try await session.record(siteId, as: SiteFields.self)?.fields.name
             }
+            let waiting = tickets.filter { $0.assigneeId == nil }.map(\.id)
+            let unassignable = try await session.latestEvents(type: "unassignable", ticketIds: waiting)
             return BoardSnapshot(tickets: tickets, counts: counts, technicians: technicians, visits: visits,
-                                 activeVisits: activeVisits, siteNames: siteNames)
+                                 activeVisits: activeVisits, siteNames: siteNames,
+                                 unassignedReasons: unassignable.compactMapValues { $0.data["reason"]?.stringValue })
         }
     }
 }

@@ -150,15 +150,26 @@ extension SQLSession {
     func events(ticketId: Int, after: Int?, limit: Int) async throws -> [TicketEvent] {
         let query = db.select().column("*").from("ticket_events").where("ticket_id", .equal, ticketId)
         if let after { query.where("id", .greaterThan, after) }
-        return try await query.orderBy("id").limit(limit).all().map { row in
-            let r = SQLStoredRow(row: row)
-            return TicketEvent(
-                id: try r.required(r.int("id"), "id"),
-                ticketId: ticketId,
-                type: try r.required(r.text("type"), "type"),
-                actor: try r.required(r.text("actor"), "actor"),
-                at: try r.required(r.time("at"), "at"),
-                data: try r.json("data", as: JSONValue.self))
-        }
+        return try await query.orderBy("id").limit(limit).all().map(Self.event)
+    }
+
+    func latestEvents(type: String, ticketIds: [Int]) async throws -> [Int: TicketEvent] {
+        guard !ticketIds.isEmpty else { return [:] }
+        let rows = try await db.select().column("*").from("ticket_events")
+            .where("type", .equal, type).where("ticket_id", .in, ticketIds).orderBy("id").all()
+        var latest: [Int: TicketEvent] = [:]
+        for event in try rows.map(Self.event) { latest[event.ticketId] = event }
+        return latest
+    }
+
+    private static func event(_ row: any SQLRow) throws -> TicketEvent {
+        let r = SQLStoredRow(row: row)
+        return TicketEvent(
+            id: try r.required(r.int("id"), "id"),
+            ticketId: try r.required(r.int("ticket_id"), "ticket_id"),
+            type: try r.required(r.text("type"), "type"),
+            actor: try r.required(r.text("actor"), "actor"),
+            at: try r.required(r.time("at"), "at"),
+            data: try r.json("data", as: JSONValue.self))
     }
 }

@@ -39,6 +39,8 @@ public protocol StoreSession: Sendable {
         -> TicketEvent
     /// Oldest first, starting after `after`.
     func events(ticketId: Int, after: Int?, limit: Int) async throws -> [TicketEvent]
+    /// The most recent event of `type` of each of `ticketIds` that has one.
+    func latestEvents(type: String, ticketIds: [Int]) async throws -> [Int: TicketEvent]
 
     // MARK: Assignment
     func activeTechnicians() async throws -> [Technician]

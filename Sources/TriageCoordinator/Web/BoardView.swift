@@ -9,11 +9,13 @@ struct TicketCard {
     var assignee: String
     var countdown: Countdown
     var onsite: Bool
+    /// Why nobody has it, when assignment found nobody.
+    var why: String?
     /// For ordering: the next due time, paused clocks last.
     fileprivate var urgency: Date
 
-    init(_ ticket: Ticket, names: [Int: String], sla: SLAPolicy, clock: BoardClock) {
-        (id, title, severity, tier, onsite) = (ticket.id, ticket.title, ticket.severity, ticket.tier, ticket.flags.onsite)
+    init(_ ticket: Ticket, names: [Int: String], why: String?, sla: SLAPolicy, clock: BoardClock) {
+        (id, title, severity, tier, onsite, self.why) = (ticket.id, ticket.title, ticket.severity, ticket.tier, ticket.flags.onsite, why)
         assignee = ticket.assigneeId.map { names[$0] ?? "technician \($0)" } ?? "unassigned"
         countdown = Countdown.next(for: ticket, sla: sla, clock: clock)
         urgency = countdown.state == "paused" ? .distantFuture
@@ -72,7 +74,7 @@ struct BoardView {
         (truncated, shown) = (snapshot.tickets.count >= limit, snapshot.tickets.count)
         desk = principal.role == .admin || principal.role == .dispatcher
         let names = Dictionary(uniqueKeysWithValues: snapshot.technicians.map { ($0.id, $0.fields.name) })
-        let cards = snapshot.tickets.map { TicketCard($0, names: names, sla: sla, clock: clock) }
+        let cards = snapshot.tickets.map { TicketCard($0, names: names, why: snapshot.unassignedReasons[$0.id], sla: sla, clock: clock) }
         let statuses = Dictionary(uniqueKeysWithValues: snapshot.tickets.map { ($0.id, $0.status) })
         columns = Self.columnTitles.map { status, title in
             let inColumn = cards.filter { statuses[$0.id] == status }
