@@ -58,7 +58,7 @@ extension Channel {
             let outEnded = try drain(stream: 0, into: &stdout, buffer: &buffer, progressed: &progressed)
             let errEnded = try drain(stream: 1, into: &stderr, buffer: &buffer, progressed: &progressed)
             if outEnded && errEnded { break }
-            if progressed { continue }
+            if progressed || hasBuffered { continue }
             if !session.wait(until: limit) {
                 return finishTimedOut(output(stdout, stderr, limit: request.outputLimit),
                                       pgid: ProcessGroupMarker.find(in: stderr.bytes)?.pgid, started: started)
@@ -75,6 +75,14 @@ extension Channel {
         result.exitStatus = result.exitSignal == nil ? libssh2_channel_get_exit_status(raw) : nil
         result.duration = started.duration(to: .now)
         return result
+    }
+
+    /// Whether libssh2 already holds input for this channel that no read has taken yet. Reading
+    /// one stream can pull the other stream's data — or the EOF — off the socket into libssh2's
+    /// buffers; polling the socket then would wait for bytes that never come (a hang seen once in
+    /// 20 commands over one connection).
+    private var hasBuffered: Bool {
+        libssh2_poll_channel_read(raw, 0) != 0 || libssh2_poll_channel_read(raw, 1) != 0 || libssh2_channel_eof(raw) != 0
     }
 
     /// Reads one stream until libssh2 has nothing more now. True when the stream has ended

@@ -81,7 +81,8 @@ enum ProxyTunnel {
                     else if n < 0 && errno != EAGAIN && errno != EINTR { return }
                 }
                 if channelEOF && toSocket.isEmpty { shutdown(socket, Int32(SHUT_WR)) }
-                if !progressed { waitForEither() }
+                // Data libssh2 already read off the bastion's socket would not wake the poll.
+                if !progressed && libssh2_poll_channel_read(channel.raw, 0) == 0 { waitForEither() }
             }
         }
 

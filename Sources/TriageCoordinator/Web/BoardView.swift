@@ -4,6 +4,7 @@ import Foundation
 struct TicketCard {
     var id: Int
     var title: String
+    var status: TicketStatus
     var severity: Int
     var tier: Int
     var assignee: String
@@ -15,7 +16,8 @@ struct TicketCard {
     fileprivate var urgency: Date
 
     init(_ ticket: Ticket, names: [Int: String], why: String?, sla: SLAPolicy, clock: BoardClock) {
-        (id, title, severity, tier, onsite, self.why) = (ticket.id, ticket.title, ticket.severity, ticket.tier, ticket.flags.onsite, why)
+        (id, title, status, severity, tier) = (ticket.id, ticket.title, ticket.status, ticket.severity, ticket.tier)
+        (onsite, self.why) = (ticket.flags.onsite, why)
         assignee = ticket.assigneeId.map { names[$0] ?? "technician \($0)" } ?? "unassigned"
         countdown = Countdown.next(for: ticket, sla: sla, clock: clock)
         urgency = countdown.state == "paused" ? .distantFuture
@@ -75,9 +77,8 @@ struct BoardView {
         desk = principal.role == .admin || principal.role == .dispatcher
         let names = Dictionary(uniqueKeysWithValues: snapshot.technicians.map { ($0.id, $0.fields.name) })
         let cards = snapshot.tickets.map { TicketCard($0, names: names, why: snapshot.unassignedReasons[$0.id], sla: sla, clock: clock) }
-        let statuses = Dictionary(uniqueKeysWithValues: snapshot.tickets.map { ($0.id, $0.status) })
         columns = Self.columnTitles.map { status, title in
-            let inColumn = cards.filter { statuses[$0.id] == status }
+            let inColumn = cards.filter { $0.status == status }
             let tiers = Dictionary(grouping: inColumn, by: \.tier).sorted { $0.key < $1.key }
                 .map { TierGroup(tier: $0.key, cards: $0.value.sorted { ($0.urgency, $0.id) < ($1.urgency, $1.id) }) }
             return QueueColumn(status: status.rawValue, title: title, count: snapshot.counts[status] ?? 0, tiers: tiers)
