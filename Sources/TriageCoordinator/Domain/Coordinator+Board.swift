@@ -37,9 +37,10 @@ extension Coordinator {
             let technicians = try await session.records(TechnicianFields.self, after: nil, limit: 10_000)
             let visits = try await session.visits(visitFilter, limit: 10_000).filter { $0.status != .cancelled }
             var activeVisits: [Int: Visit] = [:]
-            for ticket in tickets where ticket.flags.onsite {
-                let active = try await session.visits(VisitFilter(ticketId: ticket.id, activeOnly: true), limit: 1)
-                activeVisits[ticket.id] = active.first
+            let onsite = tickets.filter(\.flags.onsite).map(\.id)
+            for visit in try await session.visits(VisitFilter(ticketIds: onsite, activeOnly: true), limit: 10_000)
+            where activeVisits[visit.ticketId] == nil {
+                activeVisits[visit.ticketId] = visit  // the earliest
             }
             var siteNames: [Int: String] = [:]
             for siteId in Set((visits + activeVisits.values).map(\.siteId)) {

@@ -4,7 +4,7 @@ import SQLKit
 /// Which visits a list returns.
 public struct VisitFilter: Sendable, Equatable {
     public var technicianIds: [Int]?
-    public var ticketId: Int?
+    public var ticketIds: [Int]?
     /// Only visits still holding time (booked, en route, on site).
     public var activeOnly = false
     /// Only visits on site at a host's tickets.
@@ -12,10 +12,10 @@ public struct VisitFilter: Sendable, Equatable {
     /// Overlapping this window.
     public var overlapping: DateInterval?
 
-    public init(technicianIds: [Int]? = nil, ticketId: Int? = nil, activeOnly: Bool = false, onSiteAtHost: Int? = nil,
+    public init(technicianIds: [Int]? = nil, ticketIds: [Int]? = nil, activeOnly: Bool = false, onSiteAtHost: Int? = nil,
                 overlapping: DateInterval? = nil) {
         self.technicianIds = technicianIds
-        self.ticketId = ticketId
+        self.ticketIds = ticketIds
         self.activeOnly = activeOnly
         self.onSiteAtHost = onSiteAtHost
         self.overlapping = overlapping
@@ -57,7 +57,10 @@ extension SQLSession {
             guard !ids.isEmpty else { return [] }
             query = query.where(column("technician_id"), .in, SQLBind.group(ids))
         }
-        if let ticket = filter.ticketId { query = query.where(column("ticket_id"), .equal, SQLBind(ticket)) }
+        if let ids = filter.ticketIds {
+            guard !ids.isEmpty else { return [] }
+            query = query.where(column("ticket_id"), .in, SQLBind.group(ids))
+        }
         if filter.activeOnly {
             query = query.where(column("status"), .in, SQLBind.group(VisitStatus.allCases.filter(\.isActive).map(\.rawValue)))
         }

@@ -60,6 +60,7 @@ struct Countdown {
     let text: String
     /// ok, warning, breach, paused or met: the CSS class `sla-<state>`.
     let state: String
+    let due: Date
     let dueISO: String
     let dueText: String
 
@@ -68,12 +69,12 @@ struct Countdown {
         let left = due.timeIntervalSince(clock.now)
         text = left > 0 ? "in \(BoardClock.span(left))" : "overdue \(BoardClock.span(left))"
         state = clock.now >= due ? "breach" : clock.now >= warnAt ? "warning" : "ok"
-        (dueISO, dueText) = (BoardClock.iso(due), clock.dayTime(due))
+        (self.due, dueISO, dueText) = (due, BoardClock.iso(due), clock.dayTime(due))
     }
 
     private init(label: String, text: String, state: String, due: Date, clock: BoardClock) {
         (self.label, self.text, self.state) = (label, text, state)
-        (dueISO, dueText) = (BoardClock.iso(due), clock.dayTime(due))
+        (self.due, dueISO, dueText) = (due, BoardClock.iso(due), clock.dayTime(due))
     }
 
     /// The target that matters now: the first response until there is one, then the resolution;

@@ -13,15 +13,13 @@ struct TicketCard {
     /// Why nobody has it, when assignment found nobody.
     var why: String?
     /// For ordering: the next due time, paused clocks last.
-    fileprivate var urgency: Date
+    fileprivate var urgency: Date { countdown.state == "paused" ? .distantFuture : countdown.due }
 
     init(_ ticket: Ticket, names: [Int: String], why: String?, sla: SLAPolicy, clock: BoardClock) {
         (id, title, status, severity, tier) = (ticket.id, ticket.title, ticket.status, ticket.severity, ticket.tier)
         (onsite, self.why) = (ticket.flags.onsite, why)
         assignee = ticket.assigneeId.map { names[$0] ?? "technician \($0)" } ?? "unassigned"
         countdown = Countdown.next(for: ticket, sla: sla, clock: clock)
-        urgency = countdown.state == "paused" ? .distantFuture
-            : ticket.firstResponseAt == nil ? ticket.responseDueAt : ticket.resolveDueAt
     }
 }
 

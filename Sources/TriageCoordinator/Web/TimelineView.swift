@@ -44,42 +44,40 @@ struct TimelineDay {
 
     static func days(_ snapshot: BoardSnapshot, principal: Principal, titles: [Int: String], clock: BoardClock) -> [TimelineDay] {
         var localDays = LocalDays()
+        let own = principal.role == .technician
+        let members = snapshot.technicians.filter { !own || $0.id == principal.technicianId }
+            .sorted { ($0.fields.name, $0.id) < ($1.fields.name, $1.id) }.map(RosterMember.init)
         return WallClock(clock.zone).days(from: clock.now, limit: 2).enumerated().map { index, day in
             let window = DateInterval(start: day.midnight, end: day.next)
-            var rows: [(Technician, [DateInterval], [Visit])] = []
-            for technician in snapshot.technicians.sorted(by: { ($0.fields.name, $0.id) < ($1.fields.name, $1.id) }) {
-                let mine = principal.role == .technician && principal.technicianId == technician.id
-                if principal.role == .technician && !mine { continue }
-                let visits = snapshot.visits.filter { $0.technicianId == technician.id && $0.start < window.end && $0.end > window.start }
-                let member = RosterMember(technician)
-                var shifts: [DateInterval] = []
-                if technician.fields.active, let zone = member.zone {
-                    shifts = Intervals.subtract(member.absences, from: Intervals.weekly(member.shifts, localDays.of(zone, window), within: window))
-                }
-                if mine || !visits.isEmpty || !shifts.isEmpty { rows.append((technician, shifts, visits)) }
+            // A technician always sees their own row; the desk sees whoever works or has a visit that day.
+            let rows = members.compactMap { member -> (RosterMember, [DateInterval], [Visit])? in
+                let visits = snapshot.visits.filter { $0.technicianId == member.technician.id && $0.start < window.end && $0.end > window.start }
+                let shifts = member.technician.fields.active ? member.shiftStretches(within: window, &localDays) : []
+                return own || !visits.isEmpty || !shifts.isEmpty ? (member, shifts, visits) : nil
             }
             let scale = Scale(window, covering: rows.flatMap { $0.2.map { DateInterval(start: $0.start, end: $0.end) } })
-            let name = index == 0 ? "Today" : "Tomorrow"
             return TimelineDay(
-                date: clock.date(day.midnight), label: "\(name) · \(clock.day(day.midnight))",
+                date: clock.date(day.midnight), label: "\(index == 0 ? "Today" : "Tomorrow") · \(clock.day(day.midnight))",
                 hours: scale.hours.map { HourMark(left: scale.percent($0), text: clock.time($0)) },
-                rows: rows.map { technician, shifts, visits in
-                    Row(technicianId: technician.id, name: technician.fields.name,
-                        shifts: shifts.compactMap { shift in
-                            guard let shown = shift.intersection(with: scale.range), shown.duration > 0 else { return nil }
-                            return Block(left: scale.percent(shown.start), width: scale.width(shown),
-                                         text: "\(clock.time(shift.start))–\(clock.time(shift.end))")
-                        },
-                        visits: visits.map { visit in
-                            let interval = DateInterval(start: visit.start, end: visit.end)
-                            let site = snapshot.siteNames[visit.siteId] ?? "site \(visit.siteId)"
-                            let text = "\(clock.time(visit.start))–\(clock.time(visit.end)) \(site)"
-                            return VisitBlock(id: visit.id, ticketId: visit.ticketId, status: visit.status.rawValue,
-                                              left: scale.percent(visit.start), width: scale.width(interval), text: text,
-                                              title: "#\(visit.ticketId) \(titles[visit.ticketId] ?? "") · visit \(visit.id) \(visit.status.rawValue) · \(text)")
-                        })
-                })
+                rows: rows.map { row($0.0.technician, shifts: $0.1, visits: $0.2, scale: scale, snapshot: snapshot, titles: titles, clock: clock) })
         }
+    }
+
+    private static func row(_ technician: Technician, shifts: [DateInterval], visits: [Visit], scale: Scale, snapshot: BoardSnapshot,
+                            titles: [Int: String], clock: BoardClock) -> Row
+    {
+        Row(technicianId: technician.id, name: technician.fields.name,
+            shifts: shifts.compactMap { shift in
+                guard let shown = shift.intersection(with: scale.range), shown.duration > 0 else { return nil }
+                return Block(left: scale.percent(shown.start), width: scale.width(shown), text: "\(clock.time(shift.start))–\(clock.time(shift.end))")
+            },
+            visits: visits.map { visit in
+                let site = snapshot.siteNames[visit.siteId] ?? "site \(visit.siteId)"
+                let text = "\(clock.time(visit.start))–\(clock.time(visit.end)) \(site)"
+                return VisitBlock(id: visit.id, ticketId: visit.ticketId, status: visit.status.rawValue, left: scale.percent(visit.start),
+                                  width: scale.width(DateInterval(start: visit.start, end: visit.end)), text: text,
+                                  title: "#\(visit.ticketId) \(titles[visit.ticketId] ?? "") · visit \(visit.id) \(visit.status.rawValue) · \(text)")
+            })
     }
 
     /// Whole hours from 07:00 to 19:00, widened to the day's visits (shifts are cut to it, so a

@@ -24,6 +24,12 @@ struct RosterMember: Sendable {
         self.shifts = shifts.mapValues { $0.sorted { $0.lowerBound < $1.lowerBound } }
         absences = fields.absences.map { DateInterval(start: $0.from, end: max($0.from, $0.to)) }
     }
+
+    /// When they are on shift within `window`, absences taken out.
+    func shiftStretches(within window: DateInterval, _ days: inout LocalDays) -> [DateInterval] {
+        guard let zone else { return [] }
+        return Intervals.subtract(absences, from: Intervals.weekly(shifts, days.of(zone, window), within: window))
+    }
 }
 
 /// The active technicians, decoded once per change to them rather than once per decision: the

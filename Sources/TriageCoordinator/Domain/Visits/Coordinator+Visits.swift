@@ -124,7 +124,7 @@ extension Coordinator {
     /// GET /visits: technicians see their own; the desk sees all, or one technician's or ticket's.
     public func visits(technician: Int?, ticket: Int?, window: DateInterval?, by principal: Principal) async throws -> [Visit] {
         try Access.readAll(principal)
-        var filter = VisitFilter(technicianIds: technician.map { [$0] }, ticketId: ticket, overlapping: window)
+        var filter = VisitFilter(technicianIds: technician.map { [$0] }, ticketIds: ticket.map { [$0] }, overlapping: window)
         if principal.role == .technician {
             guard let me = principal.technicianId, technician == nil || technician == me else {
                 throw CoordinatorError(.forbidden, "technicians see their own visits")

@@ -45,7 +45,7 @@ struct VisitPlanner {
         let grid = Double(policy.slotMinutes * 60)
         var candidates: [Candidate] = []
         for member in members where fits(skillsOf: member) && member.technician.fields.active {
-            let shifts = shiftStretches(of: member, within: wide, &days)
+            let shifts = member.shiftStretches(within: wide, &days)
             let free = Intervals.subtract(blocked(for: member.technician.id), from: Intervals.intersect(shifts, opening))
             for stretch in free where stretch.end > window.start {
                 let earliest = max(stretch.start, window.start).timeIntervalSince1970
@@ -98,7 +98,7 @@ struct VisitPlanner {
         }
         let around = window.expanded(by: 86_400)
         var days = LocalDays()
-        if !shiftStretches(of: member, within: around, &days).contains(where: { $0.contains(window) }) {
+        if !member.shiftStretches(within: around, &days).contains(where: { $0.contains(window) }) {
             return .unfit("the window is not inside one of \(fields.name)'s shifts (\(fields.timeZone)), or they are absent")
         }
         if !openingHours(within: around, &days).contains(where: { $0.contains(window) }) {
@@ -134,10 +134,6 @@ struct VisitPlanner {
         }.sorted { $0.start < $1.start }
     }
 
-    private func shiftStretches(of member: RosterMember, within window: DateInterval, _ days: inout LocalDays) -> [DateInterval] {
-        guard let zone = member.zone else { return [] }
-        return Intervals.subtract(member.absences, from: Intervals.weekly(member.shifts, days.of(zone, window), within: window))
-    }
 
     private func openingHours(within window: DateInterval, _ days: inout LocalDays) -> [DateInterval] {
         guard !site.openingHours.isEmpty else { return [window] }
