@@ -64,12 +64,25 @@ public final class Browser: @unchecked Sendable {
     /// The DOM as the browser has it now.
     public var source: String { get async throws { try await command("GET", "/source") as? String ?? "" } }
 
-    /// The first element matching a CSS selector; the error names the selector and the page.
+    /// The first element matching a CSS selector, waiting up to 10 s for it (a click's navigation
+    /// may still be under way); the error names the selector and the page.
     public func find(_ selector: String) async throws -> Element {
-        guard let element = try await findAll(selector).first else {
-            throw TestSupportError("no element matches \(selector) on \(try await url) (\(try await title))")
+        let deadline = Date() + 10
+        while true {
+            if let element = try await findAll(selector).first { return element }
+            guard Date() < deadline else { throw TestSupportError("no element matches \(selector) on \(try await url) (\(try await title))") }
+            try await Task.sleep(for: .milliseconds(100))
         }
-        return element
+    }
+
+    /// The current URL once it satisfies `condition`, waiting up to 10 s; else the last one seen.
+    public func url(where condition: (String) -> Bool) async throws -> String {
+        let deadline = Date() + 10
+        while true {
+            let current = try await url
+            if condition(current) || Date() >= deadline { return current }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     public func findAll(_ selector: String) async throws -> [Element] {

@@ -71,10 +71,10 @@ import TestSupport
 
     static func logIn(_ browser: Browser, _ base: String, token: String) async throws {
         try await browser.go(base + "/board")
-        #expect(try await browser.url.contains("/board/login?next="), "an anonymous visit goes to the login page")
+        #expect(try await browser.url { $0.contains("/board/login?next=") }.contains("/board/login?next="), "an anonymous visit goes to the login page")
         try await browser.type(try await browser.find("#token"), token)
         try await browser.click("#login")
-        #expect(try await browser.url == base + "/board")
+        #expect(try await browser.url { $0 == base + "/board" } == base + "/board")
     }
 
     @Test func aDispatcherBooksAProposedSlotAndTheTechnicianSeesItOnTheirTimeline() async throws {
@@ -145,9 +145,9 @@ import TestSupport
         #expect(try await browser.text("#timeline-visit-\(visitId)").hasPrefix("#\(w.onsiteTicket) "))
         try await browser.screenshot(to: BoardBrowserTests.artifacts + "/dispatcher-board-booked.png")
         try await browser.click("form.logout button")
-        #expect(try await browser.url.hasPrefix(base + "/board/login"))
+        #expect(try await browser.url { $0.hasPrefix(base + "/board/login") }.hasPrefix(base + "/board/login"))
         try await browser.go(base + "/board")
-        #expect(try await browser.url.contains("/board/login"), "the session ended with the logout")
+        #expect(try await browser.url { $0.contains("/board/login") }.contains("/board/login"), "the session ended with the logout")
     }
 
     private func technicianSetsOff(_ browser: Browser, _ w: World) async throws {
