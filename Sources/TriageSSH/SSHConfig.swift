@@ -65,11 +65,16 @@ public struct SSHConfig: Sendable {
     // MARK: - Parsing
 
     private static func read(path: String, includeBase: String, depth: Int) throws(SSHError) -> [Line] {
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+        // FileHandle, not String(contentsOfFile:), which refuses character devices such as `-F /dev/null`.
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw SSHError(host: path, phase: .config, code: .invalidArgument, "cannot read \(path): \(errnoText())")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do { data = try handle.readToEnd() ?? Data() } catch {
             throw SSHError(host: path, phase: .config, code: .invalidArgument, "cannot read \(path): \(error.localizedDescription)")
         }
-        return try parse(text, name: path, includeBase: includeBase, depth: depth)
+        return try parse(String(decoding: data, as: UTF8.self), name: path, includeBase: includeBase, depth: depth)
     }
 
     static func parse(_ text: String, name: String, includeBase: String, depth: Int) throws(SSHError) -> [Line] {

@@ -6,7 +6,7 @@ struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plugins",
         abstract: "List, show and check check plugins.",
-        subcommands: [List.self, Show.self, Lint.self]
+        subcommands: [List.self, Show.self, Script.self, Lint.self]
     )
 
     struct List: ParsableCommand {
@@ -42,6 +42,20 @@ struct PluginsCommand: ParsableCommand {
                 let statuses = rule.statuses.isEmpty ? "not ok" : rule.statuses.map(\.rawValue).sorted().joined(separator: "|")
                 print("  rule:     \(rule.item ?? "*") \(statuses)\(rule.summary.map { " summary \"\($0)\"" } ?? "")\(rule.vendorManaged ? " vendor-managed" : "") → \(action): \(rule.reason)")
             }
+        }
+    }
+
+    struct Script: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the shell script a diagnosis sends to a host (all selected plugins in one `sh -s`).",
+            discussion: "Run it by hand with: triage-agent plugins script --checks disk | ssh HOST sh -s")
+        @OptionGroup var what: DiagnosisOptions
+
+        func run() throws {
+            let diagnosis = try what.diagnosis(ssh: nil)
+            let plugins = try diagnosis.selectedPlugins()
+            let text = PluginRunner.bundleText(plugins, overrides: try diagnosis.overrides(for: "", plugins: plugins))
+            FileHandle.standardOutput.write(Data(text))
         }
     }
 

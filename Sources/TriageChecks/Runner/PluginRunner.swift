@@ -36,9 +36,7 @@ public enum PluginRunner {
                            transport: some ScriptTransport) -> Outcome {
         var outcome = Outcome()
         guard !plugins.isEmpty else { return outcome }
-        let bundle = ScriptBundle(
-            scripts: plugins.map { scriptText(for: $0, parameters: $0.parameters(overriding: overrides[$0.name] ?? [:])) },
-            timeouts: plugins.map(\.timeout))
+        let bundle = bundle(plugins, overrides: overrides)
         let run: ScriptOutcome
         do {
             run = try transport.run(script: bundle.text, timeout: bundle.timeout, outputLimit: outputLimit * plugins.count)
@@ -53,6 +51,16 @@ public enum PluginRunner {
             interpret(capped, of: plugin, into: &outcome)
         }
         return outcome
+    }
+
+    /// The one shell text a run sends for `plugins` (what `triage-agent plugins script` prints).
+    public static func bundleText(_ plugins: [PluginManifest], overrides: [String: [String: String]] = [:]) -> [UInt8] {
+        bundle(plugins, overrides: overrides).text
+    }
+
+    private static func bundle(_ plugins: [PluginManifest], overrides: [String: [String: String]]) -> ScriptBundle {
+        ScriptBundle(scripts: plugins.map { scriptText(for: $0, parameters: $0.parameters(overriding: overrides[$0.name] ?? [:])) },
+                     timeouts: plugins.map(\.timeout))
     }
 
     static func interpret(_ result: ScriptOutcome, of plugin: PluginManifest, into outcome: inout Outcome) {
