@@ -101,11 +101,11 @@ smart_line() { # $1 = disk, $2 = smartctl -H output
     esac
 }
 if [ -n "$TRIAGE_SRC_SMART" ]; then
-    for file in "$TRIAGE_SRC_SMART"/*; do [ -f "$file" ] && smart_line "$(basename "$file")" "$(cat "$file")"; done
+    for file in "$TRIAGE_SRC_SMART"/*; do [ -f "$file" ] && smart_line "${file##*/}" "$(cat "$file")"; done
 else
     disks=""
     for path in /sys/block/*; do
-        disk=$(basename "$path")
+        disk=${path##*/}
         case "$disk" in loop*|ram*|zram*|dm-*|sr*|md*|vd*|xvd*|nbd*) continue ;; esac
         [ -e "$path/device" ] && disks="$disks $disk"
     done

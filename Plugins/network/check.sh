@@ -16,33 +16,37 @@ route=${TRIAGE_SRC_ROUTE:-/proc/net/route}
 ratio_warn=${TRIAGE_ERROR_RATIO_WARN:-0.001}
 min_speed=${TRIAGE_MIN_SPEED_MBPS:-0}
 
-read_value() { if [ -r "$1" ]; then cat "$1" 2>/dev/null; fi; }
+# value_of VAR FILE: the file's first line into VAR, empty when unreadable (a builtin, no process:
+# sysfs files are read per interface and per counter).
+value_of() { eval "$1="; [ -r "$2" ] && IFS= read -r "$1" <"$2" 2>/dev/null; return 0; }
 
 # --- interfaces: physical NICs (a device behind them) and any interface carrying the default route.
 default_if=$(awk 'NR > 1 && $2 == "00000000" { print $1; exit }' "$route" 2>/dev/null)
 links_up=0
 for path in "$net"/*; do
-    name=$(basename "$path")
+    name=${path##*/}
     [ "$name" = lo ] && continue
     [ -e "$path/device" ] || [ "$name" = "$default_if" ] || continue
     kind=virtual; [ -e "$path/device" ] && kind=physical
-    flags=$(read_value "$path/flags"); flags=${flags:-0x0}
+    value_of flags "$path/flags"; flags=${flags:-0x0}
     if [ $(( flags & 1 )) -eq 0 ]; then
         echo "0 \"if $name\" - $name is administratively down ($kind)"
         continue
     fi
-    carrier=$(read_value "$path/carrier")
+    value_of carrier "$path/carrier"
     if [ "$carrier" != 1 ]; then
         status=1; [ "$kind" = physical ] && status=2
         echo "$status \"if $name\" - $name is up but has no carrier (cable or switch port, $kind NIC)"
         continue
     fi
     links_up=$((links_up + 1))
-    speed=$(read_value "$path/speed"); case "$speed" in ''|-*) speed=unknown ;; esac
+    value_of speed "$path/speed"; case "$speed" in ''|-*) speed=unknown ;; esac
     s=$path/statistics
-    rx=$(read_value "$s/rx_packets"); tx=$(read_value "$s/tx_packets")
-    errors=$(( $(read_value "$s/rx_errors" || echo 0) + $(read_value "$s/tx_errors" || echo 0) ))
-    drops=$(( $(read_value "$s/rx_dropped" || echo 0) + $(read_value "$s/tx_dropped" || echo 0) ))
+    value_of rx "$s/rx_packets"; value_of tx "$s/tx_packets"
+    value_of rx_errors "$s/rx_errors"; value_of tx_errors "$s/tx_errors"
+    value_of rx_dropped "$s/rx_dropped"; value_of tx_dropped "$s/tx_dropped"
+    errors=$(( ${rx_errors:-0} + ${tx_errors:-0} ))
+    drops=$(( ${rx_dropped:-0} + ${tx_dropped:-0} ))
     awk -v name="$name" -v speed="$speed" -v rx="${rx:-0}" -v tx="${tx:-0}" -v errors="$errors" -v drops="$drops" \
         -v warn="$ratio_warn" -v min="$min_speed" 'BEGIN {
             packets = rx + tx; ratio = packets > 0 ? errors / packets : 0
@@ -109,7 +113,9 @@ done
 
 # --- time sync: systemd-timesyncd/chrony via timedatectl, else chronyc, else ntpq.
 if [ -n "$TRIAGE_SRC_TIMESYNC" ]; then sync=$(cat "$TRIAGE_SRC_TIMESYNC")
-elif command -v timedatectl >/dev/null 2>&1; then sync=$(timedatectl show 2>&1)
+# timedatectl only where systemd runs (/run/systemd/system, as sd_booted checks): elsewhere it
+# fails after ≈7 ms of CPU.
+elif [ -d /run/systemd/system ] && command -v timedatectl >/dev/null 2>&1; then sync=$(timedatectl show 2>&1)
 fi
 case "$sync" in
     *NTPSynchronized=yes*) echo "0 \"time sync\" - clock synchronised (timedatectl)" ;;

@@ -47,15 +47,21 @@ public struct KnownHosts: Sendable {
 
     /// The files in lookup order; the first one is where accept-new writes.
     public let files: [String]
-    public let entries: [Entry]
+    private let parsed: [KnownHostsFile]
 
-    /// Reads every file that exists; lines that do not parse are skipped, as OpenSSH does.
+    /// Every usable line of the files, in order.
+    public var entries: [Entry] { parsed.flatMap(\.entries) }
+
+    /// Reads every file that exists (or takes it from the process's cache when it has not
+    /// changed); lines that do not parse are skipped, as OpenSSH does.
     public init(files: [String]) {
         self.files = files
-        entries = files.flatMap { path -> [Entry] in
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-            return Self.parse(text, file: path)
-        }
+        parsed = files.map(KnownHostsFile.load)
+    }
+
+    /// The entries naming `name`, file by file in order.
+    private func entries(naming name: String) -> [Entry] {
+        parsed.flatMap { $0.entries(naming: name) }
     }
 
     /// The name a host is filed under: `host` on port 22, `[host]:port` otherwise.
@@ -65,7 +71,7 @@ public struct KnownHosts: Sendable {
 
     public func verdict(for key: HostKey, host: String, port: Int) -> Verdict {
         let name = Self.name(host: host, port: port)
-        let forHost = entries.filter { $0.matches(name) }
+        let forHost = entries(naming: name)
         if let revoked = forHost.first(where: { $0.marker == .revoked && $0.key == key }) { return .revoked(revoked) }
         let valid = forHost.filter { $0.marker == .none }
         if let match = valid.first(where: { $0.key == key }) { return .trusted(match) }
@@ -76,7 +82,7 @@ public struct KnownHosts: Sendable {
     public func knownKeyTypes(host: String, port: Int) -> [String] {
         let name = Self.name(host: host, port: port)
         var types: [String] = []
-        for entry in entries where entry.marker == .none && entry.matches(name) && !types.contains(entry.key.type) {
+        for entry in entries(naming: name) where entry.marker == .none && !types.contains(entry.key.type) {
             types.append(entry.key.type)
         }
         return types

@@ -25,22 +25,29 @@ import TriageSSH
         #expect(leftovers.isEmpty)
     }
 
-    @Test func aHungPluginTimesOutAndTheOthersStillReport() {
+    /// Both ways a bundle bounds a plugin: GNU `timeout` (here), and setsid + a sleep watchdog
+    /// where there is none (a shell function shadows `timeout` so the bundle's probe fails).
+    static let watchdogs: [any ScriptTransport & Sendable] = [LocalShell(), WithoutGNUTimeout()]
+
+    @Test(arguments: watchdogs)
+    func aHungPluginTimesOutAndTheOthersStillReport(_ transport: any ScriptTransport & Sendable) {
         let started = ContinuousClock.now
         let plugins = [manifest("first", script: "echo '0 a - fine'\n"),
                        manifest("hung", script: "sleep 30\n", timeout: .seconds(1)),
                        manifest("last", script: "echo '1 b - meh'\n")]
-        let outcome = PluginRunner.run(plugins, transport: LocalShell())
+        let outcome = PluginRunner.run(plugins, transport: transport)
         #expect(started.duration(to: .now) < .seconds(3))
         #expect(outcome.checks.map { "\($0.plugin) \($0.item) \($0.status.rawValue)" } == ["first a ok", "hung run unknown", "last b warning"])
         #expect(outcome.checks[1].summary == "timed out after 1 s")
         #expect(outcome.errors == [ReportError(plugin: "hung", message: "timed out after 1 s")])
     }
 
-    @Test func aTimeoutKillsWhatTheScriptStarted() throws {
+    @Test(arguments: watchdogs)
+    func aTimeoutKillsWhatTheScriptStarted(_ transport: any ScriptTransport & Sendable) throws {
         let marker = "31.\(Int.random(in: 1000...9999))"
         let plugin = manifest("bg", script: "sleep \(marker) &\nsleep \(marker)\n", timeout: .milliseconds(500))
-        _ = PluginRunner.run([plugin], transport: LocalShell())
+        let outcome = PluginRunner.run([plugin], transport: transport)
+        #expect(outcome.checks.first?.summary == "timed out after 0.5 s")
         usleep(100_000)
         #expect(try Shell.run("/usr/bin/pgrep", ["-f", "sleep \(marker)"]).stdout.isEmpty)
     }
@@ -111,6 +118,19 @@ import TriageSSH
         usleep(100_000)
         #expect(try Shell.run("/usr/bin/pgrep", ["-f", "sleep \(marker)"]).stdout.isEmpty)
     }
+}
+
+/// A host without GNU coreutils' `timeout`, as far as the bundle can tell.
+struct WithoutGNUTimeout: ScriptTransport, CustomTestStringConvertible {
+    var testDescription: String { "setsid and a watchdog" }
+
+    func run(script: [UInt8], timeout: Duration, outputLimit: Int) throws -> ScriptOutcome {
+        try LocalShell().run(script: Array("timeout() { return 127; }\n".utf8) + script, timeout: timeout, outputLimit: outputLimit)
+    }
+}
+
+extension LocalShell: CustomTestStringConvertible {
+    public var testDescription: String { "GNU timeout" }
 }
 
 enum PathExpansionForTests {
