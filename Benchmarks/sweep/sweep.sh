@@ -8,7 +8,8 @@
 # which is exactly what a triage sweep sends. Tools run interleaved, ROUNDS times each.
 #
 # usage: sweep.sh AGENT VENV OUT   (env: N, C, ROUNDS, TOOLS)
-# Writes OUT: one line per run, "tool round hosts complete wall_s cpu_s exit".
+# Writes OUT: one line per run, "tool round hosts complete wall_s client_cpu_s exit host_cpu_ms"
+# (host_cpu_ms: the sshds and the plugins; 0 where this machine has no cgroup v1 cpuacct).
 set -euo pipefail
 agent=$1 venv=$2 out=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,7 +20,18 @@ checks=disk,network,services
 
 dir=$(mktemp -d /tmp/triage-sweep.XXXXXX)
 sshd_pids=()
-cleanup() { for pid in "${sshd_pids[@]}"; do kill "$pid" 2>/dev/null; done; [ -n "${KEEP:-}" ] || rm -rf "$dir"; }
+# The host side's CPU (every sshd and what it runs: the plugins) is counted in a cpuacct group.
+hosts_group=/sys/fs/cgroup/cpuacct/triage-bench-hosts-$$
+[ -w /sys/fs/cgroup/cpuacct ] && mkdir "$hosts_group" || hosts_group=
+host_ns() { if [ -n "$hosts_group" ]; then cat "$hosts_group/cpuacct.usage"; else echo 0; fi; }
+cleanup() {
+    for pid in "${sshd_pids[@]}"; do kill "$pid" 2>/dev/null; done
+    if [ -n "$hosts_group" ]; then
+        for _ in $(seq 50); do [ -z "$(cat "$hosts_group/cgroup.procs")" ] && break; sleep 0.1; done
+        rmdir "$hosts_group" 2>/dev/null || true
+    fi
+    [ -n "${KEEP:-}" ] || rm -rf "$dir"
+}
 trap cleanup EXIT
 
 # --- hosts: N loopback ports, 16 per sshd (its MAX_LISTEN_SOCKS) ---------------------------
@@ -49,6 +61,7 @@ CONFIG
     } >"$config"
     /usr/sbin/sshd -D -f "$config" -E "$dir/sshd.log" &
     sshd_pids+=($!)
+    [ -z "$hosts_group" ] || echo $! >"$hosts_group/cgroup.procs"
 done
 hostkey=$(cut -d' ' -f1,2 "$dir/host_ed25519.pub")
 : >"$dir/known_hosts" >"$dir/ports" >"$dir/ansible.ini"
@@ -80,8 +93,9 @@ sweep=("$agent" sweep --inventory "$dir/inventory.yaml" --concurrency "$c" --kno
        -i "$dir/key" -F /dev/null --format json)
 
 run_tool() {
-    local tool=$1 result=$dir/out.$1 complete
+    local tool=$1 result=$dir/out.$1 complete host_before
     rm -rf "$result" "$result.d"
+    host_before=$(host_ns)
     case $tool in
     triage)
         read -r wall cpu code < <(python3 "$here/measure.py" "$result" "${sweep[@]}" --checks "$checks" --plugins-dir "$plugins")
@@ -109,7 +123,7 @@ run_tool() {
             -f "$c" -t "$result.d")
         complete=$(python3 "$here/count.py" tree "$token" 3 "$result.d") ;;
     esac
-    echo "$tool $round $n $complete $wall $cpu $code" | tee -a "$out"
+    echo "$tool $round $n $complete $wall $cpu $code $(( ($(host_ns) - host_before) / 1000000 ))" | tee -a "$out"
 }
 
 : >"$out"

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Benchmarks/run.sh [--quick]: triage beside its peer tools, in one run on this machine, and the
+# results table in Benchmarks/RESULTS.md (written here, never by hand).
+#
+#   sweep      triage-agent sweep vs parallel-ssh, xargs + ssh and Ansible over N loopback hosts
+#              (Benchmarks/sweep/), at concurrency C, ROUNDS interleaved rounds
+#   footprint  the push agent beside zabbix_agentd and node_exporter (Benchmarks/agent-footprint.sh)
+#
+# Defaults N=200 C=32 ROUNDS=3 on the release build. --quick (what .ci/run does, so the script
+# never rots) uses the debug build, N=10 and one round, checks that every tool diagnosed every
+# host, and writes .build/bench/RESULTS-quick.md instead. Needs root (network namespace, cgroups).
+# Peers: parallel-ssh and ansible-core go into a venv (BENCH_VENV, default .build-bench-venv).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH=/opt/swift/usr/bin:$PATH
+quick=; [ "${1:-}" = --quick ] && quick=1
+if [ -n "$quick" ]; then n=${N:-10} rounds=${ROUNDS:-1} config=debug; else n=${N:-200} rounds=${ROUNDS:-3} config=release; fi
+c=${C:-32}
+venv=${BENCH_VENV:-.build-bench-venv}
+if [ ! -x "$venv/bin/ansible" ] || [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import pssh' 2>/dev/null; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q "ansible-core>=2.17,<2.20" "parallel-ssh>=2.16,<3"
+fi
+venv=$(cd "$venv" && pwd)
+swift build -q -c "$config" --product triage-agent
+agent=$(swift build -c "$config" --show-bin-path)/triage-agent
+
+work=$(mktemp -d /tmp/triage-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+echo "== sweep: N=$n C=$c rounds=$rounds ($config build)"
+# A network namespace with only loopback: the network plugin's gateway and DNS probes leave
+# nothing on the wire. unshare keeps the mounts, so the cpuacct groups stay visible.
+N=$n C=$c ROUNDS=$rounds unshare --net sh -c 'ip link set lo up && exec bash Benchmarks/sweep/sweep.sh "$@"' _ \
+    "$agent" "$venv" "$work/sweep.txt"
+python3 Benchmarks/sweep/report.py "$work/sweep.txt" "$c" >"$work/sweep.md" || { cat "$work/sweep.md"; exit 1; }
+
+if [ -n "$quick" ]; then out=.build/bench/RESULTS-quick.md; mkdir -p .build/bench; else out=Benchmarks/RESULTS.md; fi
+{
+    echo "# Benchmark results"
+    echo
+    echo "Written by \`bash Benchmarks/run.sh${quick:+ --quick}\` — $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)."
+    echo "Machine: $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(free -g | awk '/^Mem:/ {print $2}') GiB,"
+    echo "Debian $(cat /etc/debian_version), Linux $(uname -r), OpenSSH $(ssh -V 2>&1 | sed 's/,.*//; s/OpenSSH_//'), libssh2 $(dpkg-query -W -f '${Version}' libssh2-1 2>/dev/null), $config build."
+    echo
+    echo "## Sweep: diagnosing many hosts over SSH"
+    echo
+    cat "$work/sweep.md"
+} >"$out"
+echo "== written to $out"
+cat "$out"
