@@ -28,7 +28,7 @@ let package = Package(
             pkgConfig: "libssh2",
             providers: [.apt(["libssh2-1-dev"])]
         ),
-        .target(name: "TriageSSH", dependencies: ["CLibSSH2"]),
+        .target(name: "TriageSSH", dependencies: ["CLibSSH2", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TriageModel"),
         .target(name: "TriageChecks", dependencies: ["TriageModel", "TriageSSH", "Yams"]),
         .target(name: "TriageAgent", dependencies: ["TriageSSH", "TriageChecks", "TriageModel", "Yams"]),

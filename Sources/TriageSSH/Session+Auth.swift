@@ -48,10 +48,14 @@ extension Session {
                     continue
                 }
             }
-            let result = key.contents.withUnsafeBufferPointer { buffer in
-                retry(until: deadline) {
-                    buffer.withMemoryRebound(to: CChar.self) {
-                        triage_userauth_publickey_frommemory(raw, user, $0.baseAddress, $0.count, passphrase)
+            let result = if !key.isEncrypted, let signer = KeySigner(openSSHKey: key.contents) {
+                authenticate(user: user, signer: signer, deadline: deadline)
+            } else {
+                key.contents.withUnsafeBufferPointer { buffer in
+                    retry(until: deadline) {
+                        buffer.withMemoryRebound(to: CChar.self) {
+                            triage_userauth_publickey_frommemory(raw, user, $0.baseAddress, $0.count, passphrase)
+                        }
                     }
                 }
             }

@@ -36,6 +36,26 @@ import Glibc
         }
     }
 
+    /// Unencrypted OpenSSH keys are signed by KeySigner (libssh2 never parses them): every curve
+    /// the server accepts, and the signer's public blob is the .pub file's.
+    @Test(arguments: [("ed25519", 256), ("ecdsa", 256), ("ecdsa", 384), ("ecdsa", 521)])
+    func keysSignedWithoutLibssh2sParser(type: String, bits: Int) throws {
+        let path = sshd.folder.path + "/user_\(type)_\(bits)"
+        _ = try Shell.run("/usr/bin/ssh-keygen", ["-q", "-t", type, "-b", "\(bits)", "-N", "", "-f", path])
+        try sshd.authorize(path + ".pub")
+        let contents = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let signer = try #require(KeySigner(openSSHKey: contents))
+        let published = try String(contentsOfFile: path + ".pub", encoding: .utf8).split(separator: " ")[1]
+        #expect(Data(signer.publicBlob).base64EncodedString() == published)
+        let connection = try connect(keys: [path])
+        #expect(try connection.run(ExecRequest(command: "whoami")).out == "\(localUser)\n")
+    }
+
+    @Test func encryptedKeysAreLeftToLibssh2() throws {
+        let locked = try key("ed25519", passphrase: "secret")
+        #expect(KeySigner(openSSHKey: try [UInt8](Data(contentsOf: URL(fileURLWithPath: locked)))) == nil)
+    }
+
     @Test func aWrongKeyNamesTheUserAndTheKey() throws {
         let stranger = try key("ed25519", authorized: false)
         let (error, _) = expectSSHError { _ = try connect(keys: [stranger]) }
