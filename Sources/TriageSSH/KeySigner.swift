@@ -17,13 +17,8 @@ struct KeySigner {
     func signature(for data: [UInt8]) throws -> [UInt8] { try sign(data) }
 
     init?(openSSHKey contents: [UInt8]) {
-        let text = String(decoding: contents, as: UTF8.self)
-        guard text.contains("-----BEGIN OPENSSH PRIVATE KEY-----") else { return nil }
-        let body = text.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
-        guard let data = Data(base64Encoded: body) else { return nil }
-        var reader = SSHWireReader([UInt8](data))
-        let magic = Array("openssh-key-v1\0".utf8)
-        guard reader.readBytes(magic.count) == magic, reader.readString() == Array("none".utf8),
+        guard var reader = PrivateKeyFile.openSSHKey(String(decoding: contents, as: UTF8.self)),
+              reader.readString() == Array("none".utf8),
               reader.readString() != nil, reader.readString() != nil, reader.readUInt32() == 1,
               let publicBlob = reader.readString(), let section = reader.readString() else { return nil }
         var secret = SSHWireReader(section)

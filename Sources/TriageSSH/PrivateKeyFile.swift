@@ -46,17 +46,21 @@ struct PrivateKeyFile {
 
     /// openssh-key-v1: magic, cipher, kdf, kdf options, key count, then the public key in clear.
     private static func parseOpenSSH(_ text: String) -> (key: HostKey, encrypted: Bool)? {
-        let body = text.split(separator: "\n")
-            .filter { !$0.hasPrefix("-----") }
-            .joined()
-        guard let data = Data(base64Encoded: body) else { return nil }
-        let magic = Array("openssh-key-v1\0".utf8)
-        var reader = SSHWireReader([UInt8](data))
-        guard reader.readBytes(magic.count) == magic,
+        guard var reader = openSSHKey(text),
               let cipher = reader.readString(), reader.readString() != nil, reader.readString() != nil,
               let count = reader.readUInt32(), count >= 1,
               let blob = reader.readString(), let key = HostKey(blob: blob) else { return nil }
         return (key, cipher != Array("none".utf8))
+    }
+
+    /// The decoded openssh-key-v1 body, read past its magic (at the cipher name).
+    static func openSSHKey(_ text: String) -> SSHWireReader? {
+        guard text.contains("-----BEGIN OPENSSH PRIVATE KEY-----") else { return nil }
+        let body = text.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
+        guard let data = Data(base64Encoded: body) else { return nil }
+        let magic = Array("openssh-key-v1\0".utf8)
+        var reader = SSHWireReader([UInt8](data))
+        return reader.readBytes(magic.count) == magic ? reader : nil
     }
 
     private static func sidecarPublicKey(_ path: String) -> HostKey? {

@@ -115,7 +115,10 @@ import TriageModel
 
     @Test func aRealMonitoringPluginAndACheckmkLocalCheckRunUnchanged() throws {
         let result = try diagnose(ssh + ["--plugins-dir", Self.examples, "--checks", "nagios-disk,nagios-load,checkmk-local",
-                                         "--param", "nagios-disk.crit=99%", "--param", "nagios-disk.warn=99.5%", "--format", "json"])
+                                         "--param", "nagios-disk.crit=99%", "--param", "nagios-disk.warn=99.5%",
+                                         // thresholds no busy CI machine reaches (a 3.6 load once made it WARNING)
+                                         "--param", "nagios-load.warn=500,400,300", "--param", "nagios-load.crit=1000,800,600",
+                                         "--format", "json"])
         let report = try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(result.stdout.utf8))
         let disk = try #require(report.checks.first { $0.plugin == "nagios-disk" })
         #expect(disk.item == "fs /")
