@@ -16,9 +16,10 @@ struct KeySigner {
     /// mpints r and s for ECDSA).
     func signature(for data: [UInt8]) throws -> [UInt8] { try sign(data) }
 
-    init?(openSSHKey contents: [UInt8]) {
-        guard var reader = PrivateKeyFile.openSSHKey(String(decoding: contents, as: UTF8.self)),
-              reader.readString() == Array("none".utf8),
+    /// From an openssh-key-v1 body read past its magic (PrivateKeyFile decodes it).
+    init?(openSSHBody body: SSHWireReader) {
+        var reader = body
+        guard reader.readString() == Array("none".utf8),
               reader.readString() != nil, reader.readString() != nil, reader.readUInt32() == 1,
               let publicBlob = reader.readString(), let section = reader.readString() else { return nil }
         var secret = SSHWireReader(section)

@@ -9,6 +9,8 @@ struct PrivateKeyFile {
     let keyType: String?
     let publicKey: HostKey?
     let isEncrypted: Bool
+    /// Signs for unencrypted OpenSSH ed25519/ECDSA keys, so libssh2 need not parse them.
+    var signer: KeySigner? = nil
 
     var isRSA: Bool { keyType == "ssh-rsa" }
 
@@ -27,11 +29,12 @@ struct PrivateKeyFile {
         let text = String(decoding: data, as: UTF8.self)
         let pub = sidecarPublicKey(path)
         if text.contains("-----BEGIN OPENSSH PRIVATE KEY-----") {
-            guard let parsed = parseOpenSSH(text) else {
+            guard let body = openSSHBody(text), let parsed = parseOpenSSH(body) else {
                 throw SSHError(host: host, phase: .auth, code: .keyUnreadable, "\(path) is not a valid OpenSSH private key")
             }
             return PrivateKeyFile(path: path, contents: [UInt8](data), keyType: parsed.key.type,
-                                  publicKey: parsed.key, isEncrypted: parsed.encrypted)
+                                  publicKey: parsed.key, isEncrypted: parsed.encrypted,
+                                  signer: parsed.encrypted ? nil : KeySigner(openSSHBody: body))
         }
         let pemTypes = ["RSA PRIVATE KEY": "ssh-rsa", "EC PRIVATE KEY": "ecdsa", "DSA PRIVATE KEY": "ssh-dss",
                         "PRIVATE KEY": nil, "ENCRYPTED PRIVATE KEY": nil] as [String: String?]
@@ -45,17 +48,16 @@ struct PrivateKeyFile {
     }
 
     /// openssh-key-v1: magic, cipher, kdf, kdf options, key count, then the public key in clear.
-    private static func parseOpenSSH(_ text: String) -> (key: HostKey, encrypted: Bool)? {
-        guard var reader = openSSHKey(text),
-              let cipher = reader.readString(), reader.readString() != nil, reader.readString() != nil,
+    private static func parseOpenSSH(_ body: SSHWireReader) -> (key: HostKey, encrypted: Bool)? {
+        var reader = body
+        guard let cipher = reader.readString(), reader.readString() != nil, reader.readString() != nil,
               let count = reader.readUInt32(), count >= 1,
               let blob = reader.readString(), let key = HostKey(blob: blob) else { return nil }
         return (key, cipher != Array("none".utf8))
     }
 
     /// The decoded openssh-key-v1 body, read past its magic (at the cipher name).
-    static func openSSHKey(_ text: String) -> SSHWireReader? {
-        guard text.contains("-----BEGIN OPENSSH PRIVATE KEY-----") else { return nil }
+    private static func openSSHBody(_ text: String) -> SSHWireReader? {
         let body = text.split(separator: "\n").filter { !$0.hasPrefix("-----") }.joined()
         guard let data = Data(base64Encoded: body) else { return nil }
         let magic = Array("openssh-key-v1\0".utf8)

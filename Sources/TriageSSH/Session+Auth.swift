@@ -48,7 +48,7 @@ extension Session {
                     continue
                 }
             }
-            let result = if !key.isEncrypted, let signer = KeySigner(openSSHKey: key.contents) {
+            let result = if let signer = key.signer {
                 authenticate(user: user, signer: signer, deadline: deadline)
             } else {
                 key.contents.withUnsafeBufferPointer { buffer in

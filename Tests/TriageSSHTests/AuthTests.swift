@@ -43,8 +43,7 @@ import Glibc
         let path = sshd.folder.path + "/user_\(type)_\(bits)"
         _ = try Shell.run("/usr/bin/ssh-keygen", ["-q", "-t", type, "-b", "\(bits)", "-N", "", "-f", path])
         try sshd.authorize(path + ".pub")
-        let contents = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
-        let signer = try #require(KeySigner(openSSHKey: contents))
+        let signer = try #require(try PrivateKeyFile.load(path, host: "t")?.signer)
         let published = try String(contentsOfFile: path + ".pub", encoding: .utf8).split(separator: " ")[1]
         #expect(Data(signer.publicBlob).base64EncodedString() == published)
         let connection = try connect(keys: [path])
@@ -53,7 +52,7 @@ import Glibc
 
     @Test func encryptedKeysAreLeftToLibssh2() throws {
         let locked = try key("ed25519", passphrase: "secret")
-        #expect(KeySigner(openSSHKey: try [UInt8](Data(contentsOf: URL(fileURLWithPath: locked)))) == nil)
+        #expect(try PrivateKeyFile.load(locked, host: "t")?.signer == nil)
     }
 
     @Test func aWrongKeyNamesTheUserAndTheKey() throws {
