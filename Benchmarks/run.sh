@@ -4,12 +4,13 @@
 #
 #   sweep      triage-agent sweep vs parallel-ssh, xargs + ssh and Ansible over N loopback hosts
 #              (Benchmarks/sweep/), at concurrency C, ROUNDS interleaved rounds
-#   footprint  the push agent beside zabbix_agentd and node_exporter (Benchmarks/agent-footprint.sh)
+#   footprint  the push agent beside zabbix_agentd and node_exporter (Benchmarks/footprint/)
 #
 # Defaults N=200 C=32 ROUNDS=3 on the release build. --quick (what .ci/run does, so the script
 # never rots) uses the debug build, N=10 and one round, checks that every tool diagnosed every
 # host, and writes .build/bench/RESULTS-quick.md instead. Needs root (network namespace, cgroups).
-# Peers: parallel-ssh and ansible-core go into a venv (BENCH_VENV, default .build-bench-venv).
+# Peers: parallel-ssh and ansible-core go into a venv (BENCH_VENV, default .build-bench-venv);
+# zabbix-agent, prometheus-node-exporter and wrk come from Debian (their services kept from starting).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
@@ -22,8 +23,23 @@ if [ ! -x "$venv/bin/ansible" ] || [ ! -x "$venv/bin/python" ] || ! "$venv/bin/p
     "$venv/bin/pip" install -q "ansible-core>=2.17,<2.20" "parallel-ssh>=2.16,<3"
 fi
 venv=$(cd "$venv" && pwd)
+missing=()
+for package in zabbix-agent prometheus-node-exporter wrk; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+install_peers() { # policy-rc.d keeps their services from starting; this script runs its own copies
+    local policy=/usr/sbin/policy-rc.d made= status=0 apt=(apt-get install -y -qq --no-install-recommends "${missing[@]}")
+    [ -e "$policy" ] || { printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && made=1; }
+    export DEBIAN_FRONTEND=noninteractive
+    "${apt[@]}" 2>/dev/null || { apt-get update -qq && "${apt[@]}"; } || status=$?
+    [ -z "$made" ] || rm -f "$policy"
+    return $status
+}
+[ "${#missing[@]}" -eq 0 ] || install_peers
 swift build -q -c "$config" --product triage-agent
+swift build -q --product triage
 agent=$(swift build -c "$config" --show-bin-path)/triage-agent
+triage=$(swift build --show-bin-path)/triage
 
 work=$(mktemp -d /tmp/triage-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -34,6 +50,11 @@ echo "== sweep: N=$n C=$c rounds=$rounds ($config build)"
 N=$n C=$c ROUNDS=$rounds unshare --net sh -c 'ip link set lo up && exec bash Benchmarks/sweep/sweep.sh "$@"' _ \
     "$agent" "$venv" "$work/sweep.txt"
 python3 Benchmarks/sweep/report.py "$work/sweep.txt" "$c" >"$work/sweep.md" || { cat "$work/sweep.md"; exit 1; }
+
+if [ -n "$quick" ]; then interval=${INTERVAL:-1} cycles=${CYCLES:-3}; else interval=${INTERVAL:-2} cycles=${CYCLES:-20}; fi
+echo "== footprint: triage-agent run beside zabbix_agentd and node_exporter, $cycles cycles every $interval s"
+INTERVAL=$interval CYCLES=$cycles unshare --net sh -c 'ip link set lo up && exec python3 Benchmarks/footprint/footprint.py "$@"' _ \
+    "$agent" "$triage" "$PWD/Plugins" "$work/footprint.md"
 
 if [ -n "$quick" ]; then out=.build/bench/RESULTS-quick.md; mkdir -p .build/bench; else out=Benchmarks/RESULTS.md; fi
 {
@@ -46,6 +67,12 @@ if [ -n "$quick" ]; then out=.build/bench/RESULTS-quick.md; mkdir -p .build/benc
     echo "## Sweep: diagnosing many hosts over SSH"
     echo
     cat "$work/sweep.md"
+    echo
+    echo "## Push agent footprint beside zabbix_agentd and node_exporter"
+    echo
+    echo "Zabbix agent $(dpkg-query -W -f '${Version}' zabbix-agent), node_exporter $(dpkg-query -W -f '${Version}' prometheus-node-exporter) (Debian's packages); triage-agent $config build."
+    echo
+    cat "$work/footprint.md"
 } >"$out"
 echo "== written to $out"
 cat "$out"
