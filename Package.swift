@@ -83,6 +83,12 @@ let package = Package(
             dependencies: ["TriageCoordinator", "BenchmarkSupport"],
             path: "Benchmarks/VisitBenchmark"
         ),
+        // Benchmarks/ingest/: the bare endpoint the coordinator's report ingest is measured against.
+        .executableTarget(
+            name: "ingest-limit",
+            dependencies: ["TriageModel", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/IngestLimit"
+        ),
         // Real sshd, ssh-keygen and ssh-agent for the integration tests.
         .target(name: "TestSupport", dependencies: ["TriageChecks"], path: "Tests/TestSupport"),
         .testTarget(name: "TriageSSHTests", dependencies: ["TriageSSH", "TestSupport"]),

@@ -5,10 +5,12 @@
 #   sweep      triage-agent sweep vs parallel-ssh, xargs + ssh and Ansible over N loopback hosts
 #              (Benchmarks/sweep/), at concurrency C, ROUNDS interleaved rounds
 #   footprint  the push agent beside zabbix_agentd and node_exporter (Benchmarks/footprint/)
+#   ingest     wrk posting reports to `triage serve` beside a bare Hummingbird endpoint (Benchmarks/ingest/)
 #
 # Defaults N=200 C=32 ROUNDS=3 on the release build. --quick (what .ci/run does, so the script
-# never rots) uses the debug build, N=10 and one round, checks that every tool diagnosed every
-# host, and writes .build/bench/RESULTS-quick.md instead. Needs root (network namespace, cgroups).
+# never rots) uses the debug build, N=10, one round and short runs, checks that every tool
+# diagnosed every host and every acknowledged report was stored, and writes
+# .build/bench/RESULTS-quick.md instead. Needs root (network namespace, cgroups).
 # Peers: parallel-ssh and ansible-core go into a venv (BENCH_VENV, default .build-bench-venv);
 # zabbix-agent, prometheus-node-exporter and wrk come from Debian (their services kept from starting).
 set -euo pipefail
@@ -36,10 +38,8 @@ install_peers() { # policy-rc.d keeps their services from starting; this script 
     return $status
 }
 [ "${#missing[@]}" -eq 0 ] || install_peers
-swift build -q -c "$config" --product triage-agent
-swift build -q --product triage
-agent=$(swift build -c "$config" --show-bin-path)/triage-agent
-triage=$(swift build --show-bin-path)/triage
+for product in triage-agent triage ingest-limit; do swift build -q -c "$config" --product "$product"; done
+bin=$(swift build -c "$config" --show-bin-path)
 
 work=$(mktemp -d /tmp/triage-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -48,13 +48,18 @@ echo "== sweep: N=$n C=$c rounds=$rounds ($config build)"
 # A network namespace with only loopback: the network plugin's gateway and DNS probes leave
 # nothing on the wire. unshare keeps the mounts, so the cpuacct groups stay visible.
 N=$n C=$c ROUNDS=$rounds unshare --net sh -c 'ip link set lo up && exec bash Benchmarks/sweep/sweep.sh "$@"' _ \
-    "$agent" "$venv" "$work/sweep.txt"
+    "$bin/triage-agent" "$venv" "$work/sweep.txt"
 python3 Benchmarks/sweep/report.py "$work/sweep.txt" "$c" >"$work/sweep.md" || { cat "$work/sweep.md"; exit 1; }
 
 if [ -n "$quick" ]; then interval=${INTERVAL:-1} cycles=${CYCLES:-3}; else interval=${INTERVAL:-2} cycles=${CYCLES:-20}; fi
 echo "== footprint: triage-agent run beside zabbix_agentd and node_exporter, $cycles cycles every $interval s"
 INTERVAL=$interval CYCLES=$cycles unshare --net sh -c 'ip link set lo up && exec python3 Benchmarks/footprint/footprint.py "$@"' _ \
-    "$agent" "$triage" "$PWD/Plugins" "$work/footprint.md"
+    "$bin/triage-agent" "$bin/triage" "$PWD/Plugins" "$work/footprint.md"
+
+if [ -n "$quick" ]; then duration=${DURATION:-2} ingest_rounds=1; else duration=${DURATION:-10} ingest_rounds=$rounds; fi
+echo "== ingest: wrk, 64 connections, ${duration} s per run, $ingest_rounds round(s), triage serve beside a bare endpoint"
+DURATION=$duration ROUNDS=$ingest_rounds unshare --net sh -c 'ip link set lo up && exec python3 Benchmarks/ingest/ingest.py "$@"' _ \
+    "$bin/triage" "$bin/ingest-limit" "$work/ingest.md"
 
 if [ -n "$quick" ]; then out=.build/bench/RESULTS-quick.md; mkdir -p .build/bench; else out=Benchmarks/RESULTS.md; fi
 {
@@ -73,6 +78,12 @@ if [ -n "$quick" ]; then out=.build/bench/RESULTS-quick.md; mkdir -p .build/benc
     echo "Zabbix agent $(dpkg-query -W -f '${Version}' zabbix-agent), node_exporter $(dpkg-query -W -f '${Version}' prometheus-node-exporter) (Debian's packages); triage-agent $config build."
     echo
     cat "$work/footprint.md"
+    echo
+    echo "## Coordinator ingest: reports posted by agents"
+    echo
+    echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'); triage serve and ingest-limit, $config build."
+    echo
+    cat "$work/ingest.md"
 } >"$out"
 echo "== written to $out"
 cat "$out"

@@ -1,0 +1,147 @@
+"""Report ingest: wrk posting DiagnosticReports to the coordinator beside a bare endpoint.
+
+Run by Benchmarks/run.sh inside a network namespace that has only loopback. The coordinator
+(`triage serve` on its embedded defaults: SQLite in WAL) gets HOSTS hosts, each with an agent
+token; the limit is `ingest-limit`, a Hummingbird endpoint that decodes the same JSON and keeps
+nothing. wrk (THREADS threads, CONNECTIONS connections, DURATION per run) posts
+Benchmarks/ingest/report.json with a fresh id per request, interleaved limit, triage, limit,
+triage… ROUNDS times. wrk's script keeps the id of every report answered 201; afterwards the
+coordinator is stopped (SIGTERM) and every one of those ids must be in its database.
+
+usage: ingest.py TRIAGE LIMIT OUT   (env: HOSTS, CONNECTIONS, THREADS, DURATION, ROUNDS)
+Writes OUT, a Markdown section; fails when a report was refused or an acknowledged one is missing.
+"""
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+triage, limit, out = sys.argv[1:4]
+hosts = int(os.environ.get("HOSTS", "64"))
+connections = int(os.environ.get("CONNECTIONS", "64"))
+threads = int(os.environ.get("THREADS", "2"))
+duration = int(os.environ.get("DURATION", "10"))
+rounds = int(os.environ.get("ROUNDS", "2"))
+here = os.path.dirname(os.path.abspath(__file__))
+work = tempfile.mkdtemp(prefix="triage-ingest.")
+servers = []
+
+
+def fail(message):
+    print(f"ingest: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def start(name, command):
+    process = subprocess.Popen(command, stdout=open(f"{work}/{name}.out", "wb"), stderr=open(f"{work}/{name}.err", "wb"))
+    servers.append(process)
+    return process
+
+
+def wait_until_up(url, name):
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, method="POST", data=b"{}"), timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # it answered
+        except OSError:
+            time.sleep(0.05)
+    fail(f"{name} did not come up; its log:\n" + open(f"{work}/{name}.err").read()[-2000:])
+
+
+def api(path, body, token):
+    request = urllib.request.Request(f"http://127.0.0.1:18090/api/v1{path}", data=json.dumps(body).encode(),
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    return json.loads(urllib.request.urlopen(request, timeout=10).read())
+
+
+def wrk(port, ids):
+    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "10s",
+               "-s", f"{here}/report.lua", f"http://127.0.0.1:{port}", "--", f"{work}/tokens", f"{here}/report.json", ids]
+    run = subprocess.run(command, capture_output=True, text=True)
+    output = run.stdout + run.stderr
+    line = next((l for l in output.splitlines() if l.startswith("RESULT ")), None)
+    if line is None:
+        fail(f"wrk (exit {run.returncode}) printed no RESULT line:\n" + output)
+    result = {key: float(value) for key, value in (field.split("=") for field in line.split()[1:])}
+    result["rate"] = result["requests"] / result["seconds"]
+    return result
+
+
+try:
+    coordinator = start("triage", [triage, "serve", "--data", f"{work}/data", "--listen", "127.0.0.1:18090"])
+    start("limit", [limit, "18091"])
+    wait_until_up("http://127.0.0.1:18090/healthz", "triage")
+    wait_until_up("http://127.0.0.1:18091/api/v1/reports", "limit")
+    admin = next(l for l in open(f"{work}/triage.out").read().splitlines() if l.startswith("trg_"))
+    api("/customers", {"name": "Acme"}, admin)
+    api("/sites", {"customerId": 1, "name": "HQ"}, admin)
+    with open(f"{work}/tokens", "w") as tokens:
+        for number in range(1, hosts + 1):
+            host = api("/hosts", {"siteId": 1, "name": f"client{number}"}, admin)
+            token = subprocess.run([triage, "token", "create", "--role", "agent", "--name", f"client{number}",
+                                    "--host", str(host["id"]), "--data", f"{work}/data"],
+                                   check=True, capture_output=True, text=True).stdout.strip()
+            tokens.write(f"client{number} {token}\n")
+
+    runs = {"limit": [], "triage": []}
+    for round in range(rounds):
+        runs["limit"].append(wrk(18091, f"{work}/limit-ids.{round}"))
+        runs["triage"].append(wrk(18090, f"{work}/triage-ids.{round}"))
+    coordinator.terminate()
+    if coordinator.wait(timeout=60) != 0:
+        fail("the coordinator did not stop cleanly on SIGTERM:\n" + open(f"{work}/triage.err").read()[-2000:])
+    with sqlite3.connect(f"{work}/data/triage.db") as db:
+        stored_ids = {row[0].upper() for row in db.execute("SELECT report_id FROM health_reports")}
+    acknowledged_ids = {line.strip().upper() for name in os.listdir(work) if name.startswith("triage-ids.")
+                        for line in open(f"{work}/{name}")}
+    stored = len(stored_ids)
+    acknowledged = int(sum(run["acknowledged"] for run in runs["triage"]))
+    missing = acknowledged_ids - stored_ids
+    refused = int(sum(run["other"] + run["socket_errors"] for run in runs["triage"] + runs["limit"]))
+
+    median = lambda name, key: statistics.median(run[key] for run in runs[name])
+    ratio = median("triage", "rate") / median("limit", "rate")
+    p99 = median("triage", "p99_us") / 1000
+    with open(out, "w") as result:
+        write = lambda line="": result.write(line + "\n")
+        write(f"wrk, {threads} threads, {connections} connections, {duration} s per run, {rounds} interleaved round(s) "
+              f"per target (medians shown); {hosts} hosts, each posting with its own agent token; every request a new "
+              f"report ({os.path.getsize(f'{here}/report.json')} bytes, 9 checks) to `/api/v1/reports`. The coordinator "
+              "runs on its embedded defaults (SQLite, WAL); the limit decodes the same JSON and keeps nothing.")
+        write()
+        write("| target | reports/s | p50 | p99 | max | not 201 |")
+        write("|---|---:|---:|---:|---:|---:|")
+        for name, label in (("limit", "bare Hummingbird endpoint (the limit)"), ("triage", "triage serve, SQLite")):
+            write(f"| {label} | {median(name, 'rate'):.0f} | {median(name, 'p50_us') / 1000:.2f} ms | "
+                  f"{median(name, 'p99_us') / 1000:.2f} ms | {max(run['max_us'] for run in runs[name]) / 1000:.1f} ms | "
+                  f"{int(sum(run['other'] + run['socket_errors'] for run in runs[name]))} |")
+        write()
+        in_flight = stored - acknowledged
+        write(f"Acknowledged (201) by the coordinator: {acknowledged}; stored in its database after SIGTERM: {stored}"
+              + (f" — every acknowledged report, and {in_flight} more whose answers were in flight when wrk stopped "
+                 f"(at most {connections} per run)." if in_flight > 0 else " — every acknowledged report."))
+        write()
+        write("| goal | measured | met |")
+        write("|---|---:|---|")
+        write(f"| ≥ 50 % of the bare endpoint | {ratio * 100:.0f} % | {'yes' if ratio >= 0.5 else 'no'} |")
+        write(f"| p99 ≤ 20 ms at {connections} connections | {p99:.2f} ms | {'yes' if p99 <= 20 else 'no'} |")
+    if refused:
+        fail(f"{refused} requests were not answered 201; the coordinator's log:\n" + open(f"{work}/triage.err").read()[-2000:])
+    if len(acknowledged_ids) != acknowledged or missing:
+        fail(f"{acknowledged} reports acknowledged ({len(acknowledged_ids)} distinct ids), {len(missing)} of them not stored")
+    if stored > acknowledged + connections * rounds:
+        fail(f"{stored} reports stored, more than the {acknowledged} acknowledged and those in flight")
+finally:
+    for server in servers:
+        if server.poll() is None:
+            server.terminate()
+            server.wait()
+    shutil.rmtree(work, ignore_errors=True)
