@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Micro benchmarks only (Benchmarks/TriageMicro); Linux on Swift 6.3 needs the trait named.
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
         // libssh2 from the system (Debian: libssh2-1-dev). Only TriageSSH imports it.
@@ -82,6 +84,13 @@ let package = Package(
             name: "visit-benchmark",
             dependencies: ["TriageCoordinator", "BenchmarkSupport"],
             path: "Benchmarks/VisitBenchmark"
+        ),
+        // ordo-one micro benchmarks: parsers and an assignment decision (`swift package benchmark`).
+        .executableTarget(
+            name: "TriageMicro",
+            dependencies: ["TriageChecks", "TriageCoordinator", "BenchmarkSupport", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/TriageMicro",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // Benchmarks/ingest/: the bare endpoint the coordinator's report ingest is measured against.
         .executableTarget(
