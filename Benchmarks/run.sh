@@ -6,6 +6,7 @@
 #              (Benchmarks/sweep/), at concurrency C, ROUNDS interleaved rounds
 #   footprint  the push agent beside zabbix_agentd and node_exporter (Benchmarks/footprint/)
 #   ingest     wrk posting reports to `triage serve` beside a bare Hummingbird endpoint (Benchmarks/ingest/)
+#   micro      ordo-one benchmarks: the output parsers and an assignment decision (Benchmarks/TriageMicro/)
 #
 # Defaults N=200 C=32 ROUNDS=3 on the release build. --quick (what .ci/run does, so the script
 # never rots) uses the debug build, N=10, one round and short runs, checks that every tool
@@ -61,6 +62,15 @@ echo "== ingest: wrk, 64 connections, ${duration} s per run, $ingest_rounds roun
 DURATION=$duration ROUNDS=$ingest_rounds unshare --net sh -c 'ip link set lo up && exec python3 Benchmarks/ingest/ingest.py "$@"' _ \
     "$bin/triage" "$bin/ingest-limit" "$work/ingest.md"
 
+# Always the release build: under the benchmark tool a debug build of it dies of SIGSEGV (Swift 6.3
+# on Linux; the package's runtime interposer, which works around that, is not in our mirror).
+echo "== micro benchmarks (ordo-one/benchmark, release build)"
+if [ -n "$quick" ]; then export TRIAGE_MICRO_QUICK=1; fi
+swift package --disable-sandbox benchmark --target TriageMicro --benchmark-build-configuration release \
+    --format markdown --no-progress --scale >"$work/micro.out"
+sed -n '/^## TriageMicro/,$p' "$work/micro.out" | sed '1d; s/^### /#### /' >"$work/micro.md"
+grep -q "local-check parser" "$work/micro.md" || { cat "$work/micro.out"; exit 1; }
+
 if [ -n "$quick" ]; then out=.build/bench/RESULTS-quick.md; mkdir -p .build/bench; else out=Benchmarks/RESULTS.md; fi
 {
     echo "# Benchmark results"
@@ -84,6 +94,13 @@ if [ -n "$quick" ]; then out=.build/bench/RESULTS-quick.md; mkdir -p .build/benc
     echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'); triage serve and ingest-limit, $config build."
     echo
     cat "$work/ingest.md"
+    echo
+    echo "## Micro benchmarks"
+    echo
+    echo "ordo-one/benchmark, \`swift package benchmark --target TriageMicro --scale\` (release build${quick:+, TRIAGE_MICRO_QUICK: a smoke run}). The parsers'"
+    echo "throughput is in lines per second (K = thousands), the assignment's in decisions per second; one decision"
+    echo "reads the roster, workloads and continuity from SQLite, ranks, and writes the reassignment and its events."
+    cat "$work/micro.md"
 } >"$out"
 echo "== written to $out"
 cat "$out"
