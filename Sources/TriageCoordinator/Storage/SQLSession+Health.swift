@@ -44,13 +44,20 @@ extension SQLSession {
         }
     }
 
-    func saveCheckState(_ state: CheckState) async throws {
-        let json = String(decoding: try StoredJSON.encoder.encode(state), as: UTF8.self)
-        try await db.insert(into: "check_states").columns("host_id", "plugin", "item", "ticket_id", "state")
-            .values(SQLBind(state.hostId), SQLBind(state.plugin), SQLBind(state.item),
-                    state.ticketId.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(json))
-            .onConflict(with: ["host_id", "plugin", "item"]) { $0.set(excludedValueOf: "ticket_id").set(excludedValueOf: "state") }
-            .run()
+    /// Upserts a report's item states in one statement (SQLite's 999-variable limit: 5 per row, so
+    /// in chunks of 150 rows): per-statement cost, not row count, bounds report ingest.
+    func saveCheckStates(_ states: [CheckState]) async throws {
+        for chunk in stride(from: 0, to: states.count, by: 150).map({ states[$0..<min($0 + 150, states.count)] }) {
+            var insert = db.insert(into: "check_states").columns("host_id", "plugin", "item", "ticket_id", "state")
+            for state in chunk {
+                let json = String(decoding: try StoredJSON.encoder.encode(state), as: UTF8.self)
+                insert = insert.values(SQLBind(state.hostId), SQLBind(state.plugin), SQLBind(state.item),
+                                       state.ticketId.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(json))
+            }
+            try await insert
+                .onConflict(with: ["host_id", "plugin", "item"]) { $0.set(excludedValueOf: "ticket_id").set(excludedValueOf: "state") }
+                .run()
+        }
     }
 
     func hostHealth(_ hostId: Int) async throws -> HostHealth? {

@@ -59,7 +59,7 @@ public protocol StoreSession: Sendable {
     func healthReports(hostId: Int, limit: Int) async throws -> [ReceivedReport]
     func checkStates(hostId: Int) async throws -> [CheckState]
     func checkStates(ticketId: Int) async throws -> [CheckState]
-    func saveCheckState(_ state: CheckState) async throws
+    func saveCheckStates(_ states: [CheckState]) async throws
     func hostHealth(_ hostId: Int) async throws -> HostHealth?
     func saveHostHealth(_ health: HostHealth) async throws
     func silentHosts(at now: Date, intervals: Int) async throws -> [HostHealth]

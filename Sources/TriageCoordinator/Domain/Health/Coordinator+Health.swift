@@ -91,7 +91,7 @@ extension Coordinator {
             outcome.opened.append(ticket.id)
             for state in grouped { states["\(state.plugin)\u{0}\(state.item)"]?.ticketId = ticket.id }
         }
-        for state in states.values { try await session.saveCheckState(state) }
+        try await session.saveCheckStates(states.values.sorted { ($0.plugin, $0.item) < ($1.plugin, $1.item) })
         for (id, events) in touched.sorted(by: { $0.key < $1.key }) {
             try await applyHealth(events, toTicket: id, recovered: cleared.contains(id), at: at, outcome: &outcome, in: session)
         }
