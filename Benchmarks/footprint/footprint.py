@@ -108,6 +108,19 @@ def memory(path):
     return rss, pss, anon, len(pids)
 
 
+def mappings(path, top=8):
+    """The largest resident mappings of the group's first process, by file: what its RSS is made of."""
+    pid = open(f"{path}/cgroup.procs").read().split()[0]
+    rss, name = {}, "?"
+    for line in open(f"/proc/{pid}/smaps"):
+        fields = line.split()
+        if re.match(r"^[0-9a-f]+-[0-9a-f]+$", fields[0]):
+            name = os.path.basename(fields[5]) if len(fields) > 5 else "anonymous"
+        elif fields[0] == "Rss:":
+            rss[name] = rss.get(name, 0) + int(fields[1])
+    return sorted(rss.items(), key=lambda item: -item[1])[:top]
+
+
 def http(url, data=None, token=None):
     request = urllib.request.Request(url, data=json.dumps(data).encode() if data is not None else None)
     if token:
@@ -193,6 +206,7 @@ try:
     poll_zabbix(), scrape_node_exporter()
     time.sleep(0.2)
     mem = {name: memory(path) for name, path in groups.items()}
+    triage_mappings = mappings(triage_group)
     idle_seconds = max(interval / 2 - 0.4, 0.3)
     before = {name: cpu_ns(path) for name, path in groups.items()}
     time.sleep(idle_seconds)
@@ -240,6 +254,9 @@ try:
         write("|---|---:|---|")
         write(f"| RSS ≤ zabbix_agentd's | {mib(rss)} vs {mib(zabbix_rss)} | {'yes' if rss <= zabbix_rss else 'no'} |")
         write(f"| disk + network + services cycle ≤ 50 ms CPU | {per_cycle:.1f} ms | {'yes' if per_cycle <= 50 else 'no'} |")
+        write()
+        write("What triage's RSS is made of (its largest resident mappings, from /proc/PID/smaps): "
+              + ", ".join(f"{name} {mib(kib)}" for name, kib in triage_mappings) + ".")
     serve.terminate()
     serve.wait()
 finally:

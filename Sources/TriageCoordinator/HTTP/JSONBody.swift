@@ -64,18 +64,8 @@ enum JSONBody {
         return decoder
     }()
 
-    /// ISO-8601 with or without fractional seconds. The formatters are made once: parsing with
-    /// a configured ISO8601DateFormatter is thread-safe, making one per value is not cheap.
-    static func parseDate(_ text: String) -> Date? {
-        fractionalFormatter.date(from: text) ?? plainFormatter.date(from: text)
-    }
-
-    nonisolated(unsafe) private static let plainFormatter = ISO8601DateFormatter()
-    nonisolated(unsafe) private static let fractionalFormatter: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
+    /// ISO-8601 (RFC 3339) with or without fractional seconds.
+    static func parseDate(_ text: String) -> Date? { InternetTime.parse(text) }
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
         let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal","message":"encoding failed"}}"#.utf8)
