@@ -67,10 +67,10 @@ def cpu_seconds(process):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(port, ids, server):
+def wrk(port, ids, server, run):
     before = cpu_seconds(server)
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "10s",
-               "-s", f"{here}/report.lua", f"http://127.0.0.1:{port}", "--", f"{work}/tokens", f"{here}/report.json", ids]
+               "-s", f"{here}/report.lua", f"http://127.0.0.1:{port}", "--", f"{work}/tokens", f"{here}/report.json", ids, str(run)]
     run = subprocess.run(command, capture_output=True, text=True)
     output = run.stdout + run.stderr
     line = next((l for l in output.splitlines() if l.startswith("RESULT ")), None)
@@ -100,8 +100,8 @@ try:
 
     runs = {"limit": [], "triage": []}
     for round in range(rounds):
-        runs["limit"].append(wrk(18091, f"{work}/limit-ids.{round}", limit_server))
-        runs["triage"].append(wrk(18090, f"{work}/triage-ids.{round}", coordinator))
+        runs["limit"].append(wrk(18091, f"{work}/limit-ids.{round}", limit_server, 2 * round))
+        runs["triage"].append(wrk(18090, f"{work}/triage-ids.{round}", coordinator, 2 * round + 1))
     coordinator.terminate()
     if coordinator.wait(timeout=60) != 0:
         fail("the coordinator did not stop cleanly on SIGTERM:\n" + open(f"{work}/triage.err").read()[-2000:])
@@ -149,7 +149,8 @@ try:
                   "each statement built by SQLKit, prepared by SQLite and run on sqlite-nio's thread pool. At "
                   f"{connections} connections the reports queue for that writer, which sets p99.")
     if refused:
-        fail(f"{refused} requests were not answered 201; the coordinator's log:\n" + open(f"{work}/triage.err").read()[-2000:])
+        fail(f"{refused} requests were not answered 201 ({ {name: [(run['other'], run['socket_errors']) for run in runs[name]] for name in runs} } "
+             "(other status, socket errors) per run); the coordinator's log:\n" + open(f"{work}/triage.err").read()[-2000:])
     if len(acknowledged_ids) != acknowledged or missing:
         fail(f"{acknowledged} reports acknowledged ({len(acknowledged_ids)} distinct ids), {len(missing)} of them not stored")
     if stored > acknowledged + connections * rounds:

@@ -1,6 +1,7 @@
 -- wrk script for the ingest benchmark: each request posts Benchmarks/ingest/report.json as a new
 -- report (a fresh id) from one of the hosts in the tokens file, with that host's agent token.
--- usage: wrk ... -s report.lua URL -- TOKENS_FILE REPORT_FILE IDS_PREFIX
+-- usage: wrk ... -s report.lua URL -- TOKENS_FILE REPORT_FILE IDS_PREFIX RUN
+-- (RUN, a number, keeps the ids of one run apart from another's: a repeated id is not a new report)
 -- TOKENS_FILE: one "HOST TOKEN" line per host. Each thread writes the reportId of every 201
 -- answer to IDS_PREFIX.THREAD, one per line. Prints one RESULT line: the 201s (acknowledged),
 -- other statuses, socket errors and the latency percentiles in microseconds.
@@ -13,7 +14,7 @@ end
 
 local hosts, tokens = {}, {}
 local before_host, between, after_id
-local sent, acknowledged_ids = 0, nil
+local sent, run, acknowledged_ids = 0, 0, nil
 created, other = 0, 0 -- globals: done() reads them from each thread with thread:get
 
 function init(args)
@@ -34,13 +35,14 @@ function init(args)
    between = template:sub(host_at + 12, id_at + 5)
    after_id = template:sub(id_at + 42)
    acknowledged_ids = assert(io.open(args[3] .. "." .. thread_number, "w"))
+   run = tonumber(args[4])
    acknowledged_ids:setvbuf("line") -- wrk has no per-thread end hook to flush in
 end
 
 function request()
    sent = sent + 1
    local i = sent % #hosts + 1
-   local id = string.format("%08x-0000-4000-8000-%012x", thread_number, sent)
+   local id = string.format("%08x-%04x-4000-8000-%012x", thread_number, run, sent)
    local body = before_host .. hosts[i] .. between .. id .. after_id
    return wrk.format("POST", "/api/v1/reports?interval=60",
       { ["Authorization"] = tokens[i], ["Content-Type"] = "application/json" }, body)
