@@ -37,6 +37,7 @@ cycles = int(os.environ.get("CYCLES", "20"))
 work = tempfile.mkdtemp(prefix="triage-footprint.")
 cgroups = "/sys/fs/cgroup/cpuacct"
 children = []
+serve = None  # the coordinator, outside the measured groups
 
 # Items a Zabbix server would poll for what the triage plugins check: filesystems (space,
 # inodes, options), interfaces and their counters, a TCP endpoint, listening ports, processes.
@@ -73,6 +74,9 @@ def start(name, command, **kwargs):
 
 
 def stop():
+    if serve is not None and serve.poll() is None:
+        serve.terminate()
+        serve.wait()
     for process, path in children:
         process.terminate()
     for process, path in children:
@@ -257,7 +261,5 @@ try:
         write()
         write("What triage's RSS is made of (its largest resident mappings, from /proc/PID/smaps): "
               + ", ".join(f"{name} {mib(kib)}" for name, kib in triage_mappings) + ".")
-    serve.terminate()
-    serve.wait()
 finally:
     stop()
