@@ -18,11 +18,9 @@ usage: footprint.py AGENT TRIAGE PLUGINS OUT   (env: INTERVAL, CYCLES)
 Writes OUT, a Markdown section (table and goals); fails when an agent did not answer every
 cycle or a triage report did not reach the coordinator.
 """
-import json
 import os
 import re
 import shutil
-import signal
 import socket
 import struct
 import subprocess
@@ -31,13 +29,16 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from coordinator import Coordinator  # noqa: E402
+
 agent, triage, plugins, out = sys.argv[1:5]
 interval = float(os.environ.get("INTERVAL", "2"))
 cycles = int(os.environ.get("CYCLES", "20"))
 work = tempfile.mkdtemp(prefix="triage-footprint.")
 cgroups = "/sys/fs/cgroup/cpuacct"
 children = []
-serve = None  # the coordinator, outside the measured groups
+coordinator = None  # outside the measured groups
 
 # Items a Zabbix server would poll for what the triage plugins check: filesystems (space,
 # inodes, options), interfaces and their counters, a TCP endpoint, listening ports, processes.
@@ -60,7 +61,8 @@ def group(name):
     return path
 
 
-def start(name, command, **kwargs):
+def start(name, command):
+    """Starts `command` in a cpuacct group of its own; the group's path."""
     path = group(name)
     log = open(f"{work}/{name}.log", "wb")
 
@@ -68,15 +70,13 @@ def start(name, command, **kwargs):
         with open(f"{path}/cgroup.procs", "w") as procs:
             procs.write(str(os.getpid()))
 
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=enter, **kwargs)
-    children.append((process, path))
-    return process, path
+    children.append((subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=enter), path))
+    return path
 
 
 def stop():
-    if serve is not None and serve.poll() is None:
-        serve.terminate()
-        serve.wait()
+    if coordinator:
+        coordinator.stop()
     for process, path in children:
         process.terminate()
     for process, path in children:
@@ -99,17 +99,14 @@ def cpu_ns(path):
 
 def memory(path):
     """(rss, pss, anon, processes) in KiB, summed over the group's processes."""
-    rss = pss = anon = 0
+    total = {"Rss": 0, "Pss": 0, "Anonymous": 0}
     pids = open(f"{path}/cgroup.procs").read().split()
     for pid in pids:
         for line in open(f"/proc/{pid}/smaps_rollup"):
             key, _, value = line.partition(":")
-            if key in ("Rss", "Pss", "Anonymous"):
-                kib = int(value.split()[0])
-                rss += kib if key == "Rss" else 0
-                pss += kib if key == "Pss" else 0
-                anon += kib if key == "Anonymous" else 0
-    return rss, pss, anon, len(pids)
+            if key in total:
+                total[key] += int(value.split()[0])
+    return total["Rss"], total["Pss"], total["Anonymous"], len(pids)
 
 
 def mappings(path, top=8):
@@ -123,16 +120,6 @@ def mappings(path, top=8):
         elif fields[0] == "Rss:":
             rss[name] = rss.get(name, 0) + int(fields[1])
     return sorted(rss.items(), key=lambda item: -item[1])[:top]
-
-
-def http(url, data=None, token=None):
-    request = urllib.request.Request(url, data=json.dumps(data).encode() if data is not None else None)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.read()
 
 
 def zabbix_get(key):
@@ -153,7 +140,7 @@ def poll_zabbix():
 
 
 def scrape_node_exporter():
-    text = http("http://127.0.0.1:9100/metrics").decode()
+    text = urllib.request.urlopen("http://127.0.0.1:9100/metrics", timeout=10).read().decode()
     if "node_filesystem_avail_bytes" not in text or "node_netstat_Tcp_CurrEstab" not in text:
         fail("node_exporter's scrape has no filesystem or TCP metrics")
     return text.count("\n")
@@ -177,28 +164,21 @@ def wait_for(what, condition, seconds=60):
 
 
 try:
-    # The coordinator the push agent reports to (outside the measured groups).
-    serve = subprocess.Popen([triage, "serve", "--data", f"{work}/data", "--listen", "127.0.0.1:18080"],
-                             stdout=open(f"{work}/serve.out", "wb"), stderr=open(f"{work}/serve.err", "wb"))
-    wait_for("serve", lambda: http("http://127.0.0.1:18080/healthz") is not None)
-    admin = next(l for l in open(f"{work}/serve.out").read().splitlines() if l.startswith("trg_"))
-    http("http://127.0.0.1:18080/api/v1/customers", {"name": "Acme"}, admin)
-    http("http://127.0.0.1:18080/api/v1/sites", {"customerId": 1, "name": "HQ"}, admin)
-    http("http://127.0.0.1:18080/api/v1/hosts", {"siteId": 1, "name": "client1"}, admin)
-    token = subprocess.run([triage, "token", "create", "--role", "agent", "--name", "client1", "--host", "client1",
-                            "--data", f"{work}/data"], check=True, capture_output=True, text=True).stdout.strip()
+    # The coordinator the push agent reports to.
+    coordinator = Coordinator(triage, work, 18080)
+    host, token = coordinator.agent_host("client1")
     open(f"{work}/token", "w").write(token + "\n")
     open(f"{work}/agent.yaml", "w").write(
-        f"coordinator: http://127.0.0.1:18080\ntoken_file: {work}/token\nhost: client1\n"
+        f"coordinator: {coordinator.url}\ntoken_file: {work}/token\nhost: client1\n"
         f"interval: {interval:g}\njitter: 0\nchecks: [disk, network, services]\nplugins: [{plugins}]\n"
         f"spool: {{ path: {work}/spool }}\n")
     open(f"{work}/zabbix_agentd.conf", "w").write(
         f"LogType=console\nPidFile={work}/zabbix_agentd.pid\nServer=127.0.0.1\nListenIP=127.0.0.1\n"
         "ListenPort=10050\nAllowRoot=1\nStartAgents=3\nTimeout=3\n")
 
-    _, triage_group = start("triage", [agent, "run", "--config", f"{work}/agent.yaml"])
-    _, zabbix_group = start("zabbix_agentd", ["zabbix_agentd", "-f", "-c", f"{work}/zabbix_agentd.conf"])
-    _, node_group = start("node_exporter", ["prometheus-node-exporter", "--web.listen-address=127.0.0.1:9100"])
+    triage_group = start("triage", [agent, "run", "--config", f"{work}/agent.yaml"])
+    zabbix_group = start("zabbix_agentd", ["zabbix_agentd", "-f", "-c", f"{work}/zabbix_agentd.conf"])
+    node_group = start("node_exporter", ["prometheus-node-exporter", "--web.listen-address=127.0.0.1:9100"])
     wait_for("zabbix_agentd", lambda: zabbix_get("agent.ping") == "1")
     wait_for("node_exporter", scrape_node_exporter)
     wait_for("triage", lambda: reports() >= 2, seconds=60 + 4 * interval)
@@ -227,12 +207,10 @@ try:
         lines += scrape_node_exporter()
         wait_for("triage", lambda: reports() > first + cycle, seconds=10 + 4 * interval)
     spent = {name: (cpu_ns(path) - before[name]) / 1e6 for name, path in groups.items()}
-    done = reports() - first
-    if done != cycles:
-        fail(f"triage made {done} reports in the window, expected {cycles}")
     made = reports()
-    stored = lambda: len(json.loads(http("http://127.0.0.1:18080/api/v1/hosts/1/reports?limit=1000", token=admin))["items"])
-    wait_for("triage", lambda: stored() >= made, seconds=10)
+    if made - first != cycles:
+        fail(f"triage made {made - first} reports in the window, expected {cycles}")
+    wait_for("triage", lambda: len(coordinator.api(f"/hosts/{host}/reports?limit=1000")["items"]) >= made, seconds=10)
     binaries = {"triage": agent, "zabbix_agentd": shutil.which("zabbix_agentd"),
                 "node_exporter": shutil.which("prometheus-node-exporter")}
     mib = lambda kib: f"{kib / 1024:.1f} MiB"

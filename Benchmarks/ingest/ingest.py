@@ -11,7 +11,6 @@ coordinator is stopped (SIGTERM) and every one of those ids must be in its datab
 usage: ingest.py TRIAGE LIMIT OUT   (env: HOSTS, CONNECTIONS, THREADS, DURATION, ROUNDS)
 Writes OUT, a Markdown section; fails when a report was refused or an acknowledged one is missing.
 """
-import json
 import os
 import shutil
 import sqlite3
@@ -22,6 +21,9 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from coordinator import Coordinator  # noqa: E402
+
 triage, limit, out = sys.argv[1:4]
 hosts = int(os.environ.get("HOSTS", "64"))
 connections = int(os.environ.get("CONNECTIONS", "64"))
@@ -30,7 +32,7 @@ duration = int(os.environ.get("DURATION", "10"))
 rounds = int(os.environ.get("ROUNDS", "2"))
 here = os.path.dirname(os.path.abspath(__file__))
 work = tempfile.mkdtemp(prefix="triage-ingest.")
-servers = []
+coordinator = limit_server = None
 
 
 def fail(message):
@@ -38,32 +40,20 @@ def fail(message):
     sys.exit(1)
 
 
-def start(name, command):
-    process = subprocess.Popen(command, stdout=open(f"{work}/{name}.out", "wb"), stderr=open(f"{work}/{name}.err", "wb"))
-    servers.append(process)
-    return process
-
-
-def wait_until_up(url, name):
+def wait_for_limit():
     for _ in range(600):
         try:
-            urllib.request.urlopen(urllib.request.Request(url, method="POST", data=b"{}"), timeout=2)
+            urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:18091/api/v1/reports", data=b"{}"), timeout=2)
             return
         except urllib.error.HTTPError:
             return  # it answered
         except OSError:
             time.sleep(0.05)
-    fail(f"{name} did not come up; its log:\n" + open(f"{work}/{name}.err").read()[-2000:])
+    fail("ingest-limit did not come up; its log:\n" + open(f"{work}/limit.err").read()[-2000:])
 
 
-def api(path, body, token):
-    request = urllib.request.Request(f"http://127.0.0.1:18090/api/v1{path}", data=json.dumps(body).encode(),
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    return json.loads(urllib.request.urlopen(request, timeout=10).read())
-
-
-def cpu_seconds(process):
-    fields = open(f"/proc/{process.pid}/stat").read().rsplit(")", 1)[1].split()
+def cpu_seconds(server):
+    fields = open(f"/proc/{server.pid}/stat").read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -71,11 +61,11 @@ def wrk(port, ids, server, run):
     before = cpu_seconds(server)
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "10s",
                "-s", f"{here}/report.lua", f"http://127.0.0.1:{port}", "--", f"{work}/tokens", f"{here}/report.json", ids, str(run)]
-    run = subprocess.run(command, capture_output=True, text=True)
-    output = run.stdout + run.stderr
+    finished = subprocess.run(command, capture_output=True, text=True)
+    output = finished.stdout + finished.stderr
     line = next((l for l in output.splitlines() if l.startswith("RESULT ")), None)
     if line is None:
-        fail(f"wrk (exit {run.returncode}) printed no RESULT line:\n" + output)
+        fail(f"wrk (exit {finished.returncode}) printed no RESULT line:\n" + output)
     result = {key: float(value) for key, value in (field.split("=") for field in line.split()[1:])}
     result["rate"] = result["requests"] / result["seconds"]
     result["cpu_ms"] = (cpu_seconds(server) - before) * 1000 / max(result["requests"], 1)
@@ -83,29 +73,21 @@ def wrk(port, ids, server, run):
 
 
 try:
-    coordinator = start("triage", [triage, "serve", "--data", f"{work}/data", "--listen", "127.0.0.1:18090"])
-    limit_server = start("limit", [limit, "18091"])
-    wait_until_up("http://127.0.0.1:18090/healthz", "triage")
-    wait_until_up("http://127.0.0.1:18091/api/v1/reports", "limit")
-    admin = next(l for l in open(f"{work}/triage.out").read().splitlines() if l.startswith("trg_"))
-    api("/customers", {"name": "Acme"}, admin)
-    api("/sites", {"customerId": 1, "name": "HQ"}, admin)
+    limit_server = subprocess.Popen([limit, "18091"], stdout=subprocess.DEVNULL, stderr=open(f"{work}/limit.err", "wb"))
+    coordinator = Coordinator(triage, work, 18090)
+    wait_for_limit()
     with open(f"{work}/tokens", "w") as tokens:
         for number in range(1, hosts + 1):
-            host = api("/hosts", {"siteId": 1, "name": f"client{number}"}, admin)
-            token = subprocess.run([triage, "token", "create", "--role", "agent", "--name", f"client{number}",
-                                    "--host", str(host["id"]), "--data", f"{work}/data"],
-                                   check=True, capture_output=True, text=True).stdout.strip()
+            _, token = coordinator.agent_host(f"client{number}")
             tokens.write(f"client{number} {token}\n")
 
     runs = {"limit": [], "triage": []}
     for round in range(rounds):
         runs["limit"].append(wrk(18091, f"{work}/limit-ids.{round}", limit_server, 2 * round))
         runs["triage"].append(wrk(18090, f"{work}/triage-ids.{round}", coordinator, 2 * round + 1))
-    coordinator.terminate()
-    if coordinator.wait(timeout=60) != 0:
-        fail("the coordinator did not stop cleanly on SIGTERM:\n" + open(f"{work}/triage.err").read()[-2000:])
-    with sqlite3.connect(f"{work}/data/triage.db") as db:
+    if coordinator.stop() != 0:
+        fail("the coordinator did not stop cleanly on SIGTERM:\n" + coordinator.log())
+    with sqlite3.connect(f"{coordinator.data}/triage.db") as db:
         stored_ids = {row[0].upper() for row in db.execute("SELECT report_id FROM health_reports")}
     acknowledged_ids = {line.strip().upper() for name in os.listdir(work) if name.startswith("triage-ids.")
                         for line in open(f"{work}/{name}")}
@@ -150,14 +132,15 @@ try:
                   f"{connections} connections the reports queue for that writer, which sets p99.")
     if refused:
         fail(f"{refused} requests were not answered 201 ({ {name: [(run['other'], run['socket_errors']) for run in runs[name]] for name in runs} } "
-             "(other status, socket errors) per run); the coordinator's log:\n" + open(f"{work}/triage.err").read()[-2000:])
+             "(other status, socket errors) per run); the coordinator's log:\n" + coordinator.log())
     if len(acknowledged_ids) != acknowledged or missing:
         fail(f"{acknowledged} reports acknowledged ({len(acknowledged_ids)} distinct ids), {len(missing)} of them not stored")
     if stored > acknowledged + connections * rounds:
         fail(f"{stored} reports stored, more than the {acknowledged} acknowledged and those in flight")
 finally:
-    for server in servers:
-        if server.poll() is None:
-            server.terminate()
-            server.wait()
+    if coordinator:
+        coordinator.stop()
+    if limit_server:
+        limit_server.terminate()
+        limit_server.wait()
     shutil.rmtree(work, ignore_errors=True)

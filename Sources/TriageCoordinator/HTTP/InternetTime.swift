@@ -39,16 +39,13 @@ enum InternetTime {
             guard index > start else { return nil }
             fraction = Double(digits) / scale
         }
-        var offset = 0
-        if expect(0x5A, 0x7A) {
-            offset = 0
-        } else if index < bytes.count, bytes[index] == 0x2B || bytes[index] == 0x2D {
+        var offset = 0  // `Z`
+        if !expect(0x5A, 0x7A) {
+            guard index < bytes.count, bytes[index] == 0x2B || bytes[index] == 0x2D else { return nil }
             let sign = bytes[index] == 0x2D ? -1 : 1
             index += 1
             guard let hours = number(2), expect(0x3A), let minutes = number(2), hours < 24, minutes < 60 else { return nil }
             offset = sign * (hours * 3600 + minutes * 60)
-        } else {
-            return nil
         }
         guard index == bytes.count else { return nil }
         let seconds = daysSinceEpoch(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset

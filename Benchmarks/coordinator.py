@@ -1,0 +1,51 @@
+"""A throwaway `triage serve` for the benchmarks (footprint/, ingest/): a fresh SQLite folder,
+one customer and site, and hosts with agent tokens bound to them."""
+import json
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+
+class Coordinator:
+    def __init__(self, triage, work, port):
+        self.triage, self.data, self.url = triage, f"{work}/data", f"http://127.0.0.1:{port}"
+        self.out, self.err = f"{work}/serve.out", f"{work}/serve.err"
+        self.process = subprocess.Popen([triage, "serve", "--data", self.data, "--listen", f"127.0.0.1:{port}"],
+                                        stdout=open(self.out, "wb"), stderr=open(self.err, "wb"))
+        self.pid = self.process.pid
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"{self.url}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            sys.exit("triage serve did not come up; its log:\n" + self.log())
+        self.admin = next(line for line in open(self.out).read().splitlines() if line.startswith("trg_"))
+        self.api("/customers", {"name": "Acme"})
+        self.site = self.api("/sites", {"customerId": 1, "name": "HQ"})["id"]
+
+    def api(self, path, body=None):
+        """The parsed answer of a GET (no body) or POST to /api/v1 as the admin."""
+        request = urllib.request.Request(f"{self.url}/api/v1{path}", headers={"Authorization": f"Bearer {self.admin}"},
+                                         data=json.dumps(body).encode() if body is not None else None)
+        if body is not None:
+            request.add_header("Content-Type", "application/json")
+        return json.loads(urllib.request.urlopen(request, timeout=10).read())
+
+    def agent_host(self, name):
+        """A new host and the agent token bound to it (`triage token create` prints only the token)."""
+        host = self.api("/hosts", {"siteId": self.site, "name": name})["id"]
+        return host, subprocess.run([self.triage, "token", "create", "--role", "agent", "--name", name, "--host", str(host),
+                                     "--data", self.data], check=True, capture_output=True, text=True).stdout.strip()
+
+    def log(self):
+        return open(self.err).read()[-2000:]
+
+    def stop(self):
+        """SIGTERM, as a service manager stops it; its exit status."""
+        if self.process.poll() is None:
+            self.process.terminate()
+        return self.process.wait(timeout=60)
