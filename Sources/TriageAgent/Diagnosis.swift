@@ -54,33 +54,42 @@ public struct Diagnosis: Sendable {
     public func runLocal(host: String) throws(DiagnosisError) -> DiagnosticReport {
         let plugins = try selectedPlugins()
         let overrides = try overrides(for: host, plugins: plugins)
-        return report(host: host, started: (Date(), ContinuousClock.now)) {
-            PluginRunner.run(plugins, overrides: overrides, transport: LocalShell())
-        }
+        let started = (Date(), ContinuousClock.now)
+        let outcome = PluginRunner.run(plugins, overrides: overrides, transport: LocalShell())
+        return report(host: host, started: started, outcome)
     }
 
     /// Diagnoses `host` over one SSH connection. Connection, host key and authentication
-    /// failures are in the report's errors (status unknown), not thrown.
-    public func runRemote(host: String) throws(DiagnosisError) -> DiagnosticReport {
+    /// failures are in the report's errors (status unknown), not thrown. On an `EventLoop`
+    /// every wait suspends, so one thread diagnoses many hosts at once (see `Sweep`).
+    public func runRemote(host: String) async throws(DiagnosisError) -> DiagnosticReport {
         let plugins = try selectedPlugins()
         let overrides = try overrides(for: host, plugins: plugins)
         let target = inventory.hosts[host]?.target ?? host
-        return report(host: host, started: (Date(), ContinuousClock.now)) {
-            do {
-                let destination = try SSHDestination.resolve(target, options: resolve)
-                let connection = try SSHConnection.connect(to: destination, credentials: credentials, timeouts: timeouts)
-                if connection.addedKnownHostsLine != nil {
-                    notice(RemoteExec.addedKeyNotice(connection: connection, destination: destination))
-                }
-                return PluginRunner.run(plugins, overrides: overrides, transport: SSHShell(connection: connection))
-            } catch {
-                return PluginRunner.Outcome(checks: [], errors: [ReportError(message: "\(error)")])
+        let started = (Date(), ContinuousClock.now)
+        let outcome: PluginRunner.Outcome
+        do {
+            let destination = try SSHDestination.resolve(target, options: resolve)
+            let connection = try await SSHConnection.connect(to: destination, credentials: credentials, timeouts: timeouts)
+            if connection.addedKnownHostsLine != nil {
+                notice(RemoteExec.addedKeyNotice(connection: connection, destination: destination))
             }
+            outcome = await PluginRunner.run(plugins, overrides: overrides, transport: SSHShell(connection: connection))
+        } catch {
+            outcome = PluginRunner.Outcome(checks: [], errors: [ReportError(message: "\(error)")])
         }
+        return report(host: host, started: started, outcome)
     }
 
-    private func report(host: String, started: (Date, ContinuousClock.Instant), _ body: () -> PluginRunner.Outcome) -> DiagnosticReport {
-        let outcome = body()
+    /// `runRemote` for a caller that is not a task: blocks this thread until it is done.
+    public func runRemote(host: String) throws(DiagnosisError) -> DiagnosticReport {
+        let result = EventLoop.blocking { () async -> Result<DiagnosticReport, DiagnosisError> in
+            do throws(DiagnosisError) { return .success(try await runRemote(host: host)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private func report(host: String, started: (Date, ContinuousClock.Instant), _ outcome: PluginRunner.Outcome) -> DiagnosticReport {
         let rules = Dictionary(uniqueKeysWithValues: catalog.plugins.map { ($0.key, $0.value.rules) })
         let recommendation = TriageEngine.recommend(outcome.checks, rules: rules,
                                                     vendorManaged: inventory.hosts[host]?.vendorManaged ?? [:])

@@ -2,8 +2,8 @@ import CLibSSH2
 
 extension Session {
     /// Opens a session channel under `deadline`.
-    func openChannel(deadline: Deadline) throws(SSHError) -> Channel {
-        guard let result = retryPointer(until: deadline, { triage_channel_open_session(raw) }) else {
+    func openChannel(deadline: Deadline) async throws(SSHError) -> Channel {
+        guard let result = await retryPointer(until: deadline, { triage_channel_open_session(raw) }) else {
             throw SSHError(host: label, phase: .exec, code: .timedOut, "the server did not open a channel within \(deadline.budgetText)")
         }
         switch result {
@@ -17,12 +17,12 @@ extension Channel {
     /// Starts `request.command`, feeds it stdin while draining stdout and stderr together (so
     /// neither side can fill a window and stall the other), and waits for its exit.
     /// A timeout is not an error: the result says `timedOut` and keeps what was read.
-    func exec(_ request: ExecRequest, deadline: Deadline?, started: ContinuousClock.Instant) throws(SSHError) -> ExecResult {
+    func exec(_ request: ExecRequest, deadline: Deadline?, started: ContinuousClock.Instant) async throws(SSHError) -> ExecResult {
         // Without a command timeout, waits are still bounded, one generous day at a time.
         let limit = deadline ?? Deadline(after: .seconds(86_400))
         let label = session.label
-        guard let rc = session.retry(until: limit, { triage_channel_exec(raw, ProcessGroupMarker.wrap(request.command)) }) else {
-            return finishTimedOut(ExecResult(), pgid: nil, started: started)
+        guard let rc = await session.retry(until: limit, { triage_channel_exec(raw, ProcessGroupMarker.wrap(request.command)) }) else {
+            return await finishTimedOut(ExecResult(), pgid: nil, started: started)
         }
         guard rc == 0 else {
             throw SSHError(host: label, phase: .exec, code: .channelFailure, "the server refused to run the command: \(session.lastError)")
@@ -59,17 +59,18 @@ extension Channel {
             let errEnded = try drain(stream: 1, into: &stderr, buffer: &buffer, progressed: &progressed)
             if outEnded && errEnded { break }
             if progressed || hasBuffered { continue }
-            if !session.wait(until: limit) {
-                return finishTimedOut(output(stdout, stderr, limit: request.outputLimit),
+            if await !session.wait(until: limit) {
+                return await finishTimedOut(output(stdout, stderr, limit: request.outputLimit),
                                       pgid: ProcessGroupMarker.find(in: stderr.bytes)?.pgid, started: started)
             }
         }
 
         var result = output(stdout, stderr, limit: request.outputLimit)
         // exit-status / exit-signal arrive around EOF; waiting for the close makes sure they are in.
-        if session.retry(until: limit, { libssh2_channel_close(raw) }) == nil
-            || session.retry(until: limit, { libssh2_channel_wait_closed(raw) }) == nil {
-            return finishTimedOut(result, pgid: nil, started: started)
+        var closed = await session.retry(until: limit, { libssh2_channel_close(raw) }) != nil
+        if closed { closed = await session.retry(until: limit, { libssh2_channel_wait_closed(raw) }) != nil }
+        if !closed {
+            return await finishTimedOut(result, pgid: nil, started: started)
         }
         result.exitSignal = exitSignal()
         result.exitStatus = result.exitSignal == nil ? libssh2_channel_get_exit_status(raw) : nil
@@ -120,21 +121,21 @@ extension Channel {
     /// After a deadline: kill the command's process group from a second channel, then close
     /// this one. Each step gets a moment, not more: a host that stopped answering must not
     /// hold the caller past its timeout for long.
-    private func finishTimedOut(_ partial: ExecResult, pgid: Int?, started: ContinuousClock.Instant) -> ExecResult {
+    private func finishTimedOut(_ partial: ExecResult, pgid: Int?, started: ContinuousClock.Instant) async -> ExecResult {
         var result = partial
         result.timedOut = true
         let grace = Deadline(after: .milliseconds(500))
-        if let pgid, let killer = try? session.openChannel(deadline: grace) {
+        if let pgid, let killer = try? await session.openChannel(deadline: grace) {
             let command = ProcessGroupMarker.killCommand(pgid: pgid)
-            if session.retry(until: grace, { triage_channel_exec(killer.raw, command) }) == 0,
-               session.retry(until: grace, { libssh2_channel_wait_eof(killer.raw) }) == 0 {
-                _ = session.retry(until: grace) { libssh2_channel_close(killer.raw) }
-                _ = session.retry(until: grace) { libssh2_channel_wait_closed(killer.raw) }
+            if await session.retry(until: grace, { triage_channel_exec(killer.raw, command) }) == 0,
+               await session.retry(until: grace, { libssh2_channel_wait_eof(killer.raw) }) == 0 {
+                _ = await session.retry(until: grace) { libssh2_channel_close(killer.raw) }
+                _ = await session.retry(until: grace) { libssh2_channel_wait_closed(killer.raw) }
                 result.stopped = libssh2_channel_get_exit_status(killer.raw) == 0
             }
         }
-        _ = session.retry(until: grace) { libssh2_channel_close(raw) }
-        if result.stopped { _ = session.retry(until: grace) { libssh2_channel_wait_closed(raw) } }
+        _ = await session.retry(until: grace) { libssh2_channel_close(raw) }
+        if result.stopped { _ = await session.retry(until: grace) { libssh2_channel_wait_closed(raw) } }
         result.duration = started.duration(to: .now)
         return result
     }

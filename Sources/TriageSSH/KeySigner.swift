@@ -74,12 +74,12 @@ struct KeySigner {
 
 extension Session {
     /// `libssh2_userauth_publickey` with `signer` doing the signing; nil when the deadline passed.
-    func authenticate(user: String, signer: KeySigner, deadline: Deadline) -> Int32? {
+    func authenticate(user: String, signer: KeySigner, deadline: Deadline) async -> Int32? {
         let box = Unmanaged.passRetained(SignerBox(signer))
         defer { box.release() }
         var abstract: UnsafeMutableRawPointer? = box.toOpaque()
-        return signer.publicBlob.withUnsafeBufferPointer { blob in
-            retry(until: deadline) {
+        return await retry(until: deadline) {
+            signer.publicBlob.withUnsafeBufferPointer { blob in
                 libssh2_userauth_publickey(raw, user, blob.baseAddress, blob.count, signWithKeySigner, &abstract)
             }
         }

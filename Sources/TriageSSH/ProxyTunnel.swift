@@ -11,8 +11,8 @@ import Glibc
 /// side closes. The bastion session is used by that thread only.
 enum ProxyTunnel {
     static func open(through bastion: Session, bastionLabel: String, to host: String, port: Int,
-                     label: String, deadline: Deadline) throws(SSHError) -> Int32 {
-        guard let result = bastion.retryPointer(until: deadline, { triage_channel_direct_tcpip(bastion.raw, host, Int32(port)) }) else {
+                     label: String, deadline: Deadline) async throws(SSHError) -> Int32 {
+        guard let result = await bastion.retryPointer(until: deadline, { triage_channel_direct_tcpip(bastion.raw, host, Int32(port)) }) else {
             throw SSHError(host: label, phase: .proxy, code: .timedOut,
                            "jump host \(bastionLabel) did not open a tunnel to \(host):\(port) within \(deadline.budgetText)")
         }

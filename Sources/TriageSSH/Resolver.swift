@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -42,16 +43,14 @@ struct SocketAddress: Sendable, CustomStringConvertible {
 /// getaddrinfo bounded by a deadline: a resolver that does not answer must not hold a
 /// connection attempt past its connect timeout. Numeric addresses never leave this thread.
 enum Resolver {
-    static func resolve(host: String, port: Int, deadline: Deadline, label: String) throws(SSHError) -> [SocketAddress] {
+    static func resolve(host: String, port: Int, deadline: Deadline, label: String) async throws(SSHError) -> [SocketAddress] {
         if let numeric = lookup(host: host, port: port, flags: AI_NUMERICHOST), case .success(let addresses) = numeric {
             return addresses
         }
         let box = ResultBox()
-        let thread = Thread {
-            box.set(lookup(host: host, port: port, flags: 0))
-        }
-        thread.start()
-        guard let result = box.wait(milliseconds: Int(deadline.remainingMilliseconds)) else {
+        Thread { box.set(lookup(host: host, port: port, flags: 0)) }.start()
+        _ = await EventLoop.wait(fd: box.doorbell.fd, events: Int16(POLLIN), until: deadline)
+        guard let result = box.value else {
             throw SSHError(host: label, phase: .resolve, code: .timedOut,
                            "the resolver gave no answer for '\(host)' within \(deadline.budgetText)")
         }
@@ -93,27 +92,17 @@ enum Resolver {
         return .success(addresses)
     }
 
-    /// Hands the lookup's result from the resolver thread to the waiting caller.
-    /// @unchecked Sendable: every access to `value` holds `condition`'s lock.
-    private final class ResultBox: @unchecked Sendable {
-        private let condition = NSCondition()
-        private var value: Lookup?
+    /// Hands the lookup's result from the resolver thread to the waiting caller. A lookup that
+    /// outlives its caller's deadline still rings its own doorbell, which lives as long as the box.
+    private final class ResultBox: Sendable {
+        let doorbell = Doorbell()
+        private let result = Mutex<Lookup?>(nil)
 
-        func set(_ result: Lookup?) {
-            condition.lock()
-            value = result ?? .failure("no result")
-            condition.broadcast()
-            condition.unlock()
-        }
+        var value: Lookup? { result.withLock { $0 } }
 
-        func wait(milliseconds: Int) -> Lookup? {
-            let limit = Date(timeIntervalSinceNow: Double(milliseconds) / 1000)
-            condition.lock()
-            defer { condition.unlock() }
-            while value == nil {
-                if !condition.wait(until: limit) { break }
-            }
-            return value
+        func set(_ lookup: Lookup?) {
+            result.withLock { $0 = lookup ?? .failure("no result") }
+            doorbell.ring()
         }
     }
 }

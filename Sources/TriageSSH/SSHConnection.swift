@@ -4,8 +4,9 @@ import Glibc
 
 /// An authenticated SSH connection to one host, ready to run commands one after another.
 ///
-/// Not Sendable: it belongs to the thread or task that opened it. Open as many as you like
-/// in parallel, one per thread or task.
+/// Not Sendable: it belongs to the thread or task that opened it. Open as many as you like in
+/// parallel: one per thread with the blocking calls, or hundreds per thread as tasks on
+/// `EventLoop`s with the async ones.
 public final class SSHConnection {
     public let destination: SSHDestination
     /// The key the host proved it holds, already checked against known_hosts.
@@ -26,16 +27,16 @@ public final class SSHConnection {
     /// Connects (through the jump host when there is one), checks the host key before anything
     /// else is sent, and authenticates. Each phase is bounded by `timeouts`.
     public static func connect(to destination: SSHDestination, credentials: SSHCredentials,
-                               timeouts: SSHTimeouts = SSHTimeouts()) throws(SSHError) -> SSHConnection {
+                               timeouts: SSHTimeouts = SSHTimeouts()) async throws(SSHError) -> SSHConnection {
         let connectTimeout = destination.connectTimeout ?? timeouts.connect
         let label = destination.label
         let socket: Int32
         if let jump = destination.jumpHosts.first {
-            let bastion = try connect(to: jump, credentials: credentials, timeouts: timeouts)
-            socket = try ProxyTunnel.open(through: bastion.session, bastionLabel: jump.label, to: destination.hostName,
+            let bastion = try await connect(to: jump, credentials: credentials, timeouts: timeouts)
+            socket = try await ProxyTunnel.open(through: bastion.session, bastionLabel: jump.label, to: destination.hostName,
                                           port: destination.port, label: label, deadline: Deadline(after: connectTimeout))
         } else {
-            socket = try TCPConnector.connect(host: destination.hostName, port: destination.port,
+            socket = try await TCPConnector.connect(host: destination.hostName, port: destination.port,
                                               timeout: connectTimeout, label: label)
         }
 
@@ -43,25 +44,46 @@ public final class SSHConnection {
         let deadline = Deadline(after: timeouts.authentication)
         let policy = destination.hostKeyPolicy
         let knownHosts = KnownHosts(files: policy.knownHostsFiles)
-        try session.handshake(preferring: knownHosts.knownKeyTypes(host: destination.hostName, port: destination.port),
+        try await session.handshake(preferring: knownHosts.knownKeyTypes(host: destination.hostName, port: destination.port),
                               deadline: deadline)
         guard let key = session.hostKey() else {
             throw SSHError(host: label, phase: .hostKey, code: .protocolFailure, "the server sent no host key")
         }
         let added = try HostKeyCheck.verify(key, destination: destination, knownHosts: knownHosts)
-        try session.authenticate(user: destination.user, identityFiles: destination.identityFiles,
+        try await session.authenticate(user: destination.user, identityFiles: destination.identityFiles,
                                  useAgent: destination.useAgent, credentials: credentials, deadline: deadline)
         return SSHConnection(destination: destination, session: session, hostKey: key, added: added, timeouts: timeouts)
     }
 
     /// Runs one command. Connection-level failures throw; the command's own failure, its
     /// death by a signal and a timeout are all in the result.
-    public func run(_ request: ExecRequest) throws(SSHError) -> ExecResult {
+    public func run(_ request: ExecRequest) async throws(SSHError) -> ExecResult {
         let started = ContinuousClock.now
         let timeout = request.timeout ?? timeouts.command
         let deadline = timeout.map { Deadline(after: $0) }
-        let channel = try session.openChannel(deadline: deadline ?? Deadline(after: timeouts.authentication))
-        return try channel.exec(request, deadline: deadline, started: started)
+        let channel = try await session.openChannel(deadline: deadline ?? Deadline(after: timeouts.authentication))
+        return try await channel.exec(request, deadline: deadline, started: started)
+    }
+
+    /// `connect` for a caller that is not a task: blocks this thread until it is done.
+    public static func connect(to destination: SSHDestination, credentials: SSHCredentials,
+                               timeouts: SSHTimeouts = SSHTimeouts()) throws(SSHError) -> SSHConnection {
+        try blocking { () async throws(SSHError) in try await connect(to: destination, credentials: credentials, timeouts: timeouts) }
+    }
+
+    /// `run` for a caller that is not a task: blocks this thread until it is done.
+    public func run(_ request: ExecRequest) throws(SSHError) -> ExecResult {
+        try Self.blocking { () async throws(SSHError) in try await run(request) }
+    }
+
+    private static func blocking<T>(_ body: () async throws(SSHError) -> T) throws(SSHError) -> T {
+        do {
+            return try EventLoop.blocking(body)
+        } catch let error as SSHError {
+            throw error
+        } catch {
+            preconditionFailure("only SSHError is thrown here: \(error)")
+        }
     }
 }
 

@@ -4,7 +4,7 @@ extension Session {
     /// Public-key authentication: the agent's keys first (unless disabled), then each identity
     /// file that exists. The error lists every key offered and why it failed.
     func authenticate(user: String, identityFiles: [String], useAgent: Bool,
-                      credentials: SSHCredentials, deadline: Deadline) throws(SSHError) {
+                      credentials: SSHCredentials, deadline: Deadline) async throws(SSHError) {
         func fail(_ code: SSHError.Code, _ message: String) -> SSHError {
             SSHError(host: label, phase: .auth, code: code, message)
         }
@@ -21,7 +21,7 @@ extension Session {
             }
             if libssh2_userauth_authenticated(raw) != 0 { return }
             guard lastErrno == LIBSSH2_ERROR_EAGAIN else { throw fail(.protocolFailure, "the server ended authentication: \(lastError)") }
-            guard wait(until: deadline) else { throw timedOut() }
+            guard await wait(until: deadline) else { throw timedOut() }
         }
         guard methods.split(separator: ",").contains("publickey") else {
             throw fail(.authRejected, "the server does not accept public keys for '\(user)' (it offers: \(methods))")
@@ -32,7 +32,7 @@ extension Session {
         var refusedRSA = false
 
         if useAgent, let socket = credentials.agentSocket {
-            switch try authenticateWithAgent(user: user, socket: socket, deadline: deadline, refused: &refused) {
+            switch try await authenticateWithAgent(user: user, socket: socket, deadline: deadline, refused: &refused) {
             case .success: return
             case .failure(let note): if let note { notes.append(note) }
             }
@@ -49,10 +49,10 @@ extension Session {
                 }
             }
             let result = if let signer = key.signer {
-                authenticate(user: user, signer: signer, deadline: deadline)
+                await authenticate(user: user, signer: signer, deadline: deadline)
             } else {
-                key.contents.withUnsafeBufferPointer { buffer in
-                    retry(until: deadline) {
+                await retry(until: deadline) {
+                    key.contents.withUnsafeBufferPointer { buffer in
                         buffer.withMemoryRebound(to: CChar.self) {
                             triage_userauth_publickey_frommemory(raw, user, $0.baseAddress, $0.count, passphrase)
                         }
@@ -96,7 +96,7 @@ extension Session {
     }
 
     private func authenticateWithAgent(user: String, socket: String, deadline: Deadline,
-                                       refused: inout [String]) throws(SSHError) -> AgentOutcome {
+                                       refused: inout [String]) async throws(SSHError) -> AgentOutcome {
         guard let agent = libssh2_agent_init(raw) else { return .failure(note: "libssh2 could not start an agent client") }
         defer {
             libssh2_agent_disconnect(agent)
@@ -114,7 +114,7 @@ extension Session {
             let blob = Array(UnsafeBufferPointer(start: identity.pointee.blob, count: Int(identity.pointee.blob_len)))
             let comment = identity.pointee.comment.map { String(cString: $0) } ?? ""
             let name = "agent key " + (HostKey(blob: blob)?.summary ?? "?") + (comment.isEmpty ? "" : " (\(comment))")
-            guard let rc = retry(until: deadline, { libssh2_agent_userauth(agent, user, identity) }) else {
+            guard let rc = await retry(until: deadline, { libssh2_agent_userauth(agent, user, identity) }) else {
                 throw SSHError(host: label, phase: .auth, code: .timedOut,
                                "authentication as '\(user)' did not finish within \(deadline.budgetText)")
             }

@@ -8,8 +8,8 @@ import Glibc
 ///
 /// Not Sendable: a session belongs to the one thread or task that made it (libssh2 is not
 /// safe across threads for one session, and frees channels of one session from one thread
-/// only). Every wait is a poll() on the socket in the direction libssh2 is blocked on,
-/// bounded by the caller's deadline.
+/// only). Every wait is for the socket in the direction libssh2 is blocked on, bounded by the
+/// caller's deadline: a suspension on an event loop, or a poll() elsewhere.
 final class Session {
     let raw: OpaquePointer
     let socket: Int32
@@ -31,7 +31,7 @@ final class Session {
     deinit {
         if handshaken {
             let deadline = Deadline(after: .milliseconds(200))
-            _ = retry(until: deadline) { triage_session_disconnect(raw, "Triage: done") }
+            _ = retryBlocking(until: deadline) { triage_session_disconnect(raw, "Triage: done") }
         }
         // With the socket shut down no libssh2 call below can block or wait for the peer.
         shutdown(socket, Int32(SHUT_RDWR))
@@ -45,31 +45,37 @@ final class Session {
 
     // MARK: - Waiting
 
-    /// Blocks until the socket is ready in the direction libssh2 last blocked on, or the
-    /// deadline passes (false).
-    func wait(until deadline: Deadline) -> Bool {
+    /// Waits until the socket is ready in the direction libssh2 last blocked on, or the
+    /// deadline passes (false). On an event loop the task suspends; see `EventLoop.wait`.
+    func wait(until deadline: Deadline) async -> Bool {
         SocketOptions.armQuickAck(socket)
+        return await EventLoop.wait(fd: socket, events: blockedEvents, until: deadline)
+    }
+
+    /// The poll() events for the direction libssh2 last blocked on.
+    private var blockedEvents: Int16 {
         let directions = libssh2_session_block_directions(raw)
         var events: Int16 = 0
         if directions & LIBSSH2_SESSION_BLOCK_INBOUND != 0 { events |= Int16(POLLIN) }
         if directions & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0 { events |= Int16(POLLOUT) }
-        if events == 0 { events = Int16(POLLIN) }
-        var pfd = pollfd(fd: socket, events: events, revents: 0)
+        return events == 0 ? Int16(POLLIN) : events
+    }
+
+    /// `retry` for teardown in deinit, which cannot suspend: a plain poll() on the socket.
+    func retryBlocking(until deadline: Deadline, _ body: () -> Int32) -> Int32? {
         while true {
-            let timeout = deadline.remainingMilliseconds
-            if timeout == 0 { return false }
-            let ready = poll(&pfd, 1, timeout)
-            if ready < 0 && errno == EINTR { continue }
-            return ready > 0
+            let rc = body()
+            if rc != LIBSSH2_ERROR_EAGAIN { return rc }
+            if !EventLoop.blockingWait(fd: socket, events: blockedEvents, until: deadline) { return nil }
         }
     }
 
     /// Calls `body` until it stops answering EAGAIN; nil when the deadline passed first.
-    func retry(until deadline: Deadline, _ body: () -> Int32) -> Int32? {
+    func retry(until deadline: Deadline, _ body: () -> Int32) async -> Int32? {
         while true {
             let rc = body()
             if rc != LIBSSH2_ERROR_EAGAIN { return rc }
-            if !wait(until: deadline) { return nil }
+            if await !wait(until: deadline) { return nil }
         }
     }
 
@@ -80,11 +86,11 @@ final class Session {
     }
 
     /// `retry` for calls that return a pointer, NULL with EAGAIN meaning "not yet".
-    func retryPointer(until deadline: Deadline, _ body: () -> OpaquePointer?) -> PointerResult? {
+    func retryPointer(until deadline: Deadline, _ body: () -> OpaquePointer?) async -> PointerResult? {
         while true {
             if let pointer = body() { return .success(pointer) }
             if lastErrno != LIBSSH2_ERROR_EAGAIN { return .failure }
-            if !wait(until: deadline) { return nil }
+            if await !wait(until: deadline) { return nil }
         }
     }
 
@@ -92,12 +98,12 @@ final class Session {
 
     /// Runs the SSH handshake, asking first for host key types that known_hosts already has
     /// for this host, so that a host with several keys offers one we can verify.
-    func handshake(preferring knownTypes: [String], deadline: Deadline) throws(SSHError) {
+    func handshake(preferring knownTypes: [String], deadline: Deadline) async throws(SSHError) {
         let supported = LibSSH2.hostKeyAlgorithms
         let order = knownTypes.filter(supported.contains) + supported.filter { !knownTypes.contains($0) }
         libssh2_session_method_pref(raw, LIBSSH2_METHOD_HOSTKEY, order.joined(separator: ","))
 
-        guard let rc = retry(until: deadline, { libssh2_session_handshake(raw, socket) }) else {
+        guard let rc = await retry(until: deadline, { libssh2_session_handshake(raw, socket) }) else {
             throw SSHError(host: label, phase: .handshake, code: .timedOut,
                            "the server did not complete the SSH handshake within \(deadline.budgetText) (is an SSH server listening there?)")
         }
@@ -133,6 +139,6 @@ final class Channel {
 
     deinit {
         let deadline = Deadline(after: .milliseconds(200))
-        _ = session.retry(until: deadline) { libssh2_channel_free(raw) }
+        _ = session.retryBlocking(until: deadline) { libssh2_channel_free(raw) }
     }
 }

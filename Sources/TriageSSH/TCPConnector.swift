@@ -7,13 +7,13 @@ import Glibc
 /// Resolves a host name and opens a TCP connection to it, both bounded by one timeout.
 enum TCPConnector {
     /// Returns a connected, non-blocking socket with TCP_NODELAY set.
-    static func connect(host: String, port: Int, timeout: Duration, label: String) throws(SSHError) -> Int32 {
+    static func connect(host: String, port: Int, timeout: Duration, label: String) async throws(SSHError) -> Int32 {
         let deadline = Deadline(after: timeout)
-        let addresses = try Resolver.resolve(host: host, port: port, deadline: deadline, label: label)
+        let addresses = try await Resolver.resolve(host: host, port: port, deadline: deadline, label: label)
         var lastError: SSHError?
         for address in addresses {
             do {
-                return try connect(to: address, deadline: deadline, label: label)
+                return try await connect(to: address, deadline: deadline, label: label)
             } catch {
                 lastError = error
                 if deadline.hasPassed { break }
@@ -23,7 +23,7 @@ enum TCPConnector {
                                     "'\(host)' has no address to connect to")
     }
 
-    private static func connect(to address: SocketAddress, deadline: Deadline, label: String) throws(SSHError) -> Int32 {
+    private static func connect(to address: SocketAddress, deadline: Deadline, label: String) async throws(SSHError) -> Int32 {
         let fd = socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else {
             throw SSHError(host: label, phase: .connect, code: .unreachable, "cannot create a socket: \(errnoText())")
@@ -36,15 +36,9 @@ enum TCPConnector {
             throw failure(errno, address: address, deadline: deadline, label: label)
         }
         if started != 0 {
-            var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-            while true {
-                let ready = poll(&pfd, 1, deadline.remainingMilliseconds)
-                if ready < 0 && errno == EINTR { continue }
-                if ready <= 0 {
-                    throw SSHError(host: label, phase: .connect, code: .timedOut,
-                                   "no answer from \(address) within \(deadline.budgetText)")
-                }
-                break
+            guard await EventLoop.wait(fd: fd, events: Int16(POLLOUT), until: deadline) else {
+                throw SSHError(host: label, phase: .connect, code: .timedOut,
+                               "no answer from \(address) within \(deadline.budgetText)")
             }
             var soError: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)

@@ -19,10 +19,10 @@ struct SourcedTransport<Inner: ScriptTransport>: ScriptTransport {
     let inner: Inner
     let sources: [String: String]
 
-    func run(script: [UInt8], timeout: Duration, outputLimit: Int) throws -> ScriptOutcome {
+    func run(script: [UInt8], timeout: Duration, outputLimit: Int) async throws -> ScriptOutcome {
         let prelude = sources.sorted { $0.key < $1.key }
             .map { "\($0.key)=\(ShellQuote.quote($0.value))\nexport \($0.key)\n" }.joined()
-        return try inner.run(script: Array(prelude.utf8) + script, timeout: timeout, outputLimit: outputLimit)
+        return try await inner.run(script: Array(prelude.utf8) + script, timeout: timeout, outputLimit: outputLimit)
     }
 }
 

@@ -33,13 +33,13 @@ public enum PluginRunner {
     /// Runs every plugin in one shell run (see ScriptBundle). `overrides` maps plugin name →
     /// parameter name → value.
     public static func run(_ plugins: [PluginManifest], overrides: [String: [String: String]] = [:],
-                           transport: some ScriptTransport) -> Outcome {
+                           transport: some ScriptTransport) async -> Outcome {
         var outcome = Outcome()
         guard !plugins.isEmpty else { return outcome }
         let bundle = bundle(plugins, overrides: overrides)
         let run: ScriptOutcome
         do {
-            run = try transport.run(script: bundle.text, timeout: bundle.timeout, outputLimit: outputLimit * plugins.count)
+            run = try await transport.run(script: bundle.text, timeout: bundle.timeout, outputLimit: outputLimit * plugins.count)
         } catch {
             for plugin in plugins { fail(plugin, "\(error)", duration: .zero, into: &outcome) }
             return outcome
@@ -51,6 +51,12 @@ public enum PluginRunner {
             interpret(capped, of: plugin, into: &outcome)
         }
         return outcome
+    }
+
+    /// `run` for a caller that is not a task: blocks this thread until it is done.
+    public static func run(_ plugins: [PluginManifest], overrides: [String: [String: String]] = [:],
+                           transport: some ScriptTransport) -> Outcome {
+        EventLoop.blocking { () async -> Outcome in await run(plugins, overrides: overrides, transport: transport) }
     }
 
     /// The one shell text a run sends for `plugins` (what `triage-agent plugins script` prints).

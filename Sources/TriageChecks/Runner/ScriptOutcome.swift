@@ -13,6 +13,7 @@ public struct ScriptOutcome: Sendable, Equatable {
 }
 
 /// Runs a plugin's script text somewhere: over SSH with `sh -s`, or locally with /bin/sh.
+/// A synchronous `run` satisfies the requirement (the local shell's does).
 public protocol ScriptTransport {
-    func run(script: [UInt8], timeout: Duration, outputLimit: Int) throws -> ScriptOutcome
+    func run(script: [UInt8], timeout: Duration, outputLimit: Int) async throws -> ScriptOutcome
 }
