@@ -6,16 +6,19 @@ import Glibc
 
 /// `~` and `%` token expansion for paths in ssh config, and glob for Include.
 enum PathExpansion {
+    /// Read from the environment each time (cheap: no copy of the whole environment).
     static var home: String {
-        if let value = ProcessInfo.processInfo.environment["HOME"], !value.isEmpty { return value }
+        if let value = getenv("HOME"), value.pointee != 0 { return String(cString: value) }
         if let entry = getpwuid(getuid()), let dir = entry.pointee.pw_dir { return String(cString: dir) }
         return "/"
     }
 
-    static var localUser: String {
+    /// Looked up once: the user a process runs as does not change, and each lookup reads the
+    /// passwd database (a sweep resolves hundreds of destinations).
+    static let localUser: String = {
         if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
         return ProcessInfo.processInfo.environment["USER"] ?? "root"
-    }
+    }()
 
     static func tilde(_ path: String) -> String {
         if path == "~" { return home }

@@ -65,23 +65,29 @@ struct SweepCommand: ParsableCommand {
             throw ExitCode(3)
         }
         let output = SweepOutput(total: names.count, json: format == "json")
+        // Posting and printing happen off the sweep's event-loop threads, in the order hosts finish:
+        // a slow coordinator or a slow reader of stdout never stalls the SSH sessions in flight.
+        let reports = DispatchQueue(label: "triage-agent.sweep.reports")
         do {
             try Sweep(diagnosis: diagnosis, concurrency: concurrency).run(names) { [client, registered] _, report in
-                var posted: Result<CoordinatorClient.Receipt, any Error>?
-                if let client, !report.checks.isEmpty {
-                    posted = Result {
-                        guard let id = registered[report.host] else {
-                            throw DiagnosisError("the coordinator has no host named \(report.host)")
+                reports.async {
+                    var posted: Result<CoordinatorClient.Receipt, any Error>?
+                    if let client, !report.checks.isEmpty {
+                        posted = Result {
+                            guard let id = registered[report.host] else {
+                                throw DiagnosisError("the coordinator has no host named \(report.host)")
+                            }
+                            return try client.deliver(report, hostId: id)
                         }
-                        return try client.deliver(report, hostId: id)
                     }
+                    output.add(report, posted: posted)
                 }
-                output.add(report, posted: posted)
             }
         } catch {
             printError("triage-agent: \(error)")
             throw ExitCode(3)
         }
+        reports.sync {}
         throw ExitCode(output.finish())
     }
 

@@ -16,7 +16,7 @@ public enum LocalCheckParser {
         var results: [CheckResult] = []
         var rejected: [String] = []
         for line in output.split(whereSeparator: \.isNewline) {
-            let text = line.trimmingCharacters(in: .whitespaces)
+            let text = line.trimmingBlanks
             if text.isEmpty { continue }
             if let result = parseLine(text, plugin: plugin) { results.append(result) } else { rejected.append(String(line)) }
         }

@@ -26,11 +26,11 @@ public enum NagiosOutputParser {
                 long.append(line)
             }
         }
-        while long.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { long.removeLast() }
+        while long.last?.trimmingBlanks.isEmpty == true { long.removeLast() }
 
         let parsed = Perfdata.parse(perfdata.joined(separator: " "))
         if !parsed.rejected.isEmpty { long.append("unparsed perfdata: " + parsed.rejected.joined(separator: " ")) }
-        var summary = first.trimmingCharacters(in: .whitespaces)
+        var summary = first.trimmingBlanks
         var status = CheckStatus(exitCode: exitCode)
         if !(0...3).contains(exitCode) { summary = "exit code \(exitCode): " + summary }
         if summary.isEmpty && long.isEmpty {
