@@ -25,19 +25,24 @@ public final class PushAgent {
 
     public init(configuration: AgentConfiguration, catalog: PluginCatalog, log: @escaping (String) -> Void) throws {
         self.configuration = configuration
+        (diagnosis, client) = try Self.prepare(configuration, catalog: catalog)
+        spool = try Spool(folder: configuration.spoolPath, limits: configuration.spoolLimits)
+        droppedBefore = spool.dropped
+        self.log = log
+    }
+
+    /// The diagnosis and the coordinator client a configuration makes, touching nothing on disk:
+    /// unknown checks or parameters and a bad coordinator URL are errors (`run --check` stops here).
+    public static func prepare(_ configuration: AgentConfiguration, catalog: PluginCatalog) throws -> (Diagnosis, CoordinatorClient) {
         var diagnosis = Diagnosis(catalog: catalog)
         diagnosis.checks = configuration.checks
         diagnosis.params = configuration.params
         var me = Inventory.Host(name: configuration.host)
         me.vendorManaged = configuration.vendorManaged
         diagnosis.inventory = Inventory(hosts: [configuration.host: me])
-        // Unknown checks or parameters are configuration errors: refuse to start.
         _ = try diagnosis.overrides(for: configuration.host, plugins: try diagnosis.selectedPlugins())
-        self.diagnosis = diagnosis
-        client = try CoordinatorClient(url: configuration.coordinator, token: configuration.token, timeout: configuration.timeout)
-        spool = try Spool(folder: configuration.spoolPath, limits: configuration.spoolLimits)
-        droppedBefore = spool.dropped
-        self.log = log
+        let client = try CoordinatorClient(url: configuration.coordinator, token: configuration.token, timeout: configuration.timeout)
+        return (diagnosis, client)
     }
 
     /// Runs until `stop`: the cycle under way finishes, and then one last delivery attempt.

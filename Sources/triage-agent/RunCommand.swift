@@ -18,12 +18,21 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Agent configuration YAML (coordinator, token_file, host, interval, checks, spool, …).")
     var config: String
 
+    @Flag(name: .long, help: "Load the configuration and the plugins, say what would run, and exit (0, or 78 on an error).")
+    var check = false
+
     func run() throws {
         let agent: PushAgent
         do {
             let configuration = try AgentConfiguration.load(file: config)
-            agent = try PushAgent(configuration: configuration, catalog: PluginSource.catalog(configuration.pluginDirectories),
-                                  log: { printError($0) })
+            let catalog = PluginSource.catalog(configuration.pluginDirectories)
+            if check {
+                let (diagnosis, _) = try PushAgent.prepare(configuration, catalog: catalog)
+                let plugins = try diagnosis.selectedPlugins().map(\.name).joined(separator: ", ")
+                print("\(config): \(configuration.host) runs \(plugins) every \(configuration.interval) s for \(configuration.coordinator)")
+                return
+            }
+            agent = try PushAgent(configuration: configuration, catalog: catalog, log: { printError($0) })
         } catch {
             printError("triage-agent: \(error)")
             throw ExitCode(78)

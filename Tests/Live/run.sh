@@ -2,7 +2,8 @@
 # Checks that need a live coordinator process, run after `swift test` (which builds it):
 #  1. durability: SIGKILL under concurrent writes loses nothing acknowledged, retries duplicate nothing;
 #  2. schemathesis against the served OpenAPI document: no 5xx, no answer that breaks the document;
-#  3. Benchmarks/run.sh --quick, so the benchmark beside the peer tools never rots.
+#  3. Deploy/check.sh: the systemd units, the example configurations, the Ansible roll-out;
+#  4. Benchmarks/run.sh --quick, so the benchmark beside the peer tools never rots.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH=/opt/swift/usr/bin:$PATH
@@ -43,6 +44,9 @@ if ! fuzz; then
   fuzz
 fi
 kill -TERM "$server"; wait "$server"; server=""
+
+echo "== the deployment kit"
+bash Deploy/check.sh .build/debug
 
 echo "== benchmarks, quick mode (every tool must diagnose every host)"
 bash Benchmarks/run.sh --quick

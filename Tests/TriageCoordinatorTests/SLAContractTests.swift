@@ -46,6 +46,7 @@ import Testing
              "give resolveMinutes or resolveBusinessDays, one of them"),
             ("sla:\n  severity3: {respondMinutes: 15, resolveMinutes: 60, hour: always}",
              "sla: severity3: unknown key hour"),
+            ("sla:\n  calendar: {timeZone: UTC, openz: \"09:00\"}", "sla: calendar: unknown key openz"),
             ("assignment: {severityWeights: [8, 4, 2]}", "assignment.severityWeights must be four weights"),
             ("assignment: {weights: [1, 1, 1, 1]}", "assignment: unknown key weights"),
         ] {

@@ -104,6 +104,62 @@ public final class SQLiteStore: TriageStore {
         }
     }
 
+    // MARK: - Backup and restore
+
+    /// Writes a consistent copy of the database as it is now to `target`, while it is in use:
+    /// SQLite's VACUUM INTO reads in one transaction on the reader connection, so writers go on and
+    /// nothing committed after the start is half in the copy. The copy is compact and needs no WAL.
+    /// Never overwrites. Returns the copy's size in bytes.
+    public func backup(to target: String) async throws -> Int {
+        guard !FileManager.default.fileExists(atPath: target) else {
+            throw CoordinatorError(.configuration, "\(target) already exists: a backup never overwrites a file")
+        }
+        do {
+            try await readDB.raw("VACUUM INTO \(bind: target)").run()
+        } catch {
+            throw CoordinatorError(.storage, "the backup of \(path) to \(target) failed: \(error)")
+        }
+        return (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
+    }
+
+    /// Puts the backup `source` in place as the database `target`, which must not exist yet (stop
+    /// the coordinator and move the old file aside first: a restore never overwrites). The backup
+    /// must pass SQLite's integrity check and be a Triage database; opening it afterwards applies
+    /// the migrations it lacks. Returns the backup's schema version.
+    public static func restore(from source: String, to target: String, logger: Logger) async throws -> Int {
+        for file in [target, target + "-wal"] where FileManager.default.fileExists(atPath: file) {
+            throw CoordinatorError(.configuration, "\(file) already exists: stop the coordinator and move it aside, then restore")
+        }
+        guard FileManager.default.isReadableFile(atPath: source) else {
+            throw CoordinatorError(.configuration, "cannot read the backup \(source)")
+        }
+        let version: Int
+        let connection = try await SQLiteConnection.open(storage: .file(path: source), logger: logger)
+        do {
+            let db = connection.sql()
+            let check = try await db.raw("PRAGMA integrity_check").all().first.map { try $0.decode(column: "integrity_check", as: String.self) }
+            guard check == "ok" else { throw CoordinatorError(.storage, "\(source) fails SQLite's integrity check: \(check ?? "no answer")") }
+            let newest = try? await db.select().column(SQLFunction("max", args: SQLColumn("version")), as: "newest")
+                .from(Migrations.table).first()?.decode(column: "newest", as: Int?.self)
+            guard let newest else { throw CoordinatorError(.storage, "\(source) is not a Triage database (it has no \(Migrations.table))") }
+            version = newest
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            if error is CoordinatorError { throw error }
+            throw CoordinatorError(.storage, "\(source) is not a readable SQLite database: \(error)")
+        }
+        let staging = target + ".restoring"
+        do {
+            try? FileManager.default.removeItem(atPath: staging)
+            try FileManager.default.copyItem(atPath: source, toPath: staging)
+            try FileManager.default.moveItem(atPath: staging, toPath: target)
+        } catch {
+            throw CoordinatorError(.storage, "cannot put \(source) in place as \(target): \(error.localizedDescription)")
+        }
+        return version
+    }
+
     /// Closes both connections once; later calls do nothing. The last close checkpoints the WAL
     /// into the database file and removes it.
     public func close() async throws {

@@ -20,10 +20,12 @@ public struct BusinessCalendar: Codable, Sendable, Equatable {
         self.holidays = holidays
     }
 
-    private enum CodingKeys: String, CodingKey { case timeZone, weekdays, opens, closes, holidays }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case timeZone, weekdays, opens, closes, holidays }
 
     /// Keys left out keep the defaults: UTC, Monday to Friday, 08:00–17:00, no holidays.
+    /// A misspelt key is an error, not a silently default opening hour.
     public init(from decoder: any Decoder) throws {
+        try ConfigSection.refuseUnknownKeys(in: decoder, section: "sla: calendar", known: CodingKeys.allCases.map(\.stringValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
         timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone) ?? timeZone
