@@ -57,11 +57,17 @@ def cpu_seconds(server):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(port, ids, server, run):
+def wrk(port, ids, server, run, profile=None):
     before = cpu_seconds(server)
+    recorder = None
+    if profile and shutil.which("perf"):
+        recorder = subprocess.Popen(["perf", "record", "-q", "-F", "499", "-g", "-p", str(server.pid), "-o", profile,
+                                     "--", "sleep", str(max(1, duration - 1))], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "10s",
                "-s", f"{here}/report.lua", f"http://127.0.0.1:{port}", "--", f"{work}/tokens", f"{here}/report.json", ids, str(run)]
     finished = subprocess.run(command, capture_output=True, text=True)
+    if recorder:
+        recorder.wait()
     output = finished.stdout + finished.stderr
     line = next((l for l in output.splitlines() if l.startswith("RESULT ")), None)
     if line is None:
@@ -70,6 +76,43 @@ def wrk(port, ids, server, run):
     result["rate"] = result["requests"] / result["seconds"]
     result["cpu_ms"] = (cpu_seconds(server) - before) * 1000 / max(result["requests"], 1)
     return result
+
+
+def where_the_cpu_goes(data):
+    """perf's self time by library and the heaviest functions (demangled), or None without perf."""
+    if not os.path.exists(data):
+        return None
+
+    def shares(sort, children=False):
+        report = subprocess.run(["perf", "report", "-i", data, "--children" if children else "--no-children", "--sort", sort,
+                                 "--stdio", "-g", "none", "-q"], capture_output=True, text=True).stdout
+        demangler = shutil.which("swift-demangle") or "/opt/swift/usr/bin/swift-demangle"
+        if os.path.exists(demangler):
+            report = subprocess.run([demangler, "--simplified"], input=report, capture_output=True, text=True).stdout
+        rows = []
+        for line in report.splitlines():
+            percent, _, name = line.strip().partition("%")
+            if children:  # "Children  Self  [.] symbol": keep the inclusive share
+                name = name.strip().partition("%")[2]
+            try:
+                rows.append((float(percent), name.strip().removeprefix("[.] ").removeprefix("[k] ").strip()))
+            except ValueError:
+                continue
+        return rows
+
+    libraries = ", ".join(f"{name} {percent:.0f} %" for percent, name in shares("dso")[:7])
+    # The phases of one report, each with everything it calls (a frame counted once per sample).
+    phases = [("JSON decoding", "JSONDecoder.decode"), ("JSON encoding", "JSONEncoder.encode"),
+              ("SQLKit building and serialising statements", "serialize(to:"), ("SQLite preparing", "sqlite3_prepare"),
+              ("SQLite running", "sqlite3_step"), ("SQLite committing (WAL write)", "sqlite3VdbeHalt"),
+              ("futex waits and wakes (threads handing work over)", "futex"), ("scheduling", "schedule")]
+    inclusive = shares("symbol", children=True)
+    found = []
+    for label, needle in phases:
+        best = max((percent for percent, name in inclusive if needle in name), default=None)
+        if best is not None and best >= 1:  # below that, inlined away or absent: not worth a figure
+            found.append(f"{label} {best:.0f} %")
+    return libraries, ", ".join(found)
 
 
 try:
@@ -84,7 +127,8 @@ try:
     runs = {"limit": [], "triage": []}
     for round in range(rounds):
         runs["limit"].append(wrk(18091, f"{work}/limit-ids.{round}", limit_server, 2 * round))
-        runs["triage"].append(wrk(18090, f"{work}/triage-ids.{round}", coordinator, 2 * round + 1))
+        runs["triage"].append(wrk(18090, f"{work}/triage-ids.{round}", coordinator, 2 * round + 1,
+                                  profile=f"{work}/perf.data" if round == rounds - 1 else None))
     if coordinator.stop() != 0:
         fail("the coordinator did not stop cleanly on SIGTERM:\n" + coordinator.log())
     with sqlite3.connect(f"{coordinator.data}/triage.db") as db:
@@ -130,6 +174,12 @@ try:
                   "host's heartbeat, the item states and any tickets they open or update — on SQLite's single writer, "
                   "each statement built by SQLKit, prepared by SQLite and run on sqlite-nio's thread pool. At "
                   f"{connections} connections the reports queue for that writer, which sets p99.")
+            profile = where_the_cpu_goes(f"{work}/perf.data")
+            if profile:
+                write()
+                write(f"Where the coordinator's CPU goes (perf, its last round): by library (self time) {profile[0]}; "
+                      f"by phase (with what each calls) {profile[1]}. The rest is spread thin, most of it the Swift "
+                      "runtime's reference counting, generic metadata and dynamic casts under all of these.")
     if refused:
         fail(f"{refused} requests were not answered 201 ({ {name: [(run['other'], run['socket_errors']) for run in runs[name]] for name in runs} } "
              "(other status, socket errors) per run); the coordinator's log:\n" + coordinator.log())

@@ -61,7 +61,7 @@ extension Channel {
             if progressed || hasBuffered { continue }
             if await !session.wait(until: limit) {
                 return await finishTimedOut(output(stdout, stderr, limit: request.outputLimit),
-                                      pgid: ProcessGroupMarker.find(in: stderr.bytes)?.pgid, started: started)
+                                            pgid: ProcessGroupMarker.find(in: stderr.bytes)?.pgid, started: started)
             }
         }
 
@@ -69,9 +69,7 @@ extension Channel {
         // exit-status / exit-signal arrive around EOF; waiting for the close makes sure they are in.
         var closed = await session.retry(until: limit, { libssh2_channel_close(raw) }) != nil
         if closed { closed = await session.retry(until: limit, { libssh2_channel_wait_closed(raw) }) != nil }
-        if !closed {
-            return await finishTimedOut(result, pgid: nil, started: started)
-        }
+        if !closed { return await finishTimedOut(result, pgid: nil, started: started) }
         result.exitSignal = exitSignal()
         result.exitStatus = result.exitSignal == nil ? libssh2_channel_get_exit_status(raw) : nil
         result.duration = started.duration(to: .now)

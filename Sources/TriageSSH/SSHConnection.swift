@@ -34,10 +34,10 @@ public final class SSHConnection {
         if let jump = destination.jumpHosts.first {
             let bastion = try await connect(to: jump, credentials: credentials, timeouts: timeouts)
             socket = try await ProxyTunnel.open(through: bastion.session, bastionLabel: jump.label, to: destination.hostName,
-                                          port: destination.port, label: label, deadline: Deadline(after: connectTimeout))
+                                                port: destination.port, label: label, deadline: Deadline(after: connectTimeout))
         } else {
             socket = try await TCPConnector.connect(host: destination.hostName, port: destination.port,
-                                              timeout: connectTimeout, label: label)
+                                                    timeout: connectTimeout, label: label)
         }
 
         let session = try Session(socket: socket, label: label)
@@ -45,13 +45,13 @@ public final class SSHConnection {
         let policy = destination.hostKeyPolicy
         let knownHosts = KnownHosts(files: policy.knownHostsFiles)
         try await session.handshake(preferring: knownHosts.knownKeyTypes(host: destination.hostName, port: destination.port),
-                              deadline: deadline)
+                                    deadline: deadline)
         guard let key = session.hostKey() else {
             throw SSHError(host: label, phase: .hostKey, code: .protocolFailure, "the server sent no host key")
         }
         let added = try HostKeyCheck.verify(key, destination: destination, knownHosts: knownHosts)
         try await session.authenticate(user: destination.user, identityFiles: destination.identityFiles,
-                                 useAgent: destination.useAgent, credentials: credentials, deadline: deadline)
+                                       useAgent: destination.useAgent, credentials: credentials, deadline: deadline)
         return SSHConnection(destination: destination, session: session, hostKey: key, added: added, timeouts: timeouts)
     }
 
