@@ -9,16 +9,18 @@
 # Everything runs in a network namespace with only loopback: the installed agent's network check
 # probes the gateway and DNS, which must leave nothing on the wire.
 set -euo pipefail
-if [ -z "${TRIAGE_DEPLOY_NETNS:-}" ]; then
-    exec env TRIAGE_DEPLOY_NETNS=1 unshare --net sh -c 'ip link set lo up && exec bash "$0" "$@"' "$0" "$@"
-fi
-cd "$(dirname "$0")/.."
-bin=$(cd "${1:-.build/debug}" && pwd)
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+cd "$(dirname "$self")/.."
 venv=${BENCH_VENV:-.build-bench-venv}
-if [ ! -x "$venv/bin/ansible-playbook" ]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q "ansible-core>=2.17,<2.20" "parallel-ssh>=2.16,<3"
+if [ -z "${TRIAGE_DEPLOY_NETNS:-}" ]; then
+    # Ansible comes from PyPI, so before the namespace (the same venv the benchmarks use).
+    if [ ! -x "$venv/bin/ansible-playbook" ]; then
+        python3 -m venv "$venv"
+        "$venv/bin/pip" install -q "ansible-core>=2.17,<2.20" "parallel-ssh>=2.16,<3"
+    fi
+    exec env TRIAGE_DEPLOY_NETNS=1 BENCH_VENV="$venv" unshare --net sh -c 'ip link set lo up && exec bash "$0" "$@"' "$self" "$@"
 fi
+bin=$(cd "${1:-.build/debug}" && pwd)
 dir=$(mktemp -d /tmp/triage-deploy.XXXXXX)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$dir"; }
