@@ -83,10 +83,7 @@ public struct Diagnosis: Sendable {
 
     /// `runRemote` for a caller that is not a task: blocks this thread until it is done.
     public func runRemote(host: String) throws(DiagnosisError) -> DiagnosticReport {
-        let result = EventLoop.blocking { () async -> Result<DiagnosticReport, DiagnosisError> in
-            do throws(DiagnosisError) { return .success(try await runRemote(host: host)) } catch { return .failure(error) }
-        }
-        return try result.get()
+        try EventLoop.blocking { () async throws(DiagnosisError) in try await runRemote(host: host) }
     }
 
     private func report(host: String, started: (Date, ContinuousClock.Instant), _ outcome: PluginRunner.Outcome) -> DiagnosticReport {

@@ -58,24 +58,19 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     /// Runs `body` on a loop of its own and waits for its result: the blocking API over the async one.
     /// The loop gets a fresh thread, so this is safe from any thread, a Swift task's included.
     /// What `body` touches is used by that one thread while the caller waits, never by both.
-    public static func blocking<T>(_ body: () async throws -> T) throws -> T {
-        try withoutActuallyEscaping(body) { body in
+    /// It throws what `body` throws, typed (nothing for a closure that cannot fail).
+    public static func blocking<T, E: Error>(_ body: () async throws(E) -> T) throws(E) -> T {
+        try withoutActuallyEscaping(body) { (body) throws(E) -> T in
             // The box lets go of `body` before the call returns, as withoutActuallyEscaping requires.
-            let work = Unchecked<(() async throws -> T)?>(body)
-            let result = Unchecked<Result<T, any Error>?>(nil)
+            let work = Unchecked<(() async throws(E) -> T)?>(body)
+            let result = Unchecked<Result<T, E>?>(nil)
             run(threads: 1) { _ in
                 let body = work.value!
                 work.value = nil
-                do { result.value = .success(try await body()) } catch { result.value = .failure(error) }
+                do throws(E) { result.value = .success(try await body()) } catch { result.value = .failure(error) }
             }
             return try result.value!.get()
         }
-    }
-
-    /// `blocking` for work that cannot fail.
-    public static func blocking<T>(_ body: () async -> T) -> T {
-        // The closure does not throw, so neither does this.
-        try! blocking { () async throws -> T in await body() }
     }
 
     /// Runs one task on this thread until it ends.
@@ -110,7 +105,7 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     private func pollOnce() {
         var fds = [pollfd(fd: doorbell.fd, events: Int16(POLLIN), revents: 0)]
         fds += waiters.map { pollfd(fd: $0.fd, events: $0.events, revents: 0) }
-        let timeout = waiters.map(\.deadline.remainingMilliseconds).min() ?? -1
+        let timeout = waiters.min { $0.deadline.instant < $1.deadline.instant }?.deadline.remainingMilliseconds ?? -1
         let sleep = queue.withLock { state in
             state.sleeping = state.jobs.isEmpty
             return state.sleeping
@@ -119,11 +114,12 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         let ready = poll(&fds, nfds_t(fds.count), timeout)
         queue.withLock { $0.sleeping = false }
         if ready > 0 && fds[0].revents != 0 { doorbell.silence() }
+        let now = ContinuousClock.now
         var still: [Waiter] = []
         for (waiter, pfd) in zip(waiters, fds.dropFirst()) {
             if ready > 0 && pfd.revents != 0 {
                 waiter.continuation.resume(returning: true)
-            } else if waiter.deadline.hasPassed {
+            } else if now >= waiter.deadline.instant {
                 waiter.continuation.resume(returning: false)
             } else {
                 still.append(waiter)

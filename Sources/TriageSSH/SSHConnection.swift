@@ -68,22 +68,12 @@ public final class SSHConnection {
     /// `connect` for a caller that is not a task: blocks this thread until it is done.
     public static func connect(to destination: SSHDestination, credentials: SSHCredentials,
                                timeouts: SSHTimeouts = SSHTimeouts()) throws(SSHError) -> SSHConnection {
-        try blocking { () async throws(SSHError) in try await connect(to: destination, credentials: credentials, timeouts: timeouts) }
+        try EventLoop.blocking { () async throws(SSHError) in try await connect(to: destination, credentials: credentials, timeouts: timeouts) }
     }
 
     /// `run` for a caller that is not a task: blocks this thread until it is done.
     public func run(_ request: ExecRequest) throws(SSHError) -> ExecResult {
-        try Self.blocking { () async throws(SSHError) in try await run(request) }
-    }
-
-    private static func blocking<T>(_ body: () async throws(SSHError) -> T) throws(SSHError) -> T {
-        do {
-            return try EventLoop.blocking(body)
-        } catch let error as SSHError {
-            throw error
-        } catch {
-            preconditionFailure("only SSHError is thrown here: \(error)")
-        }
+        try EventLoop.blocking { () async throws(SSHError) in try await run(request) }
     }
 }
 
