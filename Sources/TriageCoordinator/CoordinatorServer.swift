@@ -22,15 +22,20 @@ public enum CoordinatorServer {
                     throw CoordinatorError(.configuration, "cannot create the data folder \(folder): \(error.localizedDescription)")
                 }
             }
-            let store = try await SQLiteStore.open(path: path, synchronous: configuration.sqliteSynchronous, logger: logger)
-            do {
-                try await store.migrate()
-            } catch {
-                try? await store.close()
-                throw error
-            }
-            return store
+            return try await migrated(SQLiteStore.open(path: path, synchronous: configuration.sqliteSynchronous, logger: logger))
+        case .postgres(let url):
+            return try await migrated(PostgresStore.open(url: url, logger: logger))
         }
+    }
+
+    private static func migrated(_ store: any TriageStore) async throws -> any TriageStore {
+        do {
+            try await store.migrate()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
     }
 
     /// The router with every route; exposed so tests can list its routes.

@@ -21,7 +21,7 @@ struct BackupCommand: AsyncParsableCommand {
     func run() async throws {
         try await reported {
             let configuration = try store.configuration()
-            guard case .sqlite(let path) = try configuration.databaseLocation() else { return }
+            let path = try sqlitePath(configuration, "pg_dump --format=custom")
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CoordinatorError(.configuration, "there is no database at \(path)")
             }
@@ -59,7 +59,7 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         try await reported {
             let configuration = try store.configuration()
-            guard case .sqlite(let path) = try configuration.databaseLocation() else { return }
+            let path = try sqlitePath(configuration, "pg_restore")
             let logger = makeLogger(level: configuration.logLevel)
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             let version = try await SQLiteStore.restore(from: from, to: path, logger: logger)
@@ -67,5 +67,14 @@ struct RestoreCommand: AsyncParsableCommand {
             try await store.withCoordinator(configuration, logger: logger) { _ in }
             print("restored \(from) (schema version \(version)) as \(path)")
         }
+    }
+}
+
+/// The SQLite file these commands work on; PostgreSQL has its own tools for the job.
+private func sqlitePath(_ configuration: CoordinatorConfiguration, _ tool: String) throws -> String {
+    switch try configuration.databaseLocation() {
+    case .sqlite(let path): return path
+    case .postgres:
+        throw CoordinatorError(.configuration, "the database is PostgreSQL: use \(tool) (Deploy/backup.sh shows how)")
     }
 }

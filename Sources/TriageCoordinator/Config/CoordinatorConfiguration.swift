@@ -8,7 +8,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var listen = "127.0.0.1:8080"
     /// Where the SQLite database and other state live.
     public var dataDirectory = "triage-data"
-    /// `sqlite:PATH` (or a plain path); nil means `triage.db` in the data directory.
+    /// `sqlite:PATH` (or a plain path), or `postgres://…`; nil means `triage.db` in the data directory.
     public var database: String?
     public var sqliteSynchronous = SQLiteStore.Synchronous.normal
     /// Larger request bodies get 413.
@@ -27,10 +27,13 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     /// Where the store is, resolved from `database` and `dataDirectory`.
     public enum DatabaseLocation: Equatable, Sendable, CustomStringConvertible {
         case sqlite(path: String)
+        case postgres(url: String)
 
+        /// Where, without a password.
         public var description: String {
             switch self {
             case .sqlite(let path): "SQLite \(path)"
+            case .postgres(let url): (try? PostgresLocation(url: url).description) ?? PostgresLocation.redacted(url)
             }
         }
     }
@@ -40,12 +43,13 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
             return .sqlite(path: (dataDirectory as NSString).appendingPathComponent("triage.db"))
         }
         if database.hasPrefix("postgres://") || database.hasPrefix("postgresql://") {
-            throw CoordinatorError(.configuration, "--database \(database): this build stores in SQLite only (sqlite:PATH)")
+            _ = try PostgresLocation(url: database)
+            return .postgres(url: database)
         }
         if database.hasPrefix("sqlite://") { return .sqlite(path: String(database.dropFirst("sqlite://".count))) }
         if database.hasPrefix("sqlite:") { return .sqlite(path: String(database.dropFirst("sqlite:".count))) }
         if database.contains("://") {
-            throw CoordinatorError(.configuration, "--database \(database): expected sqlite:PATH")
+            throw CoordinatorError(.configuration, "--database \(database): expected sqlite:PATH or postgres://USER@HOST/DATABASE")
         }
         return .sqlite(path: database)
     }

@@ -107,8 +107,8 @@ enum Migrations {
                 .column("name", type: .text, .notNull)
                 .column("address", type: .text)
                 .column("region", type: .text)
-                .column("latitude", type: .real)
-                .column("longitude", type: .real)
+                .column("latitude", type: Migrations.double(db))
+                .column("longitude", type: Migrations.double(db))
                 .column("time_zone", type: .text, .notNull)
                 .column("opening_hours", type: .text, .notNull)
         }

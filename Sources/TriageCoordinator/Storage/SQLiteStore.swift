@@ -79,28 +79,9 @@ public final class SQLiteStore: TriageStore {
     @discardableResult
     public func migrate() async throws -> [Int] {
         try await lock.withLock {
-            try await Migrations.createLedger(writeDB)
-            let applied = try await writeDB.select().column("version").from(Migrations.table).all()
-                .map { try $0.decode(column: "version", as: Int.self) }
-            let known = Migrations.all.map(\.version)
-            if let newest = applied.max(), newest > known.max() ?? 0 {
-                throw CoordinatorError(
-                    .storage,
-                    "the database \(path) is at schema version \(newest) but this triage knows only up to "
-                        + "\(known.max() ?? 0): run a newer triage (migrations only go forward)")
+            try await Migrations.run(on: writeDB, database: path) { step in
+                try await transaction(writeDB) { try await step($0) }
             }
-            var done: [Int] = []
-            for migration in Migrations.all where !applied.contains(migration.version) {
-                try await transaction(writeDB) { db in
-                    try await migration.apply(db)
-                    try await db.insert(into: Migrations.table)
-                        .columns("version", "name", "applied_at")
-                        .values(SQLBind(migration.version), SQLBind(migration.name), SQLBind(Date().storedMilliseconds))
-                        .run()
-                }
-                done.append(migration.version)
-            }
-            return done
         }
     }
 

@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import PostgresKit
+
+/// The shared store: PostgreSQL, for one or several coordinator instances. Connections come from
+/// a pool; a write is one SERIALIZABLE transaction, so every rule the domain checks inside it (a
+/// technician's visits do not overlap, an idempotency key answers once, a dedupe key opens one
+/// ticket) holds across instances exactly as it does on SQLite's single writer. When PostgreSQL
+/// refuses to commit because a concurrent transaction got there first, the write runs again from
+/// the start on fresh data; the caller never sees that.
+public final class PostgresStore: TriageStore {
+    private let client: PostgresClient
+    private let running: Task<Void, Never>
+    private let logger: Logger
+    public let location: String
+
+    /// How often a write is tried when PostgreSQL keeps finding it in conflict with others.
+    static let attempts = 40
+
+    public static func open(url: String, maxConnections: Int = 8, logger: Logger) async throws -> PostgresStore {
+        let parsed = try PostgresLocation(url: url)
+        let client = PostgresClient(configuration: parsed.clientConfiguration(maxConnections: maxConnections), backgroundLogger: logger)
+        let store = PostgresStore(client: client, location: parsed.description, logger: logger)
+        do {
+            // The pool waits for a server that is not there yet; a coordinator should say so.
+            try await withDeadline(seconds: 10, "no answer from \(parsed.description) within 10 s") {
+                try await client.withConnection { try await $0.query("SELECT 1", logger: logger) }
+            }
+        } catch {
+            try? await store.close()
+            throw Self.storageError(error, "cannot connect to \(parsed.description)")
+        }
+        return store
+    }
+
+    private init(client: PostgresClient, location: String, logger: Logger) {
+        self.client = client
+        self.location = location
+        self.logger = logger
+        running = Task { await client.run() }
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any StoreSession) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in
+                try await body(SQLSession(db: connection.sql(queryLogLevel: .trace)))
+            }
+        } catch {
+            throw Self.storageError(error, "a read from \(location) failed")
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @Sendable (any StoreSession) async throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await client.withConnection { connection in
+                    let db = connection.sql(queryLogLevel: .trace)
+                    return try await Self.transaction(db, "BEGIN ISOLATION LEVEL SERIALIZABLE") { try await body(SQLSession(db: $0)) }
+                }
+            } catch where Self.isConflict(error) && attempt < Self.attempts {
+                attempt += 1
+                // Jittered back-off, so the transactions that collided do not collide again.
+                try await Task.sleep(for: .microseconds(Int.random(in: 0...(250 << min(attempt, 7)))))
+            } catch {
+                throw Self.storageError(error, "a write to \(location) failed")
+            }
+        }
+    }
+
+    /// Applies the missing migrations. Instances that start together queue on an advisory lock,
+    /// so exactly one applies each step and the others find it applied.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        do {
+            return try await client.withConnection { connection in
+                let db = connection.sql(queryLogLevel: .trace)
+                try await db.raw("SELECT pg_advisory_lock(\(literal: Self.migrationLock))").run()
+                do {
+                    let done = try await Migrations.run(on: db, database: location) { step in
+                        try await Self.transaction(db, "BEGIN") { try await step($0) }
+                    }
+                    try await db.raw("SELECT pg_advisory_unlock(\(literal: Self.migrationLock))").run()
+                    return done
+                } catch {
+                    try? await db.raw("SELECT pg_advisory_unlock(\(literal: Self.migrationLock))").run()
+                    throw error
+                }
+            }
+        } catch let error as CoordinatorError {
+            throw error
+        } catch {
+            throw Self.storageError(error, "migrating \(location) failed")
+        }
+    }
+
+    /// The advisory lock key of migrations ("triage" in ASCII).
+    static let migrationLock = 0x7472_6961_6765
+
+    public func close() async throws {
+        running.cancel()
+        await running.value
+    }
+
+    private static func transaction<T: Sendable>(_ db: any SQLDatabase, _ begin: String, _ body: (any SQLDatabase) async throws -> T)
+        async throws -> T
+    {
+        try await db.raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(db)
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
+        }
+    }
+
+    /// Serialization failure or deadlock: the transaction lost a race and is safe to run again.
+    static func isConflict(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40001" || state == "40P01"
+    }
+
+    /// The domain's own errors pass; PostgreSQL's become one line with the server's message
+    /// (PSQLError's description hides it on purpose).
+    static func storageError(_ error: any Error, _ context: String) -> any Error {
+        if error is CoordinatorError || error is CancellationError { return error }
+        guard let error = error as? PSQLError else { return CoordinatorError(.storage, "\(context): \(error)") }
+        if let info = error.serverInfo {
+            return CoordinatorError(.storage, "\(context): \(info[.message] ?? "server error") (SQLSTATE \(info[.sqlState] ?? "?"))")
+        }
+        let cause = error.underlying.map { ": \($0)" } ?? ""
+        return CoordinatorError(.storage, "\(context): \(error.code)\(cause)")
+    }
+}
+
+/// Runs `body`, or throws a storage error with `message` when it takes longer than `seconds`.
+func withDeadline<T: Sendable>(seconds: Int, _ message: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let result = first else {
+            throw CoordinatorError(.storage, message)
+        }
+        return result
+    }
+}
