@@ -98,7 +98,15 @@ import TestSupport
         let typo = try Shell.run(Self.binary, ["migrate", "--config", config])
         #expect(typo.status != 0)
         #expect(typo.stderr.contains("unknown key listen_port"), "\(typo.stderr)")
-        let postgres = try Shell.run(Self.binary, ["migrate", "--database", "postgres://db/triage"])
-        #expect(postgres.status != 0 && postgres.stderr.contains("SQLite only"))
+        configuration.database = "postgres://triage:secret@db.example:5433/triage?sslmode=require"
+        #expect(try configuration.databaseLocation().description == "PostgreSQL triage@db.example:5433/triage")
+        for (url, why) in [("postgres://db/triage", "no user"), ("postgres://u@db/", "no database name"),
+                           ("postgres://u:pw@db/t?sslmode=sometimes", "sslmode 'sometimes'")] {
+            let bad = try Shell.run(Self.binary, ["migrate", "--database", url])
+            #expect(bad.status != 0 && bad.stderr.contains(why) && !bad.stderr.contains("pw@"), "\(bad.stderr)")
+        }
+        // Nothing listens on port 1 of loopback: the error says where it tried, promptly.
+        let offline = try Shell.run(Self.binary, ["migrate", "--database", "postgres://u@127.0.0.1:1/t?sslmode=disable"])
+        #expect(offline.status != 0 && offline.stderr.contains("cannot connect to PostgreSQL u@127.0.0.1:1/t"), "\(offline.stderr)")
     }
 }

@@ -4,16 +4,17 @@ import Testing
 
 @testable import TriageCoordinator
 
-/// What every store must do, checked on a real SQLite file. The PostgreSQL store will run the
-/// same suite.
+/// What every store must do, checked on a real SQLite file and, when TRIAGE_TEST_POSTGRES is set,
+/// on a real PostgreSQL database (TestDatabase).
 @Suite struct StoreContractTests {
-    /// A migrated store in a temp folder, closed after `body` however it ends (sqlite-nio
-    /// traps on a connection that is never closed).
+    /// A migrated store, closed after `body` however it ends (sqlite-nio traps on a connection
+    /// that is never closed).
     static func withStore(_ body: (TempFolder, any TriageStore) async throws -> Void) async throws {
         let folder = try TempFolder()
-        let store = try await SQLiteStore.open(path: folder.path + "/t.db", logger: TestCoordinator.logger)
+        let database = try TestDatabase()
+        defer { database.drop() }
+        let store = try await database.open(in: folder)
         do {
-            try await store.migrate()
             try await body(folder, store)
         } catch {
             try? await store.close()
@@ -26,27 +27,34 @@ import Testing
 
     @Test func migrationsApplyOnceAndRefuseANewerSchema() async throws {
         let folder = try TempFolder()
-        let path = folder.path + "/t.db"
-        let store = try await SQLiteStore.open(path: path, logger: TestCoordinator.logger)
+        let database = try TestDatabase()
+        defer { database.drop() }
+        var configuration = CoordinatorConfiguration()
+        configuration.database = database.url ?? folder.path + "/t.db"
+        let store: any TriageStore = switch try configuration.databaseLocation() {
+        case .sqlite(let path): try await SQLiteStore.open(path: path, logger: TestCoordinator.logger)
+        case .postgres(let url): try await PostgresStore.open(url: url, logger: TestCoordinator.logger)
+        }
         #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6])
         #expect(try await store.migrate() == [])
-        try await store.close()
 
         // A database written by a newer triage: refuse rather than guess.
-        let sqlite = try Shell.run(
-            "/usr/bin/env",
-            [
-                "python3", "-c",
-                "import sqlite3; c=sqlite3.connect('\(path)'); c.execute(\"insert into schema_migrations values (99,'future',0)\"); c.commit()",
-            ])
-        #expect(sqlite.status == 0, "\(sqlite.stderr)")
-        let again = try await SQLiteStore.open(path: path, logger: TestCoordinator.logger)
-        let error = await #expect(throws: CoordinatorError.self) { try await again.migrate() }
+        let future = "insert into schema_migrations values (99,'future',0)"
+        if TestDatabase.isPostgres {
+            try database.sql(future)
+        } else {
+            let sqlite = try Shell.run(
+                "/usr/bin/env",
+                ["python3", "-c", "import sqlite3; c=sqlite3.connect('\(folder.path)/t.db'); c.execute(\"\(future)\"); c.commit()"])
+            #expect(sqlite.status == 0, "\(sqlite.stderr)")
+        }
+        let error = await #expect(throws: CoordinatorError.self) { try await store.migrate() }
         #expect(error?.message.contains("schema version 99") == true)
-        try await again.close()
+        try await store.close()
     }
 
-    @Test func theDatabaseIsInWALModeAndTheWALGoesAwayOnClose() async throws {
+    @Test(.enabled(if: !TestDatabase.isPostgres, "SQLite only"))
+    func theDatabaseIsInWALModeAndTheWALGoesAwayOnClose() async throws {
         try await Self.withStore { folder, store in
             _ = try await store.write { try await $0.insert(CustomerFields(name: "Acme"), at: Self.at) }
             #expect(FileManager.default.fileExists(atPath: folder.path + "/t.db-wal"))

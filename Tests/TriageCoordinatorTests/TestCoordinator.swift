@@ -11,6 +11,7 @@ import TriageCoordinator
 /// token per role, and the HTTP application built by the same factory `triage serve` uses.
 final class TestCoordinator: @unchecked Sendable {
     let folder: TempFolder
+    let database: TestDatabase
     let store: any TriageStore
     let coordinator: Coordinator
     let clock: TestClock
@@ -23,11 +24,18 @@ final class TestCoordinator: @unchecked Sendable {
 
     init(maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard, visits: VisitPolicy = .init()) async throws {
         folder = try TempFolder()
+        database = try TestDatabase()
         var configuration = CoordinatorConfiguration()
         configuration.dataDirectory = folder.path
+        configuration.database = database.url
         configuration.maxBodyBytes = maxBodyBytes
         self.configuration = configuration
-        store = try await CoordinatorServer.openStore(configuration, logger: Self.logger)
+        do {
+            store = try await CoordinatorServer.openStore(configuration, logger: Self.logger)
+        } catch {
+            database.drop()
+            throw error
+        }
         clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
         let clock = self.clock
         coordinator = Coordinator(store: store, sla: sla, visits: visits, clock: { clock.now })
@@ -56,7 +64,10 @@ final class TestCoordinator: @unchecked Sendable {
         return self
     }
 
-    func close() async throws { try await store.close() }
+    func close() async throws {
+        defer { database.drop() }
+        try await store.close()
+    }
 
     /// A coordinator for `body`, closed afterwards however `body` ends (sqlite-nio traps on a
     /// connection that is never closed).

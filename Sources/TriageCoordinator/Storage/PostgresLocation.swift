@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOSSL
 import PostgresNIO
 
@@ -51,6 +52,22 @@ struct PostgresLocation: Sendable, Equatable {
     }
 
     var description: String { "PostgreSQL \(user)@\(host):\(port)/\(database)" }
+
+    /// One connection, to check the server is there and say why not before the pool starts (the
+    /// pool itself retries quietly for 15 s before it gives up on a server).
+    func probe(logger: Logger) async throws {
+        let tlsConfiguration: PostgresConnection.Configuration.TLS =
+            switch tls {
+            case .disable: .disable
+            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: tlsConfiguration)
+        configuration.options.connectTimeout = .seconds(5)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        try await connection.close()
+    }
 
     func clientConfiguration(maxConnections: Int) -> PostgresClient.Configuration {
         let tlsConfiguration: PostgresClient.Configuration.TLS =

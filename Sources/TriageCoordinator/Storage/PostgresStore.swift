@@ -19,18 +19,17 @@ public final class PostgresStore: TriageStore {
 
     public static func open(url: String, maxConnections: Int = 8, logger: Logger) async throws -> PostgresStore {
         let parsed = try PostgresLocation(url: url)
-        let client = PostgresClient(configuration: parsed.clientConfiguration(maxConnections: maxConnections), backgroundLogger: logger)
-        let store = PostgresStore(client: client, location: parsed.description, logger: logger)
         do {
-            // The pool waits for a server that is not there yet; a coordinator should say so.
-            try await withDeadline(seconds: 10, "no answer from \(parsed.description) within 10 s") {
-                try await client.withConnection { try await $0.query("SELECT 1", logger: logger) }
-            }
+            try await parsed.probe(logger: logger)
         } catch {
-            try? await store.close()
             throw Self.storageError(error, "cannot connect to \(parsed.description)")
         }
-        return store
+        // The pool logs every failed attempt to connect at info; an outage shows up as failed
+        // requests instead, each with the reason.
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .warning)
+        let client = PostgresClient(configuration: parsed.clientConfiguration(maxConnections: maxConnections), backgroundLogger: quiet)
+        return PostgresStore(client: client, location: parsed.description, logger: logger)
     }
 
     private init(client: PostgresClient, location: String, logger: Logger) {
@@ -41,12 +40,8 @@ public final class PostgresStore: TriageStore {
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any StoreSession) async throws -> T) async throws -> T {
-        do {
-            return try await client.withConnection { connection in
-                try await body(SQLSession(db: connection.sql(queryLogLevel: .trace)))
-            }
-        } catch {
-            throw Self.storageError(error, "a read from \(location) failed")
+        try await connection("a read from") { connection in
+            try await body(SQLSession(db: connection.sql(queryLogLevel: .trace)))
         }
     }
 
@@ -54,19 +49,40 @@ public final class PostgresStore: TriageStore {
         var attempt = 1
         while true {
             do {
-                return try await client.withConnection { connection in
+                return try await connection("a write to") { connection in
                     let db = connection.sql(queryLogLevel: .trace)
                     return try await Self.transaction(db, "BEGIN ISOLATION LEVEL SERIALIZABLE") { try await body(SQLSession(db: $0)) }
                 }
-            } catch where Self.isConflict(error) && attempt < Self.attempts {
+            } catch is Conflict where attempt < Self.attempts {
                 attempt += 1
                 // Jittered back-off, so the transactions that collided do not collide again.
                 try await Task.sleep(for: .microseconds(Int.random(in: 0...(250 << min(attempt, 7)))))
-            } catch {
-                throw Self.storageError(error, "a write to \(location) failed")
+            } catch let conflict as Conflict {
+                throw Self.storageError(conflict.error, "a write to \(location) failed \(Self.attempts) times in conflict with others")
             }
         }
     }
+
+    /// Runs `body` on a pooled connection. A connection the pool cannot give, or an error from
+    /// PostgreSQL, becomes a storage error that names the database; a serialization failure becomes
+    /// `Conflict`; the body's own errors pass unchanged.
+    private func connection<T: Sendable>(_ what: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        var leased = false
+        do {
+            return try await client.withConnection { connection in
+                leased = true
+                return try await body(connection)
+            }
+        } catch {
+            if Self.isConflict(error) { throw Conflict(error: error) }
+            if !leased && !(error is CancellationError) {
+                throw CoordinatorError(.storage, "\(what) \(location) failed: no connection: \(Self.describe(error))")
+            }
+            throw Self.storageError(error, "\(what) \(location) failed")
+        }
+    }
+
+    private struct Conflict: Error { let error: any Error }
 
     /// Applies the missing migrations. Instances that start together queue on an advisory lock,
     /// so exactly one applies each step and the others find it applied.
@@ -122,31 +138,18 @@ public final class PostgresStore: TriageStore {
         return state == "40001" || state == "40P01"
     }
 
-    /// The domain's own errors pass; PostgreSQL's become one line with the server's message
-    /// (PSQLError's description hides it on purpose).
+    /// PostgreSQL's errors become one line with the server's message (PSQLError's description
+    /// hides it on purpose); others, the domain's own among them, pass unchanged.
     static func storageError(_ error: any Error, _ context: String) -> any Error {
-        if error is CoordinatorError || error is CancellationError { return error }
-        guard let error = error as? PSQLError else { return CoordinatorError(.storage, "\(context): \(error)") }
-        if let info = error.serverInfo {
-            return CoordinatorError(.storage, "\(context): \(info[.message] ?? "server error") (SQLSTATE \(info[.sqlState] ?? "?"))")
-        }
-        let cause = error.underlying.map { ": \($0)" } ?? ""
-        return CoordinatorError(.storage, "\(context): \(error.code)\(cause)")
+        guard error is PSQLError else { return error }
+        return CoordinatorError(.storage, "\(context): \(describe(error))")
     }
-}
 
-/// Runs `body`, or throws a storage error with `message` when it takes longer than `seconds`.
-func withDeadline<T: Sendable>(seconds: Int, _ message: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "\(error)" }
+        if let info = error.serverInfo {
+            return "\(info[.message] ?? "server error") (SQLSTATE \(info[.sqlState] ?? "?"))"
         }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let result = first else {
-            throw CoordinatorError(.storage, message)
-        }
-        return result
+        return "\(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
     }
 }
