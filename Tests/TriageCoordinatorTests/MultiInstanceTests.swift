@@ -1,0 +1,179 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Two `triage serve` processes on one PostgreSQL database, as behind a load balancer: what one
+/// instance decides holds on the other. Runs when TRIAGE_TEST_POSTGRES is set (Tests/Live/run.sh).
+@Suite(.enabled(if: TestDatabase.isPostgres, "needs TRIAGE_TEST_POSTGRES"), .serialized)
+struct MultiInstanceTests {
+    /// Instance A (first: it prints the admin token) and B, each with its own folder and stderr.
+    struct Pair {
+        let database: TestDatabase
+        let folders: [TempFolder]
+        let a: TriageServe
+        let b: TriageServe
+        var token: String { a.adminToken }
+
+        init(config: String = "") throws {
+            database = try TestDatabase()
+            folders = [try TempFolder(), try TempFolder()]
+            var servers: [TriageServe] = []
+            for folder in folders {
+                let file = folder.path + "/triage.yaml"
+                try "database: \(database.url!)\n\(config)".write(toFile: file, atomically: true, encoding: .utf8)
+                servers.append(try TriageServe(folder, ["--config", file]))
+            }
+            (a, b) = (servers[0], servers[1])
+        }
+
+        func stop() {
+            a.process.terminate()
+            b.process.terminate()
+            database.drop()
+        }
+    }
+
+    /// One curl running every request at once (`--parallel`): status and body of each, in order.
+    static func parallel(_ requests: [(url: String, method: String, json: String, headers: [String])]) throws -> [(status: Int, body: String)] {
+        let folder = try TempFolder()
+        var arguments = ["--parallel", "--parallel-immediate", "--parallel-max", "\(requests.count)"]
+        for (index, request) in requests.enumerated() {
+            if index > 0 { arguments.append("--next") }
+            arguments += ["-s", "-X", request.method, "-H", "Content-Type: application/json", "-d", request.json,
+                          "-o", folder.path + "/\(index).body", "-w", "\(index) %{http_code}\n", request.url]
+            for header in request.headers { arguments += ["-H", header] }
+        }
+        let output = try Shell.run("/usr/bin/curl", arguments)
+        var statuses: [Int: Int] = [:]
+        for line in output.stdout.split(separator: "\n") {
+            let parts = line.split(separator: " ").compactMap { Int($0) }
+            if parts.count == 2 { statuses[parts[0]] = parts[1] }
+        }
+        return requests.indices.map { index in
+            (statuses[index] ?? 0, (try? String(contentsOfFile: folder.path + "/\(index).body", encoding: .utf8)) ?? "")
+        }
+    }
+
+    @Test func conflictingBookingsOnTwoInstancesLeaveExactlyOneVisit() throws {
+        let pair = try Pair()
+        defer { pair.stop() }
+        #expect(!pair.token.isEmpty && pair.b.adminToken.isEmpty, "only the first start makes an admin token")
+        let shifts = (1...7).map { #"{"weekday": \#($0), "start": "06:00", "end": "20:00"}"# }.joined(separator: ",")
+        let setup: [(String, String)] = [
+            ("/api/v1/customers", #"{"name": "Acme"}"#), ("/api/v1/sites", #"{"customerId": 1, "name": "HQ"}"#),
+            ("/api/v1/hosts", #"{"siteId": 1, "name": "web1"}"#),
+            ("/api/v1/technicians", #"{"name": "Vera", "shifts": [\#(shifts)]}"#),
+            ("/api/v1/tickets", #"{"title": "RAID degraded", "severity": 3, "hostId": 1}"#),
+        ]
+        for (index, (path, json)) in setup.enumerated() {
+            // Alternate instances: each sees what the other wrote.
+            let server = index % 2 == 0 ? pair.a : pair.b
+            let reply = try server.request("POST", path, json, token: pair.token)
+            #expect(reply.status == 201 && reply.json["id"] as? Int == 1, "\(path): \(reply)")
+        }
+        // Twenty overlapping windows for the same technician, ten through each instance, all at once.
+        let day = ISO8601DateFormatter().string(from: Date() + 7 * 86_400).prefix(10)
+        let requests = (0..<20).map { index in
+            // 09:00–12:00, 09:05–12:05, … 10:35–13:35: every window overlaps every other.
+            let start = String(format: "%@T%02d:%02d:00Z", String(day), 9 + index * 5 / 60, index * 5 % 60)
+            let end = String(format: "%@T%02d:%02d:00Z", String(day), 12 + index * 5 / 60, index * 5 % 60)
+            let server = index % 2 == 0 ? pair.a : pair.b
+            return (url: server.url + "/api/v1/visits", method: "POST",
+                    json: #"{"ticketId": 1, "technicianId": 1, "start": "\#(start)", "end": "\#(end)"}"#,
+                    headers: ["Authorization: Bearer \(pair.token)"])
+        }
+        let replies = try Self.parallel(requests)
+        #expect(replies.filter { $0.status == 201 }.count == 1, "\(replies.map(\.status))")
+        #expect(replies.filter { $0.status == 409 }.count == 19, "\(replies.map(\.status))")
+        #expect(replies.filter { $0.status == 409 }.allSatisfy { $0.body.contains("has visit 1") })
+        let visits = try pair.database.sql("SELECT count(*) FROM visits")
+        #expect(visits == "1")
+    }
+
+    @Test func idempotencyKeysAndBoardSessionsWorkOnEitherInstance() throws {
+        let pair = try Pair()
+        defer { pair.stop() }
+        let auth = "Authorization: Bearer \(pair.token)"
+        // A retry through the other instance gets the first answer back.
+        func post(_ server: TriageServe, key: String, title: String) throws -> (status: Int, body: String, replayed: Bool) {
+            let output = try TriageServe.curl(["-i", "-X", "POST", server.url + "/api/v1/tickets", "-H", auth, "-H", "Idempotency-Key: \(key)",
+                                               "-H", "Content-Type: application/json", "-d", #"{"title": "\#(title)", "severity": 3}"#])
+            let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"),
+                    output.stdout.lowercased().contains("idempotent-replayed: true"))
+        }
+        let first = try post(pair.a, key: "k-1", title: "printer jam")
+        let retry = try post(pair.b, key: "k-1", title: "printer jam")
+        #expect(first.status == 201 && !first.replayed)
+        #expect(retry.status == 201 && retry.replayed && retry.body.contains(#""id":1,"#), "\(retry.body)")
+        let reused = try post(pair.b, key: "k-1", title: "another thing")
+        #expect(reused.status == 422, "\(reused.body)")
+
+        // The same key sent ten times at once through both instances opens one ticket.
+        let replies = try Self.parallel((0..<10).map { index in
+            (url: (index % 2 == 0 ? pair.a : pair.b).url + "/api/v1/tickets", method: "POST",
+             json: #"{"title": "scanner offline", "severity": 3}"#, headers: [auth, "Idempotency-Key: k-2"])
+        })
+        // (The id need not be 2: transactions that lost the race and ran again used up sequence numbers.)
+        let ids = Set(replies.map { $0.body.firstMatch(of: /"id":(\d+),/)?.1 ?? "none" })
+        #expect(replies.allSatisfy { $0.status == 201 } && ids.count == 1 && !ids.contains("none"), "\(replies.map(\.status)) \(ids)")
+        #expect(try pair.database.sql("SELECT count(*) FROM tickets") == "2")
+
+        // A board login on A is a session on B; logging out on B ends it on A.
+        let jar = pair.folders[0].path + "/cookies"
+        let form = try TriageServe.curl(["-c", jar, "-b", jar, pair.a.url + "/board/login"]).stdout
+        let csrf = try #require(form.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+        let login = try TriageServe.curl(["-c", jar, "-b", jar, "--data-urlencode", "csrf=\(csrf)", "--data-urlencode", "token=\(pair.token)",
+                                          "--data-urlencode", "next=/board", pair.a.url + "/board/login"])
+        #expect(login.stdout.hasSuffix("303"), "\(login.stdout)")
+        let onB = try TriageServe.curl(["-b", jar, pair.b.url + "/board"])
+        #expect(onB.stdout.hasSuffix("200") && onB.stdout.contains("scanner offline"), "\(onB.stdout.suffix(200))")
+        let page = try TriageServe.curl(["-c", jar, "-b", jar, pair.b.url + "/board"]).stdout
+        let logoutCSRF = page.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1 ?? ""
+        _ = try TriageServe.curl(["-c", jar, "-b", jar, "--data-urlencode", "csrf=\(logoutCSRF)", pair.b.url + "/board/logout"])
+        let after = try TriageServe.curl(["-b", jar, pair.a.url + "/board"])
+        #expect(after.stdout.hasSuffix("303"), "\(after.stdout.suffix(200))")
+    }
+
+    @Test func theSLASchedulerRunsOnOneInstanceAndAnotherTakesOverWhenItIsKilled() throws {
+        // Checks every second, so the lease is three seconds long.
+        let pair = try Pair(config: "slaCheckSeconds: 1\n")
+        defer { pair.stop() }
+        let pids = [pair.a.process.pid, pair.b.process.pid]
+        func holder() throws -> (pid: pid_t, expires: Int)? {
+            let row = try pair.database.sql("SELECT holder || ' ' || expires_at FROM leases WHERE name = 'sla-scheduler'")
+            let parts = row.split(separator: " ")
+            guard parts.count == 2, let expires = Int(parts[1]) else { return nil }
+            return (pid_t(parts[0].split(separator: ":").dropFirst().first ?? "") ?? 0, expires)
+        }
+        func waitFor(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+            let deadline = Date() + seconds
+            while Date() < deadline {
+                if try condition() { return true }
+                usleep(100_000)
+            }
+            return false
+        }
+        #expect(try waitFor(10) { try holder() != nil })
+        let first = try #require(try holder())
+        #expect(pids.contains(first.pid))
+        // For four seconds (more than a lease) one instance holds it and keeps renewing it.
+        var renewals = Set<Int>()
+        for _ in 0..<20 {
+            let now = try #require(try holder())
+            #expect(now.pid == first.pid)
+            renewals.insert(now.expires)
+            usleep(200_000)
+        }
+        #expect(renewals.count >= 3, "the holder renews its lease every check: \(renewals.sorted())")
+
+        let holderProcess = first.pid == pair.a.process.pid ? pair.a.process : pair.b.process
+        kill(first.pid, SIGKILL)
+        _ = holderProcess.wait()
+        let other = pids.first { $0 != first.pid }!
+        // The lease runs out (≤ 3 s) and the survivor's next check (≤ 1 s) takes it.
+        let killedAt = Date()
+        #expect(try waitFor(10) { try holder()?.pid == other })
+        #expect(Date().timeIntervalSince(killedAt) < 6)
+    }
+}
