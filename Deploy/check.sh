@@ -6,6 +6,8 @@
 #  3. the Ansible playbook passes --syntax-check, then rolls the push agent out to a test host (a
 #     throwaway sshd on loopback, installing under a scratch root); the agent it installed, started
 #     with the configuration it wrote, delivers a report with the host's token; a second run changes nothing.
+#  4. two instances on a throwaway PostgreSQL behind nginx with the example configuration, one killed
+#     under writes; Deploy/backup.sh backs up and restores both stores (Deploy/lib/check-two-instances.sh).
 # Everything runs in a network namespace with only loopback: the installed agent's network check
 # probes the gateway and DNS, which must leave nothing on the wire.
 set -euo pipefail
@@ -107,4 +109,6 @@ echo "installed under a scratch root on client1; its agent delivered $stored rep
 playbook >"$dir/play2.out" 2>&1 || { cat "$dir/play2.out"; fail "the second roll-out"; }
 grep -q "client1 *: ok=[0-9]* *changed=0 " "$dir/play2.out" || { cat "$dir/play2.out"; fail "the second roll-out changed something"; }
 echo "a second roll-out changes nothing"
+
+. Deploy/lib/check-two-instances.sh
 echo "deploy checks passed"

@@ -17,6 +17,8 @@ packages=(
   chromium          # the real browser the dispatch board is tested in (headless)
   chromium-driver   # WebDriver for it: the board tests log in, click and book through it
   fonts-dejavu-core # so the board's screenshots have text in them
+  postgresql        # PostgreSQL 15: the shared store's tests start a throwaway server; pg_dump for backups
+  nginx-light       # the two-instance load-balancer example is checked through a real nginx
 )
 
 if [ ! -f /etc/debian_version ]; then

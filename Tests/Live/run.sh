@@ -2,8 +2,11 @@
 # Checks that need a live coordinator process, run after `swift test` (which builds it):
 #  1. durability: SIGKILL under concurrent writes loses nothing acknowledged, retries duplicate nothing;
 #  2. schemathesis against the served OpenAPI document: no 5xx, no answer that breaks the document;
-#  3. Deploy/check.sh: the systemd units, the example configurations, the Ansible roll-out;
-#  4. Benchmarks/run.sh --quick, so the benchmark beside the peer tools never rots.
+#  3. PostgreSQL: every coordinator test again on a throwaway PostgreSQL 15 (TRIAGE_TEST_POSTGRES),
+#     which also enables the tests of two instances on one database;
+#  4. Deploy/check.sh: the systemd units, the example configurations, the Ansible roll-out, two
+#     instances behind nginx, backup and restore on both stores;
+#  5. Benchmarks/run.sh --quick, so the benchmark beside the peer tools never rots.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH=/opt/swift/usr/bin:$PATH
@@ -12,7 +15,12 @@ binary=.build/debug/triage
 [ -x "$binary" ] || swift build --product triage
 work=$(mktemp -d /tmp/triage-live-XXXXXX)
 server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+pgdir=""
+cleanup() {
+  [ -n "$server" ] && kill "$server" 2>/dev/null
+  [ -n "$pgdir" ] && { bash Deploy/lib/throwaway-postgres.sh stop "$pgdir" || true; rm -rf "$pgdir"; }
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 echo "== durability under SIGKILL"
@@ -44,6 +52,12 @@ if ! fuzz; then
   fuzz
 fi
 kill -TERM "$server"; wait "$server"; server=""
+
+echo "== the coordinator tests on PostgreSQL, and two instances on one database"
+pgdir=$(mktemp -d /tmp/triage-pg-XXXXXX)
+pg_url=$(bash Deploy/lib/throwaway-postgres.sh start "$pgdir")
+TRIAGE_TEST_POSTGRES="$pg_url" swift test --skip-build --filter TriageCoordinatorTests
+bash Deploy/lib/throwaway-postgres.sh stop "$pgdir"; rm -rf "$pgdir"; pgdir=""
 
 echo "== the deployment kit"
 bash Deploy/check.sh .build/debug

@@ -24,10 +24,11 @@ public final class PostgresStore: TriageStore {
         } catch {
             throw Self.storageError(error, "cannot connect to \(parsed.description)")
         }
-        // The pool logs every failed attempt to connect at info; an outage shows up as failed
-        // requests instead, each with the reason.
+        // The pool logs every failed attempt to connect at info, and warns about a lease that
+        // comes before its run() task is scheduled (the lease just waits); an outage shows up as
+        // failed requests instead, each with the reason.
         var quiet = logger
-        quiet.logLevel = max(logger.logLevel, .warning)
+        quiet.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: parsed.clientConfiguration(maxConnections: maxConnections), backgroundLogger: quiet)
         return PostgresStore(client: client, location: parsed.description, logger: logger)
     }
