@@ -1,5 +1,6 @@
-"""A throwaway `triage serve` for the benchmarks (footprint/, ingest/): a fresh SQLite folder,
-one customer and site, and hosts with agent tokens bound to them."""
+"""A throwaway `triage serve` for the benchmarks (footprint/, ingest/): a fresh SQLite folder (or
+the PostgreSQL database given), one customer and site, and hosts with agent tokens bound to them.
+A second instance on the same database is given the first one's admin token and adds nothing."""
 import json
 import subprocess
 import sys
@@ -9,10 +10,11 @@ import urllib.request
 
 
 class Coordinator:
-    def __init__(self, triage, work, port):
-        self.triage, self.data, self.url = triage, f"{work}/data", f"http://127.0.0.1:{port}"
-        self.out, self.err = f"{work}/serve.out", f"{work}/serve.err"
-        self.process = subprocess.Popen([triage, "serve", "--data", self.data, "--listen", f"127.0.0.1:{port}"],
+    def __init__(self, triage, work, port, database=None, admin=None):
+        self.triage, self.data, self.url = triage, f"{work}/data-{port}", f"http://127.0.0.1:{port}"
+        self.out, self.err = f"{work}/serve-{port}.out", f"{work}/serve-{port}.err"
+        self.store = ["--database", database] if database else ["--data", self.data]
+        self.process = subprocess.Popen([triage, "serve", "--data", self.data, "--listen", f"127.0.0.1:{port}"] + self.store,
                                         stdout=open(self.out, "wb"), stderr=open(self.err, "wb"))
         self.pid = self.process.pid
         for _ in range(600):
@@ -23,6 +25,9 @@ class Coordinator:
                 time.sleep(0.05)
         else:
             sys.exit("triage serve did not come up; its log:\n" + self.log())
+        if admin:
+            self.admin = admin
+            return
         self.admin = next(line for line in open(self.out).read().splitlines() if line.startswith("trg_"))
         self.api("/customers", {"name": "Acme"})
         self.site = self.api("/sites", {"customerId": 1, "name": "HQ"})["id"]
@@ -39,7 +44,7 @@ class Coordinator:
         """A new host and the agent token bound to it (`triage token create` prints only the token)."""
         host = self.api("/hosts", {"siteId": self.site, "name": name})["id"]
         return host, subprocess.run([self.triage, "token", "create", "--role", "agent", "--name", name, "--host", str(host),
-                                     "--data", self.data], check=True, capture_output=True, text=True).stdout.strip()
+                                     *self.store], check=True, capture_output=True, text=True).stdout.strip()
 
     def log(self):
         return open(self.err).read()[-2000:]

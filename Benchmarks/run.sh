@@ -5,7 +5,8 @@
 #   sweep      triage-agent sweep vs parallel-ssh, xargs + ssh and Ansible over N loopback hosts
 #              (Benchmarks/sweep/), at concurrency C, ROUNDS interleaved rounds
 #   footprint  the push agent beside zabbix_agentd and node_exporter (Benchmarks/footprint/)
-#   ingest     wrk posting reports to `triage serve` beside a bare Hummingbird endpoint (Benchmarks/ingest/)
+#   ingest     wrk posting reports to `triage serve` beside a bare Hummingbird endpoint (Benchmarks/ingest/),
+#              then on PostgreSQL with one and two instances behind nginx (ingest_postgres.py)
 #   micro      ordo-one benchmarks: the output parsers and an assignment decision (Benchmarks/TriageMicro/)
 #
 # Defaults N=200 C=32 ROUNDS=3 on the release build. --quick (what .ci/run does, so the script
@@ -13,7 +14,8 @@
 # diagnosed every host and every acknowledged report was stored, and writes
 # .build/bench/RESULTS-quick.md instead. Needs root (network namespace, cgroups).
 # Peers: parallel-ssh and ansible-core go into a venv (BENCH_VENV, default .build-bench-venv);
-# zabbix-agent, prometheus-node-exporter and wrk come from Debian (their services kept from starting).
+# zabbix-agent, prometheus-node-exporter, wrk, postgresql and nginx-light come from Debian (their
+# services kept from starting).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
@@ -27,7 +29,7 @@ if [ ! -x "$venv/bin/ansible" ] || [ ! -x "$venv/bin/python" ] || ! "$venv/bin/p
 fi
 venv=$(cd "$venv" && pwd)
 missing=()
-for package in zabbix-agent prometheus-node-exporter wrk; do
+for package in zabbix-agent prometheus-node-exporter wrk postgresql nginx-light; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 install_peers() { # policy-rc.d keeps their services from starting; this script runs its own copies
@@ -61,6 +63,9 @@ if [ -n "$quick" ]; then duration=${DURATION:-2} ingest_rounds=1; else duration=
 echo "== ingest: wrk, 64 connections, ${duration} s per run, $ingest_rounds round(s), triage serve beside a bare endpoint"
 DURATION=$duration ROUNDS=$ingest_rounds unshare --net sh -c 'ip link set lo up && exec python3 Benchmarks/ingest/ingest.py "$@"' _ \
     "$bin/triage" "$bin/ingest-limit" "$work/ingest.md"
+echo "== ingest on PostgreSQL: one instance, and two behind nginx"
+DURATION=$duration ROUNDS=$ingest_rounds unshare --net sh -c 'ip link set lo up && exec python3 Benchmarks/ingest/ingest_postgres.py "$@"' _ \
+    "$bin/triage" "$work/ingest-postgres.md"
 
 # Always the release build: under the benchmark tool a debug build of it dies of SIGSEGV (Swift 6.3
 # on Linux; the package's runtime interposer, which works around that, is not in our mirror).
@@ -94,6 +99,10 @@ if [ -n "$quick" ]; then out=.build/bench/RESULTS-quick.md; mkdir -p .build/benc
     echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'); triage serve and ingest-limit, $config build."
     echo
     cat "$work/ingest.md"
+    echo
+    echo "### On PostgreSQL, one and two coordinator instances"
+    echo
+    cat "$work/ingest-postgres.md"
     echo
     echo "## Micro benchmarks"
     echo

@@ -23,6 +23,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from coordinator import Coordinator  # noqa: E402
+from ingest.load import wrk  # noqa: E402
 
 triage, limit, out = sys.argv[1:4]
 hosts = int(os.environ.get("HOSTS", "64"))
@@ -50,32 +51,6 @@ def wait_for_limit():
         except OSError:
             time.sleep(0.05)
     fail("ingest-limit did not come up; its log:\n" + open(f"{work}/limit.err").read()[-2000:])
-
-
-def cpu_seconds(server):
-    fields = open(f"/proc/{server.pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def wrk(port, ids, server, run, profile=None):
-    before = cpu_seconds(server)
-    recorder = None
-    if profile and shutil.which("perf"):
-        recorder = subprocess.Popen(["perf", "record", "-q", "-F", "499", "-g", "-p", str(server.pid), "-o", profile,
-                                     "--", "sleep", str(max(1, duration - 1))], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "10s",
-               "-s", f"{here}/report.lua", f"http://127.0.0.1:{port}", "--", f"{work}/tokens", f"{here}/report.json", ids, str(run)]
-    finished = subprocess.run(command, capture_output=True, text=True)
-    if recorder:
-        recorder.wait()
-    output = finished.stdout + finished.stderr
-    line = next((l for l in output.splitlines() if l.startswith("RESULT ")), None)
-    if line is None:
-        fail(f"wrk (exit {finished.returncode}) printed no RESULT line:\n" + output)
-    result = {key: float(value) for key, value in (field.split("=") for field in line.split()[1:])}
-    result["rate"] = result["requests"] / result["seconds"]
-    result["cpu_ms"] = (cpu_seconds(server) - before) * 1000 / max(result["requests"], 1)
-    return result
 
 
 def where_the_cpu_goes(data):
@@ -126,8 +101,8 @@ try:
 
     runs = {"limit": [], "triage": []}
     for round in range(rounds):
-        runs["limit"].append(wrk(18091, f"{work}/limit-ids.{round}", limit_server, 2 * round))
-        runs["triage"].append(wrk(18090, f"{work}/triage-ids.{round}", coordinator, 2 * round + 1,
+        runs["limit"].append(wrk(18091, f"{work}/limit-ids.{round}", [limit_server.pid], 2 * round, work, duration))
+        runs["triage"].append(wrk(18090, f"{work}/triage-ids.{round}", [coordinator.pid], 2 * round + 1, work, duration,
                                   profile=f"{work}/perf.data" if round == rounds - 1 else None))
     if coordinator.stop() != 0:
         fail("the coordinator did not stop cleanly on SIGTERM:\n" + coordinator.log())

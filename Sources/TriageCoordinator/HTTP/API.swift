@@ -43,6 +43,7 @@ struct API: Sendable {
         }
         router.get("/metrics") { _, _ in
             metrics.setTickets(try await coordinator.store.read { try await $0.ticketCountsByStatus(TicketFilter()) })
+            if let store = coordinator.store as? PostgresStore { metrics.setWriteRetries(store.writeRetries) }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
         }

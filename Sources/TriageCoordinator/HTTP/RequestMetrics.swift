@@ -2,6 +2,7 @@ import Dispatch
 import Hummingbird
 import Metrics
 import Prometheus
+import Synchronization
 
 /// The coordinator's Prometheus registry: requests by route, method and status, their latency,
 /// and tickets by status (refreshed at each scrape). One registry per application, so tests
@@ -9,6 +10,7 @@ import Prometheus
 public final class CoordinatorMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
     let factory: PrometheusMetricsFactory
+    private let reportedRetries = Mutex(0)
 
     public init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -26,6 +28,16 @@ public final class CoordinatorMetrics: Sendable {
         Timer(label: "triage_http_request_duration_seconds", dimensions: [("route", route), ("method", method)],
               factory: factory)
             .recordNanoseconds(Int64(clamping: nanoseconds))
+    }
+
+    /// The PostgreSQL store's count of writes run again after losing a race to another transaction.
+    func setWriteRetries(_ total: Int) {
+        let delta = reportedRetries.withLock { reported in
+            defer { reported = max(reported, total) }
+            return total - reported
+        }
+        let counter = Counter(label: "triage_store_write_retries_total", factory: factory)
+        if delta > 0 { counter.increment(by: delta) }
     }
 
     func setTickets(_ counts: [TicketStatus: Int]) {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresKit
+import Synchronization
 
 /// The shared store: PostgreSQL, for one or several coordinator instances. Connections come from
 /// a pool; a write is one SERIALIZABLE transaction, so every rule the domain checks inside it (a
@@ -12,7 +13,11 @@ public final class PostgresStore: TriageStore {
     private let client: PostgresClient
     private let running: Task<Void, Never>
     private let logger: Logger
+    private let retries = Atomic<Int>(0)
     public let location: String
+
+    /// Writes run again after a serialization failure or deadlock, since the start (`/metrics`).
+    public var writeRetries: Int { retries.load(ordering: .relaxed) }
 
     /// How often a write is tried when PostgreSQL keeps finding it in conflict with others.
     static let attempts = 40
@@ -56,6 +61,7 @@ public final class PostgresStore: TriageStore {
                 }
             } catch is Conflict where attempt < Self.attempts {
                 attempt += 1
+                retries.add(1, ordering: .relaxed)
                 // Jittered back-off, so the transactions that collided do not collide again.
                 try await Task.sleep(for: .microseconds(Int.random(in: 0...(250 << min(attempt, 7)))))
             } catch let conflict as Conflict {
