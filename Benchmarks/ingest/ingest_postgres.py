@@ -119,7 +119,8 @@ try:
               f"PostgreSQL found them in conflict with another transaction: {retried} "
               f"({retried / max(acknowledged, 1) * 100:.1f} % of the reports).")
     if refused:
-        fail(f"{refused} requests were not answered 201; logs:\n" + "\n".join(instance.log() for instance in instances))
+        fail(f"{refused} requests were not answered 201 ({ {label: [(run['other'], run['socket_errors']) for run in runs[label]] for label in runs} } "
+             "(other status, socket errors) per run); logs:\n" + "\n".join(instance.log() for instance in instances))
     if len(acknowledged_ids) != acknowledged or missing:
         fail(f"{acknowledged} reports acknowledged ({len(acknowledged_ids)} distinct ids), {len(missing)} of them not stored")
 finally:

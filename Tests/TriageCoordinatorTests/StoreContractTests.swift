@@ -216,6 +216,43 @@ import Testing
         }
     }
 
+    /// Forty writes that each read one ticket and write it back changed: none may be lost. On
+    /// PostgreSQL they collide (serialization failures), run again, and the ones that keep losing
+    /// run alone; on SQLite they queue for the one writer.
+    @Test func readModifyWritesOfOneRowAreNeverLost() async throws {
+        try await Self.withStore { _, store in
+            let id = try await store.write { session in
+                try await session.insertTicket(Ticket(
+                    id: 0, title: "counter", description: "", customerId: nil, hostId: nil, severity: 3, tier: 1,
+                    status: .new, channel: .phone, assigneeId: nil, tags: [], requiredSkills: [],
+                    responseDueAt: Self.at + 900, resolveDueAt: Self.at + 14_400, responseWarnAt: Self.at + 675, resolveWarnAt: Self.at + 10_800,
+                    firstResponseAt: nil, resolvedAt: nil, closedAt: nil, flags: TicketFlags(onsite: false, onsiteReasons: []),
+                    dedupeKey: nil, createdBy: "test", createdAt: Self.at, updatedAt: Self.at)).id
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        try await store.write { session in
+                            var ticket = try #require(try await session.ticket(id))
+                            ticket.description += "x"
+                            try await session.updateTicket(ticket)
+                            _ = try await session.appendEvent(ticketId: id, type: "counted", actor: "test", at: Self.at, data: ["n": JSONValue(index)])
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let (ticket, events) = try await store.read { session in
+                (try await session.ticket(id), try await session.events(ticketId: id, after: nil, limit: 100))
+            }
+            #expect(ticket?.description == String(repeating: "x", count: 40))
+            #expect(events.count == 40)
+            if let postgres = store as? PostgresStore {
+                #expect(postgres.writeRetries > 0, "forty concurrent read-modify-writes of one row never collided")
+            }
+        }
+    }
+
     @Test func tokensAreFoundByHashAndIdempotencyRecordsByTokenAndKey() async throws {
         try await Self.withStore { _, store in
             let token = try await store.write {

@@ -22,6 +22,8 @@ public struct CoordinatorError: Error, Sendable, CustomStringConvertible {
         public static let unsupportedMediaType = Code(rawValue: "unsupported_media_type")
         public static let configuration = Code(rawValue: "configuration")
         public static let storage = Code(rawValue: "storage")
+        /// The database cannot be reached now (503: try again later, e.g. on another instance).
+        public static let unavailable = Code(rawValue: "unavailable")
     }
 
     public let code: Code

@@ -14,6 +14,9 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as CoordinatorError {
+            if error.code.httpStatus.code >= 500 {
+                context.logger.error("request failed: \(error.message)", metadata: ["path": "\(request.uri.path)"])
+            }
             return Self.response(for: error)
         } catch is NIOTooManyBytesError {
             return Self.response(for: CoordinatorError(.tooLarge, "the request body is larger than the limit"))
@@ -61,6 +64,7 @@ extension CoordinatorError.Code {
         case .tooLarge: .contentTooLarge
         case .methodNotAllowed: .methodNotAllowed
         case .unsupportedMediaType: .unsupportedMediaType
+        case .unavailable: .serviceUnavailable
         default: .internalServerError
         }
     }

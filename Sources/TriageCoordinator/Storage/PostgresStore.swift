@@ -8,7 +8,10 @@ import Synchronization
 /// technician's visits do not overlap, an idempotency key answers once, a dedupe key opens one
 /// ticket) holds across instances exactly as it does on SQLite's single writer. When PostgreSQL
 /// refuses to commit because a concurrent transaction got there first, the write runs again from
-/// the start on fresh data; the caller never sees that.
+/// the start on fresh data; the caller never sees that. Optimism alone can starve a write that
+/// keeps losing under heavy contention, so after a few lost races it runs alone: every write holds
+/// a shared advisory lock, and the one that lost too often waits for the exclusive one (which makes
+/// new writes wait behind it) and then cannot conflict with anybody.
 public final class PostgresStore: TriageStore {
     private let client: PostgresClient
     private let running: Task<Void, Never>
@@ -19,8 +22,10 @@ public final class PostgresStore: TriageStore {
     /// Writes run again after a serialization failure or deadlock, since the start (`/metrics`).
     public var writeRetries: Int { retries.load(ordering: .relaxed) }
 
-    /// How often a write is tried when PostgreSQL keeps finding it in conflict with others.
-    static let attempts = 40
+    /// Races a write may lose before it runs alone.
+    static let optimisticAttempts = 4
+    /// The advisory lock of writes, shared by all but one that runs alone ("triage-w" in ASCII).
+    static let writeLock = 0x7472_6961_6765_2D77
 
     public static func open(url: String, maxConnections: Int = 8, logger: Logger) async throws -> PostgresStore {
         let parsed = try PostgresLocation(url: url)
@@ -57,17 +62,46 @@ public final class PostgresStore: TriageStore {
             do {
                 return try await connection("a write to") { connection in
                     let db = connection.sql(queryLogLevel: .trace)
-                    return try await Self.transaction(db, "BEGIN ISOLATION LEVEL SERIALIZABLE") { try await body(SQLSession(db: $0)) }
+                    if attempt > Self.optimisticAttempts {
+                        return try await Self.alone(db, connection) { try await body(SQLSession(db: $0)) }
+                    }
+                    return try await sqlTransaction(db, "BEGIN ISOLATION LEVEL SERIALIZABLE") { db in
+                        try await db.raw("SELECT pg_advisory_xact_lock_shared(\(literal: Self.writeLock))").run()
+                        return try await body(SQLSession(db: db))
+                    }
                 }
-            } catch is Conflict where attempt < Self.attempts {
+            } catch let conflict as Conflict {
+                // Running alone cannot lose a race; if it does anyway, something else is wrong.
+                guard attempt <= Self.optimisticAttempts else {
+                    throw Self.storageError(conflict.error, "a write to \(location) failed even when run alone")
+                }
                 attempt += 1
                 retries.add(1, ordering: .relaxed)
                 // Jittered back-off, so the transactions that collided do not collide again.
-                try await Task.sleep(for: .microseconds(Int.random(in: 0...(250 << min(attempt, 7)))))
-            } catch let conflict as Conflict {
-                throw Self.storageError(conflict.error, "a write to \(location) failed \(Self.attempts) times in conflict with others")
+                try await Task.sleep(for: .microseconds(Int.random(in: 0...(500 << attempt))))
             }
         }
+    }
+
+    /// Runs a write transaction holding the writes' lock exclusively. The lock is taken before
+    /// BEGIN, so the transaction's snapshot comes after every other write has committed; it is a
+    /// session lock, so a connection whose unlock fails is closed rather than returned with it.
+    private static func alone<T: Sendable>(_ db: any SQLDatabase, _ connection: PostgresConnection,
+                                           _ body: (any SQLDatabase) async throws -> T) async throws -> T
+    {
+        try await db.raw("SELECT pg_advisory_lock(\(literal: writeLock))").run()
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await sqlTransaction(db, "BEGIN ISOLATION LEVEL SERIALIZABLE", body))
+        } catch {
+            result = .failure(error)
+        }
+        do {
+            try await db.raw("SELECT pg_advisory_unlock(\(literal: writeLock))").run()
+        } catch {
+            try? await connection.close()
+        }
+        return try result.get()
     }
 
     /// Runs `body` on a pooled connection. A connection the pool cannot give, or an error from
@@ -83,7 +117,7 @@ public final class PostgresStore: TriageStore {
         } catch {
             if Self.isConflict(error) { throw Conflict(error: error) }
             if !leased && !(error is CancellationError) {
-                throw CoordinatorError(.storage, "\(what) \(location) failed: no connection: \(Self.describe(error))")
+                throw CoordinatorError(.unavailable, "\(what) \(location) failed: no connection: \(Self.describe(error))")
             }
             throw Self.storageError(error, "\(what) \(location) failed")
         }
@@ -101,7 +135,7 @@ public final class PostgresStore: TriageStore {
                 try await db.raw("SELECT pg_advisory_lock(\(literal: Self.migrationLock))").run()
                 do {
                     let done = try await Migrations.run(on: db, database: location) { step in
-                        try await Self.transaction(db, "BEGIN") { try await step($0) }
+                        try await sqlTransaction(db, "BEGIN") { try await step($0) }
                     }
                     try await db.raw("SELECT pg_advisory_unlock(\(literal: Self.migrationLock))").run()
                     return done
@@ -123,20 +157,6 @@ public final class PostgresStore: TriageStore {
     public func close() async throws {
         running.cancel()
         await running.value
-    }
-
-    private static func transaction<T: Sendable>(_ db: any SQLDatabase, _ begin: String, _ body: (any SQLDatabase) async throws -> T)
-        async throws -> T
-    {
-        try await db.raw(SQLQueryString(begin)).run()
-        do {
-            let result = try await body(db)
-            try await db.raw("COMMIT").run()
-            return result
-        } catch {
-            try? await db.raw("ROLLBACK").run()
-            throw error
-        }
     }
 
     /// Serialization failure or deadlock: the transaction lost a race and is safe to run again.

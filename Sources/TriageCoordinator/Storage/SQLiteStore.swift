@@ -58,21 +58,7 @@ public final class SQLiteStore: TriageStore {
 
     public func write<T: Sendable>(_ body: @Sendable (any StoreSession) async throws -> T) async throws -> T {
         try await lock.withLock {
-            try await transaction(writeDB) { try await body(SQLSession(db: $0)) }
-        }
-    }
-
-    private func transaction<T: Sendable>(_ db: any SQLDatabase, _ body: (any SQLDatabase) async throws -> T)
-        async throws -> T
-    {
-        try await db.raw("BEGIN IMMEDIATE").run()
-        do {
-            let result = try await body(db)
-            try await db.raw("COMMIT").run()
-            return result
-        } catch {
-            try? await db.raw("ROLLBACK").run()
-            throw error
+            try await sqlTransaction(writeDB, "BEGIN IMMEDIATE") { try await body(SQLSession(db: $0)) }
         }
     }
 
@@ -80,7 +66,7 @@ public final class SQLiteStore: TriageStore {
     public func migrate() async throws -> [Int] {
         try await lock.withLock {
             try await Migrations.run(on: writeDB, database: path) { step in
-                try await transaction(writeDB) { try await step($0) }
+                try await sqlTransaction(writeDB, "BEGIN IMMEDIATE") { try await step($0) }
             }
         }
     }

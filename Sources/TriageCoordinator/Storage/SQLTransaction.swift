@@ -1,0 +1,17 @@
+import SQLKit
+
+/// Runs `body` between `begin` (BEGIN with the store's options) and COMMIT on one connection, or
+/// rolls back and rethrows when anything in it fails.
+func sqlTransaction<T: Sendable>(_ db: any SQLDatabase, _ begin: String, _ body: (any SQLDatabase) async throws -> T)
+    async throws -> T
+{
+    try await db.raw(SQLQueryString(begin)).run()
+    do {
+        let result = try await body(db)
+        try await db.raw("COMMIT").run()
+        return result
+    } catch {
+        try? await db.raw("ROLLBACK").run()
+        throw error
+    }
+}
