@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Deploy/lib/throwaway-postgres.sh start DIR | stop DIR
+# Deploy/lib/throwaway-postgres.sh start DIR | stop DIR | resume DIR
 # A PostgreSQL 15 of its own for tests, checks and benchmarks (Debian's postgresql package, no
 # systemd): `start` makes a cluster in DIR (an empty folder, e.g. from mktemp -d under /tmp),
 # listening on 127.0.0.1 at a free port with its socket in DIR, and prints its URL for
-# `triage --database`; `stop` stops it (DIR stays until the caller removes it). As root the
+# `triage --database`; `stop` stops it (DIR stays until the caller removes it); `resume` starts
+# a stopped one again on the same port (an outage, for tests). As root the
 # server runs as the postgres user, which initdb insists on.
 set -euo pipefail
 bin=/usr/lib/postgresql/15/bin
@@ -17,16 +18,20 @@ start)
         || { cat "$dir/initdb.log" >&2; exit 1; }
     port=$((20000 + RANDOM % 20000))
     while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((20000 + RANDOM % 20000)); done
-    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null \
+    echo "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" >"$dir/options"
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+    ;;
+resume)
+    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null \
+        || { cat "$dir/server.log" >&2; exit 1; }
     ;;
 stop)
     as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
     ;;
 *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|resume DIR" >&2
     exit 2
     ;;
 esac
