@@ -18,7 +18,7 @@ start)
         || { cat "$dir/initdb.log" >&2; exit 1; }
     port=$((20000 + RANDOM % 20000))
     while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((20000 + RANDOM % 20000)); done
-    echo "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" >"$dir/options"
+    echo "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=1000" >"$dir/options"
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }
     echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"

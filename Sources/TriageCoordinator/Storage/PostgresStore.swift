@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Logging
 import PostgresKit
@@ -59,10 +60,11 @@ public final class PostgresStore: TriageStore {
     public func write<T: Sendable>(_ body: @Sendable (any StoreSession) async throws -> T) async throws -> T {
         var attempt = 1
         while true {
+            let runAlone = attempt > Self.optimisticAttempts
             do {
                 return try await connection("a write to") { connection in
                     let db = connection.sql(queryLogLevel: .trace)
-                    if attempt > Self.optimisticAttempts {
+                    if runAlone {
                         return try await Self.alone(db, connection) { try await body(SQLSession(db: $0)) }
                     }
                     return try await sqlTransaction(db, "BEGIN ISOLATION LEVEL SERIALIZABLE") { db in
@@ -104,23 +106,62 @@ public final class PostgresStore: TriageStore {
         return try result.get()
     }
 
-    /// Runs `body` on a pooled connection. A connection the pool cannot give, or an error from
-    /// PostgreSQL, becomes a storage error that names the database; a serialization failure becomes
-    /// `Conflict`; the body's own errors pass unchanged.
-    private func connection<T: Sendable>(_ what: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
-        var leased = false
+    /// How long a request waits for a pooled connection while no other request got one either,
+    /// before the database counts as unavailable (the pool alone keeps retrying with back-off for
+    /// a minute or more). While others do get connections the pool is only busy, and it waits on.
+    static let leaseTimeout: Duration = .seconds(10)
+    /// When a request last got a connection (uptime nanoseconds).
+    private let lastLease = Atomic<UInt64>(0)
+
+    /// Runs `body` on a pooled connection. No connection within `leaseTimeout`, or one that breaks,
+    /// is a 503 (`unavailable`) naming the database; another error from PostgreSQL a storage error;
+    /// a serialization failure becomes `Conflict`; the body's own errors pass unchanged.
+    private func connection<T: Sendable>(_ what: String, _ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let leased = LeaseFlag()
         do {
-            return try await client.withConnection { connection in
-                leased = true
-                return try await body(connection)
+            return try await withoutActuallyEscaping(body) { body in
+                try await withThrowingTaskGroup(of: T?.self) { group in
+                    group.addTask {
+                        try await self.client.withConnection { connection in
+                            leased.set()
+                            self.lastLease.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
+                            return try await body(connection)
+                        }
+                    }
+                    let timer: @Sendable () async -> T? = {
+                        try? await Task.sleep(for: Self.leaseTimeout)
+                        return nil
+                    }
+                    group.addTask(operation: timer)
+                    defer { group.cancelAll() }
+                    while let outcome = try await group.next() {
+                        if let value = outcome { return value }
+                        guard !leased.isSet else { continue }
+                        let sinceLease = DispatchTime.now().uptimeNanoseconds &- lastLease.load(ordering: .relaxed)
+                        guard sinceLease < UInt64(Self.leaseTimeout.components.seconds) * 1_000_000_000 else { throw LeaseTimeout() }
+                        group.addTask(operation: timer)
+                    }
+                    throw CancellationError()
+                }
             }
         } catch {
             if Self.isConflict(error) { throw Conflict(error: error) }
-            if !leased && !(error is CancellationError) {
-                throw CoordinatorError(.unavailable, "\(what) \(location) failed: no connection: \(Self.describe(error))")
+            if error is LeaseTimeout {
+                throw CoordinatorError(.unavailable, "\(what) \(location) failed: no connection within \(Self.leaseTimeout)")
+            }
+            if (!leased.isSet && !(error is CancellationError)) || Self.isConnectionLoss(error) {
+                throw CoordinatorError(.unavailable, "\(what) \(location) failed: \(leased.isSet ? "connection lost" : "no connection"): \(Self.describe(error))")
             }
             throw Self.storageError(error, "\(what) \(location) failed")
         }
+    }
+
+    private struct LeaseTimeout: Error {}
+
+    private final class LeaseFlag: Sendable {
+        private let value = Atomic<Bool>(false)
+        var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
+        func set() { value.store(true, ordering: .sequentiallyConsistent) }
     }
 
     private struct Conflict: Error { let error: any Error }
@@ -157,6 +198,13 @@ public final class PostgresStore: TriageStore {
     public func close() async throws {
         running.cancel()
         await running.value
+    }
+
+    /// The connection broke (server shut down, network gone): the database is unavailable, not wrong.
+    static func isConnectionLoss(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError else { return false }
+        return [.serverClosedConnection, .clientClosedConnection, .connectionError, .uncleanShutdown].contains(error.code)
+            || error.serverInfo?[.sqlState]?.hasPrefix("57P") == true  // admin shutdown, crash shutdown, cannot connect now
     }
 
     /// Serialization failure or deadlock: the transaction lost a race and is safe to run again.
