@@ -118,6 +118,12 @@ try:
               f"stored after SIGTERM: {len(stored_ids)}; acknowledged but missing: {len(missing)}. Writes run again after "
               f"PostgreSQL found them in conflict with another transaction: {retried} "
               f"({retried / max(acknowledged, 1) * 100:.1f} % of the reports).")
+        busiest = max(median(label, "rate") * median(label, "machine_ms") / 1000 for label, _, _ in targets)
+        write()
+        write(f"What bounds it: the machine. Every report costs {median('two instances behind nginx', 'machine_ms'):.2f} ms of "
+              f"CPU across PostgreSQL, the instances, nginx and wrk, and the busiest run kept {busiest:.2f} of the machine's "
+              f"{os.cpu_count()} cores busy, so a second instance on the same cores can add little; it is for availability "
+              "here, and for throughput where it has cores of its own.")
     if refused:
         fail(f"{refused} requests were not answered 201 ({ {label: [(run['other'], run['socket_errors']) for run in runs[label]] for label in runs} } "
              "(other status, socket errors) per run); logs:\n" + "\n".join(instance.log() for instance in instances))

@@ -12,7 +12,8 @@ struct StoreOptions: ParsableArguments {
     var data: String?
 
     @Option(name: .long, help: ArgumentHelp(
-        "Database: sqlite:PATH or a path (default DATA/triage.db; env TRIAGE_DATABASE).", valueName: "url"))
+        "Database: sqlite:PATH or a path (default DATA/triage.db), or postgres://USER[:PASSWORD]@HOST[:PORT]/NAME[?sslmode=…] to share one with other instances (env TRIAGE_DATABASE).",
+        valueName: "url"))
     var database: String?
 
     func configuration() throws -> CoordinatorConfiguration {

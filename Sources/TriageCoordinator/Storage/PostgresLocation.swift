@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// A `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]` URL,
 /// as libpq and every PostgreSQL tool spell it.
-struct PostgresLocation: Sendable, Equatable {
+struct PostgresLocation: Sendable {
     enum TLSMode: String, Sendable { case disable, prefer, require }
 
     var host: String
@@ -54,7 +54,7 @@ struct PostgresLocation: Sendable, Equatable {
     var description: String { "PostgreSQL \(user)@\(host):\(port)/\(database)" }
 
     /// One connection, to check the server is there and say why not before the pool starts (the
-    /// pool itself retries quietly for 15 s before it gives up on a server).
+    /// pool itself retries quietly, with back-off, for a minute or more).
     func probe(logger: Logger) async throws {
         let tlsConfiguration: PostgresConnection.Configuration.TLS =
             switch tls {

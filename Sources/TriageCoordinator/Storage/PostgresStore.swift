@@ -16,7 +16,6 @@ import Synchronization
 public final class PostgresStore: TriageStore {
     private let client: PostgresClient
     private let running: Task<Void, Never>
-    private let logger: Logger
     private let retries = Atomic<Int>(0)
     public let location: String
 
@@ -41,13 +40,12 @@ public final class PostgresStore: TriageStore {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .error)
         let client = PostgresClient(configuration: parsed.clientConfiguration(maxConnections: maxConnections), backgroundLogger: quiet)
-        return PostgresStore(client: client, location: parsed.description, logger: logger)
+        return PostgresStore(client: client, location: parsed.description)
     }
 
-    private init(client: PostgresClient, location: String, logger: Logger) {
+    private init(client: PostgresClient, location: String) {
         self.client = client
         self.location = location
-        self.logger = logger
         running = Task { await client.run() }
     }
 
