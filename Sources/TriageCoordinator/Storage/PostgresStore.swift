@@ -84,20 +84,29 @@ public final class PostgresStore: TriageStore {
     }
 
     /// Runs a write transaction holding the writes' lock exclusively. The lock is taken before
-    /// BEGIN, so the transaction's snapshot comes after every other write has committed; it is a
-    /// session lock, so a connection whose unlock fails is closed rather than returned with it.
+    /// BEGIN, so the transaction's snapshot comes after every other write has committed.
     private static func alone<T: Sendable>(_ db: any SQLDatabase, _ connection: PostgresConnection,
                                            _ body: (any SQLDatabase) async throws -> T) async throws -> T
     {
-        try await db.raw("SELECT pg_advisory_lock(\(literal: writeLock))").run()
+        try await holding(writeLock, db, connection) {
+            try await sqlTransaction(db, "BEGIN ISOLATION LEVEL SERIALIZABLE", body)
+        }
+    }
+
+    /// Runs `body` holding the session advisory lock `key`. A session lock outlives transactions,
+    /// so a connection whose unlock fails is closed rather than returned to the pool with it.
+    private static func holding<T: Sendable>(_ key: Int, _ db: any SQLDatabase, _ connection: PostgresConnection,
+                                             _ body: () async throws -> T) async throws -> T
+    {
+        try await db.raw("SELECT pg_advisory_lock(\(literal: key))").run()
         let result: Result<T, any Error>
         do {
-            result = .success(try await sqlTransaction(db, "BEGIN ISOLATION LEVEL SERIALIZABLE", body))
+            result = .success(try await body())
         } catch {
             result = .failure(error)
         }
         do {
-            try await db.raw("SELECT pg_advisory_unlock(\(literal: writeLock))").run()
+            try await db.raw("SELECT pg_advisory_unlock(\(literal: key))").run()
         } catch {
             try? await connection.close()
         }
@@ -171,20 +180,12 @@ public final class PostgresStore: TriageStore {
         do {
             return try await client.withConnection { connection in
                 let db = connection.sql(queryLogLevel: .trace)
-                try await db.raw("SELECT pg_advisory_lock(\(literal: Self.migrationLock))").run()
-                do {
-                    let done = try await Migrations.run(on: db, database: location) { step in
+                return try await Self.holding(Self.migrationLock, db, connection) {
+                    try await Migrations.run(on: db, database: location) { step in
                         try await sqlTransaction(db, "BEGIN") { try await step($0) }
                     }
-                    try await db.raw("SELECT pg_advisory_unlock(\(literal: Self.migrationLock))").run()
-                    return done
-                } catch {
-                    try? await db.raw("SELECT pg_advisory_unlock(\(literal: Self.migrationLock))").run()
-                    throw error
                 }
             }
-        } catch let error as CoordinatorError {
-            throw error
         } catch {
             throw Self.storageError(error, "migrating \(location) failed")
         }
