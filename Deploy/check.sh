@@ -77,6 +77,7 @@ cat >"$dir/clients.ini" <<INI
 [triage_clients]
 client1 ansible_host=127.0.0.1 ansible_port=$port ansible_user=root ansible_ssh_private_key_file=$dir/technician_ed25519 triage_token=$token
 INI
+# shellcheck disable=SC2120 # extra ansible-playbook arguments are optional
 playbook() {
     env ANSIBLE_HOST_KEY_CHECKING=1 ANSIBLE_SSH_ARGS="-o UserKnownHostsFile=$dir/known_hosts -o StrictHostKeyChecking=yes" \
         ANSIBLE_LOCAL_TEMP="$dir/ansible-tmp" ANSIBLE_REMOTE_TMP="$dir/ansible-remote" ANSIBLE_NOCOLOR=1 \

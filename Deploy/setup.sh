@@ -19,6 +19,8 @@ packages=(
   fonts-dejavu-core # so the board's screenshots have text in them
   postgresql        # PostgreSQL 15: the shared store's tests start a throwaway server; pg_dump for backups
   nginx-light       # the two-instance load-balancer example is checked through a real nginx
+  shellcheck        # the plugins and Deploy scripts are checked with it (Tests/Live/run.sh)
+  prometheus        # for promtool: /metrics is checked with `promtool check metrics` (its service is kept from starting)
 )
 
 if [ ! -f /etc/debian_version ]; then

@@ -75,7 +75,7 @@ pids+=("$agent_pid")
 sleep 11
 kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true
 sleep 12
-echo "(spool while the coordinator is away: $(ls "$dir/spool" | grep -c json) reports)"
+echo "(spool while the coordinator is away: $(find "$dir/spool" -maxdepth 1 -name '*.json' | wc -l) reports)"
 serve
 sleep 6
 kill -TERM "$agent_pid"; wait "$agent_pid" || true

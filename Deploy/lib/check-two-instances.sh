@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154 # sourced: $bin, $dir and $pids are the caller's
 # Sourced by Deploy/check.sh (inside its loopback-only namespace; uses its $bin, $dir, $pids, fail):
 # two coordinator instances on a throwaway PostgreSQL behind nginx with Deploy/nginx/triage.conf,
 # one of them killed halfway through a stream of writes; then Deploy/backup.sh on both stores.

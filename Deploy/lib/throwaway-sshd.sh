@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154,SC2034 # sourced: $dir is the caller's, $sshd_pid is for it
 # Sourced by the try-*.sh demos: starts a throwaway sshd on a free loopback port with its own
 # host key and a technician key in "$dir" (which the caller made), and sets $port and $sshd_pid.
 # The caller stops it by that PID.

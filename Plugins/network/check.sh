@@ -11,6 +11,25 @@
 #   TRIAGE_CMD_RESOLVE   command run as `CMD NAME`, prints addresses (default: getent ahosts)
 #   TRIAGE_CMD_CONNECT   command run as `CMD HOST PORT`, exit 0 when it connects (default: nc -z -w 3, or bash /dev/tcp)
 
+# List parameters are data: split into words without glob expansion, and a word that is not of
+# the characters a name of its kind may have, or that starts with "-" (a command would read it
+# as an option), is refused as an UNKNOWN item instead of being passed on. Sets $words.
+# Usage: split_words KIND CHARS LIST, CHARS a bracket-expression body such as A-Za-z0-9._-
+split_words() {
+    set -f
+    words=""
+    for word in $3; do
+        case $word in
+            -* | *[!$2]*) echo "3 \"$1 $(printf '%s' "$word" | tr -c "$2" '_')\" - refused: a $1 is made of $2 and does not start with -" ;;
+            *) words="$words $word" ;;
+        esac
+    done
+    set +f
+}
+
+split_words dns 'A-Za-z0-9._-' "${TRIAGE_DNS_NAMES-debian.org}"; dns_names=$words
+split_words tcp 'A-Za-z0-9._:-' "${TRIAGE_TCP_ENDPOINTS:-}"; endpoints=$words
+
 net=${TRIAGE_SRC_NET:-/sys/class/net}
 route=${TRIAGE_SRC_ROUTE:-/proc/net/route}
 ratio_warn=${TRIAGE_ERROR_RATIO_WARN:-0.001}
@@ -34,6 +53,7 @@ for path in "$net"/*; do
         continue
     fi
     value_of carrier "$path/carrier"
+    # shellcheck disable=SC2154 # value_of assigned it
     if [ "$carrier" != 1 ]; then
         status=1; [ "$kind" = physical ] && status=2
         echo "$status \"if $name\" - $name is up but has no carrier (cable or switch port, $kind NIC)"
@@ -81,7 +101,7 @@ else
 fi
 
 # --- DNS: each configured name must resolve.
-for name in ${TRIAGE_DNS_NAMES-debian.org}; do
+for name in $dns_names; do
     if [ -z "$TRIAGE_CMD_RESOLVE" ] && ! command -v getent >/dev/null 2>&1; then
         echo "3 dns - getent not found: cannot test name resolution"; break
     fi
@@ -95,13 +115,14 @@ for name in ${TRIAGE_DNS_NAMES-debian.org}; do
 done
 
 # --- TCP endpoints.
+# shellcheck disable=SC2016 # in bash -c '…', bash expands $0 and $1, not this shell
 connect() {
     if [ -n "$TRIAGE_CMD_CONNECT" ]; then $TRIAGE_CMD_CONNECT "$1" "$2"
     elif command -v nc >/dev/null 2>&1; then nc -z -w 3 "$1" "$2"
     elif command -v bash >/dev/null 2>&1; then timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2"
     else return 127; fi
 }
-for endpoint in ${TRIAGE_TCP_ENDPOINTS:-}; do
+for endpoint in $endpoints; do
     host=${endpoint%:*}; port=${endpoint##*:}
     connect "$host" "$port" >/dev/null 2>&1
     case $? in

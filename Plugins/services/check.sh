@@ -11,6 +11,26 @@
 #   TRIAGE_SRC_FAILED          file with `systemctl list-units --state=failed --plain --no-legend`
 #   TRIAGE_SRC_PROC            folder like /proc (PID folders with comm; net/tcp and net/tcp6)
 
+# List parameters are data: split into words without glob expansion, and a word that is not of
+# the characters a name of its kind may have, or that starts with "-" (a command would read it
+# as an option), is refused as an UNKNOWN item instead of being passed on. Sets $words.
+# Usage: split_words KIND CHARS LIST, CHARS a bracket-expression body such as A-Za-z0-9._-
+split_words() {
+    set -f
+    words=""
+    for word in $3; do
+        case $word in
+            -* | *[!$2]*) echo "3 \"$1 $(printf '%s' "$word" | tr -c "$2" '_')\" - refused: a $1 is made of $2 and does not start with -" ;;
+            *) words="$words $word" ;;
+        esac
+    done
+    set +f
+}
+
+split_words unit 'A-Za-z0-9:_.@-' "$TRIAGE_UNITS"; units=$words
+split_words process 'A-Za-z0-9:_.@+/-' "$TRIAGE_PROCESSES"; processes=$words
+split_words port '0-9' "$TRIAGE_PORTS"; ports=$words
+
 proc=${TRIAGE_SRC_PROC:-/proc}
 restart_warn=${TRIAGE_RESTART_WARN:-3}
 restart_crit=${TRIAGE_RESTART_CRIT:-10}
@@ -22,9 +42,10 @@ if [ "$systemd" = yes ]; then
         echo "3 systemd - systemd runs but systemctl was not found"
     else
         # --- configured units: one block of Key=Value lines per unit.
-        if [ -n "$TRIAGE_UNITS" ]; then
+        if [ -n "$units" ]; then
+            # shellcheck disable=SC2086 # $units: validated words, split on purpose
             if [ -n "$TRIAGE_SRC_SYSTEMCTL_SHOW" ]; then show=$(cat "$TRIAGE_SRC_SYSTEMCTL_SHOW")
-            else show=$(systemctl show -p Id,LoadState,ActiveState,SubState,Result,NRestarts $TRIAGE_UNITS 2>&1); fi
+            else show=$(systemctl show -p Id,LoadState,ActiveState,SubState,Result,NRestarts -- $units 2>&1); fi
             printf '%s\n\n' "$show" | awk -v warn="$restart_warn" -v crit="$restart_crit" '
                 function report() {
                     if (id == "") return
@@ -50,18 +71,19 @@ if [ "$systemd" = yes ]; then
         count=0; names=""
         for unit in $(printf '%s\n' "$failed" | awk 'NF { print $1 }'); do
             count=$((count + 1)); names="$names $unit"
-            case " $TRIAGE_UNITS " in *" $unit "*) ;; *) echo "2 \"unit $unit\" - $unit failed" ;; esac
+            case "$units " in *" $unit "*) ;; *) echo "2 \"unit $unit\" - $unit failed" ;; esac
         done
         if [ "$count" -eq 0 ]; then echo "0 \"failed units\" count=0 no failed units"
         else echo "2 \"failed units\" count=$count $count failed:$names"; fi
     fi
 else
     # --- no systemd: the expected processes, by name, from /proc.
-    for name in $TRIAGE_PROCESSES; do
+    for name in $processes; do
         pids=""
         for comm in "$proc"/[0-9]*/comm; do
             [ -r "$comm" ] && [ "$(cat "$comm" 2>/dev/null)" = "$name" ] && { pid=${comm%/comm}; pids="$pids ${pid##*/}"; }
         done
+        # shellcheck disable=SC2086 # echo $pids: split on purpose, to count and list the PIDs
         if [ -n "$pids" ]; then
             n=$(echo $pids | wc -w | tr -d ' ')
             echo "0 \"process $name\" count=$n $n running (pid$(echo $pids | cut -d' ' -f1-5 | sed 's/^/ /'))"
@@ -69,11 +91,11 @@ else
             echo "2 \"process $name\" count=0 no process named $name is running"
         fi
     done
-    [ -z "$TRIAGE_PROCESSES$TRIAGE_PORTS" ] && echo "0 services - no systemd here; name processes or ports to check (services.processes, services.ports)"
+    [ -z "$processes$ports" ] && echo "0 services - no systemd here; name processes or ports to check (services.processes, services.ports)"
 fi
 
 # --- listening TCP ports, from /proc/net/tcp and tcp6 (state 0A = LISTEN; the port is hex).
-for port in $TRIAGE_PORTS; do
+for port in $ports; do
     if cat "$proc/net/tcp" "$proc/net/tcp6" 2>/dev/null | awk -v port="$port" '
         NR > 0 && $4 == "0A" {
             hex = $2; sub(/.*:/, "", hex); v = 0

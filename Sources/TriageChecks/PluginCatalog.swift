@@ -1,7 +1,8 @@
 import Foundation
 
 /// The plugins found in plugin folders. Later folders override earlier ones by name; a folder
-/// whose manifest is broken is reported and skipped, and the others still load.
+/// whose manifest is broken, or that others than this user and root could change (`PluginTrust`),
+/// is reported and skipped, and the others still load.
 public struct PluginCatalog: Sendable {
     public private(set) var plugins: [String: PluginManifest] = [:]
     public private(set) var failures: [ManifestFailure] = []
@@ -9,11 +10,25 @@ public struct PluginCatalog: Sendable {
     public init(directories: [String]) {
         for directory in directories {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
+            if let problem = PluginTrust.problem(directory) {
+                failures.append(ManifestFailure(folder: directory, problems: [ManifestProblem(file: directory, line: nil, problem)]))
+                continue
+            }
             for name in names.sorted() {
                 let folder = directory + "/" + name
-                guard FileManager.default.fileExists(atPath: folder + "/" + ManifestLoader.fileName) else { continue }
+                let manifestFile = folder + "/" + ManifestLoader.fileName
+                guard FileManager.default.fileExists(atPath: manifestFile) else { continue }
+                if let problem = [folder, manifestFile].lazy.compactMap({ PluginTrust.problem($0) }).first {
+                    failures.append(ManifestFailure(folder: folder, problems: [ManifestProblem(file: folder, line: nil, problem)]))
+                    continue
+                }
                 switch ManifestLoader.load(folder: folder) {
-                case .success(let manifest): plugins[manifest.name] = manifest
+                case .success(let manifest):
+                    if let problem = PluginTrust.problem(folder + "/" + manifest.script) {
+                        failures.append(ManifestFailure(folder: folder, problems: [ManifestProblem(file: folder, line: nil, problem)]))
+                    } else {
+                        plugins[manifest.name] = manifest
+                    }
                 case .failure(let failure): failures.append(failure)
                 }
             }
@@ -22,12 +37,13 @@ public struct PluginCatalog: Sendable {
 
     public var names: [String] { plugins.keys.sorted() }
 
-    /// Where an agent looks for plugins when no `--plugins-dir` is given: next to its binary,
-    /// in `../share/triage/plugins`, in `/usr/share/triage/plugins`, and — for a binary built in
-    /// a checkout (`…/.build/…`) — the checkout's `Plugins/`.
-    public static func defaultDirectories(executable: String) -> [String] {
-        let binary = URL(fileURLWithPath: executable).resolvingSymlinksInPath()
-        let folder = binary.deletingLastPathComponent().path
+    /// Where an agent looks for plugins when no `--plugins-dir` is given: `/usr/share/triage/plugins`,
+    /// then relative to the real binary (`/proc/self/exe`, never the working directory):
+    /// `../share/triage/plugins`, `plugins/` beside it, and — for a binary built in a checkout
+    /// (`…/.build/…`) — the checkout's `Plugins/`.
+    public static func defaultDirectories(executable: String? = PluginTrust.executablePath()) -> [String] {
+        guard let executable else { return ["/usr/share/triage/plugins"].filter { FileManager.default.fileExists(atPath: $0) } }
+        let folder = URL(fileURLWithPath: executable).deletingLastPathComponent().path
         var candidates = ["/usr/share/triage/plugins", folder + "/../share/triage/plugins", folder + "/plugins"]
         if let range = folder.range(of: "/.build/") { candidates.append(String(folder[..<range.lowerBound]) + "/Plugins") }
         return candidates.filter { FileManager.default.fileExists(atPath: $0) }

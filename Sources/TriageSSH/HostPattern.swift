@@ -1,18 +1,21 @@
 /// OpenSSH host patterns: `*` and `?` wildcards, comma- or space-separated lists, and `!`
 /// negation, where a matching negated pattern rules the host out whatever else matches.
 enum HostPattern {
-    /// One pattern against one name; host names compare case-insensitively.
-    static func matches(_ pattern: String, _ name: String) -> Bool {
-        wildcard(Array(pattern.lowercased().utf8), Array(name.lowercased().utf8))
+    /// One pattern against one name. known_hosts compares host names case-insensitively;
+    /// ssh_config's `Host` lines compare them case-sensitively with the name as typed, as
+    /// OpenSSH does (`Host TWO` applies to `TWO`, not to `two`).
+    static func matches(_ pattern: String, _ name: String, caseSensitive: Bool = false) -> Bool {
+        caseSensitive ? wildcard(Array(pattern.utf8), Array(name.utf8))
+            : wildcard(Array(pattern.lowercased().utf8), Array(name.lowercased().utf8))
     }
 
     /// A list of patterns: true when some positive pattern matches and no negated one does.
-    static func matchesList(_ patterns: [String], _ name: String) -> Bool {
+    static func matchesList(_ patterns: [String], _ name: String, caseSensitive: Bool = false) -> Bool {
         var matched = false
         for pattern in patterns where !pattern.isEmpty {
             if pattern.hasPrefix("!") {
-                if matches(String(pattern.dropFirst()), name) { return false }
-            } else if matches(pattern, name) {
+                if matches(String(pattern.dropFirst()), name, caseSensitive: caseSensitive) { return false }
+            } else if matches(pattern, name, caseSensitive: caseSensitive) {
                 matched = true
             }
         }

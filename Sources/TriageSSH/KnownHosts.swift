@@ -88,23 +88,32 @@ public struct KnownHosts: Sendable {
         return types
     }
 
+    /// Why a known_hosts file could not be written, in words ("cannot create the folder …: Not a directory").
+    public struct WriteError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
     /// Appends `name type base64` to `file`, creating it (and its folder, mode 0700) when
     /// missing, as OpenSSH's accept-new does. Returns the line written.
     @discardableResult
-    public static func append(key: HostKey, host: String, port: Int, to file: String) throws -> String {
+    public static func append(key: HostKey, host: String, port: Int, to file: String) throws(WriteError) -> String {
+        func failure(_ what: String) -> WriteError { WriteError(description: "\(what): \(String(cString: strerror(errno)))") }
         let line = "\(name(host: host, port: port)) \(key.type) \(key.base64)"
         let folder = (file as NSString).deletingLastPathComponent
         if !folder.isEmpty {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            var path = folder.hasPrefix("/") ? "" : "."
+            for part in folder.split(separator: "/") {
+                path += "/" + part
+                if mkdir(path, 0o700) != 0 && errno != EEXIST { throw failure("cannot create the folder \(path)") }
+            }
         }
         let existing = (try? Data(contentsOf: URL(fileURLWithPath: file))) ?? Data()
         let separator = existing.isEmpty || existing.last == UInt8(ascii: "\n") ? "" : "\n"
         let fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        guard fd >= 0 else { throw failure("cannot open it for writing") }
         defer { close(fd) }
         let bytes = Array((separator + line + "\n").utf8)
-        guard write(fd, bytes, bytes.count) == bytes.count else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        guard write(fd, bytes, bytes.count) == bytes.count else { throw failure("cannot write to it") }
         return line
     }
 

@@ -24,18 +24,21 @@ enum ProcessGroupMarker {
         "kill -KILL -\(pgid) 2>/dev/null || kill -KILL \(pgid)"
     }
 
-    /// Finds the marker (normally the first bytes; shell start-up noise may precede it).
+    /// Finds the marker (normally the first bytes; shell start-up noise may precede it). A
+    /// candidate that is not a marker we could have printed — no digits, more than 10, past
+    /// pid_t's range, no closing byte — is skipped: a host's start-up files must not be able to
+    /// crash the client with a huge number or hide the real marker behind a false one.
     static func find(in stderr: [UInt8]) -> (pgid: Int, range: Range<Int>)? {
         let window = stderr.prefix(4096)
         guard window.count >= head.count else { return nil }
         for start in 0...(window.count - head.count) where window[start..<start + head.count].elementsEqual(head) {
             var index = start + head.count
             var pgid = 0
-            while index < window.count, let digit = Int(exactly: window[index]).flatMap({ $0 >= 48 && $0 <= 57 ? $0 - 48 : nil }) {
-                pgid = pgid * 10 + digit
+            while index < window.count, index - start - head.count < 10, (48...57).contains(window[index]) {
+                pgid = pgid * 10 + Int(window[index] - 48)
                 index += 1
             }
-            guard index < window.count, window[index] == tail, pgid > 1 else { return nil }
+            guard index < window.count, window[index] == tail, pgid > 1, pgid <= Int(Int32.max) else { continue }
             let end = index + 1 < window.count && window[index + 1] == UInt8(ascii: "\n") ? index + 2 : index + 1
             return (pgid, start..<end)
         }

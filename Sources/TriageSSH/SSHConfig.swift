@@ -49,7 +49,7 @@ public struct SSHConfig: Sendable {
         for line in lines {
             switch line {
             case .host(let patterns):
-                active = !neverMatch && HostPattern.matchesList(patterns, host)
+                active = !neverMatch && HostPattern.matchesList(patterns, host, caseSensitive: true)
             case .match(let all):
                 active = !neverMatch && all
             case .setting(let keyword, let arguments, let location):

@@ -110,7 +110,8 @@ enum HostKeyCheck {
             do {
                 return try KnownHosts.append(key: key, host: host, port: port, to: file)
             } catch {
-                throw fail(.knownHostsUnwritable, "cannot record the new host key in \(file): \(error)")
+                throw fail(.knownHostsUnwritable, "cannot record the new host key in \(file): \(error); "
+                           + "make it writable or name another file with --known-hosts (UserKnownHostsFile)")
             }
         }
     }

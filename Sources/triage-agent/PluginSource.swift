@@ -10,7 +10,7 @@ struct PluginSource: ParsableArguments {
 
     /// The plugins in `folders` (the default places when empty); broken ones are named on stderr.
     static func catalog(_ folders: [String]) -> PluginCatalog {
-        let directories = folders.isEmpty ? PluginCatalog.defaultDirectories(executable: CommandLine.arguments[0]) : folders
+        let directories = folders.isEmpty ? PluginCatalog.defaultDirectories() : folders
         let catalog = PluginCatalog(directories: directories)
         for failure in catalog.failures {
             printError("triage-agent: skipping the plugin in \(failure.folder):\n" + failure.problems.map { "  \($0)" }.joined(separator: "\n"))

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Checks that need a live coordinator process, run after `swift test` (which builds it):
 #  1. durability: SIGKILL under concurrent writes loses nothing acknowledged, retries duplicate nothing;
-#  2. schemathesis against the served OpenAPI document: no 5xx, no answer that breaks the document;
+#  2. the served OpenAPI document through openapi-spec-validator, /metrics through promtool, the
+#     plugins and Deploy scripts through shellcheck; then schemathesis against the document: no
+#     5xx, no answer that breaks it;
 #  3. PostgreSQL: every coordinator test again on a throwaway PostgreSQL 15 (TRIAGE_TEST_POSTGRES),
 #     which also enables the tests of two instances on one database;
 #  4. Deploy/check.sh: the systemd units, the example configurations, the Ansible roll-out, two
@@ -38,6 +40,17 @@ for _ in $(seq 1 300); do grep -q '^triage listening' "$work/serve.out" 2>/dev/n
 port=$(sed -n 's/^triage listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/serve.out")
 token=$(grep '^trg_' "$work/serve.out")
 [ -n "$port" ] && [ -n "$token" ] || { cat "$work/serve.err"; exit 1; }
+echo "== the ecosystem's checkers: openapi-spec-validator, promtool check metrics, shellcheck"
+[ -x "$venv/bin/openapi-spec-validator" ] || "$venv/bin/pip" install -q "openapi-spec-validator>=0.7,<1"
+curl -sf "http://127.0.0.1:$port/api/v1/openapi.yaml" > "$work/openapi.yaml"
+"$venv/bin/openapi-spec-validator" "$work/openapi.yaml"
+curl -sf -X POST "http://127.0.0.1:$port/api/v1/tickets" -H "Authorization: Bearer $token" \
+  -H 'Content-Type: application/json' -d '{"title": "metrics"}' > /dev/null
+curl -sf "http://127.0.0.1:$port/api/v1/tickets/999" -H "Authorization: Bearer $token" > /dev/null || true
+curl -sf "http://127.0.0.1:$port/metrics" | promtool check metrics
+shellcheck -s sh Plugins/*/check.sh Deploy/examples/plugins/*/*.sh
+shellcheck -S warning Deploy/*.sh Deploy/lib/*.sh Tests/Live/run.sh .ci/run
+echo "openapi-spec-validator, promtool and shellcheck: clean"
 fuzz() {
   "$venv/bin/schemathesis" --config-file Tests/Live/schemathesis.toml run "http://127.0.0.1:$port/api/v1/openapi.yaml" \
     --header "Authorization: Bearer $token" \

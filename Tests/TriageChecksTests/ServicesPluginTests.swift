@@ -69,3 +69,34 @@ import TriageModel
         #expect(recommendation.reasons.map(\.item).sorted() == ["port \(closed)", "process no-such-daemon"])
     }
 }
+
+/// List parameters are data: `units: "-H root@evil"` must not reach systemctl as an option, and a
+/// glob must not expand.
+@Suite struct PluginListParameterTests {
+    @Test func unitNamesAreOperandsNeverOptions() throws {
+        let services = try PluginFixtures.plugin("services")
+        let folder = try TempFolder()
+        // A systemctl that records its arguments, one per line, first in PATH.
+        try "#!/bin/sh\nprintf '%s\\n' \"$@\" > \(folder.path)/args\n".write(toFile: folder.path + "/systemctl", atomically: true, encoding: .utf8)
+        chmod(folder.path + "/systemctl", 0o755)
+        try "".write(toFile: folder.path + "/failed", atomically: true, encoding: .utf8)
+        let sources = ["TRIAGE_SRC_SYSTEMD": "yes", "TRIAGE_SRC_FAILED": folder.path + "/failed", "PATH": folder.path + ":/usr/bin:/bin"]
+        let outcome = PluginRunner.run([services], overrides: ["services": ["units": "-H root@evil nginx.service * --host=x"]],
+                                       transport: SourcedTransport(inner: LocalShell(), sources: sources))
+        let args = try String(contentsOfFile: folder.path + "/args", encoding: .utf8).split(separator: "\n").map(String.init)
+        let operands = Array(args.drop { $0 != "--" }.dropFirst())
+        #expect(operands == ["root@evil", "nginx.service"], "\(args)")
+        #expect(!args.contains("-H") && !args.contains("*") && !args.contains("--host=x"))
+        let refused = outcome.checks.filter { $0.summary.hasPrefix("refused") }.map(\.item)
+        #expect(refused == ["unit -H", "unit _", "unit --host_x"], "\(outcome.checks)")
+        #expect(outcome.checks.allSatisfy { $0.plugin == "services" })
+    }
+
+    @Test func portsAndEndpointsAreValidatedToo() throws {
+        let network = try PluginFixtures.plugin("network")
+        let outcome = PluginRunner.run([network], overrides: ["network": ["dns_names": "-x *", "tcp_endpoints": "$(id):1"]],
+                                       transport: SourcedTransport(inner: LocalShell(), sources: ["TRIAGE_CMD_RESOLVE": "false"]))
+        let refused = outcome.checks.filter { $0.summary.hasPrefix("refused") }.map(\.item)
+        #expect(refused == ["dns -x", "dns _", "tcp __id_:1"], "\(outcome.checks)")
+    }
+}

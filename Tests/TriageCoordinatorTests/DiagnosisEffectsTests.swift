@@ -6,9 +6,9 @@ import TriageModel
 /// What an attached diagnosis does to its ticket: the on-site flag, vendor suggestions, a higher
 /// tier, the skills of the failing plugins, and assignment re-run when the assignee no longer fits.
 @Suite struct DiagnosisEffectsTests {
-    static func report(disk: CheckStatus = .critical, network: CheckStatus = .ok) -> String {
+    static func report(disk: CheckStatus = .critical, network: CheckStatus = .ok, id: UUID = UUID(), host: String = "web1") -> String {
         let report = DiagnosticReport(
-            id: UUID(), host: "web1", startedAt: Date(timeIntervalSince1970: 1_795_000_000), durationMs: 40, agentVersion: "0.1.0",
+            id: id, host: host, startedAt: Date(timeIntervalSince1970: 1_795_000_000), durationMs: 40, agentVersion: "0.1.0",
             checks: [CheckResult(plugin: "disk", item: "sda", status: disk, summary: "SMART: 12 reallocated sectors", metrics: [], durationMs: 12),
                      CheckResult(plugin: "network", item: "gateway", status: network, summary: "answers", metrics: [], durationMs: 3)],
             recommendation: Recommendation(

@@ -146,7 +146,7 @@ import TriageModel
                 #expect(otherHost.errorMessage == "this agent token is bound to host \(t.hostId); it may not report for host \(t.otherHostId)")
                 let unnamed = try await client.post("/api/v1/reports", Self.report(Self.bad))
                 #expect(unnamed.status == .badRequest && unnamed.errorMessage.contains("add ?host=ID"))
-                let wrongName = try await client.post("/api/v1/reports?host=\(t.otherHostId)", Self.report(Self.bad), as: .technician)
+                let wrongName = try await client.post("/api/v1/reports?host=\(t.otherHostId)", Self.report(Self.bad), as: .dispatcher)
                 #expect(wrongName.status == .forbidden && wrongName.errorMessage.hasSuffix("the report is about web1"))
                 #expect(try await client.post("/api/v1/reports?host=999", Self.report(Self.bad)).status == .notFound)
                 #expect(try await client.post("/api/v1/reports?interval=0", Self.report(Self.bad), as: .agent).status == .badRequest)
@@ -156,8 +156,8 @@ import TriageModel
         }
     }
 
-    /// A technician's or collector's sweep reports through the same state machine, but promises no
-    /// interval: its hosts are never "not reporting". Every report is listed, newest first.
+    /// A dispatcher's sweep reports through the same state machine, but promises no interval: its
+    /// hosts are never "not reporting". Every report is listed, newest first, with who posted it.
     @Test func sweepReportsFeedTheSameStatesWithoutSilenceWatch() async throws {
         try await TestCoordinator.with { t in
             try await t.test { client in
@@ -166,15 +166,44 @@ import TriageModel
                     t.clock.advance(minutes: 1)
                     let id = UUID()
                     ids.append(id.uuidString)
-                    #expect(try await client.post("/api/v1/reports?host=\(t.hostId)", Self.report(Self.bad, id: id), as: .technician).status == .created)
+                    #expect(try await client.post("/api/v1/reports?host=\(t.hostId)", Self.report(Self.bad, id: id), as: .dispatcher).status == .created)
                 }
+                let opened = try #require(try await client.get("/api/v1/tickets?hostId=\(t.hostId)").items.first?["id"] as? Int)
+                let problem = try #require(try await client.get("/api/v1/tickets/\(opened)/events").items.first { $0["type"] as? String == "problem" })
+                #expect(problem["actor"] as? String == "system:health")
+                let data = try #require(problem["data"] as? [String: Any])
+                #expect(data["postedBy"] as? String == "dispatcher:dora" && data["reportId"] as? String == ids[1])
+                #expect((data["items"] as? [[String: Any]])?.count == 2)
                 let states = try await client.get("/api/v1/hosts/\(t.hostId)/checks").items
                 #expect(states.filter { $0["problem"] as? Bool == true && $0["ticketId"] != nil }.count == 2)
                 #expect(try await t.coordinator.runHostSilenceChecks(at: t.clock.now.addingTimeInterval(86_400)) == [])
                 let listed = try await client.get("/api/v1/hosts/\(t.hostId)/reports?limit=5").items
                 #expect(listed.compactMap { ($0["report"] as? [String: Any])?["id"] as? String } == ids.reversed())
+                #expect(listed.map { $0["postedBy"] as? String } == ["dispatcher:dora", "dispatcher:dora"])
                 #expect(try await client.get("/api/v1/hosts/\(t.hostId)/reports", as: .agent).status == .forbidden)
                 #expect(try await client.get("/api/v1/hosts/999/reports").status == .notFound)
+            }
+        }
+    }
+
+    /// An all-OK report from a technician would resolve agent tickets assigned to others.
+    @Test func aTechnicianMayNotPostReportsAndChangesNothing() async throws {
+        try await TestCoordinator.with { t in
+            try await t.test { client in
+                _ = try await Self.post(client, Self.bad, t)
+                let ticket = try #require(try await Self.post(client, Self.bad, t).opened.first)
+                let before = try await Self.events(client, ticket)
+                for _ in 0..<2 {
+                    t.clock.advance(minutes: 1)
+                    let refused = try await client.post("/api/v1/reports?host=\(t.hostId)", Self.report(Self.good), as: .technician)
+                    #expect(refused.status == .forbidden && refused.errorMessage.hasPrefix("a technician's token may not post health reports"))
+                }
+                #expect(try await Self.events(client, ticket) == before)
+                #expect(try await client.get("/api/v1/tickets/\(ticket)").json["status"] as? String != "resolved")
+                #expect(try await client.get("/api/v1/hosts/\(t.hostId)/reports").items.count == 2)
+                // The agent's own reports name it.
+                let listed = try await client.get("/api/v1/hosts/\(t.hostId)/reports").items
+                #expect(listed.allSatisfy { $0["postedBy"] as? String == "agent:web1-agent" })
             }
         }
     }

@@ -38,6 +38,21 @@ import Testing
         }
     }
 
+    /// The query string is part of the request: the same key and body to another `?host=` is refused.
+    @Test func theSameKeyWithAnotherQueryIsADifferentRequest() async throws {
+        try await TestCoordinator.with { t in
+            try await t.test { client in
+                let report = HealthReportTests.report(HealthReportTests.good)
+                let first = try await client.post("/api/v1/reports?host=\(t.hostId)", report, key: "sweep-1")
+                #expect(first.status == .created)
+                let other = try await client.post("/api/v1/reports?host=\(t.otherHostId)", report, key: "sweep-1")
+                #expect(other.status == .unprocessableContent && other.errorCode == "idempotency_key_reused")
+                let replay = try await client.post("/api/v1/reports?host=\(t.hostId)", report, key: "sweep-1")
+                #expect(replay.headers[HTTPField.Name("Idempotent-Replayed")!] == "true")
+            }
+        }
+    }
+
     @Test func aRefusedWriteIsNotRememberedSoAFixedRetrySucceeds() async throws {
         try await TestCoordinator.with { t in
             try await t.test { client in

@@ -53,7 +53,11 @@ import Testing
             try await t.test { client in
                 let id = try await client.post("/api/v1/tickets", #"{"title": "Phones dead", "severity": 1}"#).id
                 t.clock.advance(minutes: 5)
-                let acked = try await client.send(.post, "/api/v1/tickets/\(id)/acknowledge", as: .technician)
+                // Only someone who may change the ticket stops its clock: not a technician it is not assigned to.
+                let colleague = try await client.send(.post, "/api/v1/tickets/\(id)/acknowledge", as: .technician)
+                #expect(colleague.status == .forbidden && colleague.errorMessage == "ticket \(id) is not assigned to you")
+                #expect(try await client.get("/api/v1/tickets/\(id)").json["firstResponseAt"] == nil)
+                let acked = try await client.send(.post, "/api/v1/tickets/\(id)/acknowledge", as: .dispatcher)
                 #expect(acked.status == .ok)
                 #expect(acked.json["firstResponseAt"] as? String == "2026-11-18T11:11:40.000Z")
                 t.clock.advance(minutes: 5)

@@ -77,3 +77,22 @@ import Testing
         #expect(connection.hostKey.type == "ecdsa-sha2-nistp256")
     }
 }
+
+/// A known_hosts that cannot be written is named, with the reason in words.
+@Suite struct KnownHostsWriteTests {
+    @Test func anUnwritableKnownHostsIsSaidInWords() throws {
+        let sshd = try TestSSHD()
+        let blocker = sshd.folder.path + "/plain-file"
+        try "".write(toFile: blocker, atomically: true, encoding: .utf8)
+        let cases = [(blocker + "/known_hosts", "cannot open it for writing: Not a directory"),
+                     (sshd.folder.path, "cannot open it for writing: Is a directory")]
+        for (file, reason) in cases {
+            let (error, _) = expectSSHError {
+                _ = try SSHConnection.connect(to: sshd.destination(knownHosts: file, mode: .acceptNew), credentials: SSHCredentials(agentSocket: nil))
+            }
+            #expect(error?.code == .knownHostsUnwritable)
+            #expect(error?.message.contains("cannot record the new host key in \(file): \(reason)") == true, "\(error?.message ?? "")")
+            #expect(error?.message.contains("NSPOSIXErrorDomain") == false)
+        }
+    }
+}

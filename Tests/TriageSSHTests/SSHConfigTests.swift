@@ -141,3 +141,34 @@ import Testing
         #expect(throws: SSHError.self) { try SSHTarget(parsing: "@web1") }
     }
 }
+
+/// `Host` patterns against the name as typed, compared with what OpenSSH's own `ssh -G` says.
+@Suite struct SSHConfigCaseTests {
+    static let configurations = [
+        "Host TWO\n  HostName upper.example\n  User U\nHost two\n  HostName lower.example\n  User l\nHost *\n  HostName any.example\n  User any\n",
+        "Host *O\n  HostName star-upper.example\nHost *\n  HostName any.example\n",
+        "Host Web? !WEB9\n  HostName web.example\n  User w\nHost *\n  HostName any.example\n  User any\n",
+        "Host two\n  User l\nHost TwO\n  User mixed\nHost *\n  HostName any.example\n",
+    ]
+    static let names = ["TWO", "two", "Two", "TwO", "Web1", "web1", "WEB9", "Web9", "wO", "WO"]
+
+    @Test func hostPatternsMatchAsOpenSSHDoes() throws {
+        let folder = try TempFolder()
+        for (index, text) in Self.configurations.enumerated() {
+            let path = folder.path + "/config\(index)"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let config = try SSHConfig(text: text)
+            for name in Self.names {
+                let openssh = try Shell.run("/usr/bin/ssh", ["-G", "-F", path, name])
+                #expect(openssh.status == 0, "\(openssh.stderr)")
+                let fields = Dictionary(openssh.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
+                    let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+                    return parts.count == 2 ? (parts[0], parts[1]) : nil
+                }, uniquingKeysWith: { first, _ in first })
+                let ours = try SSHDestination.resolve(name, options: SSHResolveOptions(config: config))
+                #expect(ours.hostName == fields["hostname"], "config \(index), \(name)")
+                if text.contains("User") { #expect(ours.user == fields["user"], "config \(index), \(name)") }
+            }
+        }
+    }
+}

@@ -9,9 +9,21 @@ import Glibc
 ///
 /// The shell gets a session (and process group) of its own, so that a timeout kills it and
 /// everything it started. Its stdin, stdout and stderr are pipes polled together, so a script
-/// that writes a lot to both streams never stalls; no other descriptor leaks into it.
+/// that writes a lot to both streams never stalls; no other descriptor leaks into it. Nor does
+/// the agent's environment (its token, an SSH key's passphrase): the shell gets only the
+/// variables in `passedEnvironment`, as a login over SSH would.
 public struct LocalShell: ScriptTransport, Sendable {
+    /// What a plugin may see of the agent's environment: where commands are, the locale and zone.
+    public static let passedEnvironment = ["PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR"]
+
     public init() {}
+
+    static func cleanEnvironment() -> [String: String] {
+        let own = ProcessInfo.processInfo.environment
+        var clean = own.filter { passedEnvironment.contains($0.key) }
+        if clean["PATH"] == nil { clean["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" }
+        return clean
+    }
 
     public func run(script: [UInt8], timeout: Duration, outputLimit: Int) throws -> ScriptOutcome {
         let started = ContinuousClock.now
@@ -28,7 +40,8 @@ public struct LocalShell: ScriptTransport, Sendable {
 
         let pid: pid_t
         do {
-            pid = try ProcessSpawner.spawn("/bin/sh", ["-s"], stdin: .descriptor(stdinRead), stdout: .descriptor(outWrite),
+            pid = try ProcessSpawner.spawn("/bin/sh", ["-s"], environment: Self.cleanEnvironment(), inheriting: false,
+                                           stdin: .descriptor(stdinRead), stdout: .descriptor(outWrite),
                                            stderr: .descriptor(errWrite), newSession: true)
         } catch {
             pipes.flatMap { $0 }.forEach { close($0) }

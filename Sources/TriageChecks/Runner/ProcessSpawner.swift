@@ -21,9 +21,10 @@ public enum ProcessSpawner {
     }
 
     /// Starts `executable`; with `newSession` the child leads a session and process group of
-    /// its own, so that `kill(-pid)` ends it and everything it started.
+    /// its own, so that `kill(-pid)` ends it and everything it started. `environment` is added
+    /// to this process's, or with `inheriting: false` is the child's whole environment.
     public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                             stdin: Stream = .null, stdout: Stream = .null, stderr: Stream = .null,
+                             inheriting: Bool = true, stdin: Stream = .null, stdout: Stream = .null, stderr: Stream = .null,
                              newSession: Bool = false) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -53,7 +54,8 @@ public enum ProcessSpawner {
         var pid: pid_t = 0
         let rc: Int32
         if let environment {
-            let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
+            let base = inheriting ? ProcessInfo.processInfo.environment : [:]
+            let merged = base.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
             let envp = merged.map { strdup($0) } + [nil]
             defer { envp.forEach { free($0) } }
             rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)

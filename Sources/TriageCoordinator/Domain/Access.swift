@@ -37,6 +37,25 @@ enum Access {
 
     static func comment(_ principal: Principal) throws { try readAll(principal) }
 
+    /// Acknowledging stops the response clock: only for those who may change the ticket.
+    static func acknowledge(_ ticket: Ticket, by principal: Principal) throws {
+        try update(ticket, reassigning: false, by: principal)
+    }
+
+    /// Whether a diagnosis's recommendation may act on the ticket (flag, escalate, reassign):
+    /// from the desk, the ticket's assignee, or the agent of the ticket's own host. Anyone else's
+    /// diagnosis is attached as information until one of them applies it.
+    static func applyDiagnosis(to ticket: Ticket, by principal: Principal) throws {
+        if principal.role == .agent {
+            guard let host = principal.hostId, ticket.hostId == host else {
+                throw CoordinatorError(.forbidden, "this agent token is bound to host \(principal.hostId ?? 0); ticket \(ticket.id) is "
+                    + (ticket.hostId.map { "about host \($0)" } ?? "not about a host"))
+            }
+            return
+        }
+        try update(ticket, reassigning: false, by: principal)
+    }
+
     /// Running assignment and reading the notification feed belong to the desk's leads.
     static func dispatch(_ principal: Principal) throws {
         if principal.role != .admin && principal.role != .dispatcher {

@@ -3,19 +3,20 @@ import TriageModel
 
 extension Coordinator {
     /// Attaches a report to a ticket, once per report id: a repeat returns the stored one
-    /// (`created` false) and records nothing. An agent may only attach to tickets about its host.
-    /// On an open ticket the recommendation acts (`applyDiagnosis`).
+    /// (`created` false) and records nothing. An agent may only attach to tickets about its host,
+    /// and only reports about that host. On an open ticket the recommendation acts
+    /// (`applyDiagnosis`) when the poster may change the ticket (`Access.applyDiagnosis`);
+    /// anyone else's waits, as information, for someone who may to apply it.
     public func attachDiagnostic(_ report: DiagnosticReport, toTicket id: Int, by principal: Principal,
                                  in session: any StoreSession) async throws -> (diagnostic: Diagnostic, created: Bool)
     {
         try Validate.text(report.host, "host", max: 255)
         if report.checks.count > 10_000 { throw CoordinatorError.invalid("checks", "more than 10000 items") }
         guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
-        if principal.role == .agent, ticket.hostId == nil || ticket.hostId != principal.hostId {
-            throw CoordinatorError(
-                .forbidden,
-                "this agent token is bound to host \(principal.hostId ?? 0); ticket \(id) is "
-                    + (ticket.hostId.map { "about host \($0)" } ?? "not about a host"))
+        let mayApply = (try? Access.applyDiagnosis(to: ticket, by: principal)) != nil
+        if principal.role == .agent {
+            try Access.applyDiagnosis(to: ticket, by: principal)
+            try await checkAgentHost(report, by: principal, in: session)
         }
         if let existing = try await session.diagnostic(reportId: report.id) {
             guard existing.ticketId == id else {
@@ -24,17 +25,63 @@ extension Coordinator {
             return (existing, false)
         }
         let at = now()
-        let diagnostic = Diagnostic(ticketId: id, postedBy: principal.actor, receivedAt: at, report: report)
+        let applies = mayApply && ticket.status.isOpen
+        let diagnostic = Diagnostic(ticketId: id, postedBy: principal.actor, receivedAt: at, report: report,
+                                    appliedAt: applies ? at : nil, appliedBy: applies ? principal.actor : nil)
         try await session.insertDiagnostic(diagnostic)
         let problems = report.checks.filter { $0.status != .ok }.map { JSONValue.string("\($0.plugin)/\($0.item): \($0.status.rawValue)") }
-        var events = [PendingEvent("diagnostic_attached", [
+        var data: [String: JSONValue] = [
             "reportId": .string(report.id.uuidString), "host": .string(report.host),
             "status": .string(report.status.rawValue), "problems": .array(problems),
             "onsite": .bool(report.recommendation.onsite), "vendors": JSONValue(report.recommendation.vendors),
-            "tier": JSONValue(report.recommendation.tier)])]
-        if ticket.status.isOpen { events += try await applyDiagnosis(report, to: &ticket, at: at, in: session) }
+            "tier": JSONValue(report.recommendation.tier), "applied": .bool(applies)]
+        if !mayApply {
+            data["waiting"] = .string("\(principal.actor) may not change ticket \(id): its recommendation acts once the assignee "
+                + "or a dispatcher applies it (POST /api/v1/tickets/\(id)/diagnostics/\(report.id.uuidString)/apply)")
+        }
+        var events = [PendingEvent("diagnostic_attached", .object(data))]
+        if applies { events += try await applyDiagnosis(report, to: &ticket, at: at, in: session) }
         try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
         return (diagnostic, true)
+    }
+
+    /// Applies a diagnosis that was attached as information: its recommendation acts now, as if
+    /// the person applying it had posted it. Once only.
+    public func applyDiagnostic(_ reportId: UUID, ofTicket id: Int, by principal: Principal,
+                                in session: any StoreSession) async throws -> Diagnostic
+    {
+        try Access.readAll(principal)
+        guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
+        guard var diagnostic = try await session.diagnostic(reportId: reportId), diagnostic.ticketId == id else {
+            throw CoordinatorError(.notFound, "ticket \(id) has no diagnosis \(reportId.uuidString)")
+        }
+        try Access.applyDiagnosis(to: ticket, by: principal)
+        if let appliedAt = diagnostic.appliedAt {
+            throw CoordinatorError(.conflict, "diagnosis \(reportId.uuidString) was applied at \(appliedAt.formatted(.iso8601))"
+                + " by \(diagnostic.appliedBy ?? "?")")
+        }
+        guard ticket.status.isOpen else {
+            throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue); reopen it before applying a diagnosis")
+        }
+        let at = now()
+        try await session.markDiagnosticApplied(reportId: reportId, by: principal.actor, at: at)
+        (diagnostic.appliedAt, diagnostic.appliedBy) = (at, principal.actor)
+        var events = [PendingEvent("diagnosis_applied", [
+            "reportId": .string(reportId.uuidString), "postedBy": .string(diagnostic.postedBy)])]
+        events += try await applyDiagnosis(diagnostic.report, to: &ticket, at: at, in: session)
+        try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
+        return diagnostic
+    }
+
+    /// An agent's report must be about its own host, by the host's name or address.
+    private func checkAgentHost(_ report: DiagnosticReport, by principal: Principal, in session: any StoreSession) async throws {
+        guard let hostId = principal.hostId, let host = try await session.record(hostId, as: HostFields.self) else {
+            throw CoordinatorError(.forbidden, "this agent token is bound to no existing host")
+        }
+        guard report.host == host.fields.name || report.host == host.fields.address else {
+            throw CoordinatorError(.forbidden, "this agent token is bound to host \(host.fields.name) (id \(hostId)); "
+                + "the report is about \(report.host)")
+        }
     }
 
     public func diagnostics(ofTicket id: Int, by principal: Principal) async throws -> [Diagnostic] {

@@ -217,6 +217,7 @@ extension Coordinator {
     public func acknowledge(ticket id: Int, by principal: Principal, in session: any StoreSession) async throws -> Ticket {
         try Access.comment(principal)
         guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
+        try Access.acknowledge(ticket, by: principal)
         guard ticket.firstResponseAt == nil else { return ticket }
         guard ticket.status.isOpen else {
             throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue); there is nothing to acknowledge")

@@ -1,10 +1,14 @@
 import Foundation
 import TriageModel
 
-/// A diagnosis attached to a ticket, as received.
+/// A diagnosis attached to a ticket, as received. Its recommendation acts on the ticket only
+/// when someone who may change the ticket posted or later applied it (`appliedAt`); until then
+/// it is information (README, "Roles").
 public struct Diagnostic: Codable, Sendable, Equatable {
     public var ticketId: Int
     public var postedBy: String
     public var receivedAt: Date
     public var report: DiagnosticReport
+    public var appliedAt: Date?
+    public var appliedBy: String?
 }

@@ -52,9 +52,12 @@ struct IdempotentWrite: Sendable {
         return response
     }
 
+    /// The method, path, query string and body: the same key sent to `?host=1` and then to
+    /// `?host=2` is a different request.
     static func hash(_ request: Request, _ body: Data) -> String {
         var hasher = SHA256()
-        hasher.update(data: Data("\(request.method) \(request.uri.path)\n".utf8))
+        let query = request.uri.query.map { "?" + $0 } ?? ""
+        hasher.update(data: Data("\(request.method) \(request.uri.path)\(query)\n".utf8))
         hasher.update(data: body)
         return hasher.finalize().hex
     }

@@ -8,7 +8,7 @@ extension OpenAPIDocument {
       summary: Run assignment by the rules now (dispatcher, admin); the event says who, why and who came second
       parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
       responses:
-        "200": {description: The ticket, assigned — or still unassigned, with an unassignable event saying why, content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
+        "200": {description: "The ticket, assigned — or still unassigned, with an unassignable event saying why", content: {application/json: {schema: {$ref: "#/components/schemas/Ticket"}}}}
 \#(errors(400, 401, 403, 404, 409, 413, 422))
   /api/v1/tickets/{id}/escalate:
     parameters: [{$ref: "#/components/parameters/Id"}]

@@ -4,11 +4,11 @@ extension OpenAPIDocument {
   /api/v1/reports:
     post:
       operationId: postHealthReport
-      summary: A report about one host, from its push agent (agent token) or a sweep (other tokens, with ?host); stored once per report id, it opens, updates, reopens or resolves tickets
+      summary: "A report about one host, from its push agent (agent token) or a sweep (dispatcher or admin, with ?host); stored once per report id, it opens, updates, reopens or resolves tickets, and each event it causes names the report and who posted it"
       parameters:
         - {$ref: "#/components/parameters/IdempotencyKey"}
         - {name: interval, in: query, description: seconds between a push agent's reports (its silence is counted in these), schema: {type: integer, minimum: 1, maximum: 86400, default: 60}}
-        - {name: host, in: query, description: the host the report is about; required with a token that is not an agent's, schema: {type: integer, minimum: 1}}
+        - {name: host, in: query, description: "the host the report is about; required with a dispatcher's or admin's token (technicians may not post reports)", schema: {type: integer, minimum: 1}}
       requestBody:
         required: true
         content: {application/json: {schema: {$ref: "#/components/schemas/DiagnosticReport"}}}
@@ -60,6 +60,7 @@ extension OpenAPIDocument {
       required: [receivedAt, report]
       properties:
         receivedAt: {$ref: "#/components/schemas/Time"}
+        postedBy: {type: string, description: "role:name of the token that posted it; absent for reports stored before this was recorded"}
         report: {$ref: "#/components/schemas/DiagnosticReport"}
     CheckState:
       type: object

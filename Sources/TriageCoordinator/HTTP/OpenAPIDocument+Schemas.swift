@@ -345,6 +345,8 @@ extension OpenAPIDocument {
         postedBy: {type: string}
         receivedAt: {$ref: "#/components/schemas/Time"}
         report: {$ref: "#/components/schemas/DiagnosticReport"}
+        appliedAt: {$ref: "#/components/schemas/Time", description: "when its recommendation acted on the ticket; absent while it waits to be applied"}
+        appliedBy: {type: string, description: "role:name of who posted or applied it"}
     NextCursor: {type: [string, "null"]}
     CustomerPage: {type: object, required: [items], properties: {items: {type: array, items: {$ref: "#/components/schemas/Customer"}}, nextCursor: {$ref: "#/components/schemas/NextCursor"}}}
     SitePage: {type: object, required: [items], properties: {items: {type: array, items: {$ref: "#/components/schemas/Site"}}, nextCursor: {$ref: "#/components/schemas/NextCursor"}}}

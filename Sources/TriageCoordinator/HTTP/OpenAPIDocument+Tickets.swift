@@ -28,7 +28,7 @@ extension OpenAPIDocument {
         - {name: customerId, in: query, schema: {$ref: "#/components/schemas/Id"}}
         - {name: hostId, in: query, schema: {$ref: "#/components/schemas/Id"}}
         - {name: onsite, in: query, schema: {type: string, enum: ["true", "false"]}}
-        - {name: q, in: query, description: Text in the title, case-insensitive., schema: {type: string}}
+        - {name: q, in: query, description: "Text in the title, case-insensitive.", schema: {type: string}}
       responses:
         "200": {description: A page, content: {application/json: {schema: {$ref: "#/components/schemas/TicketPage"}}}}
 \#(errors(400, 401, 403))
@@ -87,14 +87,14 @@ extension OpenAPIDocument {
     parameters: [{$ref: "#/components/parameters/Id"}]
     post:
       operationId: attachDiagnostic
-      summary: Attach a diagnosis (triage-agent's report) to a ticket, once per report id. Agent tokens only for tickets about their host.
+      summary: "Attach a diagnosis (triage-agent's report) to a ticket, once per report id. Agent tokens only for tickets about their host and reports about it. Its recommendation acts at once when the poster may change the ticket (desk, assignee, the host's agent); anyone else's waits to be applied."
       parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
       requestBody:
         required: true
         content: {application/json: {schema: {$ref: "#/components/schemas/DiagnosticReport"}}}
       responses:
         "201": {description: Attached, content: {application/json: {schema: {$ref: "#/components/schemas/Diagnostic"}}}}
-        "200": {description: This report id was attached before; the stored one, nothing changed, content: {application/json: {schema: {$ref: "#/components/schemas/Diagnostic"}}}}
+        "200": {description: "This report id was attached before; the stored one, nothing changed", content: {application/json: {schema: {$ref: "#/components/schemas/Diagnostic"}}}}
 \#(errors(400, 401, 403, 404, 409, 413, 415, 422))
     get:
       operationId: ticketDiagnostics
@@ -106,6 +106,17 @@ extension OpenAPIDocument {
             application/json:
               schema: {type: object, required: [items], properties: {items: {type: array, items: {$ref: "#/components/schemas/Diagnostic"}}}}
 \#(errors(400, 401, 403, 404))
+  /api/v1/tickets/{id}/diagnostics/{reportId}/apply:
+    parameters:
+      - {$ref: "#/components/parameters/Id"}
+      - {name: reportId, in: path, required: true, schema: {type: string, format: uuid}}
+    post:
+      operationId: applyDiagnostic
+      summary: "Let a diagnosis that was attached as information act on the ticket (flag, escalate, add skills, reassign), once; by a dispatcher, an admin or the assignee"
+      parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
+      responses:
+        "200": {description: Applied, content: {application/json: {schema: {$ref: "#/components/schemas/Diagnostic"}}}}
+\#(errors(400, 401, 403, 404, 409, 413, 415))
   /api/v1/tickets/{id}/events:
     parameters: [{$ref: "#/components/parameters/Id"}]
     get:

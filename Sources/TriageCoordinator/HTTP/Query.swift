@@ -51,6 +51,13 @@ struct Query {
     /// An empty cursor is the first page, as an absent one.
     var cursor: Int? { get throws { try string("cursor").flatMap { $0.isEmpty ? nil : try Cursor.decode($0) } } }
 
+    static func uuid(_ context: TriageRequestContext, _ name: String) throws -> UUID {
+        guard let text = context.parameters.get(name), let id = UUID(uuidString: text) else {
+            throw CoordinatorError(.badRequest, "\(name) in the path must be a UUID")
+        }
+        return id
+    }
+
     static func id(_ context: TriageRequestContext, _ name: String = "id") throws -> Int {
         guard let text = context.parameters.get(name), let id = Int(text), id > 0 else {
             throw CoordinatorError(.badRequest, "\(name) in the path must be a positive integer")

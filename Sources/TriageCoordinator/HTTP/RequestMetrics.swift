@@ -1,32 +1,48 @@
 import Dispatch
 import Hummingbird
-import Metrics
 import Prometheus
 import Synchronization
 
 /// The coordinator's Prometheus registry: requests by route, method and status, their latency,
 /// and tickets by status (refreshed at each scrape). One registry per application, so tests
-/// running several applications in one process do not mix their figures.
+/// running several applications in one process do not mix their figures. Every family has
+/// HELP text (`promtool check metrics` in Tests/Live/run.sh). The descriptors are computed:
+/// swift-prometheus does not mark them Sendable.
 public final class CoordinatorMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
-    let factory: PrometheusMetricsFactory
     private let reportedRetries = Mutex(0)
 
-    public init() {
-        var factory = PrometheusMetricsFactory(registry: registry)
-        factory.durationHistogramBuckets["triage_http_request_duration_seconds"] = [
-            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20),
-            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
-        ]
-        self.factory = factory
+    static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "triage", subsystem: "http", metricName: "requests", unitName: "total",
+            helpText: "HTTP requests answered, by route pattern, method and status code.")
     }
+    static var duration: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "triage", subsystem: "http", metricName: "request_duration", unitName: "seconds",
+            helpText: "Time from a request's arrival to its answer, by route pattern and method.")
+    }
+    static var retries: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "triage", subsystem: "store", metricName: "write_retries", unitName: "total",
+            helpText: "Writes run again after losing a race to another transaction (PostgreSQL).")
+    }
+    static var tickets: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "triage", metricName: "tickets", unitName: "",
+            helpText: "Tickets in the store, by status, when this page was made.")
+    }
+    static let buckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20),
+        .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
+    ]
+
+    public init() {}
 
     func record(route: String, method: String, status: Int, nanoseconds: UInt64) {
-        Counter(label: "triage_http_requests_total",
-                dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)
+        registry.makeCounter(descriptor: Self.requests, labels: [("route", route), ("method", method), ("status", String(status))])
             .increment()
-        Timer(label: "triage_http_request_duration_seconds", dimensions: [("route", route), ("method", method)],
-              factory: factory)
+        registry.makeDurationHistogram(descriptor: Self.duration, labels: [("route", route), ("method", method)], buckets: Self.buckets)
             .recordNanoseconds(Int64(clamping: nanoseconds))
     }
 
@@ -36,14 +52,13 @@ public final class CoordinatorMetrics: Sendable {
             defer { reported = max(reported, total) }
             return total - reported
         }
-        let counter = Counter(label: "triage_store_write_retries_total", factory: factory)
-        if delta > 0 { counter.increment(by: delta) }
+        let counter = registry.makeCounter(descriptor: Self.retries)
+        if delta > 0 { counter.increment(by: Int64(delta)) }
     }
 
     func setTickets(_ counts: [TicketStatus: Int]) {
         for status in TicketStatus.allCases {
-            Gauge(label: "triage_tickets", dimensions: [("status", status.rawValue)], factory: factory)
-                .record(counts[status] ?? 0)
+            registry.makeGauge(descriptor: Self.tickets, labels: [("status", status.rawValue)]).set(Int64(counts[status] ?? 0))
         }
     }
 }

@@ -84,6 +84,14 @@ extension API {
                 return try IdempotentWrite.json(diagnostic, status: created ? .created : .ok)
             }
         }
+        group.post("/tickets/{id}/diagnostics/{reportId}/apply") { request, context in
+            let id = try Query.id(context)
+            let reportId = try Query.uuid(context, "reportId")
+            try await JSONBody.requireEmpty(request, limit: limit)
+            return try await writer.run(request, context, body: Data()) { session, principal in
+                try IdempotentWrite.json(try await coordinator.applyDiagnostic(reportId, ofTicket: id, by: principal, in: session))
+            }
+        }
         group.get("/tickets/{id}/diagnostics") { _, context in
             JSONBody.response(["items": try await coordinator.diagnostics(ofTicket: try Query.id(context), by: try context.caller())])
         }

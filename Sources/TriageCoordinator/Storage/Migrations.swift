@@ -16,7 +16,16 @@ enum Migrations {
         Migration(version: 4, name: "assignment workloads, SLA bookkeeping, notifications, leases", apply: MigrationAssignment.apply),
         Migration(version: 5, name: "health reports, check states, vendors that diagnoses suggest", apply: health),
         Migration(version: 6, name: "board sessions", apply: webSessions),
+        Migration(version: 7, name: "who posted each report, diagnoses waiting to be applied", apply: provenance),
     ]
+
+    @Sendable static func provenance(_ db: any SQLDatabase) async throws {
+        // Who posted a health report (`role:name`); rows from before are unknown (NULL).
+        try await db.alter(table: "health_reports").column("posted_by", type: .text).run()
+        // A diagnosis posted by someone who may not change the ticket acts only once applied.
+        try await db.alter(table: "diagnostics").column("applied_at", type: .bigint).run()
+        try await db.alter(table: "diagnostics").column("applied_by", type: .text).run()
+    }
 
     @Sendable static func webSessions(_ db: any SQLDatabase) async throws {
         // A browser's login: the SHA-256 of the cookie's secret, the token it logged in with, and

@@ -6,15 +6,22 @@ extension SQLSession {
     func insertDiagnostic(_ diagnostic: Diagnostic) async throws {
         let report = String(decoding: try DiagnosticReport.encoder.encode(diagnostic.report), as: UTF8.self)
         try await db.insert(into: "diagnostics")
-            .columns("report_id", "ticket_id", "posted_by", "received_at", "report")
+            .columns("report_id", "ticket_id", "posted_by", "received_at", "report", "applied_at", "applied_by")
             .values(SQLBind(diagnostic.report.id.uuidString), SQLBind(diagnostic.ticketId), SQLBind(diagnostic.postedBy),
-                    SQLBind(diagnostic.receivedAt.storedMilliseconds), SQLBind(report))
+                    SQLBind(diagnostic.receivedAt.storedMilliseconds), SQLBind(report),
+                    diagnostic.appliedAt.map { SQLBind($0.storedMilliseconds) } ?? SQLLiteral.null,
+                    diagnostic.appliedBy.map { SQLBind($0) } ?? SQLLiteral.null)
             .run()
     }
 
     func diagnostic(reportId: UUID) async throws -> Diagnostic? {
         try await db.select().column("*").from("diagnostics").where("report_id", .equal, reportId.uuidString).first()
             .map(Self.diagnostic)
+    }
+
+    func markDiagnosticApplied(reportId: UUID, by actor: String, at: Date) async throws {
+        try await db.update("diagnostics").set("applied_at", to: SQLBind(at.storedMilliseconds)).set("applied_by", to: SQLBind(actor))
+            .where("report_id", .equal, reportId.uuidString).run()
     }
 
     func diagnostics(ticketId: Int) async throws -> [Diagnostic] {
@@ -34,6 +41,7 @@ extension SQLSession {
         return Diagnostic(
             ticketId: try r.required(r.int("ticket_id"), "ticket_id"),
             postedBy: try r.required(r.text("posted_by"), "posted_by"),
-            receivedAt: try r.required(r.time("received_at"), "received_at"), report: report)
+            receivedAt: try r.required(r.time("received_at"), "received_at"), report: report,
+            appliedAt: try r.time("applied_at"), appliedBy: try r.text("applied_by"))
     }
 }

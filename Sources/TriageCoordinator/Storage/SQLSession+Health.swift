@@ -11,21 +11,21 @@ public struct HostHealth: Sendable, Equatable {
 }
 
 extension SQLSession {
-    func insertHealthReport(_ report: DiagnosticReport, hostId: Int, at: Date) async throws -> Bool {
+    func insertHealthReport(_ report: DiagnosticReport, hostId: Int, postedBy: String, at: Date) async throws -> Bool {
         let text = String(decoding: try DiagnosticReport.encoder.encode(report), as: UTF8.self)
-        let row = try await db.insert(into: "health_reports").columns("report_id", "host_id", "received_at", "report")
-            .values(SQLBind(report.id.uuidString), SQLBind(hostId), SQLBind(at.storedMilliseconds), SQLBind(text))
+        let row = try await db.insert(into: "health_reports").columns("report_id", "host_id", "received_at", "report", "posted_by")
+            .values(SQLBind(report.id.uuidString), SQLBind(hostId), SQLBind(at.storedMilliseconds), SQLBind(text), SQLBind(postedBy))
             .ignoringConflicts(with: ["report_id"])
             .returning("report_id").first()
         return row != nil
     }
 
     func healthReports(hostId: Int, limit: Int) async throws -> [ReceivedReport] {
-        try await db.select().columns("received_at", "report").from("health_reports").where("host_id", .equal, hostId)
+        try await db.select().columns("received_at", "report", "posted_by").from("health_reports").where("host_id", .equal, hostId)
             .orderBy("received_at", .descending).orderBy("report_id", .descending).limit(limit).all().map { row in
                 let r = SQLStoredRow(row: row)
                 let text = try r.required(r.text("report"), "report")
-                return ReceivedReport(receivedAt: try r.required(r.time("received_at"), "received_at"),
+                return ReceivedReport(receivedAt: try r.required(r.time("received_at"), "received_at"), postedBy: try r.text("posted_by"),
                                       report: try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(text.utf8)))
             }
     }

@@ -54,7 +54,7 @@ public protocol StoreSession: Sendable {
 
     // MARK: Health reports (push agents)
     /// Stores a report once; false when its id was stored before.
-    func insertHealthReport(_ report: DiagnosticReport, hostId: Int, at: Date) async throws -> Bool
+    func insertHealthReport(_ report: DiagnosticReport, hostId: Int, postedBy: String, at: Date) async throws -> Bool
     /// Newest first.
     func healthReports(hostId: Int, limit: Int) async throws -> [ReceivedReport]
     func checkStates(hostId: Int) async throws -> [CheckState]
@@ -83,6 +83,8 @@ public protocol StoreSession: Sendable {
     // MARK: Diagnostics
     func insertDiagnostic(_ diagnostic: Diagnostic) async throws
     func diagnostic(reportId: UUID) async throws -> Diagnostic?
+    /// Records that a diagnosis's recommendation was applied to its ticket.
+    func markDiagnosticApplied(reportId: UUID, by actor: String, at: Date) async throws
     /// In the order received.
     func diagnostics(ticketId: Int) async throws -> [Diagnostic]
 

@@ -3,5 +3,5 @@
 echo "0 \"Hostname\" - $(hostname)"
 load1=$(cut -d' ' -f1 /proc/loadavg)
 echo "P \"Load 1min\" load1=$load1;4;8 CPU load over the last minute"
-procs=$(ls -d /proc/[0-9]* | wc -l)
+set -- /proc/[0-9]*; procs=$#
 echo "P Processes count=$procs;2000;4000 $procs processes"

@@ -16,7 +16,24 @@ public struct HealthOutcome: Codable, Sendable, Equatable {
 /// A health report as the coordinator received it.
 public struct ReceivedReport: Codable, Sendable, Equatable {
     public var receivedAt: Date
+    /// Who posted it (`role:name`); nil for reports stored before this was recorded.
+    public var postedBy: String?
     public var report: DiagnosticReport
+}
+
+/// The report behind a health event and who posted it, written into each event's data.
+struct ReportSource {
+    var reportId: UUID
+    var postedBy: String
+
+    func stamp(_ events: [PendingEvent]) -> [PendingEvent] {
+        events.map { event in
+            guard case .object(var data) = event.data else { return event }
+            data["reportId"] = .string(reportId.uuidString)
+            data["postedBy"] = .string(postedBy)
+            return PendingEvent(event.type, .object(data), actor: event.actor)
+        }
+    }
 }
 
 extension Coordinator {
@@ -37,12 +54,14 @@ extension Coordinator {
         if report.checks.count > 10_000 { throw CoordinatorError.invalid("checks", "more than 10000 items") }
         var outcome = HealthOutcome(reportId: report.id, accepted: true)
         let at = now()
-        guard try await session.insertHealthReport(report, hostId: hostId, at: at) else {
+        // Every event a report causes names the report and who posted it.
+        let source = ReportSource(reportId: report.id, postedBy: principal.actor)
+        guard try await session.insertHealthReport(report, hostId: hostId, postedBy: principal.actor, at: at) else {
             outcome.accepted = false
             return outcome
         }
         if principal.role == .agent {
-            try await heardFrom(host, intervalSeconds: intervalSeconds, at: at, outcome: &outcome, in: session)
+            try await heardFrom(host, intervalSeconds: intervalSeconds, source: source, at: at, outcome: &outcome, in: session)
         }
 
         var states = Dictionary(uniqueKeysWithValues: try await session.checkStates(hostId: hostId).map { ("\($0.plugin)\u{0}\($0.item)", $0) })
@@ -87,13 +106,14 @@ extension Coordinator {
             ]))
             for state in grouped { states["\(state.plugin)\u{0}\(state.item)"]?.ticketId = visit.ticketId }
         } else if !grouped.isEmpty {
-            let ticket = try await openHealthTicket(for: grouped, on: host, at: at, in: session)
+            let ticket = try await openHealthTicket(for: grouped, on: host, source: source, at: at, in: session)
             outcome.opened.append(ticket.id)
             for state in grouped { states["\(state.plugin)\u{0}\(state.item)"]?.ticketId = ticket.id }
         }
         try await session.saveCheckStates(states.values.sorted { ($0.plugin, $0.item) < ($1.plugin, $1.item) })
         for (id, events) in touched.sorted(by: { $0.key < $1.key }) {
-            try await applyHealth(events, toTicket: id, recovered: cleared.contains(id), at: at, outcome: &outcome, in: session)
+            try await applyHealth(events, toTicket: id, recovered: cleared.contains(id), source: source, at: at,
+                                  outcome: &outcome, in: session)
         }
         return outcome
     }
@@ -120,6 +140,9 @@ extension Coordinator {
             hostId = bound
         case (.agent, nil, _):
             throw CoordinatorError(.forbidden, "this agent token is bound to no host")
+        case (.technician, _, _?):
+            throw CoordinatorError(.forbidden, "a technician's token may not post health reports: what they change reaches other "
+                + "people's tickets; sweep with a dispatcher's token, or attach the diagnosis to your ticket")
         case (_, _, let named?):
             hostId = named
         case (_, _, nil):
@@ -152,7 +175,7 @@ extension Coordinator {
     }
 
     /// One ticket for the problems a report brought up together.
-    private func openHealthTicket(for states: [CheckState], on host: Record<HostFields>, at: Date,
+    private func openHealthTicket(for states: [CheckState], on host: Record<HostFields>, source: ReportSource, at: Date,
                                   in session: any StoreSession) async throws -> Ticket
     {
         let lines = states.map { "\($0.plugin) \($0.item): \($0.status.rawValue) — \($0.summary)" }
@@ -167,14 +190,14 @@ extension Coordinator {
         let first = states[0]
         var ticket = try await newTicket(input, actor: Self.healthActor,
                                          dedupeKey: "health/\(host.id)/\(first.plugin)/\(first.item)", in: session)
-        try await save(&ticket, events: [PendingEvent("problem", .array(states.map(Self.describe)))],
+        try await save(&ticket, events: source.stamp([PendingEvent("problem", ["items": .array(states.map(Self.describe))])]),
                        actor: Self.healthActor, at: at, in: session)
         return ticket
     }
 
     /// Adds a report's events to a ticket; reopens it for a recurrence; resolves it when all its
     /// items recovered, an agent opened it and no person touched it.
-    private func applyHealth(_ events: [PendingEvent], toTicket id: Int, recovered: Bool, at: Date,
+    private func applyHealth(_ events: [PendingEvent], toTicket id: Int, recovered: Bool, source: ReportSource, at: Date,
                              outcome: inout HealthOutcome, in session: any StoreSession) async throws
     {
         guard var ticket = try await session.ticket(id) else { return }
@@ -194,7 +217,7 @@ extension Coordinator {
                                              at: at, in: session))
             outcome.resolved.append(id)
         }
-        try await save(&ticket, events: all, actor: Self.healthActor, at: at, in: session)
+        try await save(&ticket, events: source.stamp(all), actor: Self.healthActor, at: at, in: session)
     }
 
     private func autoResolve(_ ticket: inout Ticket, _ reason: String, at: Date, in session: any StoreSession)
@@ -218,8 +241,8 @@ extension Coordinator {
     }
 
     /// Records that the host reported; a silence ticket gets the news and resolves when untouched.
-    private func heardFrom(_ host: Record<HostFields>, intervalSeconds: Int, at: Date, outcome: inout HealthOutcome,
-                           in session: any StoreSession) async throws
+    private func heardFrom(_ host: Record<HostFields>, intervalSeconds: Int, source: ReportSource, at: Date,
+                           outcome: inout HealthOutcome, in session: any StoreSession) async throws
     {
         let before = try await session.hostHealth(host.id)
         try await session.saveHostHealth(HostHealth(hostId: host.id, lastReportAt: at, intervalSeconds: intervalSeconds,
@@ -232,7 +255,7 @@ extension Coordinator {
         } else {
             outcome.updated.append(silent)
         }
-        try await save(&ticket, events: events, actor: Self.healthActor, at: at, in: session)
+        try await save(&ticket, events: source.stamp(events), actor: Self.healthActor, at: at, in: session)
     }
 
     /// Opens one "not reporting" ticket per host that missed `health.silentIntervals` of its
