@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import NIOCore
 import Testing
 @testable import TriageCoordinator
 
@@ -36,6 +37,51 @@ import Testing
                                                  headers: [.contentType: "application/x-www-form-urlencoded"])
                 #expect(form.status == .unsupportedMediaType)
                 #expect(try await client.get("/api/v1/tickets").items.isEmpty)  // nothing was created by any of it
+            }
+        }
+    }
+
+    /// Only UTF-8 JSON declared as such is read; a key given twice and a NUL are refused, other
+    /// control characters come back exactly as sent.
+    @Test func onlyDeclaredUTF8JSONWithUniqueKeysAndNoNULIsRead() async throws {
+        try await TestCoordinator.with { t in
+            try await t.test { client in
+                let body = #"{"title": "x"}"#
+                for contentType in [nil, "application/jsonx", "application/json; charset=latin1", "text/plain", "application/json-seq"] {
+                    var headers: HTTPFields = [.authorization: "Bearer \(t.tokens[.admin]!)"]
+                    if let contentType { headers[.contentType] = contentType }
+                    let reply = try await client.client.executeRequest(uri: "/api/v1/tickets", method: .post, headers: headers,
+                                                                         body: ByteBuffer(string: body))
+                    #expect(reply.status == .unsupportedMediaType, "\(contentType ?? "none")")
+                }
+                let utf16 = try await client.client.executeRequest(
+                    uri: "/api/v1/tickets", method: .post,
+                    headers: [.authorization: "Bearer \(t.tokens[.admin]!)", .contentType: "application/json"],
+                    body: ByteBuffer(bytes: Array(body.data(using: .utf16LittleEndian)!)))
+                #expect(utf16.status == .badRequest)
+                let refused: [(String, String)] = [
+                    (#"{"title": "a", "title": "b"}"#, "the key title appears twice in one object"),
+                    (#"{"title": "a", "t\u0069tle": "b"}"#, "the key title appears twice"),
+                    (#"{"title": "a\u0000b"}"#, "a NUL character (\\u0000) cannot be stored"),
+                    (#"{"title": "a", "tags": ["x\u0000"]}"#, "NUL character"),
+                ]
+                for (body, message) in refused {
+                    let reply = try await client.post("/api/v1/tickets", body)
+                    #expect(reply.status == .unprocessableContent && reply.errorMessage.contains(message), "\(body): \(reply.body)")
+                }
+                #expect(try await client.get("/api/v1/tickets").items.isEmpty)
+
+                let declared = try await client.send(.post, "/api/v1/tickets", json: body,
+                                                     headers: [.contentType: "application/json; charset=UTF-8"])
+                #expect(declared.status == .created)
+                // A backslash before u0000 is text, and other control characters are stored as sent.
+                let title = "a\\u0000b bell\u{7} esc\u{1b}[1m tab\tend"
+                let sent = String(decoding: try JSONEncoder().encode(["title": title]), as: UTF8.self)
+                let created = try await client.post("/api/v1/tickets", sent)
+                #expect(created.status == .created, "\(created.body)")
+                #expect(try await client.get("/api/v1/tickets/\(created.id)").json["title"] as? String == title)
+                #expect(try await client.get("/api/v1/tickets?q=%00").status == .badRequest)
+                #expect(try await client.get("/api/v1/tickets?q=bell").items.count == 1)
             }
         }
     }

@@ -69,8 +69,14 @@ public enum PluginRunner {
                      timeouts: plugins.map(\.timeout))
     }
 
+    /// A plugin's output as text; a NUL byte becomes U+FFFD, since the coordinator cannot store one.
+    static func text(_ bytes: [UInt8]) -> String {
+        let decoded = String(decoding: bytes, as: UTF8.self)
+        return bytes.contains(0) ? decoded.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : decoded
+    }
+
     static func interpret(_ result: ScriptOutcome, of plugin: PluginManifest, into outcome: inout Outcome) {
-        let stderr = String(decoding: result.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let stderr = text(result.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
         if result.timedOut {
             return fail(plugin, "timed out after \(plugin.timeout.secondsText)", duration: result.duration, into: &outcome)
         }
@@ -78,7 +84,7 @@ public enum PluginRunner {
             return fail(plugin, "killed by signal \(signal)" + (stderr.isEmpty ? "" : ": \(stderr.prefix(200))"),
                         duration: result.duration, into: &outcome)
         }
-        let stdout = String(decoding: result.stdout, as: UTF8.self)
+        let stdout = text(result.stdout)
         let exitCode = result.exitCode ?? 3
         var checks: [CheckResult]
         switch plugin.outputProtocol {

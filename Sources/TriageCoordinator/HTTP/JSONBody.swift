@@ -82,14 +82,24 @@ enum JSONBody {
     static func decode<T: StrictInput>(_ type: T.Type, from request: Request, limit: Int) async throws
         -> (value: T, bytes: Data)
     {
-        if let contentType = request.headers[.contentType],
-            !contentType.lowercased().hasPrefix("application/json")
-        {
-            throw CoordinatorError(.unsupportedMediaType, "send the body as application/json, not \(contentType)")
-        }
+        try requireJSON(request.headers[.contentType])
         let buffer = try await request.body.collect(upTo: limit)
         let bytes = Data(buffer: buffer)
         return (try decode(T.self, from: bytes), bytes)
+    }
+
+    /// The body must be declared `application/json`, with no charset but UTF-8 (415 otherwise).
+    static func requireJSON(_ contentType: String?) throws {
+        guard let contentType else {
+            throw CoordinatorError(.unsupportedMediaType, "send the body as application/json: the request has no Content-Type")
+        }
+        let parts = contentType.lowercased().split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parameters = parts.dropFirst().filter { !$0.isEmpty }
+        guard parts.first == "application/json",
+            parameters.allSatisfy({ $0 == "charset=utf-8" || $0 == "charset=\"utf-8\"" })
+        else {
+            throw CoordinatorError(.unsupportedMediaType, "send the body as application/json in UTF-8, not \(contentType)")
+        }
     }
 
     /// For actions that take no body: nothing, or an empty JSON object.
@@ -104,12 +114,17 @@ enum JSONBody {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
             throw CoordinatorError(.malformedJSON, "the request needs a JSON object as its body")
         }
+        // Foundation would also read UTF-16 and UTF-32; JSON on the wire is UTF-8 (RFC 8259).
+        if bytes.contains(0) || String(validating: bytes, as: UTF8.self) == nil {
+            throw CoordinatorError(.malformedJSON, "the body is not UTF-8 JSON")
+        }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed])
         } catch {
             throw CoordinatorError(.malformedJSON, "the body is not valid JSON")
         }
+        try JSONScan.check(bytes)
         guard let fields = object as? [String: Any] else {
             throw CoordinatorError(.invalid, "the body must be a JSON object")
         }

@@ -15,6 +15,15 @@ struct Query {
 
     func string(_ name: String) -> String? { parameters[name]?.last }
 
+    /// Free text (a search): control characters are refused, a NUL would end the text early.
+    func text(_ name: String) throws -> String? {
+        guard let text = string(name) else { return nil }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw CoordinatorError(.badRequest, "\(name) must not contain control characters")
+        }
+        return text
+    }
+
     func int(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
         guard let text = string(name) else { return nil }
         guard let value = Int(text), range.contains(value) else {

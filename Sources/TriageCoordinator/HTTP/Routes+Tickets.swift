@@ -119,7 +119,7 @@ extension API {
         filter.customerId = try query.int("customerId", 1...Int.max)
         filter.hostId = try query.int("hostId", 1...Int.max)
         filter.onsite = try query.bool("onsite")
-        filter.text = query.string("q")
+        filter.text = try query.text("q")
         return filter
     }
 }
