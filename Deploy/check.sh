@@ -64,7 +64,7 @@ pids+=("$sshd_pid")
 pids+=("$!")
 for _ in $(seq 300); do grep -q '^triage listening' "$dir/serve.out" 2>/dev/null && break; sleep 0.1; done
 url=$(sed -n 's/^triage listening on \(http:[^ ]*\).*/\1/p' "$dir/serve.out")
-admin=$(grep '^trg_' "$dir/serve.out")
+admin=$(cat "$dir/data/admin-token")
 [ -n "$url" ] && [ -n "$admin" ] || { cat "$dir/serve.err"; fail "the coordinator did not start"; }
 api() { curl -sS -f -X "$1" "$url/api/v1$2" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
 api POST /customers '{"name": "Acme"}' >/dev/null

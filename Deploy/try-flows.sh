@@ -30,7 +30,7 @@ serve() {
     echo "the coordinator did not start:" >&2; cat "$dir/serve.err" >&2; exit 1
 }
 serve
-ADMIN=$(sed -n 2p "$dir/serve.out")
+ADMIN=$(cat "$dir/data/admin-token")
 api() { curl -sS -X "$1" "$U/api/v1$2" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' ${3:+-d "$3"}; echo; }
 brief() { cut -c "1-${1:-300}"; }
 show() { echo "\$ $*"; "$@" || echo "(exit status $?)"; }
@@ -87,7 +87,7 @@ echo "reports made: $made; stored at the coordinator: $stored"
 api GET "/tickets?hostId=1" | brief 600
 
 echo
-echo "== a sweep of the coordinator's hosts with a technician's token; the reports feed the health tickets"
-"$bin/triage" token create --role technician --name collector --technician 1 --data "$dir/data" > "$dir/collector.token"
+echo "== a sweep of the coordinator's hosts with a dispatcher's token; the reports feed the health tickets"
+"$bin/triage" token create --role dispatcher --name collector --data "$dir/data" > "$dir/collector.token"
 TRIAGE_TOKEN=$(cat "$dir/collector.token") show agent sweep lab1 lab2 gone --coordinator "$U" --checks disk \
     -i "$dir/technician_ed25519" --known-hosts "$dir/known_hosts" --timeout 3

@@ -14,7 +14,7 @@ import Yams
 /// params: { disk.space_crit: "95%" }
 /// vendor_managed: { nginx.service: "Acme Web Support" }
 /// plugins: [/usr/share/triage/plugins]    # plugin folders (default: beside the binary)
-/// spool: { path: /var/lib/triage-agent/spool, max_reports: 1000, max_bytes: 10MiB }
+/// spool: { path: /var/lib/triage-agent/spool, max_reports: 1000, max_bytes: 10MiB, max_rejected: 100 }
 /// retry_max: 300                          # longest wait between delivery attempts, seconds
 /// timeout: 10                             # seconds for each request to the coordinator
 /// ```
@@ -78,12 +78,13 @@ public struct AgentConfiguration: Sendable, Equatable {
         config.pluginDirectories = strings(top["plugins"], "plugins", &problems)
         if let spool = top["spool"] {
             if let fields = spool.mapping {
-                problems.rejectUnknownKeys(fields, allowed: ["path", "max_reports", "max_bytes"])
+                problems.rejectUnknownKeys(fields, allowed: ["path", "max_reports", "max_bytes", "max_rejected"])
                 if let path = problems.optionalString(fields, "path") { config.spoolPath = path }
                 config.spoolLimits.maxReports = wholeNumber(fields["max_reports"], "max_reports", 1...1_000_000, &problems) ?? 1000
                 config.spoolLimits.maxBytes = bytes(fields["max_bytes"], &problems) ?? 10 << 20
+                config.spoolLimits.maxRejected = wholeNumber(fields["max_rejected"], "max_rejected", 0...1_000_000, &problems) ?? 100
             } else {
-                problems.add(spool, "spool is a mapping: path, max_reports, max_bytes")
+                problems.add(spool, "spool is a mapping: path, max_reports, max_bytes, max_rejected")
             }
         }
         config.retryMax = wholeNumber(top["retry_max"], "retry_max", 1...86_400, &problems) ?? 300

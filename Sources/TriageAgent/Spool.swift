@@ -10,15 +10,20 @@ import Glibc
 /// A report is on disk (written, fsynced and renamed into place) before anyone tries to send
 /// it, so a crash or a power cut loses nothing that was made. The spool is bounded by count and
 /// bytes: beyond either, the oldest reports are dropped and counted; the count survives restarts
-/// (file `dropped`). A file that no longer decodes is moved to `rejected/` and skipped.
+/// (file `dropped`). A file that no longer decodes, or that the coordinator refused, is moved to
+/// `rejected/` under its own number (numbers are never reused while a file with that number
+/// exists, so nothing there is overwritten) and skipped; `rejected/` keeps the newest
+/// `maxRejected`.
 public final class Spool {
     public struct Limits: Sendable, Equatable {
         public var maxReports: Int
         public var maxBytes: Int
+        public var maxRejected: Int
 
-        public init(maxReports: Int = 1000, maxBytes: Int = 10 << 20) {
+        public init(maxReports: Int = 1000, maxBytes: Int = 10 << 20, maxRejected: Int = 100) {
             self.maxReports = maxReports
             self.maxBytes = maxBytes
+            self.maxRejected = maxRejected
         }
     }
 
@@ -31,6 +36,10 @@ public final class Spool {
     public let folder: String
     public let limits: Limits
     private var entries: [Entry] = []
+    /// Numbers in `rejected/`, oldest first.
+    private var rejected: [UInt64] = []
+    /// The number the next report gets: past every number in the spool and in `rejected/`.
+    private var next: UInt64 = 1
     /// Reports dropped from this spool since it was created, oldest first.
     public private(set) var dropped = 0
 
@@ -42,14 +51,16 @@ public final class Spool {
                                                     attributes: [.posixPermissions: 0o700])
             for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
                 if name.hasPrefix(".tmp-") { try? FileManager.default.removeItem(atPath: folder + "/" + name) }
-                guard name.hasSuffix(".json"), let sequence = UInt64(name.dropLast(5)) else { continue }
+                guard let sequence = Self.sequence(name) else { continue }
                 let size = (try FileManager.default.attributesOfItem(atPath: folder + "/" + name)[.size] as? Int) ?? 0
                 entries.append(Entry(sequence: sequence, bytes: size))
             }
+            rejected = try FileManager.default.contentsOfDirectory(atPath: folder + "/rejected").compactMap(Self.sequence).sorted()
         } catch {
             throw SpoolError("spool folder \(folder): \((error as NSError).localizedDescription)")
         }
         entries.sort { $0.sequence < $1.sequence }
+        next = max(entries.last?.sequence ?? 0, rejected.last ?? 0) + 1
         let counter = (try? String(contentsOfFile: folder + "/dropped", encoding: .utf8)) ?? "0"
         dropped = Int(counter.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
@@ -62,8 +73,9 @@ public final class Spool {
     public func append(_ report: DiagnosticReport) throws(SpoolError) -> Int {
         let data: Data
         do { data = try DiagnosticReport.encoder.encode(report) } catch { throw SpoolError("cannot encode report \(report.id): \(error)") }
-        let entry = Entry(sequence: (entries.last?.sequence ?? 0) + 1, bytes: data.count)
+        let entry = Entry(sequence: next, bytes: data.count)
         try DurableFile.write(data, to: folder + "/" + entry.name)
+        next += 1
         entries.append(entry)
         var dropping = 0
         var total = bytes
@@ -102,6 +114,14 @@ public final class Spool {
     public func setAside(_ entry: Entry) {
         rename(folder + "/" + entry.name, folder + "/rejected/" + entry.name)
         entries.removeAll { $0 == entry }
+        rejected.append(entry.sequence)
+        while rejected.count > limits.maxRejected {
+            unlink(folder + "/rejected/" + Entry(sequence: rejected.removeFirst(), bytes: 0).name)
+        }
+    }
+
+    private static func sequence(_ name: String) -> UInt64? {
+        name.hasSuffix(".json") ? UInt64(name.dropLast(5)) : nil
     }
 }
 

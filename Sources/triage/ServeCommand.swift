@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
             let storage = try await CoordinatorServer.openStore(configuration, logger: logger)
             let coordinator = Coordinator(store: storage, sla: configuration.sla, assignment: configuration.assignment, health: configuration.health, visits: configuration.visits)
             if let token = try await coordinator.bootstrapAdminToken() {
-                say("Admin token (shown only now, keep it safe):\n\(token)\n")
+                handOver(adminToken: token, dataDirectory: configuration.dataDirectory)
             }
             let host = try configuration.listenAddress().host
             let app = try CoordinatorServer.application(
@@ -34,6 +34,30 @@ struct ServeCommand: AsyncParsableCommand {
                 })
             try await app.runService()
         }
+    }
+}
+
+/// The first admin token goes to a person at a terminal, else into `admin-token` in the data
+/// folder (0600, never overwritten): a service's stdout is a journal that others can read for good.
+func handOver(adminToken token: String, dataDirectory: String) {
+    if isatty(STDOUT_FILENO) == 1 {
+        say("Admin token (shown only now, keep it safe):\n\(token)\n")
+        return
+    }
+    let path = (dataDirectory as NSString).appendingPathComponent("admin-token")
+    do {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        let bytes = Array((token + "\n").utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count, fsync(fd) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        say("Admin token written to \(path) (readable by this user only): read it, keep it safe, delete the file\n")
+    } catch {
+        let reason = (error as? POSIXError).map { String(cString: strerror($0.code.rawValue)) } ?? "\(error)"
+        FileHandle.standardError.write(Data(("triage: could not write the admin token to \(path): \(reason); "
+            + "make another with: triage token create --role admin --name admin\n").utf8))
     }
 }
 

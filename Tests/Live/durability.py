@@ -31,7 +31,8 @@ def start():
         for line in text.splitlines():
             if line.startswith("triage listening on http://127.0.0.1:"):
                 port = int(line.split(":")[2].split()[0])
-                token = next((l for l in text.splitlines() if l.startswith("trg_")), None)
+                token_file = os.path.join(DATA, "admin-token")
+                token = open(token_file).read().strip() if os.path.exists(token_file) else None
                 return proc, port, token
         if proc.poll() is not None:
             sys.exit("triage serve exited: " + open(os.path.join(WORK, "serve.err")).read())
@@ -61,6 +62,7 @@ class Writer(threading.Thread):
         self.number, self.port, self.token = number, port, token
         self.acked = []        # (kind, key, body, answer)
         self.in_flight = None  # (kind, key, body, path) when the server died under it
+        self.error = None      # an answer no write should get; sys.exit in a thread would only end the thread
         self.stop = False
 
     def run(self):
@@ -83,7 +85,8 @@ class Writer(threading.Thread):
             self.in_flight = (kind, key, body, path)
             return False
         if status != 201:
-            sys.exit("unexpected %d for %s: %s" % (status, path, answer))
+            self.error = "unexpected %d for %s: %s" % (status, path, answer)
+            return False
         self.acked.append((kind, key, body, answer, path))
         return True
 
@@ -102,6 +105,9 @@ def main():
     for writer in writers:
         writer.stop = True
         writer.join(30)
+    errors = [w.error for w in writers if w.error]
+    if errors:
+        sys.exit("durability check FAILED before the kill: " + "; ".join(errors))
     acked = [a for w in writers for a in w.acked]
     in_flight = [w.in_flight for w in writers if w.in_flight]
     tickets_acked = [a for a in acked if a[0] == "ticket"]

@@ -38,7 +38,7 @@ fi
 server=$!
 for _ in $(seq 1 300); do grep -q '^triage listening' "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
 port=$(sed -n 's/^triage listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/serve.out")
-token=$(grep '^trg_' "$work/serve.out")
+token=$(cat "$work/api/admin-token")
 [ -n "$port" ] && [ -n "$token" ] || { cat "$work/serve.err"; exit 1; }
 echo "== the ecosystem's checkers: openapi-spec-validator, promtool check metrics, shellcheck"
 [ -x "$venv/bin/openapi-spec-validator" ] || "$venv/bin/pip" install -q "openapi-spec-validator>=0.7,<1"

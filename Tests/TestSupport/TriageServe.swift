@@ -7,14 +7,20 @@ public struct TriageServe {
     /// What it printed up to the "listening" line (the admin token on a first start).
     public let stdout: String
 
+    /// Its data folder.
+    public let data: String
+
     public var url: String { "http://127.0.0.1:\(port)" }
-    /// The admin token a first start prints on its second line.
-    public var adminToken: String { String(stdout.split(separator: "\n").dropFirst().first ?? "") }
+    /// The admin token a first start writes to `admin-token` in its data folder (stdout is not a terminal).
+    public var adminToken: String {
+        ((try? String(contentsOfFile: data + "/admin-token", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     /// Port 0 takes a free one; a restart passes the port it had.
     public init(_ folder: TempFolder, _ extra: [String] = [], port: Int = 0, environment: [String: String]? = nil) throws {
         let out = folder.path + "/serve-\(UUID().uuidString).out"
-        let child = try ChildProcess(builtProduct("triage"), ["serve", "--data", folder.path + "/data", "--listen", "127.0.0.1:\(port)"] + extra,
+        data = folder.path + "/data"
+        let child = try ChildProcess(builtProduct("triage"), ["serve", "--data", data, "--listen", "127.0.0.1:\(port)"] + extra,
                                      environment: environment, stdout: out, stderr: folder.path + "/serve.err")
         let prefix = "triage listening on http://127.0.0.1:"
         let deadline = Date() + 30

@@ -56,6 +56,26 @@ import TriageModel
         #expect(FileManager.default.fileExists(atPath: folder.path + "/spool/rejected/00000000000000000001.json"))
     }
 
+    /// The spool emptied, then filled again: numbering must not restart under `rejected/`.
+    @Test func aSetAsideReportNeverOverwritesAnEarlierOneAndRejectedIsBounded() throws {
+        let folder = try TempFolder()
+        let path = folder.path + "/spool"
+        var spool = try Spool(folder: path, limits: Spool.Limits(maxRejected: 3))
+        var setAside: [UUID] = []
+        for n in 1...5 {
+            try spool.append(Self.report(n))
+            let (entry, report) = try #require(spool.first())
+            spool.setAside(entry)
+            setAside.append(report.id)
+            #expect(spool.count == 0)
+            if n == 2 { spool = try Spool(folder: path, limits: Spool.Limits(maxRejected: 3)) }   // a restart in between
+        }
+        let kept = try FileManager.default.contentsOfDirectory(atPath: path + "/rejected").sorted().map { name in
+            try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(contentsOf: URL(fileURLWithPath: path + "/rejected/" + name))).id
+        }
+        #expect(kept == Array(setAside.suffix(3)))
+    }
+
     @Test func aBadConfigurationSaysWhatAndWhere() throws {
         let folder = try TempFolder()
         let file = folder.path + "/agent.yaml"

@@ -18,10 +18,17 @@ import TestSupport
 
     static func curl(_ arguments: [String]) throws -> Shell.Output { try TriageServe.curl(arguments) }
 
-    @Test func firstStartPrintsAnAdminTokenOnceThatWorksAndSIGTERMStopsCleanly() async throws {
+    /// Not at a terminal (a service: stdout goes to a journal others can read), the first admin
+    /// token goes to a file only this user can read, and stdout says where.
+    @Test func firstStartWritesAnAdminTokenOnceThatWorksAndSIGTERMStopsCleanly() async throws {
         let folder = try TempFolder()
         let (first, port, output) = try Self.serve(folder)
-        let token = try #require(output.split(separator: "\n").first { $0.hasPrefix(BearerToken.prefix) }.map(String.init))
+        let file = folder.path + "/data/admin-token"
+        let token = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix(BearerToken.prefix))
+        #expect(!output.contains(token) && output.contains("Admin token written to \(file) (readable by this user only)"))
+        var info = stat()
+        #expect(stat(file, &info) == 0 && info.st_mode & 0o777 == 0o600)
         let created = try Self.curl(["-X", "POST", "http://127.0.0.1:\(port)/api/v1/tickets", "-H", "Authorization: Bearer \(token)",
                                      "-H", "Content-Type: application/json", "-d", #"{"title": "from curl"}"#])
         #expect(created.stdout.hasSuffix("\n201"), "\(created.stdout)")
@@ -32,10 +39,29 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/data/triage.db-wal"))
 
         let (second, port2, output2) = try Self.serve(folder)
-        #expect(!output2.contains(BearerToken.prefix), "the admin token is printed only on the first start")
+        #expect(!output2.contains("Admin token"), "the admin token is made only on the first start")
         let list = try Self.curl(["http://127.0.0.1:\(port2)/api/v1/tickets", "-H", "Authorization: Bearer \(token)"])
         #expect(list.stdout.contains("from curl") && list.stdout.hasSuffix("\n200"))
         second.terminate()
+    }
+
+    /// At a terminal (here a pseudo-terminal from `script`), a person sees the token once, and no file is left.
+    @Test func atATerminalTheFirstAdminTokenIsShownNotWritten() throws {
+        let folder = try TempFolder()
+        let out = folder.path + "/tty.out"
+        let script = try ChildProcess("/usr/bin/script", ["-q", "-e", "-c", "exec \(Self.binary) serve --data \(folder.path)/data --listen 127.0.0.1:0",
+                                                          "/dev/null"], stdout: out)
+        var text = ""
+        for _ in 0..<300 where !text.contains("triage listening") {
+            usleep(100_000)
+            text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        }
+        if let serve = try Shell.run("/usr/bin/pgrep", ["-P", "\(script.pid)"]).stdout.split(separator: "\n").first.flatMap({ pid_t($0) }) {
+            kill(serve, SIGTERM)
+        }
+        script.wait()
+        #expect(text.contains("Admin token (shown only now, keep it safe):\r\n\(BearerToken.prefix)"), "\(text)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/data/admin-token"))
     }
 
     @Test func tokenCommandsCreateListAndRevoke() async throws {
@@ -91,7 +117,7 @@ import TestSupport
 
         // The flag wins over the file: the server listens where --listen says.
         let (server, port, output) = try Self.serve(folder, ["--config", config])
-        #expect(port != 1 && output.contains(BearerToken.prefix))
+        #expect(port != 1 && output.contains("Admin token written to"))
         server.terminate()
 
         try "listen: 127.0.0.1:8080\nlisten_port: 9\n".write(toFile: config, atomically: true, encoding: .utf8)
