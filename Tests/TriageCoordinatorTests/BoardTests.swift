@@ -58,6 +58,43 @@ import Testing
         }
     }
 
+    /// The login form's double-submit cookie is signed by the coordinator: a cookie someone set
+    /// with a matching field, or an old one, does not pass; behind HTTPS it is Secure; its body is
+    /// read only after the cookie checked out, and a login body is small.
+    @Test func theLoginFormsCookieIsSignedExpiresAndIsSecureBehindHTTPS() async throws {
+        try await TestCoordinator.with { t in
+            let tokens = t.tokens
+            try await t.test { client in
+                var visitor = Visitor(client: client.client)
+                visitor.cookies["triage_login"] = "chosen-by-an-attacker"
+                let planted = try await visitor.post("/board/login", [("csrf", "chosen-by-an-attacker"), ("token", tokens[.dispatcher]!)])
+                #expect(planted.status == .forbidden && visitor.cookies["triage_session"] == nil)
+                let form = try await visitor.get("/board/login")
+                let real = try #require(visitor.cookies["triage_login"])
+                let parts = real.split(separator: ".")
+                visitor.cookies["triage_login"] = "\(parts[0]).\(Int(parts[1])! + 86_400).\(parts[2])"   // a longer life, same signature
+                let stretched = try await visitor.post("/board/login", [("csrf", visitor.cookies["triage_login"]!), ("token", tokens[.dispatcher]!)])
+                #expect(stretched.status == .forbidden)
+                visitor.cookies["triage_login"] = real
+                t.clock.advance(minutes: 61)
+                let expired = try await visitor.post("/board/login", [("csrf", form.csrf ?? ""), ("token", tokens[.dispatcher]!)])
+                #expect(expired.status == .forbidden && visitor.cookies["triage_session"] == nil)
+
+                let huge = String(repeating: "x", count: 20_000)
+                var stranger = Visitor(client: client.client)
+                #expect(try await stranger.post("/board/login", [("next", huge)]).status == .forbidden)
+                _ = try await stranger.get("/board/login")
+                #expect(try await stranger.post("/board/login", [("csrf", stranger.csrf), ("next", huge)]).status == .contentTooLarge)
+
+                var behindProxy = Visitor(client: client.client)
+                let https = try await behindProxy.get("/board/login", headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+                #expect(https.setCookies.first { $0.hasPrefix("triage_login=") }?.contains("Secure") == true)
+                let ok = try await behindProxy.logIn(tokens[.dispatcher]!)
+                #expect(ok.status == .seeOther && behindProxy.cookies["triage_session"] != nil)
+            }
+        }
+    }
+
     @Test func loggingInGivesAStrictHttpOnlySessionCookieAndNeverKeepsTheToken() async throws {
         try await TestCoordinator.with { t in
             let tokens = t.tokens
@@ -231,7 +268,7 @@ import Testing
         }
     }
 
-    @Test func aTechnicianSeesTheirOwnTicketsAndVisitsOnly() async throws {
+    @Test func aTechniciansBoardShowsTheirOwnTicketsAndVisitsAndAnyTicketOpensByLink() async throws {
         try await TestCoordinator.with { t in
             let (tess, otto) = (t.technicianId, t.otherTechnicianId)
             let tessToken = t.tokens[.technician]!
@@ -261,8 +298,12 @@ import Testing
                 #expect(html.contains("Tess&#39;s ticket") && !html.contains("Otto&#39;s ticket"))
                 #expect(html.contains(#"id="timeline-visit-\#(a)""#) && !html.contains(#"id="timeline-visit-\#(b)""#))
                 #expect(!html.contains("technician-\(otto)\"") && !html.contains(#"id="needs-visit""#))
+                // Any ticket opens by link, as over the API: staff read colleagues' tickets and their
+                // internal notes (handover, history); acting on them is for the assignee and the desk.
+                _ = try await client.post("/api/v1/tickets/\(theirs)/comments", #"{"body": "BIOS password is in the safe", "visibility": "internal"}"#)
                 let page = try await visitor.get("/board/tickets/\(theirs)").html
-                #expect(!page.contains(#"id="visit-\#(b)""#), "not even on the ticket page")
+                #expect(page.contains("Otto&#39;s ticket") && page.contains("BIOS password is in the safe"))
+                #expect(!page.contains(#"id="visit-\#(b)""#), "colleagues' visits are not shown")
                 #expect(!page.contains(#"id="book""#))
             }
         }

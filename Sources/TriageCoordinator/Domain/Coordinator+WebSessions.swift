@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// A browser logged in to the board: who it is, and the token its forms must carry.
 public struct WebSession: Sendable, Equatable {
@@ -45,5 +46,41 @@ extension Coordinator {
     /// Derived from the session's secret, so nothing more is stored and it changes with every login.
     static func csrf(forSession secret: String) -> String {
         SHA256.hash(data: Data("csrf:\(secret)".utf8)).hex
+    }
+
+    // MARK: The login form's token, before there is a session
+
+    /// A token for the login form (cookie and hidden field): a nonce and an expiry signed with a
+    /// key every instance shares, so only this coordinator can have made it.
+    public func loginFormToken(validFor seconds: Int = 3600) async throws -> String {
+        let payload = "\(BearerToken.generate(prefix: "")).\(Int(now().timeIntervalSince1970) + seconds)"
+        return payload + "." + (try await loginSignature(payload))
+    }
+
+    /// Whether `token` is one `loginFormToken` made and it has not expired.
+    public func isValidLoginFormToken(_ token: String) async throws -> Bool {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let expiry = Int(parts[1]), Double(expiry) > now().timeIntervalSince1970 else { return false }
+        let expected = try await loginSignature("\(parts[0]).\(parts[1])")
+        return constantTimeEqual(String(parts[2]), expected)
+    }
+
+    private func loginSignature(_ payload: String) async throws -> String {
+        let key = try await secrets.value("login-form") { candidate in
+            try await store.write { try await $0.serverSecret(named: "login-form", orNew: candidate) }
+        }
+        return Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: SymmetricKey(data: Data(key.utf8)))).base64URL
+    }
+}
+
+/// Server secrets as the store holds them, read once per process.
+final class SecretCache: Sendable {
+    private let known = Mutex<[String: String]>([:])
+
+    func value(_ name: String, load: (String) async throws -> String) async throws -> String {
+        if let hit = known.withLock({ $0[name] }) { return hit }
+        let value = try await load(BearerToken.generate(prefix: ""))
+        known.withLock { $0[name] = value }
+        return value
     }
 }

@@ -12,6 +12,8 @@ public struct Coordinator: Sendable {
     private let clock: @Sendable () -> Date
     /// The active technicians as assignment last read them, shared by copies of this coordinator.
     let roster = RosterCache()
+    /// Keys the instances share, read from the store once.
+    let secrets = SecretCache()
 
     public init(store: any TriageStore, sla: SLAPolicy = .standard, assignment: AssignmentPolicy = .init(),
                 health: HealthPolicy = .init(), visits: VisitPolicy = .init(), clock: @escaping @Sendable () -> Date = Date.init) {

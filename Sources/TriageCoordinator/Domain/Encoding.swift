@@ -13,3 +13,10 @@ extension SHA256.Digest {
     /// Lower-case hex, as stored for token hashes and idempotent request hashes.
     var hex: String { map { String(format: "%02x", $0) }.joined() }
 }
+
+/// Compares secrets in time that does not depend on where they differ.
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let (x, y) = (Array(a.utf8), Array(b.utf8))
+    guard x.count == y.count else { return false }
+    return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+}

@@ -16,7 +16,7 @@ enum Migrations {
         Migration(version: 4, name: "assignment workloads, SLA bookkeeping, notifications, leases", apply: MigrationAssignment.apply),
         Migration(version: 5, name: "health reports, check states, vendors that diagnoses suggest", apply: health),
         Migration(version: 6, name: "board sessions", apply: webSessions),
-        Migration(version: 7, name: "who posted each report, diagnoses waiting to be applied", apply: provenance),
+        Migration(version: 7, name: "who posted each report, diagnoses waiting to be applied, server secrets", apply: provenance),
     ]
 
     @Sendable static func provenance(_ db: any SQLDatabase) async throws {
@@ -25,6 +25,11 @@ enum Migrations {
         // A diagnosis posted by someone who may not change the ticket acts only once applied.
         try await db.alter(table: "diagnostics").column("applied_at", type: .bigint).run()
         try await db.alter(table: "diagnostics").column("applied_by", type: .text).run()
+        // Keys every instance shares (the login form's CSRF signature), made once on first use.
+        try await db.create(table: "server_secrets")
+            .column("name", type: .text, .primaryKey(autoIncrement: false))
+            .column("value", type: .text, .notNull)
+            .run()
     }
 
     @Sendable static func webSessions(_ db: any SQLDatabase) async throws {

@@ -100,6 +100,8 @@ public protocol StoreSession: Sendable {
     func webSessionToken(secretHash: String, now: Date) async throws -> TokenInfo?
     func deleteWebSession(secretHash: String) async throws
     func deleteWebSessions(expiredAt now: Date) async throws
+    /// The secret stored under `name`, storing `candidate` first when there is none.
+    func serverSecret(named name: String, orNew candidate: String) async throws -> String
 
     // MARK: Idempotency
     func savedResponse(tokenId: Int, key: String) async throws -> SavedResponse?

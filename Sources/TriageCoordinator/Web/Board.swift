@@ -13,7 +13,9 @@ struct Board: Sendable {
     let bodyLimit: Int
     /// The board shows at most this many open tickets (newest first); the counts are exact.
     static let ticketLimit = 500
-    /// The login form's own CSRF token, before there is a session (double-submit cookie).
+    /// The login form's own CSRF token, before there is a session: a double-submit cookie whose
+    /// value the coordinator signed (`Coordinator.loginFormToken`), so a cookie someone else set
+    /// with a matching field does not pass.
     static let loginCookie = "triage_login"
 
     func add(to router: Router<TriageRequestContext>) {
@@ -21,7 +23,7 @@ struct Board: Sendable {
         let web = router.group("/board").add(middleware: BoardErrorMiddleware(pages: pages, zone: zone, coordinator: coordinator))
         // Open to everybody: registered before the session middleware, which applies only to routes added after it.
         web.get("/static/board.css") { _, _ in Pages.stylesheet() }
-        web.get("/login") { request, _ in loginPage(next: Query(request).string("next")) }
+        web.get("/login") { request, _ in try await loginPage(next: Query(request).string("next"), request: request) }
         web.post("/login") { request, _ in try await login(request) }
 
         let signedIn = web.add(middleware: BoardSessionMiddleware(coordinator: coordinator))
@@ -115,8 +117,8 @@ struct Board: Sendable {
         var next: String
     }
 
-    private func loginPage(next: String?, error: String? = nil, status: HTTPResponse.Status = .ok, request: Request? = nil) -> Response {
-        let csrf = BearerToken.generate(prefix: "")
+    private func loginPage(next: String?, error: String? = nil, status: HTTPResponse.Status = .ok, request: Request) async throws -> Response {
+        let csrf = try await coordinator.loginFormToken()
         var chrome = Chrome(session: nil, clock: clock())
         chrome.error = error
         var response = pages.render("login", LoginPage(chrome: chrome, csrf: csrf, next: Self.safeNext(next)), status: status)
@@ -124,12 +126,16 @@ struct Board: Sendable {
         return response
     }
 
+    /// A login form is a token and a page name: anything bigger is not one (413).
+    static let loginBodyLimit = 8 << 10
+
+    /// The signed cookie is checked before the body is read: a stranger's post costs nothing.
     private func login(_ request: Request) async throws -> Response {
-        let form = try await WebForm(request, limit: bodyLimit)
-        guard let expected = request.cookies[Self.loginCookie]?.value else {
-            return loginPage(next: form["next"], error: "The login form had expired (or cookies are off): log in again.",
-                             status: .forbidden, request: request)
+        guard let expected = request.cookies[Self.loginCookie]?.value, try await coordinator.isValidLoginFormToken(expected) else {
+            return try await loginPage(next: nil, error: "The login form had expired (or cookies are off): log in again.",
+                                       status: .forbidden, request: request)
         }
+        let form = try await WebForm(request, limit: Self.loginBodyLimit)
         try form.requireCSRF(expected)
         do {
             let (secret, _) = try await coordinator.openWebSession(token: try form.required("token"), hours: policy.sessionHours)
@@ -139,8 +145,8 @@ struct Board: Sendable {
             response.setCookie(Self.cookie(Self.loginCookie, "", path: "/board/login", maxAge: 0, request: request))
             return response
         } catch let error as CoordinatorError where [.unauthorized, .forbidden, .invalid].contains(error.code) {
-            return loginPage(next: form["next"], error: "Not logged in: \(error.message).",
-                             status: error.code.httpStatus, request: request)
+            return try await loginPage(next: form["next"], error: "Not logged in: \(error.message).",
+                                       status: error.code.httpStatus, request: request)
         }
     }
 
@@ -152,8 +158,8 @@ struct Board: Sendable {
 
     /// HttpOnly and SameSite=Strict always; Secure when the request came through HTTPS (a proxy
     /// in front says so with X-Forwarded-Proto).
-    static func cookie(_ name: String, _ value: String, path: String, maxAge: Int, request: Request?) -> Cookie {
-        let secure = request?.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
+    static func cookie(_ name: String, _ value: String, path: String, maxAge: Int, request: Request) -> Cookie {
+        let secure = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
         return Cookie(name: name, value: value, maxAge: maxAge, path: path, secure: secure, httpOnly: true, sameSite: .strict)
     }
 }

@@ -49,14 +49,8 @@ struct WebForm {
     /// Every form carries the session's CSRF token; a form without it, or with another
     /// session's, was not made by this board for this browser.
     func requireCSRF(_ expected: String) throws {
-        guard let sent = fields["csrf"], Self.constantTimeEqual(sent, expected) else {
+        guard let sent = fields["csrf"], constantTimeEqual(sent, expected) else {
             throw CoordinatorError(.forbidden, "the form's security token is missing or out of date: reload the page and try again")
         }
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let (x, y) = (Array(a.utf8), Array(b.utf8))
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
