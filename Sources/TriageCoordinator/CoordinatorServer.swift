@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -45,7 +46,8 @@ public enum CoordinatorServer {
         let zoneName = configuration.board.timeZone ?? configuration.sla.calendar.timeZone
         let board = Board(coordinator: coordinator, policy: configuration.board, zone: TimeZone(identifier: zoneName) ?? .gmt,
                           pages: try Pages(), bodyLimit: configuration.maxBodyBytes)
-        return API(coordinator: coordinator, bodyLimit: configuration.maxBodyBytes, metrics: metrics, board: board).router()
+        return API(coordinator: coordinator, bodyLimit: configuration.maxBodyBytes, http: configuration.http, metrics: metrics,
+                   board: board).router()
     }
 
     /// The application: HTTP server first to stop on SIGTERM (no new connections, in-flight
@@ -55,8 +57,13 @@ public enum CoordinatorServer {
         logger: Logger, onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let (host, port) = try configuration.listenAddress()
+        let counter = ConnectionCounter(limit: configuration.http.maxConnections, logger: logger)
+        let http1 = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ConnectionLimiter(counter: counter)],
+            idleTimeout: .seconds(Int64(configuration.http.idleTimeoutSeconds)))
         return Application(
             router: try router(coordinator: coordinator, configuration: configuration, metrics: metrics),
+            server: .http1(configuration: http1),
             configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
             services: [StoreService(store: coordinator.store),
                        SLAScheduler(coordinator: coordinator, interval: .seconds(configuration.slaCheckSeconds), logger: logger)],

@@ -18,6 +18,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var health = HealthPolicy()
     public var visits = VisitPolicy()
     public var board = BoardPolicy()
+    public var http = HTTPPolicy()
     public var logLevel = "info"
     /// How often the SLA scheduler looks for warnings and breaches.
     public var slaCheckSeconds = 30
@@ -71,6 +72,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         try health.validate()
         try visits.validate()
         try board.validate()
+        try http.validate()
         if slaCheckSeconds < 1 { throw CoordinatorError(.configuration, "slaCheckSeconds must be at least 1") }
         if maxBodyBytes < 1024 { throw CoordinatorError(.configuration, "maxBodyBytes must be at least 1024") }
     }
@@ -89,10 +91,11 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         var health: HealthPolicy?
         var visits: VisitPolicy?
         var board: BoardPolicy?
+        var http: HTTPPolicy?
         var slaCheckSeconds: Int?
 
         struct SQLite: Decodable { var synchronous: SQLiteStore.Synchronous? }
-        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board", "slaCheckSeconds"]
+        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board", "http", "slaCheckSeconds"]
     }
 
     /// Applies a YAML file, then the TRIAGE_LISTEN, TRIAGE_DATA and TRIAGE_DATABASE variables.
@@ -141,6 +144,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         if let value = parsed.health { health = value }
         if let value = parsed.visits { visits = value }
         if let value = parsed.board { board = value }
+        if let value = parsed.http { http = value }
         if let value = parsed.slaCheckSeconds { slaCheckSeconds = value }
     }
 }

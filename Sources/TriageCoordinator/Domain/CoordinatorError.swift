@@ -17,6 +17,8 @@ public struct CoordinatorError: Error, Sendable, CustomStringConvertible {
         /// deleting a customer that still has sites).
         public static let conflict = Code(rawValue: "conflict")
         public static let tooLarge = Code(rawValue: "payload_too_large")
+        /// The client did not send the whole request in time (408; the connection is closed).
+        public static let requestTimeout = Code(rawValue: "request_timeout")
         public static let idempotencyKeyReused = Code(rawValue: "idempotency_key_reused")
         public static let methodNotAllowed = Code(rawValue: "method_not_allowed")
         public static let unsupportedMediaType = Code(rawValue: "unsupported_media_type")

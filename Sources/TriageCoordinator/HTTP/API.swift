@@ -5,6 +5,7 @@ import Hummingbird
 struct API: Sendable {
     let coordinator: Coordinator
     let bodyLimit: Int
+    let http: HTTPPolicy
     let metrics: CoordinatorMetrics
     let board: Board
 
@@ -15,6 +16,7 @@ struct API: Sendable {
         let table = RouteTable()
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: APIErrorMiddleware(routes: table))
+        router.add(middleware: BodyDeadlineMiddleware(policy: http, maxBodyBytes: bodyLimit))
         addOperations(to: router)
         let api = router.group("/api/v1")
         api.get("/openapi.yaml") { _, _ in

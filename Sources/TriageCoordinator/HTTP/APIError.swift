@@ -42,6 +42,7 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     static func response(for error: CoordinatorError) -> Response {
         var response = response(status: error.code.httpStatus, code: error.code.rawValue, message: error.message)
         if error.code == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        if error.code == .requestTimeout { response.headers[.connection] = "close" }
         return response
     }
 
@@ -62,6 +63,7 @@ extension CoordinatorError.Code {
         case .notFound: .notFound
         case .conflict: .conflict
         case .tooLarge: .contentTooLarge
+        case .requestTimeout: .requestTimeout
         case .methodNotAllowed: .methodNotAllowed
         case .unsupportedMediaType: .unsupportedMediaType
         case .unavailable: .serviceUnavailable
