@@ -22,7 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
             let logger = makeLogger(level: configuration.logLevel)
             let database = try configuration.databaseLocation()
             let storage = try await CoordinatorServer.openStore(configuration, logger: logger)
-            let coordinator = Coordinator(store: storage, sla: configuration.sla, assignment: configuration.assignment, health: configuration.health, visits: configuration.visits)
+            let coordinator = configuration.coordinator(store: storage)
             if let token = try await coordinator.bootstrapAdminToken() {
                 handOver(adminToken: token, dataDirectory: configuration.dataDirectory)
             }

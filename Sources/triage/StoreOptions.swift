@@ -30,7 +30,7 @@ struct StoreOptions: ParsableArguments {
     {
         let store = try await CoordinatorServer.openStore(configuration, logger: logger)
         do {
-            let result = try await body(Coordinator(store: store, sla: configuration.sla, assignment: configuration.assignment, health: configuration.health, visits: configuration.visits))
+            let result = try await body(configuration.coordinator(store: store))
             try await store.close()
             return result
         } catch {

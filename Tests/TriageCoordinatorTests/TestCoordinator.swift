@@ -22,7 +22,7 @@ final class TestCoordinator: @unchecked Sendable {
 
     static let logger = Logger(label: "test")
 
-    init(maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard, visits: VisitPolicy = .init()) async throws {
+    init(maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard, visits: VisitPolicy = .init(), limits: StoreLimits = .init()) async throws {
         folder = try TempFolder()
         database = try TestDatabase()
         var configuration = CoordinatorConfiguration()
@@ -38,7 +38,7 @@ final class TestCoordinator: @unchecked Sendable {
         }
         clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
         let clock = self.clock
-        coordinator = Coordinator(store: store, sla: sla, visits: visits, clock: { clock.now })
+        coordinator = Coordinator(store: store, sla: sla, visits: visits, limits: limits, clock: { clock.now })
         tokens[.admin] = try await coordinator.issueToken(name: "root", role: .admin).secret
         tokens[.dispatcher] = try await coordinator.issueToken(name: "dora", role: .dispatcher).secret
     }
@@ -72,9 +72,9 @@ final class TestCoordinator: @unchecked Sendable {
     /// A coordinator for `body`, closed afterwards however `body` ends (sqlite-nio traps on a
     /// connection that is never closed).
     static func with(inventory: Bool = true, maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard,
-                     visits: VisitPolicy = .init(), _ body: (TestCoordinator) async throws -> Void) async throws
+                     visits: VisitPolicy = .init(), limits: StoreLimits = .init(), _ body: (TestCoordinator) async throws -> Void) async throws
     {
-        let coordinator = try await TestCoordinator(maxBodyBytes: maxBodyBytes, sla: sla, visits: visits)
+        let coordinator = try await TestCoordinator(maxBodyBytes: maxBodyBytes, sla: sla, visits: visits, limits: limits)
         do {
             if inventory { _ = try await coordinator.withInventory() }
             try await body(coordinator)

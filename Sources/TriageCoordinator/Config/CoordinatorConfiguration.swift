@@ -22,8 +22,14 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var logLevel = "info"
     /// How often the SLA scheduler looks for warnings and breaches.
     public var slaCheckSeconds = 30
+    public var limits = StoreLimits()
 
     public init() {}
+
+    /// The domain with this configuration's policies over `store`.
+    public func coordinator(store: any TriageStore) -> Coordinator {
+        Coordinator(store: store, sla: sla, assignment: assignment, health: health, visits: visits, limits: limits)
+    }
 
     /// Where the store is, resolved from `database` and `dataDirectory`.
     public enum DatabaseLocation: Equatable, Sendable, CustomStringConvertible {
@@ -75,6 +81,9 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         try http.validate()
         if slaCheckSeconds < 1 { throw CoordinatorError(.configuration, "slaCheckSeconds must be at least 1") }
         if maxBodyBytes < 1024 { throw CoordinatorError(.configuration, "maxBodyBytes must be at least 1024") }
+        if !(1...100_000).contains(limits.maxDiagnosticsPerTicket) {
+            throw CoordinatorError(.configuration, "maxDiagnosticsPerTicket must be 1…100000")
+        }
     }
 
     // MARK: Loading
@@ -93,9 +102,10 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         var board: BoardPolicy?
         var http: HTTPPolicy?
         var slaCheckSeconds: Int?
+        var maxDiagnosticsPerTicket: Int?
 
         struct SQLite: Decodable { var synchronous: SQLiteStore.Synchronous? }
-        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board", "http", "slaCheckSeconds"]
+        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board", "http", "slaCheckSeconds", "maxDiagnosticsPerTicket"]
     }
 
     /// Applies a YAML file, then the TRIAGE_LISTEN, TRIAGE_DATA and TRIAGE_DATABASE variables.
@@ -146,5 +156,6 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         if let value = parsed.board { board = value }
         if let value = parsed.http { http = value }
         if let value = parsed.slaCheckSeconds { slaCheckSeconds = value }
+        if let value = parsed.maxDiagnosticsPerTicket { limits.maxDiagnosticsPerTicket = value }
     }
 }

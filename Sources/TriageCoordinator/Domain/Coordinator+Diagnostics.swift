@@ -24,11 +24,16 @@ extension Coordinator {
             }
             return (existing, false)
         }
+        let attached = try await session.diagnosticCount(ticketId: id)
+        if attached >= limits.maxDiagnosticsPerTicket {
+            throw CoordinatorError(.conflict, "ticket \(id) already has \(attached) diagnoses, the most one ticket keeps "
+                + "(maxDiagnosticsPerTicket): summarise them in a comment and open a new ticket for new findings")
+        }
         let at = now()
         let applies = mayApply && ticket.status.isOpen
-        let diagnostic = Diagnostic(ticketId: id, postedBy: principal.actor, receivedAt: at, report: report,
+        var diagnostic = Diagnostic(id: 0, ticketId: id, postedBy: principal.actor, receivedAt: at, report: report,
                                     appliedAt: applies ? at : nil, appliedBy: applies ? principal.actor : nil)
-        try await session.insertDiagnostic(diagnostic)
+        diagnostic.id = try await session.insertDiagnostic(diagnostic)
         let problems = report.checks.filter { $0.status != .ok }.map { JSONValue.string("\($0.plugin)/\($0.item): \($0.status.rawValue)") }
         var data: [String: JSONValue] = [
             "reportId": .string(report.id.uuidString), "host": .string(report.host),
@@ -84,13 +89,25 @@ extension Coordinator {
         }
     }
 
-    public func diagnostics(ofTicket id: Int, by principal: Principal) async throws -> [Diagnostic] {
+    /// A page of a ticket's diagnoses in the order received, after the cursor `after`.
+    public func diagnostics(ofTicket id: Int, after: Int?, limit: Int, by principal: Principal) async throws -> Page<Diagnostic> {
         try Access.readAll(principal)
         let (exists, items) = try await store.read { session in
-            (try await session.ticket(id) != nil, try await session.diagnostics(ticketId: id))
+            (try await session.ticket(id) != nil, try await session.diagnostics(ticketId: id, after: after, before: nil, limit: limit + 1))
         }
         guard exists else { throw CoordinatorError.notFound("ticket", id) }
-        return items
+        return Page(items, limit: limit, id: \.id)
+    }
+
+    /// The newest `limit` diagnoses before the one with id `before` (all when nil), and how many there are.
+    public func latestDiagnostics(ofTicket id: Int, before: Int?, limit: Int, by principal: Principal) async throws
+        -> (items: [Diagnostic], total: Int)
+    {
+        try Access.readAll(principal)
+        return try await store.read { session in
+            (try await session.diagnostics(ticketId: id, after: nil, before: before ?? Int.max, limit: limit),
+             try await session.diagnosticCount(ticketId: id))
+        }
     }
 
     /// What a diagnosis changes on an open ticket, each change an event: the on-site flag with

@@ -9,6 +9,7 @@ public struct Coordinator: Sendable {
     public let assignment: AssignmentPolicy
     public let health: HealthPolicy
     public let visitPolicy: VisitPolicy
+    public let limits: StoreLimits
     private let clock: @Sendable () -> Date
     /// The active technicians as assignment last read them, shared by copies of this coordinator.
     let roster = RosterCache()
@@ -16,12 +17,14 @@ public struct Coordinator: Sendable {
     let secrets = SecretCache()
 
     public init(store: any TriageStore, sla: SLAPolicy = .standard, assignment: AssignmentPolicy = .init(),
-                health: HealthPolicy = .init(), visits: VisitPolicy = .init(), clock: @escaping @Sendable () -> Date = Date.init) {
+                health: HealthPolicy = .init(), visits: VisitPolicy = .init(), limits: StoreLimits = .init(),
+                clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.sla = sla
         self.assignment = assignment
         self.health = health
         self.visitPolicy = visits
+        self.limits = limits
         self.clock = clock
     }
 
@@ -121,9 +124,39 @@ public struct Coordinator: Sendable {
 }
 
 /// Where the next page starts: an opaque token around the last id of the page.
+/// How much the store keeps of what grows without end.
+public struct StoreLimits: Sendable, Equatable {
+    /// Diagnoses one ticket keeps; attaching another is a 409 (`maxDiagnosticsPerTicket`).
+    public var maxDiagnosticsPerTicket = 200
+
+    public init(maxDiagnosticsPerTicket: Int = 200) { self.maxDiagnosticsPerTicket = maxDiagnosticsPerTicket }
+}
+
 public enum Cursor {
     public static func encode(_ id: Int) -> String {
         Data("v1:\(id)".utf8).base64URL
+    }
+
+    /// A position in a list ordered by time, then by a key (health reports: received, report id).
+    public static func encode(time: Date, key: String) -> String {
+        Data("v1:\(time.storedMilliseconds):\(key)".utf8).base64URL
+    }
+
+    public static func decodeTimeAndKey(_ text: String) throws -> (time: Date, key: String) {
+        let parts = try plain(text).split(separator: ":", maxSplits: 2).map(String.init)
+        guard parts.count == 3, parts[0] == "v1", let millis = Int64(parts[1]) else {
+            throw CoordinatorError(.badRequest, "cursor '\(text)' is not one this server gave out")
+        }
+        return (Date(storedMilliseconds: millis), parts[2])
+    }
+
+    private static func plain(_ text: String) throws -> String {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let plain = String(data: data, encoding: .utf8) else {
+            throw CoordinatorError(.badRequest, "cursor '\(text)' is not one this server gave out")
+        }
+        return plain
     }
 
     public static func decode(_ text: String) throws -> Int {

@@ -5,6 +5,8 @@ import TriageModel
 /// when someone who may change the ticket posted or later applied it (`appliedAt`); until then
 /// it is information (README, "Roles").
 public struct Diagnostic: Codable, Sendable, Equatable {
+    /// Its place on the ticket: pages of diagnoses follow it.
+    public var id: Int
     public var ticketId: Int
     public var postedBy: String
     public var receivedAt: Date

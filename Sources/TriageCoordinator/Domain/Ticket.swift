@@ -156,6 +156,11 @@ public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
     public var items: [Item]
     public var nextCursor: String?
 
+    init(items: [Item], nextCursor: String?) {
+        self.items = items
+        self.nextCursor = nextCursor
+    }
+
     /// From up to `limit + 1` items: the first `limit`, and a cursor when there was one more.
     init(_ fetched: [Item], limit: Int, id: (Item) -> Int) {
         items = Array(fetched.prefix(limit))

@@ -20,15 +20,16 @@ extension OpenAPIDocument {
     parameters: [{$ref: "#/components/parameters/Id"}]
     get:
       operationId: hostHealthReports
-      summary: The reports received about the host, newest first
+      summary: "The reports received about the host, newest first, a page at a time: at most limit reports and about 4 MiB of them (always at least one)"
       parameters:
-        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 1000, default: 100}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
+        - {$ref: "#/components/parameters/Cursor"}
       responses:
         "200":
           description: The reports
           content:
             application/json:
-              schema: {type: object, required: [items], properties: {items: {type: array, items: {$ref: "#/components/schemas/ReceivedReport"}}}}
+              schema: {type: object, required: [items], properties: {items: {type: array, items: {$ref: "#/components/schemas/ReceivedReport"}}, nextCursor: {$ref: "#/components/schemas/NextCursor"}}}
 \#(errors(400, 401, 403, 404))
   /api/v1/hosts/{id}/checks:
     parameters: [{$ref: "#/components/parameters/Id"}]

@@ -339,8 +339,9 @@ extension OpenAPIDocument {
               message: {type: string}
     Diagnostic:
       type: object
-      required: [ticketId, postedBy, receivedAt, report]
+      required: [id, ticketId, postedBy, receivedAt, report]
       properties:
+        id: {$ref: "#/components/schemas/Id"}
         ticketId: {$ref: "#/components/schemas/Id"}
         postedBy: {type: string}
         receivedAt: {$ref: "#/components/schemas/Time"}

@@ -94,17 +94,19 @@ extension OpenAPIDocument {
         content: {application/json: {schema: {$ref: "#/components/schemas/DiagnosticReport"}}}
       responses:
         "201": {description: Attached, content: {application/json: {schema: {$ref: "#/components/schemas/Diagnostic"}}}}
+        "409": {description: "The report id is attached to another ticket, or the ticket holds maxDiagnosticsPerTicket diagnoses already", content: {application/json: {schema: {$ref: "#/components/schemas/Error"}}}}
         "200": {description: "This report id was attached before; the stored one, nothing changed", content: {application/json: {schema: {$ref: "#/components/schemas/Diagnostic"}}}}
-\#(errors(400, 401, 403, 404, 409, 413, 415, 422))
+\#(errors(400, 401, 403, 404, 413, 415, 422))
     get:
       operationId: ticketDiagnostics
-      summary: The diagnoses attached to a ticket, in the order received
+      summary: The diagnoses attached to a ticket, in the order received, a page at a time
+      parameters: [{$ref: "#/components/parameters/Limit"}, {$ref: "#/components/parameters/Cursor"}]
       responses:
         "200":
           description: The diagnoses
           content:
             application/json:
-              schema: {type: object, required: [items], properties: {items: {type: array, items: {$ref: "#/components/schemas/Diagnostic"}}}}
+              schema: {type: object, required: [items], properties: {items: {type: array, items: {$ref: "#/components/schemas/Diagnostic"}}, nextCursor: {$ref: "#/components/schemas/NextCursor"}}}
 \#(errors(400, 401, 403, 404))
   /api/v1/tickets/{id}/diagnostics/{reportId}/apply:
     parameters:

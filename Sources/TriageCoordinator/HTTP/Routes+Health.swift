@@ -18,9 +18,11 @@ extension API {
             }
         }
         group.get("/hosts/{id}/reports") { request, context in
-            let limit = try Query(request).int("limit", 1...1000) ?? 100
-            return JSONBody.response(["items": try await coordinator.healthReports(ofHost: try Query.id(context), limit: limit,
-                                                                                    by: try context.caller())])
+            let query = Query(request)
+            let limit = try query.int("limit", 1...100) ?? 20
+            let cursor = query.string("cursor").flatMap { $0.isEmpty ? nil : $0 }
+            return JSONBody.response(try await coordinator.healthReports(ofHost: try Query.id(context), cursor: cursor, limit: limit,
+                                                                         by: try context.caller()))
         }
         group.get("/hosts/{id}/checks") { _, context in
             JSONBody.response(["items": try await coordinator.checkStates(ofHost: try Query.id(context), by: try context.caller())])

@@ -92,8 +92,10 @@ extension API {
                 try IdempotentWrite.json(try await coordinator.applyDiagnostic(reportId, ofTicket: id, by: principal, in: session))
             }
         }
-        group.get("/tickets/{id}/diagnostics") { _, context in
-            JSONBody.response(["items": try await coordinator.diagnostics(ofTicket: try Query.id(context), by: try context.caller())])
+        group.get("/tickets/{id}/diagnostics") { request, context in
+            let query = Query(request)
+            return JSONBody.response(try await coordinator.diagnostics(ofTicket: try Query.id(context), after: try query.cursor,
+                                                                       limit: try query.limit, by: try context.caller()))
         }
         group.get("/tickets/{id}/events") { request, context in
             let query = Query(request)

@@ -3,15 +3,17 @@ import SQLKit
 import TriageModel
 
 extension SQLSession {
-    func insertDiagnostic(_ diagnostic: Diagnostic) async throws {
+    func insertDiagnostic(_ diagnostic: Diagnostic) async throws -> Int {
         let report = String(decoding: try DiagnosticReport.encoder.encode(diagnostic.report), as: UTF8.self)
-        try await db.insert(into: "diagnostics")
+        let id = try await db.insert(into: "diagnostics")
             .columns("report_id", "ticket_id", "posted_by", "received_at", "report", "applied_at", "applied_by")
             .values(SQLBind(diagnostic.report.id.uuidString), SQLBind(diagnostic.ticketId), SQLBind(diagnostic.postedBy),
                     SQLBind(diagnostic.receivedAt.storedMilliseconds), SQLBind(report),
                     diagnostic.appliedAt.map { SQLBind($0.storedMilliseconds) } ?? SQLLiteral.null,
                     diagnostic.appliedBy.map { SQLBind($0) } ?? SQLLiteral.null)
-            .run()
+            .returning("id").first(decodingColumn: "id", as: Int.self)
+        guard let id else { throw CoordinatorError(.storage, "insert into diagnostics returned no id") }
+        return id
     }
 
     func diagnostic(reportId: UUID) async throws -> Diagnostic? {
@@ -24,9 +26,17 @@ extension SQLSession {
             .where("report_id", .equal, reportId.uuidString).run()
     }
 
-    func diagnostics(ticketId: Int) async throws -> [Diagnostic] {
-        try await db.select().column("*").from("diagnostics").where("ticket_id", .equal, ticketId).orderBy("id").all()
-            .map(Self.diagnostic)
+    /// In the order received after `after`, or newest first before `before`.
+    func diagnostics(ticketId: Int, after: Int?, before: Int?, limit: Int) async throws -> [Diagnostic] {
+        var query = db.select().column("*").from("diagnostics").where("ticket_id", .equal, ticketId)
+        if let after { query = query.where("id", .greaterThan, after) }
+        if let before { query = query.where("id", .lessThan, before) }
+        return try await query.orderBy("id", before == nil ? .ascending : .descending).limit(limit).all().map(Self.diagnostic)
+    }
+
+    func diagnosticCount(ticketId: Int) async throws -> Int {
+        try await db.select().column(SQLFunction("count", args: SQLLiteral.all), as: "n").from("diagnostics")
+            .where("ticket_id", .equal, ticketId).first(decodingColumn: "n", as: Int.self) ?? 0
     }
 
     private static func diagnostic(_ row: any SQLRow) throws -> Diagnostic {
@@ -39,7 +49,7 @@ extension SQLSession {
             throw CoordinatorError(.storage, "stored report is unreadable: \(error)")
         }
         return Diagnostic(
-            ticketId: try r.required(r.int("ticket_id"), "ticket_id"),
+            id: try r.required(r.int("id"), "id"), ticketId: try r.required(r.int("ticket_id"), "ticket_id"),
             postedBy: try r.required(r.text("posted_by"), "posted_by"),
             receivedAt: try r.required(r.time("received_at"), "received_at"), report: report,
             appliedAt: try r.time("applied_at"), appliedBy: try r.text("applied_by"))

@@ -20,14 +20,42 @@ extension SQLSession {
         return row != nil
     }
 
-    func healthReports(hostId: Int, limit: Int) async throws -> [ReceivedReport] {
-        try await db.select().columns("received_at", "report", "posted_by").from("health_reports").where("host_id", .equal, hostId)
-            .orderBy("received_at", .descending).orderBy("report_id", .descending).limit(limit).all().map { row in
+    /// Newest first, after `before` (the last one of the previous page): up to `limit`, and no
+    /// more than `maxBytes` of reports (always at least one). Sizes are read first, so a page of
+    /// large reports is never loaded whole to be cut afterwards.
+    func healthReports(hostId: Int, before: (time: Date, reportId: String)?, limit: Int, maxBytes: Int) async throws
+        -> (reports: [ReceivedReport], more: Bool)
+    {
+        var query = db.select().column("received_at").column("report_id").column(SQLFunction("length", args: SQLColumn("report")), as: "size")
+            .from("health_reports").where("host_id", .equal, hostId)
+        if let before {
+            let at = before.time.storedMilliseconds
+            query = query.where { group in
+                group.where("received_at", .lessThan, at)
+                    .orWhere { $0.where("received_at", .equal, at).where("report_id", .lessThan, before.reportId) }
+            }
+        }
+        let rows = try await query.orderBy("received_at", .descending).orderBy("report_id", .descending).limit(limit + 1).all()
+        var chosen: [String] = []
+        var bytes = 0
+        for row in rows.prefix(limit) {
+            let r = SQLStoredRow(row: row)
+            let size = try r.int("size") ?? 0
+            if !chosen.isEmpty && bytes + size > maxBytes { break }
+            bytes += size
+            chosen.append(try r.required(r.text("report_id"), "report_id"))
+        }
+        guard !chosen.isEmpty else { return ([], false) }
+        let reports = try await db.select().columns("report_id", "received_at", "report", "posted_by").from("health_reports")
+            .where("report_id", .in, chosen).all().map { row -> (String, ReceivedReport) in
                 let r = SQLStoredRow(row: row)
                 let text = try r.required(r.text("report"), "report")
-                return ReceivedReport(receivedAt: try r.required(r.time("received_at"), "received_at"), postedBy: try r.text("posted_by"),
-                                      report: try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(text.utf8)))
+                return (try r.required(r.text("report_id"), "report_id"),
+                        ReceivedReport(receivedAt: try r.required(r.time("received_at"), "received_at"), postedBy: try r.text("posted_by"),
+                                       report: try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(text.utf8))))
             }
+        let byId = Dictionary(uniqueKeysWithValues: reports)
+        return (chosen.compactMap { byId[$0] }, rows.count > chosen.count)
     }
 
     func checkStates(hostId: Int) async throws -> [CheckState] {

@@ -55,8 +55,9 @@ public protocol StoreSession: Sendable {
     // MARK: Health reports (push agents)
     /// Stores a report once; false when its id was stored before.
     func insertHealthReport(_ report: DiagnosticReport, hostId: Int, postedBy: String, at: Date) async throws -> Bool
-    /// Newest first.
-    func healthReports(hostId: Int, limit: Int) async throws -> [ReceivedReport]
+    /// Newest first, up to `limit` and `maxBytes` of reports; `more` when a next page exists.
+    func healthReports(hostId: Int, before: (time: Date, reportId: String)?, limit: Int, maxBytes: Int) async throws
+        -> (reports: [ReceivedReport], more: Bool)
     func checkStates(hostId: Int) async throws -> [CheckState]
     func checkStates(ticketId: Int) async throws -> [CheckState]
     func saveCheckStates(_ states: [CheckState]) async throws
@@ -81,12 +82,14 @@ public protocol StoreSession: Sendable {
     func acquireLease(_ name: String, holder: String, now: Date, until: Date) async throws -> Bool
 
     // MARK: Diagnostics
-    func insertDiagnostic(_ diagnostic: Diagnostic) async throws
+    /// Stores a diagnosis; returns its id.
+    func insertDiagnostic(_ diagnostic: Diagnostic) async throws -> Int
     func diagnostic(reportId: UUID) async throws -> Diagnostic?
     /// Records that a diagnosis's recommendation was applied to its ticket.
     func markDiagnosticApplied(reportId: UUID, by actor: String, at: Date) async throws
-    /// In the order received.
-    func diagnostics(ticketId: Int) async throws -> [Diagnostic]
+    /// In the order received after `after`, or newest first before `before`; at most `limit`.
+    func diagnostics(ticketId: Int, after: Int?, before: Int?, limit: Int) async throws -> [Diagnostic]
+    func diagnosticCount(ticketId: Int) async throws -> Int
 
     // MARK: Tokens
     func insertToken(_ token: NewToken) async throws -> TokenInfo

@@ -105,7 +105,8 @@ struct Board: Sendable {
         if let visitId = try query.int("visit", 1...Int.max), let visit = try? await coordinator.visit(visitId, by: session.principal) {
             chrome.notice = "Visit \(visit.id) is \(visit.status.rawValue.replacingOccurrences(of: "_", with: " ")): \(clock.window(visit.start, visit.end))."
         }
-        let view = try await TicketView.load(id, chrome: chrome, principal: session.principal, planner: planner, coordinator: coordinator, clock: clock)
+        let view = try await TicketView.load(id, chrome: chrome, principal: session.principal, planner: planner,
+                                             diagnosesBefore: try query.int("diagnosesBefore", 1...Int.max), coordinator: coordinator, clock: clock)
         return pages.render("ticket", view, status: status)
     }
 

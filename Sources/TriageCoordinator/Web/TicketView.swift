@@ -92,14 +92,24 @@ struct TicketView {
     var visits: [VisitLine]
     var planner: Planner?
     var diagnostics: [DiagnosticView]
+    /// "Newest 5 of 12" when not all are shown; the link to the next older ones.
+    var diagnosticsShown: String?
+    var olderDiagnoses: String?
+    /// Diagnoses a ticket page shows at once: each is a whole table, and a ticket may hold hundreds.
+    static let diagnosesPerPage = 5
     var events: [EventLine]
 
-    static func load(_ id: Int, chrome: Chrome, principal: Principal, planner query: PlannerQuery, coordinator: Coordinator,
-                     clock: BoardClock) async throws -> TicketView
+    static func load(_ id: Int, chrome: Chrome, principal: Principal, planner query: PlannerQuery, diagnosesBefore: Int?,
+                     coordinator: Coordinator, clock: BoardClock) async throws -> TicketView
     {
         let ticket = try await coordinator.ticket(id, by: principal)
         let events = try await coordinator.events(ofTicket: id, after: nil, limit: 1000, by: principal).items
-        let diagnostics = try await coordinator.diagnostics(ofTicket: id, by: principal)
+        let (newest, total) = try await coordinator.latestDiagnostics(ofTicket: id, before: diagnosesBefore,
+                                                                      limit: diagnosesPerPage + 1, by: principal)
+        let diagnostics = Array(newest.prefix(diagnosesPerPage))
+        let older = newest.count > diagnosesPerPage ? diagnostics.last.map { "/board/tickets/\(id)?diagnosesBefore=\($0.id)#diagnostics" } : nil
+        let shown = older != nil || diagnosesBefore != nil
+            ? "\(diagnostics.count) of \(total) diagnoses, newest first" + (diagnosesBefore == nil ? "" : " (older ones)") : nil
         let visits = try await coordinator.visits(technician: nil, ticket: id, window: nil, by: principal)
         let technicians = try await coordinator.records(TechnicianFields.self, after: nil, limit: 10_000, by: principal).items
         let names = Dictionary(uniqueKeysWithValues: technicians.map { ($0.id, $0.fields.name) })
@@ -135,7 +145,7 @@ struct TicketView {
             visits: visits.map { visitLine($0, technician: name($0.technicianId), principal: principal, clock: clock) },
             planner: desk && ticket.status.isOpen
                 ? await planner(for: ticket, query, principal: principal, coordinator: coordinator, clock: clock) : nil,
-            diagnostics: diagnostics.reversed().map { diagnosticView($0, clock: clock) },
+            diagnostics: diagnostics.map { diagnosticView($0, clock: clock) }, diagnosticsShown: shown, olderDiagnoses: older,
             events: events.reversed().map { EventLine(at: clock.dayTime($0.at), atISO: BoardClock.iso($0.at), type: $0.type.replacingOccurrences(of: "_", with: " "),
                                                       actor: $0.actor, details: details($0.data)) })
     }

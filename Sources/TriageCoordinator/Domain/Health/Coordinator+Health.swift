@@ -160,12 +160,18 @@ extension Coordinator {
         return host
     }
 
-    /// The reports received about a host, newest first.
-    public func healthReports(ofHost id: Int, limit: Int, by principal: Principal) async throws -> [ReceivedReport] {
+    /// The most report bytes one page of `healthReports` carries (always at least one report).
+    static let reportPageBytes = 4 << 20
+
+    /// The reports received about a host, newest first, a page at a time.
+    public func healthReports(ofHost id: Int, cursor: String?, limit: Int, by principal: Principal) async throws -> Page<ReceivedReport> {
         try Access.readAll(principal)
+        let before = try cursor.map(Cursor.decodeTimeAndKey).map { (time: $0.time, reportId: $0.key) }
         return try await store.read { session in
             guard try await session.exists(.host, id) else { throw CoordinatorError.notFound("host", id) }
-            return try await session.healthReports(hostId: id, limit: limit)
+            let (reports, more) = try await session.healthReports(hostId: id, before: before, limit: limit, maxBytes: Self.reportPageBytes)
+            let next = more ? reports.last.map { Cursor.encode(time: $0.receivedAt, key: $0.report.id.uuidString) } : nil
+            return Page(items: reports, nextCursor: next)
         }
     }
 
