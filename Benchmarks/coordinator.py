@@ -40,6 +40,16 @@ class Coordinator:
             request.add_header("Content-Type", "application/json")
         return json.loads(urllib.request.urlopen(request, timeout=10).read())
 
+    def all_items(self, path):
+        """Every item of a paged list (`items` and `nextCursor`)."""
+        items, cursor = [], ""
+        while True:
+            page = self.api(f"{path}{'&' if '?' in path else '?'}limit=100&cursor={cursor}")
+            items += page["items"]
+            cursor = page.get("nextCursor") or ""
+            if not cursor:
+                return items
+
     def agent_host(self, name):
         """A new host and the agent token bound to it (`triage token create` prints only the token)."""
         host = self.api("/hosts", {"siteId": self.site, "name": name})["id"]

@@ -210,7 +210,7 @@ try:
     made = reports()
     if made - first != cycles:
         fail(f"triage made {made - first} reports in the window, expected {cycles}")
-    wait_for("triage", lambda: len(coordinator.api(f"/hosts/{host}/reports?limit=1000")["items"]) >= made, seconds=10)
+    wait_for("triage", lambda: len(coordinator.all_items(f"/hosts/{host}/reports")) >= made, seconds=10)
     binaries = {"triage": agent, "zabbix_agentd": shutil.which("zabbix_agentd"),
                 "node_exporter": shutil.which("prometheus-node-exporter")}
     mib = lambda kib: f"{kib / 1024:.1f} MiB"

@@ -42,7 +42,13 @@ import Glibc
             """.write(toFile: folder.path + "/agent.yaml", atomically: true, encoding: .utf8)
 
         func reportsOnServer() throws -> [[String: Any]] {
-            try serve.request("GET", "/api/v1/hosts/\(host)/reports?limit=1000", token: admin).json["items"] as? [[String: Any]] ?? []
+            var items: [[String: Any]] = [], cursor = ""
+            repeat {
+                let page = try serve.request("GET", "/api/v1/hosts/\(host)/reports?limit=100&cursor=\(cursor)", token: admin).json
+                items += page["items"] as? [[String: Any]] ?? []
+                cursor = page["nextCursor"] as? String ?? ""
+            } while !cursor.isEmpty
+            return items
         }
         func spooled() -> Int {
             ((try? FileManager.default.contentsOfDirectory(atPath: spool)) ?? []).filter { $0.hasSuffix(".json") }.count
