@@ -46,10 +46,10 @@ python3 -c "import sys; sys.exit(not (float('$coordinator') <= 2.0 and float('$a
 
 echo "== example configurations"
 "$bin/triage" migrate --config Deploy/examples/triage.yaml --data "$dir/example-data" || fail "triage.yaml"
-sed "s#/etc/triage-agent/token#$dir/example-token#; s#/usr/local/share/triage/plugins#$PWD/Plugins#" \
-    Deploy/examples/agent.yaml >"$dir/agent.yaml"
-echo "trg_example" >"$dir/example-token"
-"$bin/triage-agent" run --check --config "$dir/agent.yaml" || fail "agent.yaml"
+sed "s#/usr/local/share/triage/plugins#$PWD/Plugins#" Deploy/examples/agent.yaml >"$dir/agent.yaml"
+mkdir -p "$dir/example-credentials" && echo "trg_example" >"$dir/example-credentials/token"
+# The example has no token_file: under the unit the token arrives as a credential.
+CREDENTIALS_DIRECTORY=$dir/example-credentials "$bin/triage-agent" run --check --config "$dir/agent.yaml" || fail "agent.yaml"
 sed 's/interval: 60/intervall: 60/' "$dir/agent.yaml" >"$dir/typo.yaml"
 if "$bin/triage-agent" run --check --config "$dir/typo.yaml" 2>"$dir/typo.err"; then
     fail "a misspelt agent key was accepted"
@@ -93,8 +93,17 @@ cmp -s Deploy/systemd/triage-agent.service "$root/etc/systemd/system/triage-agen
 [ -f "$root/usr/local/share/triage/plugins/disk/plugin.yaml" ] || fail "the plugins were not installed"
 grep -q "^host: \"client1\"" "$root/etc/triage-agent/agent.yaml" || fail "the configuration does not name the host"
 
-# The installed agent, as the unit would start it (spool in its state directory), delivers a report.
-STATE_DIRECTORY=$dir/state "$root/usr/local/bin/triage-agent" run --config "$root/etc/triage-agent/agent.yaml" 2>"$dir/agent.log" &
+# The installed agent, as the unit starts it (systemd is not PID 1 here, so by hand): a user of its
+# own (DynamicUser=; here nobody), which may read agent.yaml but not root's token; the token only
+# as the credential systemd makes of it (LoadCredential=), the spool in its state directory.
+chmod 0755 "$dir"
+as_unit=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+if "${as_unit[@]}" cat "$root/etc/triage-agent/token" >/dev/null 2>&1; then fail "the unit's user can read root's token file"; fi
+"${as_unit[@]}" cat "$root/etc/triage-agent/agent.yaml" >/dev/null || fail "the unit's user cannot read agent.yaml"
+install -d -o nobody -g nogroup -m 0700 "$dir/state" "$dir/credentials"
+install -o nobody -g nogroup -m 0400 "$root/etc/triage-agent/token" "$dir/credentials/token"
+"${as_unit[@]}" env STATE_DIRECTORY="$dir/state" CREDENTIALS_DIRECTORY="$dir/credentials" \
+    "$root/usr/local/bin/triage-agent" run --config "$root/etc/triage-agent/agent.yaml" 2>"$dir/agent.log" &
 agent_pid=$!
 pids+=("$agent_pid")
 stored=0
@@ -103,9 +112,9 @@ for _ in $(seq 600); do
     [ "$stored" -ge 1 ] && break
     sleep 0.1
 done
-kill -TERM "$agent_pid"; wait "$agent_pid" || fail "the agent did not exit 0 on SIGTERM"
+kill -TERM "$agent_pid"; wait "$agent_pid" || { cat "$dir/agent.log"; fail "the agent did not exit 0 on SIGTERM"; }
 [ "$stored" -ge 1 ] || { cat "$dir/agent.log"; fail "no report from the installed agent"; }
-echo "installed under a scratch root on client1; its agent delivered $stored report(s) with the host's token"
+echo "installed under a scratch root on client1; its agent, as the unit's user with the token as a credential, delivered $stored report(s)"
 
 playbook >"$dir/play2.out" 2>&1 || { cat "$dir/play2.out"; fail "the second roll-out"; }
 grep -q "client1 *: ok=[0-9]* *changed=0 " "$dir/play2.out" || { cat "$dir/play2.out"; fail "the second roll-out changed something"; }

@@ -6,7 +6,8 @@ import Yams
 ///
 /// ```yaml
 /// coordinator: https://triage.example.net
-/// token_file: /etc/triage-agent/token     # or token: …, or TRIAGE_TOKEN in the environment
+/// token_file: /etc/triage-agent/token     # or token: …; else the systemd credential `token`
+///                                         # ($CREDENTIALS_DIRECTORY/token), else TRIAGE_TOKEN
 /// host: web1                              # as registered at the coordinator (default: this machine's name)
 /// interval: 60                            # seconds between reports
 /// jitter: 6                               # each report starts up to this many seconds late (default interval/10)
@@ -36,7 +37,15 @@ public struct AgentConfiguration: Sendable, Equatable {
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         // systemd's StateDirectory= says where state goes.
         spoolPath = (environment["STATE_DIRECTORY"].map { $0 + "/spool" }) ?? "/var/lib/triage-agent/spool"
-        token = environment["TRIAGE_TOKEN"] ?? ""
+        // The shipped unit runs as a DynamicUser that cannot read root's /etc/triage-agent/token:
+        // systemd reads it for the service and hands it over as the credential `token` (LoadCredential=).
+        if let credentials = environment["CREDENTIALS_DIRECTORY"],
+            let secret = try? String(contentsOfFile: credentials + "/token", encoding: .utf8)
+        {
+            token = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+        } else {
+            token = environment["TRIAGE_TOKEN"] ?? ""
+        }
     }
 
     static let keys: Set<String> = ["coordinator", "token", "token_file", "host", "interval", "jitter", "checks", "params",
@@ -60,11 +69,13 @@ public struct AgentConfiguration: Sendable, Equatable {
             if let secret = try? String(contentsOfFile: path, encoding: .utf8) {
                 config.token = secret.trimmingCharacters(in: .whitespacesAndNewlines)
             } else {
-                problems.add(top["token_file"], "cannot read the token file \(path)")
+                let reason = access(path, R_OK) == 0 ? "" : ": " + String(cString: strerror(errno))
+                problems.add(top["token_file"], "cannot read the token file \(path)\(reason) (under the shipped unit leave "
+                    + "token_file out: the unit passes /etc/triage-agent/token as the credential token)")
             }
         }
         if config.token.isEmpty && problems.list.isEmpty {
-            problems.add(nil, "no token: give token_file (or token), or set TRIAGE_TOKEN")
+            problems.add(nil, "no token: give token_file (or token), run under the unit (LoadCredential=token:…), or set TRIAGE_TOKEN")
         }
         if let host = problems.optionalString(top, "host") { config.host = host }
         config.interval = wholeNumber(top["interval"], "interval", 1...86_400, &problems) ?? 60
