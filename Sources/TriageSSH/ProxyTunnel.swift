@@ -1,4 +1,5 @@
 import CLibSSH2
+import Dispatch
 import Foundation
 
 #if canImport(Glibc)
@@ -8,10 +9,33 @@ import Glibc
 /// ProxyJump: a `direct-tcpip` channel through a bastion, presented to the target's session as
 /// an ordinary socket. One end of a socketpair goes to the target session; a pump thread owns
 /// the bastion session and copies bytes between the other end and the channel until either
-/// side closes. The bastion session is used by that thread only.
+/// side closes. The bastion session is used by that thread only, and freed by it.
+///
+/// The target session waits for the pump thread to end when it closes (`Tunnel.waitForEnd`):
+/// otherwise a process that exits right after its command can run libssh2's and OpenSSL's
+/// exit-time cleanup while the pump still uses them (a crash in pthread_rwlock_wrlock, about
+/// one run in 20 of `triage-agent exec` through a jump host).
 enum ProxyTunnel {
+    /// The target's end of the tunnel and a way to wait until the pump thread has finished.
+    final class Tunnel: Sendable {
+        let socket: Int32
+        private let ended = DispatchSemaphore(value: 0)
+
+        fileprivate init(socket: Int32) { self.socket = socket }
+
+        fileprivate func markEnded() { ended.signal() }
+
+        /// Blocks until the pump has stopped and freed the bastion's channel and session. Call
+        /// after the target's end of the socket is closed: that is what tells the pump to stop.
+        /// The pump gives the bastion at most 5 s to close its side, so this wait is bounded.
+        func waitForEnd() {
+            ended.wait()
+            ended.signal()   // later waits return at once
+        }
+    }
+
     static func open(through bastion: Session, bastionLabel: String, to host: String, port: Int,
-                     label: String, deadline: Deadline) async throws(SSHError) -> Int32 {
+                     label: String, deadline: Deadline) async throws(SSHError) -> Tunnel {
         guard let result = await bastion.retryPointer(until: deadline, { triage_channel_direct_tcpip(bastion.raw, host, Int32(port)) }) else {
             throw SSHError(host: label, phase: .proxy, code: .timedOut,
                            "jump host \(bastionLabel) did not open a tunnel to \(host):\(port) within \(deadline.budgetText)")
@@ -27,9 +51,37 @@ enum ProxyTunnel {
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &fds) == 0 else {
             throw SSHError(host: label, phase: .proxy, code: .unreachable, "cannot create the tunnel's socket pair: \(errnoText())")
         }
-        let pump = Pump(channel: channel, socket: fds[1])
-        Thread { pump.run() }.start()
-        return fds[0]
+        let tunnel = Tunnel(socket: fds[0])
+        let handOff = HandOff(channel: channel, socket: fds[1])
+        Thread {
+            pump(handOff)
+            tunnel.markEnded()
+        }.start()
+        return tunnel
+    }
+
+    /// Runs the pump and frees the bastion's channel and session before it returns: the thread's
+    /// closure (which Foundation releases only at thread exit) keeps nothing of them.
+    private static func pump(_ handOff: HandOff) {
+        guard let channel = handOff.take() else { return }
+        Pump(channel: channel, socket: handOff.socket).run()
+    }
+
+    /// The channel on its way to the pump thread, taken out there so that only the pump holds it.
+    /// @unchecked Sendable: made on the opening thread, then used only by the pump thread.
+    private final class HandOff: @unchecked Sendable {
+        private var channel: Channel?
+        let socket: Int32
+
+        init(channel: Channel, socket: Int32) {
+            self.channel = channel
+            self.socket = socket
+        }
+
+        func take() -> Channel? {
+            defer { channel = nil }
+            return channel
+        }
     }
 
     /// Copies bytes both ways between the local socket and the channel.

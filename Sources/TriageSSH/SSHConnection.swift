@@ -31,16 +31,25 @@ public final class SSHConnection {
         let connectTimeout = destination.connectTimeout ?? timeouts.connect
         let label = destination.label
         let socket: Int32
+        var tunnel: ProxyTunnel.Tunnel?
         if let jump = destination.jumpHosts.first {
             let bastion = try await connect(to: jump, credentials: credentials, timeouts: timeouts)
-            socket = try await ProxyTunnel.open(through: bastion.session, bastionLabel: jump.label, to: destination.hostName,
+            tunnel = try await ProxyTunnel.open(through: bastion.session, bastionLabel: jump.label, to: destination.hostName,
                                                 port: destination.port, label: label, deadline: Deadline(after: connectTimeout))
+            socket = tunnel!.socket
         } else {
             socket = try await TCPConnector.connect(host: destination.hostName, port: destination.port,
                                                     timeout: connectTimeout, label: label)
         }
 
-        let session = try Session(socket: socket, label: label)
+        let session: Session
+        do {
+            session = try Session(socket: socket, label: label)
+        } catch {
+            tunnel?.waitForEnd()   // Session closed the socket: the pump stops
+            throw error
+        }
+        session.afterClose = tunnel.map { tunnel in { tunnel.waitForEnd() } }
         let deadline = Deadline(after: timeouts.authentication)
         let policy = destination.hostKeyPolicy
         let knownHosts = KnownHosts(files: policy.knownHostsFiles)

@@ -15,6 +15,8 @@ final class Session {
     let socket: Int32
     let label: String
     private var handshaken = false
+    /// Runs after the socket is closed (a ProxyJump tunnel waits for its pump there).
+    var afterClose: (() -> Void)?
 
     /// Takes ownership of `socket`: it is closed with the session, or now if this throws.
     init(socket: Int32, label: String) throws(SSHError) {
@@ -38,6 +40,7 @@ final class Session {
         libssh2_session_set_blocking(raw, 1)
         libssh2_session_free(raw)
         close(socket)
+        afterClose?()
     }
 
     var lastError: String { String(cString: triage_last_error(raw)) }
