@@ -10,6 +10,27 @@ import Testing
         return abs(a.timeIntervalSince(b)) < 1e-6
     }
 
+    /// Formatting is proleptic Gregorian, like parsing: what goes in comes out, before 1582 too
+    /// (Foundation's format style gave 1500-06-01 back as 1500-05-22), and agrees with Foundation after.
+    @Test func formatsWhatItParsesInEveryCentury() throws {
+        for text in ["1500-06-01T00:00:00.000Z", "0000-01-01T00:00:00.000Z", "0001-02-28T23:59:59.999Z", "1582-10-04T12:00:00.000Z",
+                     "1582-10-15T12:00:00.000Z", "1600-02-29T06:07:08.009Z", "1969-12-31T23:59:59.999Z", "9999-12-31T23:59:59.999Z"] {
+            let date = try #require(InternetTime.parse(text))
+            #expect(InternetTime.format(date, milliseconds: true) == text)
+        }
+        #expect(InternetTime.format(try #require(InternetTime.parse("1500-06-01T10:11:12Z"))) == "1500-06-01T10:11:12Z")
+        // After 1582 the date and time agree with Foundation's; the milliseconds are the ones stored
+        // (Foundation truncates 1784-10-18T14:57:27.615 read back from a Double to .614).
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let millis = Int64.random(in: -11_000_000_000_000...253_000_000_000_000, using: &random)
+            let (seconds, fraction) = (millis >= 0 ? millis / 1000 : (millis - 999) / 1000, ((millis % 1000) + 1000) % 1000)
+            let text = InternetTime.format(Date(timeIntervalSince1970: Double(millis) / 1000), milliseconds: true)
+            let whole = Date.ISO8601FormatStyle().format(Date(timeIntervalSince1970: Double(seconds)))
+            #expect(text == whole.dropLast() + "." + String(format: "%03lld", fraction) + "Z", "\(millis)")
+        }
+    }
+
     @Test func agreesWithFoundationOnRandomTimesAndOffsets() throws {
         var random = SystemRandomNumberGenerator()
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)

@@ -53,6 +53,32 @@ import TriageModel
         try await client.post("/api/v1/visits", #"{"ticketId": \#(ticket), "technicianId": \#(technician), "start": "\#(start)", "end": "\#(end)"}"#, as: role)
     }
 
+    /// The clock stands on Wednesday 2026-11-18 11:06Z: a visit starts at most 15 min ago and at
+    /// most a year ahead, proposals never start in the past, and old dates read back as sent.
+    @Test func visitsAreBookedBetweenNowAndTheHorizonOnly() async throws {
+        try await TestCoordinator.with(visits: Self.policy) { t in
+            try await t.test { client in
+                let s = try await Self.setup(t, client)
+                let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
+                #expect(try await client.send(.put, "/api/v1/technicians/\(s.uli)", json: #"{"name": "Uli", "shifts": [\#(always)]}"#).status == .ok)
+                for (start, end, why) in [("2026-11-18T09:00:00Z", "2026-11-18T10:00:00Z", "is in the past"),
+                                          ("0000-01-03T09:00:00Z", "0000-01-03T10:00:00Z", "is in the past"),
+                                          ("2027-12-01T09:00:00Z", "2027-12-01T10:00:00Z", "more than 366 days ahead")] {
+                    let refused = try await Self.book(client, s.depotTicket, s.uli, start, end)
+                    #expect(refused.status == .unprocessableContent && refused.errorMessage.contains(why), "\(start): \(refused.body)")
+                }
+                #expect(try await client.get("/api/v1/visits").items.isEmpty)
+                // Within the grace (started 10 min ago, as the technician arrives) it books.
+                #expect(try await Self.book(client, s.depotTicket, s.uli, "2026-11-18T10:57:00Z", "2026-11-18T12:00:00Z").status == .created)
+                let slots = try await client.get("/api/v1/tickets/\(s.depotTicket)/visit-slots?from=1500-06-01T00:00:00Z&days=2").items
+                let first = try #require(slots.first?["start"] as? String)
+                #expect(first >= "2026-11-18T11:06:40.000Z", "\(first)")
+                let old = try await client.post("/api/v1/tickets/\(s.ticket)/vendor-case", #"{"vendor": "Dell", "vendorDueAt": "1500-06-01T00:00:00Z"}"#)
+                #expect(((old.json["flags"] as? [String: Any])?["vendorCase"] as? [String: Any])?["vendorDueAt"] as? String == "1500-06-01T00:00:00.000Z")
+            }
+        }
+    }
+
     @Test func proposalsKeepToShiftsOpeningHoursSkillsAndTimeZones() async throws {
         try await TestCoordinator.with(visits: Self.policy) { t in
             try await t.test { client in

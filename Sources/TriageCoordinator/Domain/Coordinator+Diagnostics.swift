@@ -62,7 +62,7 @@ extension Coordinator {
         }
         try Access.applyDiagnosis(to: ticket, by: principal)
         if let appliedAt = diagnostic.appliedAt {
-            throw CoordinatorError(.conflict, "diagnosis \(reportId.uuidString) was applied at \(appliedAt.formatted(.iso8601))"
+            throw CoordinatorError(.conflict, "diagnosis \(reportId.uuidString) was applied at \(appliedAt.internetTime)"
                 + " by \(diagnostic.appliedBy ?? "?")")
         }
         guard ticket.status.isOpen else {

@@ -83,13 +83,13 @@ extension VendorCase {
         take("externalRef", \.externalRef, input.externalRef) { JSONValue($0) }
         take("status", \.status, input.status) { JSONValue($0) }
         take("vendorSeverity", \.vendorSeverity, input.vendorSeverity) { JSONValue($0) }
-        take("vendorDueAt", \.vendorDueAt, input.vendorDueAt) { JSONValue($0?.formatted(.iso8601)) }
+        take("vendorDueAt", \.vendorDueAt, input.vendorDueAt) { JSONValue($0?.internetTime) }
         return changes
     }
 
     var eventData: JSONValue {
         ["vendor": .string(vendor), "externalRef": JSONValue(externalRef), "status": JSONValue(status),
-         "vendorSeverity": JSONValue(vendorSeverity), "vendorDueAt": JSONValue(vendorDueAt?.formatted(.iso8601))]
+         "vendorSeverity": JSONValue(vendorSeverity), "vendorDueAt": JSONValue(vendorDueAt?.internetTime)]
     }
 }
 

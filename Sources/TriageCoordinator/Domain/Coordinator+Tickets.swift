@@ -227,7 +227,7 @@ extension Coordinator {
         ticket.updatedAt = at
         try await session.updateTicket(ticket)
         _ = try await session.appendEvent(ticketId: id, type: "acknowledged", actor: principal.actor, at: at,
-                                          data: ["responseDueAt": .string(ticket.responseDueAt.formatted(.iso8601))])
+                                          data: ["responseDueAt": .string(ticket.responseDueAt.internetTime)])
         return ticket
     }
 

@@ -41,7 +41,7 @@ struct BoardClock {
         date(start) == date(end) ? "\(dayTime(start))–\(time(end))" : "\(dayTime(start)) – \(dayTime(end))"
     }
 
-    static func iso(_ date: Date) -> String { date.formatted(.iso8601) }
+    static func iso(_ date: Date) -> String { date.internetTime }
 
     /// "45 min", "3 h 05 min", "2 d 4 h".
     static func span(_ seconds: TimeInterval) -> String {

@@ -132,5 +132,5 @@ struct Assigner {
         return "tied with \(other) on load, continuity and last assignment; the lower id decides"
     }
 
-    static func time(_ date: Date) -> String { date.formatted(.iso8601) }
+    static func time(_ date: Date) -> String { date.internetTime }
 }

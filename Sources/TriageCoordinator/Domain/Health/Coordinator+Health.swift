@@ -254,7 +254,7 @@ extension Coordinator {
         try await session.saveHostHealth(HostHealth(hostId: host.id, lastReportAt: at, intervalSeconds: intervalSeconds,
                                                     silentTicketId: nil))
         guard let silent = before?.silentTicketId, var ticket = try await session.ticket(silent), ticket.status.isOpen else { return }
-        var events = [PendingEvent("host_reporting", ["lastReportAt": .string(before!.lastReportAt.formatted(.iso8601))])]
+        var events = [PendingEvent("host_reporting", ["lastReportAt": .string(before!.lastReportAt.internetTime)])]
         if try await untouchedByPeople(ticket, in: session) {
             events.append(try await autoResolve(&ticket, "the host reports again", at: at, in: session))
             outcome.resolved.append(silent)
@@ -278,11 +278,11 @@ extension Coordinator {
                 var ticket = try await newTicket(
                     TicketInput(title: "\(host.fields.name) is not reporting",
                                 severity: health.severity(of: .unknown, on: host.fields.criticality), channel: .agent, hostId: host.id,
-                                description: "No health report since \(silent.lastReportAt.formatted(.iso8601)) "
+                                description: "No health report since \(silent.lastReportAt.internetTime) "
                                     + "(one every \(silent.intervalSeconds) s expected, \(missed) intervals missed)."),
                     actor: Self.healthActor, dedupeKey: "silent/\(host.id)", in: session)
                 try await save(&ticket, events: [PendingEvent("host_silent", [
-                    "lastReportAt": .string(silent.lastReportAt.formatted(.iso8601)), "intervalSeconds": JSONValue(silent.intervalSeconds)])],
+                    "lastReportAt": .string(silent.lastReportAt.internetTime), "intervalSeconds": JSONValue(silent.intervalSeconds)])],
                                actor: Self.healthActor, at: now, in: session)
                 var marked = silent
                 marked.silentTicketId = ticket.id

@@ -44,7 +44,7 @@ extension Coordinator {
         }
         var events: [PendingEvent] = []
         for target in targets {
-            let data: JSONValue = ["target": .string(target.name), "dueAt": .string(target.due.formatted(.iso8601))]
+            let data: JSONValue = ["target": .string(target.name), "dueAt": .string(target.due.internetTime)]
             if now >= target.warn, !ticket.slaSent.contains(target.warned) {
                 events.append(PendingEvent("sla_warning", data))
                 ticket.slaSent.insert(target.warned)

@@ -9,7 +9,11 @@ extension Coordinator {
         async throws -> [VisitSlot]
     {
         try Access.readAll(principal)
-        let start = from ?? now()
+        // Proposals start now at the earliest: a slot in the past cannot be booked.
+        let start = max(from ?? now(), now())
+        if start > now().addingTimeInterval(Double(visitPolicy.horizonDays) * 86_400) {
+            throw CoordinatorError(.badRequest, "from is more than \(visitPolicy.horizonDays) days ahead (visits.horizonDays)")
+        }
         let window = DateInterval(start: start, duration: Double(days) * 86_400)
         return try await store.read { session in
             guard let ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
@@ -48,6 +52,7 @@ extension Coordinator {
         try Access.dispatch(principal)
         var ticket = try await openTicket(booking.ticketId, before: "booking a visit", in: session) { _ in }
         let window = try Self.window(booking.start, booking.end)
+        try visitPolicy.checkBookable(window, now: now())
         let (member, planner) = try await checked(window, technician: booking.technicianId, for: ticket, ignoring: nil, in: session)
         let at = now()
         let visit = try await session.insertVisit(Visit(
@@ -69,6 +74,7 @@ extension Coordinator {
         }
         var ticket = try await openTicket(visit.ticketId, before: "rescheduling its visit", in: session) { _ in }
         let window = try Self.window(change.start, change.end)
+        try visitPolicy.checkBookable(window, now: now())
         let technician = change.technicianId ?? visit.technicianId
         let (member, planner) = try await checked(window, technician: technician, for: ticket, ignoring: id, in: session)
         let before = Self.describe(visit, planner: nil, name: nil)
@@ -157,7 +163,7 @@ extension Coordinator {
         case .unfit(let reason)?: throw CoordinatorError(.invalid, reason)
         case .clash(let other, let travel)?:
             throw CoordinatorError(.conflict, "\(technician.fields.name) has visit \(other.id) (ticket \(other.ticketId)) "
-                + "\(other.start.formatted(.iso8601))–\(other.end.formatted(.iso8601)) at site \(other.siteId), "
+                + "\(other.start.internetTime)–\(other.end.internetTime) at site \(other.siteId), "
                 + "which with \(travel) min travel overlaps this window")
         }
     }
@@ -171,7 +177,7 @@ extension Coordinator {
     private static func describe(_ visit: Visit, planner: VisitPlanner?, name: String?) -> JSONValue {
         var data: [String: JSONValue] = [
             "visitId": JSONValue(visit.id), "technicianId": JSONValue(visit.technicianId), "siteId": JSONValue(visit.siteId),
-            "start": .string(visit.start.formatted(.iso8601)), "end": .string(visit.end.formatted(.iso8601)),
+            "start": .string(visit.start.internetTime), "end": .string(visit.end.internetTime),
         ]
         if let name { data["technician"] = .string(name) }
         if let planner { data["deadline"] = .string(planner.deadlineReason(visit.end)) }

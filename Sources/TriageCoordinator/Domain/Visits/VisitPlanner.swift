@@ -116,7 +116,7 @@ struct VisitPlanner {
     func deadlineReason(_ end: Date) -> String {
         let hours = Int(ticket.resolveDueAt.timeIntervalSince(end) / 3600)
         return end > ticket.resolveDueAt
-            ? "ends after the resolution deadline (\(ticket.resolveDueAt.formatted(.iso8601))): breaches the SLA"
+            ? "ends after the resolution deadline (\(ticket.resolveDueAt.internetTime)): breaches the SLA"
             : "ends \(hours) h before the resolution deadline"
     }
 

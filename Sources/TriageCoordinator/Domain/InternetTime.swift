@@ -1,9 +1,44 @@
 import Foundation
 
-/// RFC 3339 date-times as the API takes them: `YYYY-MM-DDTHH:MM:SS`, optional fractional seconds,
-/// then `Z` or `±HH:MM`. Parsed by hand: Foundation's ISO8601DateFormatter (CoreFoundation and
-/// ICU underneath) cost ≈ 7 % of the coordinator's CPU per ingested report, one date each.
+/// RFC 3339 date-times as the API takes and gives them: `YYYY-MM-DDTHH:MM:SS`, optional
+/// fractional seconds, then `Z` or `±HH:MM`, in the proleptic Gregorian calendar both ways (as
+/// RFC 3339 says). Parsed by hand: Foundation's ISO8601DateFormatter (CoreFoundation and ICU
+/// underneath) cost ≈ 7 % of the coordinator's CPU per ingested report, one date each; formatted
+/// by hand: Foundation's format style switches to the Julian calendar before 1582, so 1500-06-01
+/// came back as 1500-05-22.
 enum InternetTime {
+    /// `2026-11-23T08:00:00Z`, or with milliseconds `2026-11-23T08:00:00.000Z`, in UTC.
+    static func format(_ date: Date, milliseconds: Bool = false) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (days, dayMillis) = millis.quotientAndRemainder(dividingBy: 86_400_000)
+        let (day, ms) = dayMillis < 0 ? (Int(days) - 1, Int(dayMillis) + 86_400_000) : (Int(days), Int(dayMillis))
+        let (year, month, dayOfMonth) = civil(fromDaysSinceEpoch: day)
+        let seconds = ms / 1000
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        var yearText = String(abs(year))
+        while yearText.count < 4 { yearText = "0" + yearText }
+        if year < 0 { yearText = "-" + yearText }
+        var text = "\(yearText)-\(two(month))-\(two(dayOfMonth))T\(two(seconds / 3600)):\(two(seconds / 60 % 60)):\(two(seconds % 60))"
+        if milliseconds {
+            let fraction = ms % 1000
+            text += fraction < 10 ? ".00\(fraction)" : fraction < 100 ? ".0\(fraction)" : ".\(fraction)"
+        }
+        return text + "Z"
+    }
+
+    /// The proleptic Gregorian date of a day count from 1970-01-01 (H. Hinnant's civil_from_days).
+    private static func civil(fromDaysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
     static func parse(_ text: String) -> Date? {
         guard text.utf8.count <= 40 else { return nil }
         let bytes = Array(text.utf8)
@@ -69,4 +104,9 @@ enum InternetTime {
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
     }
+}
+
+extension Date {
+    /// RFC 3339 in UTC, whole seconds, proleptic Gregorian: how times appear in event data and messages.
+    var internetTime: String { InternetTime.format(self) }
 }
