@@ -93,6 +93,15 @@ import TriageModel
         try "coordinator: http://127.0.0.1:1\ninterval: 30\nspool: { path: /x, max_bytes: 2MiB }\n".write(toFile: file, atomically: true, encoding: .utf8)
         let fromEnvironment = try AgentConfiguration.load(file: file, environment: ["TRIAGE_TOKEN": "t0k"])
         #expect(fromEnvironment.token == "t0k" && fromEnvironment.jitter == 3 && fromEnvironment.spoolLimits.maxBytes == 2 << 20)
-        #expect(failure() == "\(file): no token: give token_file (or token), or set TRIAGE_TOKEN")
+        #expect(failure() == "\(file): no token: give token_file (or token), run under the unit (LoadCredential=token:…), or set TRIAGE_TOKEN")
+        // Under the shipped unit the token is a systemd credential, and wins over the environment.
+        let credentials = folder.path + "/credentials"
+        try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
+        try "trg_from_systemd\n".write(toFile: credentials + "/token", atomically: true, encoding: .utf8)
+        let underUnit = try AgentConfiguration.load(file: file, environment: ["CREDENTIALS_DIRECTORY": credentials, "TRIAGE_TOKEN": "t0k"])
+        #expect(underUnit.token == "trg_from_systemd")
+        // A token file the agent may not read says why and what to do instead.
+        try "coordinator: http://127.0.0.1:1\ntoken_file: \(folder.path)/no-such-token\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(failure().contains("cannot read the token file \(folder.path)/no-such-token: No such file or directory (under the shipped unit"))
     }
 }

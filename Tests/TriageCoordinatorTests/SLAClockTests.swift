@@ -82,6 +82,36 @@ import Testing
         #expect(mornings.due(from: Self.utc("2026-03-21T12:00:00Z"), minutes: 30) == Self.utc("2026-03-22T08:30:00Z"))
     }
 
+    /// Other zones' own DST changes: New York (2026-03-08 and 11-01, whole hours) and Adelaide
+    /// (+09:30/+10:30, 2026-04-05 and 10-04, a half-hour offset). Mon–Fri 08:00–17:00 local.
+    static let zoneCases: [(zone: String, start: String, due: String)] = [
+        // Friday 16:00 EST + 2 h: 1 h Friday, Monday 08:00 EDT (12:00Z) + 1 h.
+        ("America/New_York", "2026-03-06T21:00:00Z", "2026-03-09T13:00:00Z"),
+        // Friday 16:00 EDT + 2 h: 1 h Friday, Monday 08:00 EST (13:00Z) + 1 h.
+        ("America/New_York", "2026-10-30T20:00:00Z", "2026-11-02T14:00:00Z"),
+        // Friday 16:00 ACDT (05:30Z) + 2 h: 1 h Friday, Monday 08:00 ACST (Sunday 22:30Z) + 1 h.
+        ("Australia/Adelaide", "2026-04-03T05:30:00Z", "2026-04-05T23:30:00Z"),
+        // Friday 16:00 ACST (06:30Z) + 2 h: 1 h Friday, Monday 08:00 ACDT (Sunday 21:30Z) + 1 h.
+        ("Australia/Adelaide", "2026-10-02T06:30:00Z", "2026-10-04T22:30:00Z"),
+    ]
+
+    @Test(arguments: zoneCases.indices)
+    func deadlinesCrossTheirOwnZonesDSTChanges(_ index: Int) {
+        let (zone, start, due) = Self.zoneCases[index]
+        let clock = SLAClock(hours: .business, calendar: BusinessCalendar(timeZone: zone))
+        #expect(clock.due(from: Self.utc(start), minutes: 120) == Self.utc(due), "\(zone) \(start)")
+        #expect(abs(clock.elapsedMinutes(from: Self.utc(start), to: Self.utc(due)) - 120) < 0.001)
+    }
+
+    /// The day the clocks change is 23 hours long in New York and in Adelaide alike.
+    @Test func shortDaysInOtherZones() {
+        for (zone, sunday, monday) in [("America/New_York", "2026-03-08T05:00:00Z", "2026-03-09T04:00:00Z"),
+                                       ("Australia/Adelaide", "2026-10-03T14:30:00Z", "2026-10-04T13:30:00Z")] {
+            let sundays = SLAClock(hours: .business, calendar: BusinessCalendar(timeZone: zone, weekdays: [7], opens: "00:00", closes: "24:00"))
+            #expect(sundays.elapsedMinutes(from: Self.utc(sunday), to: Self.utc(monday)) == 23 * 60, "\(zone)")
+        }
+    }
+
     @Test func calendarsAreValidated() {
         #expect(throws: CoordinatorError.self) { try BusinessCalendar(timeZone: "Nowhere/Land").validate() }
         #expect(throws: CoordinatorError.self) { try BusinessCalendar(opens: "18:00", closes: "08:00").validate() }
