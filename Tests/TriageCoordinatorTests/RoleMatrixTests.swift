@@ -3,21 +3,31 @@ import HTTPTypes
 import Testing
 @testable import TriageCoordinator
 
-/// Every route against every role (and no token at all): who may do what, DESIGN §5.5.
+/// Every route against every role (and no token at all): who may do what, and everyone else 403.
+/// Each case names its route; `everyGuardedRouteHasACase` compares them with the router's own
+/// list, so a route added without a role case fails here.
 @Suite struct RoleMatrixTests {
     /// Tickets and records the cases act on; each role gets its own closed ticket to reopen.
     struct Fixture: Sendable {
-        var mine = 0, theirs = 0, spareCustomer = 0
+        var mine = 0, theirs = 0, hostTicket = 0, spareCustomer = 0, spareSite = 0, spareHost = 0, spareTechnician = 0, visit = 0
+        var pendingReport = ""
         var closed: [String: Int] = [:]
         var t: (customer: Int, site: Int, host: Int, technician: Int)
     }
 
     struct Case: Sendable {
-        let method: HTTPRequest.Method
+        /// METHOD and the router's path pattern.
+        let route: String
         let path: @Sendable (Fixture, String) -> String
         let body: String?
         /// Status for admin, dispatcher, technician, agent; no token is always 401.
         let expected: [HTTPResponse.Status]
+
+        var method: HTTPRequest.Method { HTTPRequest.Method(String(route.prefix { $0 != " " }))! }
+
+        init(_ route: String, _ path: @escaping @Sendable (Fixture, String) -> String, body: String? = nil, _ expected: [HTTPResponse.Status]) {
+            (self.route, self.path, self.body, self.expected) = (route, path, body, expected)
+        }
     }
 
     static let roles: [Role] = [.admin, .dispatcher, .technician, .agent]
@@ -25,43 +35,70 @@ import Testing
     static func adminOnly(_ status: HTTPResponse.Status) -> [HTTPResponse.Status] {
         [status, .forbidden, .forbidden, .forbidden]
     }
+    static let desk: [HTTPResponse.Status] = [.ok, .ok, .forbidden, .forbidden]
+
+    /// A report about web1 (the agent's host) with a fixed id: the first poster stores it, the rest get 200.
+    static let report = #"{"id": "5E1F3C2A-0000-4000-8000-000000000001", "host": "web1", "startedAt": "2026-11-18T11:00:00Z", "durationMs": 5, "agentVersion": "t", "status": "ok", "checks": [{"plugin": "disk", "item": "fs /", "status": "ok", "summary": "fine", "metrics": [], "durationMs": 1}], "recommendation": {"onsite": false, "vendors": [], "reasons": []}, "errors": []}"#
 
     static let cases: [Case] = {
         var cases: [Case] = []
+        let bodies = ["customers": #"{"name": "Acme AG"}"#, "sites": #"{"customerId": CUSTOMER, "name": "HQ"}"#,
+                      "hosts": #"{"siteId": SITE, "name": "web1"}"#, "technicians": #"{"name": "Tess", "tier": 2}"#]
         for path in ["customers", "sites", "hosts", "technicians"] {
-            cases.append(Case(method: .get, path: { _, _ in "/api/v1/\(path)" }, body: nil, expected: readers))
-            cases.append(Case(method: .get, path: { f, _ in "/api/v1/\(path)/\(Self.record(path, f))" }, body: nil, expected: readers))
+            let body = bodies[path]!
+            cases += [
+                Case("GET /api/v1/\(path)", { _, _ in "/api/v1/\(path)" }, readers),
+                Case("GET /api/v1/\(path)/{id}", { f, _ in "/api/v1/\(path)/\(Self.record(path, f))" }, readers),
+                Case("PUT /api/v1/\(path)/{id}", { f, _ in "/api/v1/\(path)/\(Self.record(path, f))" }, body: body, adminOnly(.ok)),
+                Case("DELETE /api/v1/\(path)/{id}", { f, _ in "/api/v1/\(path)/\(Self.spare(path, f))" }, adminOnly(.noContent)),
+            ]
         }
         cases += [
-            Case(method: .post, path: { _, _ in "/api/v1/customers" }, body: #"{"name": "New"}"#, expected: adminOnly(.created)),
-            Case(method: .put, path: { f, _ in "/api/v1/customers/\(f.t.customer)" }, body: #"{"name": "Acme AG"}"#,
-                 expected: adminOnly(.ok)),
-            Case(method: .delete, path: { f, _ in "/api/v1/customers/\(f.spareCustomer)" }, body: nil, expected: adminOnly(.noContent)),
-            Case(method: .get, path: { _, _ in "/api/v1/tickets" }, body: nil, expected: readers),
-            Case(method: .get, path: { f, _ in "/api/v1/tickets/\(f.theirs)" }, body: nil, expected: readers),
-            Case(method: .get, path: { f, _ in "/api/v1/tickets/\(f.theirs)/events" }, body: nil, expected: readers),
-            Case(method: .post, path: { _, _ in "/api/v1/tickets" }, body: #"{"title": "New ticket"}"#,
-                 expected: [.created, .created, .forbidden, .forbidden]),
-            Case(method: .patch, path: { f, _ in "/api/v1/tickets/\(f.mine)" }, body: #"{"description": "checked cables"}"#,
-                 expected: [.ok, .ok, .ok, .forbidden]),
-            Case(method: .patch, path: { f, _ in "/api/v1/tickets/\(f.theirs)" }, body: #"{"description": "not yours"}"#,
-                 expected: [.ok, .ok, .forbidden, .forbidden]),
-            Case(method: .post, path: { f, role in "/api/v1/tickets/\(f.closed[role]!)/reopen" }, body: #"{"reason": "again"}"#,
-                 expected: [.ok, .ok, .ok, .forbidden]),
-            Case(method: .post, path: { f, _ in "/api/v1/tickets/\(f.theirs)/comments" }, body: #"{"body": "hello"}"#,
-                 expected: [.created, .created, .created, .forbidden]),
-            Case(method: .post, path: { f, _ in "/api/v1/tickets/\(f.theirs)/assign" }, body: nil,
-                 expected: [.ok, .ok, .forbidden, .forbidden]),
-            Case(method: .post, path: { f, _ in "/api/v1/tickets/\(f.mine)/escalate" }, body: #"{"to": "lead", "reason": "stuck"}"#,
-                 expected: [.ok, .ok, .ok, .forbidden]),
-            Case(method: .post, path: { f, _ in "/api/v1/tickets/\(f.theirs)/escalate" }, body: #"{"to": "lead", "reason": "x"}"#,
-                 expected: [.ok, .ok, .forbidden, .forbidden]),
-            Case(method: .post, path: { f, _ in "/api/v1/tickets/\(f.mine)/vendor-case" }, body: #"{"vendor": "Dell"}"#,
-                 expected: [.ok, .ok, .ok, .forbidden]),
-            Case(method: .get, path: { _, _ in "/api/v1/notifications" }, body: nil, expected: [.ok, .ok, .forbidden, .forbidden]),
+            Case("POST /api/v1/customers", { _, _ in "/api/v1/customers" }, body: #"{"name": "New"}"#, adminOnly(.created)),
+            Case("POST /api/v1/sites", { _, _ in "/api/v1/sites" }, body: #"{"customerId": CUSTOMER, "name": "Annex"}"#, adminOnly(.created)),
+            Case("POST /api/v1/hosts", { _, _ in "/api/v1/hosts" }, body: #"{"siteId": SITE, "name": "new1"}"#, adminOnly(.created)),
+            Case("POST /api/v1/technicians", { _, _ in "/api/v1/technicians" }, body: #"{"name": "Nia"}"#, adminOnly(.created)),
+            Case("GET /api/v1/tickets", { _, _ in "/api/v1/tickets" }, readers),
+            Case("GET /api/v1/tickets/{id}", { f, _ in "/api/v1/tickets/\(f.theirs)" }, readers),
+            Case("GET /api/v1/tickets/{id}/events", { f, _ in "/api/v1/tickets/\(f.theirs)/events" }, readers),
+            Case("POST /api/v1/tickets", { _, _ in "/api/v1/tickets" }, body: #"{"title": "New ticket"}"#, [.created, .created, .forbidden, .forbidden]),
+            Case("PATCH /api/v1/tickets/{id}", { f, _ in "/api/v1/tickets/\(f.mine)" }, body: #"{"description": "checked cables"}"#, readers),
+            Case("PATCH /api/v1/tickets/{id}", { f, _ in "/api/v1/tickets/\(f.theirs)" }, body: #"{"description": "not yours"}"#, desk),
+            Case("POST /api/v1/tickets/{id}/reopen", { f, role in "/api/v1/tickets/\(f.closed[role]!)/reopen" }, body: #"{"reason": "again"}"#, readers),
+            Case("POST /api/v1/tickets/{id}/acknowledge", { f, _ in "/api/v1/tickets/\(f.mine)/acknowledge" }, readers),
+            Case("POST /api/v1/tickets/{id}/acknowledge", { f, _ in "/api/v1/tickets/\(f.theirs)/acknowledge" }, desk),
+            Case("POST /api/v1/tickets/{id}/comments", { f, _ in "/api/v1/tickets/\(f.theirs)/comments" }, body: #"{"body": "hello"}"#,
+                 [.created, .created, .created, .forbidden]),
+            Case("POST /api/v1/tickets/{id}/assign", { f, _ in "/api/v1/tickets/\(f.theirs)/assign" }, desk),
+            Case("POST /api/v1/tickets/{id}/escalate", { f, _ in "/api/v1/tickets/\(f.mine)/escalate" }, body: #"{"to": "lead", "reason": "stuck"}"#, readers),
+            Case("POST /api/v1/tickets/{id}/escalate", { f, _ in "/api/v1/tickets/\(f.theirs)/escalate" }, body: #"{"to": "lead", "reason": "x"}"#, desk),
+            Case("POST /api/v1/tickets/{id}/vendor-case", { f, _ in "/api/v1/tickets/\(f.mine)/vendor-case" }, body: #"{"vendor": "Dell"}"#, readers),
+            Case("GET /api/v1/notifications", { _, _ in "/api/v1/notifications" }, desk),
+            // Agents: a diagnosis and a health report about their own host are theirs to post.
+            Case("POST /api/v1/tickets/{id}/diagnostics", { f, _ in "/api/v1/tickets/\(f.hostTicket)/diagnostics" }, body: report,
+                 [.ok, .ok, .ok, .created]),
+            Case("GET /api/v1/tickets/{id}/diagnostics", { f, _ in "/api/v1/tickets/\(f.hostTicket)/diagnostics" }, readers),
+            Case("POST /api/v1/tickets/{id}/diagnostics/{reportId}/apply", { f, _ in "/api/v1/tickets/\(f.theirs)/diagnostics/\(f.pendingReport)/apply" },
+                 [.conflict, .ok, .forbidden, .forbidden]),
+            Case("POST /api/v1/reports", { f, _ in "/api/v1/reports?host=\(f.t.host)" }, body: report.replacingOccurrences(of: "0001\"", with: "0002\""),
+                 [.ok, .ok, .forbidden, .created]),
+            Case("GET /api/v1/hosts/{id}/reports", { f, _ in "/api/v1/hosts/\(f.t.host)/reports" }, readers),
+            Case("GET /api/v1/hosts/{id}/checks", { f, _ in "/api/v1/hosts/\(f.t.host)/checks" }, readers),
+            Case("GET /api/v1/tickets/{id}/visit-slots", { f, _ in "/api/v1/tickets/\(f.hostTicket)/visit-slots" }, readers),
+            // Nobody is on shift: the desk passes the gate and meets the rules (422), the others do not.
+            Case("POST /api/v1/visits", { _, _ in "/api/v1/visits" },
+                 body: #"{"ticketId": HOSTTICKET, "technicianId": TECHNICIAN, "start": "2026-11-23T09:00:00Z", "end": "2026-11-23T10:00:00Z"}"#,
+                 [.unprocessableContent, .unprocessableContent, .forbidden, .forbidden]),
+            Case("GET /api/v1/visits", { _, _ in "/api/v1/visits" }, readers),
+            Case("GET /api/v1/visits/{id}", { f, _ in "/api/v1/visits/\(f.visit)" }, readers),
+            Case("POST /api/v1/visits/{id}/reschedule", { f, _ in "/api/v1/visits/\(f.visit)/reschedule" },
+                 body: #"{"start": "2026-11-23T11:00:00Z", "end": "2026-11-23T12:00:00Z"}"#,
+                 [.unprocessableContent, .unprocessableContent, .forbidden, .forbidden]),
+            // Cancelling is the desk's: the dispatcher cancels, the admin then finds it cancelled.
+            Case("POST /api/v1/visits/{id}/status", { f, _ in "/api/v1/visits/\(f.visit)/status" }, body: #"{"status": "cancelled"}"#,
+                 [.conflict, .ok, .forbidden, .forbidden]),
             // Last: it takes "mine" away from the technician.
-            Case(method: .patch, path: { f, _ in "/api/v1/tickets/\(f.mine)" }, body: #"{"assigneeId": null}"#,
-                 expected: [.ok, .ok, .forbidden, .forbidden]),
+            Case("PATCH /api/v1/tickets/{id}", { f, _ in "/api/v1/tickets/\(f.mine)" }, body: #"{"assigneeId": null}"#, desk),
         ]
         return cases
     }()
@@ -75,6 +112,28 @@ import Testing
         }
     }
 
+    static func spare(_ path: String, _ f: Fixture) -> Int {
+        switch path {
+        case "customers": f.spareCustomer
+        case "sites": f.spareSite
+        case "hosts": f.spareHost
+        default: f.spareTechnician
+        }
+    }
+
+    /// The router's guarded routes (everything under /api/v1 but the document) against the cases.
+    @Test func everyGuardedRouteHasACase() async throws {
+        try await TestCoordinator.with(inventory: false) { t in
+            let router = try CoordinatorServer.router(coordinator: t.coordinator, configuration: t.configuration, metrics: CoordinatorMetrics())
+            let guarded = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" }
+                .filter { $0.contains(" /api/v1/") && !$0.hasSuffix("/openapi.yaml") })
+            let covered = Set(Self.cases.map(\.route))
+            #expect(guarded.subtracting(covered).sorted() == [], "routes without a role case")
+            #expect(covered.subtracting(guarded).sorted() == [], "cases for routes that do not exist")
+            #expect(guarded.count >= 44)
+        }
+    }
+
     @Test func everyRouteAnswersEachRoleAsTheRulesSay() async throws {
         try await TestCoordinator.with { t in
             let tech = t.technicianId, other = t.otherTechnicianId
@@ -83,31 +142,49 @@ import Testing
                 var fixture = base
                 fixture.mine = try await client.post("/api/v1/tickets", #"{"title": "mine", "assigneeId": \#(tech)}"#).id
                 fixture.theirs = try await client.post("/api/v1/tickets", #"{"title": "theirs", "assigneeId": \#(other)}"#).id
+                fixture.hostTicket = try await client.post("/api/v1/tickets", #"{"title": "web1", "hostId": \#(base.t.host), "assigneeId": \#(other)}"#).id
                 fixture.spareCustomer = try await client.post("/api/v1/customers", #"{"name": "Spare"}"#).id
+                fixture.spareSite = try await client.post("/api/v1/sites", #"{"customerId": \#(base.t.customer), "name": "Spare"}"#).id
+                fixture.spareHost = try await client.post("/api/v1/hosts", #"{"siteId": \#(base.t.site), "name": "spare1"}"#).id
+                fixture.spareTechnician = try await client.post("/api/v1/technicians", #"{"name": "Spare"}"#).id
                 for role in Self.roles + [nil] {
                     let id = try await client.post("/api/v1/tickets", #"{"title": "done", "assigneeId": \#(tech)}"#).id
                     _ = try await client.patch("/api/v1/tickets/\(id)", #"{"status": "closed"}"#)
                     fixture.closed[role?.rawValue ?? "none"] = id
                 }
-                let siteBody = #"{"customerId": \#(base.t.customer), "name": "Annex"}"#
-                let all = Self.cases + [Case(method: .post, path: { _, _ in "/api/v1/sites" }, body: siteBody,
-                                             expected: Self.adminOnly(.created))]
+                // Tess's diagnosis on Otto's ticket waits to be applied.
+                let pending = UUID()
+                let posted = try await client.post("/api/v1/tickets/\(fixture.theirs)/diagnostics",
+                                                   Self.report.replacingOccurrences(of: "5E1F3C2A-0000-4000-8000-000000000001", with: pending.uuidString),
+                                                   as: .technician)
+                #expect(posted.status == .created && posted.json["appliedAt"] == nil)
+                fixture.pendingReport = pending.uuidString
+                let now = t.clock.now
+                fixture.visit = try await t.store.write { [fixture] session in
+                    try await session.insertVisit(Visit(id: 0, ticketId: fixture.mine, technicianId: tech, siteId: base.t.site,
+                                                        start: now + 86_400, end: now + 90_000, status: .booked, notes: nil,
+                                                        createdAt: now, updatedAt: now)).id
+                }
                 var checked = 0
-                for check in all {
+                for check in Self.cases {
+                    let body = check.body.map {
+                        $0.replacingOccurrences(of: "CUSTOMER", with: "\(base.t.customer)").replacingOccurrences(of: "SITE", with: "\(base.t.site)")
+                            .replacingOccurrences(of: "HOSTTICKET", with: "\(fixture.hostTicket)").replacingOccurrences(of: "TECHNICIAN", with: "\(tech)")
+                    }
                     // Least privileged first, so a successful write cannot change what the others see.
                     for (role, expected) in zip(Self.roles, check.expected).reversed() {
                         let path = check.path(fixture, role.rawValue)
-                        let reply = try await client.send(check.method, path, as: role, json: check.body)
-                        #expect(reply.status == expected, "\(role) \(check.method) \(path): \(reply.body)")
+                        let reply = try await client.send(check.method, path, as: role, json: body)
+                        #expect(reply.status == expected, "\(role) \(check.route) \(path): \(reply.body)")
                         if expected == .forbidden { #expect(reply.errorCode == "forbidden") }
                         checked += 1
                     }
                     let path = check.path(fixture, "none")
-                    let anonymous = try await client.send(check.method, path, as: nil, json: check.body)
-                    #expect(anonymous.status == .unauthorized, "no token \(check.method) \(path)")
+                    let anonymous = try await client.send(check.method, path, as: nil, json: body)
+                    #expect(anonymous.status == .unauthorized, "no token \(check.route) \(path)")
                     #expect(anonymous.headers[.wwwAuthenticate] == "Bearer")
                 }
-                #expect(checked == all.count * 4)
+                #expect(checked == Self.cases.count * 4)
             }
         }
     }
