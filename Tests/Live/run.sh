@@ -2,8 +2,8 @@
 # Checks that need a live coordinator process, run after `swift test` (which builds it):
 #  1. durability: SIGKILL under concurrent writes loses nothing acknowledged, retries duplicate nothing;
 #  2. the served OpenAPI document through openapi-spec-validator, /metrics through promtool, the
-#     plugins and Deploy scripts through shellcheck; then schemathesis against the document: no
-#     5xx, no answer that breaks it;
+#     plugins and Deploy scripts through shellcheck; then schemathesis against the document as an
+#     admin and once each as a dispatcher, a technician and an agent: no 5xx, no answer that breaks it;
 #  3. PostgreSQL: every coordinator test again on a throwaway PostgreSQL 15 (TRIAGE_TEST_POSTGRES),
 #     which also enables the tests of two instances on one database;
 #  4. Deploy/check.sh: the systemd units, the example configurations, the Ansible roll-out, two
@@ -51,19 +51,35 @@ curl -sf "http://127.0.0.1:$port/metrics" | promtool check metrics
 shellcheck -s sh Plugins/*/check.sh Deploy/examples/plugins/*/*.sh
 shellcheck -S warning Deploy/*.sh Deploy/lib/*.sh Tests/Live/run.sh .ci/run
 echo "openapi-spec-validator, promtool and shellcheck: clean"
-fuzz() {
+fuzz() { # fuzz ROLE TOKEN EXAMPLES
   "$venv/bin/schemathesis" --config-file Tests/Live/schemathesis.toml run "http://127.0.0.1:$port/api/v1/openapi.yaml" \
-    --header "Authorization: Bearer $token" \
+    --header "Authorization: Bearer $2" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,unsupported_method,allow_header_conformance \
-    --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" --workers 2 --seed 1 --no-color 2>&1 | tee "$work/schemathesis.out"
+    --max-examples "$3" --workers 2 --seed 1 --no-color 2>&1 | tee "$work/schemathesis-$1.out"
 }
 # A failed check fails the run. A run whose only trouble is schemathesis's own runtime error
 # (seen once: CPython's "AST constructor recursion depth mismatch" inside Hypothesis) is run once more.
-if ! fuzz; then
-  if grep -q "FAILURES" "$work/schemathesis.out" || ! grep -q "Runtime Error" "$work/schemathesis.out"; then exit 1; fi
-  echo "== schemathesis stopped on an error of its own, not a failed check: once more"
-  fuzz
-fi
+fuzz_as() { # fuzz_as ROLE TOKEN EXAMPLES
+  echo "== schemathesis as $1"
+  if ! fuzz "$@"; then
+    if grep -q "FAILURES" "$work/schemathesis-$1.out" || ! grep -q "Runtime Error" "$work/schemathesis-$1.out"; then exit 1; fi
+    echo "== schemathesis stopped on an error of its own, not a failed check: once more"
+    fuzz "$@"
+  fi
+}
+fuzz_as admin "$token" "${SCHEMATHESIS_EXAMPLES:-40}"
+# Then once per other role, so that what each may not do is checked as well (403s must be
+# documented, and nothing a dispatcher, technician or agent sends may produce a 5xx).
+api() { curl -sf -X POST "http://127.0.0.1:$port/api/v1/$1" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "$2"; }
+id_of() { python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])'; }
+customer=$(api customers '{"name": "Fuzz"}' | id_of)
+site=$(api sites "{\"customerId\": $customer, \"name\": \"Fuzz HQ\"}" | id_of)
+host=$(api hosts "{\"siteId\": $site, \"name\": \"fuzz1\"}" | id_of)
+technician=$(api technicians '{"name": "Fuzz"}' | id_of)
+make_token() { "$binary" token create --data "$work/api" --name "fuzz-$1" --role "$@"; }
+fuzz_as dispatcher "$(make_token dispatcher)" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
+fuzz_as technician "$(make_token technician --technician "$technician")" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
+fuzz_as agent "$(make_token agent --host "$host")" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
 kill -TERM "$server"; wait "$server"; server=""
 
 echo "== the coordinator tests on PostgreSQL, and two instances on one database"

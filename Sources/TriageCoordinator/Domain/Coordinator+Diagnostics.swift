@@ -10,8 +10,7 @@ extension Coordinator {
     public func attachDiagnostic(_ report: DiagnosticReport, toTicket id: Int, by principal: Principal,
                                  in session: any StoreSession) async throws -> (diagnostic: Diagnostic, created: Bool)
     {
-        try Validate.text(report.host, "host", max: 255)
-        if report.checks.count > 10_000 { throw CoordinatorError.invalid("checks", "more than 10000 items") }
+        try Validate.report(report)
         guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
         let mayApply = (try? Access.applyDiagnosis(to: ticket, by: principal)) != nil
         if principal.role == .agent {

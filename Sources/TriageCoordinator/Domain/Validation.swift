@@ -1,4 +1,5 @@
 import Foundation
+import TriageModel
 
 /// Range and format checks shared by the API inputs. Each failure names the field.
 enum Validate {
@@ -7,6 +8,14 @@ enum Validate {
             throw CoordinatorError.invalid(field, "must not be empty")
         }
         if value.unicodeScalars.count > max { throw CoordinatorError.invalid(field, "longer than \(max) characters") }
+    }
+
+    /// A diagnosis or health report, checked whole before anything looks at its id: a repeat of a
+    /// stored id with a body the API would refuse is refused, not answered with the stored one.
+    static func report(_ report: DiagnosticReport) throws {
+        try text(report.host, "host", max: 255)
+        if report.durationMs < 0 { throw CoordinatorError.invalid("durationMs", "must not be negative") }
+        if report.checks.count > 10_000 { throw CoordinatorError.invalid("checks", "more than 10000 items") }
     }
 
     static func optionalText(_ value: String?, _ field: String, max: Int = 200) throws {

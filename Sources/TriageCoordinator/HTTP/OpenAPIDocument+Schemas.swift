@@ -279,11 +279,12 @@ extension OpenAPIDocument {
       required: [id, host, startedAt, durationMs, agentVersion, status, checks, recommendation, errors]
       properties:
         id: {type: string, format: uuid}
-        host: {$ref: "#/components/schemas/Name"}
+        host: {type: string, minLength: 1, maxLength: 255, pattern: "\\S", description: "the host's name or SSH address (a full DNS name may be 253 characters)"}
         startedAt: {$ref: "#/components/schemas/Time"}
         durationMs: {type: integer, minimum: 0, maximum: 9223372036854775807}
         agentVersion: {type: string}
         status: {$ref: "#/components/schemas/CheckStatus"}
+        # Optional fields inside may be null as well as absent (the agent leaves them out).
         checks:
           type: array
           maxItems: 10000
@@ -295,7 +296,7 @@ extension OpenAPIDocument {
               item: {type: string}
               status: {$ref: "#/components/schemas/CheckStatus"}
               summary: {type: string}
-              longOutput: {type: string}
+              longOutput: {type: [string, "null"]}
               metrics:
                 type: array
                 items:
@@ -303,12 +304,12 @@ extension OpenAPIDocument {
                   required: [name]
                   properties:
                     name: {type: string}
-                    value: {type: number}
-                    unit: {type: string}
-                    warn: {type: string}
-                    crit: {type: string}
-                    min: {type: number}
-                    max: {type: number}
+                    value: {type: [number, "null"]}
+                    unit: {type: [string, "null"]}
+                    warn: {type: [string, "null"]}
+                    crit: {type: [string, "null"]}
+                    min: {type: [number, "null"]}
+                    max: {type: [number, "null"]}
               durationMs: {type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807}
         recommendation:
           type: object
@@ -316,7 +317,7 @@ extension OpenAPIDocument {
           properties:
             onsite: {type: boolean}
             vendors: {type: array, items: {type: string}}
-            tier: {type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807}
+            tier: {type: [integer, "null"], minimum: -9223372036854775808, maximum: 9223372036854775807}
             reasons:
               type: array
               items:
@@ -327,15 +328,15 @@ extension OpenAPIDocument {
                   item: {type: string}
                   flag: {type: string, enum: [onsite, vendor, tier]}
                   reason: {type: string}
-                  vendor: {type: string}
-                  tier: {type: integer, minimum: -9223372036854775808, maximum: 9223372036854775807}
+                  vendor: {type: [string, "null"]}
+                  tier: {type: [integer, "null"], minimum: -9223372036854775808, maximum: 9223372036854775807}
         errors:
           type: array
           items:
             type: object
             required: [message]
             properties:
-              plugin: {type: string}
+              plugin: {type: [string, "null"]}
               message: {type: string}
     Diagnostic:
       type: object

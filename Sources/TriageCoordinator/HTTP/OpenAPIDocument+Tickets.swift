@@ -118,7 +118,7 @@ extension OpenAPIDocument {
       parameters: [{$ref: "#/components/parameters/IdempotencyKey"}]
       responses:
         "200": {description: Applied, content: {application/json: {schema: {$ref: "#/components/schemas/Diagnostic"}}}}
-\#(errors(400, 401, 403, 404, 409, 413, 415))
+\#(errors(400, 401, 403, 404, 409, 413, 415, 422))
   /api/v1/tickets/{id}/events:
     parameters: [{$ref: "#/components/parameters/Id"}]
     get:

@@ -48,10 +48,10 @@ extension Coordinator {
     public func receiveReport(_ report: DiagnosticReport, intervalSeconds: Int, hostId named: Int? = nil,
                               by principal: Principal, in session: any StoreSession) async throws -> HealthOutcome
     {
+        try Validate.report(report)
         let host = try await reportedHost(report, named: named, by: principal, in: session)
         let hostId = host.id
         guard (1...86_400).contains(intervalSeconds) else { throw CoordinatorError.invalid("interval", "must be 1…86400 seconds") }
-        if report.checks.count > 10_000 { throw CoordinatorError.invalid("checks", "more than 10000 items") }
         var outcome = HealthOutcome(reportId: report.id, accepted: true)
         let at = now()
         // Every event a report causes names the report and who posted it.
