@@ -53,4 +53,58 @@ struct PostgresOutageTests {
         let names = try server.request("GET", "/api/v1/customers").json["items"] as? [[String: Any]] ?? []
         #expect(names.compactMap { $0["name"] as? String } == ["before", "after"])
     }
+
+    /// The answer to a booking's COMMIT is lost (a TCP proxy drops it and cuts the connection):
+    /// the client gets an error, retries with its Idempotency-Key once the database answers again,
+    /// and there is exactly one visit — the retry replays the first answer, stored in the same
+    /// transaction as the visit.
+    ///
+    /// Disabled: it found that such a request never answers — postgres-nio closes the connection
+    /// but the COMMIT's await is never resumed — and the hung request then also holds up SIGTERM.
+    /// Issue 21 item 31 stays open on it; enable this when the store bounds a write's answer.
+    @Test(.disabled("a lost COMMIT answer hangs the request (issue 21, item 31)"))
+    func aBookingWhoseCommitAnswerIsLostIsRetriedIntoOneVisit() throws {
+        let database = try TestDatabase()
+        defer { database.drop() }
+        let url = try #require(database.url)
+        let target = try #require(Int(url.firstMatch(of: /@[^:\/]+:(\d+)\//).map { String($0.1) } ?? ""))
+        let proxy = try TCPProxy(to: target)
+        let proxied = url.replacingOccurrences(of: ":\(target)/", with: ":\(proxy.port)/")
+        let folder = try TempFolder()
+        let server = try TriageServe(folder, ["--database", proxied])
+        defer { server.process.terminate() }
+        let shifts = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
+        for (path, json) in [("/api/v1/customers", #"{"name": "Acme"}"#), ("/api/v1/sites", #"{"customerId": 1, "name": "HQ"}"#),
+                             ("/api/v1/hosts", #"{"siteId": 1, "name": "web1"}"#),
+                             ("/api/v1/technicians", #"{"name": "Vera", "shifts": [\#(shifts)]}"#),
+                             ("/api/v1/tickets", #"{"title": "RAID degraded", "severity": 3, "hostId": 1}"#)] {
+            #expect(try server.request("POST", path, json).status == 201, "\(path)")
+        }
+        let day = InternetDay.inAWeek
+        let booking = #"{"ticketId": 1, "technicianId": 1, "start": "\#(day)T09:00:00Z", "end": "\#(day)T10:00:00Z"}"#
+        func book() throws -> (status: Int, replayed: Bool) {
+            let result = try TriageServe.curl(["-m", "60", "-X", "POST", server.url + "/api/v1/visits", "-D", "-", "-H", "Authorization: Bearer \(server.adminToken)",
+                                               "-H", "Content-Type: application/json", "-H", "Idempotency-Key: book-once", "-d", booking])
+            return (Int(result.stdout.split(separator: "\n").last ?? "") ?? 0, result.stdout.lowercased().contains("idempotent-replayed: true"))
+        }
+        proxy.arm(cutAfter: "COMMIT")
+        let first = try book()
+        #expect(proxy.cuts == 1)
+        #expect(first.status >= 500, "the client saw the commit's answer lost: \(first)")
+        var retry = try book()
+        let deadline = Date() + 30
+        while retry.status >= 500 && Date() < deadline {
+            usleep(300_000)
+            retry = try book()
+        }
+        #expect(retry.status == 201 && retry.replayed, "\(retry)")
+        #expect(try database.sql("SELECT count(*) FROM visits").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        #expect(try database.sql("SELECT count(*) FROM ticket_events WHERE type = 'visit_booked'")
+                    .trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+    }
+}
+
+/// The date a week from now (UTC), for bookings a test makes with the real clock.
+enum InternetDay {
+    static var inAWeek: String { String(ISO8601DateFormatter().string(from: Date() + 7 * 86_400).prefix(10)) }
 }
