@@ -22,23 +22,7 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
 
     public init(answers: [(status: Int, body: String)]) throws {
         self.answers = answers
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let listening = withUnsafeMutablePointer(to: &address) { [fd] in
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard listening else {
-            close(fd)
-            throw TestSupportError("cannot listen on a loopback port")
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (fd, port) = try LoopbackSocket.listen(backlog: 16)
         Thread { [self] in serve() }.start()
     }
 
