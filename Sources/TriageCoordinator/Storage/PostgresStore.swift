@@ -105,6 +105,8 @@ public final class PostgresStore: TriageStore {
         } catch {
             result = .failure(error)
         }
+        // A session lock dies with its connection; a query on a lost connection may never answer.
+        if case .failure(let error) = result, isConnectionLoss(error) { return try result.get() }
         do {
             try await db.raw("SELECT pg_advisory_unlock(\(literal: key))").run()
         } catch {

@@ -11,7 +11,9 @@ func sqlTransaction<T: Sendable>(_ db: any SQLDatabase, _ begin: String, _ body:
         try await db.raw("COMMIT").run()
         return result
     } catch {
-        try? await db.raw("ROLLBACK").run()
+        // On a connection that is gone there is nothing to roll back (the server does it), and a
+        // query sent on it can wait forever (postgres-nio: the await is never resumed).
+        if !PostgresStore.isConnectionLoss(error) { try? await db.raw("ROLLBACK").run() }
         throw error
     }
 }
