@@ -23,6 +23,21 @@ public final class RawConnection: @unchecked Sendable {
         return Glibc.send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count
     }
 
+    /// What the peer sends until `marker` has arrived (or it closes, or `timeout` passes).
+    public func read(until marker: String, timeout: Duration) -> String {
+        var received: [UInt8] = []
+        var byte = [UInt8](repeating: 0, count: 1)
+        let deadline = ContinuousClock.now + timeout
+        let wanted = Array(marker.utf8)
+        while !received.ends(with: wanted), ContinuousClock.now < deadline {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&poller, 1, 100) > 0 else { continue }
+            guard recv(fd, &byte, 1, 0) == 1 else { break }
+            received.append(byte[0])
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
     /// Everything the peer sends until it closes the connection or `timeout` passes; `closed`
     /// says which.
     public func readUntilClosed(timeout: Duration) -> (text: String, closed: Bool) {
@@ -39,4 +54,8 @@ public final class RawConnection: @unchecked Sendable {
             received += buffer[0..<n]
         }
     }
+}
+
+extension Array where Element == UInt8 {
+    func ends(with suffix: [UInt8]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
 }

@@ -78,7 +78,7 @@ import Testing
         #expect(result.timedOut)
         #expect(result.stopped)
         #expect(result.out == "started\n")
-        #expect(result.duration < .milliseconds(1600))
+        #expect(result.duration < .seconds(10), "sleep 30 was cut by the 1 s timeout")
         // The host is this machine: the sleep must be gone, not left running for 30 s.
         let survivors = try Shell.run("/usr/bin/pgrep", ["-f", "sleep \(marker)"])
         #expect(survivors.stdout.isEmpty)

@@ -22,7 +22,7 @@ import Glibc
         #expect(error?.code == .connectionRefused)
         #expect(error?.phase == .connect)
         #expect(error?.message.contains("127.0.0.1:\(port)") == true)
-        #expect(elapsed < .milliseconds(500))
+        #expect(elapsed < .seconds(3), "a refusal is at once; a loose bound on a loaded machine")
     }
 
     @Test func aListenerThatNeverSpeaksTimesOutTheHandshake() throws {
@@ -36,7 +36,7 @@ import Glibc
         #expect(error?.code == .timedOut)
         #expect(error?.phase == .handshake)
         #expect(elapsed >= .milliseconds(950))
-        #expect(elapsed < .milliseconds(1500))
+        #expect(elapsed < .seconds(6), "bounded by the 1 s timeout, loosely")
     }
 
     @Test func aHungCommandEndsAtItsTimeout() throws {
@@ -45,7 +45,7 @@ import Glibc
         let started = ContinuousClock.now
         let result = try connection.run(ExecRequest(command: "sleep 30"))
         #expect(result.timedOut && result.exitStatus == nil)
-        #expect(started.duration(to: .now) < .milliseconds(1500))
+        #expect(started.duration(to: .now) < .seconds(10), "sleep 30 was cut by the 1 s timeout")
     }
 
     @Test func aPeerThatClosesMidSessionIsAConnectionError() throws {
