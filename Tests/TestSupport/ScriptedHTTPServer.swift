@@ -31,9 +31,6 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
     /// Everything received so far, in order.
     public var received: [Received] { lock.withLock { log } }
 
-    /// Answers from now on.
-    public func answer(with answers: [(status: Int, body: String)]) { lock.withLock { self.answers = answers } }
-
     public func stop() { shutdown(fd, Int32(SHUT_RDWR)) }
 
     private func serve() {

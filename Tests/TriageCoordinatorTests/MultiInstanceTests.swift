@@ -72,7 +72,7 @@ struct MultiInstanceTests {
             #expect(reply.status == 201 && reply.json["id"] as? Int == 1, "\(path): \(reply)")
         }
         // Twenty overlapping windows for the same technician, ten through each instance, all at once.
-        let day = ISO8601DateFormatter().string(from: Date() + 7 * 86_400).prefix(10)
+        let day = InternetDay.inAWeek
         let requests = (0..<20).map { index in
             // 09:00–12:00, 09:05–12:05, … 10:35–13:35: every window overlaps every other.
             let start = String(format: "%@T%02d:%02d:00Z", String(day), 9 + index * 5 / 60, index * 5 % 60)

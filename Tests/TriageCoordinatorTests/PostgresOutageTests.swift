@@ -100,8 +100,3 @@ struct PostgresOutageTests {
                     .trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 }
-
-/// The date a week from now (UTC), for bookings a test makes with the real clock.
-enum InternetDay {
-    static var inAWeek: String { String(ISO8601DateFormatter().string(from: Date() + 7 * 86_400).prefix(10)) }
-}

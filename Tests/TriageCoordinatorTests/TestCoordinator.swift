@@ -150,3 +150,8 @@ final class TestClock: @unchecked Sendable {
 
     func advance(minutes: Double) { lock.withLock { current += minutes * 60 } }
 }
+
+/// The date a week from now (UTC), for bookings a test makes with the real clock.
+enum InternetDay {
+    static var inAWeek: String { String(ISO8601DateFormatter().string(from: Date() + 7 * 86_400).prefix(10)) }
+}

@@ -12,10 +12,14 @@ extension Coordinator {
     {
         try Validate.report(report)
         guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
-        let mayApply = (try? Access.applyDiagnosis(to: ticket, by: principal)) != nil
+        let mayApply: Bool
         if principal.role == .agent {
+            // An agent may not attach at all where it may not apply: only to its own host's tickets.
             try Access.applyDiagnosis(to: ticket, by: principal)
             try await checkAgentHost(report, by: principal, in: session)
+            mayApply = true
+        } else {
+            mayApply = (try? Access.applyDiagnosis(to: ticket, by: principal)) != nil
         }
         if let existing = try await session.diagnostic(reportId: report.id) {
             guard existing.ticketId == id else {

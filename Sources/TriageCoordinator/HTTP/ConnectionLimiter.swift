@@ -36,8 +36,6 @@ final class ConnectionCounter: Sendable {
     }
 
     func release() { state.withLock { $0.open -= 1 } }
-
-    var open: Int { state.withLock { $0.open } }
 }
 
 final class ConnectionLimiter: ChannelInboundHandler, RemovableChannelHandler {
