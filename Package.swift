@@ -58,8 +58,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            // The board's templates and stylesheet are compiled into the binary: one file to deploy.
-            resources: [.embedInCode("Web/Templates")]
+            // The board's templates and stylesheet and the OpenAPI document are compiled into the binary: one file to deploy.
+            resources: [.embedInCode("Web/Templates"), .embedInCode("HTTP/openapi.yaml")]
         ),
         .executableTarget(
             name: "triage",

@@ -83,8 +83,8 @@ import Testing
                 t, TicketInput(title: "Branch VPN down", severity: 2, tier: 2, customerId: acme, requiredSkills: ["network"]))
             #expect(ticket.assigneeId == ids["Ana"])
             #expect(ticket.status == .assigned)
-            let assigned = try #require(events.first { $0.type == "assigned" })
-            #expect(assigned.actor == "system:assignment")
+            let assigned = try #require(events.first { $0.kind.rawValue == "assigned" })
+            #expect(assigned.actor == .system(.assignment))
             #expect(assigned.data["reason"] == .string(
                 "Ana: tier 2 for a tier 2 ticket, skills network, on shift now, load 2 of 16; "
                     + "lowest load of 250 eligible (next: Ben with 3)"))
@@ -97,13 +97,13 @@ import Testing
             let (nobody, why) = try await Self.create(
                 t, TicketInput(title: "Mainframe", severity: 2, tier: 2, customerId: acme, requiredSkills: ["mainframe"]))
             #expect(nobody.status == .new && nobody.assigneeId == nil)
-            #expect(why.last?.type == "unassignable")
+            #expect(why.last?.kind.rawValue == "unassignable")
             #expect(why.last?.data["reason"] == "no eligible technician among 999 active: 249 below tier 2, 750 without skills mainframe")
             // Off shift and at maximum load are named too.
             let (late, lateWhy) = try await Self.create(
                 t, TicketInput(title: "Tier 3 only", severity: 2, tier: 3, customerId: acme, requiredSkills: ["network"]))
             #expect(late.assigneeId == ids["Ben"])
-            #expect(lateWhy.first { $0.type == "assigned" }?.data["reason"]
+            #expect(lateWhy.first { $0.kind.rawValue == "assigned" }?.data["reason"]
                     == "Ben: tier 3 for a tier 3 ticket, skills network, on shift now, load 3 of 16; the only eligible technician")
             let feed = try await t.coordinator.notifications(after: nil, limit: 10, by: Self.admin).items
             #expect(feed.map(\.type) == ["unassignable"])
@@ -131,7 +131,7 @@ import Testing
             // S4: 24 hours to respond, so New York's shift today counts; Dee's absence ends in time too.
             let (later, laterEvents) = try await Self.create(t, TicketInput(title: "Label printer", severity: 4, tier: 2, customerId: acme))
             #expect(later.assigneeId != nil)
-            let reason = laterEvents.first { $0.type == "assigned" }?.data["reason"]
+            let reason = laterEvents.first { $0.kind.rawValue == "assigned" }?.data["reason"]
             // Cid and Dee tie on every rule; the lower id (Cid, added first) decides.
             #expect(reason == .string("Cid: tier 2 for a tier 2 ticket, no skills required, on shift from 2026-11-18T13:00:00Z, "
                                       + "load 0 of 16; tied with Dee on load, continuity and last assignment; the lower id decides"))
@@ -150,7 +150,7 @@ import Testing
             t.clock.advance(minutes: 60)
             let (acmeTicket, acmeEvents) = try await Self.create(t, TicketInput(title: "Acme again", customerId: acme))
             #expect(acmeTicket.assigneeId == ids["Ben"])
-            #expect(acmeEvents.first { $0.type == "assigned" }?.data["reason"]?.stringValue?.hasSuffix(
+            #expect(acmeEvents.first { $0.kind.rawValue == "assigned" }?.data["reason"]?.stringValue?.hasSuffix(
                 "worked this customer or host in the last 30 days; load tied with Ana at 0; continuity: worked this customer or host recently") == true)
 
             // Globex is new to both, neither has open tickets: Ana was never assigned, Ben just was.
@@ -159,7 +159,7 @@ import Testing
             }
             let (globexTicket, globexEvents) = try await Self.create(t, TicketInput(title: "Globex", customerId: globex))
             #expect(globexTicket.assigneeId == ids["Ana"])
-            #expect(globexEvents.first { $0.type == "assigned" }?.data["reason"]?.stringValue?.hasSuffix(
+            #expect(globexEvents.first { $0.kind.rawValue == "assigned" }?.data["reason"]?.stringValue?.hasSuffix(
                 "load and continuity tied with Ben; least recently assigned (last never, Ben 2026-11-18T12:06:40Z)") == true)
         }
     }
@@ -175,8 +175,8 @@ import Testing
             }
             #expect(after.assigneeId == ids["Ben"] && after.status == .assigned)
             let events = try await t.store.read { try await $0.events(ticketId: ticket.id, after: nil, limit: 100) }
-            #expect(events.suffix(4).map(\.type) == ["unassigned", "status_changed", "assigned", "status_changed"])
-            #expect(events.last { $0.type == "assigned" }?.data["trigger"] == "unassigned by admin:root")
+            #expect(events.suffix(4).map(\.kind.rawValue) == ["unassigned", "status_changed", "assigned", "status_changed"])
+            #expect(events.last { $0.kind.rawValue == "assigned" }?.data["trigger"] == "unassigned by admin:root")
 
             // Running the rules again on request: Ana has the lower load, so the ticket goes back.
             let rerun = try await t.store.write { [coordinator = t.coordinator] in
@@ -188,7 +188,7 @@ import Testing
             }
             #expect(again.assigneeId == ids["Ana"])
             let last = try await t.store.read { try await $0.events(ticketId: ticket.id, after: nil, limit: 100) }.last
-            #expect(last?.type == "assignment_kept")
+            #expect(last?.kind.rawValue == "assignment_kept")
         }
     }
 
@@ -265,7 +265,7 @@ import Testing
             }
             let (after, events) = try await Self.create(t, input)
             #expect(after.assigneeId == ids["Ben"])
-            #expect(events.first { $0.type == "assigned" }?.data["eligible"] == 1)
+            #expect(events.first { $0.kind.rawValue == "assigned" }?.data["eligible"] == 1)
 
             // A technician deleted outright leaves the roster too.
             let cid = try await t.store.write { [coordinator = t.coordinator] session in

@@ -27,6 +27,11 @@ import Yams
             for (section, name) in refs {
                 #expect(components[String(section)]?[String(name)] != nil, "dangling $ref \(section)/\(name)")
             }
+
+            // The event kinds it lists are exactly those the coordinator writes.
+            let event = try #require(components["schemas"]?["TicketEvent"] as? [String: Any])
+            let type = try #require((event["properties"] as? [String: Any])?["type"] as? [String: Any])
+            #expect(type["enum"] as? [String] == EventKind.allCases.map(\.rawValue))
         }
     }
 

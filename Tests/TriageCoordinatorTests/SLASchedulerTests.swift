@@ -7,7 +7,7 @@ import Testing
 /// on a resolution breach, nothing while paused or answered.
 @Suite struct SLASchedulerTests {
     static func types(_ events: [TicketEvent]) -> [String] {
-        events.map { "\($0.type) \($0.data["target"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? "")" }
+        events.map { "\($0.kind.rawValue) \($0.data["target"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? "")" }
     }
 
     @Test func warningThenBreachOncePerTargetAndAResolutionBreachEscalates() async throws {

@@ -128,7 +128,7 @@ import Testing
                 responseWarnAt: Self.at + 675, resolveWarnAt: Self.at + 10_800,
                     firstResponseAt: nil, resolvedAt: nil, closedAt: nil,
                     flags: TicketFlags(onsite: onsite, onsiteReasons: onsite ? ["disk failed"] : []),
-                    dedupeKey: nil, createdBy: "admin:root", createdAt: Self.at, updatedAt: Self.at)
+                    dedupeKey: nil, createdBy: .person(.admin, "root"), createdAt: Self.at, updatedAt: Self.at)
             }
             let ids = try await store.write { session in
                 [
@@ -170,7 +170,7 @@ import Testing
             try await store.write { session in
                 for index in 0..<5 {
                     _ = try await session.appendEvent(
-                        ticketId: ids[0], type: "comment", actor: "admin:root",
+                        ticketId: ids[0], kind: .comment, actor: .person(.admin, "root"),
                         at: Self.at + Double(index), data: ["n": JSONValue(index)])
                 }
             }
@@ -227,7 +227,7 @@ import Testing
                     status: .new, channel: .phone, assigneeId: nil, tags: [], requiredSkills: [],
                     responseDueAt: Self.at + 900, resolveDueAt: Self.at + 14_400, responseWarnAt: Self.at + 675, resolveWarnAt: Self.at + 10_800,
                     firstResponseAt: nil, resolvedAt: nil, closedAt: nil, flags: TicketFlags(onsite: false, onsiteReasons: []),
-                    dedupeKey: nil, createdBy: "test", createdAt: Self.at, updatedAt: Self.at)).id
+                    dedupeKey: nil, createdBy: .system(.health), createdAt: Self.at, updatedAt: Self.at)).id
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<40 {
@@ -236,7 +236,7 @@ import Testing
                             var ticket = try #require(try await session.ticket(id))
                             ticket.description += "x"
                             try await session.updateTicket(ticket)
-                            _ = try await session.appendEvent(ticketId: id, type: "counted", actor: "test", at: Self.at, data: ["n": JSONValue(index)])
+                            _ = try await session.appendEvent(ticketId: id, kind: .comment, actor: .person(.admin, "root"), at: Self.at, data: ["n": JSONValue(index)])
                         }
                     }
                 }

@@ -47,10 +47,12 @@ extension Coordinator {
                 siteNames[siteId] = try await session.record(siteId, as: SiteFields.self)?.fields.name
             }
             let waiting = tickets.filter { $0.assigneeId == nil }.map(\.id)
-            let unassignable = try await session.latestEvents(type: "unassignable", ticketIds: waiting)
+            let unassignable = try await session.latestEvents(kind: .unassignable, ticketIds: waiting)
             return BoardSnapshot(tickets: tickets, counts: counts, technicians: technicians, visits: visits,
                                  activeVisits: activeVisits, siteNames: siteNames,
-                                 unassignedReasons: unassignable.compactMapValues { $0.data["reason"]?.stringValue })
+                                 unassignedReasons: unassignable.compactMapValues {
+                                     if case .unassignable(let made)? = $0.entry { made.reason } else { nil }
+                                 })
         }
     }
 }

@@ -37,17 +37,16 @@ extension Coordinator {
         var diagnostic = Diagnostic(id: 0, ticketId: id, postedBy: principal.actor, receivedAt: at, report: report,
                                     appliedAt: applies ? at : nil, appliedBy: applies ? principal.actor : nil)
         diagnostic.id = try await session.insertDiagnostic(diagnostic)
-        let problems = report.checks.filter { $0.status != .ok }.map { JSONValue.string("\($0.plugin)/\($0.item): \($0.status.rawValue)") }
-        var data: [String: JSONValue] = [
-            "reportId": .string(report.id.uuidString), "host": .string(report.host),
-            "status": .string(report.status.rawValue), "problems": .array(problems),
-            "onsite": .bool(report.recommendation.onsite), "vendors": JSONValue(report.recommendation.vendors),
-            "tier": JSONValue(report.recommendation.tier), "applied": .bool(applies)]
+        var attachedEvent = DiagnosticAttached(
+            reportId: report.id, host: report.host, status: report.status.rawValue,
+            problems: report.checks.filter { $0.status != .ok }.map { "\($0.plugin)/\($0.item): \($0.status.rawValue)" },
+            onsite: report.recommendation.onsite, vendors: report.recommendation.vendors, tier: report.recommendation.tier,
+            applied: applies)
         if !mayApply {
-            data["waiting"] = .string("\(principal.actor) may not change ticket \(id): its recommendation acts once the assignee "
-                + "or a dispatcher applies it (POST /api/v1/tickets/\(id)/diagnostics/\(report.id.uuidString)/apply)")
+            attachedEvent.waiting = "\(principal.actor) may not change ticket \(id): its recommendation acts once the assignee "
+                + "or a dispatcher applies it (POST /api/v1/tickets/\(id)/diagnostics/\(report.id.uuidString)/apply)"
         }
-        var events = [PendingEvent("diagnostic_attached", .object(data))]
+        var events = [NewEvent(.diagnosticAttached(attachedEvent))]
         if applies { events += try await applyDiagnosis(report, to: &ticket, at: at, in: session) }
         try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
         return (diagnostic, true)
@@ -66,7 +65,7 @@ extension Coordinator {
         try Access.applyDiagnosis(to: ticket, by: principal)
         if let appliedAt = diagnostic.appliedAt {
             throw CoordinatorError(.conflict, "diagnosis \(reportId.uuidString) was applied at \(appliedAt.internetTime)"
-                + " by \(diagnostic.appliedBy ?? "?")")
+                + " by \(diagnostic.appliedBy.map(String.init(describing:)) ?? "?")")
         }
         guard ticket.status.isOpen else {
             throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue); reopen it before applying a diagnosis")
@@ -74,8 +73,7 @@ extension Coordinator {
         let at = now()
         try await session.markDiagnosticApplied(reportId: reportId, by: principal.actor, at: at)
         (diagnostic.appliedAt, diagnostic.appliedBy) = (at, principal.actor)
-        var events = [PendingEvent("diagnosis_applied", [
-            "reportId": .string(reportId.uuidString), "postedBy": .string(diagnostic.postedBy)])]
+        var events = [NewEvent(.diagnosisApplied(DiagnosisApplied(reportId: reportId, postedBy: diagnostic.postedBy)))]
         events += try await applyDiagnosis(diagnostic.report, to: &ticket, at: at, in: session)
         try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
         return diagnostic
@@ -118,43 +116,42 @@ extension Coordinator {
     /// skills its failing plugins call for. Assignment runs again when the ticket has nobody,
     /// went up a tier, or its assignee lacks what it needs now.
     func applyDiagnosis(_ report: DiagnosticReport, to ticket: inout Ticket, at: Date, in session: any StoreSession)
-        async throws -> [PendingEvent]
+        async throws -> [NewEvent]
     {
         let recommendation = report.recommendation
-        let reportId = JSONValue.string(report.id.uuidString)
+        let reportId = report.id
         func reasons(_ flag: Recommendation.Reason.Flag, vendor: String? = nil) -> [String] {
             recommendation.reasons.filter { $0.flag == flag && (vendor == nil || $0.vendor == vendor) }
                 .map { "\($0.plugin)/\($0.item): \($0.reason)" }
         }
-        var events: [PendingEvent] = []
+        var events: [NewEvent] = []
         if recommendation.onsite {
             let added = reasons(.onsite).filter { !ticket.flags.onsiteReasons.contains($0) }
             if !ticket.flags.onsite || !added.isEmpty {
                 ticket.flags.onsite = true
                 ticket.flags.onsiteReasons += added
-                events.append(PendingEvent("flagged", ["flag": "onsite", "reasons": JSONValue(added), "reportId": reportId]))
+                events.append(NewEvent(.flagged(Flagged(flag: "onsite", reasons: added, reportId: reportId))))
             }
         }
         for vendor in recommendation.vendors
         where !ticket.flags.vendorSuggestions.contains(vendor) && ticket.flags.vendorCase?.vendor != vendor {
             ticket.flags.vendorSuggestions.append(vendor)
-            events.append(PendingEvent("vendor_case_suggested", [
-                "vendor": .string(vendor), "reasons": JSONValue(reasons(.vendor, vendor: vendor)), "reportId": reportId]))
+            events.append(NewEvent(.vendorCaseSuggested(VendorSuggested(
+                vendor: vendor, reasons: reasons(.vendor, vendor: vendor), reportId: reportId))))
         }
         var rerun = ticket.assigneeId == nil
         if let tier = recommendation.tier.map({ min($0, 3) }), tier > ticket.tier {
-            events.append(PendingEvent("escalated", [
-                "kind": "functional", "from": JSONValue(ticket.tier), "to": JSONValue(tier),
-                "reason": .string((["diagnosis"] + reasons(.tier)).joined(separator: "; ")), "reportId": reportId]))
-            ticket.tier = tier
+            // Assignment runs once below, for everything this diagnosis changed.
+            events += try await escalateTier(&ticket, to: tier, reason: (["diagnosis"] + reasons(.tier)).joined(separator: "; "),
+                                             reportId: reportId, assign: nil, at: at, in: session)
             rerun = true
         }
         let failing = Set(report.checks.filter { $0.status == .warning || $0.status == .critical }.map(\.plugin))
         let added = Set(failing.compactMap { assignment.pluginSkills[$0] }).subtracting(ticket.requiredSkills).sorted()
         if !added.isEmpty {
             ticket.requiredSkills += added
-            events.append(PendingEvent("skills_required", [
-                "added": JSONValue(added), "requiredSkills": JSONValue(ticket.requiredSkills), "reportId": reportId]))
+            events.append(NewEvent(.skillsRequired(SkillsRequired(added: added, requiredSkills: ticket.requiredSkills,
+                                                                  reportId: reportId))))
         }
         if !rerun, !added.isEmpty, let assignee = ticket.assigneeId,
             let fields = try await session.record(assignee, as: TechnicianFields.self)?.fields

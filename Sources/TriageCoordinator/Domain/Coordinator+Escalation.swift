@@ -11,7 +11,7 @@ extension Coordinator {
             try Access.update($0, reassigning: false, by: principal)
         }
         let at = now()
-        var events: [PendingEvent]
+        var events: [NewEvent]
         switch input.to {
         case .tier:
             guard ticket.tier < 3 else {
@@ -19,16 +19,14 @@ extension Coordinator {
                     .conflict, "ticket \(id) is at tier 3, the highest internal tier: open a vendor case "
                         + "(POST /api/v1/tickets/\(id)/vendor-case) or escalate to the lead")
             }
-            events = [PendingEvent("escalated", ["kind": "functional", "from": JSONValue(ticket.tier),
-                                                 "to": JSONValue(ticket.tier + 1), "reason": .string(input.reason)])]
-            ticket.tier += 1
-            events += try await autoAssign(&ticket, trigger: "escalated to tier \(ticket.tier)", at: at, in: session)
+            events = try await escalateTier(&ticket, to: ticket.tier + 1, reason: input.reason,
+                                            assign: "escalated to tier \(ticket.tier + 1)", at: at, in: session)
         case .lead:
-            events = [PendingEvent("escalated", ["kind": "hierarchical", "notified": "lead", "reason": .string(input.reason)])]
+            events = [NewEvent(.escalated(Escalation(kind: .hierarchical, notified: "lead", reason: input.reason)))]
             _ = try await session.insertNotification(Notification(
                 id: 0, type: "lead_escalation", ticketId: id, at: at,
                 data: ["title": .string(ticket.title), "severity": JSONValue(ticket.severity), "tier": JSONValue(ticket.tier),
-                       "by": .string(principal.actor), "reason": .string(input.reason)]))
+                       "by": .string(principal.actor.description), "reason": .string(input.reason)]))
         }
         try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
         return ticket
@@ -44,23 +42,25 @@ extension Coordinator {
             try Access.update($0, reassigning: false, by: principal)
         }
         let at = now()
-        var events: [PendingEvent] = []
+        var events: [NewEvent] = []
         if var existing = ticket.flags.vendorCase {
             guard existing.vendor == input.vendor else {
                 throw CoordinatorError(
                     .conflict, "ticket \(id) already has a case with \(existing.vendor); one vendor case per ticket")
             }
             let changes = existing.apply(input)
-            guard !changes.isEmpty else { return ticket }
+            guard changes != VendorCaseUpdated(vendor: existing.vendor) else { return ticket }
             ticket.flags.vendorCase = existing
-            events.append(PendingEvent("vendor_case_updated", .object(changes.merging(["vendor": .string(existing.vendor)]) { $1 })))
+            events.append(NewEvent(.vendorCaseUpdated(changes)))
         } else {
             let opened = VendorCase(vendor: input.vendor, externalRef: input.externalRef, status: input.status ?? "open",
                                     vendorSeverity: input.vendorSeverity, vendorDueAt: input.vendorDueAt, openedAt: at)
             ticket.flags.vendorCase = opened
-            events.append(PendingEvent("vendor_case_opened", opened.eventData))
+            events.append(NewEvent(.vendorCaseOpened(VendorCaseOpened(
+                vendor: opened.vendor, externalRef: opened.externalRef, status: opened.status,
+                vendorSeverity: opened.vendorSeverity, vendorDueAt: opened.vendorDueAt))))
             if ticket.status != .waitingVendor {
-                events.append(PendingEvent("status_changed", ["from": .string(ticket.status.rawValue), "to": "waiting_vendor"]))
+                events.append(NewEvent(.statusChanged(StatusChange(from: ticket.status, to: .waitingVendor))))
                 ticket.status = .waitingVendor
                 try await recomputeDueTimes(&ticket, pending: .waitingVendor, at: at, in: session)
             }
@@ -72,24 +72,34 @@ extension Coordinator {
 
 extension VendorCase {
     /// Takes the fields the input names; returns what changed, as from/to pairs.
-    mutating func apply(_ input: VendorCaseInput) -> [String: JSONValue] {
-        var changes: [String: JSONValue] = [:]
-        func take<T: Equatable>(_ name: String, _ keyPath: WritableKeyPath<VendorCase, T?>, _ value: T?,
-                                _ json: (T?) -> JSONValue) {
+    mutating func apply(_ input: VendorCaseInput) -> VendorCaseUpdated {
+        var changes = VendorCaseUpdated(vendor: vendor)
+        func take<T: Codable & Sendable & Equatable>(_ keyPath: WritableKeyPath<VendorCase, T?>, _ value: T?,
+                                                     _ change: WritableKeyPath<VendorCaseUpdated, Change<T?>?>) {
             guard let value, self[keyPath: keyPath] != value else { return }
-            changes[name] = ["from": json(self[keyPath: keyPath]), "to": json(value)]
+            changes[keyPath: change] = Change(from: self[keyPath: keyPath], to: value)
             self[keyPath: keyPath] = value
         }
-        take("externalRef", \.externalRef, input.externalRef) { JSONValue($0) }
-        take("status", \.status, input.status) { JSONValue($0) }
-        take("vendorSeverity", \.vendorSeverity, input.vendorSeverity) { JSONValue($0) }
-        take("vendorDueAt", \.vendorDueAt, input.vendorDueAt) { JSONValue($0?.internetTime) }
+        take(\.externalRef, input.externalRef, \.externalRef)
+        take(\.status, input.status, \.status)
+        take(\.vendorSeverity, input.vendorSeverity, \.vendorSeverity)
+        take(\.vendorDueAt, input.vendorDueAt, \.vendorDueAt)
         return changes
     }
+}
 
-    var eventData: JSONValue {
-        ["vendor": .string(vendor), "externalRef": JSONValue(externalRef), "status": JSONValue(status),
-         "vendorSeverity": JSONValue(vendorSeverity), "vendorDueAt": JSONValue(vendorDueAt?.internetTime)]
+extension Coordinator {
+    /// Functional escalation, whoever asks (a person, a diagnosis, a resolution breach): the
+    /// ticket goes up to `tier` with an `escalated` event, and assignment runs again for the new
+    /// tier with `assign` as its trigger — or later, by the caller, when `assign` is nil.
+    func escalateTier(_ ticket: inout Ticket, to tier: Int, reason: String, reportId: UUID? = nil, assign trigger: String?,
+                      at: Date, in session: any StoreSession) async throws -> [NewEvent]
+    {
+        var events = [NewEvent(.escalated(Escalation(kind: .functional, from: ticket.tier, to: tier, reason: reason,
+                                                     reportId: reportId)))]
+        ticket.tier = tier
+        if let trigger { events += try await autoAssign(&ticket, trigger: trigger, at: at, in: session) }
+        return events
     }
 }
 

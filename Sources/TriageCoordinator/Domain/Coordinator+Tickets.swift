@@ -12,7 +12,7 @@ extension Coordinator {
     }
 
     /// Opens a validated ticket on behalf of `actor`, who may be the system (health reports).
-    func newTicket(_ input: TicketInput, actor: String, dedupeKey: String? = nil, in session: any StoreSession)
+    func newTicket(_ input: TicketInput, actor: Actor, dedupeKey: String? = nil, in session: any StoreSession)
         async throws -> Ticket
     {
         let at = now()
@@ -34,16 +34,14 @@ extension Coordinator {
             closedAt: nil, flags: TicketFlags(), dedupeKey: dedupeKey, createdBy: actor, createdAt: at,
             updatedAt: at)
         var ticket = try await session.insertTicket(draft)
-        _ = try await session.appendEvent(
-            ticketId: ticket.id, type: "created", actor: actor, at: at,
-            data: ["title": .string(ticket.title), "severity": JSONValue(ticket.severity),
-                   "tier": JSONValue(ticket.tier), "channel": .string(ticket.channel.rawValue),
-                   "customerId": JSONValue(ticket.customerId), "hostId": JSONValue(ticket.hostId)])
+        var opening = [NewEvent(.created(TicketCreated(
+            title: ticket.title, severity: ticket.severity, tier: ticket.tier, channel: ticket.channel,
+            customerId: ticket.customerId, hostId: ticket.hostId)))]
         if let assigneeId = ticket.assigneeId {
-            _ = try await session.appendEvent(
-                ticketId: ticket.id, type: "assigned", actor: actor, at: at,
-                data: ["assigneeId": JSONValue(assigneeId), "reason": .string("chosen by \(actor) on creation")])
-        } else {
+            opening.append(NewEvent(.assigned(AssignmentMade(reason: "chosen by \(actor) on creation", assigneeId: assigneeId))))
+        }
+        try await append(opening, toTicket: ticket.id, actor: actor, at: at, in: session)
+        if ticket.assigneeId == nil {
             let events = try await autoAssign(&ticket, trigger: "created", at: at, in: session)
             try await save(&ticket, events: events, actor: actor, at: at, in: session)
         }
@@ -60,39 +58,39 @@ extension Coordinator {
         let reassigning = patch.assigneeId.map { $0 != ticket.assigneeId } ?? false
         try Access.update(ticket, reassigning: reassigning, by: principal)
         let at = now()
-        var events: [PendingEvent] = []
+        var events: [NewEvent] = []
 
-        var changes: [String: JSONValue] = [:]
-        func change<T: Equatable>(_ field: String, _ keyPath: WritableKeyPath<Ticket, T>, _ value: T?,
-                                  _ json: (T) -> JSONValue)
+        var changes = FieldChanges()
+        func change<T: Codable & Sendable & Equatable>(_ keyPath: WritableKeyPath<Ticket, T>, _ value: T?,
+                                                       _ field: WritableKeyPath<FieldChanges, Change<T>?>)
         {
             guard let value, ticket[keyPath: keyPath] != value else { return }
-            changes[field] = ["from": json(ticket[keyPath: keyPath]), "to": json(value)]
+            changes[keyPath: field] = Change(from: ticket[keyPath: keyPath], to: value)
             ticket[keyPath: keyPath] = value
         }
-        change("title", \.title, patch.title) { .string($0) }
-        change("description", \.description, patch.description) { .string($0) }
-        change("tags", \.tags, patch.tags) { JSONValue($0) }
-        change("requiredSkills", \.requiredSkills, patch.requiredSkills) { JSONValue($0) }
+        change(\.title, patch.title, \.title)
+        change(\.description, patch.description, \.description)
+        change(\.tags, patch.tags, \.tags)
+        change(\.requiredSkills, patch.requiredSkills, \.requiredSkills)
         if let customerId = patch.customerId, customerId != ticket.customerId {
             if let customerId { try await checkCustomer(customerId, in: session) }
-            change("customerId", \.customerId, .some(customerId)) { JSONValue($0) }
+            change(\.customerId, .some(customerId), \.customerId)
         }
         if let hostId = patch.hostId, hostId != ticket.hostId {
             if let hostId {
                 let owner = try await customer(ofHost: hostId, expected: ticket.customerId, in: session)
-                change("customerId", \.customerId, .some(owner)) { JSONValue($0) }
+                change(\.customerId, .some(owner), \.customerId)
             }
-            change("hostId", \.hostId, .some(hostId)) { JSONValue($0) }
+            change(\.hostId, .some(hostId), \.hostId)
         }
-        if !changes.isEmpty { events.append(PendingEvent("updated", .object(changes))) }
+        if !changes.isEmpty { events.append(NewEvent(.updated(changes))) }
 
         if let severity = patch.severity, severity != ticket.severity {
-            events.append(PendingEvent("severity_changed", ["from": JSONValue(ticket.severity), "to": JSONValue(severity)]))
+            events.append(NewEvent(.severityChanged(Change(from: ticket.severity, to: severity))))
             ticket.severity = severity
         }
         if let tier = patch.tier, tier != ticket.tier {
-            events.append(PendingEvent("tier_changed", ["from": JSONValue(ticket.tier), "to": JSONValue(tier)]))
+            events.append(NewEvent(.tierChanged(Change(from: ticket.tier, to: tier))))
             ticket.tier = tier
         }
         var unassigned: Int?
@@ -102,12 +100,12 @@ extension Coordinator {
             }
             if let assignee {
                 try await checkAssignable(assignee, in: session)
-                events.append(PendingEvent("assigned", ["assigneeId": JSONValue(assignee), "previousAssigneeId": JSONValue(ticket.assigneeId),
-                                                        "reason": .string("chosen by \(principal.actor)")]))
+                events.append(NewEvent(.assigned(AssignmentMade(
+                    reason: "chosen by \(principal.actor)", assigneeId: assignee, previousAssigneeId: ticket.assigneeId))))
                 if ticket.status == .new { ticket.status = .assigned }
                 ticket.assignedAt = at
             } else {
-                events.append(PendingEvent("unassigned", ["previousAssigneeId": JSONValue(ticket.assigneeId)]))
+                events.append(NewEvent(.unassigned(Unassigned(previousAssigneeId: ticket.assigneeId))))
                 if ticket.status == .assigned { ticket.status = .new }
                 unassigned = ticket.assigneeId
                 ticket.assignedAt = nil
@@ -118,7 +116,7 @@ extension Coordinator {
             try move(&ticket, to: status, at: at)
         }
         if before.status != ticket.status {
-            events.append(PendingEvent("status_changed", ["from": .string(before.status.rawValue), "to": .string(ticket.status.rawValue)]))
+            events.append(NewEvent(.statusChanged(StatusChange(from: before.status, to: ticket.status))))
         }
         guard !events.isEmpty else { return ticket }
         if before.status != ticket.status || before.severity != ticket.severity || before.customerId != ticket.customerId {
@@ -148,7 +146,7 @@ extension Coordinator {
     }
 
     /// Moves a resolved or closed ticket back to work, the clocks resuming; 409 for an open one.
-    func reopen(_ ticket: inout Ticket, reason: String, at: Date, in session: any StoreSession) async throws -> PendingEvent {
+    func reopen(_ ticket: inout Ticket, reason: String, at: Date, in session: any StoreSession) async throws -> NewEvent {
         guard let next = ticket.status.reopened(assigned: ticket.assigneeId != nil) else {
             throw CoordinatorError(.conflict, "ticket \(ticket.id) is \(ticket.status.rawValue), not resolved or closed")
         }
@@ -157,7 +155,7 @@ extension Coordinator {
         ticket.resolvedAt = nil
         ticket.closedAt = nil
         try await recomputeDueTimes(&ticket, pending: next, at: at, in: session)
-        return PendingEvent("reopened", ["from": .string(from.rawValue), "to": .string(next.rawValue), "reason": .string(reason)])
+        return NewEvent(.reopened(StatusChange(from: from, to: next, reason: reason)))
     }
 
     /// Adds a public reply or an internal note; the first public reply by a person is the first response.
@@ -172,11 +170,8 @@ extension Coordinator {
         if visibility == .public, ticket.firstResponseAt == nil {
             ticket.firstResponseAt = at
         }
-        ticket.updatedAt = at
-        try await session.updateTicket(ticket)
-        return try await session.appendEvent(
-            ticketId: id, type: "comment", actor: principal.actor, at: at,
-            data: ["body": .string(input.body), "visibility": .string(visibility.rawValue)])
+        return try await save(&ticket, events: [NewEvent(.comment(Comment(body: input.body, visibility: visibility)))],
+                              actor: principal.actor, at: at, in: session)[0]
     }
 
     /// Sets the due times from creation, the severity and the ticket's history: time spent in a
@@ -187,10 +182,10 @@ extension Coordinator {
     {
         let history = try await session.events(ticketId: ticket.id, after: nil, limit: 100_000)
         var transitions: [(Date, TicketStatus)] = history.compactMap { event in
-            guard event.type == "status_changed" || event.type == "reopened", case .string(let to)? = event.data["to"],
-                let status = TicketStatus(rawValue: to)
-            else { return nil }
-            return (event.at, status)
+            switch event.entry {
+            case .statusChanged(let change)?, .reopened(let change)?: (event.at, change.to)
+            default: nil
+            }
         }
         if let pending { transitions.append((at, pending)) }
         let policy = sla.policy(forCustomer: ticket.customerId)
@@ -224,10 +219,8 @@ extension Coordinator {
         }
         let at = now()
         ticket.firstResponseAt = at
-        ticket.updatedAt = at
-        try await session.updateTicket(ticket)
-        _ = try await session.appendEvent(ticketId: id, type: "acknowledged", actor: principal.actor, at: at,
-                                          data: ["responseDueAt": .string(ticket.responseDueAt.internetTime)])
+        try await save(&ticket, events: [NewEvent(.acknowledged(Acknowledged(responseDueAt: ticket.responseDueAt)))],
+                       actor: principal.actor, at: at, in: session)
         return ticket
     }
 

@@ -8,9 +8,9 @@ public struct Diagnostic: Codable, Sendable, Equatable {
     /// Its place on the ticket: pages of diagnoses follow it.
     public var id: Int
     public var ticketId: Int
-    public var postedBy: String
+    public var postedBy: Actor
     public var receivedAt: Date
     public var report: DiagnosticReport
     public var appliedAt: Date?
-    public var appliedBy: String?
+    public var appliedBy: Actor?
 }

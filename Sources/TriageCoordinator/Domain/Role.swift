@@ -29,5 +29,5 @@ public struct Principal: Sendable, Equatable {
     }
 
     /// How the principal appears as the actor of ticket events: `role:name`.
-    public var actor: String { "\(role.rawValue):\(name)" }
+    public var actor: Actor { role == .agent ? .agent(name) : .person(role, name) }
 }

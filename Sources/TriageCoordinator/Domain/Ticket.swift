@@ -36,8 +36,8 @@ public struct Ticket: Encodable, Sendable, Equatable {
     public var flags: TicketFlags
     /// Set on tickets the agent opened: host + plugin + item, so a repeat appends instead.
     public var dedupeKey: String?
-    /// The actor who created it.
-    public var createdBy: String
+    /// Who created it.
+    public var createdBy: Actor
     public var createdAt: Date
     public var updatedAt: Date
 
@@ -144,11 +144,15 @@ public struct VendorCase: Codable, Sendable, Equatable {
 public struct TicketEvent: Codable, Sendable, Equatable {
     public var id: Int
     public var ticketId: Int
-    /// created, assigned, unassigned, status_changed, updated, comment, reopened, …
-    public var type: String
-    public var actor: String
+    public var kind: EventKind
+    public var actor: Actor
     public var at: Date
     public var data: JSONValue
+
+    private enum CodingKeys: String, CodingKey { case id, ticketId, kind = "type", actor, at, data }
+
+    /// The typed entry; nil when the data does not fit the kind (never for what this server wrote).
+    public var entry: HistoryEntry? { try? HistoryEntry(kind: kind, data: data) }
 }
 
 /// A page of a list and where the next one starts.

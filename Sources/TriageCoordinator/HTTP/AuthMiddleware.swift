@@ -20,7 +20,7 @@ struct AuthMiddleware: RouterMiddleware {
         }
         var context = context
         context.principal = principal
-        context.logger[metadataKey: "actor"] = .string(principal.actor)
+        context.logger[metadataKey: "actor"] = .string(principal.actor.description)
         return try await next(request, context)
     }
 }

@@ -7,10 +7,10 @@ extension SQLSession {
         let report = String(decoding: try DiagnosticReport.encoder.encode(diagnostic.report), as: UTF8.self)
         let id = try await db.insert(into: "diagnostics")
             .columns("report_id", "ticket_id", "posted_by", "received_at", "report", "applied_at", "applied_by")
-            .values(SQLBind(diagnostic.report.id.uuidString), SQLBind(diagnostic.ticketId), SQLBind(diagnostic.postedBy),
+            .values(SQLBind(diagnostic.report.id.uuidString), SQLBind(diagnostic.ticketId), SQLBind(diagnostic.postedBy.description),
                     SQLBind(diagnostic.receivedAt.storedMilliseconds), SQLBind(report),
                     diagnostic.appliedAt.map { SQLBind($0.storedMilliseconds) } ?? SQLLiteral.null,
-                    diagnostic.appliedBy.map { SQLBind($0) } ?? SQLLiteral.null)
+                    diagnostic.appliedBy.map { SQLBind($0.description) } ?? SQLLiteral.null)
             .returning("id").first(decodingColumn: "id", as: Int.self)
         guard let id else { throw CoordinatorError(.storage, "insert into diagnostics returned no id") }
         return id
@@ -21,8 +21,8 @@ extension SQLSession {
             .map(Self.diagnostic)
     }
 
-    func markDiagnosticApplied(reportId: UUID, by actor: String, at: Date) async throws {
-        try await db.update("diagnostics").set("applied_at", to: SQLBind(at.storedMilliseconds)).set("applied_by", to: SQLBind(actor))
+    func markDiagnosticApplied(reportId: UUID, by actor: Actor, at: Date) async throws {
+        try await db.update("diagnostics").set("applied_at", to: SQLBind(at.storedMilliseconds)).set("applied_by", to: SQLBind(actor.description))
             .where("report_id", .equal, reportId.uuidString).run()
     }
 
@@ -50,8 +50,8 @@ extension SQLSession {
         }
         return Diagnostic(
             id: try r.required(r.int("id"), "id"), ticketId: try r.required(r.int("ticket_id"), "ticket_id"),
-            postedBy: try r.required(r.text("posted_by"), "posted_by"),
+            postedBy: try r.actor("posted_by"),
             receivedAt: try r.required(r.time("received_at"), "received_at"), report: report,
-            appliedAt: try r.time("applied_at"), appliedBy: try r.text("applied_by"))
+            appliedAt: try r.time("applied_at"), appliedBy: try r.text("applied_by") == nil ? nil : r.actor("applied_by"))
     }
 }

@@ -11,10 +11,10 @@ public struct HostHealth: Sendable, Equatable {
 }
 
 extension SQLSession {
-    func insertHealthReport(_ report: DiagnosticReport, hostId: Int, postedBy: String, at: Date) async throws -> Bool {
+    func insertHealthReport(_ report: DiagnosticReport, hostId: Int, postedBy: Actor, at: Date) async throws -> Bool {
         let text = String(decoding: try DiagnosticReport.encoder.encode(report), as: UTF8.self)
         let row = try await db.insert(into: "health_reports").columns("report_id", "host_id", "received_at", "report", "posted_by")
-            .values(SQLBind(report.id.uuidString), SQLBind(hostId), SQLBind(at.storedMilliseconds), SQLBind(text), SQLBind(postedBy))
+            .values(SQLBind(report.id.uuidString), SQLBind(hostId), SQLBind(at.storedMilliseconds), SQLBind(text), SQLBind(postedBy.description))
             .ignoringConflicts(with: ["report_id"])
             .returning("report_id").first()
         return row != nil
@@ -51,7 +51,7 @@ extension SQLSession {
                 let r = SQLStoredRow(row: row)
                 let text = try r.required(r.text("report"), "report")
                 return (try r.required(r.text("report_id"), "report_id"),
-                        ReceivedReport(receivedAt: try r.required(r.time("received_at"), "received_at"), postedBy: try r.text("posted_by"),
+                        ReceivedReport(receivedAt: try r.required(r.time("received_at"), "received_at"), postedBy: try r.text("posted_by") == nil ? nil : r.actor("posted_by"),
                                        report: try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(text.utf8))))
             }
         let byId = Dictionary(uniqueKeysWithValues: reports)

@@ -17,7 +17,7 @@ extension SQLSession {
          ("onsite_reasons", .json(ticket.flags.onsiteReasons)),
          ("vendor_case", ticket.flags.vendorCase.map { .json($0) } ?? .text(nil)),
          ("vendor_suggestions", .json(ticket.flags.vendorSuggestions)),
-         ("dedupe_key", .text(ticket.dedupeKey)), ("created_by", .text(ticket.createdBy)),
+         ("dedupe_key", .text(ticket.dedupeKey)), ("created_by", .text(ticket.createdBy.description)),
          ("created_at", .time(ticket.createdAt)), ("updated_at", .time(ticket.updatedAt))]
     }
 
@@ -57,7 +57,7 @@ extension SQLSession {
                 vendorCase: try r.text("vendor_case") == nil ? nil : r.json("vendor_case", as: VendorCase.self),
                 vendorSuggestions: try r.json("vendor_suggestions", as: [String].self)),
             dedupeKey: try r.text("dedupe_key"),
-            createdBy: try r.required(r.text("created_by"), "created_by"),
+            createdBy: try r.actor("created_by"),
             createdAt: try r.required(r.time("created_at"), "created_at"),
             updatedAt: try r.required(r.time("updated_at"), "updated_at"))
     }
@@ -135,16 +135,17 @@ extension SQLSession {
         return counts
     }
 
-    func appendEvent(ticketId: Int, type: String, actor: String, at: Date, data: JSONValue) async throws
+    func appendEvent(ticketId: Int, kind: EventKind, actor: Actor, at: Date, data: JSONValue) async throws
         -> TicketEvent
     {
         let json = String(decoding: try StoredJSON.encoder.encode(data), as: UTF8.self)
         let id = try await db.insert(into: "ticket_events")
             .columns("ticket_id", "type", "actor", "at", "data")
-            .values(SQLBind(ticketId), SQLBind(type), SQLBind(actor), SQLBind(at.storedMilliseconds), SQLBind(json))
+            .values(SQLBind(ticketId), SQLBind(kind.rawValue), SQLBind(actor.description), SQLBind(at.storedMilliseconds),
+                    SQLBind(json))
             .returning("id").first(decodingColumn: "id", as: Int.self)
         guard let id else { throw CoordinatorError(.storage, "insert into ticket_events returned no id") }
-        return TicketEvent(id: id, ticketId: ticketId, type: type, actor: actor, at: at, data: data)
+        return TicketEvent(id: id, ticketId: ticketId, kind: kind, actor: actor, at: at, data: data)
     }
 
     func events(ticketId: Int, after: Int?, limit: Int) async throws -> [TicketEvent] {
@@ -153,10 +154,10 @@ extension SQLSession {
         return try await query.orderBy("id").limit(limit).all().map(Self.event)
     }
 
-    func latestEvents(type: String, ticketIds: [Int]) async throws -> [Int: TicketEvent] {
+    func latestEvents(kind: EventKind, ticketIds: [Int]) async throws -> [Int: TicketEvent] {
         guard !ticketIds.isEmpty else { return [:] }
         let rows = try await db.select().column("*").from("ticket_events")
-            .where("type", .equal, type).where("ticket_id", .in, ticketIds).orderBy("id").all()
+            .where("type", .equal, kind.rawValue).where("ticket_id", .in, ticketIds).orderBy("id").all()
         var latest: [Int: TicketEvent] = [:]
         for event in try rows.map(Self.event) { latest[event.ticketId] = event }
         return latest
@@ -167,9 +168,25 @@ extension SQLSession {
         return TicketEvent(
             id: try r.required(r.int("id"), "id"),
             ticketId: try r.required(r.int("ticket_id"), "ticket_id"),
-            type: try r.required(r.text("type"), "type"),
-            actor: try r.required(r.text("actor"), "actor"),
+            kind: try r.kind("type"),
+            actor: try r.actor("actor"),
             at: try r.required(r.time("at"), "at"),
             data: try r.json("data", as: JSONValue.self))
+    }
+}
+
+extension StoredRow {
+    func actor(_ column: String) throws -> Actor {
+        let text = try required(self.text(column), column)
+        guard let actor = Actor(text) else { throw CoordinatorError(.storage, "column \(column) holds '\(text)', which is no actor") }
+        return actor
+    }
+
+    func kind(_ column: String) throws -> EventKind {
+        let text = try required(self.text(column), column)
+        guard let kind = EventKind(rawValue: text) else {
+            throw CoordinatorError(.storage, "column \(column) holds '\(text)', which is no event kind")
+        }
+        return kind
     }
 }

@@ -35,12 +35,12 @@ public protocol StoreSession: Sendable {
     /// Tickets in one of `statuses` with an SLA warning or breach not yet sent that falls due at
     /// or before `now`, in id order after `after`.
     func ticketsWithSLACheckDue(at now: Date, statuses: Set<TicketStatus>, after: Int, limit: Int) async throws -> [Ticket]
-    func appendEvent(ticketId: Int, type: String, actor: String, at: Date, data: JSONValue) async throws
+    func appendEvent(ticketId: Int, kind: EventKind, actor: Actor, at: Date, data: JSONValue) async throws
         -> TicketEvent
     /// Oldest first, starting after `after`.
     func events(ticketId: Int, after: Int?, limit: Int) async throws -> [TicketEvent]
-    /// The most recent event of `type` of each of `ticketIds` that has one.
-    func latestEvents(type: String, ticketIds: [Int]) async throws -> [Int: TicketEvent]
+    /// The most recent event of `kind` of each of `ticketIds` that has one.
+    func latestEvents(kind: EventKind, ticketIds: [Int]) async throws -> [Int: TicketEvent]
 
     // MARK: Assignment
     func activeTechnicians() async throws -> [Technician]
@@ -54,7 +54,7 @@ public protocol StoreSession: Sendable {
 
     // MARK: Health reports (push agents)
     /// Stores a report once; false when its id was stored before.
-    func insertHealthReport(_ report: DiagnosticReport, hostId: Int, postedBy: String, at: Date) async throws -> Bool
+    func insertHealthReport(_ report: DiagnosticReport, hostId: Int, postedBy: Actor, at: Date) async throws -> Bool
     /// Newest first, up to `limit` and `maxBytes` of reports; `more` when a next page exists.
     func healthReports(hostId: Int, before: (time: Date, reportId: String)?, limit: Int, maxBytes: Int) async throws
         -> (reports: [ReceivedReport], more: Bool)
@@ -86,7 +86,7 @@ public protocol StoreSession: Sendable {
     func insertDiagnostic(_ diagnostic: Diagnostic) async throws -> Int
     func diagnostic(reportId: UUID) async throws -> Diagnostic?
     /// Records that a diagnosis's recommendation was applied to its ticket.
-    func markDiagnosticApplied(reportId: UUID, by actor: String, at: Date) async throws
+    func markDiagnosticApplied(reportId: UUID, by actor: Actor, at: Date) async throws
     /// In the order received after `after`, or newest first before `before`; at most `limit`.
     func diagnostics(ticketId: Int, after: Int?, before: Int?, limit: Int) async throws -> [Diagnostic]
     func diagnosticCount(ticketId: Int) async throws -> Int

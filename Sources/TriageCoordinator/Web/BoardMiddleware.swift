@@ -21,7 +21,7 @@ struct BoardSessionMiddleware: RouterMiddleware {
         var context = context
         context.principal = session.principal
         context.webSession = session
-        context.logger[metadataKey: "actor"] = .string(session.principal.actor)
+        context.logger[metadataKey: "actor"] = .string(session.principal.actor.description)
         return try await next(request, context)
     }
 }

@@ -146,8 +146,8 @@ struct TicketView {
             planner: desk && ticket.status.isOpen
                 ? await planner(for: ticket, query, principal: principal, coordinator: coordinator, clock: clock) : nil,
             diagnostics: diagnostics.map { diagnosticView($0, clock: clock) }, diagnosticsShown: shown, olderDiagnoses: older,
-            events: events.reversed().map { EventLine(at: clock.dayTime($0.at), atISO: BoardClock.iso($0.at), type: $0.type.replacingOccurrences(of: "_", with: " "),
-                                                      actor: $0.actor, details: details($0.data)) })
+            events: events.reversed().map { EventLine(at: clock.dayTime($0.at), atISO: BoardClock.iso($0.at), type: $0.kind.words,
+                                                      actor: $0.actor.description, details: details($0.data)) })
     }
 
     private static func visitLine(_ visit: Visit, technician: String, principal: Principal, clock: BoardClock) -> VisitLine {
@@ -191,7 +191,7 @@ struct TicketView {
         if !recommendation.vendors.isEmpty { says.append("open a case with \(recommendation.vendors.joined(separator: ", "))") }
         if let tier = recommendation.tier { says.append("tier \(tier) can fix it remotely") }
         return DiagnosticView(
-            host: report.host, status: report.status.rawValue, when: clock.dayTime(diagnostic.receivedAt), postedBy: diagnostic.postedBy,
+            host: report.host, status: report.status.rawValue, when: clock.dayTime(diagnostic.receivedAt), postedBy: diagnostic.postedBy.description,
             items: report.checks.map { check in
                 DiagnosticView.Item(plugin: check.plugin, item: check.item, status: check.status.rawValue, summary: check.summary,
                                     metrics: check.metrics.map(metricText))

@@ -1,20 +1,9 @@
 import Foundation
 
-/// A history entry still to be written; without an actor of its own it is the caller's.
-struct PendingEvent {
-    var type: String
-    var data: JSONValue
-    var actor: String?
-
-    init(_ type: String, _ data: JSONValue, actor: String? = nil) {
-        self.type = type
-        self.data = data
-        self.actor = actor
-    }
-
+extension NewEvent {
     /// Assignment by the rules acts on its own behalf; `trigger` in the data says who asked.
-    static func assignment(_ type: String, _ data: JSONValue) -> PendingEvent {
-        PendingEvent(type, data, actor: "system:assignment")
+    static func assignment(_ entry: HistoryEntry) -> NewEvent {
+        NewEvent(entry, actor: .system(.assignment))
     }
 }
 
@@ -43,32 +32,30 @@ extension Coordinator {
     /// with an `assignment_kept` event; with nobody eligible the ticket keeps its assignee (or stays
     /// new), an `unassignable` event says why, and the lead is notified.
     func autoAssign(_ ticket: inout Ticket, trigger: String, excluding: Int? = nil, at now: Date,
-                    in session: any StoreSession) async throws -> [PendingEvent]
+                    in session: any StoreSession) async throws -> [NewEvent]
     {
         let decision = try await decideAssignment(for: ticket, excluding: excluding, at: now, in: session)
-        var data: [String: JSONValue] = ["trigger": .string(trigger), "reason": .string(decision.reason),
-                                         "eligible": JSONValue(decision.eligible)]
+        var made = AssignmentMade(trigger: trigger, reason: decision.reason, eligible: decision.eligible)
         guard let chosen = decision.chosen else {
-            if let holder = ticket.assigneeId { data["assigneeId"] = JSONValue(holder) }
+            made.assigneeId = ticket.assigneeId
             _ = try await session.insertNotification(Notification(
                 id: 0, type: "unassignable", ticketId: ticket.id == 0 ? nil : ticket.id, at: now,
                 data: ["title": .string(ticket.title), "severity": JSONValue(ticket.severity), "tier": JSONValue(ticket.tier),
                        "reason": .string(decision.reason)]))
-            return [.assignment("unassignable", .object(data))]
+            return [.assignment(.unassignable(made))]
         }
-        if let runnerUp = decision.runnerUp {
-            data["runnerUp"] = ["technicianId": JSONValue(runnerUp.technicianId), "name": .string(runnerUp.name),
-                                "qualifies": .string(runnerUp.qualifies)]
+        made.runnerUp = decision.runnerUp.map {
+            AssignmentMade.RunnerUp(technicianId: $0.technicianId, name: $0.name, qualifies: $0.qualifies)
         }
-        data["assigneeId"] = JSONValue(chosen.technicianId)
-        guard chosen.technicianId != ticket.assigneeId else { return [.assignment("assignment_kept", .object(data))] }
-        if let previous = ticket.assigneeId { data["previousAssigneeId"] = JSONValue(previous) }
-        var events: [PendingEvent] = [.assignment("assigned", .object(data))]
+        made.assigneeId = chosen.technicianId
+        guard chosen.technicianId != ticket.assigneeId else { return [.assignment(.assignmentKept(made))] }
+        made.previousAssigneeId = ticket.assigneeId
+        var events: [NewEvent] = [.assignment(.assigned(made))]
         ticket.assigneeId = chosen.technicianId
         ticket.assignedAt = now
         // A new assignee has not started yet; waiting states keep waiting.
         if ticket.status == .new || ticket.status == .inProgress {
-            events.append(.assignment("status_changed", ["from": .string(ticket.status.rawValue), "to": "assigned"]))
+            events.append(.assignment(.statusChanged(StatusChange(from: ticket.status, to: .assigned))))
             ticket.status = .assigned
         }
         return events
@@ -100,15 +87,23 @@ extension Coordinator {
 
     /// Stores a changed ticket and its events, all at `at`.
     @discardableResult
-    func save(_ ticket: inout Ticket, events: [PendingEvent], actor: String, at: Date, in session: any StoreSession)
+    func save(_ ticket: inout Ticket, events: [NewEvent], actor: Actor, at: Date, in session: any StoreSession)
         async throws -> [TicketEvent]
     {
         ticket.updatedAt = at
         try await session.updateTicket(ticket)
+        return try await append(events, toTicket: ticket.id, actor: actor, at: at, in: session)
+    }
+
+    /// Writes history entries without changing the ticket row.
+    @discardableResult
+    func append(_ events: [NewEvent], toTicket id: Int, actor: Actor, at: Date, in session: any StoreSession)
+        async throws -> [TicketEvent]
+    {
         var written: [TicketEvent] = []
         for event in events {
             written.append(try await session.appendEvent(
-                ticketId: ticket.id, type: event.type, actor: event.actor ?? actor, at: at, data: event.data))
+                ticketId: id, kind: event.kind, actor: event.actor ?? actor, at: at, data: try event.data()))
         }
         return written
     }

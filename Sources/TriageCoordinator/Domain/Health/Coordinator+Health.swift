@@ -17,27 +17,13 @@ public struct HealthOutcome: Codable, Sendable, Equatable {
 public struct ReceivedReport: Codable, Sendable, Equatable {
     public var receivedAt: Date
     /// Who posted it (`role:name`); nil for reports stored before this was recorded.
-    public var postedBy: String?
+    public var postedBy: Actor?
     public var report: DiagnosticReport
 }
 
-/// The report behind a health event and who posted it, written into each event's data.
-struct ReportSource {
-    var reportId: UUID
-    var postedBy: String
-
-    func stamp(_ events: [PendingEvent]) -> [PendingEvent] {
-        events.map { event in
-            guard case .object(var data) = event.data else { return event }
-            data["reportId"] = .string(reportId.uuidString)
-            data["postedBy"] = .string(postedBy)
-            return PendingEvent(event.type, .object(data), actor: event.actor)
-        }
-    }
-}
 
 extension Coordinator {
-    static let healthActor = "system:health"
+    static let healthActor = Actor.system(.health)
 
     /// POST /reports: a report about one host — from its own push agent (an agent token bound to
     /// it), or from a technician's or collector's sweep (`hostId` names the host). Stored once per
@@ -66,23 +52,22 @@ extension Coordinator {
 
         var states = Dictionary(uniqueKeysWithValues: try await session.checkStates(hostId: hostId).map { ("\($0.plugin)\u{0}\($0.item)", $0) })
         var fresh: [CheckState] = []
-        var touched: [Int: [PendingEvent]] = [:]
+        var touched: [Int: [NewEvent]] = [:]
         var cleared: Set<Int> = []
         for check in report.checks {
             let key = "\(check.plugin)\u{0}\(check.item)"
             var state = states[key] ?? CheckState(hostId: hostId, plugin: check.plugin, item: check.item, at: at)
             let seen = state.observe(check.status, summary: check.summary, at: at, policy: health)
-            let item: JSONValue = ["plugin": .string(check.plugin), "item": .string(check.item),
-                                   "status": .string(check.status.rawValue), "summary": .string(check.summary)]
+            let item = CheckedItem(plugin: check.plugin, item: check.item, status: check.status.rawValue, summary: check.summary)
             if seen.transition == .opened || (seen.flappingStarted && state.ticketId == nil) {
                 fresh.append(state)
             } else if let ticket = state.ticketId {
-                if seen.flappingStarted { touched[ticket, default: []].append(PendingEvent("flapping", item)) }
-                if seen.flappingStopped { touched[ticket, default: []].append(PendingEvent("flapping_stopped", item)) }
-                if seen.worsenedOrChanged { touched[ticket, default: []].append(PendingEvent("problem_changed", item)) }
+                if seen.flappingStarted { touched[ticket, default: []].append(NewEvent(.flapping(item))) }
+                if seen.flappingStopped { touched[ticket, default: []].append(NewEvent(.flappingStopped(item))) }
+                if seen.worsenedOrChanged { touched[ticket, default: []].append(NewEvent(.problemChanged(item))) }
                 // Recovered: a problem cleared, or flapping over and the item is fine.
                 if seen.transition == .cleared || (seen.flappingStopped && !state.problem) {
-                    touched[ticket, default: []].append(PendingEvent("recovered", item))
+                    touched[ticket, default: []].append(NewEvent(.recovered(item)))
                     cleared.insert(ticket)
                 }
             }
@@ -94,16 +79,15 @@ extension Coordinator {
             if let id = state.ticketId, let ticket = try await session.ticket(id),
                 ticket.status.isOpen || ticket.resolvedAt.map({ at.timeIntervalSince($0) <= Double(health.reopenWindowHours) * 3600 }) == true
             {
-                touched[id, default: []].append(PendingEvent("problem", Self.describe(state)))
+                touched[id, default: []].append(NewEvent(.problem(Problems(items: [Self.describe(state)]))))
             } else {
                 grouped.append(state)
             }
         }
         // A technician on site at the host: new problems go to the visit's ticket, not a new one.
         if !grouped.isEmpty, let visit = try await session.visits(VisitFilter(onSiteAtHost: hostId), limit: 1).first {
-            touched[visit.ticketId, default: []].append(PendingEvent("problem", [
-                "duringVisit": JSONValue(visit.id), "items": .array(grouped.map(Self.describe)),
-            ]))
+            touched[visit.ticketId, default: []].append(NewEvent(.problem(Problems(items: grouped.map(Self.describe),
+                                                                                   duringVisit: visit.id))))
             for state in grouped { states["\(state.plugin)\u{0}\(state.item)"]?.ticketId = visit.ticketId }
         } else if !grouped.isEmpty {
             let ticket = try await openHealthTicket(for: grouped, on: host, source: source, at: at, in: session)
@@ -175,9 +159,9 @@ extension Coordinator {
         }
     }
 
-    private static func describe(_ state: CheckState) -> JSONValue {
-        ["plugin": .string(state.plugin), "item": .string(state.item), "status": .string(state.status.rawValue),
-         "summary": .string(state.summary), "flapping": .bool(state.flapping)]
+    private static func describe(_ state: CheckState) -> CheckedItem {
+        CheckedItem(plugin: state.plugin, item: state.item, status: state.status.rawValue, summary: state.summary,
+                    flapping: state.flapping)
     }
 
     /// One ticket for the problems a report brought up together.
@@ -196,26 +180,26 @@ extension Coordinator {
         let first = states[0]
         var ticket = try await newTicket(input, actor: Self.healthActor,
                                          dedupeKey: "health/\(host.id)/\(first.plugin)/\(first.item)", in: session)
-        try await save(&ticket, events: source.stamp([PendingEvent("problem", ["items": .array(states.map(Self.describe))])]),
+        try await save(&ticket, events: source.stamp([NewEvent(.problem(Problems(items: states.map(Self.describe))))]),
                        actor: Self.healthActor, at: at, in: session)
         return ticket
     }
 
     /// Adds a report's events to a ticket; reopens it for a recurrence; resolves it when all its
     /// items recovered, an agent opened it and no person touched it.
-    private func applyHealth(_ events: [PendingEvent], toTicket id: Int, recovered: Bool, source: ReportSource, at: Date,
+    private func applyHealth(_ events: [NewEvent], toTicket id: Int, recovered: Bool, source: ReportSource, at: Date,
                              outcome: inout HealthOutcome, in session: any StoreSession) async throws
     {
         guard var ticket = try await session.ticket(id) else { return }
         var all = events
-        if !ticket.status.isOpen && events.contains(where: { $0.type == "problem" }) {
+        if !ticket.status.isOpen && events.contains(where: { $0.kind == .problem }) {
             all.append(try await reopen(&ticket, reason: "the problem came back within \(health.reopenWindowHours) h", at: at, in: session))
             outcome.reopened.append(id)
         } else {
             outcome.updated.append(id)
         }
         let states = try await session.checkStates(ticketId: id)
-        if events.contains(where: { $0.type == "flapping" }), !ticket.tags.contains("flapping") { ticket.tags.append("flapping") }
+        if events.contains(where: { $0.kind == .flapping }), !ticket.tags.contains("flapping") { ticket.tags.append("flapping") }
         if recovered, ticket.status.isOpen, !states.contains(where: { $0.problem || $0.flapping }),
             try await untouchedByPeople(ticket, in: session)
         {
@@ -227,21 +211,23 @@ extension Coordinator {
     }
 
     private func autoResolve(_ ticket: inout Ticket, _ reason: String, at: Date, in session: any StoreSession)
-        async throws -> PendingEvent
+        async throws -> NewEvent
     {
         let from = ticket.status
         try move(&ticket, to: .resolved, at: at)
         try await recomputeDueTimes(&ticket, pending: .resolved, at: at, in: session)
-        return PendingEvent("status_changed", ["from": .string(from.rawValue), "to": "resolved", "reason": .string(reason)])
+        return NewEvent(.statusChanged(StatusChange(from: from, to: .resolved, reason: reason)))
     }
 
     /// Opened by an agent or the health rules, and no public comment or assignment change by a person.
     func untouchedByPeople(_ ticket: Ticket, in session: any StoreSession) async throws -> Bool {
-        guard ticket.createdBy == Self.healthActor || ticket.createdBy.hasPrefix("agent:") else { return false }
-        for event in try await session.events(ticketId: ticket.id, after: nil, limit: 100_000)
-        where !(event.actor.hasPrefix("system:") || event.actor.hasPrefix("agent:")) {
-            if event.type == "assigned" || event.type == "unassigned" { return false }
-            if event.type == "comment", event.data["visibility"] != "internal" { return false }
+        guard !ticket.createdBy.isPerson else { return false }
+        for event in try await session.events(ticketId: ticket.id, after: nil, limit: 100_000) where event.actor.isPerson {
+            switch event.entry {
+            case .assigned?, .unassigned?: return false
+            case .comment(let comment)? where comment.visibility != .internal: return false
+            default: continue
+            }
         }
         return true
     }
@@ -254,7 +240,7 @@ extension Coordinator {
         try await session.saveHostHealth(HostHealth(hostId: host.id, lastReportAt: at, intervalSeconds: intervalSeconds,
                                                     silentTicketId: nil))
         guard let silent = before?.silentTicketId, var ticket = try await session.ticket(silent), ticket.status.isOpen else { return }
-        var events = [PendingEvent("host_reporting", ["lastReportAt": .string(before!.lastReportAt.internetTime)])]
+        var events = [NewEvent(.hostReporting(HostReporting(lastReportAt: before!.lastReportAt)))]
         if try await untouchedByPeople(ticket, in: session) {
             events.append(try await autoResolve(&ticket, "the host reports again", at: at, in: session))
             outcome.resolved.append(silent)
@@ -281,8 +267,8 @@ extension Coordinator {
                                 description: "No health report since \(silent.lastReportAt.internetTime) "
                                     + "(one every \(silent.intervalSeconds) s expected, \(missed) intervals missed)."),
                     actor: Self.healthActor, dedupeKey: "silent/\(host.id)", in: session)
-                try await save(&ticket, events: [PendingEvent("host_silent", [
-                    "lastReportAt": .string(silent.lastReportAt.internetTime), "intervalSeconds": JSONValue(silent.intervalSeconds)])],
+                try await save(&ticket, events: [NewEvent(.hostSilent(HostSilent(lastReportAt: silent.lastReportAt,
+                                                                                 intervalSeconds: silent.intervalSeconds)))],
                                actor: Self.healthActor, at: now, in: session)
                 var marked = silent
                 marked.silentTicketId = ticket.id

@@ -42,22 +42,20 @@ extension Coordinator {
         if ticket.firstResponseAt == nil {
             targets.insert(("respond", ticket.responseWarnAt, ticket.responseDueAt, .respondWarning, .respondBreach), at: 0)
         }
-        var events: [PendingEvent] = []
+        var events: [NewEvent] = []
         for target in targets {
-            let data: JSONValue = ["target": .string(target.name), "dueAt": .string(target.due.internetTime)]
+            let payload = SLATarget(target: target.name, dueAt: target.due)
             if now >= target.warn, !ticket.slaSent.contains(target.warned) {
-                events.append(PendingEvent("sla_warning", data))
+                events.append(NewEvent(.slaWarning(payload)))
                 ticket.slaSent.insert(target.warned)
             }
             guard now >= target.due, !ticket.slaSent.contains(target.breached) else { continue }
-            events.append(PendingEvent("sla_breach", data))
+            events.append(NewEvent(.slaBreach(payload)))
             ticket.slaSent.insert(target.breached)
             if target.name == "resolve", ticket.tier < 3 {
-                events.append(PendingEvent("escalated", ["kind": "functional", "from": JSONValue(ticket.tier),
-                                                         "to": JSONValue(ticket.tier + 1), "reason": "resolution SLA breached"]))
-                ticket.tier += 1
-                events += try await autoAssign(&ticket, trigger: "escalated to tier \(ticket.tier) on a resolution breach",
-                                               at: now, in: session)
+                events += try await escalateTier(&ticket, to: ticket.tier + 1, reason: "resolution SLA breached",
+                                                 assign: "escalated to tier \(ticket.tier + 1) on a resolution breach",
+                                                 at: now, in: session)
             }
         }
         guard !events.isEmpty else {
@@ -65,6 +63,6 @@ extension Coordinator {
             try await session.updateTicket(ticket)
             return []
         }
-        return try await save(&ticket, events: events, actor: "system:sla", at: now, in: session)
+        return try await save(&ticket, events: events, actor: .system(.sla), at: now, in: session)
     }
 }

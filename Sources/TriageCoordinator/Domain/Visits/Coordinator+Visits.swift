@@ -58,7 +58,7 @@ extension Coordinator {
         let visit = try await session.insertVisit(Visit(
             id: 0, ticketId: ticket.id, technicianId: member.technician.id, siteId: planner.siteId, start: window.start,
             end: window.end, status: .booked, notes: nil, createdAt: at, updatedAt: at))
-        try await save(&ticket, events: [PendingEvent("visit_booked", Self.describe(visit, planner: planner, name: member.technician.fields.name))],
+        try await save(&ticket, events: [NewEvent(.visitBooked(Self.slot(visit, planner: planner, name: member.technician.fields.name)))],
                        actor: principal.actor, at: at, in: session)
         return visit
     }
@@ -77,12 +77,11 @@ extension Coordinator {
         try visitPolicy.checkBookable(window, now: now())
         let technician = change.technicianId ?? visit.technicianId
         let (member, planner) = try await checked(window, technician: technician, for: ticket, ignoring: id, in: session)
-        let before = Self.describe(visit, planner: nil, name: nil)
+        let before = Self.slot(visit, planner: nil, name: nil)
         (visit.start, visit.end, visit.technicianId, visit.updatedAt) = (window.start, window.end, technician, now())
         try await session.updateVisit(visit)
-        try await save(&ticket, events: [PendingEvent("visit_rescheduled", [
-            "visitId": JSONValue(id), "from": before, "to": Self.describe(visit, planner: planner, name: member.technician.fields.name),
-        ])], actor: principal.actor, at: visit.updatedAt, in: session)
+        let moved = VisitMoved(visitId: id, from: before, to: Self.slot(visit, planner: planner, name: member.technician.fields.name))
+        try await save(&ticket, events: [NewEvent(.visitRescheduled(moved))], actor: principal.actor, at: visit.updatedAt, in: session)
         return visit
     }
 
@@ -109,9 +108,8 @@ extension Coordinator {
         (visit.status, visit.updatedAt) = (change.status, now())
         if let notes = change.notes { visit.notes = notes }
         try await session.updateVisit(visit)
-        var data: [String: JSONValue] = ["visitId": JSONValue(id), "from": .string(from.rawValue), "technicianId": JSONValue(visit.technicianId)]
-        if let notes = change.notes { data["notes"] = .string(notes) }
-        try await save(&ticket, events: [PendingEvent("visit_\(change.status.rawValue)", .object(data))],
+        let step = VisitStep(visitId: id, from: from, technicianId: visit.technicianId, notes: change.notes)
+        try await save(&ticket, events: [NewEvent(.visit(change.status, step))],
                        actor: principal.actor, at: visit.updatedAt, in: session)
         return visit
     }
@@ -174,13 +172,8 @@ extension Coordinator {
         return DateInterval(start: start, end: end)
     }
 
-    private static func describe(_ visit: Visit, planner: VisitPlanner?, name: String?) -> JSONValue {
-        var data: [String: JSONValue] = [
-            "visitId": JSONValue(visit.id), "technicianId": JSONValue(visit.technicianId), "siteId": JSONValue(visit.siteId),
-            "start": .string(visit.start.internetTime), "end": .string(visit.end.internetTime),
-        ]
-        if let name { data["technician"] = .string(name) }
-        if let planner { data["deadline"] = .string(planner.deadlineReason(visit.end)) }
-        return .object(data)
+    private static func slot(_ visit: Visit, planner: VisitPlanner?, name: String?) -> VisitTime {
+        VisitTime(visitId: visit.id, technicianId: visit.technicianId, siteId: visit.siteId, start: visit.start, end: visit.end,
+                  technician: name, deadline: planner?.deadlineReason(visit.end))
     }
 }
