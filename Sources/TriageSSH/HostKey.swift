@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A public host key as SSH puts it on the wire: the key-type name and the key blob.
@@ -23,7 +24,7 @@ public struct HostKey: Sendable, Equatable {
 
     /// OpenSSH's fingerprint: "SHA256:" and the unpadded base64 of the blob's SHA-256.
     public var fingerprint: String {
-        let digest = Data(Digest.sha256(blob)).base64EncodedString()
+        let digest = Data(SHA256.hash(data: blob)).base64EncodedString()
         return "SHA256:" + digest.replacingOccurrences(of: "=", with: "")
     }
 

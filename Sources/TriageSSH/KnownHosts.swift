@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 #if canImport(Glibc)
@@ -28,7 +29,8 @@ public struct KnownHosts: Sendable {
         func matches(_ name: String) -> Bool {
             switch names {
             case .patterns(let patterns): HostPattern.matchesList(patterns, name)
-            case .hashed(let salt, let hash): Digest.hmacSHA1(key: salt, message: Array(name.utf8)) == hash
+            case .hashed(let salt, let hash):
+                Array(HMAC<Insecure.SHA1>.authenticationCode(for: Array(name.utf8), using: SymmetricKey(data: salt))) == hash
             }
         }
     }
