@@ -58,40 +58,15 @@ public struct CoordinatorClient: Sendable {
         return status == 201 ? .created : .alreadyAttached
     }
 
-    /// What a health report did at the coordinator (POST /api/v1/reports).
-    public struct Receipt: Decodable, Equatable, Sendable {
-        /// False when the coordinator had this report id already.
-        public var accepted: Bool
-        public var opened: [Int]
-        public var reopened: [Int]
-        public var updated: [Int]
-        public var resolved: [Int]
-    }
-
     /// Posts a health report: from a push agent about its own host (`interval` promised), or
     /// from a sweep about the coordinator's host `hostId`.
-    public func deliver(_ report: DiagnosticReport, interval: Int? = nil, hostId: Int? = nil) throws -> Receipt {
+    public func deliver(_ report: DiagnosticReport, interval: Int? = nil, hostId: Int? = nil) throws -> ReportReceipt {
         let query = [interval.map { "interval=\($0)" }, hostId.map { "host=\($0)" }].compactMap { $0 }
         let (_, body) = try post("/api/v1/reports" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), report)
-        guard let receipt = try? JSONDecoder().decode(Receipt.self, from: body) else {
+        guard let receipt = try? JSONDecoder().decode(ReportReceipt.self, from: body) else {
             throw CoordinatorClientError.refused(status: 200, message: "the answer is not a report receipt: \(Self.message(in: body))")
         }
         return receipt
-    }
-
-    /// A host the coordinator knows, as a sweep needs it.
-    public struct RegisteredHost: Decodable, Sendable, Equatable {
-        public struct VendorService: Decodable, Sendable, Equatable {
-            public var service: String
-            public var vendor: String
-        }
-        public var id: Int
-        public var name: String
-        public var address: String?
-        public var criticality: String?
-        public var tags: [String]?
-        public var vendorServices: [VendorService]?
-        public var pluginParams: [String: [String: String]]?
     }
 
     /// Every host the coordinator knows (GET /api/v1/hosts, page after page).

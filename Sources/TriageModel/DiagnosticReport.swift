@@ -60,9 +60,13 @@ public struct CheckResult: Codable, Sendable, Equatable {
     public var longOutput: String?
     public var metrics: [Metric]
     public var durationMs: Int
+    /// What a technician needs to know when this check fails: the plugin's `skills:`
+    /// (`storage`, `network`, …). Absent when the plugin names none.
+    public var skills: [String]?
 
     public init(plugin: String, item: String, status: CheckStatus, summary: String, longOutput: String? = nil,
-                metrics: [Metric] = [], durationMs: Int = 0) {
+                metrics: [Metric] = [], durationMs: Int = 0, skills: [String]? = nil) {
+        self.skills = skills
         self.plugin = plugin
         self.item = item
         self.status = status

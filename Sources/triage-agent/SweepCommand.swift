@@ -52,7 +52,7 @@ struct SweepCommand: ParsableCommand {
                 let known = try coordinator.client()
                 let list = try known.hosts()
                 client = known
-                registered = Dictionary(list.map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
+                registered = Dictionary(list.map { ($0.fields.name, $0.id) }, uniquingKeysWith: { first, _ in first })
                 if what.inventory == nil { diagnosis.inventory = Self.inventory(of: list) }
             }
             if names.isEmpty { names = diagnosis.inventory.hosts.keys.sorted() }
@@ -71,7 +71,7 @@ struct SweepCommand: ParsableCommand {
         do {
             try Sweep(diagnosis: diagnosis, concurrency: concurrency).run(names) { [client, registered] _, report in
                 reports.async {
-                    var posted: Result<CoordinatorClient.Receipt, any Error>?
+                    var posted: Result<ReportReceipt, any Error>?
                     if let client, !report.checks.isEmpty {
                         posted = Result {
                             guard let id = registered[report.host] else {
@@ -92,18 +92,19 @@ struct SweepCommand: ParsableCommand {
     }
 
     /// The coordinator's hosts as an inventory: address, parameters, vendor-managed services.
-    static func inventory(of hosts: [CoordinatorClient.RegisteredHost]) -> Inventory {
+    static func inventory(of hosts: [RegisteredHost]) -> Inventory {
         var inventory = Inventory()
         for registered in hosts {
-            var host = Inventory.Host(name: registered.name)
-            host.address = registered.address
-            host.tags = registered.tags ?? []
-            host.criticality = registered.criticality
-            for (plugin, params) in registered.pluginParams ?? [:] {
+            let fields = registered.fields
+            var host = Inventory.Host(name: fields.name)
+            host.address = fields.address
+            host.tags = fields.tags
+            host.criticality = fields.criticality.rawValue
+            for (plugin, params) in fields.pluginParams {
                 for (name, value) in params { host.params["\(plugin).\(name)"] = value }
             }
-            for entry in registered.vendorServices ?? [] { host.vendorManaged[entry.service] = entry.vendor }
-            inventory.hosts[registered.name] = host
+            for entry in fields.vendorServices { host.vendorManaged[entry.service] = entry.vendor }
+            inventory.hosts[fields.name] = host
         }
         return inventory
     }

@@ -28,7 +28,7 @@ final class SweepOutput: @unchecked Sendable {
         self.json = json
     }
 
-    func add(_ report: DiagnosticReport, posted outcome: Result<CoordinatorClient.Receipt, any Error>?) {
+    func add(_ report: DiagnosticReport, posted outcome: Result<ReportReceipt, any Error>?) {
         lock.withLock {
             done += 1
             counts[report.status, default: 0] += 1

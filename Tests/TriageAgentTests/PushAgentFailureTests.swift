@@ -16,7 +16,7 @@ import TriageModel
         var all: [String] { lock.withLock { lines } }
     }
 
-    static let receipt = #"{"accepted": true, "opened": [], "reopened": [], "updated": [], "resolved": []}"#
+    static let receipt = #"{"reportId": "0B2F4E4A-3F4B-4A5E-9F4B-2C1D0E9F8A7B", "accepted": true, "opened": [], "reopened": [], "updated": [], "resolved": []}"#
 
     /// An agent with one tiny plugin, its spool in `spool`, delivering to `server`.
     static func agent(_ folder: TempFolder, server: ScriptedHTTPServer, spool: String? = nil, log: Lines) throws -> PushAgent {

@@ -22,6 +22,36 @@ import TriageModel
         #expect(disk.timeout == .seconds(15))
         #expect(disk.params.first == PluginManifest.Parameter(name: "space_warn", value: "80%"))
         #expect(disk.rules.first?.action == .onsite)
+        // What a failing check needs from a technician is the plugin's to say, not the coordinator's.
+        #expect(disk.skills == ["storage"])
+        #expect(try PluginFixtures.plugin("network").skills == ["network"])
+        #expect(try PluginFixtures.plugin("services").skills == ["linux"])
+    }
+
+    @Test func skillsAreAListOfLowerCaseWords() throws {
+        let path = try plugin("skilled", yaml: """
+            name: skilled
+            summary: demo
+            protocol: local
+            script: check.sh
+            skills: [storage, Two Words, storage, san]
+            """)
+        guard case .failure(let failure) = ManifestLoader.load(folder: path) else { Issue.record("loaded"); return }
+        #expect(failure.problems.map { "\($0.line ?? 0): \($0.message)" }
+                == ["5: a skill is one lower-case word of up to 64 letters, digits, '.', '_' or '-'"])
+        let scalar = try plugin("scalar", yaml: "name: scalar\nsummary: demo\nprotocol: local\nscript: check.sh\nskills: storage\n")
+        guard case .failure(let notAList) = ManifestLoader.load(folder: scalar) else { Issue.record("loaded"); return }
+        #expect(notAList.problems.map(\.message) == ["skills must be a list like [storage]"])
+        let fine = try plugin("fine", yaml: "name: fine\nsummary: demo\nprotocol: local\nscript: check.sh\nskills: [storage, storage, san]\n")
+        guard case .success(let manifest) = ManifestLoader.load(folder: fine) else { Issue.record("refused"); return }
+        #expect(manifest.skills == ["storage", "san"])
+        // Every check the plugin reports carries them; a plugin without skills adds none.
+        var skilled = manifest
+        skilled.scriptText = "echo '2 a - bad'\necho '0 b - fine'\n"
+        var plain = skilled
+        (plain.name, plain.skills) = ("plain", [])
+        let outcome = PluginRunner.run([skilled, plain], transport: LocalShell())
+        #expect(outcome.checks.map(\.skills) == [["storage", "san"], ["storage", "san"], nil, nil])
     }
 
     @Test func everyProblemIsReportedWithItsLine() throws {

@@ -47,7 +47,8 @@ import TestSupport
             {"id": "\(UUID().uuidString)", "host": "web1", "startedAt": "\(Date().formatted(.iso8601))", "durationMs": 420, "agentVersion": "test",
              "status": "critical", "errors": [],
              "checks": [{"plugin": "disk", "item": "/dev/sda", "status": "critical", "summary": "SMART: 112 reallocated sectors",
-                         "metrics": [{"name": "reallocated", "value": 112, "warn": "10", "crit": "50"}], "durationMs": 30}],
+                         "metrics": [{"name": "reallocated", "value": 112, "warn": "10", "crit": "50"}], "durationMs": 30,
+                         "skills": \(ShippedPlugins.skills["disk"]!)}],
              "recommendation": {"onsite": true, "vendors": [], "reasons": [
                  {"plugin": "disk", "item": "/dev/sda", "flag": "onsite", "reason": "the disk is failing: replace it on site"}]}}
             """

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TriageModel
 @testable import TriageCoordinator
 
@@ -9,8 +10,10 @@ import TriageModel
     static func report(disk: CheckStatus = .critical, network: CheckStatus = .ok, id: UUID = UUID(), host: String = "web1") -> String {
         let report = DiagnosticReport(
             id: id, host: host, startedAt: Date(timeIntervalSince1970: 1_795_000_000), durationMs: 40, agentVersion: "0.1.0",
-            checks: [CheckResult(plugin: "disk", item: "sda", status: disk, summary: "SMART: 12 reallocated sectors", metrics: [], durationMs: 12),
-                     CheckResult(plugin: "network", item: "gateway", status: network, summary: "answers", metrics: [], durationMs: 3)],
+            checks: [CheckResult(plugin: "disk", item: "sda", status: disk, summary: "SMART: 12 reallocated sectors", metrics: [], durationMs: 12,
+                                 skills: ShippedPlugins.skills["disk"]),
+                     CheckResult(plugin: "network", item: "gateway", status: network, summary: "answers", metrics: [], durationMs: 3,
+                                 skills: ShippedPlugins.skills["network"])],
             recommendation: Recommendation(
                 onsite: true, vendors: ["Dell"], tier: 2,
                 reasons: [.init(plugin: "disk", item: "sda", flag: .onsite, reason: "SMART failing: replace the disk"),
@@ -77,7 +80,7 @@ import TriageModel
     @Test func pluginSkillsComeFromTheConfiguration() throws {
         var configuration = CoordinatorConfiguration()
         try configuration.apply(yaml: "assignment:\n  pluginSkills: {disk: san, smart: hardware}", name: "triage.yaml")
-        #expect(configuration.assignment.pluginSkills == ["disk": "san", "smart": "hardware", "network": "network", "services": "linux"])
+        #expect(configuration.assignment.pluginSkills == ["disk": "san", "smart": "hardware"])
         var bad = CoordinatorConfiguration()
         try bad.apply(yaml: "assignment:\n  pluginSkills: {disk: \"two words\"}", name: "triage.yaml")
         #expect(throws: CoordinatorError.self) { try bad.validate() }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Testing
+import TestSupport
 import TriageModel
 @testable import TriageCoordinator
 
@@ -9,7 +10,8 @@ import TriageModel
     static func report(id: UUID = UUID(), host: String = "web1") -> String {
         let report = DiagnosticReport(
             id: id, host: host, startedAt: Date(timeIntervalSince1970: 1_795_000_000), durationMs: 40, agentVersion: "0.1.0",
-            checks: [CheckResult(plugin: "disk", item: "/var", status: .critical, summary: "97% used", metrics: [], durationMs: 12),
+            checks: [CheckResult(plugin: "disk", item: "/var", status: .critical, summary: "97% used", metrics: [], durationMs: 12,
+                                 skills: ShippedPlugins.skills["disk"]),
                      CheckResult(plugin: "services", item: "cron", status: .ok, summary: "running", metrics: [], durationMs: 3)],
             recommendation: Recommendation(onsite: true, reasons: [.init(plugin: "disk", item: "sda", flag: .onsite, reason: "SMART failing")]))
         return String(decoding: try! DiagnosticReport.encoder.encode(report), as: UTF8.self)

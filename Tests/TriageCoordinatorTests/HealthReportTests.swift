@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import TriageModel
 @testable import TriageCoordinator
 
@@ -12,7 +13,8 @@ import TriageModel
         let report = DiagnosticReport(
             id: id, host: host, startedAt: Date(timeIntervalSince1970: 1_795_000_000), durationMs: 30, agentVersion: "0.1.0",
             checks: checks.map { CheckResult(plugin: $0.plugin, item: $0.item, status: $0.status,
-                                             summary: "\($0.item) is \($0.status.rawValue)", metrics: [], durationMs: 5) })
+                                             summary: "\($0.item) is \($0.status.rawValue)", metrics: [], durationMs: 5,
+                                             skills: ShippedPlugins.skills[$0.plugin]) })
         return String(decoding: try! DiagnosticReport.encoder.encode(report), as: UTF8.self)
     }
 

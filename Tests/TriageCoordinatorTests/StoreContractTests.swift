@@ -1,4 +1,5 @@
 import Foundation
+import TriageModel
 import TestSupport
 import Testing
 

@@ -22,7 +22,7 @@ public enum ManifestLoader {
             problems.add(root, "plugin.yaml must be a mapping of name, summary, script, …")
             return .failure(ManifestFailure(folder: folder, problems: problems.list))
         }
-        problems.rejectUnknownKeys(mapping, allowed: ["name", "summary", "protocol", "script", "item", "timeout", "params", "triage"])
+        problems.rejectUnknownKeys(mapping, allowed: ["name", "summary", "protocol", "script", "item", "timeout", "params", "triage", "skills"])
 
         let name = problems.requiredString(mapping, "name") ?? ""
         if !name.isEmpty && name.range(of: "^[a-z0-9][a-z0-9_-]*$", options: .regularExpression) == nil {
@@ -55,10 +55,31 @@ public enum ManifestLoader {
         }
         let params = parseParams(mapping["params"], &problems)
         let rules = parseRules(mapping["triage"], &problems)
+        let skills = parseSkills(mapping["skills"], &problems)
 
         guard problems.list.isEmpty else { return .failure(ManifestFailure(folder: folder, problems: problems.list)) }
         return .success(PluginManifest(name: name, summary: summary, outputProtocol: outputProtocol, script: script, item: item,
-                                       timeout: timeout, params: params, rules: rules, folder: folder, scriptText: scriptText))
+                                       timeout: timeout, params: params, rules: rules, folder: folder, scriptText: scriptText,
+                                       skills: skills))
+    }
+
+    /// `skills: [storage, linux]`: lower-case words, as technicians' skills are written.
+    private static func parseSkills(_ node: Node?, _ problems: inout Problems) -> [String] {
+        guard let node else { return [] }
+        guard let sequence = node.sequence else {
+            problems.add(node, "skills must be a list like [storage]")
+            return []
+        }
+        var skills: [String] = []
+        for entry in sequence {
+            guard let skill = entry.scalar?.string, skill.range(of: #"^[a-z0-9][a-z0-9._-]{0,63}$"#, options: .regularExpression) != nil
+            else {
+                problems.add(entry, "a skill is one lower-case word of up to 64 letters, digits, '.', '_' or '-'")
+                continue
+            }
+            if !skills.contains(skill) { skills.append(skill) }
+        }
+        return skills
     }
 
     /// "15s", "2m", "500ms", "1h" or a plain number of seconds.

@@ -24,11 +24,14 @@ public struct PluginManifest: Sendable, Equatable {
     public var rules: [TriageRule]
     /// Where plugin.yaml was found.
     public var folder: String
+    /// The skills a ticket needs when one of this plugin's checks fails (`skills: [storage]`).
+    public var skills: [String]
     /// The script's text, sent to `sh -s` over SSH or run by /bin/sh locally.
     public var scriptText: String
 
     public init(name: String, summary: String, outputProtocol: OutputProtocol, script: String, item: String, timeout: Duration,
-                params: [Parameter], rules: [TriageRule], folder: String, scriptText: String) {
+                params: [Parameter], rules: [TriageRule], folder: String, scriptText: String, skills: [String] = []) {
+        self.skills = skills
         self.name = name
         self.summary = summary
         self.outputProtocol = outputProtocol

@@ -101,6 +101,7 @@ public enum PluginRunner {
         let millis = milliseconds(result.duration)
         for index in checks.indices {
             checks[index].durationMs = millis
+            if !plugin.skills.isEmpty { checks[index].skills = plugin.skills }
             if checks[index].item == "output" && checks[index].status == .unknown && !stderr.isEmpty {
                 checks[index].longOutput = [checks[index].longOutput, "stderr: " + String(stderr.prefix(4096))]
                     .compactMap { $0 }.joined(separator: "\n")

@@ -146,8 +146,8 @@ extension Coordinator {
                                              reportId: reportId, assign: nil, at: at, in: session)
             rerun = true
         }
-        let failing = Set(report.checks.filter { $0.status == .warning || $0.status == .critical }.map(\.plugin))
-        let added = Set(failing.compactMap { assignment.pluginSkills[$0] }).subtracting(ticket.requiredSkills).sorted()
+        let failing = report.checks.filter { $0.status == .warning || $0.status == .critical }
+        let added = Set(failing.flatMap(assignment.skills(for:))).subtracting(ticket.requiredSkills).sorted()
         if !added.isEmpty {
             ticket.requiredSkills += added
             events.append(NewEvent(.skillsRequired(SkillsRequired(added: added, requiredSkills: ticket.requiredSkills,

@@ -1,4 +1,5 @@
 import Foundation
+import TriageModel
 
 extension Coordinator {
     /// Opens a ticket: validated references, SLA due times from its severity, a created event,

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import TriageModel
 
 /// Bearer tokens: 32 random bytes shown once; only their SHA-256 is stored.
 public enum BearerToken {

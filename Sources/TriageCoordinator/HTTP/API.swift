@@ -1,4 +1,5 @@
 import Foundation
+import TriageModel
 import Hummingbird
 
 /// The HTTP edge: routes under /api/v1 plus /healthz, /metrics, the OpenAPI document and the board.

@@ -1,4 +1,5 @@
 import Foundation
+import TriageModel
 
 /// How assignment ranks eligible technicians (DESIGN §5.3).
 public struct AssignmentPolicy: Codable, Sendable, Equatable {
@@ -6,13 +7,19 @@ public struct AssignmentPolicy: Codable, Sendable, Equatable {
     public var severityWeights = [8, 4, 2, 1]
     /// Having worked the customer or host within this many days is continuity.
     public var continuityDays = 30
-    /// The skill a ticket needs when an attached diagnosis finds this plugin failing.
-    public var pluginSkills = ["disk": "storage", "network": "network", "services": "linux"]
+    /// The skill a ticket needs when this plugin fails, in place of the skills its plugin.yaml
+    /// names (which the report carries). Empty by default: the plugins say.
+    public var pluginSkills: [String: String] = [:]
 
     public init() {}
 
     public func weight(severity: Int) -> Int {
         (1...4).contains(severity) ? severityWeights[severity - 1] : 1
+    }
+
+    /// The skills a failing check calls for.
+    public func skills(for check: CheckResult) -> [String] {
+        pluginSkills[check.plugin].map { [$0] } ?? check.skills ?? []
     }
 
     /// The weighted load of a technician's open tickets.
@@ -43,7 +50,6 @@ public struct AssignmentPolicy: Codable, Sendable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         severityWeights = try c.decodeIfPresent([Int].self, forKey: .severityWeights) ?? severityWeights
         continuityDays = try c.decodeIfPresent(Int.self, forKey: .continuityDays) ?? continuityDays
-        // Named plugins change; the others keep their default skill.
-        pluginSkills.merge(try c.decodeIfPresent([String: String].self, forKey: .pluginSkills) ?? [:]) { $1 }
+        pluginSkills = try c.decodeIfPresent([String: String].self, forKey: .pluginSkills) ?? [:]
     }
 }

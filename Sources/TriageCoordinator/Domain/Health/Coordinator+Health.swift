@@ -1,18 +1,6 @@
 import Foundation
 import TriageModel
 
-/// What one health report did, as the agent's POST answer says it.
-public struct HealthOutcome: Codable, Sendable, Equatable {
-    public var reportId: UUID
-    /// False when this report id was received before (nothing was done again).
-    public var accepted: Bool
-    /// Tickets opened, reopened, added to or resolved by this report.
-    public var opened: [Int] = []
-    public var reopened: [Int] = []
-    public var updated: [Int] = []
-    public var resolved: [Int] = []
-}
-
 /// A health report as the coordinator received it.
 public struct ReceivedReport: Codable, Sendable, Equatable {
     public var receivedAt: Date
@@ -32,13 +20,13 @@ extension Coordinator {
     /// reopen window reopens, and recoveries resolve the tickets an agent opened and no person
     /// touched. Only push agents promise an interval, so only they are watched for silence.
     public func receiveReport(_ report: DiagnosticReport, intervalSeconds: Int, hostId named: Int? = nil,
-                              by principal: Principal, in session: any StoreSession) async throws -> HealthOutcome
+                              by principal: Principal, in session: any StoreSession) async throws -> ReportReceipt
     {
         try Validate.report(report)
         let host = try await reportedHost(report, named: named, by: principal, in: session)
         let hostId = host.id
         guard (1...86_400).contains(intervalSeconds) else { throw CoordinatorError.invalid("interval", "must be 1…86400 seconds") }
-        var outcome = HealthOutcome(reportId: report.id, accepted: true)
+        var outcome = ReportReceipt(reportId: report.id, accepted: true)
         let at = now()
         // Every event a report causes names the report and who posted it.
         let source = ReportSource(reportId: report.id, postedBy: principal.actor)
@@ -90,7 +78,7 @@ extension Coordinator {
                                                                                    duringVisit: visit.id))))
             for state in grouped { states["\(state.plugin)\u{0}\(state.item)"]?.ticketId = visit.ticketId }
         } else if !grouped.isEmpty {
-            let ticket = try await openHealthTicket(for: grouped, on: host, source: source, at: at, in: session)
+            let ticket = try await openHealthTicket(for: grouped, on: host, report: report, source: source, at: at, in: session)
             outcome.opened.append(ticket.id)
             for state in grouped { states["\(state.plugin)\u{0}\(state.item)"]?.ticketId = ticket.id }
         }
@@ -165,7 +153,8 @@ extension Coordinator {
     }
 
     /// One ticket for the problems a report brought up together.
-    private func openHealthTicket(for states: [CheckState], on host: Record<HostFields>, source: ReportSource, at: Date,
+    private func openHealthTicket(for states: [CheckState], on host: Record<HostFields>, report: DiagnosticReport,
+                                  source: ReportSource, at: Date,
                                   in session: any StoreSession) async throws -> Ticket
     {
         let lines = states.map { "\($0.plugin) \($0.item): \($0.status.rawValue) — \($0.summary)" }
@@ -173,7 +162,8 @@ extension Coordinator {
             ? "\(host.fields.name): \(states[0].plugin) \(states[0].item) \(states[0].status.rawValue)"
             : "\(host.fields.name): \(states.count) problems (\(states.map { "\($0.plugin) \($0.item)" }.joined(separator: ", ")))"
         let severity = states.map { health.severity(of: $0.status, on: host.fields.criticality) }.min() ?? 4
-        let skills = Set(states.compactMap { assignment.pluginSkills[$0.plugin] }).sorted()
+        let items = Set(states.map { "\($0.plugin)\u{0}\($0.item)" })
+        let skills = Set(report.checks.filter { items.contains("\($0.plugin)\u{0}\($0.item)") }.flatMap(assignment.skills(for:))).sorted()
         let input = TicketInput(
             title: String(title.prefix(200)), severity: severity, channel: .agent, hostId: host.id, requiredSkills: skills,
             description: lines.joined(separator: "\n"), tags: states.contains(where: \.flapping) ? ["flapping"] : [])
@@ -188,7 +178,7 @@ extension Coordinator {
     /// Adds a report's events to a ticket; reopens it for a recurrence; resolves it when all its
     /// items recovered, an agent opened it and no person touched it.
     private func applyHealth(_ events: [NewEvent], toTicket id: Int, recovered: Bool, source: ReportSource, at: Date,
-                             outcome: inout HealthOutcome, in session: any StoreSession) async throws
+                             outcome: inout ReportReceipt, in session: any StoreSession) async throws
     {
         guard var ticket = try await session.ticket(id) else { return }
         var all = events
@@ -234,7 +224,7 @@ extension Coordinator {
 
     /// Records that the host reported; a silence ticket gets the news and resolves when untouched.
     private func heardFrom(_ host: Record<HostFields>, intervalSeconds: Int, source: ReportSource, at: Date,
-                           outcome: inout HealthOutcome, in session: any StoreSession) async throws
+                           outcome: inout ReportReceipt, in session: any StoreSession) async throws
     {
         let before = try await session.hostHealth(host.id)
         try await session.saveHostHealth(HostHealth(hostId: host.id, lastReportAt: at, intervalSeconds: intervalSeconds,

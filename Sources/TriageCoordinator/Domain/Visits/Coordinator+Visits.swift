@@ -1,4 +1,5 @@
 import Foundation
+import TriageModel
 
 extension Coordinator {
     // MARK: Proposals

@@ -21,18 +21,6 @@ public struct CustomerFields: InventoryFields, Equatable {
         try Validate.optionalText(contactPhone, "contactPhone", max: 50)
         try Validate.optionalText(notes, "notes", max: 10_000)
     }
-
-    public var storedValues: [(String, StoredValue)] {
-        [("name", .text(name)), ("contact_email", .text(contactEmail)), ("contact_phone", .text(contactPhone)),
-         ("notes", .text(notes))]
-    }
-
-    public init(stored row: any StoredRow) throws {
-        name = try row.required(row.text("name"), "name")
-        contactEmail = try row.text("contact_email")
-        contactPhone = try row.text("contact_phone")
-        notes = try row.text("notes")
-    }
 }
 
 public typealias Customer = Record<CustomerFields>

@@ -62,23 +62,6 @@ public struct SiteFields: InventoryFields, Equatable {
     }
 
     public var references: [(RecordKind, Int, String)] { [(.customer, customerId, "customerId")] }
-
-    public var storedValues: [(String, StoredValue)] {
-        [("customer_id", .int(customerId)), ("name", .text(name)), ("address", .text(address)),
-         ("region", .text(region)), ("latitude", .double(latitude)), ("longitude", .double(longitude)),
-         ("time_zone", .text(timeZone)), ("opening_hours", .json(openingHours))]
-    }
-
-    public init(stored row: any StoredRow) throws {
-        customerId = try row.required(row.int("customer_id"), "customer_id")
-        name = try row.required(row.text("name"), "name")
-        address = try row.text("address")
-        region = try row.text("region")
-        latitude = try row.double("latitude")
-        longitude = try row.double("longitude")
-        timeZone = try row.required(row.text("time_zone"), "time_zone")
-        openingHours = try row.json("opening_hours", as: [OpeningHours].self)
-    }
 }
 
 public typealias Site = Record<SiteFields>

@@ -87,25 +87,6 @@ public struct TechnicianFields: InventoryFields, Equatable {
             try Validate.optionalText(absence.reason, "absences.reason")
         }
     }
-
-    public var storedValues: [(String, StoredValue)] {
-        [("name", .text(name)), ("email", .text(email)), ("tier", .int(tier)), ("skills", .json(skills)),
-         ("region", .text(region)), ("time_zone", .text(timeZone)), ("shifts", .json(shifts)),
-         ("absences", .json(absences)), ("max_load", .int(maxLoad)), ("active", .bool(active))]
-    }
-
-    public init(stored row: any StoredRow) throws {
-        name = try row.required(row.text("name"), "name")
-        email = try row.text("email")
-        tier = try row.required(row.int("tier"), "tier")
-        skills = try row.json("skills", as: [String].self)
-        region = try row.text("region")
-        timeZone = try row.required(row.text("time_zone"), "time_zone")
-        shifts = try row.json("shifts", as: [Shift].self)
-        absences = try row.json("absences", as: [Absence].self)
-        maxLoad = try row.required(row.int("max_load"), "max_load")
-        active = try row.bool("active")
-    }
 }
 
 public typealias Technician = Record<TechnicianFields>

@@ -1,6 +1,6 @@
-/// A client machine: where the agent runs checks and what tickets are about.
-public struct HostFields: InventoryFields, Equatable {
-    public static let kind = RecordKind.host
+/// A client machine as the coordinator keeps it and a sweep reads it (GET /api/v1/hosts): where
+/// the agent runs checks and what tickets are about.
+public struct HostFields: Codable, Sendable, Equatable {
     public var siteId: Int
     public var name: String
     /// How the agent reaches it over SSH (`user@host:port` or an ssh_config alias).
@@ -17,6 +17,11 @@ public struct HostFields: InventoryFields, Equatable {
     public struct VendorService: Codable, Sendable, Equatable {
         public var service: String
         public var vendor: String
+
+        public init(service: String, vendor: String) {
+            self.service = service
+            self.vendor = vendor
+        }
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
@@ -44,41 +49,17 @@ public struct HostFields: InventoryFields, Equatable {
         vendorServices = try c.decodeIfPresent([VendorService].self, forKey: .vendorServices) ?? []
         pluginParams = try c.decodeIfPresent([String: [String: String]].self, forKey: .pluginParams) ?? [:]
     }
-
-    public func validate() throws {
-        try Validate.text(name, "name")
-        try Validate.optionalText(address, "address", max: 255)
-        try Validate.tags(tags, "tags")
-        for entry in vendorServices {
-            try Validate.text(entry.service, "vendorServices.service")
-            try Validate.text(entry.vendor, "vendorServices.vendor")
-        }
-        for (plugin, params) in pluginParams {
-            try Validate.text(plugin, "pluginParams")
-            for (name, value) in params {
-                try Validate.text(name, "pluginParams.\(plugin)", max: 64)
-                try Validate.optionalText(value, "pluginParams.\(plugin).\(name)", max: 1000)
-            }
-        }
-    }
-
-    public var references: [(RecordKind, Int, String)] { [(.site, siteId, "siteId")] }
-
-    public var storedValues: [(String, StoredValue)] {
-        [("site_id", .int(siteId)), ("name", .text(name)), ("address", .text(address)), ("tags", .json(tags)),
-         ("criticality", .text(criticality.rawValue)), ("vendor_services", .json(vendorServices)),
-         ("plugin_params", .json(pluginParams))]
-    }
-
-    public init(stored row: any StoredRow) throws {
-        siteId = try row.required(row.int("site_id"), "site_id")
-        name = try row.required(row.text("name"), "name")
-        address = try row.text("address")
-        tags = try row.json("tags", as: [String].self)
-        criticality = Criticality(rawValue: try row.text("criticality") ?? "") ?? .normal
-        vendorServices = try row.json("vendor_services", as: [VendorService].self)
-        pluginParams = try row.json("plugin_params", as: [String: [String: String]].self)
-    }
 }
 
-public typealias Host = Record<HostFields>
+/// A host the coordinator knows, with its id: one item of GET /api/v1/hosts.
+public struct RegisteredHost: Decodable, Sendable, Equatable {
+    public var id: Int
+    public var fields: HostFields
+
+    private enum Keys: String, CodingKey { case id }
+
+    public init(from decoder: any Decoder) throws {
+        id = try decoder.container(keyedBy: Keys.self).decode(Int.self, forKey: .id)
+        fields = try HostFields(from: decoder)
+    }
+}
