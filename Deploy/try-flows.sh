@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# DESIGN §1 flows 1 and 2 end to end, as a newcomer would run them: a coordinator on a temp
+# Flows 1 and 2 of docs/ARCHITECTURE.md end to end, as a newcomer would run them: a coordinator on a temp
 # SQLite file, a throwaway sshd on loopback as a client machine, then
 #   1. a technician's diagnosis over SSH attached to a ticket,
 #   2. this machine as a push client: `triage-agent run` while the coordinator goes away and

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A network namespace as a test host (../shared/TESTING.md): a veth pair, 10.201.N.1 on this
+/// A network namespace as a test host (docs/testing.md): a veth pair, 10.201.N.1 on this
 /// side and 10.201.N.2 inside, a default route through this side, and a resolv.conf naming
 /// this side (where nothing answers DNS). Traffic only ever goes to these two addresses.
 /// Deleted with everything in it on deinit.

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// A real OpenSSH server on a free loopback port, with its own host keys and
-/// authorized_keys in a temporary folder (../shared/TESTING.md). Stopped by PID on deinit.
+/// authorized_keys in a temporary folder (docs/testing.md). Stopped by PID on deinit.
 public final class TestSSHD: @unchecked Sendable {
     public let folder: TempFolder
     public let port: Int

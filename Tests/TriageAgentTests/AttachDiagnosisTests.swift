@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// DESIGN §1 flow 1 with real processes: `triage-agent diagnose --ticket` over a real sshd,
+/// Flow 1 of docs/ARCHITECTURE.md with real processes: `triage-agent diagnose --ticket` over a real sshd,
 /// attached to a ticket of a real `triage serve`, and the ticket acting on it.
 @Suite struct AttachDiagnosisTests {
     static let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")

@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-/// DESIGN §1 flow 2 with real processes: `triage-agent run` pushing to a real `triage serve`
+/// Flow 2 of docs/ARCHITECTURE.md with real processes: `triage-agent run` pushing to a real `triage serve`
 /// that is stopped and started again mid-run, and the agent itself stopped while the
 /// coordinator is away. Every report the agent made is stored once, in the order made.
 @Suite struct PushAgentTests {

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 @testable import TriageCoordinator
 
-/// Assignment by the rules of DESIGN §5.3, on a real store: who is eligible, how they rank, and
+/// Assignment by the rules of docs/coordinator.md ("Assignment"), on a real store: who is eligible, how they rank, and
 /// the words of the explanation. The test clock stands at Wednesday 2026-11-18 11:06:40 UTC
 /// (12:06 in Berlin, 06:06 in New York, 20:06 in Tokyo).
 @Suite struct AssignmentTests {

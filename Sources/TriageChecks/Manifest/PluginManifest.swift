@@ -2,7 +2,7 @@ import TriageModel
 
 /// A check plugin: its `plugin.yaml` and the script that runs on the client.
 public struct PluginManifest: Sendable, Equatable {
-    /// How the script reports (DESIGN §3.1).
+    /// How the script reports (docs/plugins.md).
     public enum OutputProtocol: String, Sendable {
         /// Checkmk local-check lines, many items per run.
         case local

@@ -1,7 +1,7 @@
 import Foundation
 import TriageModel
 
-/// One triage rule: when an item matches, it raises a flag with a reason (DESIGN §3.2).
+/// One triage rule: when an item matches, it raises a flag with a reason (docs/adding-a-check.md).
 public struct TriageRule: Sendable, Equatable {
     /// Shell-style glob on the item; nil matches every item.
     public var item: String?

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 
 extension API {
-    /// Visit proposals, booking and the visit lifecycle (DESIGN §5.4).
+    /// Visit proposals, booking and the visit lifecycle (docs/coordinator.md, "On-site visits").
     func addVisits(to group: RouterGroup<TriageRequestContext>) {
         let coordinator = self.coordinator
         let limit = bodyLimit

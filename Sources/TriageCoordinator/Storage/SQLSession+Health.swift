@@ -2,14 +2,6 @@ import Foundation
 import SQLKit
 import TriageModel
 
-/// When a pushing host last reported, its promised interval, and its "not reporting" ticket.
-public struct HostHealth: Sendable, Equatable {
-    public var hostId: Int
-    public var lastReportAt: Date
-    public var intervalSeconds: Int
-    public var silentTicketId: Int?
-}
-
 extension SQLSession {
     func insertHealthReport(_ report: DiagnosticReport, hostId: Int, postedBy: Actor, at: Date) async throws -> Bool {
         let text = String(decoding: try DiagnosticReport.encoder.encode(report), as: UTF8.self)

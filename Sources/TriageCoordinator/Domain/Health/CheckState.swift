@@ -85,3 +85,11 @@ public struct CheckState: Codable, Sendable, Equatable {
             worsenedOrChanged: problem && transition == .none && changed)
     }
 }
+
+/// When a pushing host last reported, its promised interval, and its "not reporting" ticket.
+public struct HostHealth: Sendable, Equatable {
+    public var hostId: Int
+    public var lastReportAt: Date
+    public var intervalSeconds: Int
+    public var silentTicketId: Int?
+}

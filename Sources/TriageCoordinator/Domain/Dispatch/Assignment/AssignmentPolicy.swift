@@ -1,7 +1,7 @@
 import Foundation
 import TriageModel
 
-/// How assignment ranks eligible technicians (DESIGN §5.3).
+/// How assignment ranks eligible technicians (docs/coordinator.md, "Assignment").
 public struct AssignmentPolicy: Codable, Sendable, Equatable {
     /// What one open ticket of severity 1…4 weighs in a technician's load.
     public var severityWeights = [8, 4, 2, 1]

@@ -3,7 +3,7 @@ import TriageModel
 
 /// A diagnosis attached to a ticket, as received. Its recommendation acts on the ticket only
 /// when someone who may change the ticket posted or later applied it (`appliedAt`); until then
-/// it is information (README, "Roles").
+/// it is information (docs/coordinator.md, "Roles").
 public struct Diagnostic: Codable, Sendable, Equatable {
     /// Its place on the ticket: pages of diagnoses follow it.
     public var id: Int

@@ -5,7 +5,7 @@ public enum TicketChannel: String, Codable, Sendable, CaseIterable {
     case phone, email, chat, portal, agent, api
 }
 
-/// A request for help, from its creation to its closing (DESIGN §5.1).
+/// A request for help, from its creation to its closing (docs/coordinator.md).
 public struct Ticket: Encodable, Sendable, Equatable {
     public var id: Int
     public var title: String

@@ -1,4 +1,4 @@
-/// What a bearer token may do (DESIGN §5.5).
+/// What a bearer token may do (docs/ARCHITECTURE.md, "Roles").
 public enum Role: String, Codable, Sendable, CaseIterable {
     /// Everything, including inventory and tokens.
     case admin

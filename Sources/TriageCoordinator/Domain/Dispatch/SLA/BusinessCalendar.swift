@@ -1,7 +1,7 @@
 import Foundation
 
 /// When the service desk works: weekdays, daily hours and holidays in one IANA time zone
-/// (DESIGN §5.2). Hours are wall-clock times of that zone, so a DST change moves them in UTC.
+/// (docs/coordinator.md, "SLA due times"). Hours are wall-clock times of that zone, so a DST change moves them in UTC.
 public struct BusinessCalendar: Codable, Sendable, Equatable {
     public var timeZone: String
     /// ISO weekdays: 1 = Monday … 7 = Sunday.

@@ -1,4 +1,4 @@
-/// Who may do what (DESIGN §5.5). Every check names the rule that refused.
+/// Who may do what (docs/ARCHITECTURE.md, "Roles"). Every check names the rule that refused.
 enum Access {
     static func readAll(_ principal: Principal) throws {
         if principal.role == .agent {

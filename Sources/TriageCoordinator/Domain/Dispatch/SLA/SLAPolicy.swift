@@ -1,6 +1,6 @@
 import Foundation
 
-/// Response and resolution targets by severity, each on its own clock (DESIGN §5.2), the
+/// Response and resolution targets by severity, each on its own clock (docs/coordinator.md, "SLA due times"), the
 /// business calendar those clocks use, when a warning comes, and which statuses pause them.
 public struct SLAPolicy: Codable, Sendable, Equatable {
     public struct Targets: Codable, Sendable, Equatable {

@@ -13,7 +13,7 @@ public struct BoardSnapshot: Sendable {
     /// The visit still holding time for each ticket that has one.
     public var activeVisits: [Int: Visit]
     public var siteNames: [Int: String]
-    /// Why assignment found nobody, for the tickets that wait unassigned (DESIGN §5.3: the board shows why).
+    /// Why assignment found nobody, for the tickets that wait unassigned (the board shows why).
     public var unassignedReasons: [Int: String]
 }
 

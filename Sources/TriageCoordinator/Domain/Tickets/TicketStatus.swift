@@ -1,4 +1,4 @@
-/// Where a ticket is in its life (DESIGN §5.1), and which moves between states are allowed.
+/// Where a ticket is in its life (docs/coordinator.md), and which moves between states are allowed.
 public enum TicketStatus: String, Codable, Sendable, CaseIterable {
     case new
     case assigned

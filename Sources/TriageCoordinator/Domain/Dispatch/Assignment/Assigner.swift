@@ -1,6 +1,6 @@
 import Foundation
 
-/// What assignment decided and why, in words a dispatcher can check (DESIGN §5.3).
+/// What assignment decided and why, in words a dispatcher can check (docs/coordinator.md, "Assignment").
 public struct AssignmentDecision: Sendable, Equatable {
     public struct Pick: Sendable, Equatable {
         public var technicianId: Int

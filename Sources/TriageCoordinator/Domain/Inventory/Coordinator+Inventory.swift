@@ -1,0 +1,62 @@
+import Foundation
+
+/// Customers, sites, hosts and technicians: admins change them, everyone with a token reads them.
+extension Coordinator {
+    public func create<F: InventoryFields>(_ fields: F, by principal: Principal, in session: any StoreSession)
+        async throws -> Record<F>
+    {
+        try Access.manageInventory(principal)
+        try await check(fields, in: session)
+        return try await session.insert(fields, at: now())
+    }
+
+    public func replace<F: InventoryFields>(_ id: Int, with fields: F, by principal: Principal,
+                                            in session: any StoreSession) async throws -> Record<F>
+    {
+        try Access.manageInventory(principal)
+        guard try await session.exists(F.kind, id) else { throw CoordinatorError.notFound(F.kind.noun, id) }
+        try await check(fields, in: session)
+        guard let record = try await session.replace(id, with: fields, at: now()) else {
+            throw CoordinatorError.notFound(F.kind.noun, id)
+        }
+        return record
+    }
+
+    public func delete(_ kind: RecordKind, _ id: Int, by principal: Principal, in session: any StoreSession)
+        async throws
+    {
+        try Access.manageInventory(principal)
+        let dependents = try await session.dependents(of: kind, id)
+        if !dependents.isEmpty {
+            let hint = kind == .technician ? "; set active to false instead" : ""
+            throw CoordinatorError(
+                .conflict, "\(kind.noun) \(id) is still referred to by \(dependents.joined(separator: ", "))\(hint)")
+        }
+        guard try await session.delete(kind, id) else { throw CoordinatorError.notFound(kind.noun, id) }
+    }
+
+    public func record<F: InventoryFields>(_ id: Int, as type: F.Type, by principal: Principal) async throws
+        -> Record<F>
+    {
+        try Access.readAll(principal)
+        guard let record = try await store.read({ try await $0.record(id, as: F.self) }) else {
+            throw CoordinatorError.notFound(F.kind.noun, id)
+        }
+        return record
+    }
+
+    public func records<F: InventoryFields>(_ type: F.Type, after: Int?, limit: Int, by principal: Principal)
+        async throws -> Page<Record<F>>
+    {
+        try Access.readAll(principal)
+        let items = try await store.read { try await $0.records(F.self, after: after, limit: limit + 1) }
+        return Page(items, limit: limit, id: \.id)
+    }
+
+    private func check<F: InventoryFields>(_ fields: F, in session: any StoreSession) async throws {
+        try fields.validate()
+        for (kind, id, field) in fields.references where !(try await session.exists(kind, id)) {
+            throw CoordinatorError.invalid(field, "\(kind.noun) \(id) does not exist")
+        }
+    }
+}
