@@ -34,12 +34,21 @@ let package = Package(
         .target(name: "TriageSSH", dependencies: ["CLibSSH2", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TriageModel"),
         .target(name: "TriageChecks", dependencies: ["TriageModel", "TriageSSH", "Yams"]),
-        .target(name: "TriageAgent", dependencies: ["TriageSSH", "TriageChecks", "TriageModel", "Yams"]),
+        .target(
+            name: "TriageAgent",
+            dependencies: [
+                "TriageSSH", "TriageChecks", "TriageModel", "Yams",
+                // The push agent is a Service; no server stack (no NIO HTTP, no database) comes with it.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "triage-agent",
             dependencies: [
                 "TriageAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(

@@ -47,22 +47,22 @@ public struct CoordinatorClient: Sendable {
         self.timeout = timeout
     }
 
-    public enum Attached: Equatable {
+    public enum Attached: Equatable, Sendable {
         case created
         /// The report id was attached before; nothing changed.
         case alreadyAttached
     }
 
-    public func attach(_ report: DiagnosticReport, toTicket id: Int) throws -> Attached {
-        let (status, _) = try post("/api/v1/tickets/\(id)/diagnostics", report)
+    public func attach(_ report: DiagnosticReport, toTicket id: Int) async throws -> Attached {
+        let (status, _) = try await post("/api/v1/tickets/\(id)/diagnostics", report)
         return status == 201 ? .created : .alreadyAttached
     }
 
     /// Posts a health report: from a push agent about its own host (`interval` promised), or
     /// from a sweep about the coordinator's host `hostId`.
-    public func deliver(_ report: DiagnosticReport, interval: Int? = nil, hostId: Int? = nil) throws -> ReportReceipt {
+    public func deliver(_ report: DiagnosticReport, interval: Int? = nil, hostId: Int? = nil) async throws -> ReportReceipt {
         let query = [interval.map { "interval=\($0)" }, hostId.map { "host=\($0)" }].compactMap { $0 }
-        let (_, body) = try post("/api/v1/reports" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), report)
+        let (_, body) = try await post("/api/v1/reports" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")), report)
         guard let receipt = try? JSONDecoder().decode(ReportReceipt.self, from: body) else {
             throw CoordinatorClientError.refused(status: 200, message: "the answer is not a report receipt: \(Self.message(in: body))")
         }
@@ -70,7 +70,7 @@ public struct CoordinatorClient: Sendable {
     }
 
     /// Every host the coordinator knows (GET /api/v1/hosts, page after page).
-    public func hosts() throws -> [RegisteredHost] {
+    public func hosts() async throws -> [RegisteredHost] {
         struct Page: Decodable {
             var items: [RegisteredHost]
             var nextCursor: String?
@@ -79,7 +79,7 @@ public struct CoordinatorClient: Sendable {
         var cursor = ""
         while true {
             let path = "/api/v1/hosts?limit=200" + (cursor.isEmpty ? "" : "&cursor=\(cursor)")
-            let body = try get(path)
+            let body = try await get(path)
             guard let page = try? JSONDecoder().decode(Page.self, from: body) else {
                 throw CoordinatorClientError.refused(status: 200, message: "the answer is not a page of hosts: \(Self.message(in: body))")
             }
@@ -90,17 +90,17 @@ public struct CoordinatorClient: Sendable {
     }
 
     /// POSTs `report` as JSON; a 2xx answer's status and body, any other a `refused` error.
-    func post(_ path: String, _ report: DiagnosticReport) throws -> (status: Int, body: Data) {
+    func post(_ path: String, _ report: DiagnosticReport) async throws -> (status: Int, body: Data) {
         var request = request(path)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue(report.id.uuidString, forHTTPHeaderField: "Idempotency-Key")
         request.httpBody = try DiagnosticReport.encoder.encode(report)
-        return try send(request)
+        return try await send(request)
     }
 
-    func get(_ path: String) throws -> Data {
-        try send(request(path)).body
+    func get(_ path: String) async throws -> Data {
+        try await send(request(path)).body
     }
 
     private func request(_ path: String) -> URLRequest {
@@ -110,22 +110,19 @@ public struct CoordinatorClient: Sendable {
         return request
     }
 
-    /// Sends and waits; a 2xx answer's status and body, any other status a `refused` error.
-    private func send(_ request: URLRequest) throws -> (status: Int, body: Data) {
-        let done = DispatchSemaphore(value: 0)
-        let outcome = Outcome()
-        let task = URLSession.shared.dataTask(with: request) { data, response, error in
-            outcome.set(data: data, status: (response as? HTTPURLResponse)?.statusCode, error: error)
-            done.signal()
+    /// Sends without holding a thread while it waits; a 2xx answer's status and body, any other
+    /// status a `refused` error.
+    private func send(_ request: URLRequest) async throws -> (status: Int, body: Data) {
+        let body: Data
+        let response: URLResponse
+        do {
+            (body, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw CoordinatorClientError.unreachable(url: base.absoluteString, reason: (error as NSError).localizedDescription)
         }
-        task.resume()
-        done.wait()
-        let (data, status, error) = outcome.get()
-        guard let status else {
-            throw CoordinatorClientError.unreachable(
-                url: base.absoluteString, reason: error.map { ($0 as NSError).localizedDescription } ?? "no answer")
+        guard let status = (response as? HTTPURLResponse)?.statusCode else {
+            throw CoordinatorClientError.unreachable(url: base.absoluteString, reason: "no HTTP answer")
         }
-        let body = data ?? Data()
         guard (200..<300).contains(status) else {
             throw CoordinatorClientError.refused(status: status, message: Self.message(in: body))
         }
@@ -140,12 +137,5 @@ public struct CoordinatorClient: Sendable {
         }
         if let answer = try? JSONDecoder().decode(Answer.self, from: body) { return answer.error.message }
         return String(decoding: body.prefix(200), as: UTF8.self)
-    }
-
-    private final class Outcome: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value: (Data?, Int?, (any Error)?) = (nil, nil, nil)
-        func set(data: Data?, status: Int?, error: (any Error)?) { lock.withLock { value = (data, status, error) } }
-        func get() -> (Data?, Int?, (any Error)?) { lock.withLock { value } }
     }
 }

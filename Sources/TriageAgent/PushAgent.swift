@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import TriageChecks
 import TriageModel
 
@@ -10,7 +11,10 @@ import TriageModel
 /// which an operator can fix) leaves the reports waiting; delivery is retried with doubling
 /// waits up to `retryMax` and at every new report. A report the coordinator finds malformed
 /// (400, 413, 422) is set aside in the spool's `rejected/` instead of blocking the rest.
-public final class PushAgent {
+///
+/// A `Service`: `triage-agent run` puts it in a ServiceGroup that turns SIGTERM and SIGINT into a
+/// graceful shutdown. Unchecked Sendable: one task at a time uses it (the service's `run`, or a test).
+public final class PushAgent: Service, @unchecked Sendable {
     public let configuration: AgentConfiguration
     let diagnosis: Diagnosis
     let client: CoordinatorClient
@@ -45,8 +49,9 @@ public final class PushAgent {
         return (diagnosis, client)
     }
 
-    /// Runs until `stop`: the cycle under way finishes, and then one last delivery attempt.
-    public func run(until stop: StopSignal) {
+    /// Runs until a graceful shutdown (or cancellation): the cycle under way finishes, and then
+    /// one last delivery attempt.
+    public func run() async {
         let c = configuration
         log("triage-agent run: \(c.host) reports to \(client.base.absoluteString) every \(c.interval) s (jitter \(c.jitter) s); "
             + "checks: \(diagnosis.checks.isEmpty ? "all" : diagnosis.checks.joined(separator: ", ")); "
@@ -55,7 +60,7 @@ public final class PushAgent {
         var slot = 0
         var nextCycle = start + jitter()
         var nextDelivery: ContinuousClock.Instant? = spool.count > 0 ? start : nil
-        while !stop.isStopped {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             if ContinuousClock.now >= nextCycle {
                 makeReport()
                 nextDelivery = .now
@@ -66,11 +71,13 @@ public final class PushAgent {
                 } while nextCycle <= .now
             }
             if let due = nextDelivery, ContinuousClock.now >= due {
-                nextDelivery = deliver().map { .now + $0 }
+                nextDelivery = await deliver().map { .now + $0 }
             }
-            _ = stop.sleep(until: min(nextCycle, nextDelivery ?? nextCycle))
+            let wake = min(nextCycle, nextDelivery ?? nextCycle)
+            // A shutdown ends the sleep at once; the last delivery below is not cancelled.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(until: wake, clock: .continuous) }
         }
-        if spool.count + unspooled.count > 0, deliver() != nil {
+        if spool.count + unspooled.count > 0, await deliver() != nil {
             log("stopping: \(spool.count) report(s) stay in the spool for the next start"
                 + (unspooled.isEmpty ? "" : "; \(unspooled.count) that the spool could not store are lost"))
         } else {
@@ -115,7 +122,7 @@ public final class PushAgent {
     }
 
     /// Delivers the spool oldest first. Nil when it is empty; else how long to wait before trying again.
-    func deliver() -> Duration? {
+    func deliver() async -> Duration? {
         var delivered = 0
         defer { if delivered > 1 { log("delivered \(delivered) spooled reports") } }
         while true {
@@ -130,7 +137,7 @@ public final class PushAgent {
             }
             let done = { [spool] in if let entry { spool.remove(entry) } else { self.unspooled.removeFirst() } }
             do {
-                let receipt = try client.deliver(report, interval: configuration.interval)
+                let receipt = try await client.deliver(report, interval: configuration.interval)
                 done()
                 delivered += 1
                 retryDelay = .seconds(1)

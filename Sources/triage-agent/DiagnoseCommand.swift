@@ -71,7 +71,7 @@ struct DiagnoseCommand: ParsableCommand {
             var all = true
             for report in reports {
                 do {
-                    let outcome = try client.attach(report, toTicket: ticket)
+                    let outcome = try blocking { try await client.attach(report, toTicket: ticket) }
                     printError("attached the report on \(report.host) to ticket \(ticket)"
                         + (outcome == .alreadyAttached ? " (it was already)" : ""))
                 } catch {

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import Logging
+import ServiceLifecycle
 import TriageAgent
 
-struct RunCommand: ParsableCommand {
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Push mode: diagnose this machine on a schedule and deliver the reports to the coordinator.",
@@ -21,7 +23,7 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Load the configuration and the plugins, say what would run, and exit (0, or 78 on an error).")
     var check = false
 
-    func run() throws {
+    func run() async throws {
         let agent: PushAgent
         do {
             let configuration = try AgentConfiguration.load(file: config)
@@ -37,6 +39,11 @@ struct RunCommand: ParsableCommand {
             printError("triage-agent: \(error)")
             throw ExitCode(78)
         }
-        agent.run(until: StopSignal.onTermination())
+        // The agent logs its own lines to stderr; the group's logger says only what went wrong.
+        var logger = Logger(label: "triage-agent")
+        logger.logLevel = .warning
+        let group = ServiceGroup(configuration: .init(
+            services: [agent], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }

@@ -50,7 +50,7 @@ struct SweepCommand: ParsableCommand {
             diagnosis = try what.diagnosis(ssh: ssh)
             if coordinator.url != nil {
                 let known = try coordinator.client()
-                let list = try known.hosts()
+                let list = try blocking { try await known.hosts() }
                 client = known
                 registered = Dictionary(list.map { ($0.fields.name, $0.id) }, uniquingKeysWith: { first, _ in first })
                 if what.inventory == nil { diagnosis.inventory = Self.inventory(of: list) }
@@ -77,7 +77,7 @@ struct SweepCommand: ParsableCommand {
                             guard let id = registered[report.host] else {
                                 throw DiagnosisError("the coordinator has no host named \(report.host)")
                             }
-                            return try client.deliver(report, hostId: id)
+                            return try blocking { try await client.deliver(report, hostId: id) }
                         }
                     }
                     output.add(report, posted: posted)

@@ -2,7 +2,7 @@ import ArgumentParser
 import TriageSSH
 
 @main
-struct TriageAgentCommand: ParsableCommand {
+struct TriageAgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "triage-agent",
         abstract: "Runs checks on Linux machines over SSH or locally and turns them into a diagnosis.",

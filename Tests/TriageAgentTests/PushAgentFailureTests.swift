@@ -38,18 +38,18 @@ import TriageModel
         server.received.compactMap { try? DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data($0.body)).id.uuidString }
     }
 
-    @Test func fiveHundredsAnd429AreRetriedWithTheSameKeyUntilTaken() throws {
+    @Test func fiveHundredsAnd429AreRetriedWithTheSameKeyUntilTaken() async throws {
         let folder = try TempFolder()
         let server = try ScriptedHTTPServer(answers: [(503, #"{"error": {"code": "unavailable", "message": "db down"}}"#),
                                                       (429, "{}"), (500, "{}"), (201, Self.receipt)])
         let log = Lines()
         let agent = try Self.agent(folder, server: server, log: log)
         agent.makeReport()
-        #expect(agent.deliver() == .seconds(1))
-        #expect(agent.deliver() == .seconds(2))
-        #expect(agent.deliver() == .seconds(4))
+        #expect(await agent.deliver() == .seconds(1))
+        #expect(await agent.deliver() == .seconds(2))
+        #expect(await agent.deliver() == .seconds(4))
         #expect(agent.spool.count == 1, "still waiting after three refusals")
-        #expect(agent.deliver() == nil)
+        #expect(await agent.deliver() == nil)
         #expect(agent.spool.count == 0)
         let ids = Self.reportIds(server)
         #expect(ids.count == 4 && Set(ids).count == 1)
@@ -58,14 +58,14 @@ import TriageModel
     }
 
     @Test(arguments: [400, 413, 422])
-    func aReportTheCoordinatorCallsMalformedIsSetAsideAndTheRestGoOn(_ status: Int) throws {
+    func aReportTheCoordinatorCallsMalformedIsSetAsideAndTheRestGoOn(_ status: Int) async throws {
         let folder = try TempFolder()
         let server = try ScriptedHTTPServer(answers: [(status, #"{"error": {"code": "invalid", "message": "checks: bad"}}"#), (201, Self.receipt)])
         let log = Lines()
         let agent = try Self.agent(folder, server: server, log: log)
         agent.makeReport()
         agent.makeReport()
-        #expect(agent.deliver() == nil)
+        #expect(await agent.deliver() == nil)
         #expect(agent.spool.count == 0)
         let ids = Self.reportIds(server)
         #expect(ids.count == 2 && ids[0] != ids[1])
@@ -78,7 +78,7 @@ import TriageModel
     }
 
     /// As root `chmod` does not stop writes; a full filesystem does.
-    @Test func aFullDiskKeepsReportsInMemoryAndDeliversThem() throws {
+    @Test func aFullDiskKeepsReportsInMemoryAndDeliversThem() async throws {
         let folder = try TempFolder()
         let disk = folder.path + "/disk"
         try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
@@ -93,8 +93,8 @@ import TriageModel
         agent.makeReport()
         #expect(log.all.contains { $0.contains("cannot spool report") && $0.contains("No space left on device") })
         #expect(agent.spool.count == 0)
-        #expect(agent.deliver() == .seconds(1), "the coordinator is down too: it waits, in memory")
-        #expect(agent.deliver() == nil)
+        #expect(await agent.deliver() == .seconds(1), "the coordinator is down too: it waits, in memory")
+        #expect(await agent.deliver() == nil)
         #expect(Self.reportIds(server).count == 2 && Set(Self.reportIds(server)).count == 1)
     }
 }

@@ -11,9 +11,12 @@ public protocol TriageStore: Sendable {
     func close() async throws
 }
 
-/// What the domain may ask of the store inside one read or write. No SQL crosses this line.
-public protocol StoreSession: Sendable {
-    // MARK: Inventory
+/// What the domain may ask of the store inside one read or write, one protocol per aggregate.
+/// No SQL crosses this line; `SQLSession` conforms to all of them for SQLite and PostgreSQL.
+public protocol StoreSession: InventoryRecords, TicketRecords, DispatchRecords, HealthRecords, VisitRecords, AccessRecords {}
+
+/// Customers, sites, hosts and technicians.
+public protocol InventoryRecords: Sendable {
     func insert<F: InventoryFields>(_ fields: F, at: Date) async throws -> Record<F>
     func replace<F: InventoryFields>(_ id: Int, with fields: F, at: Date) async throws -> Record<F>?
     func record<F: InventoryFields>(_ id: Int, as type: F.Type) async throws -> Record<F>?
@@ -23,8 +26,10 @@ public protocol StoreSession: Sendable {
     /// What still refers to a record, as counted nouns ("2 sites"); empty when it can go.
     func dependents(of kind: RecordKind, _ id: Int) async throws -> [String]
     func delete(_ kind: RecordKind, _ id: Int) async throws -> Bool
+}
 
-    // MARK: Tickets
+/// Tickets and their history.
+public protocol TicketRecords: Sendable {
     /// Stores a new ticket; the id it is given is the one returned.
     func insertTicket(_ ticket: Ticket) async throws -> Ticket
     func updateTicket(_ ticket: Ticket) async throws
@@ -41,8 +46,10 @@ public protocol StoreSession: Sendable {
     func events(ticketId: Int, after: Int?, limit: Int) async throws -> [TicketEvent]
     /// The most recent event of `kind` of each of `ticketIds` that has one.
     func latestEvents(kind: EventKind, ticketIds: [Int]) async throws -> [Int: TicketEvent]
+}
 
-    // MARK: Assignment
+/// What assignment, the SLA scheduler and the lead notifications read and write.
+public protocol DispatchRecords: Sendable {
     func activeTechnicians() async throws -> [Technician]
     /// Changes, in the same transaction, with every insert, change or delete of a technician.
     func techniciansVersion() async throws -> String
@@ -52,7 +59,16 @@ public protocol StoreSession: Sendable {
     /// or still have one open.
     func techniciansWhoWorked(customerId: Int?, hostId: Int?, since: Date) async throws -> Set<Int>
 
-    // MARK: Health reports (push agents)
+    func insertNotification(_ notification: Notification) async throws -> Notification
+    /// Oldest first, starting after `after`.
+    func notifications(after: Int?, limit: Int) async throws -> [Notification]
+    /// Takes or renews the named lease for `holder` until `until` when it is free, expired at
+    /// `now`, or already theirs; false when another holder has it.
+    func acquireLease(_ name: String, holder: String, now: Date, until: Date) async throws -> Bool
+}
+
+/// Health reports, per-item states, hosts' silence, and diagnoses on tickets.
+public protocol HealthRecords: Sendable {
     /// Stores a report once; false when its id was stored before.
     func insertHealthReport(_ report: DiagnosticReport, hostId: Int, postedBy: Actor, at: Date) async throws -> Bool
     /// Newest first, up to `limit` and `maxBytes` of reports; `more` when a next page exists.
@@ -65,23 +81,6 @@ public protocol StoreSession: Sendable {
     func saveHostHealth(_ health: HostHealth) async throws
     func silentHosts(at now: Date, intervals: Int) async throws -> [HostHealth]
 
-    // MARK: Visits
-    /// Stores a new visit; the id it is given is the one returned.
-    func insertVisit(_ visit: Visit) async throws -> Visit
-    func updateVisit(_ visit: Visit) async throws
-    func visit(_ id: Int) async throws -> Visit?
-    /// Visits in `filter`, by start.
-    func visits(_ filter: VisitFilter, limit: Int) async throws -> [Visit]
-
-    // MARK: Notifications and leases
-    func insertNotification(_ notification: Notification) async throws -> Notification
-    /// Oldest first, starting after `after`.
-    func notifications(after: Int?, limit: Int) async throws -> [Notification]
-    /// Takes or renews the named lease for `holder` until `until` when it is free, expired at
-    /// `now`, or already theirs; false when another holder has it.
-    func acquireLease(_ name: String, holder: String, now: Date, until: Date) async throws -> Bool
-
-    // MARK: Diagnostics
     /// Stores a diagnosis; returns its id.
     func insertDiagnostic(_ diagnostic: Diagnostic) async throws -> Int
     func diagnostic(reportId: UUID) async throws -> Diagnostic?
@@ -90,14 +89,25 @@ public protocol StoreSession: Sendable {
     /// In the order received after `after`, or newest first before `before`; at most `limit`.
     func diagnostics(ticketId: Int, after: Int?, before: Int?, limit: Int) async throws -> [Diagnostic]
     func diagnosticCount(ticketId: Int) async throws -> Int
+}
 
-    // MARK: Tokens
+/// On-site visits.
+public protocol VisitRecords: Sendable {
+    /// Stores a new visit; the id it is given is the one returned.
+    func insertVisit(_ visit: Visit) async throws -> Visit
+    func updateVisit(_ visit: Visit) async throws
+    func visit(_ id: Int) async throws -> Visit?
+    /// Visits in `filter`, by start.
+    func visits(_ filter: VisitFilter, limit: Int) async throws -> [Visit]
+}
+
+/// Tokens, board sessions, shared secrets and idempotent answers.
+public protocol AccessRecords: Sendable {
     func insertToken(_ token: NewToken) async throws -> TokenInfo
     func token(hash: String) async throws -> TokenInfo?
     func tokens() async throws -> [TokenInfo]
     func revokeToken(_ id: Int, at: Date) async throws -> Bool
 
-    // MARK: Board sessions
     func insertWebSession(secretHash: String, tokenId: Int, at: Date, expiresAt: Date) async throws
     /// The token behind a session that has not expired at `now`.
     func webSessionToken(secretHash: String, now: Date) async throws -> TokenInfo?
@@ -106,7 +116,6 @@ public protocol StoreSession: Sendable {
     /// The secret stored under `name`, storing `candidate` first when there is none.
     func serverSecret(named name: String, orNew candidate: String) async throws -> String
 
-    // MARK: Idempotency
     func savedResponse(tokenId: Int, key: String) async throws -> SavedResponse?
     func saveResponse(_ response: SavedResponse) async throws
 }

@@ -8,7 +8,7 @@ import Testing
 /// with the PostgreSQL tests (TRIAGE_TEST_POSTGRES).
 @Suite(.enabled(if: TestDatabase.isPostgres, "needs TRIAGE_TEST_POSTGRES"))
 struct PostgresOutageTests {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Deploy/lib/throwaway-postgres.sh").path
 
     static func postgres(_ arguments: [String]) throws -> String {

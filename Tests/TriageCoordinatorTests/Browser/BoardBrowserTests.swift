@@ -7,7 +7,7 @@ import TestSupport
 /// proposed slot; the technician logs in, finds the visit on their timeline and sets off.
 /// Screenshots go to .build/artifacts/board/.
 @Suite(.serialized) struct BoardBrowserTests {
-    static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".build/artifacts/board").path
 
     /// S1 answers in 1 minute and warns at 1 % of it: an S1 card turns amber within a second.
