@@ -52,15 +52,7 @@ enum JSONBody {
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = parseDate(text) else {
-                throw DecodingError.dataCorruptedError(
-                    in: container, debugDescription: "'\(text)' is not an ISO-8601 date-time")
-            }
-            return date
-        }
+        decoder.dateDecodingStrategy = .internetTime
         return decoder
     }()
 

@@ -110,3 +110,15 @@ extension Date {
     /// RFC 3339 in UTC, whole seconds, proleptic Gregorian: how times appear in event data and messages.
     var internetTime: String { InternetTime.format(self) }
 }
+
+extension JSONDecoder.DateDecodingStrategy {
+    /// RFC 3339 text, as the API takes times in bodies and the history keeps them.
+    static let internetTime = JSONDecoder.DateDecodingStrategy.custom { decoder in
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = InternetTime.parse(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO-8601 date-time")
+        }
+        return date
+    }
+}

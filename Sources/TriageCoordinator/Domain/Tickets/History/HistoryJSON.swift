@@ -49,14 +49,7 @@ enum HistoryJSON {
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            guard let date = InternetTime.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an ISO-8601 time")
-            }
-            return date
-        }
+        decoder.dateDecodingStrategy = .internetTime
         return decoder
     }()
 
