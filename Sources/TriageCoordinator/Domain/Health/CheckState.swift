@@ -35,6 +35,10 @@ public struct CheckState: Codable, Sendable, Equatable {
         updatedAt = at
     }
 
+    /// How a report's check finds its state: plugin and item.
+    static func key(_ plugin: String, _ item: String) -> String { "\(plugin)\u{0}\(item)" }
+    var key: String { Self.key(plugin, item) }
+
     public enum Transition: Equatable, Sendable {
         case none
         /// Became a problem.

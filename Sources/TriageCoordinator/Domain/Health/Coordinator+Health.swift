@@ -9,7 +9,6 @@ public struct ReceivedReport: Codable, Sendable, Equatable {
     public var report: DiagnosticReport
 }
 
-
 extension Coordinator {
     static let healthActor = Actor.system(.health)
 
@@ -38,12 +37,12 @@ extension Coordinator {
             try await heardFrom(host, intervalSeconds: intervalSeconds, source: source, at: at, outcome: &outcome, in: session)
         }
 
-        var states = Dictionary(uniqueKeysWithValues: try await session.checkStates(hostId: hostId).map { ("\($0.plugin)\u{0}\($0.item)", $0) })
+        var states = Dictionary(uniqueKeysWithValues: try await session.checkStates(hostId: hostId).map { ($0.key, $0) })
         var fresh: [CheckState] = []
         var touched: [Int: [NewEvent]] = [:]
         var cleared: Set<Int> = []
         for check in report.checks {
-            let key = "\(check.plugin)\u{0}\(check.item)"
+            let key = CheckState.key(check.plugin, check.item)
             var state = states[key] ?? CheckState(hostId: hostId, plugin: check.plugin, item: check.item, at: at)
             let seen = state.observe(check.status, summary: check.summary, at: at, policy: health)
             let item = CheckedItem(plugin: check.plugin, item: check.item, status: check.status.rawValue, summary: check.summary)
@@ -76,11 +75,11 @@ extension Coordinator {
         if !grouped.isEmpty, let visit = try await session.visits(VisitFilter(onSiteAtHost: hostId), limit: 1).first {
             touched[visit.ticketId, default: []].append(NewEvent(.problem(Problems(items: grouped.map(Self.describe),
                                                                                    duringVisit: visit.id))))
-            for state in grouped { states["\(state.plugin)\u{0}\(state.item)"]?.ticketId = visit.ticketId }
+            for state in grouped { states[state.key]?.ticketId = visit.ticketId }
         } else if !grouped.isEmpty {
             let ticket = try await openHealthTicket(for: grouped, on: host, report: report, source: source, at: at, in: session)
             outcome.opened.append(ticket.id)
-            for state in grouped { states["\(state.plugin)\u{0}\(state.item)"]?.ticketId = ticket.id }
+            for state in grouped { states[state.key]?.ticketId = ticket.id }
         }
         try await session.saveCheckStates(states.values.sorted { ($0.plugin, $0.item) < ($1.plugin, $1.item) })
         for (id, events) in touched.sorted(by: { $0.key < $1.key }) {
@@ -162,8 +161,8 @@ extension Coordinator {
             ? "\(host.fields.name): \(states[0].plugin) \(states[0].item) \(states[0].status.rawValue)"
             : "\(host.fields.name): \(states.count) problems (\(states.map { "\($0.plugin) \($0.item)" }.joined(separator: ", ")))"
         let severity = states.map { health.severity(of: $0.status, on: host.fields.criticality) }.min() ?? 4
-        let items = Set(states.map { "\($0.plugin)\u{0}\($0.item)" })
-        let skills = Set(report.checks.filter { items.contains("\($0.plugin)\u{0}\($0.item)") }.flatMap(assignment.skills(for:))).sorted()
+        let items = Set(states.map(\.key))
+        let skills = Set(report.checks.filter { items.contains(CheckState.key($0.plugin, $0.item)) }.flatMap(assignment.skills(for:))).sorted()
         let input = TicketInput(
             title: String(title.prefix(200)), severity: severity, channel: .agent, hostId: host.id, requiredSkills: skills,
             description: lines.joined(separator: "\n"), tags: states.contains(where: \.flapping) ? ["flapping"] : [])
