@@ -61,6 +61,15 @@ import TriageModel
 
                 let garbage = try await client.post("/api/v1/tickets/\(mine)/diagnostics", #"{"id": "not-a-uuid"}"#, as: .agent)
                 #expect(garbage.status == .unprocessableContent)
+                // Skills are written as a ticket's required skills are: one word of up to 64 characters.
+                for bad in [#"["two words"]"#, "[\"\(String(repeating: "x", count: 65))\"]", #"[""]"#] {
+                    let report = Self.report()
+                    let skilled = report.replacingOccurrences(of: #""skills":["storage"]"#, with: #""skills":\#(bad)"#)
+                    #expect(skilled != report)
+                    let refused = try await client.post("/api/v1/tickets/\(mine)/diagnostics", skilled, as: .agent)
+                    #expect(refused.status == .unprocessableContent, "\(bad): \(refused.body)")
+                    #expect(refused.body.contains("checks.skills"))
+                }
             }
         }
     }

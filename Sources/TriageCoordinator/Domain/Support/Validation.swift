@@ -16,6 +16,8 @@ enum Validate {
         try text(report.host, "host", max: 255)
         if report.durationMs < 0 { throw CoordinatorError.invalid("durationMs", "must not be negative") }
         if report.checks.count > 10_000 { throw CoordinatorError.invalid("checks", "more than 10000 items") }
+        // A failing check's skills become the ticket's required skills: written as those are.
+        for check in report.checks { try tags(check.skills ?? [], "checks.skills") }
     }
 
     static func optionalText(_ value: String?, _ field: String, max: Int = 200) throws {
