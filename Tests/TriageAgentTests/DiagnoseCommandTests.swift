@@ -13,8 +13,7 @@ import TriageModel
         knownHosts = try sshd.knownHostsFile([try sshd.knownHostsLine()])
     }
 
-    static let plugins = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Plugins").path
+    static let plugins = ShippedPlugins.folder
 
     func diagnose(_ arguments: [String]) throws -> Shell.Output {
         try Shell.run(RemoteExecTests.binary, ["diagnose"] + arguments + ["--plugins-dir", Self.plugins], environment: ["SSH_AUTH_SOCK": ""])

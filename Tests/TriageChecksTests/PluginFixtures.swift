@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import TriageChecks
 import TriageModel
 
@@ -6,7 +7,7 @@ import TriageModel
 enum PluginFixtures {
     static let testsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     static let fixtures = testsFolder.appendingPathComponent("Fixtures").path
-    static let plugins = testsFolder.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Plugins").path
+    static let plugins = ShippedPlugins.folder
 
     static func plugin(_ name: String) throws -> PluginManifest {
         try ManifestLoader.load(folder: plugins + "/" + name).get()
