@@ -33,7 +33,7 @@ let setupBegan = ContinuousClock.now
 let (customers, technicians) = try await store.write { session -> ([Int], [Int]) in
     var customers: [Int] = []
     for index in 0..<200 {
-        customers.append(try await coordinator.create(CustomerFields(name: "Customer \(index)"), by: admin, in: session).id)
+        customers.append(try await coordinator.inventory.create(CustomerFields(name: "Customer \(index)"), by: admin, in: session).id)
     }
     var technicians: [Int] = []
     for index in 0..<technicianCount {
@@ -43,7 +43,7 @@ let (customers, technicians) = try await store.write { session -> ([Int], [Int])
             name: "Tech \(index)", tier: index % 10 < 6 ? 1 : index % 10 < 9 ? 2 : 3, skills: skills.sorted(),
             timeZone: zones[index % zones.count], shifts: index % 7 == 0 ? roundTheClock : office,
             maxLoad: 400)
-        technicians.append(try await coordinator.create(fields, by: admin, in: session).id)
+        technicians.append(try await coordinator.inventory.create(fields, by: admin, in: session).id)
     }
     return (customers, technicians)
 }
@@ -53,7 +53,7 @@ for first in stride(from: 0, to: openTickets, by: batch) {
     let count = min(batch, openTickets - first)
     try await store.write { session in
         for index in first..<(first + count) {
-            _ = try await coordinator.createTicket(
+            _ = try await coordinator.tickets.create(
                 TicketInput(title: "Open \(index)", severity: index % 4 + 1, customerId: customers[index % customers.count],
                             assigneeId: technicians[(index * 7919) % technicians.count]),
                 by: admin, in: session)
@@ -82,7 +82,7 @@ func measure(_ body: (Int) async throws -> Bool) async throws -> (rate: Double, 
 let created = try await measure { index in
     let skills = [skillPool[Int.random(in: 0..<skillPool.count, using: &random)]]
     return try await store.write { session in
-        try await coordinator.createTicket(
+        try await coordinator.tickets.create(
             TicketInput(title: "New \(index)", severity: index % 4 + 1, tier: index % 3 + 1,
                         customerId: customers[index % customers.count], requiredSkills: skills),
             by: admin, in: session).assigneeId != nil
@@ -92,7 +92,7 @@ let created = try await measure { index in
 let reassigned = try await measure { index in
     let id = Int.random(in: 1...openTickets, using: &random)
     return try await store.write { session in
-        try await coordinator.assignAutomatically(ticket: id, by: admin, in: session).assigneeId != nil
+        try await coordinator.dispatch.assign(ticket: id, by: admin, in: session).assigneeId != nil
     }
 }
 try await store.close()

@@ -81,15 +81,15 @@ final class AssignmentFixture: @unchecked Sendable {
         let always = (1...7).map { TechnicianFields.Shift(weekday: $0, start: "00:00", end: "24:00") }
         let admin = self.admin, tickets = self.tickets
         try await store.write { session in
-            let customer = try await coordinator.create(CustomerFields(name: "Acme"), by: admin, in: session).id
+            let customer = try await coordinator.inventory.create(CustomerFields(name: "Acme"), by: admin, in: session).id
             var technicians: [Int] = []
             for index in 0..<200 {
                 let fields = TechnicianFields(name: "Tech \(index)", tier: index % 3 + 1, skills: [skills[index % skills.count]],
                                               timeZone: "UTC", shifts: always, maxLoad: 1_000)
-                technicians.append(try await coordinator.create(fields, by: admin, in: session).id)
+                technicians.append(try await coordinator.inventory.create(fields, by: admin, in: session).id)
             }
             for index in 0..<tickets {
-                _ = try await coordinator.createTicket(
+                _ = try await coordinator.tickets.create(
                     TicketInput(title: "Open \(index)", severity: index % 4 + 1, customerId: customer,
                                 assigneeId: technicians[(index * 7919) % technicians.count]),
                     by: admin, in: session)
@@ -103,7 +103,7 @@ final class AssignmentFixture: @unchecked Sendable {
         let id = Int.random(in: 1...tickets)
         let admin = self.admin
         return try await store.write { session in
-            try await coordinator.assignAutomatically(ticket: id, by: admin, in: session).assigneeId
+            try await coordinator.dispatch.assign(ticket: id, by: admin, in: session).assigneeId
         }
     }
 

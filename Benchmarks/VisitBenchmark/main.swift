@@ -28,24 +28,24 @@ let office = (1...5).map { TechnicianFields.Shift(weekday: $0, start: "08:00", e
 let opening = (1...6).map { SiteFields.OpeningHours(weekday: $0, opens: "07:00", closes: "19:00") }
 
 let (tickets, technicians) = try await store.write { session -> ([Int], [Int]) in
-    let customer = try await coordinator.create(CustomerFields(name: "Acme"), by: admin, in: session)
+    let customer = try await coordinator.inventory.create(CustomerFields(name: "Acme"), by: admin, in: session)
     var hosts: [Int] = []
     for index in 0..<40 {
         var site = SiteFields(customerId: customer.id, name: "Site \(index)", region: regions[index % regions.count],
                               timeZone: "Europe/Berlin")
         site.openingHours = opening
-        let siteId = try await coordinator.create(site, by: admin, in: session).id
-        hosts.append(try await coordinator.create(HostFields(siteId: siteId, name: "host\(index)"), by: admin, in: session).id)
+        let siteId = try await coordinator.inventory.create(site, by: admin, in: session).id
+        hosts.append(try await coordinator.inventory.create(HostFields(siteId: siteId, name: "host\(index)"), by: admin, in: session).id)
     }
     var technicians: [Int] = []
     for index in 0..<technicianCount {
         let fields = TechnicianFields(name: "Tech \(index)", skills: [skillPool[index % skillPool.count]],
                                       region: regions[index % regions.count], timeZone: zones[index % zones.count], shifts: office)
-        technicians.append(try await coordinator.create(fields, by: admin, in: session).id)
+        technicians.append(try await coordinator.inventory.create(fields, by: admin, in: session).id)
     }
     var tickets: [Int] = []
     for index in 0..<hosts.count {
-        tickets.append(try await coordinator.createTicket(
+        tickets.append(try await coordinator.tickets.create(
             TicketInput(title: "Visit \(index)", severity: 4, hostId: hosts[index], assigneeId: technicians[0],
                         requiredSkills: index % 2 == 0 ? [] : [skillPool[index % skillPool.count]]),
             by: admin, in: session).id)
@@ -62,7 +62,7 @@ for (index, technician) in technicians.enumerated() {
         let booking = VisitBooking(ticketId: tickets[(index + day) % tickets.count], technicianId: technician,
                                    start: start, end: start.addingTimeInterval(5400))
         do {
-            _ = try await store.write { try await coordinator.book(booking, by: admin, in: $0) }
+            _ = try await store.write { try await coordinator.visits.book(booking, by: admin, in: $0) }
             booked += 1
         } catch {}   // weekends and skills leave some out
     }
@@ -73,7 +73,7 @@ var durations: [Double] = []
 var proposed = 0
 for index in 0..<requests {
     let began = ContinuousClock.now
-    let slots = try await coordinator.visitSlots(ticket: tickets[index % tickets.count], from: monday, days: days, minutes: 120,
+    let slots = try await coordinator.visits.slots(ticket: tickets[index % tickets.count], from: monday, days: days, minutes: 120,
                                                  limit: 20, by: admin)
     durations.append(Bench.seconds(since: began) * 1000)
     proposed += slots.count

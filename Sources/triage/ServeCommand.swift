@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
             let database = try configuration.databaseLocation()
             let storage = try await CoordinatorServer.openStore(configuration, logger: logger)
             let coordinator = configuration.coordinator(store: storage)
-            if let token = try await coordinator.bootstrapAdminToken() {
+            if let token = try await coordinator.credentials.bootstrapAdminToken() {
                 handOver(adminToken: token, dataDirectory: configuration.dataDirectory)
             }
             let host = try configuration.listenAddress().host

@@ -25,8 +25,8 @@ struct TokenCommand: AsyncParsableCommand {
                 let token = try await store.withCoordinator(configuration, logger: makeLogger(level: "error")) {
                     coordinator in
                     var hostId: Int?
-                    if let host { hostId = try await coordinator.hostId(named: host) }
-                    return try await coordinator.issueToken(name: name, role: role, hostId: hostId, technicianId: technician)
+                    if let host { hostId = try await coordinator.inventory.hostId(named: host) }
+                    return try await coordinator.credentials.issueToken(name: name, role: role, hostId: hostId, technicianId: technician)
                 }
                 print(token.secret)
             }
@@ -41,7 +41,7 @@ struct TokenCommand: AsyncParsableCommand {
             try await reported {
                 let configuration = try store.configuration()
                 let tokens = try await store.withCoordinator(configuration, logger: makeLogger(level: "error")) {
-                    try await $0.tokens()
+                    try await $0.credentials.tokens()
                 }
                 var rows = [["ID", "ROLE", "NAME", "BOUND TO", "CREATED", "REVOKED"]]
                 for token in tokens {
@@ -70,7 +70,7 @@ struct TokenCommand: AsyncParsableCommand {
             try await reported {
                 let configuration = try store.configuration()
                 try await store.withCoordinator(configuration, logger: makeLogger(level: "error")) {
-                    try await $0.revokeToken(id)
+                    try await $0.credentials.revokeToken(id)
                 }
                 print("token \(id) revoked")
             }

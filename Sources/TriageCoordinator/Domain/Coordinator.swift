@@ -1,37 +1,78 @@
 import Foundation
 
-/// The coordinator's domain: every change to tickets and inventory, with its permission check,
-/// validation and history event. Writes take the session of the caller's transaction, so the
-/// change, its events and an idempotency record commit together.
+/// The coordinator's domain, one room per concept (docs/ARCHITECTURE.md, "Rooms"): every change
+/// to tickets and inventory, with its permission check, validation and history event. Writes take
+/// the session of the caller's transaction, so the change, its events and an idempotency record
+/// commit together. `Coordinator` only composes the rooms; the HTTP and web layers call them.
 public struct Coordinator: Sendable {
-    public let store: any TriageStore
-    public let sla: SLAPolicy
-    public let assignment: AssignmentPolicy
-    public let health: HealthPolicy
-    public let visitPolicy: VisitPolicy
-    public let limits: StoreLimits
-    private let clock: @Sendable () -> Date
+    let core: Core
+
+    public init(store: any TriageStore, sla: SLAPolicy = .standard, assignment: AssignmentPolicy = .init(),
+                health: HealthPolicy = .init(), visits: VisitPolicy = .init(), limits: StoreLimits = .init(),
+                clock: @escaping @Sendable () -> Date = Date.init) {
+        core = Core(store: store, sla: sla, assignment: assignment, health: health, visitPolicy: visits, limits: limits,
+                    clock: clock)
+    }
+
+    /// Tickets: create, change, comment, transitions and their history.
+    public var tickets: TicketDesk { TicketDesk(core: core) }
+    /// Customers, sites, hosts and technicians.
+    public var inventory: Inventory { Inventory(core: core) }
+    /// Health reports from agents and sweeps, item states, host silence.
+    public var health: HealthIntake { HealthIntake(core: core) }
+    /// Diagnoses attached to tickets and what their flags do.
+    public var diagnoses: Diagnoses { Diagnoses(core: core) }
+    /// Assignment, escalation, SLA reactions, notifications and the board's read model.
+    public var dispatch: Dispatch { Dispatch(core: core) }
+    /// On-site visits: slots, booking, rescheduling, their progress.
+    public var visits: Visits { Visits(core: core) }
+    /// API tokens and browser sessions.
+    public var credentials: Credentials { Credentials(core: core) }
+
+    public var store: any TriageStore { core.store }
+    public var sla: SLAPolicy { core.sla }
+
+    /// Now, in whole milliseconds (what the store keeps).
+    public func now() -> Date { core.now() }
+}
+
+/// What the rooms share: the store, the policies, the clock and the caches.
+struct Core: Sendable {
+    let store: any TriageStore
+    let sla: SLAPolicy
+    let assignment: AssignmentPolicy
+    let health: HealthPolicy
+    let visitPolicy: VisitPolicy
+    let limits: StoreLimits
+    let clock: @Sendable () -> Date
     /// The active technicians as assignment last read them, shared by copies of this coordinator.
     let roster = RosterCache()
     /// Keys the instances share, read from the store once.
     let secrets = SecretCache()
 
-    public init(store: any TriageStore, sla: SLAPolicy = .standard, assignment: AssignmentPolicy = .init(),
-                health: HealthPolicy = .init(), visits: VisitPolicy = .init(), limits: StoreLimits = .init(),
-                clock: @escaping @Sendable () -> Date = Date.init) {
-        self.store = store
-        self.sla = sla
-        self.assignment = assignment
-        self.health = health
-        self.visitPolicy = visits
-        self.limits = limits
-        self.clock = clock
-    }
+    func now() -> Date { Date(storedMilliseconds: clock().storedMilliseconds) }
+}
 
-    /// Now, in whole milliseconds (what the store keeps).
-    public func now() -> Date {
-        Date(storedMilliseconds: clock().storedMilliseconds)
-    }
+/// A room of the domain: its operations, and the shared core and sibling rooms it works with.
+protocol Room: Sendable {
+    var core: Core { get }
+}
+
+extension Room {
+    var store: any TriageStore { core.store }
+    var sla: SLAPolicy { core.sla }
+    var assignment: AssignmentPolicy { core.assignment }
+    var health: HealthPolicy { core.health }
+    var visitPolicy: VisitPolicy { core.visitPolicy }
+    var limits: StoreLimits { core.limits }
+    var roster: RosterCache { core.roster }
+    var secrets: SecretCache { core.secrets }
+    func now() -> Date { core.now() }
+
+    /// The ticket desk, for rooms that change tickets (every change goes through its `save`).
+    var desk: TicketDesk { TicketDesk(core: core) }
+    /// Assignment and escalation, for rooms whose changes call for them.
+    var dispatch: Dispatch { Dispatch(core: core) }
 }
 
 /// How much the store keeps of what grows without end.

@@ -15,7 +15,7 @@ struct AuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw CoordinatorError(.unauthorized, "the Authorization header must be Bearer <token>")
         }
-        guard let principal = try await coordinator.principal(forToken: String(parts[1])) else {
+        guard let principal = try await coordinator.credentials.principal(forToken: String(parts[1])) else {
             throw CoordinatorError(.unauthorized, "the bearer token is unknown or revoked")
         }
         var context = context

@@ -8,7 +8,7 @@ extension API {
         let limit = bodyLimit
         group.get("/tickets/{id}/visit-slots") { request, context in
             let query = Query(request)
-            let slots = try await coordinator.visitSlots(
+            let slots = try await coordinator.visits.slots(
                 ticket: try Query.id(context), from: try query.date("from"), days: try query.int("days", 1...31) ?? 14,
                 minutes: try query.int("duration", 15...720) ?? 60, limit: try query.int("limit", 1...200) ?? 20,
                 by: try context.caller())
@@ -17,7 +17,7 @@ extension API {
         group.post("/visits") { request, context in
             let (booking, bytes) = try await JSONBody.decode(VisitBooking.self, from: request, limit: limit)
             return try await writer.run(request, context, body: bytes) { session, principal in
-                let visit = try await coordinator.book(booking, by: principal, in: session)
+                let visit = try await coordinator.visits.book(booking, by: principal, in: session)
                 return try IdempotentWrite.json(visit, status: .created, location: "/api/v1/visits/\(visit.id)")
             }
         }
@@ -25,25 +25,25 @@ extension API {
             let query = Query(request)
             let from = try query.date("from"), to = try query.date("to")
             let window = from.map { DateInterval(start: $0, end: max($0, to ?? .distantFuture)) }
-            return JSONBody.response(["items": try await coordinator.visits(
+            return JSONBody.response(["items": try await coordinator.visits.list(
                 technician: try query.int("technicianId", 1...Int.max), ticket: try query.int("ticketId", 1...Int.max),
                 window: window, by: try context.caller())])
         }
         group.get("/visits/{id}") { _, context in
-            JSONBody.response(try await coordinator.visit(try Query.id(context), by: try context.caller()))
+            JSONBody.response(try await coordinator.visits.visit(try Query.id(context), by: try context.caller()))
         }
         group.post("/visits/{id}/status") { request, context in
             let id = try Query.id(context)
             let (change, bytes) = try await JSONBody.decode(VisitStatusChange.self, from: request, limit: limit)
             return try await writer.run(request, context, body: bytes) { session, principal in
-                try IdempotentWrite.json(try await coordinator.changeStatus(visit: id, change, by: principal, in: session))
+                try IdempotentWrite.json(try await coordinator.visits.changeStatus(visit: id, change, by: principal, in: session))
             }
         }
         group.post("/visits/{id}/reschedule") { request, context in
             let id = try Query.id(context)
             let (change, bytes) = try await JSONBody.decode(VisitReschedule.self, from: request, limit: limit)
             return try await writer.run(request, context, body: bytes) { session, principal in
-                try IdempotentWrite.json(try await coordinator.reschedule(visit: id, to: change, by: principal, in: session))
+                try IdempotentWrite.json(try await coordinator.visits.reschedule(visit: id, to: change, by: principal, in: session))
             }
         }
     }

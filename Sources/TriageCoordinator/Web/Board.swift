@@ -31,7 +31,7 @@ struct Board: Sendable {
         signedIn.post("/logout") { request, context in
             let session = try context.boardSession()
             try (try await WebForm(request, limit: bodyLimit)).requireCSRF(session.csrf)
-            if let secret = request.cookies[BoardSessionMiddleware.cookie]?.value { try await coordinator.closeWebSession(secret: secret) }
+            if let secret = request.cookies[BoardSessionMiddleware.cookie]?.value { try await coordinator.credentials.closeWebSession(secret: secret) }
             var response = Pages.redirect(to: "/board/login")
             response.setCookie(Self.cookie(BoardSessionMiddleware.cookie, "", path: "/board", maxAge: 0, request: request))
             return response
@@ -46,7 +46,7 @@ struct Board: Sendable {
             let booking = VisitBooking(ticketId: id, technicianId: try form.int("technicianId"), start: try form.date("start"),
                                        end: try form.date("end"))
             do {
-                let visit = try await coordinator.store.write { try await coordinator.book(booking, by: session.principal, in: $0) }
+                let visit = try await coordinator.store.write { try await coordinator.visits.book(booking, by: session.principal, in: $0) }
                 return Pages.redirect(to: "/board/tickets/\(id)?visit=\(visit.id)#visits")
             } catch let error as CoordinatorError where error.code == .conflict || error.code == .invalid {
                 return try await ticketPage(id, request, session, error: "Not booked: \(error.message)",
@@ -60,10 +60,10 @@ struct Board: Sendable {
             guard let status = VisitStatus(rawValue: try form.required("status")) else {
                 throw CoordinatorError.invalid("status", "one of \(VisitStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            let visit = try await coordinator.visit(id, by: session.principal)
+            let visit = try await coordinator.visits.visit(id, by: session.principal)
             do {
                 _ = try await coordinator.store.write {
-                    try await coordinator.changeStatus(visit: id, VisitStatusChange(status: status, notes: form["notes"]), by: session.principal, in: $0)
+                    try await coordinator.visits.changeStatus(visit: id, VisitStatusChange(status: status, notes: form["notes"]), by: session.principal, in: $0)
                 }
                 return Pages.redirect(to: "/board/tickets/\(visit.ticketId)?visit=\(id)#visits")
             } catch let error as CoordinatorError where error.code == .conflict || error.code == .invalid {
@@ -81,7 +81,7 @@ struct Board: Sendable {
         let query = Query(request)
         let tier = query.string("tier")?.isEmpty == false ? try query.int("tier", 1...3) : nil
         let clock = clock()
-        let snapshot = try await coordinator.board(timeline: TimelineDay.window(clock), tier: tier, limit: Self.ticketLimit,
+        let snapshot = try await coordinator.dispatch.board(timeline: TimelineDay.window(clock), tier: tier, limit: Self.ticketLimit,
                                                    by: session.principal)
         let chrome = Chrome(session: session, clock: clock, refreshSeconds: policy.refreshSeconds)
         return pages.render("board", BoardView(snapshot, chrome: chrome, principal: session.principal, tier: tier, limit: Self.ticketLimit,
@@ -102,7 +102,7 @@ struct Board: Sendable {
         planner.duration = try query.int("duration", 15...720) ?? planner.duration
         var chrome = Chrome(session: session, clock: clock)
         chrome.error = error
-        if let visitId = try query.int("visit", 1...Int.max), let visit = try? await coordinator.visit(visitId, by: session.principal) {
+        if let visitId = try query.int("visit", 1...Int.max), let visit = try? await coordinator.visits.visit(visitId, by: session.principal) {
             chrome.notice = "Visit \(visit.id) is \(visit.status.rawValue.replacingOccurrences(of: "_", with: " ")): \(clock.window(visit.start, visit.end))."
         }
         let view = try await TicketView.load(id, chrome: chrome, principal: session.principal, planner: planner,
@@ -119,7 +119,7 @@ struct Board: Sendable {
     }
 
     private func loginPage(next: String?, error: String? = nil, status: HTTPResponse.Status = .ok, request: Request) async throws -> Response {
-        let csrf = try await coordinator.loginFormToken()
+        let csrf = try await coordinator.credentials.loginFormToken()
         var chrome = Chrome(session: nil, clock: clock())
         chrome.error = error
         var response = pages.render("login", LoginPage(chrome: chrome, csrf: csrf, next: Self.safeNext(next)), status: status)
@@ -132,14 +132,14 @@ struct Board: Sendable {
 
     /// The signed cookie is checked before the body is read: a stranger's post costs nothing.
     private func login(_ request: Request) async throws -> Response {
-        guard let expected = request.cookies[Self.loginCookie]?.value, try await coordinator.isValidLoginFormToken(expected) else {
+        guard let expected = request.cookies[Self.loginCookie]?.value, try await coordinator.credentials.isValidLoginFormToken(expected) else {
             return try await loginPage(next: nil, error: "The login form had expired (or cookies are off): log in again.",
                                        status: .forbidden, request: request)
         }
         let form = try await WebForm(request, limit: Self.loginBodyLimit)
         try form.requireCSRF(expected)
         do {
-            let (secret, _) = try await coordinator.openWebSession(token: try form.required("token"), hours: policy.sessionHours)
+            let (secret, _) = try await coordinator.credentials.openWebSession(token: try form.required("token"), hours: policy.sessionHours)
             var response = Pages.redirect(to: Self.safeNext(form["next"]))
             response.setCookie(Self.cookie(BoardSessionMiddleware.cookie, secret, path: "/board", maxAge: policy.sessionHours * 3600,
                                            request: request))

@@ -11,7 +11,7 @@ struct BoardSessionMiddleware: RouterMiddleware {
     let coordinator: Coordinator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let secret = request.cookies[Self.cookie]?.value, let session = try await coordinator.webSession(secret: secret) else {
+        guard let secret = request.cookies[Self.cookie]?.value, let session = try await coordinator.credentials.webSession(secret: secret) else {
             if request.method == .get || request.method == .head {
                 let back = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
                 return Pages.redirect(to: "/board/login?next=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))

@@ -102,16 +102,16 @@ struct TicketView {
     static func load(_ id: Int, chrome: Chrome, principal: Principal, planner query: PlannerQuery, diagnosesBefore: Int?,
                      coordinator: Coordinator, clock: BoardClock) async throws -> TicketView
     {
-        let ticket = try await coordinator.ticket(id, by: principal)
-        let events = try await coordinator.events(ofTicket: id, after: nil, limit: 1000, by: principal).items
-        let (newest, total) = try await coordinator.latestDiagnostics(ofTicket: id, before: diagnosesBefore,
+        let ticket = try await coordinator.tickets.ticket(id, by: principal)
+        let events = try await coordinator.tickets.events(ofTicket: id, after: nil, limit: 1000, by: principal).items
+        let (newest, total) = try await coordinator.diagnoses.latest(ofTicket: id, before: diagnosesBefore,
                                                                       limit: diagnosesPerPage + 1, by: principal)
         let diagnostics = Array(newest.prefix(diagnosesPerPage))
         let older = newest.count > diagnosesPerPage ? diagnostics.last.map { "/board/tickets/\(id)?diagnosesBefore=\($0.id)#diagnostics" } : nil
         let shown = older != nil || diagnosesBefore != nil
             ? "\(diagnostics.count) of \(total) diagnoses, newest first" + (diagnosesBefore == nil ? "" : " (older ones)") : nil
-        let visits = try await coordinator.visits(technician: nil, ticket: id, window: nil, by: principal)
-        let technicians = try await coordinator.records(TechnicianFields.self, after: nil, limit: 10_000, by: principal).items
+        let visits = try await coordinator.visits.list(technician: nil, ticket: id, window: nil, by: principal)
+        let technicians = try await coordinator.inventory.records(TechnicianFields.self, after: nil, limit: 10_000, by: principal).items
         let names = Dictionary(uniqueKeysWithValues: technicians.map { ($0.id, $0.fields.name) })
         func name(_ technician: Int) -> String { names[technician] ?? "technician \(technician)" }
 
@@ -120,11 +120,11 @@ struct TicketView {
                      Fact(name: "assignee", value: ticket.assigneeId.map(name) ?? "unassigned"),
                      Fact(name: "channel", value: ticket.channel.rawValue)]
         if let customerId = ticket.customerId {
-            facts.append(Fact(name: "customer", value: try await coordinator.record(customerId, as: CustomerFields.self, by: principal).fields.name))
+            facts.append(Fact(name: "customer", value: try await coordinator.inventory.record(customerId, as: CustomerFields.self, by: principal).fields.name))
         }
         if let hostId = ticket.hostId {
-            let host = try await coordinator.record(hostId, as: HostFields.self, by: principal)
-            let site = try await coordinator.record(host.fields.siteId, as: SiteFields.self, by: principal)
+            let host = try await coordinator.inventory.record(hostId, as: HostFields.self, by: principal)
+            let site = try await coordinator.inventory.record(host.fields.siteId, as: SiteFields.self, by: principal)
             facts.append(Fact(name: "host", value: host.fields.name))
             facts.append(Fact(name: "site", value: site.fields.name + (site.fields.region.map { " (\($0))" } ?? "")))
         }
@@ -167,7 +167,7 @@ struct TicketView {
         let from = max(query.from ?? clock.now, clock.now)
         var planner = Planner(from: clock.date(from), days: query.days, duration: query.duration, problem: nil, slots: [], noSlots: false)
         do {
-            let slots = try await coordinator.visitSlots(ticket: ticket.id, from: from, days: query.days, minutes: query.duration,
+            let slots = try await coordinator.visits.slots(ticket: ticket.id, from: from, days: query.days, minutes: query.duration,
                                                          limit: 8, by: principal)
             planner.slots = slots.enumerated().map { index, slot in
                 Planner.Slot(index: index + 1, technicianId: slot.technicianId, technician: slot.technicianName,

@@ -192,7 +192,7 @@ import Testing
     @Test func operationsRoutesNeedNoTokenAndWrongTokensAreRefused() async throws {
         try await TestCoordinator.with { t in
             let admin = try #require(t.tokens[.admin])
-            let adminTokenId = try await t.coordinator.tokens().first { $0.name == "root" }!.id
+            let adminTokenId = try await t.coordinator.credentials.tokens().first { $0.name == "root" }!.id
             try await t.test { client in
                 for path in ["/healthz", "/metrics", "/api/v1/openapi.yaml"] {
                     #expect(try await client.get(path, as: nil).status == .ok, "\(path)")
@@ -201,7 +201,7 @@ import Testing
                 let basic = try await client.send(.get, "/api/v1/tickets", as: nil, headers: [.authorization: "Basic YTpi"])
                 #expect(basic.status == .unauthorized)
                 #expect(try await client.send(.get, "/api/v1/tickets", as: nil, token: admin).status == .ok)
-                try await t.coordinator.revokeToken(adminTokenId)
+                try await t.coordinator.credentials.revokeToken(adminTokenId)
                 let revoked = try await client.send(.get, "/api/v1/tickets", as: nil, token: admin)
                 #expect(revoked.status == .unauthorized)
                 #expect(revoked.errorMessage.contains("revoked"))

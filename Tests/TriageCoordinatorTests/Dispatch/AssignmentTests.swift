@@ -25,10 +25,10 @@ import Testing
         try await t.store.write { [coordinator = t.coordinator] session in
             var ids: [String: Int] = [:]
             for (fields, severities) in people {
-                let id = try await coordinator.create(fields, by: admin, in: session).id
+                let id = try await coordinator.inventory.create(fields, by: admin, in: session).id
                 ids[fields.name] = id
                 for severity in severities {
-                    _ = try await coordinator.createTicket(
+                    _ = try await coordinator.tickets.create(
                         TicketInput(title: "load of \(fields.name)", severity: severity, customerId: customer, assigneeId: id),
                         by: admin, in: session)
                 }
@@ -38,12 +38,12 @@ import Testing
     }
 
     static func customer(_ t: TestCoordinator, _ name: String) async throws -> Int {
-        try await t.store.write { [coordinator = t.coordinator] in try await coordinator.create(CustomerFields(name: name), by: admin, in: $0).id }
+        try await t.store.write { [coordinator = t.coordinator] in try await coordinator.inventory.create(CustomerFields(name: name), by: admin, in: $0).id }
     }
 
     static func create(_ t: TestCoordinator, _ input: TicketInput) async throws -> (Ticket, [TicketEvent]) {
         try await t.store.write { [coordinator = t.coordinator] session in
-            let ticket = try await coordinator.createTicket(input, by: admin, in: session)
+            let ticket = try await coordinator.tickets.create(input, by: admin, in: session)
             return (ticket, try await session.events(ticketId: ticket.id, after: nil, limit: 100))
         }
     }
@@ -105,7 +105,7 @@ import Testing
             #expect(late.assigneeId == ids["Ben"])
             #expect(lateWhy.first { $0.kind.rawValue == "assigned" }?.data["reason"]
                     == "Ben: tier 3 for a tier 3 ticket, skills network, on shift now, load 3 of 16; the only eligible technician")
-            let feed = try await t.coordinator.notifications(after: nil, limit: 10, by: Self.admin).items
+            let feed = try await t.coordinator.dispatch.notifications(after: nil, limit: 10, by: Self.admin).items
             #expect(feed.map(\.type) == ["unassignable"])
             #expect(feed.first?.ticketId == nobody.id)
         }
@@ -145,7 +145,7 @@ import Testing
             // Ben fixed something for Acme an hour ago (resolved: it no longer counts as load).
             let worked = try await Self.create(t, TicketInput(title: "Old", customerId: acme, assigneeId: ids["Ben"]))
             _ = try await t.store.write { [coordinator = t.coordinator] in
-                try await coordinator.updateTicket(worked.0.id, TicketPatch(status: .resolved), by: Self.admin, in: $0)
+                try await coordinator.tickets.update(worked.0.id, TicketPatch(status: .resolved), by: Self.admin, in: $0)
             }
             t.clock.advance(minutes: 60)
             let (acmeTicket, acmeEvents) = try await Self.create(t, TicketInput(title: "Acme again", customerId: acme))
@@ -155,7 +155,7 @@ import Testing
 
             // Globex is new to both, neither has open tickets: Ana was never assigned, Ben just was.
             _ = try await t.store.write { [coordinator = t.coordinator] in
-                try await coordinator.updateTicket(acmeTicket.id, TicketPatch(status: .resolved), by: Self.admin, in: $0)
+                try await coordinator.tickets.update(acmeTicket.id, TicketPatch(status: .resolved), by: Self.admin, in: $0)
             }
             let (globexTicket, globexEvents) = try await Self.create(t, TicketInput(title: "Globex", customerId: globex))
             #expect(globexTicket.assigneeId == ids["Ana"])
@@ -171,7 +171,7 @@ import Testing
             let (ticket, _) = try await Self.create(t, TicketInput(title: "Mail", customerId: acme))
             #expect(ticket.assigneeId == ids["Ana"])
             let after = try await t.store.write { [coordinator = t.coordinator] in
-                try await coordinator.updateTicket(ticket.id, TicketPatch(assigneeId: .some(nil)), by: Self.admin, in: $0)
+                try await coordinator.tickets.update(ticket.id, TicketPatch(assigneeId: .some(nil)), by: Self.admin, in: $0)
             }
             #expect(after.assigneeId == ids["Ben"] && after.status == .assigned)
             let events = try await t.store.read { try await $0.events(ticketId: ticket.id, after: nil, limit: 100) }
@@ -180,11 +180,11 @@ import Testing
 
             // Running the rules again on request: Ana has the lower load, so the ticket goes back.
             let rerun = try await t.store.write { [coordinator = t.coordinator] in
-                try await coordinator.assignAutomatically(ticket: ticket.id, by: Self.admin, in: $0)
+                try await coordinator.dispatch.assign(ticket: ticket.id, by: Self.admin, in: $0)
             }
             #expect(rerun.assigneeId == ids["Ana"])
             let again = try await t.store.write { [coordinator = t.coordinator] in
-                try await coordinator.assignAutomatically(ticket: ticket.id, by: Self.admin, in: $0)
+                try await coordinator.dispatch.assign(ticket: ticket.id, by: Self.admin, in: $0)
             }
             #expect(again.assigneeId == ids["Ana"])
             let last = try await t.store.read { try await $0.events(ticketId: ticket.id, after: nil, limit: 100) }.last
@@ -204,7 +204,7 @@ import Testing
                 let pick = tickets.randomElement(using: &random)
                 let created = try await t.store.write { [coordinator = t.coordinator] session -> Int? in
                     guard let id = pick, roll != 0 else {
-                        return try await coordinator.createTicket(
+                        return try await coordinator.tickets.create(
                             TicketInput(title: "t\(step)", severity: severity, assigneeId: technician), by: Self.admin,
                             in: session).id
                     }
@@ -215,11 +215,11 @@ import Testing
                     case 2: patch.severity = severity
                     case 3: patch.status = ticket.status.isOpen ? .resolved : nil
                     case 4 where !ticket.status.isOpen:
-                        _ = try await coordinator.reopenTicket(id, ReopenInput(reason: "again"), by: Self.admin, in: session)
+                        _ = try await coordinator.tickets.reopen(id, ReopenInput(reason: "again"), by: Self.admin, in: session)
                         return nil
                     default: patch.assigneeId = ticket.status.isOpen ? .some(nil) : nil
                     }
-                    _ = try? await coordinator.updateTicket(id, patch, by: Self.admin, in: session)
+                    _ = try? await coordinator.tickets.update(id, patch, by: Self.admin, in: session)
                     return nil
                 }
                 if let created { tickets.append(created) }
@@ -249,7 +249,7 @@ import Testing
             var ana = Self.technician("Ana")
             ana.active = false
             try await t.store.write { [coordinator = t.coordinator, ana] session in
-                _ = try await coordinator.replace(ids["Ana"]!, with: ana, by: Self.admin, in: session)
+                _ = try await coordinator.inventory.replace(ids["Ana"]!, with: ana, by: Self.admin, in: session)
             }
             #expect(try await Self.create(t, input).0.assigneeId == ids["Ben"])
 
@@ -257,8 +257,8 @@ import Testing
             struct Abort: Error {}
             await #expect(throws: Abort.self) {
                 try await t.store.write { [coordinator = t.coordinator] session in
-                    _ = try await coordinator.create(Self.technician("Zed"), by: Self.admin, in: session)
-                    let ticket = try await coordinator.createTicket(input, by: Self.admin, in: session)
+                    _ = try await coordinator.inventory.create(Self.technician("Zed"), by: Self.admin, in: session)
+                    let ticket = try await coordinator.tickets.create(input, by: Self.admin, in: session)
                     #expect(ticket.assigneeId != ids["Ben"])
                     throw Abort()
                 }
@@ -269,16 +269,16 @@ import Testing
 
             // A technician deleted outright leaves the roster too.
             let cid = try await t.store.write { [coordinator = t.coordinator] session in
-                try await coordinator.create(Self.technician("Cid"), by: Self.admin, in: session).id
+                try await coordinator.inventory.create(Self.technician("Cid"), by: Self.admin, in: session).id
             }
             func decide() async throws -> Int? {
                 try await t.store.read { [coordinator = t.coordinator, now = t.clock.now] session in
-                    try await coordinator.decideAssignment(for: after, excluding: nil, at: now, in: session).chosen?.technicianId
+                    try await coordinator.dispatch.decideAssignment(for: after, excluding: nil, at: now, in: session).chosen?.technicianId
                 }
             }
             #expect(try await decide() == cid)
             try await t.store.write { [coordinator = t.coordinator] session in
-                try await coordinator.delete(.technician, cid, by: Self.admin, in: session)
+                try await coordinator.inventory.delete(.technician, cid, by: Self.admin, in: session)
             }
             #expect(try await decide() == ids["Ben"])
         }

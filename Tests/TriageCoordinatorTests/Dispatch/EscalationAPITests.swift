@@ -42,7 +42,7 @@ import Testing
                 // Nobody answers. 11.25 minutes: respond warning; 15: breach; 3 h: resolve warning; 4 h: breach.
                 for minutes in [12.0, 4, 165, 60] {
                     t.clock.advance(minutes: minutes)
-                    try await t.coordinator.runSLAChecks(at: t.clock.now)
+                    try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now)
                 }
                 let history = try await Self.events(client, created.id)
                 let sla = history.compactMap { event -> String? in

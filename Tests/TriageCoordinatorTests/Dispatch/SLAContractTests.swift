@@ -84,16 +84,16 @@ import Testing
                 let id = try await client.post("/api/v1/tickets", #"{"title": "Down", "severity": 1}"#).id
                 t.clock.advance(minutes: 12)
                 // Both instances share the database; the first to take the lease (10 minutes) works.
-                #expect(try await t.coordinator.runSLAChecks(at: t.clock.now, holder: "a", leaseSeconds: 600).map(\.kind.rawValue)
+                #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now, holder: "a", leaseSeconds: 600).map(\.kind.rawValue)
                         == ["sla_warning"])
                 t.clock.advance(minutes: 4)  // the breach is due, but "a" holds the lease
-                #expect(try await t.coordinator.runSLAChecks(at: t.clock.now, holder: "b", leaseSeconds: 600).isEmpty)
+                #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now, holder: "b", leaseSeconds: 600).isEmpty)
                 // "a" stops renewing: once its lease lapses "b" takes over and sends the breach, once.
                 t.clock.advance(minutes: 6.02)
-                #expect(try await t.coordinator.runSLAChecks(at: t.clock.now, holder: "b", leaseSeconds: 600).map(\.kind.rawValue)
+                #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now, holder: "b", leaseSeconds: 600).map(\.kind.rawValue)
                         == ["sla_breach"])
-                #expect(try await t.coordinator.runSLAChecks(at: t.clock.now, holder: "a", leaseSeconds: 600).isEmpty)
-                #expect(try await t.coordinator.runSLAChecks(at: t.clock.now, holder: "b", leaseSeconds: 600).isEmpty)
+                #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now, holder: "a", leaseSeconds: 600).isEmpty)
+                #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now, holder: "b", leaseSeconds: 600).isEmpty)
                 let breaches = try await client.get("/api/v1/tickets/\(id)/events").items.filter { $0["type"] as? String == "sla_breach" }
                 #expect(breaches.count == 1)
             }

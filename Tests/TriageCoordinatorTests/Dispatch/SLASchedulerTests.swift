@@ -18,21 +18,21 @@ import Testing
                 _ = try await client.post("/api/v1/tickets/\(quiet)/comments", #"{"body": "on it"}"#)
 
                 t.clock.advance(minutes: 11)  // respond warning at 75 % of 15 min = 11.25 min
-                #expect(try await t.coordinator.runSLAChecks(at: t.clock.now).isEmpty)
+                #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now).isEmpty)
                 t.clock.advance(minutes: 0.5)
-                let warned = try await t.coordinator.runSLAChecks(at: t.clock.now)
+                let warned = try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now)
                 #expect(Self.types(warned) == ["sla_warning respond"])
                 #expect(warned.first?.ticketId == id)
-                #expect(try await t.coordinator.runSLAChecks(at: t.clock.now).isEmpty)
+                #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now).isEmpty)
 
                 t.clock.advance(minutes: 4)
-                #expect(Self.types(try await t.coordinator.runSLAChecks(at: t.clock.now)) == ["sla_breach respond"])
+                #expect(Self.types(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now)) == ["sla_breach respond"])
 
                 t.clock.advance(minutes: 180)  // resolve warning at 3 h of 4 h
-                #expect(Self.types(try await t.coordinator.runSLAChecks(at: t.clock.now))
+                #expect(Self.types(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now))
                         == ["sla_warning resolve", "sla_warning resolve"])
                 t.clock.advance(minutes: 60)
-                let breached = try await t.coordinator.runSLAChecks(at: t.clock.now)
+                let breached = try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now)
                 #expect(Self.types(breached) == ["sla_breach resolve", "escalated ", "unassignable ", "sla_breach resolve",
                                                  "escalated ", "unassignable "])
                 let ticket = try await client.get("/api/v1/tickets/\(id)").json
@@ -43,7 +43,7 @@ import Testing
                 #expect((escalated["data"] as? [String: Any])?["reason"] as? String == "resolution SLA breached")
                 #expect(events.last?["actor"] as? String == "system:assignment")
                 t.clock.advance(minutes: 600)
-                #expect(try await t.coordinator.runSLAChecks(at: t.clock.now).isEmpty)
+                #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now).isEmpty)
             }
         }
     }
@@ -66,7 +66,7 @@ import Testing
                 #expect(try await client.send(.post, "/api/v1/tickets/\(id)/acknowledge", as: .agent).status == .forbidden)
                 t.clock.advance(minutes: 60)
                 // Past the 15-minute response target, but answered: only the resolve clock runs.
-                #expect(try await t.coordinator.runSLAChecks(at: t.clock.now).isEmpty)
+                #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now).isEmpty)
                 let types = try await client.get("/api/v1/tickets/\(id)/events").items.map { $0["type"] as? String }
                 #expect(types == ["created", "unassignable", "acknowledged"])
             }
@@ -81,11 +81,11 @@ import Testing
                 _ = try await client.patch("/api/v1/tickets/\(waiting)", #"{"status": "waiting_customer"}"#)
                 _ = try await client.patch("/api/v1/tickets/\(resolved)", #"{"status": "resolved"}"#)
                 t.clock.advance(minutes: 600)
-                #expect(try await t.coordinator.runSLAChecks(at: t.clock.now).isEmpty)
+                #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now).isEmpty)
                 // Back to work after 10 h paused: the clock starts where it stood.
                 let resumed = try await client.patch("/api/v1/tickets/\(waiting)", #"{"status": "in_progress"}"#).json
                 #expect(resumed["responseDueAt"] as? String == "2026-11-18T21:21:40.000Z")
-                #expect(try await t.coordinator.runSLAChecks(at: t.clock.now).isEmpty)
+                #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now).isEmpty)
             }
         }
     }
@@ -111,7 +111,7 @@ import Testing
                                                    #"{"status": "\#(statuses[Int(random.next() % 4)])"}"#)
                     default: break
                     }
-                    _ = try await t.coordinator.runSLAChecks(at: t.clock.now)
+                    _ = try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now)
                 }
                 for id in ids {
                     let events = try await client.get("/api/v1/tickets/\(id)/events?limit=200").items

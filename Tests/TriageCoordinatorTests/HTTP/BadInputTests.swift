@@ -118,17 +118,17 @@ import Testing
 
     @Test func technicianTokensNeedATechnicianAndAgentTokensAHost() async throws {
         try await TestCoordinator.with { t in
-            await #expect(throws: CoordinatorError.self) { try await t.coordinator.issueToken(name: "a", role: .agent) }
-            await #expect(throws: CoordinatorError.self) { try await t.coordinator.issueToken(name: "t", role: .technician) }
+            await #expect(throws: CoordinatorError.self) { try await t.coordinator.credentials.issueToken(name: "a", role: .agent) }
+            await #expect(throws: CoordinatorError.self) { try await t.coordinator.credentials.issueToken(name: "t", role: .technician) }
             await #expect(throws: CoordinatorError.self) {
-                try await t.coordinator.issueToken(name: "t", role: .technician, technicianId: 9999)
+                try await t.coordinator.credentials.issueToken(name: "t", role: .technician, technicianId: 9999)
             }
             await #expect(throws: CoordinatorError.self) {
-                try await t.coordinator.issueToken(name: "d", role: .dispatcher, hostId: t.hostId)
+                try await t.coordinator.credentials.issueToken(name: "d", role: .dispatcher, hostId: t.hostId)
             }
-            let found = try await t.coordinator.hostId(named: "db1")
+            let found = try await t.coordinator.inventory.hostId(named: "db1")
             #expect(found == t.otherHostId)
-            await #expect(throws: CoordinatorError.self) { try await t.coordinator.hostId(named: "nope") }
+            await #expect(throws: CoordinatorError.self) { try await t.coordinator.inventory.hostId(named: "nope") }
         }
     }
 }

@@ -178,7 +178,7 @@ import TriageModel
                 #expect((data["items"] as? [[String: Any]])?.count == 2)
                 let states = try await client.get("/api/v1/hosts/\(t.hostId)/checks").items
                 #expect(states.filter { $0["problem"] as? Bool == true && $0["ticketId"] != nil }.count == 2)
-                #expect(try await t.coordinator.runHostSilenceChecks(at: t.clock.now.addingTimeInterval(86_400)) == [])
+                #expect(try await t.coordinator.health.runSilenceChecks(at: t.clock.now.addingTimeInterval(86_400)) == [])
                 let listed = try await client.get("/api/v1/hosts/\(t.hostId)/reports?limit=5").items
                 #expect(listed.compactMap { ($0["report"] as? [String: Any])?["id"] as? String } == ids.reversed())
                 #expect(listed.map { $0["postedBy"] as? String } == ["dispatcher:dora", "dispatcher:dora"])
@@ -215,13 +215,13 @@ import TriageModel
             try await t.test { client in
                 _ = try await Self.post(client, Self.good, t)
                 t.clock.advance(minutes: 2)
-                #expect(try await t.coordinator.runHostSilenceChecks(at: t.clock.now) == [])   // 3 min, 3 intervals: not yet
+                #expect(try await t.coordinator.health.runSilenceChecks(at: t.clock.now) == [])   // 3 min, 3 intervals: not yet
                 t.clock.advance(minutes: 1.5)
-                let silent = try await t.coordinator.runHostSilenceChecks(at: t.clock.now)
+                let silent = try await t.coordinator.health.runSilenceChecks(at: t.clock.now)
                 #expect(silent.count == 1)
                 let ticket = try #require(silent.first)
                 #expect(try await client.get("/api/v1/tickets/\(ticket)").json["title"] as? String == "web1 is not reporting")
-                #expect(try await t.coordinator.runHostSilenceChecks(at: t.clock.now.addingTimeInterval(600)) == [])
+                #expect(try await t.coordinator.health.runSilenceChecks(at: t.clock.now.addingTimeInterval(600)) == [])
                 let back = try await Self.post(client, Self.good, t)
                 #expect(back.resolved == [ticket])
                 #expect(try await Self.events(client, ticket).suffix(2) == ["host_reporting", "status_changed"])

@@ -40,28 +40,28 @@ final class TestCoordinator: @unchecked Sendable {
         clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
         let clock = self.clock
         coordinator = Coordinator(store: store, sla: sla, visits: visits, limits: limits, clock: { clock.now })
-        tokens[.admin] = try await coordinator.issueToken(name: "root", role: .admin).secret
-        tokens[.dispatcher] = try await coordinator.issueToken(name: "dora", role: .dispatcher).secret
+        tokens[.admin] = try await coordinator.credentials.issueToken(name: "root", role: .admin).secret
+        tokens[.dispatcher] = try await coordinator.credentials.issueToken(name: "dora", role: .dispatcher).secret
     }
 
     /// Customer, site, two hosts, two technicians, and a technician and an agent token.
     func withInventory() async throws -> TestCoordinator {
         let admin = Principal(tokenId: 1, name: "root", role: .admin)
         let ids = try await store.write { [coordinator] session in
-            let customer = try await coordinator.create(CustomerFields(name: "Acme"), by: admin, in: session)
-            let site = try await coordinator.create(
+            let customer = try await coordinator.inventory.create(CustomerFields(name: "Acme"), by: admin, in: session)
+            let site = try await coordinator.inventory.create(
                 SiteFields(customerId: customer.id, name: "HQ", region: "north", timeZone: "Europe/Berlin"),
                 by: admin, in: session)
-            let host = try await coordinator.create(HostFields(siteId: site.id, name: "web1"), by: admin, in: session)
-            let other = try await coordinator.create(HostFields(siteId: site.id, name: "db1"), by: admin, in: session)
-            let tech = try await coordinator.create(TechnicianFields(name: "Tess", tier: 2), by: admin, in: session)
-            let otherTech = try await coordinator.create(TechnicianFields(name: "Otto"), by: admin, in: session)
+            let host = try await coordinator.inventory.create(HostFields(siteId: site.id, name: "web1"), by: admin, in: session)
+            let other = try await coordinator.inventory.create(HostFields(siteId: site.id, name: "db1"), by: admin, in: session)
+            let tech = try await coordinator.inventory.create(TechnicianFields(name: "Tess", tier: 2), by: admin, in: session)
+            let otherTech = try await coordinator.inventory.create(TechnicianFields(name: "Otto"), by: admin, in: session)
             return [customer.id, site.id, host.id, other.id, tech.id, otherTech.id]
         }
         (customerId, siteId, hostId, otherHostId, technicianId, otherTechnicianId) =
             (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5])
-        tokens[.technician] = try await coordinator.issueToken(name: "tess", role: .technician, technicianId: technicianId).secret
-        tokens[.agent] = try await coordinator.issueToken(name: "web1-agent", role: .agent, hostId: hostId).secret
+        tokens[.technician] = try await coordinator.credentials.issueToken(name: "tess", role: .technician, technicianId: technicianId).secret
+        tokens[.agent] = try await coordinator.credentials.issueToken(name: "web1-agent", role: .agent, hostId: hostId).secret
         return self
     }
 

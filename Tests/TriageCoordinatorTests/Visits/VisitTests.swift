@@ -35,8 +35,8 @@ import TriageModel
             {"name": "Vera", "skills": ["storage"], "timeZone": "Europe/Berlin", "shifts": [\#(shifts("08:00", "16:00"))]}
             """#).id
         s.uli = try await client.post("/api/v1/technicians", #"{"name": "Uli", "shifts": [\#(shifts("12:00", "20:00"))]}"#).id
-        s.veraToken = try await t.coordinator.issueToken(name: "vera", role: .technician, technicianId: s.vera).secret
-        s.uliToken = try await t.coordinator.issueToken(name: "uli", role: .technician, technicianId: s.uli).secret
+        s.veraToken = try await t.coordinator.credentials.issueToken(name: "vera", role: .technician, technicianId: s.vera).secret
+        s.uliToken = try await t.coordinator.credentials.issueToken(name: "uli", role: .technician, technicianId: s.uli).secret
         s.ticket = try await client.post("/api/v1/tickets", #"""
             {"title": "RAID degraded on web1", "severity": \#(severity), "hostId": \#(t.hostId), "requiredSkills": ["storage"]}
             """#).id

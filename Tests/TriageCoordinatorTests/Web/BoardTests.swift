@@ -166,10 +166,10 @@ import Testing
                 visitor.cookies["triage_session"] = cookie
                 #expect(try await visitor.get("/board").status == .seeOther, "the old cookie is dead on the server too")
 
-                let (info, secret) = try await coordinator.issueToken(name: "temp", role: .dispatcher)
+                let (info, secret) = try await coordinator.credentials.issueToken(name: "temp", role: .dispatcher)
                 try await visitor.logIn(secret)
                 #expect(try await visitor.get("/board").status == .ok)
-                try await coordinator.revokeToken(info.id)
+                try await coordinator.credentials.revokeToken(info.id)
                 #expect(try await visitor.get("/board").status == .seeOther, "revoking the token ends its sessions")
 
                 try await visitor.logIn(tokens[.dispatcher]!)

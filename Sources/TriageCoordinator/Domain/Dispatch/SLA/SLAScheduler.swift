@@ -17,9 +17,9 @@ struct SLAScheduler: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let events = try await coordinator.runSLAChecks(at: coordinator.now(), holder: holder, leaseSeconds: lease)
+                    let events = try await coordinator.dispatch.runSLAChecks(at: coordinator.now(), holder: holder, leaseSeconds: lease)
                     if !events.isEmpty { logger.info("SLA checks wrote \(events.count) events") }
-                    let silent = try await coordinator.runHostSilenceChecks(at: coordinator.now(), holder: holder, leaseSeconds: lease)
+                    let silent = try await coordinator.health.runSilenceChecks(at: coordinator.now(), holder: holder, leaseSeconds: lease)
                     if !silent.isEmpty { logger.info("hosts not reporting: tickets \(silent.map(String.init).joined(separator: ", "))") }
                 } catch is CancellationError {
                     return

@@ -17,7 +17,7 @@ public struct BoardSnapshot: Sendable {
     public var unassignedReasons: [Int: String]
 }
 
-extension Coordinator {
+extension Dispatch {
     public func board(timeline: DateInterval, tier: Int?, limit: Int, by principal: Principal) async throws -> BoardSnapshot {
         try Access.readAll(principal)
         var filter = TicketFilter()

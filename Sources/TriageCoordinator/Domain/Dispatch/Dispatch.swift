@@ -1,13 +1,16 @@
 import Foundation
 
-extension Coordinator {
+/// Who works a ticket and when it moves up: assignment, escalation, SLA reactions, notifications, the board.
+public struct Dispatch: Room {
+    let core: Core
+
     /// Functional escalation (`tier`: one tier up, assignment re-run) or hierarchical (`lead`: the
     /// lead is notified through the notification feed). Tier 3 is the highest internal tier.
     public func escalate(ticket id: Int, _ input: EscalationInput, by principal: Principal, in session: any StoreSession)
         async throws -> Ticket
     {
         try input.validate()
-        var ticket = try await openTicket(id, before: "escalating", in: session) {
+        var ticket = try await desk.openTicket(id, before: "escalating", in: session) {
             try Access.update($0, reassigning: false, by: principal)
         }
         let at = now()
@@ -28,7 +31,7 @@ extension Coordinator {
                 data: ["title": .string(ticket.title), "severity": JSONValue(ticket.severity), "tier": JSONValue(ticket.tier),
                        "by": .string(principal.actor.description), "reason": .string(input.reason)]))
         }
-        try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
+        try await desk.save(&ticket, events: events, actor: principal.actor, at: at, in: session)
         return ticket
     }
 
@@ -38,7 +41,7 @@ extension Coordinator {
                                  in session: any StoreSession) async throws -> Ticket
     {
         try input.validate()
-        var ticket = try await openTicket(id, before: "a vendor case", in: session) {
+        var ticket = try await desk.openTicket(id, before: "a vendor case", in: session) {
             try Access.update($0, reassigning: false, by: principal)
         }
         let at = now()
@@ -62,10 +65,10 @@ extension Coordinator {
             if ticket.status != .waitingVendor {
                 events.append(NewEvent(.statusChanged(StatusChange(from: ticket.status, to: .waitingVendor))))
                 ticket.status = .waitingVendor
-                try await recomputeDueTimes(&ticket, pending: .waitingVendor, at: at, in: session)
+                try await desk.recomputeDueTimes(&ticket, pending: .waitingVendor, at: at, in: session)
             }
         }
-        try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
+        try await desk.save(&ticket, events: events, actor: principal.actor, at: at, in: session)
         return ticket
     }
 }
@@ -88,7 +91,7 @@ extension VendorCase {
     }
 }
 
-extension Coordinator {
+extension Dispatch {
     /// Functional escalation, whoever asks (a person, a diagnosis, a resolution breach): the
     /// ticket goes up to `tier` with an `escalated` event, and assignment runs again for the new
     /// tier with `assign` as its trigger — or later, by the caller, when `assign` is nil.
@@ -103,7 +106,7 @@ extension Coordinator {
     }
 }
 
-extension Coordinator {
+extension Dispatch {
     /// The notification feed, oldest first: what the hook delivers to the desk's leads.
     public func notifications(after: Int?, limit: Int, by principal: Principal) async throws -> Page<Notification> {
         try Access.dispatch(principal)

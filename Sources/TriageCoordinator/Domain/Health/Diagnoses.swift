@@ -1,13 +1,16 @@
 import Foundation
 import TriageModel
 
-extension Coordinator {
+/// Diagnoses attached to tickets, and what their flags (on-site, vendor, tier) do to them.
+public struct Diagnoses: Room {
+    let core: Core
+
     /// Attaches a report to a ticket, once per report id: a repeat returns the stored one
     /// (`created` false) and records nothing. An agent may only attach to tickets about its host,
     /// and only reports about that host. On an open ticket the recommendation acts
     /// (`applyDiagnosis`) when the poster may change the ticket (`Access.applyDiagnosis`);
     /// anyone else's waits, as information, for someone who may to apply it.
-    public func attachDiagnostic(_ report: DiagnosticReport, toTicket id: Int, by principal: Principal,
+    public func attach(_ report: DiagnosticReport, toTicket id: Int, by principal: Principal,
                                  in session: any StoreSession) async throws -> (diagnostic: Diagnostic, created: Bool)
     {
         try Validate.report(report)
@@ -48,13 +51,13 @@ extension Coordinator {
         }
         var events = [NewEvent(.diagnosticAttached(attachedEvent))]
         if applies { events += try await applyDiagnosis(report, to: &ticket, at: at, in: session) }
-        try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
+        try await desk.save(&ticket, events: events, actor: principal.actor, at: at, in: session)
         return (diagnostic, true)
     }
 
     /// Applies a diagnosis that was attached as information: its recommendation acts now, as if
     /// the person applying it had posted it. Once only.
-    public func applyDiagnostic(_ reportId: UUID, ofTicket id: Int, by principal: Principal,
+    public func apply(_ reportId: UUID, ofTicket id: Int, by principal: Principal,
                                 in session: any StoreSession) async throws -> Diagnostic
     {
         try Access.readAll(principal)
@@ -75,7 +78,7 @@ extension Coordinator {
         (diagnostic.appliedAt, diagnostic.appliedBy) = (at, principal.actor)
         var events = [NewEvent(.diagnosisApplied(DiagnosisApplied(reportId: reportId, postedBy: diagnostic.postedBy)))]
         events += try await applyDiagnosis(diagnostic.report, to: &ticket, at: at, in: session)
-        try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
+        try await desk.save(&ticket, events: events, actor: principal.actor, at: at, in: session)
         return diagnostic
     }
 
@@ -91,7 +94,7 @@ extension Coordinator {
     }
 
     /// A page of a ticket's diagnoses in the order received, after the cursor `after`.
-    public func diagnostics(ofTicket id: Int, after: Int?, limit: Int, by principal: Principal) async throws -> Page<Diagnostic> {
+    public func list(ofTicket id: Int, after: Int?, limit: Int, by principal: Principal) async throws -> Page<Diagnostic> {
         try Access.readAll(principal)
         let (exists, items) = try await store.read { session in
             (try await session.ticket(id) != nil, try await session.diagnostics(ticketId: id, after: after, before: nil, limit: limit + 1))
@@ -101,7 +104,7 @@ extension Coordinator {
     }
 
     /// The newest `limit` diagnoses before the one with id `before` (all when nil), and how many there are.
-    public func latestDiagnostics(ofTicket id: Int, before: Int?, limit: Int, by principal: Principal) async throws
+    public func latest(ofTicket id: Int, before: Int?, limit: Int, by principal: Principal) async throws
         -> (items: [Diagnostic], total: Int)
     {
         try Access.readAll(principal)
@@ -142,7 +145,7 @@ extension Coordinator {
         var rerun = ticket.assigneeId == nil
         if let tier = recommendation.tier.map({ min($0, 3) }), tier > ticket.tier {
             // Assignment runs once below, for everything this diagnosis changed.
-            events += try await escalateTier(&ticket, to: tier, reason: (["diagnosis"] + reasons(.tier)).joined(separator: "; "),
+            events += try await dispatch.escalateTier(&ticket, to: tier, reason: (["diagnosis"] + reasons(.tier)).joined(separator: "; "),
                                              reportId: reportId, assign: nil, at: at, in: session)
             rerun = true
         }
@@ -158,7 +161,7 @@ extension Coordinator {
         {
             rerun = !Set(ticket.requiredSkills).isSubset(of: fields.skills)
         }
-        if rerun { events += try await autoAssign(&ticket, trigger: "diagnosis \(report.id.uuidString)", at: at, in: session) }
+        if rerun { events += try await dispatch.autoAssign(&ticket, trigger: "diagnosis \(report.id.uuidString)", at: at, in: session) }
         return events
     }
 }

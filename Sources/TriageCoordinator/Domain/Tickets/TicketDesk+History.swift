@@ -1,6 +1,6 @@
 import Foundation
 
-extension Coordinator {
+extension TicketDesk {
     /// Ticket `id` for an action on open tickets only: 404 when there is none, then `access`
     /// decides, then 409 when it is resolved or closed.
     func openTicket(_ id: Int, before action: String, in session: any StoreSession,

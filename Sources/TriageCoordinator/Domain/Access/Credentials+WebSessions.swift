@@ -10,7 +10,7 @@ public struct WebSession: Sendable, Equatable {
     public var csrf: String
 }
 
-extension Coordinator {
+extension Credentials {
     /// Logs a browser in with a bearer token for `hours`; returns the cookie's secret, which is
     /// stored only as a hash. Agent tokens post reports and nothing else, so they cannot log in.
     public func openWebSession(token: String, hours: Int) async throws -> (secret: String, session: WebSession) {

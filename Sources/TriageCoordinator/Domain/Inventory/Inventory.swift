@@ -1,7 +1,10 @@
 import Foundation
+import TriageModel
 
 /// Customers, sites, hosts and technicians: admins change them, everyone with a token reads them.
-extension Coordinator {
+public struct Inventory: Room {
+    let core: Core
+
     public func create<F: InventoryFields>(_ fields: F, by principal: Principal, in session: any StoreSession)
         async throws -> Record<F>
     {
@@ -57,6 +60,32 @@ extension Coordinator {
         try fields.validate()
         for (kind, id, field) in fields.references where !(try await session.exists(kind, id)) {
             throw CoordinatorError.invalid(field, "\(kind.noun) \(id) does not exist")
+        }
+    }
+}
+
+extension Inventory {
+    /// A host by id, or by its name when that is unique.
+    public func hostId(named reference: String) async throws -> Int {
+        if let id = Int(reference) {
+            guard try await store.read({ try await $0.exists(.host, id) }) else {
+                throw CoordinatorError.notFound("host", id)
+            }
+            return id
+        }
+        var matches: [Int] = []
+        var after: Int?
+        while true {
+            let start = after
+            let page = try await store.read { try await $0.records(HostFields.self, after: start, limit: 500) }
+            matches += page.filter { $0.fields.name == reference }.map(\.id)
+            guard page.count == 500 else { break }
+            after = page.last?.id
+        }
+        switch matches.count {
+        case 1: return matches[0]
+        case 0: throw CoordinatorError(.notFound, "no host is named \(reference)")
+        default: throw CoordinatorError(.conflict, "\(matches.count) hosts are named \(reference): give the id")
         }
     }
 }

@@ -1,12 +1,15 @@
 import Foundation
 import TriageModel
 
-extension Coordinator {
+/// On-site visits: free slots, booking, rescheduling and their progress.
+public struct Visits: Room {
+    let core: Core
+
     // MARK: Proposals
 
     /// GET /tickets/{id}/visit-slots: the earliest feasible (technician, window) pairs for a visit
     /// of `minutes` to the ticket's site within `days` from `from`, each with why it fits.
-    public func visitSlots(ticket id: Int, from: Date?, days: Int, minutes: Int, limit: Int, by principal: Principal)
+    public func slots(ticket id: Int, from: Date?, days: Int, minutes: Int, limit: Int, by principal: Principal)
         async throws -> [VisitSlot]
     {
         try Access.readAll(principal)
@@ -51,7 +54,7 @@ extension Coordinator {
     /// that of two dispatchers booking the same hour one wins and the other gets 409 naming the visit.
     public func book(_ booking: VisitBooking, by principal: Principal, in session: any StoreSession) async throws -> Visit {
         try Access.dispatch(principal)
-        var ticket = try await openTicket(booking.ticketId, before: "booking a visit", in: session) { _ in }
+        var ticket = try await desk.openTicket(booking.ticketId, before: "booking a visit", in: session) { _ in }
         let window = try Self.window(booking.start, booking.end)
         try visitPolicy.checkBookable(window, now: now())
         let (member, planner) = try await checked(window, technician: booking.technicianId, for: ticket, ignoring: nil, in: session)
@@ -59,7 +62,7 @@ extension Coordinator {
         let visit = try await session.insertVisit(Visit(
             id: 0, ticketId: ticket.id, technicianId: member.technician.id, siteId: planner.siteId, start: window.start,
             end: window.end, status: .booked, notes: nil, createdAt: at, updatedAt: at))
-        try await save(&ticket, events: [NewEvent(.visitBooked(Self.slot(visit, planner: planner, name: member.technician.fields.name)))],
+        try await desk.save(&ticket, events: [NewEvent(.visitBooked(Self.slot(visit, planner: planner, name: member.technician.fields.name)))],
                        actor: principal.actor, at: at, in: session)
         return visit
     }
@@ -73,7 +76,7 @@ extension Coordinator {
         guard visit.status == .booked else {
             throw CoordinatorError(.conflict, "visit \(id) is \(visit.status.rawValue): only a booked visit can be rescheduled")
         }
-        var ticket = try await openTicket(visit.ticketId, before: "rescheduling its visit", in: session) { _ in }
+        var ticket = try await desk.openTicket(visit.ticketId, before: "rescheduling its visit", in: session) { _ in }
         let window = try Self.window(change.start, change.end)
         try visitPolicy.checkBookable(window, now: now())
         let technician = change.technicianId ?? visit.technicianId
@@ -82,7 +85,7 @@ extension Coordinator {
         (visit.start, visit.end, visit.technicianId, visit.updatedAt) = (window.start, window.end, technician, now())
         try await session.updateVisit(visit)
         let moved = VisitMoved(visitId: id, from: before, to: Self.slot(visit, planner: planner, name: member.technician.fields.name))
-        try await save(&ticket, events: [NewEvent(.visitRescheduled(moved))], actor: principal.actor, at: visit.updatedAt, in: session)
+        try await desk.save(&ticket, events: [NewEvent(.visitRescheduled(moved))], actor: principal.actor, at: visit.updatedAt, in: session)
         return visit
     }
 
@@ -110,7 +113,7 @@ extension Coordinator {
         if let notes = change.notes { visit.notes = notes }
         try await session.updateVisit(visit)
         let step = VisitStep(visitId: id, from: from, technicianId: visit.technicianId, notes: change.notes)
-        try await save(&ticket, events: [NewEvent(.visit(change.status, step))],
+        try await desk.save(&ticket, events: [NewEvent(.visit(change.status, step))],
                        actor: principal.actor, at: visit.updatedAt, in: session)
         return visit
     }
@@ -127,7 +130,7 @@ extension Coordinator {
     }
 
     /// GET /visits: technicians see their own; the desk sees all, or one technician's or ticket's.
-    public func visits(technician: Int?, ticket: Int?, window: DateInterval?, by principal: Principal) async throws -> [Visit] {
+    public func list(technician: Int?, ticket: Int?, window: DateInterval?, by principal: Principal) async throws -> [Visit] {
         try Access.readAll(principal)
         var filter = VisitFilter(technicianIds: technician.map { [$0] }, ticketIds: ticket.map { [$0] }, overlapping: window)
         if principal.role == .technician {

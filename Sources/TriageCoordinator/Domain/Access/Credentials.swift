@@ -17,7 +17,10 @@ public enum BearerToken {
     }
 }
 
-extension Coordinator {
+/// API tokens and browser sessions: who a caller is. What each role may do is `Access`.
+public struct Credentials: Room {
+    let core: Core
+
     /// Creates a token and returns it with the secret, which is not stored and cannot be shown again.
     public func issueToken(name: String, role: Role, hostId: Int? = nil, technicianId: Int? = nil) async throws
         -> (info: TokenInfo, secret: String)
@@ -71,31 +74,5 @@ extension Coordinator {
     public func revokeToken(_ id: Int) async throws {
         let found = try await store.write { try await $0.revokeToken(id, at: now()) }
         if !found { throw CoordinatorError.notFound("token", id) }
-    }
-}
-
-extension Coordinator {
-    /// A host by id, or by its name when that is unique.
-    public func hostId(named reference: String) async throws -> Int {
-        if let id = Int(reference) {
-            guard try await store.read({ try await $0.exists(.host, id) }) else {
-                throw CoordinatorError.notFound("host", id)
-            }
-            return id
-        }
-        var matches: [Int] = []
-        var after: Int?
-        while true {
-            let start = after
-            let page = try await store.read { try await $0.records(HostFields.self, after: start, limit: 500) }
-            matches += page.filter { $0.fields.name == reference }.map(\.id)
-            guard page.count == 500 else { break }
-            after = page.last?.id
-        }
-        switch matches.count {
-        case 1: return matches[0]
-        case 0: throw CoordinatorError(.notFound, "no host is named \(reference)")
-        default: throw CoordinatorError(.conflict, "\(matches.count) hosts are named \(reference): give the id")
-        }
     }
 }

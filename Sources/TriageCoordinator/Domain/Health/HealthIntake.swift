@@ -9,7 +9,10 @@ public struct ReceivedReport: Codable, Sendable, Equatable {
     public var report: DiagnosticReport
 }
 
-extension Coordinator {
+/// Health reports from push agents and sweeps: item states, the tickets they open and resolve, host silence.
+public struct HealthIntake: Room {
+    let core: Core
+
     static let healthActor = Actor.system(.health)
 
     /// POST /reports: a report about one host — from its own push agent (an agent token bound to
@@ -18,7 +21,7 @@ extension Coordinator {
     /// the report open one ticket together, known ones add to theirs, a recurrence within the
     /// reopen window reopens, and recoveries resolve the tickets an agent opened and no person
     /// touched. Only push agents promise an interval, so only they are watched for silence.
-    public func receiveReport(_ report: DiagnosticReport, intervalSeconds: Int, hostId named: Int? = nil,
+    public func receive(_ report: DiagnosticReport, intervalSeconds: Int, hostId named: Int? = nil,
                               by principal: Principal, in session: any StoreSession) async throws -> ReportReceipt
     {
         try Validate.report(report)
@@ -135,7 +138,7 @@ extension Coordinator {
     static let reportPageBytes = 4 << 20
 
     /// The reports received about a host, newest first, a page at a time.
-    public func healthReports(ofHost id: Int, cursor: String?, limit: Int, by principal: Principal) async throws -> Page<ReceivedReport> {
+    public func reports(ofHost id: Int, cursor: String?, limit: Int, by principal: Principal) async throws -> Page<ReceivedReport> {
         try Access.readAll(principal)
         let before = try cursor.map(Cursor.decodeTimeAndKey).map { (time: $0.time, reportId: $0.key) }
         return try await store.read { session in
@@ -167,9 +170,9 @@ extension Coordinator {
             title: String(title.prefix(200)), severity: severity, channel: .agent, hostId: host.id, requiredSkills: skills,
             description: lines.joined(separator: "\n"), tags: states.contains(where: \.flapping) ? ["flapping"] : [])
         let first = states[0]
-        var ticket = try await newTicket(input, actor: Self.healthActor,
+        var ticket = try await desk.newTicket(input, actor: Self.healthActor,
                                          dedupeKey: "health/\(host.id)/\(first.plugin)/\(first.item)", in: session)
-        try await save(&ticket, events: source.stamp([NewEvent(.problem(Problems(items: states.map(Self.describe))))]),
+        try await desk.save(&ticket, events: source.stamp([NewEvent(.problem(Problems(items: states.map(Self.describe))))]),
                        actor: Self.healthActor, at: at, in: session)
         return ticket
     }
@@ -182,7 +185,7 @@ extension Coordinator {
         guard var ticket = try await session.ticket(id) else { return }
         var all = events
         if !ticket.status.isOpen && events.contains(where: { $0.kind == .problem }) {
-            all.append(try await reopen(&ticket, reason: "the problem came back within \(health.reopenWindowHours) h", at: at, in: session))
+            all.append(try await desk.reopen(&ticket, reason: "the problem came back within \(health.reopenWindowHours) h", at: at, in: session))
             outcome.reopened.append(id)
         } else {
             outcome.updated.append(id)
@@ -196,15 +199,15 @@ extension Coordinator {
                                              at: at, in: session))
             outcome.resolved.append(id)
         }
-        try await save(&ticket, events: source.stamp(all), actor: Self.healthActor, at: at, in: session)
+        try await desk.save(&ticket, events: source.stamp(all), actor: Self.healthActor, at: at, in: session)
     }
 
     private func autoResolve(_ ticket: inout Ticket, _ reason: String, at: Date, in session: any StoreSession)
         async throws -> NewEvent
     {
         let from = ticket.status
-        try move(&ticket, to: .resolved, at: at)
-        try await recomputeDueTimes(&ticket, pending: .resolved, at: at, in: session)
+        try desk.move(&ticket, to: .resolved, at: at)
+        try await desk.recomputeDueTimes(&ticket, pending: .resolved, at: at, in: session)
         return NewEvent(.statusChanged(StatusChange(from: from, to: .resolved, reason: reason)))
     }
 
@@ -236,12 +239,12 @@ extension Coordinator {
         } else {
             outcome.updated.append(silent)
         }
-        try await save(&ticket, events: source.stamp(events), actor: Self.healthActor, at: at, in: session)
+        try await desk.save(&ticket, events: source.stamp(events), actor: Self.healthActor, at: at, in: session)
     }
 
     /// Opens one "not reporting" ticket per host that missed `health.silentIntervals` of its
     /// report intervals; run by the scheduler under its own lease.
-    public func runHostSilenceChecks(at now: Date, holder: String = "local", leaseSeconds: Double = 90) async throws -> [Int] {
+    public func runSilenceChecks(at now: Date, holder: String = "local", leaseSeconds: Double = 90) async throws -> [Int] {
         try await store.write { session in
             guard try await session.acquireLease("host-silence", holder: holder, now: now, until: now.addingTimeInterval(leaseSeconds)) else {
                 return []
@@ -250,13 +253,13 @@ extension Coordinator {
             for silent in try await session.silentHosts(at: now, intervals: health.silentIntervals) {
                 guard let host = try await session.record(silent.hostId, as: HostFields.self) else { continue }
                 let missed = Int(now.timeIntervalSince(silent.lastReportAt)) / max(silent.intervalSeconds, 1)
-                var ticket = try await newTicket(
+                var ticket = try await desk.newTicket(
                     TicketInput(title: "\(host.fields.name) is not reporting",
                                 severity: health.severity(of: .unknown, on: host.fields.criticality), channel: .agent, hostId: host.id,
                                 description: "No health report since \(silent.lastReportAt.internetTime) "
                                     + "(one every \(silent.intervalSeconds) s expected, \(missed) intervals missed)."),
                     actor: Self.healthActor, dedupeKey: "silent/\(host.id)", in: session)
-                try await save(&ticket, events: [NewEvent(.hostSilent(HostSilent(lastReportAt: silent.lastReportAt,
+                try await desk.save(&ticket, events: [NewEvent(.hostSilent(HostSilent(lastReportAt: silent.lastReportAt,
                                                                                  intervalSeconds: silent.intervalSeconds)))],
                                actor: Self.healthActor, at: now, in: session)
                 var marked = silent

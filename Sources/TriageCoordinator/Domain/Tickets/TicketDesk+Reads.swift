@@ -1,7 +1,7 @@
 import Foundation
 
 /// Tickets and their history as everyone with a token reads them.
-extension Coordinator {
+extension TicketDesk {
     public func ticket(_ id: Int, by principal: Principal) async throws -> Ticket {
         try Access.readAll(principal)
         guard let ticket = try await store.read({ try await $0.ticket(id) }) else {
@@ -10,7 +10,7 @@ extension Coordinator {
         return ticket
     }
 
-    public func tickets(_ filter: TicketFilter, before: Int?, limit: Int, by principal: Principal) async throws
+    public func list(_ filter: TicketFilter, before: Int?, limit: Int, by principal: Principal) async throws
         -> Page<Ticket>
     {
         try Access.readAll(principal)

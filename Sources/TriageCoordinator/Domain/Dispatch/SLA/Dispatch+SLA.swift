@@ -1,6 +1,6 @@
 import Foundation
 
-extension Coordinator {
+extension Dispatch {
     /// The lease that makes one coordinator instance at a time run the SLA checks.
     static let slaLease = "sla-scheduler"
 
@@ -63,6 +63,6 @@ extension Coordinator {
             try await session.updateTicket(ticket)
             return []
         }
-        return try await save(&ticket, events: events, actor: .system(.sla), at: now, in: session)
+        return try await desk.save(&ticket, events: events, actor: .system(.sla), at: now, in: session)
     }
 }

@@ -1,10 +1,13 @@
 import Foundation
 import TriageModel
 
-extension Coordinator {
+/// Tickets: creation, changes, comments, status transitions, and the history each writes.
+public struct TicketDesk: Room {
+    let core: Core
+
     /// Opens a ticket: validated references, SLA due times from its severity, a created event,
     /// and an assigned event when the caller names the assignee.
-    public func createTicket(_ input: TicketInput, by principal: Principal, in session: any StoreSession)
+    public func create(_ input: TicketInput, by principal: Principal, in session: any StoreSession)
         async throws -> Ticket
     {
         try Access.createTicket(principal)
@@ -43,14 +46,14 @@ extension Coordinator {
         }
         try await append(opening, toTicket: ticket.id, actor: actor, at: at, in: session)
         if ticket.assigneeId == nil {
-            let events = try await autoAssign(&ticket, trigger: "created", at: at, in: session)
+            let events = try await dispatch.autoAssign(&ticket, trigger: "created", at: at, in: session)
             try await save(&ticket, events: events, actor: actor, at: at, in: session)
         }
         return ticket
     }
 
     /// Applies a patch, one history event per kind of change; an empty or no-op patch changes nothing.
-    public func updateTicket(_ id: Int, _ patch: TicketPatch, by principal: Principal,
+    public func update(_ id: Int, _ patch: TicketPatch, by principal: Principal,
                              in session: any StoreSession) async throws -> Ticket
     {
         try patch.validate()
@@ -126,7 +129,7 @@ extension Coordinator {
         }
         // Unassigned by hand, the ticket goes to the next eligible technician, not back to the same one.
         if let unassigned, ticket.status.isOpen {
-            events += try await autoAssign(&ticket, trigger: "unassigned by \(principal.actor)", excluding: unassigned,
+            events += try await dispatch.autoAssign(&ticket, trigger: "unassigned by \(principal.actor)", excluding: unassigned,
                                            at: at, in: session)
         }
         try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
@@ -134,7 +137,7 @@ extension Coordinator {
     }
 
     /// Brings a resolved or closed ticket back to work; the only way out of closed.
-    public func reopenTicket(_ id: Int, _ input: ReopenInput, by principal: Principal, in session: any StoreSession)
+    public func reopen(_ id: Int, _ input: ReopenInput, by principal: Principal, in session: any StoreSession)
         async throws -> Ticket
     {
         try input.validate()

@@ -7,7 +7,7 @@ extension NewEvent {
     }
 }
 
-extension Coordinator {
+extension Dispatch {
     /// Ranks the active technicians for a ticket; a read, nothing changes.
     func decideAssignment(for ticket: Ticket, excluding: Int?, at now: Date, in session: any StoreSession)
         async throws -> AssignmentDecision
@@ -62,13 +62,13 @@ extension Coordinator {
     }
 
     /// POST /tickets/{id}/assign: assignment by the rules, on request of a dispatcher.
-    public func assignAutomatically(ticket id: Int, by principal: Principal, in session: any StoreSession)
+    public func assign(ticket id: Int, by principal: Principal, in session: any StoreSession)
         async throws -> Ticket
     {
-        var ticket = try await openTicket(id, before: "assigning", in: session) { _ in try Access.dispatch(principal) }
+        var ticket = try await desk.openTicket(id, before: "assigning", in: session) { _ in try Access.dispatch(principal) }
         let at = now()
         let events = try await autoAssign(&ticket, trigger: "requested by \(principal.actor)", at: at, in: session)
-        try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
+        try await desk.save(&ticket, events: events, actor: principal.actor, at: at, in: session)
         return ticket
     }
 }
