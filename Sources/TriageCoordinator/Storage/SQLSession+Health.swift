@@ -54,8 +54,9 @@ extension SQLSession {
         try await states(db.select().column("state").from("check_states").where("host_id", .equal, hostId))
     }
 
-    func checkStates(ticketId: Int) async throws -> [CheckState] {
-        try await states(db.select().column("state").from("check_states").where("ticket_id", .equal, ticketId))
+    func checkStates(ticketIds: [Int]) async throws -> [CheckState] {
+        guard !ticketIds.isEmpty else { return [] }
+        return try await states(db.select().column("state").from("check_states").where("ticket_id", .in, ticketIds))
     }
 
     private func states(_ query: SQLSelectBuilder) async throws -> [CheckState] {
@@ -67,7 +68,7 @@ extension SQLSession {
     /// Upserts a report's item states in one statement (SQLite's 999-variable limit: 5 per row, so
     /// in chunks of 150 rows): per-statement cost, not row count, bounds report ingest.
     func saveCheckStates(_ states: [CheckState]) async throws {
-        for chunk in stride(from: 0, to: states.count, by: 150).map({ states[$0..<min($0 + 150, states.count)] }) {
+        for chunk in states.chunked(by: 150) {
             var insert = db.insert(into: "check_states").columns("host_id", "plugin", "item", "ticket_id", "state")
             for state in chunk {
                 let json = String(decoding: try StoredJSON.encoder.encode(state), as: UTF8.self)

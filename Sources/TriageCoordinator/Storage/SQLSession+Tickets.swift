@@ -90,6 +90,11 @@ extension SQLSession {
         try await db.select().column("*").from("tickets").where("id", .equal, id).first().map(Self.ticket)
     }
 
+    func tickets(ids: [Int]) async throws -> [Ticket] {
+        guard !ids.isEmpty else { return [] }
+        return try await db.select().column("*").from("tickets").where("id", .in, ids).orderBy("id").all().map(Self.ticket)
+    }
+
     func tickets(_ filter: TicketFilter, before: Int?, limit: Int) async throws -> [Ticket] {
         let query = Self.matching(filter, db.select().column("*").from("tickets"))
         if let before { query.where("id", .lessThan, before) }
@@ -135,23 +140,38 @@ extension SQLSession {
         return counts
     }
 
-    func appendEvent(ticketId: Int, kind: EventKind, actor: Actor, at: Date, data: JSONValue) async throws
-        -> TicketEvent
-    {
-        let json = String(decoding: try StoredJSON.encoder.encode(data), as: UTF8.self)
-        let id = try await db.insert(into: "ticket_events")
-            .columns("ticket_id", "type", "actor", "at", "data")
-            .values(SQLBind(ticketId), SQLBind(kind.rawValue), SQLBind(actor.description), SQLBind(at.storedMilliseconds),
-                    SQLBind(json))
-            .returning("id").first(decodingColumn: "id", as: Int.self)
-        guard let id else { throw CoordinatorError(.storage, "insert into ticket_events returned no id") }
-        return TicketEvent(id: id, ticketId: ticketId, kind: kind, actor: actor, at: at, data: data)
+    func appendEvents(ticketId: Int, at: Date, _ entries: [StoredEntry]) async throws -> [TicketEvent] {
+        var written: [TicketEvent] = []
+        // SQLite binds at most 999 values: 5 per row.
+        for chunk in entries.chunked(by: 150) {
+            let insert = db.insert(into: "ticket_events").columns("ticket_id", "type", "actor", "at", "data")
+            for entry in chunk {
+                let json = String(decoding: try StoredJSON.encoder.encode(entry.data), as: UTF8.self)
+                insert.values(SQLBind(ticketId), SQLBind(entry.kind.rawValue), SQLBind(entry.actor.description),
+                              SQLBind(at.storedMilliseconds), SQLBind(json))
+            }
+            // One statement numbers its rows in the order of its VALUES.
+            let ids = try await insert.returning("id").all(decodingColumn: "id", as: Int.self).sorted()
+            guard ids.count == chunk.count else {
+                throw CoordinatorError(.storage, "insert into ticket_events returned \(ids.count) ids for \(chunk.count) rows")
+            }
+            written += zip(ids, chunk).map {
+                TicketEvent(id: $0, ticketId: ticketId, kind: $1.kind, actor: $1.actor, at: at, data: $1.data)
+            }
+        }
+        return written
     }
 
     func events(ticketId: Int, after: Int?, limit: Int) async throws -> [TicketEvent] {
         let query = db.select().column("*").from("ticket_events").where("ticket_id", .equal, ticketId)
         if let after { query.where("id", .greaterThan, after) }
         return try await query.orderBy("id").limit(limit).all().map(Self.event)
+    }
+
+    func events(ticketIds: [Int], kinds: [EventKind]) async throws -> [TicketEvent] {
+        guard !ticketIds.isEmpty, !kinds.isEmpty else { return [] }
+        return try await db.select().column("*").from("ticket_events").where("ticket_id", .in, ticketIds)
+            .where("type", .in, kinds.map(\.rawValue)).orderBy("id").all().map(Self.event)
     }
 
     func latestEvents(kind: EventKind, ticketIds: [Int]) async throws -> [Int: TicketEvent] {

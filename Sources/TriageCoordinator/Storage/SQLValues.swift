@@ -40,3 +40,10 @@ struct SQLStoredRow: StoredRow {
     func bool(_ column: String) throws -> Bool { try optional(column, Bool.self) ?? false }
     func time(_ column: String) throws -> Date? { try optional(column, Int64.self).map(Date.init(storedMilliseconds:)) }
 }
+
+extension Array {
+    /// Consecutive slices of at most `size` elements: rows per statement under a bind limit.
+    func chunked(by size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -28,22 +28,39 @@ public protocol InventoryRecords: Sendable {
     func delete(_ kind: RecordKind, _ id: Int) async throws -> Bool
 }
 
+/// One history entry as the store writes it.
+public struct StoredEntry: Sendable {
+    public var kind: EventKind
+    public var actor: Actor
+    public var data: JSONValue
+
+    public init(kind: EventKind, actor: Actor, data: JSONValue) {
+        self.kind = kind
+        self.actor = actor
+        self.data = data
+    }
+}
+
 /// Tickets and their history.
 public protocol TicketRecords: Sendable {
     /// Stores a new ticket; the id it is given is the one returned.
     func insertTicket(_ ticket: Ticket) async throws -> Ticket
     func updateTicket(_ ticket: Ticket) async throws
     func ticket(_ id: Int) async throws -> Ticket?
+    /// The ones of `ids` that exist, in id order.
+    func tickets(ids: [Int]) async throws -> [Ticket]
     /// Newest first, starting below `before`.
     func tickets(_ filter: TicketFilter, before: Int?, limit: Int) async throws -> [Ticket]
     func ticketCountsByStatus(_ filter: TicketFilter) async throws -> [TicketStatus: Int]
     /// Tickets in one of `statuses` with an SLA warning or breach not yet sent that falls due at
     /// or before `now`, in id order after `after`.
     func ticketsWithSLACheckDue(at now: Date, statuses: Set<TicketStatus>, after: Int, limit: Int) async throws -> [Ticket]
-    func appendEvent(ticketId: Int, kind: EventKind, actor: Actor, at: Date, data: JSONValue) async throws
-        -> TicketEvent
+    /// Appends entries to a ticket's history in one statement, in the order given.
+    func appendEvents(ticketId: Int, at: Date, _ entries: [StoredEntry]) async throws -> [TicketEvent]
     /// Oldest first, starting after `after`.
     func events(ticketId: Int, after: Int?, limit: Int) async throws -> [TicketEvent]
+    /// Every event of one of `kinds` on `ticketIds`, oldest first: the parts of histories a rule needs.
+    func events(ticketIds: [Int], kinds: [EventKind]) async throws -> [TicketEvent]
     /// The most recent event of `kind` of each of `ticketIds` that has one.
     func latestEvents(kind: EventKind, ticketIds: [Int]) async throws -> [Int: TicketEvent]
 }
@@ -75,7 +92,8 @@ public protocol HealthRecords: Sendable {
     func healthReports(hostId: Int, before: (time: Date, reportId: String)?, limit: Int, maxBytes: Int) async throws
         -> (reports: [ReceivedReport], more: Bool)
     func checkStates(hostId: Int) async throws -> [CheckState]
-    func checkStates(ticketId: Int) async throws -> [CheckState]
+    /// The item states whose problems go to one of `ticketIds`.
+    func checkStates(ticketIds: [Int]) async throws -> [CheckState]
     func saveCheckStates(_ states: [CheckState]) async throws
     func hostHealth(_ hostId: Int) async throws -> HostHealth?
     func saveHostHealth(_ health: HostHealth) async throws

@@ -170,15 +170,27 @@ import Testing
 
             try await store.write { session in
                 for index in 0..<5 {
-                    _ = try await session.appendEvent(
-                        ticketId: ids[0], kind: .comment, actor: .person(.admin, "root"),
-                        at: Self.at + Double(index), data: ["n": JSONValue(index)])
+                    _ = try await session.appendEvents(
+                        ticketId: ids[0], at: Self.at + Double(index),
+                        [StoredEntry(kind: .comment, actor: .person(.admin, "root"), data: ["n": JSONValue(index)])])
                 }
             }
             let events = try await store.read { try await $0.events(ticketId: ids[0], after: nil, limit: 3) }
             #expect(events.map { $0.data["n"] } == [0, 1, 2])
             let rest = try await store.read { try await $0.events(ticketId: ids[0], after: events.last!.id, limit: 3) }
             #expect(rest.map { $0.data["n"] } == [3, 4])
+
+            // One append of more rows than one statement binds keeps their order and numbers them.
+            let many = (0..<160).map { StoredEntry(kind: $0 % 2 == 0 ? .comment : .flagged, actor: .system(.health), data: ["n": JSONValue($0)]) }
+            let written = try await store.write { try await $0.appendEvents(ticketId: ids[1], at: Self.at, many) }
+            #expect(written.map { $0.data["n"] } == many.map { $0.data["n"] } && written.map(\.id) == written.map(\.id).sorted())
+            let read = try await store.read { try await $0.events(ticketId: ids[1], after: nil, limit: 500) }
+            #expect(read == written)
+            let flagged = try await store.read { try await $0.events(ticketIds: [ids[0], ids[1]], kinds: [.flagged]) }
+            #expect(flagged.count == 80 && flagged.allSatisfy { $0.kind == .flagged && $0.ticketId == ids[1] })
+            let comments = try await store.read { try await $0.events(ticketIds: [ids[0], ids[1]], kinds: [.comment, .created]) }
+            #expect(comments.count == 85 && comments.map(\.id) == comments.map(\.id).sorted())
+            #expect(try await store.read { try await $0.tickets(ids: [ids[2], 999_999, ids[0]]) }.map(\.id) == [ids[0], ids[2]])
         }
     }
 
@@ -237,7 +249,7 @@ import Testing
                             var ticket = try #require(try await session.ticket(id))
                             ticket.description += "x"
                             try await session.updateTicket(ticket)
-                            _ = try await session.appendEvent(ticketId: id, kind: .comment, actor: .person(.admin, "root"), at: Self.at, data: ["n": JSONValue(index)])
+                            _ = try await session.appendEvents(ticketId: id, at: Self.at, [StoredEntry(kind: .comment, actor: .person(.admin, "root"), data: ["n": JSONValue(index)])])
                         }
                     }
                 }

@@ -11,13 +11,16 @@ public struct CheckState: Codable, Sendable, Equatable {
     public var summary: String
     /// A problem: `openAfter` non-OK reports in a row, until `clearAfter` OK ones.
     public var problem: Bool
+    /// Non-OK reports in a row, counted up to `openAfter` (no more are needed).
     public var badStreak: Int
+    /// OK reports in a row, counted up to `clearAfter`.
     public var okStreak: Int
     /// When the status went between OK and not OK, within the flap window.
     public var changes: [Date]
     public var flapping: Bool
     /// The ticket this item's problems go to.
     public var ticketId: Int?
+    /// When any of the above last changed: a report that changes nothing leaves the row alone.
     public var updatedAt: Date
 
     public init(hostId: Int, plugin: String, item: String, at: Date) {
@@ -59,6 +62,8 @@ public struct CheckState: Codable, Sendable, Equatable {
     public mutating func observe(_ status: CheckStatus, summary: String, at now: Date, policy: HealthPolicy)
         -> Observation
     {
+        let before = self
+        defer { if self != before { updatedAt = now } }
         let bad = status != .ok
         if bad != (self.status != .ok) { changes.append(now) }
         let window = now.addingTimeInterval(-Double(policy.flapWindowMinutes) * 60)
@@ -66,14 +71,8 @@ public struct CheckState: Codable, Sendable, Equatable {
         let changed = status != self.status || summary != self.summary
         self.status = status
         self.summary = summary
-        updatedAt = now
-        if bad {
-            badStreak += 1
-            okStreak = 0
-        } else {
-            okStreak += 1
-            badStreak = 0
-        }
+        badStreak = bad ? min(badStreak + 1, policy.openAfter) : 0
+        okStreak = bad ? 0 : min(okStreak + 1, policy.clearAfter)
         var transition = Transition.none
         if bad, !problem, badStreak >= policy.openAfter {
             problem = true

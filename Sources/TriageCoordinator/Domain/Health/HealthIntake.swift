@@ -17,79 +17,90 @@ public struct HealthIntake: Room {
 
     /// POST /reports: a report about one host — from its own push agent (an agent token bound to
     /// it), or from a technician's or collector's sweep (`hostId` names the host). Stored once per
-    /// report id; each (plugin, item) goes through hysteresis and flap detection; new problems of
-    /// the report open one ticket together, known ones add to theirs, a recurrence within the
-    /// reopen window reopens, and recoveries resolve the tickets an agent opened and no person
-    /// touched. Only push agents promise an interval, so only they are watched for silence.
+    /// report id, then load → plan → apply: the snapshot is read in a few statements,
+    /// `HealthPlanner` decides everything without I/O, and only what changed is written. Only push
+    /// agents promise an interval, so only they are watched for silence.
     public func receive(_ report: DiagnosticReport, intervalSeconds: Int, hostId named: Int? = nil,
-                              by principal: Principal, in session: any StoreSession) async throws -> ReportReceipt
+                        by principal: Principal, in session: any StoreSession) async throws -> ReportReceipt
     {
         try Validate.report(report)
         let host = try await reportedHost(report, named: named, by: principal, in: session)
-        let hostId = host.id
         guard (1...86_400).contains(intervalSeconds) else { throw CoordinatorError.invalid("interval", "must be 1…86400 seconds") }
-        var outcome = ReportReceipt(reportId: report.id, accepted: true)
         let at = now()
+        guard try await session.insertHealthReport(report, hostId: host.id, postedBy: principal.actor, at: at) else {
+            return ReportReceipt(reportId: report.id, accepted: false)
+        }
+        let snapshot = try await snapshot(of: host, for: report, interval: principal.role == .agent ? intervalSeconds : nil,
+                                          at: at, in: session)
+        let plan = planner.plan(report, snapshot, at: at)
         // Every event a report causes names the report and who posted it.
-        let source = ReportSource(reportId: report.id, postedBy: principal.actor)
-        guard try await session.insertHealthReport(report, hostId: hostId, postedBy: principal.actor, at: at) else {
-            outcome.accepted = false
-            return outcome
-        }
-        if principal.role == .agent {
-            try await heardFrom(host, intervalSeconds: intervalSeconds, source: source, at: at, outcome: &outcome, in: session)
-        }
+        return try await apply(plan, snapshot, source: ReportSource(reportId: report.id, postedBy: principal.actor), at: at,
+                               in: session)
+    }
 
-        var states = Dictionary(uniqueKeysWithValues: try await session.checkStates(hostId: hostId).map { ($0.key, $0) })
-        var fresh: [CheckState] = []
-        var touched: [Int: [NewEvent]] = [:]
-        var cleared: Set<Int> = []
-        for check in report.checks {
-            let key = CheckState.key(check.plugin, check.item)
-            var state = states[key] ?? CheckState(hostId: hostId, plugin: check.plugin, item: check.item, at: at)
-            let seen = state.observe(check.status, summary: check.summary, at: at, policy: health)
-            let item = CheckedItem(plugin: check.plugin, item: check.item, status: check.status.rawValue, summary: check.summary)
-            if seen.transition == .opened || (seen.flappingStarted && state.ticketId == nil) {
-                fresh.append(state)
-            } else if let ticket = state.ticketId {
-                if seen.flappingStarted { touched[ticket, default: []].append(NewEvent(.flapping(item))) }
-                if seen.flappingStopped { touched[ticket, default: []].append(NewEvent(.flappingStopped(item))) }
-                if seen.worsenedOrChanged { touched[ticket, default: []].append(NewEvent(.problemChanged(item))) }
-                // Recovered: a problem cleared, or flapping over and the item is fine.
-                if seen.transition == .cleared || (seen.flappingStopped && !state.problem) {
-                    touched[ticket, default: []].append(NewEvent(.recovered(item)))
-                    cleared.insert(ticket)
-                }
-            }
-            states[key] = state
+    var planner: HealthPlanner { HealthPlanner(policy: health, assignment: assignment) }
+
+    /// What `plan` reads: the host's item states always (and its reporting record for a push
+    /// agent); tickets, their people's history, other hosts' states and an on-site visit only when
+    /// the report can act on them — a steady report costs two reads.
+    private func snapshot(of host: Record<HostFields>, for report: DiagnosticReport, interval: Int?, at: Date,
+                          in session: any StoreSession) async throws -> HealthSnapshot
+    {
+        var snapshot = HealthSnapshot(host: host, interval: interval)
+        if interval != nil { snapshot.hostHealth = try await session.hostHealth(host.id) }
+        snapshot.states = try await session.checkStates(hostId: host.id)
+        var wants = planner.wants(report, hostId: host.id, states: snapshot.states, hostHealth: snapshot.hostHealth,
+                                  interval: interval, at: at)
+        if wants.visit, let visit = try await session.visits(VisitFilter(onSiteAtHost: host.id), limit: 1).first {
+            snapshot.visitOnSite = visit
+            wants.tickets.insert(visit.ticketId)
         }
-        // Known problems back again go to their ticket (reopened within the window); the rest open one.
-        var grouped: [CheckState] = []
-        for state in fresh {
-            if let id = state.ticketId, let ticket = try await session.ticket(id),
-                ticket.status.isOpen || ticket.resolvedAt.map({ at.timeIntervalSince($0) <= Double(health.reopenWindowHours) * 3600 }) == true
-            {
-                touched[id, default: []].append(NewEvent(.problem(Problems(items: [Self.describe(state)]))))
-            } else {
-                grouped.append(state)
-            }
+        for ticket in try await session.tickets(ids: wants.tickets.sorted()) { snapshot.tickets[ticket.id] = ticket }
+        let mayResolve = wants.mayResolve.filter { snapshot.tickets[$0].map { !$0.createdBy.isPerson } == true }.sorted()
+        if !mayResolve.isEmpty {
+            snapshot.touchedByPeople = try await ticketsTouchedByPeople(mayResolve, in: session)
+            snapshot.otherStates = try await session.checkStates(ticketIds: mayResolve).filter { $0.hostId != host.id }
         }
-        // A technician on site at the host: new problems go to the visit's ticket, not a new one.
-        if !grouped.isEmpty, let visit = try await session.visits(VisitFilter(onSiteAtHost: hostId), limit: 1).first {
-            touched[visit.ticketId, default: []].append(NewEvent(.problem(Problems(items: grouped.map(Self.describe),
-                                                                                   duringVisit: visit.id))))
-            for state in grouped { states[state.key]?.ticketId = visit.ticketId }
-        } else if !grouped.isEmpty {
-            let ticket = try await openHealthTicket(for: grouped, on: host, report: report, source: source, at: at, in: session)
-            outcome.opened.append(ticket.id)
-            for state in grouped { states[state.key]?.ticketId = ticket.id }
+        return snapshot
+    }
+
+    /// Of `ids`, the tickets a person answered publicly, assigned or unassigned.
+    private func ticketsTouchedByPeople(_ ids: [Int], in session: any StoreSession) async throws -> Set<Int> {
+        var touched: Set<Int> = []
+        for event in try await session.events(ticketIds: ids, kinds: [.assigned, .unassigned, .comment]) where event.actor.isPerson {
+            if case .comment(let comment)? = event.entry, comment.visibility == .internal { continue }
+            touched.insert(event.ticketId)
         }
-        try await session.saveCheckStates(states.values.sorted { ($0.plugin, $0.item) < ($1.plugin, $1.item) })
-        for (id, events) in touched.sorted(by: { $0.key < $1.key }) {
-            try await applyHealth(events, toTicket: id, recovered: cleared.contains(id), source: source, at: at,
-                                  outcome: &outcome, in: session)
+        return touched
+    }
+
+    /// Writes a plan: the host's record, a new ticket, the changed item states, then each ticket's
+    /// events with its reopening, flapping tag and resolution, all stamped with the report.
+    private func apply(_ plan: HealthPlan, _ snapshot: HealthSnapshot, source: ReportSource, at: Date,
+                       in session: any StoreSession) async throws -> ReportReceipt
+    {
+        var receipt = ReportReceipt(reportId: source.reportId, accepted: true)
+        (receipt.updated, receipt.reopened, receipt.resolved) = (plan.updated, plan.reopened, plan.resolved)
+        if let record = plan.hostHealth { try await session.saveHostHealth(record) }
+        var states = plan.states
+        if let new = plan.newTicket {
+            let ticket = try await desk.newTicket(new.input, actor: Self.healthActor, dedupeKey: new.dedupeKey,
+                                                  opening: source.stamp(new.events), host: snapshot.host, in: session)
+            receipt.opened.append(ticket.id)
+            for index in states.indices where new.items.contains(states[index].key) { states[index].ticketId = ticket.id }
         }
-        return outcome
+        if !states.isEmpty { try await session.saveCheckStates(states) }
+        var tickets = snapshot.tickets
+        for update in plan.updates {
+            guard var ticket = tickets[update.ticketId] else { continue }
+            var events = update.events
+            if let reason = update.reopen { events.append(try await desk.reopen(&ticket, reason: reason, at: at, in: session)) }
+            if update.tagFlapping { ticket.tags.append("flapping") }
+            if let reason = update.resolve { events.append(try await autoResolve(&ticket, reason, at: at, in: session)) }
+            try await desk.save(&ticket, events: source.stamp(events), actor: Self.healthActor, at: at, in: session)
+            tickets[ticket.id] = ticket
+        }
+        return receipt
     }
 
     public func checkStates(ofHost id: Int, by principal: Principal) async throws -> [CheckState] {
@@ -149,59 +160,6 @@ public struct HealthIntake: Room {
         }
     }
 
-    private static func describe(_ state: CheckState) -> CheckedItem {
-        CheckedItem(plugin: state.plugin, item: state.item, status: state.status.rawValue, summary: state.summary,
-                    flapping: state.flapping)
-    }
-
-    /// One ticket for the problems a report brought up together.
-    private func openHealthTicket(for states: [CheckState], on host: Record<HostFields>, report: DiagnosticReport,
-                                  source: ReportSource, at: Date,
-                                  in session: any StoreSession) async throws -> Ticket
-    {
-        let lines = states.map { "\($0.plugin) \($0.item): \($0.status.rawValue) — \($0.summary)" }
-        let title = states.count == 1
-            ? "\(host.fields.name): \(states[0].plugin) \(states[0].item) \(states[0].status.rawValue)"
-            : "\(host.fields.name): \(states.count) problems (\(states.map { "\($0.plugin) \($0.item)" }.joined(separator: ", ")))"
-        let severity = states.map { health.severity(of: $0.status, on: host.fields.criticality) }.min() ?? 4
-        let items = Set(states.map(\.key))
-        let skills = Set(report.checks.filter { items.contains(CheckState.key($0.plugin, $0.item)) }.flatMap(assignment.skills(for:))).sorted()
-        let input = TicketInput(
-            title: String(title.prefix(200)), severity: severity, channel: .agent, hostId: host.id, requiredSkills: skills,
-            description: lines.joined(separator: "\n"), tags: states.contains(where: \.flapping) ? ["flapping"] : [])
-        let first = states[0]
-        var ticket = try await desk.newTicket(input, actor: Self.healthActor,
-                                         dedupeKey: "health/\(host.id)/\(first.plugin)/\(first.item)", in: session)
-        try await desk.save(&ticket, events: source.stamp([NewEvent(.problem(Problems(items: states.map(Self.describe))))]),
-                       actor: Self.healthActor, at: at, in: session)
-        return ticket
-    }
-
-    /// Adds a report's events to a ticket; reopens it for a recurrence; resolves it when all its
-    /// items recovered, an agent opened it and no person touched it.
-    private func applyHealth(_ events: [NewEvent], toTicket id: Int, recovered: Bool, source: ReportSource, at: Date,
-                             outcome: inout ReportReceipt, in session: any StoreSession) async throws
-    {
-        guard var ticket = try await session.ticket(id) else { return }
-        var all = events
-        if !ticket.status.isOpen && events.contains(where: { $0.kind == .problem }) {
-            all.append(try await desk.reopen(&ticket, reason: "the problem came back within \(health.reopenWindowHours) h", at: at, in: session))
-            outcome.reopened.append(id)
-        } else {
-            outcome.updated.append(id)
-        }
-        let states = try await session.checkStates(ticketId: id)
-        if events.contains(where: { $0.kind == .flapping }), !ticket.tags.contains("flapping") { ticket.tags.append("flapping") }
-        if recovered, ticket.status.isOpen, !states.contains(where: { $0.problem || $0.flapping }),
-            try await untouchedByPeople(ticket, in: session)
-        {
-            all.append(try await autoResolve(&ticket, "every problem recovered; an agent opened it and no person touched it",
-                                             at: at, in: session))
-            outcome.resolved.append(id)
-        }
-        try await desk.save(&ticket, events: source.stamp(all), actor: Self.healthActor, at: at, in: session)
-    }
-
     private func autoResolve(_ ticket: inout Ticket, _ reason: String, at: Date, in session: any StoreSession)
         async throws -> NewEvent
     {
@@ -209,37 +167,6 @@ public struct HealthIntake: Room {
         try desk.move(&ticket, to: .resolved, at: at)
         try await desk.recomputeDueTimes(&ticket, pending: .resolved, at: at, in: session)
         return NewEvent(.statusChanged(StatusChange(from: from, to: .resolved, reason: reason)))
-    }
-
-    /// Opened by an agent or the health rules, and no public comment or assignment change by a person.
-    func untouchedByPeople(_ ticket: Ticket, in session: any StoreSession) async throws -> Bool {
-        guard !ticket.createdBy.isPerson else { return false }
-        for event in try await session.events(ticketId: ticket.id, after: nil, limit: 100_000) where event.actor.isPerson {
-            switch event.entry {
-            case .assigned?, .unassigned?: return false
-            case .comment(let comment)? where comment.visibility != .internal: return false
-            default: continue
-            }
-        }
-        return true
-    }
-
-    /// Records that the host reported; a silence ticket gets the news and resolves when untouched.
-    private func heardFrom(_ host: Record<HostFields>, intervalSeconds: Int, source: ReportSource, at: Date,
-                           outcome: inout ReportReceipt, in session: any StoreSession) async throws
-    {
-        let before = try await session.hostHealth(host.id)
-        try await session.saveHostHealth(HostHealth(hostId: host.id, lastReportAt: at, intervalSeconds: intervalSeconds,
-                                                    silentTicketId: nil))
-        guard let silent = before?.silentTicketId, var ticket = try await session.ticket(silent), ticket.status.isOpen else { return }
-        var events = [NewEvent(.hostReporting(HostReporting(lastReportAt: before!.lastReportAt)))]
-        if try await untouchedByPeople(ticket, in: session) {
-            events.append(try await autoResolve(&ticket, "the host reports again", at: at, in: session))
-            outcome.resolved.append(silent)
-        } else {
-            outcome.updated.append(silent)
-        }
-        try await desk.save(&ticket, events: source.stamp(events), actor: Self.healthActor, at: at, in: session)
     }
 
     /// Opens one "not reporting" ticket per host that missed `health.silentIntervals` of its
@@ -253,15 +180,14 @@ public struct HealthIntake: Room {
             for silent in try await session.silentHosts(at: now, intervals: health.silentIntervals) {
                 guard let host = try await session.record(silent.hostId, as: HostFields.self) else { continue }
                 let missed = Int(now.timeIntervalSince(silent.lastReportAt)) / max(silent.intervalSeconds, 1)
-                var ticket = try await desk.newTicket(
+                let ticket = try await desk.newTicket(
                     TicketInput(title: "\(host.fields.name) is not reporting",
                                 severity: health.severity(of: .unknown, on: host.fields.criticality), channel: .agent, hostId: host.id,
                                 description: "No health report since \(silent.lastReportAt.internetTime) "
                                     + "(one every \(silent.intervalSeconds) s expected, \(missed) intervals missed)."),
-                    actor: Self.healthActor, dedupeKey: "silent/\(host.id)", in: session)
-                try await desk.save(&ticket, events: [NewEvent(.hostSilent(HostSilent(lastReportAt: silent.lastReportAt,
-                                                                                 intervalSeconds: silent.intervalSeconds)))],
-                               actor: Self.healthActor, at: now, in: session)
+                    actor: Self.healthActor, dedupeKey: "silent/\(host.id)",
+                    opening: [NewEvent(.hostSilent(HostSilent(lastReportAt: silent.lastReportAt, intervalSeconds: silent.intervalSeconds)))],
+                    host: host, in: session)
                 var marked = silent
                 marked.silentTicketId = ticket.id
                 try await session.saveHostHealth(marked)

@@ -29,11 +29,8 @@ extension TicketDesk {
     func append(_ events: [NewEvent], toTicket id: Int, actor: Actor, at: Date, in session: any StoreSession)
         async throws -> [TicketEvent]
     {
-        var written: [TicketEvent] = []
-        for event in events {
-            written.append(try await session.appendEvent(
-                ticketId: id, kind: event.kind, actor: event.actor ?? actor, at: at, data: try event.data()))
-        }
-        return written
+        try await session.appendEvents(ticketId: id, at: at, try events.map {
+            StoredEntry(kind: $0.kind, actor: $0.actor ?? actor, data: try $0.data())
+        })
     }
 }

@@ -15,20 +15,22 @@ public struct TicketDesk: Room {
         return try await newTicket(input, actor: principal.actor, in: session)
     }
 
-    /// Opens a validated ticket on behalf of `actor`, who may be the system (health reports).
-    func newTicket(_ input: TicketInput, actor: Actor, dedupeKey: String? = nil, in session: any StoreSession)
-        async throws -> Ticket
+    /// A new ticket, assigned by the rules unless the input names an assignee, stored in one
+    /// insert with its history: `created`, the assignment's events, then `opening` (what opened it).
+    /// `host`, when the caller has read it, saves reading it again.
+    func newTicket(_ input: TicketInput, actor: Actor, dedupeKey: String? = nil, opening: [NewEvent] = [],
+                   host: Record<HostFields>? = nil, in session: any StoreSession) async throws -> Ticket
     {
         let at = now()
         let severity = input.severity ?? 3
         var customerId = input.customerId
         if let customerId { try await checkCustomer(customerId, in: session) }
         if let hostId = input.hostId {
-            customerId = try await customer(ofHost: hostId, expected: customerId, in: session)
+            customerId = try await customer(ofHost: hostId, known: host, expected: customerId, in: session)
         }
         if let assigneeId = input.assigneeId { try await checkAssignable(assigneeId, in: session) }
         let due = sla.policy(forCustomer: customerId).dueTimes(severity: severity, created: at)
-        let draft = Ticket(
+        var ticket = Ticket(
             id: 0, title: input.title, description: input.description ?? "", customerId: customerId,
             hostId: input.hostId, severity: severity, tier: input.tier ?? 1,
             status: input.assigneeId == nil ? .new : .assigned, channel: input.channel ?? .api,
@@ -37,18 +39,23 @@ public struct TicketDesk: Room {
             responseWarnAt: due.respondWarning, resolveWarnAt: due.resolveWarning, firstResponseAt: nil, resolvedAt: nil,
             closedAt: nil, flags: TicketFlags(), dedupeKey: dedupeKey, createdBy: actor, createdAt: at,
             updatedAt: at)
-        var ticket = try await session.insertTicket(draft)
-        var opening = [NewEvent(.created(TicketCreated(
+        var history = [NewEvent(.created(TicketCreated(
             title: ticket.title, severity: ticket.severity, tier: ticket.tier, channel: ticket.channel,
             customerId: ticket.customerId, hostId: ticket.hostId)))]
+        var unassignable: Notification?
         if let assigneeId = ticket.assigneeId {
-            opening.append(NewEvent(.assigned(AssignmentMade(reason: "chosen by \(actor) on creation", assigneeId: assigneeId))))
+            history.append(NewEvent(.assigned(AssignmentMade(reason: "chosen by \(actor) on creation", assigneeId: assigneeId))))
+        } else {
+            let assigned = try await dispatch.assignByRules(&ticket, trigger: "created", at: at, in: session)
+            history += assigned.events
+            unassignable = assigned.unassignable
         }
-        try await append(opening, toTicket: ticket.id, actor: actor, at: at, in: session)
-        if ticket.assigneeId == nil {
-            let events = try await dispatch.autoAssign(&ticket, trigger: "created", at: at, in: session)
-            try await save(&ticket, events: events, actor: actor, at: at, in: session)
+        ticket = try await session.insertTicket(ticket)
+        if var notification = unassignable {
+            notification.ticketId = ticket.id
+            _ = try await session.insertNotification(notification)
         }
+        try await append(history + opening, toTicket: ticket.id, actor: actor, at: at, in: session)
         return ticket
     }
 
@@ -184,7 +191,7 @@ public struct TicketDesk: Room {
     func recomputeDueTimes(_ ticket: inout Ticket, pending: TicketStatus?, at: Date, in session: any StoreSession)
         async throws
     {
-        let history = try await session.events(ticketId: ticket.id, after: nil, limit: 100_000)
+        let history = try await session.events(ticketIds: [ticket.id], kinds: [.statusChanged, .reopened])
         var transitions: [(Date, TicketStatus)] = history.compactMap { event in
             switch event.entry {
             case .statusChanged(let change)?, .reopened(let change)?: (event.at, change.to)
@@ -255,8 +262,12 @@ public struct TicketDesk: Room {
     }
 
     /// The customer whose site the host is at; it must be `expected` when the ticket names one.
-    private func customer(ofHost hostId: Int, expected: Int?, in session: any StoreSession) async throws -> Int {
-        guard let host = try await session.record(hostId, as: HostFields.self) else {
+    /// The customer a host belongs to (`known`: the host, when the caller read it already).
+    private func customer(ofHost hostId: Int, known: Record<HostFields>? = nil, expected: Int?, in session: any StoreSession)
+        async throws -> Int
+    {
+        let read = known?.id == hostId ? known : try await session.record(hostId, as: HostFields.self)
+        guard let host = read else {
             throw CoordinatorError.invalid("hostId", "host \(hostId) does not exist")
         }
         guard let site = try await session.record(host.fields.siteId, as: SiteFields.self) else {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A new ticket as a client describes it; only the title is required.
-public struct TicketInput: Codable, Sendable {
+public struct TicketInput: Codable, Sendable, Equatable {
     public var title: String
     public var description: String?
     public var severity: Int?

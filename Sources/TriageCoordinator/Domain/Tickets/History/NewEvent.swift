@@ -1,7 +1,7 @@
 import Foundation
 
 /// A history entry still to be written; without an actor of its own it is the caller's.
-struct NewEvent {
+struct NewEvent: Equatable, Sendable {
     var entry: HistoryEntry
     var actor: Actor?
     /// The health report behind it: its id and who posted it join the data.
@@ -25,7 +25,7 @@ struct NewEvent {
 }
 
 /// The report behind a health event and who posted it, written into each event's data.
-struct ReportSource {
+struct ReportSource: Equatable, Sendable {
     var reportId: UUID
     var postedBy: Actor
 
