@@ -49,7 +49,7 @@ curl -sf -X POST "http://127.0.0.1:$port/api/v1/tickets" -H "Authorization: Bear
 curl -sf "http://127.0.0.1:$port/api/v1/tickets/999" -H "Authorization: Bearer $token" > /dev/null || true
 curl -sf "http://127.0.0.1:$port/metrics" | promtool check metrics
 shellcheck -s sh Plugins/*/check.sh Deploy/examples/plugins/*/*.sh
-shellcheck -S warning Deploy/*.sh Deploy/lib/*.sh Tests/Live/run.sh .ci/run
+shellcheck -S warning Deploy/*.sh Deploy/lib/*.sh Benchmarks/*.sh Tests/Live/run.sh .ci/run
 echo "openapi-spec-validator, promtool and shellcheck: clean"
 fuzz() { # fuzz ROLE TOKEN EXAMPLES
   "$venv/bin/schemathesis" --config-file Tests/Live/schemathesis.toml run "http://127.0.0.1:$port/api/v1/openapi.yaml" \
