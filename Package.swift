@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         // Micro benchmarks only (Benchmarks/TriageMicro); Linux on Swift 6.3 needs the trait named.
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
@@ -66,9 +67,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ],
-            // The board's templates and stylesheet and the OpenAPI document are compiled into the binary: one file to deploy.
-            resources: [.embedInCode("Web/Templates"), .embedInCode("HTTP/openapi.yaml")]
+            // The board's templates and stylesheet, the OpenAPI document and the list of common
+            // passwords are compiled into the binary: one file to deploy.
+            resources: [.embedInCode("Web/Templates"), .embedInCode("HTTP/openapi.yaml"),
+                        .embedInCode("Domain/Access/common-passwords.txt")]
         ),
         .executableTarget(
             name: "triage",

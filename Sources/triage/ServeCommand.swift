@@ -26,11 +26,18 @@ struct ServeCommand: AsyncParsableCommand {
             if let token = try await coordinator.credentials.bootstrapAdminToken() {
                 handOver(adminToken: token, dataDirectory: configuration.dataDirectory)
             }
+            // Nobody has an account yet: the first admin chooses their password on a one-time page.
+            let setupCode = try await coordinator.accounts.setupCode()
             let host = try configuration.listenAddress().host
             let app = try CoordinatorServer.application(
                 coordinator: coordinator, configuration: configuration, logger: logger,
                 onServerRunning: { channel in
-                    say("triage listening on http://\(host):\(channel.localAddress?.port ?? 0) (\(database))")
+                    let url = "http://\(host):\(channel.localAddress?.port ?? 0)"
+                    if let setupCode {
+                        say("No one has an account yet. Set up the first admin (this link works once, for 24 hours):\n"
+                            + "\(url)/setup?code=\(setupCode)")
+                    }
+                    say("triage listening on \(url) (\(database))")
                 })
             try await app.runService()
         }

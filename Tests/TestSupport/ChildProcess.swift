@@ -14,9 +14,11 @@ public final class ChildProcess: @unchecked Sendable {
     public let pid: pid_t
     private var status: Int32?
 
+    /// `stdin`: a file the child reads (else /dev/null).
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                stdout: String? = nil, stderr: String? = nil) throws {
+                stdin: String? = nil, stdout: String? = nil, stderr: String? = nil) throws {
         pid = try ProcessSpawner.spawn(executable, arguments, environment: environment,
+                                       stdin: stdin.map { .file($0, flags: O_RDONLY) } ?? .null,
                                        stdout: stdout.map { .output($0) } ?? .null, stderr: stderr.map { .output($0) } ?? .null)
     }
 

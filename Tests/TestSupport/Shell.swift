@@ -8,12 +8,16 @@ public enum Shell {
         public let stderr: String
     }
 
-    /// Runs a program to completion, its output captured through files.
+    /// Runs a program to completion, `input` as its stdin, its output captured through files.
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Output {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+                           input: String? = nil) throws -> Output
+    {
         let folder = try TempFolder()
-        let outPath = folder.path + "/stdout", errPath = folder.path + "/stderr"
-        let child = try ChildProcess(executable, arguments, environment: environment, stdout: outPath, stderr: errPath)
+        let outPath = folder.path + "/stdout", errPath = folder.path + "/stderr", inPath = folder.path + "/stdin"
+        if let input { try input.write(toFile: inPath, atomically: true, encoding: .utf8) }
+        let child = try ChildProcess(executable, arguments, environment: environment, stdin: input == nil ? nil : inPath,
+                                     stdout: outPath, stderr: errPath)
         let status = child.wait()
         return Output(status: status,
                       stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",

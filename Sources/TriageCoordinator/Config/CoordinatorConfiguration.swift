@@ -18,6 +18,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var health = HealthPolicy()
     public var visits = VisitPolicy()
     public var board = BoardPolicy()
+    public var accounts = AccountPolicy()
     public var http = HTTPPolicy()
     public var logLevel = "info"
     /// How often the SLA scheduler looks for warnings and breaches.
@@ -28,7 +29,8 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
 
     /// The domain with this configuration's policies over `store`.
     public func coordinator(store: any TriageStore) -> Coordinator {
-        Coordinator(store: store, sla: sla, assignment: assignment, health: health, visits: visits, limits: limits)
+        Coordinator(store: store, sla: sla, assignment: assignment, health: health, visits: visits, accounts: accounts,
+                    limits: limits)
     }
 
     /// Where the store is, resolved from `database` and `dataDirectory`.
@@ -78,6 +80,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         try health.validate()
         try visits.validate()
         try board.validate()
+        try accounts.validate()
         try http.validate()
         if slaCheckSeconds < 1 { throw CoordinatorError(.configuration, "slaCheckSeconds must be at least 1") }
         if maxBodyBytes < 1024 { throw CoordinatorError(.configuration, "maxBodyBytes must be at least 1024") }
@@ -100,12 +103,13 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         var health: HealthPolicy?
         var visits: VisitPolicy?
         var board: BoardPolicy?
+        var accounts: AccountPolicy?
         var http: HTTPPolicy?
         var slaCheckSeconds: Int?
         var maxDiagnosticsPerTicket: Int?
 
         struct SQLite: Decodable { var synchronous: SQLiteStore.Synchronous? }
-        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board", "http", "slaCheckSeconds", "maxDiagnosticsPerTicket"]
+        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board", "accounts", "http", "slaCheckSeconds", "maxDiagnosticsPerTicket"]
     }
 
     /// Applies a YAML file, then the TRIAGE_LISTEN, TRIAGE_DATA and TRIAGE_DATABASE variables.
@@ -154,6 +158,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         if let value = parsed.health { health = value }
         if let value = parsed.visits { visits = value }
         if let value = parsed.board { board = value }
+        if let value = parsed.accounts { accounts = value }
         if let value = parsed.http { http = value }
         if let value = parsed.slaCheckSeconds { slaCheckSeconds = value }
         if let value = parsed.maxDiagnosticsPerTicket { limits.maxDiagnosticsPerTicket = value }

@@ -1,7 +1,8 @@
 /// How long and how much a client may hold the server (`http:` in the configuration file).
 ///
 /// ```yaml
-/// http: {idleTimeoutSeconds: 75, bodyTimeoutSeconds: 30, maxConnections: 1024, unauthenticatedBodyBytes: 8192}
+/// http: {idleTimeoutSeconds: 75, bodyTimeoutSeconds: 30, maxConnections: 1024, unauthenticatedBodyBytes: 8192,
+///        trustedProxies: [127.0.0.1, "::1"]}
 /// ```
 public struct HTTPPolicy: Codable, Sendable, Equatable {
     /// A connection with no request in progress, or whose request head is not complete, is closed
@@ -15,6 +16,9 @@ public struct HTTPPolicy: Codable, Sendable, Equatable {
     /// A request without credentials (no bearer token, no board session) is read up to this many
     /// bytes only: it can be nothing but a login form or a 401.
     public var unauthenticatedBodyBytes = 8 << 10
+    /// Peers whose X-Forwarded-For names the client (a reverse proxy on the same machine by
+    /// default): failed sign-ins are counted per client address, not per proxy.
+    public var trustedProxies = ["127.0.0.1", "::1"]
 
     public init() {}
 
@@ -28,7 +32,7 @@ public struct HTTPPolicy: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
-        case idleTimeoutSeconds, bodyTimeoutSeconds, maxConnections, unauthenticatedBodyBytes
+        case idleTimeoutSeconds, bodyTimeoutSeconds, maxConnections, unauthenticatedBodyBytes, trustedProxies
     }
 
     public init(from decoder: any Decoder) throws {
@@ -38,5 +42,6 @@ public struct HTTPPolicy: Codable, Sendable, Equatable {
         bodyTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .bodyTimeoutSeconds) ?? bodyTimeoutSeconds
         maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections) ?? maxConnections
         unauthenticatedBodyBytes = try c.decodeIfPresent(Int.self, forKey: .unauthenticatedBodyBytes) ?? unauthenticatedBodyBytes
+        trustedProxies = try c.decodeIfPresent([String].self, forKey: .trustedProxies) ?? trustedProxies
     }
 }

@@ -8,10 +8,10 @@ public struct Coordinator: Sendable {
     let core: Core
 
     public init(store: any TriageStore, sla: SLAPolicy = .standard, assignment: AssignmentPolicy = .init(),
-                health: HealthPolicy = .init(), visits: VisitPolicy = .init(), limits: StoreLimits = .init(),
-                clock: @escaping @Sendable () -> Date = Date.init) {
-        core = Core(store: store, sla: sla, assignment: assignment, health: health, visitPolicy: visits, limits: limits,
-                    clock: clock)
+                health: HealthPolicy = .init(), visits: VisitPolicy = .init(), accounts: AccountPolicy = .init(),
+                limits: StoreLimits = .init(), clock: @escaping @Sendable () -> Date = Date.init) {
+        core = Core(store: store, sla: sla, assignment: assignment, health: health, visitPolicy: visits, accounts: accounts,
+                    limits: limits, clock: clock)
     }
 
     /// Tickets: create, change, comment, transitions and their history.
@@ -26,8 +26,10 @@ public struct Coordinator: Sendable {
     public var dispatch: Dispatch { Dispatch(core: core) }
     /// On-site visits: slots, booking, rescheduling, their progress.
     public var visits: Visits { Visits(core: core) }
-    /// API tokens and browser sessions.
+    /// API tokens for scripts and agents.
     public var credentials: Credentials { Credentials(core: core) }
+    /// People's accounts: passwords, the setup link, signing in to the board.
+    public var accounts: Accounts { Accounts(core: core) }
 
     public var store: any TriageStore { core.store }
     public var sla: SLAPolicy { core.sla }
@@ -43,6 +45,7 @@ struct Core: Sendable {
     let assignment: AssignmentPolicy
     let health: HealthPolicy
     let visitPolicy: VisitPolicy
+    let accounts: AccountPolicy
     let limits: StoreLimits
     let clock: @Sendable () -> Date
     /// The active technicians as assignment last read them, shared by copies of this coordinator.
@@ -64,6 +67,7 @@ extension Room {
     var assignment: AssignmentPolicy { core.assignment }
     var health: HealthPolicy { core.health }
     var visitPolicy: VisitPolicy { core.visitPolicy }
+    var accounts: AccountPolicy { core.accounts }
     var limits: StoreLimits { core.limits }
     var roster: RosterCache { core.roster }
     var secrets: SecretCache { core.secrets }

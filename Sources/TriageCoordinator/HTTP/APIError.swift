@@ -67,6 +67,7 @@ extension CoordinatorError.Code {
         case .methodNotAllowed: .methodNotAllowed
         case .unsupportedMediaType: .unsupportedMediaType
         case .unavailable: .serviceUnavailable
+        case .tooManyRequests: .tooManyRequests
         default: .internalServerError
         }
     }

@@ -23,14 +23,15 @@ struct IdempotentWrite: Sendable {
              _ operation: @escaping @Sendable (any StoreSession, Principal) async throws -> Result) async throws -> Response
     {
         let principal = try context.caller()
-        let key = request.headers[Self.header]
+        // Keys are per token; the API is called with tokens only, so there always is one.
+        let key = principal.tokenId == nil ? nil : request.headers[Self.header]
         if let key, key.isEmpty || key.count > 255 {
             throw CoordinatorError(.badRequest, "Idempotency-Key must be 1 to 255 characters")
         }
         let requestHash = Self.hash(request, body)
         let at = coordinator.now()
         let (result, replayed) = try await coordinator.store.write { session -> (Result, Bool) in
-            if let key, let saved = try await session.savedResponse(tokenId: principal.tokenId, key: key) {
+            if let key, let tokenId = principal.tokenId, let saved = try await session.savedResponse(tokenId: tokenId, key: key) {
                 guard saved.requestHash == requestHash else {
                     throw CoordinatorError(
                         .idempotencyKeyReused,
@@ -39,9 +40,9 @@ struct IdempotentWrite: Sendable {
                 return (Result(status: .init(code: saved.status), body: Data(saved.body.utf8), location: saved.location), true)
             }
             let result = try await operation(session, principal)
-            if let key {
+            if let key, let tokenId = principal.tokenId {
                 try await session.saveResponse(
-                    SavedResponse(tokenId: principal.tokenId, key: key, requestHash: requestHash,
+                    SavedResponse(tokenId: tokenId, key: key, requestHash: requestHash,
                                   status: result.status.code, body: String(decoding: result.body, as: UTF8.self),
                                   location: result.location, createdAt: at))
             }

@@ -7,9 +7,12 @@ public struct TriageRequestContext: RequestContext {
     public var principal: Principal?
     /// Set by the board's session middleware for a logged-in browser.
     public var webSession: WebSession?
+    /// The peer's IP address (sign-in throttling; a trusted proxy may name the client instead).
+    public let peerAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        peerAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Set by the auth middleware; a route behind it can rely on it.

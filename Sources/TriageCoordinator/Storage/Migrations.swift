@@ -17,6 +17,7 @@ enum Migrations {
         Migration(version: 5, name: "health reports, check states, vendors that diagnoses suggest", apply: health),
         Migration(version: 6, name: "board sessions", apply: webSessions),
         Migration(version: 7, name: "who posted each report, diagnoses waiting to be applied, server secrets", apply: provenance),
+        Migration(version: 8, name: "people's accounts: users, their sessions, failed sign-ins, one-time codes", apply: MigrationAccounts.apply),
     ]
 
     @Sendable static func provenance(_ db: any SQLDatabase) async throws {

@@ -10,19 +10,20 @@ extension SQLSession {
         }
         return TokenInfo(
             id: try r.required(r.int("id"), "id"), name: try r.required(r.text("name"), "name"), role: role,
-            hostId: try r.int("host_id"), technicianId: try r.int("technician_id"),
+            hostId: try r.int("host_id"), technicianId: try r.int("technician_id"), userId: try r.int("user_id"),
             createdAt: try r.required(r.time("created_at"), "created_at"), revokedAt: try r.time("revoked_at"))
     }
 
     func insertToken(_ token: NewToken) async throws -> TokenInfo {
         let id = try await db.insert(into: "tokens")
-            .columns("name", "role", "host_id", "technician_id", "hash", "created_at")
+            .columns("name", "role", "host_id", "technician_id", "user_id", "hash", "created_at")
             .values(SQLBind(token.name), SQLBind(token.role.rawValue), StoredValue.int(token.hostId).sql,
-                    StoredValue.int(token.technicianId).sql, SQLBind(token.hash), SQLBind(token.createdAt.storedMilliseconds))
+                    StoredValue.int(token.technicianId).sql, StoredValue.int(token.userId).sql, SQLBind(token.hash),
+                    SQLBind(token.createdAt.storedMilliseconds))
             .returning("id").first(decodingColumn: "id", as: Int.self)
         guard let id else { throw CoordinatorError(.storage, "insert into tokens returned no id") }
         return TokenInfo(id: id, name: token.name, role: token.role, hostId: token.hostId,
-                         technicianId: token.technicianId, createdAt: token.createdAt, revokedAt: nil)
+                         technicianId: token.technicianId, userId: token.userId, createdAt: token.createdAt, revokedAt: nil)
     }
 
     func token(hash: String) async throws -> TokenInfo? {

@@ -13,7 +13,8 @@ public protocol TriageStore: Sendable {
 
 /// What the domain may ask of the store inside one read or write, one protocol per aggregate.
 /// No SQL crosses this line; `SQLSession` conforms to all of them for SQLite and PostgreSQL.
-public protocol StoreSession: InventoryRecords, TicketRecords, DispatchRecords, HealthRecords, VisitRecords, AccessRecords {}
+public protocol StoreSession: InventoryRecords, TicketRecords, DispatchRecords, HealthRecords, VisitRecords, AccessRecords,
+    AccountRecords {}
 
 /// Customers, sites, hosts and technicians.
 public protocol InventoryRecords: Sendable {
@@ -126,11 +127,6 @@ public protocol AccessRecords: Sendable {
     func tokens() async throws -> [TokenInfo]
     func revokeToken(_ id: Int, at: Date) async throws -> Bool
 
-    func insertWebSession(secretHash: String, tokenId: Int, at: Date, expiresAt: Date) async throws
-    /// The token behind a session that has not expired at `now`.
-    func webSessionToken(secretHash: String, now: Date) async throws -> TokenInfo?
-    func deleteWebSession(secretHash: String) async throws
-    func deleteWebSessions(expiredAt now: Date) async throws
     /// The secret stored under `name`, storing `candidate` first when there is none.
     func serverSecret(named name: String, orNew candidate: String) async throws -> String
 
@@ -145,6 +141,8 @@ public struct TokenInfo: Codable, Sendable, Equatable {
     public var role: Role
     public var hostId: Int?
     public var technicianId: Int?
+    /// The user a personal token belongs to.
+    public var userId: Int?
     public var createdAt: Date
     public var revokedAt: Date?
 
@@ -155,6 +153,8 @@ public struct TokenInfo: Codable, Sendable, Equatable {
 
 public struct NewToken: Sendable {
     public var name: String
+    /// The user a personal token belongs to: it acts as them, and stops when they are disabled.
+    public var userId: Int?
     public var role: Role
     public var hostId: Int?
     public var technicianId: Int?
@@ -172,4 +172,35 @@ public struct SavedResponse: Sendable, Equatable {
     public var body: String
     public var location: String?
     public var createdAt: Date
+}
+
+/// People's accounts, their browser sessions, failed sign-ins and one-time codes.
+public protocol AccountRecords: Sendable {
+    /// Stores a new user (without a password); the id it is given is the one returned.
+    func insertUser(_ user: User) async throws -> User
+    func updateUser(_ user: User) async throws
+    func user(id: Int) async throws -> User?
+    /// By the login as stored (lower case).
+    func user(login: String) async throws -> User?
+    func users() async throws -> [User]
+    func userCount() async throws -> Int
+    func passwordHash(userId: Int) async throws -> String?
+    func setPasswordHash(_ hash: String, userId: Int, at: Date) async throws
+
+    func insertSession(secretHash: String, userId: Int, at: Date, expiresAt: Date) async throws
+    /// The user behind a session that has not expired at `now`.
+    func sessionUser(secretHash: String, now: Date) async throws -> User?
+    func deleteSession(secretHash: String) async throws
+    /// Ends a user's sessions, but `except` (the one that changed the password).
+    func deleteSessions(userId: Int, except secretHash: String?) async throws
+    func deleteSessions(expiredAt now: Date) async throws
+
+    func loginFailures(_ keys: [String]) async throws -> [String: LoginFailures]
+    func saveLoginFailures(_ failures: LoginFailures, key: String) async throws
+    func deleteLoginFailures(_ key: String) async throws
+
+    /// Makes `hash` the one valid code for `purpose` (the setup link: one at a time).
+    func replaceOneTimeCodes(purpose: String, with hash: String, expiresAt: Date) async throws
+    /// Deletes the code when it is valid at `now`, and says whether it was: each works once.
+    func consumeOneTimeCode(hash: String, purpose: String, now: Date) async throws -> Bool
 }

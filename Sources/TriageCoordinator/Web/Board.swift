@@ -3,39 +3,29 @@ import HTTPTypes
 import Hummingbird
 
 /// The dispatch board: server-rendered pages under /board that work without JavaScript, for a
-/// browser logged in with a token once and then carrying a session cookie (HttpOnly,
-/// SameSite=Strict). Every form carries the session's CSRF token.
+/// person signed in with their login and password (`SignIn.swift`) and then carrying a session
+/// cookie (HttpOnly, SameSite=Strict). Every form carries the session's CSRF token.
 struct Board: Sendable {
     let coordinator: Coordinator
     let policy: BoardPolicy
     let zone: TimeZone
     let pages: Pages
     let bodyLimit: Int
+    /// Peers whose X-Forwarded-For names the client (`http.trustedProxies`).
+    let trustedProxies: Set<String>
     /// The board shows at most this many open tickets (newest first); the counts are exact.
     static let ticketLimit = 500
-    /// The login form's own CSRF token, before there is a session: a double-submit cookie whose
-    /// value the coordinator signed (`Coordinator.loginFormToken`), so a cookie someone else set
-    /// with a matching field does not pass.
-    static let loginCookie = "triage_login"
 
     func add(to router: Router<TriageRequestContext>) {
         router.get("/") { _, _ in Pages.redirect(to: "/board") }
         let web = router.group("/board").add(middleware: BoardErrorMiddleware(pages: pages, zone: zone, coordinator: coordinator))
         // Open to everybody: registered before the session middleware, which applies only to routes added after it.
         web.get("/static/board.css") { _, _ in Pages.stylesheet() }
-        web.get("/login") { request, _ in try await loginPage(next: Query(request).string("next"), request: request) }
-        web.post("/login") { request, _ in try await login(request) }
+        addSignIn(to: router, board: web)
 
         let signedIn = web.add(middleware: BoardSessionMiddleware(coordinator: coordinator))
         signedIn.get("") { request, context in try await boardPage(request, try context.boardSession()) }
-        signedIn.post("/logout") { request, context in
-            let session = try context.boardSession()
-            try (try await WebForm(request, limit: bodyLimit)).requireCSRF(session.csrf)
-            if let secret = request.cookies[BoardSessionMiddleware.cookie]?.value { try await coordinator.credentials.closeWebSession(secret: secret) }
-            var response = Pages.redirect(to: "/board/login")
-            response.setCookie(Self.cookie(BoardSessionMiddleware.cookie, "", path: "/board", maxAge: 0, request: request))
-            return response
-        }
+        addSignOut(to: signedIn)
         signedIn.get("/tickets/{id}") { request, context in
             try await ticketPage(try Query.id(context), request, try context.boardSession())
         }
@@ -73,7 +63,7 @@ struct Board: Sendable {
         }
     }
 
-    private func clock() -> BoardClock { BoardClock(zone: zone, now: coordinator.now()) }
+    func clock() -> BoardClock { BoardClock(zone: zone, now: coordinator.now()) }
 
     // MARK: Pages
 
@@ -108,47 +98,6 @@ struct Board: Sendable {
         let view = try await TicketView.load(id, chrome: chrome, principal: session.principal, planner: planner,
                                              diagnosesBefore: try query.int("diagnosesBefore", 1...Int.max), coordinator: coordinator, clock: clock)
         return pages.render("ticket", view, status: status)
-    }
-
-    // MARK: Logging in
-
-    private struct LoginPage {
-        var chrome: Chrome
-        var csrf: String
-        var next: String
-    }
-
-    private func loginPage(next: String?, error: String? = nil, status: HTTPResponse.Status = .ok, request: Request) async throws -> Response {
-        let csrf = try await coordinator.credentials.loginFormToken()
-        var chrome = Chrome(session: nil, clock: clock())
-        chrome.error = error
-        var response = pages.render("login", LoginPage(chrome: chrome, csrf: csrf, next: Self.safeNext(next)), status: status)
-        response.setCookie(Self.cookie(Self.loginCookie, csrf, path: "/board/login", maxAge: 3600, request: request))
-        return response
-    }
-
-    /// A login form is a token and a page name: anything bigger is not one (413).
-    static let loginBodyLimit = 8 << 10
-
-    /// The signed cookie is checked before the body is read: a stranger's post costs nothing.
-    private func login(_ request: Request) async throws -> Response {
-        guard let expected = request.cookies[Self.loginCookie]?.value, try await coordinator.credentials.isValidLoginFormToken(expected) else {
-            return try await loginPage(next: nil, error: "The login form had expired (or cookies are off): log in again.",
-                                       status: .forbidden, request: request)
-        }
-        let form = try await WebForm(request, limit: Self.loginBodyLimit)
-        try form.requireCSRF(expected)
-        do {
-            let (secret, _) = try await coordinator.credentials.openWebSession(token: try form.required("token"), hours: policy.sessionHours)
-            var response = Pages.redirect(to: Self.safeNext(form["next"]))
-            response.setCookie(Self.cookie(BoardSessionMiddleware.cookie, secret, path: "/board", maxAge: policy.sessionHours * 3600,
-                                           request: request))
-            response.setCookie(Self.cookie(Self.loginCookie, "", path: "/board/login", maxAge: 0, request: request))
-            return response
-        } catch let error as CoordinatorError where [.unauthorized, .forbidden, .invalid].contains(error.code) {
-            return try await loginPage(next: form["next"], error: "Not logged in: \(error.message).",
-                                       status: error.code.httpStatus, request: request)
-        }
     }
 
     /// Only a page of this board: never another site, so a link cannot bounce a login elsewhere.

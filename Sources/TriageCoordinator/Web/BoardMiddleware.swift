@@ -11,12 +11,12 @@ struct BoardSessionMiddleware: RouterMiddleware {
     let coordinator: Coordinator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let secret = request.cookies[Self.cookie]?.value, let session = try await coordinator.credentials.webSession(secret: secret) else {
+        guard let secret = request.cookies[Self.cookie]?.value, let session = try await coordinator.accounts.webSession(secret: secret) else {
             if request.method == .get || request.method == .head {
                 let back = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
                 return Pages.redirect(to: "/board/login?next=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
             }
-            throw CoordinatorError(.unauthorized, "your board session has ended: log in again")
+            throw CoordinatorError(.unauthorized, "your board session has ended: sign in again")
         }
         var context = context
         context.principal = session.principal
@@ -49,7 +49,7 @@ struct BoardErrorMiddleware: RouterMiddleware {
     private func page(_ status: HTTPResponse.Status, _ message: String, context: Context) -> Response {
         var page = ErrorPage(chrome: Chrome(session: context.webSession, clock: BoardClock(zone: zone, now: coordinator.now())),
                              heading: status.reasonPhrase, message: message)
-        if status == .unauthorized { (page.back, page.backText) = ("/board/login", "Log in") }
+        if status == .unauthorized { (page.back, page.backText) = ("/board/login", "Sign in") }
         return pages.render("error", page, status: status)
     }
 }

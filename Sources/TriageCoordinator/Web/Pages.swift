@@ -14,6 +14,7 @@ struct Pages: Sendable {
             ("layout", PackageResources.layout_mustache), ("login", PackageResources.login_mustache),
             ("error", PackageResources.error_mustache), ("card", PackageResources.card_mustache),
             ("board", PackageResources.board_mustache), ("ticket", PackageResources.ticket_mustache),
+            ("setup", PackageResources.setup_mustache),
         ]
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library
@@ -63,7 +64,7 @@ struct Chrome {
     var error: String?
 
     init(session: WebSession?, clock: BoardClock, refreshSeconds: Int? = nil) {
-        user = session?.principal.name
+        user = session?.user.displayName
         role = session?.principal.role.rawValue
         csrf = session?.csrf
         nowISO = BoardClock.iso(clock.now)

@@ -22,8 +22,10 @@ import TestSupport
 
     struct World {
         var serve: TriageServe
-        var vera = 0, otto = 0, onsiteTicket = 0, urgentTicket = 0, quietTicket = 0
-        var dispatcherToken = "", veraToken = ""
+        var veraId = 0, otto = 0, onsiteTicket = 0, urgentTicket = 0, quietTicket = 0
+        /// The first start's one-time setup link, from what `triage serve` printed.
+        var setupLink = ""
+        var dispatcher = (login: "dora", password: "dora dispatches all day"), vera = (login: "vera", password: "vera drives to the sites")
     }
 
     static func world(_ folder: TempFolder) throws -> World {
@@ -38,7 +40,7 @@ import TestSupport
         let site = try post("/sites", #"{"customerId": \#(customer), "name": "HQ", "region": "north", "timeZone": "Europe/Berlin"}"#)
         let host = try post("/hosts", #"{"siteId": \#(site), "name": "web1"}"#)
         let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
-        w.vera = try post("/technicians", #"{"name": "Vera", "skills": ["storage"], "timeZone": "Europe/Berlin", "shifts": [\#(always)]}"#)
+        w.veraId = try post("/technicians", #"{"name": "Vera", "skills": ["storage"], "timeZone": "Europe/Berlin", "shifts": [\#(always)]}"#)
         w.otto = try post("/technicians", #"{"name": "Otto", "timeZone": "Europe/Berlin", "shifts": [\#(always)]}"#)
         w.quietTicket = try post("/tickets", #"{"title": "Printer queue question", "severity": 4, "customerId": \#(customer)}"#)
         w.onsiteTicket = try post("/tickets", #"{"title": "RAID degraded on web1", "severity": 2, "hostId": \#(host)}"#)
@@ -54,13 +56,20 @@ import TestSupport
             """
         let (status, body) = try w.serve.request("POST", "/api/v1/tickets/\(w.onsiteTicket)/diagnostics", report)
         guard status == 201 else { throw TestSupportError("attaching the diagnosis: \(status) \(body)") }
-        func token(_ arguments: [String]) throws -> String {
-            let output = try Shell.run(builtProduct("triage"), ["token", "create", "--data", folder.path + "/data"] + arguments)
-            return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        w.dispatcherToken = try token(["--role", "dispatcher", "--name", "dora"])
-        w.veraToken = try token(["--role", "technician", "--name", "vera", "--technician", "\(w.vera)"])
+        w.setupLink = try #require(w.serve.stdout.split(separator: "\n").first { $0.contains("/setup?code=") }).trimmingCharacters(in: .whitespaces)
         return w
+    }
+
+    /// The people's accounts, once the admin has set Triage up, the way a script makes them: the
+    /// password on stdin, never in arguments.
+    static func createPeople(_ w: World) throws {
+        func account(_ login: String, _ password: String, _ arguments: [String]) throws {
+            let made = try Shell.run(builtProduct("triage"), ["user", "create", login, "--password-stdin", "--data", w.serve.data] + arguments,
+                                     input: password + "\n")
+            guard made.status == 0 else { throw TestSupportError("triage user create \(login): \(made.stderr)") }
+        }
+        try account(w.dispatcher.login, w.dispatcher.password, ["--role", "dispatcher", "--name", "Dora"])
+        try account(w.vera.login, w.vera.password, ["--role", "technician", "--name", "Vera", "--technician", "\(w.veraId)"])
     }
 
     static func instant(_ text: String) -> Date? {
@@ -70,12 +79,33 @@ import TestSupport
         return formatter.date(from: text)
     }
 
-    static func logIn(_ browser: Browser, _ base: String, token: String) async throws {
+    static func logIn(_ browser: Browser, _ base: String, _ account: (login: String, password: String)) async throws {
         try await browser.go(base + "/board")
-        #expect(try await browser.url { $0.contains("/board/login?next=") }.contains("/board/login?next="), "an anonymous visit goes to the login page")
-        try await browser.type(try await browser.find("#token"), token)
-        try await browser.click("#login")
+        #expect(try await browser.url { $0.contains("/board/login?next=") }.contains("/board/login?next="), "an anonymous visit goes to the sign-in page")
+        try await browser.type(try await browser.find("#login"), account.login)
+        try await browser.type(try await browser.find("#password"), account.password)
+        try await browser.click("#sign-in")
         #expect(try await browser.url { $0 == base + "/board" } == base + "/board")
+    }
+
+    /// The first start: the printed link lets the first admin choose a password, once.
+    private func adminSetsUp(_ browser: Browser, _ w: World) async throws {
+        let base = w.serve.url
+        try await browser.go(w.setupLink)
+        for (field, value) in [("#login", "ada"), ("#displayName", "Ada Admin"), ("#password", "ada sets triage up"),
+                               ("#confirm", "ada sets triage up")] {
+            try await browser.type(try await browser.find(field), value)
+        }
+        try await browser.click("#set-up")
+        #expect(try await browser.url { $0 == base + "/board" } == base + "/board")
+        #expect(try await browser.text("header .who") == "Ada Admin · admin")
+        try await browser.screenshot(to: Self.artifacts + "/setup-done.png")
+        try await browser.click("form.logout button")
+        try await browser.go(w.setupLink)
+        try await browser.type(try await browser.find("#login"), "mallory")
+        for field in ["#password", "#confirm"] { try await browser.type(try await browser.find(field), "mallory wants in too") }
+        try await browser.click("#set-up")
+        #expect(try await browser.text("main").contains("set up already"), "the link works once")
     }
 
     @Test func aDispatcherBooksAProposedSlotAndTheTechnicianSeesItOnTheirTimeline() async throws {
@@ -85,6 +115,8 @@ import TestSupport
         try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
         let browser = try await Browser(folder)
         do {
+            try await adminSetsUp(browser, w)
+            try Self.createPeople(w)
             try await dispatcherBooks(browser, w)
             try await technicianSetsOff(browser, w)
         } catch {
@@ -97,7 +129,7 @@ import TestSupport
 
     private func dispatcherBooks(_ browser: Browser, _ w: World) async throws {
         let base = w.serve.url
-        try await Self.logIn(browser, base, token: w.dispatcherToken)
+        try await Self.logIn(browser, base, w.dispatcher)
         let session = try #require(try await browser.cookies["triage_session"])
         #expect(session.httpOnly && session.sameSite == "Strict")
         #expect(try await browser.findAll("script").isEmpty, "the board has no scripts")
@@ -135,7 +167,7 @@ import TestSupport
         let (_, listed) = try w.serve.request("GET", "/api/v1/visits?ticketId=\(w.onsiteTicket)")
         let visits = listed["items"] as? [[String: Any]] ?? []
         #expect(visits.count == 1)
-        #expect(visits.first?["technicianId"] as? Int == w.vera)
+        #expect(visits.first?["technicianId"] as? Int == w.veraId)
         #expect((visits.first?["start"] as? String).flatMap(Self.instant) == Self.instant(start))
         try await browser.screenshot(to: BoardBrowserTests.artifacts + "/ticket-booked.png")
 
@@ -153,7 +185,7 @@ import TestSupport
 
     private func technicianSetsOff(_ browser: Browser, _ w: World) async throws {
         let base = w.serve.url
-        try await Self.logIn(browser, base, token: w.veraToken)
+        try await Self.logIn(browser, base, w.vera)
         let (_, listed) = try w.serve.request("GET", "/api/v1/visits?ticketId=\(w.onsiteTicket)")
         let visitId = try #require((listed["items"] as? [[String: Any]])?.first?["id"] as? Int)
 
@@ -161,7 +193,7 @@ import TestSupport
         let block = try await browser.find("#timeline-visit-\(visitId)")
         #expect(try await browser.text(block).contains("HQ"))
         #expect(try await browser.findAll("[id^=timeline-][id$=-technician-\(w.otto)]").isEmpty)
-        #expect(try await browser.findAll("[id^=timeline-][id$=-technician-\(w.vera)]").count == 2, "today and tomorrow")
+        #expect(try await browser.findAll("[id^=timeline-][id$=-technician-\(w.veraId)]").count == 2, "today and tomorrow")
         #expect(try await browser.findAll("#needs-visit").isEmpty)
         try await browser.screenshot(to: BoardBrowserTests.artifacts + "/technician-board.png")
 

@@ -95,6 +95,50 @@ import TestSupport
         server.terminate()
     }
 
+    /// The first start prints a one-time setup link (never a password); accounts come from the
+    /// command line with the password on stdin; a later start prints no link.
+    @Test func userCommandsAndTheFirstStartsSetupLink() async throws {
+        let folder = try TempFolder()
+        let data = ["--data", folder.path + "/data"]
+        let (first, port, output) = try Self.serve(folder)
+        let link = try #require(output.split(separator: "\n").first { $0.contains("/setup?code=") }.map(String.init))
+        #expect(link.hasPrefix("http://127.0.0.1:\(port)/setup?code=") && output.contains("works once, for 24 hours"))
+        let page = try Self.curl([link])
+        #expect(page.stdout.hasSuffix("\n200") && page.stdout.contains(#"name="password""#))
+
+        func user(_ arguments: [String], password: String? = nil) throws -> Shell.Output {
+            try Shell.run(Self.binary, ["user"] + arguments + data, input: password.map { $0 + "\n" })
+        }
+        let weak = try user(["create", "dora", "--role", "dispatcher", "--password-stdin"], password: "password123")
+        #expect(weak.status != 0 && weak.stderr.contains("one of the 10 000 most common passwords"), "\(weak.stderr)")
+        let short = try user(["create", "dora", "--role", "dispatcher", "--password-stdin"], password: "Tr1age!")
+        #expect(short.status != 0 && short.stderr.contains("at least 10 characters"), "\(short.stderr)")
+        let agent = try user(["create", "robot", "--role", "agent", "--password-stdin"], password: "robots do not sign in")
+        #expect(agent.status != 0 && agent.stderr.contains("agent token"), "\(agent.stderr)")
+        let made = try user(["create", "Dora", "--role", "dispatcher", "--name", "Dora D.", "--password-stdin"], password: "dora dispatches all day")
+        #expect(made.status == 0 && made.stdout.contains("dora (dispatcher) created"), "\(made.stderr)")
+        #expect(try user(["create", "ada", "--role", "admin", "--password-stdin"], password: "ada administers it all").status == 0)
+        let taken = try user(["create", "dora", "--role", "admin", "--password-stdin"], password: "another long password")
+        #expect(taken.status != 0 && taken.stderr.contains("the login dora is taken"), "\(taken.stderr)")
+
+        let list = try user(["list"])
+        #expect(list.stdout.contains("dora") && list.stdout.contains("Dora D.") && list.stdout.contains("ada"))
+        #expect(!list.stdout.contains("dispatches all day") && !list.stdout.contains("$2"), "no password or hash is ever shown")
+        #expect(try user(["passwd", "dora", "--password-stdin"], password: "dora has a new password").status == 0)
+        let lastAdmin = try user(["disable", "ada"])
+        #expect(lastAdmin.status != 0 && lastAdmin.stderr.contains("last active admin"), "\(lastAdmin.stderr)")
+        #expect(try user(["disable", "dora"]).stdout.contains("dora disabled"))
+        #expect(try user(["list"]).stdout.split(separator: "\n").first { $0.contains("dora") }?.contains(" no ") == true)
+        let nobody = try user(["disable", "nobody"])
+        #expect(nobody.status != 0 && nobody.stderr.contains("no user has the login nobody"))
+
+        // With accounts there is nothing to set up: no new link.
+        first.terminate()
+        let (second, _, output2) = try Self.serve(folder)
+        #expect(!output2.contains("/setup?code="), "\(output2)")
+        second.terminate()
+    }
+
     @Test func aConfigFileEnvironmentAndFlagsOverrideInThatOrder() async throws {
         let folder = try TempFolder()
         let config = folder.path + "/triage.yaml"

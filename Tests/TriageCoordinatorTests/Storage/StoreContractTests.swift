@@ -36,7 +36,7 @@ import Testing
         case .sqlite(let path): try await SQLiteStore.open(path: path, logger: TestCoordinator.logger)
         case .postgres(let url): try await PostgresStore.open(url: url, logger: TestCoordinator.logger)
         }
-        #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7])
+        #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7, 8])
         #expect(try await store.migrate() == [])
 
         // A database written by a newer triage: refuse rather than guess.
@@ -286,22 +286,62 @@ import Testing
         }
     }
 
-    @Test func boardSessionsAreFoundByHashUntilTheyExpireOrAreDeleted() async throws {
+    @Test func usersSessionsFailuresAndOneTimeCodes() async throws {
         try await Self.withStore { _, store in
-            let token = try await store.write {
-                try await $0.insertToken(NewToken(name: "d", role: .dispatcher, hostId: nil, technicianId: nil, hash: "t1", createdAt: Self.at))
+            let draft = User(id: 0, login: "dora", displayName: "Dora", email: "dora@example.com", role: .dispatcher, technicianId: nil,
+                             active: true, totpEnabled: false, passwordChangedAt: nil, createdAt: Self.at, updatedAt: Self.at)
+            let dora = try await store.write { try await $0.insertUser(draft) }
+            let other = try await store.write { try await $0.insertUser(User(id: 0, login: "otto", displayName: "Otto", email: nil, role: .admin,
+                                                                               technicianId: nil, active: true, totpEnabled: false,
+                                                                               passwordChangedAt: nil, createdAt: Self.at, updatedAt: Self.at)) }
+            #expect(dora.id > 0 && dora.id != other.id)
+            #expect(try await store.read { try await $0.user(login: "dora") } == dora)
+            #expect(try await store.read { try await $0.userCount() } == 2)
+            await #expect(throws: (any Error).self, "logins are unique") {
+                try await store.write { try await $0.insertUser(draft) }
             }
-            try await store.write { try await $0.insertWebSession(secretHash: "s1", tokenId: token.id, at: Self.at, expiresAt: Self.at + 60) }
-            try await store.write { try await $0.insertWebSession(secretHash: "s2", tokenId: token.id, at: Self.at, expiresAt: Self.at + 10) }
-            #expect(try await store.read { try await $0.webSessionToken(secretHash: "s1", now: Self.at + 59) } == token)
-            #expect(try await store.read { try await $0.webSessionToken(secretHash: "s1", now: Self.at + 60) } == nil, "expired")
-            #expect(try await store.read { try await $0.webSessionToken(secretHash: "nope", now: Self.at) } == nil)
+            #expect(try await store.read { try await $0.passwordHash(userId: dora.id) } == nil)
+            try await store.write { try await $0.setPasswordHash("$2b$04$hash", userId: dora.id, at: Self.at + 5) }
+            #expect(try await store.read { try await $0.passwordHash(userId: dora.id) } == "$2b$04$hash")
+            var disabled = try #require(try await store.read { try await $0.user(id: dora.id) })
+            #expect(disabled.passwordChangedAt == Self.at + 5)
+            disabled.active = false
+            let changed = disabled
+            try await store.write { try await $0.updateUser(changed) }
+            #expect(try await store.read { try await $0.users() }.map(\.active) == [false, true])
 
-            try await store.write { try await $0.deleteWebSessions(expiredAt: Self.at + 10) }
-            #expect(try await store.read { try await $0.webSessionToken(secretHash: "s2", now: Self.at) } == nil, "swept")
-            #expect(try await store.read { try await $0.webSessionToken(secretHash: "s1", now: Self.at) } == token)
-            try await store.write { try await $0.deleteWebSession(secretHash: "s1") }
-            #expect(try await store.read { try await $0.webSessionToken(secretHash: "s1", now: Self.at) } == nil)
+            // Sessions: found until they expire; ended one by one, per user (but one), or swept.
+            for (hash, user, seconds) in [("s1", dora.id, 60.0), ("s2", dora.id, 10), ("s3", dora.id, 60), ("s4", other.id, 60)] {
+                try await store.write { try await $0.insertSession(secretHash: hash, userId: user, at: Self.at, expiresAt: Self.at + seconds) }
+            }
+            #expect(try await store.read { try await $0.sessionUser(secretHash: "s1", now: Self.at + 59) }?.id == dora.id)
+            #expect(try await store.read { try await $0.sessionUser(secretHash: "s1", now: Self.at + 60) } == nil, "expired")
+            try await store.write { try await $0.deleteSessions(expiredAt: Self.at + 10) }
+            #expect(try await store.read { try await $0.sessionUser(secretHash: "s2", now: Self.at) } == nil, "swept")
+            try await store.write { try await $0.deleteSessions(userId: dora.id, except: "s3") }
+            #expect(try await store.read { try await $0.sessionUser(secretHash: "s1", now: Self.at) } == nil)
+            #expect(try await store.read { try await $0.sessionUser(secretHash: "s3", now: Self.at) }?.id == dora.id)
+            #expect(try await store.read { try await $0.sessionUser(secretHash: "s4", now: Self.at) }?.id == other.id)
+            try await store.write { try await $0.deleteSession(secretHash: "s4") }
+            #expect(try await store.read { try await $0.sessionUser(secretHash: "s4", now: Self.at) } == nil)
+
+            let failures = LoginFailures(count: 6, since: Self.at, lockedUntil: Self.at + 60)
+            try await store.write { try await $0.saveLoginFailures(failures, key: "pair:dora|10.0.0.1") }
+            try await store.write { try await $0.saveLoginFailures(LoginFailures(count: 1, since: Self.at), key: "address:10.0.0.1") }
+            try await store.write { try await $0.saveLoginFailures(failures, key: "pair:dora|10.0.0.1") }
+            let read = try await store.read { try await $0.loginFailures(["pair:dora|10.0.0.1", "address:10.0.0.1", "address:other"]) }
+            #expect(read == ["pair:dora|10.0.0.1": failures, "address:10.0.0.1": LoginFailures(count: 1, since: Self.at)])
+            try await store.write { try await $0.deleteLoginFailures("pair:dora|10.0.0.1") }
+            #expect(try await store.read { try await $0.loginFailures(["pair:dora|10.0.0.1"]) }.isEmpty)
+
+            // One code per purpose; each works once, until it expires.
+            try await store.write { try await $0.replaceOneTimeCodes(purpose: "setup", with: "c1", expiresAt: Self.at + 60) }
+            try await store.write { try await $0.replaceOneTimeCodes(purpose: "setup", with: "c2", expiresAt: Self.at + 60) }
+            #expect(try await store.write { try await $0.consumeOneTimeCode(hash: "c1", purpose: "setup", now: Self.at) } == false, "replaced")
+            #expect(try await store.write { try await $0.consumeOneTimeCode(hash: "c2", purpose: "other", now: Self.at) } == false)
+            #expect(try await store.write { try await $0.consumeOneTimeCode(hash: "c2", purpose: "setup", now: Self.at + 60) } == false, "expired")
+            #expect(try await store.write { try await $0.consumeOneTimeCode(hash: "c2", purpose: "setup", now: Self.at) } == true)
+            #expect(try await store.write { try await $0.consumeOneTimeCode(hash: "c2", purpose: "setup", now: Self.at) } == false, "once")
         }
     }
 }

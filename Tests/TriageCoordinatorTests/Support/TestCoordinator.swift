@@ -18,12 +18,24 @@ final class TestCoordinator: @unchecked Sendable {
     let clock: TestClock
     let configuration: CoordinatorConfiguration
     var tokens: [Role: String] = [:]
+    /// A person's account per role but agent (the same names as the tokens): what the board signs in with.
+    var accounts: [Role: Account] = [:]
+
+    struct Account: Sendable {
+        let login: String
+        let password: String
+    }
+
+    /// bcrypt at its lowest cost: the tests sign in often, and the cost is the library's business.
+    static let accountPolicy = AccountPolicy(bcryptCost: 4)
     /// A site, host and technician the tokens and tickets can refer to.
     var customerId = 0, siteId = 0, hostId = 0, otherHostId = 0, technicianId = 0, otherTechnicianId = 0
 
     static let logger = Logger(label: "test")
 
-    init(maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard, visits: VisitPolicy = .init(), limits: StoreLimits = .init()) async throws {
+    /// `people: false` makes no accounts (the first start, before setup).
+    init(maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard, visits: VisitPolicy = .init(), limits: StoreLimits = .init(),
+         people: Bool = true) async throws {
         folder = try TempFolder()
         database = try TestDatabase()
         var configuration = CoordinatorConfiguration()
@@ -39,9 +51,23 @@ final class TestCoordinator: @unchecked Sendable {
         }
         clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
         let clock = self.clock
-        coordinator = Coordinator(store: store, sla: sla, visits: visits, limits: limits, clock: { clock.now })
+        coordinator = Coordinator(store: store, sla: sla, visits: visits, accounts: Self.accountPolicy, limits: limits,
+                                  clock: { clock.now })
         tokens[.admin] = try await coordinator.credentials.issueToken(name: "root", role: .admin).secret
         tokens[.dispatcher] = try await coordinator.credentials.issueToken(name: "dora", role: .dispatcher).secret
+        if people {
+            accounts[.admin] = try await addAccount("root", .admin)
+            accounts[.dispatcher] = try await addAccount("dora", .dispatcher)
+        }
+    }
+
+    /// An account with a password of its own, as an admin makes one.
+    @discardableResult
+    func addAccount(_ login: String, _ role: Role, technicianId: Int? = nil) async throws -> Account {
+        let account = Account(login: login, password: "\(login) keeps a long secret")
+        _ = try await coordinator.accounts.create(UserInput(login: login, role: role, technicianId: technicianId),
+                                                  password: account.password, by: .console)
+        return account
     }
 
     /// Customer, site, two hosts, two technicians, and a technician and an agent token.
@@ -61,6 +87,7 @@ final class TestCoordinator: @unchecked Sendable {
         (customerId, siteId, hostId, otherHostId, technicianId, otherTechnicianId) =
             (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5])
         tokens[.technician] = try await coordinator.credentials.issueToken(name: "tess", role: .technician, technicianId: technicianId).secret
+        if !accounts.isEmpty { accounts[.technician] = try await addAccount("tess", .technician, technicianId: technicianId) }
         tokens[.agent] = try await coordinator.credentials.issueToken(name: "web1-agent", role: .agent, hostId: hostId).secret
         return self
     }
@@ -72,10 +99,10 @@ final class TestCoordinator: @unchecked Sendable {
 
     /// A coordinator for `body`, closed afterwards however `body` ends (sqlite-nio traps on a
     /// connection that is never closed).
-    static func with(inventory: Bool = true, maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard,
+    static func with(inventory: Bool = true, people: Bool = true, maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard,
                      visits: VisitPolicy = .init(), limits: StoreLimits = .init(), _ body: (TestCoordinator) async throws -> Void) async throws
     {
-        let coordinator = try await TestCoordinator(maxBodyBytes: maxBodyBytes, sla: sla, visits: visits, limits: limits)
+        let coordinator = try await TestCoordinator(maxBodyBytes: maxBodyBytes, sla: sla, visits: visits, limits: limits, people: people)
         do {
             if inventory { _ = try await coordinator.withInventory() }
             try await body(coordinator)

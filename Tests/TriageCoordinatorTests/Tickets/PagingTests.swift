@@ -57,7 +57,7 @@ import TriageModel
                 #expect(ids == attached && second["nextCursor"] == nil)
 
                 var desk = BoardTests.Visitor(client: client.client)
-                try await desk.logIn(t.tokens[.dispatcher]!)
+                try await desk.logIn(t.accounts[.dispatcher]!)
                 let page = try await desk.get("/board/tickets/\(id)").html
                 #expect(page.components(separatedBy: #"<article class="diagnostic">"#).count - 1 == 5)
                 #expect(page.contains("5 of 7 diagnoses, newest first"))

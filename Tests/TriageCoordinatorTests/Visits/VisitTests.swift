@@ -18,6 +18,7 @@ import TriageModel
     struct Setup {
         var vera = 0, uli = 0, depotHost = 0, ticket = 0, depotTicket = 0
         var veraToken = "", uliToken = ""
+        var veraAccount = TestCoordinator.Account(login: "", password: "")
     }
 
     static func setup(_ t: TestCoordinator, _ client: TestCoordinator.Client, severity: Int = 4) async throws -> Setup {
@@ -36,6 +37,7 @@ import TriageModel
             """#).id
         s.uli = try await client.post("/api/v1/technicians", #"{"name": "Uli", "shifts": [\#(shifts("12:00", "20:00"))]}"#).id
         s.veraToken = try await t.coordinator.credentials.issueToken(name: "vera", role: .technician, technicianId: s.vera).secret
+        s.veraAccount = try await t.addAccount("vera", .technician, technicianId: s.vera)
         s.uliToken = try await t.coordinator.credentials.issueToken(name: "uli", role: .technician, technicianId: s.uli).secret
         s.ticket = try await client.post("/api/v1/tickets", #"""
             {"title": "RAID degraded on web1", "severity": \#(severity), "hostId": \#(t.hostId), "requiredSkills": ["storage"]}

@@ -50,11 +50,17 @@ import Testing
             return page
         }
 
-        /// Logs in with `token` through the login form; returns the answer to the POST.
+        /// Signs in with `account` through the sign-in form; returns the answer to the POST.
         @discardableResult
-        mutating func logIn(_ token: String, next: String = "/board", headers: HTTPFields = [:]) async throws -> Page {
+        mutating func logIn(_ account: TestCoordinator.Account, next: String = "/board", headers: HTTPFields = [:]) async throws -> Page {
+            try await logIn(account.login, account.password, next: next, headers: headers)
+        }
+
+        @discardableResult
+        mutating func logIn(_ login: String, _ password: String, next: String = "/board", headers: HTTPFields = [:]) async throws -> Page {
             let form = try await get("/board/login?next=\(next)")
-            return try await post("/board/login", [("csrf", form.csrf ?? ""), ("token", token), ("next", next)], headers: headers)
+            return try await post("/board/login", [("csrf", form.csrf ?? ""), ("login", login), ("password", password), ("next", next)],
+                                  headers: headers)
         }
     }
 
@@ -63,21 +69,21 @@ import Testing
     /// read only after the cookie checked out, and a login body is small.
     @Test func theLoginFormsCookieIsSignedExpiresAndIsSecureBehindHTTPS() async throws {
         try await TestCoordinator.with { t in
-            let tokens = t.tokens
+            let accounts = t.accounts
             try await t.test { client in
                 var visitor = Visitor(client: client.client)
                 visitor.cookies["triage_login"] = "chosen-by-an-attacker"
-                let planted = try await visitor.post("/board/login", [("csrf", "chosen-by-an-attacker"), ("token", tokens[.dispatcher]!)])
+                let planted = try await visitor.post("/board/login", [("csrf", "chosen-by-an-attacker"), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
                 #expect(planted.status == .forbidden && visitor.cookies["triage_session"] == nil)
                 let form = try await visitor.get("/board/login")
                 let real = try #require(visitor.cookies["triage_login"])
                 let parts = real.split(separator: ".")
                 visitor.cookies["triage_login"] = "\(parts[0]).\(Int(parts[1])! + 86_400).\(parts[2])"   // a longer life, same signature
-                let stretched = try await visitor.post("/board/login", [("csrf", visitor.cookies["triage_login"]!), ("token", tokens[.dispatcher]!)])
+                let stretched = try await visitor.post("/board/login", [("csrf", visitor.cookies["triage_login"]!), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
                 #expect(stretched.status == .forbidden)
                 visitor.cookies["triage_login"] = real
                 t.clock.advance(minutes: 61)
-                let expired = try await visitor.post("/board/login", [("csrf", form.csrf ?? ""), ("token", tokens[.dispatcher]!)])
+                let expired = try await visitor.post("/board/login", [("csrf", form.csrf ?? ""), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
                 #expect(expired.status == .forbidden && visitor.cookies["triage_session"] == nil)
 
                 let huge = String(repeating: "x", count: 20_000)
@@ -90,15 +96,15 @@ import Testing
                 var behindProxy = Visitor(client: client.client)
                 let https = try await behindProxy.get("/board/login", headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
                 #expect(https.setCookies.first { $0.hasPrefix("triage_login=") }?.contains("Secure") == true)
-                let ok = try await behindProxy.logIn(tokens[.dispatcher]!)
+                let ok = try await behindProxy.logIn(accounts[.dispatcher]!)
                 #expect(ok.status == .seeOther && behindProxy.cookies["triage_session"] != nil)
             }
         }
     }
 
-    @Test func loggingInGivesAStrictHttpOnlySessionCookieAndNeverKeepsTheToken() async throws {
+    @Test func signingInGivesAStrictHttpOnlySessionCookieAndTheSameAnswerForEveryFailure() async throws {
         try await TestCoordinator.with { t in
-            let tokens = t.tokens
+            let accounts = t.accounts
             try await t.test { client in
                 var visitor = Visitor(client: client.client)
                 let anonymous = try await visitor.get("/board/tickets/1?days=3")
@@ -113,28 +119,29 @@ import Testing
                 #expect(form.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
                 #expect(!form.html.contains("<script"))
 
-                let wrong = try await visitor.logIn("trg_not-a-token")
-                #expect(wrong.status == .unauthorized && wrong.html.contains("unknown or revoked"))
+                // An unknown login and a wrong password get the same answer; the login stays in the form.
+                let unknown = try await visitor.logIn("nobody", "dora keeps a long secret")
+                let wrong = try await visitor.logIn("Dora", "not dora's password")
+                #expect(wrong.status == .unauthorized && wrong.html.contains("the login name or the password is wrong"))
+                #expect(unknown.status == wrong.status && unknown.html.replacingOccurrences(of: "nobody", with: "Dora")
+                    .replacingOccurrences(of: unknown.csrf ?? "", with: wrong.csrf ?? "") == wrong.html)
                 #expect(visitor.cookies["triage_session"] == nil)
-                let agent = try await visitor.logIn(tokens[.agent]!)
-                #expect(agent.status == .forbidden && agent.html.contains("cannot log in to the board"))
 
                 // The login form's own CSRF check: another value, or no login cookie at all.
                 _ = try await visitor.get("/board/login")
-                let forged = try await visitor.post("/board/login", [("csrf", "forged"), ("token", tokens[.dispatcher]!)])
+                let forged = try await visitor.post("/board/login", [("csrf", "forged"), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
                 #expect(forged.status == .forbidden && visitor.cookies["triage_session"] == nil)
                 visitor.cookies = [:]
-                let cookieless = try await visitor.post("/board/login", [("csrf", form.csrf ?? ""), ("token", tokens[.dispatcher]!)])
+                let cookieless = try await visitor.post("/board/login", [("csrf", form.csrf ?? ""), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
                 #expect(cookieless.status == .forbidden && cookieless.html.contains("cookies"))
 
                 // A next page elsewhere is not followed.
-                let good = try await visitor.logIn(tokens[.dispatcher]!, next: "//evil.example/board")
+                let good = try await visitor.logIn(accounts[.dispatcher]!, next: "//evil.example/board")
                 #expect(good.status == .seeOther && good.location == "/board")
                 let session = try #require(good.setCookies.first { $0.hasPrefix("triage_session=") })
                 for attribute in ["HttpOnly", "SameSite=Strict", "Path=/board", "Max-Age=43200"] { #expect(session.contains(attribute)) }
                 #expect(!session.contains("Secure"), "plain HTTP: a Secure cookie would never come back")
                 #expect(visitor.cookies["triage_session"]?.hasPrefix("trs_") == true)
-                #expect(visitor.cookies["triage_session"] != tokens[.dispatcher])
 
                 let board = try await visitor.get("/board")
                 #expect(board.status == .ok && board.html.contains("dora · dispatcher"))
@@ -142,20 +149,20 @@ import Testing
 
                 // Behind an HTTPS proxy the cookie is Secure too.
                 var proxied = Visitor(client: client.client)
-                let secure = try await proxied.logIn(tokens[.dispatcher]!, headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+                let secure = try await proxied.logIn(accounts[.dispatcher]!, headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
                 #expect(secure.setCookies.first { $0.hasPrefix("triage_session=") }?.contains("Secure") == true)
             }
         }
     }
 
-    @Test func aSessionEndsWithLogoutWithItsTokenAndWithTime() async throws {
+    @Test func aSessionEndsWithLogoutWithItsUserAndWithTime() async throws {
         try await TestCoordinator.with { t in
-            let tokens = t.tokens
+            let accounts = t.accounts
             let clock = t.clock
             let coordinator = t.coordinator
             try await t.test { client in
                 var visitor = Visitor(client: client.client)
-                try await visitor.logIn(tokens[.dispatcher]!)
+                try await visitor.logIn(accounts[.dispatcher]!)
                 _ = try await visitor.get("/board")
                 let cookie = visitor.cookies["triage_session"]
 
@@ -166,13 +173,15 @@ import Testing
                 visitor.cookies["triage_session"] = cookie
                 #expect(try await visitor.get("/board").status == .seeOther, "the old cookie is dead on the server too")
 
-                let (info, secret) = try await coordinator.credentials.issueToken(name: "temp", role: .dispatcher)
-                try await visitor.logIn(secret)
+                let temp = try await t.addAccount("temp", .dispatcher)
+                try await visitor.logIn(temp)
                 #expect(try await visitor.get("/board").status == .ok)
-                try await coordinator.credentials.revokeToken(info.id)
-                #expect(try await visitor.get("/board").status == .seeOther, "revoking the token ends its sessions")
+                let user = try await coordinator.accounts.user(login: "temp", by: .console)
+                _ = try await coordinator.accounts.setActive(user.id, false, by: .console)
+                #expect(try await visitor.get("/board").status == .seeOther, "disabling the user ends their sessions")
+                #expect(try await visitor.logIn(temp).status == .unauthorized, "and they cannot sign in again")
 
-                try await visitor.logIn(tokens[.dispatcher]!)
+                try await visitor.logIn(accounts[.dispatcher]!)
                 clock.advance(minutes: 12 * 60 - 1)
                 #expect(try await visitor.get("/board").status == .ok)
                 clock.advance(minutes: 2)
@@ -183,13 +192,13 @@ import Testing
 
     @Test func formsWithoutThisSessionsCSRFTokenChangeNothing() async throws {
         try await TestCoordinator.with(visits: VisitTests.policy) { t in
-            let tokens = t.tokens
+            let accounts = t.accounts
             try await t.test { client in
                 let s = try await VisitTests.setup(t, client)
                 let form = [("technicianId", "\(s.vera)"), ("start", "2026-11-23T08:00:00Z"), ("end", "2026-11-23T09:00:00Z")]
                 var dora = Visitor(client: client.client), other = Visitor(client: client.client)
-                try await dora.logIn(tokens[.dispatcher]!)
-                try await other.logIn(tokens[.admin]!)
+                try await dora.logIn(accounts[.dispatcher]!)
+                try await other.logIn(accounts[.admin]!)
                 _ = try await dora.get("/board/tickets/\(s.ticket)")
                 _ = try await other.get("/board")
 
@@ -212,7 +221,7 @@ import Testing
 
                 // A technician's session may not book, even with its own token.
                 var vera = Visitor(client: client.client)
-                try await vera.logIn(s.veraToken)
+                try await vera.logIn(s.veraAccount)
                 _ = try await vera.get("/board")
                 let refused = try await vera.post("/board/tickets/\(s.depotTicket)/visits",
                                                   [("technicianId", "\(s.uli)"), ("start", "2026-11-23T13:00:00Z"), ("end", "2026-11-23T14:00:00Z"), ("csrf", vera.csrf)])
@@ -223,12 +232,12 @@ import Testing
 
     @Test func countdownsTurnAmberAtTheWarningAndRedAtTheBreach() async throws {
         try await TestCoordinator.with { t in
-            let tokens = t.tokens
+            let accounts = t.accounts
             let clock = t.clock
             try await t.test { client in
                 let id = try await client.post("/api/v1/tickets", #"{"title": "Mail down", "severity": 1}"#).id
                 var visitor = Visitor(client: client.client)
-                try await visitor.logIn(tokens[.dispatcher]!)
+                try await visitor.logIn(accounts[.dispatcher]!)
                 func countdown() async throws -> String {
                     let html = try await visitor.get("/board").html
                     let card = try #require(html.firstMatch(of: try Regex(#"id="ticket-\#(id)"[\s\S]*?<div class="(sla [^"]+)"[^>]*>([^<]+)<time[^>]*>([^<]+)</time>"#)))
@@ -249,11 +258,11 @@ import Testing
 
     @Test func pagesEscapeWhatPeopleTypedAndNameWhatIsMissing() async throws {
         try await TestCoordinator.with { t in
-            let tokens = t.tokens
+            let accounts = t.accounts
             try await t.test { client in
                 let id = try await client.post("/api/v1/tickets", #"{"title": "<script>alert(1)</script> & more", "description": "<img src=x onerror=alert(2)>"}"#).id
                 var visitor = Visitor(client: client.client)
-                try await visitor.logIn(tokens[.dispatcher]!)
+                try await visitor.logIn(accounts[.dispatcher]!)
                 for path in ["/board", "/board/tickets/\(id)"] {
                     let html = try await visitor.get(path).html
                     #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"))
@@ -272,7 +281,7 @@ import Testing
     @Test func aTechniciansBoardShowsTheirOwnTicketsAndVisitsAndAnyTicketOpensByLink() async throws {
         try await TestCoordinator.with { t in
             let (tess, otto) = (t.technicianId, t.otherTechnicianId)
-            let tessToken = t.tokens[.technician]!
+            let tessAccount = t.accounts[.technician]!
             let hostId = t.hostId
             try await t.test { client in
                 let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
@@ -286,7 +295,7 @@ import Testing
                 let b = try await VisitTests.book(client, theirs, otto, "2026-11-19T09:00:00Z", "2026-11-19T10:30:00Z").id
 
                 var desk = Visitor(client: client.client)
-                try await desk.logIn(t.tokens[.dispatcher]!)
+                try await desk.logIn(t.accounts[.dispatcher]!)
                 let all = try await desk.get("/board").html
                 #expect(all.contains(#"id="timeline-visit-\#(a)""#) && all.contains(#"id="timeline-visit-\#(b)""#))
                 #expect(all.contains(#"style="left:50.00%;width:8.33%""#), "13:00–14:00 on a 07:00–19:00 scale")
@@ -294,7 +303,7 @@ import Testing
                 #expect(all.contains("Today · Wed 18 Nov") && all.contains("Tomorrow · Thu 19 Nov"))
 
                 var visitor = Visitor(client: client.client)
-                try await visitor.logIn(tessToken)
+                try await visitor.logIn(tessAccount)
                 let html = try await visitor.get("/board").html
                 #expect(html.contains("Tess&#39;s ticket") && !html.contains("Otto&#39;s ticket"))
                 #expect(html.contains(#"id="timeline-visit-\#(a)""#) && !html.contains(#"id="timeline-visit-\#(b)""#))
@@ -312,11 +321,11 @@ import Testing
 
     @Test func aTicketNobodyCanTakeSaysWhyOnItsCard() async throws {
         try await TestCoordinator.with { t in
-            let tokens = t.tokens
+            let accounts = t.accounts
             try await t.test { client in
                 let id = try await client.post("/api/v1/tickets", #"{"title": "SAP export fails", "requiredSkills": ["sap"]}"#).id
                 var visitor = Visitor(client: client.client)
-                try await visitor.logIn(tokens[.dispatcher]!)
+                try await visitor.logIn(accounts[.dispatcher]!)
                 let html = try await visitor.get("/board").html
                 let card = try #require(html.firstMatch(of: try Regex(#"id="ticket-\#(id)"[\s\S]*?</article>"#)).map { String($0.output[0].substring ?? "") })
                 #expect(html.contains(#"<div class="column" id="queue-new">"#))

@@ -12,6 +12,12 @@ enum Access {
         }
     }
 
+    static func manageAccounts(_ principal: Principal) throws {
+        if principal.role != .admin {
+            throw CoordinatorError(.forbidden, "only an admin may create, list, disable or reset the accounts of others")
+        }
+    }
+
     static func createTicket(_ principal: Principal) throws {
         if principal.role != .admin && principal.role != .dispatcher {
             throw CoordinatorError(.forbidden, "only a dispatcher or admin may open tickets")

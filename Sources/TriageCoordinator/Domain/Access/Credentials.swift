@@ -17,12 +17,13 @@ public enum BearerToken {
     }
 }
 
-/// API tokens and browser sessions: who a caller is. What each role may do is `Access`.
+/// API tokens: who a script or agent is. People sign in through `Accounts`; what each role may do is `Access`.
 public struct Credentials: Room {
     let core: Core
 
     /// Creates a token and returns it with the secret, which is not stored and cannot be shown again.
-    public func issueToken(name: String, role: Role, hostId: Int? = nil, technicianId: Int? = nil) async throws
+    /// `userId` makes it a personal token: it acts as that user and stops when they are disabled.
+    public func issueToken(name: String, role: Role, hostId: Int? = nil, technicianId: Int? = nil, userId: Int? = nil) async throws
         -> (info: TokenInfo, secret: String)
     {
         try Validate.text(name, "name", max: 100)
@@ -46,19 +47,30 @@ public struct Credentials: Room {
             if let technicianId, !(try await session.exists(.technician, technicianId)) {
                 throw CoordinatorError.invalid("technician", "technician \(technicianId) does not exist")
             }
+            if let userId {
+                guard let user = try await session.user(id: userId) else { throw CoordinatorError.invalid("user", "user \(userId) does not exist") }
+                guard user.role == role, user.technicianId == technicianId else {
+                    throw CoordinatorError.invalid("user", "a personal token has its user's role and technician")
+                }
+            }
             return try await session.insertToken(
-                NewToken(name: name, role: role, hostId: hostId, technicianId: technicianId,
+                NewToken(name: name, userId: userId, role: role, hostId: hostId, technicianId: technicianId,
                          hash: BearerToken.hash(secret), createdAt: now()))
         }
         return (info, secret)
     }
 
-    /// The identity behind a bearer token; nil for an unknown or revoked one.
+    /// The identity behind a bearer token; nil for an unknown or revoked one, or a personal token
+    /// whose user is disabled. A personal token acts as its user, with the user's role today.
     public func principal(forToken secret: String) async throws -> Principal? {
-        guard let info = try await store.read({ try await $0.token(hash: BearerToken.hash(secret)) }),
-            info.revokedAt == nil
-        else { return nil }
-        return info.principal
+        try await store.read { session in
+            guard let info = try await session.token(hash: BearerToken.hash(secret)), info.revokedAt == nil else { return nil }
+            guard let userId = info.userId else { return info.principal }
+            guard let user = try await session.user(id: userId), user.active else { return nil }
+            var principal = user.principal
+            principal.tokenId = info.id
+            return principal
+        }
     }
 
     /// On a store without any token, creates the first admin token and returns its secret.

@@ -10,9 +10,13 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     case agent
 }
 
-/// Who is making a request: the token's identity, resolved by the HTTP layer.
+/// Who is making a request, resolved by the HTTP layer: a token's identity, or a signed-in
+/// person's. A personal token acts as the user it belongs to.
 public struct Principal: Sendable, Equatable {
-    public var tokenId: Int
+    /// The bearer token behind the request; nil for a browser session (Idempotency-Key replay is per token).
+    public var tokenId: Int?
+    /// The person's account, for a browser session or a personal token.
+    public var userId: Int?
     public var name: String
     public var role: Role
     /// The host an agent token is bound to.
@@ -20,8 +24,9 @@ public struct Principal: Sendable, Equatable {
     /// The technician a technician token speaks for.
     public var technicianId: Int?
 
-    public init(tokenId: Int, name: String, role: Role, hostId: Int? = nil, technicianId: Int? = nil) {
+    public init(tokenId: Int?, userId: Int? = nil, name: String, role: Role, hostId: Int? = nil, technicianId: Int? = nil) {
         self.tokenId = tokenId
+        self.userId = userId
         self.name = name
         self.role = role
         self.hostId = hostId
@@ -30,4 +35,10 @@ public struct Principal: Sendable, Equatable {
 
     /// How the principal appears as the actor of ticket events: `role:name`.
     public var actor: Actor { role == .agent ? .agent(name) : .person(role, name) }
+}
+
+extension Principal {
+    /// The `triage` command line on the coordinator's own machine: it has the database already,
+    /// so it acts as an admin (`admin:console` in the history).
+    public static let console = Principal(tokenId: nil, name: "console", role: .admin)
 }

@@ -20,6 +20,8 @@ public struct CoordinatorError: Error, Sendable, CustomStringConvertible {
         /// The client did not send the whole request in time (408; the connection is closed).
         public static let requestTimeout = Code(rawValue: "request_timeout")
         public static let idempotencyKeyReused = Code(rawValue: "idempotency_key_reused")
+        /// Too many failed attempts (sign-ins): wait, as the message says.
+        public static let tooManyRequests = Code(rawValue: "too_many_requests")
         public static let methodNotAllowed = Code(rawValue: "method_not_allowed")
         public static let unsupportedMediaType = Code(rawValue: "unsupported_media_type")
         public static let configuration = Code(rawValue: "configuration")

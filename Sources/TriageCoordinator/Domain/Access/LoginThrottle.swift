@@ -1,0 +1,44 @@
+import Foundation
+
+/// Failed sign-ins, counted per (login, address) and per address (docs/coordinator.md,
+/// "Accounts"). A pair may fail `freePairFailures` times in `window`; then each further failure
+/// doubles its wait from one minute up to `maxWait`. An address that failed `freeAddressFailures`
+/// times in `window`, across all logins, waits `maxWait`. A login is never locked for
+/// everybody, so an attacker elsewhere cannot lock its owner (or the last admin) out; a success
+/// clears the pair.
+struct LoginThrottle: Sendable {
+    static let window: TimeInterval = 15 * 60
+    static let freePairFailures = 5
+    static let freeAddressFailures = 30
+    static let maxWait: TimeInterval = 15 * 60
+
+    static func pairKey(login: String, address: String) -> String { "pair:\(UserInput.normalized(login))|\(address)" }
+    static func addressKey(_ address: String) -> String { "address:\(address)" }
+
+    /// How long `failures` must still wait at `now`; nil when it may try.
+    static func wait(_ failures: LoginFailures?, at now: Date) -> TimeInterval? {
+        guard let until = failures?.lockedUntil, until > now else { return nil }
+        return until.timeIntervalSince(now)
+    }
+
+    /// The failures after one more at `now`.
+    static func failed(_ before: LoginFailures?, at now: Date, isAddress: Bool) -> LoginFailures {
+        var failures = before.flatMap { now.timeIntervalSince($0.since) < window ? $0 : nil } ?? LoginFailures(count: 0, since: now)
+        failures.count += 1
+        if isAddress {
+            if failures.count >= freeAddressFailures { failures.lockedUntil = now + maxWait }
+        } else if failures.count > freePairFailures {
+            let doublings = min(failures.count - freePairFailures - 1, 10)
+            failures.lockedUntil = now + min(60 * pow(2, Double(doublings)), maxWait)
+        }
+        return failures
+    }
+}
+
+/// Failed sign-ins of one key (a login from an address, or an address) within its window, and
+/// until when it must wait.
+public struct LoginFailures: Sendable, Equatable {
+    public var count: Int
+    public var since: Date
+    public var lockedUntil: Date?
+}

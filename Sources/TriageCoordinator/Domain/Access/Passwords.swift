@@ -1,0 +1,72 @@
+import Foundation
+import HummingbirdBcrypt
+import NIOPosix
+
+/// How people's accounts behave. YAML `accounts:`.
+public struct AccountPolicy: Codable, Sendable, Equatable {
+    /// The shortest password accepted (NIST SP 800-63B asks for at least 8).
+    public var minimumPasswordLength = 10
+    /// bcrypt's work factor (2^cost rounds): 11 takes about 130 ms on the 2-core test machine,
+    /// inside the 50–250 ms a sign-in may cost (docs/coordinator.md, "Accounts").
+    public var bcryptCost = 11
+    public init(minimumPasswordLength: Int = 10, bcryptCost: Int = 11) {
+        self.minimumPasswordLength = minimumPasswordLength
+        self.bcryptCost = bcryptCost
+    }
+
+    public func validate() throws {
+        for (name, value, range) in [("minimumPasswordLength", minimumPasswordLength, 8...72), ("bcryptCost", bcryptCost, 4...16)]
+        where !range.contains(value) {
+            throw CoordinatorError(.configuration, "accounts.\(name) must be \(range.lowerBound)…\(range.upperBound)")
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey, CaseIterable { case minimumPasswordLength, bcryptCost }
+
+    public init(from decoder: any Decoder) throws {
+        try ConfigSection.refuseUnknownKeys(in: decoder, section: "accounts", known: CodingKeys.allCases.map(\.stringValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        minimumPasswordLength = try c.decodeIfPresent(Int.self, forKey: .minimumPasswordLength) ?? minimumPasswordLength
+        bcryptCost = try c.decodeIfPresent(Int.self, forKey: .bcryptCost) ?? bcryptCost
+    }
+}
+
+/// Passwords are checked against the policy and stored only as bcrypt hashes. Hashing takes a
+/// tenth of a second on purpose, so it runs on NIO's thread pool, never on an event loop.
+enum Passwords {
+    /// The 10 000 most common passwords, most common first (Django's list, itself from
+    /// Royce Williams' breach corpus), compiled into the binary.
+    static let common: Set<Substring> = Set(
+        String(decoding: PackageResources.common_passwords_txt, as: UTF8.self).split(separator: "\n"))
+
+    /// Refuses a password that is short, common, or the login itself, saying which (422 `password`).
+    static func check(_ password: String, login: String, policy: AccountPolicy) throws {
+        guard password.count >= policy.minimumPasswordLength else {
+            throw CoordinatorError.invalid("password", "must be at least \(policy.minimumPasswordLength) characters")
+        }
+        guard password.utf8.count <= 72 else {
+            // bcrypt reads 72 bytes; more would be silently ignored.
+            throw CoordinatorError.invalid("password", "must be at most 72 bytes")
+        }
+        let lowered = password.lowercased()
+        guard !common.contains(Substring(lowered)) else {
+            throw CoordinatorError.invalid("password", "is one of the 10 000 most common passwords: choose another")
+        }
+        guard lowered != login.lowercased() else { throw CoordinatorError.invalid("password", "must not be the login") }
+    }
+
+    static func hash(_ password: String, cost: Int) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: UInt8(cost)) }
+    }
+
+    /// Whether `password` matches `hash`; without a hash (an unknown login, or a user who has not
+    /// chosen a password yet) it is compared against a decoy, so that answer takes as long as a wrong password.
+    static func verify(_ password: String, hash: String?) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive {
+            let matches = Bcrypt.verify(password, hash: hash ?? decoy)
+            return hash != nil && matches
+        }
+    }
+
+    private static let decoy = Bcrypt.hash("not a password of anybody's", cost: 11)
+}
