@@ -126,6 +126,8 @@ let package = Package(
                 "TriageCoordinator",
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // The tests play the authenticator app.
+                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
             ]
         ),
     ],

@@ -7,7 +7,7 @@ import TriageCoordinator
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Create, list, disable and enable accounts, and set their passwords.",
-        subcommands: [Create.self, Passwd.self, Disable.self, Enable.self, List.self])
+        subcommands: [Create.self, Passwd.self, ResetSecondFactor.self, Disable.self, Enable.self, List.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -50,6 +50,25 @@ struct UserCommand: AsyncParsableCommand {
                     try await coordinator.accounts.setPassword(of: user.id, to: password, current: nil, by: .console)
                 }
                 print("password of \(login) set; their sessions have ended")
+            }
+        }
+    }
+
+    struct ResetSecondFactor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-second-factor",
+            abstract: "Turn off an account's second factor (phone and recovery codes lost); they sign in with the password and set it up again.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "The login name.") var login: String
+
+        func run() async throws {
+            try await reported {
+                let configuration = try store.configuration()
+                try await store.withCoordinator(configuration, logger: makeLogger(level: "error")) { coordinator in
+                    let user = try await coordinator.accounts.user(login: login, by: .console)
+                    try await coordinator.accounts.removeSecondFactor(of: user.id, password: nil, by: .console)
+                }
+                print("second factor of \(login) turned off")
             }
         }
     }

@@ -19,6 +19,8 @@ enum MigrationAccounts {
             // RFC 6238 secret (base32) once enrolment is confirmed; recovery codes as SHA-256 hashes (JSON).
             .column("totp_secret", type: .text)
             .column("totp_pending", type: .text)
+            // The time step of the last code accepted: a code works once.
+            .column("totp_last_step", type: .bigint)
             .column("recovery_codes", type: .text, .notNull, .default("[]"))
             .column("created_at", type: .bigint, .notNull)
             .column("updated_at", type: .bigint, .notNull)

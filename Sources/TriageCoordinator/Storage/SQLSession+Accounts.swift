@@ -66,6 +66,24 @@ extension SQLSession {
             .set("updated_at", to: at.storedMilliseconds).where("id", .equal, userId).run()
     }
 
+    func secondFactor(userId: Int) async throws -> SecondFactor {
+        guard let row = try await db.select().columns("totp_secret", "totp_pending", "recovery_codes", "totp_last_step").from("users")
+            .where("id", .equal, userId).first()
+        else { throw CoordinatorError.notFound("user", userId) }
+        let r = SQLStoredRow(row: row)
+        let codes = try JSONDecoder().decode([String].self, from: Data((try r.text("recovery_codes") ?? "[]").utf8))
+        return SecondFactor(secret: try r.text("totp_secret"), pending: try r.text("totp_pending"), recoveryCodes: codes,
+                            lastStep: try r.int("totp_last_step"))
+    }
+
+    func saveSecondFactor(_ factor: SecondFactor, userId: Int, at: Date) async throws {
+        let codes = String(decoding: try JSONEncoder().encode(factor.recoveryCodes), as: UTF8.self)
+        try await db.update("users").set("totp_secret", to: StoredValue.text(factor.secret).sql)
+            .set("totp_pending", to: StoredValue.text(factor.pending).sql).set("recovery_codes", to: codes)
+            .set("totp_last_step", to: StoredValue.int(factor.lastStep).sql).set("updated_at", to: at.storedMilliseconds)
+            .where("id", .equal, userId).run()
+    }
+
     func insertSession(secretHash: String, userId: Int, at: Date, expiresAt: Date) async throws {
         try await db.insert(into: "sessions").columns("secret_hash", "user_id", "created_at", "expires_at")
             .values(SQLBind(secretHash), SQLBind(userId), SQLBind(at.storedMilliseconds), SQLBind(expiresAt.storedMilliseconds))

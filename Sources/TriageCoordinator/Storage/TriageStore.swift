@@ -174,6 +174,25 @@ public struct SavedResponse: Sendable, Equatable {
     public var createdAt: Date
 }
 
+/// What a user's authenticator app shares with Triage (RFC 6238), and their recovery codes.
+public struct SecondFactor: Sendable, Equatable {
+    /// The confirmed secret; nil while the user has no second factor.
+    public var secret: String?
+    /// A secret shown for enrolment, not yet confirmed with a code.
+    public var pending: String?
+    /// SHA-256 hashes of the recovery codes not yet used.
+    public var recoveryCodes: [String]
+    /// The time step of the last code accepted.
+    public var lastStep: Int?
+
+    public init(secret: String? = nil, pending: String? = nil, recoveryCodes: [String] = [], lastStep: Int? = nil) {
+        self.secret = secret
+        self.pending = pending
+        self.recoveryCodes = recoveryCodes
+        self.lastStep = lastStep
+    }
+}
+
 /// People's accounts, their browser sessions, failed sign-ins and one-time codes.
 public protocol AccountRecords: Sendable {
     /// Stores a new user (without a password); the id it is given is the one returned.
@@ -186,6 +205,9 @@ public protocol AccountRecords: Sendable {
     func userCount() async throws -> Int
     func passwordHash(userId: Int) async throws -> String?
     func setPasswordHash(_ hash: String, userId: Int, at: Date) async throws
+    /// A user's second factor: the confirmed and the pending secret, recovery code hashes, the last step used.
+    func secondFactor(userId: Int) async throws -> SecondFactor
+    func saveSecondFactor(_ factor: SecondFactor, userId: Int, at: Date) async throws
 
     func insertSession(secretHash: String, userId: Int, at: Date, expiresAt: Date) async throws
     /// The user behind a session that has not expired at `now`.

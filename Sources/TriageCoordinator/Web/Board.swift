@@ -26,6 +26,7 @@ struct Board: Sendable {
         let signedIn = web.add(middleware: BoardSessionMiddleware(coordinator: coordinator))
         signedIn.get("") { request, context in try await boardPage(request, try context.boardSession()) }
         addSignOut(to: signedIn)
+        addAccount(to: signedIn)
         signedIn.get("/tickets/{id}") { request, context in
             try await ticketPage(try Query.id(context), request, try context.boardSession())
         }

@@ -18,6 +18,13 @@ struct BoardSessionMiddleware: RouterMiddleware {
             }
             throw CoordinatorError(.unauthorized, "your board session has ended: sign in again")
         }
+        // A role that must sign in with a second factor sees only its account page until it has one.
+        if session.mustAddSecondFactor, !request.uri.path.hasPrefix("/board/account"), request.uri.path != "/board/logout" {
+            guard request.method == .get || request.method == .head else {
+                throw CoordinatorError(.forbidden, "set up your second factor on your account page first")
+            }
+            return Pages.redirect(to: "/board/account")
+        }
         var context = context
         context.principal = session.principal
         context.webSession = session

@@ -13,6 +13,7 @@ extension Board {
     func addSignIn(to router: Router<TriageRequestContext>, board web: RouterGroup<TriageRequestContext>) {
         web.get("/login") { request, _ in try await loginPage(next: Query(request).string("next"), request: request) }
         web.post("/login") { request, context in try await signIn(request, context) }
+        web.post("/login/code") { request, context in try await signInWithCode(request, context) }
         let setup = router.group("/setup").add(middleware: BoardErrorMiddleware(pages: pages, zone: zone, coordinator: coordinator))
         setup.get("") { request, _ in try await setupPage(code: Query(request).string("code") ?? "", request: request) }
         setup.post("") { request, context in try await setUp(request, context) }
@@ -57,13 +58,49 @@ extension Board {
         let form = try await WebForm(request, limit: Self.loginBodyLimit)
         try form.requireCSRF(expected)
         do {
-            let (secret, _) = try await coordinator.accounts.signIn(
+            switch try await coordinator.accounts.signIn(
                 login: try form.required("login"), password: try form.required("password"), from: clientAddress(request, context),
                 hours: policy.sessionHours)
-            return signedIn(secret, going: form["next"], request: request, formCookiePath: "/board/login")
+            {
+            case .signedIn(let secret, _):
+                return signedIn(secret, going: form["next"], request: request, formCookiePath: "/board/login")
+            case .needsCode(let pending):
+                return pages.render("code", CodePage(chrome: Chrome(session: nil, clock: clock()), csrf: expected, pending: pending,
+                                                     next: Self.safeNext(form["next"])))
+            }
         } catch let error as CoordinatorError where [.unauthorized, .tooManyRequests, .invalid].contains(error.code) {
             return try await loginPage(next: form["next"], login: form["login"] ?? "", error: "Not signed in: \(error.message).",
                                        status: error.code.httpStatus, request: request)
+        }
+    }
+
+    private struct CodePage {
+        var chrome: Chrome
+        var csrf: String
+        var pending: String
+        var next: String
+    }
+
+    /// The second step: the form carries the proof of the password (`pending`), the code finishes.
+    private func signInWithCode(_ request: Request, _ context: TriageRequestContext) async throws -> Response {
+        guard let expected = request.cookies[Self.loginCookie]?.value, try await coordinator.accounts.isValidLoginFormToken(expected) else {
+            return try await loginPage(next: nil, error: "The sign-in form had expired (or cookies are off): sign in again.",
+                                       status: .forbidden, request: request)
+        }
+        let form = try await WebForm(request, limit: Self.loginBodyLimit)
+        try form.requireCSRF(expected)
+        let pending = try form.required("pending")
+        do {
+            let (secret, _) = try await coordinator.accounts.signIn(pending: pending, code: try form.required("code"),
+                                                                    from: clientAddress(request, context), hours: policy.sessionHours)
+            return signedIn(secret, going: form["next"], request: request, formCookiePath: "/board/login")
+        } catch let error as CoordinatorError where error.code == .unauthorized && error.message.contains("took too long") {
+            return try await loginPage(next: form["next"], error: "Not signed in: \(error.message).", status: .unauthorized, request: request)
+        } catch let error as CoordinatorError where [.unauthorized, .tooManyRequests].contains(error.code) {
+            var chrome = Chrome(session: nil, clock: clock())
+            chrome.error = "Not signed in: \(error.message)."
+            return pages.render("code", CodePage(chrome: chrome, csrf: expected, pending: pending, next: Self.safeNext(form["next"])),
+                                status: error.code.httpStatus)
         }
     }
 
@@ -129,8 +166,9 @@ extension Board {
             let admin = try await coordinator.accounts.setUp(
                 code: code, UserInput(login: try form.required("login"), displayName: displayName, email: email, role: .admin),
                 password: password)
-            let (secret, _) = try await coordinator.accounts.signIn(login: admin.login, password: password,
-                                                                    from: clientAddress(request, context), hours: policy.sessionHours)
+            guard case .signedIn(let secret, _) = try await coordinator.accounts.signIn(
+                login: admin.login, password: password, from: clientAddress(request, context), hours: policy.sessionHours)
+            else { return Pages.redirect(to: "/board/login") }
             return signedIn(secret, going: "/board", request: request, formCookiePath: "/setup")
         } catch let error as CoordinatorError where error.code == .invalid || error.code == .conflict {
             return try await setupPage(code: code, form: form, error: "Not set up: \(error.message).", status: error.code.httpStatus,

@@ -1,11 +1,18 @@
 import Foundation
 import Testing
+import HummingbirdOTP
 @testable import TriageCoordinator
 
 /// People's accounts in the domain: the password rules, the setup code, sign-in throttling,
 /// password changes and disabling, and who may do what (with a driven clock).
 @Suite struct AccountsTests {
     static let policy = AccountPolicy()
+
+    /// The session a sign-in without a second factor opens.
+    static func signedIn(_ step: SignInStep) throws -> (secret: String, session: WebSession) {
+        guard case .signedIn(let secret, let session) = step else { throw CoordinatorError(.conflict, "a code was asked for") }
+        return (secret, session)
+    }
 
     @Test(arguments: [
         ("short1234", "at least 10 characters"), ("password123", "most common"), ("QWERTYUIOP", "most common"),
@@ -97,8 +104,8 @@ import Testing
         try await TestCoordinator.with(inventory: false) { t in
             let accounts = t.coordinator.accounts
             let dora = t.accounts[.dispatcher]!
-            let (here, session) = try await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1)
-            let (there, _) = try await accounts.signIn(login: dora.login, password: dora.password, from: "b", hours: 1)
+            let (here, session) = try Self.signedIn(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
+            let (there, _) = try Self.signedIn(await accounts.signIn(login: dora.login, password: dora.password, from: "b", hours: 1))
             let me = session.principal
             await #expect(throws: CoordinatorError.self, "the current password is asked for") {
                 try await accounts.setPassword(of: session.user.id, to: "a brand new password", current: "wrong", keeping: here, by: me)
@@ -125,7 +132,7 @@ import Testing
             let accounts = t.coordinator.accounts
             let dora = t.accounts[.dispatcher]!
             let user = try await accounts.user(login: dora.login, by: .console)
-            let (secret, _) = try await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1)
+            let (secret, _) = try Self.signedIn(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
             let (_, token) = try await t.coordinator.credentials.issueToken(name: "dora's script", role: .dispatcher, userId: user.id)
             let acting = try #require(try await t.coordinator.credentials.principal(forToken: token))
             #expect(acting.userId == user.id && acting.name == "dora" && acting.tokenId != nil)
@@ -156,6 +163,71 @@ import Testing
             } catch let error as CoordinatorError {
                 #expect(error.code == .conflict && error.message.contains("last active admin"))
             }
+        }
+    }
+
+    @Test func aSecondFactorAsksForTheAppsCodeOnceAndRecoveryCodesWorkOnceEach() async throws {
+        try await TestCoordinator.with(inventory: false) { t in
+            let accounts = t.coordinator.accounts
+            let dora = t.accounts[.dispatcher]!
+            let (_, session) = try Self.signedIn(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
+            let me = session.principal
+            let enrolment = try await accounts.startSecondFactor(by: me)
+            #expect(enrolment.url.hasPrefix("otpauth://totp/Triage:dora?secret=\(enrolment.key)") && enrolment.key.count == 32)
+            let secret = try #require(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.pending)
+            let app = TOTP(secret: secret)
+            func code(_ offset: Double = 0) -> String { String(format: "%06d", app.compute(date: t.clock.now + offset)) }
+            await #expect(throws: CoordinatorError.self, "a wrong code does not turn it on") {
+                try await accounts.confirmSecondFactor(code: code(-120), by: me)
+            }
+            let recovery = try await accounts.confirmSecondFactor(code: code(), by: me)
+            #expect(recovery.count == 10 && Set(recovery).count == 10)
+            let stored = try await t.store.read { try await $0.secondFactor(userId: me.userId!) }
+            #expect(stored.secret == secret && stored.pending == nil && !stored.recoveryCodes.contains(recovery[0]), "codes are kept hashed")
+
+            // The password alone no longer signs in: it gives a pending proof for the code step.
+            t.clock.advance(minutes: 1)
+            guard case .needsCode(let pending) = try await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1) else {
+                Issue.record("no code was asked for")
+                return
+            }
+            await #expect(throws: CoordinatorError.self) { try await accounts.signIn(pending: pending, code: "000000", from: "a", hours: 1) }
+            let now = code()
+            _ = try await accounts.signIn(pending: pending, code: now, from: "a", hours: 1)
+            await #expect(throws: CoordinatorError.self, "a code works once") {
+                try await accounts.signIn(pending: pending, code: now, from: "a", hours: 1)
+            }
+            _ = try await accounts.signIn(pending: pending, code: recovery[3].uppercased(), from: "a", hours: 1)
+            await #expect(throws: CoordinatorError.self, "a recovery code works once") {
+                try await accounts.signIn(pending: pending, code: recovery[3], from: "a", hours: 1)
+            }
+            let forged = pending.replacingOccurrences(of: "2fa.\(me.userId!).", with: "2fa.1.")
+            await #expect(throws: CoordinatorError.self, "the proof names its user under a signature") {
+                try await accounts.signIn(pending: forged, code: recovery[4], from: "a", hours: 1)
+            }
+            t.clock.advance(minutes: 6)
+            do {
+                _ = try await accounts.signIn(pending: pending, code: code(), from: "a", hours: 1)
+                Issue.record("a five-minute-old proof was taken")
+            } catch let error as CoordinatorError {
+                #expect(error.message.contains("took too long"))
+            }
+
+            await #expect(throws: CoordinatorError.self, "turning it off takes the password") {
+                try await accounts.removeSecondFactor(of: me.userId!, password: "wrong", by: me)
+            }
+            try await accounts.removeSecondFactor(of: me.userId!, password: dora.password, by: me)
+            _ = try Self.signedIn(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
+        }
+    }
+
+    @Test func aRoleThatMustHaveASecondFactorSeesOnlyItsAccountUntilItHasOne() async throws {
+        try await TestCoordinator.with(inventory: false, accountPolicy: AccountPolicy(bcryptCost: 4, requireSecondFactor: [.admin])) { t in
+            let accounts = t.coordinator.accounts
+            let root = t.accounts[.admin]!, dora = t.accounts[.dispatcher]!
+            let admin = try Self.signedIn(await accounts.signIn(login: root.login, password: root.password, from: "a", hours: 1))
+            let dispatcher = try Self.signedIn(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
+            #expect(admin.session.mustAddSecondFactor && !dispatcher.session.mustAddSecondFactor)
         }
     }
 }

@@ -125,6 +125,7 @@ import TestSupport
         #expect(list.stdout.contains("dora") && list.stdout.contains("Dora D.") && list.stdout.contains("ada"))
         #expect(!list.stdout.contains("dispatches all day") && !list.stdout.contains("$2"), "no password or hash is ever shown")
         #expect(try user(["passwd", "dora", "--password-stdin"], password: "dora has a new password").status == 0)
+        #expect(try user(["reset-second-factor", "dora"]).stdout.contains("second factor of dora turned off"))
         let lastAdmin = try user(["disable", "ada"])
         #expect(lastAdmin.status != 0 && lastAdmin.stderr.contains("last active admin"), "\(lastAdmin.stderr)")
         #expect(try user(["disable", "dora"]).stdout.contains("dora disabled"))

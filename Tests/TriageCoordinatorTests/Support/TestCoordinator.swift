@@ -35,7 +35,7 @@ final class TestCoordinator: @unchecked Sendable {
 
     /// `people: false` makes no accounts (the first start, before setup).
     init(maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard, visits: VisitPolicy = .init(), limits: StoreLimits = .init(),
-         people: Bool = true) async throws {
+         people: Bool = true, accountPolicy: AccountPolicy = TestCoordinator.accountPolicy) async throws {
         folder = try TempFolder()
         database = try TestDatabase()
         var configuration = CoordinatorConfiguration()
@@ -51,7 +51,7 @@ final class TestCoordinator: @unchecked Sendable {
         }
         clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
         let clock = self.clock
-        coordinator = Coordinator(store: store, sla: sla, visits: visits, accounts: Self.accountPolicy, limits: limits,
+        coordinator = Coordinator(store: store, sla: sla, visits: visits, accounts: accountPolicy, limits: limits,
                                   clock: { clock.now })
         tokens[.admin] = try await coordinator.credentials.issueToken(name: "root", role: .admin).secret
         tokens[.dispatcher] = try await coordinator.credentials.issueToken(name: "dora", role: .dispatcher).secret
@@ -100,9 +100,11 @@ final class TestCoordinator: @unchecked Sendable {
     /// A coordinator for `body`, closed afterwards however `body` ends (sqlite-nio traps on a
     /// connection that is never closed).
     static func with(inventory: Bool = true, people: Bool = true, maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard,
-                     visits: VisitPolicy = .init(), limits: StoreLimits = .init(), _ body: (TestCoordinator) async throws -> Void) async throws
+                     visits: VisitPolicy = .init(), limits: StoreLimits = .init(), accountPolicy: AccountPolicy = TestCoordinator.accountPolicy,
+                     _ body: (TestCoordinator) async throws -> Void) async throws
     {
-        let coordinator = try await TestCoordinator(maxBodyBytes: maxBodyBytes, sla: sla, visits: visits, limits: limits, people: people)
+        let coordinator = try await TestCoordinator(maxBodyBytes: maxBodyBytes, sla: sla, visits: visits, limits: limits, people: people,
+                                                    accountPolicy: accountPolicy)
         do {
             if inventory { _ = try await coordinator.withInventory() }
             try await body(coordinator)

@@ -8,46 +8,105 @@ public struct WebSession: Sendable, Equatable {
     /// Sent in every form and checked on every POST: the cookie alone proves nothing about where
     /// a request came from.
     public var csrf: String
+    /// Their role must have a second factor and they have none yet: only the account page opens.
+    public var mustAddSecondFactor: Bool
 
     public var principal: Principal { user.principal }
+}
+
+/// Where a correct password leads: a session, or first the code from the authenticator app.
+public enum SignInStep: Sendable {
+    case signedIn(secret: String, session: WebSession)
+    /// `pending` proves the password was right, for five minutes; `signIn(pending:code:…)` finishes.
+    case needsCode(pending: String)
 }
 
 extension Accounts {
     /// The answer to every failed sign-in, whether the login exists or not.
     static let refused = "the login name or the password is wrong"
 
-    /// Signs a person in for `hours`: the cookie's secret (stored only as a hash) and the session.
-    /// Failed attempts are throttled per (login, address) and per address (`LoginThrottle`).
-    public func signIn(login: String, password: String, from address: String, hours: Int) async throws
-        -> (secret: String, session: WebSession)
-    {
+    /// Checks a person's password: signs them in for `hours` (the cookie's secret, stored only as
+    /// a hash), or asks for their second factor's code. Failed attempts are throttled per (login,
+    /// address) and per address (`LoginThrottle`).
+    public func signIn(login: String, password: String, from address: String, hours: Int) async throws -> SignInStep {
         let login = UserInput.normalized(login)
         let at = now()
-        let keys = (pair: LoginThrottle.pairKey(login: login, address: address), address: LoginThrottle.addressKey(address))
-        let failures = try await store.read { try await $0.loginFailures([keys.pair, keys.address]) }
-        if let wait = [failures[keys.pair], failures[keys.address]].compactMap({ LoginThrottle.wait($0, at: at) }).max() {
-            throw CoordinatorError(.tooManyRequests, "too many failed sign-ins from here: try again in \(Self.minutes(wait))")
-        }
+        try await checkThrottle(login: login, address: address, at: at)
         let (user, hash) = try await store.read { session -> (User?, String?) in
             guard let user = try await session.user(login: login) else { return (nil, nil) }
             return (user, try await session.passwordHash(userId: user.id))
         }
         guard try await Passwords.verify(password, hash: hash), let user, user.active else {
-            try await store.write { session in
-                let now = try await session.loginFailures([keys.pair, keys.address])
-                try await session.saveLoginFailures(LoginThrottle.failed(now[keys.pair], at: at, isAddress: false), key: keys.pair)
-                try await session.saveLoginFailures(LoginThrottle.failed(now[keys.address], at: at, isAddress: true), key: keys.address)
-            }
+            try await failed(login: login, address: address, at: at)
             throw CoordinatorError(.unauthorized, Self.refused)
         }
+        if user.totpEnabled { return .needsCode(pending: try await pendingToken(userId: user.id, at: at)) }
+        let (secret, session) = try await openSession(user, login: login, address: address, hours: hours, at: at)
+        return .signedIn(secret: secret, session: session)
+    }
+
+    /// The second step: the code from the authenticator app (or a recovery code) after the password.
+    public func signIn(pending: String, code: String, from address: String, hours: Int) async throws -> (secret: String, session: WebSession) {
+        let at = now()
+        guard let userId = try await pendingUser(pending, at: at),
+            let user = try await store.read({ try await $0.user(id: userId) }), user.active
+        else { throw CoordinatorError(.unauthorized, "the sign-in took too long: enter your password again") }
+        try await checkThrottle(login: user.login, address: address, at: at)
+        guard try await store.write({ try await acceptsCode(code, userId: user.id, at: at, in: $0) }) else {
+            try await failed(login: user.login, address: address, at: at)
+            throw CoordinatorError(.unauthorized, "that code is wrong or was used already")
+        }
+        return try await openSession(user, login: user.login, address: address, hours: hours, at: at)
+    }
+
+    private func checkThrottle(login: String, address: String, at: Date) async throws {
+        let keys = [LoginThrottle.pairKey(login: login, address: address), LoginThrottle.addressKey(address)]
+        let failures = try await store.read { try await $0.loginFailures(keys) }
+        if let wait = keys.compactMap({ LoginThrottle.wait(failures[$0], at: at) }).max() {
+            throw CoordinatorError(.tooManyRequests, "too many failed sign-ins from here: try again in \(Self.minutes(wait))")
+        }
+    }
+
+    private func failed(login: String, address: String, at: Date) async throws {
+        let (pair, address) = (LoginThrottle.pairKey(login: login, address: address), LoginThrottle.addressKey(address))
+        try await store.write { session in
+            let now = try await session.loginFailures([pair, address])
+            try await session.saveLoginFailures(LoginThrottle.failed(now[pair], at: at, isAddress: false), key: pair)
+            try await session.saveLoginFailures(LoginThrottle.failed(now[address], at: at, isAddress: true), key: address)
+        }
+    }
+
+    private func openSession(_ user: User, login: String, address: String, hours: Int, at: Date) async throws
+        -> (secret: String, session: WebSession)
+    {
         let secret = BearerToken.generate(prefix: "trs_")
         try await store.write { session in
-            try await session.deleteLoginFailures(keys.pair)
+            try await session.deleteLoginFailures(LoginThrottle.pairKey(login: login, address: address))
             try await session.deleteSessions(expiredAt: at)
             try await session.insertSession(secretHash: BearerToken.hash(secret), userId: user.id, at: at,
                                             expiresAt: at + Double(hours) * 3600)
         }
-        return (secret, WebSession(user: user, csrf: Self.csrf(forSession: secret)))
+        return (secret, webSession(user, secret: secret))
+    }
+
+    private func webSession(_ user: User, secret: String) -> WebSession {
+        WebSession(user: user, csrf: Self.csrf(forSession: secret),
+                   mustAddSecondFactor: accounts.requireSecondFactor.contains(user.role) && !user.totpEnabled)
+    }
+
+    /// Proof that `userId` gave the right password at `at`: valid for five minutes, signed.
+    private func pendingToken(userId: Int, at: Date) async throws -> String {
+        let payload = "2fa.\(userId).\(Int(at.timeIntervalSince1970) + 300).\(BearerToken.generate(prefix: ""))"
+        return payload + "." + (try await loginSignature(payload))
+    }
+
+    private func pendingUser(_ token: String, at: Date) async throws -> Int? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 5, parts[0] == "2fa", let userId = Int(parts[1]), let expiry = Int(parts[2]),
+            Double(expiry) > at.timeIntervalSince1970
+        else { return nil }
+        let signature = try await loginSignature(parts[0..<4].joined(separator: "."))
+        return constantTimeEqual(String(parts[4]), signature) ? userId : nil
     }
 
     /// The session behind a cookie; nil when it is unknown or expired, or its user was disabled.
@@ -56,7 +115,7 @@ extension Accounts {
         guard let user = try await store.read({ try await $0.sessionUser(secretHash: BearerToken.hash(secret), now: at) }),
             user.active
         else { return nil }
-        return WebSession(user: user, csrf: Self.csrf(forSession: secret))
+        return webSession(user, secret: secret)
     }
 
     public func signOut(secret: String) async throws {

@@ -87,4 +87,30 @@ public struct Credentials: Room {
         let found = try await store.write { try await $0.revokeToken(id, at: now()) }
         if !found { throw CoordinatorError.notFound("token", id) }
     }
+
+    // MARK: Personal tokens
+
+    /// The signed-in person's own tokens, newest last.
+    public func personalTokens(by principal: Principal) async throws -> [TokenInfo] {
+        guard let userId = principal.userId else { throw CoordinatorError(.forbidden, "personal tokens belong to a person's account") }
+        return try await store.read { try await $0.tokens() }.filter { $0.userId == userId }
+    }
+
+    /// A token for the person's own scripts: it acts as them, and is shown once.
+    public func issuePersonalToken(name: String, by principal: Principal) async throws -> (info: TokenInfo, secret: String) {
+        guard let userId = principal.userId, principal.tokenId == nil else {
+            throw CoordinatorError(.forbidden, "a personal token is made by its person, signed in to the board")
+        }
+        return try await issueToken(name: name, role: principal.role, technicianId: principal.technicianId, userId: userId)
+    }
+
+    /// Revokes a token: one's own personal token, or (admins) any.
+    public func revoke(_ id: Int, by principal: Principal) async throws {
+        let token = try await store.read { try await $0.tokens() }.first { $0.id == id }
+        guard let token else { throw CoordinatorError.notFound("token", id) }
+        if token.userId == nil || token.userId != principal.userId {
+            guard principal.role == .admin else { throw CoordinatorError(.forbidden, "only an admin may revoke somebody else's token") }
+        }
+        try await revokeToken(id)
+    }
 }

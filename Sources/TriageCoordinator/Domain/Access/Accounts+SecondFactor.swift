@@ -1,0 +1,111 @@
+import Crypto
+import Foundation
+import HummingbirdOTP
+
+/// What enrolment shows once: the key to type into an authenticator app, and the otpauth URL.
+public struct SecondFactorEnrolment: Sendable, Equatable {
+    /// Base32, as apps ask for it.
+    public var key: String
+    public var url: String
+}
+
+/// A second factor by RFC 6238 (30-second steps, 6 digits, SHA-1: what every authenticator app
+/// speaks), with ten single-use recovery codes. A configuration can require it per role
+/// (`accounts.requireSecondFactor`).
+extension Accounts {
+    static let recoveryCodeCount = 10
+
+    /// Starts enrolment for the signed-in person: a new secret, pending until a code from it is confirmed.
+    public func startSecondFactor(by principal: Principal) async throws -> SecondFactorEnrolment {
+        let user = try await own(principal)
+        let secret = Self.randomCode(length: 20)
+        let at = now()
+        try await store.write { session in
+            var factor = try await session.secondFactor(userId: user.id)
+            factor.pending = secret
+            try await session.saveSecondFactor(factor, userId: user.id, at: at)
+        }
+        let url = TOTP(secret: secret).createAuthenticatorURL(label: "Triage:\(user.login)", issuer: "Triage")
+        let key = URLComponents(string: url)?.queryItems?.first { $0.name == "secret" }?.value ?? ""
+        return SecondFactorEnrolment(key: key, url: url)
+    }
+
+    /// Confirms enrolment with a code from the app; returns the recovery codes, shown only now.
+    public func confirmSecondFactor(code: String, by principal: Principal) async throws -> [String] {
+        let user = try await own(principal)
+        let at = now()
+        let codes = (0..<Self.recoveryCodeCount).map { _ in Self.randomCode(length: 10).lowercased() }
+        try await store.write { session in
+            var factor = try await session.secondFactor(userId: user.id)
+            guard let pending = factor.pending else {
+                throw CoordinatorError(.conflict, "start setting up the authenticator app first")
+            }
+            guard let step = Self.step(of: code, secret: pending, at: at) else {
+                throw CoordinatorError.invalid("code", "is not the app's current code: check the phone's clock and try again")
+            }
+            factor = SecondFactor(secret: pending, recoveryCodes: codes.map(Self.hash), lastStep: step)
+            try await session.saveSecondFactor(factor, userId: user.id, at: at)
+        }
+        return codes
+    }
+
+    /// Turns the second factor off: the person themselves with their password, or an admin for
+    /// anybody (`triage user reset-second-factor`, when the phone and the codes are lost).
+    public func removeSecondFactor(of userId: Int, password: String?, by principal: Principal) async throws {
+        if principal.userId == userId {
+            let hash = try await store.read { try await $0.passwordHash(userId: userId) }
+            guard try await Passwords.verify(password ?? "", hash: hash) else {
+                throw CoordinatorError.invalid("password", "is not your current password")
+            }
+        } else {
+            try Access.manageAccounts(principal)
+        }
+        let at = now()
+        try await store.write { session in
+            guard try await session.user(id: userId) != nil else { throw CoordinatorError.notFound("user", userId) }
+            try await session.saveSecondFactor(SecondFactor(), userId: userId, at: at)
+        }
+    }
+
+    /// Whether `code` passes for the user: the app's code within one step either side and newer
+    /// than the last accepted, or an unused recovery code (then spent).
+    func acceptsCode(_ code: String, userId: Int, at: Date, in session: any StoreSession) async throws -> Bool {
+        var factor = try await session.secondFactor(userId: userId)
+        guard let secret = factor.secret else { return false }
+        if let step = Self.step(of: code, secret: secret, at: at), step > (factor.lastStep ?? -1) {
+            factor.lastStep = step
+        } else if let index = factor.recoveryCodes.firstIndex(of: Self.hash(code.trimmingCharacters(in: .whitespaces).lowercased())) {
+            factor.recoveryCodes.remove(at: index)
+        } else {
+            return false
+        }
+        try await session.saveSecondFactor(factor, userId: userId, at: at)
+        return true
+    }
+
+    /// The time step whose code `code` is, within one step of `at`; nil when none.
+    static func step(of code: String, secret: String, at: Date) -> Int? {
+        let digits = code.filter { !$0.isWhitespace }
+        guard digits.count == 6, let value = Int(digits) else { return nil }
+        let totp = TOTP(secret: secret)
+        let now = Int(at.timeIntervalSince1970) / 30
+        return [now - 1, now, now + 1].first { totp.compute(date: Date(timeIntervalSince1970: Double($0 * 30))) == value }
+    }
+
+    private func own(_ principal: Principal) async throws -> User {
+        guard let id = principal.userId, principal.tokenId == nil else {
+            throw CoordinatorError(.forbidden, "a second factor is set up by its person, signed in to the board")
+        }
+        guard let user = try await store.read({ try await $0.user(id: id) }) else { throw CoordinatorError.notFound("user", id) }
+        return user
+    }
+
+    static func hash(_ code: String) -> String { SHA256.hash(data: Data(code.utf8)).hex }
+
+    /// Letters and digits without look-alikes (no 0/O, 1/I/L).
+    static func randomCode(length: Int) -> String {
+        let alphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+}
