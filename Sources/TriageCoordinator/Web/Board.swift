@@ -27,6 +27,7 @@ struct Board: Sendable {
         signedIn.get("") { request, context in try await boardPage(request, try context.boardSession()) }
         addSignOut(to: signedIn)
         addAccount(to: signedIn)
+        addUsers(to: signedIn)
         signedIn.get("/tickets/{id}") { request, context in
             try await ticketPage(try Query.id(context), request, try context.boardSession())
         }

@@ -15,6 +15,7 @@ struct Pages: Sendable {
             ("error", PackageResources.error_mustache), ("card", PackageResources.card_mustache),
             ("board", PackageResources.board_mustache), ("ticket", PackageResources.ticket_mustache),
             ("setup", PackageResources.setup_mustache), ("code", PackageResources.code_mustache), ("account", PackageResources.account_mustache),
+            ("users", PackageResources.users_mustache),
         ]
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library
@@ -54,6 +55,8 @@ struct Pages: Sendable {
 struct Chrome {
     var user: String?
     var role: String?
+    /// The header links to the people page.
+    var admin: Bool
     var csrf: String?
     var nowISO: String
     var nowText: String
@@ -66,6 +69,7 @@ struct Chrome {
     init(session: WebSession?, clock: BoardClock, refreshSeconds: Int? = nil) {
         user = session?.user.displayName
         role = session?.principal.role.rawValue
+        admin = session?.principal.role == .admin
         csrf = session?.csrf
         nowISO = BoardClock.iso(clock.now)
         nowText = clock.dayTime(clock.now)

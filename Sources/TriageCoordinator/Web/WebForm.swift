@@ -40,6 +40,24 @@ struct WebForm {
         return value
     }
 
+    /// A field that may be left empty: nil then.
+    func text(_ name: String) -> String? {
+        fields[name].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+    }
+
+    func optionalInt(_ name: String) throws -> Int? {
+        guard let text = text(name) else { return nil }
+        guard let value = Int(text) else { throw CoordinatorError.invalid(name, "must be a whole number") }
+        return value
+    }
+
+    func role(_ name: String) throws -> Role {
+        guard let role = Role(rawValue: try required(name)) else {
+            throw CoordinatorError.invalid(name, "one of admin, dispatcher, technician")
+        }
+        return role
+    }
+
     func date(_ name: String) throws -> Date {
         let text = try required(name)
         guard let date = JSONBody.parseDate(text) else { throw CoordinatorError.invalid(name, "'\(text)' is not an ISO-8601 time") }
