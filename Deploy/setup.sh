@@ -51,6 +51,20 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# axe-core, the accessibility checker the browser tests run on every page type: axe.min.js as
+# PyPI's axe-playwright-python ships it (only the script is used), kept under .build/.
+axe="$(cd "$(dirname "$0")/.." && pwd)/.build/axe-core/axe.min.js"
+if [ ! -s "$axe" ]; then
+  fetch=$(mktemp -d)
+  python3 -m venv "$fetch/venv"
+  "$fetch/venv/bin/pip" download -q --no-deps --dest "$fetch" "axe-playwright-python==0.1.8"
+  mkdir -p "$(dirname "$axe")"
+  python3 -c 'import glob, sys, zipfile
+wheel = zipfile.ZipFile(glob.glob(sys.argv[1] + "/axe_playwright_python-*.whl")[0])
+open(sys.argv[2], "wb").write(wheel.read("axe_playwright_python/axe.min.js"))' "$fetch" "$axe"
+  rm -rf "$fetch"
+fi
+
 # sshd refuses to start without its privilege-separation folder.
 if [ "$(id -u)" -eq 0 ]; then mkdir -p /run/sshd; fi
 
@@ -62,4 +76,4 @@ if ! command -v swift >/dev/null 2>&1; then
   fi
   exit 1
 fi
-echo "setup.sh: ready ($(swift --version 2>/dev/null | head -n 1); libssh2 $(pkg-config --modversion libssh2))"
+echo "setup.sh: ready ($(swift --version 2>/dev/null | head -n 1); libssh2 $(pkg-config --modversion libssh2); axe-core $(grep -o 'version="[0-9.]*"' "$axe" | head -n 1 | cut -d'"' -f2))"

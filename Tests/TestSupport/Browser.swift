@@ -126,6 +126,26 @@ public final class Browser: @unchecked Sendable {
         }
     }
 
+    /// Runs a script in the page and waits for it to call its last argument back (WebDriver's
+    /// "execute async"); the value it passed.
+    public func executeAsync(_ script: String, _ arguments: [Any] = []) async throws -> Any? {
+        try await command("POST", "/execute/async", ["script": script, "args": arguments])
+    }
+
+    /// axe-core's serious and critical violations on the current page, one line each
+    /// (rule: the elements), after injecting `axe` (the text of axe.min.js). Needs JavaScript on.
+    public func accessibilityProblems(axe: String) async throws -> [String] {
+        _ = try await command("POST", "/timeouts", ["script": 60_000])
+        let script = axe + """
+            ;const done = arguments[arguments.length - 1];
+            axe.run(document, {resultTypes: ['violations']}).then(result => done(result.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))),
+                error => done(['axe failed: ' + error]));
+            """
+        return try await executeAsync(script) as? [String] ?? ["axe returned nothing"]
+    }
+
     /// A PNG of the window, written to `path`; returns its size in bytes.
     @discardableResult
     public func screenshot(to path: String) async throws -> Int {
@@ -143,12 +163,14 @@ public final class Browser: @unchecked Sendable {
     /// One WebDriver call: the `value` of its answer, or the driver's error as a thrown message.
     /// Through curl: FoundationNetworking's URLSession fails on chromedriver's answers ("Failed writing header").
     private static func call(_ endpoint: String, _ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> Any? {
-        var arguments = ["-s", "--max-time", "60", "-X", method, endpoint + path, "-w", "\n%{http_code}"]
+        var arguments = ["-s", "--max-time", "90", "-X", method, endpoint + path, "-w", "\n%{http_code}"]
+        var input: String?
         if let body {
-            let json = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
-            arguments += ["-H", "Content-Type: application/json", "--data-binary", json]
+            // On stdin: a script such as axe-core is larger than an argument may be.
+            input = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+            arguments += ["-H", "Content-Type: application/json", "--data-binary", "@-"]
         }
-        let output = try Shell.run("/usr/bin/curl", arguments)
+        let output = try Shell.run("/usr/bin/curl", arguments, input: input)
         let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         let status = Int(lines.last ?? "") ?? 0
         let json = (try? JSONSerialization.jsonObject(with: Data(lines.dropLast().joined(separator: "\n").utf8))) as? [String: Any] ?? [:]

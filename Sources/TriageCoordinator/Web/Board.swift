@@ -75,9 +75,12 @@ struct Board: Sendable {
         let clock = clock()
         let snapshot = try await coordinator.dispatch.board(timeline: TimelineDay.window(clock), tier: tier, limit: Self.ticketLimit,
                                                    by: session.principal)
-        let chrome = Chrome(session: session, clock: clock, refreshSeconds: policy.refreshSeconds)
+        // The page reloads itself only when the person asked for it: a page that changes under
+        // someone who did not (WCAG 2.2.1; axe's meta-refresh) is not the default.
+        let every = policy.refreshSeconds > 0 ? policy.refreshSeconds : nil
+        let chrome = Chrome(session: session, clock: clock, refreshSeconds: query.string("updating") == "on" ? every : nil)
         return pages.render("board", BoardView(snapshot, chrome: chrome, principal: session.principal, tier: tier, limit: Self.ticketLimit,
-                                               sla: coordinator.sla, clock: clock))
+                                               sla: coordinator.sla, clock: clock, updateEvery: every))
     }
 
     private func ticketPage(_ id: Int, _ request: Request, _ session: WebSession, error: String? = nil,

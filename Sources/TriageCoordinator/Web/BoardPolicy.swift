@@ -6,7 +6,7 @@ import Foundation
 /// board:
 ///   timeZone: Europe/Berlin   # days and times on the board; default: the SLA business calendar's
 ///   sessionHours: 12          # a login lasts this long
-///   refreshSeconds: 60        # pages reload themselves (no JavaScript: a meta refresh); 0 = never
+///   refreshSeconds: 60        # the board reloads itself this often when the person ticks "Update"; 0 = no such choice
 /// ```
 public struct BoardPolicy: Codable, Sendable, Equatable {
     public var timeZone: String?

@@ -53,6 +53,9 @@ struct BoardView {
 
     var chrome: Chrome
     var tierOptions: [Option]
+    /// The person chose to have the page reload itself (`?updating=on`), every this many seconds.
+    var updating: Bool
+    var updateSeconds: Int?
     var truncated: Bool
     var shown: Int
     var columns: [QueueColumn]
@@ -67,8 +70,11 @@ struct BoardView {
         (.waitingCustomer, "Waiting for customer"), (.waitingVendor, "Waiting for vendor"),
     ]
 
-    init(_ snapshot: BoardSnapshot, chrome: Chrome, principal: Principal, tier: Int?, limit: Int, sla: SLAPolicy, clock: BoardClock) {
+    init(_ snapshot: BoardSnapshot, chrome: Chrome, principal: Principal, tier: Int?, limit: Int, sla: SLAPolicy, clock: BoardClock,
+         updateEvery: Int?) {
         self.chrome = chrome
+        updating = chrome.refreshSeconds != nil
+        updateSeconds = updateEvery
         tierOptions = [Option(value: "", label: "all", selected: tier == nil)]
             + (1...3).map { (level: Int) in Option(value: "\(level)", label: "\(level)", selected: tier == level) }
         (truncated, shown) = (snapshot.tickets.count >= limit, snapshot.tickets.count)

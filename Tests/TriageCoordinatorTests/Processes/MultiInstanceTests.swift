@@ -122,12 +122,16 @@ struct MultiInstanceTests {
         #expect(replies.allSatisfy { $0.status == 201 } && ids.count == 1 && !ids.contains("none"), "\(replies.map(\.status)) \(ids)")
         #expect(try pair.database.sql("SELECT count(*) FROM tickets") == "2")
 
-        // A board login on A is a session on B; logging out on B ends it on A.
+        // A sign-in on A is a session on B; signing out on B ends it on A.
+        let made = try Shell.run(builtProduct("triage"), ["user", "create", "dora", "--role", "dispatcher", "--password-stdin",
+                                                          "--config", pair.folders[0].path + "/triage.yaml"], input: "dora dispatches all day\n")
+        #expect(made.status == 0, "\(made.stderr)")
         let jar = pair.folders[0].path + "/cookies"
         let form = try TriageServe.curl(["-c", jar, "-b", jar, pair.a.url + "/board/login"]).stdout
         let csrf = try #require(form.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
-        let login = try TriageServe.curl(["-c", jar, "-b", jar, "--data-urlencode", "csrf=\(csrf)", "--data-urlencode", "token=\(pair.token)",
-                                          "--data-urlencode", "next=/board", pair.a.url + "/board/login"])
+        let login = try TriageServe.curl(["-c", jar, "-b", jar, "--data-urlencode", "csrf=\(csrf)", "--data-urlencode", "login=dora",
+                                          "--data-urlencode", "password=dora dispatches all day", "--data-urlencode", "next=/board",
+                                          pair.a.url + "/board/login"])
         #expect(login.stdout.hasSuffix("303"), "\(login.stdout)")
         let onB = try TriageServe.curl(["-b", jar, pair.b.url + "/board"])
         #expect(onB.stdout.hasSuffix("200") && onB.stdout.contains("scanner offline"), "\(onB.stdout.suffix(200))")

@@ -145,6 +145,8 @@ import Testing
 
                 let board = try await visitor.get("/board")
                 #expect(board.status == .ok && board.html.contains("dora · dispatcher"))
+                #expect(!board.html.contains("http-equiv=\"refresh\""), "the page reloads itself only when asked to")
+                #expect(try await visitor.get("/board?updating=on").html.contains(#"<meta http-equiv="refresh" content="60">"#))
                 #expect(board.headers[.cacheControl] == "no-store")
 
                 // Behind an HTTPS proxy the cookie is Secure too.

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import HummingbirdOTP
+import TestSupport
+
+/// axe-core (the ecosystem's accessibility checker) in a real Chromium with JavaScript on, on
+/// every page type the coordinator serves: setup, sign-in, the second-factor code, the board, a
+/// ticket, the account page, people and tokens, an error page. No serious or critical violation.
+@Suite struct AccessibilityTests {
+    static let axe = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/axe-core/axe.min.js").path
+
+    @Test func everyPageTypeHasNoSeriousOrCriticalViolation() async throws {
+        guard let axe = try? String(contentsOfFile: Self.axe, encoding: .utf8), !axe.isEmpty else {
+            throw TestSupportError("axe-core is not at \(Self.axe): run bash Deploy/setup.sh")
+        }
+        let folder = try TempFolder()
+        let serve = try TriageServe(folder)
+        defer { serve.process.terminate() }
+        let link = try #require(serve.stdout.split(separator: "\n").first { $0.contains("/setup?code=") }).trimmingCharacters(in: .whitespaces)
+        let base = serve.url
+        func post(_ path: String, _ json: String) throws -> Int {
+            let (status, body) = try serve.request("POST", "/api/v1" + path, json)
+            guard (200..<300).contains(status), let id = body["id"] as? Int else { throw TestSupportError("POST \(path): \(status) \(body)") }
+            return id
+        }
+        let customer = try post("/customers", #"{"name": "Acme"}"#)
+        let ticket = try post("/tickets", #"{"title": "Mail server <b>down</b>", "severity": 1, "customerId": \#(customer)}"#)
+
+        let browser = try await Browser(folder, javaScript: true)
+        var problems: [String] = []
+        func check(_ page: String) async throws {
+            problems += try await browser.accessibilityProblems(axe: axe).map { "\(page): \($0)" }
+        }
+        do {
+            try await browser.go(link)
+            try await check("setup")
+            for (field, value) in [("#login", "ada"), ("#password", "ada sets triage up"), ("#confirm", "ada sets triage up")] {
+                try await browser.type(try await browser.find(field), value)
+            }
+            try await browser.click("#set-up")
+            _ = try await browser.url { $0 == base + "/board" }
+            try await check("board")
+            try await browser.go(base + "/board/tickets/\(ticket)")
+            try await check("ticket")
+            try await browser.go(base + "/board/account")
+            try await check("account")
+            try await browser.click("#start-second-factor")
+            let key = try await browser.text("#second-factor-key")
+            try await check("account, adding a second factor")
+            let app = TOTP(secret: String(decoding: Self.base32(key), as: UTF8.self))
+            try await browser.type(try await browser.find("#code"), String(format: "%06d", app.compute()))
+            try await browser.click("#confirm-second-factor")
+            _ = try await browser.find("#recovery-codes")
+            try await check("account, recovery codes")
+            try await browser.go(base + "/board/users")
+            try await check("people and tokens")
+            try await browser.go(base + "/board/tickets/999999")
+            try await check("error")
+            try await browser.go(base + "/board")
+            try await browser.click("form.logout button")
+            _ = try await browser.url { $0.hasPrefix(base + "/board/login") }
+            try await check("sign-in")
+            try await browser.type(try await browser.find("#login"), "ada")
+            try await browser.type(try await browser.find("#password"), "not the password")
+            try await browser.click("#sign-in")
+            _ = try await browser.find("#error")
+            try await check("sign-in refused")
+            try await browser.type(try await browser.find("#password"), "ada sets triage up")
+            try await browser.click("#sign-in")
+            _ = try await browser.find("#code")
+            try await check("second-factor code")
+        } catch {
+            await browser.quit()
+            throw error
+        }
+        await browser.quit()
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+    }
+
+    /// RFC 4648 base32, as authenticator apps read keys.
+    static func base32(_ text: String) -> [UInt8] {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        var bits = 0, value = 0
+        var bytes: [UInt8] = []
+        for character in text.uppercased() {
+            guard let index = alphabet.firstIndex(of: character) else { continue }
+            value = (value << 5) | index
+            bits += 5
+            if bits >= 8 {
+                bytes.append(UInt8((value >> (bits - 8)) & 0xFF))
+                bits -= 8
+            }
+        }
+        return bytes
+    }
+}
