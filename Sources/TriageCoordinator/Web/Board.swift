@@ -28,6 +28,7 @@ struct Board: Sendable {
         addSignOut(to: signedIn)
         addAccount(to: signedIn)
         addUsers(to: signedIn)
+        addTicketActions(to: signedIn)
         signedIn.get("/tickets/{id}") { request, context in
             try await ticketPage(try Query.id(context), request, try context.boardSession())
         }
@@ -83,7 +84,7 @@ struct Board: Sendable {
                                                sla: coordinator.sla, clock: clock, updateEvery: every))
     }
 
-    private func ticketPage(_ id: Int, _ request: Request, _ session: WebSession, error: String? = nil,
+    func ticketPage(_ id: Int, _ request: Request, _ session: WebSession, error: String? = nil,
                             status: HTTPResponse.Status = .ok) async throws -> Response
     {
         let query = Query(request)

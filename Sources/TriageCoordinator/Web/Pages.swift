@@ -15,7 +15,7 @@ struct Pages: Sendable {
             ("error", PackageResources.error_mustache), ("card", PackageResources.card_mustache),
             ("board", PackageResources.board_mustache), ("ticket", PackageResources.ticket_mustache),
             ("setup", PackageResources.setup_mustache), ("code", PackageResources.code_mustache), ("account", PackageResources.account_mustache),
-            ("users", PackageResources.users_mustache),
+            ("users", PackageResources.users_mustache), ("actions", PackageResources.actions_mustache),
         ]
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library

@@ -98,6 +98,7 @@ struct TicketView {
     /// Diagnoses a ticket page shows at once: each is a whole table, and a ticket may hold hundreds.
     static let diagnosesPerPage = 5
     var events: [EventLine]
+    var actions: TicketActionsView
 
     static func load(_ id: Int, chrome: Chrome, principal: Principal, planner query: PlannerQuery, diagnosesBefore: Int?,
                      coordinator: Coordinator, clock: BoardClock) async throws -> TicketView
@@ -136,6 +137,7 @@ struct TicketView {
             ([vendorCase.vendor] + [vendorCase.externalRef, vendorCase.status].compactMap { $0 }).joined(separator: " · ")
         }
         let desk = principal.role == .admin || principal.role == .dispatcher
+        let eligibility = desk && ticket.status.isOpen ? try await coordinator.dispatch.eligibility(ticket: id, by: principal) : []
         return TicketView(
             chrome: chrome, id: ticket.id, title: ticket.title, description: ticket.description.isEmpty ? nil : ticket.description,
             facts: facts, clocks: Countdown.both(for: ticket, sla: coordinator.sla, clock: clock),
@@ -147,7 +149,8 @@ struct TicketView {
                 ? await planner(for: ticket, query, principal: principal, coordinator: coordinator, clock: clock) : nil,
             diagnostics: diagnostics.map { diagnosticView($0, clock: clock) }, diagnosticsShown: shown, olderDiagnoses: older,
             events: events.reversed().map { EventLine(at: clock.dayTime($0.at), atISO: BoardClock.iso($0.at), type: $0.kind.words,
-                                                      actor: $0.actor.description, details: details($0.data)) })
+                                                      actor: $0.actor.description, details: details($0.data)) },
+            actions: TicketActionsView(ticket, principal: principal, eligibility: eligibility))
     }
 
     private static func visitLine(_ visit: Visit, technician: String, principal: Principal, clock: BoardClock) -> VisitLine {

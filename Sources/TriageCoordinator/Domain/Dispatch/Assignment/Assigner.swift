@@ -1,6 +1,15 @@
 import Foundation
 
 /// What assignment decided and why, in words a dispatcher can check (docs/coordinator.md, "Assignment").
+/// One technician against one ticket, as a dispatcher assigning by hand sees it.
+public struct TechnicianEligibility: Sendable, Equatable {
+    public var technicianId: Int
+    public var name: String
+    public var eligible: Bool
+    /// Why they qualify (tier, skills, shift, load), or why not.
+    public var why: String
+}
+
 public struct AssignmentDecision: Sendable, Equatable {
     public struct Pick: Sendable, Equatable {
         public var technicianId: Int
@@ -54,27 +63,75 @@ struct Assigner {
         }
     }
 
+    /// Why a technician cannot take the ticket.
+    private enum Refusal: Error {
+        case excluded, tier, skills, load, shift
+    }
+
+    /// One active technician against the ticket: a candidate, or why not.
+    private func examine(_ member: RosterMember, _ context: Context, required: Set<String>, window: DateInterval,
+                         plan: inout ShiftPlan) -> Result<Candidate, Refusal>
+    {
+        let technician = member.technician, fields = technician.fields
+        let load = policy.load(context.workloads[technician.id])
+        if technician.id == context.excluding { return .failure(.excluded) }
+        if fields.tier < context.ticket.tier { return .failure(.tier) }
+        if !required.isSubset(of: fields.skills) { return .failure(.skills) }
+        if load >= fields.maxLoad { return .failure(.load) }
+        guard let onShift = plan.firstStretch(of: member, within: window) else { return .failure(.shift) }
+        return .success(Candidate(technician: technician, load: load, continuity: context.worked.contains(technician.id),
+                                  lastAssignedAt: context.workloads[technician.id]?.lastAssignedAt, onShift: onShift))
+    }
+
+    /// Look for a shift from now to the deadline; past it, only being on shift now counts.
+    private static func window(_ context: Context) -> DateInterval {
+        DateInterval(start: context.now, end: max(context.deadline, context.now.addingTimeInterval(60)))
+    }
+
+    /// Every active technician with whether they may take the ticket and why (or why not), in
+    /// ranking order for the eligible ones, then the others by name: what a dispatcher reassigning
+    /// by hand reads.
+    func eligibility(among roster: [RosterMember], _ context: Context) -> [TechnicianEligibility] {
+        var plan = ShiftPlan()
+        let (window, required) = (Self.window(context), Set(context.ticket.requiredSkills))
+        var eligible: [Candidate] = [], refused: [TechnicianEligibility] = []
+        for member in roster where member.technician.fields.active {
+            switch examine(member, context, required: required, window: window, plan: &plan) {
+            case .success(let candidate): eligible.append(candidate)
+            case .failure(let refusal):
+                let fields = member.technician.fields
+                let why: String = switch refusal {
+                case .excluded: "just unassigned from it"
+                case .tier: "tier \(fields.tier), below the ticket's tier \(context.ticket.tier)"
+                case .skills: "lacks \(required.subtracting(fields.skills).sorted().joined(separator: ", "))"
+                case .load: "at their maximum load (\(policy.load(context.workloads[member.technician.id])) of \(fields.maxLoad))"
+                case .shift: "not on shift before the \(context.deadlineName) deadline \(Self.time(context.deadline))"
+                }
+                refused.append(TechnicianEligibility(technicianId: member.technician.id, name: fields.name, eligible: false, why: why))
+            }
+        }
+        return eligible.sorted { $0.ranks(before: $1) }.map {
+            TechnicianEligibility(technicianId: $0.technician.id, name: $0.technician.fields.name, eligible: true, why: qualifies($0, context))
+        } + refused.sorted { ($0.name, $0.technicianId) < ($1.name, $1.technicianId) }
+    }
+
     func decide(among roster: [RosterMember], _ context: Context) -> AssignmentDecision {
         let ticket = context.ticket
-        let required = Set(ticket.requiredSkills)
-        // Look for a shift from now to the deadline; past it, only being on shift now counts.
-        let window = DateInterval(start: context.now, end: max(context.deadline, context.now.addingTimeInterval(60)))
+        let (window, required) = (Self.window(context), Set(ticket.requiredSkills))
         var plan = ShiftPlan()
         var eligible: [Candidate] = []
         var refused = (excluded: 0, tier: 0, skills: 0, load: 0, shift: 0)
         var active = 0
         for member in roster where member.technician.fields.active {
-            let technician = member.technician, fields = technician.fields
             active += 1
-            let load = policy.load(context.workloads[technician.id])
-            if technician.id == context.excluding { refused.excluded += 1; continue }
-            if fields.tier < ticket.tier { refused.tier += 1; continue }
-            if !required.isSubset(of: fields.skills) { refused.skills += 1; continue }
-            if load >= fields.maxLoad { refused.load += 1; continue }
-            guard let onShift = plan.firstStretch(of: member, within: window) else { refused.shift += 1; continue }
-            eligible.append(Candidate(
-                technician: technician, load: load, continuity: context.worked.contains(technician.id),
-                lastAssignedAt: context.workloads[technician.id]?.lastAssignedAt, onShift: onShift))
+            switch examine(member, context, required: required, window: window, plan: &plan) {
+            case .success(let candidate): eligible.append(candidate)
+            case .failure(.excluded): refused.excluded += 1
+            case .failure(.tier): refused.tier += 1
+            case .failure(.skills): refused.skills += 1
+            case .failure(.load): refused.load += 1
+            case .failure(.shift): refused.shift += 1
+            }
         }
         let ranked = eligible.sorted { $0.ranks(before: $1) }
         guard let first = ranked.first else {

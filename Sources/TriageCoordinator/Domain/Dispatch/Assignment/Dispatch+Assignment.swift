@@ -12,6 +12,25 @@ extension Dispatch {
     func decideAssignment(for ticket: Ticket, excluding: Int?, at now: Date, in session: any StoreSession)
         async throws -> AssignmentDecision
     {
+        let (context, roster) = try await assignmentContext(for: ticket, excluding: excluding, at: now, in: session)
+        return Assigner(policy: assignment).decide(among: roster, context)
+    }
+
+    /// Every active technician for ticket `id`, eligible or not and why (dispatchers and admins,
+    /// who assign by hand).
+    public func eligibility(ticket id: Int, by principal: Principal) async throws -> [TechnicianEligibility] {
+        try Access.dispatch(principal)
+        let at = now()
+        return try await store.read { session in
+            guard let ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
+            let (context, roster) = try await assignmentContext(for: ticket, excluding: nil, at: at, in: session)
+            return Assigner(policy: assignment).eligibility(among: roster, context)
+        }
+    }
+
+    private func assignmentContext(for ticket: Ticket, excluding: Int?, at now: Date, in session: any StoreSession)
+        async throws -> (Assigner.Context, [RosterMember])
+    {
         var workloads = try await session.workloads()
         // The ticket's own weight does not count against the technician who holds it now.
         if let holder = ticket.assigneeId, ticket.status.isOpen {
@@ -24,7 +43,7 @@ extension Dispatch {
             ticket: ticket, now: now, deadline: unanswered ? ticket.responseDueAt : ticket.resolveDueAt,
             deadlineName: unanswered ? "response" : "resolution", workloads: workloads, worked: worked,
             excluding: excluding)
-        return Assigner(policy: assignment).decide(among: try await roster.members(in: session), context)
+        return (context, try await roster.members(in: session))
     }
 
     /// Runs assignment and applies it to `ticket` (not yet saved), and notifies the lead when

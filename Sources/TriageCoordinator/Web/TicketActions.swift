@@ -1,0 +1,134 @@
+import Foundation
+import Hummingbird
+
+/// Working a ticket on its page: reply and note, status moves, resolve with a note, reopen,
+/// acknowledge, escalate, the vendor case, severity, tags and skills, and (the desk) assignment
+/// with every technician's eligibility. Each form calls the same domain operation as its API
+/// route, so the same roles may use it; a refusal shows the API's sentence on the page.
+extension Board {
+    func addTicketActions(to signedIn: RouterGroup<TriageRequestContext>) {
+        action(signedIn, "comments") { form, id, principal, session in
+            let visibility: CommentInput.Visibility = form["visibility"] == "internal" ? .internal : .public
+            _ = try await coordinator.tickets.comment(onTicket: id, CommentInput(body: try form.required("body"), visibility: visibility),
+                                                       by: principal, in: session)
+        }
+        action(signedIn, "status") { form, id, principal, session in
+            guard let status = TicketStatus(rawValue: try form.required("status")) else {
+                throw CoordinatorError.invalid("status", "is not a ticket status")
+            }
+            if status == .resolved {
+                // A resolution says what was done: a public reply, then the move.
+                let note = try form.required("note")
+                _ = try await coordinator.tickets.comment(onTicket: id, CommentInput(body: "Resolved: \(note)"), by: principal, in: session)
+            }
+            _ = try await coordinator.tickets.update(id, TicketPatch(status: status), by: principal, in: session)
+        }
+        action(signedIn, "reopen") { form, id, principal, session in
+            _ = try await coordinator.tickets.reopen(id, ReopenInput(reason: try form.required("reason")), by: principal, in: session)
+        }
+        action(signedIn, "acknowledge") { _, id, principal, session in
+            _ = try await coordinator.tickets.acknowledge(ticket: id, by: principal, in: session)
+        }
+        action(signedIn, "escalate") { form, id, principal, session in
+            let target: EscalationInput.Target = form["to"] == "lead" ? .lead : .tier
+            _ = try await coordinator.dispatch.escalate(ticket: id, EscalationInput(to: target, reason: try form.required("reason")),
+                                                        by: principal, in: session)
+        }
+        action(signedIn, "vendor-case") { form, id, principal, session in
+            let input = VendorCaseInput(vendor: try form.required("vendor"), externalRef: form.text("externalRef"), status: form.text("status"))
+            _ = try await coordinator.dispatch.recordVendorCase(ticket: id, input, by: principal, in: session)
+        }
+        action(signedIn, "details") { form, id, principal, session in
+            var patch = TicketPatch()
+            patch.severity = try form.optionalInt("severity")
+            patch.tags = form["tags"].map(Self.words)
+            patch.requiredSkills = form["requiredSkills"].map(Self.words)
+            _ = try await coordinator.tickets.update(id, patch, by: principal, in: session)
+        }
+        action(signedIn, "assign") { form, id, principal, session in
+            switch form["assignee"] {
+            case "rules"?: _ = try await coordinator.dispatch.assign(ticket: id, by: principal, in: session)
+            case "none"?: _ = try await coordinator.tickets.update(id, TicketPatch(assigneeId: .some(nil)), by: principal, in: session)
+            default: _ = try await coordinator.tickets.update(id, TicketPatch(assigneeId: .some(try form.int("assignee"))), by: principal, in: session)
+            }
+        }
+    }
+
+    /// "a, b  c" → ["a", "b", "c"]
+    static func words(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+    }
+
+    /// POST /board/tickets/{id}/NAME: CSRF, then the change in one transaction; back to the
+    /// ticket's history, or its page with the refusal and the status the API would answer.
+    private func action(_ signedIn: RouterGroup<TriageRequestContext>, _ name: String,
+                        _ change: @escaping @Sendable (WebForm, Int, Principal, any StoreSession) async throws -> Void)
+    {
+        signedIn.post("/tickets/{id}/\(name)") { request, context in
+            let (id, session) = (try Query.id(context), try context.boardSession())
+            let form = try await WebForm(request, limit: bodyLimit)
+            try form.requireCSRF(session.csrf)
+            let principal = session.principal
+            do {
+                try await coordinator.store.write { try await change(form, id, principal, $0) }
+                return Pages.redirect(to: "/board/tickets/\(id)#history")
+            } catch let error as CoordinatorError where [.invalid, .conflict, .forbidden].contains(error.code) {
+                return try await ticketPage(id, request, session, error: error.message, status: error.code.httpStatus)
+            }
+        }
+    }
+}
+
+/// What the viewer may do to the ticket, for its page: the same rules as the domain's.
+struct TicketActionsView {
+    struct Move {
+        var status: String
+        var label: String
+    }
+
+    struct Candidate {
+        var technicianId: Int
+        var name: String
+        var why: String
+        var eligible: Bool
+        var current: Bool
+    }
+
+    var canComment: Bool
+    var canChange: Bool
+    var open: Bool
+    var moves: [Move]
+    var canResolve: Bool
+    var canClose: Bool
+    var canAcknowledge: Bool
+    var desk: Bool
+    var candidates: [Candidate]
+    var severities: [BoardView.Option]
+    var tags: String
+    var skills: String
+    var vendor: String
+    var vendorRef: String
+    var vendorStatus: String
+
+    init(_ ticket: Ticket, principal: Principal, eligibility: [TechnicianEligibility]) {
+        canComment = (try? Access.comment(principal)) != nil
+        canChange = (try? Access.update(ticket, reassigning: false, by: principal)) != nil
+        open = ticket.status.isOpen
+        let labels: [(TicketStatus, String)] = [(.inProgress, "In progress"), (.waitingCustomer, "Waiting for customer"),
+                                                (.waitingVendor, "Waiting for vendor")]
+        moves = canChange ? labels.filter { ticket.status.canMove(to: $0.0) }.map { Move(status: $0.0.rawValue, label: $0.1) } : []
+        canResolve = canChange && ticket.status.canMove(to: .resolved)
+        canClose = canChange && ticket.status.canMove(to: .closed)
+        canAcknowledge = canChange && ticket.status.isOpen && ticket.firstResponseAt == nil
+        desk = (try? Access.dispatch(principal)) != nil && ticket.status.isOpen
+        candidates = eligibility.map {
+            Candidate(technicianId: $0.technicianId, name: $0.name, why: $0.why, eligible: $0.eligible, current: $0.technicianId == ticket.assigneeId)
+        }
+        severities = (1...4).map { BoardView.Option(value: "\($0)", label: "S\($0)", selected: $0 == ticket.severity) }
+        tags = ticket.tags.joined(separator: ", ")
+        skills = ticket.requiredSkills.joined(separator: ", ")
+        vendor = ticket.flags.vendorCase?.vendor ?? ticket.flags.vendorSuggestions.first ?? ""
+        vendorRef = ticket.flags.vendorCase?.externalRef ?? ""
+        vendorStatus = ticket.flags.vendorCase?.status ?? ""
+    }
+}
