@@ -27,6 +27,7 @@ struct API: Sendable {
         let secured = api.add(middleware: AuthMiddleware(coordinator: coordinator))
         addInventory(CustomerFields.self, at: "/customers", to: secured)
         addInventory(SiteFields.self, at: "/sites", to: secured)
+        addInventory(ContactFields.self, at: "/contacts", to: secured)
         addInventory(HostFields.self, at: "/hosts", to: secured)
         addInventory(TechnicianFields.self, at: "/technicians", to: secured)
         addTickets(to: secured)

@@ -17,6 +17,7 @@ extension StrictInput {
 
 extension CustomerFields: StrictInput { typealias Field = CodingKeys }
 extension SiteFields: StrictInput { typealias Field = CodingKeys }
+extension ContactFields: StrictInput { typealias Field = CodingKeys }
 extension HostFields: StrictInput { typealias Field = CodingKeys }
 extension TechnicianFields: StrictInput { typealias Field = CodingKeys }
 extension TicketInput: StrictInput { typealias Field = CodingKeys }

@@ -18,6 +18,20 @@ extension CustomerFields {
     }
 }
 
+extension ContactFields {
+    public var storedValues: [(String, StoredValue)] {
+        [("customer_id", .int(customerId)), ("name", .text(name)), ("email", .text(email)), ("phone", .text(phone)),
+         ("phone_digits", .text(phone.map(Self.digits)))]
+    }
+
+    public init(stored row: any StoredRow) throws {
+        customerId = try row.required(row.int("customer_id"), "customer_id")
+        name = try row.required(row.text("name"), "name")
+        email = try row.text("email")
+        phone = try row.text("phone")
+    }
+}
+
 extension SiteFields {
     public var storedValues: [(String, StoredValue)] {
         [("customer_id", .int(customerId)), ("name", .text(name)), ("address", .text(address)),

@@ -8,6 +8,7 @@ struct SQLSession: StoreSession {
     static func table(_ kind: RecordKind) -> String {
         switch kind {
         case .customer: "customers"
+        case .contact: "contacts"
         case .site: "sites"
         case .host: "hosts"
         case .technician: "technicians"
@@ -65,7 +66,8 @@ struct SQLSession: StoreSession {
     func dependents(of kind: RecordKind, _ id: Int) async throws -> [String] {
         let referrers: [(table: String, column: String, noun: String)] =
             switch kind {
-            case .customer: [("sites", "customer_id", "sites"), ("tickets", "customer_id", "tickets")]
+            case .customer: [("sites", "customer_id", "sites"), ("contacts", "customer_id", "contacts"), ("tickets", "customer_id", "tickets")]
+            case .contact: []
             case .site: [("hosts", "site_id", "hosts"), ("visits", "site_id", "visits")]
             case .host: [("tickets", "host_id", "tickets"), ("tokens", "host_id", "agent tokens")]
             case .technician:

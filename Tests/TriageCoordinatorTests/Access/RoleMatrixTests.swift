@@ -10,6 +10,7 @@ import Testing
     /// Tickets and records the cases act on; each role gets its own closed ticket to reopen.
     struct Fixture: Sendable {
         var mine = 0, theirs = 0, hostTicket = 0, spareCustomer = 0, spareSite = 0, spareHost = 0, spareTechnician = 0, visit = 0
+        var contact = 0, spareContact = 0
         var pendingReport = ""
         var closed: [String: Int] = [:]
         var t: (customer: Int, site: Int, host: Int, technician: Int)
@@ -43,8 +44,9 @@ import Testing
     static let cases: [Case] = {
         var cases: [Case] = []
         let bodies = ["customers": #"{"name": "Acme AG"}"#, "sites": #"{"customerId": CUSTOMER, "name": "HQ"}"#,
-                      "hosts": #"{"siteId": SITE, "name": "web1"}"#, "technicians": #"{"name": "Tess", "tier": 2}"#]
-        for path in ["customers", "sites", "hosts", "technicians"] {
+                      "hosts": #"{"siteId": SITE, "name": "web1"}"#, "technicians": #"{"name": "Tess", "tier": 2}"#,
+                      "contacts": #"{"customerId": CUSTOMER, "name": "Cleo", "phone": "+49 30 1234"}"#]
+        for path in ["customers", "contacts", "sites", "hosts", "technicians"] {
             let body = bodies[path]!
             cases += [
                 Case("GET /api/v1/\(path)", { _, _ in "/api/v1/\(path)" }, readers),
@@ -56,6 +58,8 @@ import Testing
         cases += [
             Case("POST /api/v1/customers", { _, _ in "/api/v1/customers" }, body: #"{"name": "New"}"#, adminOnly(.created)),
             Case("POST /api/v1/sites", { _, _ in "/api/v1/sites" }, body: #"{"customerId": CUSTOMER, "name": "Annex"}"#, adminOnly(.created)),
+            Case("POST /api/v1/contacts", { _, _ in "/api/v1/contacts" }, body: #"{"customerId": CUSTOMER, "name": "Cid", "email": "cid@acme.example"}"#,
+                 adminOnly(.created)),
             Case("POST /api/v1/hosts", { _, _ in "/api/v1/hosts" }, body: #"{"siteId": SITE, "name": "new1"}"#, adminOnly(.created)),
             Case("POST /api/v1/technicians", { _, _ in "/api/v1/technicians" }, body: #"{"name": "Nia"}"#, adminOnly(.created)),
             Case("GET /api/v1/tickets", { _, _ in "/api/v1/tickets" }, readers),
@@ -106,6 +110,7 @@ import Testing
     static func record(_ path: String, _ f: Fixture) -> Int {
         switch path {
         case "customers": f.t.customer
+        case "contacts": f.contact
         case "sites": f.t.site
         case "hosts": f.t.host
         default: f.t.technician
@@ -115,6 +120,7 @@ import Testing
     static func spare(_ path: String, _ f: Fixture) -> Int {
         switch path {
         case "customers": f.spareCustomer
+        case "contacts": f.spareContact
         case "sites": f.spareSite
         case "hosts": f.spareHost
         default: f.spareTechnician
@@ -147,6 +153,8 @@ import Testing
                 fixture.spareSite = try await client.post("/api/v1/sites", #"{"customerId": \#(base.t.customer), "name": "Spare"}"#).id
                 fixture.spareHost = try await client.post("/api/v1/hosts", #"{"siteId": \#(base.t.site), "name": "spare1"}"#).id
                 fixture.spareTechnician = try await client.post("/api/v1/technicians", #"{"name": "Spare"}"#).id
+                fixture.contact = try await client.post("/api/v1/contacts", #"{"customerId": \#(base.t.customer), "name": "Cleo"}"#).id
+                fixture.spareContact = try await client.post("/api/v1/contacts", #"{"customerId": \#(base.t.customer), "name": "Spare"}"#).id
                 for role in Self.roles + [nil] {
                     let id = try await client.post("/api/v1/tickets", #"{"title": "done", "assigneeId": \#(tech)}"#).id
                     _ = try await client.patch("/api/v1/tickets/\(id)", #"{"status": "closed"}"#)

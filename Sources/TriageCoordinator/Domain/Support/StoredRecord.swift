@@ -44,7 +44,7 @@ extension StoredRow {
 
 /// The kinds of inventory record; storage keeps each in its own table.
 public enum RecordKind: String, Sendable, CaseIterable {
-    case customer, site, host, technician
+    case customer, contact, site, host, technician
 
     public var noun: String { rawValue }
 }

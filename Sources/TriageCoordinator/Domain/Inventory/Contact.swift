@@ -1,0 +1,32 @@
+/// A person at a customer whom the desk talks to: who calls, who gets the mail. The desk finds a
+/// customer by a contact's name, email or phone.
+public struct ContactFields: InventoryFields, Equatable {
+    public static let kind = RecordKind.contact
+    public var customerId: Int
+    public var name: String
+    public var email: String?
+    public var phone: String?
+
+    public init(customerId: Int, name: String, email: String? = nil, phone: String? = nil) {
+        self.customerId = customerId
+        self.name = name
+        self.email = email
+        self.phone = phone
+    }
+
+    public enum CodingKeys: String, CodingKey, CaseIterable { case customerId, name, email, phone }
+
+    public func validate() throws {
+        try Validate.text(name, "name")
+        try Validate.optionalText(email, "email", max: 254)
+        if let email, !email.contains("@") { throw CoordinatorError.invalid("email", "is not an email address (no @)") }
+        try Validate.optionalText(phone, "phone", max: 50)
+    }
+
+    public var references: [(RecordKind, Int, String)] { [(.customer, customerId, "customerId")] }
+
+    /// A phone number as it is compared: its digits only, so "+49 30 1234-5" finds "+493012345".
+    static func digits(_ phone: String) -> String { phone.filter(\.isNumber) }
+}
+
+public typealias Contact = Record<ContactFields>
