@@ -28,6 +28,7 @@ struct Board: Sendable {
         addSignOut(to: signedIn)
         addAccount(to: signedIn)
         addUsers(to: signedIn)
+        addNewTicket(to: signedIn)
         addTicketActions(to: signedIn)
         signedIn.get("/tickets/{id}") { request, context in
             try await ticketPage(try Query.id(context), request, try context.boardSession())
@@ -98,6 +99,7 @@ struct Board: Sendable {
         planner.duration = try query.int("duration", 15...720) ?? planner.duration
         var chrome = Chrome(session: session, clock: clock)
         chrome.error = error
+        if query.string("opened") == "1" { chrome.notice = try await assignmentNotice(id, by: session.principal) }
         if let visitId = try query.int("visit", 1...Int.max), let visit = try? await coordinator.visits.visit(visitId, by: session.principal) {
             chrome.notice = "Visit \(visit.id) is \(visit.status.rawValue.replacingOccurrences(of: "_", with: " ")): \(clock.window(visit.start, visit.end))."
         }

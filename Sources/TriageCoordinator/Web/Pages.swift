@@ -16,6 +16,7 @@ struct Pages: Sendable {
             ("board", PackageResources.board_mustache), ("ticket", PackageResources.ticket_mustache),
             ("setup", PackageResources.setup_mustache), ("code", PackageResources.code_mustache), ("account", PackageResources.account_mustache),
             ("users", PackageResources.users_mustache), ("actions", PackageResources.actions_mustache),
+            ("newticket", PackageResources.newticket_mustache),
         ]
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library
@@ -57,6 +58,8 @@ struct Chrome {
     var role: String?
     /// The header links to the people page.
     var admin: Bool
+    /// The header links to a new ticket.
+    var desk: Bool
     var csrf: String?
     var nowISO: String
     var nowText: String
@@ -70,6 +73,7 @@ struct Chrome {
         user = session?.user.displayName
         role = session?.principal.role.rawValue
         admin = session?.principal.role == .admin
+        desk = session?.principal.role == .admin || session?.principal.role == .dispatcher
         csrf = session?.csrf
         nowISO = BoardClock.iso(clock.now)
         nowText = clock.dayTime(clock.now)

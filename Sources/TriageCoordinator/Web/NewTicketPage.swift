@@ -1,0 +1,126 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TriageModel
+
+/// Taking a call (/board/tickets/new, the desk): find the customer by name, a contact's name,
+/// email or phone, or a host's name; read their card; open the ticket. The ticket's page then
+/// says whom assignment chose and why.
+extension Board {
+    func addNewTicket(to signedIn: RouterGroup<TriageRequestContext>) {
+        signedIn.get("/tickets/new") { request, context in
+            let session = try context.boardSession()
+            try Access.createTicket(session.principal)
+            let query = Query(request)
+            return try await newTicketPage(session, text: query.string("q") ?? "", customer: try query.int("customer", 1...Int.max))
+        }
+        signedIn.post("/tickets") { request, context in
+            let session = try context.boardSession()
+            try Access.createTicket(session.principal)
+            let form = try await WebForm(request, limit: bodyLimit)
+            try form.requireCSRF(session.csrf)
+            let customer = try form.optionalInt("customerId")
+            let input = TicketInput(
+                title: try form.required("title"), severity: try form.optionalInt("severity"), channel: TicketChannel(rawValue: form["channel"] ?? ""),
+                customerId: customer, hostId: try form.optionalInt("hostId"), description: form.text("description"),
+                tags: form["tags"].map(Self.words))
+            do {
+                let ticket = try await coordinator.store.write { try await coordinator.tickets.create(input, by: session.principal, in: $0) }
+                return Pages.redirect(to: "/board/tickets/\(ticket.id)?opened=1")
+            } catch let error as CoordinatorError where error.code == .invalid {
+                return try await newTicketPage(session, text: "", customer: customer, error: error.message, status: .unprocessableContent)
+            }
+        }
+    }
+
+    /// After the desk opened a ticket: whom assignment chose and why, from its history.
+    func assignmentNotice(_ id: Int, by principal: Principal) async throws -> String? {
+        let events = try await coordinator.tickets.events(ofTicket: id, after: nil, limit: 20, by: principal).items
+        for event in events.reversed() {
+            switch event.entry {
+            case .assigned(let made)?: return "Ticket \(id) opened and assigned: \(made.reason)."
+            case .unassignable(let made)?: return "Ticket \(id) opened; nobody could take it: \(made.reason). The lead has been told."
+            default: continue
+            }
+        }
+        return "Ticket \(id) opened."
+    }
+
+    private struct NewTicketView {
+        struct Found {
+            var id: Int
+            var name: String
+            var selected: Bool
+        }
+
+        struct Line {
+            var id: Int
+            var title: String
+            var status: String
+            var severity: Int
+            var sla: String
+        }
+
+        struct HostLine {
+            var id: Int
+            var name: String
+            var status: String
+            var alerts: [String]
+        }
+
+        struct Person {
+            var name: String
+            var email: String?
+            var phone: String?
+        }
+
+        var chrome: Chrome
+        var text: String
+        var found: [Found]
+        var searched: Bool
+        var customerId: Int?
+        var customerName: String?
+        var contacts: [Person]
+        var openTickets: [Line]
+        var recentTickets: [Line]
+        var hosts: [HostLine]
+        var severities: [BoardView.Option]
+        var channels: [BoardView.Option]
+        var hasCustomer: Bool
+    }
+
+    private func newTicketPage(_ session: WebSession, text: String, customer: Int?, error: String? = nil,
+                               status: HTTPResponse.Status = .ok) async throws -> Response
+    {
+        let principal = session.principal
+        var chrome = Chrome(session: session, clock: clock())
+        chrome.error = error
+        let found = text.isEmpty ? [] : try await coordinator.inventory.findCustomers(text, by: principal)
+        var card: CustomerCard?
+        if let customer { card = try await coordinator.inventory.customerCard(customer, by: principal) }
+        func line(_ ticket: Ticket, _ sla: String) -> NewTicketView.Line {
+            NewTicketView.Line(id: ticket.id, title: ticket.title, status: ticket.status.rawValue.replacingOccurrences(of: "_", with: " "),
+                               severity: ticket.severity, sla: sla)
+        }
+        let promises = card?.promises ?? (1...4).map { "S\($0)" }
+        let view = NewTicketView(
+            chrome: chrome, text: text,
+            found: found.map { NewTicketView.Found(id: $0.id, name: $0.fields.name, selected: $0.id == customer) },
+            searched: !text.isEmpty, customerId: card?.customer.id, customerName: card?.customer.fields.name,
+            contacts: card?.contacts.map { NewTicketView.Person(name: $0.fields.name, email: $0.fields.email, phone: $0.fields.phone) } ?? [],
+            openTickets: card?.openTickets.map { line($0, "open") } ?? [],
+            recentTickets: card?.recentTickets.map { past in
+                line(past.ticket, past.metSLA.map { $0 ? "met its SLA" : "missed its SLA" } ?? "open")
+            } ?? [],
+            hosts: card?.hosts.map { line in
+                NewTicketView.HostLine(id: line.host.id, name: line.host.fields.name, status: line.status?.rawValue ?? "no reports",
+                                       alerts: line.alerts.map { "\($0.plugin) \($0.item): \($0.status.rawValue) — \($0.summary)" })
+            } ?? [],
+            severities: promises.enumerated().map { BoardView.Option(value: "\($0.offset + 1)", label: $0.element, selected: $0.offset == 2) },
+            channels: TicketChannel.allCases.filter { $0 != .agent }.map {
+                BoardView.Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == .phone)
+            },
+            hasCustomer: card != nil)
+        return pages.render("newticket", view, status: status)
+    }
+}
