@@ -18,7 +18,7 @@ enum Migrations {
         Migration(version: 6, name: "board sessions", apply: webSessions),
         Migration(version: 7, name: "who posted each report, diagnoses waiting to be applied, server secrets", apply: provenance),
         Migration(version: 8, name: "people's accounts: users, their sessions, failed sign-ins, one-time codes", apply: MigrationAccounts.apply),
-        Migration(version: 9, name: "customers' contacts", apply: MigrationContacts.apply),
+        Migration(version: 9, name: "the workspace: customers' contacts, what each person has read", apply: MigrationWorkspace.apply),
     ]
 
     @Sendable static func provenance(_ db: any SQLDatabase) async throws {

@@ -84,6 +84,15 @@ extension SQLSession {
             .where("id", .equal, userId).run()
     }
 
+    func seenEventId(userId: Int) async throws -> Int? {
+        try await db.select().column("seen_event_id").from("users").where("id", .equal, userId).first()
+            .flatMap { try SQLStoredRow(row: $0).int("seen_event_id") }
+    }
+
+    func setSeenEventId(_ id: Int, userId: Int) async throws {
+        try await db.update("users").set("seen_event_id", to: id).where("id", .equal, userId).run()
+    }
+
     func insertSession(secretHash: String, userId: Int, at: Date, expiresAt: Date) async throws {
         try await db.insert(into: "sessions").columns("secret_hash", "user_id", "created_at", "expires_at")
             .values(SQLBind(secretHash), SQLBind(userId), SQLBind(at.storedMilliseconds), SQLBind(expiresAt.storedMilliseconds))

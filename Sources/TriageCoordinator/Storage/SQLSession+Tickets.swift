@@ -101,6 +101,13 @@ extension SQLSession {
         return try await query.orderBy("id", .descending).limit(limit).all().map(Self.ticket)
     }
 
+    func ticketsByUrgency(_ filter: TicketFilter, offset: Int, limit: Int) async throws -> [Ticket] {
+        let due = SQLRaw("CASE WHEN first_response_at IS NULL THEN response_due_at ELSE resolve_due_at END")
+        return try await Self.matching(filter, db.select().column("*").from("tickets"))
+            .orderBy(SQLOrderBy(expression: due, direction: SQLDirection.ascending)).orderBy("id").offset(offset).limit(limit).all()
+            .map(Self.ticket)
+    }
+
     /// The WHERE clauses of a ticket filter, shared by the list and the counts.
     private static func matching(_ filter: TicketFilter, _ query: SQLSelectBuilder) -> SQLSelectBuilder {
         if !filter.statuses.isEmpty { query.where("status", .in, filter.statuses.map(\.rawValue)) }
@@ -172,6 +179,18 @@ extension SQLSession {
         guard !ticketIds.isEmpty, !kinds.isEmpty else { return [] }
         return try await db.select().column("*").from("ticket_events").where("ticket_id", .in, ticketIds)
             .where("type", .in, kinds.map(\.rawValue)).orderBy("id").all().map(Self.event)
+    }
+
+    func events(onTicketsOf technicianId: Int, after: Int?, excluding: Actor, limit: Int) async throws -> [TicketEvent] {
+        let open = TicketStatus.allCases.filter(\.isOpen).map(\.rawValue)
+        let query = db.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("ticket_events"))).from("ticket_events")
+            .join("tickets", on: SQLColumn("ticket_id", table: "ticket_events"), .equal, SQLColumn("id", table: "tickets"))
+            .where(SQLColumn("assignee_id", table: "tickets"), .equal, SQLBind(technicianId))
+            .where(SQLColumn("status", table: "tickets"), .in, SQLBind.group(open))
+            .where(SQLColumn("actor", table: "ticket_events"), .notEqual, SQLBind(excluding.description))
+        if let after { query.where(SQLColumn("id", table: "ticket_events"), SQLBinaryOperator.greaterThan, SQLBind(after)) }
+        return try await query.orderBy(SQLOrderBy(expression: SQLColumn("id", table: "ticket_events"), direction: SQLDirection.descending))
+            .limit(limit).all().map(Self.event)
     }
 
     func latestEvents(kind: EventKind, ticketIds: [Int]) async throws -> [Int: TicketEvent] {

@@ -59,6 +59,9 @@ public protocol TicketRecords: Sendable {
     /// Newest first, starting below `before`.
     func tickets(_ filter: TicketFilter, before: Int?, limit: Int) async throws -> [Ticket]
     func ticketCountsByStatus(_ filter: TicketFilter) async throws -> [TicketStatus: Int]
+    /// Most urgent first — the due time that matters now (respond until answered, then resolve),
+    /// then id — from `offset`: a queue a page at a time.
+    func ticketsByUrgency(_ filter: TicketFilter, offset: Int, limit: Int) async throws -> [Ticket]
     /// Tickets in one of `statuses` with an SLA warning or breach not yet sent that falls due at
     /// or before `now`, in id order after `after`.
     func ticketsWithSLACheckDue(at now: Date, statuses: Set<TicketStatus>, after: Int, limit: Int) async throws -> [Ticket]
@@ -68,6 +71,8 @@ public protocol TicketRecords: Sendable {
     func events(ticketId: Int, after: Int?, limit: Int) async throws -> [TicketEvent]
     /// Every event of one of `kinds` on `ticketIds`, oldest first: the parts of histories a rule needs.
     func events(ticketIds: [Int], kinds: [EventKind]) async throws -> [TicketEvent]
+    /// Events after `after` on the open tickets assigned to `technicianId`, not by `excluding`, newest first.
+    func events(onTicketsOf technicianId: Int, after: Int?, excluding: Actor, limit: Int) async throws -> [TicketEvent]
     /// The most recent event of `kind` of each of `ticketIds` that has one.
     func latestEvents(kind: EventKind, ticketIds: [Int]) async throws -> [Int: TicketEvent]
 }
@@ -226,6 +231,10 @@ public protocol AccountRecords: Sendable {
     func loginFailures(_ keys: [String]) async throws -> [String: LoginFailures]
     func saveLoginFailures(_ failures: LoginFailures, key: String) async throws
     func deleteLoginFailures(_ key: String) async throws
+
+    /// The newest ticket event a person has read on their My work page.
+    func seenEventId(userId: Int) async throws -> Int?
+    func setSeenEventId(_ id: Int, userId: Int) async throws
 
     /// Makes `hash` the one valid code for `purpose` (the setup link: one at a time).
     func replaceOneTimeCodes(purpose: String, with hash: String, expiresAt: Date) async throws

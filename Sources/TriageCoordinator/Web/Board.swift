@@ -29,6 +29,8 @@ struct Board: Sendable {
         addAccount(to: signedIn)
         addUsers(to: signedIn)
         addNewTicket(to: signedIn)
+        addMyWork(to: signedIn)
+        addQueues(to: signedIn)
         addTicketActions(to: signedIn)
         signedIn.get("/tickets/{id}") { request, context in
             try await ticketPage(try Query.id(context), request, try context.boardSession())

@@ -13,7 +13,7 @@ struct TicketCard {
     /// Why nobody has it, when assignment found nobody.
     var why: String?
     /// For ordering: the next due time, paused clocks last.
-    fileprivate var urgency: Date { countdown.state == "paused" ? .distantFuture : countdown.due }
+    var urgency: Date { countdown.state == "paused" ? .distantFuture : countdown.due }
 
     init(_ ticket: Ticket, names: [Int: String], why: String?, sla: SLAPolicy, clock: BoardClock) {
         (id, title, status, severity, tier) = (ticket.id, ticket.title, ticket.status, ticket.severity, ticket.tier)

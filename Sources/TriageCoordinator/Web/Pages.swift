@@ -16,7 +16,8 @@ struct Pages: Sendable {
             ("board", PackageResources.board_mustache), ("ticket", PackageResources.ticket_mustache),
             ("setup", PackageResources.setup_mustache), ("code", PackageResources.code_mustache), ("account", PackageResources.account_mustache),
             ("users", PackageResources.users_mustache), ("actions", PackageResources.actions_mustache),
-            ("newticket", PackageResources.newticket_mustache),
+            ("newticket", PackageResources.newticket_mustache), ("mywork", PackageResources.mywork_mustache),
+            ("queues", PackageResources.queues_mustache),
         ]
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library
@@ -60,6 +61,8 @@ struct Chrome {
     var admin: Bool
     /// The header links to a new ticket.
     var desk: Bool
+    /// The header links to My work.
+    var technician: Bool
     var csrf: String?
     var nowISO: String
     var nowText: String
@@ -74,6 +77,7 @@ struct Chrome {
         role = session?.principal.role.rawValue
         admin = session?.principal.role == .admin
         desk = session?.principal.role == .admin || session?.principal.role == .dispatcher
+        technician = session?.principal.technicianId != nil
         csrf = session?.csrf
         nowISO = BoardClock.iso(clock.now)
         nowText = clock.dayTime(clock.now)

@@ -5,7 +5,7 @@ import TestSupport
 
 /// axe-core (the ecosystem's accessibility checker) in a real Chromium with JavaScript on, on
 /// every page type the coordinator serves: setup, sign-in, the second-factor code, the board, a
-/// ticket, a new ticket with its customer search and card, the account page, people and tokens, an error page. No serious or critical violation.
+/// ticket, the queues, a new ticket with its customer search and card, the account page, people and tokens, an error page. No serious or critical violation.
 @Suite struct AccessibilityTests {
     static let axe = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".build/axe-core/axe.min.js").path
@@ -43,6 +43,8 @@ import TestSupport
             try await check("board")
             try await browser.go(base + "/board/tickets/\(ticket)")
             try await check("ticket")
+            try await browser.go(base + "/board/queues")
+            try await check("queues")
             try await browser.go(base + "/board/tickets/new?q=acme")
             try await check("new ticket, search")
             try await browser.go(base + "/board/tickets/new?customer=\(customer)")

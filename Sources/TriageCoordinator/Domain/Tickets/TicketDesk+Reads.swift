@@ -29,3 +29,22 @@ extension TicketDesk {
         return Page(items, limit: limit, id: \.id)
     }
 }
+
+/// One page of a queue, most urgent first.
+public struct QueuePage: Sendable {
+    public var tickets: [Ticket]
+    /// How many tickets the filter matches in all.
+    public var total: Int
+    public var offset: Int
+}
+
+extension TicketDesk {
+    /// A queue of tickets matching `filter`, most urgent first, `size` at a time from `offset`.
+    public func queue(_ filter: TicketFilter, offset: Int, size: Int, by principal: Principal) async throws -> QueuePage {
+        try Access.readAll(principal)
+        return try await store.read { session in
+            QueuePage(tickets: try await session.ticketsByUrgency(filter, offset: offset, limit: size),
+                      total: try await session.ticketCountsByStatus(filter).values.reduce(0, +), offset: offset)
+        }
+    }
+}

@@ -1,7 +1,8 @@
 import SQLKit
 
-enum MigrationContacts {
-    /// Migration 9: customers' contacts, found by name, email or phone (its digits).
+/// Migration 9: what the workspace keeps — customers' contacts, found by name, email or phone
+/// (its digits), and how far each person has read the news on their tickets.
+enum MigrationWorkspace {
     @Sendable static func apply(_ db: any SQLDatabase) async throws {
         try await db.create(table: "contacts")
             .column("id", type: .bigint, .primaryKey(autoIncrement: true))
@@ -16,5 +17,6 @@ enum MigrationContacts {
         for column in ["customer_id", "email", "phone_digits"] {
             try await db.create(index: "contacts_\(column)").on("contacts").column(column).run()
         }
+        try await db.alter(table: "users").column("seen_event_id", type: .bigint).run()
     }
 }

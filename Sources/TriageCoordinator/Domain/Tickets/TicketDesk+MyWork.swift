@@ -1,0 +1,34 @@
+import Foundation
+
+/// A technician's own work: their open tickets, their visits in a window, and what others did on
+/// their tickets since they last looked.
+public struct MyWork: Sendable {
+    public var tickets: [Ticket]
+    public var visits: [Visit]
+    /// Newest first, at most 50.
+    public var news: [TicketEvent]
+}
+
+extension TicketDesk {
+    /// For a person whose account speaks for a technician; reading it marks the news read.
+    public func myWork(visitsIn window: DateInterval, by principal: Principal) async throws -> MyWork {
+        try Access.readAll(principal)
+        guard let technicianId = principal.technicianId, let userId = principal.userId else {
+            throw CoordinatorError(.forbidden, "My work is a technician's: this account speaks for no technician")
+        }
+        var mine = TicketFilter()
+        mine.assigneeId = technicianId
+        mine.statuses = TicketStatus.allCases.filter(\.isOpen)
+        let filter = mine
+        let work = try await store.read { session in
+            MyWork(tickets: try await session.tickets(filter, before: nil, limit: 500),
+                   visits: try await session.visits(VisitFilter(technicianIds: [technicianId], activeOnly: true, overlapping: window), limit: 200),
+                   news: try await session.events(onTicketsOf: technicianId, after: try await session.seenEventId(userId: userId),
+                                                  excluding: principal.actor, limit: 50))
+        }
+        if let newest = work.news.first?.id {
+            try await store.write { try await $0.setSeenEventId(newest, userId: userId) }
+        }
+        return work
+    }
+}
