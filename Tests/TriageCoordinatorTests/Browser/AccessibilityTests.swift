@@ -27,6 +27,7 @@ import TestSupport
         let customer = try post("/customers", #"{"name": "Acme"}"#)
         let ticket = try post("/tickets", #"{"title": "Mail server <b>down</b>", "severity": 1, "customerId": \#(customer)}"#)
 
+        try FileManager.default.createDirectory(atPath: BoardBrowserTests.artifacts, withIntermediateDirectories: true)
         let browser = try await Browser(folder, javaScript: true)
         var problems: [String] = []
         func check(_ page: String) async throws {
@@ -43,12 +44,14 @@ import TestSupport
             try await check("board")
             try await browser.go(base + "/board/tickets/\(ticket)")
             try await check("ticket")
+            try await browser.screenshot(to: BoardBrowserTests.artifacts + "/ticket-work.png")
             try await browser.go(base + "/board/queues")
             try await check("queues")
             try await browser.go(base + "/board/tickets/new?q=acme")
             try await check("new ticket, search")
             try await browser.go(base + "/board/tickets/new?customer=\(customer)")
             try await check("new ticket, the customer's card")
+            try await browser.screenshot(to: BoardBrowserTests.artifacts + "/new-ticket.png")
             try await browser.go(base + "/board/account")
             try await check("account")
             try await browser.click("#start-second-factor")
