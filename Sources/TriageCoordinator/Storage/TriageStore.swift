@@ -135,6 +135,7 @@ public protocol VisitRecords: Sendable {
 public protocol AccessRecords: Sendable {
     func insertToken(_ token: NewToken) async throws -> TokenInfo
     func token(hash: String) async throws -> TokenInfo?
+    func token(id: Int) async throws -> TokenInfo?
     func tokens() async throws -> [TokenInfo]
     func revokeToken(_ id: Int, at: Date) async throws -> Bool
 

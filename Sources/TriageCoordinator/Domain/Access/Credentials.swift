@@ -106,8 +106,7 @@ public struct Credentials: Room {
 
     /// Revokes a token: one's own personal token, or (admins) any.
     public func revoke(_ id: Int, by principal: Principal) async throws {
-        let token = try await store.read { try await $0.tokens() }.first { $0.id == id }
-        guard let token else { throw CoordinatorError.notFound("token", id) }
+        guard let token = try await store.read({ try await $0.token(id: id) }) else { throw CoordinatorError.notFound("token", id) }
         if token.userId == nil || token.userId != principal.userId {
             guard principal.role == .admin else { throw CoordinatorError(.forbidden, "only an admin may revoke somebody else's token") }
         }
