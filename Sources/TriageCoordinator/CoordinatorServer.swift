@@ -45,7 +45,7 @@ public enum CoordinatorServer {
     {
         let zoneName = configuration.board.timeZone ?? configuration.sla.calendar.timeZone
         let board = Board(coordinator: coordinator, policy: configuration.board, zone: TimeZone(identifier: zoneName) ?? .gmt,
-                          pages: try Pages(), bodyLimit: configuration.maxBodyBytes, trustedProxies: Set(configuration.http.trustedProxies))
+                          pages: try Pages(), live: LiveFeed(coordinator: coordinator, logger: Logger(label: "triage.live")), bodyLimit: configuration.maxBodyBytes, trustedProxies: Set(configuration.http.trustedProxies))
         return API(coordinator: coordinator, bodyLimit: configuration.maxBodyBytes, http: configuration.http, metrics: metrics,
                    board: board).router()
     }

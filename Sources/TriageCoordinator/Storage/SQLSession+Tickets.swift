@@ -193,6 +193,23 @@ extension SQLSession {
             .limit(limit).all().map(Self.event)
     }
 
+    func latestEventId() async throws -> Int {
+        try await db.select().column(SQLFunction("coalesce", args: SQLFunction("max", args: SQLColumn("id")), SQLLiteral.numeric("0")), as: "latest")
+            .from("ticket_events").first(decodingColumn: "latest", as: Int.self) ?? 0
+    }
+
+    func eventTickets(after: Int, orIds ids: [Int], limit: Int) async throws -> [TicketChange] {
+        let query = db.select().column("id").column("ticket_id").from("ticket_events")
+        if ids.isEmpty {
+            query.where("id", .greaterThan, after)
+        } else {
+            query.where { $0.where("id", .greaterThan, after).orWhere("id", .in, ids) }
+        }
+        return try await query.orderBy("id").limit(limit).all().map {
+            TicketChange(eventId: try $0.decode(column: "id", as: Int.self), ticketId: try $0.decode(column: "ticket_id", as: Int.self))
+        }
+    }
+
     func latestEvents(kind: EventKind, ticketIds: [Int]) async throws -> [Int: TicketEvent] {
         guard !ticketIds.isEmpty else { return [:] }
         let rows = try await db.select().column("*").from("ticket_events")

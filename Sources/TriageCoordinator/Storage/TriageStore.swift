@@ -75,6 +75,10 @@ public protocol TicketRecords: Sendable {
     func events(onTicketsOf technicianId: Int, after: Int?, excluding: Actor, limit: Int) async throws -> [TicketEvent]
     /// The most recent event of `kind` of each of `ticketIds` that has one.
     func latestEvents(kind: EventKind, ticketIds: [Int]) async throws -> [Int: TicketEvent]
+    /// The newest event's id (0 without any): where a live feed starts.
+    func latestEventId() async throws -> Int
+    /// Which ticket each event after `after` (and each of `ids`) belongs to, oldest first.
+    func eventTickets(after: Int, orIds ids: [Int], limit: Int) async throws -> [TicketChange]
 }
 
 /// What assignment, the SLA scheduler and the lead notifications read and write.

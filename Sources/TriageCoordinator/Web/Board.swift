@@ -10,6 +10,8 @@ struct Board: Sendable {
     let policy: BoardPolicy
     let zone: TimeZone
     let pages: Pages
+    /// The live pages' feed of ticket changes (`LiveRoute.swift`).
+    let live: LiveFeed
     let bodyLimit: Int
     /// Peers whose X-Forwarded-For names the client (`http.trustedProxies`).
     let trustedProxies: Set<String>
@@ -21,6 +23,7 @@ struct Board: Sendable {
         let web = router.group("/board").add(middleware: BoardErrorMiddleware(pages: pages, zone: zone, coordinator: coordinator))
         // Open to everybody: registered before the session middleware, which applies only to routes added after it.
         web.get("/static/board.css") { _, _ in Pages.stylesheet() }
+        addLiveScript(to: web)
         addSignIn(to: router, board: web)
 
         let signedIn = web.add(middleware: BoardSessionMiddleware(coordinator: coordinator))
@@ -32,6 +35,7 @@ struct Board: Sendable {
         addMyWork(to: signedIn)
         addQueues(to: signedIn)
         addTicketActions(to: signedIn)
+        addLive(to: signedIn)
         signedIn.get("/tickets/{id}") { request, context in
             try await ticketPage(try Query.id(context), request, try context.boardSession())
         }
@@ -83,6 +87,7 @@ struct Board: Sendable {
         // someone who did not (WCAG 2.2.1; axe's meta-refresh) is not the default.
         let every = policy.refreshSeconds > 0 ? policy.refreshSeconds : nil
         let chrome = Chrome(session: session, clock: clock, refreshSeconds: query.string("updating") == "on" ? every : nil)
+            .live("all", url: request.uri.description)
         return pages.render("board", BoardView(snapshot, chrome: chrome, principal: session.principal, tier: tier, limit: Self.ticketLimit,
                                                sla: coordinator.sla, clock: clock, updateEvery: every))
     }
@@ -99,7 +104,7 @@ struct Board: Sendable {
         }
         planner.days = try query.int("days", 1...31) ?? planner.days
         planner.duration = try query.int("duration", 15...720) ?? planner.duration
-        var chrome = Chrome(session: session, clock: clock)
+        var chrome = Chrome(session: session, clock: clock).live("\(id)", url: "/board/tickets/\(id)")
         chrome.error = error
         if query.string("opened") == "1" { chrome.notice = try await assignmentNotice(id, by: session.principal) }
         if let visitId = try query.int("visit", 1...Int.max), let visit = try? await coordinator.visits.visit(visitId, by: session.principal) {

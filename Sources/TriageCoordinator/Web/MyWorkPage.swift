@@ -5,15 +5,16 @@ import Hummingbird
 /// happened on their tickets since they last looked (read once shown).
 extension Board {
     func addMyWork(to signedIn: RouterGroup<TriageRequestContext>) {
-        signedIn.get("/my") { _, context in
+        signedIn.get("/my") { request, context in
             let session = try context.boardSession()
             let clock = clock()
-            let work = try await coordinator.tickets.myWork(visitsIn: TimelineDay.window(clock), by: session.principal)
+            let since = try Query(request).int("since", 0...Int.max)
+            let work = try await coordinator.tickets.myWork(visitsIn: TimelineDay.window(clock), since: since, by: session.principal)
             let technicians = try await coordinator.inventory.records(TechnicianFields.self, after: nil, limit: 10_000, by: session.principal).items
             let names = Dictionary(uniqueKeysWithValues: technicians.map { ($0.id, $0.fields.name) })
             let titles = Dictionary(work.tickets.map { ($0.id, $0.title) }, uniquingKeysWith: { first, _ in first })
             let view = MyWorkView(
-                chrome: Chrome(session: session, clock: clock),
+                chrome: Chrome(session: session, clock: clock).live("all", url: "/board/my?since=\(work.since ?? 0)"),
                 cards: work.tickets.map { TicketCard($0, names: names, why: nil, sla: coordinator.sla, clock: clock) }
                     .sorted { ($0.urgency, $0.id) < ($1.urgency, $1.id) },
                 visits: work.visits.sorted { $0.start < $1.start }.map {

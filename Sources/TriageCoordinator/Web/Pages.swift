@@ -23,9 +23,10 @@ struct Pages: Sendable {
         self.library = library
     }
 
-    /// No script may run (there is none), styles come from this server, forms post only here,
-    /// and no other site may frame the board.
-    static let contentSecurityPolicy = "default-src 'none'; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self'; "
+    /// Scripts, styles and the live stream come only from this server (no inline script), forms
+    /// post only here, and no other site may frame the board.
+    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+        + "style-src-attr 'unsafe-inline'; img-src 'self'; "
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     func render(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
@@ -34,10 +35,15 @@ struct Pages: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
-    static func stylesheet() -> Response {
-        var headers = headers(contentType: "text/css; charset=utf-8")
+    static func stylesheet() -> Response { asset(PackageResources.board_css, type: "text/css; charset=utf-8") }
+
+    /// The one script: live pages (`live.js`).
+    static func script() -> Response { asset(PackageResources.live_js, type: "text/javascript; charset=utf-8") }
+
+    private static func asset(_ bytes: [UInt8], type: String) -> Response {
+        var headers = headers(contentType: type)
         headers[.cacheControl] = "public, max-age=300"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.board_css)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// 303 See Other: after a form, the browser GETs the page it lands on.
@@ -71,6 +77,10 @@ struct Chrome {
     var refreshSeconds: Int?
     var notice: String?
     var error: String?
+    /// A live page: "all" (any ticket's change) or a ticket's id; nil: not live.
+    var liveScope: String?
+    /// Where live.js reads the page again.
+    var liveURL: String?
 
     init(session: WebSession?, clock: BoardClock, refreshSeconds: Int? = nil) {
         user = session?.user.displayName
@@ -83,6 +93,13 @@ struct Chrome {
         nowText = clock.dayTime(clock.now)
         zone = clock.zone.identifier
         self.refreshSeconds = refreshSeconds.flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// Makes the page live: it follows `scope` ("all" or a ticket's id) and re-reads `url`.
+    func live(_ scope: String, url: String) -> Chrome {
+        var chrome = self
+        (chrome.liveScope, chrome.liveURL) = (scope, url)
+        return chrome
     }
 }
 

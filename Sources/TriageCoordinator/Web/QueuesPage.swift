@@ -35,7 +35,7 @@ extension Board {
             let base = "/board/queues?" + (again.percentEncodedQuery.map { $0 + "&" } ?? "")
             let shownTo = found.offset + found.tickets.count
             let view = QueuesView(
-                chrome: Chrome(session: session, clock: clock),
+                chrome: Chrome(session: session, clock: clock).live("all", url: request.uri.description),
                 statuses: [BoardView.Option(value: "", label: "open", selected: filter.statuses.count > 1 || filter.statuses.isEmpty)]
                     + TicketStatus.allCases.map { BoardView.Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " "),
                                                                    selected: filter.statuses == [$0]) },

@@ -183,4 +183,31 @@ struct MultiInstanceTests {
         #expect(try waitFor(10) { try holder()?.pid == other })
         #expect(Date().timeIntervalSince(killedAt) < 6)
     }
+
+    /// A browser on instance B hears of changes made through A: the feed follows the shared events
+    /// table, not this process's memory. Many writes at once through both instances (PostgreSQL
+    /// commits them out of id order) each reach the stream.
+    @Test func aBrowserOnOneInstanceHearsOfChangesMadeThroughTheOther() throws {
+        let pair = try Pair()
+        defer { pair.stop() }
+        try pair.a.createUser("dora", role: "dispatcher", password: "dora dispatches all day", config: pair.folders[0].path + "/triage.yaml")
+        let jar = pair.folders[1].path + "/cookies"
+        #expect(try pair.b.signIn("dora", password: "dora dispatches all day", jar: jar) == 303)
+        let stream = try EventStream(pair.b.url + "/board/live", jar: jar, folder: pair.folders[1])
+        #expect(stream.waitFor(": live", seconds: 5))
+        let created = try pair.a.request("POST", "/api/v1/tickets", #"{"title": "VPN down", "severity": 1}"#, token: pair.token)
+        let id = try #require(created.json["id"] as? Int)
+        #expect(stream.waitFor("data: {\"tickets\": [\(id)]}", seconds: 5), "\(stream.text)")
+
+        let replies = try Self.parallel((0..<20).map { index in
+            (url: (index % 2 == 0 ? pair.a : pair.b).url + "/api/v1/tickets", method: "POST",
+             json: #"{"title": "burst \#(index)", "severity": 4}"#, headers: ["Authorization: Bearer \(pair.token)"])
+        })
+        let ids = replies.compactMap { $0.body.firstMatch(of: /"id":(\d+),/).flatMap { Int($0.1) } }
+        #expect(ids.count == 20, "\(replies.map(\.status))")
+        #expect(stream.waitUntil(seconds: 5) { text in
+            let heard = Set(text.matches(of: /data: \{"tickets": \[([0-9,]*)\]\}/).flatMap { $0.1.split(separator: ",").compactMap { Int($0) } })
+            return Set(ids).isSubset(of: heard)
+        }, "every ticket opened through either instance: \(ids) in \(stream.text)")
+    }
 }

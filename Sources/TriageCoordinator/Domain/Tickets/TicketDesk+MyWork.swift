@@ -7,11 +7,15 @@ public struct MyWork: Sendable {
     public var visits: [Visit]
     /// Newest first, at most 50.
     public var news: [TicketEvent]
+    /// The news start after this event: a page that reads My work again passes it back as `since`
+    /// to keep showing what it showed.
+    public var since: Int?
 }
 
 extension TicketDesk {
-    /// For a person whose account speaks for a technician; reading it marks the news read.
-    public func myWork(visitsIn window: DateInterval, by principal: Principal) async throws -> MyWork {
+    /// For a person whose account speaks for a technician; reading it marks the news read. The
+    /// news are those since the person last looked, or since `since` (a live page reading again).
+    public func myWork(visitsIn window: DateInterval, since: Int? = nil, by principal: Principal) async throws -> MyWork {
         try Access.readAll(principal)
         guard let technicianId = principal.technicianId, let userId = principal.userId else {
             throw CoordinatorError(.forbidden, "My work is a technician's: this account speaks for no technician")
@@ -20,13 +24,15 @@ extension TicketDesk {
         mine.assigneeId = technicianId
         mine.statuses = TicketStatus.allCases.filter(\.isOpen)
         let filter = mine
-        let work = try await store.read { session in
-            MyWork(tickets: try await session.tickets(filter, before: nil, limit: 500),
-                   visits: try await session.visits(VisitFilter(technicianIds: [technicianId], activeOnly: true, overlapping: window), limit: 200),
-                   news: try await session.events(onTicketsOf: technicianId, after: try await session.seenEventId(userId: userId),
-                                                  excluding: principal.actor, limit: 50))
+        let (work, seen) = try await store.read { session in
+            let seen = try await session.seenEventId(userId: userId)
+            let after = since ?? seen
+            return (MyWork(tickets: try await session.tickets(filter, before: nil, limit: 500),
+                           visits: try await session.visits(VisitFilter(technicianIds: [technicianId], activeOnly: true, overlapping: window), limit: 200),
+                           news: try await session.events(onTicketsOf: technicianId, after: after, excluding: principal.actor, limit: 50),
+                           since: after), seen)
         }
-        if let newest = work.news.first?.id {
+        if let newest = work.news.first?.id, newest > seen ?? 0 {
             try await store.write { try await $0.setSeenEventId(newest, userId: userId) }
         }
         return work

@@ -48,3 +48,24 @@ extension TicketDesk {
         }
     }
 }
+
+/// One event of some ticket's history: what a live page needs to know that the ticket changed.
+public struct TicketChange: Sendable, Equatable {
+    public var eventId: Int
+    public var ticketId: Int
+}
+
+extension TicketDesk {
+    /// The newest event's id: a live feed starts after it.
+    public func latestChange(by principal: Principal) async throws -> Int {
+        try Access.readAll(principal)
+        return try await store.read { try await $0.latestEventId() }
+    }
+
+    /// The events after `after`, and those of `ids` (ids a feed skipped because their transaction
+    /// had not committed yet), oldest first, at most `limit`.
+    public func changes(after: Int, orIds ids: [Int], limit: Int, by principal: Principal) async throws -> [TicketChange] {
+        try Access.readAll(principal)
+        return try await store.read { try await $0.eventTickets(after: after, orIds: ids, limit: limit) }
+    }
+}

@@ -1,0 +1,84 @@
+// Live pages (docs/ARCHITECTURE.md, "Live pages"). A page that wants them says so on <body>:
+// data-live="all" (any ticket's change matters) or data-live="<ticket id>", and data-live-url for
+// where to read it again. Its live parts carry an id and data-live-part. On each change the script
+// reads the page again and swaps in the parts that differ, leaving alone a part the person is
+// typing in. Without this script the pages work the same and reload when asked.
+(function () {
+  "use strict";
+  var body = document.body;
+  var scope = body.getAttribute("data-live");
+  var status = document.getElementById("live-status");
+  if (!scope || !window.EventSource || !window.fetch || !window.DOMParser) return;
+  var url = body.getAttribute("data-live-url") || window.location.pathname + window.location.search;
+  var reading = false;
+  var again = false;
+
+  function say(text) { if (status) status.textContent = text; }
+
+  // A part the person has touched (typed, ticked, chose) or is in keeps what they did.
+  function touched(part) {
+    if (part.contains(document.activeElement) && document.activeElement !== body) return true;
+    var fields = part.querySelectorAll("input, textarea, select");
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.type === "hidden") continue;
+      if (field.type === "checkbox" || field.type === "radio") {
+        if (field.checked !== field.defaultChecked) return true;
+      } else if (field.tagName === "SELECT") {
+        for (var j = 0; j < field.options.length; j++) {
+          if (field.options[j].selected !== field.options[j].defaultSelected) return true;
+        }
+      } else if (field.value !== field.defaultValue) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function swap(html) {
+    var fresh = new DOMParser().parseFromString(html, "text/html");
+    var parts = document.querySelectorAll("[data-live-part]");
+    for (var i = 0; i < parts.length; i++) {
+      var part = parts[i];
+      var next = fresh.getElementById(part.id);
+      if (!next || next.innerHTML === part.innerHTML || touched(part)) continue;
+      part.innerHTML = next.innerHTML;
+    }
+  }
+
+  function read() {
+    if (reading) { again = true; return; }
+    reading = true;
+    fetch(url, { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      // A session that ended sends the page to the login form: go there too.
+      if (response.redirected && new URL(response.url).pathname === "/board/login") {
+        window.location.assign(response.url);
+        return null;
+      }
+      return response.ok ? response.text() : null;
+    }).then(function (html) {
+      if (html) {
+        swap(html);
+        say("Live: updated " + new Date().toLocaleTimeString());
+      }
+    }).catch(function () {
+      say("Live: could not read the page again; it will try at the next change");
+    }).then(function () {
+      reading = false;
+      if (again) { again = false; read(); }
+    });
+  }
+
+  var source = new EventSource("/board/live");
+  source.addEventListener("open", function () { say("Live: on"); });
+  source.addEventListener("error", function () { say("Live: reconnecting…"); });
+  source.addEventListener("ended", function () {
+    source.close();
+    window.location.reload();
+  });
+  source.addEventListener("change", function (event) {
+    var tickets = JSON.parse(event.data).tickets;
+    if (scope !== "all" && tickets !== null && tickets.indexOf(Number(scope)) < 0) return;
+    read();
+  });
+})();
