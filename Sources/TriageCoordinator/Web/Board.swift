@@ -36,6 +36,7 @@ struct Board: Sendable {
         addQueues(to: signedIn)
         addTicketActions(to: signedIn)
         addLive(to: signedIn)
+        addInventory(to: signedIn)
         signedIn.get("/tickets/{id}") { request, context in
             try await ticketPage(try Query.id(context), request, try context.boardSession())
         }

@@ -17,7 +17,7 @@ struct Pages: Sendable {
             ("setup", PackageResources.setup_mustache), ("code", PackageResources.code_mustache), ("account", PackageResources.account_mustache),
             ("users", PackageResources.users_mustache), ("actions", PackageResources.actions_mustache),
             ("newticket", PackageResources.newticket_mustache), ("mywork", PackageResources.mywork_mustache),
-            ("queues", PackageResources.queues_mustache),
+            ("queues", PackageResources.queues_mustache), ("record", PackageResources.record_mustache),
         ]
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library

@@ -1,0 +1,233 @@
+import Foundation
+import TriageModel
+
+/// The board's forms for inventory records: one description per kind of record, which renders
+/// the form (filled with a record's values to edit it) and turns what the form sent into the same
+/// JSON the API takes, so the API's checks and its sentences apply to the board unchanged.
+struct InventoryForm {
+    enum Input {
+        case text, email, tel, number, hidden, note, checkbox
+        case choice([String])
+        /// Comma-separated words (tags, skills).
+        case words
+        /// One entry per line, in `LineFormat`.
+        case lines(LineFormat)
+    }
+
+    enum LineFormat {
+        /// "1 08:00-17:00": ISO weekday (1 = Monday) and hours, into `{weekday, <from>, <to>}`.
+        case weekdayHours(from: String, to: String)
+        /// "2026-12-01T08:00Z 2026-12-05T18:00Z holiday": from, to, why.
+        case absence
+        /// "backup: Acme Backup Inc.": service and vendor.
+        case vendorService
+        /// "disk.warning = 80": plugin, parameter and value.
+        case pluginParameter
+    }
+
+    struct Field {
+        let name: String
+        let label: String
+        let input: Input
+        var hint: String? = nil
+    }
+
+    let kind: RecordKind
+    let fields: [Field]
+
+    static func of(_ kind: RecordKind) -> InventoryForm {
+        switch kind {
+        case .customer:
+            InventoryForm(kind: kind, fields: [
+                Field(name: "name", label: "Name", input: .text), Field(name: "contactEmail", label: "Main email", input: .email),
+                Field(name: "contactPhone", label: "Main phone", input: .tel), Field(name: "notes", label: "Notes", input: .note),
+            ])
+        case .contact:
+            InventoryForm(kind: kind, fields: [
+                Field(name: "customerId", label: "Customer", input: .hidden), Field(name: "name", label: "Name", input: .text),
+                Field(name: "email", label: "Email", input: .email), Field(name: "phone", label: "Phone", input: .tel),
+            ])
+        case .site:
+            InventoryForm(kind: kind, fields: [
+                Field(name: "customerId", label: "Customer", input: .hidden), Field(name: "name", label: "Name", input: .text),
+                Field(name: "address", label: "Address", input: .text), Field(name: "region", label: "Region", input: .text),
+                Field(name: "timeZone", label: "Time zone", input: .text, hint: "an IANA name such as Europe/Berlin"),
+                Field(name: "openingHours", label: "Opening hours", input: .lines(.weekdayHours(from: "opens", to: "closes")),
+                      hint: "one line per day: weekday (1 = Monday … 7 = Sunday) and hours, e.g. 1 08:00-17:00; none: always open"),
+            ])
+        case .host:
+            InventoryForm(kind: kind, fields: [
+                Field(name: "siteId", label: "Site", input: .hidden), Field(name: "name", label: "Name", input: .text),
+                Field(name: "address", label: "Address (for SSH)", input: .text),
+                Field(name: "criticality", label: "Criticality", input: .choice(HostFields.Criticality.allCases.map(\.rawValue))),
+                Field(name: "tags", label: "Tags", input: .words, hint: "separated by commas"),
+                Field(name: "vendorServices", label: "Vendor services", input: .lines(.vendorService),
+                      hint: "one per line: service: vendor, e.g. backup: Acme Backup Inc."),
+                Field(name: "pluginParams", label: "Check parameters", input: .lines(.pluginParameter),
+                      hint: "one per line: plugin.parameter = value, e.g. disk.warning = 80"),
+            ])
+        case .technician:
+            InventoryForm(kind: kind, fields: [
+                Field(name: "name", label: "Name", input: .text), Field(name: "email", label: "Email", input: .email),
+                Field(name: "tier", label: "Tier", input: .choice(["1", "2", "3"])),
+                Field(name: "skills", label: "Skills", input: .words, hint: "separated by commas, e.g. linux, network"),
+                Field(name: "region", label: "Region", input: .text),
+                Field(name: "timeZone", label: "Time zone", input: .text, hint: "an IANA name such as Europe/Berlin"),
+                Field(name: "maxLoad", label: "Most open tickets at once", input: .number),
+                Field(name: "active", label: "Active (takes tickets)", input: .checkbox),
+                Field(name: "shifts", label: "Shifts", input: .lines(.weekdayHours(from: "start", to: "end")),
+                      hint: "one line per shift: weekday (1 = Monday … 7 = Sunday) and hours, e.g. 1 08:00-16:00"),
+                Field(name: "absences", label: "Absences", input: .lines(.absence),
+                      hint: "one per line: from and to (ISO times) and why, e.g. 2026-12-21T00:00Z 2027-01-04T00:00Z holiday"),
+            ])
+        }
+    }
+
+    // MARK: Showing a form
+
+    /// One input as the template draws it.
+    struct Control {
+        var id: String
+        var name: String
+        var label: String
+        var hint: String?
+        var value: String
+        var type: String
+        var hidden = false
+        var textarea = false
+        var checkbox = false
+        var checked = false
+        var select = false
+        var options: [BoardView.Option] = []
+        var required = false
+    }
+
+    /// The form's inputs, holding `values` (a record's fields as the API shows them) or what was sent.
+    func controls(_ values: [String: JSONValue], prefix: String) -> [Control] {
+        fields.map { field in
+            let value = Self.text(values[field.name], field.input)
+            var control = Control(id: "\(prefix)-\(field.name)", name: field.name, label: field.label, hint: field.hint, value: value,
+                                  type: "text", required: field.name == "name")
+            switch field.input {
+            case .email: control.type = "email"
+            case .tel: control.type = "tel"
+            case .number: control.type = "number"
+            case .hidden: control.hidden = true
+            case .note, .lines: control.textarea = true
+            case .checkbox: (control.checkbox, control.checked) = (true, value == "true")
+            case .choice(let options):
+                control.select = true
+                control.options = options.map { BoardView.Option(value: $0, label: $0, selected: $0 == value) }
+            case .text, .words: break
+            }
+            return control
+        }
+    }
+
+    private static func text(_ value: JSONValue?, _ input: Input) -> String {
+        switch (value, input) {
+        case (nil, _), (.null, _): return ""
+        case (.string(let text), _): return text
+        case (.number(let number), _): return number == number.rounded() ? String(Int(number)) : String(number)
+        case (.bool(let flag), _): return flag ? "true" : "false"
+        case (.array(let items), .words): return items.compactMap { if case .string(let word) = $0 { word } else { nil } }.joined(separator: ", ")
+        case (.array(let items), .lines(let format)): return items.map { line($0, format) }.joined(separator: "\n")
+        case (.object(let plugins), .lines(.pluginParameter)):
+            return plugins.keys.sorted().flatMap { plugin -> [String] in
+                guard case .object(let parameters) = plugins[plugin] else { return [] }
+                return parameters.keys.sorted().map { "\(plugin).\($0) = \(parameters[$0].map { text($0, .text) } ?? "")" }
+            }.joined(separator: "\n")
+        default: return ""
+        }
+    }
+
+    private static func line(_ item: JSONValue, _ format: LineFormat) -> String {
+        guard case .object(let o) = item else { return "" }
+        let s = { (key: String) in o[key].map { text($0, .text) } ?? "" }
+        switch format {
+        case .weekdayHours(let from, let to): return "\(s("weekday")) \(s(from))-\(s(to))"
+        case .absence: return [s("from"), s("to"), s("reason")].filter { !$0.isEmpty }.joined(separator: " ")
+        case .vendorService: return "\(s("service")): \(s("vendor"))"
+        case .pluginParameter: return ""
+        }
+    }
+
+    // MARK: Reading what was sent
+
+    /// What the form sent as the API's JSON for this kind; a line that does not parse is refused
+    /// with its field and line number.
+    func json(_ form: WebForm) throws -> Data {
+        var object: [String: JSONValue] = [:]
+        for field in fields {
+            let raw = form[field.name] ?? ""
+            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            switch field.input {
+            case .checkbox: object[field.name] = .bool(raw == "on" || raw == "true")
+            case .hidden, .number:
+                guard !trimmed.isEmpty else { continue }
+                guard let number = Int(trimmed) else { throw CoordinatorError.invalid(field.name, "must be a whole number, not '\(trimmed)'") }
+                object[field.name] = .number(Double(number))
+            case .choice(let options) where options.allSatisfy({ Int($0) != nil }):
+                if let number = Int(trimmed) { object[field.name] = .number(Double(number)) }
+            case .words:
+                object[field.name] = .array(trimmed.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }
+                    .filter { $0 != .string("") })
+            case .lines(let format):
+                object[field.name] = try Self.lines(trimmed, format, field: field.name)
+            default:
+                if !trimmed.isEmpty { object[field.name] = .string(field.input.isNote ? raw : trimmed) }
+            }
+        }
+        return try JSONBody.encoder.encode(JSONValue.object(object))
+    }
+
+    private static func lines(_ text: String, _ format: LineFormat, field: String) throws -> JSONValue {
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.enumerated().filter { !$0.element.isEmpty }
+        if case .pluginParameter = format {
+            var plugins: [String: JSONValue] = [:]
+            for (index, line) in lines {
+                guard let equals = line.firstIndex(of: "="), let dot = line[..<equals].firstIndex(of: ".") else {
+                    throw CoordinatorError.invalid(field, "line \(index + 1) should read plugin.parameter = value, not '\(line)'")
+                }
+                let plugin = line[..<dot].trimmingCharacters(in: .whitespaces)
+                let key = line[line.index(after: dot)..<equals].trimmingCharacters(in: .whitespaces)
+                let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                var parameters: [String: JSONValue] = [:]
+                if case .object(let known) = plugins[plugin] { parameters = known }
+                parameters[key] = .string(value)
+                plugins[plugin] = .object(parameters)
+            }
+            return .object(plugins)
+        }
+        return .array(try lines.map { index, line in
+            let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            switch format {
+            case .weekdayHours(let from, let to):
+                let hours = words.count == 2 ? words[1].split(separator: "-").map(String.init) : []
+                guard let weekday = Int(words.first ?? ""), hours.count == 2 else {
+                    throw CoordinatorError.invalid(field, "line \(index + 1) should read like 1 08:00-17:00, not '\(line)'")
+                }
+                return .object(["weekday": .number(Double(weekday)), from: .string(hours[0]), to: .string(hours[1])])
+            case .absence:
+                guard words.count >= 2 else {
+                    throw CoordinatorError.invalid(field, "line \(index + 1) should read like 2026-12-21T00:00Z 2027-01-04T00:00Z holiday, not '\(line)'")
+                }
+                var absence: [String: JSONValue] = ["from": .string(words[0]), "to": .string(words[1])]
+                if words.count > 2 { absence["reason"] = .string(words[2...].joined(separator: " ")) }
+                return .object(absence)
+            case .vendorService:
+                guard let colon = line.firstIndex(of: ":") else {
+                    throw CoordinatorError.invalid(field, "line \(index + 1) should read service: vendor, not '\(line)'")
+                }
+                return .object(["service": .string(line[..<colon].trimmingCharacters(in: .whitespaces)),
+                                "vendor": .string(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))])
+            case .pluginParameter:
+                return .null
+            }
+        })
+    }
+}
+
+private extension InventoryForm.Input {
+    var isNote: Bool { if case .note = self { true } else { false } }
+}
