@@ -39,6 +39,8 @@ public final class Browser: @unchecked Sendable {
                      "--user-data-dir=\(folder.path)/chromium-profile"],
         ]
         if !javaScript { options["prefs"] = ["profile.managed_default_content_settings.javascript": 2] }
+        // Headless windows are at least 500 px wide: a phone's width is emulated.
+        if width < 500 { options["mobileEmulation"] = ["deviceMetrics": ["width": width, "height": height, "pixelRatio": 2]] }
         let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": ["browserName": "chrome", "goog:chromeOptions": options]]]
         guard let id = (try await Self.call(endpoint, "POST", "/session", capabilities) as? [String: Any])?["sessionId"] as? String else {
             driver.terminate()
@@ -124,6 +126,22 @@ public final class Browser: @unchecked Sendable {
                 (cookie["name"] as? String).map { ($0, (cookie["httpOnly"] as? Bool ?? false, cookie["sameSite"] as? String ?? "")) }
             }, uniquingKeysWith: { first, _ in first })
         }
+    }
+
+    /// Runs a script in the page; what it returned.
+    @discardableResult
+    public func execute(_ script: String, _ arguments: [Any] = []) async throws -> Any? {
+        try await command("POST", "/execute/sync", ["script": script, "args": arguments])
+    }
+
+    /// Polls `condition` every 100 ms for up to `seconds`; true once it holds.
+    public func waitUntil(seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date() + seconds
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try await condition()
     }
 
     /// Runs a script in the page and waits for it to call its last argument back (WebDriver's

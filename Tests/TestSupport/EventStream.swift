@@ -56,8 +56,8 @@ extension TriageServe {
     }
 
     /// Creates an account with the command line (on this server's data folder or `config`).
-    public func createUser(_ login: String, role: String, password: String, config: String? = nil) throws {
-        let place = config.map { ["--config", $0] } ?? ["--data", data]
+    public func createUser(_ login: String, role: String, password: String, technician: Int? = nil, config: String? = nil) throws {
+        let place = (config.map { ["--config", $0] } ?? ["--data", data]) + (technician.map { ["--technician", "\($0)"] } ?? [])
         let made = try Shell.run(builtProduct("triage"), ["user", "create", login, "--role", role, "--password-stdin"] + place, input: password + "\n")
         guard made.status == 0 else { throw TestSupportError("triage user create: \(made.stderr)") }
     }

@@ -5,7 +5,9 @@ import TriageModel
 extension SQLSession {
     func customers(matching text: String, limit: Int) async throws -> [Customer] {
         let needle = "%" + text.lowercased().replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
-        let digits = ContactFields.digits(text)
+        // A number as callers say it ("0170 …", "0049 170 …") matches one stored with its country
+        // code ("+49 170 …"): the trunk and international prefixes' zeros are left out.
+        let digits = String(ContactFields.digits(text).drop { $0 == "0" })
         var ids: Set<Int> = []
         let lower = { (column: String, table: String) in SQLFunction("lower", args: SQLColumn(column, table: table)) }
         ids.formUnion(try await db.select().column("id").from("customers").where(lower("name", "customers"), .like, SQLBind(needle))

@@ -5,7 +5,9 @@ import TestSupport
 
 /// axe-core (the ecosystem's accessibility checker) in a real Chromium with JavaScript on, on
 /// every page type the coordinator serves: setup, sign-in, the second-factor code, the board, a
-/// ticket, the queues, a new ticket with its customer search and card, the account page, people and tokens, an error page. No serious or critical violation.
+/// ticket, the queues, a new ticket with its customer search and card, the account page, people
+/// and tokens, the inventory (customers, sites, hosts, technicians, with their forms open), My
+/// work, an error page. No serious or critical violation.
 @Suite struct AccessibilityTests {
     static let axe = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".build/axe-core/axe.min.js").path
@@ -25,7 +27,18 @@ import TestSupport
             return id
         }
         let customer = try post("/customers", #"{"name": "Acme"}"#)
-        let ticket = try post("/tickets", #"{"title": "Mail server <b>down</b>", "severity": 1, "customerId": \#(customer)}"#)
+        _ = try post("/contacts", #"{"customerId": \#(customer), "name": "Carla", "phone": "+49 30 555 0142"}"#)
+        let site = try post("/sites", #"{"customerId": \#(customer), "name": "HQ", "openingHours": [{"weekday": 1, "opens": "08:00", "closes": "17:00"}]}"#)
+        let host = try post("/hosts", #"{"siteId": \#(site), "name": "web1", "vendorServices": [{"service": "backup", "vendor": "Acme Backup"}]}"#)
+        let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
+        let technician = try post("/technicians", #"{"name": "Tim", "skills": ["linux"], "shifts": [\#(always)]}"#)
+        let ticket = try post("/tickets", #"{"title": "Mail server <b>down</b>", "severity": 1, "customerId": \#(customer), "hostId": \#(host)}"#)
+        let report = """
+            {"id": "\(UUID().uuidString)", "host": "web1", "startedAt": "\(Date().formatted(.iso8601))", "durationMs": 5, "agentVersion": "test",
+             "status": "warning", "checks": [{"plugin": "disk", "item": "/var", "status": "warning", "summary": "81% full", "metrics": [], "durationMs": 1}],
+             "recommendation": {"onsite": false, "vendors": [], "reasons": []}, "errors": []}
+            """
+        guard try serve.request("POST", "/api/v1/reports?host=\(host)", report).status == 201 else { throw TestSupportError("the report was refused") }
 
         try FileManager.default.createDirectory(atPath: BoardBrowserTests.artifacts, withIntermediateDirectories: true)
         let browser = try await Browser(folder, javaScript: true)
@@ -64,6 +77,14 @@ import TestSupport
             try await check("account, recovery codes")
             try await browser.go(base + "/board/users")
             try await check("people and tokens")
+            // The inventory, with every edit form open.
+            for (path, name) in [("/board/inventory", "inventory"), ("/board/customers/\(customer)", "customer"), ("/board/sites/\(site)", "site"),
+                                 ("/board/hosts/\(host)", "host"), ("/board/technicians/\(technician)", "technician")] {
+                try await browser.go(base + path)
+                try await browser.execute("document.querySelectorAll('details').forEach(d => { d.open = true; });")
+                try await check(name)
+                try await browser.screenshot(to: BoardBrowserTests.artifacts + "/\(name).png")
+            }
             try await browser.go(base + "/board/tickets/999999")
             try await check("error")
             try await browser.go(base + "/board")
@@ -79,6 +100,15 @@ import TestSupport
             try await browser.click("#sign-in")
             _ = try await browser.find("#code")
             try await check("second-factor code")
+            // A technician's My work, with something new on their ticket.
+            try serve.createUser("tim", role: "technician", password: "tim fixes the mail", technician: technician)
+            _ = try serve.request("PATCH", "/api/v1/tickets/\(ticket)", #"{"assigneeId": \#(technician)}"#)
+            _ = try serve.request("POST", "/api/v1/tickets/\(ticket)/comments", #"{"body": "customer called again", "visibility": "internal"}"#)
+            try await WorkdayBrowserTests.signIn(browser, base, "tim", "tim fixes the mail")
+            try await browser.go(base + "/board/my")
+            _ = try await browser.find("#live-mywork a")
+            try await check("my work")
+            try await browser.screenshot(to: BoardBrowserTests.artifacts + "/my-work-technician.png")
         } catch {
             await browser.quit()
             throw error

@@ -27,7 +27,7 @@ import Testing
 
                 var desk = Visitor(client: client.client)
                 try await desk.logIn(dora)
-                for search in ["555 0142", "5550142", "CARLA@acme", "acme", "web1"] {
+                for search in ["555 0142", "5550142", "030 555-0142", "0049 30 5550142", "CARLA@acme", "acme", "web1"] {
                     let page = try await desk.get("/board/tickets/new?q=\(search.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)")
                     #expect(page.status == .ok && page.html.contains(#"id="customer-\#(customer)""#) && !page.html.contains(#"id="customer-\#(other)""#),
                             "\(search)")

@@ -59,7 +59,8 @@
     }).then(function (html) {
       if (html) {
         swap(html);
-        say("Live: updated " + new Date().toLocaleTimeString());
+        var clock = document.querySelector("#clock time");
+        say("Live: updated" + (clock ? " " + clock.textContent : ""));
       }
     }).catch(function () {
       say("Live: could not read the page again; it will try at the next change");
