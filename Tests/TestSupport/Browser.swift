@@ -92,8 +92,17 @@ public final class Browser: @unchecked Sendable {
         return found.compactMap { ($0["element-6066-11e4-a52e-4f735466cecf"] as? String).map(Element.init) }
     }
 
-    /// The rendered text of the first match of `selector`.
-    public func text(_ selector: String) async throws -> String { try await text(try await find(selector)) }
+    /// The rendered text of the first match of `selector` (found again if a live page replaced it meanwhile).
+    public func text(_ selector: String) async throws -> String {
+        for _ in 0..<5 {
+            do {
+                return try await text(try await find(selector))
+            } catch let error as TestSupportError where error.description.contains("stale element") {
+                continue
+            }
+        }
+        return try await text(try await find(selector))
+    }
 
     public func text(_ element: Element) async throws -> String {
         try await command("GET", "/element/\(element.id)/text") as? String ?? ""
@@ -126,6 +135,22 @@ public final class Browser: @unchecked Sendable {
                 (cookie["name"] as? String).map { ($0, (cookie["httpOnly"] as? Bool ?? false, cookie["sameSite"] as? String ?? "")) }
             }, uniquingKeysWith: { first, _ in first })
         }
+    }
+
+    /// Presses keys on the keyboard, as a person would, wherever the focus is (WebDriver actions):
+    /// `Browser.tab`, `Browser.enter`, `Browser.space` or text.
+    public func press(_ keys: String) async throws {
+        let actions = keys.unicodeScalars.flatMap { key in
+            [["type": "keyDown", "value": String(key)], ["type": "keyUp", "value": String(key)]]
+        }
+        _ = try await command("POST", "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
+    }
+
+    public static let tab = "\u{E004}", enter = "\u{E007}", space = "\u{E00D}"
+
+    /// The id of the element that has the focus ("" for none or one without an id).
+    public var focused: String {
+        get async throws { try await execute("return document.activeElement ? document.activeElement.id : '';") as? String ?? "" }
     }
 
     /// Runs a script in the page; what it returned.

@@ -105,7 +105,9 @@ struct Board: Sendable {
         }
         planner.days = try query.int("days", 1...31) ?? planner.days
         planner.duration = try query.int("duration", 15...720) ?? planner.duration
-        var chrome = Chrome(session: session, clock: clock).live("\(id)", url: "/board/tickets/\(id)")
+        // A refused form's page answers a POST: it reads the ticket's own page again.
+        let again = request.method == .get ? request.uri.description : "/board/tickets/\(id)"
+        var chrome = Chrome(session: session, clock: clock).live("\(id)", url: again)
         chrome.error = error
         if query.string("opened") == "1" { chrome.notice = try await assignmentNotice(id, by: session.principal) }
         if let visitId = try query.int("visit", 1...Int.max), let visit = try? await coordinator.visits.visit(visitId, by: session.principal) {

@@ -156,8 +156,19 @@ import TestSupport
         _ = try await field.url { $0.hasSuffix("/board/tickets/\(ticket)") }
         #expect(try await field.text("#ticket-title").contains("Mail server <b>down</b>"), "the title is text, not markup")
         #expect(try await field.findAll("#ticket-title b").isEmpty)
-        try await field.type(try await field.find("#reply-body"), "<img src=x id=injected> We are on it.")
-        try await field.click("#send-comment")
+        // By keyboard alone: Tab to the reply, type it, Tab to Send (past the two choices), Enter.
+        var presses = 0
+        while try await field.focused != "reply-body", presses < 60 {
+            try await field.press(Browser.tab)
+            presses += 1
+        }
+        #expect(try await field.focused == "reply-body", "Tab reaches the reply box")
+        try await field.press("<img src=x id=injected> We are on it.")
+        while try await field.focused != "send-comment", presses < 80 {
+            try await field.press(Browser.tab)
+            presses += 1
+        }
+        try await field.press(Browser.enter)
         #expect(try await field.text("#live-summary .sla-met").hasPrefix("responded"), "the response clock stopped")
         #expect(try await field.text("#history").contains("<img src=x id=injected> We are on it."))
         #expect(try await field.findAll("#injected").isEmpty)
@@ -273,6 +284,14 @@ import TestSupport
         let phone = try await Browser(try TempFolder(), javaScript: true, width: 390, height: 844)
         defer { Task { await phone.quit() } }
         try await Self.signIn(phone, base, w.dora.login, w.dora.password)
+        // The board and the queues are live too: a ticket opened elsewhere appears within 5 s.
+        for (path, part) in [("/board", "#live-queues"), ("/board/queues", "#live-queue")] {
+            try await phone.go(base + path)
+            #expect(try await phone.waitUntil(seconds: 5) { try await phone.text("#live-status") == "Live: on" })
+            let title = "Scanner offline on \(part)"
+            _ = try w.serve.request("POST", "/api/v1/tickets", #"{"title": "\#(title)", "severity": 3}"#)
+            #expect(try await phone.waitUntil(seconds: 5) { try await phone.text(part).contains(title) }, "\(path) shows it")
+        }
         for (path, name) in [("/board", "board-phone"), ("/board/tickets/\(w.quietTicket)", "ticket-phone"), ("/board/queues", "queues-phone"),
                              ("/board/tickets/new?customer=\(w.customer)", "new-ticket-phone"), ("/board/customers/\(w.customer)", "customer-phone")] {
             try await phone.go(base + path)
