@@ -132,7 +132,9 @@ import TestSupport
         try await Self.logIn(browser, base, w.dispatcher)
         let session = try #require(try await browser.cookies["triage_session"])
         #expect(session.httpOnly && session.sameSite == "Strict")
-        #expect(try await browser.findAll("script").isEmpty, "the board has no scripts")
+        let scripts = try await browser.findAll("script")
+        #expect(scripts.count == 1, "the board loads only its own live.js, which this browser does not run")
+        if let script = scripts.first { #expect(try await browser.attribute(script, "src") == "/board/static/live.js") }
 
         // The queues: each ticket in its status column under its tier, with a countdown.
         let urgent = try await browser.find("#queue-assigned #ticket-\(w.urgentTicket) .sla")
