@@ -210,4 +210,32 @@ struct MultiInstanceTests {
             return Set(ids).isSubset(of: heard)
         }, "every ticket opened through either instance: \(ids) in \(stream.text)")
     }
+
+    /// An event whose transaction commits after a later one (a slow writer holding an id from the
+    /// sequence) still reaches the stream: the feed asks again for the ids it jumped over.
+    @Test func anEventThatCommitsAfterALaterOneStillReachesTheStream() throws {
+        let pair = try Pair()
+        defer { pair.stop() }
+        try pair.a.createUser("dora", role: "dispatcher", password: "dora dispatches all day", config: pair.folders[0].path + "/triage.yaml")
+        let slowTicket = try #require(try pair.a.request("POST", "/api/v1/tickets", #"{"title": "slow"}"#, token: pair.token).json["id"] as? Int)
+        let fastTicket = try #require(try pair.a.request("POST", "/api/v1/tickets", #"{"title": "fast"}"#, token: pair.token).json["id"] as? Int)
+        let jar = pair.folders[0].path + "/cookies"
+        #expect(try pair.a.signIn("dora", password: "dora dispatches all day", jar: jar) == 303)
+        let stream = try EventStream(pair.a.url + "/board/live", jar: jar, folder: pair.folders[0])
+        #expect(stream.waitFor(": live", seconds: 5))
+
+        // A writer takes the next event id and holds its transaction open for four seconds.
+        let slow = try ChildProcess("/usr/bin/psql", [pair.database.url!, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", """
+            BEGIN; INSERT INTO ticket_events (ticket_id, type, actor, at, data)
+              VALUES (\(slowTicket), 'comment_added', 'admin:psql', 0, '{"body": "slow", "visibility": "internal"}');
+            SELECT pg_sleep(4); COMMIT;
+            """], stdout: pair.folders[0].path + "/psql.out", stderr: pair.folders[0].path + "/psql.err")
+        usleep(1_000_000)
+        // Meanwhile a later id commits at once, and the stream reports it.
+        _ = try pair.a.request("POST", "/api/v1/tickets/\(fastTicket)/comments", #"{"body": "fast", "visibility": "internal"}"#, token: pair.token)
+        #expect(stream.waitFor("data: {\"tickets\": [\(fastTicket)]}", seconds: 3), "\(stream.text)")
+        #expect(!stream.text.contains("[\(slowTicket)]"), "the slow writer has not committed yet")
+        #expect(slow.wait() == 0, "\((try? String(contentsOfFile: pair.folders[0].path + "/psql.err", encoding: .utf8)) ?? "")")
+        #expect(stream.waitFor("data: {\"tickets\": [\(slowTicket)]}", seconds: 3), "the earlier id, committed later: \(stream.text)")
+    }
 }
