@@ -127,7 +127,7 @@ extension Board {
         let fields = card.customer.fields
         var page = RecordPage(chrome: chrome(session, request, error: error), title: fields.name, crumbs: [.init(text: "Inventory", href: "/board/inventory")])
         page.facts = [("Main email", fields.contactEmail), ("Main phone", fields.contactPhone), ("Notes", fields.notes)]
-            .compactMap { name, value in value.map { RecordPage.Fact(name: name, value: $0) } }
+            .compactMap { RecordPage.Fact($0, $1) }
         page.tables = [
             .init(id: "contacts", title: "Contacts", headers: ["Name", "Email", "Phone"],
                   rows: card.contacts.map { [.text($0.fields.name), .text($0.fields.email), .text($0.fields.phone)] }, empty: "No contacts."),
@@ -146,6 +146,7 @@ extension Board {
             page.forms = [
                 form(.customer, id: id, values: values(card.customer), title: "Change this customer", session: session),
                 form(.contact, id: nil, values: ["customerId": .number(Double(id))], title: "Add a contact", session: session),
+            ] + card.contacts.map { form(.contact, id: $0.id, values: values($0), title: "Change \($0.fields.name)", session: session) } + [
                 form(.site, id: nil, values: ["customerId": .number(Double(id)), "timeZone": .string("UTC")], title: "Add a site", session: session),
             ]
         }
@@ -164,7 +165,7 @@ extension Board {
         var page = RecordPage(chrome: chrome(session, request, error: error), title: fields.name,
                               crumbs: [.init(text: "Inventory", href: "/board/inventory"), .init(text: customer.fields.name, href: "/board/customers/\(customer.id)")])
         page.facts = [("Address", fields.address), ("Region", fields.region), ("Time zone", fields.timeZone)]
-            .compactMap { name, value in value.map { RecordPage.Fact(name: name, value: $0) } }
+            .compactMap { RecordPage.Fact($0, $1) }
         page.tables = [
             .init(id: "opening-hours", title: "Opening hours", headers: ["Day", "Hours"],
                   rows: fields.openingHours.map { [.text(Self.weekdays[($0.weekday - 1) % 7]), .text("\($0.opens)–\($0.closes)")] },
@@ -195,9 +196,9 @@ extension Board {
         var page = RecordPage(chrome: chrome(session, request, error: error), title: fields.name,
                               crumbs: [.init(text: "Inventory", href: "/board/inventory"), .init(text: site.fields.name, href: "/board/sites/\(site.id)")])
         page.facts = [("Address", fields.address), ("Criticality", fields.criticality.rawValue),
-                      ("Tags", fields.tags.isEmpty ? nil : fields.tags.joined(separator: ", ")),
+                      ("Tags", fields.tags.joined(separator: ", ")),
                       ("Last report", reports.first.map { clock.dayTime($0.receivedAt) })]
-            .compactMap { name, value in value.map { RecordPage.Fact(name: name, value: $0) } }
+            .compactMap { RecordPage.Fact($0, $1) }
         // Every item the host reports, its state now, and its status in each of the last reports (newest first).
         let items = states.sorted { ($0.plugin, $0.item) < ($1.plugin, $1.item) }
         page.tables = [
@@ -239,7 +240,7 @@ extension Board {
         page.facts = [("Email", fields.email), ("Tier", "\(fields.tier)"), ("Skills", fields.skills.joined(separator: ", ")),
                       ("Region", fields.region), ("Time zone", fields.timeZone), ("Most open tickets", "\(fields.maxLoad)"),
                       ("Takes tickets", fields.active ? "yes" : "no")]
-            .compactMap { name, value in value.flatMap { $0.isEmpty ? nil : RecordPage.Fact(name: name, value: $0) } }
+            .compactMap { RecordPage.Fact($0, $1) }
         page.tables = [
             .init(id: "shifts", title: "Shifts (\(fields.timeZone))", headers: ["Day", "Hours"],
                   rows: fields.shifts.map { [.text(Self.weekdays[($0.weekday - 1) % 7]), .text("\($0.start)–\($0.end)")] }, empty: "No shifts."),
@@ -271,7 +272,7 @@ extension Board {
     }
 
     private func form(_ kind: RecordKind, id: Int?, values: [String: JSONValue], title: String, session: WebSession) -> RecordPage.Form {
-        let prefix = "\(id == nil ? "new" : "edit")-\(kind.rawValue)"
+        let prefix = id.map { "edit-\(kind.rawValue)-\($0)" } ?? "new-\(kind.rawValue)"
         return RecordPage.Form(id: prefix, title: title, action: "/board/inventory/\(kind.rawValue)" + (id.map { "/\($0)" } ?? ""),
                                csrf: session.csrf, controls: InventoryForm.of(kind).controls(values, prefix: prefix),
                                button: id == nil ? "Add" : "Save")
@@ -281,7 +282,15 @@ extension Board {
 /// A page about one record (or the list of them): facts, tables, and the forms of those who may change it.
 struct RecordPage {
     struct Link { var text: String; var href: String }
-    struct Fact { var name: String; var value: String }
+    struct Fact {
+        var name: String
+        var value: String
+        /// Nil for a value that is missing or empty: the page leaves it out.
+        init?(_ name: String, _ value: String?) {
+            guard let value, !value.isEmpty else { return nil }
+            (self.name, self.value) = (name, value)
+        }
+    }
     struct Cell {
         var text: String
         var href: String?

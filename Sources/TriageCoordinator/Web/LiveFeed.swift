@@ -42,7 +42,11 @@ actor LiveFeed {
     }
 
     func listen(_ continuation: AsyncStream<LiveBatch>.Continuation, after lastEventId: Int?) async throws {
-        if poller == nil { try await start() }
+        if poller == nil {
+            let latest = try await coordinator.tickets.latestChange(by: Self.reader)
+            // Another listener may have started the reader while this one waited for the store.
+            if poller == nil { start(after: latest) }
+        }
         let id = UUID()
         listeners[id] = continuation
         continuation.onTermination = { _ in Task { await self.drop(id) } }
@@ -57,8 +61,8 @@ actor LiveFeed {
         }
     }
 
-    private func start() async throws {
-        cursor = try await coordinator.tickets.latestChange(by: Self.reader)
+    private func start(after latest: Int) {
+        cursor = latest
         holes = [:]
         poller = Task { [interval, heartbeat] in
             var quiet = Duration.zero

@@ -7,6 +7,8 @@ struct TicketView {
     struct Fact {
         var name: String
         var value: String
+        /// Its page in the inventory.
+        var href: String? = nil
     }
 
     struct VisitLine {
@@ -121,13 +123,14 @@ struct TicketView {
                      Fact(name: "assignee", value: ticket.assigneeId.map(name) ?? "unassigned"),
                      Fact(name: "channel", value: ticket.channel.rawValue)]
         if let customerId = ticket.customerId {
-            facts.append(Fact(name: "customer", value: try await coordinator.inventory.record(customerId, as: CustomerFields.self, by: principal).fields.name))
+            facts.append(Fact(name: "customer", value: try await coordinator.inventory.record(customerId, as: CustomerFields.self, by: principal).fields.name,
+                              href: "/board/customers/\(customerId)"))
         }
         if let hostId = ticket.hostId {
             let host = try await coordinator.inventory.record(hostId, as: HostFields.self, by: principal)
             let site = try await coordinator.inventory.record(host.fields.siteId, as: SiteFields.self, by: principal)
-            facts.append(Fact(name: "host", value: host.fields.name))
-            facts.append(Fact(name: "site", value: site.fields.name + (site.fields.region.map { " (\($0))" } ?? "")))
+            facts.append(Fact(name: "host", value: host.fields.name, href: "/board/hosts/\(hostId)"))
+            facts.append(Fact(name: "site", value: site.fields.name + (site.fields.region.map { " (\($0))" } ?? ""), href: "/board/sites/\(site.id)"))
         }
         if !ticket.tags.isEmpty { facts.append(Fact(name: "tags", value: ticket.tags.joined(separator: ", "))) }
         if !ticket.requiredSkills.isEmpty { facts.append(Fact(name: "skills", value: ticket.requiredSkills.joined(separator: ", "))) }
