@@ -1,7 +1,8 @@
 # shellcheck shell=bash disable=SC2154 # sourced: $bin, $dir and $pids are the caller's
 # Sourced by Deploy/check.sh (inside its loopback-only namespace; uses its $bin, $dir, $pids, fail):
 # two coordinator instances on a throwaway PostgreSQL behind nginx with Deploy/nginx/triage.conf,
-# one of them killed halfway through a stream of writes; then Deploy/backup.sh on both stores.
+# one of them killed halfway through a stream of writes; a board's live stream through nginx; then
+# Deploy/backup.sh on both stores.
 echo "== two instances on PostgreSQL behind nginx (Deploy/nginx/triage.conf)"
 pgdir=$(mktemp -d /tmp/triage-pg-XXXXXX)
 stop_postgres() { bash Deploy/lib/throwaway-postgres.sh stop "$pgdir" || true; rm -rf "$pgdir"; }
@@ -68,6 +69,25 @@ stored=$(psql -X -A -t -c "SELECT count(DISTINCT title) || ' ' || count(*) FROM 
 [ "$stored" = "40 40" ] || fail "tickets in the database (distinct titles, rows): $stored, expected 40 40"
 echo "40 concurrent writes, instance A SIGKILLed after 5 answers: $first answered 201 at once, the rest retried with their keys; 40 stored once each (upstreams: $served)"
 
+echo "== a live board stream through nginx (server-sent events, unbuffered)"
+printf '%s\n' "dora dispatches all day" | "$bin/triage" user create dora --role dispatcher --password-stdin --data "$dir/cli" --database "$database" >/dev/null \
+    || fail "triage user create on PostgreSQL"
+jar=$dir/jar
+csrf=$(curl -sS -c "$jar" -b "$jar" http://127.0.0.1:8080/board/login | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+curl -sS -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode login=dora \
+    --data-urlencode "password=dora dispatches all day" --data-urlencode next=/board http://127.0.0.1:8080/board/login
+curl -sS -N -b "$jar" --max-time 20 http://127.0.0.1:8080/board/live >"$dir/live.out" 2>/dev/null &
+live=$!
+pids+=("$live")
+for _ in $(seq 50); do grep -q '^: live' "$dir/live.out" 2>/dev/null && break; sleep 0.1; done
+grep -q '^: live' "$dir/live.out" || fail "the live stream did not open through nginx"
+opened=$(curl -sS -f -X POST http://127.0.0.1:8082/api/v1/tickets -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
+    -d '{"title": "heard through nginx", "severity": 2}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
+for _ in $(seq 50); do grep -q "\"tickets\": \[$opened\]" "$dir/live.out" && break; sleep 0.1; done
+grep -q "\"tickets\": \[$opened\]" "$dir/live.out" || { cat "$dir/live.out"; fail "ticket $opened did not reach the stream through nginx"; }
+kill "$live" 2>/dev/null || true
+echo "a ticket opened on instance B reached a browser's stream through nginx within 5 s"
+
 echo "== backup and restore (Deploy/backup.sh)"
 export TRIAGE=$bin/triage
 bash Deploy/backup.sh backup "$database" "$dir/triage.dump" || fail "pg_dump backup while instance B serves"
@@ -78,7 +98,8 @@ if bash Deploy/backup.sh restore "$dir/triage.dump" "$restored" 2>/dev/null; the
 serve c 8083 "$restored"
 titles=$(curl -sS -f "http://127.0.0.1:8083/api/v1/tickets?limit=50" -H "Authorization: Bearer $admin" \
     | python3 -c 'import json, sys; print(len({t["title"] for t in json.load(sys.stdin)["items"]}))')
-[ "$titles" = 40 ] || fail "the restored database serves $titles of 40 tickets with the original admin token"
+# The 40 written through the kill and the one the live stream heard.
+[ "$titles" = 41 ] || fail "the restored database serves $titles of 41 tickets with the original admin token"
 # SQLite: a database with tickets and their history, backed up while it serves, restored and served
 # again: the tickets and every ticket's events must read back exactly as before.
 serve_sqlite() { # serve_sqlite NAME PORT
