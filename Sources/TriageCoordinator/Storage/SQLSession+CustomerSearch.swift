@@ -37,4 +37,12 @@ extension SQLSession {
             .where(SQLColumn("customer_id", table: "sites"), .equal, SQLBind(id)).orderBy(SQLColumn("name", table: "hosts")).all()
             .map(Self.record)
     }
+
+    func sites(ofCustomer id: Int) async throws -> [Record<SiteFields>] {
+        try await db.select().column("*").from("sites").where("customer_id", .equal, id).orderBy("name").orderBy("id").all().map(Self.record)
+    }
+
+    func hosts(ofSite id: Int) async throws -> [Record<HostFields>] {
+        try await db.select().column("*").from("hosts").where("site_id", .equal, id).orderBy("name").orderBy("id").all().map(Self.record)
+    }
 }

@@ -33,6 +33,9 @@ public protocol InventoryRecords: Sendable {
     /// A customer's contacts, and hosts (with their sites), by name.
     func contacts(ofCustomer id: Int) async throws -> [Contact]
     func hosts(ofCustomer id: Int) async throws -> [Record<HostFields>]
+    /// A customer's sites and a site's hosts, by name.
+    func sites(ofCustomer id: Int) async throws -> [Record<SiteFields>]
+    func hosts(ofSite id: Int) async throws -> [Record<HostFields>]
 }
 
 /// One history entry as the store writes it.

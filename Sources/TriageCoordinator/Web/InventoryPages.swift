@@ -14,7 +14,7 @@ extension Board {
 
     func addInventory(to signedIn: RouterGroup<TriageRequestContext>) {
         signedIn.get("/inventory") { request, context in
-            try await inventoryPage(try context.boardSession(), notice: Query(request).string("saved").map { "Saved \($0)." })
+            try await inventoryPage(try context.boardSession(), request)
         }
         signedIn.get("/customers/{id}") { request, context in try await customerPage(try Query.id(context), request, try context.boardSession()) }
         signedIn.get("/sites/{id}") { request, context in try await sitePage(try Query.id(context), request, try context.boardSession()) }
@@ -55,7 +55,7 @@ extension Board {
             case (.contact, nil), (.site, nil):
                 return try await customerPage(try form.int("customerId"), request, session, error: message, status: status)
             case (.host, nil): return try await sitePage(try form.int("siteId"), request, session, error: message, status: status)
-            default: return try await inventoryPage(session, error: message, status: status)
+            default: return try await inventoryPage(session, request, error: message, status: status)
             }
         }
     }
@@ -91,15 +91,22 @@ extension Board {
 
     // MARK: Pages
 
-    private func inventoryPage(_ session: WebSession, notice: String? = nil, error: String? = nil,
+    private func inventoryPage(_ session: WebSession, _ request: Request, error: String? = nil,
                                status: HTTPResponse.Status = .ok) async throws -> Response
     {
         let principal = session.principal
-        let customers = try await coordinator.inventory.records(CustomerFields.self, after: nil, limit: Self.inventoryLimit, by: principal).items
+        // Customers: those a search finds (by name, a contact, a host), else the first ones by id.
+        let text = Query(request).string("q")?.trimmingCharacters(in: .whitespaces) ?? ""
+        let customers = text.isEmpty
+            ? try await coordinator.inventory.records(CustomerFields.self, after: nil, limit: Self.inventoryLimit, by: principal).items
+            : try await coordinator.inventory.findCustomers(text, by: principal)
         let technicians = try await coordinator.inventory.records(TechnicianFields.self, after: nil, limit: Self.inventoryLimit, by: principal).items
-        var page = RecordPage(chrome: chrome(session, notice: notice, error: error), title: "Inventory", crumbs: [.init(text: "Board", href: "/board")])
+        var page = RecordPage(chrome: chrome(session, request, error: error), title: "Inventory", crumbs: [.init(text: "Board", href: "/board")])
+        (page.searchable, page.search) = (true, text)
+        let customersTitle = !text.isEmpty ? "Customers matching “\(text)”"
+            : customers.count == Self.inventoryLimit ? "Customers (the first \(Self.inventoryLimit): search for the others)" : "Customers"
         page.tables = [
-            .init(id: "customers", title: "Customers", headers: ["Name", "Email", "Phone"], rows: customers.map {
+            .init(id: "customers", title: customersTitle, headers: ["Name", "Email", "Phone"], rows: customers.map {
                 [.link($0.fields.name, "/board/customers/\($0.id)"), .text($0.fields.contactEmail), .text($0.fields.contactPhone)]
             }, empty: "No customers yet."),
             .init(id: "technicians", title: "Technicians", headers: ["Name", "Tier", "Skills", "Takes tickets"], rows: technicians.map {
@@ -122,8 +129,7 @@ extension Board {
     {
         let principal = session.principal
         let card = try await coordinator.inventory.customerCard(id, by: principal)
-        let sites = try await coordinator.inventory.records(SiteFields.self, after: nil, limit: Self.inventoryLimit, by: principal).items
-            .filter { $0.fields.customerId == id }
+        let sites = try await coordinator.inventory.sites(ofCustomer: id, by: principal)
         let fields = card.customer.fields
         var page = RecordPage(chrome: chrome(session, request, error: error), title: fields.name, crumbs: [.init(text: "Inventory", href: "/board/inventory")])
         page.facts = [("Main email", fields.contactEmail), ("Main phone", fields.contactPhone), ("Notes", fields.notes)]
@@ -159,8 +165,7 @@ extension Board {
         let principal = session.principal
         let site = try await coordinator.inventory.record(id, as: SiteFields.self, by: principal)
         let customer = try await coordinator.inventory.record(site.fields.customerId, as: CustomerFields.self, by: principal)
-        let hosts = try await coordinator.inventory.records(HostFields.self, after: nil, limit: Self.inventoryLimit, by: principal).items
-            .filter { $0.fields.siteId == id }
+        let hosts = try await coordinator.inventory.hosts(ofSite: id, by: principal)
         let fields = site.fields
         var page = RecordPage(chrome: chrome(session, request, error: error), title: fields.name,
                               crumbs: [.init(text: "Inventory", href: "/board/inventory"), .init(text: customer.fields.name, href: "/board/customers/\(customer.id)")])
@@ -257,9 +262,9 @@ extension Board {
 
     private static let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
-    private func chrome(_ session: WebSession, _ request: Request? = nil, notice: String? = nil, error: String? = nil) -> Chrome {
+    private func chrome(_ session: WebSession, _ request: Request, error: String? = nil) -> Chrome {
         var chrome = Chrome(session: session, clock: clock())
-        chrome.notice = notice ?? request.flatMap { Query($0).string("saved") }.map { "Saved the \($0)." }
+        chrome.notice = Query(request).string("saved").map { "Saved the \($0)." }
         chrome.error = error
         return chrome
     }
@@ -330,6 +335,9 @@ struct RecordPage {
     var hasFacts = false
     var tables: [Table] = []
     var forms: [Form] = []
+    /// The list page has a search box, holding what was searched.
+    var searchable = false
+    var search = ""
 
     init(chrome: Chrome, title: String, crumbs: [Link]) {
         (self.chrome, self.title, self.crumbs) = (chrome, title, crumbs)

@@ -73,6 +73,12 @@ import TriageModel
                 #expect(try await t.coordinator.inventory.record(1, as: TechnicianFields.self, by: .console).fields == vera)
                 #expect(try await t.coordinator.inventory.records(SiteFields.self, after: nil, limit: 10, by: .console).items.count == 1)
                 #expect(try await admin.get("/board/inventory").html.contains(#"<a href="/board/technicians/1">Vera</a>"#))
+                // The list's search finds a customer by a contact's phone or a host's name, and nothing else.
+                _ = try await add("customer", [("name", "Globex")])
+                for search in ["555 0101", "web1"] {
+                    let found = try await admin.get("/board/inventory?q=" + search.replacingOccurrences(of: " ", with: "+")).html
+                    #expect(found.contains(#"<a href="/board/customers/1">Acme &lt;Corp&gt;</a>"#) && !found.contains("Globex"), "\(search)")
+                }
             }
         }
     }

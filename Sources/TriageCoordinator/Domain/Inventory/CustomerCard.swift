@@ -37,6 +37,18 @@ extension Inventory {
         return try await store.read { try await $0.customers(matching: text, limit: 20) }
     }
 
+    /// A customer's sites, by name.
+    public func sites(ofCustomer id: Int, by principal: Principal) async throws -> [Record<SiteFields>] {
+        try Access.readAll(principal)
+        return try await store.read { try await $0.sites(ofCustomer: id) }
+    }
+
+    /// A site's hosts, by name.
+    public func hosts(ofSite id: Int, by principal: Principal) async throws -> [Record<HostFields>] {
+        try Access.readAll(principal)
+        return try await store.read { try await $0.hosts(ofSite: id) }
+    }
+
     public func customerCard(_ id: Int, by principal: Principal) async throws -> CustomerCard {
         try Access.readAll(principal)
         let card = try await store.read { session -> CustomerCard in
