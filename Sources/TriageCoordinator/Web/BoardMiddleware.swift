@@ -44,17 +44,21 @@ struct BoardErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as CoordinatorError {
-            return page(error.code.httpStatus, error.message, context: context)
+            return await page(error.code.httpStatus, error.message, request)
         } catch is NIOTooManyBytesError {
-            return page(.contentTooLarge, "the form is larger than the limit", context: context)
+            return await page(.contentTooLarge, "the form is larger than the limit", request)
         } catch {
             context.logger.error("board request failed: \(error)", metadata: ["path": "\(request.uri.path)"])
-            return page(.internalServerError, "something went wrong on the server; its log says what", context: context)
+            return await page(.internalServerError, "something went wrong on the server; its log says what", request)
         }
     }
 
-    private func page(_ status: HTTPResponse.Status, _ message: String, context: Context) -> Response {
-        var page = ErrorPage(chrome: Chrome(session: context.webSession, clock: BoardClock(zone: zone, now: coordinator.now())),
+    /// The error as a page, with the header of the person signed in (this middleware runs before
+    /// the session's, so it looks the session up itself), from which they can go on or sign out.
+    private func page(_ status: HTTPResponse.Status, _ message: String, _ request: Request) async -> Response {
+        var session: WebSession?
+        if let secret = request.cookies[BoardSessionMiddleware.cookie]?.value { session = try? await coordinator.accounts.webSession(secret: secret) }
+        var page = ErrorPage(chrome: Chrome(session: session, clock: BoardClock(zone: zone, now: coordinator.now())),
                              heading: status.reasonPhrase, message: message)
         if status == .unauthorized { (page.back, page.backText) = ("/board/login", "Sign in") }
         return pages.render("error", page, status: status)

@@ -24,11 +24,14 @@ extension Board {
         }
         signedIn.post("/inventory/{kind}") { request, context in try await saveRecord(request, context, id: nil) }
         signedIn.post("/inventory/{kind}/{id}") { request, context in try await saveRecord(request, context, id: try Query.id(context)) }
+        signedIn.post("/inventory/{kind}/{id}/delete") { request, context in try await deleteRecord(request, context) }
     }
 
     // MARK: Saving
 
-    private func saveRecord(_ request: Request, _ context: TriageRequestContext, id: Int?) async throws -> Response {
+    /// A post to an inventory form: the session, the kind of record, the form; after the CSRF token
+    /// and the admin rule are checked.
+    private func inventoryPost(_ request: Request, _ context: TriageRequestContext) async throws -> (WebSession, RecordKind, WebForm) {
         let session = try context.boardSession()
         guard let kind = context.parameters.get("kind").flatMap(RecordKind.init(rawValue:)) else {
             throw CoordinatorError(.notFound, "there is no such kind of record on the board")
@@ -36,6 +39,11 @@ extension Board {
         let form = try await WebForm(request, limit: bodyLimit)
         try form.requireCSRF(session.csrf)
         try Access.manageInventory(session.principal)
+        return (session, kind, form)
+    }
+
+    private func saveRecord(_ request: Request, _ context: TriageRequestContext, id: Int?) async throws -> Response {
+        let (session, kind, form) = try await inventoryPost(request, context)
         do {
             let json = try InventoryForm.of(kind).json(form)
             let saved = switch kind {
@@ -57,6 +65,26 @@ extension Board {
             case (.host, nil): return try await sitePage(try form.int("siteId"), request, session, error: message, status: status)
             default: return try await inventoryPage(session, request, error: message, status: status)
             }
+        }
+    }
+
+    /// Deletes a record that nothing refers to any more, then shows the page it belonged to; a
+    /// record still in use stays, and its page says what uses it (the API's 409).
+    private func deleteRecord(_ request: Request, _ context: TriageRequestContext) async throws -> Response {
+        let id = try Query.id(context)
+        let (session, kind, _) = try await inventoryPost(request, context)
+        let principal = session.principal
+        let parent = switch kind {
+        case .contact: "/board/customers/\(try await coordinator.inventory.record(id, as: ContactFields.self, by: principal).fields.customerId)"
+        case .site: "/board/customers/\(try await coordinator.inventory.record(id, as: SiteFields.self, by: principal).fields.customerId)"
+        case .host: "/board/sites/\(try await coordinator.inventory.record(id, as: HostFields.self, by: principal).fields.siteId)"
+        case .customer, .technician: "/board/inventory"
+        }
+        do {
+            try await coordinator.store.write { try await coordinator.inventory.delete(kind, id, by: principal, in: $0) }
+            return Pages.redirect(to: parent + "?deleted=\(kind.rawValue)")
+        } catch let error as CoordinatorError where error.code == .conflict {
+            return try await recordPage(kind, id, request, session, error: "Not deleted: \(error.message)", status: .conflict)
         }
     }
 
@@ -264,7 +292,8 @@ extension Board {
 
     private func chrome(_ session: WebSession, _ request: Request, error: String? = nil) -> Chrome {
         var chrome = Chrome(session: session, clock: clock())
-        chrome.notice = Query(request).string("saved").map { "Saved the \($0)." }
+        let query = Query(request)
+        chrome.notice = query.string("saved").map { "Saved the \($0)." } ?? query.string("deleted").map { "Deleted the \($0)." }
         chrome.error = error
         return chrome
     }
@@ -276,11 +305,14 @@ extension Board {
         return object
     }
 
+    /// The form that adds a record (`id` nil) or changes one, which also offers to delete it.
     private func form(_ kind: RecordKind, id: Int?, values: [String: JSONValue], title: String, session: WebSession) -> RecordPage.Form {
         let prefix = id.map { "edit-\(kind.rawValue)-\($0)" } ?? "new-\(kind.rawValue)"
-        return RecordPage.Form(id: prefix, title: title, action: "/board/inventory/\(kind.rawValue)" + (id.map { "/\($0)" } ?? ""),
-                               csrf: session.csrf, controls: InventoryForm.of(kind).controls(values, prefix: prefix),
-                               button: id == nil ? "Add" : "Save")
+        let action = "/board/inventory/\(kind.rawValue)" + (id.map { "/\($0)" } ?? "")
+        let name = values["name"].flatMap { if case .string(let name) = $0 { name } else { nil } } ?? kind.noun
+        return RecordPage.Form(id: prefix, title: title, action: action, csrf: session.csrf,
+                               controls: InventoryForm.of(kind).controls(values, prefix: prefix), button: id == nil ? "Add" : "Save",
+                               deleteAction: id.map { _ in action + "/delete" }, deleteLabel: "Delete \(name)")
     }
 }
 
@@ -326,6 +358,9 @@ struct RecordPage {
         var csrf: String
         var controls: [InventoryForm.Control]
         var button: String
+        /// Where its delete button posts (nil on a form that adds).
+        var deleteAction: String?
+        var deleteLabel: String
     }
 
     var chrome: Chrome

@@ -79,6 +79,13 @@ import TriageModel
                     let found = try await admin.get("/board/inventory?q=" + search.replacingOccurrences(of: " ", with: "+")).html
                     #expect(found.contains(#"<a href="/board/customers/1">Acme &lt;Corp&gt;</a>"#) && !found.contains("Globex"), "\(search)")
                 }
+                // Deleting: a customer still in use stays and its page says why; a contact goes.
+                let inUse = try await admin.post("/board/inventory/customer/1/delete", [("csrf", admin.csrf)])
+                #expect(inUse.status == .conflict && inUse.html.contains("Not deleted: customer 1 is still referred to by"), "\(inUse.html)")
+                let gone = try await admin.post("/board/inventory/contact/1/delete", [("csrf", admin.csrf)])
+                #expect(gone.location == "/board/customers/1?deleted=contact")
+                #expect(try await admin.get(gone.location!).html.contains("Deleted the contact."))
+                #expect(try await t.coordinator.inventory.records(ContactFields.self, after: nil, limit: 10, by: .console).items.isEmpty)
             }
         }
     }
@@ -128,6 +135,8 @@ import TriageModel
                     ("/board/inventory/customer/\(t.customerId)", [("name", "Renamed")]),
                     ("/board/inventory/site/\(t.siteId)", [("customerId", "\(t.customerId)"), ("name", "Renamed")]),
                     ("/board/inventory/technician/\(t.technicianId)", [("name", "Renamed"), ("tier", "3")]),
+                    ("/board/inventory/host/\(t.otherHostId)/delete", []),
+                    ("/board/inventory/technician/\(t.otherTechnicianId)/delete", []),
                 ]
                 for (path, form) in posts {
                     let answer = try await visitor.post(path, form + [("csrf", visitor.csrf)])
@@ -137,6 +146,7 @@ import TriageModel
                 #expect(try await t.coordinator.inventory.records(CustomerFields.self, after: nil, limit: 10, by: .console).items.map(\.fields.name) == ["Acme"])
                 #expect(try await t.coordinator.inventory.records(SiteFields.self, after: nil, limit: 10, by: .console).items.map(\.fields.name) == ["HQ"])
                 #expect(try await t.coordinator.inventory.records(TechnicianFields.self, after: nil, limit: 10, by: .console).items.map(\.fields.name) == ["Tess", "Otto"])
+                #expect(try await t.coordinator.inventory.records(HostFields.self, after: nil, limit: 10, by: .console).items.count == 2)
             }
         }
     }
