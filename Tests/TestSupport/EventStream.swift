@@ -55,9 +55,11 @@ extension TriageServe {
         return Int(reply.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
-    /// Creates an account with the command line (on this server's data folder or `config`).
-    public func createUser(_ login: String, role: String, password: String, technician: Int? = nil, config: String? = nil) throws {
-        let place = (config.map { ["--config", $0] } ?? ["--data", data]) + (technician.map { ["--technician", "\($0)"] } ?? [])
+    /// Creates an account with the command line (on this server's data folder, or `config`, or `database`).
+    public func createUser(_ login: String, role: String, password: String, technician: Int? = nil, config: String? = nil,
+                           database: String? = nil) throws {
+        let place = (config.map { ["--config", $0] } ?? ["--data", data]) + (database.map { ["--database", $0] } ?? [])
+            + (technician.map { ["--technician", "\($0)"] } ?? [])
         let made = try Shell.run(builtProduct("triage"), ["user", "create", login, "--role", role, "--password-stdin"] + place, input: password + "\n")
         guard made.status == 0 else { throw TestSupportError("triage user create: \(made.stderr)") }
     }

@@ -17,7 +17,8 @@ struct InventoryForm {
     enum LineFormat {
         /// "1 08:00-17:00": ISO weekday (1 = Monday) and hours, into `{weekday, <from>, <to>}`.
         case weekdayHours(from: String, to: String)
-        /// "2026-12-01T08:00Z 2026-12-05T18:00Z holiday": from, to, why.
+        /// "2026-12-21 2027-01-03 holiday" (first and last day) or "2026-12-21T13:00 2026-12-21T17:00
+        /// dentist", in the record's own time zone unless a time says its offset: from, to, why.
         case absence
         /// "backup: Acme Backup Inc.": service and vendor.
         case vendorService
@@ -78,7 +79,8 @@ struct InventoryForm {
                 Field(name: "shifts", label: "Shifts", input: .lines(.weekdayHours(from: "start", to: "end")),
                       hint: "one line per shift: weekday (1 = Monday … 7 = Sunday) and hours, e.g. 1 08:00-16:00"),
                 Field(name: "absences", label: "Absences", input: .lines(.absence),
-                      hint: "one per line: from and to (ISO times) and why, e.g. 2026-12-21T00:00Z 2027-01-04T00:00Z holiday"),
+                      hint: "one per line, in the technician's time zone: first and last day and why, e.g. 2026-12-21 2027-01-03 holiday, "
+                          + "or from and to, e.g. 2026-12-22T13:00 2026-12-22T17:00 dentist"),
             ])
         }
     }
@@ -104,8 +106,9 @@ struct InventoryForm {
 
     /// The form's inputs, holding `values` (a record's fields as the API shows them) or what was sent.
     func controls(_ values: [String: JSONValue], prefix: String) -> [Control] {
-        fields.map { field in
-            let value = Self.text(values[field.name], field.input)
+        let zone = Self.zone(values["timeZone"])
+        return fields.map { field in
+            let value = Self.text(values[field.name], field.input, zone: zone)
             var control = Control(id: "\(prefix)-\(field.name)", name: field.name, label: field.label, hint: field.hint, value: value,
                                   type: "text", required: field.name == "name")
             switch field.input {
@@ -124,14 +127,19 @@ struct InventoryForm {
         }
     }
 
-    private static func text(_ value: JSONValue?, _ input: Input) -> String {
+    private static func zone(_ value: JSONValue?) -> TimeZone {
+        if case .string(let name)? = value, let zone = TimeZone(identifier: name) { return zone }
+        return .gmt
+    }
+
+    private static func text(_ value: JSONValue?, _ input: Input, zone: TimeZone = .gmt) -> String {
         switch (value, input) {
         case (nil, _), (.null, _): return ""
         case (.string(let text), _): return text
         case (.number(let number), _): return number == number.rounded() ? String(Int(number)) : String(number)
         case (.bool(let flag), _): return flag ? "true" : "false"
         case (.array(let items), .words): return items.compactMap { if case .string(let word) = $0 { word } else { nil } }.joined(separator: ", ")
-        case (.array(let items), .lines(let format)): return items.map { line($0, format) }.joined(separator: "\n")
+        case (.array(let items), .lines(let format)): return items.map { line($0, format, zone: zone) }.joined(separator: "\n")
         case (.object(let plugins), .lines(.pluginParameter)):
             return plugins.keys.sorted().flatMap { plugin -> [String] in
                 guard case .object(let parameters) = plugins[plugin] else { return [] }
@@ -141,12 +149,14 @@ struct InventoryForm {
         }
     }
 
-    private static func line(_ item: JSONValue, _ format: LineFormat) -> String {
+    private static func line(_ item: JSONValue, _ format: LineFormat, zone: TimeZone) -> String {
         guard case .object(let o) = item else { return "" }
         let s = { (key: String) in o[key].map { text($0, .text) } ?? "" }
         switch format {
         case .weekdayHours(let from, let to): return "\(s("weekday")) \(s(from))-\(s(to))"
-        case .absence: return [s("from"), s("to"), s("reason")].filter { !$0.isEmpty }.joined(separator: " ")
+        case .absence:
+            guard let from = JSONBody.parseDate(s("from")), let to = JSONBody.parseDate(s("to")) else { return "" }
+            return ([Self.local(from, to, zone: zone)] + [s("reason")]).filter { !$0.isEmpty }.joined(separator: " ")
         case .vendorService: return "\(s("service")): \(s("vendor"))"
         case .pluginParameter: return ""
         }
@@ -173,7 +183,8 @@ struct InventoryForm {
                 object[field.name] = .array(trimmed.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }
                     .filter { $0 != .string("") })
             case .lines(let format):
-                object[field.name] = try Self.lines(trimmed, format, field: field.name)
+                let zone = form.text("timeZone").flatMap(TimeZone.init(identifier:)) ?? .gmt
+                object[field.name] = try Self.lines(trimmed, format, field: field.name, zone: zone)
             default:
                 if !trimmed.isEmpty { object[field.name] = .string(field.input.isNote ? raw : trimmed) }
             }
@@ -181,7 +192,7 @@ struct InventoryForm {
         return try JSONBody.encoder.encode(JSONValue.object(object))
     }
 
-    private static func lines(_ text: String, _ format: LineFormat, field: String) throws -> JSONValue {
+    private static func lines(_ text: String, _ format: LineFormat, field: String, zone: TimeZone) throws -> JSONValue {
         let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.enumerated().filter { !$0.element.isEmpty }
         if case .pluginParameter = format {
             var plugins: [String: JSONValue] = [:]
@@ -209,10 +220,13 @@ struct InventoryForm {
                 }
                 return .object(["weekday": .number(Double(weekday)), from: .string(hours[0]), to: .string(hours[1])])
             case .absence:
-                guard words.count >= 2 else {
-                    throw CoordinatorError.invalid(field, "line \(index + 1) should read like 2026-12-21T00:00Z 2027-01-04T00:00Z holiday, not '\(line)'")
+                guard words.count >= 2, let from = Self.instant(words[0], zone: zone, endOfDay: false),
+                    let to = Self.instant(words[1], zone: zone, endOfDay: true)
+                else {
+                    throw CoordinatorError.invalid(field, "line \(index + 1) should read like 2026-12-21 2027-01-03 holiday "
+                        + "or 2026-12-22T13:00 2026-12-22T17:00 dentist, not '\(line)'")
                 }
-                var absence: [String: JSONValue] = ["from": .string(words[0]), "to": .string(words[1])]
+                var absence: [String: JSONValue] = ["from": .string(from), "to": .string(to)]
                 if words.count > 2 { absence["reason"] = .string(words[2...].joined(separator: " ")) }
                 return .object(absence)
             case .vendorService:
@@ -230,4 +244,38 @@ struct InventoryForm {
 
 private extension InventoryForm.Input {
     var isNote: Bool { if case .note = self { true } else { false } }
+}
+
+extension InventoryForm {
+    /// A time as the API takes it (RFC 3339) from what a person types: a full time with its offset
+    /// as it is; a day ("2026-12-21": its start, or with `endOfDay` the start of the next) or a
+    /// time without seconds or offset ("2026-12-22T13:00") in `zone`. Nil when it is neither.
+    static func instant(_ text: String, zone: TimeZone, endOfDay: Bool) -> String? {
+        if JSONBody.parseDate(text) != nil { return text }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let parts = text.split(separator: "T", maxSplits: 1)
+        let day = parts[0].split(separator: "-").compactMap { Int($0) }
+        let clock = parts.count == 2 ? parts[1].split(separator: ":").compactMap { Int($0) } : [0, 0]
+        guard day.count == 3, (2...3).contains(clock.count), parts[0].count == 10,
+            var date = calendar.date(from: DateComponents(year: day[0], month: day[1], day: day[2], hour: clock[0], minute: clock[1],
+                                                          second: clock.count == 3 ? clock[2] : 0)),
+            calendar.component(.day, from: date) == day[2]
+        else { return nil }
+        if parts.count == 1, endOfDay, let next = calendar.date(byAdding: .day, value: 1, to: date) { date = next }
+        return InternetTime.format(date, milliseconds: false)
+    }
+
+    /// An absence as a person would type it again, in `zone`: its first and last day when it
+    /// covers whole days, else from and to to the minute.
+    static func local(_ from: Date, _ to: Date, zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let wholeDays = calendar.startOfDay(for: from) == from && calendar.startOfDay(for: to) == to && to > from
+        let formatter = DateFormatter()
+        (formatter.calendar, formatter.timeZone, formatter.locale) = (calendar, zone, Locale(identifier: "en_US_POSIX"))
+        formatter.dateFormat = wholeDays ? "yyyy-MM-dd" : "yyyy-MM-dd'T'HH:mm"
+        let last = wholeDays ? calendar.date(byAdding: .day, value: -1, to: to) ?? to : to
+        return "\(formatter.string(from: from)) \(formatter.string(from: last))"
+    }
 }

@@ -266,8 +266,9 @@ extension Board {
     {
         let principal = session.principal
         let technician = try await coordinator.inventory.record(id, as: TechnicianFields.self, by: principal)
-        let clock = clock()
         let fields = technician.fields
+        // Their absences in their own time zone, as they were entered.
+        let local = BoardClock(zone: TimeZone(identifier: fields.timeZone) ?? .gmt, now: coordinator.now())
         var page = RecordPage(chrome: chrome(session, request, error: error), title: fields.name,
                               crumbs: [.init(text: "Inventory", href: "/board/inventory")])
         page.facts = [("Email", fields.email), ("Tier", "\(fields.tier)"), ("Skills", fields.skills.joined(separator: ", ")),
@@ -277,8 +278,8 @@ extension Board {
         page.tables = [
             .init(id: "shifts", title: "Shifts (\(fields.timeZone))", headers: ["Day", "Hours"],
                   rows: fields.shifts.map { [.text(Self.weekdays[($0.weekday - 1) % 7]), .text("\($0.start)–\($0.end)")] }, empty: "No shifts."),
-            .init(id: "absences", title: "Absences", headers: ["From", "To", "Why"],
-                  rows: fields.absences.map { [.text(clock.dayTime($0.from)), .text(clock.dayTime($0.to)), .text($0.reason)] }, empty: "None."),
+            .init(id: "absences", title: "Absences (\(fields.timeZone))", headers: ["From", "To", "Why"],
+                  rows: fields.absences.map { [.text(local.dayTime($0.from)), .text(local.dayTime($0.to)), .text($0.reason)] }, empty: "None."),
         ]
         if principal.role == .admin {
             page.forms = [form(.technician, id: id, values: values(technician), title: "Change this technician", session: session)]
@@ -313,68 +314,5 @@ extension Board {
         return RecordPage.Form(id: prefix, title: title, action: action, csrf: session.csrf,
                                controls: InventoryForm.of(kind).controls(values, prefix: prefix), button: id == nil ? "Add" : "Save",
                                deleteAction: id.map { _ in action + "/delete" }, deleteLabel: "Delete \(name)")
-    }
-}
-
-/// A page about one record (or the list of them): facts, tables, and the forms of those who may change it.
-struct RecordPage {
-    struct Link { var text: String; var href: String }
-    struct Fact {
-        var name: String
-        var value: String
-        /// Nil for a value that is missing or empty: the page leaves it out.
-        init?(_ name: String, _ value: String?) {
-            guard let value, !value.isEmpty else { return nil }
-            (self.name, self.value) = (name, value)
-        }
-    }
-    struct Cell {
-        var text: String
-        var href: String?
-        /// A status class (ok, warning, critical, unknown) to colour the cell.
-        var status: String?
-        static func text(_ text: String?) -> Cell { Cell(text: text ?? "") }
-        static func link(_ text: String, _ href: String) -> Cell { Cell(text: text, href: href) }
-        static func status(_ text: String, _ status: String?) -> Cell { Cell(text: text, status: status) }
-    }
-    struct Row { var cells: [Cell] }
-    struct Table {
-        var id: String
-        var title: String
-        var headers: [String]
-        var rows: [Row]
-        var empty: String
-        /// Mustache reads stored properties only.
-        var hasRows: Bool
-        init(id: String, title: String, headers: [String], rows: [[Cell]], empty: String) {
-            (self.id, self.title, self.headers, self.rows, self.empty) = (id, title, headers, rows.map(Row.init), empty)
-            hasRows = !rows.isEmpty
-        }
-    }
-    struct Form {
-        var id: String
-        var title: String
-        var action: String
-        var csrf: String
-        var controls: [InventoryForm.Control]
-        var button: String
-        /// Where its delete button posts (nil on a form that adds).
-        var deleteAction: String?
-        var deleteLabel: String
-    }
-
-    var chrome: Chrome
-    var title: String
-    var crumbs: [Link]
-    var facts: [Fact] = [] { didSet { hasFacts = !facts.isEmpty } }
-    var hasFacts = false
-    var tables: [Table] = []
-    var forms: [Form] = []
-    /// The list page has a search box, holding what was searched.
-    var searchable = false
-    var search = ""
-
-    init(chrome: Chrome, title: String, crumbs: [Link]) {
-        (self.chrome, self.title, self.crumbs) = (chrome, title, crumbs)
     }
 }

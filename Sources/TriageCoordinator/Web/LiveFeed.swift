@@ -65,13 +65,14 @@ actor LiveFeed {
         cursor = latest
         holes = [:]
         poller = Task { [interval, heartbeat] in
-            var quiet = Duration.zero
+            // By the clock, not by counting polls: a poll that waits on a slow or absent database
+            // must not hold back the heartbeat (and the session checks it carries).
+            var lastSent = ContinuousClock.now
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                quiet += interval
-                if await poll() { quiet = .zero }
-                if quiet >= heartbeat {
-                    quiet = .zero
+                if await poll() { lastSent = .now }
+                if ContinuousClock.now - lastSent >= heartbeat {
+                    lastSent = .now
                     await broadcast(LiveBatch(lastEventId: cursor, ticketIds: []))
                 }
             }

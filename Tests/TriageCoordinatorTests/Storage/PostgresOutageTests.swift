@@ -30,6 +30,12 @@ struct PostgresOutageTests {
         let server = try TriageServe(folder, ["--database", url])
         defer { server.process.terminate() }
         #expect(try server.request("POST", "/api/v1/customers", #"{"name": "before"}"#).status == 201)
+        // A board open in a browser, live.
+        try server.createUser("dora", role: "dispatcher", password: "dora dispatches all day", database: url)
+        let jar = folder.path + "/jar"
+        #expect(try server.signIn("dora", password: "dora dispatches all day", jar: jar) == 303)
+        let stream = try EventStream(server.url + "/board/live", jar: jar, folder: folder)
+        #expect(stream.waitFor(": live", seconds: 5))
 
         _ = try Self.postgres(["stop", cluster])
         let started = Date()
@@ -41,6 +47,10 @@ struct PostgresOutageTests {
         let message = error?["message"] as? String ?? ""
         #expect(message.contains("PostgreSQL postgres@127.0.0.1"), "\(during.json)")
         #expect(waited < 15, "the answer took \(waited) s")
+        // Past a heartbeat (every 10 s) whose session check found no database (after the pool's 10 s
+        // wait for a connection): the live stream stays open, its session is not "ended".
+        usleep(UInt32(max(0, 26 - Date().timeIntervalSince(started)) * 1_000_000))
+        #expect(stream.process.isRunning && !stream.text.contains("event: ended"), "\(stream.text)")
 
         _ = try Self.postgres(["resume", cluster])
         var after = try server.request("POST", "/api/v1/customers", #"{"name": "after"}"#).status
@@ -50,6 +60,9 @@ struct PostgresOutageTests {
             after = try server.request("POST", "/api/v1/customers", #"{"name": "after"}"#).status
         }
         #expect(after == 201, "the coordinator did not serve again after the database came back")
+        // The live feed reads again: a ticket opened now reaches the stream.
+        let ticket = try server.request("POST", "/api/v1/tickets", #"{"title": "after the outage"}"#).json["id"] as? Int ?? 0
+        #expect(stream.waitFor("data: {\"tickets\": [\(ticket)]}", seconds: 5), "\(stream.text)")
         let names = try server.request("GET", "/api/v1/customers").json["items"] as? [[String: Any]] ?? []
         #expect(names.compactMap { $0["name"] as? String } == ["before", "after"])
     }

@@ -33,9 +33,12 @@ import TriageModel
                 let host = try await add("host", [("siteId", "1"), ("name", "web1"), ("criticality", "high"), ("tags", "web, prod"),
                                                   ("vendorServices", "backup: Acme Backup Inc."), ("pluginParams", "disk.warning = 80\ndisk.critical = 95")])
                 #expect(host.location == "/board/hosts/1?saved=host")
-                let technician = try await add("technician", [("name", "Vera"), ("tier", "2"), ("skills", "linux, network"), ("timeZone", "UTC"),
-                                                              ("maxLoad", "5"), ("active", "on"), ("shifts", "1 08:00-16:00\n2 08:00-16:00"),
-                                                              ("absences", "2026-12-21T00:00:00Z 2027-01-04T00:00:00Z winter holiday")])
+                // Absences as people type them: days, and times without an offset, in the technician's zone; a full time as it is.
+                let technician = try await add("technician", [("name", "Vera"), ("tier", "2"), ("skills", "linux, network"),
+                                                              ("timeZone", "Europe/Berlin"), ("maxLoad", "5"), ("active", "on"),
+                                                              ("shifts", "1 08:00-16:00\n2 08:00-16:00"),
+                                                              ("absences", "2026-12-21 2027-01-03 winter holiday\n2027-02-02T13:00 2027-02-02T17:00 dentist\n"
+                                                                  + "2027-03-01T08:00:00Z 2027-03-01T12:00:00Z audit")])
                 #expect(technician.location == "/board/technicians/1?saved=technician")
 
                 // What the forms made is what the API would have made from the same JSON.
@@ -44,7 +47,10 @@ import TriageModel
                         && stored.vendorServices == [HostFields.VendorService(service: "backup", vendor: "Acme Backup Inc.")]
                         && stored.pluginParams == ["disk": ["warning": "80", "critical": "95"]])
                 let vera = try await t.coordinator.inventory.record(1, as: TechnicianFields.self, by: .console).fields
-                #expect(vera.tier == 2 && vera.skills == ["linux", "network"] && vera.shifts.count == 2 && vera.absences.first?.reason == "winter holiday")
+                #expect(vera.tier == 2 && vera.skills == ["linux", "network"] && vera.shifts.count == 2)
+                #expect(vera.absences.map { "\(InternetTime.format($0.from)) \(InternetTime.format($0.to)) \($0.reason ?? "")" } == [
+                    "2026-12-20T23:00:00Z 2027-01-03T23:00:00Z winter holiday", "2027-02-02T12:00:00Z 2027-02-02T16:00:00Z dentist",
+                    "2027-03-01T08:00:00Z 2027-03-01T12:00:00Z audit"])
 
                 let customerPage = try await admin.get("/board/customers/1?saved=customer")
                 #expect(customerPage.html.contains("Acme &lt;Corp&gt;") && !customerPage.html.contains("Acme <Corp>"), "escaped")
@@ -54,6 +60,8 @@ import TriageModel
                 #expect(sitePage.contains("<td>Friday</td><td>08:00–14:00</td>") && sitePage.contains(#"<a href="/board/hosts/1">web1</a>"#))
                 let technicianPage = try await admin.get("/board/technicians/1").html
                 #expect(technicianPage.contains("<td>Tuesday</td><td>08:00–16:00</td>") && technicianPage.contains("winter holiday"))
+                #expect(technicianPage.contains("2026-12-21 2027-01-03 winter holiday\n2027-02-02T13:00 2027-02-02T17:00 dentist\n"
+                                                + "2027-03-01T09:00 2027-03-01T13:00 audit"), "the edit form shows them as they would be typed, in her zone")
                 // The edit form holds the record as it is, in the lines it was entered in.
                 let hostPage = try await admin.get("/board/hosts/1").html
                 #expect(hostPage.contains("disk.critical = 95\ndisk.warning = 80") && hostPage.contains(#"<option value="high" selected>"#))
@@ -63,6 +71,9 @@ import TriageModel
                                                                                ("csrf", admin.csrf)])
                 #expect(changed.location == "/board/hosts/1?saved=host")
                 #expect(try await t.coordinator.inventory.record(1, as: HostFields.self, by: .console).fields.criticality == .critical)
+                let badDay = try await admin.post("/board/inventory/technician/1", [("name", "Vera"), ("timeZone", "UTC"),
+                                                                                     ("absences", "2026-02-30 2026-03-02 skiing"), ("csrf", admin.csrf)])
+                #expect(badDay.status == .unprocessableContent && badDay.html.contains("absences: line 1 should read like 2026-12-21 2027-01-03 holiday"))
                 let bad = try await admin.post("/board/inventory/technician/1", [("name", "Vera"), ("tier", "2"), ("timeZone", "UTC"),
                                                                                   ("shifts", "1 08:00-16:00\nMonday mornings"), ("csrf", admin.csrf)])
                 #expect(bad.status == .unprocessableContent && bad.html.contains("Not saved: shifts: line 2 should read like 1 08:00-17:00"), "\(bad.html)")
