@@ -3,7 +3,9 @@ import Testing
 import TestSupport
 
 /// Live pages against a real `triage serve`: the event stream a browser holds open, what it
-/// carries, how it ends (a session that ends, a server that stops), and the one script.
+/// carries, how it ends (a session that ends, a server that stops), and the one script. The waits
+/// are generous because this suite runs beside others on a busy machine; how soon a change shows
+/// on a page is measured inside the page (WorkdayBrowserTests).
 @Suite struct LiveUpdatesTests {
     @Test func theStreamCarriesEachTicketChangeAndEndsWithTheSessionOrTheServer() throws {
         let folder = try TempFolder()
@@ -17,38 +19,38 @@ import TestSupport
         #expect(anonymous.stdout.hasSuffix("303"), "no session: to the login form, not a stream")
 
         let stream = try EventStream(serve.url + "/board/live", jar: jar, folder: folder)
-        #expect(stream.waitFor(": live", seconds: 5), "\(stream.text)")
+        #expect(stream.waitFor(": live", seconds: 15), "\(stream.text)")
         #expect(stream.head.lowercased().contains("content-type: text/event-stream"), "\(stream.head)")
         let created = try serve.request("POST", "/api/v1/tickets", #"{"title": "printer on fire", "severity": 2}"#)
         #expect(created.status == 201)
-        #expect(stream.waitFor("event: change\ndata: {\"tickets\": [1]}", seconds: 5), "\(stream.text)")
+        #expect(stream.waitFor("event: change\ndata: {\"tickets\": [1]}", seconds: 15), "\(stream.text)")
         _ = try serve.request("POST", "/api/v1/tickets/1/comments", #"{"body": "on my way", "visibility": "internal"}"#)
-        #expect(stream.waitUntil(seconds: 5) { $0.components(separatedBy: #"data: {"tickets": [1]}"#).count == 3 }, "\(stream.text)")
+        #expect(stream.waitUntil(seconds: 15) { $0.components(separatedBy: #"data: {"tickets": [1]}"#).count == 3 }, "\(stream.text)")
         let lastId = try #require(stream.text.matches(of: /id: (\d+)\n/).last.map { Int($0.1)! })
 
         // A browser that reconnects after missing events hears at once that it should read its page again.
         let behind = try EventStream(serve.url + "/board/live", jar: jar, headers: ["Last-Event-ID: \(lastId - 1)"], folder: folder)
-        #expect(behind.waitFor(#"{"tickets": null}"#, seconds: 3), "\(behind.text)")
+        #expect(behind.waitFor(#"{"tickets": null}"#, seconds: 10), "\(behind.text)")
         let current = try EventStream(serve.url + "/board/live", jar: jar, headers: ["Last-Event-ID: \(lastId)"], folder: folder)
-        #expect(current.waitFor(": live", seconds: 3))
+        #expect(current.waitFor(": live", seconds: 10))
         usleep(1_500_000)
         #expect(!current.text.contains("event: change"), "nothing was missed: \(current.text) after \(stream.text)")
 
         // Disabling the person ends their streams at the next heartbeat (every 10 s).
         let disabled = try Shell.run(builtProduct("triage"), ["user", "disable", "ada", "--data", serve.data])
         #expect(disabled.status == 0, "\(disabled.stderr)")
-        #expect(stream.ends(within: 15) && stream.text.hasSuffix("event: ended\ndata: {}\n\n"), "\(stream.text)")
+        #expect(stream.ends(within: 25) && stream.text.hasSuffix("event: ended\ndata: {}\n\n"), "\(stream.text)")
 
         // A server that stops does not wait for open streams.
         try serve.createUser("bo", role: "admin", password: "bo fixes printers")
         #expect(try serve.signIn("bo", password: "bo fixes printers", jar: jar) == 303)
         let open = try EventStream(serve.url + "/board/live", jar: jar, folder: folder)
-        #expect(open.waitFor(": live", seconds: 5))
+        #expect(open.waitFor(": live", seconds: 15))
         let stopping = Date()
         kill(serve.process.pid, SIGTERM)
         #expect(serve.process.wait() == 0)
-        #expect(Date().timeIntervalSince(stopping) < 5)
-        #expect(open.ends(within: 2))
+        #expect(Date().timeIntervalSince(stopping) < 10)
+        #expect(open.ends(within: 5))
     }
 
     @Test func livePagesLoadOneScriptFromTheServerAndNoInlineScript() throws {
