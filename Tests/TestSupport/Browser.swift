@@ -92,16 +92,23 @@ public final class Browser: @unchecked Sendable {
         return found.compactMap { ($0["element-6066-11e4-a52e-4f735466cecf"] as? String).map(Element.init) }
     }
 
-    /// The rendered text of the first match of `selector` (found again if a live page replaced it meanwhile).
-    public func text(_ selector: String) async throws -> String {
-        for _ in 0..<5 {
+    /// The rendered text of the first match of `selector`.
+    public func text(_ selector: String) async throws -> String { try await fresh { try await self.text(try await self.find(selector)) } }
+
+    /// Types into the first match of `selector`.
+    public func type(_ selector: String, _ text: String) async throws { try await fresh { try await self.type(try await self.find(selector), text) } }
+
+    /// `body` again (up to five times) when the element it found was replaced before it was used:
+    /// a live page swaps its parts when something changes.
+    private func fresh<T>(_ body: () async throws -> T) async throws -> T {
+        for _ in 0..<4 {
             do {
-                return try await text(try await find(selector))
+                return try await body()
             } catch let error as TestSupportError where error.description.contains("stale element") {
                 continue
             }
         }
-        return try await text(try await find(selector))
+        return try await body()
     }
 
     public func text(_ element: Element) async throws -> String {
@@ -125,7 +132,7 @@ public final class Browser: @unchecked Sendable {
         _ = try await command("POST", "/element/\(element.id)/click", [:])
     }
 
-    public func click(_ selector: String) async throws { try await click(try await find(selector)) }
+    public func click(_ selector: String) async throws { try await fresh { try await self.click(try await self.find(selector)) } }
 
     /// The browser's cookies for the current page: name → (httpOnly, sameSite).
     public var cookies: [String: (httpOnly: Bool, sameSite: String)] {

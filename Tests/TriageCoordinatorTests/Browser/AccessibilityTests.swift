@@ -50,7 +50,7 @@ import TestSupport
             try await browser.go(link)
             try await check("setup")
             for (field, value) in [("#login", "ada"), ("#password", "ada sets triage up"), ("#confirm", "ada sets triage up")] {
-                try await browser.type(try await browser.find(field), value)
+                try await browser.type(field, value)
             }
             try await browser.click("#set-up")
             _ = try await browser.url { $0 == base + "/board" }
@@ -71,7 +71,7 @@ import TestSupport
             let key = try await browser.text("#second-factor-key")
             try await check("account, adding a second factor")
             let app = TOTP(secret: String(decoding: Self.base32(key), as: UTF8.self))
-            try await browser.type(try await browser.find("#code"), String(format: "%06d", app.compute()))
+            try await browser.type("#code", String(format: "%06d", app.compute()))
             try await browser.click("#confirm-second-factor")
             _ = try await browser.find("#recovery-codes")
             try await check("account, recovery codes")
@@ -91,12 +91,12 @@ import TestSupport
             try await browser.click("form.logout button")
             _ = try await browser.url { $0.hasPrefix(base + "/board/login") }
             try await check("sign-in")
-            try await browser.type(try await browser.find("#login"), "ada")
-            try await browser.type(try await browser.find("#password"), "not the password")
+            try await browser.type("#login", "ada")
+            try await browser.type("#password", "not the password")
             try await browser.click("#sign-in")
             _ = try await browser.find("#error")
             try await check("sign-in refused")
-            try await browser.type(try await browser.find("#password"), "ada sets triage up")
+            try await browser.type("#password", "ada sets triage up")
             try await browser.click("#sign-in")
             _ = try await browser.find("#code")
             try await check("second-factor code")

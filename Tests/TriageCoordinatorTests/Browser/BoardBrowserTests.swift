@@ -82,8 +82,8 @@ import TestSupport
     static func logIn(_ browser: Browser, _ base: String, _ account: (login: String, password: String)) async throws {
         try await browser.go(base + "/board")
         #expect(try await browser.url { $0.contains("/board/login?next=") }.contains("/board/login?next="), "an anonymous visit goes to the sign-in page")
-        try await browser.type(try await browser.find("#login"), account.login)
-        try await browser.type(try await browser.find("#password"), account.password)
+        try await browser.type("#login", account.login)
+        try await browser.type("#password", account.password)
         try await browser.click("#sign-in")
         #expect(try await browser.url { $0 == base + "/board" } == base + "/board")
     }
@@ -94,7 +94,7 @@ import TestSupport
         try await browser.go(w.setupLink)
         for (field, value) in [("#login", "ada"), ("#displayName", "Ada Admin"), ("#password", "ada sets triage up"),
                                ("#confirm", "ada sets triage up")] {
-            try await browser.type(try await browser.find(field), value)
+            try await browser.type(field, value)
         }
         try await browser.click("#set-up")
         #expect(try await browser.url { $0 == base + "/board" } == base + "/board")
@@ -102,8 +102,8 @@ import TestSupport
         try await browser.screenshot(to: Self.artifacts + "/setup-done.png")
         try await browser.click("form.logout button")
         try await browser.go(w.setupLink)
-        try await browser.type(try await browser.find("#login"), "mallory")
-        for field in ["#password", "#confirm"] { try await browser.type(try await browser.find(field), "mallory wants in too") }
+        try await browser.type("#login", "mallory")
+        for field in ["#password", "#confirm"] { try await browser.type(field, "mallory wants in too") }
         try await browser.click("#set-up")
         #expect(try await browser.text("main").contains("set up already"), "the link works once")
     }
