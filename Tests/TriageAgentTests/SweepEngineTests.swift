@@ -75,8 +75,10 @@ import TriageSSH
         #expect(spans.map(\.start).max()! < spans.map(\.end).min()!, "\(spans)")
         // A loose bound only: sixteen one-second plugins one after another take 16 s.
         #expect(elapsed < .seconds(12), "took \(elapsed)")
-        // One loop thread for sixteen sessions (a thread per host would add sixteen).
-        #expect(maxThreads - before <= 2, "threads: \(before) before, \(maxThreads) during")
+        // One loop thread for sixteen sessions (a thread per host would add sixteen). The count is
+        // the whole test process's, where other suites start threads of their own meanwhile (a CI
+        // run saw 5 more), so the bound sits halfway to sixteen.
+        #expect(maxThreads - before < 8, "threads: \(before) before, \(maxThreads) during")
     }
 
     @Test func oneLoopServesABlockingCallerAndASilentHostTimesOutWithoutHoldingTheOthers() throws {
