@@ -43,24 +43,3 @@ public final class EventStream: @unchecked Sendable {
         return !process.isRunning
     }
 }
-
-extension TriageServe {
-    /// Signs `login` in on the board with curl, keeping the session cookie in `jar`; the status of the login post.
-    @discardableResult
-    public func signIn(_ login: String, password: String, jar: String) throws -> Int {
-        let form = try Self.curl(["-c", jar, "-b", jar, url + "/board/login"]).stdout
-        guard let csrf = form.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1 else { throw TestSupportError("no login form: \(form)") }
-        let reply = try Self.curl(["-o", "/dev/null", "-c", jar, "-b", jar, "--data-urlencode", "csrf=\(csrf)", "--data-urlencode", "login=\(login)",
-                                   "--data-urlencode", "password=\(password)", "--data-urlencode", "next=/board", url + "/board/login"])
-        return Int(reply.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    }
-
-    /// Creates an account with the command line (on this server's data folder, or `config`, or `database`).
-    public func createUser(_ login: String, role: String, password: String, technician: Int? = nil, config: String? = nil,
-                           database: String? = nil) throws {
-        let place = (config.map { ["--config", $0] } ?? ["--data", data]) + (database.map { ["--database", $0] } ?? [])
-            + (technician.map { ["--technician", "\($0)"] } ?? [])
-        let made = try Shell.run(builtProduct("triage"), ["user", "create", login, "--role", role, "--password-stdin"] + place, input: password + "\n")
-        guard made.status == 0 else { throw TestSupportError("triage user create: \(made.stderr)") }
-    }
-}

@@ -201,7 +201,7 @@ extension Board {
             .compactMap { RecordPage.Fact($0, $1) }
         page.tables = [
             .init(id: "opening-hours", title: "Opening hours", headers: ["Day", "Hours"],
-                  rows: fields.openingHours.map { [.text(Self.weekdays[($0.weekday - 1) % 7]), .text("\($0.opens)–\($0.closes)")] },
+                  rows: fields.openingHours.map { [.text(Self.weekday($0.weekday)), .text("\($0.opens)–\($0.closes)")] },
                   empty: "Always open."),
             .init(id: "hosts", title: "Hosts", headers: ["Name", "Criticality", "Tags"], rows: hosts.map {
                 [.link($0.fields.name, "/board/hosts/\($0.id)"), .text($0.fields.criticality.rawValue), .text($0.fields.tags.joined(separator: ", "))]
@@ -277,7 +277,7 @@ extension Board {
             .compactMap { RecordPage.Fact($0, $1) }
         page.tables = [
             .init(id: "shifts", title: "Shifts (\(fields.timeZone))", headers: ["Day", "Hours"],
-                  rows: fields.shifts.map { [.text(Self.weekdays[($0.weekday - 1) % 7]), .text("\($0.start)–\($0.end)")] }, empty: "No shifts."),
+                  rows: fields.shifts.map { [.text(Self.weekday($0.weekday)), .text("\($0.start)–\($0.end)")] }, empty: "No shifts."),
             .init(id: "absences", title: "Absences (\(fields.timeZone))", headers: ["From", "To", "Why"],
                   rows: fields.absences.map { [.text(local.dayTime($0.from)), .text(local.dayTime($0.to)), .text($0.reason)] }, empty: "None."),
         ]
@@ -289,7 +289,10 @@ extension Board {
 
     // MARK: Parts
 
-    private static let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    /// An ISO weekday's name (1 = Monday).
+    private static func weekday(_ number: Int) -> String {
+        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][(number - 1) % 7]
+    }
 
     private func chrome(_ session: WebSession, _ request: Request, error: String? = nil) -> Chrome {
         var chrome = Chrome(session: session, clock: clock())

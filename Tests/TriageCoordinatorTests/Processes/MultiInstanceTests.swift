@@ -123,16 +123,9 @@ struct MultiInstanceTests {
         #expect(try pair.database.sql("SELECT count(*) FROM tickets") == "2")
 
         // A sign-in on A is a session on B; signing out on B ends it on A.
-        let made = try Shell.run(builtProduct("triage"), ["user", "create", "dora", "--role", "dispatcher", "--password-stdin",
-                                                          "--config", pair.folders[0].path + "/triage.yaml"], input: "dora dispatches all day\n")
-        #expect(made.status == 0, "\(made.stderr)")
+        try pair.a.createUser("dora", role: "dispatcher", password: "dora dispatches all day", config: pair.folders[0].path + "/triage.yaml")
         let jar = pair.folders[0].path + "/cookies"
-        let form = try TriageServe.curl(["-c", jar, "-b", jar, pair.a.url + "/board/login"]).stdout
-        let csrf = try #require(form.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
-        let login = try TriageServe.curl(["-c", jar, "-b", jar, "--data-urlencode", "csrf=\(csrf)", "--data-urlencode", "login=dora",
-                                          "--data-urlencode", "password=dora dispatches all day", "--data-urlencode", "next=/board",
-                                          pair.a.url + "/board/login"])
-        #expect(login.stdout.hasSuffix("303"), "\(login.stdout)")
+        #expect(try pair.a.signIn("dora", password: "dora dispatches all day", jar: jar) == 303)
         let onB = try TriageServe.curl(["-b", jar, pair.b.url + "/board"])
         #expect(onB.stdout.hasSuffix("200") && onB.stdout.contains("scanner offline"), "\(onB.stdout.suffix(200))")
         let page = try TriageServe.curl(["-c", jar, "-b", jar, pair.b.url + "/board"]).stdout
