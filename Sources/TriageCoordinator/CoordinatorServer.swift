@@ -44,10 +44,12 @@ public enum CoordinatorServer {
                               metrics: CoordinatorMetrics) throws -> Router<TriageRequestContext>
     {
         let zoneName = configuration.board.timeZone ?? configuration.sla.calendar.timeZone
+        let bell = JobBell(coordinator: coordinator, logger: Logger(label: "triage.jobs"))
         let board = Board(coordinator: coordinator, policy: configuration.board, zone: TimeZone(identifier: zoneName) ?? .gmt,
-                          pages: try Pages(), live: LiveFeed(coordinator: coordinator, logger: Logger(label: "triage.live")), bodyLimit: configuration.maxBodyBytes, trustedProxies: Set(configuration.http.trustedProxies))
+                          pages: try Pages(), live: LiveFeed(coordinator: coordinator, logger: Logger(label: "triage.live")),
+                          bell: bell, bodyLimit: configuration.maxBodyBytes, trustedProxies: Set(configuration.http.trustedProxies))
         return API(coordinator: coordinator, bodyLimit: configuration.maxBodyBytes, http: configuration.http, metrics: metrics,
-                   board: board).router()
+                   board: board, bell: bell).router()
     }
 
     /// The application: HTTP server first to stop on SIGTERM (no new connections, in-flight

@@ -12,12 +12,16 @@ struct TokenCommand: AsyncParsableCommand {
             abstract: "Create a token and print only the token on stdout (shown once; stored hashed).")
 
         @OptionGroup var store: StoreOptions
-        @Option(help: "admin, dispatcher, technician or agent.") var role: Role
+        @Option(help: "admin, dispatcher, technician, agent or collector.") var role: Role
         @Option(help: "What the token is for, shown in lists and as the actor of its changes.") var name: String
         @Option(help: ArgumentHelp("The host an agent token is bound to: its id or name.", valueName: "host"))
         var host: String?
         @Option(help: ArgumentHelp("The technician a technician token speaks for: their id.", valueName: "id"))
         var technician: Int?
+        @Option(name: .customLong("customer"), help: ArgumentHelp("A customer a collector token serves (repeat for more): its id.", valueName: "id"))
+        var customers: [Int] = []
+        @Option(name: .customLong("site"), help: ArgumentHelp("A site a collector token serves (repeat for more): its id.", valueName: "id"))
+        var sites: [Int] = []
 
         func run() async throws {
             try await reported {
@@ -26,7 +30,9 @@ struct TokenCommand: AsyncParsableCommand {
                     coordinator in
                     var hostId: Int?
                     if let host { hostId = try await coordinator.inventory.hostId(named: host) }
-                    return try await coordinator.credentials.issueToken(name: name, role: role, hostId: hostId, technicianId: technician)
+                    let scope = customers.isEmpty && sites.isEmpty ? nil : CollectorScope(customers: customers, sites: sites)
+                    return try await coordinator.credentials.issueToken(name: name, role: role, hostId: hostId, technicianId: technician,
+                                                                        scope: scope)
                 }
                 print(token.secret)
             }
@@ -48,6 +54,7 @@ struct TokenCommand: AsyncParsableCommand {
                     var boundTo = "-"
                     if let host = token.hostId { boundTo = "host \(host)" }
                     if let technician = token.technicianId { boundTo = "technician \(technician)" }
+                    if let scope = token.scope { boundTo = scope.words }
                     let revoked = token.revokedAt.map { $0.formatted(.iso8601) } ?? "-"
                     rows.append([String(token.id), token.role.rawValue, token.name, boundTo,
                                  token.createdAt.formatted(.iso8601), revoked])

@@ -20,6 +20,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var board = BoardPolicy()
     public var accounts = AccountPolicy()
     public var http = HTTPPolicy()
+    public var jobs = JobPolicy()
     public var logLevel = "info"
     /// How often the SLA scheduler looks for warnings and breaches.
     public var slaCheckSeconds = 30
@@ -30,7 +31,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     /// The domain with this configuration's policies over `store`.
     public func coordinator(store: any TriageStore) -> Coordinator {
         Coordinator(store: store, sla: sla, assignment: assignment, health: health, visits: visits, accounts: accounts,
-                    limits: limits)
+                    jobs: jobs, limits: limits)
     }
 
     /// Where the store is, resolved from `database` and `dataDirectory`.
@@ -82,6 +83,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         try board.validate()
         try accounts.validate()
         try http.validate()
+        try jobs.validate()
         if slaCheckSeconds < 1 { throw CoordinatorError(.configuration, "slaCheckSeconds must be at least 1") }
         if maxBodyBytes < 1024 { throw CoordinatorError(.configuration, "maxBodyBytes must be at least 1024") }
         if !(1...100_000).contains(limits.maxDiagnosticsPerTicket) {
@@ -105,11 +107,12 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         var board: BoardPolicy?
         var accounts: AccountPolicy?
         var http: HTTPPolicy?
+        var jobs: JobPolicy?
         var slaCheckSeconds: Int?
         var maxDiagnosticsPerTicket: Int?
 
         struct SQLite: Decodable { var synchronous: SQLiteStore.Synchronous? }
-        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board", "accounts", "http", "slaCheckSeconds", "maxDiagnosticsPerTicket"]
+        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board", "accounts", "http", "jobs", "slaCheckSeconds", "maxDiagnosticsPerTicket"]
     }
 
     /// Applies a YAML file, then the TRIAGE_LISTEN, TRIAGE_DATA and TRIAGE_DATABASE variables.
@@ -160,6 +163,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         if let value = parsed.board { board = value }
         if let value = parsed.accounts { accounts = value }
         if let value = parsed.http { http = value }
+        if let value = parsed.jobs { jobs = value }
         if let value = parsed.slaCheckSeconds { slaCheckSeconds = value }
         if let value = parsed.maxDiagnosticsPerTicket { limits.maxDiagnosticsPerTicket = value }
     }

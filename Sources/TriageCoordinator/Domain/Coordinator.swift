@@ -9,9 +9,9 @@ public struct Coordinator: Sendable {
 
     public init(store: any TriageStore, sla: SLAPolicy = .standard, assignment: AssignmentPolicy = .init(),
                 health: HealthPolicy = .init(), visits: VisitPolicy = .init(), accounts: AccountPolicy = .init(),
-                limits: StoreLimits = .init(), clock: @escaping @Sendable () -> Date = Date.init) {
+                jobs: JobPolicy = .init(), limits: StoreLimits = .init(), clock: @escaping @Sendable () -> Date = Date.init) {
         core = Core(store: store, sla: sla, assignment: assignment, health: health, visitPolicy: visits, accounts: accounts,
-                    limits: limits, clock: clock)
+                    jobPolicy: jobs, limits: limits, clock: clock)
     }
 
     /// Tickets: create, change, comment, transitions and their history.
@@ -30,6 +30,8 @@ public struct Coordinator: Sendable {
     public var credentials: Credentials { Credentials(core: core) }
     /// People's accounts: passwords, the setup link, signing in to the board.
     public var accounts: Accounts { Accounts(core: core) }
+    /// "Diagnose now": jobs for push agents and collectors, their leases and results.
+    public var jobs: Jobs { Jobs(core: core) }
 
     public var store: any TriageStore { core.store }
     public var sla: SLAPolicy { core.sla }
@@ -46,6 +48,7 @@ struct Core: Sendable {
     let health: HealthPolicy
     let visitPolicy: VisitPolicy
     let accounts: AccountPolicy
+    let jobPolicy: JobPolicy
     let limits: StoreLimits
     let clock: @Sendable () -> Date
     /// The active technicians as assignment last read them, shared by copies of this coordinator.
@@ -68,6 +71,7 @@ extension Room {
     var health: HealthPolicy { core.health }
     var visitPolicy: VisitPolicy { core.visitPolicy }
     var accounts: AccountPolicy { core.accounts }
+    var jobPolicy: JobPolicy { core.jobPolicy }
     var limits: StoreLimits { core.limits }
     var roster: RosterCache { core.roster }
     var secrets: SecretCache { core.secrets }

@@ -9,6 +9,8 @@ struct API: Sendable {
     let http: HTTPPolicy
     let metrics: CoordinatorMetrics
     let board: Board
+    /// Wakes the runners long-polling for jobs (`JobBell.swift`).
+    let bell: JobBell
 
     var writer: IdempotentWrite { IdempotentWrite(coordinator: coordinator) }
 
@@ -33,6 +35,7 @@ struct API: Sendable {
         addTickets(to: secured)
         addHealth(to: secured)
         addVisits(to: secured)
+        addJobs(to: secured)
         board.add(to: router)
         table.fill(router.routes.map { ($0.method.rawValue, $0.path.description) })
         return router

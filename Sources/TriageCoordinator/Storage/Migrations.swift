@@ -19,6 +19,7 @@ enum Migrations {
         Migration(version: 7, name: "who posted each report, diagnoses waiting to be applied, server secrets", apply: provenance),
         Migration(version: 8, name: "people's accounts: users, their sessions, failed sign-ins, one-time codes", apply: MigrationAccounts.apply),
         Migration(version: 9, name: "the workspace: customers' contacts, what each person has read", apply: MigrationWorkspace.apply),
+        Migration(version: 10, name: "diagnosis jobs, collectors' scopes, hosts reported by their own agent", apply: MigrationJobs.apply),
     ]
 
     @Sendable static func provenance(_ db: any SQLDatabase) async throws {

@@ -86,12 +86,13 @@ extension SQLSession {
     }
 
     func saveHostHealth(_ health: HostHealth) async throws {
-        try await db.insert(into: "host_health").columns("host_id", "last_report_at", "interval_seconds", "silent_ticket_id")
+        try await db.insert(into: "host_health")
+            .columns("host_id", "last_report_at", "interval_seconds", "silent_ticket_id", "by_agent")
             .values(SQLBind(health.hostId), SQLBind(health.lastReportAt.storedMilliseconds), SQLBind(health.intervalSeconds),
-                    health.silentTicketId.map { SQLBind($0) } ?? SQLLiteral.null)
+                    health.silentTicketId.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(health.byAgent ? 1 : 0))
             .onConflict(with: ["host_id"]) {
                 $0.set(excludedValueOf: "last_report_at").set(excludedValueOf: "interval_seconds")
-                    .set(excludedValueOf: "silent_ticket_id")
+                    .set(excludedValueOf: "silent_ticket_id").set(excludedValueOf: "by_agent")
             }
             .run()
     }
@@ -110,6 +111,6 @@ extension SQLSession {
             hostId: try r.required(r.int("host_id"), "host_id"),
             lastReportAt: try r.required(r.time("last_report_at"), "last_report_at"),
             intervalSeconds: try r.required(r.int("interval_seconds"), "interval_seconds"),
-            silentTicketId: try r.int("silent_ticket_id"))
+            silentTicketId: try r.int("silent_ticket_id"), byAgent: try r.int("by_agent") != 0)
     }
 }

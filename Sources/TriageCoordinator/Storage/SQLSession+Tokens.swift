@@ -11,19 +11,21 @@ extension SQLSession {
         return TokenInfo(
             id: try r.required(r.int("id"), "id"), name: try r.required(r.text("name"), "name"), role: role,
             hostId: try r.int("host_id"), technicianId: try r.int("technician_id"), userId: try r.int("user_id"),
+            scope: try r.text("scope") == nil ? nil : try r.json("scope", as: CollectorScope.self),
             createdAt: try r.required(r.time("created_at"), "created_at"), revokedAt: try r.time("revoked_at"))
     }
 
     func insertToken(_ token: NewToken) async throws -> TokenInfo {
         let id = try await db.insert(into: "tokens")
-            .columns("name", "role", "host_id", "technician_id", "user_id", "hash", "created_at")
+            .columns("name", "role", "host_id", "technician_id", "user_id", "scope", "hash", "created_at")
             .values(SQLBind(token.name), SQLBind(token.role.rawValue), StoredValue.int(token.hostId).sql,
-                    StoredValue.int(token.technicianId).sql, StoredValue.int(token.userId).sql, SQLBind(token.hash),
+                    StoredValue.int(token.technicianId).sql, StoredValue.int(token.userId).sql,
+                    StoredValue.text(try token.scope.map(StoredJSON.text)).sql, SQLBind(token.hash),
                     SQLBind(token.createdAt.storedMilliseconds))
             .returning("id").first(decodingColumn: "id", as: Int.self)
         guard let id else { throw CoordinatorError(.storage, "insert into tokens returned no id") }
         return TokenInfo(id: id, name: token.name, role: token.role, hostId: token.hostId,
-                         technicianId: token.technicianId, userId: token.userId, createdAt: token.createdAt, revokedAt: nil)
+                         technicianId: token.technicianId, userId: token.userId, scope: token.scope, createdAt: token.createdAt, revokedAt: nil)
     }
 
     func token(hash: String) async throws -> TokenInfo? {

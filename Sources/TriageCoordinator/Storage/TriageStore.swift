@@ -14,7 +14,26 @@ public protocol TriageStore: Sendable {
 /// What the domain may ask of the store inside one read or write, one protocol per aggregate.
 /// No SQL crosses this line; `SQLSession` conforms to all of them for SQLite and PostgreSQL.
 public protocol StoreSession: InventoryRecords, TicketRecords, DispatchRecords, HealthRecords, VisitRecords, AccessRecords,
-    AccountRecords {}
+    AccountRecords, JobRecords {}
+
+/// Diagnosis jobs and who may run them.
+public protocol JobRecords: Sendable {
+    /// Stores a new job; the id it is given is the one returned.
+    func insertJob(_ job: Job) async throws -> Job
+    func job(_ id: Int) async throws -> Job?
+    /// Newest first, before the id `before`; of one ticket and in some states when given.
+    func jobs(ticketId: Int?, states: [JobState], before: Int?, limit: Int) async throws -> [Job]
+    /// Jobs a runner may take at `now`, oldest first: queued, or leased and running under a lease
+    /// that ended; not expired; of one host or of the sites and customers named, when given.
+    func takeableJobs(at now: Date, hostId: Int?, scope: CollectorScope?, limit: Int) async throws -> [Job]
+    /// Writes `job` only if its stored lease and state are still `lease` and `state` (compare and
+    /// set: of two runners racing for a job one wins); false when they changed.
+    func updateJob(_ job: Job, ifLease lease: Int, state: JobState) async throws -> Bool
+    /// Unfinished jobs past their expiry at `now`.
+    func expiredJobs(at now: Date, limit: Int) async throws -> [Job]
+    /// The ones of `hostIds` whose own push agent reported within `intervals` of its interval.
+    func hostsWithLiveAgent(_ hostIds: [Int], at now: Date, intervals: Int) async throws -> Set<Int>
+}
 
 /// Customers, sites, hosts and technicians.
 public protocol InventoryRecords: Sendable {
@@ -162,11 +181,13 @@ public struct TokenInfo: Codable, Sendable, Equatable {
     public var technicianId: Int?
     /// The user a personal token belongs to.
     public var userId: Int?
+    /// What a collector token serves.
+    public var scope: CollectorScope?
     public var createdAt: Date
     public var revokedAt: Date?
 
     public var principal: Principal {
-        Principal(tokenId: id, name: name, role: role, hostId: hostId, technicianId: technicianId)
+        Principal(tokenId: id, name: name, role: role, hostId: hostId, technicianId: technicianId, scope: scope)
     }
 }
 
@@ -177,6 +198,7 @@ public struct NewToken: Sendable {
     public var role: Role
     public var hostId: Int?
     public var technicianId: Int?
+    public var scope: CollectorScope?
     public var hash: String
     public var createdAt: Date
 }

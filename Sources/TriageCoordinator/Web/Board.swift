@@ -12,6 +12,8 @@ struct Board: Sendable {
     let pages: Pages
     /// The live pages' feed of ticket changes (`LiveRoute.swift`).
     let live: LiveFeed
+    /// Wakes the runners of jobs the ticket page's "Diagnose now" queues.
+    let bell: JobBell
     let bodyLimit: Int
     /// Peers whose X-Forwarded-For names the client (`http.trustedProxies`).
     let trustedProxies: Set<String>

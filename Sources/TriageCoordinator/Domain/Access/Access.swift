@@ -1,8 +1,11 @@
 /// Who may do what (docs/ARCHITECTURE.md, "Roles"). Every check names the rule that refused.
 enum Access {
     static func readAll(_ principal: Principal) throws {
-        if principal.role == .agent {
-            throw CoordinatorError(.forbidden, "an agent token may only post reports for its own host")
+        switch principal.role {
+        case .agent: throw CoordinatorError(.forbidden, "an agent token may only post reports for its own host")
+        case .collector:
+            throw CoordinatorError(.forbidden, "a collector token may only run jobs and post reports for the hosts in its scope")
+        default: return
         }
     }
 
@@ -36,7 +39,7 @@ enum Access {
             if reassigning {
                 throw CoordinatorError(.forbidden, "only a dispatcher or admin may change the assignee")
             }
-        case .agent:
+        case .agent, .collector:
             try readAll(principal)
         }
     }
@@ -60,6 +63,27 @@ enum Access {
             return
         }
         try update(ticket, reassigning: false, by: principal)
+    }
+
+    /// "Diagnose now" runs checks whose diagnosis acts on the ticket: for those who may change it.
+    static func requestJob(on ticket: Ticket, by principal: Principal) throws {
+        try update(ticket, reassigning: false, by: principal)
+    }
+
+    /// Taking and finishing diagnosis jobs is for the machines that run them.
+    static func runJobs(_ principal: Principal) throws {
+        if !principal.role.isMachine {
+            throw CoordinatorError(.forbidden, "only a host's agent token or a collector token runs diagnosis jobs")
+        }
+    }
+
+    /// A collector acts only on the hosts of its scope.
+    static func collect(host: Int, siteId: Int, customerId: Int, by principal: Principal) throws {
+        guard principal.role == .collector else { return }
+        guard let scope = principal.scope, scope.contains(siteId: siteId, customerId: customerId) else {
+            throw CoordinatorError(.forbidden, "host \(host) (site \(siteId), customer \(customerId)) is outside this collector's "
+                + "scope (\(principal.scope?.words ?? "nothing"))")
+        }
     }
 
     /// Running assignment and reading the notification feed belong to the desk's leads.

@@ -23,8 +23,9 @@ public struct Credentials: Room {
 
     /// Creates a token and returns it with the secret, which is not stored and cannot be shown again.
     /// `userId` makes it a personal token: it acts as that user and stops when they are disabled.
-    public func issueToken(name: String, role: Role, hostId: Int? = nil, technicianId: Int? = nil, userId: Int? = nil) async throws
-        -> (info: TokenInfo, secret: String)
+    /// A collector token serves the customers and sites of `scope`, which must exist.
+    public func issueToken(name: String, role: Role, hostId: Int? = nil, technicianId: Int? = nil, userId: Int? = nil,
+                           scope: CollectorScope? = nil) async throws -> (info: TokenInfo, secret: String)
     {
         try Validate.text(name, "name", max: 100)
         if role == .agent, hostId == nil {
@@ -39,8 +40,22 @@ public struct Credentials: Room {
         if role != .technician, technicianId != nil {
             throw CoordinatorError.invalid("technician", "only technician tokens name a technician")
         }
+        if role == .collector, scope?.isEmpty ?? true {
+            throw CoordinatorError.invalid("scope", "a collector token serves named customers or sites: give at least one")
+        }
+        if role != .collector, scope != nil {
+            throw CoordinatorError.invalid("scope", "only collector tokens have a scope")
+        }
+        if role.isMachine, userId != nil {
+            throw CoordinatorError.invalid("user", "agents and collectors are machines; a personal token is a person's")
+        }
         let secret = BearerToken.generate()
         let info = try await store.write { session in
+            for (kind, ids) in [(RecordKind.customer, scope?.customers ?? []), (.site, scope?.sites ?? [])] {
+                for id in ids where !(try await session.exists(kind, id)) {
+                    throw CoordinatorError.invalid("scope", "\(kind.noun) \(id) does not exist")
+                }
+            }
             if let hostId, !(try await session.exists(.host, hostId)) {
                 throw CoordinatorError.invalid("host", "host \(hostId) does not exist")
             }
@@ -54,7 +69,7 @@ public struct Credentials: Room {
                 }
             }
             return try await session.insertToken(
-                NewToken(name: name, userId: userId, role: role, hostId: hostId, technicianId: technicianId,
+                NewToken(name: name, userId: userId, role: role, hostId: hostId, technicianId: technicianId, scope: scope,
                          hash: BearerToken.hash(secret), createdAt: now()))
         }
         return (info, secret)

@@ -59,8 +59,8 @@ public struct UserInput: Codable, Sendable, Equatable {
                 throw CoordinatorError.invalid("email", "is not an email address")
             }
         }
-        guard role != .agent else {
-            throw CoordinatorError.invalid("role", "agents are machines: give them an agent token, not an account")
+        guard !role.isMachine else {
+            throw CoordinatorError.invalid("role", "agents and collectors are machines: give them a token, not an account")
         }
         if role == .technician, technicianId == nil {
             throw CoordinatorError.invalid("technicianId", "a technician's account speaks for a technician record: name it")

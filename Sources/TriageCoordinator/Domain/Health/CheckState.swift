@@ -95,4 +95,6 @@ public struct HostHealth: Sendable, Equatable {
     public var lastReportAt: Date
     public var intervalSeconds: Int
     public var silentTicketId: Int?
+    /// Reported by the host's own push agent (else by a collector, agentless).
+    public var byAgent = true
 }

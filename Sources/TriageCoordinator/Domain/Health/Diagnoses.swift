@@ -16,7 +16,9 @@ public struct Diagnoses: Room {
         try Validate.report(report)
         guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
         let mayApply: Bool
-        if principal.role == .agent {
+        if principal.role == .collector {
+            throw CoordinatorError(.forbidden, "a collector attaches diagnoses as the results of jobs (POST /api/v1/jobs/{id}/result)")
+        } else if principal.role == .agent {
             // An agent may not attach at all where it may not apply: only to its own host's tickets.
             try Access.applyDiagnosis(to: ticket, by: principal)
             try await checkAgentHost(report, by: principal, in: session)
@@ -24,6 +26,16 @@ public struct Diagnoses: Room {
         } else {
             mayApply = (try? Access.applyDiagnosis(to: ticket, by: principal)) != nil
         }
+        return try await store(report, on: &ticket, postedBy: principal.actor, mayApply: mayApply, in: session)
+    }
+
+    /// Stores a report on a ticket (once per report id) and, when `mayApply` and the ticket is
+    /// open, lets its recommendation act. A diagnosis job's result comes here with the right of
+    /// the person who requested it, checked then (`Jobs.finish`).
+    func store(_ report: DiagnosticReport, on ticket: inout Ticket, postedBy poster: Actor, mayApply: Bool, job: Int? = nil,
+               in session: any StoreSession) async throws -> (diagnostic: Diagnostic, created: Bool)
+    {
+        let id = ticket.id
         if let existing = try await session.diagnostic(reportId: report.id) {
             guard existing.ticketId == id else {
                 throw CoordinatorError(.conflict, "report \(report.id) is already attached to ticket \(existing.ticketId)")
@@ -37,21 +49,22 @@ public struct Diagnoses: Room {
         }
         let at = now()
         let applies = mayApply && ticket.status.isOpen
-        var diagnostic = Diagnostic(id: 0, ticketId: id, postedBy: principal.actor, receivedAt: at, report: report,
-                                    appliedAt: applies ? at : nil, appliedBy: applies ? principal.actor : nil)
+        var diagnostic = Diagnostic(id: 0, ticketId: id, postedBy: poster, receivedAt: at, report: report,
+                                    appliedAt: applies ? at : nil, appliedBy: applies ? poster : nil)
         diagnostic.id = try await session.insertDiagnostic(diagnostic)
         var attachedEvent = DiagnosticAttached(
             reportId: report.id, host: report.host, status: report.status.rawValue,
             problems: report.checks.filter { $0.status != .ok }.map { "\($0.plugin)/\($0.item): \($0.status.rawValue)" },
             onsite: report.recommendation.onsite, vendors: report.recommendation.vendors, tier: report.recommendation.tier,
             applied: applies)
+        attachedEvent.job = job
         if !mayApply {
-            attachedEvent.waiting = "\(principal.actor) may not change ticket \(id): its recommendation acts once the assignee "
+            attachedEvent.waiting = "\(poster) may not change ticket \(id): its recommendation acts once the assignee "
                 + "or a dispatcher applies it (POST /api/v1/tickets/\(id)/diagnostics/\(report.id.uuidString)/apply)"
         }
         var events = [NewEvent(.diagnosticAttached(attachedEvent))]
         if applies { events += try await applyDiagnosis(report, to: &ticket, at: at, in: session) }
-        try await desk.save(&ticket, events: events, actor: principal.actor, at: at, in: session)
+        try await desk.save(&ticket, events: events, actor: poster, at: at, in: session)
         return (diagnostic, true)
     }
 

@@ -19,7 +19,8 @@ public struct HealthIntake: Room {
     /// it), or from a technician's or collector's sweep (`hostId` names the host). Stored once per
     /// report id, then load → plan → apply: the snapshot is read in a few statements,
     /// `HealthPlanner` decides everything without I/O, and only what changed is written. Only push
-    /// agents promise an interval, so only they are watched for silence.
+    /// agents and collectors (on their schedule) promise an interval, so only their hosts are
+    /// watched for silence.
     public func receive(_ report: DiagnosticReport, intervalSeconds: Int, hostId named: Int? = nil,
                         by principal: Principal, in session: any StoreSession) async throws -> ReportReceipt
     {
@@ -30,8 +31,9 @@ public struct HealthIntake: Room {
         guard try await session.insertHealthReport(report, hostId: host.id, postedBy: principal.actor, at: at) else {
             return ReportReceipt(reportId: report.id, accepted: false)
         }
-        let snapshot = try await snapshot(of: host, for: report, interval: principal.role == .agent ? intervalSeconds : nil,
+        var snapshot = try await snapshot(of: host, for: report, interval: principal.role.isMachine ? intervalSeconds : nil,
                                           at: at, in: session)
+        snapshot.byAgent = principal.role == .agent
         let plan = planner.plan(report, snapshot, at: at)
         // Every event a report causes names the report and who posted it.
         return try await apply(plan, snapshot, source: ReportSource(reportId: report.id, postedBy: principal.actor), at: at,
@@ -137,6 +139,12 @@ public struct HealthIntake: Room {
             throw principal.role == .agent
                 ? CoordinatorError(.forbidden, "this agent token is bound to host \(hostId), which no longer exists")
                 : CoordinatorError.notFound("host", hostId)
+        }
+        if principal.role == .collector {
+            guard let site = try await session.record(host.fields.siteId, as: SiteFields.self) else {
+                throw CoordinatorError.notFound("site", host.fields.siteId)
+            }
+            try Access.collect(host: hostId, siteId: site.id, customerId: site.fields.customerId, by: principal)
         }
         guard report.host == host.fields.name || report.host == host.fields.address else {
             let whose = principal.role == .agent ? "this agent token is bound to" : "?host=\(hostId) is"

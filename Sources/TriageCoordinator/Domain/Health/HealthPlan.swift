@@ -5,8 +5,11 @@ import TriageModel
 /// (`HealthIntake.snapshot`): the host, its item states, the tickets they may act on, an on-site visit.
 struct HealthSnapshot: Sendable {
     var host: Record<HostFields>
-    /// The report interval a push agent promised; nil for sweeps, which are not watched for silence.
+    /// The report interval a push agent or a collector's schedule promised; nil for sweeps,
+    /// which are not watched for silence.
     var interval: Int?
+    /// The report comes from the host's own push agent (not a collector).
+    var byAgent = true
     /// When the host last reported and its "not reporting" ticket (push agents only).
     var hostHealth: HostHealth?
     /// The host's item states before this report.

@@ -37,7 +37,8 @@ struct HealthPlanner: Sendable {
 
         // A push agent that reports is not silent; its "not reporting" ticket gets the news.
         if let interval = snapshot.interval {
-            plan.hostHealth = HostHealth(hostId: host.id, lastReportAt: at, intervalSeconds: interval, silentTicketId: nil)
+            plan.hostHealth = HostHealth(hostId: host.id, lastReportAt: at, intervalSeconds: interval, silentTicketId: nil,
+                                         byAgent: snapshot.byAgent)
             if let before = snapshot.hostHealth, let silent = before.silentTicketId, let ticket = tickets[silent], ticket.status.isOpen {
                 var update = HealthTicketUpdate(
                     ticketId: silent, events: [NewEvent(.hostReporting(HostReporting(lastReportAt: before.lastReportAt)))])

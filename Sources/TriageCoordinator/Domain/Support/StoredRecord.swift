@@ -94,4 +94,8 @@ enum StoredJSON {
         decoder.dateDecodingStrategy = .millisecondsSince1970
         return decoder
     }()
+
+    static func text<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
 }

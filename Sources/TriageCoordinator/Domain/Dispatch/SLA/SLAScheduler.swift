@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// Runs the SLA checks and the host-silence checks every `interval` until graceful shutdown. Each pass takes the scheduler's
+/// Runs the SLA checks, the host-silence checks and the diagnosis jobs' expiry every `interval` until graceful shutdown. Each pass takes the scheduler's
 /// lease in the database (three intervals long) first, so with several instances on one database
 /// one runs the checks and another takes over when it stops renewing.
 struct SLAScheduler: Service {
@@ -21,6 +21,8 @@ struct SLAScheduler: Service {
                     if !events.isEmpty { logger.info("SLA checks wrote \(events.count) events") }
                     let silent = try await coordinator.health.runSilenceChecks(at: coordinator.now(), holder: holder, leaseSeconds: lease)
                     if !silent.isEmpty { logger.info("hosts not reporting: tickets \(silent.map(String.init).joined(separator: ", "))") }
+                    let expired = try await coordinator.jobs.runExpiry(at: coordinator.now(), holder: holder, leaseSeconds: lease)
+                    if !expired.isEmpty { logger.info("diagnosis jobs expired: \(expired.map(String.init).joined(separator: ", "))") }
                 } catch is CancellationError {
                     return
                 } catch {

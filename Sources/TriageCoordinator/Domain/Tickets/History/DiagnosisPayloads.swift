@@ -14,6 +14,23 @@ public struct DiagnosticAttached: Codable, Sendable, Equatable {
     public var applied: Bool
     /// Why it waits for someone to apply it, when the poster may not change the ticket.
     public var waiting: String?
+    /// The diagnosis job that produced it.
+    public var job: Int?
+}
+
+/// A step of a diagnosis job; the event's actor is who took it (the requester, the runner, or
+/// `system:jobs` for an expiry). A result refused after a takeover is a step too, the job's
+/// state unchanged.
+public struct JobStep: Codable, Sendable, Equatable {
+    public var job: Int
+    public var state: JobState
+    /// The lease the runner holds or held.
+    public var lease: Int?
+    /// Checks asked for (when queued); empty means all.
+    public var checks: [String]?
+    public var reportId: UUID?
+    /// What went wrong or what was refused, in words.
+    public var message: String?
 }
 
 public struct DiagnosisApplied: Codable, Sendable, Equatable {

@@ -13,6 +13,7 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
     case vendorCaseSuggested = "vendor_case_suggested"
     // Diagnoses
     case diagnosticAttached = "diagnostic_attached", diagnosisApplied = "diagnosis_applied"
+    case diagnosisJob = "diagnosis_job"
     case flagged
     case skillsRequired = "skills_required"
     // SLA
@@ -31,16 +32,17 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// Who did something: a person or script by their token (`dispatcher:alice`), a push agent by its
-/// token (`agent:web-01`), or a part of the coordinator itself (`system:sla`). On the wire and in
+/// token (`agent:web-01`), a collector by its token (`collector:dc-east`), or a part of the coordinator itself (`system:sla`). On the wire and in
 /// the store it is that `kind:name` text.
 public enum Actor: Sendable, Hashable, Codable, CustomStringConvertible {
     case person(Role, String)
     case agent(String)
+    case collector(String)
     case system(Component)
 
     /// The coordinator's parts that act on their own.
     public enum Component: String, Sendable, Codable {
-        case health, assignment, sla
+        case health, assignment, sla, jobs
     }
 
     /// From its `kind:name` text; nil for text no actor has.
@@ -49,6 +51,7 @@ public enum Actor: Sendable, Hashable, Codable, CustomStringConvertible {
         guard parts.count == 2 else { return nil }
         switch parts[0] {
         case "agent": self = .agent(parts[1])
+        case "collector": self = .collector(parts[1])
         case "system":
             guard let component = Component(rawValue: parts[1]) else { return nil }
             self = .system(component)
@@ -62,6 +65,7 @@ public enum Actor: Sendable, Hashable, Codable, CustomStringConvertible {
         switch self {
         case .person(let role, let name): "\(role.rawValue):\(name)"
         case .agent(let name): "agent:\(name)"
+        case .collector(let name): "collector:\(name)"
         case .system(let component): "system:\(component.rawValue)"
         }
     }

@@ -21,6 +21,7 @@ public enum HistoryEntry: Sendable, Equatable {
     case vendorCaseSuggested(VendorSuggested)
     case diagnosticAttached(DiagnosticAttached)
     case diagnosisApplied(DiagnosisApplied)
+    case diagnosisJob(JobStep)
     case flagged(Flagged)
     case skillsRequired(SkillsRequired)
     case slaWarning(SLATarget)
@@ -57,6 +58,7 @@ public enum HistoryEntry: Sendable, Equatable {
         case .vendorCaseSuggested: .vendorCaseSuggested
         case .diagnosticAttached: .diagnosticAttached
         case .diagnosisApplied: .diagnosisApplied
+        case .diagnosisJob: .diagnosisJob
         case .flagged: .flagged
         case .skillsRequired: .skillsRequired
         case .slaWarning: .slaWarning
@@ -103,6 +105,7 @@ public enum HistoryEntry: Sendable, Equatable {
         case .vendorCaseSuggested(let payload): try HistoryJSON.value(payload)
         case .diagnosticAttached(let payload): try HistoryJSON.value(payload)
         case .diagnosisApplied(let payload): try HistoryJSON.value(payload)
+        case .diagnosisJob(let payload): try HistoryJSON.value(payload)
         case .flagged(let payload): try HistoryJSON.value(payload)
         case .skillsRequired(let payload): try HistoryJSON.value(payload)
         case .slaWarning(let payload), .slaBreach(let payload): try HistoryJSON.value(payload)
@@ -139,6 +142,7 @@ public enum HistoryEntry: Sendable, Equatable {
         case .vendorCaseSuggested: .vendorCaseSuggested(try read(VendorSuggested.self))
         case .diagnosticAttached: .diagnosticAttached(try read(DiagnosticAttached.self))
         case .diagnosisApplied: .diagnosisApplied(try read(DiagnosisApplied.self))
+        case .diagnosisJob: .diagnosisJob(try read(JobStep.self))
         case .flagged: .flagged(try read(Flagged.self))
         case .skillsRequired: .skillsRequired(try read(SkillsRequired.self))
         case .slaWarning: .slaWarning(try read(SLATarget.self))
