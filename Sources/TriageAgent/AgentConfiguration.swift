@@ -18,6 +18,7 @@ import Yams
 /// spool: { path: /var/lib/triage-agent/spool, max_reports: 1000, max_bytes: 10MiB, max_rejected: 100 }
 /// retry_max: 300                          # longest wait between delivery attempts, seconds
 /// timeout: 10                             # seconds for each request to the coordinator
+/// jobs: true                              # take "Diagnose now" jobs for this host (a long poll)
 /// ```
 public struct AgentConfiguration: Sendable, Equatable {
     public var coordinator = ""
@@ -33,23 +34,28 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var spoolLimits = Spool.Limits()
     public var retryMax = 300
     public var timeout = 10.0
+    public var jobs = true
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         // systemd's StateDirectory= says where state goes.
         spoolPath = (environment["STATE_DIRECTORY"].map { $0 + "/spool" }) ?? "/var/lib/triage-agent/spool"
+        token = Self.environmentToken(environment)
+    }
+
+    /// The token systemd hands over as the credential `token`, else TRIAGE_TOKEN, else "".
+    static func environmentToken(_ environment: [String: String]) -> String {
         // The shipped unit runs as a DynamicUser that cannot read root's /etc/triage-agent/token:
         // systemd reads it for the service and hands it over as the credential `token` (LoadCredential=).
         if let credentials = environment["CREDENTIALS_DIRECTORY"],
             let secret = try? String(contentsOfFile: credentials + "/token", encoding: .utf8)
         {
-            token = secret.trimmingCharacters(in: .whitespacesAndNewlines)
-        } else {
-            token = environment["TRIAGE_TOKEN"] ?? ""
+            return secret.trimmingCharacters(in: .whitespacesAndNewlines)
         }
+        return environment["TRIAGE_TOKEN"] ?? ""
     }
 
     static let keys: Set<String> = ["coordinator", "token", "token_file", "host", "interval", "jitter", "checks", "params",
-                                    "vendor_managed", "plugins", "spool", "retry_max", "timeout"]
+                                    "vendor_managed", "plugins", "spool", "retry_max", "timeout", "jobs"]
 
     public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(DiagnosisError) -> AgentConfiguration
@@ -64,19 +70,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         problems.rejectUnknownKeys(top, allowed: keys)
         var config = AgentConfiguration(environment: environment)
         config.coordinator = problems.requiredString(top, "coordinator") ?? ""
-        if let token = problems.optionalString(top, "token") { config.token = token }
-        if let path = problems.optionalString(top, "token_file") {
-            if let secret = try? String(contentsOfFile: path, encoding: .utf8) {
-                config.token = secret.trimmingCharacters(in: .whitespacesAndNewlines)
-            } else {
-                let reason = access(path, R_OK) == 0 ? "" : ": " + String(cString: strerror(errno))
-                problems.add(top["token_file"], "cannot read the token file \(path)\(reason) (under the shipped unit leave "
-                    + "token_file out: the unit passes /etc/triage-agent/token as the credential token)")
-            }
-        }
-        if config.token.isEmpty && problems.list.isEmpty {
-            problems.add(nil, "no token: give token_file (or token), run under the unit (LoadCredential=token:…), or set TRIAGE_TOKEN")
-        }
+        config.token = token(top, default: config.token, &problems)
         if let host = problems.optionalString(top, "host") { config.host = host }
         config.interval = wholeNumber(top["interval"], "interval", 1...86_400, &problems) ?? 60
         config.jitter = wholeNumber(top["jitter"], "jitter", 0...86_400, &problems) ?? config.interval / 10
@@ -102,11 +96,34 @@ public struct AgentConfiguration: Sendable, Equatable {
         if let node = top["timeout"] {
             if let value = node.float, value > 0, value <= 600 { config.timeout = value } else { problems.add(node, "timeout must be 0–600 seconds") }
         }
+        if let node = top["jobs"] {
+            if let value = node.bool { config.jobs = value } else { problems.add(node, "jobs is true or false") }
+        }
         guard problems.list.isEmpty else { throw fail() }
         return config
     }
 
-    private static func wholeNumber(_ node: Node?, _ key: String, _ range: ClosedRange<Int>, _ problems: inout Problems) -> Int? {
+    /// `token`, else the contents of `token_file`, else `fallback` (the credential or TRIAGE_TOKEN);
+    /// none at all is a problem.
+    static func token(_ top: Node.Mapping, default fallback: String, _ problems: inout Problems) -> String {
+        var token = fallback
+        if let value = problems.optionalString(top, "token") { token = value }
+        if let path = problems.optionalString(top, "token_file") {
+            if let secret = try? String(contentsOfFile: path, encoding: .utf8) {
+                token = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+            } else {
+                let reason = access(path, R_OK) == 0 ? "" : ": " + String(cString: strerror(errno))
+                problems.add(top["token_file"], "cannot read the token file \(path)\(reason) (under the shipped unit leave "
+                    + "token_file out: the unit passes /etc/triage-agent/token as the credential token)")
+            }
+        }
+        if token.isEmpty && problems.list.isEmpty {
+            problems.add(nil, "no token: give token_file (or token), run under the unit (LoadCredential=token:…), or set TRIAGE_TOKEN")
+        }
+        return token
+    }
+
+    static func wholeNumber(_ node: Node?, _ key: String, _ range: ClosedRange<Int>, _ problems: inout Problems) -> Int? {
         guard let node else { return nil }
         guard let value = node.int, range.contains(value) else {
             problems.add(node, "\(key) must be a whole number \(range.lowerBound)–\(range.upperBound)")
@@ -128,7 +145,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         return nil
     }
 
-    private static func strings(_ node: Node?, _ key: String, _ problems: inout Problems) -> [String] {
+    static func strings(_ node: Node?, _ key: String, _ problems: inout Problems) -> [String] {
         guard let node else { return [] }
         guard let list = node.sequence?.compactMap({ $0.scalar?.string }), list.count == node.sequence?.count else {
             problems.add(node, "\(key) is a list of names")

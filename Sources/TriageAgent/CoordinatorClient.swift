@@ -89,6 +89,43 @@ public struct CoordinatorClient: Sendable {
         }
     }
 
+    // MARK: Diagnosis jobs
+
+    /// Long-polls for a job this token may run: one as soon as there is one, nil after `wait`
+    /// seconds without.
+    public func nextJob(wait: Int) async throws -> JobAssignment? {
+        var request = request("/api/v1/agent/jobs?wait=\(wait)")
+        request.timeoutInterval = Double(wait) + timeout
+        let (status, body) = try await send(request)
+        if status == 204 { return nil }
+        guard let job = try? JSONDecoder().decode(JobAssignment.self, from: body) else {
+            throw CoordinatorClientError.refused(status: status, message: "the answer is not a job: \(Self.message(in: body))")
+        }
+        return job
+    }
+
+    /// Says the job's checks are starting; its lease runs for another full term.
+    public func startJob(_ job: JobAssignment.Job) async throws {
+        var request = request("/api/v1/jobs/\(job.id)/start?lease=\(job.lease)")
+        request.httpMethod = "POST"
+        _ = try await send(request)
+    }
+
+    /// Posts a job's result under its lease (a refusal — the lease was taken over — is a `refused` 409).
+    public func finishJob(_ job: JobAssignment.Job, with report: DiagnosticReport) async throws {
+        _ = try await post("/api/v1/jobs/\(job.id)/result?lease=\(job.lease)", report)
+    }
+
+    /// The hosts a collector token serves.
+    public func scopedHosts() async throws -> [ScopedHost] {
+        struct Page: Decodable { var items: [ScopedHost] }
+        let body = try await get("/api/v1/collector/hosts")
+        guard let page = try? JSONDecoder().decode(Page.self, from: body) else {
+            throw CoordinatorClientError.refused(status: 200, message: "the answer is not a list of hosts: \(Self.message(in: body))")
+        }
+        return page.items
+    }
+
     /// POSTs `report` as JSON; a 2xx answer's status and body, any other a `refused` error.
     func post(_ path: String, _ report: DiagnosticReport) async throws -> (status: Int, body: Data) {
         var request = request(path)

@@ -50,8 +50,26 @@ public final class PushAgent: Service, @unchecked Sendable {
     }
 
     /// Runs until a graceful shutdown (or cancellation): the cycle under way finishes, and then
-    /// one last delivery attempt.
+    /// one last delivery attempt. Beside the schedule, a long poll takes "Diagnose now" jobs for
+    /// this host and runs them at once (unless `jobs: false`).
     public func run() async {
+        await withDiscardingTaskGroup { group in
+            if configuration.jobs { group.addTask { await self.jobRunner.run(slots: 1) } }
+            await schedule()
+        }
+    }
+
+    /// Diagnosis jobs for this host, run here with the job's checks and parameters.
+    var jobRunner: JobRunner {
+        JobRunner(client: client, wait: 25, log: { [self] in log($0) }) { [diagnosis, configuration] assignment in
+            let job = diagnosis.forJob(assignment)
+            return await onThread {
+                do { return try job.runLocal(host: configuration.host) } catch { return .failed(host: configuration.host, "\(error)") }
+            }
+        }
+    }
+
+    private func schedule() async {
         let c = configuration
         log("triage-agent run: \(c.host) reports to \(client.base.absoluteString) every \(c.interval) s (jitter \(c.jitter) s); "
             + "checks: \(diagnosis.checks.isEmpty ? "all" : diagnosis.checks.joined(separator: ", ")); "

@@ -53,7 +53,7 @@ struct SweepCommand: ParsableCommand {
                 let list = try blocking { try await known.hosts() }
                 client = known
                 registered = Dictionary(list.map { ($0.fields.name, $0.id) }, uniquingKeysWith: { first, _ in first })
-                if what.inventory == nil { diagnosis.inventory = Self.inventory(of: list) }
+                if what.inventory == nil { diagnosis.inventory = Inventory(coordinatorHosts: list) }
             }
             if names.isEmpty { names = diagnosis.inventory.hosts.keys.sorted() }
         } catch {
@@ -89,23 +89,5 @@ struct SweepCommand: ParsableCommand {
         }
         reports.sync {}
         throw ExitCode(output.finish())
-    }
-
-    /// The coordinator's hosts as an inventory: address, parameters, vendor-managed services.
-    static func inventory(of hosts: [RegisteredHost]) -> Inventory {
-        var inventory = Inventory()
-        for registered in hosts {
-            let fields = registered.fields
-            var host = Inventory.Host(name: fields.name)
-            host.address = fields.address
-            host.tags = fields.tags
-            host.criticality = fields.criticality.rawValue
-            for (plugin, params) in fields.pluginParams {
-                for (name, value) in params { host.params["\(plugin).\(name)"] = value }
-            }
-            for entry in fields.vendorServices { host.vendorManaged[entry.service] = entry.vendor }
-            inventory.hosts[fields.name] = host
-        }
-        return inventory
     }
 }

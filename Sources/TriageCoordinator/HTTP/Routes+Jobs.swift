@@ -68,6 +68,9 @@ extension API {
                 Task { await bell.close() }
             }
         }
+        group.get("/collector/hosts") { _, context in
+            JSONBody.response(["items": try await coordinator.jobs.scopedHosts(by: try context.caller())])
+        }
         group.post("/jobs/{id}/start") { request, context in
             let id = try Query.id(context)
             let lease = try Self.lease(request)

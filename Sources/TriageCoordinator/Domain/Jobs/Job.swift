@@ -42,6 +42,20 @@ public struct LeasedJob: Encodable, Sendable {
     public var host: Record<HostFields>
 }
 
+/// A host of a collector's scope, flattened with `pushAgent` (GET /api/v1/collector/hosts).
+public struct ScopedHostRecord: Encodable, Sendable {
+    public var host: Record<HostFields>
+    public var pushAgent: Bool
+
+    private enum Keys: String, CodingKey { case pushAgent }
+
+    public func encode(to encoder: any Encoder) throws {
+        try host.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(pushAgent, forKey: .pushAgent)
+    }
+}
+
 /// How long jobs wait and leases last (YAML `jobs:`).
 public struct JobPolicy: Decodable, Sendable, Equatable {
     /// A job nobody finishes within this many seconds of its request expires.

@@ -202,6 +202,24 @@ public struct Jobs: Room {
         }
     }
 
+    /// A collector's hosts: those of the sites it serves and of its customers' sites, by site and
+    /// name, each saying whether its own push agent reports (then the collector leaves it alone).
+    public func scopedHosts(by principal: Principal) async throws -> [ScopedHostRecord] {
+        guard principal.role == .collector, let scope = principal.scope else {
+            throw CoordinatorError(.forbidden, "only a collector token lists the hosts of its scope")
+        }
+        return try await store.read { session in
+            var siteIds = scope.sites
+            for customer in scope.customers {
+                siteIds += try await session.sites(ofCustomer: customer).map(\.id).filter { !siteIds.contains($0) }
+            }
+            var hosts: [Record<HostFields>] = []
+            for site in siteIds { hosts += try await session.hosts(ofSite: site) }
+            let live = try await session.hostsWithLiveAgent(hosts.map(\.id), at: now(), intervals: jobPolicy.agentLiveIntervals)
+            return hosts.map { ScopedHostRecord(host: $0, pushAgent: live.contains($0.id)) }
+        }
+    }
+
     /// The job, when `principal` holds its lease `lease` and it is not finished.
     private func held(_ id: Int, lease: Int, by principal: Principal, in session: any StoreSession) async throws -> Job {
         guard let job = try await session.job(id) else { throw CoordinatorError.notFound("job", id) }

@@ -1,0 +1,150 @@
+import Foundation
+import ServiceLifecycle
+import TriageChecks
+import TriageModel
+import TriageSSH
+
+/// `triage-agent collect` (docs/jobs.md, "Collectors"): a service near the clients that holds SSH
+/// credentials and a collector token. It runs the diagnosis jobs of the hosts in its scope that
+/// have no live push agent, and on a schedule checks those hosts over SSH and posts the results
+/// as health reports, so they get the same item states, tickets and silence watch as hosts with
+/// an agent. A host it cannot reach is one item, `collector/ssh`, not a problem per check.
+public final class Collector: Service, Sendable {
+    public let configuration: CollectorConfiguration
+    let diagnosis: Diagnosis
+    let client: CoordinatorClient
+    let log: @Sendable (String) -> Void
+    /// Hosts' list is read again this often, to follow the inventory and agents coming and going.
+    static let refresh = Duration.seconds(60)
+
+    public init(configuration: CollectorConfiguration, catalog: PluginCatalog, log: @escaping @Sendable (String) -> Void) throws {
+        self.configuration = configuration
+        var diagnosis = Diagnosis(catalog: catalog)
+        diagnosis.checks = configuration.checks
+        _ = try diagnosis.selectedPlugins()
+        let config = try configuration.sshConfig.map { try SSHConfig(contentsOf: $0) } ?? SSHConfig.standard()
+        diagnosis.resolve = SSHResolveOptions(config: config, identityFiles: configuration.identityFiles,
+                                              knownHostsFile: configuration.knownHosts, acceptNew: false,
+                                              connectTimeout: .seconds(fractional: configuration.sshTimeout))
+        diagnosis.timeouts = .all(.seconds(fractional: configuration.sshTimeout))
+        diagnosis.credentials = .fromEnvironment
+        self.diagnosis = diagnosis
+        client = try CoordinatorClient(url: configuration.coordinator, token: configuration.token, timeout: configuration.timeout)
+        self.log = log
+    }
+
+    /// Until a graceful shutdown: jobs (`concurrency` long polls) and, unless `every` is 0, the schedule.
+    public func run() async {
+        log("triage-agent collect: jobs and \(configuration.every > 0 ? "agentless health every \(configuration.every) s" : "no schedule") "
+            + "for \(client.base.absoluteString), \(configuration.concurrency) at a time")
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.jobRunner.run(slots: self.configuration.concurrency) }
+            if configuration.every > 0 || !configuration.hostEvery.isEmpty || !configuration.siteEvery.isEmpty {
+                group.addTask { await self.schedule() }
+            }
+        }
+        log("stopping")
+    }
+
+    /// Jobs run over SSH on the job's host, with the job's checks (all plugins when it names none).
+    var jobRunner: JobRunner {
+        JobRunner(client: client, wait: configuration.wait, log: log) { [diagnosis] assignment in
+            var prepared = diagnosis.forJob(assignment)
+            prepared.checks = assignment.job.checks
+            let job = prepared
+            let name = assignment.host.fields.name
+            return await onThread {
+                do { return try job.runRemote(host: name) } catch { return .failed(host: name, "\(error)") }
+            }
+        }
+    }
+
+    /// The agentless schedule: each host without a live push agent, every `interval(host:site:)` seconds.
+    private func schedule() async {
+        var hosts: [ScopedHost] = []
+        var readAt: ContinuousClock.Instant?
+        var due: [Int: ContinuousClock.Instant] = [:]
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            if readAt.map({ ContinuousClock.now - $0 >= Self.refresh }) ?? true {
+                do {
+                    hosts = try await client.scopedHosts()
+                    readAt = .now
+                } catch {
+                    log("cannot read the hosts to watch: \(error)")
+                }
+            }
+            let now = ContinuousClock.now
+            let watched = hosts.filter { !$0.pushAgent && interval(of: $0) > 0 }
+            let ready = watched.filter { (due[$0.host.id] ?? now) <= now }
+            for host in ready { due[host.host.id] = now + .seconds(interval(of: host)) }
+            if !ready.isEmpty { await check(ready) }
+            let next = watched.compactMap { due[$0.host.id] }.min() ?? (.now + Self.refresh)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(until: min(next, .now + Self.refresh), clock: .continuous) }
+        }
+    }
+
+    private func interval(of host: ScopedHost) -> Int {
+        configuration.interval(host: host.host.fields.name, site: host.host.fields.siteId)
+    }
+
+    /// Checks `hosts` over SSH at once (the sweep engine) and posts each result as a health report.
+    private func check(_ hosts: [ScopedHost]) async {
+        var watched = diagnosis
+        watched.inventory = Inventory(coordinatorHosts: hosts.map(\.host))
+        let sweep = Sweep(diagnosis: watched, concurrency: configuration.concurrency)
+        let names = hosts.map(\.host.fields.name)
+        let outcome: Result<[DiagnosticReport], DiagnosisError> = await onThread {
+            let reports = Reports(count: names.count)
+            do throws(DiagnosisError) {
+                try sweep.run(names) { index, report in reports.set(index, report) }
+            } catch {
+                return .failure(error)
+            }
+            return .success(reports.all)
+        }
+        let reports: [DiagnosticReport]
+        switch outcome {
+        case .success(let all): reports = all
+        case .failure(let error):
+            log("cannot check hosts: \(error)")
+            return
+        }
+        for (host, report) in zip(hosts, reports) {
+            let posted = Self.withReach(report)
+            do {
+                let receipt = try await client.deliver(posted, interval: interval(of: host), hostId: host.host.id)
+                let opened = receipt.opened.map { "opened ticket \($0)" }
+                if !opened.isEmpty || posted.status != .ok {
+                    log("\(host.host.fields.name): \(posted.status.rawValue)" + (opened.isEmpty ? "" : "; " + opened.joined(separator: ", ")))
+                }
+            } catch {
+                log("\(host.host.fields.name): report not posted: \(error)")
+            }
+        }
+    }
+
+    /// The report with the collector's own item: whether it reached the host. A host it could not
+    /// reach has this item alone (critical, with why), so it is one problem, not one per check.
+    static func withReach(_ report: DiagnosticReport) -> DiagnosticReport {
+        var report = report
+        let reached = !report.checks.isEmpty
+        let summary = reached ? "reached over SSH in \(report.durationMs) ms"
+            : "cannot reach the host over SSH: " + report.errors.map(\.message).joined(separator: "; ")
+        report.checks.append(CheckResult(plugin: "collector", item: "ssh", status: reached ? .ok : .critical,
+                                         summary: String(summary.prefix(1000)), metrics: [], durationMs: report.durationMs))
+        report.status = DiagnosticReport.worst(checks: report.checks, errors: report.errors)
+        return report
+    }
+
+    /// The sweep's reports by host index, filled from its threads.
+    private final class Reports: @unchecked Sendable {
+        private let lock = NSLock()
+        private var reports: [DiagnosticReport?]
+
+        init(count: Int) { reports = Array(repeating: nil, count: count) }
+
+        func set(_ index: Int, _ report: DiagnosticReport) { lock.withLock { reports[index] = report } }
+
+        var all: [DiagnosticReport] { lock.withLock { reports.map { $0! } } }
+    }
+}
