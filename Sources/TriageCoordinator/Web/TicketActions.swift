@@ -45,6 +45,10 @@ extension Board {
             patch.requiredSkills = form["requiredSkills"].map(Self.words)
             _ = try await coordinator.tickets.update(id, patch, by: principal, in: session)
         }
+        action(signedIn, "diagnoses", then: { await bell.ring() }) { form, id, principal, session in
+            _ = try await coordinator.jobs.request(ticketId: id, checks: form["checks"].map(Self.words) ?? [], params: [:],
+                                                   by: principal, in: session)
+        }
         action(signedIn, "assign") { form, id, principal, session in
             switch form["assignee"] {
             case "rules"?: _ = try await coordinator.dispatch.assign(ticket: id, by: principal, in: session)
@@ -61,7 +65,7 @@ extension Board {
 
     /// POST /board/tickets/{id}/NAME: CSRF, then the change in one transaction; back to the
     /// ticket's history, or its page with the refusal and the status the API would answer.
-    private func action(_ signedIn: RouterGroup<TriageRequestContext>, _ name: String,
+    private func action(_ signedIn: RouterGroup<TriageRequestContext>, _ name: String, then: (@Sendable () async -> Void)? = nil,
                         _ change: @escaping @Sendable (WebForm, Int, Principal, any StoreSession) async throws -> Void)
     {
         signedIn.post("/tickets/{id}/\(name)") { request, context in
@@ -71,7 +75,8 @@ extension Board {
             let principal = session.principal
             do {
                 try await coordinator.store.write { try await change(form, id, principal, $0) }
-                return Pages.redirect(to: "/board/tickets/\(id)#history")
+                await then?()
+                return Pages.redirect(to: "/board/tickets/\(id)#\(name == "diagnoses" ? "diagnostics" : "history")")
             } catch let error as CoordinatorError where [.invalid, .conflict, .forbidden].contains(error.code) {
                 return try await ticketPage(id, request, session, error: error.message, status: error.code.httpStatus)
             }
@@ -109,6 +114,8 @@ struct TicketActionsView {
     var vendor: String
     var vendorRef: String
     var vendorStatus: String
+    /// "Diagnose now": for those who may change an open ticket about a host.
+    var canDiagnose: Bool
 
     init(_ ticket: Ticket, principal: Principal, eligibility: [TechnicianEligibility]) {
         canComment = (try? Access.comment(principal)) != nil
@@ -130,5 +137,6 @@ struct TicketActionsView {
         vendor = ticket.flags.vendorCase?.vendor ?? ticket.flags.vendorSuggestions.first ?? ""
         vendorRef = ticket.flags.vendorCase?.externalRef ?? ""
         vendorStatus = ticket.flags.vendorCase?.status ?? ""
+        canDiagnose = canChange && ticket.hostId != nil
     }
 }

@@ -64,6 +64,14 @@ struct TicketView {
         var reasons: [String]
     }
 
+    /// A "Diagnose now" job as the page tells it.
+    struct JobLine {
+        var id: Int
+        var state: String
+        var words: String
+        var failed: Bool
+    }
+
     struct EventLine {
         var at: String
         var atISO: String
@@ -97,6 +105,9 @@ struct TicketView {
     /// "Newest 5 of 12" when not all are shown; the link to the next older ones.
     var diagnosticsShown: String?
     var olderDiagnoses: String?
+    /// The newest jobs, the unfinished ones first to read.
+    var jobs: [JobLine]
+    var hasJobs: Bool
     /// Diagnoses a ticket page shows at once: each is a whole table, and a ticket may hold hundreds.
     static let diagnosesPerPage = 5
     var events: [EventLine]
@@ -114,6 +125,7 @@ struct TicketView {
         let shown = older != nil || diagnosesBefore != nil
             ? "\(diagnostics.count) of \(total) diagnoses, newest first" + (diagnosesBefore == nil ? "" : " (older ones)") : nil
         let visits = try await coordinator.visits.list(technician: nil, ticket: id, window: nil, by: principal)
+        let jobs = try await coordinator.jobs.list(ticketId: id, states: [], before: nil, limit: 3, by: principal).items
         let technicians = try await coordinator.inventory.records(TechnicianFields.self, after: nil, limit: 10_000, by: principal).items
         let names = Dictionary(uniqueKeysWithValues: technicians.map { ($0.id, $0.fields.name) })
         func name(_ technician: Int) -> String { names[technician] ?? "technician \(technician)" }
@@ -151,9 +163,23 @@ struct TicketView {
             planner: desk && ticket.status.isOpen
                 ? await planner(for: ticket, query, principal: principal, coordinator: coordinator, clock: clock) : nil,
             diagnostics: diagnostics.map { diagnosticView($0, clock: clock) }, diagnosticsShown: shown, olderDiagnoses: older,
+            jobs: jobs.map { jobLine($0, clock: clock) }, hasJobs: !jobs.isEmpty,
             events: events.reversed().map { EventLine(at: clock.dayTime($0.at), atISO: BoardClock.iso($0.at), type: $0.kind.words,
                                                       actor: $0.actor.description, details: details($0.data)) },
             actions: TicketActionsView(ticket, principal: principal, eligibility: eligibility))
+    }
+
+    private static func jobLine(_ job: Job, clock: BoardClock) -> JobLine {
+        let runner = job.runner.map { " by \($0)" } ?? ""
+        let words = switch job.state {
+        case .queued: "queued \(clock.dayTime(job.createdAt)) by \(job.requestedBy): waiting for the host's push agent or a collector"
+        case .leased: "taken\(runner), starting"
+        case .running: "running\(runner)"
+        case .attached: "done\(runner) \(clock.dayTime(job.updatedAt)): the diagnosis is below"
+        case .failed: "failed\(runner): \(job.failure ?? "no reason given")"
+        case .expired: "expired: \(job.failure ?? "nobody finished it in time")"
+        }
+        return JobLine(id: job.id, state: job.state.rawValue, words: words, failed: job.state == .failed || job.state == .expired)
     }
 
     private static func visitLine(_ visit: Visit, technician: String, principal: Principal, clock: BoardClock) -> VisitLine {

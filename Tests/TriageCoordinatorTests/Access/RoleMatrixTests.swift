@@ -10,7 +10,7 @@ import Testing
     /// Tickets and records the cases act on; each role gets its own closed ticket to reopen.
     struct Fixture: Sendable {
         var mine = 0, theirs = 0, hostTicket = 0, spareCustomer = 0, spareSite = 0, spareHost = 0, spareTechnician = 0, visit = 0
-        var contact = 0, spareContact = 0
+        var contact = 0, spareContact = 0, job = 0
         var pendingReport = ""
         var closed: [String: Int] = [:]
         var t: (customer: Int, site: Int, host: Int, technician: Int)
@@ -21,17 +21,19 @@ import Testing
         let route: String
         let path: @Sendable (Fixture, String) -> String
         let body: String?
-        /// Status for admin, dispatcher, technician, agent; no token is always 401.
+        /// Status for admin, dispatcher, technician, agent, collector; no token is always 401.
         let expected: [HTTPResponse.Status]
 
         var method: HTTPRequest.Method { HTTPRequest.Method(String(route.prefix { $0 != " " }))! }
 
+        /// `expected` names four roles (the collector's is then 403) or all five.
         init(_ route: String, _ path: @escaping @Sendable (Fixture, String) -> String, body: String? = nil, _ expected: [HTTPResponse.Status]) {
-            (self.route, self.path, self.body, self.expected) = (route, path, body, expected)
+            (self.route, self.path, self.body) = (route, path, body)
+            self.expected = expected.count == 4 ? expected + [.forbidden] : expected
         }
     }
 
-    static let roles: [Role] = [.admin, .dispatcher, .technician, .agent]
+    static let roles: [Role] = [.admin, .dispatcher, .technician, .agent, .collector]
     static let readers: [HTTPResponse.Status] = [.ok, .ok, .ok, .forbidden]
     static func adminOnly(_ status: HTTPResponse.Status) -> [HTTPResponse.Status] {
         [status, .forbidden, .forbidden, .forbidden]
@@ -84,8 +86,9 @@ import Testing
             Case("GET /api/v1/tickets/{id}/diagnostics", { f, _ in "/api/v1/tickets/\(f.hostTicket)/diagnostics" }, readers),
             Case("POST /api/v1/tickets/{id}/diagnostics/{reportId}/apply", { f, _ in "/api/v1/tickets/\(f.theirs)/diagnostics/\(f.pendingReport)/apply" },
                  [.conflict, .ok, .forbidden, .forbidden]),
+            // The collector (first: least privileged first) stores it; the agent finds it stored.
             Case("POST /api/v1/reports", { f, _ in "/api/v1/reports?host=\(f.t.host)" }, body: report.replacingOccurrences(of: "0001\"", with: "0002\""),
-                 [.ok, .ok, .forbidden, .created]),
+                 [.ok, .ok, .forbidden, .ok, .created]),
             Case("GET /api/v1/hosts/{id}/reports", { f, _ in "/api/v1/hosts/\(f.t.host)/reports" }, readers),
             Case("GET /api/v1/hosts/{id}/checks", { f, _ in "/api/v1/hosts/\(f.t.host)/checks" }, readers),
             Case("GET /api/v1/tickets/{id}/visit-slots", { f, _ in "/api/v1/tickets/\(f.hostTicket)/visit-slots" }, readers),
@@ -101,6 +104,18 @@ import Testing
             // Cancelling is the desk's: the dispatcher cancels, the admin then finds it cancelled.
             Case("POST /api/v1/visits/{id}/status", { f, _ in "/api/v1/visits/\(f.visit)/status" }, body: #"{"status": "cancelled"}"#,
                  [.conflict, .ok, .forbidden, .forbidden]),
+            // Jobs: the dispatcher queues one on the host's ticket (the admin then finds it queued);
+            // the collector leases the older one, the agent this one; the collector runs its own.
+            Case("POST /api/v1/tickets/{id}/diagnoses", { f, _ in "/api/v1/tickets/\(f.hostTicket)/diagnoses" }, body: #"{"checks": ["disk"]}"#,
+                 [.conflict, .accepted, .forbidden, .forbidden, .forbidden]),
+            Case("GET /api/v1/jobs", { f, _ in "/api/v1/jobs?ticket=\(f.hostTicket)" }, readers),
+            Case("GET /api/v1/jobs/{id}", { f, _ in "/api/v1/jobs/\(f.job)" }, readers),
+            Case("GET /api/v1/agent/jobs", { _, _ in "/api/v1/agent/jobs?wait=0" }, [.forbidden, .forbidden, .forbidden, .ok, .ok]),
+            Case("POST /api/v1/jobs/{id}/start", { f, _ in "/api/v1/jobs/\(f.job)/start?lease=1" },
+                 [.forbidden, .forbidden, .forbidden, .conflict, .ok]),
+            Case("POST /api/v1/jobs/{id}/result", { f, _ in "/api/v1/jobs/\(f.job)/result?lease=1" },
+                 body: report.replacingOccurrences(of: "0001\"", with: "0003\""), [.forbidden, .forbidden, .forbidden, .conflict, .ok]),
+            Case("GET /api/v1/collector/hosts", { _, _ in "/api/v1/collector/hosts" }, [.forbidden, .forbidden, .forbidden, .forbidden, .ok]),
             // Last: it takes "mine" away from the technician.
             Case("PATCH /api/v1/tickets/{id}", { f, _ in "/api/v1/tickets/\(f.mine)" }, body: #"{"assigneeId": null}"#, desk),
         ]
@@ -136,7 +151,7 @@ import Testing
             let covered = Set(Self.cases.map(\.route))
             #expect(guarded.subtracting(covered).sorted() == [], "routes without a role case")
             #expect(covered.subtracting(guarded).sorted() == [], "cases for routes that do not exist")
-            #expect(guarded.count >= 44)
+            #expect(guarded.count >= 51)
         }
     }
 
@@ -155,6 +170,8 @@ import Testing
                 fixture.spareTechnician = try await client.post("/api/v1/technicians", #"{"name": "Spare"}"#).id
                 fixture.contact = try await client.post("/api/v1/contacts", #"{"customerId": \#(base.t.customer), "name": "Cleo"}"#).id
                 fixture.spareContact = try await client.post("/api/v1/contacts", #"{"customerId": \#(base.t.customer), "name": "Spare"}"#).id
+                let jobTicket = try await client.post("/api/v1/tickets", #"{"title": "diagnose web1", "hostId": \#(base.t.host)}"#).id
+                fixture.job = try await client.post("/api/v1/tickets/\(jobTicket)/diagnoses", "{}").id
                 for role in Self.roles + [nil] {
                     let id = try await client.post("/api/v1/tickets", #"{"title": "done", "assigneeId": \#(tech)}"#).id
                     _ = try await client.patch("/api/v1/tickets/\(id)", #"{"status": "closed"}"#)
@@ -192,7 +209,7 @@ import Testing
                     #expect(anonymous.status == .unauthorized, "no token \(check.route) \(path)")
                     #expect(anonymous.headers[.wwwAuthenticate] == "Bearer")
                 }
-                #expect(checked == Self.cases.count * 4)
+                #expect(checked == Self.cases.count * Self.roles.count)
             }
         }
     }

@@ -89,6 +89,8 @@ final class TestCoordinator: @unchecked Sendable {
         tokens[.technician] = try await coordinator.credentials.issueToken(name: "tess", role: .technician, technicianId: technicianId).secret
         if !accounts.isEmpty { accounts[.technician] = try await addAccount("tess", .technician, technicianId: technicianId) }
         tokens[.agent] = try await coordinator.credentials.issueToken(name: "web1-agent", role: .agent, hostId: hostId).secret
+        tokens[.collector] = try await coordinator.credentials.issueToken(name: "dc-east", role: .collector,
+                                                                          scope: CollectorScope(sites: [siteId])).secret
         return self
     }
 

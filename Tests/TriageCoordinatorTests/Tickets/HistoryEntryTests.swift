@@ -34,6 +34,7 @@ import Testing
         .diagnosticAttached(DiagnosticAttached(reportId: report, host: "web-01", status: "critical", problems: ["disk//: critical"],
                                                onsite: true, vendors: [], tier: nil, applied: false, waiting: "for the assignee")),
         .diagnosisApplied(DiagnosisApplied(reportId: report, postedBy: .agent("web-01"))),
+        .diagnosisJob(JobStep(job: 3, state: .failed, lease: 2, checks: nil, reportId: nil, message: "HOST KEY MISMATCH")),
         .flagged(Flagged(flag: "onsite", reasons: ["disk/sda: SMART"], reportId: report)),
         .skillsRequired(SkillsRequired(added: ["storage"], requiredSkills: ["storage"], reportId: report)),
         .slaWarning(SLATarget(target: "respond", dueAt: at)),

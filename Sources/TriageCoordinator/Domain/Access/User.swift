@@ -60,7 +60,7 @@ public struct UserInput: Codable, Sendable, Equatable {
             }
         }
         guard !role.isMachine else {
-            throw CoordinatorError.invalid("role", "agents and collectors are machines: give them a token, not an account")
+            throw CoordinatorError.invalid("role", "agents and collectors are machines: give them an agent token or a collector token, not an account")
         }
         if role == .technician, technicianId == nil {
             throw CoordinatorError.invalid("technicianId", "a technician's account speaks for a technician record: name it")

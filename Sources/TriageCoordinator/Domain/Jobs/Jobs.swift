@@ -136,7 +136,7 @@ public struct Jobs: Room {
         try Validate.report(report)
         guard var job = try await session.job(id) else { throw CoordinatorError.notFound("job", id) }
         try await checkRunner(job, by: principal, in: session)
-        if job.state == .attached, job.reportId == report.id { return .accepted(job) }
+        if job.state == .attached, job.reportId == report.id, job.runner == principal.actor { return .accepted(job) }
         let at = now()
         let mine = job.lease == lease && job.runner == principal.actor
         guard mine, job.state == .leased || job.state == .running else {
