@@ -14,8 +14,6 @@ public final class Collector: Service, Sendable {
     let diagnosis: Diagnosis
     let client: CoordinatorClient
     let log: @Sendable (String) -> Void
-    /// Hosts' list is read again this often, to follow the inventory and agents coming and going.
-    static let refresh = Duration.seconds(60)
 
     public init(configuration: CollectorConfiguration, catalog: PluginCatalog, log: @escaping @Sendable (String) -> Void) throws {
         self.configuration = configuration
@@ -64,8 +62,10 @@ public final class Collector: Service, Sendable {
         var hosts: [ScopedHost] = []
         var readAt: ContinuousClock.Instant?
         var due: [Int: ContinuousClock.Instant] = [:]
+        // The hosts are read again this often, to follow the inventory and agents coming and going.
+        let refresh = Duration.seconds(configuration.refresh)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            if readAt.map({ ContinuousClock.now - $0 >= Self.refresh }) ?? true {
+            if readAt.map({ ContinuousClock.now - $0 >= refresh }) ?? true {
                 do {
                     hosts = try await client.scopedHosts()
                     readAt = .now
@@ -78,8 +78,8 @@ public final class Collector: Service, Sendable {
             let ready = watched.filter { (due[$0.host.id] ?? now) <= now }
             for host in ready { due[host.host.id] = now + .seconds(interval(of: host)) }
             if !ready.isEmpty { await check(ready) }
-            let next = watched.compactMap { due[$0.host.id] }.min() ?? (.now + Self.refresh)
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(until: min(next, .now + Self.refresh), clock: .continuous) }
+            let next = watched.compactMap { due[$0.host.id] }.min() ?? (.now + refresh)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(until: min(next, .now + refresh), clock: .continuous) }
         }
     }
 

@@ -21,6 +21,7 @@ import Yams
 ///   every: 300                                  # seconds; 0 runs no schedule (jobs only)
 ///   sites: {"3": 60}                            # per site id
 ///   hosts: {db1: 120}                           # per host name (wins over its site)
+///   refresh: 60                                 # seconds between readings of the hosts (new hosts, agents)
 /// ```
 public struct CollectorConfiguration: Sendable, Equatable {
     public var coordinator = ""
@@ -38,6 +39,8 @@ public struct CollectorConfiguration: Sendable, Equatable {
     public var every = 300
     public var siteEvery: [Int: Int] = [:]
     public var hostEvery: [String: Int] = [:]
+    /// Seconds between readings of the scope's hosts.
+    public var refresh = 60
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         token = AgentConfiguration.environmentToken(environment)
@@ -81,7 +84,8 @@ public struct CollectorConfiguration: Sendable, Equatable {
         }
         if let health = top["health"] {
             if let fields = health.mapping {
-                problems.rejectUnknownKeys(fields, allowed: ["every", "sites", "hosts"])
+                problems.rejectUnknownKeys(fields, allowed: ["every", "sites", "hosts", "refresh"])
+                config.refresh = AgentConfiguration.wholeNumber(fields["refresh"], "refresh", 1...3_600, &problems) ?? 60
                 config.every = AgentConfiguration.wholeNumber(fields["every"], "every", 0...86_400, &problems) ?? 300
                 for (key, value) in problems.stringMap(fields["sites"], "sites") {
                     guard let site = Int(key), let seconds = Int(value), (1...86_400).contains(seconds) else {
@@ -98,7 +102,7 @@ public struct CollectorConfiguration: Sendable, Equatable {
                     config.hostEvery[host] = seconds
                 }
             } else {
-                problems.add(health, "health is a mapping: every, sites, hosts")
+                problems.add(health, "health is a mapping: every, sites, hosts, refresh")
             }
         }
         guard problems.list.isEmpty else { throw fail() }

@@ -59,7 +59,25 @@ public struct JobRunner: Sendable {
             log("\(name): cannot start: \(error)")
             if case CoordinatorClientError.refused = error { return }
         }
+        // The lease is renewed at a third of its term while the checks run, so a long run keeps
+        // it; a runner that hangs stops renewing, and another takes the job over.
+        let renewal = Task { [client, log] in
+            let every = Duration.seconds(max(1, assignment.leaseSeconds / 3))
+            while !Task.isCancelled {
+                try? await Task.sleep(for: every)
+                if Task.isCancelled { return }
+                do {
+                    try await client.startJob(job)
+                } catch let error as CoordinatorClientError where !error.isTransient {
+                    log("\(name): lease lost: \(error)")
+                    return
+                } catch {
+                    log("\(name): cannot renew the lease yet: \(error)")
+                }
+            }
+        }
         let report = await diagnose(assignment)
+        renewal.cancel()
         log("\(name): \(report.checks.isEmpty ? "failed: " + report.errors.map(\.message).joined(separator: "; ") : "\(report.status.rawValue), \(report.checks.count) items") in \(report.durationMs) ms")
         var delay = Duration.seconds(1)
         for _ in 0..<8 {

@@ -17,6 +17,8 @@ public struct JobAssignment: Decodable, Sendable, Equatable {
 
     public var job: Job
     public var host: RegisteredHost
+    /// How long a lease lasts: the runner renews it well within that while the checks run.
+    public var leaseSeconds: Int
 }
 
 /// A host a collector serves (GET /api/v1/collector/hosts): agentless unless its own push agent reports.

@@ -73,6 +73,9 @@ public final class TestSSHD: @unchecked Sendable {
 
     deinit { process.terminate() }
 
+    /// Stops the server: the host is down.
+    public func stop() { process.terminate() }
+
     /// Adds a public key file to authorized_keys.
     public func authorize(_ publicKeyFile: String) throws {
         let key = try String(contentsOfFile: publicKeyFile, encoding: .utf8)

@@ -5,6 +5,16 @@ public func builtProduct(_ name: String) -> String {
     URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path
 }
 
+/// Polls `condition` every 100 ms; false when it never held within `seconds`.
+public func waitUntil(seconds: Double, _ condition: () throws -> Bool) throws -> Bool {
+    let deadline = Date() + seconds
+    while Date() < deadline {
+        if try condition() { return true }
+        usleep(100_000)
+    }
+    return try condition()
+}
+
 /// SplitMix64: small and seedable, so a failing randomised test can be replayed from its seed.
 public struct SeededGenerator: RandomNumberGenerator {
     public var state: UInt64

@@ -100,14 +100,4 @@ import Glibc
         #expect(times == times.sorted())
         serve.process.terminate()
     }
-
-    /// Polls `condition` every 100 ms; false when it never held within `seconds`.
-    func waitUntil(seconds: Double, _ condition: () throws -> Bool) throws -> Bool {
-        let deadline = Date() + seconds
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(100_000)
-        }
-        return try condition()
-    }
 }

@@ -36,10 +36,12 @@ public struct Job: Codable, Sendable, Equatable {
     public var failure: String?
 }
 
-/// A job as its runner receives it: with the host to diagnose.
+/// A job as its runner receives it: with the host to diagnose, and how long a lease lasts
+/// (the runner renews it well within that while the checks run).
 public struct LeasedJob: Encodable, Sendable {
     public var job: Job
     public var host: Record<HostFields>
+    public var leaseSeconds: Int
 }
 
 /// A host of a collector's scope, flattened with `pushAgent` (GET /api/v1/collector/hosts).

@@ -93,7 +93,7 @@ public struct Jobs: Room {
                     step.message = "lease \(previous.lease) of \(runner) ended unfinished; taken over"
                 }
                 try await desk.append([NewEvent(.diagnosisJob(step))], toTicket: job.ticketId, actor: principal.actor, at: at, in: session)
-                return LeasedJob(job: job, host: host)
+                return LeasedJob(job: job, host: host, leaseSeconds: jobPolicy.leaseSeconds)
             }
             return nil
         }
@@ -105,6 +105,7 @@ public struct Jobs: Room {
     }
 
     /// The runner starts the checks: the job is running, and its lease runs for another full term.
+    /// Runners call it again while the checks run, to renew the lease.
     public func start(_ id: Int, lease: Int, by principal: Principal) async throws -> Job {
         try Access.runJobs(principal)
         return try await store.write { session in
