@@ -204,6 +204,58 @@ struct MultiInstanceTests {
         }, "every ticket opened through either instance: \(ids) in \(stream.text)")
     }
 
+    /// A job queued through A reaches an agent long-polling B (the bell reads the shared table
+    /// four times a second), and of two collectors polling A and B for one job, one gets it.
+    @Test func aJobQueuedOnOneInstanceReachesARunnerWaitingOnTheOther() throws {
+        let pair = try Pair()
+        defer { pair.stop() }
+        let config = pair.folders[0].path + "/triage.yaml"
+        _ = try pair.a.request("POST", "/api/v1/customers", #"{"name": "Acme"}"#, token: pair.token)
+        _ = try pair.a.request("POST", "/api/v1/sites", #"{"customerId": 1, "name": "HQ"}"#, token: pair.token)
+        _ = try pair.a.request("POST", "/api/v1/hosts", #"{"siteId": 1, "name": "web1"}"#, token: pair.token)
+        func token(_ arguments: [String]) throws -> String {
+            try Shell.run(builtProduct("triage"), ["token", "create", "--config", config] + arguments).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let agent = try token(["--role", "agent", "--name", "web1-agent", "--host", "web1"])
+        let ticket = try #require(try pair.a.request("POST", "/api/v1/tickets", #"{"title": "web1", "hostId": 1}"#, token: pair.token)
+            .json["id"] as? Int)
+        /// A long poll in a curl of its own: its answer in `name`, and when it came in `name.time`.
+        func poll(_ server: TriageServe, _ secret: String, _ name: String, wait: Int) throws -> ChildProcess {
+            let out = pair.folders[1].path + "/" + name
+            return try ChildProcess("/usr/bin/curl", ["-s", "-o", out, "-w", "%{http_code}", server.url + "/api/v1/agent/jobs?wait=\(wait)",
+                                                      "-H", "Authorization: Bearer \(secret)"], stdout: out + ".status")
+        }
+        func answer(_ name: String) -> (status: String, body: String) {
+            let path = pair.folders[1].path + "/" + name
+            return ((try? String(contentsOfFile: path + ".status", encoding: .utf8)) ?? "", (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+        }
+
+        let waiting = try poll(pair.b, agent, "agent", wait: 20)
+        Thread.sleep(forTimeInterval: 1)
+        let queuedAt = Date()
+        let job = try #require(try pair.a.request("POST", "/api/v1/tickets/\(ticket)/diagnoses", "{}", token: pair.token).json["id"] as? Int)
+        _ = waiting.wait()
+        let latency = Date().timeIntervalSince(queuedAt)
+        let reply = answer("agent")
+        #expect(reply.status == "200" && reply.body.contains(#""id":\#(job),"#), "\(reply)")
+        #expect(latency < 2, "queued on A at \(queuedAt), leased on B \(latency) s later")
+        print("job queued on A reached the agent waiting on B in \(Int(latency * 1000)) ms")
+
+        // Two collectors, one on each instance, race for one job: exactly one holds it.
+        _ = try pair.a.request("POST", "/api/v1/jobs/\(job)/result?lease=1", #"{"id": "5E1F3C2A-0000-4000-8000-0000000000AA", "host": "web1", "startedAt": "2026-11-18T11:00:00Z", "durationMs": 5, "agentVersion": "t", "status": "ok", "checks": [{"plugin": "disk", "item": "fs /", "status": "ok", "summary": "fine", "metrics": [], "durationMs": 1}], "recommendation": {"onsite": false, "vendors": [], "reasons": []}, "errors": []}"#, token: agent)
+        let east = try token(["--role", "collector", "--name", "dc-east", "--site", "1"])
+        let west = try token(["--role", "collector", "--name", "dc-west", "--site", "1"])
+        let racers = [try poll(pair.a, east, "east", wait: 4), try poll(pair.b, west, "west", wait: 4)]
+        Thread.sleep(forTimeInterval: 1)
+        let second = try #require(try pair.b.request("POST", "/api/v1/tickets/\(ticket)/diagnoses", "{}", token: pair.token).json["id"] as? Int)
+        for racer in racers { _ = racer.wait() }
+        let statuses = [answer("east").status, answer("west").status].sorted()
+        #expect(statuses == ["200", "204"], "\(answer("east")) \(answer("west"))")
+        let held = try pair.a.request("GET", "/api/v1/jobs/\(second)", token: pair.token).json
+        #expect(held["lease"] as? Int == 1 && held["state"] as? String == "leased", "\(held)")
+    }
+
     /// An event whose transaction commits after a later one (a slow writer holding an id from the
     /// sequence) still reaches the stream: the feed asks again for the ids it jumped over.
     @Test func anEventThatCommitsAfterALaterOneStillReachesTheStream() throws {
