@@ -3,7 +3,7 @@
 #  1. durability: SIGKILL under concurrent writes loses nothing acknowledged, retries duplicate nothing;
 #  2. the served OpenAPI document through openapi-spec-validator, /metrics through promtool, the
 #     plugins and Deploy scripts through shellcheck; then schemathesis against the document as an
-#     admin and once each as a dispatcher, a technician and an agent: no 5xx, no answer that breaks it;
+#     admin and once each as a dispatcher, a technician, an agent and a collector: no 5xx, no answer that breaks it;
 #  3. PostgreSQL: every coordinator test again on a throwaway PostgreSQL 15 (TRIAGE_TEST_POSTGRES),
 #     which also enables the tests of two instances on one database;
 #  4. Deploy/check.sh: the systemd units, the example configurations, the Ansible roll-out, two
@@ -69,7 +69,7 @@ fuzz_as() { # fuzz_as ROLE TOKEN EXAMPLES
 }
 fuzz_as admin "$token" "${SCHEMATHESIS_EXAMPLES:-40}"
 # Then once per other role, so that what each may not do is checked as well (403s must be
-# documented, and nothing a dispatcher, technician or agent sends may produce a 5xx).
+# documented, and nothing a dispatcher, technician, agent or collector sends may produce a 5xx).
 api() { curl -sf -X POST "http://127.0.0.1:$port/api/v1/$1" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -d "$2"; }
 id_of() { python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])'; }
 customer=$(api customers '{"name": "Fuzz"}' | id_of)
@@ -80,6 +80,7 @@ make_token() { "$binary" token create --data "$work/api" --name "fuzz-$1" --role
 fuzz_as dispatcher "$(make_token dispatcher)" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
 fuzz_as technician "$(make_token technician --technician "$technician")" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
 fuzz_as agent "$(make_token agent --host "$host")" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
+fuzz_as collector "$(make_token collector --site "$site")" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
 kill -TERM "$server"; wait "$server"; server=""
 
 echo "== the coordinator tests on PostgreSQL, and two instances on one database"

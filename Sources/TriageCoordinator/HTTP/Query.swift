@@ -15,6 +15,14 @@ struct Query {
 
     func string(_ name: String) -> String? { parameters[name]?.last }
 
+    /// For machines' routes: a parameter the route does not take is a typo to report, not to ignore.
+    func refuseUnknown(_ known: Set<String>) throws {
+        if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
+            throw CoordinatorError(.badRequest, "unknown query parameter '\(unknown)' (this route takes: "
+                + (known.isEmpty ? "none" : known.sorted().joined(separator: ", ")) + ")")
+        }
+    }
+
     /// Free text (a search): control characters are refused, a NUL would end the text early.
     func text(_ name: String) throws -> String? {
         guard let text = string(name) else { return nil }

@@ -47,7 +47,9 @@ extension API {
         }
         group.get("/agent/jobs") { request, context in
             let principal = try context.caller()
-            let wait = try Query(request).int("wait", 0...60) ?? 0
+            let query = Query(request)
+            try query.refuseUnknown(["wait"])
+            let wait = try query.int("wait", 0...60) ?? 0
             guard let filter = JobBell.Filter(principal) else {
                 try Access.runJobs(principal)
                 throw CoordinatorError(.forbidden, "this agent token is bound to no host")
@@ -68,8 +70,9 @@ extension API {
                 Task { await bell.close() }
             }
         }
-        group.get("/collector/hosts") { _, context in
-            JSONBody.response(["items": try await coordinator.jobs.scopedHosts(by: try context.caller())])
+        group.get("/collector/hosts") { request, context in
+            try Query(request).refuseUnknown([])
+            return JSONBody.response(["items": try await coordinator.jobs.scopedHosts(by: try context.caller())])
         }
         group.post("/jobs/{id}/start") { request, context in
             let id = try Query.id(context)
@@ -95,7 +98,9 @@ extension API {
     }
 
     static func lease(_ request: Request) throws -> Int {
-        guard let lease = try Query(request).int("lease", 1...Int.max) else {
+        let query = Query(request)
+        try query.refuseUnknown(["lease"])
+        guard let lease = try query.int("lease", 1...Int.max) else {
             throw CoordinatorError(.badRequest, "name the lease the job runs under: ?lease=N (from the leased job)")
         }
         return lease

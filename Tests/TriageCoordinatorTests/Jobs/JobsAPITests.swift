@@ -178,6 +178,8 @@ import TriageModel
                 #expect(try await client.post("/api/v1/tickets/999999/diagnoses", "{}").status == .notFound)
                 #expect(try await client.get("/api/v1/jobs?ticket=\(theirs)").items.isEmpty, "nothing queued by the refusals")
                 #expect(try await client.post("/api/v1/jobs/1/start", "", as: .agent).status == .badRequest)
+                let typo = try await client.get("/api/v1/agent/jobs?wiat=5", as: .agent)
+                #expect(typo.status == .badRequest && typo.errorMessage.contains("unknown query parameter 'wiat'"))
             }
         }
     }
