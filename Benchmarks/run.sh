@@ -7,6 +7,8 @@
 #   footprint  the push agent beside zabbix_agentd and node_exporter (Benchmarks/footprint/)
 #   ingest     wrk posting reports to `triage serve` beside a bare Hummingbird endpoint (Benchmarks/ingest/),
 #              then on PostgreSQL with one and two instances behind nginx (ingest_postgres.py)
+#   longpoll   idle agents' long polls for jobs on one coordinator (Benchmarks/longpoll.sh writes
+#              Benchmarks/longpoll.md; --quick a small run, so it never rots)
 #   micro      ordo-one benchmarks: the output parsers and an assignment decision (Benchmarks/TriageMicro/)
 #
 # Defaults N=200 C=32 ROUNDS=3 on the release build. --quick (what .ci/run does, so the script
@@ -67,6 +69,9 @@ DURATION=$duration ROUNDS=$ingest_rounds unshare --net sh -c 'ip link set lo up 
 echo "== ingest on PostgreSQL: one instance, and two behind nginx"
 DURATION=$duration ROUNDS=$ingest_rounds unshare --net sh -c 'ip link set lo up && exec python3 Benchmarks/ingest/ingest_postgres.py "$@"' _ \
     "$bin/triage" "$work/ingest-postgres.md"
+
+echo "== long polls: idle agents waiting for jobs (Benchmarks/longpoll.sh)"
+bash Benchmarks/longpoll.sh ${quick:+--quick} >/dev/null
 
 # Always the release build: under the benchmark tool a debug build of it dies of SIGSEGV (Swift 6.3
 # on Linux; the package's runtime interposer, which works around that, is not in our mirror).
