@@ -134,7 +134,9 @@ import Glibc
         }
     }
 
-    @Test func theHostsAgentOrACollectorDiagnosesWithinSecondsAndAChangedKeyFailsInWords() throws {
+    /// In the browser (JavaScript on, the ticket page live): Diagnose now on a host with a push
+    /// agent, on one reached by a collector, and on one whose key changed.
+    @Test func theHostsAgentOrACollectorDiagnosesWithinSecondsAndAChangedKeyFailsInWords() async throws {
         let fleet = try Fleet()
         defer { fleet.serve.process.terminate() }
         let agentToken = try Shell.run(builtProduct("triage"), ["token", "create", "--role", "agent", "--name", "pushed-agent",
@@ -160,40 +162,65 @@ import Glibc
             let hosts = try fleet.serve.request("GET", "/api/v1/collector/hosts", token: fleet.collectorToken).json["items"] as? [[String: Any]]
             return hosts?.first { $0["name"] as? String == "pushed" }?["pushAgent"] as? Bool == true
         })
+        // The pushed host's pause check is told to fail: its rule flags the ticket for on-site work.
+        _ = try fleet.serve.request("PUT", "/api/v1/hosts/\(fleet.hosts["pushed"]!)",
+                                    #"{"siteId": 1, "name": "pushed", "pluginParams": {"pause": {"status": "2"}}}"#)
+        try fleet.serve.createUser("dora", role: "dispatcher", password: "dora dispatches all day")
+        let browser = try await Browser(fleet.folder, javaScript: true)
+        defer { Task { await browser.quit() } }
+        try await browser.go(fleet.serve.url + "/board/login")
+        try await browser.type("#login", "dora")
+        try await browser.type("#password", "dora dispatches all day")
+        try await browser.click("#sign-in")
+        _ = try await browser.url { $0.hasSuffix("/board") }
 
-        // The push agent's host: a failing check whose rule flags the ticket for on-site work.
+        /// Diagnose now on the ticket's page; the job's line once it is done, and how long it took.
+        func diagnoseNow(_ ticket: Int, checks: String) async throws -> (line: String, after: Duration) {
+            try await browser.go(fleet.serve.url + "/board/tickets/\(ticket)")
+            try await browser.type("#diagnose-checks", checks)
+            let pressed = ContinuousClock.now
+            try await browser.click("#diagnose-now")
+            var line = ""
+            _ = try await browser.waitUntil(seconds: 15) {
+                line = (try? await browser.text("ul.jobs li")) ?? ""
+                return line.contains("done") || line.contains("failed")
+            }
+            return (line, pressed.duration(to: .now))
+        }
+
+        // The push agent's host.
         let pushedTicket = try fleet.ticket("pushed")
-        let pushedJob = try fleet.diagnose(pushedTicket, #"{"checks": ["pause"], "params": {"pause.status": "2"}}"#)
-        let pushed = try fleet.finished(pushedJob, within: 15)
-        #expect(pushed.state == "attached" && pushed.after < .seconds(10), "\(pushed) \(fleet.log("agent"))")
-        #expect(try fleet.job(pushedJob)["runner"] as? String == "agent:pushed-agent")
+        let pushed = try await diagnoseNow(pushedTicket, checks: "pause")
+        #expect(pushed.line.contains("done by agent:pushed-agent") && pushed.after < .seconds(10), "\(pushed) \(fleet.log("agent"))")
+        #expect(try await browser.waitUntil(seconds: 5) {
+            let page = (try? await browser.text("main")) ?? ""
+            return page.contains("pause") && page.contains("send someone")
+        }, "the diagnosis and its on-site reason on the page")
         let flags = try fleet.serve.request("GET", "/api/v1/tickets/\(pushedTicket)").json["flags"] as? [String: Any]
         #expect(flags?["onsite"] as? Bool == true && (flags?["onsiteReasons"] as? [String])?.first?.contains("send someone") == true)
 
         // A host without an agent: the collector, over SSH.
         let sshTicket = try fleet.ticket("ssh1")
-        let sshJob = try fleet.diagnose(sshTicket, #"{"checks": ["disk"]}"#)
-        let reached = try fleet.finished(sshJob, within: 15)
-        #expect(reached.state == "attached" && reached.after < .seconds(10), "\(reached) \(fleet.log("collector"))")
-        #expect(try fleet.job(sshJob)["runner"] as? String == "collector:dc-east")
+        let reached = try await diagnoseNow(sshTicket, checks: "disk")
+        #expect(reached.line.contains("done by collector:dc-east") && reached.after < .seconds(10), "\(reached) \(fleet.log("collector"))")
+        #expect(try await browser.waitUntil(seconds: 5) { ((try? await browser.text("#diagnostics table")) ?? "").contains("disk") })
         let report = try #require(try fleet.diagnoses(sshTicket).first?["report"] as? [String: Any])
         #expect(report["host"] as? String == "ssh1" && !(report["checks"] as? [Any] ?? []).isEmpty)
 
-        // A host whose key changed: the job fails with both fingerprints; nothing attached.
+        // A host whose key changed: the job fails with both fingerprints on the page; nothing attached.
         let impostorTicket = try fleet.ticket("impostor")
-        let impostorJob = try fleet.diagnose(impostorTicket)
-        #expect(try fleet.finished(impostorJob, within: 15).state == "failed")
-        let failure = try fleet.job(impostorJob)["failure"] as? String ?? ""
-        #expect(failure.contains("HOST KEY MISMATCH") && failure.components(separatedBy: "SHA256:").count == 3, "\(failure)")
+        let failed = try await diagnoseNow(impostorTicket, checks: "")
+        #expect(failed.line.contains("failed by collector:dc-east") && failed.line.contains("HOST KEY MISMATCH")
+            && failed.line.components(separatedBy: "SHA256:").count == 3, "\(failed)")
         #expect(try fleet.diagnoses(impostorTicket).isEmpty)
-        let page = try TriageServe.curl(["-b", "triage_session=none", fleet.serve.url + "/board/tickets/\(impostorTicket)"])
-        #expect(page.stdout.hasSuffix("303") || page.stdout.hasSuffix("401") || page.stdout.contains("login"), "the page needs a session")
 
         // `triage job list|show` read the same jobs.
         let list = try Shell.run(builtProduct("triage"), ["job", "list", "--data", fleet.serve.data])
         #expect(list.status == 0 && list.stdout.split(separator: "\n").count == 4, "\(list.stdout)\(list.stderr)")
         #expect(list.stdout.contains("failed") && list.stdout.contains("collector:dc-east") && list.stdout.contains("agent:pushed-agent"))
-        let show = try Shell.run(builtProduct("triage"), ["job", "show", "\(impostorJob)", "--data", fleet.serve.data])
+        let impostorJob = try #require(try fleet.serve.request("GET", "/api/v1/jobs?ticket=\(impostorTicket)").json["items"] as? [[String: Any]])
+            .first?["id"] as? Int
+        let show = try Shell.run(builtProduct("triage"), ["job", "show", "\(impostorJob ?? 0)", "--data", fleet.serve.data])
         #expect(show.status == 0 && show.stdout.contains("\"state\" : \"failed\""), "\(show.stdout)\(show.stderr)")
     }
 
