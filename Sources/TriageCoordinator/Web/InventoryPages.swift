@@ -25,6 +25,29 @@ extension Board {
         signedIn.post("/inventory/{kind}") { request, context in try await saveRecord(request, context, id: nil) }
         signedIn.post("/inventory/{kind}/{id}") { request, context in try await saveRecord(request, context, id: try Query.id(context)) }
         signedIn.post("/inventory/{kind}/{id}/delete") { request, context in try await deleteRecord(request, context) }
+        signedIn.post("/hosts/{id}/diagnoses") { request, context in try await diagnoseHost(request, context) }
+    }
+
+    /// "Diagnose now" from a host's page: a job on one of its open tickets (the diagnosis is the
+    /// ticket's), then that ticket's page, where the job's progress shows.
+    private func diagnoseHost(_ request: Request, _ context: TriageRequestContext) async throws -> Response {
+        let (id, session) = (try Query.id(context), try context.boardSession())
+        let form = try await WebForm(request, limit: bodyLimit)
+        try form.requireCSRF(session.csrf)
+        do {
+            let ticket = try form.int("ticket")
+            _ = try await coordinator.store.write { tx in
+                guard try await tx.ticket(ticket)?.hostId == id else {
+                    throw CoordinatorError.invalid("ticket", "ticket \(ticket) is not about host \(id)")
+                }
+                return try await coordinator.jobs.request(ticketId: ticket, checks: form["checks"].map(Self.words) ?? [], params: [:],
+                                                          by: session.principal, in: tx)
+            }
+            await bell.ring()
+            return Pages.redirect(to: "/board/tickets/\(ticket)#diagnostics")
+        } catch let error as CoordinatorError where [.invalid, .conflict, .forbidden, .notFound].contains(error.code) {
+            return try await hostPage(id, request, session, error: "Not queued: \(error.message)", status: error.code.httpStatus)
+        }
     }
 
     // MARK: Saving
@@ -255,8 +278,24 @@ extension Board {
                       (fields.pluginParams[plugin] ?? [:]).sorted { $0.key < $1.key }.map { [.text(plugin), .text($0.key), .text($0.value)] }
                   }, empty: "The plugins' defaults."),
         ]
+        // Diagnose now, on one of its open tickets this person may change.
+        var open = TicketFilter()
+        open.hostId = id
+        open.statuses = TicketStatus.allCases.filter(\.isOpen)
+        let tickets = try await coordinator.tickets.list(open, before: nil, limit: 50, by: principal).items
+            .filter { (try? Access.requestJob(on: $0, by: principal)) != nil }
+        if !tickets.isEmpty {
+            var choice = InventoryForm.Control(id: "diagnose-ticket", name: "ticket", label: "Ticket", value: "", type: "text", required: true)
+            choice.select = true
+            choice.options = tickets.map { BoardView.Option(value: "\($0.id)", label: "#\($0.id) \($0.title)", selected: false) }
+            page.forms.append(RecordPage.Form(
+                id: "diagnose", title: "Diagnose now", action: "/board/hosts/\(id)/diagnoses", csrf: session.csrf,
+                controls: [choice, InventoryForm.Control(id: "diagnose-checks", name: "checks", label: "Checks (empty: all)",
+                                                         hint: "plugin names, e.g. disk, network", value: "", type: "text")],
+                button: "Diagnose now", deleteAction: nil, deleteLabel: ""))
+        }
         if principal.role == .admin {
-            page.forms = [form(.host, id: id, values: values(host), title: "Change this host", session: session)]
+            page.forms.append(form(.host, id: id, values: values(host), title: "Change this host", session: session))
         }
         return pages.render("record", page, status: status)
     }
