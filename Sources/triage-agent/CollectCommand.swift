@@ -1,7 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
-import ServiceLifecycle
 import TriageAgent
 
 struct CollectCommand: AsyncParsableCommand {
@@ -41,10 +39,6 @@ struct CollectCommand: AsyncParsableCommand {
             printError("triage-agent: \(error)")
             throw ExitCode(78)
         }
-        var logger = Logger(label: "triage-agent")
-        logger.logLevel = .warning
-        let group = ServiceGroup(configuration: .init(
-            services: [collector], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await runUntilSignalled(collector)
     }
 }

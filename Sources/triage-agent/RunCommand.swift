@@ -39,11 +39,15 @@ struct RunCommand: AsyncParsableCommand {
             printError("triage-agent: \(error)")
             throw ExitCode(78)
         }
-        // The agent logs its own lines to stderr; the group's logger says only what went wrong.
-        var logger = Logger(label: "triage-agent")
-        logger.logLevel = .warning
-        let group = ServiceGroup(configuration: .init(
-            services: [agent], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await runUntilSignalled(agent)
     }
+}
+
+/// Runs a long-lived service until SIGTERM or SIGINT starts its graceful shutdown. The service
+/// logs its own lines to stderr; the group's logger says only what went wrong.
+func runUntilSignalled(_ service: some Service) async throws {
+    var logger = Logger(label: "triage-agent")
+    logger.logLevel = .warning
+    let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    try await group.run()
 }

@@ -32,11 +32,7 @@ struct JobCommand: AsyncParsableCommand {
                                  job.runner.map(String.init(describing:)) ?? "-", job.requestedBy.description,
                                  job.createdAt.formatted(.iso8601), job.reportId?.uuidString ?? job.failure ?? "-"])
                 }
-                let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-                for row in rows {
-                    print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                        .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-                }
+                printTable(rows)
             }
         }
     }

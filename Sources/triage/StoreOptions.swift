@@ -49,6 +49,15 @@ func reported<T>(_ body: () async throws -> T) async throws -> T {
     }
 }
 
+/// Rows as columns padded to their widest cell, the first row the header.
+func printTable(_ rows: [[String]]) {
+    let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
+    for row in rows {
+        print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+            .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+    }
+}
+
 func makeLogger(level: String) -> Logger {
     LoggingSystem.bootstrap { label in
         var handler = StreamLogHandler.standardError(label: label)

@@ -59,11 +59,7 @@ struct TokenCommand: AsyncParsableCommand {
                     rows.append([String(token.id), token.role.rawValue, token.name, boundTo,
                                  token.createdAt.formatted(.iso8601), revoked])
                 }
-                let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-                for row in rows {
-                    print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                        .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-                }
+                printTable(rows)
             }
         }
     }

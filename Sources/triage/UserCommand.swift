@@ -104,11 +104,7 @@ struct UserCommand: AsyncParsableCommand {
                     [String($0.id), $0.login, $0.displayName, $0.role.rawValue, $0.technicianId.map(String.init) ?? "-",
                      $0.active ? "yes" : "no", $0.totpEnabled ? "yes" : "no"]
                 }
-                let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-                for row in rows {
-                    print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                        .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-                }
+                printTable(rows)
             }
         }
     }

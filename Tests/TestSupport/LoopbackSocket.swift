@@ -6,10 +6,11 @@ import Glibc
 
 /// Plain TCP sockets on 127.0.0.1 for the test servers and clients that speak bytes.
 public enum LoopbackSocket {
-    /// A socket listening on a free loopback port, and that port.
-    public static func listen(backlog: Int32 = 64) throws -> (fd: Int32, port: Int) {
+    /// A socket listening on a free port of loopback (or of `host`, a test namespace's address
+    /// on this side), and that port.
+    public static func listen(on host: String = "127.0.0.1", backlog: Int32 = 64) throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = self.address(port: 0)
+        var address = self.address(port: 0, host: host)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let listening = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -18,7 +19,7 @@ public enum LoopbackSocket {
         }
         guard listening else {
             close(fd)
-            throw TestSupportError("cannot listen on a loopback port")
+            throw TestSupportError("cannot listen on a port of \(host)")
         }
         return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
@@ -37,11 +38,11 @@ public enum LoopbackSocket {
         return fd
     }
 
-    private static func address(port: Int) -> sockaddr_in {
+    private static func address(port: Int, host: String = "127.0.0.1") -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         return address
     }
 }

@@ -16,9 +16,11 @@ public final class TCPProxy: @unchecked Sendable {
     private var marker: [UInt8]?
     private var cutCount = 0
 
-    public init(to target: Int) throws {
+    /// Listens on loopback, or on `host` (a test namespace's address on this side, so that a
+    /// process inside the namespace reaches a server on loopback).
+    public init(to target: Int, listeningOn host: String = "127.0.0.1") throws {
         self.target = target
-        (listener, port) = try LoopbackSocket.listen()
+        (listener, port) = try LoopbackSocket.listen(on: host)
         Thread { [self] in acceptLoop() }.start()
     }
 

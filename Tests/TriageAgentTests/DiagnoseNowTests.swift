@@ -48,22 +48,24 @@ import Glibc
         let collectorToken: String
         let plugins: String
 
-        init() throws {
+        /// With `hosts`, the sshd hosts run in that network namespace (a test host of their own).
+        init(hosts namespace: TestNetworkNamespace? = nil) throws {
             folder = try TempFolder()
             try """
                 jobs: { leaseSeconds: 3, expireSeconds: 300 }
                 slaCheckSeconds: 1
                 """.write(toFile: folder.path + "/triage.yaml", atomically: true, encoding: .utf8)
             serve = try TriageServe(folder, ["--config", folder.path + "/triage.yaml"])
-            sshd = try TestSSHD()
-            other = try TestSSHD()
-            impostor = try TestSSHD()
+            sshd = try TestSSHD(namespace: namespace)
+            other = try TestSSHD(namespace: namespace)
+            impostor = try TestSSHD(namespace: namespace)
             plugins = try DiagnoseNowTests.pausePlugin(in: folder)
             _ = try serve.request("POST", "/api/v1/customers", #"{"name": "Acme"}"#)
             _ = try serve.request("POST", "/api/v1/sites", #"{"customerId": 1, "name": "HQ"}"#)
             var hosts: [String: Int] = [:]
+            let hostAddress = sshd.address
             for (name, port) in [("pushed", nil), ("ssh1", sshd.port), ("ssh2", other.port), ("impostor", impostor.port)] as [(String, Int?)] {
-                let address = port.map { #", "address": "127.0.0.1:\#($0)""# } ?? ""
+                let address = port.map { #", "address": "\#(hostAddress):\#($0)""# } ?? ""
                 hosts[name] = try serve.request("POST", "/api/v1/hosts", #"{"siteId": 1, "name": "\#(name)"\#(address)}"#).json["id"] as? Int
             }
             self.hosts = hosts
@@ -72,7 +74,7 @@ import Glibc
             collectorToken = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             // The impostor answers with a key other than the one known for its address.
             let sshKey = try sshd.knownHostsLine().split(separator: " ").dropFirst().joined(separator: " ")
-            _ = try sshd.knownHostsFile([try sshd.knownHostsLine(), try other.knownHostsLine(), "[127.0.0.1]:\(impostor.port) \(sshKey)"])
+            _ = try sshd.knownHostsFile([try sshd.knownHostsLine(), try other.knownHostsLine(), "[\(sshd.address)]:\(impostor.port) \(sshKey)"])
         }
 
         var knownHosts: String { sshd.folder.path + "/known_hosts" }
@@ -135,14 +137,19 @@ import Glibc
     }
 
     /// In the browser (JavaScript on, the ticket page live): Diagnose now on a host with a push
-    /// agent, on one reached by a collector, and on one whose key changed.
+    /// agent, on one reached by a collector, and on one whose key changed. The push agent runs in
+    /// one network namespace (reaching the coordinator through a proxy on that namespace's
+    /// address), the sshd hosts in another.
     @Test func theHostsAgentOrACollectorDiagnosesWithinSecondsAndAChangedKeyFailsInWords() async throws {
-        let fleet = try Fleet()
+        let clients = try TestNetworkNamespace()
+        let agentSide = try TestNetworkNamespace()
+        let fleet = try Fleet(hosts: clients)
         defer { fleet.serve.process.terminate() }
+        let door = try TCPProxy(to: fleet.serve.port, listeningOn: agentSide.hostAddress)
         let agentToken = try Shell.run(builtProduct("triage"), ["token", "create", "--role", "agent", "--name", "pushed-agent",
                                                                  "--host", "pushed", "--data", fleet.serve.data]).stdout
         try """
-            coordinator: \(fleet.serve.url)
+            coordinator: http://\(agentSide.hostAddress):\(door.port)
             token: \(agentToken.trimmingCharacters(in: .whitespacesAndNewlines))
             host: pushed
             interval: 2
@@ -152,8 +159,8 @@ import Glibc
             spool: { path: \(fleet.folder.path)/spool }
             timeout: 5
             """.write(toFile: fleet.folder.path + "/agent.yaml", atomically: true, encoding: .utf8)
-        let agent = try ChildProcess(RemoteExecTests.binary, ["run", "--config", fleet.folder.path + "/agent.yaml"],
-                                     stderr: fleet.folder.path + "/agent.log")
+        let agent = try ChildProcess("/usr/sbin/ip", ["netns", "exec", agentSide.name, RemoteExecTests.binary, "run",
+                                                      "--config", fleet.folder.path + "/agent.yaml"], stderr: fleet.folder.path + "/agent.log")
         defer { agent.terminate() }
         let collector = try fleet.collector("collector")
         defer { collector.terminate() }
@@ -283,7 +290,7 @@ import Glibc
         #expect(states.contains { $0["plugin"] as? String == "collector" && $0["item"] as? String == "ssh" })
 
         // The knob: every filesystem counts as full on ssh1.
-        let address = "127.0.0.1:\(fleet.sshd.port)"
+        let address = "\(fleet.sshd.address):\(fleet.sshd.port)"
         _ = try fleet.serve.request("PUT", "/api/v1/hosts/\(ssh1)",
             #"{"siteId": 1, "name": "ssh1", "address": "\#(address)", "pluginParams": {"disk": {"space_warn": "0%", "space_crit": "0%"}}}"#)
         #expect(try waitUntil(seconds: 20) { try !tickets(ssh1).isEmpty }, "\(fleet.log("watch"))")

@@ -44,6 +44,7 @@ struct API: Sendable {
     private func addOperations(to router: Router<TriageRequestContext>) {
         let coordinator = self.coordinator
         let metrics = self.metrics
+        let bell = self.bell
         router.get("/healthz") { _, _ in
             _ = try await coordinator.store.read { try await $0.exists(.customer, 1) }
             return JSONBody.response(["status": "ok"] as JSONValue)
@@ -51,6 +52,7 @@ struct API: Sendable {
         router.get("/metrics") { _, _ in
             metrics.setTickets(try await coordinator.store.read { try await $0.ticketCountsByStatus(TicketFilter()) })
             if let store = coordinator.store as? PostgresStore { metrics.setWriteRetries(store.writeRetries) }
+            metrics.setWaitingPolls(await bell.waiting)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
         }

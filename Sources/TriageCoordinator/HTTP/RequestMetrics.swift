@@ -4,7 +4,7 @@ import Prometheus
 import Synchronization
 
 /// The coordinator's Prometheus registry: requests by route, method and status, their latency,
-/// and tickets by status (refreshed at each scrape). One registry per application, so tests
+/// tickets by status and the jobs' waiting long polls (refreshed at each scrape). One registry per application, so tests
 /// running several applications in one process do not mix their figures. Every family has
 /// HELP text (`promtool check metrics` in Tests/Live/run.sh). The descriptors are computed:
 /// swift-prometheus does not mark them Sendable.
@@ -32,6 +32,11 @@ public final class CoordinatorMetrics: Sendable {
             namespace: "triage", metricName: "tickets", unitName: "",
             helpText: "Tickets in the store, by status, when this page was made.")
     }
+    static var waitingPolls: MetricNameDescriptor {
+        MetricNameDescriptor(
+            namespace: "triage", subsystem: "jobs", metricName: "polls_waiting", unitName: "",
+            helpText: "Push agents' and collectors' long polls waiting for a job on this instance, when this page was made.")
+    }
     static let buckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20),
         .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(5),
@@ -54,6 +59,10 @@ public final class CoordinatorMetrics: Sendable {
         }
         let counter = registry.makeCounter(descriptor: Self.retries)
         if delta > 0 { counter.increment(by: Int64(delta)) }
+    }
+
+    func setWaitingPolls(_ count: Int) {
+        registry.makeGauge(descriptor: Self.waitingPolls).set(Int64(count))
     }
 
     func setTickets(_ counts: [TicketStatus: Int]) {

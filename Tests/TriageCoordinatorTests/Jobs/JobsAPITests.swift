@@ -194,6 +194,8 @@ import TriageModel
                 #expect(empty.status == .noContent && ContinuousClock.now - started >= .milliseconds(900))
                 let waiting = Task { try await client.get("/api/v1/agent/jobs?wait=20", as: .agent) }
                 try await Task.sleep(for: .milliseconds(300))
+                let metrics = try await client.get("/metrics", as: nil).body
+                #expect(metrics.contains("triage_jobs_polls_waiting 1.0"), "operators see the waiting poll")
                 let queuedAt = ContinuousClock.now
                 let id = try await client.post("/api/v1/tickets/\(ticket)/diagnoses", "{}").id
                 let woke = try await waiting.value

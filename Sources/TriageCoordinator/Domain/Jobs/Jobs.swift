@@ -81,13 +81,21 @@ public struct Jobs: Room {
             for candidate in candidates {
                 var job = candidate
                 let previous = (state: job.state, lease: job.lease, runner: job.runner)
+                job.updatedAt = at
+                guard let host = try await session.record(job.hostId, as: HostFields.self) else {
+                    // Deleted since it was asked for: nothing to run it on.
+                    (job.state, job.leaseUntil, job.failure) = (.failed, nil, "host \(job.hostId) no longer exists")
+                    if try await session.updateJob(job, ifLease: previous.lease, state: previous.state) {
+                        try await desk.append([NewEvent(.diagnosisJob(JobStep(job: job.id, state: .failed, message: job.failure)))],
+                                              toTicket: job.ticketId, actor: Self.actor, at: at, in: session)
+                    }
+                    continue
+                }
                 job.state = .leased
                 job.lease += 1
                 job.runner = principal.actor
                 job.leaseUntil = at.addingTimeInterval(Double(jobPolicy.leaseSeconds))
-                job.updatedAt = at
                 guard try await session.updateJob(job, ifLease: previous.lease, state: previous.state) else { continue }
-                guard let host = try await session.record(job.hostId, as: HostFields.self) else { continue }
                 var step = JobStep(job: job.id, state: .leased, lease: job.lease)
                 if previous.state != .queued, let runner = previous.runner {
                     step.message = "lease \(previous.lease) of \(runner) ended unfinished; taken over"
