@@ -4,11 +4,13 @@
 #  2. the served OpenAPI document through openapi-spec-validator, /metrics through promtool, the
 #     plugins and Deploy scripts through shellcheck; then schemathesis against the document as an
 #     admin and once each as a dispatcher, a technician, an agent and a collector: no 5xx, no answer that breaks it;
-#  3. PostgreSQL: every coordinator test again on a throwaway PostgreSQL 15 (TRIAGE_TEST_POSTGRES),
+#  3. Diagnose now (DiagnoseNowTests, TRIAGE_TEST_JOBS=1): a browser, a push agent, collectors
+#     and sshd hosts, on their own so that their load does not disturb the other browser tests;
+#  4. PostgreSQL: every coordinator test again on a throwaway PostgreSQL 15 (TRIAGE_TEST_POSTGRES),
 #     which also enables the tests of two instances on one database;
-#  4. Deploy/check.sh: the systemd units, the example configurations, the Ansible roll-out, two
+#  5. Deploy/check.sh: the systemd units, the example configurations, the Ansible roll-out, two
 #     instances behind nginx, backup and restore on both stores;
-#  5. Benchmarks/run.sh --quick, so the benchmark beside the peer tools never rots.
+#  6. Benchmarks/run.sh --quick, so the benchmark beside the peer tools never rots.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH=/opt/swift/usr/bin:$PATH
@@ -82,6 +84,9 @@ fuzz_as technician "$(make_token technician --technician "$technician")" "${SCHE
 fuzz_as agent "$(make_token agent --host "$host")" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
 fuzz_as collector "$(make_token collector --site "$site")" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
 kill -TERM "$server"; wait "$server"; server=""
+
+echo "== Diagnose now with real processes, on their own: a browser, a push agent, collectors, sshd hosts in network namespaces"
+TRIAGE_TEST_JOBS=1 swift test --skip-build --filter DiagnoseNowTests
 
 echo "== the coordinator tests on PostgreSQL, and two instances on one database"
 pgdir=$(mktemp -d /tmp/triage-pg-XXXXXX)

@@ -10,8 +10,11 @@ import Glibc
 /// (`triage-agent run`) and collectors (`triage-agent collect`) reaching real sshd hosts over
 /// SSH. Each kind of host gets its diagnosis within seconds; a host key that changed fails the job
 /// with both fingerprints; a collector killed mid-job is replaced after its lease and the job
-/// attaches once; a stopped one's late result is refused.
-@Suite(.serialized) struct DiagnoseNowTests {
+/// attaches once; a stopped one's late result is refused. Heavy (a browser, many processes), so
+/// they run on their own after the rest, in Tests/Live/run.sh (TRIAGE_TEST_JOBS=1), not beside
+/// the other browser tests, whose timing they would disturb.
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["TRIAGE_TEST_JOBS"] != nil, "run by Tests/Live/run.sh (TRIAGE_TEST_JOBS=1)"))
+struct DiagnoseNowTests {
     /// A plugin that sleeps `seconds` and reports `status` (0–3), with a rule that flags a
     /// critical result for on-site work: a job's parameters make it slow or failing.
     static func pausePlugin(in folder: TempFolder) throws -> String {
@@ -36,6 +39,12 @@ import Glibc
             echo "${TRIAGE_STATUS:-0} pause - slept ${TRIAGE_SECONDS:-0} s"
             """.write(toFile: plugin + "/check.sh", atomically: true, encoding: .utf8)
         return folder.path + "/test-plugins"
+    }
+
+    static func time(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
     }
 
     struct Fleet {
@@ -164,41 +173,47 @@ import Glibc
         defer { agent.terminate() }
         let collector = try fleet.collector("collector")
         defer { collector.terminate() }
-        // The push agent is live once it has reported: collectors leave its host to it.
-        #expect(try waitUntil(seconds: 20) {
+        try fleet.serve.createUser("dora", role: "dispatcher", password: "dora dispatches all day")
+        let browser = try await Browser(fleet.folder, javaScript: true)
+        defer { Task { await browser.quit() } }
+        // The push agent is live once it has reported: collectors leave its host to it. (Waits
+        // here sleep as tasks: a blocked thread would starve the other suites' tasks.)
+        #expect(try await browser.waitUntil(seconds: 20) {
             let hosts = try fleet.serve.request("GET", "/api/v1/collector/hosts", token: fleet.collectorToken).json["items"] as? [[String: Any]]
             return hosts?.first { $0["name"] as? String == "pushed" }?["pushAgent"] as? Bool == true
         })
         // The pushed host's pause check is told to fail: its rule flags the ticket for on-site work.
         _ = try fleet.serve.request("PUT", "/api/v1/hosts/\(fleet.hosts["pushed"]!)",
                                     #"{"siteId": 1, "name": "pushed", "pluginParams": {"pause": {"status": "2"}}}"#)
-        try fleet.serve.createUser("dora", role: "dispatcher", password: "dora dispatches all day")
-        let browser = try await Browser(fleet.folder, javaScript: true)
-        defer { Task { await browser.quit() } }
         try await browser.go(fleet.serve.url + "/board/login")
         try await browser.type("#login", "dora")
         try await browser.type("#password", "dora dispatches all day")
         try await browser.click("#sign-in")
         _ = try await browser.url { $0.hasSuffix("/board") }
 
-        /// Diagnose now on the ticket's page; the job's line once it is done, and how long it took.
-        func diagnoseNow(_ ticket: Int, checks: String) async throws -> (line: String, after: Duration) {
+        /// Diagnose now on the ticket's page: the job's line once the page shows it done, and how
+        /// long the job took at the coordinator (queued → finished, by its own times: a loaded CI
+        /// machine slows the browser's rendering, not what is measured).
+        func diagnoseNow(_ ticket: Int, checks: String) async throws -> (line: String, after: Double) {
             try await browser.go(fleet.serve.url + "/board/tickets/\(ticket)")
             try await browser.type("#diagnose-checks", checks)
-            let pressed = ContinuousClock.now
             try await browser.click("#diagnose-now")
             var line = ""
-            _ = try await browser.waitUntil(seconds: 15) {
+            _ = try await browser.waitUntil(seconds: 30) {
                 line = (try? await browser.text("ul.jobs li")) ?? ""
                 return line.contains("done") || line.contains("failed")
             }
-            return (line, pressed.duration(to: .now))
+            let job = try #require(try fleet.serve.request("GET", "/api/v1/jobs?ticket=\(ticket)").json["items"] as? [[String: Any]]).first
+            let times = ["createdAt", "updatedAt"].compactMap { (job?[$0] as? String).flatMap(Self.time) }
+            let after = times.count == 2 ? times[1].timeIntervalSince(times[0]) : .infinity
+            print("job on ticket \(ticket) (\(checks.isEmpty ? "all checks" : checks)): finished \(Int(after * 1000)) ms after it was queued")
+            return (line, after)
         }
 
         // The push agent's host.
         let pushedTicket = try fleet.ticket("pushed")
         let pushed = try await diagnoseNow(pushedTicket, checks: "pause")
-        #expect(pushed.line.contains("done by agent:pushed-agent") && pushed.after < .seconds(10), "\(pushed) \(fleet.log("agent"))")
+        #expect(pushed.line.contains("done by agent:pushed-agent") && pushed.after < 10, "\(pushed) \(fleet.log("agent"))")
         #expect(try await browser.waitUntil(seconds: 5) {
             let page = (try? await browser.text("main")) ?? ""
             return page.contains("pause") && page.contains("send someone")
@@ -209,7 +224,7 @@ import Glibc
         // A host without an agent: the collector, over SSH.
         let sshTicket = try fleet.ticket("ssh1")
         let reached = try await diagnoseNow(sshTicket, checks: "disk")
-        #expect(reached.line.contains("done by collector:dc-east") && reached.after < .seconds(10), "\(reached) \(fleet.log("collector"))")
+        #expect(reached.line.contains("done by collector:dc-east") && reached.after < 10, "\(reached) \(fleet.log("collector"))")
         #expect(try await browser.waitUntil(seconds: 5) { ((try? await browser.text("#diagnostics table")) ?? "").contains("disk") })
         let report = try #require(try fleet.diagnoses(sshTicket).first?["report"] as? [String: Any])
         #expect(report["host"] as? String == "ssh1" && !(report["checks"] as? [Any] ?? []).isEmpty)

@@ -192,15 +192,20 @@ import TriageModel
                 let started = ContinuousClock.now
                 let empty = try await client.get("/api/v1/agent/jobs?wait=1", as: .agent)
                 #expect(empty.status == .noContent && ContinuousClock.now - started >= .milliseconds(900))
-                let waiting = Task { try await client.get("/api/v1/agent/jobs?wait=20", as: .agent) }
-                try await Task.sleep(for: .milliseconds(300))
-                let metrics = try await client.get("/metrics", as: nil).body
-                #expect(metrics.contains("triage_jobs_polls_waiting 1.0"), "operators see the waiting poll")
+                let waiting = Task { try await client.get("/api/v1/agent/jobs?wait=60", as: .agent) }
+                // Operators see the waiting poll (and the test knows it waits before queueing).
+                var seen = false
+                for _ in 0..<100 where !seen {
+                    seen = try await client.get("/metrics", as: nil).body.contains("triage_jobs_polls_waiting 1.0")
+                    if !seen { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(seen, "/metrics counts the waiting poll")
                 let queuedAt = ContinuousClock.now
                 let id = try await client.post("/api/v1/tickets/\(ticket)/diagnoses", "{}").id
                 let woke = try await waiting.value
                 #expect(woke.status == .ok && (woke.json["job"] as? [String: Any])?["id"] as? Int == id)
-                #expect(ContinuousClock.now - queuedAt < .seconds(5), "woken by the bell, not by the 20 s wait")
+                // Well within the 60 s wait, with room for a machine busy with other suites (a full run saw 8 s).
+                #expect(ContinuousClock.now - queuedAt < .seconds(30), "woken by the bell, not by the end of the wait")
             }
         }
     }
