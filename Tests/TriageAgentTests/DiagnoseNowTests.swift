@@ -325,5 +325,13 @@ struct DiagnoseNowTests {
         let problems = (try fleet.serve.request("GET", "/api/v1/hosts/\(ssh2)/checks").json["items"] as? [[String: Any]] ?? [])
             .filter { $0["ticketId"] as? Int != nil }
         #expect(problems.map { "\($0["plugin"] ?? "")/\($0["item"] ?? "")" } == ["collector/ssh"])
+
+        // The collector stops: its hosts fall silent like a push agent's, one ticket each.
+        collector.terminate()
+        var titles: [String] = []
+        #expect(try waitUntil(seconds: 30) {
+            titles = try tickets(ssh1).compactMap { $0["title"] as? String }
+            return titles.contains("ssh1 is not reporting")
+        }, "\(titles)")
     }
 }
