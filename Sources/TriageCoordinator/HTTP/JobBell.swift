@@ -52,6 +52,8 @@ actor JobBell {
     /// Recent announcements by number, for a waiter that arrives just after one (`mark`).
     private var recent: [(number: Int, job: Job)] = []
     private var number = 0
+    /// The earliest deadline among the waiters (or later).
+    private var nextDeadline = ContinuousClock.now
     private var closed = false
     private var failing = false
 
@@ -74,6 +76,7 @@ actor JobBell {
         if closed || recent.contains(where: { $0.number > mark && filter.matches($0.job) }) { return }
         await withCheckedContinuation { continuation in
             waiters[UUID()] = Waiter(filter: filter, deadline: deadline, continuation: continuation)
+            nextDeadline = min(nextDeadline, deadline)
             if poller == nil { startPolling() }
         }
     }
@@ -106,9 +109,13 @@ actor JobBell {
 
     private func tick() async {
         let now = ContinuousClock.now
-        for (id, waiter) in waiters where waiter.deadline <= now {
-            waiters[id] = nil
-            waiter.continuation.resume()
+        // The waiters are scanned only when the earliest deadline has passed, not at every tick.
+        if nextDeadline <= now {
+            for (id, waiter) in waiters where waiter.deadline <= now {
+                waiters[id] = nil
+                waiter.continuation.resume()
+            }
+            nextDeadline = waiters.values.lazy.map(\.deadline).min() ?? .now + .seconds(3600)
         }
         if waiters.isEmpty {
             poller?.cancel()
