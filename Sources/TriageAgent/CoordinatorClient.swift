@@ -36,6 +36,10 @@ public struct CoordinatorClient: Sendable {
     public let base: URL
     let token: String
     public var timeout: TimeInterval
+    /// Its own session: each long poll for jobs holds a connection for up to its wait, and with
+    /// the default six per host a collector's polls would queue its `start` and `result` behind
+    /// them (found by hand: a job waited 25 s in `leased`). Collectors poll at most 1024 at once.
+    let session: URLSession
 
     public init(url: String, token: String, timeout: TimeInterval = 30) throws {
         let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
@@ -45,6 +49,9 @@ public struct CoordinatorClient: Sendable {
         self.base = base
         self.token = token
         self.timeout = timeout
+        let configuration = URLSessionConfiguration.default
+        configuration.httpMaximumConnectionsPerHost = 1100
+        session = URLSession(configuration: configuration)
     }
 
     public enum Attached: Equatable, Sendable {
@@ -153,7 +160,7 @@ public struct CoordinatorClient: Sendable {
         let body: Data
         let response: URLResponse
         do {
-            (body, response) = try await URLSession.shared.data(for: request)
+            (body, response) = try await session.data(for: request)
         } catch {
             throw CoordinatorClientError.unreachable(url: base.absoluteString, reason: (error as NSError).localizedDescription)
         }

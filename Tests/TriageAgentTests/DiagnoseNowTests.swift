@@ -89,7 +89,7 @@ struct DiagnoseNowTests {
         var knownHosts: String { sshd.folder.path + "/known_hosts" }
 
         /// A collector process; `token` names a collector token of its own (else dc-east's).
-        func collector(_ name: String, token: String? = nil, every: Int = 0, concurrency: Int = 4) throws -> ChildProcess {
+        func collector(_ name: String, token: String? = nil, every: Int = 0, concurrency: Int = 16, wait: Int = 5) throws -> ChildProcess {
             let config = folder.path + "/\(name).yaml"
             var secret = collectorToken
             if let token {
@@ -102,7 +102,7 @@ struct DiagnoseNowTests {
                 plugins: [\(DiagnoseCommandTests.plugins), \(plugins)]
                 checks: [disk]
                 concurrency: \(concurrency)
-                wait: 5
+                wait: \(wait)
                 timeout: 10
                 ssh: { identity: [\(sshd.clientKey)], known_hosts: \(knownHosts), timeout: 5 }
                 health: { every: \(every), refresh: 1 }
@@ -171,7 +171,8 @@ struct DiagnoseNowTests {
         let agent = try ChildProcess("/usr/sbin/ip", ["netns", "exec", agentSide.name, RemoteExecTests.binary, "run",
                                                       "--config", fleet.folder.path + "/agent.yaml"], stderr: fleet.folder.path + "/agent.log")
         defer { agent.terminate() }
-        let collector = try fleet.collector("collector")
+        // The defaults: 16 long polls of 25 s, so a job's other requests must not queue behind them.
+        let collector = try fleet.collector("collector", wait: 25)
         defer { collector.terminate() }
         try fleet.serve.createUser("dora", role: "dispatcher", password: "dora dispatches all day")
         let browser = try await Browser(fleet.folder, javaScript: true)
