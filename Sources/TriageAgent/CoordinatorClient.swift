@@ -160,7 +160,7 @@ public struct CoordinatorClient: Sendable {
         let body: Data
         let response: URLResponse
         do {
-            (body, response) = try await session.data(for: request)
+            (body, response) = try await session.cancellableData(for: request)
         } catch {
             throw CoordinatorClientError.unreachable(url: base.absoluteString, reason: (error as NSError).localizedDescription)
         }

@@ -33,6 +33,21 @@ public final class ChildProcess: @unchecked Sendable {
         return result
     }
 
+    /// Waits up to `seconds` for the exit: its status, or nil while the child still runs.
+    public func wait(seconds: Double) -> Int32? {
+        let deadline = Date() + seconds
+        while isRunning && Date() < deadline { usleep(50_000) }
+        return isRunning ? nil : status
+    }
+
+    /// Every thread's stack, by gdb where it is installed: what a child that hangs is doing.
+    public func stacks() -> String {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb"),
+              let gdb = try? Shell.run("/usr/bin/gdb", ["-p", "\(pid)", "-batch", "-ex", "thread apply all bt 16"])
+        else { return "(no gdb to show the stacks)" }
+        return gdb.stdout.split(separator: "\n").filter { $0.hasPrefix("#") || $0.hasPrefix("Thread ") }.joined(separator: "\n")
+    }
+
     /// True while the child has not exited (reaps it if it has).
     public var isRunning: Bool {
         if status != nil { return false }

@@ -56,8 +56,13 @@ import Glibc
         func agent(_ log: String) throws -> ChildProcess {
             try ChildProcess(RemoteExecTests.binary, ["run", "--config", folder.path + "/agent.yaml"], stderr: folder.path + "/" + log)
         }
+        /// SIGTERM; an agent still running a minute later fails the test with its stacks (a CI run once
+        /// hung here for ever: docs/agent.md, "Shutdown and cancelled requests").
         func stop(_ process: ChildProcess) -> Int32 {
             kill(process.pid, SIGTERM)
+            if let status = process.wait(seconds: 60) { return status }
+            Issue.record("the agent did not stop within 60 s of SIGTERM:\n\(process.stacks())")
+            kill(process.pid, SIGKILL)
             return process.wait()
         }
         func log(_ name: String) -> String { (try? String(contentsOfFile: folder.path + "/" + name, encoding: .utf8)) ?? "" }
