@@ -18,9 +18,10 @@ import Glibc
     }
 
     /// Requests cancelled just as their connections are refused all end. With Foundation's own
-    /// `URLSession.data(for:)` this hung within the first rounds (swift-corelibs-foundation issue
-    /// 5412), and a push agent stopped as its coordinator went away never exited. The rounds run
-    /// on a loop thread of their own, so a hang fails this test instead of freezing the others.
+    /// `URLSession.data(for:)` this hung (swift-corelibs-foundation issue 5412) or crashed the
+    /// process within the first rounds, and a push agent stopped as its coordinator went away
+    /// never exited. The rounds run on a loop thread of their own, so a hang fails this test
+    /// instead of freezing the others.
     @Test func requestsCancelledAsTheirConnectionsFailAllEnd() async throws {
         let (fd, port) = try LoopbackSocket.listen()
         close(fd)  // Nothing listens there now: every connection is refused at once.
