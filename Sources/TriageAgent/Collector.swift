@@ -90,13 +90,15 @@ public final class Collector: Service, Sendable {
     /// Checks `hosts` over SSH at once (the sweep engine) and posts each result as a health report.
     private func check(_ hosts: [ScopedHost]) async {
         var watched = diagnosis
-        watched.inventory = Inventory(coordinatorHosts: hosts.map(\.host))
+        // Keyed by id: one name may be two machines (server01 at two customers, say), each checked
+        // at its own address and reported as itself.
+        watched.inventory = Inventory(coordinatorHosts: hosts.map(\.host), key: Self.key)
         let sweep = Sweep(diagnosis: watched, concurrency: configuration.concurrency)
-        let names = hosts.map(\.host.fields.name)
+        let keys = hosts.map { Self.key($0.host) }
         let outcome: Result<[DiagnosticReport], DiagnosisError> = await onThread {
-            let reports = Reports(count: names.count)
+            let reports = Reports(count: keys.count)
             do throws(DiagnosisError) {
-                try sweep.run(names) { index, report in reports.set(index, report) }
+                try sweep.run(keys) { index, report in reports.set(index, report) }
             } catch {
                 return .failure(error)
             }
@@ -110,7 +112,8 @@ public final class Collector: Service, Sendable {
             return
         }
         for (host, report) in zip(hosts, reports) {
-            let posted = Self.withReach(report)
+            var posted = Self.withReach(report)
+            posted.host = host.host.fields.name
             do {
                 let receipt = try await client.deliver(posted, interval: interval(of: host), hostId: host.host.id)
                 let opened = receipt.opened.map { "opened ticket \($0)" }
@@ -122,6 +125,9 @@ public final class Collector: Service, Sendable {
             }
         }
     }
+
+    /// A host's name in the schedule's inventory: unique, whatever names repeat.
+    static func key(_ host: RegisteredHost) -> String { "\(host.fields.name)#\(host.id)" }
 
     /// The report with the collector's own item: whether it reached the host. A host it could not
     /// reach has this item alone (critical, with why), so it is one problem, not one per check.

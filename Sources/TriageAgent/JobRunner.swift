@@ -118,8 +118,9 @@ extension Diagnosis {
 }
 
 extension Inventory {
-    /// The coordinator's hosts as an inventory: address, parameters, vendor-managed services.
-    public init(coordinatorHosts: [RegisteredHost]) {
+    /// The coordinator's hosts as an inventory: address, parameters, vendor-managed services;
+    /// keyed by name, or by `key` where one name may stand for several hosts.
+    public init(coordinatorHosts: [RegisteredHost], key: (RegisteredHost) -> String = \.fields.name) {
         self.init()
         for registered in coordinatorHosts {
             let fields = registered.fields
@@ -131,7 +132,7 @@ extension Inventory {
                 for (name, value) in params { host.params["\(plugin).\(name)"] = value }
             }
             for entry in fields.vendorServices { host.vendorManaged[entry.service] = entry.vendor }
-            hosts[fields.name] = host
+            hosts[key(registered)] = host
         }
     }
 }

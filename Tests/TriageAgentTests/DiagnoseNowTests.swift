@@ -288,9 +288,12 @@ struct DiagnoseNowTests {
     @Test func agentlessHealthOpensOneTicketAfterTheHysteresisAndResolvesIt() throws {
         let fleet = try Fleet()
         defer { fleet.serve.process.terminate() }
-        let ssh1 = fleet.hosts["ssh1"]!, ssh2 = fleet.hosts["ssh2"]!
-        // Only ssh1 and ssh2 are watched: the others are removed from the site.
-        for name in ["pushed", "impostor"] { _ = try fleet.serve.request("DELETE", "/api/v1/hosts/\(fleet.hosts[name]!)") }
+        let ssh1 = fleet.hosts["ssh1"]!, ssh2 = fleet.hosts["ssh2"]!, twin = fleet.hosts["impostor"]!
+        // ssh1 and ssh2 are watched, and a second host named ssh1 at the impostor's address (whose key
+        // is not the one known there): one name, two machines, each checked and reported as itself.
+        _ = try fleet.serve.request("DELETE", "/api/v1/hosts/\(fleet.hosts["pushed"]!)")
+        _ = try fleet.serve.request("PUT", "/api/v1/hosts/\(twin)",
+            #"{"siteId": 1, "name": "ssh1", "address": "\#(fleet.sshd.address):\#(fleet.impostor.port)"}"#)
         let collector = try fleet.collector("watch", every: 1)
         defer { collector.terminate() }
         func reports(_ host: Int) throws -> Int {
@@ -304,6 +307,14 @@ struct DiagnoseNowTests {
         #expect(try tickets(ssh1).isEmpty, "a healthy host has no ticket")
         let states = try fleet.serve.request("GET", "/api/v1/hosts/\(ssh1)/checks").json["items"] as? [[String: Any]] ?? []
         #expect(states.contains { $0["plugin"] as? String == "collector" && $0["item"] as? String == "ssh" })
+        #expect(states.contains { $0["plugin"] as? String == "disk" }, "ssh1 itself was reached")
+        // Its namesake is another machine: refused for its key, one problem and one ticket of its own.
+        #expect(try waitUntil(seconds: 20) { try !tickets(twin).isEmpty }, "\(fleet.log("watch"))")
+        let twinStates = try fleet.serve.request("GET", "/api/v1/hosts/\(twin)/checks").json["items"] as? [[String: Any]] ?? []
+        let twinProblems = twinStates.filter { $0["ticketId"] as? Int != nil }
+        #expect(twinProblems.map { "\($0["plugin"] ?? "")/\($0["item"] ?? "")" } == ["collector/ssh"]
+            && (twinProblems.first?["summary"] as? String)?.contains("HOST KEY MISMATCH") == true, "\(twinStates)")
+        #expect(try tickets(ssh1).isEmpty, "ssh1 is not its namesake")
 
         // The knob: every filesystem counts as full on ssh1.
         let address = "\(fleet.sshd.address):\(fleet.sshd.port)"
