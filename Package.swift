@@ -32,13 +32,20 @@ let package = Package(
             pkgConfig: "libssh2",
             providers: [.apt(["libssh2-1-dev"])]
         ),
+        // libcurl from the system (Debian: libcurl4-openssl-dev): the agent's HTTP client. Only TriageHTTP imports it.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "TriageHTTP", dependencies: ["CCurl"]),
         .target(name: "TriageSSH", dependencies: ["CLibSSH2", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TriageModel"),
         .target(name: "TriageChecks", dependencies: ["TriageModel", "TriageSSH", "Yams"]),
         .target(
             name: "TriageAgent",
             dependencies: [
-                "TriageSSH", "TriageChecks", "TriageModel", "Yams",
+                "TriageSSH", "TriageChecks", "TriageModel", "TriageHTTP", "Yams",
                 // The push agent is a Service; no server stack (no NIO HTTP, no database) comes with it.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -118,6 +125,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["TriageChecks"], path: "Tests/TestSupport"),
         .testTarget(name: "TriageSSHTests", dependencies: ["TriageSSH", "TestSupport"]),
         .testTarget(name: "TriageModelTests", dependencies: ["TriageModel"]),
+        .testTarget(name: "TriageHTTPTests", dependencies: ["TriageHTTP", "TriageSSH", "TestSupport"]),
         .testTarget(name: "TriageChecksTests", dependencies: ["TriageChecks", "TriageSSH", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TriageAgentTests", dependencies: ["TriageAgent", "TestSupport"]),
         .testTarget(

@@ -18,6 +18,7 @@ import Yams
 /// spool: { path: /var/lib/triage-agent/spool, max_reports: 1000, max_bytes: 10MiB, max_rejected: 100 }
 /// retry_max: 300                          # longest wait between delivery attempts, seconds
 /// timeout: 10                             # seconds for each request to the coordinator
+/// ca_file: /etc/triage-agent/ca.pem       # an https coordinator's authority, if not in the system's store
 /// jobs: true                              # take "Diagnose now" jobs for this host (a long poll)
 /// ```
 public struct AgentConfiguration: Sendable, Equatable {
@@ -34,6 +35,8 @@ public struct AgentConfiguration: Sendable, Equatable {
     public var spoolLimits = Spool.Limits()
     public var retryMax = 300
     public var timeout = 10.0
+    /// PEM certificate authorities to trust for an https coordinator instead of the system's store.
+    public var caFile: String?
     public var jobs = true
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -55,7 +58,7 @@ public struct AgentConfiguration: Sendable, Equatable {
     }
 
     static let keys: Set<String> = ["coordinator", "token", "token_file", "host", "interval", "jitter", "checks", "params",
-                                    "vendor_managed", "plugins", "spool", "retry_max", "timeout", "jobs"]
+                                    "vendor_managed", "plugins", "spool", "retry_max", "timeout", "ca_file", "jobs"]
 
     public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(DiagnosisError) -> AgentConfiguration
@@ -96,6 +99,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         if let node = top["timeout"] {
             if let value = node.float, value > 0, value <= 600 { config.timeout = value } else { problems.add(node, "timeout must be 0–600 seconds") }
         }
+        config.caFile = caFile(top, &problems)
         if let node = top["jobs"] {
             if let value = node.bool { config.jobs = value } else { problems.add(node, "jobs is true or false") }
         }
@@ -121,6 +125,15 @@ public struct AgentConfiguration: Sendable, Equatable {
             problems.add(nil, "no token: give token_file (or token), run under the unit (LoadCredential=token:…), or set TRIAGE_TOKEN")
         }
         return token
+    }
+
+    /// `ca_file`, which must be readable now: an https coordinator is refused later otherwise.
+    static func caFile(_ top: Node.Mapping, _ problems: inout Problems) -> String? {
+        guard let path = problems.optionalString(top, "ca_file") else { return nil }
+        if access(path, R_OK) != 0 {
+            problems.add(top["ca_file"], "cannot read the CA file \(path): " + String(cString: strerror(errno)))
+        }
+        return path
     }
 
     static func wholeNumber(_ node: Node?, _ key: String, _ range: ClosedRange<Int>, _ problems: inout Problems) -> Int? {

@@ -27,7 +27,8 @@ public final class Collector: Service, Sendable {
         diagnosis.timeouts = .all(.seconds(fractional: configuration.sshTimeout))
         diagnosis.credentials = .fromEnvironment
         self.diagnosis = diagnosis
-        client = try CoordinatorClient(url: configuration.coordinator, token: configuration.token, timeout: configuration.timeout)
+        client = try CoordinatorClient(url: configuration.coordinator, token: configuration.token, timeout: configuration.timeout,
+                                        caFile: configuration.caFile)
         self.log = log
     }
 

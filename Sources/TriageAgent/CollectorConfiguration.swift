@@ -12,6 +12,7 @@ import Yams
 /// concurrency: 16                               # hosts over SSH at once
 /// wait: 25                                      # seconds each long poll for jobs waits
 /// timeout: 10                                   # seconds for each request to the coordinator
+/// ca_file: /etc/triage-agent/ca.pem             # an https coordinator's authority, if not in the system's store
 /// ssh:
 ///   identity: [/etc/triage-agent/id_ed25519]    # keys (else ssh-agent through SSH_AUTH_SOCK, else ssh_config's)
 ///   known_hosts: /etc/triage-agent/known_hosts  # host keys are always checked strictly
@@ -31,6 +32,7 @@ public struct CollectorConfiguration: Sendable, Equatable {
     public var concurrency = 16
     public var wait = 25
     public var timeout = 10.0
+    public var caFile: String?
     public var identityFiles: [String] = []
     public var knownHosts: String?
     public var sshConfig: String?
@@ -50,7 +52,7 @@ public struct CollectorConfiguration: Sendable, Equatable {
     public func interval(host: String, site: Int) -> Int { hostEvery[host] ?? siteEvery[site] ?? every }
 
     static let keys: Set<String> = ["coordinator", "token", "token_file", "plugins", "checks", "concurrency", "wait", "timeout",
-                                    "ssh", "health"]
+                                    "ca_file", "ssh", "health"]
 
     public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(DiagnosisError) -> CollectorConfiguration
@@ -71,6 +73,7 @@ public struct CollectorConfiguration: Sendable, Equatable {
         config.concurrency = AgentConfiguration.wholeNumber(top["concurrency"], "concurrency", 1...1024, &problems) ?? 16
         config.wait = AgentConfiguration.wholeNumber(top["wait"], "wait", 1...60, &problems) ?? 25
         config.timeout = seconds(top["timeout"], "timeout", &problems) ?? 10
+        config.caFile = AgentConfiguration.caFile(top, &problems)
         if let ssh = top["ssh"] {
             if let fields = ssh.mapping {
                 problems.rejectUnknownKeys(fields, allowed: ["identity", "known_hosts", "config", "timeout"])

@@ -1,8 +1,6 @@
 import Foundation
+import TriageHTTP
 import TriageModel
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Why the coordinator did not take a request: it could not be reached, or it answered no.
 public enum CoordinatorClientError: Error, CustomStringConvertible, Equatable {
@@ -29,19 +27,21 @@ public enum CoordinatorClientError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// The agent's side of the REST API (HTTP through the toolchain's FoundationNetworking, which is
-/// libcurl): attach a diagnosis to a ticket, deliver a health report, list the hosts. Every post carries the
+/// The agent's side of the REST API, over `TriageHTTP.HTTPClient` (libcurl): attach a diagnosis to a
+/// ticket, deliver a health report, list the hosts, take and finish jobs. Every post carries the
 /// report id as its Idempotency-Key, so a retry after a lost answer is stored once.
 public struct CoordinatorClient: Sendable {
     public let base: URL
     let token: String
-    public var timeout: TimeInterval
-    /// Its own session: each long poll for jobs holds a connection for up to its wait, and with
-    /// the default six per host a collector's polls would queue its `start` and `result` behind
-    /// them (found by hand: a job waited 25 s in `leased`). Collectors poll at most 1024 at once.
-    let session: URLSession
+    /// Seconds each request may take (a long poll: its wait and this).
+    public var timeout: Double
+    /// Its own client: no limit on connections per host, so a collector's long polls never queue
+    /// its `start` and `result` behind them (with URLSession's six a job waited 25 s in `leased`).
+    let http: HTTPClient
 
-    public init(url: String, token: String, timeout: TimeInterval = 30) throws {
+    /// `caFile`: a PEM file of the authorities to trust for an https coordinator instead of the
+    /// system's store.
+    public init(url: String, token: String, timeout: Double = 30, caFile: String? = nil) throws {
         let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
         guard let base = URL(string: trimmed), let scheme = base.scheme, ["http", "https"].contains(scheme),
             base.host != nil
@@ -49,9 +49,7 @@ public struct CoordinatorClient: Sendable {
         self.base = base
         self.token = token
         self.timeout = timeout
-        let configuration = URLSessionConfiguration.default
-        configuration.httpMaximumConnectionsPerHost = 1100
-        session = URLSession(configuration: configuration)
+        http = HTTPClient(configuration: .init(caFile: caFile))
     }
 
     public enum Attached: Equatable, Sendable {
@@ -101,9 +99,7 @@ public struct CoordinatorClient: Sendable {
     /// Long-polls for a job this token may run: one as soon as there is one, nil after `wait`
     /// seconds without.
     public func nextJob(wait: Int) async throws -> JobAssignment? {
-        var request = request("/api/v1/agent/jobs?wait=\(wait)")
-        request.timeoutInterval = Double(wait) + timeout
-        let (status, body) = try await send(request)
+        let (status, body) = try await send("GET", "/api/v1/agent/jobs?wait=\(wait)", timeout: Double(wait) + timeout)
         if status == 204 { return nil }
         guard let job = try? JSONDecoder().decode(JobAssignment.self, from: body) else {
             throw CoordinatorClientError.refused(status: status, message: "the answer is not a job: \(Self.message(in: body))")
@@ -113,9 +109,7 @@ public struct CoordinatorClient: Sendable {
 
     /// Says the job's checks are starting; its lease runs for another full term.
     public func startJob(_ job: JobAssignment.Job) async throws {
-        var request = request("/api/v1/jobs/\(job.id)/start?lease=\(job.lease)")
-        request.httpMethod = "POST"
-        _ = try await send(request)
+        _ = try await send("POST", "/api/v1/jobs/\(job.id)/start?lease=\(job.lease)")
     }
 
     /// Posts a job's result under its lease (a refusal — the lease was taken over — is a `refused` 409).
@@ -135,42 +129,33 @@ public struct CoordinatorClient: Sendable {
 
     /// POSTs `report` as JSON; a 2xx answer's status and body, any other a `refused` error.
     func post(_ path: String, _ report: DiagnosticReport) async throws -> (status: Int, body: Data) {
-        var request = request(path)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(report.id.uuidString, forHTTPHeaderField: "Idempotency-Key")
-        request.httpBody = try DiagnosticReport.encoder.encode(report)
-        return try await send(request)
+        try await send("POST", path, body: Array(try DiagnosticReport.encoder.encode(report)),
+                       headers: [("Content-Type", "application/json"), ("Idempotency-Key", report.id.uuidString)])
     }
 
     func get(_ path: String) async throws -> Data {
-        try await send(request(path)).body
+        try await send("GET", path).body
     }
 
-    private func request(_ path: String) -> URLRequest {
-        // `path` may carry a query: appended as text, not as a path component that would escape `?`.
-        var request = URLRequest(url: URL(string: base.absoluteString + path)!, timeoutInterval: timeout)
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        return request
-    }
-
-    /// Sends without holding a thread while it waits; a 2xx answer's status and body, any other
-    /// status a `refused` error.
-    private func send(_ request: URLRequest) async throws -> (status: Int, body: Data) {
-        let body: Data
-        let response: URLResponse
+    /// Sends a request to `path` (which may carry a query) without holding a thread while it waits;
+    /// a 2xx answer's status and body, any other status a `refused` error, no answer `unreachable`.
+    /// A cancelled task's request ends at once with `CancellationError`.
+    private func send(_ method: String, _ path: String, body: [UInt8] = [], headers: [(String, String)] = [],
+                      timeout: Double? = nil) async throws -> (status: Int, body: Data) {
+        let request = HTTPRequest(method: method, url: base.absoluteString + path,
+                                  headers: [("Authorization", "Bearer \(token)")] + headers.map { (name: $0.0, value: $0.1) },
+                                  body: body, timeout: .milliseconds(Int64((timeout ?? self.timeout) * 1000)))
+        let response: HTTPResponse
         do {
-            (body, response) = try await session.cancellableData(for: request)
-        } catch {
-            throw CoordinatorClientError.unreachable(url: base.absoluteString, reason: (error as NSError).localizedDescription)
+            response = try await http.send(request)
+        } catch let error as HTTPClientError {
+            throw CoordinatorClientError.unreachable(url: base.absoluteString, reason: error.message)
         }
-        guard let status = (response as? HTTPURLResponse)?.statusCode else {
-            throw CoordinatorClientError.unreachable(url: base.absoluteString, reason: "no HTTP answer")
+        let data = Data(response.body)
+        guard (200..<300).contains(response.status) else {
+            throw CoordinatorClientError.refused(status: response.status, message: Self.message(in: data))
         }
-        guard (200..<300).contains(status) else {
-            throw CoordinatorClientError.refused(status: status, message: Self.message(in: body))
-        }
-        return (status, body)
+        return (response.status, data)
     }
 
     /// The message of an `{"error": {"code", "message"}}` answer, or the start of the body.

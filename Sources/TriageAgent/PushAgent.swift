@@ -45,7 +45,8 @@ public final class PushAgent: Service, @unchecked Sendable {
         me.vendorManaged = configuration.vendorManaged
         diagnosis.inventory = Inventory(hosts: [configuration.host: me])
         _ = try diagnosis.overrides(for: configuration.host, plugins: try diagnosis.selectedPlugins())
-        let client = try CoordinatorClient(url: configuration.coordinator, token: configuration.token, timeout: configuration.timeout)
+        let client = try CoordinatorClient(url: configuration.coordinator, token: configuration.token, timeout: configuration.timeout,
+                                           caFile: configuration.caFile)
         return (diagnosis, client)
     }
 

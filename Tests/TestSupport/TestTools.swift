@@ -15,6 +15,17 @@ public func waitUntil(seconds: Double, _ condition: () throws -> Bool) throws ->
     return try condition()
 }
 
+/// `waitUntil` for async tests: sleeps as a task, so a long wait holds none of the few threads
+/// that every test running beside it needs.
+public func waitFor(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try condition() { return true }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    return try condition()
+}
+
 /// SplitMix64: small and seedable, so a failing randomised test can be replayed from its seed.
 public struct SeededGenerator: RandomNumberGenerator {
     public var state: UInt64

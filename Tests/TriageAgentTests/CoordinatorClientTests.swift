@@ -8,51 +8,49 @@ import TriageSSH
 import Glibc
 #endif
 
-/// The coordinator client under cancellation (docs/agent.md, "Shutdown and cancelled requests").
+/// The coordinator client over the agent's HTTP client (docs/agent.md, "Talking to the coordinator").
 @Suite struct CoordinatorClientTests {
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var count = 0
-        func add() { lock.withLock { count += 1 } }
-        var value: Int { lock.withLock { count } }
+    /// A push agent's long poll, cancelled by its graceful shutdown, ends at once: a stopping agent
+    /// never waits for its wait (URLSession's hung for ever: swift-corelibs-foundation issue 5412).
+    @Test func aCancelledLongPollEndsAtOnce() throws {
+        let silent = try SilentListener()
+        let client = try CoordinatorClient(url: "http://127.0.0.1:\(silent.port)", token: "trg_test", timeout: 5)
+        // On a loop thread of its own, so that the other tests' waits cannot delay it.
+        let (outcome, took) = EventLoop.blocking { () async -> (String, Duration) in
+            await withTaskGroup(of: String.self) { group in
+                group.addTask {
+                    do { return "answered: \(String(describing: try await client.nextJob(wait: 25)))" } catch { return "\(type(of: error))" }
+                }
+                try? await Task.sleep(for: .milliseconds(300))
+                let cancelled = ContinuousClock.now
+                group.cancelAll()
+                return (await group.next()!, ContinuousClock.now - cancelled)
+            }
+        }
+        #expect(outcome == "CancellationError")
+        #expect(took < .seconds(1), "took \(took)")
     }
 
-    /// Requests cancelled just as their connections are refused all end. With Foundation's own
-    /// `URLSession.data(for:)` this hung (swift-corelibs-foundation issue 5412) or crashed the
-    /// process within the first rounds, and a push agent stopped as its coordinator went away
-    /// never exited. The rounds run on a loop thread of their own, so a hang fails this test
-    /// instead of freezing the others.
-    @Test func requestsCancelledAsTheirConnectionsFailAllEnd() async throws {
+    @Test func noAnswerIsUnreachableAndAnErrorAnswerIsRefusedWithItsMessage() async throws {
         let (fd, port) = try LoopbackSocket.listen()
-        close(fd)  // Nothing listens there now: every connection is refused at once.
-        let client = try CoordinatorClient(url: "http://127.0.0.1:\(port)", token: "trg_test", timeout: 5)
-        let rounds = 200
-        let finished = Counter()
-        let refused = Counter()
-        Thread {
-            EventLoop.run(threads: 1) { _ in
-                for _ in 0..<rounds {
-                    await withTaskGroup(of: Void.self) { group in
-                        for _ in 0..<20 {
-                            group.addTask {
-                                do { _ = try await client.nextJob(wait: 0) } catch CoordinatorClientError.unreachable(_, let reason) where reason.contains("connect") {
-                                    refused.add()
-                                } catch {}
-                            }
-                        }
-                        try? await Task.sleep(for: .microseconds(Int.random(in: 50...2000)))
-                        group.cancelAll()
-                    }
-                    finished.add()
-                }
-            }
-        }.start()
-        let deadline = ContinuousClock.now + .seconds(120)
-        while finished.value < rounds && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
+        close(fd)
+        let down = try CoordinatorClient(url: "http://127.0.0.1:\(port)/", token: "trg_test", timeout: 5)
+        do {
+            _ = try await down.nextJob(wait: 0)
+            Issue.record("a closed port answered")
+        } catch let error as CoordinatorClientError {
+            #expect(error.isTransient)
+            #expect("\(error)".hasPrefix("coordinator http://127.0.0.1:\(port) is unreachable: Failed to connect"), "\(error)")
         }
-        #expect(finished.value == rounds, "a cancelled request never ended")
-        // Requests really went out and were refused, not all cancelled before they started.
-        #expect(refused.value > 0)
+        let server = try ScriptedHTTPServer(answers: [(403, #"{"error": {"code": "forbidden", "message": "an agent token reports for its own host"}}"#)])
+        let refusing = try CoordinatorClient(url: "http://127.0.0.1:\(server.port)", token: "trg_test")
+        do {
+            _ = try await refusing.nextJob(wait: 0)
+            Issue.record("a 403 was taken for a job")
+        } catch let error as CoordinatorClientError {
+            #expect(error == .refused(status: 403, message: "an agent token reports for its own host"))
+        }
+        #expect(server.received.first?.requestLine == "GET /api/v1/agent/jobs?wait=0 HTTP/1.1")
+        #expect(server.received.first?.headers["authorization"] == "Bearer trg_test")
     }
 }

@@ -57,7 +57,7 @@ import Glibc
             try ChildProcess(RemoteExecTests.binary, ["run", "--config", folder.path + "/agent.yaml"], stderr: folder.path + "/" + log)
         }
         /// SIGTERM; an agent still running a minute later fails the test with its stacks (a CI run once
-        /// hung here for ever: docs/agent.md, "Shutdown and cancelled requests").
+        /// hung here for ever: docs/agent.md, "Talking to the coordinator").
         func stop(_ process: ChildProcess) -> Int32 {
             kill(process.pid, SIGTERM)
             if let status = process.wait(seconds: 60) { return status }
