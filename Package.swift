@@ -39,13 +39,21 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "TriageHTTP", dependencies: ["CCurl"]),
+        // libyaml from the system (Debian: libyaml-dev): the agent reads YAML without Yams, whose
+        // Foundation (with ICU) would cost every client machine several MiB. Only TriageYAML imports it.
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "TriageYAML", dependencies: ["CLibYAML"]),
         .target(name: "TriageSSH", dependencies: ["CLibSSH2", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "TriageModel"),
-        .target(name: "TriageChecks", dependencies: ["TriageModel", "TriageSSH", "Yams"]),
+        .target(name: "TriageChecks", dependencies: ["TriageModel", "TriageSSH", "TriageYAML"]),
         .target(
             name: "TriageAgent",
             dependencies: [
-                "TriageSSH", "TriageChecks", "TriageModel", "TriageHTTP", "Yams",
+                "TriageSSH", "TriageChecks", "TriageModel", "TriageHTTP", "TriageYAML",
                 // The push agent is a Service; no server stack (no NIO HTTP, no database) comes with it.
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -125,6 +133,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["TriageChecks"], path: "Tests/TestSupport"),
         .testTarget(name: "TriageSSHTests", dependencies: ["TriageSSH", "TestSupport"]),
         .testTarget(name: "TriageModelTests", dependencies: ["TriageModel"]),
+        .testTarget(name: "TriageYAMLTests", dependencies: ["TriageYAML"]),
         .testTarget(name: "TriageHTTPTests", dependencies: ["TriageHTTP", "TriageSSH", "TestSupport"]),
         .testTarget(name: "TriageChecksTests", dependencies: ["TriageChecks", "TriageSSH", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "TriageAgentTests", dependencies: ["TriageAgent", "TestSupport"]),

@@ -1,6 +1,6 @@
 import Foundation
 import TriageChecks
-import Yams
+import TriageYAML
 
 /// What `triage-agent run` reads from its YAML file.
 ///
@@ -66,7 +66,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         var problems = Problems(file: file)
         func fail() -> DiagnosisError { DiagnosisError(problems.list.map(\.description).joined(separator: "\n")) }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw DiagnosisError("\(file): cannot read it") }
-        guard let root = try? Yams.compose(yaml: text), let top = root.mapping else {
+        guard let root = try? YAMLParser.compose(text), let top = root.mapping else {
             problems.add(nil, "the agent configuration is a YAML mapping (coordinator, token_file, interval, …)")
             throw fail()
         }
@@ -109,7 +109,7 @@ public struct AgentConfiguration: Sendable, Equatable {
 
     /// `token`, else the contents of `token_file`, else `fallback` (the credential or TRIAGE_TOKEN);
     /// none at all is a problem.
-    static func token(_ top: Node.Mapping, default fallback: String, _ problems: inout Problems) -> String {
+    static func token(_ top: YAMLNode.Mapping, default fallback: String, _ problems: inout Problems) -> String {
         var token = fallback
         if let value = problems.optionalString(top, "token") { token = value }
         if let path = problems.optionalString(top, "token_file") {
@@ -128,7 +128,7 @@ public struct AgentConfiguration: Sendable, Equatable {
     }
 
     /// `ca_file`, which must be readable now: an https coordinator is refused later otherwise.
-    static func caFile(_ top: Node.Mapping, _ problems: inout Problems) -> String? {
+    static func caFile(_ top: YAMLNode.Mapping, _ problems: inout Problems) -> String? {
         guard let path = problems.optionalString(top, "ca_file") else { return nil }
         if access(path, R_OK) != 0 {
             problems.add(top["ca_file"], "cannot read the CA file \(path): " + String(cString: strerror(errno)))
@@ -136,7 +136,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         return path
     }
 
-    static func wholeNumber(_ node: Node?, _ key: String, _ range: ClosedRange<Int>, _ problems: inout Problems) -> Int? {
+    static func wholeNumber(_ node: YAMLNode?, _ key: String, _ range: ClosedRange<Int>, _ problems: inout Problems) -> Int? {
         guard let node else { return nil }
         guard let value = node.int, range.contains(value) else {
             problems.add(node, "\(key) must be a whole number \(range.lowerBound)–\(range.upperBound)")
@@ -146,7 +146,7 @@ public struct AgentConfiguration: Sendable, Equatable {
     }
 
     /// A byte count: a number, or one with KiB, MiB or GiB.
-    private static func bytes(_ node: Node?, _ problems: inout Problems) -> Int? {
+    private static func bytes(_ node: YAMLNode?, _ problems: inout Problems) -> Int? {
         guard let node else { return nil }
         let text = node.scalar?.string.trimmingCharacters(in: .whitespaces) ?? ""
         let units = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("", 1)]
@@ -158,7 +158,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         return nil
     }
 
-    static func strings(_ node: Node?, _ key: String, _ problems: inout Problems) -> [String] {
+    static func strings(_ node: YAMLNode?, _ key: String, _ problems: inout Problems) -> [String] {
         guard let node else { return [] }
         guard let list = node.sequence?.compactMap({ $0.scalar?.string }), list.count == node.sequence?.count else {
             problems.add(node, "\(key) is a list of names")

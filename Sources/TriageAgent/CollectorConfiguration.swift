@@ -1,6 +1,6 @@
 import Foundation
 import TriageChecks
-import Yams
+import TriageYAML
 
 /// What `triage-agent collect` reads from its YAML file.
 ///
@@ -60,7 +60,7 @@ public struct CollectorConfiguration: Sendable, Equatable {
         var problems = Problems(file: file)
         func fail() -> DiagnosisError { DiagnosisError(problems.list.map(\.description).joined(separator: "\n")) }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw DiagnosisError("\(file): cannot read it") }
-        guard let root = try? Yams.compose(yaml: text), let top = root.mapping else {
+        guard let root = try? YAMLParser.compose(text), let top = root.mapping else {
             problems.add(nil, "the collector configuration is a YAML mapping (coordinator, token_file, ssh, health, …)")
             throw fail()
         }
@@ -112,7 +112,7 @@ public struct CollectorConfiguration: Sendable, Equatable {
         return config
     }
 
-    private static func seconds(_ node: Node?, _ key: String, _ problems: inout Problems) -> Double? {
+    private static func seconds(_ node: YAMLNode?, _ key: String, _ problems: inout Problems) -> Double? {
         guard let node else { return nil }
         guard let value = node.float, value > 0, value <= 600 else {
             problems.add(node, "\(key) must be 0–600 seconds")

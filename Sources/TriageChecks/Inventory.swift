@@ -1,5 +1,5 @@
 import Foundation
-import Yams
+import TriageYAML
 
 /// The hosts a technician or collector knows (YAML): how to reach each, what it is, and what
 /// is special about it — parameter overrides and services a vendor manages.
@@ -51,7 +51,7 @@ public struct Inventory: Sendable, Equatable {
             problems.add(nil, "cannot read the inventory")
             throw fail()
         }
-        guard let root = try? Yams.compose(yaml: text), let top = root.mapping, let hostsNode = top["hosts"]?.mapping else {
+        guard let root = try? YAMLParser.compose(text), let top = root.mapping, let hostsNode = top["hosts"]?.mapping else {
             problems.add(nil, "an inventory is a mapping with 'hosts:' mapping each host name to its settings")
             throw fail()
         }

@@ -1,6 +1,6 @@
 import Foundation
 import TriageModel
-import Yams
+import TriageYAML
 
 /// Reads `plugin.yaml`: every schema problem is reported with its file and line, all at once,
 /// so that `plugins lint` can list them and a broken plugin can be skipped with a reason.
@@ -14,9 +14,9 @@ public enum ManifestLoader {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             return .failure(ManifestFailure(folder: folder, problems: [ManifestProblem(file: file, line: nil, "cannot read \(fileName)")]))
         }
-        let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
-            return .failure(ManifestFailure(folder: folder, problems: [ManifestProblem(file: file, line: yamlLine(error), "not valid YAML: \(error)")]))
+        let root: YAMLNode?
+        do { root = try YAMLParser.compose(text) } catch {
+            return .failure(ManifestFailure(folder: folder, problems: [ManifestProblem(file: file, line: error.mark?.line, "not valid YAML: \(error.message)")]))
         }
         guard let root, let mapping = root.mapping else {
             problems.add(root, "plugin.yaml must be a mapping of name, summary, script, …")
@@ -64,7 +64,7 @@ public enum ManifestLoader {
     }
 
     /// `skills: [storage, linux]`: lower-case words, as technicians' skills are written.
-    private static func parseSkills(_ node: Node?, _ problems: inout Problems) -> [String] {
+    private static func parseSkills(_ node: YAMLNode?, _ problems: inout Problems) -> [String] {
         guard let node else { return [] }
         guard let sequence = node.sequence else {
             problems.add(node, "skills must be a list like [storage]")
@@ -93,7 +93,7 @@ public enum ManifestLoader {
         return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 
-    private static func parseParams(_ node: Node?, _ problems: inout Problems) -> [PluginManifest.Parameter] {
+    private static func parseParams(_ node: YAMLNode?, _ problems: inout Problems) -> [PluginManifest.Parameter] {
         guard let node else { return [] }
         guard let mapping = node.mapping else {
             problems.add(node, "params must be a mapping of name: value")
@@ -114,7 +114,7 @@ public enum ManifestLoader {
         return params
     }
 
-    private static func parseRules(_ node: Node?, _ problems: inout Problems) -> [TriageRule] {
+    private static func parseRules(_ node: YAMLNode?, _ problems: inout Problems) -> [TriageRule] {
         guard let node else { return [] }
         guard let sequence = node.sequence else {
             problems.add(node, "triage must be a list of rules")
@@ -176,13 +176,6 @@ public enum ManifestLoader {
         }
         return rules
     }
-
-    private static func yamlLine(_ error: Error) -> Int? {
-        switch error as? YamlError {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
-        default: nil
-        }
-    }
 }
 
 /// A plugin folder that could not be loaded, with every problem found in it.
@@ -200,17 +193,17 @@ public struct Problems {
 
     public init(file: String) { self.file = file }
 
-    public mutating func add(_ node: Node?, _ message: String) {
-        list.append(ManifestProblem(file: file, line: node?.mark?.line, message))
+    public mutating func add(_ node: YAMLNode?, _ message: String) {
+        list.append(ManifestProblem(file: file, line: node?.mark.line, message))
     }
 
-    public mutating func rejectUnknownKeys(_ mapping: Node.Mapping, allowed: Set<String>) {
+    public mutating func rejectUnknownKeys(_ mapping: YAMLNode.Mapping, allowed: Set<String>) {
         for key in mapping.keys where !allowed.contains(key.scalar?.string ?? "") {
             add(key, "unknown key '\(key.scalar?.string ?? "?")' (expected one of: \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 
-    public mutating func optionalString(_ mapping: Node.Mapping, _ key: String) -> String? {
+    public mutating func optionalString(_ mapping: YAMLNode.Mapping, _ key: String) -> String? {
         guard let node = mapping[key] else { return nil }
         guard let text = node.scalar?.string, !text.isEmpty else {
             add(node, "\(key) must be a non-empty text")
@@ -220,7 +213,7 @@ public struct Problems {
     }
 
     /// A mapping of texts (`name: value`).
-    public mutating func stringMap(_ node: Node?, _ key: String) -> [String: String] {
+    public mutating func stringMap(_ node: YAMLNode?, _ key: String) -> [String: String] {
         guard let node else { return [:] }
         guard let mapping = node.mapping else {
             add(node, "\(key) must be a mapping")
@@ -237,9 +230,9 @@ public struct Problems {
         return result
     }
 
-    public mutating func requiredString(_ mapping: Node.Mapping, _ key: String) -> String? {
+    public mutating func requiredString(_ mapping: YAMLNode.Mapping, _ key: String) -> String? {
         guard mapping[key] != nil else {
-            list.append(ManifestProblem(file: file, line: mapping.mark?.line, "missing \(key)"))
+            list.append(ManifestProblem(file: file, line: mapping.mark.line, "missing \(key)"))
             return nil
         }
         return optionalString(mapping, key)
