@@ -1,6 +1,14 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TriageChecks
 import TriageYAML
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What `triage-agent run` reads from its YAML file.
 ///
@@ -52,7 +60,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         if let credentials = environment["CREDENTIALS_DIRECTORY"],
             let secret = try? String(contentsOfFile: credentials + "/token", encoding: .utf8)
         {
-            return secret.trimmingCharacters(in: .whitespacesAndNewlines)
+            return secret.trimmed
         }
         return environment["TRIAGE_TOKEN"] ?? ""
     }
@@ -114,7 +122,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         if let value = problems.optionalString(top, "token") { token = value }
         if let path = problems.optionalString(top, "token_file") {
             if let secret = try? String(contentsOfFile: path, encoding: .utf8) {
-                token = secret.trimmingCharacters(in: .whitespacesAndNewlines)
+                token = secret.trimmed
             } else {
                 let reason = access(path, R_OK) == 0 ? "" : ": " + String(cString: strerror(errno))
                 problems.add(top["token_file"], "cannot read the token file \(path)\(reason) (under the shipped unit leave "
@@ -148,10 +156,10 @@ public struct AgentConfiguration: Sendable, Equatable {
     /// A byte count: a number, or one with KiB, MiB or GiB.
     private static func bytes(_ node: YAMLNode?, _ problems: inout Problems) -> Int? {
         guard let node else { return nil }
-        let text = node.scalar?.string.trimmingCharacters(in: .whitespaces) ?? ""
+        let text = node.scalar?.string.trimmingBlanks ?? ""
         let units = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("", 1)]
         let (suffix, scale) = units.first { text.hasSuffix($0.0) }!   // "" ends every text
-        if let number = Int(text.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), number > 0, number <= (1 << 40) / scale {
+        if let number = Int(text.dropLast(suffix.count).trimmingBlanks), number > 0, number <= (1 << 40) / scale {
             return number * scale
         }
         problems.add(node, "max_bytes must be a size such as 10485760, 512KiB or 10MiB")

@@ -1,5 +1,9 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Runs async work and waits for it on this thread: how the command-line paths that run on
 /// threads of their own (diagnose, sweep) use the async coordinator client. Never call it from

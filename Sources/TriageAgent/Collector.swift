@@ -1,6 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ServiceLifecycle
 import TriageChecks
+import Synchronization
 import TriageModel
 import TriageSSH
 
@@ -145,13 +150,12 @@ public final class Collector: Service, Sendable {
 
     /// The sweep's reports by host index, filled from its threads.
     private final class Reports: @unchecked Sendable {
-        private let lock = NSLock()
-        private var reports: [DiagnosticReport?]
+        private let reports: Mutex<[DiagnosticReport?]>
 
-        init(count: Int) { reports = Array(repeating: nil, count: count) }
+        init(count: Int) { reports = Mutex(Array(repeating: nil, count: count)) }
 
-        func set(_ index: Int, _ report: DiagnosticReport) { lock.withLock { reports[index] = report } }
+        func set(_ index: Int, _ report: DiagnosticReport) { reports.withLock { $0[index] = report } }
 
-        var all: [DiagnosticReport] { lock.withLock { reports.map { $0! } } }
+        var all: [DiagnosticReport] { reports.withLock { $0.map { $0! } } }
     }
 }

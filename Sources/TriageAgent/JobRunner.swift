@@ -1,7 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ServiceLifecycle
 import TriageChecks
 import TriageModel
+import TriageSSH
 
 /// Takes diagnosis jobs from the coordinator and runs them (docs/jobs.md): a long poll per slot,
 /// `start`, the checks, then the result under the job's lease. A result the coordinator cannot
@@ -149,6 +154,6 @@ extension DiagnosticReport {
 /// it without holding a task's thread.
 func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(returning: body()) }
+        POSIX.startThread(stackSize: 4 << 20) { continuation.resume(returning: body()) }
     }
 }

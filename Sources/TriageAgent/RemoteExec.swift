@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TriageSSH
 
 /// `triage-agent exec`: run one command on one host and report it the way `ssh` would —

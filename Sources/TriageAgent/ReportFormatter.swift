@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TriageChecks
 import TriageModel
 
@@ -44,9 +48,9 @@ public enum ReportFormatter {
         let pluginWidth = max(6, report.checks.map(\.plugin.count).max() ?? 0)
         let itemWidth = min(40, max(4, report.checks.map(\.item.count).max() ?? 0))
         for check in report.checks {
-            let status = label(check.status).padding(toLength: 8, withPad: " ", startingAt: 0)
-            lines.append("  \(paint(check.status, status)) \(check.plugin.padding(toLength: pluginWidth, withPad: " ", startingAt: 0))  "
-                         + "\(check.item.padding(toLength: itemWidth, withPad: " ", startingAt: 0))  \(check.summary)")
+            let status = label(check.status).padded(to: 8)
+            lines.append("  \(paint(check.status, status)) \(check.plugin.padded(to: pluginWidth))  "
+                         + "\(check.item.padded(to: itemWidth))  \(check.summary)")
         }
         let r = report.recommendation
         var actions: [String] = []
@@ -78,13 +82,13 @@ public enum ReportFormatter {
         let perfdata = report.checks.flatMap { check in
             check.metrics.compactMap { metric -> String? in
                 guard let value = metric.value else { return nil }
-                let label = "\(check.plugin) \(check.item) \(metric.name)".replacingOccurrences(of: "'", with: "''")
+                let label = "\(check.plugin) \(check.item) \(metric.name)".replacingLiteral("'", with: "''")
                 let fields = [metric.warn ?? "", metric.crit ?? "", metric.min.map(NagiosRange.format) ?? "", metric.max.map(NagiosRange.format) ?? ""]
                 return "'\(label)'=\(NagiosRange.format(value))\(metric.unit ?? "");" + fields.joined(separator: ";")
             }
         }
         // A `|` in text would start perfdata for a Nagios parser: it becomes `/`.
-        let clean = { (text: String) in text.replacingOccurrences(of: "|", with: "/") }
+        let clean = { (text: String) in text.replacingLiteral("|", with: "/") }
         var lines = [clean(first) + (perfdata.isEmpty ? "" : " | " + perfdata.joined(separator: " "))]
         for check in problems { lines.append(clean("\(check.status.rawValue.uppercased()): \(check.plugin) \(check.item): \(check.summary)")) }
         for reason in report.recommendation.reasons { lines.append(clean("\(reason.flag.rawValue): \(reason.reason)")) }

@@ -1,5 +1,10 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TriageModel
+import TriageSSH
 
 #if canImport(Glibc)
 import Glibc
@@ -30,7 +35,11 @@ public final class Spool {
     public struct Entry: Equatable, Sendable {
         public let sequence: UInt64
         public let bytes: Int
-        var name: String { String(format: "%020llu.json", sequence) }
+        /// Twenty digits, so that names sort as numbers.
+        var name: String {
+            let digits = String(sequence)
+            return String(repeating: "0", count: max(0, 20 - digits.count)) + digits + ".json"
+        }
     }
 
     public let folder: String
@@ -57,12 +66,12 @@ public final class Spool {
             }
             rejected = try FileManager.default.contentsOfDirectory(atPath: folder + "/rejected").compactMap(Self.sequence).sorted()
         } catch {
-            throw SpoolError("spool folder \(folder): \((error as NSError).localizedDescription)")
+            throw SpoolError("spool folder \(folder): \(error)")
         }
         entries.sort { $0.sequence < $1.sequence }
         next = max(entries.last?.sequence ?? 0, rejected.last ?? 0) + 1
         let counter = (try? String(contentsOfFile: folder + "/dropped", encoding: .utf8)) ?? "0"
-        dropped = Int(counter.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        dropped = Int(counter.trimmed) ?? 0
     }
 
     public var count: Int { entries.count }
@@ -133,7 +142,7 @@ public struct SpoolError: Error, Sendable, CustomStringConvertible {
 /// Writes a file so that after a crash it holds either nothing or all of `data`.
 enum DurableFile {
     static func write(_ data: Data, to path: String) throws(SpoolError) {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = POSIX.folder(of: path)
         let temporary = folder + "/.tmp-" + UUID().uuidString
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw SpoolError("cannot write \(path): \(String(cString: strerror(errno)))") }

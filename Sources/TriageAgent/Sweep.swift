@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Synchronization
 import TriageModel
 import TriageSSH
 
@@ -49,18 +54,14 @@ public struct Sweep: Sendable {
 
     /// Hands out host indexes.
     private final class WorkQueue: @unchecked Sendable {
-        private let lock = NSLock()
-        private var index = 0
+        private let index = Atomic(0)
         private let count: Int
 
         init(count: Int) { self.count = count }
 
         func next() -> Int? {
-            lock.withLock {
-                guard index < count else { return nil }
-                defer { index += 1 }
-                return index
-            }
+            let next = index.add(1, ordering: .relaxed).oldValue
+            return next < count ? next : nil
         }
     }
 }

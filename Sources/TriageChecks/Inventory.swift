@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TriageYAML
 
 /// The hosts a technician or collector knows (YAML): how to reach each, what it is, and what

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The plugins found in plugin folders. Later folders override earlier ones by name; a folder
 /// whose manifest is broken, or that others than this user and root could change (`PluginTrust`),
@@ -45,7 +49,7 @@ public struct PluginCatalog: Sendable {
         guard let executable else { return ["/usr/share/triage/plugins"].filter { FileManager.default.fileExists(atPath: $0) } }
         let folder = URL(fileURLWithPath: executable).deletingLastPathComponent().path
         var candidates = ["/usr/share/triage/plugins", folder + "/../share/triage/plugins", folder + "/plugins"]
-        if let range = folder.range(of: "/.build/") { candidates.append(String(folder[..<range.lowerBound]) + "/Plugins") }
+        if let range = folder.firstRange(of: "/.build/") { candidates.append(String(folder[..<range.lowerBound]) + "/Plugins") }
         return candidates.filter { FileManager.default.fileExists(atPath: $0) }
     }
 }

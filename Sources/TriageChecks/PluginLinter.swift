@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `plugins lint`: every manifest problem with file and line, plus `sh -n` on each script.
 public enum PluginLinter {
@@ -26,9 +30,9 @@ public enum PluginLinter {
             return [ManifestProblem(file: file, line: nil, "could not run sh -n")]
         }
         guard outcome.exitCode != 0 else { return [] }
-        let message = String(decoding: outcome.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = String(decoding: outcome.stderr, as: UTF8.self).trimmed
         // dash reports "FILE: LINE: message"; keep the line number for the problem.
-        let parts = message.split(separator: ":", maxSplits: 2).map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = message.split(separator: ":", maxSplits: 2).map(\.trimmingBlanks)
         let line = parts.count == 3 ? Int(parts[1]) : nil
         return [ManifestProblem(file: file, line: line, "sh -n: " + (line != nil ? parts[2] : message))]
     }

@@ -1,4 +1,12 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Whether a plugin folder or file may be run by this process. A plugin runs with the agent's
 /// privileges (often root), so anyone who can change its script owns the agent: only the

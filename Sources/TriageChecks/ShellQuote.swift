@@ -1,11 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Quoting for values that reach a plugin script as shell assignments (`TRIAGE_X='…'`).
 /// Every value is single-quoted and each `'` inside becomes `'\''`, so a value holding
 /// `'`, `;`, `$()`, backquotes or newlines stays data and can never become code.
 public enum ShellQuote {
     public static func quote(_ value: String) -> String {
-        "'" + value.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
+        "'" + value.replacingLiteral("'", with: #"'\''"#) + "'"
     }
 
     /// `TRIAGE_<NAME>=<quoted value>` for a plugin parameter; nil when the name would not be a

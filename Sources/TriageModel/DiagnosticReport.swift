@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One diagnosis of one host: what every plugin found, and what should happen about it.
 /// The single wire type the agent prints (`--format json`), posts to the coordinator and

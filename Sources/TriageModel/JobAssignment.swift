@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A diagnosis job as its runner receives it from GET /api/v1/agent/jobs: what to run, under
 /// which lease, on which host.

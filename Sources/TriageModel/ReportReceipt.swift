@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What one health report did at the coordinator: the answer to POST /api/v1/reports, written
 /// by the coordinator and read by the agent.

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -45,12 +50,10 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         let group = DispatchGroup()
         for index in 0..<max(1, threads) {
             group.enter()
-            let thread = Thread {
+            POSIX.startThread(stackSize: 4 << 20) {
                 EventLoop().run { await body(index) }
                 group.leave()
             }
-            thread.stackSize = 4 << 20
-            thread.start()
         }
         group.wait()
     }

@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A public host key as SSH puts it on the wire: the key-type name and the key blob.
 public struct HostKey: Sendable, Equatable {
@@ -25,7 +29,7 @@ public struct HostKey: Sendable, Equatable {
     /// OpenSSH's fingerprint: "SHA256:" and the unpadded base64 of the blob's SHA-256.
     public var fingerprint: String {
         let digest = Data(SHA256.hash(data: blob)).base64EncodedString()
-        return "SHA256:" + digest.replacingOccurrences(of: "=", with: "")
+        return "SHA256:" + digest.replacing("=", with: "")
     }
 
     public var base64: String { Data(blob).base64EncodedString() }

@@ -1,6 +1,14 @@
 import CLibSSH2
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Signs SSH public-key authentication for an unencrypted OpenSSH-format ed25519 or ECDSA key,
 /// so that libssh2 never parses the key file: libssh2 1.10 first hands every key to OpenSSL 3's

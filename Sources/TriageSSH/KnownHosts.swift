@@ -1,5 +1,9 @@
 import Crypto
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -101,7 +105,7 @@ public struct KnownHosts: Sendable {
     public static func append(key: HostKey, host: String, port: Int, to file: String) throws(WriteError) -> String {
         func failure(_ what: String) -> WriteError { WriteError(description: "\(what): \(String(cString: strerror(errno)))") }
         let line = "\(name(host: host, port: port)) \(key.type) \(key.base64)"
-        let folder = (file as NSString).deletingLastPathComponent
+        let folder = POSIX.folder(of: file)
         if !folder.isEmpty {
             var path = folder.hasPrefix("/") ? "" : "."
             for part in folder.split(separator: "/") {

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -44,8 +49,7 @@ struct KnownHostsFile: Sendable {
     }
 
     private final class Cache: @unchecked Sendable {
-        let lock = NSLock()
-        var files: [String: (Stamp, KnownHostsFile)] = [:]
+        let files = Mutex<[String: (Stamp, KnownHostsFile)]>([:])
     }
 
     private static let cache = Cache()
@@ -57,12 +61,10 @@ struct KnownHostsFile: Sendable {
         guard stat(path, &info) == 0 else { return KnownHostsFile(entries: []) }
         let stamp = Stamp(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
                           seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
-        if let (cachedStamp, file) = cache.lock.withLock({ cache.files[path] }), cachedStamp == stamp { return file }
-        guard let handle = FileHandle(forReadingAtPath: path) else { return KnownHostsFile(entries: []) }
-        defer { try? handle.close() }
-        let data = (try? handle.readToEnd()) ?? Data()
-        let file = KnownHostsFile(entries: KnownHosts.parse(String(decoding: data, as: UTF8.self), file: path))
-        cache.lock.withLock { cache.files[path] = (stamp, file) }
+        if let (cachedStamp, file) = cache.files.withLock({ $0[path] }), cachedStamp == stamp { return file }
+        guard let bytes = POSIX.read(path) else { return KnownHostsFile(entries: []) }
+        let file = KnownHostsFile(entries: KnownHosts.parse(String(decoding: bytes, as: UTF8.self), file: path))
+        cache.files.withLock { $0[path] = (stamp, file) }
         return file
     }
 }

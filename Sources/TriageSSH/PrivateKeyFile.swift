@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A private key file read from disk, with what can be learnt from it without the passphrase:
 /// its type and, for OpenSSH-format keys (whose public half is stored unencrypted), its key.

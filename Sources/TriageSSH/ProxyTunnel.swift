@@ -1,6 +1,10 @@
 import CLibSSH2
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 #if canImport(Glibc)
 import Glibc
@@ -53,10 +57,10 @@ enum ProxyTunnel {
         }
         let tunnel = Tunnel(socket: fds[0])
         let handOff = HandOff(channel: channel, socket: fds[1])
-        Thread {
+        POSIX.startThread {
             pump(handOff)
             tunnel.markEnded()
-        }.start()
+        }
         return tunnel
     }
 

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Synchronization
 
 #if canImport(Glibc)
@@ -48,7 +52,7 @@ enum Resolver {
             return addresses
         }
         let box = ResultBox()
-        Thread { box.set(lookup(host: host, port: port, flags: 0)) }.start()
+        POSIX.startThread { box.set(lookup(host: host, port: port, flags: 0)) }
         _ = await EventLoop.wait(fd: box.doorbell.fd, events: Int16(POLLIN), until: deadline)
         guard let result = box.value else {
             throw SSHError(host: label, phase: .resolve, code: .timedOut,

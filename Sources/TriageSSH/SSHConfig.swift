@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// An OpenSSH client configuration file (`~/.ssh/config`), read the way `ssh` reads it:
 /// `Host` blocks with patterns and `!` negation, `Match all`, `Include` with globs,
@@ -28,7 +32,7 @@ public struct SSHConfig: Sendable {
             self.init(lines: [])
             return
         }
-        let base = includeBase ?? (path as NSString).deletingLastPathComponent
+        let base = includeBase ?? POSIX.folder(of: path)
         self.init(lines: try Self.read(path: path, includeBase: base, depth: 0))
     }
 
@@ -65,16 +69,11 @@ public struct SSHConfig: Sendable {
     // MARK: - Parsing
 
     private static func read(path: String, includeBase: String, depth: Int) throws(SSHError) -> [Line] {
-        // FileHandle, not String(contentsOfFile:), which refuses character devices such as `-F /dev/null`.
-        guard let handle = FileHandle(forReadingAtPath: path) else {
+        // Read to the end, which also works for character devices such as `-F /dev/null`.
+        guard let bytes = POSIX.read(path) else {
             throw SSHError(host: path, phase: .config, code: .invalidArgument, "cannot read \(path): \(errnoText())")
         }
-        defer { try? handle.close() }
-        let data: Data
-        do { data = try handle.readToEnd() ?? Data() } catch {
-            throw SSHError(host: path, phase: .config, code: .invalidArgument, "cannot read \(path): \(error.localizedDescription)")
-        }
-        return try parse(String(decoding: data, as: UTF8.self), name: path, includeBase: includeBase, depth: depth)
+        return try parse(String(decoding: bytes, as: UTF8.self), name: path, includeBase: includeBase, depth: depth)
     }
 
     static func parse(_ text: String, name: String, includeBase: String, depth: Int) throws(SSHError) -> [Line] {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Where keys come from besides the identity files: the ssh-agent, and the caller's answer
 /// when a key file is passphrase-protected. Nothing here stores a password.

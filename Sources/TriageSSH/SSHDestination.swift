@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Everything needed to reach one host, resolved from what the user typed, the ssh config
 /// and command-line overrides — the same precedence as OpenSSH: command line, then the

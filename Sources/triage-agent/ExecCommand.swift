@@ -1,7 +1,16 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TriageAgent
+import TriageChecks
 import TriageSSH
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct ExecCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,20 +48,15 @@ struct ExecCommand: ParsableCommand {
         exec.timeouts = ssh.timeouts
         exec.credentials = PassphraseSource.credentials()
         if let stdinFile {
-            let data = stdinFile == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: stdinFile)
-            guard let data else { throw ValidationError("cannot read --stdin-file \(stdinFile)") }
-            exec.stdin = [UInt8](data)
-        }
-        exec.stdoutSink = { chunk in
-            var offset = 0
-            while offset < chunk.count {
-                let n = write(STDOUT_FILENO, chunk.baseAddress! + offset, chunk.count - offset)
-                if n <= 0 { return }  // stdout closed (e.g. piped into head): drop the rest
-                offset += n
+            guard let bytes = stdinFile == "-" ? StandardStreams.readInput() : POSIX.read(stdinFile) else {
+                throw ValidationError("cannot read --stdin-file \(stdinFile)")
             }
+            exec.stdin = bytes
         }
+        // stdout closed (e.g. piped into head): the rest is dropped.
+        exec.stdoutSink = { chunk in StandardStreams.write(STDOUT_FILENO, chunk) }
         let outcome = exec.run()
-        FileHandle.standardError.write(Data(outcome.stderr))
+        StandardStreams.write(STDERR_FILENO, outcome.stderr)
         for notice in outcome.notices { printError(notice) }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }

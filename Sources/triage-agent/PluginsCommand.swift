@@ -1,6 +1,14 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TriageChecks
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +25,7 @@ struct PluginsCommand: ParsableCommand {
             let catalog = source.catalog()
             for name in catalog.names {
                 let plugin = catalog.plugins[name]!
-                print("\(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(plugin.outputProtocol.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(plugin.summary)")
+                print("\(name.padded(to: 12)) \(plugin.outputProtocol.rawValue.padded(to: 7)) \(plugin.summary)")
             }
         }
     }
@@ -55,7 +63,7 @@ struct PluginsCommand: ParsableCommand {
             let diagnosis = try what.diagnosis(ssh: nil)
             let plugins = try diagnosis.selectedPlugins()
             let text = PluginRunner.bundleText(plugins, overrides: try diagnosis.overrides(for: "", plugins: plugins))
-            FileHandle.standardOutput.write(Data(text))
+            StandardStreams.write(STDOUT_FILENO, text)
         }
     }
 

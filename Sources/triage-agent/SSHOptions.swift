@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TriageAgent
 import TriageSSH
 
@@ -32,9 +36,4 @@ struct SSHOptions: ParsableArguments {
     }
 
     var timeouts: SSHTimeouts { timeout.map { .all(.seconds(fractional: $0)) } ?? SSHTimeouts() }
-}
-
-/// Writes to stderr, for messages that are not the command's output.
-func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
 }

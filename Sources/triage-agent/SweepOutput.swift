@@ -1,5 +1,11 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TriageAgent
+import Synchronization
+import TriageChecks
 import TriageModel
 
 #if canImport(Glibc)
@@ -9,7 +15,7 @@ import Glibc
 /// What a sweep prints as hosts finish: a line per host (or a JSON report per line) on stdout,
 /// a progress bar on stderr when that is a terminal, and a summary at the end.
 final class SweepOutput: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Mutex(())
     private let total: Int
     private let json: Bool
     private let bar = isatty(STDERR_FILENO) != 0
@@ -29,7 +35,7 @@ final class SweepOutput: @unchecked Sendable {
     }
 
     func add(_ report: DiagnosticReport, posted outcome: Result<ReportReceipt, any Error>?) {
-        lock.withLock {
+        lock.withLock { _ in
             done += 1
             counts[report.status, default: 0] += 1
             if report.checks.isEmpty { unreached += 1 }
@@ -56,7 +62,7 @@ final class SweepOutput: @unchecked Sendable {
 
     /// Clears the bar, prints the summary on stderr, and returns the exit status.
     func finish() -> Int32 {
-        lock.withLock {
+        lock.withLock { _ in
             if bar { write(STDERR_FILENO, "\r\u{1b}[K") }
             let tally = CheckStatus.allCases.compactMap { status in counts[status].map { "\($0) \(status.rawValue)" } }
             var summary = "swept \(done) hosts in \(seconds()) s: \(tally.joined(separator: ", "))"
@@ -72,12 +78,13 @@ final class SweepOutput: @unchecked Sendable {
         var detail = problems.first.map { "\($0.plugin) \($0.item): \($0.summary)" } ?? report.errors.first?.message ?? ""
         if problems.count > 1 { detail += " (+\(problems.count - 1) more)" }
         if !note.isEmpty { detail += detail.isEmpty ? note : "; " + note }
-        var status = report.status.rawValue.uppercased().padding(toLength: 8, withPad: " ", startingAt: 0)
+        var status = report.status.rawValue.uppercased().padded(to: 8)
         if color { status = ReportFormatter.paint(report.status, status) }
-        let host = report.host.padding(toLength: max(16, report.host.count), withPad: " ", startingAt: 0)
-        let size = "\(report.checks.count) items".padding(toLength: 10, withPad: " ", startingAt: 0)
-        return "\(host) \(status) \(size) \(String(format: "%6d", report.durationMs)) ms  \(detail)"
-            .trimmingCharacters(in: .whitespaces)
+        let host = report.host.padded(to: max(16, report.host.count))
+        let size = "\(report.checks.count) items".padded(to: 10)
+        let millis = String(report.durationMs)
+        let duration = String(repeating: " ", count: max(0, 6 - millis.count)) + millis
+        return "\(host) \(status) \(size) \(duration) ms  \(detail)".trimmingBlanks
     }
 
     private func progress() -> String {
@@ -88,17 +95,9 @@ final class SweepOutput: @unchecked Sendable {
     }
 
     private func seconds() -> String {
-        let elapsed = started.duration(to: .now)
-        return String(format: "%.1f", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let tenths = started.duration(to: .now) / .milliseconds(100)
+        return "\(Int(tenths) / 10).\(Int(tenths) % 10)"
     }
 
-    private func write(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n <= 0 { return }
-            offset += n
-        }
-    }
+    private func write(_ fd: Int32, _ text: String) { StandardStreams.write(fd, Array(text.utf8)) }
 }

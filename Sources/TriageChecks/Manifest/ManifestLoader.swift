@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TriageModel
 import TriageYAML
 
@@ -25,7 +29,7 @@ public enum ManifestLoader {
         problems.rejectUnknownKeys(mapping, allowed: ["name", "summary", "protocol", "script", "item", "timeout", "params", "triage", "skills"])
 
         let name = problems.requiredString(mapping, "name") ?? ""
-        if !name.isEmpty && name.range(of: "^[a-z0-9][a-z0-9_-]*$", options: .regularExpression) == nil {
+        if !name.isEmpty && name.wholeMatch(of: /[a-z0-9][a-z0-9_-]*/) == nil {
             problems.add(mapping["name"], "name '\(name)' must be lower-case letters, digits, - and _")
         }
         let summary = problems.requiredString(mapping, "summary") ?? ""
@@ -72,7 +76,7 @@ public enum ManifestLoader {
         }
         var skills: [String] = []
         for entry in sequence {
-            guard let skill = entry.scalar?.string, skill.range(of: #"^[a-z0-9][a-z0-9._-]{0,63}$"#, options: .regularExpression) != nil
+            guard let skill = entry.scalar?.string, skill.wholeMatch(of: /[a-z0-9][a-z0-9._-]{0,63}/) != nil
             else {
                 problems.add(entry, "a skill is one lower-case word of up to 64 letters, digits, '.', '_' or '-'")
                 continue

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TriageModel
 
 /// Output of a Monitoring Plugins (Nagios) plugin: the exit code is the status (anything but

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TriageModel
 
 /// Monitoring Plugins performance data: `'label'=value[UOM];[warn];[crit];[min];[max]`,
@@ -38,7 +42,7 @@ public enum Perfdata {
         guard let equals = labelEnd(token) else { return nil }
         var label = String(token[..<equals])
         if label.hasPrefix("'") && label.hasSuffix("'") && label.count >= 2 {
-            label = String(label.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+            label = String(label.dropFirst().dropLast()).replacingLiteral("''", with: "'")
         }
         guard !label.isEmpty else { return nil }
         let fields = token[token.index(after: equals)...].split(separator: ";", omittingEmptySubsequences: false).map(String.init)

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TriageModel
 import TriageSSH
 
@@ -72,11 +76,11 @@ public enum PluginRunner {
     /// A plugin's output as text; a NUL byte becomes U+FFFD, since the coordinator cannot store one.
     static func text(_ bytes: [UInt8]) -> String {
         let decoded = String(decoding: bytes, as: UTF8.self)
-        return bytes.contains(0) ? decoded.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : decoded
+        return bytes.contains(0) ? decoded.replacingLiteral("\u{0}", with: "\u{FFFD}") : decoded
     }
 
     static func interpret(_ result: ScriptOutcome, of plugin: PluginManifest, into outcome: inout Outcome) {
-        let stderr = text(result.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
+        let stderr = text(result.stderr).trimmed
         if result.timedOut {
             return fail(plugin, "timed out after \(plugin.timeout.secondsText)", duration: result.duration, into: &outcome)
         }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import TriageSSH
 
 /// Several plugin scripts in one shell run: one `sh -s` (one SSH exec) instead of one per
@@ -21,7 +25,7 @@ struct ScriptBundle {
     init(scripts: [[UInt8]], timeouts: [Duration]) {
         self.scripts = scripts
         self.timeouts = timeouts
-        token = "TRIAGE" + UUID().uuidString.replacingOccurrences(of: "-", with: "")
+        token = "TRIAGE" + UUID().uuidString.replacingLiteral("-", with: "")
     }
 
     /// The whole run's bound: every plugin's timeout, plus slack for the shell itself.
