@@ -29,7 +29,7 @@ public enum ManifestLoader {
         problems.rejectUnknownKeys(mapping, allowed: ["name", "summary", "protocol", "script", "item", "timeout", "params", "triage", "skills"])
 
         let name = problems.requiredString(mapping, "name") ?? ""
-        if !name.isEmpty && name.wholeMatch(of: /[a-z0-9][a-z0-9_-]*/) == nil {
+        if !name.isEmpty && !isName(name, others: "_-", longest: .max) {
             problems.add(mapping["name"], "name '\(name)' must be lower-case letters, digits, - and _")
         }
         let summary = problems.requiredString(mapping, "summary") ?? ""
@@ -68,6 +68,14 @@ public enum ManifestLoader {
     }
 
     /// `skills: [storage, linux]`: lower-case words, as technicians' skills are written.
+    /// A lower-case letter or digit, then those or `others`, at most `longest` characters in all.
+    /// (Swift's Regex would do, at half a MiB of resident code in every push agent.)
+    static func isName(_ text: String, others: String, longest: Int) -> Bool {
+        let lowerOrDigit = { (c: Character) in c.isASCII && (c.isLowercase || c.isNumber) }
+        guard let first = text.first, lowerOrDigit(first), text.count <= longest else { return false }
+        return text.allSatisfy { lowerOrDigit($0) || others.contains($0) }
+    }
+
     private static func parseSkills(_ node: YAMLNode?, _ problems: inout Problems) -> [String] {
         guard let node else { return [] }
         guard let sequence = node.sequence else {
@@ -76,7 +84,7 @@ public enum ManifestLoader {
         }
         var skills: [String] = []
         for entry in sequence {
-            guard let skill = entry.scalar?.string, skill.wholeMatch(of: /[a-z0-9][a-z0-9._-]{0,63}/) != nil
+            guard let skill = entry.scalar?.string, isName(skill, others: "._-", longest: 64)
             else {
                 problems.add(entry, "a skill is one lower-case word of up to 64 letters, digits, '.', '_' or '-'")
                 continue
