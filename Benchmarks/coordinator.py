@@ -56,6 +56,18 @@ class Coordinator:
         return host, subprocess.run([self.triage, "token", "create", "--role", "agent", "--name", name, "--host", str(host),
                                      *self.store], check=True, capture_output=True, text=True).stdout.strip()
 
+    def collector_token(self, name):
+        """A collector token for the site (`triage token create` prints only the token)."""
+        return subprocess.run([self.triage, "token", "create", "--role", "collector", "--name", name, "--site", str(self.site),
+                               *self.store], check=True, capture_output=True, text=True).stdout.strip()
+
+    def polls_waiting(self):
+        """Runners' long polls waiting at this instance, from /metrics."""
+        for line in urllib.request.urlopen(f"{self.url}/metrics", timeout=10).read().decode().splitlines():
+            if line.startswith("triage_jobs_polls_waiting "):
+                return int(float(line.split()[-1]))
+        return 0
+
     def log(self):
         return open(self.err).read()[-2000:]
 

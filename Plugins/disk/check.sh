@@ -10,6 +10,7 @@
 #   TRIAGE_SRC_MDSTAT  file like /proc/mdstat          TRIAGE_SRC_DMESG   file with kernel log lines
 #   TRIAGE_SRC_SMART   folder with one file per disk holding `smartctl -H` output (the file name is the disk)
 
+# shellcheck disable=SC2153 # TRIAGE_SRC_DFI comes from the environment, with TRIAGE_SRC_DF
 space_warn=${TRIAGE_SPACE_WARN:-80%}; space_warn=${space_warn%\%}
 space_crit=${TRIAGE_SPACE_CRIT:-90%}; space_crit=${space_crit%\%}
 inode_warn=${TRIAGE_INODE_WARN:-80%}; inode_warn=${inode_warn%\%}
@@ -18,74 +19,105 @@ exclude=" ${TRIAGE_EXCLUDE_TYPES:-tmpfs devtmpfs overlay squashfs} "
 mounts=${TRIAGE_SRC_MOUNTS:-/proc/mounts}
 fstab=${TRIAGE_SRC_FSTAB:-/etc/fstab}
 
-source_of() { if [ -n "$1" ]; then cat "$1"; else shift; "$@" 2>/dev/null; fi; }
-
-# --- space and inodes: df -P columns are device, size, used, available, capacity, mount point
-# (a mount point may contain spaces: it is everything from field 6 on). Types come from mounts.
-usage() { # $1 = df output, $2 = item prefix, $3 = warn, $4 = crit, $5 = unit word
-    printf '%s\n' "$1" | awk -v prefix="$2" -v warn="$3" -v crit="$4" -v word="$5" -v exclude="$exclude" -v mounts="$mounts" '
-        BEGIN { while ((getline line < mounts) > 0) { split(line, f, " "); gsub(/\\040/, " ", f[2]); type[f[2]] = f[3] } }
-        NR == 1 { next }
-        {
-            mp = $6; for (i = 7; i <= NF; i++) mp = mp " " $i
-            if (index(exclude, " " type[mp] " ") > 0) next
-            if ($2 == "-" || $2 == 0) next            # no inodes to count (vfat, btrfs) or empty
-            pct = $5; sub(/%/, "", pct); pct = pct + 0   # a number: as text, "100" < "90"
-            status = pct >= crit ? 2 : (pct >= warn ? 1 : 0)
-            if (word == "space") {
-                free = sprintf("%.1f GiB free of %.1f GiB", $4 / 1048576, $2 / 1048576)
-            } else {
-                free = sprintf("%d of %d inodes free", $4, $2)
-            }
-            printf "%d \"%s %s\" used=%d%%;%d;%d;0;100 %d%% %s used (%s)\n", status, prefix, mp, pct, warn, crit, pct, word, free
-        }'
-}
-usage "$(source_of "$TRIAGE_SRC_DF" df -P)" fs "$space_warn" "$space_crit" space
-usage "$(source_of "$TRIAGE_SRC_DFI" df -Pi)" inodes "$inode_warn" "$inode_crit" inode
-
-# --- read-only remounts: a disk filesystem mounted ro that fstab (or, without an entry, common
-# sense for ext4/xfs/btrfs…) says should be rw.
-awk -v fstab="$fstab" '
-    BEGIN { while ((getline line < fstab) > 0) { if (line ~ /^[ \t]*#/) continue; split(line, f, " "); if (f[2] != "") opts[f[2]] = f[4] } }
-    $3 ~ /^(ext2|ext3|ext4|xfs|btrfs|jfs|reiserfs|f2fs)$/ && $1 ~ /^\// {
-        mp = $2; gsub(/\\040/, " ", mp)
-        if (seen[$1]++) next                    # bind mounts of the same device share its ro/rw fate
-        wanted = (mp in opts && ("," opts[mp] ",") ~ /,ro,/) ? "ro" : "rw"
-        now = ("," $4 ",") ~ /,ro,/ ? "ro" : "rw"
-        if (now == wanted) printf "0 \"mount %s\" - %s mounted %s as expected\n", mp, $1, now
-        else printf "2 \"mount %s\" - %s is mounted %s but should be %s (remounted after errors?)\n", mp, $1, now, wanted
-    }' "$mounts"
-
-# --- software RAID (/proc/mdstat): [n/m] with m < n or a "_" in [UU_] is degraded; a resync or
-# recovery in progress is a warning with its progress.
-mdstat=${TRIAGE_SRC_MDSTAT:-/proc/mdstat}
-if [ -r "$mdstat" ]; then
-    awk '
-        function report() {
-            if (name == "") return
-            if (state ~ /inactive/) printf "2 \"raid %s\" - %s is inactive (%s)\n", name, name, members
-            else if (failed != "" || have < want) printf "2 \"raid %s\" - %s %s degraded: %d of %d members up %s%s\n", name, name, level, have, want, map, failed
-            else if (progress != "") printf "1 \"raid %s\" - %s %s %s\n", name, name, level, progress
-            else printf "0 \"raid %s\" - %s %s clean, %d of %d members up %s\n", name, name, level, have, want, map
-            name = ""
+# --- space and inodes, read-only remounts, RAID, kernel I/O errors: one awk over one stream, in
+# sections that a line "\036NAME" starts (one process for all of it, where the checks used to
+# start twelve):
+#   df     GNU df --output: device, type, size, used, available, use%, inodes, used, free, use%, mount point
+#   dfP    `df -P` (where df has no --output, e.g. busybox; and the tests' saved outputs), dfPi `df -Pi`
+#   dmesg  the kernel log, when it is readable
+# /proc/mounts (types, ro/rw), fstab and /proc/mdstat are read by the program itself. A mount point
+# may contain spaces: it is everything from its column on.
+if [ -n "$TRIAGE_SRC_DF" ]; then df_out=; else df_out=$(df -k --output=source,fstype,size,used,avail,pcent,itotal,iused,iavail,ipcent,target 2>/dev/null); fi
+{
+    if [ -n "$df_out" ]; then
+        printf '\036df\n%s\n' "$df_out"
+    elif [ -n "$TRIAGE_SRC_DF" ]; then
+        printf '\036dfP\n'; cat "$TRIAGE_SRC_DF"; printf '\036dfPi\n'; cat "$TRIAGE_SRC_DFI"
+    else
+        printf '\036dfP\n'; df -P; printf '\036dfPi\n'; df -Pi
+    fi
+    if [ -n "$TRIAGE_SRC_DMESG" ]; then printf '\036dmesg\n'; cat "$TRIAGE_SRC_DMESG"
+    else printf '\036dmesg\n'; dmesg; fi
+} 2>/dev/null | awk -v space_warn="$space_warn" -v space_crit="$space_crit" -v inode_warn="$inode_warn" \
+    -v inode_crit="$inode_crit" -v exclude="$exclude" -v mounts="$mounts" -v fstab="$fstab" \
+    -v mdstat="${TRIAGE_SRC_MDSTAT:-/proc/mdstat}" '
+    BEGIN {
+        while ((getline line < mounts) > 0) {
+            split(line, f, " "); mp = f[2]; gsub(/\\040/, " ", mp)
+            type[mp] = f[3]; n++; dev_of[n] = f[1]; mp_of[n] = mp; type_of[n] = f[3]; opts_of[n] = f[4]
         }
-        /^md[0-9a-z_]* *:/ {
-            report()
-            name = $1; state = $3; level = $4; members = ""; failed = ""; progress = ""; have = 0; want = 0; map = ""
-            for (i = 5; i <= NF; i++) { members = members " " $i; if ($i ~ /\(F\)/) { m = $i; sub(/\[.*/, "", m); failed = failed ", failed member " m } }
-            next
+        while ((getline line < fstab) > 0) { if (line ~ /^[ \t]*#/) continue; split(line, f, " "); if (f[2] != "") wanted_opts[f[2]] = f[4] }
+    }
+    /^\036/ { section = substr($0, 2); header = section != "dmesg"; next }
+    header { header = 0; next }
+    # Everything from field `from` on: a mount point with spaces.
+    function rest(from,    text, i) { text = $from; for (i = from + 1; i <= NF; i++) text = text " " $i; return text }
+    function usage(item, mp, fstype, size, used, free, pct, warn, crit, word,    status, text) {
+        if (index(exclude, " " fstype " ") > 0) return
+        if (size == "-" || size == 0) return          # no inodes to count (vfat, btrfs) or empty
+        sub(/%/, "", pct); pct = pct + 0                # a number: as text, "100" < "90"
+        status = pct >= crit ? 2 : (pct >= warn ? 1 : 0)
+        if (word == "space") text = sprintf("%.1f GiB free of %.1f GiB", free / 1048576, size / 1048576)
+        else text = sprintf("%d of %d inodes free", free, size)
+        printf "%d \"%s %s\" used=%d%%;%d;%d;0;100 %d%% %s used (%s)\n", status, item, mp, pct, warn, crit, pct, word, text
+    }
+    section == "df" {
+        mp = rest(11)
+        usage("fs", mp, $2, $3, $4, $5, $6, space_warn, space_crit, "space")
+        usage("inodes", mp, $2, $7, $8, $9, $10, inode_warn, inode_crit, "inode")
+        next
+    }
+    section == "dfP" { mp = rest(6); usage("fs", mp, type[mp], $2, $3, $4, $5, space_warn, space_crit, "space"); next }
+    section == "dfPi" { mp = rest(6); usage("inodes", mp, type[mp], $2, $3, $4, $5, inode_warn, inode_crit, "inode"); next }
+    section == "dmesg" {
+        kernel_log = 1
+        if ($0 ~ /I\/O error|blk_update_request|critical medium error|EXT4-fs error|XFS .*(metadata I\/O error|Corruption)/) { io_errors++; last_error = $0 }
+    }
+    # Software RAID (/proc/mdstat): [n/m] with m < n or a "_" in [UU_] is degraded; a resync or
+    # recovery in progress is a warning with its progress.
+    function raid_report() {
+        if (name == "") return
+        if (state ~ /inactive/) printf "2 \"raid %s\" - %s is inactive (%s)\n", name, name, members
+        else if (failed != "" || have < want) printf "2 \"raid %s\" - %s %s degraded: %d of %d members up %s%s\n", name, name, level, have, want, map, failed
+        else if (progress != "") printf "1 \"raid %s\" - %s %s %s\n", name, name, level, progress
+        else printf "0 \"raid %s\" - %s %s clean, %d of %d members up %s\n", name, name, level, have, want, map
+        name = ""
+    }
+    function raid(line,    f, count, i, m, p, v) {
+        count = split(line, f, " ")
+        if (line ~ /^md[0-9a-z_]* *:/) {
+            raid_report()
+            name = f[1]; state = f[3]; level = f[4]; members = ""; failed = ""; progress = ""; have = 0; want = 0; map = ""
+            for (i = 5; i <= count; i++) { members = members " " f[i]; if (f[i] ~ /\(F\)/) { m = f[i]; sub(/\[.*/, "", m); failed = failed ", failed member " m } }
+        } else if (name != "" && match(line, /\[[0-9]+\/[0-9]+\]/)) {
+            split(substr(line, RSTART + 1, RLENGTH - 2), v, "/"); want = v[1]; have = v[2]
+            if (match(line, /\[[U_]+\]/)) map = substr(line, RSTART, RLENGTH)
+        } else if (name != "" && line ~ /(resync|recovery|reshape|check) *=/) {
+            p = line; sub(/^[^a-z]*/, "", p); sub(/ *finish.*/, "", p); progress = p
+        } else if (line ~ /^ *$/) {
+            raid_report()
         }
-        name != "" && /\[[0-9]+\/[0-9]+\]/ {
-            match($0, /\[[0-9]+\/[0-9]+\]/); split(substr($0, RSTART + 1, RLENGTH - 2), n, "/"); want = n[1]; have = n[2]
-            if (match($0, /\[[U_]+\]/)) map = substr($0, RSTART, RLENGTH)
-            next
+    }
+    END {
+        # Read-only remounts: a disk filesystem mounted ro that fstab (or, without an entry, common
+        # sense for ext4/xfs/btrfs…) says should be rw. Bind mounts of one device share its fate.
+        for (i = 1; i <= n; i++) {
+            if (type_of[i] !~ /^(ext2|ext3|ext4|xfs|btrfs|jfs|reiserfs|f2fs)$/ || dev_of[i] !~ /^\// || seen[dev_of[i]]++) continue
+            mp = mp_of[i]
+            wanted = (mp in wanted_opts && ("," wanted_opts[mp] ",") ~ /,ro,/) ? "ro" : "rw"
+            now = ("," opts_of[i] ",") ~ /,ro,/ ? "ro" : "rw"
+            if (now == wanted) printf "0 \"mount %s\" - %s mounted %s as expected\n", mp, dev_of[i], now
+            else printf "2 \"mount %s\" - %s is mounted %s but should be %s (remounted after errors?)\n", mp, dev_of[i], now, wanted
         }
-        name != "" && /(resync|recovery|reshape|check) *=/ {
-            p = $0; sub(/^[^a-z]*/, "", p); sub(/ *finish.*/, "", p); progress = p; next
+        while ((getline line < mdstat) > 0) raid(line)
+        raid_report()
+        if (kernel_log && io_errors) {
+            sub(/^\[[ 0-9.]*\] /, "", last_error)
+            printf "1 \"kernel io\" errors=%d %d I/O error line(s) in the kernel log, last: %s\n", io_errors, io_errors, substr(last_error, 1, 160)
+        } else if (kernel_log) {
+            print "0 \"kernel io\" errors=0 no I/O errors in the kernel log"
         }
-        /^ *$/ { report() }
-        END { report() }' "$mdstat"
-fi
+    }'
 
 # --- SMART health per physical disk (virtual disks have none).
 smart_line() { # $1 = disk, $2 = smartctl -H output
@@ -115,18 +147,5 @@ else
         else
             echo "3 smart - smartctl not found: install smartmontools to check the health of$disks"
         fi
-    fi
-fi
-
-# --- I/O errors in the kernel log, when it is readable.
-if [ -n "$TRIAGE_SRC_DMESG" ]; then log=$(cat "$TRIAGE_SRC_DMESG"); else log=$(dmesg 2>/dev/null); fi
-if [ -n "$log" ]; then
-    errors=$(printf '%s\n' "$log" | grep -E 'I/O error|Buffer I/O error|blk_update_request|critical medium error|EXT4-fs error|XFS .*(metadata I/O error|Corruption)')
-    if [ -n "$errors" ]; then
-        count=$(printf '%s\n' "$errors" | wc -l | tr -d ' ')
-        last=$(printf '%s\n' "$errors" | tail -n 1 | sed 's/^\[[ 0-9.]*\] //' | cut -c1-160)
-        echo "1 \"kernel io\" errors=$count $count I/O error line(s) in the kernel log, last: $last"
-    else
-        echo "0 \"kernel io\" errors=0 no I/O errors in the kernel log"
     fi
 fi

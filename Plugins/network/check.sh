@@ -39,9 +39,26 @@ min_speed=${TRIAGE_MIN_SPEED_MBPS:-0}
 # sysfs files are read per interface and per counter).
 value_of() { eval "$1="; [ -r "$2" ] && IFS= read -r "$1" <"$2" 2>/dev/null; return 0; }
 
-# --- interfaces: physical NICs (a device behind them) and any interface carrying the default route.
-default_if=$(awk 'NR > 1 && $2 == "00000000" { print $1; exit }' "$route" 2>/dev/null)
+# --- the default route (its interface and gateway) from the routing table, by the read builtin:
+# the gateway is little-endian hex ("0102A8C0" is 192.168.2.1).
+default_if=; gateway=
+if [ -r "$route" ]; then
+    while read -r iface destination hex rest; do
+        [ "$destination" = 00000000 ] || continue
+        default_if=$iface
+        case $hex in
+            [0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f][0-9A-Fa-f])
+                b1=${hex%??????}; b2=${hex%????}; b2=${b2#??}; b3=${hex%??}; b3=${b3#????}; b4=${hex#??????}
+                gateway=$((0x$b4)).$((0x$b3)).$((0x$b2)).$((0x$b1)) ;;
+        esac
+        break
+    done < "$route"
+fi
+
+# --- interfaces: physical NICs (a device behind them) and any interface carrying the default
+# route. Their counters are gathered here and judged by one awk for all of them.
 links_up=0
+counters=
 for path in "$net"/*; do
     name=${path##*/}
     [ "$name" = lo ] && continue
@@ -65,27 +82,22 @@ for path in "$net"/*; do
     value_of rx "$s/rx_packets"; value_of tx "$s/tx_packets"
     value_of rx_errors "$s/rx_errors"; value_of tx_errors "$s/tx_errors"
     value_of rx_dropped "$s/rx_dropped"; value_of tx_dropped "$s/tx_dropped"
-    errors=$(( ${rx_errors:-0} + ${tx_errors:-0} ))
-    drops=$(( ${rx_dropped:-0} + ${tx_dropped:-0} ))
-    awk -v name="$name" -v speed="$speed" -v rx="${rx:-0}" -v tx="${tx:-0}" -v errors="$errors" -v drops="$drops" \
-        -v warn="$ratio_warn" -v min="$min_speed" 'BEGIN {
-            packets = rx + tx; ratio = packets > 0 ? errors / packets : 0
-            status = 0; note = ""
-            if (ratio > warn) { status = 1; note = sprintf(", error ratio %.4f above %s", ratio, warn) }
-            if (min > 0 && speed != "unknown" && speed + 0 < min) { status = 1; note = note sprintf(", speed %s Mb/s below %s", speed, min) }
-            printf "%d \"if %s\" errors=%d|drops=%d|speed=%s %s up, %s Mb/s, %d errors and %d drops in %d packets%s\n",
-                status, name, errors, drops, (speed == "unknown" ? 0 : speed), name, speed, errors, drops, packets, note
-        }'
+    counters="$counters$name $speed ${rx:-0} ${tx:-0} $(( ${rx_errors:-0} + ${tx_errors:-0} )) $(( ${rx_dropped:-0} + ${tx_dropped:-0} ))
+"
 done
+if [ -n "$counters" ]; then
+    printf '%s' "$counters" | awk -v warn="$ratio_warn" -v min="$min_speed" '{
+        name = $1; speed = $2; packets = $3 + $4; errors = $5; drops = $6
+        ratio = packets > 0 ? errors / packets : 0
+        status = 0; note = ""
+        if (ratio > warn) { status = 1; note = sprintf(", error ratio %.4f above %s", ratio, warn) }
+        if (min > 0 && speed != "unknown" && speed + 0 < min) { status = 1; note = note sprintf(", speed %s Mb/s below %s", speed, min) }
+        printf "%d \"if %s\" errors=%d|drops=%d|speed=%s %s up, %s Mb/s, %d errors and %d drops in %d packets%s\n",
+            status, name, errors, drops, (speed == "unknown" ? 0 : speed), name, speed, errors, drops, packets, note
+    }'
+fi
 
-# --- default gateway: from the routing table (little-endian hex), answered to a ping.
-gateway=$(awk 'NR > 1 && $2 == "00000000" {
-        hex = $3; ip = ""
-        for (i = 7; i >= 1; i -= 2) {
-            v = 0; for (j = 0; j < 2; j++) v = v * 16 + index("0123456789ABCDEF", toupper(substr(hex, i + j, 1))) - 1
-            ip = ip (ip == "" ? "" : ".") v
-        }
-        print ip; exit }' "$route" 2>/dev/null)
+# --- default gateway: answered to a ping.
 if [ -z "$gateway" ]; then
     echo "2 gateway - no default route"
 elif [ "$links_up" -eq 0 ]; then
@@ -100,16 +112,23 @@ else
     echo "3 gateway - ping not found: cannot test the default gateway $gateway (install iputils-ping)"
 fi
 
-# --- DNS: each configured name must resolve.
+# --- DNS: each configured name must resolve (the first address: the first word of the answer).
 for name in $dns_names; do
     if [ -z "$TRIAGE_CMD_RESOLVE" ] && ! command -v getent >/dev/null 2>&1; then
         echo "3 dns - getent not found: cannot test name resolution"; break
     fi
-    answer=$(${TRIAGE_CMD_RESOLVE:-getent ahosts} "$name" 2>/dev/null | awk 'NR == 1 { print $1 }')
+    answer=$(${TRIAGE_CMD_RESOLVE:-getent ahosts} "$name" 2>/dev/null)
+    answer=${answer%%[[:space:]]*}
     if [ -n "$answer" ]; then
         echo "0 dns - $name resolves to $answer"
     else
-        echo "2 dns - $name does not resolve (resolvers: $(awk '/^nameserver/ { printf "%s%s", sep, $2; sep = ", " }' /etc/resolv.conf 2>/dev/null))"
+        resolvers=
+        if [ -r /etc/resolv.conf ]; then
+            while read -r key value rest; do
+                [ "$key" = nameserver ] && resolvers="$resolvers${resolvers:+, }$value"
+            done < /etc/resolv.conf
+        fi
+        echo "2 dns - $name does not resolve (resolvers: $resolvers)"
         break
     fi
 done

@@ -77,16 +77,18 @@ if [ "$systemd" = yes ]; then
         else echo "2 \"failed units\" count=$count $count failed:$names"; fi
     fi
 else
-    # --- no systemd: the expected processes, by name, from /proc.
+    # --- no systemd: the expected processes, by name, from /proc (each comm by the read builtin:
+    # a process per process on the machine would cost more than the whole check).
     for name in $processes; do
-        pids=""
+        pids=""; n=0
         for comm in "$proc"/[0-9]*/comm; do
-            [ -r "$comm" ] && [ "$(cat "$comm" 2>/dev/null)" = "$name" ] && { pid=${comm%/comm}; pids="$pids ${pid##*/}"; }
+            command_name=
+            [ -r "$comm" ] && read -r command_name < "$comm" 2>/dev/null
+            [ "$command_name" = "$name" ] || continue
+            pid=${comm%/comm}; n=$((n + 1)); [ "$n" -le 5 ] && pids="$pids ${pid##*/}"
         done
-        # shellcheck disable=SC2086 # echo $pids: split on purpose, to count and list the PIDs
-        if [ -n "$pids" ]; then
-            n=$(echo $pids | wc -w | tr -d ' ')
-            echo "0 \"process $name\" count=$n $n running (pid$(echo $pids | cut -d' ' -f1-5 | sed 's/^/ /'))"
+        if [ "$n" -gt 0 ]; then
+            echo "0 \"process $name\" count=$n $n running (pid$pids)"
         else
             echo "2 \"process $name\" count=0 no process named $name is running"
         fi
@@ -94,17 +96,20 @@ else
     [ -z "$processes$ports" ] && echo "0 services - no systemd here; name processes or ports to check (services.processes, services.ports)"
 fi
 
-# --- listening TCP ports, from /proc/net/tcp and tcp6 (state 0A = LISTEN; the port is hex).
-for port in $ports; do
-    if cat "$proc/net/tcp" "$proc/net/tcp6" 2>/dev/null | awk -v port="$port" '
-        NR > 0 && $4 == "0A" {
+# --- listening TCP ports, from /proc/net/tcp and tcp6 (state 0A = LISTEN; the port is hex): one
+# awk for every port asked about.
+if [ -n "$ports" ]; then
+    cat "$proc/net/tcp" "$proc/net/tcp6" 2>/dev/null | awk -v ports="$ports" '
+        $4 == "0A" {
             hex = $2; sub(/.*:/, "", hex); v = 0
             for (i = 1; i <= length(hex); i++) v = v * 16 + index("0123456789ABCDEF", toupper(substr(hex, i, 1))) - 1
-            if (v == port) { found = 1; exit }
+            listening[v] = 1
         }
-        END { exit !found }'; then
-        echo "0 \"port $port\" - something listens on TCP port $port"
-    else
-        echo "2 \"port $port\" - nothing listens on TCP port $port"
-    fi
-done
+        END {
+            count = split(ports, wanted, " ")
+            for (i = 1; i <= count; i++) {
+                if (wanted[i] + 0 in listening) printf "0 \"port %s\" - something listens on TCP port %s\n", wanted[i], wanted[i]
+                else printf "2 \"port %s\" - nothing listens on TCP port %s\n", wanted[i], wanted[i]
+            }
+        }'
+fi

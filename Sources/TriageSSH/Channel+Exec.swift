@@ -55,11 +55,14 @@ extension Channel {
                     if eof != LIBSSH2_ERROR_EAGAIN { stdinOpen = false; progressed = true }
                 }
             }
-            let outEnded = try drain(stream: 0, into: &stdout, buffer: &buffer, progressed: &progressed)
+            let outEnded = try drain(stream: 0, into: &stdout, buffer: &buffer, progressed: &progressed, watch: request.watch)
             let errEnded = try drain(stream: 1, into: &stderr, buffer: &buffer, progressed: &progressed)
             if outEnded && errEnded { break }
             if progressed || hasBuffered { continue }
-            if await !session.wait(until: limit) {
+            // The watch may stop the command before its own deadline (a plugin past its timeout).
+            var until = limit
+            if let early = request.watch?.deadline, early < limit.instant { until = Deadline(at: early, budget: limit.budget) }
+            if await !session.wait(until: until) {
                 return await finishTimedOut(output(stdout, stderr, limit: request.outputLimit),
                                             pgid: ProcessGroupMarker.find(in: stderr.bytes)?.pgid, started: started)
             }
@@ -86,13 +89,18 @@ extension Channel {
 
     /// Reads one stream until libssh2 has nothing more now. True when the stream has ended
     /// (the server sent EOF); throws when the connection broke.
-    private func drain(stream: Int32, into sink: inout CappedBuffer, buffer: inout [UInt8], progressed: inout Bool) throws(SSHError) -> Bool {
+    private func drain(stream: Int32, into sink: inout CappedBuffer, buffer: inout [UInt8], progressed: inout Bool,
+                       watch: (any StreamWatch)? = nil) throws(SSHError) -> Bool {
         while true {
             let n = buffer.withUnsafeMutableBufferPointer { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { triage_channel_read(raw, stream, $0.baseAddress, $0.count) }
             }
             if n > 0 {
-                buffer.withUnsafeBufferPointer { sink.append(UnsafeBufferPointer(rebasing: $0.prefix(n))) }
+                buffer.withUnsafeBufferPointer { bytes in
+                    let chunk = UnsafeBufferPointer(rebasing: bytes.prefix(n))
+                    watch?.observe(UnsafeRawBufferPointer(chunk))
+                    sink.append(chunk)
+                }
                 progressed = true
             } else if n == LIBSSH2_ERROR_EAGAIN {
                 return false

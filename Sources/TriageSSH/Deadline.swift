@@ -9,6 +9,11 @@ struct Deadline: Sendable {
         self.instant = ContinuousClock.now.advanced(by: budget)
     }
 
+    init(at instant: ContinuousClock.Instant, budget: Duration) {
+        self.budget = budget
+        self.instant = instant
+    }
+
     var hasPassed: Bool { ContinuousClock.now >= instant }
 
     /// Milliseconds left, rounded up so that a wait never returns just before the deadline;

@@ -9,15 +9,29 @@ public struct ExecRequest: Sendable {
     public var outputLimit: Int
     /// When set, stdout is handed to this as it arrives (unlimited) instead of being collected.
     public var stdoutSink: (@Sendable (UnsafeRawBufferPointer) -> Void)?
+    /// Sees stdout as it arrives and may stop the command earlier than `timeout` (as a timeout).
+    public var watch: (any StreamWatch)?
 
     public init(command: String, stdin: [UInt8] = [], timeout: Duration? = nil, outputLimit: Int = 16 << 20,
-                stdoutSink: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil) {
+                stdoutSink: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil, watch: (any StreamWatch)? = nil) {
         self.command = command
         self.stdin = stdin
         self.timeout = timeout
         self.outputLimit = outputLimit
         self.stdoutSink = stdoutSink
+        self.watch = watch
     }
+}
+
+/// Sees a command's stdout as it arrives and may give it a deadline earlier than its timeout:
+/// how a bundle of plugins holds each plugin to its own timeout with no process on the host to
+/// watch it. A command stopped at the watch's deadline ends as a timed-out one (its process
+/// group killed on the host).
+public protocol StreamWatch: AnyObject, Sendable {
+    /// Bytes of stdout, in order, as they are read.
+    func observe(_ chunk: UnsafeRawBufferPointer)
+    /// When the command must be stopped, if earlier than its own deadline; read after each read.
+    var deadline: ContinuousClock.Instant? { get }
 }
 
 /// What a command did: both streams, and how it ended.

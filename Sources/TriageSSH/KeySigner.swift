@@ -15,10 +15,10 @@ import Glibc
 /// PEM decoders, which fail on the OpenSSH format after ≈ 1 ms of CPU and lock contention — 29 %
 /// of a sweep's client CPU, measured with perf. Encrypted keys, PEM keys and RSA still go through
 /// libssh2 (`nil` here).
-struct KeySigner {
+struct KeySigner: Sendable {
     /// The public key blob the server checks against authorized_keys.
     let publicBlob: [UInt8]
-    private let sign: ([UInt8]) throws -> [UInt8]
+    private let sign: @Sendable ([UInt8]) throws -> [UInt8]
 
     /// The raw signature libssh2 puts after the method name (64 bytes for ed25519; the two
     /// mpints r and s for ECDSA).

@@ -3,7 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -44,27 +43,15 @@ struct KnownHostsFile: Sendable {
 
     // MARK: - The process-wide cache
 
-    private struct Stamp: Equatable {
-        var device: UInt64, inode: UInt64, size: Int64, seconds: Int, nanoseconds: Int
-    }
+    private static let cache = FileCache<KnownHostsFile>()
 
-    private final class Cache: @unchecked Sendable {
-        let files = Mutex<[String: (Stamp, KnownHostsFile)]>([:])
-    }
-
-    private static let cache = Cache()
-
-    /// The file as it is now: from the cache when unchanged (same inode, size and mtime), else
-    /// read and parsed again. A file that does not exist or cannot be read has no entries.
+    /// The file as it is now: from the cache when unchanged, else read and parsed again. A file
+    /// that does not exist or cannot be read has no entries.
     static func load(_ path: String) -> KnownHostsFile {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return KnownHostsFile(entries: []) }
-        let stamp = Stamp(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
-                          seconds: info.st_mtim.tv_sec, nanoseconds: info.st_mtim.tv_nsec)
-        if let (cachedStamp, file) = cache.files.withLock({ $0[path] }), cachedStamp == stamp { return file }
-        guard let bytes = POSIX.read(path) else { return KnownHostsFile(entries: []) }
-        let file = KnownHostsFile(entries: KnownHosts.parse(String(decoding: bytes, as: UTF8.self), file: path))
-        cache.files.withLock { $0[path] = (stamp, file) }
-        return file
+        let file = cache.value(at: path) {
+            POSIX.read(path).map { KnownHostsFile(entries: KnownHosts.parse(String(decoding: $0, as: UTF8.self), file: path)) }
+                ?? KnownHostsFile(entries: [])
+        }
+        return file ?? KnownHostsFile(entries: [])
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 
 /// A private key file read from disk, with what can be learnt from it without the passphrase:
 /// its type and, for OpenSSH-format keys (whose public half is stored unencrypted), its key.
-struct PrivateKeyFile {
+struct PrivateKeyFile: Sendable {
     let path: String
     let contents: [UInt8]
     /// "ssh-ed25519", "ecdsa-sha2-nistp256", "ssh-rsa", … or nil when the format does not say.
@@ -24,9 +24,15 @@ struct PrivateKeyFile {
         return keyType.map { "\(path) (\($0))" } ?? path
     }
 
+    /// Parsed once per process while the file is unchanged: a sweep signs for hundreds of hosts.
+    private static let cache = FileCache<PrivateKeyFile>()
+
     /// Nil when the file does not exist; throws when it exists but cannot be used.
     static func load(_ path: String, host: String) throws(SSHError) -> PrivateKeyFile? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        try cache.value(at: path) { () throws(SSHError) in try parse(path, host: host) }
+    }
+
+    private static func parse(_ path: String, host: String) throws(SSHError) -> PrivateKeyFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SSHError(host: host, phase: .auth, code: .keyUnreadable, "cannot read identity file \(path)")
         }

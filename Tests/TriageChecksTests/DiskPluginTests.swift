@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TriageChecks
 import TriageModel
@@ -83,6 +84,21 @@ import TriageModel
         #expect(!flagged.contains { $0.hasSuffix("smart vda") })  // unknown is not a failure to act on
         let smart = recommendation.reasons.first { $0.item == "smart sdb" }
         #expect(smart?.reason.hasPrefix("Disk reports SMART failure: hardware replacement on site (disk smart sdb: critical,") == true)
+    }
+
+    /// GNU df's --output (one df for space and inodes) and `df -P` / `df -Pi` (busybox's way, and
+    /// the saved outputs') give the same items on this machine.
+    @Test func dfOutputAndPosixDfAgree() throws {
+        let folder = try TempFolder()
+        try Shell.run("/bin/sh", ["-c", "df -P > \(folder.path)/df.txt; df -Pi > \(folder.path)/dfi.txt"])
+        let posix = PluginRunner.run([disk], transport: SourcedTransport(inner: LocalShell(), sources: [
+            "TRIAGE_SRC_DF": folder.path + "/df.txt", "TRIAGE_SRC_DFI": folder.path + "/dfi.txt"]))
+        let output = PluginRunner.run([disk], transport: LocalShell())
+        let usage = { (checks: [CheckResult]) in
+            checks.filter { $0.item.hasPrefix("fs ") || $0.item.hasPrefix("inodes ") }.map { "\($0.item) \($0.status.rawValue)" }.sorted()
+        }
+        #expect(!usage(output.checks).isEmpty)
+        #expect(usage(output.checks) == usage(posix.checks))
     }
 
     @Test func onThisMachineForReal() {

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import TriageChecks
 import TriageModel
+import TriageSSH
 
 /// Where the repository's plugins and the tests' saved tool outputs are.
 enum PluginFixtures {
@@ -20,10 +21,10 @@ struct SourcedTransport<Inner: ScriptTransport>: ScriptTransport {
     let inner: Inner
     let sources: [String: String]
 
-    func run(script: [UInt8], timeout: Duration, outputLimit: Int) async throws -> ScriptOutcome {
+    func run(script: [UInt8], timeout: Duration, outputLimit: Int, watch: (any StreamWatch)?) async throws -> ScriptOutcome {
         let prelude = sources.sorted { $0.key < $1.key }
             .map { "\($0.key)=\(ShellQuote.quote($0.value))\nexport \($0.key)\n" }.joined()
-        return try await inner.run(script: Array(prelude.utf8) + script, timeout: timeout, outputLimit: outputLimit)
+        return try await inner.run(script: Array(prelude.utf8) + script, timeout: timeout, outputLimit: outputLimit, watch: watch)
     }
 }
 

@@ -25,30 +25,38 @@ import TriageSSH
         #expect(leftovers.isEmpty)
     }
 
-    /// Both ways a bundle bounds a plugin: GNU `timeout` (here), and setsid + a sleep watchdog
-    /// where there is none (a shell function shadows `timeout` so the bundle's probe fails).
-    static let watchdogs: [any ScriptTransport & Sendable] = [LocalShell(), WithoutGNUTimeout()]
-
-    @Test(arguments: watchdogs)
-    func aHungPluginTimesOutAndTheOthersStillReport(_ transport: any ScriptTransport & Sendable) {
+    /// A hung plugin stops its run at its own timeout; the plugins after it run in a new shell,
+    /// and the ones before it are not run again (each appends a line to a file when it runs).
+    @Test func aHungPluginTimesOutAndTheOthersStillReportOnce() throws {
+        let folder = try TempFolder()
+        let runs = folder.path + "/runs"
         let started = ContinuousClock.now
-        let plugins = [manifest("first", script: "echo '0 a - fine'\n"),
-                       manifest("hung", script: "sleep 30\n", timeout: .seconds(1)),
-                       manifest("last", script: "echo '1 b - meh'\n")]
-        let outcome = PluginRunner.run(plugins, transport: transport)
+        let plugins = [manifest("first", script: "echo first >> \(runs)\necho '0 a - fine'\n"),
+                       manifest("hung", script: "echo hung >> \(runs)\nsleep 30\n", timeout: .seconds(1)),
+                       manifest("last", script: "echo last >> \(runs)\necho '1 b - meh'\n")]
+        let outcome = PluginRunner.run(plugins, transport: LocalShell())
         #expect(started.duration(to: .now) < .seconds(10), "sleep 30 was cut by the 1 s timeout")
         #expect(outcome.checks.map { "\($0.plugin) \($0.item) \($0.status.rawValue)" } == ["first a ok", "hung run unknown", "last b warning"])
         #expect(outcome.checks[1].summary == "timed out after 1 s")
         #expect(outcome.errors == [ReportError(plugin: "hung", message: "timed out after 1 s")])
+        #expect(try String(contentsOfFile: runs, encoding: .utf8) == "first\nhung\nlast\n")
     }
 
-    @Test(arguments: watchdogs)
-    func aTimeoutKillsWhatTheScriptStarted(_ transport: any ScriptTransport & Sendable) throws {
+    @Test func aTimeoutKillsWhatTheScriptStarted() throws {
         let marker = "31.\(Int.random(in: 1000...9999))"
         let plugin = manifest("bg", script: "sleep \(marker) &\nsleep \(marker)\n", timeout: .milliseconds(500))
-        let outcome = PluginRunner.run([plugin], transport: transport)
+        let outcome = PluginRunner.run([plugin], transport: LocalShell())
         #expect(outcome.checks.first?.summary == "timed out after 0.5 s")
         #expect(try Self.gone("sleep \(marker)"))
+    }
+
+    /// Each plugin runs in a subshell of the bundle's shell: what it sets, exits or reads stays its own.
+    @Test func aPluginCannotReadTheBundleOrChangeTheNextOne() {
+        let plugins = [manifest("greedy", script: "rest=$(cat); echo \"0 greedy - read ${#rest} bytes\"\nTRIAGE_LEAK=1\nset -e\nexit 3\n"),
+                       manifest("next", script: "echo \"0 next - leak=${TRIAGE_LEAK:-none}\"\n")]
+        let outcome = PluginRunner.run(plugins, transport: LocalShell())
+        #expect(outcome.checks.map(\.summary) == ["read 0 bytes", "leak=none"])
+        #expect(outcome.errors == [ReportError(plugin: "greedy", message: "exited with status 3")])
     }
 
     /// Waits (up to 5 s) until no process matches `pattern`: the kill is asynchronous, a fixed sleep is a guess.
@@ -126,19 +134,6 @@ import TriageSSH
         #expect(outcome.checks[1].summary == "timed out after 1 s")
         #expect(try Self.gone("sleep \(marker)"))
     }
-}
-
-/// A host without GNU coreutils' `timeout`, as far as the bundle can tell.
-struct WithoutGNUTimeout: ScriptTransport, CustomTestStringConvertible {
-    var testDescription: String { "setsid and a watchdog" }
-
-    func run(script: [UInt8], timeout: Duration, outputLimit: Int) throws -> ScriptOutcome {
-        try LocalShell().run(script: Array("timeout() { return 127; }\n".utf8) + script, timeout: timeout, outputLimit: outputLimit)
-    }
-}
-
-extension LocalShell: CustomTestStringConvertible {
-    public var testDescription: String { "GNU timeout" }
 }
 
 enum PathExpansionForTests {

@@ -29,7 +29,7 @@ public struct LocalShell: ScriptTransport, Sendable {
         return clean
     }
 
-    public func run(script: [UInt8], timeout: Duration, outputLimit: Int) throws -> ScriptOutcome {
+    public func run(script: [UInt8], timeout: Duration, outputLimit: Int, watch: (any StreamWatch)? = nil) throws -> ScriptOutcome {
         let started = ContinuousClock.now
         var pipes: [[Int32]] = []
         for _ in 0..<3 {
@@ -63,7 +63,7 @@ public struct LocalShell: ScriptTransport, Sendable {
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
 
         while input >= 0 || outputs.values.contains(true) {
-            let left = ContinuousClock.now.duration(to: deadline)
+            let left = ContinuousClock.now.duration(to: min(deadline, watch?.deadline ?? deadline))
             if left <= .zero {
                 outcome.timedOut = true
                 kill(-pid, SIGKILL)
@@ -82,7 +82,12 @@ public struct LocalShell: ScriptTransport, Sendable {
             for (index, fd) in [(1, outRead), (2, errRead)] where fds[index].revents != 0 {
                 let n = read(fd, &buffer, buffer.count)
                 if n > 0 {
-                    if fd == outRead { stdout.append(buffer[0..<n]) } else { stderr.append(buffer[0..<n]) }
+                    if fd == outRead {
+                        buffer.withUnsafeBytes { watch?.observe(UnsafeRawBufferPointer(rebasing: $0.prefix(n))) }
+                        stdout.append(buffer[0..<n])
+                    } else {
+                        stderr.append(buffer[0..<n])
+                    }
                 } else if n == 0 || errno != EAGAIN {
                     outputs[fd] = false
                 }

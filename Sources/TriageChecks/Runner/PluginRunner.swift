@@ -35,24 +35,49 @@ public enum PluginRunner {
     }
 
     /// Runs every plugin in one shell run (see ScriptBundle). `overrides` maps plugin name →
-    /// parameter name → value.
+    /// parameter name → value. A plugin past its timeout stops that run (everything it started is
+    /// killed); the plugins after it run in a new one.
     public static func run(_ plugins: [PluginManifest], overrides: [String: [String: String]] = [:],
                            transport: some ScriptTransport) async -> Outcome {
         var outcome = Outcome()
-        guard !plugins.isEmpty else { return outcome }
-        let bundle = bundle(plugins, overrides: overrides)
-        let run: ScriptOutcome
-        do {
-            run = try await transport.run(script: bundle.text, timeout: bundle.timeout, outputLimit: outputLimit * plugins.count)
-        } catch {
-            for plugin in plugins { fail(plugin, "\(error)", duration: .zero, into: &outcome) }
-            return outcome
-        }
-        for (plugin, result) in zip(plugins, bundle.split(run)) {
-            var capped = result
-            capped.stdout = Array(capped.stdout.prefix(outputLimit))
-            capped.stderr = Array(capped.stderr.prefix(outputLimit))
-            interpret(capped, of: plugin, into: &outcome)
+        var remaining = plugins[...]
+        while !remaining.isEmpty {
+            let batch = Array(remaining)
+            let bundle = bundle(batch, overrides: overrides)
+            let run: ScriptOutcome
+            do {
+                run = try await transport.run(script: bundle.text, timeout: bundle.timeout, outputLimit: outputLimit * batch.count,
+                                              watch: bundle.watch())
+            } catch {
+                for plugin in batch { fail(plugin, "\(error)", duration: .zero, into: &outcome) }
+                return outcome
+            }
+            var started = 0
+            for (plugin, part) in zip(batch, bundle.split(run)) {
+                switch part {
+                case .finished(let result):
+                    interpret(result, of: plugin, into: &outcome)
+                case .timedOut(let after):
+                    fail(plugin, "timed out after \(plugin.timeout.secondsText)", duration: after, into: &outcome)
+                case .cutShort(var result):
+                    // The shell itself ended mid-plugin: killed, or the connection went.
+                    result.signal = run.signal
+                    result.exitCode = run.signal == nil ? run.exitCode ?? 3 : nil
+                    interpret(result, of: plugin, into: &outcome)
+                case .notStarted:
+                    continue
+                }
+                started += 1
+            }
+            remaining = remaining.dropFirst(started)
+            // Plugins left over after a run that was not stopped for a timeout never got their turn.
+            if !remaining.isEmpty && (started == 0 || !run.timedOut) {
+                let stderr = text(run.stderr).trimmed
+                let reason = run.timedOut ? "timed out before it started"
+                    : "not run: the shell ended first" + (stderr.isEmpty ? "" : ": \(stderr.prefix(300))")
+                for plugin in remaining { fail(plugin, reason, duration: .zero, into: &outcome) }
+                return outcome
+            }
         }
         return outcome
     }
@@ -80,10 +105,10 @@ public enum PluginRunner {
     }
 
     static func interpret(_ result: ScriptOutcome, of plugin: PluginManifest, into outcome: inout Outcome) {
+        var result = result
+        result.stdout = Array(result.stdout.prefix(outputLimit))
+        result.stderr = Array(result.stderr.prefix(outputLimit))
         let stderr = text(result.stderr).trimmed
-        if result.timedOut {
-            return fail(plugin, "timed out after \(plugin.timeout.secondsText)", duration: result.duration, into: &outcome)
-        }
         if let signal = result.signal {
             return fail(plugin, "killed by signal \(signal)" + (stderr.isEmpty ? "" : ": \(stderr.prefix(200))"),
                         duration: result.duration, into: &outcome)

@@ -5,18 +5,18 @@ import Foundation
 #endif
 import TriageSSH
 
-/// Several plugin scripts in one shell run: one `sh -s` (one SSH exec) instead of one per
-/// plugin — measured 2× faster over SSH (3 plugins: 6.9 ms against 14.2 ms per host).
+/// Several plugin scripts in one shell run: one `sh -s` (one SSH exec) instead of one per plugin
+/// (docs/plugins.md, "How plugins run").
 ///
-/// Each plugin still runs as its own `sh -s` (its script in a heredoc on fd 3, so a syntax error
-/// stays its own) in its own process group, killed with its group at the plugin's timeout;
-/// plugins run one after another. Where GNU `timeout` exists it does both (it makes itself a
-/// group leader and kills the group): two processes per plugin. Elsewhere the group comes from
-/// `setsid` (dash refuses `set -m` without a terminal) — started in the background, `setsid` is
-/// not a group leader yet, so it execs in place and `$!` is the new group — and a `sleep`
-/// watchdog kills it: five processes per plugin, ≈ 3 ms more CPU each. Without either, only the
-/// plugin's shell is killed. Markers with a random token separate the plugins' output on both
-/// streams and carry each one's exit status and elapsed time.
+/// Each plugin runs in a subshell of its own — `( eval '…' ) </dev/null`, a fork and no exec — so
+/// its variables, `exit`, `set -e` and a syntax error stay its own, and it cannot read the rest of
+/// the bundle from stdin. Plugins run one after another; markers with a random token separate
+/// their output on both streams and carry each one's exit status and elapsed time. A plugin's
+/// timeout is kept by whoever runs the bundle: `watch()` follows the markers as they arrive and
+/// gives the running plugin's deadline, the transport stops the whole run there (killing its
+/// process group, on the host too), and `PluginRunner` runs the plugins that had not started in a
+/// new bundle. So nothing costs a process per plugin unless a plugin hangs (the bundle used to
+/// start GNU `timeout` and a `sh` for each plugin: five processes of a cycle's twenty).
 struct ScriptBundle {
     let token: String
     let scripts: [[UInt8]]
@@ -31,69 +31,73 @@ struct ScriptBundle {
     /// The whole run's bound: every plugin's timeout, plus slack for the shell itself.
     var timeout: Duration { timeouts.reduce(.seconds(5), +) }
 
+    /// Follows this bundle's markers in a run's stdout: which plugin runs, and until when it may.
+    func watch() -> BundleWatch { BundleWatch(token: token, timeouts: timeouts) }
+
     var text: [UInt8] {
+        // Milliseconds since boot into triage_now, by the `read` builtin (no process); the
+        // centiseconds go through `1xx - 100` so that "08" is not read as octal.
         var out = Array("""
-            triage_group=; command -v setsid >/dev/null 2>&1 && triage_group=setsid
-            triage_timeout=; case "$(timeout --version 2>/dev/null)" in *coreutils*) triage_timeout=1 ;; esac
-            triage_ms() { read triage_up triage_rest < /proc/uptime 2>/dev/null || { echo 0; return; }; echo $(( ${triage_up%.*} * 1000 + (1${triage_up#*.} - 100) * 10 )); }
+            triage_now() { IFS=' .' read -r triage_s triage_cs triage_rest < /proc/uptime 2>/dev/null && triage_now=$(( triage_s * 1000 + (1$triage_cs - 100) * 10 )) || triage_now=0; }
 
             """.utf8)
         for (index, script) in scripts.enumerated() {
-            let seconds = max(1, Int((Double(timeouts[index].components.seconds) + Double(timeouts[index].components.attoseconds) / 1e18).rounded(.up)))
-            let delimiter = "\(token)_\(index)"
-            // An asynchronous command's stdin is /dev/null unless redirected, hence fd 3.
             out += Array("""
                 printf '\\036\(token) begin \(index)\\n'; printf '\\036\(token) begin \(index)\\n' >&2
-                triage_start=$(triage_ms); triage_dog=
-                if [ -n "$triage_timeout" ]; then
-                    timeout -s KILL \(seconds) sh -s <&3 3<&- &
-                    triage_pid=$!
-                else
-                    $triage_group sh -s <&3 3<&- &
-                    triage_pid=$!
-                    $triage_group sh -c "sleep \(seconds); kill -KILL -$triage_pid 2>/dev/null || kill -KILL $triage_pid" </dev/null >/dev/null 2>&1 3<&- &
-                    triage_dog=$!
-                fi 3<<'\(delimiter)'
-
-                """.utf8)
-            out += script
-            if script.last != UInt8(ascii: "\n") { out.append(UInt8(ascii: "\n")) }
-            out += Array("""
-                \(delimiter)
-                wait $triage_pid; triage_status=$?
-                [ -z "$triage_dog" ] || kill -TERM -$triage_dog 2>/dev/null || kill $triage_dog 2>/dev/null
-                printf '\\036\(token) end \(index) %s %s\\n' "$triage_status" "$(( $(triage_ms) - triage_start ))"; printf '\\036\(token) end \(index)\\n' >&2
+                triage_now; triage_start=$triage_now
+                ( eval \(Self.quoted(script)) ) </dev/null
+                triage_status=$?; triage_now
+                printf '\\036\(token) end \(index) %s %s\\n' "$triage_status" "$(( triage_now - triage_start ))"; printf '\\036\(token) end \(index)\\n' >&2
 
                 """.utf8)
         }
         return out
     }
 
-    /// Splits one run's streams back into one outcome per plugin. A plugin whose end marker
-    /// never came (the whole run timed out or the connection died) is reported timed out.
-    func split(_ run: ScriptOutcome) -> [ScriptOutcome] {
+    /// The script as one single-quoted word: every `'` byte becomes `'\''`.
+    static func quoted(_ script: [UInt8]) -> String {
+        var out: [UInt8] = [UInt8(ascii: "'")]
+        out.reserveCapacity(script.count + 16)
+        for byte in script {
+            if byte == UInt8(ascii: "'") { out += Array(#"'\''"#.utf8) } else { out.append(byte) }
+        }
+        out.append(UInt8(ascii: "'"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// What became of one plugin in a run.
+    enum Part: Equatable {
+        /// It ran to its end marker.
+        case finished(ScriptOutcome)
+        /// It was running when the run was stopped at its deadline, for `after`.
+        case timedOut(after: Duration)
+        /// It started, but the run ended before it did (the shell died, the connection broke).
+        case cutShort(ScriptOutcome)
+        /// The run never got to it.
+        case notStarted
+    }
+
+    /// Splits one run's streams back into a part per plugin.
+    func split(_ run: ScriptOutcome) -> [Part] {
         let stdout = sections(run.stdout)
         let stderr = sections(run.stderr)
         return scripts.indices.map { index in
+            guard let section = stdout[index] else { return .notStarted }
             var outcome = ScriptOutcome()
-            outcome.stdout = stdout[index]?.body ?? []
+            outcome.stdout = section.body
             outcome.stderr = stderr[index]?.body ?? []
-            guard let trailer = stdout[index]?.trailer else {
-                outcome.timedOut = true
-                outcome.duration = run.duration
-                return outcome
+            guard let trailer = section.trailer else {
+                return run.timedOut ? .timedOut(after: timeouts[index]) : .cutShort(outcome)
             }
             let fields = trailer.split(separator: " ")
             let status = fields.first.flatMap { Int32($0) } ?? 3
             outcome.duration = .milliseconds(fields.count > 1 ? Int64(fields[1]) ?? 0 : 0)
-            if status == 128 + 9 && outcome.duration >= timeouts[index] - .milliseconds(50) {
-                outcome.timedOut = true
-            } else if status > 128 {
+            if status > 128 {
                 outcome.signal = Signal.name(status - 128)
             } else {
                 outcome.exitCode = status
             }
-            return outcome
+            return .finished(outcome)
         }
     }
 

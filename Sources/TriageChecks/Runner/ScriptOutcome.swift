@@ -1,3 +1,5 @@
+import TriageSSH
+
 /// How one plugin script run ended, whichever way it ran.
 public struct ScriptOutcome: Sendable, Equatable {
     public var stdout: [UInt8] = []
@@ -15,5 +17,7 @@ public struct ScriptOutcome: Sendable, Equatable {
 /// Runs a plugin's script text somewhere: over SSH with `sh -s`, or locally with /bin/sh.
 /// A synchronous `run` satisfies the requirement (the local shell's does).
 public protocol ScriptTransport {
-    func run(script: [UInt8], timeout: Duration, outputLimit: Int) async throws -> ScriptOutcome
+    /// Runs `script` within `timeout`, or until `watch` gives an earlier deadline (seen in its
+    /// stdout), then kills what it started and says `timedOut`.
+    func run(script: [UInt8], timeout: Duration, outputLimit: Int, watch: (any StreamWatch)?) async throws -> ScriptOutcome
 }
