@@ -46,8 +46,11 @@ for tool in ["triage", "limit", "parallel-ssh", "ssh", "ansible"]:
     host = f"{s['host']:.1f} ms" if s["host"] else "–"
     print(f"| {names[tool]} | {s['rate']:.1f} | {s['ms']:.1f} | {s['cpu']:.2f} ms | {host} | {ratio:.2f} |")
 
-print("\nGoals (issue 8):\n")
+print("\nGoals (issues 8 and 31):\n")
 goals = []
+if "parallel-ssh" in stats:
+    r = base["cpu"] / stats["parallel-ssh"]["cpu"]
+    goals.append(("client CPU per host ≤ 0.5× parallel-ssh's", f"{r:.2f}× ({base['cpu']:.2f} vs {stats['parallel-ssh']['cpu']:.2f} ms)", r <= 0.5))
 if "parallel-ssh" in stats:
     r = base["rate"] / stats["parallel-ssh"]["rate"]
     goals.append(("hosts/s ≥ 2× parallel-ssh", f"{r:.2f}×", r >= 2))

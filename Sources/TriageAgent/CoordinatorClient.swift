@@ -133,7 +133,7 @@ public struct CoordinatorClient: Sendable {
 
     /// POSTs `report` as JSON; a 2xx answer's status and body, any other a `refused` error.
     func post(_ path: String, _ report: DiagnosticReport) async throws -> (status: Int, body: Data) {
-        try await send("POST", path, body: Array(try DiagnosticReport.encoder.encode(report)),
+        try await send("POST", path, body: report.json,
                        headers: [("Content-Type", "application/json"), ("Idempotency-Key", report.id.uuidString)])
     }
 

@@ -80,8 +80,7 @@ public final class Spool {
     /// Stores `report` after the others; drops the oldest beyond the limits and says how many.
     @discardableResult
     public func append(_ report: DiagnosticReport) throws(SpoolError) -> Int {
-        let data: Data
-        do { data = try DiagnosticReport.encoder.encode(report) } catch { throw SpoolError("cannot encode report \(report.id): \(error)") }
+        let data = Data(report.json)
         let entry = Entry(sequence: next, bytes: data.count)
         try DurableFile.write(data, to: folder + "/" + entry.name)
         next += 1

@@ -21,7 +21,6 @@ final class SweepOutput: @unchecked Sendable {
     private let bar = isatty(STDERR_FILENO) != 0
     private let color = isatty(STDOUT_FILENO) != 0
     private let started = ContinuousClock.now
-    private let encoder = DiagnosticReport.encoder
     private var done = 0
     /// Reports by status, and how many never reached their host.
     private var counts: [CheckStatus: Int] = [:]
@@ -49,7 +48,7 @@ final class SweepOutput: @unchecked Sendable {
             }
             if bar { write(STDERR_FILENO, "\r\u{1b}[K") }
             if json {
-                let line = (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+                let line = String(decoding: report.json, as: UTF8.self)
                 write(STDOUT_FILENO, line + "\n")
                 for error in report.errors where report.checks.isEmpty { printError("triage-agent: \(report.host): \(error.message)") }
                 if !note.isEmpty { printError("triage-agent: \(report.host): \(note)") }

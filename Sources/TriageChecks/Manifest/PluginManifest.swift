@@ -27,7 +27,10 @@ public struct PluginManifest: Sendable, Equatable {
     /// The skills a ticket needs when one of this plugin's checks fails (`skills: [storage]`).
     public var skills: [String]
     /// The script's text, sent to `sh -s` over SSH or run by /bin/sh locally.
-    public var scriptText: String
+    public var scriptText: String { didSet { quotedScript = ScriptBundle.quoted(Array(scriptText.utf8)) } }
+    /// `scriptText` as one single-quoted shell word, made once: every bundle for every host of a
+    /// sweep embeds it.
+    private(set) var quotedScript: [UInt8]
 
     public init(name: String, summary: String, outputProtocol: OutputProtocol, script: String, item: String, timeout: Duration,
                 params: [Parameter], rules: [TriageRule], folder: String, scriptText: String, skills: [String] = []) {
@@ -42,6 +45,7 @@ public struct PluginManifest: Sendable, Equatable {
         self.rules = rules
         self.folder = folder
         self.scriptText = scriptText
+        quotedScript = ScriptBundle.quoted(Array(scriptText.utf8))
     }
 
     public struct Parameter: Sendable, Equatable {

@@ -26,12 +26,17 @@ public enum PluginRunner {
     /// The text given to `sh`: each parameter assigned (quoted so that it stays data) and
     /// exported, then the script itself.
     public static func scriptText(for plugin: PluginManifest, parameters: [PluginManifest.Parameter]) -> [UInt8] {
+        assignments(parameters) + Array(plugin.scriptText.utf8)
+    }
+
+    /// `TRIAGE_NAME='value'` and `export TRIAGE_NAME` for each parameter, a line each.
+    private static func assignments(_ parameters: [PluginManifest.Parameter]) -> [UInt8] {
         var prelude = ""
         for parameter in parameters {
             guard let assignment = ShellQuote.assignment(parameter: parameter.name, value: parameter.value) else { continue }
             prelude += "\(assignment)\nexport TRIAGE_\(parameter.name.uppercased())\n"
         }
-        return Array((prelude + plugin.scriptText).utf8)
+        return Array(prelude.utf8)
     }
 
     /// Runs every plugin in one shell run (see ScriptBundle). `overrides` maps plugin name →
@@ -94,7 +99,7 @@ public enum PluginRunner {
     }
 
     private static func bundle(_ plugins: [PluginManifest], overrides: [String: [String: String]]) -> ScriptBundle {
-        ScriptBundle(scripts: plugins.map { scriptText(for: $0, parameters: $0.parameters(overriding: overrides[$0.name] ?? [:])) },
+        ScriptBundle(words: plugins.map { (ScriptBundle.quoted(assignments($0.parameters(overriding: overrides[$0.name] ?? [:]))), $0.quotedScript) },
                      timeouts: plugins.map(\.timeout))
     }
 

@@ -19,11 +19,13 @@ import TriageSSH
 /// start GNU `timeout` and a `sh` for each plugin: five processes of a cycle's twenty).
 struct ScriptBundle {
     let token: String
-    let scripts: [[UInt8]]
+    /// Each plugin's part of the one word `eval` gets: its parameter assignments, then its script,
+    /// each already single-quoted (adjacent quoted strings are one word to the shell).
+    let words: [(parameters: [UInt8], script: [UInt8])]
     let timeouts: [Duration]
 
-    init(scripts: [[UInt8]], timeouts: [Duration]) {
-        self.scripts = scripts
+    init(words: [(parameters: [UInt8], script: [UInt8])], timeouts: [Duration]) {
+        self.words = words
         self.timeouts = timeouts
         token = "TRIAGE" + UUID().uuidString.replacingLiteral("-", with: "")
     }
@@ -41,11 +43,16 @@ struct ScriptBundle {
             triage_now() { IFS=' .' read -r triage_s triage_cs triage_rest < /proc/uptime 2>/dev/null && triage_now=$(( triage_s * 1000 + (1$triage_cs - 100) * 10 )) || triage_now=0; }
 
             """.utf8)
-        for (index, script) in scripts.enumerated() {
+        for (index, word) in words.enumerated() {
             out += Array("""
                 printf '\\036\(token) begin \(index)\\n'; printf '\\036\(token) begin \(index)\\n' >&2
                 triage_now; triage_start=$triage_now
-                ( eval \(Self.quoted(script)) ) </dev/null
+                ( eval 
+                """.utf8)
+            out += word.parameters
+            out += word.script
+            out += Array("""
+                 ) </dev/null
                 triage_status=$?; triage_now
                 printf '\\036\(token) end \(index) %s %s\\n' "$triage_status" "$(( triage_now - triage_start ))"; printf '\\036\(token) end \(index)\\n' >&2
 
@@ -54,15 +61,15 @@ struct ScriptBundle {
         return out
     }
 
-    /// The script as one single-quoted word: every `'` byte becomes `'\''`.
-    static func quoted(_ script: [UInt8]) -> String {
+    /// Text as one single-quoted word: every `'` byte becomes `'\''`.
+    static func quoted(_ text: [UInt8]) -> [UInt8] {
         var out: [UInt8] = [UInt8(ascii: "'")]
-        out.reserveCapacity(script.count + 16)
-        for byte in script {
+        out.reserveCapacity(text.count + 16)
+        for byte in text {
             if byte == UInt8(ascii: "'") { out += Array(#"'\''"#.utf8) } else { out.append(byte) }
         }
         out.append(UInt8(ascii: "'"))
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// What became of one plugin in a run.
@@ -81,7 +88,7 @@ struct ScriptBundle {
     func split(_ run: ScriptOutcome) -> [Part] {
         let stdout = sections(run.stdout)
         let stderr = sections(run.stderr)
-        return scripts.indices.map { index in
+        return words.indices.map { index in
             guard let section = stdout[index] else { return .notStarted }
             var outcome = ScriptOutcome()
             outcome.stdout = section.body
