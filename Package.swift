@@ -33,13 +33,14 @@ let package = Package(
             pkgConfig: "libssh2",
             providers: [.apt(["libssh2-1-dev"])]
         ),
-        // libcurl from the system (Debian: libcurl4-openssl-dev): the agent's HTTP client. Only TriageHTTP imports it.
+        // OpenSSL's libssl from the system (Debian: libssl-dev; libssh2 loads its libcrypto anyway):
+        // the TLS of the agent's HTTP client. Only TriageHTTP imports it.
         .systemLibrary(
-            name: "CCurl",
-            pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
         ),
-        .target(name: "TriageHTTP", dependencies: ["CCurl"]),
+        .target(name: "TriageHTTP", dependencies: ["COpenSSL"]),
         // libyaml from the system (Debian: libyaml-dev): the agent reads YAML without Yams, whose
         // Foundation (with ICU) would cost every client machine several MiB. Only TriageYAML imports it.
         .systemLibrary(

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   pkg-config        # finds libssh2 for the CLibSSH2 system library target
   libssh2-1-dev     # the SSH client library TriageSSH wraps
-  libcurl4-openssl-dev  # the HTTP client library TriageHTTP drives (the agent's way to the coordinator)
+  libssl-dev        # OpenSSL's TLS for TriageHTTP, the agent's HTTP client (libssh2 uses its libcrypto)
   libyaml-dev       # the YAML parser TriageYAML wraps (the agent's configurations and plugin manifests)
   openssh-client    # ssh-keygen and ssh-agent, used by the tests
   openssh-server    # the real sshd the tests start on loopback

@@ -47,7 +47,7 @@ public struct HTTPClientError: Error, Sendable, CustomStringConvertible, Equatab
     }
 
     public let code: Code
-    /// What went wrong, in libcurl's words where it has them.
+    /// What went wrong, in words (OpenSSL's too, for TLS).
     public let message: String
 
     public init(_ code: Code, _ message: String) {

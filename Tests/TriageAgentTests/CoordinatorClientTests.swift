@@ -40,7 +40,7 @@ import Glibc
             Issue.record("a closed port answered")
         } catch let error as CoordinatorClientError {
             #expect(error.isTransient)
-            #expect("\(error)".hasPrefix("coordinator http://127.0.0.1:\(port) is unreachable: Failed to connect"), "\(error)")
+            #expect("\(error)".hasPrefix("coordinator http://127.0.0.1:\(port) is unreachable: cannot connect to 127.0.0.1 port \(port): Connection refused"), "\(error)")
         }
         let server = try ScriptedHTTPServer(answers: [(403, #"{"error": {"code": "forbidden", "message": "an agent token reports for its own host"}}"#)])
         let refusing = try CoordinatorClient(url: "http://127.0.0.1:\(server.port)", token: "trg_test")
