@@ -54,19 +54,15 @@ let package = Package(
         .target(name: "TriageChecks", dependencies: ["TriageModel", "TriageSSH", "TriageYAML"]),
         .target(
             name: "TriageAgent",
-            dependencies: [
-                "TriageSSH", "TriageChecks", "TriageModel", "TriageHTTP", "TriageYAML",
-                // The push agent is a Service; no server stack (no NIO HTTP, no database) comes with it.
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            // No server stack (no NIO, no database), no Foundation, no swift-log or ServiceLifecycle:
+            // what the push agent links, every client machine holds in memory (docs/agent.md, "Memory").
+            dependencies: ["TriageSSH", "TriageChecks", "TriageModel", "TriageHTTP", "TriageYAML"]
         ),
         .executableTarget(
             name: "triage-agent",
             dependencies: [
                 "TriageAgent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(

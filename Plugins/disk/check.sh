@@ -24,7 +24,8 @@ fstab=${TRIAGE_SRC_FSTAB:-/etc/fstab}
 # start twelve):
 #   df     GNU df --output: device, type, size, used, available, use%, inodes, used, free, use%, mount point
 #   dfP    `df -P` (where df has no --output, e.g. busybox; and the tests' saved outputs), dfPi `df -Pi`
-#   dmesg  the kernel log, when it is readable
+#   dmesg  the kernel log's warnings and worse (where dmesg takes --level; all of it elsewhere),
+#          and "\036read" after it when it could be read
 # /proc/mounts (types, ro/rw), fstab and /proc/mdstat are read by the program itself. A mount point
 # may contain spaces: it is everything from its column on.
 if [ -n "$TRIAGE_SRC_DF" ]; then df_out=; else df_out=$(df -k --output=source,fstype,size,used,avail,pcent,itotal,iused,iavail,ipcent,target 2>/dev/null); fi
@@ -36,8 +37,9 @@ if [ -n "$TRIAGE_SRC_DF" ]; then df_out=; else df_out=$(df -k --output=source,fs
     else
         printf '\036dfP\n'; df -P; printf '\036dfPi\n'; df -Pi
     fi
-    if [ -n "$TRIAGE_SRC_DMESG" ]; then printf '\036dmesg\n'; cat "$TRIAGE_SRC_DMESG"
-    else printf '\036dmesg\n'; dmesg; fi
+    printf '\036dmesg\n'
+    if [ -n "$TRIAGE_SRC_DMESG" ]; then cat "$TRIAGE_SRC_DMESG" && printf '\036read\n'
+    elif dmesg --level=emerg,alert,crit,err,warn || dmesg; then printf '\036read\n'; fi
 } 2>/dev/null | awk -v space_warn="$space_warn" -v space_crit="$space_crit" -v inode_warn="$inode_warn" \
     -v inode_crit="$inode_crit" -v exclude="$exclude" -v mounts="$mounts" -v fstab="$fstab" \
     -v mdstat="${TRIAGE_SRC_MDSTAT:-/proc/mdstat}" '
@@ -48,7 +50,7 @@ if [ -n "$TRIAGE_SRC_DF" ]; then df_out=; else df_out=$(df -k --output=source,fs
         }
         while ((getline line < fstab) > 0) { if (line ~ /^[ \t]*#/) continue; split(line, f, " "); if (f[2] != "") wanted_opts[f[2]] = f[4] }
     }
-    /^\036/ { section = substr($0, 2); header = section != "dmesg"; next }
+    /^\036/ { section = substr($0, 2); header = section ~ /^df/; if (section == "read") kernel_log = 1; next }
     header { header = 0; next }
     # Everything from field `from` on: a mount point with spaces.
     function rest(from,    text, i) { text = $from; for (i = from + 1; i <= NF; i++) text = text " " $i; return text }
@@ -70,7 +72,6 @@ if [ -n "$TRIAGE_SRC_DF" ]; then df_out=; else df_out=$(df -k --output=source,fs
     section == "dfP" { mp = rest(6); usage("fs", mp, type[mp], $2, $3, $4, $5, space_warn, space_crit, "space"); next }
     section == "dfPi" { mp = rest(6); usage("inodes", mp, type[mp], $2, $3, $4, $5, inode_warn, inode_crit, "inode"); next }
     section == "dmesg" {
-        kernel_log = 1
         if ($0 ~ /I\/O error|blk_update_request|critical medium error|EXT4-fs error|XFS .*(metadata I\/O error|Corruption)/) { io_errors++; last_error = $0 }
     }
     # Software RAID (/proc/mdstat): [n/m] with m < n or a "_" in [UU_] is degraded; a resync or

@@ -56,9 +56,15 @@ if [ -r "$route" ]; then
 fi
 
 # --- interfaces: physical NICs (a device behind them) and any interface carrying the default
-# route. Their counters are gathered here and judged by one awk for all of them.
+# route. Shell arithmetic only (no process per interface): the error ratio is compared in parts per
+# million, so "0.001" is 1000.
+ratio_ppm=${ratio_warn%%.*}; ratio_fraction=
+case $ratio_warn in *.*) ratio_fraction=${ratio_warn#*.} ;; esac
+ratio_fraction=${ratio_fraction}000000; ratio_fraction=${ratio_fraction%"${ratio_fraction#??????}"}  # its first six digits
+case "${ratio_ppm:-0}$ratio_fraction" in *[!0-9]*) ratio_ppm=1000; ratio_fraction=000000 ;; esac
+ratio_ppm=$(( ${ratio_ppm:-0} * 1000000 + 1$ratio_fraction - 1000000 ))
+case $min_speed in ''|*[!0-9]*) min_speed=0 ;; esac
 links_up=0
-counters=
 for path in "$net"/*; do
     name=${path##*/}
     [ "$name" = lo ] && continue
@@ -77,25 +83,25 @@ for path in "$net"/*; do
         continue
     fi
     links_up=$((links_up + 1))
-    value_of speed "$path/speed"; case "$speed" in ''|-*) speed=unknown ;; esac
+    value_of speed "$path/speed"; case "$speed" in ''|-*|*[!0-9]*) speed=unknown ;; esac
     s=$path/statistics
     value_of rx "$s/rx_packets"; value_of tx "$s/tx_packets"
     value_of rx_errors "$s/rx_errors"; value_of tx_errors "$s/tx_errors"
     value_of rx_dropped "$s/rx_dropped"; value_of tx_dropped "$s/tx_dropped"
-    counters="$counters$name $speed ${rx:-0} ${tx:-0} $(( ${rx_errors:-0} + ${tx_errors:-0} )) $(( ${rx_dropped:-0} + ${tx_dropped:-0} ))
-"
+    packets=$(( ${rx:-0} + ${tx:-0} ))
+    errors=$(( ${rx_errors:-0} + ${tx_errors:-0} ))
+    drops=$(( ${rx_dropped:-0} + ${tx_dropped:-0} ))
+    status=0; note=
+    if [ "$packets" -gt 0 ] && [ $(( errors * 1000000 )) -gt $(( ratio_ppm * packets )) ]; then
+        status=1; ratio=$(( (errors * 10000 + packets / 2) / packets ))
+        note=", error ratio $(( ratio / 10000 )).$(printf '%04d' $(( ratio % 10000 ))) above $ratio_warn"
+    fi
+    if [ "$min_speed" -gt 0 ] && [ "$speed" != unknown ] && [ "$speed" -lt "$min_speed" ]; then
+        status=1; note="$note, speed $speed Mb/s below $min_speed"
+    fi
+    shown_speed=$speed; [ "$speed" = unknown ] && shown_speed=0
+    echo "$status \"if $name\" errors=$errors|drops=$drops|speed=$shown_speed $name up, $speed Mb/s, $errors errors and $drops drops in $packets packets$note"
 done
-if [ -n "$counters" ]; then
-    printf '%s' "$counters" | awk -v warn="$ratio_warn" -v min="$min_speed" '{
-        name = $1; speed = $2; packets = $3 + $4; errors = $5; drops = $6
-        ratio = packets > 0 ? errors / packets : 0
-        status = 0; note = ""
-        if (ratio > warn) { status = 1; note = sprintf(", error ratio %.4f above %s", ratio, warn) }
-        if (min > 0 && speed != "unknown" && speed + 0 < min) { status = 1; note = note sprintf(", speed %s Mb/s below %s", speed, min) }
-        printf "%d \"if %s\" errors=%d|drops=%d|speed=%s %s up, %s Mb/s, %d errors and %d drops in %d packets%s\n",
-            status, name, errors, drops, (speed == "unknown" ? 0 : speed), name, speed, errors, drops, packets, note
-    }'
-fi
 
 # --- default gateway: answered to a ping.
 if [ -z "$gateway" ]; then

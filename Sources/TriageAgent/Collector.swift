@@ -3,7 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import ServiceLifecycle
 import TriageChecks
 import Synchronization
 import TriageModel
@@ -14,7 +13,7 @@ import TriageSSH
 /// have no live push agent, and on a schedule checks those hosts over SSH and posts the results
 /// as health reports, so they get the same item states, tickets and silence watch as hosts with
 /// an agent. A host it cannot reach is one item, `collector/ssh`, not a problem per check.
-public final class Collector: Service, Sendable {
+public final class Collector: Sendable {
     public let configuration: CollectorConfiguration
     let diagnosis: Diagnosis
     let client: CoordinatorClient
@@ -37,14 +36,14 @@ public final class Collector: Service, Sendable {
         self.log = log
     }
 
-    /// Until a graceful shutdown: jobs (`concurrency` long polls) and, unless `every` is 0, the schedule.
-    public func run() async {
+    /// Until `shutdown`: jobs (`concurrency` long polls) and, unless `every` is 0, the schedule.
+    public func run(until shutdown: Shutdown) async {
         log("triage-agent collect: jobs and \(configuration.every > 0 ? "agentless health every \(configuration.every) s" : "no schedule") "
             + "for \(client.base.absoluteString), \(configuration.concurrency) at a time")
         await withDiscardingTaskGroup { group in
-            group.addTask { await self.jobRunner.run(slots: self.configuration.concurrency) }
+            group.addTask { await self.jobRunner.run(slots: self.configuration.concurrency, until: shutdown) }
             if configuration.every > 0 || !configuration.hostEvery.isEmpty || !configuration.siteEvery.isEmpty {
-                group.addTask { await self.schedule() }
+                group.addTask { await self.schedule(until: shutdown) }
             }
         }
         log("stopping")
@@ -64,13 +63,13 @@ public final class Collector: Service, Sendable {
     }
 
     /// The agentless schedule: each host without a live push agent, every `interval(host:site:)` seconds.
-    private func schedule() async {
+    private func schedule(until shutdown: Shutdown) async {
         var hosts: [ScopedHost] = []
         var readAt: ContinuousClock.Instant?
         var due: [Int: ContinuousClock.Instant] = [:]
         // The hosts are read again this often, to follow the inventory and agents coming and going.
         let refresh = Duration.seconds(configuration.refresh)
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while !shutdown.isRequested && !Task.isCancelled {
             if readAt.map({ ContinuousClock.now - $0 >= refresh }) ?? true {
                 do {
                     hosts = try await client.scopedHosts()
@@ -85,7 +84,8 @@ public final class Collector: Service, Sendable {
             for host in ready { due[host.host.id] = now + .seconds(interval(of: host)) }
             if !ready.isEmpty { await check(ready) }
             let next = watched.compactMap { due[$0.host.id] }.min() ?? (.now + refresh)
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(until: min(next, .now + refresh), clock: .continuous) }
+            let until = min(next, .now + refresh)
+            try? await shutdown.cancelling { try await Task.sleep(until: until, clock: .continuous) }
         }
     }
 

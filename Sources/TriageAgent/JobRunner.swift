@@ -3,7 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import ServiceLifecycle
 import TriageChecks
 import TriageModel
 import TriageSSH
@@ -28,25 +27,25 @@ public struct JobRunner: Sendable {
         self.diagnose = diagnose
     }
 
-    /// Runs `slots` jobs at a time until a graceful shutdown; a job under way is finished first.
-    public func run(slots: Int) async {
+    /// Runs `slots` jobs at a time until `shutdown`; a job under way is finished first.
+    public func run(slots: Int, until shutdown: Shutdown) async {
         await withDiscardingTaskGroup { group in
-            for _ in 0..<max(1, slots) { group.addTask { await poll() } }
+            for _ in 0..<max(1, slots) { group.addTask { await poll(until: shutdown) } }
         }
     }
 
-    private func poll() async {
+    private func poll(until shutdown: Shutdown) async {
         var delay = Duration.seconds(1)
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while !shutdown.isRequested && !Task.isCancelled {
             let job: JobAssignment?
             do {
-                job = try await cancelWhenGracefulShutdown { try await client.nextJob(wait: wait) }
+                job = try await shutdown.cancelling { [client, wait] in try await client.nextJob(wait: wait) }
                 delay = .seconds(1)
             } catch {
-                if Task.isShuttingDownGracefully || Task.isCancelled { return }
+                if shutdown.isRequested || Task.isCancelled { return }
                 log("cannot take jobs: \(error); next try in \(delay.components.seconds) s")
                 let pause = delay
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+                try? await shutdown.cancelling { try await Task.sleep(for: pause) }
                 delay = min(delay * 2, .seconds(60))
                 continue
             }

@@ -3,7 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import ServiceLifecycle
 import TriageChecks
 import TriageModel
 
@@ -16,9 +15,9 @@ import TriageModel
 /// waits up to `retryMax` and at every new report. A report the coordinator finds malformed
 /// (400, 413, 422) is set aside in the spool's `rejected/` instead of blocking the rest.
 ///
-/// A `Service`: `triage-agent run` puts it in a ServiceGroup that turns SIGTERM and SIGINT into a
-/// graceful shutdown. Unchecked Sendable: one task at a time uses it (the service's `run`, or a test).
-public final class PushAgent: Service, @unchecked Sendable {
+/// `triage-agent run` runs it until SIGTERM or SIGINT (`Shutdown`). Unchecked Sendable: one task
+/// at a time uses it (`run`, or a test).
+public final class PushAgent: @unchecked Sendable {
     public let configuration: AgentConfiguration
     let diagnosis: Diagnosis
     let client: CoordinatorClient
@@ -54,13 +53,13 @@ public final class PushAgent: Service, @unchecked Sendable {
         return (diagnosis, client)
     }
 
-    /// Runs until a graceful shutdown (or cancellation): the cycle under way finishes, and then
-    /// one last delivery attempt. Beside the schedule, a long poll takes "Diagnose now" jobs for
-    /// this host and runs them at once (unless `jobs: false`).
-    public func run() async {
+    /// Runs until `shutdown` (or cancellation): the cycle under way finishes, and then one last
+    /// delivery attempt. Beside the schedule, a long poll takes "Diagnose now" jobs for this host
+    /// and runs them at once (unless `jobs: false`).
+    public func run(until shutdown: Shutdown) async {
         await withDiscardingTaskGroup { group in
-            if configuration.jobs { group.addTask { await self.jobRunner.run(slots: 1) } }
-            await schedule()
+            if configuration.jobs { group.addTask { await self.jobRunner.run(slots: 1, until: shutdown) } }
+            await schedule(until: shutdown)
         }
     }
 
@@ -74,7 +73,7 @@ public final class PushAgent: Service, @unchecked Sendable {
         }
     }
 
-    private func schedule() async {
+    private func schedule(until shutdown: Shutdown) async {
         let c = configuration
         log("triage-agent run: \(c.host) reports to \(client.base.absoluteString) every \(c.interval) s (jitter \(c.jitter) s); "
             + "checks: \(diagnosis.checks.isEmpty ? "all" : diagnosis.checks.joined(separator: ", ")); "
@@ -83,7 +82,7 @@ public final class PushAgent: Service, @unchecked Sendable {
         var slot = 0
         var nextCycle = start + jitter()
         var nextDelivery: ContinuousClock.Instant? = spool.count > 0 ? start : nil
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while !shutdown.isRequested && !Task.isCancelled {
             if ContinuousClock.now >= nextCycle {
                 makeReport()
                 nextDelivery = .now
@@ -98,7 +97,7 @@ public final class PushAgent: Service, @unchecked Sendable {
             }
             let wake = min(nextCycle, nextDelivery ?? nextCycle)
             // A shutdown ends the sleep at once; the last delivery below is not cancelled.
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(until: wake, clock: .continuous) }
+            try? await shutdown.cancelling { try await Task.sleep(until: wake, clock: .continuous) }
         }
         if spool.count + unspooled.count > 0, await deliver() != nil {
             log("stopping: \(spool.count) report(s) stay in the spool for the next start"

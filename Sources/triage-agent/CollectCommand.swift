@@ -43,6 +43,6 @@ struct CollectCommand: AsyncParsableCommand {
             printError("triage-agent: \(error)")
             throw ExitCode(78)
         }
-        try await runUntilSignalled(collector)
+        await runUntilSignalled(collector.run)
     }
 }

@@ -4,8 +4,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import Logging
-import ServiceLifecycle
 import TriageAgent
 
 struct RunCommand: AsyncParsableCommand {
@@ -43,15 +41,15 @@ struct RunCommand: AsyncParsableCommand {
             printError("triage-agent: \(error)")
             throw ExitCode(78)
         }
-        try await runUntilSignalled(agent)
+        await runUntilSignalled(agent.run)
     }
 }
 
-/// Runs a long-lived service until SIGTERM or SIGINT starts its graceful shutdown. The service
-/// logs its own lines to stderr; the group's logger says only what went wrong.
-func runUntilSignalled(_ service: some Service) async throws {
-    var logger = Logger(label: "triage-agent")
-    logger.logLevel = .warning
-    let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-    try await group.run()
+/// Runs a long-lived loop until SIGTERM or SIGINT starts its graceful stop; it logs its own lines
+/// to stderr.
+func runUntilSignalled(_ run: (Shutdown) async -> Void) async {
+    let shutdown = Shutdown()
+    let signals = shutdown.onSignals()
+    await run(shutdown)
+    withExtendedLifetime(signals) {}
 }
