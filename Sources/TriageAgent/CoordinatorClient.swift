@@ -31,7 +31,7 @@ public enum CoordinatorClientError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// The agent's side of the REST API, over `TriageHTTP.HTTPClient` (libcurl): attach a diagnosis to a
+/// The agent's side of the REST API, over `TriageHTTP.HTTPClient`: attach a diagnosis to a
 /// ticket, deliver a health report, list the hosts, take and finish jobs. Every post carries the
 /// report id as its Idempotency-Key, so a retry after a lost answer is stored once.
 public struct CoordinatorClient: Sendable {
@@ -39,8 +39,8 @@ public struct CoordinatorClient: Sendable {
     let token: String
     /// Seconds each request may take (a long poll: its wait and this).
     public var timeout: Double
-    /// Its own client: no limit on connections per host, so a collector's long polls never queue
-    /// its `start` and `result` behind them (with URLSession's six a job waited 25 s in `leased`).
+    /// A connection per request, so a collector's long polls never queue its `start` and `result`
+    /// behind them (with URLSession's six connections per host a job waited 25 s in `leased`).
     let http: HTTPClient
 
     /// `caFile`: a PEM file of the authorities to trust for an https coordinator instead of the

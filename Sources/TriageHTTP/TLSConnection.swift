@@ -112,7 +112,7 @@ final class TLSConnection {
             if code == 0 { break }
             var text = [CChar](repeating: 0, count: 256)
             ERR_error_string_n(code, &text, text.count)
-            reasons.append(String(cString: text))
+            reasons.append(String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
         return HTTPClientError(.tls, reasons.isEmpty ? message : "\(message): \(reasons.joined(separator: "; "))")
     }

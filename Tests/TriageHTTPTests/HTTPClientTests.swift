@@ -17,7 +17,7 @@ import Glibc
     @Test func answersComeBackWithTheirStatusAndBodyAndRequestsAsSent() async throws {
         let server = try ScriptedHTTPServer(answers: [(201, #"{"ok": true}"#), (503, #"{"error": {"message": "busy"}}"#)])
         let client = HTTPClient()
-        // A body over 1 KiB, which libcurl would otherwise send only after "Expect: 100-continue".
+        // A large body, sent whole with its length (no "Expect: 100-continue" and a wait for it).
         let body = Array(String(repeating: "x", count: 2 << 20).utf8)
         let created = try await client.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/api/v1/reports?interval=60",
                                                         headers: [("Authorization", "Bearer trg_x"), ("Content-Type", "application/json")],
