@@ -10,23 +10,6 @@ import Glibc
 /// HTTPS against a real TLS server (`openssl s_server`) whose certificate a throwaway authority
 /// signed: trusted through the configured CA file, refused without it or for another name.
 @Suite struct TLSTests {
-    /// A CA, and a server certificate it signed for `names` (subjectAltName entries).
-    static func authority(in folder: TempFolder, names: String) throws -> (ca: String, cert: String, key: String) {
-        let dir = folder.path
-        func openssl(_ arguments: [String]) throws {
-            let result = try Shell.run("/usr/bin/openssl", arguments)
-            guard result.status == 0 else { throw TestSupportError("openssl \(arguments.first ?? ""): \(result.stderr)") }
-        }
-        try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(dir)/ca.key",
-                     "-out", "\(dir)/ca.pem", "-days", "2", "-subj", "/CN=Triage Test CA"])
-        try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(dir)/server.key",
-                     "-out", "\(dir)/server.csr", "-subj", "/CN=triage-test-server"])
-        try "subjectAltName=\(names)\n".write(toFile: "\(dir)/san.ext", atomically: true, encoding: .utf8)
-        try openssl(["x509", "-req", "-in", "\(dir)/server.csr", "-CA", "\(dir)/ca.pem", "-CAkey", "\(dir)/ca.key", "-CAcreateserial",
-                     "-out", "\(dir)/server.pem", "-days", "2", "-extfile", "\(dir)/san.ext"])
-        return ("\(dir)/ca.pem", "\(dir)/server.pem", "\(dir)/server.key")
-    }
-
     /// `openssl s_server -www` on a free loopback port: it answers any GET with 200 and a page.
     static func server(cert: String, key: String, folder: TempFolder) throws -> (ChildProcess, Int) {
         let (fd, port) = try LoopbackSocket.listen()
@@ -43,7 +26,8 @@ import Glibc
 
     @Test func aCertificateFromTheConfiguredAuthorityIsTrustedAndOthersAreNot() async throws {
         let folder = try TempFolder()
-        let (ca, cert, key) = try Self.authority(in: folder, names: "IP:127.0.0.1,DNS:localhost")
+        let certificates = try TestCertificates(in: folder, names: "IP:127.0.0.1,DNS:localhost")
+        let (ca, cert, key) = (certificates.ca, certificates.certificate, certificates.key)
         let (server, port) = try Self.server(cert: cert, key: key, folder: folder)
         defer { server.terminate() }
         let url = "https://127.0.0.1:\(port)/"
@@ -65,7 +49,8 @@ import Glibc
 
     @Test func aCertificateForAnotherNameIsRefused() async throws {
         let folder = try TempFolder()
-        let (ca, cert, key) = try Self.authority(in: folder, names: "DNS:coordinator.example.net")
+        let certificates = try TestCertificates(in: folder, names: "DNS:coordinator.example.net")
+        let (ca, cert, key) = (certificates.ca, certificates.certificate, certificates.key)
         let (server, port) = try Self.server(cert: cert, key: key, folder: folder)
         defer { server.terminate() }
         do {
