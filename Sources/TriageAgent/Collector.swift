@@ -3,8 +3,8 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import TriageChecks
 import Synchronization
+import TriageChecks
 import TriageModel
 import TriageSSH
 

@@ -87,48 +87,71 @@ final class Exchange: @unchecked Sendable {
                 break
             }
         }
-        var bytes = head() + request.body
+        // Sending and reading go on together: a server may answer before it has taken the whole
+        // body (413 from a coordinator whose limit a report passes) and close the connection, and
+        // that answer is what counts, not the broken pipe the rest of the body meets.
+        let bytes = head() + request.body
         var sent = 0
-        while sent < bytes.count {
-            let progress: TLSConnection.Progress
-            if let session {
-                progress = try bytes.withUnsafeBytes { (all) throws(HTTPClientError) in try session.write(UnsafeRawBufferPointer(rebasing: all[sent...])) }
-            } else {
-                let n = bytes.withUnsafeBytes { send(socket, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-                if n < 0 && errno != EAGAIN && errno != EINTR {
-                    throw HTTPClientError(.failed, "the connection broke while sending: \(String(cString: strerror(errno)))")
-                }
-                progress = n >= 0 ? .done(n) : .wantWrite
-            }
-            switch progress {
-            case .done(let n): sent += n
-            case .wantRead: try wait(socket, for: POLLIN, until: deadline, doing: "sending")
-            case .wantWrite: try wait(socket, for: POLLOUT, until: deadline, doing: "sending")
-            case .closed: throw HTTPClientError(.failed, "the server closed the connection while the request was sent")
-            }
-        }
-        bytes = []
+        var sendFailure: (any Error)?
         var parser = ResponseParser(maxBody: configuration.maxBody)
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         while true {
-            let progress: TLSConnection.Progress
-            if let session {
-                progress = try buffer.withUnsafeMutableBytes { (all) throws(HTTPClientError) in try session.read(into: all) }
-            } else {
-                let n = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-                if n < 0 && errno != EAGAIN && errno != EINTR {
-                    throw HTTPClientError(.failed, "the connection broke while waiting for the answer: \(String(cString: strerror(errno)))")
+            var wanted: Int32 = 0
+            var progressed = false
+            if sent < bytes.count && sendFailure == nil {
+                do {
+                    switch try sendSome(bytes[sent...], socket: socket, session: session) {
+                    case .done(let n): sent += n; progressed = true
+                    case .wantRead: wanted |= POLLIN
+                    case .wantWrite: wanted |= POLLOUT
+                    case .closed: sendFailure = HTTPClientError(.failed, "the server closed the connection while the request was sent")
+                    }
+                } catch {
+                    sendFailure = error
                 }
-                progress = n > 0 ? .done(n) : (n == 0 ? .closed : .wantRead)
             }
-            switch progress {
+            let read: TLSConnection.Progress
+            do {
+                read = try receive(into: &buffer, socket: socket, session: session)
+            } catch {
+                throw sendFailure ?? error
+            }
+            switch read {
             case .done(let n):
                 if case .complete(let response) = try parser.feed(buffer[..<n]) { return response }
-            case .closed: return try parser.end()
-            case .wantRead: try wait(socket, for: POLLIN, until: deadline, doing: "waiting for the answer")
-            case .wantWrite: try wait(socket, for: POLLOUT, until: deadline, doing: "waiting for the answer")
+                progressed = true
+            case .closed:
+                do { return try parser.end() } catch { throw sendFailure ?? error }
+            case .wantRead: wanted |= POLLIN
+            case .wantWrite: wanted |= POLLOUT
+            }
+            if !progressed {
+                try wait(socket, for: wanted, until: deadline, doing: sent < bytes.count && sendFailure == nil ? "sending" : "waiting for the answer")
             }
         }
+    }
+
+    /// Writes what it can of `bytes` now.
+    private func sendSome(_ bytes: ArraySlice<UInt8>, socket: Int32, session: TLSConnection?) throws -> TLSConnection.Progress {
+        if let session {
+            return try bytes.withUnsafeBytes { (chunk) throws(HTTPClientError) in try session.write(chunk) }
+        }
+        let n = bytes.withUnsafeBytes { send(socket, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
+        if n >= 0 { return .done(n) }
+        if errno == EAGAIN || errno == EINTR { return .wantWrite }
+        throw HTTPClientError(.failed, "the connection broke while the request was sent: \(String(cString: strerror(errno)))")
+    }
+
+    /// Reads what has come, into `buffer`.
+    private func receive(into buffer: inout [UInt8], socket: Int32, session: TLSConnection?) throws -> TLSConnection.Progress {
+        if let session {
+            return try buffer.withUnsafeMutableBytes { (all) throws(HTTPClientError) in try session.read(into: all) }
+        }
+        let n = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+        if n > 0 { return .done(n) }
+        if n == 0 { return .closed }
+        if errno == EAGAIN || errno == EINTR { return .wantRead }
+        throw HTTPClientError(.failed, "the connection broke while waiting for the answer: \(String(cString: strerror(errno)))")
     }
 
     /// The request line and headers: one request per connection (`Connection: close`).

@@ -1,5 +1,9 @@
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The agent's HTTP client (docs/agent.md, "Talking to the coordinator"): HTTP/1.1 over the
 /// system's sockets, and TLS through OpenSSL's libssl (whose libcrypto libssh2 loads anyway).
 ///
@@ -27,9 +31,15 @@ public final class HTTPClient: Sendable {
     private let inFlight = Mutex<[ObjectIdentifier: Exchange]>([:])
 
     public init(configuration: Configuration = Configuration()) {
+        Self.ignoreBrokenPipes
         self.configuration = configuration
         tls = TLSContext(caFile: configuration.caFile)
     }
+
+    /// OpenSSL writes to its socket with write(2): a server that closed the connection while the
+    /// request was being sent would end the whole process with SIGPIPE. Plain sends use
+    /// MSG_NOSIGNAL, libssh2 too; this covers TLS, once per process.
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
 
     /// Sends `request` and returns the answer, whatever its status. Throws `HTTPClientError` when
     /// there is none, `CancellationError` when the task is cancelled (at once, whatever the request

@@ -3,8 +3,8 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import TriageAgent
 import Synchronization
+import TriageAgent
 import TriageChecks
 import TriageModel
 

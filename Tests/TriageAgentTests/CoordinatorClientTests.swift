@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 import TriageAgent
+import TriageModel
 import TriageSSH
 
 #if canImport(Glibc)
@@ -52,5 +53,21 @@ import Glibc
         }
         #expect(server.received.first?.requestLine == "GET /api/v1/agent/jobs?wait=0 HTTP/1.1")
         #expect(server.received.first?.headers["authorization"] == "Bearer trg_test")
+    }
+
+    /// A report over the coordinator's body limit (1 MiB) is answered 413 before the coordinator has
+    /// read it all, and the connection closed: the agent hears the 413 (and sets the report aside),
+    /// not a broken pipe that would keep it at the head of the spool for ever.
+    @Test func aReportOverTheBodyLimitIsRefusedNotUnreachable() throws {
+        let folder = try TempFolder()
+        let serve = try TriageServe(folder)
+        let client = try CoordinatorClient(url: serve.url, token: serve.adminToken, timeout: 10)
+        let huge = DiagnosticReport(host: "lab1", startedAt: Date(), durationMs: 1, agentVersion: "0.1.0",
+                                    checks: [CheckResult(plugin: "disk", item: "big", status: .ok, summary: "s",
+                                                         longOutput: String(repeating: "x", count: 3 << 20))])
+        let outcome = EventLoop.blocking { () async -> String in
+            do { _ = try await client.deliver(huge); return "delivered" } catch { return "\(error)" }
+        }
+        #expect(outcome.hasPrefix("the coordinator refused it (413)"), "\(outcome)")
     }
 }

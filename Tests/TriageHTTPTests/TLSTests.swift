@@ -47,6 +47,55 @@ import Glibc
         }
     }
 
+    /// A TLS server that reads the start of a request while a 32 MiB body is still being sent,
+    /// then answers 413 (and drops the rest as it comes, as web servers do), or says nothing and
+    /// resets the connection: the early answer is the outcome, a reset connection an error — never
+    /// a SIGPIPE that ends the process (OpenSSL writes with write(2)).
+    @Test(arguments: ["answer", "drop"])
+    func aServerThatStopsReadingMidBodyIsAnAnswerOrAnErrorNotASignal(_ mode: String) async throws {
+        let folder = try TempFolder()
+        let certificates = try TestCertificates(in: folder, names: "IP:127.0.0.1")
+        try """
+            import socket, ssl, struct, sys
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(sys.argv[1], sys.argv[2])
+            listener = socket.socket()
+            listener.bind(("127.0.0.1", 0))
+            listener.listen()
+            open(sys.argv[3], "w").write(str(listener.getsockname()[1]))
+            while True:
+                connection, _ = listener.accept()
+                try:
+                    tls = context.wrap_socket(connection, server_side=True)
+                    tls.recv(100)
+                    if sys.argv[4] == "answer":
+                        # As a web server does: answer, then read and drop the rest until the client goes.
+                        tls.sendall(b"HTTP/1.1 413 Payload Too Large\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n")
+                        while tls.recv(65536):
+                            pass
+                    else:
+                        tls.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    tls.close()
+                except OSError:
+                    pass
+            """.write(toFile: folder.path + "/server.py", atomically: true, encoding: .utf8)
+        let server = try ChildProcess("/usr/bin/python3", [folder.path + "/server.py", certificates.certificate, certificates.key,
+                                                           folder.path + "/port", mode], stderr: folder.path + "/server.log")
+        defer { server.terminate() }
+        #expect(try waitUntil(seconds: 10) { FileManager.default.fileExists(atPath: folder.path + "/port") })
+        let port = try String(contentsOfFile: folder.path + "/port", encoding: .utf8)
+        let client = HTTPClient(configuration: .init(caFile: certificates.ca))
+        for _ in 0..<3 {
+            do {
+                let answer = try await client.send(HTTPRequest(method: "POST", url: "https://127.0.0.1:\(port)/api/v1/reports",
+                                                               body: Array(repeating: 0x61, count: 32 << 20), timeout: .seconds(10)))
+                #expect(mode == "answer" && answer.status == 413, "\(answer)")
+            } catch let error as HTTPClientError {
+                #expect(mode == "drop" && [.failed, .tls].contains(error.code), "\(error)")
+            }
+        }
+    }
+
     @Test func aCertificateForAnotherNameIsRefused() async throws {
         let folder = try TempFolder()
         let certificates = try TestCertificates(in: folder, names: "DNS:coordinator.example.net")
