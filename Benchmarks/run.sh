@@ -44,7 +44,8 @@ install_peers() { # policy-rc.d keeps their services from starting; this script 
     return $status
 }
 [ "${#missing[@]}" -eq 0 ] || install_peers
-for product in triage-agent triage ingest-limit; do swift build -q -c "$config" --product "$product"; done
+products=(triage ingest-limit); [ -z "$quick" ] || products+=(triage-agent)
+for product in "${products[@]}"; do swift build -q -c "$config" --product "$product"; done
 bin=$(swift build -c "$config" --show-bin-path)
 agent=$bin/triage-agent
 if [ -z "$quick" ]; then
