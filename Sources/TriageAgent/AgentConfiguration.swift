@@ -74,10 +74,8 @@ public struct AgentConfiguration: Sendable, Equatable {
         var problems = Problems(file: file)
         func fail() -> DiagnosisError { DiagnosisError(problems.list.map(\.description).joined(separator: "\n")) }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw DiagnosisError("\(file): cannot read it") }
-        guard let root = try? YAMLParser.compose(text), let top = root.mapping else {
-            problems.add(nil, "the agent configuration is a YAML mapping (coordinator, token_file, interval, …)")
-            throw fail()
-        }
+        guard let top = problems.mapping(of: text, expected: "the agent configuration is a YAML mapping (coordinator, token_file, interval, …)")
+        else { throw fail() }
         problems.rejectUnknownKeys(top, allowed: keys)
         var config = AgentConfiguration(environment: environment)
         config.coordinator = problems.requiredString(top, "coordinator") ?? ""

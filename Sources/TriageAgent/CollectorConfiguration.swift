@@ -64,10 +64,8 @@ public struct CollectorConfiguration: Sendable, Equatable {
         var problems = Problems(file: file)
         func fail() -> DiagnosisError { DiagnosisError(problems.list.map(\.description).joined(separator: "\n")) }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw DiagnosisError("\(file): cannot read it") }
-        guard let root = try? YAMLParser.compose(text), let top = root.mapping else {
-            problems.add(nil, "the collector configuration is a YAML mapping (coordinator, token_file, ssh, health, …)")
-            throw fail()
-        }
+        guard let top = problems.mapping(of: text, expected: "the collector configuration is a YAML mapping (coordinator, token_file, ssh, health, …)")
+        else { throw fail() }
         problems.rejectUnknownKeys(top, allowed: keys)
         var config = CollectorConfiguration(environment: environment)
         config.coordinator = problems.requiredString(top, "coordinator") ?? ""

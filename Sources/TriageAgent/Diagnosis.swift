@@ -28,6 +28,10 @@ public struct Diagnosis: Sendable {
 
     /// The plugins to run, or an error naming what is unknown.
     public func selectedPlugins() throws(DiagnosisError) -> [PluginManifest] {
+        if catalog.plugins.isEmpty {
+            throw DiagnosisError("no plugins found (looked in \(catalog.directories.joined(separator: ", "))): "
+                                 + "name their folder with --plugins-dir, or plugins: in the configuration")
+        }
         if checks.isEmpty { return catalog.names.compactMap { catalog.plugins[$0] } }
         let unknown = checks.filter { catalog.plugins[$0] == nil }
         guard unknown.isEmpty else {

@@ -55,8 +55,10 @@ public struct Inventory: Sendable, Equatable {
             problems.add(nil, "cannot read the inventory")
             throw fail()
         }
-        guard let root = try? YAMLParser.compose(text), let top = root.mapping, let hostsNode = top["hosts"]?.mapping else {
-            problems.add(nil, "an inventory is a mapping with 'hosts:' mapping each host name to its settings")
+        let expected = "an inventory is a mapping with 'hosts:' mapping each host name to its settings"
+        guard let top = problems.mapping(of: text, expected: expected) else { throw fail() }
+        guard let hostsNode = top["hosts"]?.mapping else {
+            problems.add(top["hosts"], expected)
             throw fail()
         }
         var inventory = Inventory()

@@ -10,8 +10,11 @@ import Foundation
 public struct PluginCatalog: Sendable {
     public private(set) var plugins: [String: PluginManifest] = [:]
     public private(set) var failures: [ManifestFailure] = []
+    /// The folders looked in, found or not: what an empty catalog names.
+    public let directories: [String]
 
     public init(directories: [String]) {
+        self.directories = directories
         for directory in directories {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
             if let problem = PluginTrust.problem(directory) {
@@ -45,11 +48,14 @@ public struct PluginCatalog: Sendable {
     /// then relative to the real binary (`/proc/self/exe`, never the working directory):
     /// `../share/triage/plugins`, `plugins/` beside it, and — for a binary built in a checkout
     /// (`…/.build/…`) — the checkout's `Plugins/`.
+    /// A checkout's build folder is `.build` or another SwiftPM scratch path beside it (`.build-static`).
     public static func defaultDirectories(executable: String? = PluginTrust.executablePath()) -> [String] {
-        guard let executable else { return ["/usr/share/triage/plugins"].filter { FileManager.default.fileExists(atPath: $0) } }
+        guard let executable else { return ["/usr/share/triage/plugins"] }
         let folder = URL(fileURLWithPath: executable).deletingLastPathComponent().path
         var candidates = ["/usr/share/triage/plugins", folder + "/../share/triage/plugins", folder + "/plugins"]
-        if let range = folder.firstRange(of: "/.build/") { candidates.append(String(folder[..<range.lowerBound]) + "/Plugins") }
-        return candidates.filter { FileManager.default.fileExists(atPath: $0) }
+        if let range = folder.firstRange(of: "/.build"), let after = folder[range.upperBound...].first, "/-_".contains(after) {
+            candidates.append(String(folder[..<range.lowerBound]) + "/Plugins")
+        }
+        return candidates
     }
 }

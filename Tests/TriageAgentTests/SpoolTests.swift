@@ -103,6 +103,9 @@ import TriageModel
         // A token file the agent may not read says why and what to do instead.
         try "coordinator: http://127.0.0.1:1\ntoken_file: \(folder.path)/no-such-token\n".write(toFile: file, atomically: true, encoding: .utf8)
         #expect(failure().contains("cannot read the token file \(folder.path)/no-such-token: No such file or directory (under the shipped unit"))
+        // Broken YAML is named with its line.
+        try "coordinator: http://127.0.0.1:1\ncheck: [disk\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(failure().hasPrefix("\(file):3: not valid YAML: "), "\(failure())")
         // A CA file for an https coordinator must be readable when the agent starts, not at its first report.
         try "coordinator: https://triage.example.net\ntoken: t\nca_file: \(folder.path)/no-ca.pem\n".write(toFile: file, atomically: true, encoding: .utf8)
         #expect(failure() == "\(file):3: cannot read the CA file \(folder.path)/no-ca.pem: No such file or directory")

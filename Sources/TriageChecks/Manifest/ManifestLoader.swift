@@ -205,6 +205,21 @@ public struct Problems {
 
     public init(file: String) { self.file = file }
 
+    /// The document in `text` when it is a YAML mapping; else a problem — libyaml's, with its line,
+    /// or `expected` (what the file should be) — and nil.
+    public mutating func mapping(of text: String, expected: String) -> YAMLNode.Mapping? {
+        let root: YAMLNode?
+        do { root = try YAMLParser.compose(text) } catch {
+            list.append(ManifestProblem(file: file, line: error.mark?.line, "not valid YAML: \(error.message)"))
+            return nil
+        }
+        guard let mapping = root?.mapping else {
+            add(root, expected)
+            return nil
+        }
+        return mapping
+    }
+
     public mutating func add(_ node: YAMLNode?, _ message: String) {
         list.append(ManifestProblem(file: file, line: node?.mark.line, message))
     }
