@@ -36,10 +36,11 @@ struct UserCommand: AsyncParsableCommand {
 
     struct Passwd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Set an account's password; every session of theirs ends.")
+            abstract: "Set an account's password; every session of theirs ends, and their personal tokens are revoked unless --keep-tokens.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The login name.") var login: String
         @Flag(help: "Read the password from the first line of stdin (for scripts).") var passwordStdin = false
+        @Flag(help: "Keep their personal API tokens working (a routine change, not a leaked password).") var keepTokens = false
 
         func run() async throws {
             try await reported {
@@ -47,9 +48,9 @@ struct UserCommand: AsyncParsableCommand {
                 let password = try readPassword(fromStdin: passwordStdin, prompt: "New password for \(login)")
                 try await store.withCoordinator(configuration, logger: makeLogger(level: "error")) { coordinator in
                     let user = try await coordinator.accounts.user(login: login, by: .console)
-                    try await coordinator.accounts.setPassword(of: user.id, to: password, current: nil, by: .console)
+                    try await coordinator.accounts.setPassword(of: user.id, to: password, current: nil, keepTokens: keepTokens, by: .console)
                 }
-                print("password of \(login) set; their sessions have ended")
+                print("password of \(login) set; their sessions have ended" + (keepTokens ? "" : " and their personal tokens are revoked"))
             }
         }
     }

@@ -157,4 +157,23 @@ extension SQLSession {
         try await db.delete(from: "one_time_codes").where("hash", .equal, hash).where("purpose", .equal, purpose)
             .where("expires_at", .greaterThan, now.storedMilliseconds).returning("hash").first() != nil
     }
+
+    func insertOneTimeCode(hash: String, purpose: String, expiresAt: Date) async throws {
+        try await db.insert(into: "one_time_codes").columns("hash", "purpose", "expires_at")
+            .values(SQLBind(hash), SQLBind(purpose), SQLBind(expiresAt.storedMilliseconds)).run()
+    }
+
+    func hasOneTimeCode(hash: String, purpose: String, now: Date) async throws -> Bool {
+        try await db.select().column("hash").from("one_time_codes").where("hash", .equal, hash).where("purpose", .equal, purpose)
+            .where("expires_at", .greaterThan, now.storedMilliseconds).first() != nil
+    }
+
+    func deleteOneTimeCodes(expiredAt now: Date) async throws {
+        try await db.delete(from: "one_time_codes").where("expires_at", .lessThanOrEqual, now.storedMilliseconds).run()
+    }
+
+    func revokePersonalTokens(userId: Int, at: Date) async throws {
+        try await db.update("tokens").set("revoked_at", to: at.storedMilliseconds).where("user_id", .equal, userId)
+            .where("revoked_at", .is, SQLLiteral.null).run()
+    }
 }

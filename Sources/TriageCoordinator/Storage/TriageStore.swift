@@ -270,4 +270,11 @@ public protocol AccountRecords: Sendable {
     func replaceOneTimeCodes(purpose: String, with hash: String, expiresAt: Date) async throws
     /// Deletes the code when it is valid at `now`, and says whether it was: each works once.
     func consumeOneTimeCode(hash: String, purpose: String, now: Date) async throws -> Bool
+    /// Adds a code beside the purpose's others (a pending second-factor step: one per sign-in).
+    func insertOneTimeCode(hash: String, purpose: String, expiresAt: Date) async throws
+    /// Whether the code is there and valid at `now`, without spending it.
+    func hasOneTimeCode(hash: String, purpose: String, now: Date) async throws -> Bool
+    func deleteOneTimeCodes(expiredAt now: Date) async throws
+    /// Revokes every personal token of a user at `at` (a disabled account, a new password).
+    func revokePersonalTokens(userId: Int, at: Date) async throws
 }

@@ -13,13 +13,14 @@ extension Board {
                 guard password == form["confirm"] else { throw CoordinatorError.invalid("confirm", "the two new passwords differ") }
                 try await coordinator.accounts.setPassword(of: session.user.id, to: password, current: form["current"] ?? "",
                                                            keeping: request.cookies[BoardSessionMiddleware.cookie]?.value,
-                                                           by: session.principal)
-                return AccountNews(notice: "Password changed; your other sessions have ended.")
+                                                           keepTokens: form["keep_tokens"] != nil, by: session.principal)
+                return AccountNews(notice: "Password changed; your other sessions have ended"
+                    + (form["keep_tokens"] != nil ? "." : " and your personal tokens are revoked."))
             }
         }
         signedIn.post("/account/second-factor/start") { request, context in
-            try await accountForm(request, context) { _, session in
-                AccountNews(enrolment: try await coordinator.accounts.startSecondFactor(by: session.principal))
+            try await accountForm(request, context) { form, session in
+                AccountNews(enrolment: try await coordinator.accounts.startSecondFactor(password: form["password"], by: session.principal))
             }
         }
         signedIn.post("/account/second-factor/confirm") { request, context in

@@ -18,8 +18,9 @@ struct BoardSessionMiddleware: RouterMiddleware {
             }
             throw CoordinatorError(.unauthorized, "your board session has ended: sign in again")
         }
-        // A role that must sign in with a second factor sees only its account page until it has one.
-        if session.mustAddSecondFactor, !request.uri.path.hasPrefix("/board/account"), request.uri.path != "/board/logout" {
+        // A role that must sign in with a second factor sees only its account page until it has
+        // one, and only the enrolment forms and sign-out act.
+        if session.mustAddSecondFactor, !Self.allowedBeforeSecondFactor(request) {
             guard request.method == .get || request.method == .head else {
                 throw CoordinatorError(.forbidden, "set up your second factor on your account page first")
             }
@@ -30,6 +31,14 @@ struct BoardSessionMiddleware: RouterMiddleware {
         context.webSession = session
         context.logger[metadataKey: "actor"] = .string(session.principal.actor.description)
         return try await next(request, context)
+    }
+}
+
+extension BoardSessionMiddleware {
+    static func allowedBeforeSecondFactor(_ request: Request) -> Bool {
+        let path = request.uri.path
+        if request.method == .get || request.method == .head { return path == "/board/account" }
+        return path.hasPrefix("/board/account/second-factor/") || path == "/board/logout"
     }
 }
 

@@ -31,9 +31,9 @@ import HummingbirdOTP
     @Test func aPasswordIsStoredOnlyAsABcryptHashOfTheConfiguredCost() async throws {
         let hash = try await Passwords.hash("dora dispatches all day", cost: 5)
         #expect(hash.hasPrefix("$2") && hash.contains("$05$") && !hash.contains("dispatches"))
-        #expect(try await Passwords.verify("dora dispatches all day", hash: hash))
-        #expect(try await !Passwords.verify("dora dispatches all night", hash: hash))
-        #expect(try await !Passwords.verify("dora dispatches all day", hash: nil), "no hash: the decoy never matches")
+        #expect(try await Passwords.verify("dora dispatches all day", hash: hash, cost: 5))
+        #expect(try await !Passwords.verify("dora dispatches all night", hash: hash, cost: 5))
+        #expect(try await !Passwords.verify("dora dispatches all day", hash: nil, cost: 5), "no hash: the decoy never matches")
     }
 
     @Test func theSetupCodeMakesTheFirstAdminOnceAndOnlyOnAStoreWithoutUsers() async throws {
@@ -154,7 +154,8 @@ import HummingbirdOTP
                 try await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1)
             }
             _ = try await accounts.setActive(user.id, true, by: .console)
-            #expect(try await t.coordinator.credentials.principal(forToken: token)?.userId == user.id, "enabled again, the token works")
+            #expect(try await t.coordinator.credentials.principal(forToken: token) == nil, "enabled again, the token stays revoked")
+            #expect(try await t.coordinator.credentials.personalTokens(by: user.principal).allSatisfy { $0.revokedAt != nil })
 
             let root = try await accounts.user(login: "root", by: .console)
             do {
@@ -194,24 +195,47 @@ import HummingbirdOTP
             await #expect(throws: CoordinatorError.self) { try await accounts.signIn(pending: pending, code: "000000", from: "a", hours: 1) }
             let now = code()
             _ = try await accounts.signIn(pending: pending, code: now, from: "a", hours: 1)
+            do {
+                _ = try await accounts.signIn(pending: pending, code: recovery[3], from: "a", hours: 1)
+                Issue.record("a pending step was used twice")
+            } catch let error as CoordinatorError {
+                #expect(error.message.contains("took too long"), "a pending step works once: \(error)")
+            }
+            func step() async throws -> String {
+                guard case .needsCode(let pending) = try await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1)
+                else { throw CoordinatorError(.conflict, "no code was asked for") }
+                return pending
+            }
             await #expect(throws: CoordinatorError.self, "a code works once") {
-                try await accounts.signIn(pending: pending, code: now, from: "a", hours: 1)
+                try await accounts.signIn(pending: try await step(), code: now, from: "a", hours: 1)
             }
-            _ = try await accounts.signIn(pending: pending, code: recovery[3].uppercased(), from: "a", hours: 1)
+            _ = try await accounts.signIn(pending: try await step(), code: recovery[3].uppercased(), from: "a", hours: 1)
             await #expect(throws: CoordinatorError.self, "a recovery code works once") {
-                try await accounts.signIn(pending: pending, code: recovery[3], from: "a", hours: 1)
+                try await accounts.signIn(pending: try await step(), code: recovery[3], from: "a", hours: 1)
             }
-            let forged = pending.replacingOccurrences(of: "2fa.\(me.userId!).", with: "2fa.1.")
-            await #expect(throws: CoordinatorError.self, "the proof names its user under a signature") {
+            let later = try await step()
+            let forged = later.replacingOccurrences(of: "2fa.\(me.userId!).", with: "2fa.1.")
+            await #expect(throws: CoordinatorError.self, "the step is stored: another user's id in it finds nothing") {
                 try await accounts.signIn(pending: forged, code: recovery[4], from: "a", hours: 1)
             }
             t.clock.advance(minutes: 6)
             do {
-                _ = try await accounts.signIn(pending: pending, code: code(), from: "a", hours: 1)
+                _ = try await accounts.signIn(pending: later, code: code(), from: "a", hours: 1)
                 Issue.record("a five-minute-old proof was taken")
             } catch let error as CoordinatorError {
                 #expect(error.message.contains("took too long"))
             }
+
+            // Replacing the factor from a session alone is refused: it takes the password.
+            do {
+                _ = try await accounts.startSecondFactor(by: me)
+                Issue.record("a second factor was replaced without the password")
+            } catch let error as CoordinatorError {
+                #expect(error.code == .invalid && error.message.contains("password"), "\(error)")
+            }
+            #expect(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.pending == nil, "nothing pending was made")
+            _ = try await accounts.startSecondFactor(password: dora.password, by: me)
+            #expect(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.secret == secret, "the old one works until confirmed")
 
             await #expect(throws: CoordinatorError.self, "turning it off takes the password") {
                 try await accounts.removeSecondFactor(of: me.userId!, password: "wrong", by: me)
@@ -228,6 +252,132 @@ import HummingbirdOTP
             let admin = try Self.signedIn(await accounts.signIn(login: root.login, password: root.password, from: "a", hours: 1))
             let dispatcher = try Self.signedIn(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
             #expect(admin.session.mustAddSecondFactor && !dispatcher.session.mustAddSecondFactor)
+
+            // No way around it through a personal token: none is made, and one made before the
+            // requirement does not act until the second factor is added.
+            do {
+                _ = try await t.coordinator.credentials.issuePersonalToken(name: "script", by: admin.session.principal)
+                Issue.record("a personal token was made before the required second factor")
+            } catch let error as CoordinatorError {
+                #expect(error.code == .forbidden && error.message.contains("second factor"), "\(error)")
+            }
+            let user = try await accounts.user(login: root.login, by: .console)
+            let (_, earlier) = try await t.coordinator.credentials.issueToken(name: "old script", role: .admin, userId: user.id)
+            #expect(try await t.coordinator.credentials.principal(forToken: earlier) == nil)
+            _ = try await t.coordinator.credentials.issuePersonalToken(name: "script", by: dispatcher.session.principal)
         }
+    }
+
+    @Test func aBurstOfSignInsChecksAtMostTheFreeAllowanceAndRefusesTheRightPasswordInIt() async throws {
+        // bcrypt at cost 6 (a few ms): long enough that, were the failures written only after the
+        // check, the whole burst would pass the throttle before the first was written.
+        try await TestCoordinator.with(inventory: false, accountPolicy: AccountPolicy(bcryptCost: 6)) { t in
+            let accounts = t.coordinator.accounts
+            let dora = t.accounts[.dispatcher]!
+            let outcomes = await withTaskGroup(of: (Int, CoordinatorError.Code?).self) { group in
+                for index in 0..<60 {
+                    group.addTask {
+                        do {
+                            _ = try await accounts.signIn(login: "dora", password: index == 50 ? dora.password : "guess \(index)",
+                                                          from: "203.0.113.9", hours: 1)
+                            return (index, nil)
+                        } catch let error as CoordinatorError { return (index, error.code) } catch { return (index, .storage) }
+                    }
+                }
+                return await group.reduce(into: [Int: CoordinatorError.Code?]()) { $0[$1.0] = $1.1 }
+            }
+            let checked = outcomes.values.filter { $0 == .unauthorized }.count
+            #expect(checked <= LoginThrottle.freePairFailures + 1, "\(checked) passwords were checked")
+            #expect(outcomes.values.filter { $0 == .tooManyRequests }.count == 60 - checked, "every other attempt was throttled")
+            #expect(outcomes[50] == .tooManyRequests, "the right password inside a throttled burst is refused")
+        }
+    }
+
+    @Test func theCodeStepAndTheAccountPagesPasswordAreThrottledToo() async throws {
+        try await TestCoordinator.with(inventory: false) { t in
+            let accounts = t.coordinator.accounts
+            let dora = t.accounts[.dispatcher]!
+            let (_, session) = try Self.signedIn(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
+            let me = session.principal
+            _ = try await accounts.startSecondFactor(by: me)
+            let app = TOTP(secret: try #require(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.pending))
+            func code() -> String { String(format: "%06d", app.compute(date: t.clock.now)) }
+            _ = try await accounts.confirmSecondFactor(code: code(), by: me)
+            t.clock.advance(minutes: 1)
+
+            // Six wrong codes from one address, then even the right code waits.
+            guard case .needsCode(let pending) = try await accounts.signIn(login: dora.login, password: dora.password, from: "b", hours: 1)
+            else { throw CoordinatorError(.conflict, "no code was asked for") }
+            var refusals: [CoordinatorError.Code] = []
+            for _ in 1...6 {
+                do { _ = try await accounts.signIn(pending: pending, code: "000000", from: "b", hours: 1) } catch let error as CoordinatorError {
+                    refusals.append(error.code)
+                }
+            }
+            #expect(refusals == Array(repeating: .unauthorized, count: 6))
+            do {
+                _ = try await accounts.signIn(pending: pending, code: code(), from: "b", hours: 1)
+                Issue.record("the right code passed the throttle")
+            } catch let error as CoordinatorError {
+                #expect(error.code == .tooManyRequests, "\(error)")
+            }
+
+            // Re-entering the current password on the account page: six wrong tries, then even the right one waits.
+            var wrong: [CoordinatorError.Code] = []
+            for _ in 1...6 {
+                do { try await accounts.setPassword(of: me.userId!, to: "a brand new password", current: "guess", by: me) } catch let error as CoordinatorError {
+                    wrong.append(error.code)
+                }
+            }
+            #expect(wrong == Array(repeating: .invalid, count: 6))
+            for attempt: @Sendable () async throws -> Void in [
+                { try await accounts.setPassword(of: me.userId!, to: "a brand new password", current: dora.password, by: me) },
+                { try await accounts.removeSecondFactor(of: me.userId!, password: dora.password, by: me) },
+                { _ = try await accounts.startSecondFactor(password: dora.password, by: me) },
+            ] {
+                do {
+                    try await attempt()
+                    Issue.record("a right password passed the re-entry throttle")
+                } catch let error as CoordinatorError {
+                    #expect(error.code == .tooManyRequests && error.message.contains("try again in"), "\(error)")
+                }
+            }
+            t.clock.advance(minutes: 1)
+            try await accounts.setPassword(of: me.userId!, to: "a brand new password", current: dora.password, by: me)
+        }
+    }
+
+    @Test func aNewPasswordRevokesPersonalTokensUnlessKeptOnPurpose() async throws {
+        try await TestCoordinator.with(inventory: false) { t in
+            let accounts = t.coordinator.accounts, credentials = t.coordinator.credentials
+            let dora = t.accounts[.dispatcher]!
+            let (_, session) = try Self.signedIn(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
+            let me = session.principal
+            let (_, kept) = try await credentials.issuePersonalToken(name: "backup script", by: me)
+            try await accounts.setPassword(of: me.userId!, to: "a routine new password", current: dora.password, keepTokens: true, by: me)
+            #expect(try await credentials.principal(forToken: kept)?.userId == me.userId, "kept on purpose")
+            try await accounts.setPassword(of: me.userId!, to: "the password leaked, new", current: "a routine new password", by: me)
+            #expect(try await credentials.principal(forToken: kept) == nil, "revoked by default")
+            let (_, again) = try await credentials.issuePersonalToken(name: "new script", by: me)
+            let user = try await accounts.user(login: dora.login, by: .console)
+            try await accounts.setPassword(of: user.id, to: "an admin chose this one", current: nil, by: .console)
+            #expect(try await credentials.principal(forToken: again) == nil, "an admin's reset revokes them too")
+        }
+    }
+
+    @Test func theDecoyForUnknownLoginsHasTheConfiguredCost() async throws {
+        for cost in [4, 6] {
+            #expect(Passwords.decoy(cost: cost).contains(String(format: "$%02d$", cost)))
+        }
+        // An unknown login takes as long as a known one with a wrong password: both are one bcrypt of the configured cost.
+        let known = try await Passwords.hash("a real person's password", cost: 9)
+        func time(_ hash: String?) async throws -> Duration {
+            let clock = ContinuousClock()
+            var best = Duration.seconds(60)
+            for _ in 0..<3 { best = min(best, try await clock.measure { _ = try await Passwords.verify("guess", hash: hash, cost: 9) }) }
+            return best
+        }
+        let (real, unknown) = (try await time(known), try await time(nil))
+        #expect(unknown > real / 2 && unknown < real * 2, "known \(real), unknown \(unknown)")
     }
 }

@@ -19,7 +19,9 @@ import Testing
                 try await there.logIn(dora)
                 let page = try await here.get("/board/account")
                 #expect(page.status == .ok && page.html.contains("signed in as <strong>dora</strong> (dispatcher)"))
-                let change = [("current", dora.password), ("password", "dora's brand new secret"), ("confirm", "dora's brand new secret")]
+                #expect(page.html.contains(#"name="keep_tokens" type="checkbox" value="on" checked"#), "tokens are kept by default")
+                let change = [("current", dora.password), ("password", "dora's brand new secret"), ("confirm", "dora's brand new secret"),
+                              ("keep_tokens", "on")]
 
                 #expect(try await here.post("/board/account/password", change).status == .forbidden, "no CSRF token")
                 #expect(try await here.post("/board/account/password", change + [("csrf", there.csrf)]).status == .forbidden,
@@ -133,6 +135,16 @@ import Testing
                 #expect(account.status == .ok && account.html.contains("your role requires it"))
                 let form = [("technicianId", "1"), ("start", "2026-11-23T08:00:00Z"), ("end", "2026-11-23T09:00:00Z"), ("csrf", admin.csrf)]
                 #expect(try await admin.post("/board/tickets/1/visits", form).status == .forbidden)
+
+                // Only the enrolment forms and sign-out act: no personal token to go around it, no new password.
+                let token = try await admin.post("/board/account/tokens", [("name", "around it"), ("csrf", admin.csrf)])
+                #expect(token.status == .forbidden && !token.html.contains("trg_"), "\(token.status)")
+                #expect(try await t.coordinator.credentials.tokens().filter { $0.userId != nil }.isEmpty, "no token was made")
+                let password = [("current", root.password), ("password", "root's brand new one"), ("confirm", "root's brand new one")]
+                #expect(try await admin.post("/board/account/password", password + [("csrf", admin.csrf)]).status == .forbidden)
+                let started = try await admin.post("/board/account/second-factor/start", [("csrf", admin.csrf)])
+                #expect(started.status == .ok && started.html.contains("id=\"second-factor-key\""))
+                #expect(try await admin.post("/board/logout", [("csrf", admin.csrf)]).status == .seeOther)
             }
         }
     }

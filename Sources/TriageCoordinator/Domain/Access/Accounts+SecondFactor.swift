@@ -15,9 +15,12 @@ public struct SecondFactorEnrolment: Sendable, Equatable {
 extension Accounts {
     static let recoveryCodeCount = 10
 
-    /// Starts enrolment for the signed-in person: a new secret, pending until a code from it is confirmed.
-    public func startSecondFactor(by principal: Principal) async throws -> SecondFactorEnrolment {
+    /// Starts enrolment for the signed-in person: a new secret, pending until a code from it is
+    /// confirmed. Replacing a factor they have needs their current password (a session alone
+    /// must not lock its owner's app and recovery codes out).
+    public func startSecondFactor(password: String? = nil, by principal: Principal) async throws -> SecondFactorEnrolment {
         let user = try await own(principal)
+        if user.totpEnabled { try await checkCurrentPassword(password, userId: user.id, field: "password") }
         let secret = Self.randomCode(length: 20)
         let at = now()
         try await store.write { session in
@@ -53,10 +56,7 @@ extension Accounts {
     /// anybody (`triage user reset-second-factor`, when the phone and the codes are lost).
     public func removeSecondFactor(of userId: Int, password: String?, by principal: Principal) async throws {
         if principal.userId == userId {
-            let hash = try await store.read { try await $0.passwordHash(userId: userId) }
-            guard try await Passwords.verify(password ?? "", hash: hash) else {
-                throw CoordinatorError.invalid("password", "is not your current password")
-            }
+            try await checkCurrentPassword(password, userId: userId, field: "password")
         } else {
             try Access.manageAccounts(principal)
         }

@@ -31,49 +31,86 @@ extension Accounts {
     public func signIn(login: String, password: String, from address: String, hours: Int) async throws -> SignInStep {
         let login = UserInput.normalized(login)
         let at = now()
-        try await checkThrottle(login: login, address: address, at: at)
+        try await reserveAttempt(login: login, address: address, at: at)
         let (user, hash) = try await store.read { session -> (User?, String?) in
             guard let user = try await session.user(login: login) else { return (nil, nil) }
             return (user, try await session.passwordHash(userId: user.id))
         }
-        guard try await Passwords.verify(password, hash: hash), let user, user.active else {
-            try await failed(login: login, address: address, at: at)
+        guard try await Passwords.verify(password, hash: hash, cost: accounts.bcryptCost), let user, user.active else {
             throw CoordinatorError(.unauthorized, Self.refused)
         }
-        if user.totpEnabled { return .needsCode(pending: try await pendingToken(userId: user.id, at: at)) }
+        if user.totpEnabled {
+            try await giveBack(login: login, address: address)
+            return .needsCode(pending: try await pendingStep(userId: user.id, at: at))
+        }
         let (secret, session) = try await openSession(user, login: login, address: address, hours: hours, at: at)
         return .signedIn(secret: secret, session: session)
     }
 
     /// The second step: the code from the authenticator app (or a recovery code) after the password.
+    /// Its pending step works once: the session it opens spends it.
     public func signIn(pending: String, code: String, from address: String, hours: Int) async throws -> (secret: String, session: WebSession) {
         let at = now()
-        guard let userId = try await pendingUser(pending, at: at),
+        let tooLong = CoordinatorError(.unauthorized, "the sign-in took too long: enter your password again")
+        guard let userId = Self.pendingUser(pending), try await store.read({ try await $0.hasOneTimeCode(
+            hash: BearerToken.hash(pending), purpose: Self.pendingPurpose, now: at) }),
             let user = try await store.read({ try await $0.user(id: userId) }), user.active
-        else { throw CoordinatorError(.unauthorized, "the sign-in took too long: enter your password again") }
-        try await checkThrottle(login: user.login, address: address, at: at)
-        guard try await store.write({ try await acceptsCode(code, userId: user.id, at: at, in: $0) }) else {
-            try await failed(login: user.login, address: address, at: at)
-            throw CoordinatorError(.unauthorized, "that code is wrong or was used already")
+        else { throw tooLong }
+        try await reserveAttempt(login: user.login, address: address, at: at)
+        let accepted = try await store.write { session -> Bool? in
+            guard try await session.consumeOneTimeCode(hash: BearerToken.hash(pending), purpose: Self.pendingPurpose, now: at) else { return nil }
+            guard try await acceptsCode(code, userId: user.id, at: at, in: session) else {
+                throw CoordinatorError(.unauthorized, "that code is wrong or was used already")
+            }
+            return true
         }
+        guard accepted != nil else { throw tooLong }
         return try await openSession(user, login: user.login, address: address, hours: hours, at: at)
     }
 
-    private func checkThrottle(login: String, address: String, at: Date) async throws {
-        let keys = [LoginThrottle.pairKey(login: login, address: address), LoginThrottle.addressKey(address)]
-        let failures = try await store.read { try await $0.loginFailures(keys) }
-        if let wait = keys.compactMap({ LoginThrottle.wait(failures[$0], at: at) }).max() {
-            throw CoordinatorError(.tooManyRequests, "too many failed sign-ins from here: try again in \(Self.minutes(wait))")
+    /// Counts an attempt for (login, address) and for the address before anything is checked, in
+    /// one write with the check of their waits: 429 while either waits (`LoginThrottle`).
+    private func reserveAttempt(login: String, address: String, at: Date) async throws {
+        let (pair, address) = (LoginThrottle.pairKey(login: login, address: address), LoginThrottle.addressKey(address))
+        try await store.write { session in
+            let before = try await session.loginFailures([pair, address])
+            if let wait = [before[pair], before[address]].compactMap({ LoginThrottle.wait($0, at: at) }).max() {
+                throw CoordinatorError(.tooManyRequests, "too many failed sign-ins from here: try again in \(Self.minutes(wait))")
+            }
+            try await session.saveLoginFailures(LoginThrottle.failed(before[pair], at: at, isAddress: false), key: pair)
+            try await session.saveLoginFailures(LoginThrottle.failed(before[address], at: at, isAddress: true), key: address)
         }
     }
 
-    private func failed(login: String, address: String, at: Date) async throws {
-        let (pair, address) = (LoginThrottle.pairKey(login: login, address: address), LoginThrottle.addressKey(address))
-        try await store.write { session in
-            let now = try await session.loginFailures([pair, address])
-            try await session.saveLoginFailures(LoginThrottle.failed(now[pair], at: at, isAddress: false), key: pair)
-            try await session.saveLoginFailures(LoginThrottle.failed(now[address], at: at, isAddress: true), key: address)
+    /// A right password gives its attempt back: the pair is cleared, the address counts one less.
+    private func giveBack(login: String, address: String, in session: (any StoreSession)? = nil) async throws {
+        let body: @Sendable (any StoreSession) async throws -> Void = { session in
+            try await session.deleteLoginFailures(LoginThrottle.pairKey(login: login, address: address))
+            let key = LoginThrottle.addressKey(address)
+            if let failures = try await session.loginFailures([key])[key] {
+                try await session.saveLoginFailures(LoginThrottle.succeeded(failures), key: key)
+            }
         }
+        if let session { try await body(session) } else { try await store.write(body) }
+    }
+
+    /// Re-entering one's current password on the account page (a new password, replacing or
+    /// removing the second factor): throttled per account like a sign-in, counted before the check.
+    func checkCurrentPassword(_ password: String?, userId: Int, field: String) async throws {
+        let key = LoginThrottle.reentryKey(userId: userId)
+        let at = now()
+        let hash = try await store.write { session -> String? in
+            let before = try await session.loginFailures([key])[key]
+            if let wait = LoginThrottle.wait(before, at: at) {
+                throw CoordinatorError(.tooManyRequests, "too many wrong passwords: try again in \(Self.minutes(wait))")
+            }
+            try await session.saveLoginFailures(LoginThrottle.failed(before, at: at, isAddress: false), key: key)
+            return try await session.passwordHash(userId: userId)
+        }
+        guard try await Passwords.verify(password ?? "", hash: hash, cost: accounts.bcryptCost) else {
+            throw CoordinatorError.invalid(field, "is not your current password")
+        }
+        try await store.write { try await $0.deleteLoginFailures(key) }
     }
 
     private func openSession(_ user: User, login: String, address: String, hours: Int, at: Date) async throws
@@ -81,7 +118,7 @@ extension Accounts {
     {
         let secret = BearerToken.generate(prefix: "trs_")
         try await store.write { session in
-            try await session.deleteLoginFailures(LoginThrottle.pairKey(login: login, address: address))
+            try await giveBack(login: login, address: address, in: session)
             try await session.deleteSessions(expiredAt: at)
             try await session.insertSession(secretHash: BearerToken.hash(secret), userId: user.id, at: at,
                                             expiresAt: at + Double(hours) * 3600)
@@ -91,22 +128,26 @@ extension Accounts {
 
     private func webSession(_ user: User, secret: String) -> WebSession {
         WebSession(user: user, csrf: Self.csrf(forSession: secret),
-                   mustAddSecondFactor: accounts.requireSecondFactor.contains(user.role) && !user.totpEnabled)
+                   mustAddSecondFactor: Credentials(core: core).mustAddSecondFactor(user))
     }
 
-    /// Proof that `userId` gave the right password at `at`: valid for five minutes, signed.
-    private func pendingToken(userId: Int, at: Date) async throws -> String {
-        let payload = "2fa.\(userId).\(Int(at.timeIntervalSince1970) + 300).\(BearerToken.generate(prefix: ""))"
-        return payload + "." + (try await loginSignature(payload))
+    static let pendingPurpose = "second-factor-step"
+
+    /// Proof that `userId` gave the right password at `at`: valid for five minutes and once,
+    /// stored only as a hash.
+    private func pendingStep(userId: Int, at: Date) async throws -> String {
+        let pending = "2fa.\(userId).\(BearerToken.generate(prefix: ""))"
+        try await store.write { session in
+            try await session.deleteOneTimeCodes(expiredAt: at)
+            try await session.insertOneTimeCode(hash: BearerToken.hash(pending), purpose: Self.pendingPurpose, expiresAt: at + 300)
+        }
+        return pending
     }
 
-    private func pendingUser(_ token: String, at: Date) async throws -> Int? {
+    private static func pendingUser(_ token: String) -> Int? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 5, parts[0] == "2fa", let userId = Int(parts[1]), let expiry = Int(parts[2]),
-            Double(expiry) > at.timeIntervalSince1970
-        else { return nil }
-        let signature = try await loginSignature(parts[0..<4].joined(separator: "."))
-        return constantTimeEqual(String(parts[4]), signature) ? userId : nil
+        guard parts.count == 3, parts[0] == "2fa" else { return nil }
+        return Int(parts[1])
     }
 
     /// The session behind a cookie; nil when it is unknown or expired, or its user was disabled.

@@ -84,30 +84,29 @@ public struct Accounts: Room {
     }
 
     /// A new password: one's own (giving the current one) or, for an admin, anybody's. Every other
-    /// session of the user ends; `keeping` is the session that made the change.
+    /// session of the user ends; `keeping` is the session that made the change. Their personal
+    /// tokens are revoked unless `keepTokens` (a person who changes the password because it leaked
+    /// wants them gone; one who changes it by routine keeps their scripts running).
     public func setPassword(of userId: Int, to password: String, current: String?, keeping secret: String? = nil,
-                            by principal: Principal) async throws
+                            keepTokens: Bool = false, by principal: Principal) async throws
     {
         let own = principal.userId == userId
         if !own { try Access.manageAccounts(principal) }
         guard let user = try await store.read({ try await $0.user(id: userId) }) else { throw CoordinatorError.notFound("user", userId) }
-        if own {
-            let hash = try await store.read { try await $0.passwordHash(userId: userId) }
-            guard try await Passwords.verify(current ?? "", hash: hash) else {
-                throw CoordinatorError.invalid("current", "is not your current password")
-            }
-        }
+        if own { try await checkCurrentPassword(current, userId: userId, field: "current") }
         try Passwords.check(password, login: user.login, policy: accounts)
         let hash = try await Passwords.hash(password, cost: accounts.bcryptCost)
         let at = now()
         try await store.write { session in
             try await session.setPasswordHash(hash, userId: userId, at: at)
             try await session.deleteSessions(userId: userId, except: secret.map(BearerToken.hash))
+            if !keepTokens { try await session.revokePersonalTokens(userId: userId, at: at) }
         }
     }
 
     /// Disables or enables an account (admins). A disabled user's sessions end and their personal
-    /// tokens stop working; the last active admin cannot be disabled.
+    /// tokens are revoked for good (enabling the account again does not bring them back); the last
+    /// active admin cannot be disabled.
     public func setActive(_ userId: Int, _ active: Bool, by principal: Principal) async throws -> User {
         try Access.manageAccounts(principal)
         let at = now()
@@ -122,7 +121,10 @@ public struct Accounts: Room {
             user.active = active
             user.updatedAt = at
             try await session.updateUser(user)
-            if !active { try await session.deleteSessions(userId: userId, except: nil) }
+            if !active {
+                try await session.deleteSessions(userId: userId, except: nil)
+                try await session.revokePersonalTokens(userId: userId, at: at)
+            }
             return user
         }
     }

@@ -76,12 +76,13 @@ public struct Credentials: Room {
     }
 
     /// The identity behind a bearer token; nil for an unknown or revoked one, or a personal token
-    /// whose user is disabled. A personal token acts as its user, with the user's role today.
+    /// whose user is disabled or must still add the second factor their role requires. A personal
+    /// token acts as its user, with the user's role today.
     public func principal(forToken secret: String) async throws -> Principal? {
         try await store.read { session in
             guard let info = try await session.token(hash: BearerToken.hash(secret)), info.revokedAt == nil else { return nil }
             guard let userId = info.userId else { return info.principal }
-            guard let user = try await session.user(id: userId), user.active else { return nil }
+            guard let user = try await session.user(id: userId), user.active, !mustAddSecondFactor(user) else { return nil }
             var principal = user.principal
             principal.tokenId = info.id
             return principal
@@ -116,7 +117,15 @@ public struct Credentials: Room {
         guard let userId = principal.userId, principal.tokenId == nil else {
             throw CoordinatorError(.forbidden, "a personal token is made by its person, signed in to the board")
         }
+        if let user = try await store.read({ try await $0.user(id: userId) }), mustAddSecondFactor(user) {
+            throw CoordinatorError(.forbidden, "set up your second factor first: your role signs in with one")
+        }
         return try await issueToken(name: name, role: principal.role, technicianId: principal.technicianId, userId: userId)
+    }
+
+    /// Their role requires a second factor and they have none yet (`accounts.requireSecondFactor`).
+    func mustAddSecondFactor(_ user: User) -> Bool {
+        accounts.requireSecondFactor.contains(user.role) && !user.totpEnabled
     }
 
     /// Revokes a token: one's own personal token, or (admins) any.

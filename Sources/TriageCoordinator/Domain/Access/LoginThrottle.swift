@@ -6,6 +6,10 @@ import Foundation
 /// times in `window`, across all logins, waits `maxWait`. A login is never locked for
 /// everybody, so an attacker elsewhere cannot lock its owner (or the last admin) out; a success
 /// clears the pair.
+///
+/// Every attempt counts as a failure *before* its password is checked, in one write with the
+/// check of the wait (`Accounts.reserveAttempt`), and a success gives its count back: so a burst
+/// of simultaneous attempts checks at most the free allowance, however large it is.
 struct LoginThrottle: Sendable {
     static let window: TimeInterval = 15 * 60
     static let freePairFailures = 5
@@ -31,6 +35,20 @@ struct LoginThrottle: Sendable {
             let doublings = min(failures.count - freePairFailures - 1, 10)
             failures.lockedUntil = now + min(60 * pow(2, Double(doublings)), maxWait)
         }
+        return failures
+    }
+}
+
+extension LoginThrottle {
+    /// Key of re-entering one's current password on the account page (per account: a stolen
+    /// session may guess from anywhere).
+    static func reentryKey(userId: Int) -> String { "reentry:\(userId)" }
+
+    /// The address's count after a success gave its attempt back.
+    static func succeeded(_ before: LoginFailures) -> LoginFailures {
+        var failures = before
+        failures.count = max(0, failures.count - 1)
+        if failures.count < freeAddressFailures { failures.lockedUntil = nil }
         return failures
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdBcrypt
 import NIOPosix
+import Synchronization
 
 /// How people's accounts behave. YAML `accounts:`.
 public struct AccountPolicy: Codable, Sendable, Equatable {
@@ -70,13 +71,22 @@ enum Passwords {
     }
 
     /// Whether `password` matches `hash`; without a hash (an unknown login, or a user who has not
-    /// chosen a password yet) it is compared against a decoy, so that answer takes as long as a wrong password.
-    static func verify(_ password: String, hash: String?) async throws -> Bool {
+    /// chosen a password yet) it is compared against a decoy of the configured `cost`, so that
+    /// answer takes as long as a wrong password and does not tell which logins exist.
+    static func verify(_ password: String, hash: String?, cost: Int) async throws -> Bool {
         try await NIOThreadPool.singleton.runIfActive {
-            let matches = Bcrypt.verify(password, hash: hash ?? decoy)
+            let matches = Bcrypt.verify(password, hash: hash ?? decoy(cost: cost))
             return hash != nil && matches
         }
     }
 
-    private static let decoy = Bcrypt.hash("not a password of anybody's", cost: 11)
+    private static let decoys = Mutex<[Int: String]>([:])
+
+    /// One decoy hash per cost, made when first needed.
+    static func decoy(cost: Int) -> String {
+        if let known = decoys.withLock({ $0[cost] }) { return known }
+        let made = Bcrypt.hash("not a password of anybody's", cost: UInt8(cost))
+        decoys.withLock { $0[cost] = made }
+        return made
+    }
 }
