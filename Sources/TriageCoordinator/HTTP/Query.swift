@@ -7,10 +7,25 @@ struct Query {
 
     init(_ request: Request) {
         var parameters: [String: [String]] = [:]
-        for (name, value) in request.uri.queryParameters {
-            parameters[String(name), default: []].append(String(value))
+        for (name, value) in Self.pairs(request.uri.query ?? "") {
+            parameters[name, default: []].append(value)
         }
         self.parameters = parameters
+    }
+
+    /// The query's name–value pairs in order, decoded as browsers encode forms
+    /// (application/x-www-form-urlencoded: `+` is a space, then percent-escapes), which also
+    /// reads what clients send with `%20`. A bad escape is kept as typed.
+    static func pairs(_ query: String) -> [(String, String)] {
+        query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+
+    static func decode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
     }
 
     func string(_ name: String) -> String? { parameters[name]?.last }

@@ -7,7 +7,7 @@ import TriageModel
 extension CustomerFields {
     public var storedValues: [(String, StoredValue)] {
         [("name", .text(name)), ("contact_email", .text(contactEmail)), ("contact_phone", .text(contactPhone)),
-         ("notes", .text(notes))]
+         ("phone_digits", .text(contactPhone.map(ContactFields.digits))), ("notes", .text(notes))]
     }
 
     public init(stored row: any StoredRow) throws {

@@ -20,6 +20,8 @@ enum Migrations {
         Migration(version: 8, name: "people's accounts: users, their sessions, failed sign-ins, one-time codes", apply: MigrationAccounts.apply),
         Migration(version: 9, name: "the workspace: customers' contacts, what each person has read", apply: MigrationWorkspace.apply),
         Migration(version: 10, name: "diagnosis jobs, collectors' scopes, hosts reported by their own agent", apply: MigrationJobs.apply),
+        Migration(version: 11, name: "ids are never reused", apply: MigrationIds.apply),
+        Migration(version: 12, name: "customers found by their own phone number", apply: MigrationCustomerPhone.apply),
     ]
 
     @Sendable static func provenance(_ db: any SQLDatabase) async throws {

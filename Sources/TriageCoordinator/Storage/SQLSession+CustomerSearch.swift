@@ -10,8 +10,12 @@ extension SQLSession {
         let digits = String(ContactFields.digits(text).drop { $0 == "0" })
         var ids: Set<Int> = []
         let lower = { (column: String, table: String) in SQLFunction("lower", args: SQLColumn(column, table: table)) }
-        ids.formUnion(try await db.select().column("id").from("customers").where(lower("name", "customers"), .like, SQLBind(needle))
-            .limit(limit).all(decodingColumn: "id", as: Int.self))
+        let own = db.select().column("id").from("customers").where { group in
+            group.where(lower("name", "customers"), .like, SQLBind(needle)).orWhere(lower("contact_email", "customers"), .like, SQLBind(needle))
+            if digits.count >= 3 { group.orWhere("phone_digits", .like, SQLBind("%\(digits)%")) }
+            return group
+        }
+        ids.formUnion(try await own.limit(limit).all(decodingColumn: "id", as: Int.self))
         let contacts = db.select().column("customer_id").from("contacts").where { group in
             group.where(lower("name", "contacts"), .like, SQLBind(needle)).orWhere(lower("email", "contacts"), .like, SQLBind(needle))
             if digits.count >= 3 { group.orWhere("phone_digits", .like, SQLBind("%\(digits)%")) }

@@ -72,7 +72,7 @@ struct SQLSession: StoreSession {
             case .host: [("tickets", "host_id", "tickets"), ("tokens", "host_id", "agent tokens")]
             case .technician:
                 [("tickets", "assignee_id", "tickets"), ("visits", "technician_id", "visits"),
-                 ("tokens", "technician_id", "tokens")]
+                 ("tokens", "technician_id", "tokens"), ("users", "technician_id", "accounts")]
             }
         var found: [String] = []
         for referrer in referrers {
@@ -81,6 +81,15 @@ struct SQLSession: StoreSession {
                 .from(referrer.table).where(SQLIdentifier(referrer.column), .equal, SQLBind(id))
                 .first(decodingColumn: "n", as: Int.self) ?? 0
             if count > 0 { found.append("\(count) \(referrer.noun)") }
+        }
+        if kind == .customer || kind == .site {
+            let scoped = try await tokens().filter { token in
+                guard token.revokedAt == nil, let scope = token.scope else { return false }
+                return (kind == .customer ? scope.customers : scope.sites).contains(id)
+            }
+            if !scoped.isEmpty {
+                found.append("the scope of collector token" + (scoped.count == 1 ? " " : "s ") + scoped.map { "\($0.id) (\($0.name))" }.joined(separator: ", "))
+            }
         }
         return found
     }

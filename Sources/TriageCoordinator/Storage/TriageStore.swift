@@ -46,7 +46,7 @@ public protocol InventoryRecords: Sendable {
     /// What still refers to a record, as counted nouns ("2 sites"); empty when it can go.
     func dependents(of kind: RecordKind, _ id: Int) async throws -> [String]
     func delete(_ kind: RecordKind, _ id: Int) async throws -> Bool
-    /// Customers whose name, a contact's name, email or phone (by its digits), or a host's name
+    /// Customers whose name, own email or phone, a contact's name, email or phone (phones by their digits), or a host's name
     /// contains `text` (case-insensitive), by name, at most `limit`.
     func customers(matching text: String, limit: Int) async throws -> [Customer]
     /// A customer's contacts, and hosts (with their sites), by name.

@@ -30,7 +30,7 @@ extension Board {
             let technicians = try await coordinator.inventory.records(TechnicianFields.self, after: nil, limit: 10_000, by: session.principal).items
             let names = Dictionary(uniqueKeysWithValues: technicians.map { ($0.id, $0.fields.name) })
             var again = URLComponents()
-            again.queryItems = (request.uri.queryParameters.map { (String($0.key), String($0.value)) }.filter { $0.0 != "page" }.sorted { $0.0 < $1.0 })
+            again.queryItems = (Query.pairs(request.uri.query ?? "").filter { $0.0 != "page" }.sorted { $0.0 < $1.0 })
                 .map { URLQueryItem(name: $0.0, value: $0.1) }
             let base = "/board/queues?" + (again.percentEncodedQuery.map { $0 + "&" } ?? "")
             let shownTo = found.offset + found.tickets.count
@@ -40,9 +40,9 @@ extension Board {
                     + TicketStatus.allCases.map { BoardView.Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " "),
                                                                    selected: filter.statuses == [$0]) },
                 severities: [BoardView.Option(value: "", label: "any", selected: filter.severity == nil)]
-                    + (1...4).map { BoardView.Option(value: "\($0)", label: "S\($0)", selected: filter.severity == $0) },
+                    + (1...4).map { (level: Int) in BoardView.Option(value: "\(level)", label: "S\(level)", selected: filter.severity == level) },
                 tiers: [BoardView.Option(value: "", label: "any", selected: filter.tier == nil)]
-                    + (1...3).map { BoardView.Option(value: "\($0)", label: "\($0)", selected: filter.tier == $0) },
+                    + (1...3).map { (tier: Int) in BoardView.Option(value: "\(tier)", label: "\(tier)", selected: filter.tier == tier) },
                 assignees: [BoardView.Option(value: "", label: "anyone", selected: filter.assigneeId == nil)]
                     + technicians.map { BoardView.Option(value: "\($0.id)", label: $0.fields.name, selected: filter.assigneeId == $0.id) },
                 customer: filter.customerId.map(String.init) ?? "", text: filter.text ?? "", onsite: filter.onsite == true,

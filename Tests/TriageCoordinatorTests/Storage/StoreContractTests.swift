@@ -36,7 +36,7 @@ import Testing
         case .sqlite(let path): try await SQLiteStore.open(path: path, logger: TestCoordinator.logger)
         case .postgres(let url): try await PostgresStore.open(url: url, logger: TestCoordinator.logger)
         }
-        #expect(try await store.migrate() == [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+        #expect(try await store.migrate() == Array(1...12))
         #expect(try await store.migrate() == [])
 
         // A database written by a newer triage: refuse rather than guess.
@@ -116,6 +116,49 @@ import Testing
             #expect(try await store.read { try await $0.dependents(of: .customer, customers[1]) } == [])
             #expect(try await store.write { try await $0.delete(.customer, customers[1]) })
             #expect(try await store.write { try await $0.delete(.customer, customers[1]) } == false)
+        }
+    }
+
+    @Test func idsAreNeverReusedAfterTheNewestRecordIsDeleted() async throws {
+        try await Self.withStore { _, store in
+            for make in [{ try await $0.insert(CustomerFields(name: "Acme"), at: Self.at).id },
+                         { try await $0.insert(TechnicianFields(name: "Tess"), at: Self.at).id }] as [@Sendable (any StoreSession) async throws -> Int] {
+                let first = try await store.write(make)
+                let kind: RecordKind = try await store.read { try await $0.exists(.customer, first) } ? .customer : .technician
+                #expect(try await store.write { try await $0.delete(kind, first) })
+                let next = try await store.write(make)
+                #expect(next > first, "\(kind.noun) \(first) deleted, the next one got \(next)")
+            }
+        }
+    }
+
+    @Test(.enabled(if: !TestDatabase.isPostgres, "SQLite only: PostgreSQL's sequences never reused ids"))
+    func aDatabaseFromBeforeKeepsItsRowsAndStopsReusingIds() async throws {
+        try await Self.withStore { folder, store in
+            let ids = try await store.write { session in
+                [try await session.insert(CustomerFields(name: "Acme"), at: Self.at).id, try await session.insert(CustomerFields(name: "Beta"), at: Self.at).id]
+            }
+            try await store.close()
+            // As migration 10 left it: the plain INTEGER PRIMARY KEY, and no step 11 in the ledger.
+            let downgrade = """
+                import sqlite3
+                c = sqlite3.connect('\(folder.path)/t.db')
+                plain = c.execute("select sql from sqlite_master where name = 'customers'").fetchone()[0]
+                c.execute(plain.replace(' AUTOINCREMENT', '').replace('"customers"', 'c10', 1))
+                c.execute('insert into c10 select * from customers'); c.execute('drop table customers'); c.execute('alter table c10 rename to customers')
+                c.execute('delete from schema_migrations where version = 11'); c.commit()
+                print(c.execute("select sql from sqlite_master where name = 'customers'").fetchone()[0])
+                """
+            let before = try Shell.run("/usr/bin/env", ["python3", "-c", downgrade])
+            #expect(before.status == 0 && !before.stdout.contains("AUTOINCREMENT"), "\(before.stderr)")
+            let reopened = try await TestDatabase().open(in: folder)
+            defer { Task { try? await reopened.close() } }
+            let kept = try await reopened.read { try await $0.records(CustomerFields.self, after: nil, limit: 10) }
+            #expect(kept.map(\.id) == ids && kept.map(\.fields.name) == ["Acme", "Beta"], "every row and id kept")
+            #expect(try await reopened.write { try await $0.delete(.customer, ids[1]) })
+            let next = try await reopened.write { try await $0.insert(CustomerFields(name: "Gamma"), at: Self.at).id }
+            #expect(next > ids[1])
+            try await reopened.close()
         }
     }
 
