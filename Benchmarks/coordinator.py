@@ -1,7 +1,9 @@
 """A throwaway `triage serve` for the benchmarks (footprint/, ingest/): a fresh SQLite folder (or
 the PostgreSQL database given), one customer and site, and hosts with agent tokens bound to them.
 A second instance on the same database is given the first one's admin token and adds nothing."""
+import base64
 import json
+import os
 import subprocess
 import sys
 import time
@@ -9,13 +11,18 @@ import urllib.error
 import urllib.request
 
 
+# The instances of one shared database share the key that seals its secrets (docs/deployment.md).
+SHARED_KEY = base64.b64encode(os.urandom(32)).decode()
+
+
 class Coordinator:
     def __init__(self, triage, work, port, database=None, admin=None):
         self.triage, self.data, self.url = triage, f"{work}/data-{port}", f"http://127.0.0.1:{port}"
         self.out, self.err = f"{work}/serve-{port}.out", f"{work}/serve-{port}.err"
         self.store = ["--database", database] if database else ["--data", self.data]
+        environment = dict(os.environ, TRIAGE_SECRET_KEY=SHARED_KEY) if database else None
         self.process = subprocess.Popen([triage, "serve", "--data", self.data, "--listen", f"127.0.0.1:{port}"] + self.store,
-                                        stdout=open(self.out, "wb"), stderr=open(self.err, "wb"))
+                                        stdout=open(self.out, "wb"), stderr=open(self.err, "wb"), env=environment)
         self.pid = self.process.pid
         for _ in range(600):
             try:

@@ -10,6 +10,9 @@ trap 'cleanup; stop_postgres' EXIT
 server_url=$(bash Deploy/lib/throwaway-postgres.sh start "$pgdir")
 psql -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE triage" -c "CREATE DATABASE triage_restored" "$server_url"
 database=${server_url/\/postgres\?/\/triage?}
+# Every instance of one database shares the key that seals its secrets (docs/deployment.md).
+TRIAGE_SECRET_KEY=$(head -c 32 /dev/urandom | base64)
+export TRIAGE_SECRET_KEY
 serve() { # serve NAME PORT DATABASE: starts an instance and waits until it listens
     mkdir -p "$dir/$1"
     "$bin/triage" serve --data "$dir/$1" --database "$3" --listen "127.0.0.1:$2" >"$dir/$1/out" 2>"$dir/$1/err" &

@@ -15,16 +15,13 @@ public enum CoordinatorServer {
         try configuration.validate()
         switch try configuration.databaseLocation() {
         case .sqlite(let path):
+            if !configuration.dataDirectory.isEmpty { try PrivateFiles.folder(configuration.dataDirectory) }
             let folder = (path as NSString).deletingLastPathComponent
-            if !folder.isEmpty {
-                do {
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                } catch {
-                    throw CoordinatorError(.configuration, "cannot create the data folder \(folder): \(error.localizedDescription)")
-                }
-            }
+            if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) { try PrivateFiles.folder(folder) }
+            try PrivateFiles.database(path)
             return try await migrated(SQLiteStore.open(path: path, synchronous: configuration.sqliteSynchronous, logger: logger))
         case .postgres(let url):
+            if !configuration.dataDirectory.isEmpty { try PrivateFiles.folder(configuration.dataDirectory) }
             return try await migrated(PostgresStore.open(url: url, logger: logger))
         }
     }

@@ -22,21 +22,19 @@ struct ServeCommand: AsyncParsableCommand {
             let logger = makeLogger(level: configuration.logLevel)
             let database = try configuration.databaseLocation()
             let storage = try await CoordinatorServer.openStore(configuration, logger: logger)
-            let coordinator = configuration.coordinator(store: storage)
+            let coordinator = try await configuration.coordinator(store: storage)
             if let token = try await coordinator.credentials.bootstrapAdminToken() {
                 handOver(adminToken: token, dataDirectory: configuration.dataDirectory)
             }
             // Nobody has an account yet: the first admin chooses their password on a one-time page.
             let setupCode = try await coordinator.accounts.setupCode()
             let host = try configuration.listenAddress().host
+            let dataDirectory = configuration.dataDirectory
             let app = try CoordinatorServer.application(
                 coordinator: coordinator, configuration: configuration, logger: logger,
                 onServerRunning: { channel in
                     let url = "http://\(host):\(channel.localAddress?.port ?? 0)"
-                    if let setupCode {
-                        say("No one has an account yet. Set up the first admin (this link works once, for 24 hours):\n"
-                            + "\(url)/setup?code=\(setupCode)")
-                    }
+                    if let setupCode { handOver(setupLink: "\(url)/setup?code=\(setupCode)", dataDirectory: dataDirectory) }
                     say("triage listening on \(url) (\(database))")
                 })
             try await app.runService()
@@ -53,19 +51,43 @@ func handOver(adminToken token: String, dataDirectory: String) {
     }
     let path = (dataDirectory as NSString).appendingPathComponent("admin-token")
     do {
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        defer { close(fd) }
-        let bytes = Array((token + "\n").utf8)
-        guard write(fd, bytes, bytes.count) == bytes.count, fsync(fd) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        try writePrivateFile(path, token + "\n", replacing: false)
         say("Admin token written to \(path) (readable by this user only): read it, keep it safe, delete the file\n")
     } catch {
-        let reason = (error as? POSIXError).map { String(cString: strerror($0.code.rawValue)) } ?? "\(error)"
-        FileHandle.standardError.write(Data(("triage: could not write the admin token to \(path): \(reason); "
+        FileHandle.standardError.write(Data(("triage: could not write the admin token to \(path): \(error); "
             + "make another with: triage token create --role admin --name admin\n").utf8))
     }
+}
+
+/// The setup link makes the first admin: like the admin token, it goes to a person at a
+/// terminal, else into `setup-link` in the data folder (0600; each start's link voids the last,
+/// so the file is replaced).
+func handOver(setupLink link: String, dataDirectory: String) {
+    if isatty(STDOUT_FILENO) == 1 {
+        say("No one has an account yet. Set up the first admin (this link works once, for 24 hours):\n\(link)")
+        return
+    }
+    let path = (dataDirectory as NSString).appendingPathComponent("setup-link")
+    do {
+        try writePrivateFile(path, link + "\n", replacing: true)
+        say("No one has an account yet. The link that sets up the first admin (it works once, for 24 hours) "
+            + "is in \(path) (readable by this user only)")
+    } catch {
+        FileHandle.standardError.write(Data(("triage: could not write the setup link to \(path): \(error); "
+            + "make the first admin with: triage user create LOGIN --role admin\n").utf8))
+    }
+}
+
+/// Writes `text` to a file only this user can read (0600), synced; `replacing` an older one or never.
+func writePrivateFile(_ path: String, _ text: String, replacing: Bool) throws {
+    func failure() -> Error { CoordinatorError(.configuration, String(cString: strerror(errno))) }
+    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                                            attributes: [.posixPermissions: 0o700])
+    let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (replacing ? O_TRUNC : O_EXCL), 0o600)
+    guard fd >= 0 else { throw failure() }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    guard fchmod(fd, 0o600) == 0, write(fd, bytes, bytes.count) == bytes.count, fsync(fd) == 0 else { throw failure() }
 }
 
 /// Unbuffered, so a supervisor or test reading the pipe sees each line at once.

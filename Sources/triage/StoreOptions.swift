@@ -30,7 +30,7 @@ struct StoreOptions: ParsableArguments {
     {
         let store = try await CoordinatorServer.openStore(configuration, logger: logger)
         do {
-            let result = try await body(configuration.coordinator(store: store))
+            let result = try await body(try await configuration.coordinator(store: store))
             try await store.close()
             return result
         } catch {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TriageCoordinator
 
 @main
@@ -9,4 +10,19 @@ struct TriageCommand: AsyncParsableCommand {
         version: "triage 0.1.0",
         subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, JobCommand.self, BackupCommand.self, RestoreCommand.self]
     )
+
+    /// Whatever triage writes is its user's alone (docs/operations.md, "Files and secrets").
+    static func main() async {
+        umask(0o077)
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

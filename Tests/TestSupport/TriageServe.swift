@@ -16,6 +16,11 @@ public struct TriageServe {
         ((try? String(contentsOfFile: data + "/admin-token", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The one-time setup link a start without accounts writes to `setup-link` in its data folder.
+    public var setupLink: String {
+        ((try? String(contentsOfFile: data + "/setup-link", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Port 0 takes a free one; a restart passes the port it had.
     public init(_ folder: TempFolder, _ extra: [String] = [], port: Int = 0, environment: [String: String]? = nil) throws {
         let out = folder.path + "/serve-\(UUID().uuidString).out"

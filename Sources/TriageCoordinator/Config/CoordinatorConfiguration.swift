@@ -25,13 +25,24 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     /// How often the SLA scheduler looks for warnings and breaches.
     public var slaCheckSeconds = 30
     public var limits = StoreLimits()
+    /// The file with the key that seals secrets in the store; nil is `secret-key` in the data folder.
+    public var secretKeyFile: String?
+    /// The key itself (TRIAGE_SECRET_KEY, base64): for instances that share a PostgreSQL database.
+    public var secretKey: String?
 
     public init() {}
 
-    /// The domain with this configuration's policies over `store`.
-    public func coordinator(store: any TriageStore) -> Coordinator {
-        Coordinator(store: store, sla: sla, assignment: assignment, health: health, visits: visits, accounts: accounts,
-                    jobs: jobs, limits: limits)
+    /// The domain with this configuration's policies over `store`, its secrets sealed with the
+    /// configured key (those stored before sealing existed are sealed now).
+    public func coordinator(store: any TriageStore) async throws -> Coordinator {
+        // A store whose secrets are sealed already needs its key: making a new one would lock them out.
+        let sealed = try await store.read { try await $0.serverSecrets()[Accounts.keyCheck] != nil }
+        let key = try SecretKeySource.load(environment: secretKey, file: secretKeyFile ?? (dataDirectory as NSString).appendingPathComponent("secret-key"),
+                                           mayCreate: !sealed)
+        let coordinator = Coordinator(store: store, sla: sla, assignment: assignment, health: health, visits: visits, accounts: accounts,
+                                      jobs: jobs, limits: limits, sealer: SecretSealer(key: key))
+        try await coordinator.accounts.sealStoredSecrets()
+        return coordinator
     }
 
     /// Where the store is, resolved from `database` and `dataDirectory`.
@@ -110,9 +121,10 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         var jobs: JobPolicy?
         var slaCheckSeconds: Int?
         var maxDiagnosticsPerTicket: Int?
+        var secretKeyFile: String?
 
         struct SQLite: Decodable { var synchronous: SQLiteStore.Synchronous? }
-        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board", "accounts", "http", "jobs", "slaCheckSeconds", "maxDiagnosticsPerTicket"]
+        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board", "accounts", "http", "jobs", "slaCheckSeconds", "maxDiagnosticsPerTicket", "secretKeyFile"]
     }
 
     /// Applies a YAML file, then the TRIAGE_LISTEN, TRIAGE_DATA and TRIAGE_DATABASE variables.
@@ -130,6 +142,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         if let listen = environment["TRIAGE_LISTEN"] { configuration.listen = listen }
         if let data = environment["TRIAGE_DATA"] { configuration.dataDirectory = data }
         if let database = environment["TRIAGE_DATABASE"] { configuration.database = database }
+        if let key = environment["TRIAGE_SECRET_KEY"], !key.isEmpty { configuration.secretKey = key }
         return configuration
     }
 
@@ -166,5 +179,6 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         if let value = parsed.jobs { jobs = value }
         if let value = parsed.slaCheckSeconds { slaCheckSeconds = value }
         if let value = parsed.maxDiagnosticsPerTicket { limits.maxDiagnosticsPerTicket = value }
+        if let value = parsed.secretKeyFile { secretKeyFile = value }
     }
 }

@@ -9,9 +9,10 @@ public struct Coordinator: Sendable {
 
     public init(store: any TriageStore, sla: SLAPolicy = .standard, assignment: AssignmentPolicy = .init(),
                 health: HealthPolicy = .init(), visits: VisitPolicy = .init(), accounts: AccountPolicy = .init(),
-                jobs: JobPolicy = .init(), limits: StoreLimits = .init(), clock: @escaping @Sendable () -> Date = Date.init) {
+                jobs: JobPolicy = .init(), limits: StoreLimits = .init(), sealer: SecretSealer = .ephemeral(),
+                clock: @escaping @Sendable () -> Date = Date.init) {
         core = Core(store: store, sla: sla, assignment: assignment, health: health, visitPolicy: visits, accounts: accounts,
-                    jobPolicy: jobs, limits: limits, clock: clock)
+                    jobPolicy: jobs, limits: limits, sealer: sealer, clock: clock)
     }
 
     /// Tickets: create, change, comment, transitions and their history.
@@ -50,6 +51,8 @@ struct Core: Sendable {
     let accounts: AccountPolicy
     let jobPolicy: JobPolicy
     let limits: StoreLimits
+    /// Seals second-factor secrets and signing keys in the store.
+    let sealer: SecretSealer
     let clock: @Sendable () -> Date
     /// The active technicians as assignment last read them, shared by copies of this coordinator.
     let roster = RosterCache()
@@ -75,6 +78,7 @@ extension Room {
     var limits: StoreLimits { core.limits }
     var roster: RosterCache { core.roster }
     var secrets: SecretCache { core.secrets }
+    var sealer: SecretSealer { core.sealer }
     func now() -> Date { core.now() }
 
     /// The ticket desk, for rooms that change tickets (every change goes through its `save`).

@@ -19,7 +19,7 @@ struct API: Sendable {
         let table = RouteTable()
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: APIErrorMiddleware(routes: table))
-        router.add(middleware: BodyDeadlineMiddleware(policy: http, maxBodyBytes: bodyLimit))
+        router.add(middleware: BodyDeadlineMiddleware(policy: http, maxBodyBytes: bodyLimit, coordinator: coordinator))
         addOperations(to: router)
         let api = router.group("/api/v1")
         api.get("/openapi.yaml") { _, _ in

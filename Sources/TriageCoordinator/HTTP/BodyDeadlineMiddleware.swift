@@ -1,20 +1,37 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// Reads every request body whole before the routes see it, within `http.bodyTimeoutSeconds` of
 /// the head (a declared body that never comes, or trickles, is answered 408 and the connection
-/// closed) and within a size that depends on who asks: `maxBodyBytes` with credentials, only
-/// `http.unauthenticatedBodyBytes` without (413 beyond either).
-struct BodyDeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
+/// closed) and within a size that depends on who asks: only `http.unauthenticatedBodyBytes`
+/// until a credential is *verified* — a bearer token that is known, or a live board session —
+/// then `maxBodyBytes` (413 beyond either). A header or cookie merely present proves nothing, and
+/// small bodies (most) are never checked here: the credential is looked up only when a body
+/// outgrows the small limit.
+struct BodyDeadlineMiddleware: RouterMiddleware {
+    typealias Context = TriageRequestContext
     let policy: HTTPPolicy
     let maxBodyBytes: Int
+    let coordinator: Coordinator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let credentialed = request.headers[.authorization] != nil || request.cookies[BoardSessionMiddleware.cookie] != nil
-        let limit = credentialed ? maxBodyBytes : min(maxBodyBytes, policy.unauthenticatedBodyBytes)
+        let small = min(maxBodyBytes, policy.unauthenticatedBodyBytes)
         let body = request.body
         let buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask { try await body.collect(upTo: limit) }
+            group.addTask {
+                var collected = ByteBuffer()
+                var limit = small
+                for try await chunk in body {
+                    if collected.readableBytes + chunk.readableBytes > limit {
+                        if limit < maxBodyBytes, try await isCredentialed(request) { limit = maxBodyBytes }
+                        guard collected.readableBytes + chunk.readableBytes <= limit else { throw NIOTooManyBytesError(maxBytes: limit) }
+                    }
+                    var chunk = chunk
+                    collected.writeBuffer(&chunk)
+                }
+                return collected
+            }
             group.addTask {
                 try await Task.sleep(for: .seconds(policy.bodyTimeoutSeconds))
                 return nil
@@ -28,5 +45,18 @@ struct BodyDeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
         var request = request
         request.body = RequestBody(buffer: buffer)
         return try await next(request, context)
+    }
+
+    /// A bearer token the coordinator knows, or a board session that is live.
+    private func isCredentialed(_ request: Request) async throws -> Bool {
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer" else { return false }
+            return try await coordinator.credentials.principal(forToken: String(parts[1])) != nil
+        }
+        if let secret = request.cookies[BoardSessionMiddleware.cookie]?.value {
+            return try await coordinator.accounts.webSession(secret: secret) != nil
+        }
+        return false
     }
 }

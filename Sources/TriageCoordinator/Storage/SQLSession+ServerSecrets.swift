@@ -10,4 +10,16 @@ extension SQLSession {
         guard let value else { throw CoordinatorError(.storage, "server secret \(name) was not stored") }
         return value
     }
+
+    func serverSecrets() async throws -> [String: String] {
+        var found: [String: String] = [:]
+        for row in try await db.select().columns("name", "value").from("server_secrets").all() {
+            found[try row.decode(column: "name", as: String.self)] = try row.decode(column: "value", as: String.self)
+        }
+        return found
+    }
+
+    func setServerSecret(_ value: String, named name: String) async throws {
+        try await db.update("server_secrets").set("value", to: value).where("name", .equal, name).run()
+    }
 }

@@ -82,7 +82,11 @@ public final class SQLiteStore: TriageStore {
             throw CoordinatorError(.configuration, "\(target) already exists: a backup never overwrites a file")
         }
         do {
+            // Made empty first, 0600: VACUUM INTO would make it with the process's umask.
+            try PrivateFiles.createEmpty(target)
             try await readDB.raw("VACUUM INTO \(bind: target)").run()
+        } catch let error as CoordinatorError {
+            throw error
         } catch {
             throw CoordinatorError(.storage, "the backup of \(path) to \(target) failed: \(error)")
         }
@@ -120,6 +124,7 @@ public final class SQLiteStore: TriageStore {
         do {
             try? FileManager.default.removeItem(atPath: staging)
             try FileManager.default.copyItem(atPath: source, toPath: staging)
+            try PrivateFiles.tighten(staging, PrivateFiles.fileMode)
             try FileManager.default.moveItem(atPath: staging, toPath: target)
         } catch {
             throw CoordinatorError(.storage, "cannot put \(source) in place as \(target): \(error.localizedDescription)")

@@ -167,6 +167,9 @@ public protocol AccessRecords: Sendable {
 
     /// The secret stored under `name`, storing `candidate` first when there is none.
     func serverSecret(named name: String, orNew candidate: String) async throws -> String
+    /// Every shared secret by name (to seal those stored before sealing existed).
+    func serverSecrets() async throws -> [String: String]
+    func setServerSecret(_ value: String, named name: String) async throws
 
     func savedResponse(tokenId: Int, key: String) async throws -> SavedResponse?
     func saveResponse(_ response: SavedResponse) async throws

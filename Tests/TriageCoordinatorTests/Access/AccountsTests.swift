@@ -175,7 +175,9 @@ import HummingbirdOTP
             let me = session.principal
             let enrolment = try await accounts.startSecondFactor(by: me)
             #expect(enrolment.url.hasPrefix("otpauth://totp/Triage:dora?secret=\(enrolment.key)") && enrolment.key.count == 32)
-            let secret = try #require(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.pending)
+            let sealedPending = try #require(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.pending)
+            #expect(sealedPending.hasPrefix("sealed:v1:") && !sealedPending.contains(enrolment.key), "the database holds it sealed")
+            let secret = try t.coordinator.core.sealer.open(sealedPending)
             let app = TOTP(secret: secret)
             func code(_ offset: Double = 0) -> String { String(format: "%06d", app.compute(date: t.clock.now + offset)) }
             await #expect(throws: CoordinatorError.self, "a wrong code does not turn it on") {
@@ -184,7 +186,7 @@ import HummingbirdOTP
             let recovery = try await accounts.confirmSecondFactor(code: code(), by: me)
             #expect(recovery.count == 10 && Set(recovery).count == 10)
             let stored = try await t.store.read { try await $0.secondFactor(userId: me.userId!) }
-            #expect(stored.secret == secret && stored.pending == nil && !stored.recoveryCodes.contains(recovery[0]), "codes are kept hashed")
+            #expect(stored.secret == sealedPending && stored.pending == nil && !stored.recoveryCodes.contains(recovery[0]), "codes are kept hashed")
 
             // The password alone no longer signs in: it gives a pending proof for the code step.
             t.clock.advance(minutes: 1)
@@ -235,7 +237,7 @@ import HummingbirdOTP
             }
             #expect(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.pending == nil, "nothing pending was made")
             _ = try await accounts.startSecondFactor(password: dora.password, by: me)
-            #expect(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.secret == secret, "the old one works until confirmed")
+            #expect(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.secret == sealedPending, "the old one works until confirmed")
 
             await #expect(throws: CoordinatorError.self, "turning it off takes the password") {
                 try await accounts.removeSecondFactor(of: me.userId!, password: "wrong", by: me)
@@ -300,7 +302,7 @@ import HummingbirdOTP
             let (_, session) = try Self.signedIn(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
             let me = session.principal
             _ = try await accounts.startSecondFactor(by: me)
-            let app = TOTP(secret: try #require(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.pending))
+            let app = TOTP(secret: try t.coordinator.core.sealer.open(try #require(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.pending)))
             func code() -> String { String(format: "%06d", app.compute(date: t.clock.now)) }
             _ = try await accounts.confirmSecondFactor(code: code(), by: me)
             t.clock.advance(minutes: 1)

@@ -19,7 +19,7 @@ import TestSupport
         let folder = try TempFolder()
         let serve = try TriageServe(folder)
         defer { serve.process.terminate() }
-        let link = try #require(serve.stdout.split(separator: "\n").first { $0.contains("/setup?code=") }).trimmingCharacters(in: .whitespaces)
+        let link = serve.setupLink
         let base = serve.url
         func post(_ path: String, _ json: String) throws -> Int {
             let (status, body) = try serve.request("POST", "/api/v1" + path, json)

@@ -56,7 +56,7 @@ import TestSupport
             """
         let (status, body) = try w.serve.request("POST", "/api/v1/tickets/\(w.onsiteTicket)/diagnostics", report)
         guard status == 201 else { throw TestSupportError("attaching the diagnosis: \(status) \(body)") }
-        w.setupLink = try #require(w.serve.stdout.split(separator: "\n").first { $0.contains("/setup?code=") }).trimmingCharacters(in: .whitespaces)
+        w.setupLink = w.serve.setupLink
         return w
     }
 

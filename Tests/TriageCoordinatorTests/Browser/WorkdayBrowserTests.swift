@@ -40,7 +40,7 @@ import TestSupport
         let away = #"{"from": "\#((Date() - 3600).formatted(.iso8601))", "to": "\#((Date() + 3 * 86_400).formatted(.iso8601))", "reason": "training"}"#
         w.otto = try post("/technicians", #"{"name": "Otto", "timeZone": "Europe/Berlin", "shifts": [\#(always)], "absences": [\#(away)]}"#)
         w.quietTicket = try post("/tickets", #"{"title": "Printer queue question", "severity": 4, "customerId": \#(w.customer)}"#)
-        w.setupLink = try #require(w.serve.stdout.split(separator: "\n").first { $0.contains("/setup?code=") }).trimmingCharacters(in: .whitespaces)
+        w.setupLink = w.serve.setupLink
         return w
     }
 

@@ -32,6 +32,12 @@ import Testing
         #expect(made.status == 0, "\(made.stderr)")
         #expect(made.stdout.contains("backed up \(folder.path)/data/triage.db to \(backup)"))
         writing.wait()
+        // Whatever holds the data is its user's alone: the folder, the database, its WAL, the backup.
+        for (path, mode) in [(folder.path + "/data", 0o700), (folder.path + "/data/triage.db", 0o600),
+                             (folder.path + "/data/triage.db-wal", 0o600), (backup, 0o600)] as [(String, mode_t)] {
+            var info = stat()
+            #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == mode, "\(path): \(String(info.st_mode & 0o777, radix: 8))")
+        }
 
         // Never over a file, never over a database in use, never from something that is not a backup.
         let again = try Shell.run(Self.binary, ["backup", "--to", backup] + data)
@@ -44,10 +50,22 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("is not a readable SQLite database"), "\(bad.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/elsewhere/triage.db"))
 
+        // The backup's second-factor secrets are sealed with the data folder's key, which it does
+        // not hold: restored elsewhere without the key, triage says what to bring.
+        let keyless = try TempFolder()
+        let withoutKey = try Shell.run(Self.binary, ["restore", "--from", backup, "--data", keyless.path + "/data"])
+        #expect(withoutKey.status != 0 && withoutKey.stderr.contains("put the secret-key file of the data folder that sealed them"),
+                "\(withoutKey.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: keyless.path + "/data/secret-key"), "no new key was made")
+
         let restoredFolder = try TempFolder()
+        try FileManager.default.createDirectory(atPath: restoredFolder.path + "/data", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: folder.path + "/data/secret-key", toPath: restoredFolder.path + "/data/secret-key")
         let restored = try Shell.run(Self.binary, ["restore", "--from", backup, "--data", restoredFolder.path + "/data"])
         #expect(restored.status == 0, "\(restored.stderr)")
         #expect(restored.stdout.contains("restored \(backup) (schema version"))
+        var restoredInfo = stat()
+        #expect(stat(restoredFolder.path + "/data/triage.db", &restoredInfo) == 0 && restoredInfo.st_mode & 0o777 == 0o600)
 
         // The restored coordinator knows the original admin token and holds a consistent prefix of
         // the tickets: all 30 made before, then those the writer had committed, with no gap.

@@ -18,10 +18,12 @@ struct MultiInstanceTests {
             database = try TestDatabase()
             folders = [try TempFolder(), try TempFolder()]
             var servers: [TriageServe] = []
+            // The instances of one database share the key that seals its secrets (docs/deployment.md).
+            let key = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
             for folder in folders {
                 let file = folder.path + "/triage.yaml"
                 try "database: \(database.url!)\n\(config)".write(toFile: file, atomically: true, encoding: .utf8)
-                servers.append(try TriageServe(folder, ["--config", file]))
+                servers.append(try TriageServe(folder, ["--config", file], environment: ["TRIAGE_SECRET_KEY": key]))
             }
             (a, b) = (servers[0], servers[1])
         }

@@ -38,6 +38,18 @@ import TestSupport
         #expect(FileManager.default.fileExists(atPath: folder.path + "/data/triage.db"))
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/data/triage.db-wal"))
 
+        // A data folder as an older triage left it (755, the database 644) is made private in place.
+        chmod(folder.path + "/data", 0o755)
+        chmod(folder.path + "/data/triage.db", 0o644)
+        let (older, _, _) = try Self.serve(folder)
+        for (path, mode) in [(folder.path + "/data", 0o700), (folder.path + "/data/triage.db", 0o600),
+                             (folder.path + "/data/triage.db-wal", 0o600), (folder.path + "/data/triage.db-shm", 0o600)] as [(String, mode_t)] {
+            var mine = stat()
+            #expect(stat(path, &mine) == 0 && mine.st_mode & 0o777 == mode, "\(path): \(String(mine.st_mode & 0o777, radix: 8))")
+        }
+        kill(older.pid, SIGTERM)
+        #expect(older.wait() == 0)
+
         let (second, port2, output2) = try Self.serve(folder)
         #expect(!output2.contains("Admin token"), "the admin token is made only on the first start")
         let list = try Self.curl(["http://127.0.0.1:\(port2)/api/v1/tickets", "-H", "Authorization: Bearer \(token)"])
@@ -101,8 +113,13 @@ import TestSupport
         let folder = try TempFolder()
         let data = ["--data", folder.path + "/data"]
         let (first, port, output) = try Self.serve(folder)
-        let link = try #require(output.split(separator: "\n").first { $0.contains("/setup?code=") }.map(String.init))
+        // Not at a terminal, the link goes where the admin token goes: a file only this user reads.
+        let file = folder.path + "/data/setup-link"
+        let link = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(link.hasPrefix("http://127.0.0.1:\(port)/setup?code=") && output.contains("works once, for 24 hours"))
+        #expect(!output.contains("/setup?code=") && output.contains("is in \(file) (readable by this user only)"), "\(output)")
+        var info = stat()
+        #expect(stat(file, &info) == 0 && info.st_mode & 0o777 == 0o600)
         let page = try Self.curl([link])
         #expect(page.stdout.hasSuffix("\n200") && page.stdout.contains(#"name="password""#))
 
@@ -135,8 +152,9 @@ import TestSupport
 
         // With accounts there is nothing to set up: no new link.
         first.terminate()
+        try FileManager.default.removeItem(atPath: file)
         let (second, _, output2) = try Self.serve(folder)
-        #expect(!output2.contains("/setup?code="), "\(output2)")
+        #expect(!output2.contains("setup") && !FileManager.default.fileExists(atPath: file), "\(output2)")
         second.terminate()
     }
 

@@ -101,7 +101,7 @@ import Testing
                 let started = try await visitor.post("/board/account/second-factor/start", [("csrf", visitor.csrf)])
                 let key = try #require(started.html.firstMatch(of: /id="second-factor-key">([A-Z2-7]+)</).map { String($0.1) })
                 let user = try await t.coordinator.accounts.user(login: "dora", by: .console)
-                let secret = try #require(try await t.store.read { try await $0.secondFactor(userId: user.id) }.pending)
+                let secret = try t.coordinator.core.sealer.open(try #require(try await t.store.read { try await $0.secondFactor(userId: user.id) }.pending))
                 #expect(started.html.contains("otpauth://totp/Triage:dora?secret=\(key)"))
                 let app = TOTP(secret: secret)
                 let code = String(format: "%06d", app.compute(date: t.clock.now))

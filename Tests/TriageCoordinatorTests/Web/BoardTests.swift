@@ -92,6 +92,14 @@ import Testing
                 #expect(try await stranger.post("/board/login", [("next", huge)]).status == .contentTooLarge)
                 _ = try await stranger.get("/board/login")
                 #expect(try await stranger.post("/board/login", [("csrf", stranger.csrf), ("next", huge)]).status == .contentTooLarge)
+                // A credential merely present proves nothing: the small limit holds until it is verified.
+                stranger.cookies["triage_session"] = "bogus"
+                #expect(try await stranger.post("/board/login", [("csrf", stranger.csrf), ("next", huge)]).status == .contentTooLarge)
+                let big = #"{"title": "big", "description": "\#(huge)"}"#
+                let forged = try await client.send(.post, "/api/v1/tickets", as: nil, token: "trg_made_up", json: big)
+                #expect(forged.status == .contentTooLarge, "\(forged.status)")
+                let known = try await client.send(.post, "/api/v1/tickets", as: .dispatcher, json: big)
+                #expect(known.status == .created, "a known token reads up to maxBodyBytes: \(known.status)")
 
                 var behindProxy = Visitor(client: client.client)
                 let https = try await behindProxy.get("/board/login", headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])

@@ -22,10 +22,11 @@ extension Accounts {
         let user = try await own(principal)
         if user.totpEnabled { try await checkCurrentPassword(password, userId: user.id, field: "password") }
         let secret = Self.randomCode(length: 20)
+        let sealed = try sealer.seal(secret)
         let at = now()
         try await store.write { session in
             var factor = try await session.secondFactor(userId: user.id)
-            factor.pending = secret
+            factor.pending = sealed
             try await session.saveSecondFactor(factor, userId: user.id, at: at)
         }
         let url = TOTP(secret: secret).createAuthenticatorURL(label: "Triage:\(user.login)", issuer: "Triage")
@@ -43,7 +44,7 @@ extension Accounts {
             guard let pending = factor.pending else {
                 throw CoordinatorError(.conflict, "start setting up the authenticator app first")
             }
-            guard let step = Self.step(of: code, secret: pending, at: at) else {
+            guard let step = Self.step(of: code, secret: try sealer.open(pending), at: at) else {
                 throw CoordinatorError.invalid("code", "is not the app's current code: check the phone's clock and try again")
             }
             factor = SecondFactor(secret: pending, recoveryCodes: codes.map(Self.hash), lastStep: step)
@@ -71,7 +72,7 @@ extension Accounts {
     /// than the last accepted, or an unused recovery code (then spent).
     func acceptsCode(_ code: String, userId: Int, at: Date, in session: any StoreSession) async throws -> Bool {
         var factor = try await session.secondFactor(userId: userId)
-        guard let secret = factor.secret else { return false }
+        guard let secret = try factor.secret.map(sealer.open) else { return false }
         if let step = Self.step(of: code, secret: secret, at: at), step > (factor.lastStep ?? -1) {
             factor.lastStep = step
         } else if let index = factor.recoveryCodes.firstIndex(of: Self.hash(code.trimmingCharacters(in: .whitespaces).lowercased())) {
@@ -107,5 +108,32 @@ extension Accounts {
         let alphabet = Array("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
         var generator = SystemRandomNumberGenerator()
         return String((0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+}
+
+extension Accounts {
+    static let keyCheck = "key-check"
+
+    /// At start: refuses a key that is not the one this store's secrets were sealed with (a
+    /// second instance with its own key would lock every second factor out), then seals what a
+    /// triage from before sealing stored in plain text — second-factor secrets and shared keys.
+    public func sealStoredSecrets() async throws {
+        let candidate = try sealer.seal(Self.keyCheck)
+        try await store.write { session in
+            guard try sealer.open(try await session.serverSecret(named: Self.keyCheck, orNew: candidate)) == Self.keyCheck else {
+                throw SecretSealer.wrongKey
+            }
+            for (name, value) in try await session.serverSecrets() where !SecretSealer.isSealed(value) {
+                try await session.setServerSecret(try sealer.seal(value), named: name)
+            }
+            for user in try await session.users() {
+                var factor = try await session.secondFactor(userId: user.id)
+                let plain = [factor.secret, factor.pending].compactMap { $0 }.filter { !SecretSealer.isSealed($0) }
+                guard !plain.isEmpty else { continue }
+                factor.secret = try factor.secret.map { SecretSealer.isSealed($0) ? $0 : try sealer.seal($0) }
+                factor.pending = try factor.pending.map { SecretSealer.isSealed($0) ? $0 : try sealer.seal($0) }
+                try await session.saveSecondFactor(factor, userId: user.id, at: user.updatedAt)
+            }
+        }
     }
 }

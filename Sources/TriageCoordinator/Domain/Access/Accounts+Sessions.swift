@@ -192,7 +192,8 @@ extension Accounts {
 
     private func loginSignature(_ payload: String) async throws -> String {
         let key = try await secrets.value("login-form") { candidate in
-            try await store.write { try await $0.serverSecret(named: "login-form", orNew: candidate) }
+            let sealed = try sealer.seal(candidate)
+            return try sealer.open(try await store.write { try await $0.serverSecret(named: "login-form", orNew: sealed) })
         }
         return Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: SymmetricKey(data: Data(key.utf8)))).base64URL
     }
