@@ -27,6 +27,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# Every test stops what it starts, also when it fails: a browser's driver left running after
+# `swift test` (an orphan, re-parented to init) fails the run.
+orphans() { # orphans NAME…: processes of these names whose parent is gone (PPID 1)
+  ps -eo ppid=,pid=,comm= | awk -v names=" $* " '$1 == 1 && index(names, " " $3 " ") { print $2 " " $3 }'
+}
+left=$(orphans chromedriver chromium chrome_crashpad_handler triage triage-agent)
+[ -z "$left" ] || { echo "swift test left processes running: $left" >&2; exit 1; }
+
 echo "== durability under SIGKILL"
 python3 Tests/Live/durability.py "$binary" "$work/durability"
 
@@ -80,11 +88,16 @@ customer=$(api customers '{"name": "Fuzz"}' | id_of)
 site=$(api sites "{\"customerId\": $customer, \"name\": \"Fuzz HQ\"}" | id_of)
 host=$(api hosts "{\"siteId\": $site, \"name\": \"fuzz1\"}" | id_of)
 technician=$(api technicians '{"name": "Fuzz"}' | id_of)
-make_token() { "$binary" token create --data "$work/api" --name "fuzz-$1" --role "$@"; }
-fuzz_as dispatcher "$(make_token dispatcher)" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
-fuzz_as technician "$(make_token technician --technician "$technician")" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
-fuzz_as agent "$(make_token agent --host "$host")" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
-fuzz_as collector "$(make_token collector --site "$site")" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
+# Each token is made and checked before it is used: under set -e a failing "$(…)" inside an
+# argument list does not stop the script, and a role's run would go out with no token and pass.
+make_token() { # make_token ROLE [OPTIONS]: the new token's secret in $role_token, or the run stops
+  role_token=$("$binary" token create --data "$work/api" --name "fuzz-$1" --role "$@") || { echo "cannot make a $1 token" >&2; exit 1; }
+  [[ "$role_token" == trg_* ]] || { echo "a $1 token was not made: '$role_token'" >&2; exit 1; }
+}
+make_token dispatcher; fuzz_as dispatcher "$role_token" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
+make_token technician --technician "$technician"; fuzz_as technician "$role_token" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
+make_token agent --host "$host"; fuzz_as agent "$role_token" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
+make_token collector --site "$site"; fuzz_as collector "$role_token" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
 kill -TERM "$server"; wait "$server"; server=""
 
 echo "== Diagnose now with real processes, on their own: a browser, a push agent, collectors, sshd hosts in network namespaces"
@@ -105,4 +118,6 @@ bash Deploy/check.sh .build/debug
 
 echo "== benchmarks, quick mode (every tool must diagnose every host)"
 bash Benchmarks/run.sh --quick
+left=$(orphans chromedriver chromium chrome_crashpad_handler triage triage-agent)
+[ -z "$left" ] || { echo "the live checks left processes running: $left" >&2; exit 1; }
 echo "live checks passed"

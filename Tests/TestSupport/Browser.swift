@@ -18,7 +18,7 @@ public final class Browser: @unchecked Sendable {
         }
         let port = try TestSSHD.freePort()
         driver = try ChildProcess("/usr/bin/chromedriver", ["--port=\(port)"], stdout: folder.path + "/chromedriver.out",
-                                  stderr: folder.path + "/chromedriver.err")
+                                  stderr: folder.path + "/chromedriver.err", ownGroup: true)
         endpoint = "http://127.0.0.1:\(port)"
         let deadline = Date() + 20
         var problem = "no answer"

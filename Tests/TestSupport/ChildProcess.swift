@@ -14,12 +14,18 @@ public final class ChildProcess: @unchecked Sendable {
     public let pid: pid_t
     private var status: Int32?
 
-    /// `stdin`: a file the child reads (else /dev/null).
+    /// Whether the child leads a process group of its own, which `terminate` ends whole.
+    private let leadsGroup: Bool
+
+    /// `stdin`: a file the child reads (else /dev/null). `ownGroup`: the child and whatever it
+    /// starts (chromedriver's browser) are one process group, ended together.
     public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                stdin: String? = nil, stdout: String? = nil, stderr: String? = nil) throws {
+                stdin: String? = nil, stdout: String? = nil, stderr: String? = nil, ownGroup: Bool = false) throws {
+        leadsGroup = ownGroup
         pid = try ProcessSpawner.spawn(executable, arguments, environment: environment,
                                        stdin: stdin.map { .file($0, flags: O_RDONLY) } ?? .null,
-                                       stdout: stdout.map { .output($0) } ?? .null, stderr: stderr.map { .output($0) } ?? .null)
+                                       stdout: stdout.map { .output($0) } ?? .null, stderr: stderr.map { .output($0) } ?? .null,
+                                       newSession: ownGroup)
     }
 
     deinit { if status == nil { terminate() } }
@@ -60,9 +66,11 @@ public final class ChildProcess: @unchecked Sendable {
         return rc == 0
     }
 
-    /// SIGTERM, then waits.
+    /// SIGTERM, then waits. A group leader's whole group is signalled, and whatever of it is
+    /// left once the leader has exited is killed: nothing it started outlives it.
     public func terminate() {
-        if status == nil { kill(pid, SIGTERM) }
+        if status == nil { kill(leadsGroup ? -pid : pid, SIGTERM) }
         wait()
+        if leadsGroup { kill(-pid, SIGKILL) }
     }
 }

@@ -294,9 +294,18 @@ import TestSupport
     /// On a phone-width window (390 px) every page fits the width: nothing scrolls sideways
     /// except a wide table inside its own box.
     private func phoneWidth(_ w: World) async throws {
-        let base = w.serve.url
         let phone = try await Browser(try TempFolder(), javaScript: true, width: 390, height: 844)
-        defer { Task { await phone.quit() } }
+        do {
+            try await phoneWidth(w, on: phone)
+        } catch {
+            await phone.quit()
+            throw error
+        }
+        await phone.quit()
+    }
+
+    private func phoneWidth(_ w: World, on phone: Browser) async throws {
+        let base = w.serve.url
         try await Self.signIn(phone, base, w.dora.login, w.dora.password)
         // The board and the queues are live too: a ticket opened elsewhere appears without a reload.
         for (path, part) in [("/board", "#live-queues"), ("/board/queues", "#live-queue")] {

@@ -92,6 +92,31 @@ import TriageModel
         }
     }
 
+    @Test func aRunnerThatRetookItsOwnLapsedJobHasItsOldLeasesResultRefused() async throws {
+        try await TestCoordinator.with { t in
+            try await t.test { client in
+                let ticket = try await client.post("/api/v1/tickets", #"{"title": "web1 down", "hostId": \#(t.hostId)}"#).id
+                let id = try await client.post("/api/v1/tickets/\(ticket)/diagnoses", "{}").id
+                #expect(try await client.get("/api/v1/agent/jobs", as: .collector).status == .ok)
+                #expect(try await client.post("/api/v1/jobs/\(id)/start?lease=1", "", as: .collector).status == .ok)
+                // Its lease runs out (a restart, a hang); the same collector takes the job again: lease 2.
+                t.clock.advance(minutes: 2.5)
+                let again = try await client.get("/api/v1/agent/jobs", as: .collector)
+                #expect((again.json["job"] as? [String: Any])?["lease"] as? Int == 2, "\(again.body)")
+                // The result of lease 1 is the takeover refusal, not a retry that can never succeed.
+                let stale = try await client.post("/api/v1/jobs/\(id)/result?lease=1", DiagnosisEffectsTests.report(), as: .collector)
+                #expect(stale.status == .conflict && stale.errorMessage.contains("lease 1 of job \(id) is over: collector:dc-east holds lease 2"),
+                        "\(stale.body)")
+                #expect(!stale.errorMessage.contains("try again"))
+                let messages = try await Self.events(client, ticket).compactMap { ($0["data"] as? [String: Any])?["message"] as? String }
+                #expect(messages.contains { $0.hasPrefix("result of collector:dc-east refused: lease 1 of job \(id) is over") }, "\(messages)")
+                #expect(try await client.get("/api/v1/tickets/\(ticket)/diagnostics").items.isEmpty)
+                let current = try await client.post("/api/v1/jobs/\(id)/result?lease=2", DiagnosisEffectsTests.report(), as: .collector)
+                #expect(current.status == .ok && current.json["state"] as? String == "attached", "\(current.body)")
+            }
+        }
+    }
+
     @Test func collectorsKeepToTheirScopeAndLeaveHostsWithALiveAgent() async throws {
         try await TestCoordinator.with { t in
             let farSite = try await t.store.write { session in

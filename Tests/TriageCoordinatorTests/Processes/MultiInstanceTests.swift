@@ -233,8 +233,18 @@ struct MultiInstanceTests {
             return ((try? String(contentsOfFile: path + ".status", encoding: .utf8)) ?? "", (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
         }
 
+        /// Until `server`'s /metrics says `count` long polls wait (not a guess of how long that takes).
+        func pollsWaiting(_ server: TriageServe, _ count: Int) throws {
+            let line = "triage_jobs_polls_waiting \(count).0"
+            for _ in 0..<200 {
+                if try TriageServe.curl(["-s", server.url + "/metrics"]).stdout.contains(line) { return }
+                usleep(50_000)
+            }
+            Issue.record("\(server.url) never had \(count) long poll(s) waiting")
+        }
+
         let waiting = try poll(pair.b, agent, "agent", wait: 20)
-        Thread.sleep(forTimeInterval: 1)
+        try pollsWaiting(pair.b, 1)
         let queuedAt = Date()
         let job = try #require(try pair.a.request("POST", "/api/v1/tickets/\(ticket)/diagnoses", "{}", token: pair.token).json["id"] as? Int)
         _ = waiting.wait()
@@ -249,7 +259,8 @@ struct MultiInstanceTests {
         let east = try token(["--role", "collector", "--name", "dc-east", "--site", "1"])
         let west = try token(["--role", "collector", "--name", "dc-west", "--site", "1"])
         let racers = [try poll(pair.a, east, "east", wait: 4), try poll(pair.b, west, "west", wait: 4)]
-        Thread.sleep(forTimeInterval: 1)
+        try pollsWaiting(pair.a, 1)
+        try pollsWaiting(pair.b, 1)
         let second = try #require(try pair.b.request("POST", "/api/v1/tickets/\(ticket)/diagnoses", "{}", token: pair.token).json["id"] as? Int)
         for racer in racers { _ = racer.wait() }
         let statuses = [answer("east").status, answer("west").status].sorted()
