@@ -91,6 +91,18 @@ grep -q "\"tickets\": \[$opened\]" "$dir/live.out" || { cat "$dir/live.out"; fai
 kill "$live" 2>/dev/null || true
 echo "a ticket opened on instance B reached a browser's stream through nginx within 5 s"
 
+echo "== the sign-in throttle through nginx: one client's failures do not lock another out"
+sign_in() { # sign_in CLIENT-ADDRESS LOGIN PASSWORD: the answer's status to a sign-in from that address, through nginx
+    local jar=$dir/jar-$1 token
+    token=$(curl -sS --interface "$1" -c "$jar" -b "$jar" http://127.0.0.1:8080/board/login | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -1)
+    curl -sS -o /dev/null -w '%{http_code}' --interface "$1" -c "$jar" -b "$jar" --data-urlencode "csrf=$token" \
+        --data-urlencode "login=$2" --data-urlencode "password=$3" http://127.0.0.1:8080/board/login
+}
+for i in $(seq 30); do sign_in 127.0.0.2 "nobody$i" "guess $i" >/dev/null; done
+[ "$(sign_in 127.0.0.2 dora 'dora dispatches all day')" = 429 ] || fail "30 failed sign-ins from one client did not throttle it"
+[ "$(sign_in 127.0.0.3 dora 'dora dispatches all day')" = 303 ] || fail "another client behind nginx was throttled by the first one's failures"
+echo "30 failed sign-ins from 127.0.0.2 throttle it (429); dora signs in from 127.0.0.3 through the same nginx (303)"
+
 echo "== backup and restore (Deploy/backup.sh)"
 export TRIAGE=$bin/triage
 bash Deploy/backup.sh backup "$database" "$dir/triage.dump" || fail "pg_dump backup while instance B serves"

@@ -44,7 +44,7 @@ public enum CoordinatorServer {
         let bell = JobBell(coordinator: coordinator, logger: Logger(label: "triage.jobs"))
         let board = Board(coordinator: coordinator, policy: configuration.board, zone: TimeZone(identifier: zoneName) ?? .gmt,
                           pages: try Pages(), live: LiveFeed(coordinator: coordinator, logger: Logger(label: "triage.live")),
-                          bell: bell, bodyLimit: configuration.maxBodyBytes, trustedProxies: Set(configuration.http.trustedProxies))
+                          bell: bell, bodyLimit: configuration.maxBodyBytes, clientAddresses: ClientAddress(trustedProxies: Set(configuration.http.trustedProxies)))
         return API(coordinator: coordinator, bodyLimit: configuration.maxBodyBytes, http: configuration.http, metrics: metrics,
                    board: board, bell: bell).router()
     }

@@ -15,8 +15,8 @@ struct Board: Sendable {
     /// Wakes the runners of jobs the ticket page's "Diagnose now" queues.
     let bell: JobBell
     let bodyLimit: Int
-    /// Peers whose X-Forwarded-For names the client (`http.trustedProxies`).
-    let trustedProxies: Set<String>
+    /// The client's address behind `http.trustedProxies`.
+    let clientAddresses: ClientAddress
     /// The board shows at most this many open tickets (newest first); the counts are exact.
     static let ticketLimit = 500
 

@@ -112,14 +112,8 @@ extension Board {
         return response
     }
 
-    /// The peer, or the client a trusted proxy names in X-Forwarded-For (its last entry: the one
-    /// the proxy itself added).
     func clientAddress(_ request: Request, _ context: TriageRequestContext) -> String {
-        let peer = context.peerAddress ?? "unknown"
-        guard trustedProxies.contains(peer), let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!],
-            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
-        else { return peer }
-        return last
+        clientAddresses.of(request, peer: context.peerAddress)
     }
 
     // MARK: The first start

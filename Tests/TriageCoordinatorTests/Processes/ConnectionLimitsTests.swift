@@ -13,6 +13,29 @@ import TestSupport
         return try TriageServe(folder, ["--config", file])
     }
 
+    /// X-Forwarded-For from a peer that is not a trusted proxy is ignored (anybody can send it)
+    /// and said in the log once, not per request: an unlisted reverse proxy makes every client
+    /// one address for the sign-in throttle.
+    @Test func forwardedForFromAnUntrustedPeerIsIgnoredAndLoggedOnce() throws {
+        let folder = try TempFolder()
+        let file = folder.path + "/triage.yaml"
+        try "http: {trustedProxies: [192.0.2.1]}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let serve = try TriageServe(folder, ["--config", file])
+        defer { serve.process.terminate() }
+        let jar = folder.path + "/jar"
+        let form = try TriageServe.curl(["-c", jar, "-b", jar, serve.url + "/board/login"]).stdout
+        let csrf = try #require(form.firstMatch(of: /name="csrf" value="([^"]+)"/).map { String($0.1) })
+        for index in 1...3 {
+            let answer = try TriageServe.curl(["-c", jar, "-b", jar, "-o", "/dev/null", "-X", "POST", serve.url + "/board/login",
+                                               "-H", "X-Forwarded-For: 198.51.100.\(index)", "--data-urlencode", "csrf=\(csrf)",
+                                               "--data-urlencode", "login=nobody", "--data-urlencode", "password=guess"])
+            #expect(answer.stdout.hasSuffix("401"), "\(answer.stdout)")
+        }
+        let log = (try? String(contentsOfFile: folder.path + "/serve.err", encoding: .utf8)) ?? ""
+        let warnings = log.components(separatedBy: "X-Forwarded-For from 127.0.0.1, which is not in http.trustedProxies").count - 1
+        #expect(warnings == 1, "\(log)")
+    }
+
     @Test func idleAndSlowlorisConnectionsAreClosed() throws {
         let folder = try TempFolder()
         let serve = try Self.serve(folder)

@@ -1,0 +1,44 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Synchronization
+
+/// Who is signing in, for the throttle: the peer, or the client a trusted proxy names in
+/// X-Forwarded-For (its last entry: the one the proxy itself added). X-Forwarded-For from a peer
+/// that is not in `http.trustedProxies` is ignored — anybody can send it — and logged, at most
+/// once an hour per peer: a reverse proxy that is not listed makes every client one address, so
+/// one client's failures throttle everybody's sign-ins (docs/deployment.md).
+final class ClientAddress: Sendable {
+    let trustedProxies: Set<String>
+    private let warned = Mutex<[String: Date]>([:])
+    private let logger = Logger(label: "triage.http")
+    static let warnEvery: TimeInterval = 3600
+
+    init(trustedProxies: Set<String>) { self.trustedProxies = trustedProxies }
+
+    func of(_ request: Request, peer: String?) -> String {
+        let peer = peer ?? "unknown"
+        let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!]
+        guard trustedProxies.contains(peer) else {
+            if forwarded != nil { warnOnce(peer) }
+            return peer
+        }
+        guard let last = forwarded?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty else { return peer }
+        return last
+    }
+
+    private func warnOnce(_ peer: String) {
+        let now = Date()
+        let due = warned.withLock { seen in
+            if let last = seen[peer], now.timeIntervalSince(last) < Self.warnEvery { return false }
+            seen[peer] = now
+            return true
+        }
+        guard due else { return }
+        logger.warning("""
+            X-Forwarded-For from \(peer), which is not in http.trustedProxies: ignored, so sign-ins are throttled by \(peer) itself; \
+            if it is your reverse proxy, add it to http.trustedProxies (this is said once an hour per peer)
+            """)
+    }
+}
