@@ -135,7 +135,15 @@ import Testing
                     .replacingOccurrences(of: unknown.csrf ?? "", with: wrong.csrf ?? "") == wrong.html)
                 #expect(visitor.cookies["triage_session"] == nil)
 
-                // The login form's own CSRF check: another value, or no login cookie at all.
+                // The login form's own CSRF check: a valid cookie with another form's valid token in the field.
+                var other = Visitor(client: client.client)
+                let otherToken = try #require(try await other.get("/board/login").csrf)
+                _ = try await visitor.get("/board/login")
+                #expect(visitor.cookies["triage_login"] != otherToken)
+                let crossed = try await visitor.post("/board/login", [("csrf", otherToken), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
+                #expect(crossed.status == .forbidden && visitor.cookies["triage_session"] == nil, "\(crossed.status)")
+
+                // Another value, or no login cookie at all.
                 _ = try await visitor.get("/board/login")
                 let forged = try await visitor.post("/board/login", [("csrf", "forged"), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
                 #expect(forged.status == .forbidden && visitor.cookies["triage_session"] == nil)
@@ -343,6 +351,30 @@ import Testing
                 #expect(html.contains(#"<div class="column" id="queue-new">"#))
                 #expect(card.contains("unassigned") && card.contains(#"<div class="why">no eligible technician among 2 active"#))
                 #expect(card.contains("without skills sap"))
+            }
+        }
+    }
+
+    /// The setup form checks its field against its own cookie (a valid token from another form
+    /// does not pass), makes the first admin once, and a code still valid after somebody made an
+    /// account another way (`triage user create`) is refused as a conflict.
+    @Test func theSetupFormsCSRFFieldMustMatchItsCookieAndALateCodeIsAConflict() async throws {
+        try await TestCoordinator.with(inventory: false, people: false) { t in
+            let code = try #require(try await t.coordinator.accounts.setupCode())
+            try await t.test { client in
+                var visitor = Visitor(client: client.client), other = Visitor(client: client.client)
+                _ = try await visitor.get("/setup?code=\(code)")
+                let otherToken = try #require(try await other.get("/setup?code=\(code)").csrf)
+                let fields = [("code", code), ("login", "ada"), ("password", "ada sets triage up"), ("confirm", "ada sets triage up")]
+                let crossed = try await visitor.post("/setup", fields + [("csrf", otherToken)])
+                #expect(crossed.status == .forbidden, "\(crossed.status)")
+                #expect(try await t.coordinator.store.read { try await $0.userCount() } == 0, "nothing was made")
+
+                // Somebody makes an account on the command line; the link, still within its 24 hours, is refused as a conflict.
+                _ = try await t.coordinator.accounts.create(UserInput(login: "root", role: .admin), password: "root was made first", by: .console)
+                let late = try await visitor.post("/setup", fields + [("csrf", visitor.csrf)])
+                #expect(late.status == .conflict && late.html.contains("set up already"), "\(late.status)")
+                #expect(try await t.coordinator.accounts.users(by: .console).map(\.login) == ["root"])
             }
         }
     }
