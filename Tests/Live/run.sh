@@ -29,10 +29,16 @@ trap cleanup EXIT
 
 # Every test stops what it starts, also when it fails: a browser's driver left running after
 # `swift test` (an orphan, re-parented to init) fails the run.
-orphans() { # orphans NAME…: processes of these names whose parent is gone (PPID 1)
-  ps -eo ppid=,pid=,comm= | awk -v names=" $* " '$1 == 1 && index(names, " " $3 " ") { print $2 " " $3 }'
+orphans() { # orphans NAME…: processes of these names whose parent is gone (PPID 1), after 10 s to exit
+  local found
+  for _ in $(seq 20); do
+    found=$(ps -eo ppid=,pid=,comm= | awk -v names=" $* " '$1 == 1 && index(names, " " $3 " ") { print $2 " " $3 }')
+    [ -z "$found" ] && return 0
+    sleep 0.5
+  done
+  echo "$found"
 }
-left=$(orphans chromedriver chromium chrome_crashpad_handler triage triage-agent)
+left=$(orphans chromedriver chromium chrome_crashpad triage triage-agent)
 [ -z "$left" ] || { echo "swift test left processes running: $left" >&2; exit 1; }
 
 echo "== durability under SIGKILL"
@@ -118,6 +124,6 @@ bash Deploy/check.sh .build/debug
 
 echo "== benchmarks, quick mode (every tool must diagnose every host)"
 bash Benchmarks/run.sh --quick
-left=$(orphans chromedriver chromium chrome_crashpad_handler triage triage-agent)
+left=$(orphans chromedriver chromium chrome_crashpad triage triage-agent)
 [ -z "$left" ] || { echo "the live checks left processes running: $left" >&2; exit 1; }
 echo "live checks passed"

@@ -102,6 +102,30 @@ struct InventoryForm {
         var select = false
         var options: [BoardView.Option] = []
         var required = false
+        /// What is wrong with what was sent, shown next to the field.
+        var error: String?
+        /// The ids of the error and the hint, for aria-describedby (Mustache reads stored properties only).
+        var describedBy: String?
+
+        mutating func describe() {
+            let ids = [error.map { _ in "\(id)-error" }, hint.map { _ in "\(id)-hint" }].compactMap { $0 }
+            describedBy = ids.isEmpty ? nil : ids.joined(separator: " ")
+        }
+    }
+
+    /// The controls again with what was typed in them and each problem next to its field (a
+    /// problem's field is the form's field, or a part of it: "shifts.weekday" is "shifts").
+    func retried(_ controls: [Control], _ retry: FormRetry) -> [Control] {
+        controls.map { control in
+            var control = control
+            let typed = retry.typed[control.name] ?? ""
+            if control.checkbox { control.checked = !typed.isEmpty } else { control.value = typed }
+            control.options = control.options.map { BoardView.Option(value: $0.value, label: $0.label, selected: $0.value == typed) }
+            let problems = retry.problems.filter { $0.field == control.name || $0.field.hasPrefix(control.name + ".") }.map(\.problem)
+            control.error = problems.isEmpty ? nil : problems.joined(separator: "; ")
+            control.describe()
+            return control
+        }
     }
 
     /// The form's inputs, holding `values` (a record's fields as the API shows them) or what was sent.
@@ -123,6 +147,7 @@ struct InventoryForm {
                 control.options = options.map { BoardView.Option(value: $0, label: $0, selected: $0 == value) }
             case .text, .words: break
             }
+            control.describe()
             return control
         }
     }
@@ -164,32 +189,42 @@ struct InventoryForm {
 
     // MARK: Reading what was sent
 
-    /// What the form sent as the API's JSON for this kind; a line that does not parse is refused
-    /// with its field and line number.
-    func json(_ form: WebForm) throws -> Data {
+    /// What the form sent as the API's JSON for this kind, and what could not be read (a number
+    /// that is not one, a line that does not parse: with its field and line number) — every such
+    /// field, not only the first; those fields are left out of the JSON.
+    func json(_ form: WebForm) throws -> (json: Data, problems: [CoordinatorError.FieldProblem]) {
         var object: [String: JSONValue] = [:]
+        var problems: [CoordinatorError.FieldProblem] = []
         for field in fields {
-            let raw = form[field.name] ?? ""
-            let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-            switch field.input {
-            case .checkbox: object[field.name] = .bool(raw == "on" || raw == "true")
-            case .hidden, .number:
-                guard !trimmed.isEmpty else { continue }
-                guard let number = Int(trimmed) else { throw CoordinatorError.invalid(field.name, "must be a whole number, not '\(trimmed)'") }
-                object[field.name] = .number(Double(number))
-            case .choice(let options) where options.allSatisfy({ Int($0) != nil }):
-                if let number = Int(trimmed) { object[field.name] = .number(Double(number)) }
-            case .words:
-                object[field.name] = .array(trimmed.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }
-                    .filter { $0 != .string("") })
-            case .lines(let format):
-                let zone = form.text("timeZone").flatMap(TimeZone.init(identifier:)) ?? .gmt
-                object[field.name] = try Self.lines(trimmed, format, field: field.name, zone: zone)
-            default:
-                if !trimmed.isEmpty { object[field.name] = .string(field.input.isNote ? raw : trimmed) }
+            do {
+                object[field.name] = try Self.value(of: field, in: form)
+            } catch let error as CoordinatorError where error.code == .invalid {
+                problems += error.problems
             }
         }
-        return try JSONBody.encoder.encode(JSONValue.object(object))
+        return (try JSONBody.encoder.encode(JSONValue.object(object)), problems)
+    }
+
+    /// One field's value as the API takes it; nil when it was left empty.
+    private static func value(of field: Field, in form: WebForm) throws -> JSONValue? {
+        let raw = form[field.name] ?? ""
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch field.input {
+        case .checkbox: return .bool(raw == "on" || raw == "true")
+        case .hidden, .number:
+            if trimmed.isEmpty { return nil }
+            guard let number = Int(trimmed) else { throw CoordinatorError.invalid(field.name, "must be a whole number, not '\(trimmed)'") }
+            return .number(Double(number))
+        case .choice(let options) where options.allSatisfy({ Int($0) != nil }):
+            return Int(trimmed).map { .number(Double($0)) }
+        case .words:
+            return .array(trimmed.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") })
+        case .lines(let format):
+            let zone = form.text("timeZone").flatMap(TimeZone.init(identifier:)) ?? .gmt
+            return try lines(trimmed, format, field: field.name, zone: zone)
+        default:
+            return trimmed.isEmpty ? nil : .string(field.input.isNote ? raw : trimmed)
+        }
     }
 
     private static func lines(_ text: String, _ format: LineFormat, field: String, zone: TimeZone) throws -> JSONValue {

@@ -68,25 +68,29 @@ extension Board {
     private func saveRecord(_ request: Request, _ context: TriageRequestContext, id: Int?) async throws -> Response {
         let (session, kind, form) = try await inventoryPost(request, context)
         do {
-            let json = try InventoryForm.of(kind).json(form)
+            let (json, unreadable) = try InventoryForm.of(kind).json(form)
             let saved = switch kind {
-            case .customer: try await save(CustomerFields.self, json, id: id, session)
-            case .contact: try await save(ContactFields.self, json, id: id, session)
-            case .site: try await save(SiteFields.self, json, id: id, session)
-            case .host: try await save(HostFields.self, json, id: id, session)
-            case .technician: try await save(TechnicianFields.self, json, id: id, session)
+            case .customer: try await save(CustomerFields.self, json, unreadable, id: id, session)
+            case .contact: try await save(ContactFields.self, json, unreadable, id: id, session)
+            case .site: try await save(SiteFields.self, json, unreadable, id: id, session)
+            case .host: try await save(HostFields.self, json, unreadable, id: id, session)
+            case .technician: try await save(TechnicianFields.self, json, unreadable, id: id, session)
             }
             return Pages.redirect(to: "\(saved.page)?saved=\(kind.rawValue)\(saved.part.map { "#\($0)" } ?? "")")
         } catch let error as CoordinatorError where [.invalid, .conflict, .notFound, .badRequest].contains(error.code) {
-            // The page the form was on, with the API's sentence.
+            // The page the form was on, with the API's sentence on top, the form as it was filled
+            // in and each problem next to its field.
             let message = "Not saved: \(error.message)"
             let status = error.code.httpStatus
-            switch (kind, id) {
-            case (_, let id?): return try await recordPage(kind, id, request, session, error: message, status: status)
-            case (.contact, nil), (.site, nil):
-                return try await customerPage(try form.int("customerId"), request, session, error: message, status: status)
-            case (.host, nil): return try await sitePage(try form.int("siteId"), request, session, error: message, status: status)
-            default: return try await inventoryPage(session, request, error: message, status: status)
+            let retry = FormRetry(kind: kind, id: id, typed: form.all, problems: error.problems)
+            return try await FormRetry.$current.withValue(retry) {
+                switch (kind, id) {
+                case (_, let id?): return try await recordPage(kind, id, request, session, error: message, status: status)
+                case (.contact, nil), (.site, nil):
+                    return try await customerPage(try form.int("customerId"), request, session, error: message, status: status)
+                case (.host, nil): return try await sitePage(try form.int("siteId"), request, session, error: message, status: status)
+                default: return try await inventoryPage(session, request, error: message, status: status)
+                }
             }
         }
     }
@@ -112,10 +116,16 @@ extension Board {
     }
 
     /// Creates or replaces one record from the form's JSON; the page (and part of it) to go to next.
-    private func save<F: InventoryFields & StrictInput>(_ type: F.Type, _ json: Data, id: Int?, _ session: WebSession) async throws
-        -> (page: String, part: String?)
+    private func save<F: InventoryFields & StrictInput>(_ type: F.Type, _ json: Data, _ unreadable: [CoordinatorError.FieldProblem],
+                                                        id: Int?, _ session: WebSession) async throws -> (page: String, part: String?)
     {
         let fields = try JSONBody.decode(F.self, from: json)
+        if !unreadable.isEmpty {
+            // What could not be read, with whatever else is wrong with the rest.
+            var problems = unreadable
+            do { try fields.validate() } catch let error as CoordinatorError { problems += error.problems }
+            throw CoordinatorError.invalid(problems)
+        }
         let record = try await coordinator.store.write { store in
             if let id { try await coordinator.inventory.replace(id, with: fields, by: session.principal, in: store) }
             else { try await coordinator.inventory.create(fields, by: session.principal, in: store) }
@@ -353,8 +363,9 @@ extension Board {
         let prefix = id.map { "edit-\(kind.rawValue)-\($0)" } ?? "new-\(kind.rawValue)"
         let action = "/board/inventory/\(kind.rawValue)" + (id.map { "/\($0)" } ?? "")
         let name = values["name"].flatMap { if case .string(let name) = $0 { name } else { nil } } ?? kind.noun
-        return RecordPage.Form(id: prefix, title: title, action: action, csrf: session.csrf,
-                               controls: InventoryForm.of(kind).controls(values, prefix: prefix), button: id == nil ? "Add" : "Save",
-                               deleteAction: id.map { _ in action + "/delete" }, deleteLabel: "Delete \(name)")
+        var controls = InventoryForm.of(kind).controls(values, prefix: prefix)
+        if let retry = FormRetry.current, retry.kind == kind, retry.id == id { controls = InventoryForm.of(kind).retried(controls, retry) }
+        return RecordPage.Form(id: prefix, title: title, action: action, csrf: session.csrf, controls: controls,
+                               button: id == nil ? "Add" : "Save", deleteAction: id.map { _ in action + "/delete" }, deleteLabel: "Delete \(name)")
     }
 }

@@ -20,15 +20,18 @@ extension Board {
             let form = try await WebForm(request, limit: bodyLimit)
             try form.requireCSRF(session.csrf)
             let customer = try form.optionalInt("customerId")
-            let input = TicketInput(
-                title: try form.required("title"), severity: try form.optionalInt("severity"), channel: TicketChannel(rawValue: form["channel"] ?? ""),
-                customerId: customer, hostId: try form.optionalInt("hostId"), description: form.text("description"),
-                tags: form["tags"].map(Self.words))
             do {
+                let input = TicketInput(
+                    title: form["title"] ?? "", severity: try form.optionalInt("severity"), channel: TicketChannel(rawValue: form["channel"] ?? ""),
+                    customerId: customer, hostId: try form.optionalInt("hostId"), description: form.text("description"),
+                    tags: form["tags"].map(Self.words))
                 let ticket = try await coordinator.store.write { try await coordinator.tickets.create(input, by: session.principal, in: $0) }
                 return Pages.redirect(to: "/board/tickets/\(ticket.id)?opened=1")
             } catch let error as CoordinatorError where error.code == .invalid {
-                return try await newTicketPage(session, text: "", customer: customer, error: error.message, status: .unprocessableContent)
+                // The form again as it was filled in, each problem next to its field.
+                return try await newTicketPage(session, text: "", customer: customer, error: "Not opened: \(error.message)",
+                                               retry: FormRetry(kind: .customer, id: nil, typed: form.all, problems: error.problems),
+                                               status: .unprocessableContent)
             }
         }
     }
@@ -86,12 +89,31 @@ extension Board {
         var hosts: [HostLine]
         var severities: [BoardView.Option]
         var channels: [BoardView.Option]
+        var hostChoices: [BoardView.Option]
         var hasCustomer: Bool
+        /// What was typed, when a refused form is shown again, and what is wrong with each field.
+        var title: String
+        var description: String
+        var tags: String
+        var errors: Errors
+
+        struct Errors {
+            var title: String?
+            var description: String?
+            var severity: String?
+            var host: String?
+            var tags: String?
+        }
     }
 
-    private func newTicketPage(_ session: WebSession, text: String, customer: Int?, error: String? = nil,
+    private func newTicketPage(_ session: WebSession, text: String, customer: Int?, error: String? = nil, retry: FormRetry? = nil,
                                status: HTTPResponse.Status = .ok) async throws -> Response
     {
+        let typed = retry?.typed ?? [:]
+        func problem(_ fields: String...) -> String? {
+            let found = (retry?.problems ?? []).filter { fields.contains($0.field) }.map(\.problem)
+            return found.isEmpty ? nil : found.joined(separator: "; ")
+        }
         let principal = session.principal
         var chrome = Chrome(session: session, clock: clock())
         chrome.error = error
@@ -116,11 +138,18 @@ extension Board {
                 NewTicketView.HostLine(id: line.host.id, name: line.host.fields.name, status: line.status?.rawValue ?? "no reports",
                                        alerts: line.alerts.map { "\($0.plugin) \($0.item): \($0.status.rawValue) — \($0.summary)" })
             } ?? [],
-            severities: promises.enumerated().map { BoardView.Option(value: "\($0.offset + 1)", label: $0.element, selected: $0.offset == 2) },
-            channels: TicketChannel.allCases.filter { $0 != .agent }.map {
-                BoardView.Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == .phone)
+            severities: promises.enumerated().map { index, promise in
+                BoardView.Option(value: "\(index + 1)", label: promise, selected: typed["severity"].map { $0 == "\(index + 1)" } ?? (index == 2))
             },
-            hasCustomer: card != nil)
+            channels: TicketChannel.allCases.filter { $0 != .agent }.map {
+                BoardView.Option(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == (typed["channel"] ?? TicketChannel.phone.rawValue))
+            },
+            hostChoices: (card?.hosts ?? []).map {
+                BoardView.Option(value: "\($0.host.id)", label: $0.host.fields.name, selected: typed["hostId"] == "\($0.host.id)")
+            },
+            hasCustomer: card != nil, title: typed["title"] ?? "", description: typed["description"] ?? "", tags: typed["tags"] ?? "",
+            errors: .init(title: problem("title"), description: problem("description"), severity: problem("severity", "tier"),
+                          host: problem("hostId", "customerId"), tags: problem("tags")))
         return pages.render("newticket", view, status: status)
     }
 }

@@ -28,6 +28,9 @@ struct WebForm {
 
     subscript(_ name: String) -> String? { fields[name] }
 
+    /// Every field as sent, by name.
+    var all: [String: String] { fields }
+
     func required(_ name: String) throws -> String {
         guard let value = fields[name], !value.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw CoordinatorError.invalid(name, "the form sent no \(name)")
@@ -71,4 +74,16 @@ struct WebForm {
             throw CoordinatorError(.forbidden, "the form's security token is missing or out of date: reload the page and try again")
         }
     }
+}
+
+/// A refused form, to be shown again as it was filled in with each problem next to its field
+/// (docs/board.md, "Forms"). Set around the page that shows it; the page's form builder reads it.
+struct FormRetry: Sendable {
+    /// Which form: its kind of record and the record's id (nil: the form that adds one).
+    let kind: RecordKind
+    let id: Int?
+    let typed: [String: String]
+    let problems: [CoordinatorError.FieldProblem]
+
+    @TaskLocal static var current: FormRetry?
 }

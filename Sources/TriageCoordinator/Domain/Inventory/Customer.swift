@@ -16,10 +16,10 @@ public struct CustomerFields: InventoryFields, Equatable {
     public enum CodingKeys: String, CodingKey, CaseIterable { case name, contactEmail, contactPhone, notes }
 
     public func validate() throws {
-        try Validate.text(name, "name")
-        try Validate.optionalText(contactEmail, "contactEmail")
-        try Validate.optionalText(contactPhone, "contactPhone", max: 50)
-        try Validate.optionalText(notes, "notes", max: 10_000)
+        try Validate.all({ try Validate.text(name, "name") },
+                         { try Validate.optionalText(contactEmail, "contactEmail") },
+                         { try Validate.optionalText(contactPhone, "contactPhone", max: 50) },
+                         { try Validate.optionalText(notes, "notes", max: 10_000) })
     }
 }
 

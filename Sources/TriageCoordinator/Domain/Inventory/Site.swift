@@ -49,16 +49,18 @@ public struct SiteFields: InventoryFields, Equatable {
     }
 
     public func validate() throws {
-        try Validate.text(name, "name")
-        try Validate.optionalText(address, "address", max: 500)
-        try Validate.optionalText(region, "region", max: 64)
-        try Validate.range(latitude, "latitude", -90...90)
-        try Validate.range(longitude, "longitude", -180...180)
-        try Validate.timeZone(timeZone, "timeZone")
-        for hours in openingHours {
-            try Validate.weekday(hours.weekday, "openingHours.weekday")
-            try Validate.window(hours.opens, hours.closes, "openingHours")
-        }
+        try Validate.all({ try Validate.text(name, "name") },
+                         { try Validate.optionalText(address, "address", max: 500) },
+                         { try Validate.optionalText(region, "region", max: 64) },
+                         { try Validate.range(latitude, "latitude", -90...90) },
+                         { try Validate.range(longitude, "longitude", -180...180) },
+                         { try Validate.timeZone(timeZone, "timeZone") },
+                         {
+                             for hours in openingHours {
+                                 try Validate.weekday(hours.weekday, "openingHours.weekday")
+                                 try Validate.window(hours.opens, hours.closes, "openingHours")
+                             }
+                         })
     }
 
     public var references: [(RecordKind, Int, String)] { [(.customer, customerId, "customerId")] }

@@ -69,18 +69,24 @@ public struct TechnicianFields: InventoryFields, Equatable {
     }
 
     public func validate() throws {
-        try Validate.text(name, "name")
-        try Validate.optionalText(email, "email")
-        try Validate.range(tier, "tier", 1...3)
-        try Validate.tags(skills, "skills")
-        try Validate.optionalText(region, "region", max: 64)
-        try Validate.timeZone(timeZone, "timeZone")
-        try Validate.range(maxLoad, "maxLoad", 0...1000)
-        if shifts.count > 100 { throw CoordinatorError.invalid("shifts", "more than 100 entries") }
-        for shift in shifts {
-            try Validate.weekday(shift.weekday, "shifts.weekday")
-            try Validate.window(shift.start, shift.end, "shifts")
-        }
+        try Validate.all({ try Validate.text(name, "name") },
+                         { try Validate.optionalText(email, "email") },
+                         { try Validate.range(tier, "tier", 1...3) },
+                         { try Validate.tags(skills, "skills") },
+                         { try Validate.optionalText(region, "region", max: 64) },
+                         { try Validate.timeZone(timeZone, "timeZone") },
+                         { try Validate.range(maxLoad, "maxLoad", 0...1000) },
+                         {
+                             if shifts.count > 100 { throw CoordinatorError.invalid("shifts", "more than 100 entries") }
+                             for shift in shifts {
+                                 try Validate.weekday(shift.weekday, "shifts.weekday")
+                                 try Validate.window(shift.start, shift.end, "shifts")
+                             }
+                         },
+                         { try validateAbsences() })
+    }
+
+    private func validateAbsences() throws {
         if absences.count > 1000 { throw CoordinatorError.invalid("absences", "more than 1000 entries") }
         for absence in absences {
             if absence.from >= absence.to { throw CoordinatorError.invalid("absences", "from is not before to") }

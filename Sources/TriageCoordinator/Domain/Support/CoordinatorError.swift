@@ -32,6 +32,13 @@ public struct CoordinatorError: Error, Sendable, CustomStringConvertible {
 
     public let code: Code
     public let message: String
+    /// For `invalid`: each field and what is wrong with it, so a form can say it next to the field.
+    public private(set) var problems: [FieldProblem] = []
+
+    public struct FieldProblem: Sendable, Equatable {
+        public let field: String
+        public let problem: String
+    }
 
     public init(_ code: Code, _ message: String) {
         self.code = code
@@ -45,6 +52,13 @@ public struct CoordinatorError: Error, Sendable, CustomStringConvertible {
     }
 
     static func invalid(_ field: String, _ problem: String) -> CoordinatorError {
-        CoordinatorError(.invalid, "\(field): \(problem)")
+        invalid([FieldProblem(field: field, problem: problem)])
+    }
+
+    /// Several fields at once: "a: …; b: …".
+    static func invalid(_ problems: [FieldProblem]) -> CoordinatorError {
+        var error = CoordinatorError(.invalid, problems.map { "\($0.field): \($0.problem)" }.joined(separator: "; "))
+        error.problems = problems
+        return error
     }
 }

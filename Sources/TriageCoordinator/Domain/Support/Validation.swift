@@ -3,6 +3,18 @@ import TriageModel
 
 /// Range and format checks shared by the API inputs. Each failure names the field.
 enum Validate {
+    /// Runs every check and refuses with all the fields that failed, not only the first (a form
+    /// shows each next to its field; the API's message lists them).
+    static func all(_ checks: () throws -> Void...) throws {
+        var problems: [CoordinatorError.FieldProblem] = []
+        for check in checks {
+            do { try check() } catch let error as CoordinatorError where error.code == .invalid && !error.problems.isEmpty {
+                problems += error.problems
+            }
+        }
+        if !problems.isEmpty { throw CoordinatorError.invalid(problems) }
+    }
+
     static func text(_ value: String, _ field: String, max: Int = 200) throws {
         if value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw CoordinatorError.invalid(field, "must not be empty")
@@ -73,11 +85,11 @@ enum Validate {
     static func ticketFields(title: String?, description: String?, severity: Int?, tier: Int?, tags: [String]?,
                              requiredSkills: [String]?) throws
     {
-        if let title { try text(title, "title") }
-        try optionalText(description, "description", max: 100_000)
-        if let severity { try range(severity, "severity", 1...4) }
-        if let tier { try range(tier, "tier", 1...3) }
-        try self.tags(tags ?? [], "tags")
-        try self.tags(requiredSkills ?? [], "requiredSkills")
+        try all({ if let title { try text(title, "title") } },
+                { try optionalText(description, "description", max: 100_000) },
+                { if let severity { try range(severity, "severity", 1...4) } },
+                { if let tier { try range(tier, "tier", 1...3) } },
+                { try self.tags(tags ?? [], "tags") },
+                { try self.tags(requiredSkills ?? [], "requiredSkills") })
     }
 }
