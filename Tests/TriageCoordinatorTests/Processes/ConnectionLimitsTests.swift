@@ -23,9 +23,9 @@ import TestSupport
         let serve = try TriageServe(folder, ["--config", file])
         defer { serve.process.terminate() }
         let jar = folder.path + "/jar"
-        let form = try TriageServe.curl(["-c", jar, "-b", jar, serve.url + "/board/login"]).stdout
-        let csrf = try #require(form.firstMatch(of: /name="csrf" value="([^"]+)"/).map { String($0.1) })
         for index in 1...3 {
+            let form = try TriageServe.curl(["-c", jar, "-b", jar, serve.url + "/board/login"]).stdout
+            let csrf = try #require(form.firstMatch(of: /name="csrf" value="([^"]+)"/).map { String($0.1) })
             let answer = try TriageServe.curl(["-c", jar, "-b", jar, "-o", "/dev/null", "-X", "POST", serve.url + "/board/login",
                                                "-H", "X-Forwarded-For: 198.51.100.\(index)", "--data-urlencode", "csrf=\(csrf)",
                                                "--data-urlencode", "login=nobody", "--data-urlencode", "password=guess"])
