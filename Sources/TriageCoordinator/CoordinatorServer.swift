@@ -21,7 +21,8 @@ public enum CoordinatorServer {
             try PrivateFiles.database(path)
             return try await migrated(SQLiteStore.open(path: path, synchronous: configuration.sqliteSynchronous, logger: logger))
         case .postgres(let url):
-            if !configuration.dataDirectory.isEmpty { try PrivateFiles.folder(configuration.dataDirectory) }
+            // Nothing of the database is in the data folder: made only when something is written there.
+            if FileManager.default.fileExists(atPath: configuration.dataDirectory) { try PrivateFiles.folder(configuration.dataDirectory) }
             return try await migrated(PostgresStore.open(url: url, logger: logger))
         }
     }

@@ -21,8 +21,13 @@ public struct TriageServe {
         ((try? String(contentsOfFile: data + "/setup-link", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// What it was started with beside this process's environment (a shared TRIAGE_SECRET_KEY):
+    /// the command-line tools run against its database need the same.
+    public let environment: [String: String]?
+
     /// Port 0 takes a free one; a restart passes the port it had.
     public init(_ folder: TempFolder, _ extra: [String] = [], port: Int = 0, environment: [String: String]? = nil) throws {
+        self.environment = environment
         let out = folder.path + "/serve-\(UUID().uuidString).out"
         data = folder.path + "/data"
         let child = try ChildProcess(builtProduct("triage"), ["serve", "--data", data, "--listen", "127.0.0.1:\(port)"] + extra,
@@ -80,7 +85,8 @@ extension TriageServe {
                            database: String? = nil) throws {
         let place = (config.map { ["--config", $0] } ?? ["--data", data]) + (database.map { ["--database", $0] } ?? [])
             + (technician.map { ["--technician", "\($0)"] } ?? [])
-        let made = try Shell.run(builtProduct("triage"), ["user", "create", login, "--role", role, "--password-stdin"] + place, input: password + "\n")
+        let made = try Shell.run(builtProduct("triage"), ["user", "create", login, "--role", role, "--password-stdin"] + place,
+                                 environment: environment, input: password + "\n")
         guard made.status == 0 else { throw TestSupportError("triage user create: \(made.stderr)") }
     }
 }

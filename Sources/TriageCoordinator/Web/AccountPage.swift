@@ -70,8 +70,11 @@ extension Board {
             // A password change may have ended this very session's siblings, not this one: read it again.
             let fresh = try await coordinator.accounts.webSession(secret: request.cookies[BoardSessionMiddleware.cookie]?.value ?? "") ?? session
             return try await accountPage(fresh, news: news)
-        } catch let error as CoordinatorError where [.invalid, .conflict, .forbidden, .notFound].contains(error.code) {
-            return try await accountPage(session, error: error.message, status: error.code.httpStatus)
+        } catch let error as CoordinatorError where [.invalid, .conflict, .forbidden, .notFound, .tooManyRequests].contains(error.code) {
+            // Each problem next to its field, and what was typed kept (never a password).
+            return try await FormRetry.$current.withValue(FormRetry(form: request.uri.path, typed: form.all, problems: error.problems)) {
+                try await accountPage(session, error: error.message, status: error.code.httpStatus)
+            }
         }
     }
 
@@ -98,6 +101,25 @@ extension Board {
         /// Mustache reads stored properties only.
         var hasRecoveryCodes: Bool
         var hasTokens: Bool
+        var errors = Errors()
+        var tokenName = ""
+
+        /// What was wrong with a refused form, next to its field.
+        struct Errors {
+            var current: String?, password: String?, confirm: String?, code: String?, remove: String?, replace: String?, token: String?
+
+            init(_ retry: FormRetry? = nil) {
+                guard let retry else { return }
+                switch retry.form {
+                case "/board/account/password": (current, password, confirm) = (retry.problem("current"), retry.problem("password"), retry.problem("confirm"))
+                case "/board/account/second-factor/confirm": code = retry.problem("code")
+                case "/board/account/second-factor/remove": remove = retry.problem("password")
+                case "/board/account/second-factor/start": replace = retry.problem("password")
+                case "/board/account/tokens": token = retry.problem("name")
+                default: break
+                }
+            }
+        }
     }
 
     func accountPage(_ session: WebSession, news: AccountNews = AccountNews(), error: String? = nil,
@@ -116,7 +138,8 @@ extension Board {
             chrome: chrome, login: user.login, displayName: user.displayName, role: user.role.rawValue, email: user.email,
             minimumLength: coordinator.accounts.policy.minimumPasswordLength, secondFactorOn: user.totpEnabled,
             secondFactorRequired: session.mustAddSecondFactor, enrolment: news.enrolment, recoveryCodes: news.recoveryCodes ?? [],
-            tokens: tokens, newToken: news.newToken, hasRecoveryCodes: !(news.recoveryCodes ?? []).isEmpty, hasTokens: !tokens.isEmpty)
+            tokens: tokens, newToken: news.newToken, hasRecoveryCodes: !(news.recoveryCodes ?? []).isEmpty, hasTokens: !tokens.isEmpty,
+            errors: AccountView.Errors(FormRetry.current), tokenName: FormRetry.of("/board/account/tokens")?.typed["name"] ?? "")
         return pages.render("account", view, status: status)
     }
 }

@@ -36,6 +36,11 @@ struct InventoryForm {
     let kind: RecordKind
     let fields: [Field]
 
+    /// The id of the form that adds a record of `kind` (`id` nil) or changes record `id`.
+    static func formId(_ kind: RecordKind, _ id: Int?) -> String {
+        id.map { "edit-\(kind.rawValue)-\($0)" } ?? "new-\(kind.rawValue)"
+    }
+
     static func of(_ kind: RecordKind) -> InventoryForm {
         switch kind {
         case .customer:
@@ -121,8 +126,7 @@ struct InventoryForm {
             let typed = retry.typed[control.name] ?? ""
             if control.checkbox { control.checked = !typed.isEmpty } else { control.value = typed }
             control.options = control.options.map { BoardView.Option(value: $0.value, label: $0.label, selected: $0.value == typed) }
-            let problems = retry.problems.filter { $0.field == control.name || $0.field.hasPrefix(control.name + ".") }.map(\.problem)
-            control.error = problems.isEmpty ? nil : problems.joined(separator: "; ")
+            control.error = retry.problem(control.name)
             control.describe()
             return control
         }

@@ -82,7 +82,7 @@ extension Board {
             // in and each problem next to its field.
             let message = "Not saved: \(error.message)"
             let status = error.code.httpStatus
-            let retry = FormRetry(kind: kind, id: id, typed: form.all, problems: error.problems)
+            let retry = FormRetry(form: InventoryForm.formId(kind, id), typed: form.all, problems: error.problems)
             return try await FormRetry.$current.withValue(retry) {
                 switch (kind, id) {
                 case (_, let id?): return try await recordPage(kind, id, request, session, error: message, status: status)
@@ -360,11 +360,11 @@ extension Board {
 
     /// The form that adds a record (`id` nil) or changes one, which also offers to delete it.
     private func form(_ kind: RecordKind, id: Int?, values: [String: JSONValue], title: String, session: WebSession) -> RecordPage.Form {
-        let prefix = id.map { "edit-\(kind.rawValue)-\($0)" } ?? "new-\(kind.rawValue)"
+        let prefix = InventoryForm.formId(kind, id)
         let action = "/board/inventory/\(kind.rawValue)" + (id.map { "/\($0)" } ?? "")
         let name = values["name"].flatMap { if case .string(let name) = $0 { name } else { nil } } ?? kind.noun
         var controls = InventoryForm.of(kind).controls(values, prefix: prefix)
-        if let retry = FormRetry.current, retry.kind == kind, retry.id == id { controls = InventoryForm.of(kind).retried(controls, retry) }
+        if let retry = FormRetry.of(prefix) { controls = InventoryForm.of(kind).retried(controls, retry) }
         return RecordPage.Form(id: prefix, title: title, action: action, csrf: session.csrf, controls: controls,
                                button: id == nil ? "Add" : "Save", deleteAction: id.map { _ in action + "/delete" }, deleteLabel: "Delete \(name)")
     }

@@ -30,7 +30,7 @@ extension Board {
             } catch let error as CoordinatorError where error.code == .invalid {
                 // The form again as it was filled in, each problem next to its field.
                 return try await newTicketPage(session, text: "", customer: customer, error: "Not opened: \(error.message)",
-                                               retry: FormRetry(kind: .customer, id: nil, typed: form.all, problems: error.problems),
+                                               retry: FormRetry(form: "new-ticket", typed: form.all, problems: error.problems),
                                                status: .unprocessableContent)
             }
         }
@@ -110,10 +110,6 @@ extension Board {
                                status: HTTPResponse.Status = .ok) async throws -> Response
     {
         let typed = retry?.typed ?? [:]
-        func problem(_ fields: String...) -> String? {
-            let found = (retry?.problems ?? []).filter { fields.contains($0.field) }.map(\.problem)
-            return found.isEmpty ? nil : found.joined(separator: "; ")
-        }
         let principal = session.principal
         var chrome = Chrome(session: session, clock: clock())
         chrome.error = error
@@ -148,8 +144,8 @@ extension Board {
                 BoardView.Option(value: "\($0.host.id)", label: $0.host.fields.name, selected: typed["hostId"] == "\($0.host.id)")
             },
             hasCustomer: card != nil, title: typed["title"] ?? "", description: typed["description"] ?? "", tags: typed["tags"] ?? "",
-            errors: .init(title: problem("title"), description: problem("description"), severity: problem("severity", "tier"),
-                          host: problem("hostId", "customerId"), tags: problem("tags")))
+            errors: .init(title: retry?.problem("title"), description: retry?.problem("description"), severity: retry?.problem("severity", "tier"),
+                          host: retry?.problem("hostId", "customerId"), tags: retry?.problem("tags")))
         return pages.render("newticket", view, status: status)
     }
 }

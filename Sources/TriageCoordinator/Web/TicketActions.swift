@@ -78,7 +78,10 @@ extension Board {
                 await then?()
                 return Pages.redirect(to: "/board/tickets/\(id)#\(name == "diagnoses" ? "diagnostics" : "history")")
             } catch let error as CoordinatorError where [.invalid, .conflict, .forbidden].contains(error.code) {
-                return try await ticketPage(id, request, session, error: error.message, status: error.code.httpStatus)
+                // The page with the refusal on top, and the form as it was filled in with the problem next to its field.
+                return try await FormRetry.$current.withValue(FormRetry(form: name, typed: form.all, problems: error.problems)) {
+                    try await ticketPage(id, request, session, error: error.message, status: error.code.httpStatus)
+                }
             }
         }
     }
@@ -116,6 +119,13 @@ struct TicketActionsView {
     var vendorStatus: String
     /// "Diagnose now": for those who may change an open ticket about a host.
     var canDiagnose: Bool
+    /// What was typed into a refused form, and what was wrong, next to its field.
+    var reply = "", internalNote = false, resolveNote = "", reopenReason = "", escalateReason = "", escalateToLead = false
+    var errors = Errors()
+
+    struct Errors {
+        var reply: String?, resolve: String?, reopen: String?, escalate: String?, vendor: String?, details: String?
+    }
 
     init(_ ticket: Ticket, principal: Principal, eligibility: [TechnicianEligibility]) {
         canComment = (try? Access.comment(principal)) != nil
@@ -138,5 +148,26 @@ struct TicketActionsView {
         vendorRef = ticket.flags.vendorCase?.externalRef ?? ""
         vendorStatus = ticket.flags.vendorCase?.status ?? ""
         canDiagnose = canChange && ticket.hostId != nil
+        if let retry = FormRetry.current { keep(retry) }
+    }
+
+    /// A refused form keeps what was typed into it.
+    private mutating func keep(_ retry: FormRetry) {
+        let typed = retry.typed
+        switch retry.form {
+        case "comments":
+            (reply, internalNote, errors.reply) = (typed["body"] ?? "", typed["visibility"] == "internal", retry.problem("body", "visibility"))
+        case "status" where typed["status"] == "resolved": (resolveNote, errors.resolve) = (typed["note"] ?? "", retry.problem("note", "body"))
+        case "reopen": (reopenReason, errors.reopen) = (typed["reason"] ?? "", retry.problem("reason"))
+        case "escalate": (escalateReason, escalateToLead, errors.escalate) = (typed["reason"] ?? "", typed["to"] == "lead", retry.problem("reason"))
+        case "vendor-case":
+            (vendor, vendorRef, vendorStatus) = (typed["vendor"] ?? "", typed["externalRef"] ?? "", typed["status"] ?? "")
+            errors.vendor = retry.problem("vendor", "externalRef", "status")
+        case "details":
+            (tags, skills) = (typed["tags"] ?? "", typed["requiredSkills"] ?? "")
+            severities = severities.map { BoardView.Option(value: $0.value, label: $0.label, selected: $0.value == typed["severity"]) }
+            errors.details = retry.problem("severity", "tags", "requiredSkills")
+        default: break
+        }
     }
 }

@@ -72,7 +72,10 @@ extension Board {
         do {
             return try await usersPage(session, news: try await change(form, session))
         } catch let error as CoordinatorError where [.invalid, .conflict, .notFound].contains(error.code) {
-            return try await usersPage(session, error: error.message, status: error.code.httpStatus)
+            // The form again as it was filled in (never a password), each problem next to its field.
+            return try await FormRetry.$current.withValue(FormRetry(form: request.uri.path, typed: form.all, problems: error.problems)) {
+                try await usersPage(session, error: error.message, status: error.code.httpStatus)
+            }
         }
     }
 
@@ -103,6 +106,34 @@ extension Board {
         var tokens: [TokenRow]
         var newToken: String?
         var minimumLength: Int
+        var newUser = NewUser()
+        var agent = Agent()
+
+        /// What was typed into a refused form, and what was wrong, next to its field.
+        struct NewUser {
+            var login = "", displayName = "", email = "", technicianId = ""
+            var roles = ["technician", "dispatcher", "admin"].map { BoardView.Option(value: $0, label: $0, selected: $0 == "technician") }
+            var loginError: String?, emailError: String?, roleError: String?, technicianError: String?, passwordError: String?
+
+            init(_ retry: FormRetry? = nil) {
+                guard let retry else { return }
+                let typed = retry.typed
+                (login, displayName, email, technicianId) = (typed["login"] ?? "", typed["displayName"] ?? "", typed["email"] ?? "", typed["technicianId"] ?? "")
+                roles = roles.map { BoardView.Option(value: $0.value, label: $0.label, selected: $0.value == typed["role"]) }
+                (loginError, emailError, roleError) = (retry.problem("login", "displayName"), retry.problem("email"), retry.problem("role"))
+                (technicianError, passwordError) = (retry.problem("technicianId"), retry.problem("password"))
+            }
+        }
+
+        struct Agent {
+            var name = "", host = ""
+            var error: String?
+
+            init(_ retry: FormRetry? = nil) {
+                guard let retry else { return }
+                (name, host, error) = (retry.typed["name"] ?? "", retry.typed["host"] ?? "", retry.problem("name", "host"))
+            }
+        }
     }
 
     private func usersPage(_ session: WebSession, news: UsersNews = UsersNews(), error: String? = nil,
@@ -123,7 +154,10 @@ extension Board {
                                owner: token.userId.flatMap { logins[$0] } ?? token.hostId.map { "host \($0)" } ?? "—",
                                revoked: token.revokedAt != nil)
         }
-        return pages.render("users", UsersView(chrome: chrome, users: rows, tokens: tokens, newToken: news.newToken,
-                                               minimumLength: coordinator.accounts.policy.minimumPasswordLength), status: status)
+        var view = UsersView(chrome: chrome, users: rows, tokens: tokens, newToken: news.newToken,
+                             minimumLength: coordinator.accounts.policy.minimumPasswordLength)
+        view.newUser = UsersView.NewUser(FormRetry.of("/board/users"))
+        view.agent = UsersView.Agent(FormRetry.of("/board/users/agent-tokens"))
+        return pages.render("users", view, status: status)
     }
 }

@@ -79,11 +79,19 @@ struct WebForm {
 /// A refused form, to be shown again as it was filled in with each problem next to its field
 /// (docs/board.md, "Forms"). Set around the page that shows it; the page's form builder reads it.
 struct FormRetry: Sendable {
-    /// Which form: its kind of record and the record's id (nil: the form that adds one).
-    let kind: RecordKind
-    let id: Int?
+    /// Which form on the page: its id ("new-site", "edit-host-3", a ticket's "comments").
+    let form: String
     let typed: [String: String]
     let problems: [CoordinatorError.FieldProblem]
 
     @TaskLocal static var current: FormRetry?
+
+    /// The retry of `form`, if that is the form refused.
+    static func of(_ form: String) -> FormRetry? { current?.form == form ? current : nil }
+
+    /// What is wrong with `fields` (or a part of one: "shifts.weekday" is "shifts"), in one line.
+    func problem(_ fields: String...) -> String? {
+        let found = problems.filter { problem in fields.contains { problem.field == $0 || problem.field.hasPrefix($0 + ".") } }.map(\.problem)
+        return found.isEmpty ? nil : found.joined(separator: "; ")
+    }
 }

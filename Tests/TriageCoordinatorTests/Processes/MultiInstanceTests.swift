@@ -216,7 +216,7 @@ struct MultiInstanceTests {
         _ = try pair.a.request("POST", "/api/v1/sites", #"{"customerId": 1, "name": "HQ"}"#, token: pair.token)
         _ = try pair.a.request("POST", "/api/v1/hosts", #"{"siteId": 1, "name": "web1"}"#, token: pair.token)
         func token(_ arguments: [String]) throws -> String {
-            try Shell.run(builtProduct("triage"), ["token", "create", "--config", config] + arguments).stdout
+            try Shell.run(builtProduct("triage"), ["token", "create", "--config", config] + arguments, environment: pair.a.environment).stdout
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let agent = try token(["--role", "agent", "--name", "web1-agent", "--host", "web1"])
