@@ -20,9 +20,10 @@ class Coordinator:
         self.triage, self.data, self.url = triage, f"{work}/data-{port}", f"http://127.0.0.1:{port}"
         self.out, self.err = f"{work}/serve-{port}.out", f"{work}/serve-{port}.err"
         self.store = ["--database", database] if database else ["--data", self.data]
-        environment = dict(os.environ, TRIAGE_SECRET_KEY=SHARED_KEY) if database else None
+        # The serve and the command line run against a shared database share its key.
+        self.environment = dict(os.environ, TRIAGE_SECRET_KEY=SHARED_KEY) if database else None
         self.process = subprocess.Popen([triage, "serve", "--data", self.data, "--listen", f"127.0.0.1:{port}"] + self.store,
-                                        stdout=open(self.out, "wb"), stderr=open(self.err, "wb"), env=environment)
+                                        stdout=open(self.out, "wb"), stderr=open(self.err, "wb"), env=self.environment)
         self.pid = self.process.pid
         for _ in range(600):
             try:
@@ -61,12 +62,12 @@ class Coordinator:
         """A new host and the agent token bound to it (`triage token create` prints only the token)."""
         host = self.api("/hosts", {"siteId": self.site, "name": name})["id"]
         return host, subprocess.run([self.triage, "token", "create", "--role", "agent", "--name", name, "--host", str(host),
-                                     *self.store], check=True, capture_output=True, text=True).stdout.strip()
+                                     *self.store], check=True, capture_output=True, text=True, env=self.environment).stdout.strip()
 
     def collector_token(self, name):
         """A collector token for the site (`triage token create` prints only the token)."""
         return subprocess.run([self.triage, "token", "create", "--role", "collector", "--name", name, "--site", str(self.site),
-                               *self.store], check=True, capture_output=True, text=True).stdout.strip()
+                               *self.store], check=True, capture_output=True, text=True, env=self.environment).stdout.strip()
 
     def polls_waiting(self):
         """Runners' long polls waiting at this instance, from /metrics."""

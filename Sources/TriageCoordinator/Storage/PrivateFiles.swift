@@ -8,15 +8,21 @@ enum PrivateFiles {
     static let folderMode: mode_t = 0o700
     static let fileMode: mode_t = 0o600
 
-    /// Makes the folder (0700) or tightens it.
-    static func folder(_ path: String) throws {
+    /// Makes the folder (0700), or tightens it when `tightening` and this user owns it (a folder
+    /// someone else gave the service is theirs to set: what triage writes in it is 0600 anyway).
+    static func folder(_ path: String, tightening: Bool = true) throws {
+        let path = path.isEmpty ? "." : path
+        if FileManager.default.fileExists(atPath: path) {
+            var info = stat()
+            if tightening, stat(path, &info) == 0, info.st_uid == geteuid() { try tighten(path, folderMode) }
+            return
+        }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: Int(folderMode)])
         } catch {
             throw CoordinatorError(.configuration, "cannot create the data folder \(path): \(error.localizedDescription)")
         }
-        try tighten(path, folderMode)
     }
 
     /// A SQLite database file and its companions, 0600: made empty when missing, so SQLite (which

@@ -81,13 +81,12 @@ public final class SQLiteStore: TriageStore {
         guard !FileManager.default.fileExists(atPath: target) else {
             throw CoordinatorError(.configuration, "\(target) already exists: a backup never overwrites a file")
         }
+        // Made empty first, 0600: VACUUM INTO would make it with the process's umask.
+        try PrivateFiles.createEmpty(target)
         do {
-            // Made empty first, 0600: VACUUM INTO would make it with the process's umask.
-            try PrivateFiles.createEmpty(target)
             try await readDB.raw("VACUUM INTO \(bind: target)").run()
-        } catch let error as CoordinatorError {
-            throw error
         } catch {
+            try? FileManager.default.removeItem(atPath: target)
             throw CoordinatorError(.storage, "the backup of \(path) to \(target) failed: \(error)")
         }
         return (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0

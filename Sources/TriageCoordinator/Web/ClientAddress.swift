@@ -18,7 +18,7 @@ final class ClientAddress: Sendable {
     init(trustedProxies: Set<String>) { self.trustedProxies = trustedProxies }
 
     func of(_ request: Request, peer: String?) -> String {
-        let peer = peer ?? "unknown"
+        let peer = Self.plain(peer ?? "unknown")
         let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!]
         guard trustedProxies.contains(peer) else {
             if forwarded != nil { warnOnce(peer) }
@@ -28,10 +28,18 @@ final class ClientAddress: Sendable {
         return last
     }
 
+    /// An IPv4 peer of a socket listening on IPv6 ("::ffff:127.0.0.1") as the address it is.
+    static func plain(_ peer: String) -> String {
+        peer.hasPrefix("::ffff:") && peer.contains(".") ? String(peer.dropFirst(7)) : peer
+    }
+
     private func warnOnce(_ peer: String) {
         let now = Date()
         let due = warned.withLock { seen in
             if let last = seen[peer], now.timeIntervalSince(last) < Self.warnEvery { return false }
+            // Bounded: peers warned about more than an hour ago are forgotten, and at most 10 000 kept.
+            if seen.count >= 10_000 { seen = seen.filter { now.timeIntervalSince($0.value) < Self.warnEvery } }
+            if seen.count >= 10_000 { seen.removeAll() }
             seen[peer] = now
             return true
         }

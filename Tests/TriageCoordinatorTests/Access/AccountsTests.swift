@@ -326,6 +326,15 @@ import HummingbirdOTP
             } catch let error as CoordinatorError {
                 #expect(error.code == .tooManyRequests, "\(error)")
             }
+            // The right password again (which clears the login's count from here) does not clear the wrong codes.
+            guard case .needsCode(let again) = try await accounts.signIn(login: dora.login, password: dora.password, from: "b", hours: 1)
+            else { throw CoordinatorError(.conflict, "no code was asked for") }
+            do {
+                _ = try await accounts.signIn(pending: again, code: "000000", from: "b", hours: 1)
+                Issue.record("a new password step reset the code throttle")
+            } catch let error as CoordinatorError {
+                #expect(error.code == .tooManyRequests, "\(error)")
+            }
 
             // Re-entering the current password on the account page: six wrong tries, then even the right one waits.
             var wrong: [CoordinatorError.Code] = []

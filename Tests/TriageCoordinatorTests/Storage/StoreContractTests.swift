@@ -132,6 +132,20 @@ import Testing
         }
     }
 
+    /// sqlite-kit never writes AUTOINCREMENT: a table a later migration makes must add it itself.
+    @Test(.enabled(if: !TestDatabase.isPostgres, "SQLite only"))
+    func everySQLiteTableWithAnIdKeyIsAutoincrement() async throws {
+        try await Self.withStore { folder, _ in
+            let tables = try Shell.run("/usr/bin/env", ["python3", "-c", """
+                import sqlite3
+                for name, sql in sqlite3.connect('\(folder.path)/t.db').execute("select name, sql from sqlite_master where type = 'table'"):
+                    if '"id" INTEGER PRIMARY KEY' in sql: print(name, 'AUTOINCREMENT' in sql)
+                """])
+            let rows = tables.stdout.split(separator: "\n")
+            #expect(rows.count >= 12 && rows.allSatisfy { $0.hasSuffix(" True") }, "\(tables.stdout)\(tables.stderr)")
+        }
+    }
+
     @Test(.enabled(if: !TestDatabase.isPostgres, "SQLite only: PostgreSQL's sequences never reused ids"))
     func aDatabaseFromBeforeKeepsItsRowsAndStopsReusingIds() async throws {
         try await Self.withStore { folder, store in

@@ -20,12 +20,17 @@ extension Accounts {
     /// must not lock its owner's app and recovery codes out).
     public func startSecondFactor(password: String? = nil, by principal: Principal) async throws -> SecondFactorEnrolment {
         let user = try await own(principal)
-        if user.totpEnabled { try await checkCurrentPassword(password, userId: user.id, field: "password") }
+        let passwordChecked = user.totpEnabled
+        if passwordChecked { try await checkCurrentPassword(password, userId: user.id, field: "password") }
         let secret = Self.randomCode(length: 20)
         let sealed = try sealer.seal(secret)
         let at = now()
         try await store.write { session in
             var factor = try await session.secondFactor(userId: user.id)
+            // Read again inside the write: a factor confirmed meanwhile is replaced only with the password.
+            if factor.secret != nil, !passwordChecked {
+                throw CoordinatorError.invalid("password", "is needed to replace your second factor")
+            }
             factor.pending = sealed
             try await session.saveSecondFactor(factor, userId: user.id, at: at)
         }

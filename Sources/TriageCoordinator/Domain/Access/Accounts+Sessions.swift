@@ -56,7 +56,8 @@ extension Accounts {
             hash: BearerToken.hash(pending), purpose: Self.pendingPurpose, now: at) }),
             let user = try await store.read({ try await $0.user(id: userId) }), user.active
         else { throw tooLong }
-        try await reserveAttempt(login: user.login, address: address, at: at)
+        let codeKey = LoginThrottle.codeKey(userId: user.id)
+        try await reserveAttempt(key: codeKey, address: address, at: at)
         let accepted = try await store.write { session -> Bool? in
             guard try await session.consumeOneTimeCode(hash: BearerToken.hash(pending), purpose: Self.pendingPurpose, now: at) else { return nil }
             guard try await acceptsCode(code, userId: user.id, at: at, in: session) else {
@@ -65,13 +66,19 @@ extension Accounts {
             return true
         }
         guard accepted != nil else { throw tooLong }
+        try await store.write { try await $0.deleteLoginFailures(codeKey) }
         return try await openSession(user, login: user.login, address: address, hours: hours, at: at)
     }
 
     /// Counts an attempt for (login, address) and for the address before anything is checked, in
     /// one write with the check of their waits: 429 while either waits (`LoginThrottle`).
     private func reserveAttempt(login: String, address: String, at: Date) async throws {
-        let (pair, address) = (LoginThrottle.pairKey(login: login, address: address), LoginThrottle.addressKey(address))
+        try await reserveAttempt(key: LoginThrottle.pairKey(login: login, address: address), address: address, at: at)
+    }
+
+    /// The same for any key with the pair's rule (5 free, then doubling waits) beside the address.
+    private func reserveAttempt(key pair: String, address: String, at: Date) async throws {
+        let address = LoginThrottle.addressKey(address)
         try await store.write { session in
             let before = try await session.loginFailures([pair, address])
             if let wait = [before[pair], before[address]].compactMap({ LoginThrottle.wait($0, at: at) }).max() {

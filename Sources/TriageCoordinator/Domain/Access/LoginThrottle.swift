@@ -44,6 +44,11 @@ extension LoginThrottle {
     /// session may guess from anywhere).
     static func reentryKey(userId: Int) -> String { "reentry:\(userId)" }
 
+    /// Key of the second-factor code step, per account: a right password (which clears the
+    /// login's count from that address) does not clear wrong codes, and only someone who has the
+    /// password reaches this step, so nobody else can lock it.
+    static func codeKey(userId: Int) -> String { "code:\(userId)" }
+
     /// The address's count after a success gave its attempt back.
     static func succeeded(_ before: LoginFailures) -> LoginFailures {
         var failures = before

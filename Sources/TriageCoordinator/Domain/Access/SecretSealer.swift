@@ -51,7 +51,7 @@ enum SecretKeySource {
                 throw CoordinatorError(.configuration, "this database's secrets are sealed with a key that is not here: put the "
                     + "secret-key file of the data folder that sealed them at \(file) (0600), or set TRIAGE_SECRET_KEY")
             }
-            try PrivateFiles.folder((file as NSString).deletingLastPathComponent)
+            try PrivateFiles.folder((file as NSString).deletingLastPathComponent, tightening: false)
             let made = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
             let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, PrivateFiles.fileMode)
             if fd >= 0 {
