@@ -82,6 +82,9 @@ enum Passwords {
 
     private static let decoys = Mutex<[Int: String]>([:])
 
+    /// Whether the decoy of `cost` has been made (a verify without a hash made it).
+    static func hasDecoy(cost: Int) -> Bool { decoys.withLock { $0[cost] != nil } }
+
     /// One decoy hash per cost, made when first needed.
     static func decoy(cost: Int) -> String {
         if let known = decoys.withLock({ $0[cost] }) { return known }
