@@ -75,9 +75,10 @@ struct TicketView {
     struct EventLine {
         var at: String
         var atISO: String
+        /// The kind, for the stylesheet (an internal note looks unlike a reply).
         var type: String
         var actor: String
-        var details: String
+        var sentence: String
     }
 
     /// What the visit planner on the page was asked.
@@ -164,8 +165,11 @@ struct TicketView {
                 ? await planner(for: ticket, query, principal: principal, coordinator: coordinator, clock: clock) : nil,
             diagnostics: diagnostics.map { diagnosticView($0, clock: clock) }, diagnosticsShown: shown, olderDiagnoses: older,
             jobs: jobs.map { jobLine($0, clock: clock) }, hasJobs: !jobs.isEmpty,
-            events: events.reversed().map { EventLine(at: clock.dayTime($0.at), atISO: BoardClock.iso($0.at), type: $0.kind.words,
-                                                      actor: $0.actor.description, details: details($0.data)) },
+            events: events.reversed().map { event in
+                EventLine(at: clock.dayTime(event.at), atISO: BoardClock.iso(event.at), type: event.kind.rawValue,
+                          actor: HistorySentence.who(event.actor),
+                          sentence: event.entry.map(HistorySentence(technicians: names, clock: clock).sentence) ?? details(event.data))
+            },
             actions: TicketActionsView(ticket, principal: principal, eligibility: eligibility))
     }
 

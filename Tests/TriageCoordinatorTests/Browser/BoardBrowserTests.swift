@@ -205,7 +205,7 @@ import TestSupport
         try await browser.click(block)
         try await browser.click("#visit-\(visitId) form:has(input[value=en_route]) button")
         #expect(try await browser.text("#notice").contains("en route"))
-        #expect(try await browser.text("#history").contains("visit en route"))
+        #expect(try await browser.text("#history").contains("Vera is on the way"))
         let (_, visit) = try w.serve.request("GET", "/api/v1/visits/\(visitId)")
         #expect(visit["status"] as? String == "en_route")
         #expect(try await browser.findAll("#book").isEmpty, "technicians do not book")
