@@ -227,7 +227,9 @@ struct InventoryForm {
             let zone = form.text("timeZone").flatMap(TimeZone.init(identifier:)) ?? .gmt
             return try lines(trimmed, format, field: field.name, zone: zone)
         default:
-            return trimmed.isEmpty ? nil : .string(field.input.isNote ? raw : trimmed)
+            // A blank name is sent as it is, so the record's rules say so next to it, beside every other problem.
+            if trimmed.isEmpty { return field.name == "name" ? .string(trimmed) : nil }
+            return .string(field.input.isNote ? raw : trimmed)
         }
     }
 

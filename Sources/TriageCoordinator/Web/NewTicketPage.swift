@@ -68,6 +68,8 @@ extension Board {
             var id: Int
             var name: String
             var status: String
+            /// For the stylesheet: one word ("no-reports").
+            var statusClass: String
             var alerts: [String]
         }
 
@@ -132,6 +134,7 @@ extension Board {
             } ?? [],
             hosts: card?.hosts.map { line in
                 NewTicketView.HostLine(id: line.host.id, name: line.host.fields.name, status: line.status?.rawValue ?? "no reports",
+                                       statusClass: line.status?.rawValue ?? "no-reports",
                                        alerts: line.alerts.map { "\($0.plugin) \($0.item): \($0.status.rawValue) — \($0.summary)" })
             } ?? [],
             severities: promises.enumerated().map { index, promise in

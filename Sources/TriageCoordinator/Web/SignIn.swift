@@ -15,7 +15,13 @@ extension Board {
         web.post("/login") { request, context in try await signIn(request, context) }
         web.post("/login/code") { request, context in try await signInWithCode(request, context) }
         let setup = router.group("/setup").add(middleware: BoardErrorMiddleware(pages: pages, zone: zone, coordinator: coordinator))
-        setup.get("") { request, _ in try await setupPage(code: Query(request).string("code") ?? "", request: request) }
+        setup.get("") { request, _ in
+            // Once somebody has an account the link has done its work: say so instead of a form that can only fail.
+            if try await coordinator.accounts.isSetUp() {
+                throw CoordinatorError(.conflict, "Triage has been set up already: sign in instead")
+            }
+            return try await setupPage(code: Query(request).string("code") ?? "", request: request)
+        }
         setup.post("") { request, context in try await setUp(request, context) }
     }
 

@@ -32,9 +32,8 @@ struct WebForm {
     var all: [String: String] { fields }
 
     func required(_ name: String) throws -> String {
-        guard let value = fields[name], !value.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw CoordinatorError.invalid(name, "the form sent no \(name)")
-        }
+        guard let value = fields[name] else { throw CoordinatorError.invalid(name, "the form sent no \(name)") }
+        guard !value.trimmingCharacters(in: .whitespaces).isEmpty else { throw CoordinatorError.invalid(name, "must not be empty") }
         return value
     }
 

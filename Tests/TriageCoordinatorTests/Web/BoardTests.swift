@@ -374,6 +374,10 @@ import Testing
                 _ = try await t.coordinator.accounts.create(UserInput(login: "root", role: .admin), password: "root was made first", by: .console)
                 let late = try await visitor.post("/setup", fields + [("csrf", visitor.csrf)])
                 #expect(late.status == .conflict && late.html.contains("set up already"), "\(late.status)")
+                // The link itself now says so, instead of a form that can only fail.
+                var latecomer = Visitor(client: client.client)
+                let used = try await latecomer.get("/setup?code=\(code)")
+                #expect(used.status == .conflict && used.html.contains("sign in instead") && !used.html.contains(#"name="password""#))
                 #expect(try await t.coordinator.accounts.users(by: .console).map(\.login) == ["root"])
             }
         }

@@ -20,7 +20,7 @@ import Testing
                 // An escalation to the lead whose reason is only spaces (the browser's `required` lets it through).
                 let escalation = try await admin.post("/board/tickets/\(ticket)/escalate", [("to", "lead"), ("reason", "   "), ("csrf", admin.csrf)])
                 #expect(escalation.status == .unprocessableContent)
-                #expect(escalation.html.contains(#"id="escalate-error">the form sent no reason"#), "\(escalation.html)")
+                #expect(escalation.html.contains(#"id="escalate-error">must not be empty"#), "\(escalation.html)")
                 #expect(escalation.html.contains(#"<input type="radio" name="to" value="lead" checked>"#), "the lead stays chosen")
                 #expect(escalation.html.contains(#"aria-describedby="escalate-error""#))
 
@@ -35,6 +35,13 @@ import Testing
                     #expect(people.html.contains(kept), "\(kept)")
                 }
                 #expect(!people.html.contains("nadia's first password"), "a password is never shown again")
+
+                // A site with a blank name and a time zone that does not exist: both said, each next to its field.
+                let site = try await admin.post("/board/inventory/site", [("customerId", "\(t.customerId)"), ("name", "  "), ("address", "Hauptstr 5"),
+                                                                          ("timeZone", "Mars/Olympus"), ("csrf", admin.csrf)])
+                #expect(site.status == .unprocessableContent)
+                #expect(site.html.contains(#"id="new-site-name-error">must not be empty"#), "\(site.html)")
+                #expect(site.html.contains(#"id="new-site-timeZone-error""#) && site.html.contains(#"value="Hauptstr 5""#))
 
                 // One's own password: the wrong current one is said next to that field.
                 let password = try await admin.post("/board/account/password", [("current", "not it"), ("password", "a brand new password"),

@@ -58,7 +58,7 @@ import Testing
 
                 // A refusal shows the API's sentence with its status.
                 let noNote = try await post("status", [("status", "resolved"), ("note", "")])
-                #expect(noNote.status == .unprocessableContent && noNote.html.contains("the form sent no note"))
+                #expect(noNote.status == .unprocessableContent && noNote.html.contains("note: must not be empty"))
                 let reopenOpen = try await post("reopen", [("reason", "again")])
                 #expect(reopenOpen.status == .conflict && reopenOpen.html.contains("not resolved or closed"))
                 #expect(try await post("status", [("status", "resolved"), ("note", "Replaced the VPN profile")]).status == .seeOther)

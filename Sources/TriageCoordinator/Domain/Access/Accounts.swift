@@ -26,6 +26,11 @@ public struct Accounts: Room {
         return made ? code : nil
     }
 
+    /// Whether somebody has an account: the setup link has nothing left to do.
+    public func isSetUp() async throws -> Bool {
+        try await store.read { try await $0.userCount() } > 0
+    }
+
     /// /setup: the first admin chooses their login and password with the printed code.
     public func setUp(code: String, _ input: UserInput, password: String) async throws -> User {
         let admin = UserInput(login: input.login, displayName: input.displayName, email: input.email, role: .admin)
