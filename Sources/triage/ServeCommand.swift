@@ -45,36 +45,38 @@ struct ServeCommand: AsyncParsableCommand {
 /// The first admin token goes to a person at a terminal, else into `admin-token` in the data
 /// folder (0600, never overwritten): a service's stdout is a journal that others can read for good.
 func handOver(adminToken token: String, dataDirectory: String) {
-    if isatty(STDOUT_FILENO) == 1 {
-        say("Admin token (shown only now, keep it safe):\n\(token)\n")
-        return
-    }
-    let path = (dataDirectory as NSString).appendingPathComponent("admin-token")
-    do {
-        try writePrivateFile(path, token + "\n", replacing: false)
-        say("Admin token written to \(path) (readable by this user only): read it, keep it safe, delete the file\n")
-    } catch {
-        FileHandle.standardError.write(Data(("triage: could not write the admin token to \(path): \(error); "
-            + "make another with: triage token create --role admin --name admin\n").utf8))
-    }
+    handOver(token, dataDirectory: dataDirectory, file: "admin-token", replacing: false,
+             atTerminal: "Admin token (shown only now, keep it safe):\n\(token)\n",
+             written: { "Admin token written to \($0) (readable by this user only): read it, keep it safe, delete the file\n" },
+             instead: "make another with: triage token create --role admin --name admin")
 }
 
 /// The setup link makes the first admin: like the admin token, it goes to a person at a
 /// terminal, else into `setup-link` in the data folder (0600; each start's link voids the last,
 /// so the file is replaced).
 func handOver(setupLink link: String, dataDirectory: String) {
+    handOver(link, dataDirectory: dataDirectory, file: "setup-link", replacing: true,
+             atTerminal: "No one has an account yet. Set up the first admin (this link works once, for 24 hours):\n\(link)",
+             written: { "No one has an account yet. The link that sets up the first admin (it works once, for 24 hours) "
+                 + "is in \($0) (readable by this user only)" },
+             instead: "make the first admin with: triage user create LOGIN --role admin")
+}
+
+/// A secret for a person: said at a terminal, else written to `file` in the data folder and
+/// stdout names the file; when that fails, stderr says what to do `instead`.
+private func handOver(_ secret: String, dataDirectory: String, file: String, replacing: Bool, atTerminal: String,
+                      written: (String) -> String, instead: String)
+{
     if isatty(STDOUT_FILENO) == 1 {
-        say("No one has an account yet. Set up the first admin (this link works once, for 24 hours):\n\(link)")
+        say(atTerminal)
         return
     }
-    let path = (dataDirectory as NSString).appendingPathComponent("setup-link")
+    let path = (dataDirectory as NSString).appendingPathComponent(file)
     do {
-        try writePrivateFile(path, link + "\n", replacing: true)
-        say("No one has an account yet. The link that sets up the first admin (it works once, for 24 hours) "
-            + "is in \(path) (readable by this user only)")
+        try writePrivateFile(path, secret + "\n", replacing: replacing)
+        say(written(path))
     } catch {
-        FileHandle.standardError.write(Data(("triage: could not write the setup link to \(path): \(error); "
-            + "make the first admin with: triage user create LOGIN --role admin\n").utf8))
+        FileHandle.standardError.write(Data("triage: could not write the \(file) file \(path): \(error); \(instead)\n".utf8))
     }
 }
 

@@ -9,6 +9,12 @@ import HummingbirdOTP
     static let policy = AccountPolicy()
 
     /// The session a sign-in without a second factor opens.
+    /// The pending code step a sign-in with a second factor gives.
+    static func pending(_ step: SignInStep) throws -> String {
+        guard case .needsCode(let pending) = step else { throw CoordinatorError(.conflict, "no code was asked for") }
+        return pending
+    }
+
     static func signedIn(_ step: SignInStep) throws -> (secret: String, session: WebSession) {
         guard case .signedIn(let secret, let session) = step else { throw CoordinatorError(.conflict, "a code was asked for") }
         return (secret, session)
@@ -193,10 +199,7 @@ import HummingbirdOTP
 
             // The password alone no longer signs in: it gives a pending proof for the code step.
             t.clock.advance(minutes: 1)
-            guard case .needsCode(let pending) = try await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1) else {
-                Issue.record("no code was asked for")
-                return
-            }
+            let pending = try Self.pending(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
             await #expect(throws: CoordinatorError.self) { try await accounts.signIn(pending: pending, code: "000000", from: "a", hours: 1) }
             let now = code()
             _ = try await accounts.signIn(pending: pending, code: now, from: "a", hours: 1)
@@ -207,9 +210,7 @@ import HummingbirdOTP
                 #expect(error.message.contains("took too long"), "a pending step works once: \(error)")
             }
             func step() async throws -> String {
-                guard case .needsCode(let pending) = try await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1)
-                else { throw CoordinatorError(.conflict, "no code was asked for") }
-                return pending
+                try Self.pending(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
             }
             await #expect(throws: CoordinatorError.self, "a code works once") {
                 try await accounts.signIn(pending: try await step(), code: now, from: "a", hours: 1)
@@ -311,8 +312,7 @@ import HummingbirdOTP
             t.clock.advance(minutes: 1)
 
             // Six wrong codes from one address, then even the right code waits.
-            guard case .needsCode(let pending) = try await accounts.signIn(login: dora.login, password: dora.password, from: "b", hours: 1)
-            else { throw CoordinatorError(.conflict, "no code was asked for") }
+            let pending = try Self.pending(await accounts.signIn(login: dora.login, password: dora.password, from: "b", hours: 1))
             var refusals: [CoordinatorError.Code] = []
             for _ in 1...6 {
                 do { _ = try await accounts.signIn(pending: pending, code: "000000", from: "b", hours: 1) } catch let error as CoordinatorError {
@@ -327,8 +327,7 @@ import HummingbirdOTP
                 #expect(error.code == .tooManyRequests, "\(error)")
             }
             // The right password again (which clears the login's count from here) does not clear the wrong codes.
-            guard case .needsCode(let again) = try await accounts.signIn(login: dora.login, password: dora.password, from: "b", hours: 1)
-            else { throw CoordinatorError(.conflict, "no code was asked for") }
+            let again = try Self.pending(await accounts.signIn(login: dora.login, password: dora.password, from: "b", hours: 1))
             do {
                 _ = try await accounts.signIn(pending: again, code: "000000", from: "b", hours: 1)
                 Issue.record("a new password step reset the code throttle")
