@@ -92,6 +92,8 @@ let package = Package(
             name: "triage",
             dependencies: [
                 "TriageCoordinator",
+                // The mailgate posts mail with the agent's small HTTP client: an MTA pipe starts it for every message.
+                "TriageHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -66,7 +66,9 @@ public enum CoordinatorServer {
             server: .http1(configuration: http1),
             configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
             services: [StoreService(store: coordinator.store),
-                       SLAScheduler(coordinator: coordinator, interval: .seconds(configuration.slaCheckSeconds), logger: logger)],
+                       SLAScheduler(coordinator: coordinator, interval: .seconds(configuration.slaCheckSeconds), logger: logger),
+                       OutboxService(coordinator: coordinator, transport: OutboxService.transport(configuration.mail),
+                                     interval: .seconds(configuration.mail.outboxSeconds), logger: logger)],
             onServerRunning: onServerRunning,
             logger: logger)
     }

@@ -21,6 +21,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var accounts = AccountPolicy()
     public var http = HTTPPolicy()
     public var jobs = JobPolicy()
+    public var mail = MailPolicy()
     public var logLevel = "info"
     /// How often the SLA scheduler looks for warnings and breaches.
     public var slaCheckSeconds = 30
@@ -40,7 +41,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         let key = try SecretKeySource.load(environment: secretKey, file: secretKeyFile ?? (dataDirectory as NSString).appendingPathComponent("secret-key"),
                                            mayCreate: !sealed)
         let coordinator = Coordinator(store: store, sla: sla, assignment: assignment, health: health, visits: visits, accounts: accounts,
-                                      jobs: jobs, limits: limits, sealer: SecretSealer(key: key))
+                                      jobs: jobs, mail: mail, limits: limits, sealer: SecretSealer(key: key))
         try await coordinator.accounts.sealStoredSecrets()
         return coordinator
     }
@@ -95,6 +96,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         try accounts.validate()
         try http.validate()
         try jobs.validate()
+        try mail.validate()
         if slaCheckSeconds < 1 { throw CoordinatorError(.configuration, "slaCheckSeconds must be at least 1") }
         if maxBodyBytes < 1024 { throw CoordinatorError(.configuration, "maxBodyBytes must be at least 1024") }
         if !(1...100_000).contains(limits.maxDiagnosticsPerTicket) {
@@ -119,12 +121,13 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         var accounts: AccountPolicy?
         var http: HTTPPolicy?
         var jobs: JobPolicy?
+        var mail: MailPolicy?
         var slaCheckSeconds: Int?
         var maxDiagnosticsPerTicket: Int?
         var secretKeyFile: String?
 
         struct SQLite: Decodable { var synchronous: SQLiteStore.Synchronous? }
-        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board", "accounts", "http", "jobs", "slaCheckSeconds", "maxDiagnosticsPerTicket", "secretKeyFile"]
+        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board", "accounts", "http", "jobs", "mail", "slaCheckSeconds", "maxDiagnosticsPerTicket", "secretKeyFile"]
     }
 
     /// Applies a YAML file, then the TRIAGE_LISTEN, TRIAGE_DATA and TRIAGE_DATABASE variables.
@@ -177,6 +180,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         if let value = parsed.accounts { accounts = value }
         if let value = parsed.http { http = value }
         if let value = parsed.jobs { jobs = value }
+        if let value = parsed.mail { mail = value }
         if let value = parsed.slaCheckSeconds { slaCheckSeconds = value }
         if let value = parsed.maxDiagnosticsPerTicket { limits.maxDiagnosticsPerTicket = value }
         if let value = parsed.secretKeyFile { secretKeyFile = value }

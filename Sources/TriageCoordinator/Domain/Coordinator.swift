@@ -9,10 +9,10 @@ public struct Coordinator: Sendable {
 
     public init(store: any TriageStore, sla: SLAPolicy = .standard, assignment: AssignmentPolicy = .init(),
                 health: HealthPolicy = .init(), visits: VisitPolicy = .init(), accounts: AccountPolicy = .init(),
-                jobs: JobPolicy = .init(), limits: StoreLimits = .init(), sealer: SecretSealer = .ephemeral(),
+                jobs: JobPolicy = .init(), mail: MailPolicy = .init(), limits: StoreLimits = .init(), sealer: SecretSealer = .ephemeral(),
                 clock: @escaping @Sendable () -> Date = Date.init) {
         core = Core(store: store, sla: sla, assignment: assignment, health: health, visitPolicy: visits, accounts: accounts,
-                    jobPolicy: jobs, limits: limits, sealer: sealer, clock: clock)
+                    jobPolicy: jobs, mail: mail, limits: limits, sealer: sealer, clock: clock)
     }
 
     /// Tickets: create, change, comment, transitions and their history.
@@ -33,6 +33,8 @@ public struct Coordinator: Sendable {
     public var accounts: Accounts { Accounts(core: core) }
     /// "Diagnose now": jobs for push agents and collectors, their leases and results.
     public var jobs: Jobs { Jobs(core: core) }
+    /// Mail in and out: the mailgate's messages, the outbox, the quarantine, files.
+    public var mail: Mailroom { Mailroom(core: core) }
 
     public var store: any TriageStore { core.store }
     public var sla: SLAPolicy { core.sla }
@@ -50,6 +52,7 @@ struct Core: Sendable {
     let visitPolicy: VisitPolicy
     let accounts: AccountPolicy
     let jobPolicy: JobPolicy
+    let mail: MailPolicy
     let limits: StoreLimits
     /// Seals second-factor secrets and signing keys in the store.
     let sealer: SecretSealer
@@ -85,6 +88,8 @@ extension Room {
     var desk: TicketDesk { TicketDesk(core: core) }
     /// Assignment and escalation, for rooms whose changes call for them.
     var dispatch: Dispatch { Dispatch(core: core) }
+    /// Mail out, for the desk's public replies.
+    var mailroom: Mailroom { Mailroom(core: core) }
 }
 
 /// How much the store keeps of what grows without end.

@@ -36,6 +36,7 @@ struct API: Sendable {
         addHealth(to: secured)
         addVisits(to: secured)
         addJobs(to: secured)
+        addMail(to: secured)
         board.add(to: router)
         table.fill(router.routes.map { ($0.method.rawValue, $0.path.description) })
         return router

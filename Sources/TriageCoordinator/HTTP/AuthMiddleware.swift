@@ -18,6 +18,8 @@ struct AuthMiddleware: RouterMiddleware {
         guard let principal = try await coordinator.credentials.principal(forToken: String(parts[1])) else {
             throw CoordinatorError(.unauthorized, "the bearer token is unknown or revoked")
         }
+        // A mailgate token sits in an MTA's configuration: it reaches the mail route and nothing else.
+        if principal.role == .mailgate, !(request.method == .post && request.uri.path == "/api/v1/mail") { throw Access.mailgateOnly }
         var context = context
         context.principal = principal
         context.logger[metadataKey: "actor"] = .string(principal.actor.description)

@@ -15,7 +15,15 @@ struct BodyDeadlineMiddleware: RouterMiddleware {
     let maxBodyBytes: Int
     let coordinator: Coordinator
 
+    /// Raw mail and replies or notes with files may be larger (`mail.maxMessageBytes`).
+    private func largest(for request: Request) -> Int {
+        let path = request.uri.path
+        let files = request.method == .post && (path == "/api/v1/mail" || (path.hasSuffix("/comments") && (path.hasPrefix("/api/v1/tickets/") || path.hasPrefix("/board/tickets/"))))
+        return files ? max(maxBodyBytes, coordinator.mail.policy.maxMessageBytes) : maxBodyBytes
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let maxBodyBytes = largest(for: request)
         let small = min(maxBodyBytes, policy.unauthenticatedBodyBytes)
         let body = request.body
         let buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in

@@ -28,6 +28,7 @@ extension VendorCaseInput: StrictInput { typealias Field = CodingKeys }
 extension VisitBooking: StrictInput { typealias Field = CodingKeys }
 extension VisitStatusChange: StrictInput { typealias Field = CodingKeys }
 extension VisitReschedule: StrictInput { typealias Field = CodingKeys }
+extension ReleaseInput: StrictInput { typealias Field = CodingKeys }
 extension DiagnosticReport: StrictInput {
     enum Field: String, CodingKey, CaseIterable {
         case id, host, startedAt, durationMs, agentVersion, status, checks, recommendation, errors
@@ -35,7 +36,7 @@ extension DiagnosticReport: StrictInput {
 }
 extension TicketPatch: StrictInput {
     typealias Field = CodingKeys
-    static var nullableFields: Set<String> { ["assigneeId", "customerId", "hostId"] }
+    static var nullableFields: Set<String> { ["assigneeId", "customerId", "hostId", "requesterId"] }
 }
 
 /// JSON in and out: camelCase, ISO-8601 UTC times with milliseconds. Unknown fields are

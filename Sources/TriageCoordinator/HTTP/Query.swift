@@ -90,6 +90,14 @@ struct Query {
         return id
     }
 
+    /// A file's SHA-256 in the path: 64 lower-case hex digits.
+    static func sha256(_ context: TriageRequestContext) throws -> String {
+        guard let text = context.parameters.get("sha256"), text.count == 64, text.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+            throw CoordinatorError(.badRequest, "sha256 in the path must be 64 lower-case hex digits")
+        }
+        return text
+    }
+
     static func id(_ context: TriageRequestContext, _ name: String = "id") throws -> Int {
         guard let text = context.parameters.get(name), let id = Int(text), id > 0 else {
             throw CoordinatorError(.badRequest, "\(name) in the path must be a positive integer")

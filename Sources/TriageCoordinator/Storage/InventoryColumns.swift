@@ -21,7 +21,7 @@ extension CustomerFields {
 extension ContactFields {
     public var storedValues: [(String, StoredValue)] {
         [("customer_id", .int(customerId)), ("name", .text(name)), ("email", .text(email)), ("phone", .text(phone)),
-         ("phone_digits", .text(phone.map(Self.digits)))]
+         ("phone_digits", .text(phone.map(Self.digits))), ("undeliverable", .text(undeliverable))]
     }
 
     public init(stored row: any StoredRow) throws {
@@ -29,6 +29,7 @@ extension ContactFields {
         name = try row.required(row.text("name"), "name")
         email = try row.text("email")
         phone = try row.text("phone")
+        undeliverable = try row.text("undeliverable")
     }
 }
 

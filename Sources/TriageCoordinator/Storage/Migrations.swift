@@ -22,6 +22,7 @@ enum Migrations {
         Migration(version: 10, name: "diagnosis jobs, collectors' scopes, hosts reported by their own agent", apply: MigrationJobs.apply),
         Migration(version: 11, name: "ids are never reused", apply: MigrationIds.apply),
         Migration(version: 12, name: "customers found by their own phone number", apply: MigrationCustomerPhone.apply),
+        Migration(version: 13, name: "the conversation: requesters and CCs, mail received, files, the outbox", apply: MigrationMail.apply),
     ]
 
     @Sendable static func provenance(_ db: any SQLDatabase) async throws {

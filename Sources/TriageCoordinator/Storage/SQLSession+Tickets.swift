@@ -18,7 +18,8 @@ extension SQLSession {
          ("vendor_case", ticket.flags.vendorCase.map { .json($0) } ?? .text(nil)),
          ("vendor_suggestions", .json(ticket.flags.vendorSuggestions)),
          ("dedupe_key", .text(ticket.dedupeKey)), ("created_by", .text(ticket.createdBy.description)),
-         ("created_at", .time(ticket.createdAt)), ("updated_at", .time(ticket.updatedAt))]
+         ("created_at", .time(ticket.createdAt)), ("updated_at", .time(ticket.updatedAt)),
+         ("requester_id", .int(ticket.requesterId)), ("cc", .json(ticket.cc))]
     }
 
     private static func ticket(_ row: any SQLRow) throws -> Ticket {
@@ -59,7 +60,9 @@ extension SQLSession {
             dedupeKey: try r.text("dedupe_key"),
             createdBy: try r.actor("created_by"),
             createdAt: try r.required(r.time("created_at"), "created_at"),
-            updatedAt: try r.required(r.time("updated_at"), "updated_at"))
+            updatedAt: try r.required(r.time("updated_at"), "updated_at"),
+            requesterId: try r.int("requester_id"),
+            cc: try r.json("cc", as: [String].self))
     }
 
     func insertTicket(_ ticket: Ticket) async throws -> Ticket {
@@ -116,6 +119,7 @@ extension SQLSession {
         if let assignee = filter.assigneeId { query.where("assignee_id", .equal, assignee) }
         if let customer = filter.customerId { query.where("customer_id", .equal, customer) }
         if let host = filter.hostId { query.where("host_id", .equal, host) }
+        if let requester = filter.requesterId { query.where("requester_id", .equal, requester) }
         if let onsite = filter.onsite { query.where("onsite", .equal, onsite) }
         if let text = filter.text, !text.isEmpty {
             let escaped = text.lowercased()

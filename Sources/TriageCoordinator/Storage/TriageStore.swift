@@ -14,7 +14,7 @@ public protocol TriageStore: Sendable {
 /// What the domain may ask of the store inside one read or write, one protocol per aggregate.
 /// No SQL crosses this line; `SQLSession` conforms to all of them for SQLite and PostgreSQL.
 public protocol StoreSession: InventoryRecords, TicketRecords, DispatchRecords, HealthRecords, VisitRecords, AccessRecords,
-    AccountRecords, JobRecords {}
+    AccountRecords, JobRecords, MailRecords {}
 
 /// Diagnosis jobs and who may run them.
 public protocol JobRecords: Sendable {

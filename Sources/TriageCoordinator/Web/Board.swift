@@ -42,6 +42,11 @@ struct Board: Sendable {
         signedIn.get("/tickets/{id}") { request, context in
             try await ticketPage(try Query.id(context), request, try context.boardSession())
         }
+        signedIn.get("/tickets/{id}/files/{sha256}") { _, context in
+            let (file, bytes) = try await coordinator.mail.file(try Query.sha256(context), ofTicket: try Query.id(context),
+                                                                by: try context.boardSession().principal)
+            return FileDownload.response(file, bytes)
+        }
         signedIn.post("/tickets/{id}/visits") { request, context in
             let (id, session) = (try Query.id(context), try context.boardSession())
             let form = try await WebForm(request, limit: bodyLimit)
@@ -105,6 +110,7 @@ struct Board: Sendable {
             guard let date = clock.midnight(of: from) else { throw CoordinatorError(.badRequest, "from must be a date such as 2026-11-23, not '\(from)'") }
             planner.from = date
         }
+        planner.asked = query.string("plan") == "1" || planner.from != nil
         planner.days = try query.int("days", 1...31) ?? planner.days
         planner.duration = try query.int("duration", 15...720) ?? planner.duration
         // A refused form's page answers a POST: it reads the ticket's own page again.

@@ -20,6 +20,7 @@ struct HistorySentence {
             case .assignment: "the assignment rules"
             case .sla: "the SLA clock"
             case .jobs: "the job scheduler"
+            case .mail: "mail"
             }
         }
     }
@@ -35,7 +36,12 @@ struct HistorySentence {
             return "Opened by \(made.channel.rawValue) as S\(made.severity), tier \(made.tier): “\(made.title)”."
         case .updated(let changes): return updated(changes)
         case .comment(let comment):
-            return (comment.visibility == .internal ? "Internal note: " : "Reply to the customer: ") + comment.body
+            let to = comment.mail.map { " (mailed to " + ($0.to + $0.cc).joined(separator: ", ") + ")" } ?? ""
+            return (comment.visibility == .internal ? "Internal note: " : "Reply to the customer\(to): ") + comment.body
+        case .mailReceived(let mail):
+            let sender = mail.fromName.map { "\($0) <\(mail.from)>" } ?? mail.from
+            if let automatic = mail.automatic { return "Automatic mail from \(sender) kept as a note (\(automatic)): “\(mail.subject)”." }
+            return "Mail from \(sender): “\(mail.subject)”" + (mail.relatedTo.map { ", which named ticket #\($0)" } ?? "") + "."
         case .acknowledged(let ack): return "Acknowledged (the response was due \(clock.dayTime(ack.responseDueAt)))."
         case .reopened(let change): return "Reopened from \(words(change.from))" + (change.reason.map { ": \($0)" } ?? ".")
         case .statusChanged(let change):

@@ -21,11 +21,19 @@ extension Board {
             try form.requireCSRF(session.csrf)
             let customer = try form.optionalInt("customerId")
             do {
-                let input = TicketInput(
+                var input = TicketInput(
                     title: form["title"] ?? "", severity: try form.optionalInt("severity"), channel: TicketChannel(rawValue: form["channel"] ?? ""),
                     customerId: customer, hostId: try form.optionalInt("hostId"), description: form.text("description"),
                     tags: form["tags"].map(Self.words))
-                let ticket = try await coordinator.store.write { try await coordinator.tickets.create(input, by: session.principal, in: $0) }
+                switch form["requester"] {
+                case "new"?:
+                    input.requester = NewContact(name: form["contactName"] ?? "", email: form.text("contactEmail"), phone: form.text("contactPhone"))
+                case let id? where !id.isEmpty: input.requesterId = try form.int("requester")
+                default: break
+                }
+                input.cc = form.text("cc").map(Self.words)
+                let filled = input
+                let ticket = try await coordinator.store.write { try await coordinator.tickets.create(filled, by: session.principal, in: $0) }
                 return Pages.redirect(to: "/board/tickets/\(ticket.id)?opened=1")
             } catch let error as CoordinatorError where error.code == .invalid {
                 // The form again as it was filled in, each problem next to its field.
@@ -62,6 +70,7 @@ extension Board {
             var status: String
             var severity: Int
             var sla: String
+            var requester: String?
         }
 
         struct HostLine {
@@ -74,9 +83,14 @@ extension Board {
         }
 
         struct Person {
+            var id: Int
             var name: String
             var email: String?
             var phone: String?
+            var undeliverable: String?
+            var chosen: Bool
+            /// Their open tickets.
+            var asked: [Line]
         }
 
         var chrome: Chrome
@@ -97,9 +111,16 @@ extension Board {
         var title: String
         var description: String
         var tags: String
+        var cc: String
+        var newContact: Bool
+        var contactName: String
+        var contactEmail: String
+        var contactPhone: String
         var errors: Errors
 
         struct Errors {
+            var requester: String?
+            var cc: String?
             var title: String?
             var description: String?
             var severity: String?
@@ -118,16 +139,21 @@ extension Board {
         let found = text.isEmpty ? [] : try await coordinator.inventory.findCustomers(text, by: principal)
         var card: CustomerCard?
         if let customer { card = try await coordinator.inventory.customerCard(customer, by: principal) }
+        let people = Dictionary((card?.contacts ?? []).map { ($0.id, $0.fields.name) }, uniquingKeysWith: { first, _ in first })
         func line(_ ticket: Ticket, _ sla: String) -> NewTicketView.Line {
             NewTicketView.Line(id: ticket.id, title: ticket.title, status: ticket.status.rawValue.replacingOccurrences(of: "_", with: " "),
-                               severity: ticket.severity, sla: sla)
+                               severity: ticket.severity, sla: sla, requester: ticket.requesterId.flatMap { people[$0] })
         }
         let promises = card?.promises ?? (1...4).map { "S\($0)" }
         let view = NewTicketView(
             chrome: chrome, text: text,
             found: found.map { NewTicketView.Found(id: $0.id, name: $0.fields.name, selected: $0.id == customer) },
             searched: !text.isEmpty, customerId: card?.customer.id, customerName: card?.customer.fields.name,
-            contacts: card?.contacts.map { NewTicketView.Person(name: $0.fields.name, email: $0.fields.email, phone: $0.fields.phone) } ?? [],
+            contacts: card?.contacts.map { contact in
+                NewTicketView.Person(id: contact.id, name: contact.fields.name, email: contact.fields.email, phone: contact.fields.phone,
+                                     undeliverable: contact.fields.undeliverable, chosen: typed["requester"] == "\(contact.id)",
+                                     asked: card?.openTickets.filter { $0.requesterId == contact.id }.map { line($0, "open") } ?? [])
+            } ?? [],
             openTickets: card?.openTickets.map { line($0, "open") } ?? [],
             recentTickets: card?.recentTickets.map { past in
                 line(past.ticket, past.metSLA.map { $0 ? "met its SLA" : "missed its SLA" } ?? "open")
@@ -147,7 +173,10 @@ extension Board {
                 BoardView.Option(value: "\($0.host.id)", label: $0.host.fields.name, selected: typed["hostId"] == "\($0.host.id)")
             },
             hasCustomer: card != nil, title: typed["title"] ?? "", description: typed["description"] ?? "", tags: typed["tags"] ?? "",
-            errors: .init(title: retry?.problem("title"), description: retry?.problem("description"), severity: retry?.problem("severity", "tier"),
+            cc: typed["cc"] ?? "", newContact: typed["requester"] == "new", contactName: typed["contactName"] ?? "",
+            contactEmail: typed["contactEmail"] ?? "", contactPhone: typed["contactPhone"] ?? "",
+            errors: .init(requester: retry?.problem("requester", "requesterId", "name", "email", "phone"), cc: retry?.problem("cc"),
+                          title: retry?.problem("title"), description: retry?.problem("description"), severity: retry?.problem("severity", "tier"),
                           host: retry?.problem("hostId", "customerId"), tags: retry?.problem("tags")))
         return pages.render("newticket", view, status: status)
     }

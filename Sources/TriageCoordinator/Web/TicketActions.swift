@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TriageModel
 
 /// Working a ticket on its page: reply and note, status moves, resolve with a note, reopen,
 /// acknowledge, escalate, the vendor case, severity, tags and skills, and (the desk) assignment
@@ -9,8 +10,8 @@ extension Board {
     func addTicketActions(to signedIn: RouterGroup<TriageRequestContext>) {
         action(signedIn, "comments") { form, id, principal, session in
             let visibility: CommentInput.Visibility = form["visibility"] == "internal" ? .internal : .public
-            _ = try await coordinator.tickets.comment(onTicket: id, CommentInput(body: try form.required("body"), visibility: visibility),
-                                                       by: principal, in: session)
+            let input = CommentInput(body: try form.required("body"), visibility: visibility, attachments: form.files.isEmpty ? nil : form.files)
+            _ = try await coordinator.tickets.comment(onTicket: id, input, by: principal, in: session)
         }
         action(signedIn, "status") { form, id, principal, session in
             guard let status = TicketStatus(rawValue: try form.required("status")) else {
@@ -40,6 +41,12 @@ extension Board {
         }
         action(signedIn, "details") { form, id, principal, session in
             var patch = TicketPatch()
+            patch.title = form["title"]
+            patch.description = form["description"]
+            patch.customerId = try form["customerId"].map { $0.isEmpty ? nil : try form.int("customerId") }
+            patch.hostId = try form["hostId"].map { $0.isEmpty ? nil : try form.int("hostId") }
+            patch.requesterId = try form["requesterId"].map { $0.isEmpty ? nil : try form.int("requesterId") }
+            patch.cc = form["cc"].map(Self.words)
             patch.severity = try form.optionalInt("severity")
             patch.tags = form["tags"].map(Self.words)
             patch.requiredSkills = form["requiredSkills"].map(Self.words)
@@ -119,6 +126,14 @@ struct TicketActionsView {
     var vendorStatus: String
     /// "Diagnose now": for those who may change an open ticket about a host.
     var canDiagnose: Bool
+    /// Whom a public reply reaches, in words.
+    var mailTo: String
+    var title: String
+    var description: String
+    var cc: String
+    var requesters: [BoardView.Option]
+    var customers: [BoardView.Option]
+    var hosts: [BoardView.Option]
     /// What was typed into a refused form, and what was wrong, next to its field.
     var reply = "", internalNote = false, resolveNote = "", reopenReason = "", escalateReason = "", escalateToLead = false
     var errors = Errors()
@@ -127,7 +142,17 @@ struct TicketActionsView {
         var reply: String?, resolve: String?, reopen: String?, escalate: String?, vendor: String?, details: String?
     }
 
-    init(_ ticket: Ticket, principal: Principal, eligibility: [TechnicianEligibility]) {
+    init(_ ticket: Ticket, principal: Principal, eligibility: [TechnicianEligibility], contacts: [Contact] = [], mailTo: String = "",
+         customers: [Customer] = [], hosts: [Record<HostFields>] = []) {
+        self.mailTo = mailTo
+        (title, description, cc) = (ticket.title, ticket.description, ticket.cc.joined(separator: ", "))
+        func options<F>(_ records: [Record<F>], _ chosen: Int?, none: String, name: (F) -> String) -> [BoardView.Option] {
+            [BoardView.Option(value: "", label: none, selected: chosen == nil)]
+                + records.map { BoardView.Option(value: "\($0.id)", label: name($0.fields), selected: $0.id == chosen) }
+        }
+        requesters = options(contacts, ticket.requesterId, none: "nobody") { $0.name + ($0.email.map { " <\($0)>" } ?? "") }
+        self.customers = options(customers, ticket.customerId, none: "no customer") { $0.name }
+        self.hosts = options(hosts, ticket.hostId, none: "no host") { $0.name }
         canComment = (try? Access.comment(principal)) != nil
         canChange = (try? Access.update(ticket, reassigning: false, by: principal)) != nil
         open = ticket.status.isOpen
@@ -165,8 +190,9 @@ struct TicketActionsView {
             errors.vendor = retry.problem("vendor", "externalRef", "status")
         case "details":
             (tags, skills) = (typed["tags"] ?? "", typed["requiredSkills"] ?? "")
+            (title, description, cc) = (typed["title"] ?? title, typed["description"] ?? description, typed["cc"] ?? cc)
             severities = severities.map { BoardView.Option(value: $0.value, label: $0.label, selected: $0.value == typed["severity"]) }
-            errors.details = retry.problem("severity", "tags", "requiredSkills")
+            errors.details = retry.problem("severity", "tags", "requiredSkills", "title", "description", "cc", "requesterId", "customerId", "hostId")
         default: break
         }
     }

@@ -83,6 +83,8 @@ struct TicketView {
 
     /// What the visit planner on the page was asked.
     struct PlannerQuery {
+        /// The page asked for slots (a "Plan a visit" link or the planner's own form).
+        var asked = false
         var from: Date?
         var days = 7
         var duration = 60
@@ -113,6 +115,10 @@ struct TicketView {
     static let diagnosesPerPage = 5
     var events: [EventLine]
     var actions: TicketActionsView
+    /// The customer's messages, replies and notes, oldest first.
+    var conversation: [ConversationView.Message]
+    /// Visits are shown when one is flagged, asked for or booked.
+    var showVisits: Bool
 
     static func load(_ id: Int, chrome: Chrome, principal: Principal, planner query: PlannerQuery, diagnosesBefore: Int?,
                      coordinator: Coordinator, clock: BoardClock) async throws -> TicketView
@@ -129,6 +135,13 @@ struct TicketView {
         let jobs = try await coordinator.jobs.list(ticketId: id, states: [], before: nil, limit: 3, by: principal).items
         let technicians = try await coordinator.inventory.records(TechnicianFields.self, after: nil, limit: 10_000, by: principal).items
         let names = Dictionary(uniqueKeysWithValues: technicians.map { ($0.id, $0.fields.name) })
+        let outbox = try await coordinator.mail.outbox(ticket: id, by: principal)
+        var contacts: [Contact] = []
+        var hosts: [Record<HostFields>] = []
+        if let customerId = ticket.customerId {
+            contacts = try await coordinator.inventory.contacts(ofCustomer: customerId, by: principal)
+            hosts = try await coordinator.inventory.hosts(ofCustomer: customerId, by: principal)
+        }
         func name(_ technician: Int) -> String { names[technician] ?? "technician \(technician)" }
 
         var facts = [Fact(name: "status", value: ticket.status.rawValue.replacingOccurrences(of: "_", with: " ")),
@@ -145,6 +158,12 @@ struct TicketView {
             facts.append(Fact(name: "host", value: host.fields.name, href: "/board/hosts/\(hostId)"))
             facts.append(Fact(name: "site", value: site.fields.name + (site.fields.region.map { " (\($0))" } ?? ""), href: "/board/sites/\(site.id)"))
         }
+        if let requester = contacts.first(where: { $0.id == ticket.requesterId }) {
+            let reach = [requester.fields.email.map { $0 + (requester.fields.undeliverable.map { " (undeliverable: \($0))" } ?? "") }, requester.fields.phone]
+                .compactMap { $0 }
+            facts.append(Fact(name: "requester", value: requester.fields.name + (reach.isEmpty ? "" : " · " + reach.joined(separator: " · "))))
+        }
+        if !ticket.cc.isEmpty { facts.append(Fact(name: "cc", value: ticket.cc.joined(separator: ", "))) }
         if !ticket.tags.isEmpty { facts.append(Fact(name: "tags", value: ticket.tags.joined(separator: ", "))) }
         if !ticket.requiredSkills.isEmpty { facts.append(Fact(name: "skills", value: ticket.requiredSkills.joined(separator: ", "))) }
         facts.append(Fact(name: "opened", value: "\(clock.dayTime(ticket.createdAt)) by \(ticket.createdBy)"))
@@ -161,7 +180,7 @@ struct TicketView {
             vendorCase: vendorCase, vendorSuggestions: ticket.flags.vendorSuggestions,
             anyFlag: ticket.flags.onsite || vendorCase != nil || !ticket.flags.vendorSuggestions.isEmpty,
             visits: visits.map { visitLine($0, technician: name($0.technicianId), principal: principal, clock: clock) },
-            planner: desk && ticket.status.isOpen
+            planner: desk && ticket.status.isOpen && (ticket.flags.onsite || !visits.isEmpty || query.asked)
                 ? await planner(for: ticket, query, principal: principal, coordinator: coordinator, clock: clock) : nil,
             diagnostics: diagnostics.map { diagnosticView($0, clock: clock) }, diagnosticsShown: shown, olderDiagnoses: older,
             jobs: jobs.map { jobLine($0, clock: clock) }, hasJobs: !jobs.isEmpty,
@@ -170,7 +189,24 @@ struct TicketView {
                           actor: HistorySentence.who(event.actor),
                           sentence: event.entry.map(HistorySentence(technicians: names, clock: clock).sentence) ?? details(event.data))
             },
-            actions: TicketActionsView(ticket, principal: principal, eligibility: eligibility))
+            actions: TicketActionsView(ticket, principal: principal, eligibility: eligibility, contacts: contacts,
+                                       mailTo: replyRecipients(ticket, contacts: contacts, mailOn: coordinator.mail.sends),
+                                       customers: try await coordinator.inventory.records(CustomerFields.self, after: nil, limit: 500, by: principal).items,
+                                       hosts: hosts),
+            conversation: ConversationView.messages(of: ticket, events: events, outbox: outbox, clock: clock),
+            showVisits: ticket.flags.onsite || !visits.isEmpty)
+    }
+
+    /// Whom a public reply reaches, said above the reply box.
+    private static func replyRecipients(_ ticket: Ticket, contacts: [Contact], mailOn: Bool) -> String {
+        guard mailOn else { return "Mail is off on this coordinator (no mail.address): replies are kept on the ticket, not mailed." }
+        var to: [String] = []
+        if let requester = contacts.first(where: { $0.id == ticket.requesterId }), let email = requester.fields.email, requester.fields.undeliverable == nil {
+            to.append("\(requester.fields.name) <\(email)>")
+        }
+        to += ticket.cc
+        return to.isEmpty ? "A reply is not mailed: the ticket has no requester with a deliverable address and no CCs."
+            : "A reply is mailed to " + to.joined(separator: ", ") + "."
     }
 
     private static func jobLine(_ job: Job, clock: BoardClock) -> JobLine {

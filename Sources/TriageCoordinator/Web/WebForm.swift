@@ -1,18 +1,33 @@
 import Foundation
 import Hummingbird
 
-/// An `application/x-www-form-urlencoded` body, as the board's forms post it.
+/// An `application/x-www-form-urlencoded` body, as the board's forms post it, or
+/// `multipart/form-data` from a form that carries files (the reply box).
 struct WebForm {
     private var fields: [String: String] = [:]
+    /// The files a multipart form carried.
+    private(set) var files: [FileUpload] = []
 
     init(_ request: Request, limit: Int) async throws {
-        let type = request.headers[.contentType]?.lowercased() ?? ""
-        guard type.hasPrefix("application/x-www-form-urlencoded") else {
+        let type = request.headers[.contentType] ?? ""
+        var request = request
+        if type.lowercased().hasPrefix("multipart/form-data") {
+            guard let boundary = MultipartForm.boundary(type) else { throw CoordinatorError(.badRequest, "a multipart form needs its boundary") }
+            let buffer = try await request.collectBody(upTo: .max)
+            let parsed = try MultipartForm.parse(Array(buffer.readableBytesView), boundary: boundary)
+            self.init(fields: parsed.fields, files: parsed.files)
+            return
+        }
+        guard type.lowercased().hasPrefix("application/x-www-form-urlencoded") else {
             throw CoordinatorError(.unsupportedMediaType, "the board's forms are sent as application/x-www-form-urlencoded")
         }
-        var request = request
         let buffer = try await request.collectBody(upTo: limit)
         self.init(String(buffer: buffer))
+    }
+
+    private init(fields: [String: String], files: [FileUpload]) {
+        self.fields = fields
+        self.files = files
     }
 
     init(_ text: String) {

@@ -35,13 +35,14 @@ final class TestCoordinator: @unchecked Sendable {
 
     /// `people: false` makes no accounts (the first start, before setup).
     init(maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard, visits: VisitPolicy = .init(), limits: StoreLimits = .init(),
-         people: Bool = true, accountPolicy: AccountPolicy = TestCoordinator.accountPolicy) async throws {
+         people: Bool = true, accountPolicy: AccountPolicy = TestCoordinator.accountPolicy, mail: MailPolicy = .init()) async throws {
         folder = try TempFolder()
         database = try TestDatabase()
         var configuration = CoordinatorConfiguration()
         configuration.dataDirectory = folder.path
         configuration.database = database.url
         configuration.maxBodyBytes = maxBodyBytes
+        configuration.mail = mail
         self.configuration = configuration
         do {
             store = try await CoordinatorServer.openStore(configuration, logger: Self.logger)
@@ -51,7 +52,7 @@ final class TestCoordinator: @unchecked Sendable {
         }
         clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
         let clock = self.clock
-        coordinator = Coordinator(store: store, sla: sla, visits: visits, accounts: accountPolicy, limits: limits,
+        coordinator = Coordinator(store: store, sla: sla, visits: visits, accounts: accountPolicy, mail: mail, limits: limits,
                                   clock: { clock.now })
         tokens[.admin] = try await coordinator.credentials.issueToken(name: "root", role: .admin).secret
         tokens[.dispatcher] = try await coordinator.credentials.issueToken(name: "dora", role: .dispatcher).secret
@@ -103,10 +104,10 @@ final class TestCoordinator: @unchecked Sendable {
     /// connection that is never closed).
     static func with(inventory: Bool = true, people: Bool = true, maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard,
                      visits: VisitPolicy = .init(), limits: StoreLimits = .init(), accountPolicy: AccountPolicy = TestCoordinator.accountPolicy,
-                     _ body: (TestCoordinator) async throws -> Void) async throws
+                     mail: MailPolicy = .init(), _ body: (TestCoordinator) async throws -> Void) async throws
     {
         let coordinator = try await TestCoordinator(maxBodyBytes: maxBodyBytes, sla: sla, visits: visits, limits: limits, people: people,
-                                                    accountPolicy: accountPolicy)
+                                                    accountPolicy: accountPolicy, mail: mail)
         do {
             if inventory { _ = try await coordinator.withInventory() }
             try await body(coordinator)

@@ -5,6 +5,7 @@ enum Access {
         case .agent: throw CoordinatorError(.forbidden, "an agent token may only post reports for its own host")
         case .collector:
             throw CoordinatorError(.forbidden, "a collector token may only run jobs and post reports for the hosts in its scope")
+        case .mailgate: throw mailgateOnly
         default: return
         }
     }
@@ -39,8 +40,17 @@ enum Access {
             if reassigning {
                 throw CoordinatorError(.forbidden, "only a dispatcher or admin may change the assignee")
             }
-        case .agent, .collector:
+        case .agent, .collector, .mailgate:
             try readAll(principal)
+        }
+    }
+
+    static let mailgateOnly = CoordinatorError(.forbidden, "a mailgate token may only post raw mail (POST /api/v1/mail)")
+
+    /// Raw mail comes from the MTA's pipe (a mailgate token), or from an admin.
+    static func postMail(_ principal: Principal) throws {
+        if principal.role != .mailgate && principal.role != .admin {
+            throw CoordinatorError(.forbidden, "only a mailgate token (or an admin) may post raw mail")
         }
     }
 
@@ -72,7 +82,7 @@ enum Access {
 
     /// Taking and finishing diagnosis jobs is for the machines that run them.
     static func runJobs(_ principal: Principal) throws {
-        if !principal.role.isMachine {
+        if principal.role != .agent && principal.role != .collector {
             throw CoordinatorError(.forbidden, "only a host's agent token or a collector token runs diagnosis jobs")
         }
     }

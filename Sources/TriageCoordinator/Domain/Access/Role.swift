@@ -11,9 +11,11 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     /// Runs diagnosis jobs and agentless health checks over SSH for the hosts of the customers
     /// and sites its token names, nothing else.
     case collector
+    /// Posts raw mail as the MTA delivered it (`triage mailgate`), nothing else.
+    case mailgate
 
     /// A machine's role, never a person's account.
-    public var isMachine: Bool { self == .agent || self == .collector }
+    public var isMachine: Bool { self == .agent || self == .collector || self == .mailgate }
 }
 
 /// The customers and sites a collector token serves: a host is in scope when its site is named
@@ -73,6 +75,7 @@ public struct Principal: Sendable, Equatable {
         switch role {
         case .agent: .agent(name)
         case .collector: .collector(name)
+        case .mailgate: .system(.mail)
         default: .person(role, name)
         }
     }

@@ -6,15 +6,18 @@ public struct ContactFields: InventoryFields, Equatable {
     public var name: String
     public var email: String?
     public var phone: String?
+    /// Why mail to `email` cannot be delivered (a bounce said so); replies skip it until cleared.
+    public var undeliverable: String?
 
-    public init(customerId: Int, name: String, email: String? = nil, phone: String? = nil) {
+    public init(customerId: Int, name: String, email: String? = nil, phone: String? = nil, undeliverable: String? = nil) {
         self.customerId = customerId
         self.name = name
         self.email = email
         self.phone = phone
+        self.undeliverable = undeliverable
     }
 
-    public enum CodingKeys: String, CodingKey, CaseIterable { case customerId, name, email, phone }
+    public enum CodingKeys: String, CodingKey, CaseIterable { case customerId, name, email, phone, undeliverable }
 
     public func validate() throws {
         try Validate.all({ try Validate.text(name, "name") },

@@ -43,6 +43,18 @@ extension Inventory {
         return try await store.read { try await $0.sites(ofCustomer: id) }
     }
 
+    /// A customer's contacts, by name: whom a ticket's requester may be.
+    public func contacts(ofCustomer id: Int, by principal: Principal) async throws -> [Contact] {
+        try Access.readAll(principal)
+        return try await store.read { try await $0.contacts(ofCustomer: id) }
+    }
+
+    /// A customer's hosts, by name.
+    public func hosts(ofCustomer id: Int, by principal: Principal) async throws -> [Record<HostFields>] {
+        try Access.readAll(principal)
+        return try await store.read { try await $0.hosts(ofCustomer: id) }
+    }
+
     /// A site's hosts, by name.
     public func hosts(ofSite id: Int, by principal: Principal) async throws -> [Record<HostFields>] {
         try Access.readAll(principal)

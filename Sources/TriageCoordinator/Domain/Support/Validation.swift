@@ -32,6 +32,21 @@ enum Validate {
         for check in report.checks { try tags(check.skills ?? [], "checks.skills") }
     }
 
+    /// Email addresses (CCs): each one `local@domain`, no spaces or angle brackets, at most 20.
+    static func addresses(_ values: [String]?, _ field: String) throws {
+        guard let values else { return }
+        if values.count > 20 { throw CoordinatorError.invalid(field, "more than 20 addresses") }
+        for value in values where !isAddress(value) {
+            throw CoordinatorError.invalid(field, "'\(value)' is not an email address")
+        }
+    }
+
+    static func isAddress(_ value: String) -> Bool {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && value.count <= 254
+            && !value.contains(where: { $0.isWhitespace || "<>,;\"()[]".contains($0) })
+    }
+
     static func optionalText(_ value: String?, _ field: String, max: Int = 200) throws {
         if let value, value.unicodeScalars.count > max { throw CoordinatorError.invalid(field, "longer than \(max) characters") }
     }

@@ -40,6 +40,10 @@ public struct Ticket: Encodable, Sendable, Equatable {
     public var createdBy: Actor
     public var createdAt: Date
     public var updatedAt: Date
+    /// The contact of its customer who asked (docs/mail.md): replies go to them.
+    public var requesterId: Int? = nil
+    /// Who else gets the public replies: email addresses.
+    public var cc: [String] = []
 
     /// Who has to act for the ticket to move on: us, the customer we wait for, or the vendor
     /// that owns the open vendor case.
@@ -66,7 +70,7 @@ public struct Ticket: Encodable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case id, title, description, customerId, hostId, severity, tier, status, channel, assigneeId, assignedAt, tags
         case requiredSkills, responseDueAt, resolveDueAt, responseWarnAt, resolveWarnAt, firstResponseAt, resolvedAt
-        case closedAt, clockOwner, flags, dedupeKey, createdBy, createdAt, updatedAt
+        case closedAt, clockOwner, flags, dedupeKey, createdBy, createdAt, updatedAt, requesterId, cc
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -97,6 +101,8 @@ public struct Ticket: Encodable, Sendable, Equatable {
         try c.encode(createdBy, forKey: .createdBy)
         try c.encode(createdAt, forKey: .createdAt)
         try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encodeIfPresent(requesterId, forKey: .requesterId)
+        try c.encode(cc, forKey: .cc)
     }
 }
 
@@ -181,6 +187,8 @@ public struct TicketFilter: Sendable, Equatable {
     public var customerId: Int?
     public var hostId: Int?
     public var onsite: Bool?
+    /// Asked by this contact.
+    public var requesterId: Int?
     /// Case-insensitive text in the title.
     public var text: String?
 

@@ -25,9 +25,13 @@ public struct TicketDesk: Room {
         let severity = input.severity ?? 3
         var customerId = input.customerId
         if let customerId { try await checkCustomer(customerId, in: session) }
+        if let requesterId = input.requesterId {
+            customerId = try await customer(ofRequester: requesterId, expected: customerId, in: session)
+        }
         if let hostId = input.hostId {
             customerId = try await customer(ofHost: hostId, known: host, expected: customerId, in: session)
         }
+        let requesterId = try await requester(input, customerId: customerId, at: at, in: session)
         if let assigneeId = input.assigneeId { try await checkAssignable(assigneeId, in: session) }
         let due = sla.policy(forCustomer: customerId).dueTimes(severity: severity, created: at)
         var ticket = Ticket(
@@ -38,7 +42,7 @@ public struct TicketDesk: Room {
             requiredSkills: input.requiredSkills ?? [], responseDueAt: due.respond, resolveDueAt: due.resolve,
             responseWarnAt: due.respondWarning, resolveWarnAt: due.resolveWarning, firstResponseAt: nil, resolvedAt: nil,
             closedAt: nil, flags: TicketFlags(), dedupeKey: dedupeKey, createdBy: actor, createdAt: at,
-            updatedAt: at)
+            updatedAt: at, requesterId: requesterId, cc: input.cc ?? [])
         var history = [NewEvent(.created(TicketCreated(
             title: ticket.title, severity: ticket.severity, tier: ticket.tier, channel: ticket.channel,
             customerId: ticket.customerId, hostId: ticket.hostId)))]
@@ -94,6 +98,14 @@ public struct TicketDesk: Room {
             }
             change(\.hostId, .some(hostId), \.hostId)
         }
+        if let requesterId = patch.requesterId, requesterId != ticket.requesterId {
+            if let requesterId {
+                let owner = try await customer(ofRequester: requesterId, expected: ticket.customerId, in: session)
+                change(\.customerId, .some(owner), \.customerId)
+            }
+            change(\.requesterId, .some(requesterId), \.requesterId)
+        }
+        change(\.cc, patch.cc, \.cc)
         if !changes.isEmpty { events.append(NewEvent(.updated(changes))) }
 
         if let severity = patch.severity, severity != ticket.severity {
@@ -181,8 +193,17 @@ public struct TicketDesk: Room {
         if visibility == .public, ticket.firstResponseAt == nil {
             ticket.firstResponseAt = at
         }
-        return try await save(&ticket, events: [NewEvent(.comment(Comment(body: input.body, visibility: visibility)))],
-                              actor: principal.actor, at: at, in: session)[0]
+        let files = try await keep(input.attachments ?? [], at: at, in: session)
+        var comment = Comment(body: input.body, visibility: visibility, attachments: files.isEmpty ? nil : files)
+        var outgoing: OutboxMessage?
+        if visibility == .public,
+           let (sent, message) = try await mailroom.prepareReply(ticket, body: input.body, attachments: files, author: try await authorName(principal, in: session), in: session) {
+            comment.mail = sent
+            outgoing = message
+        }
+        let event = try await save(&ticket, events: [NewEvent(.comment(comment))], actor: principal.actor, at: at, in: session)[0]
+        if let outgoing { try await mailroom.enqueue(outgoing, eventId: event.id, in: session) }
+        return event
     }
 
     /// Sets the due times from creation, the severity and the ticket's history: time spent in a

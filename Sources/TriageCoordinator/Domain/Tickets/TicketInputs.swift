@@ -12,9 +12,15 @@ public struct TicketInput: Codable, Sendable, Equatable {
     public var assigneeId: Int?
     public var tags: [String]?
     public var requiredSkills: [String]?
+    /// The caller: a contact of the customer …
+    public var requesterId: Int?
+    /// … or a new one, saved on the customer.
+    public var requester: NewContact?
+    /// Addresses that get the public replies too.
+    public var cc: [String]?
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case title, description, severity, tier, channel, customerId, hostId, assigneeId, tags, requiredSkills
+        case title, description, severity, tier, channel, customerId, hostId, assigneeId, tags, requiredSkills, requesterId, requester, cc
     }
 
     public init(title: String, severity: Int? = nil, tier: Int? = nil, channel: TicketChannel? = nil,
@@ -33,9 +39,29 @@ public struct TicketInput: Codable, Sendable, Equatable {
     }
 
     func validate() throws {
-        try Validate.ticketFields(title: title, description: description, severity: severity, tier: tier,
-                                  tags: tags, requiredSkills: requiredSkills)
+        try Validate.all({
+            try Validate.ticketFields(title: title, description: description, severity: severity, tier: tier,
+                                      tags: tags, requiredSkills: requiredSkills)
+        }, { try Validate.addresses(cc, "cc") }, {
+            if requester != nil, requesterId != nil { throw CoordinatorError.invalid("requester", "give requesterId or a new requester, not both") }
+            try requester?.validate()
+        })
     }
+}
+
+/// A caller the desk does not know yet: saved as a contact of the ticket's customer.
+public struct NewContact: Codable, Sendable, Equatable {
+    public var name: String
+    public var email: String?
+    public var phone: String?
+
+    public init(name: String, email: String? = nil, phone: String? = nil) {
+        self.name = name
+        self.email = email
+        self.phone = phone
+    }
+
+    func validate() throws { try ContactFields(customerId: 0, name: name, email: email, phone: phone).validate() }
 }
 
 /// A change to a ticket. An absent field stays as it is; `"assigneeId": null` unassigns.
@@ -51,9 +77,12 @@ public struct TicketPatch: Decodable, Sendable {
     public var hostId: Int??
     public var tags: [String]?
     public var requiredSkills: [String]?
+    /// nil: leave alone; .some(nil): no requester.
+    public var requesterId: Int??
+    public var cc: [String]?
 
     public enum CodingKeys: String, CodingKey, CaseIterable {
-        case title, description, severity, tier, status, assigneeId, customerId, hostId, tags, requiredSkills
+        case title, description, severity, tier, status, assigneeId, customerId, hostId, tags, requiredSkills, requesterId, cc
     }
 
     public init(status: TicketStatus? = nil, assigneeId: Int?? = nil) {
@@ -75,13 +104,17 @@ public struct TicketPatch: Decodable, Sendable {
         assigneeId = try nullable(.assigneeId)
         customerId = try nullable(.customerId)
         hostId = try nullable(.hostId)
+        requesterId = try nullable(.requesterId)
+        cc = try c.decodeIfPresent([String].self, forKey: .cc)
         tags = try c.decodeIfPresent([String].self, forKey: .tags)
         requiredSkills = try c.decodeIfPresent([String].self, forKey: .requiredSkills)
     }
 
     func validate() throws {
-        try Validate.ticketFields(title: title, description: description, severity: severity, tier: tier,
-                                  tags: tags, requiredSkills: requiredSkills)
+        try Validate.all({
+            try Validate.ticketFields(title: title, description: description, severity: severity, tier: tier,
+                                      tags: tags, requiredSkills: requiredSkills)
+        }, { try Validate.addresses(cc, "cc") })
     }
 }
 
@@ -90,15 +123,41 @@ public struct CommentInput: Codable, Sendable {
     public enum Visibility: String, Codable, Sendable { case `public`, `internal` }
     public var body: String
     public var visibility: Visibility?
+    /// Files to attach (their content base64 in JSON).
+    public var attachments: [FileUpload]?
 
-    public enum CodingKeys: String, CodingKey, CaseIterable { case body, visibility }
+    public enum CodingKeys: String, CodingKey, CaseIterable { case body, visibility, attachments }
 
-    public init(body: String, visibility: Visibility? = nil) {
+    public init(body: String, visibility: Visibility? = nil, attachments: [FileUpload]? = nil) {
         self.body = body
         self.visibility = visibility
+        self.attachments = attachments
     }
 
-    func validate() throws { try Validate.text(body, "body", max: 100_000) }
+    func validate() throws {
+        try Validate.all({ try Validate.text(body, "body", max: 100_000) }, {
+            for file in attachments ?? [] { try file.validate() }
+            if (attachments ?? []).count > 20 { throw CoordinatorError.invalid("attachments", "more than 20 files") }
+        })
+    }
+}
+
+/// A file a person attaches to a reply or note.
+public struct FileUpload: Codable, Sendable, Equatable {
+    public var name: String
+    public var contentType: String?
+    public var content: Data
+
+    public init(name: String, contentType: String? = nil, content: Data) {
+        self.name = name
+        self.contentType = contentType
+        self.content = content
+    }
+
+    func validate() throws {
+        try Validate.text(name, "attachments", max: 255)
+        if name.contains("/") || name.contains("\\") { throw CoordinatorError.invalid("attachments", "a file name may not contain a slash") }
+    }
 }
 
 /// Why a resolved or closed ticket needs work again.

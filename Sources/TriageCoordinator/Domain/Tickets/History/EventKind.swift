@@ -3,6 +3,7 @@
 public enum EventKind: String, Codable, Sendable, CaseIterable {
     // The ticket itself
     case created, updated, comment, acknowledged, reopened
+    case mailReceived = "mail_received"
     case statusChanged = "status_changed", severityChanged = "severity_changed", tierChanged = "tier_changed"
     // Assignment
     case assigned, unassigned, unassignable
@@ -42,7 +43,7 @@ public enum Actor: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// The coordinator's parts that act on their own.
     public enum Component: String, Sendable, Codable {
-        case health, assignment, sla, jobs
+        case health, assignment, sla, jobs, mail
     }
 
     /// From its `kind:name` text; nil for text no actor has.

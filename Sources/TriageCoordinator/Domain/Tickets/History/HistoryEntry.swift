@@ -6,6 +6,7 @@ public enum HistoryEntry: Sendable, Equatable {
     case created(TicketCreated)
     case updated(FieldChanges)
     case comment(Comment)
+    case mailReceived(MailReceived)
     case acknowledged(Acknowledged)
     case reopened(StatusChange)
     case statusChanged(StatusChange)
@@ -43,6 +44,7 @@ public enum HistoryEntry: Sendable, Equatable {
         case .created: .created
         case .updated: .updated
         case .comment: .comment
+        case .mailReceived: .mailReceived
         case .acknowledged: .acknowledged
         case .reopened: .reopened
         case .statusChanged: .statusChanged
@@ -94,6 +96,7 @@ public enum HistoryEntry: Sendable, Equatable {
         case .created(let payload): try HistoryJSON.value(payload)
         case .updated(let payload): try HistoryJSON.value(payload)
         case .comment(let payload): try HistoryJSON.value(payload)
+        case .mailReceived(let payload): try HistoryJSON.value(payload)
         case .acknowledged(let payload): try HistoryJSON.value(payload)
         case .reopened(let payload), .statusChanged(let payload): try HistoryJSON.value(payload)
         case .severityChanged(let payload), .tierChanged(let payload): try HistoryJSON.value(payload)
@@ -127,6 +130,7 @@ public enum HistoryEntry: Sendable, Equatable {
         case .created: .created(try read(TicketCreated.self))
         case .updated: .updated(try read(FieldChanges.self))
         case .comment: .comment(try read(Comment.self))
+        case .mailReceived: .mailReceived(try read(MailReceived.self))
         case .acknowledged: .acknowledged(try read(Acknowledged.self))
         case .reopened: .reopened(try read(StatusChange.self))
         case .statusChanged: .statusChanged(try read(StatusChange.self))

@@ -19,6 +19,8 @@ public struct FieldChanges: Codable, Sendable, Equatable {
     public var requiredSkills: Change<[String]>?
     public var customerId: Change<Int?>?
     public var hostId: Change<Int?>?
+    public var requesterId: Change<Int?>?
+    public var cc: Change<[String]>?
 
     var isEmpty: Bool { self == FieldChanges() }
 }
@@ -26,6 +28,17 @@ public struct FieldChanges: Codable, Sendable, Equatable {
 public struct Comment: Codable, Sendable, Equatable {
     public var body: String
     public var visibility: CommentInput.Visibility
+    /// Files attached to the reply or note.
+    public var attachments: [Attachment]?
+    /// Where a public reply went by mail; nil when it went nowhere (no requester's address, mail off).
+    public var mail: MailSent?
+
+    public init(body: String, visibility: CommentInput.Visibility, attachments: [Attachment]? = nil, mail: MailSent? = nil) {
+        self.body = body
+        self.visibility = visibility
+        self.attachments = attachments
+        self.mail = mail
+    }
 }
 
 public struct Acknowledged: Codable, Sendable, Equatable {

@@ -1,0 +1,76 @@
+import Foundation
+
+/// What the desk does with mail: the quarantine (senders no customer knows), and the files of
+/// a ticket's messages.
+extension Mailroom {
+    /// Messages held for the desk, newest first.
+    public func quarantine(before: Int?, limit: Int, by principal: Principal) async throws -> [InboundMail] {
+        try Access.dispatch(principal)
+        return try await store.read { try await $0.inboundMails(outcome: .quarantined, before: before, limit: limit) }
+    }
+
+    /// Opens a ticket for `customerId` from a held message; its sender becomes a contact of that customer.
+    public func release(_ id: Int, toCustomer customerId: Int, by principal: Principal, in session: any StoreSession) async throws -> InboundMail {
+        try Access.dispatch(principal)
+        var held = try await heldMail(id, in: session)
+        guard try await session.exists(.customer, customerId) else { throw CoordinatorError.invalid("customerId", "customer \(customerId) does not exist") }
+        guard let raw = try await session.rawMail(sha256: held.sha256) else { throw CoordinatorError(.storage, "the raw message \(held.sha256) is missing") }
+        let message = try MailParser.parse(raw)
+        let at = now()
+        let sender = held.sender ?? ""
+        var requester = try await session.contacts(withEmail: sender).first { $0.fields.customerId == customerId }
+        if requester == nil {
+            requester = try await session.insert(ContactFields(customerId: customerId, name: message.from?.name ?? sender,
+                                                               email: Validate.isAddress(sender) ? sender : nil), at: at)
+        }
+        var input = TicketInput(title: String((message.subject.isEmpty ? "(no subject)" : message.subject).prefix(200)), channel: .email,
+                                customerId: customerId, description: String(message.text.prefix(100_000)))
+        input.requesterId = requester?.id
+        let (kept, _) = try await keepFiles(message.attachments, at: at, in: session)
+        let payload = MailReceived(from: sender, fromName: message.from?.name, to: message.to.map(\.address), cc: message.cc.map(\.address),
+                                   subject: message.subject, body: String(message.text.prefix(100_000)), messageId: message.messageId,
+                                   attachments: kept, automatic: nil, relatedTo: nil, fromHTML: message.htmlOnly ? true : nil, raw: held.sha256)
+        let ticket = try await desk.newTicket(input, actor: principal.actor, opening: [NewEvent(.mailReceived(payload))], in: session)
+        held.outcome = .released
+        held.ticketId = ticket.id
+        held.detail = "released by \(principal.actor) to customer \(customerId) as ticket \(ticket.id)"
+        try await session.updateInboundMail(held)
+        return held
+    }
+
+    /// Drops a held message from the quarantine (its raw copy stays).
+    public func discard(_ id: Int, by principal: Principal, in session: any StoreSession) async throws -> InboundMail {
+        try Access.dispatch(principal)
+        var held = try await heldMail(id, in: session)
+        held.outcome = .discarded
+        held.detail = "discarded by \(principal.actor)"
+        try await session.updateInboundMail(held)
+        return held
+    }
+
+    private func heldMail(_ id: Int, in session: any StoreSession) async throws -> InboundMail {
+        guard let held = try await session.inboundMail(id: id) else { throw CoordinatorError.notFound("held message", id) }
+        guard held.outcome == .quarantined else { throw CoordinatorError(.conflict, "message \(id) is not held: it was \(held.outcome.rawValue)") }
+        return held
+    }
+
+    /// A file of one of the ticket's messages: only what the ticket's history names, for those who may read the ticket.
+    public func file(_ sha256: String, ofTicket id: Int, by principal: Principal) async throws -> (Attachment, [UInt8]) {
+        try Access.readAll(principal)
+        return try await store.read { session in
+            guard try await session.ticket(id) != nil else { throw CoordinatorError.notFound("ticket", id) }
+            let events = try await session.events(ticketIds: [id], kinds: [.comment, .mailReceived])
+            let named = events.lazy.flatMap { event -> [Attachment] in
+                switch event.entry {
+                case .comment(let comment)?: comment.attachments ?? []
+                case .mailReceived(let mail)?: mail.attachments
+                default: []
+                }
+            }.first { $0.sha256 == sha256 && $0.stored }
+            guard let attachment = named, let bytes = try await session.file(sha256: sha256) else {
+                throw CoordinatorError(.notFound, "ticket \(id) has no file \(sha256)")
+            }
+            return (attachment, bytes)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import TestSupport
+
+/// The aiosmtpd sink (Tests/Mail/smtp_sink.py) on a free loopback port, stopped by its PID.
+final class SMTPSink: @unchecked Sendable {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Mail/smtp_sink.py").path
+
+    /// The .json the sink writes beside each message.
+    struct Envelope: Decodable {
+        let mailFrom: String
+        let rcptTos: [String]
+        let messageId: String?
+        let tls: Bool
+        let authUser: String?
+    }
+
+    let folder: TempFolder
+    let inbox: String
+    let port: Int
+    private let process: ChildProcess
+
+    /// Starts the sink with `options` (see the script); python3 (from PATH) must have aiosmtpd.
+    init(_ options: [String] = []) async throws {
+        folder = try TempFolder()
+        inbox = folder.path + "/inbox"
+        var lastError = ""
+        for attempt in 1...3 {
+            let port = try TestSSHD.freePort()
+            let (out, err) = (folder.path + "/sink\(attempt).out", folder.path + "/sink\(attempt).err")
+            let process = try ChildProcess("/usr/bin/env", ["python3", Self.script, "--port", "\(port)", "--dir", inbox] + options,
+                                           stdout: out, stderr: err)
+            let ready = try await waitFor(seconds: 15) {
+                !process.isRunning || ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains("ready")
+            }
+            if ready && process.isRunning {
+                (self.port, self.process) = (port, process)
+                return
+            }
+            process.terminate()
+            lastError = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        }
+        throw TestSupportError("the SMTP sink did not start (python3 with aiosmtpd): \(lastError)")
+    }
+
+    deinit { process.terminate() }
+
+    /// SIGTERM; the exit status.
+    func stop() -> Int32 {
+        process.terminate()
+        return process.wait()
+    }
+
+    /// How many messages it kept.
+    var count: Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: inbox)) ?? []).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.count
+    }
+
+    /// Message `number` (from 1): its bytes as received and its envelope.
+    func message(_ number: Int) throws -> (content: [UInt8], envelope: Envelope) {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let envelope = try decoder.decode(Envelope.self, from: try Data(contentsOf: URL(fileURLWithPath: "\(inbox)/\(number).json")))
+        return (Array(try Data(contentsOf: URL(fileURLWithPath: "\(inbox)/\(number).eml"))), envelope)
+    }
+}
