@@ -55,5 +55,7 @@ enum MigrationMail {
             .run()
         try await db.create(index: "outbox_state").on("outbox").column("state").column("next_attempt_at").run()
         try await db.create(index: "outbox_ticket_id").on("outbox").column("ticket_id").run()
+        // sqlite-kit writes no AUTOINCREMENT: the new tables get it the way migration 11 gave it to the old ones.
+        try await MigrationIds.apply(db)
     }
 }

@@ -19,6 +19,8 @@ import Testing
         var closed: [Role: Int] = [:]
         var ownToken: [Role: Int] = [:]
         var rootsToken = 0
+        /// A file of a reply on "theirs".
+        var fileSha = ""
         var t: (customer: Int, site: Int, host: Int, technician: Int)
         /// On shift always, for bookings; and when the test's clock starts.
         var fieldTechnician = 0
@@ -61,6 +63,7 @@ import Testing
             Case("GET /board/my", { _, _ in "/board/my" }, [.forbidden, .forbidden, .ok]),
             Case("GET /board/queues", { _, _ in "/board/queues?severity=1&q=web1+down" }, everyone),
             Case("GET /board/tickets/{id}", { f, _ in "/board/tickets/\(f.theirs)" }, everyone),
+            Case("GET /board/tickets/{id}/files/{sha256}", { f, _ in "/board/tickets/\(f.theirs)/files/\(f.fileSha)" }, everyone),
             Case("GET /board/tickets/new", { _, _ in "/board/tickets/new?q=Acme" }, [.ok, .ok, .forbidden]),
             Case("POST /board/tickets", { _, _ in "/board/tickets" }, form: { _, _ in [("title", "Printer jammed"), ("severity", "3"), ("channel", "phone")] }, desk),
             Case("GET /board/inventory", { _, _ in "/board/inventory" }, everyone),
@@ -154,6 +157,13 @@ import Testing
                 f.theirs = try await client.post("/api/v1/tickets", #"{"title": "theirs", "assigneeId": \#(other)}"#).id
                 f.hostTicket = try await client.post("/api/v1/tickets", #"{"title": "web1 down", "hostId": \#(t.hostId), "assigneeId": \#(other)}"#).id
                 f.spareCustomer = try await client.post("/api/v1/customers", #"{"name": "Spare"}"#).id
+                let file = Data("the log".utf8).base64EncodedString()
+                _ = try await client.post("/api/v1/tickets/\(f.theirs)/comments", #"{"body": "log", "attachments": [{"name": "a.log", "content": "\#(file)"}]}"#)
+                f.fileSha = try await t.store.read { [f] session in
+                    try await session.events(ticketIds: [f.theirs], kinds: [.comment]).compactMap { event -> String? in
+                        if case .comment(let comment)? = event.entry { return comment.attachments?.first?.sha256 } else { return nil }
+                    }.first ?? ""
+                }
                 f.now = t.clock.now
                 let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
                 f.fieldTechnician = try await client.post("/api/v1/technicians", #"{"name": "Vera", "shifts": [\#(always)]}"#).id

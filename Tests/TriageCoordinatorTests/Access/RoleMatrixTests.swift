@@ -10,7 +10,7 @@ import Testing
     /// Tickets and records the cases act on; each role gets its own closed ticket to reopen.
     struct Fixture: Sendable {
         var mine = 0, theirs = 0, hostTicket = 0, spareCustomer = 0, spareSite = 0, spareHost = 0, spareTechnician = 0, visit = 0
-        var contact = 0, spareContact = 0, job = 0
+        var contact = 0, spareContact = 0, job = 0, held = 0, otherHeld = 0, fileSha = ""
         var pendingReport = ""
         var closed: [String: Int] = [:]
         var t: (customer: Int, site: Int, host: Int, technician: Int)
@@ -21,19 +21,19 @@ import Testing
         let route: String
         let path: @Sendable (Fixture, String) -> String
         let body: String?
-        /// Status for admin, dispatcher, technician, agent, collector; no token is always 401.
+        /// Status for admin, dispatcher, technician, agent, collector, mailgate; no token is always 401.
         let expected: [HTTPResponse.Status]
 
         var method: HTTPRequest.Method { HTTPRequest.Method(String(route.prefix { $0 != " " }))! }
 
-        /// `expected` names four roles (the collector's is then 403) or all five.
+        /// `expected` names four roles (the collector's and the mailgate's are then 403), five (the mailgate's 403) or all six.
         init(_ route: String, _ path: @escaping @Sendable (Fixture, String) -> String, body: String? = nil, _ expected: [HTTPResponse.Status]) {
             (self.route, self.path, self.body) = (route, path, body)
-            self.expected = expected.count == 4 ? expected + [.forbidden] : expected
+            self.expected = expected + Array(repeating: .forbidden, count: max(0, 6 - expected.count))
         }
     }
 
-    static let roles: [Role] = [.admin, .dispatcher, .technician, .agent, .collector]
+    static let roles: [Role] = [.admin, .dispatcher, .technician, .agent, .collector, .mailgate]
     static let readers: [HTTPResponse.Status] = [.ok, .ok, .ok, .forbidden]
     static func adminOnly(_ status: HTTPResponse.Status) -> [HTTPResponse.Status] {
         [status, .forbidden, .forbidden, .forbidden]
@@ -116,6 +116,15 @@ import Testing
             Case("POST /api/v1/jobs/{id}/result", { f, _ in "/api/v1/jobs/\(f.job)/result?lease=1" },
                  body: report.replacingOccurrences(of: "0001\"", with: "0003\""), [.forbidden, .forbidden, .forbidden, .conflict, .ok]),
             Case("GET /api/v1/collector/hosts", { _, _ in "/api/v1/collector/hosts" }, [.forbidden, .forbidden, .forbidden, .forbidden, .ok]),
+            // Mail: only the mailgate (and an admin) posts raw mail; the desk works the quarantine; readers see files and the outbox.
+            Case("POST /api/v1/mail", { _, _ in "/api/v1/mail" }, body: MailFixture.message(from: "stranger@else.example", subject: "hi", id: "role-matrix@else.example"),
+                 [.ok, .forbidden, .forbidden, .forbidden, .forbidden, .ok]),
+            Case("GET /api/v1/mail/quarantine", { _, _ in "/api/v1/mail/quarantine" }, desk),
+            Case("POST /api/v1/mail/quarantine/{id}/release", { f, _ in "/api/v1/mail/quarantine/\(f.held)/release" }, body: #"{"customerId": CUSTOMER}"#,
+                 [.conflict, .ok, .forbidden, .forbidden]),
+            Case("POST /api/v1/mail/quarantine/{id}/discard", { f, _ in "/api/v1/mail/quarantine/\(f.otherHeld)/discard" }, [.conflict, .ok, .forbidden, .forbidden]),
+            Case("GET /api/v1/tickets/{id}/outbox", { f, _ in "/api/v1/tickets/\(f.theirs)/outbox" }, readers),
+            Case("GET /api/v1/tickets/{id}/files/{sha256}", { f, _ in "/api/v1/tickets/\(f.theirs)/files/\(f.fileSha)" }, readers),
             // Last: it takes "mine" away from the technician.
             Case("PATCH /api/v1/tickets/{id}", { f, _ in "/api/v1/tickets/\(f.mine)" }, body: #"{"assigneeId": null}"#, desk),
         ]
@@ -176,6 +185,19 @@ import Testing
                     let id = try await client.post("/api/v1/tickets", #"{"title": "done", "assigneeId": \#(tech)}"#).id
                     _ = try await client.patch("/api/v1/tickets/\(id)", #"{"status": "closed"}"#)
                     fixture.closed[role?.rawValue ?? "none"] = id
+                }
+                // Two messages from strangers wait in quarantine; Otto's ticket has a file.
+                for subject in ["first", "second"] {
+                    #expect(try await client.mail(MailFixture.message(from: "\(subject)@else.example", subject: subject), as: .admin).json["outcome"] as? String == "quarantined")
+                }
+                let held = try await t.store.read { try await $0.inboundMails(outcome: .quarantined, before: nil, limit: 2) }.map(\.id)
+                (fixture.held, fixture.otherHeld) = (held[0], held[1])
+                let file = Data("the log".utf8).base64EncodedString()
+                _ = try await client.post("/api/v1/tickets/\(fixture.theirs)/comments", #"{"body": "log", "attachments": [{"name": "a.log", "content": "\#(file)"}]}"#)
+                fixture.fileSha = try await t.store.read { [fixture] session in
+                    let events = try await session.events(ticketIds: [fixture.theirs], kinds: [.comment])
+                    for event in events { if case .comment(let comment)? = event.entry, let sha = comment.attachments?.first?.sha256 { return sha } }
+                    return ""
                 }
                 // Tess's diagnosis on Otto's ticket waits to be applied.
                 let pending = UUID()

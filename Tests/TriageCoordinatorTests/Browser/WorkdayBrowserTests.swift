@@ -188,6 +188,7 @@ import TestSupport
 
         // The dispatcher's open page shows the reply, then she starts typing an escalation.
         #expect(try await desk.waitUntil(seconds: 20) { !(try await desk.findAll("#live-summary .sla-met")).isEmpty })
+        try await desk.click("#escalate-more")
         try await desk.type("#escalate-reason", "the customer's CEO called")
 
         try await field.click("#move-waiting_customer")

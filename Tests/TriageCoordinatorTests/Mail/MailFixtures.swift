@@ -64,9 +64,8 @@ extension TestCoordinator.Client {
 }
 
 extension TestCoordinator {
-    /// A mailgate token beside the others, and a contact of the test customer.
+    /// Yuki, a contact of the test customer, who writes to the desk.
     func withMailgate() async throws -> Int {
-        tokens[.mailgate] = try await coordinator.credentials.issueToken(name: "postfix", role: .mailgate).secret
         let admin = Principal(tokenId: 1, name: "root", role: .admin)
         return try await store.write { [coordinator, customerId] session in
             try await coordinator.inventory.create(ContactFields(customerId: customerId, name: "Yuki Tanaka", email: "yuki@acme.example",

@@ -92,6 +92,7 @@ final class TestCoordinator: @unchecked Sendable {
         tokens[.agent] = try await coordinator.credentials.issueToken(name: "web1-agent", role: .agent, hostId: hostId).secret
         tokens[.collector] = try await coordinator.credentials.issueToken(name: "dc-east", role: .collector,
                                                                           scope: CollectorScope(sites: [siteId])).secret
+        tokens[.mailgate] = try await coordinator.credentials.issueToken(name: "postfix", role: .mailgate).secret
         return self
     }
 

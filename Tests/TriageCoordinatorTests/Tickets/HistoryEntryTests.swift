@@ -17,6 +17,10 @@ import Testing
         .created(TicketCreated(title: "VPN down", severity: 2, tier: 1, channel: .phone, customerId: nil, hostId: 7)),
         .updated(FieldChanges(title: Change(from: "a", to: "b"), customerId: Change(from: nil, to: 3))),
         .comment(Comment(body: "Called back", visibility: .internal)),
+        .mailReceived(MailReceived(from: "yuki@acme.example", fromName: "Yuki Tanaka", to: ["support@triage.test"], cc: [], subject: "VPN down",
+                                   body: "It is down.", messageId: "a1@acme.example", attachments: [
+                                       Attachment(name: "log.txt", contentType: "text/plain", size: 12, sha256: String(repeating: "a", count: 64))],
+                                   automatic: nil, relatedTo: 7, fromHTML: nil, raw: String(repeating: "b", count: 64))),
         .acknowledged(Acknowledged(responseDueAt: at)),
         .reopened(StatusChange(from: .resolved, to: .assigned, reason: "came back")),
         .statusChanged(StatusChange(from: .new, to: .assigned)),

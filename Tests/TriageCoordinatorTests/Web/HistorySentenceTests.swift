@@ -52,6 +52,9 @@ import Testing
         .flappingStopped(checked),
         .hostSilent(HostSilent(lastReportAt: at, intervalSeconds: 60)),
         .hostReporting(HostReporting(lastReportAt: at)),
+        .mailReceived(MailReceived(from: "yuki@acme.example", fromName: "Yuki Tanaka", to: ["support@triage.test"], cc: [], subject: "VPN down",
+                                   body: "It is down.", messageId: "a1@acme.example", attachments: [], automatic: "Auto-Submitted: auto-replied",
+                                   relatedTo: nil, fromHTML: nil, raw: String(repeating: "b", count: 64))),
     ]
 
     @Test func everyKindReadsAsASentenceWithNamesAndNoKeys() {
