@@ -23,6 +23,7 @@ packages=(
   nginx-light       # the two-instance load-balancer example is checked through a real nginx
   shellcheck        # the plugins and Deploy scripts are checked with it (Tests/Live/run.sh)
   prometheus        # for promtool: /metrics is checked with `promtool check metrics` (its service is kept from starting)
+  postfix           # the real MTA the mail tests deliver through to `triage mailgate` (started by the tests, loopback only)
 )
 
 if [ ! -f /etc/debian_version ]; then
@@ -49,6 +50,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
   trap '[ "$made_policy" = 1 ] && rm -f "$policy"' EXIT
   export DEBIAN_FRONTEND=noninteractive
+  # Postfix asks what it is for: local delivery only (the tests configure the rest and start it themselves).
+  printf 'postfix postfix/main_mailer_type select Local only\npostfix postfix/mailname string triage.test\n' | debconf-set-selections
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
@@ -65,6 +68,13 @@ if [ ! -s "$axe" ]; then
 wheel = zipfile.ZipFile(glob.glob(sys.argv[1] + "/axe_playwright_python-*.whl")[0])
 open(sys.argv[2], "wb").write(wheel.read("axe_playwright_python/axe.min.js"))' "$fetch" "$axe"
   rm -rf "$fetch"
+fi
+
+# aiosmtpd, the SMTP server the mail tests send to (Tests/Mail/smtp_sink.py), in a venv of its own under .build/.
+mail_venv="$(cd "$(dirname "$0")/.." && pwd)/.build/mail-venv"
+if ! "$mail_venv/bin/python3" -c 'import aiosmtpd' 2>/dev/null; then
+  python3 -m venv "$mail_venv"
+  "$mail_venv/bin/pip" install -q "aiosmtpd==1.4.6"
 fi
 
 # sshd refuses to start without its privilege-separation folder.

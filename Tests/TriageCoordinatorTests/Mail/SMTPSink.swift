@@ -5,6 +5,12 @@ import TestSupport
 final class SMTPSink: @unchecked Sendable {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Mail/smtp_sink.py").path
+    /// The venv Deploy/setup.sh makes with aiosmtpd; else whatever python3 is on PATH.
+    static let python: [String] = {
+        let venv = URL(fileURLWithPath: script).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/mail-venv/bin/python3").path
+        return FileManager.default.isExecutableFile(atPath: venv) ? [venv] : ["/usr/bin/env", "python3"]
+    }()
 
     /// The .json the sink writes beside each message.
     struct Envelope: Decodable {
@@ -28,7 +34,7 @@ final class SMTPSink: @unchecked Sendable {
         for attempt in 1...3 {
             let port = try TestSSHD.freePort()
             let (out, err) = (folder.path + "/sink\(attempt).out", folder.path + "/sink\(attempt).err")
-            let process = try ChildProcess("/usr/bin/env", ["python3", Self.script, "--port", "\(port)", "--dir", inbox] + options,
+            let process = try ChildProcess(Self.python[0], Array(Self.python.dropFirst()) + [Self.script, "--port", "\(port)", "--dir", inbox] + options,
                                            stdout: out, stderr: err)
             let ready = try await waitFor(seconds: 15) {
                 !process.isRunning || ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains("ready")

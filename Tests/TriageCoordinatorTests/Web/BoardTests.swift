@@ -37,6 +37,18 @@ import Testing
             return try await send(.post, path, headers: headers, body: body)
         }
 
+        /// A form with files, as a browser sends one (`multipart/form-data`).
+        mutating func postMultipart(_ path: String, _ form: [(String, String)], files: [(field: String, name: String, type: String, content: String)]) async throws -> Page {
+            let boundary = "----triage-test-\(UUID().uuidString)"
+            var body = ""
+            for (name, value) in form { body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n" }
+            for file in files {
+                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: \(file.type)\r\n\r\n\(file.content)\r\n"
+            }
+            body += "--\(boundary)--\r\n"
+            return try await send(.post, path, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: body)
+        }
+
         private mutating func send(_ method: HTTPRequest.Method, _ path: String, headers extra: HTTPFields, body: String? = nil) async throws -> Page {
             var headers = extra
             if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
