@@ -66,11 +66,19 @@ public enum CoordinatorServer {
             server: .http1(configuration: http1),
             configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
             services: [StoreService(store: coordinator.store),
-                       SLAScheduler(coordinator: coordinator, interval: .seconds(configuration.slaCheckSeconds), logger: logger),
-                       OutboxService(coordinator: coordinator, transport: OutboxService.transport(configuration.mail),
-                                     interval: .seconds(configuration.mail.outboxSeconds), logger: logger)],
+                       SLAScheduler(coordinator: coordinator, interval: .seconds(configuration.slaCheckSeconds), logger: logger)]
+                + outbox(coordinator: coordinator, configuration.mail, logger: logger),
             onServerRunning: onServerRunning,
             logger: logger)
+    }
+}
+
+extension CoordinatorServer {
+    /// The outbox's sender when mail is on (`mail.address`): with mail off nothing is queued, nothing polls.
+    static func outbox(coordinator: Coordinator, _ policy: MailPolicy, logger: Logger) -> [any Service] {
+        guard policy.address != nil else { return [] }
+        return [OutboxService(coordinator: coordinator, transport: OutboxService.transport(policy), interval: .seconds(policy.outboxSeconds),
+                              logger: logger)]
     }
 }
 

@@ -104,6 +104,7 @@ make_token dispatcher; fuzz_as dispatcher "$role_token" "${SCHEMATHESIS_ROLE_EXA
 make_token technician --technician "$technician"; fuzz_as technician "$role_token" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
 make_token agent --host "$host"; fuzz_as agent "$role_token" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
 make_token collector --site "$site"; fuzz_as collector "$role_token" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
+make_token mailgate; fuzz_as mailgate "$role_token" "${SCHEMATHESIS_ROLE_EXAMPLES:-15}"
 kill -TERM "$server"; wait "$server"; server=""
 
 echo "== Diagnose now with real processes, on their own: a browser, a push agent, collectors, sshd hosts in network namespaces"
@@ -113,10 +114,10 @@ echo "== the coordinator tests on PostgreSQL, and two instances on one database"
 pgdir=$(mktemp -d /tmp/triage-pg-XXXXXX)
 pg_url=$(bash Deploy/lib/throwaway-postgres.sh start "$pgdir")
 # Suites that never touch the store under test (pure clocks and parsers, and the processes that
-# run on SQLite files of their own: the browser, backups, the serve command, connection limits)
+# run on SQLite files of their own: the browser, backups, the serve command, connection limits, Postfix)
 # ran already: not again here.
 TRIAGE_TEST_POSTGRES="$pg_url" swift test --skip-build --filter TriageCoordinatorTests \
-  --skip "AccessibilityTests|BackupTests|BoardBrowserTests|ConnectionLimitsTests|HealthPlannerTests|HistoryEntryTests|InternetTimeTests|LiveUpdatesTests|SLAClockTests|ServeCommandTests|TicketStatusTests|WorkdayBrowserTests|DeskFormsBrowserTests"
+  --skip "AccessibilityTests|BackupTests|BoardBrowserTests|ConnectionLimitsTests|HealthPlannerTests|HistoryEntryTests|InternetTimeTests|LiveUpdatesTests|SLAClockTests|ServeCommandTests|TicketStatusTests|WorkdayBrowserTests|DeskFormsBrowserTests|MIMEParserTests|MIMEComposerTests|SMTPTransportTests|MailProcessTests|ConversationBrowserTests"
 bash Deploy/lib/throwaway-postgres.sh stop "$pgdir"; rm -rf "$pgdir"; pgdir=""
 
 echo "== the deployment kit"

@@ -8,8 +8,26 @@ public final class TestPostfix: @unchecked Sendable {
     public static let domain = "triage.test"
     public static var installed: Bool { FileManager.default.isExecutableFile(atPath: "/usr/sbin/postfix") }
 
+    /// Postfix configured for `command` for the time of `body`, then stopped: one test at a time
+    /// (suites run in parallel, and there is one Postfix).
+    public static func exclusive<T>(command: String, _ body: (TestPostfix) async throws -> T) async throws -> T {
+        await turn.lock()
+        do {
+            let postfix = try TestPostfix(command: command)
+            defer { postfix.stop() }
+            let result = try await body(postfix)
+            await turn.unlock()
+            return result
+        } catch {
+            await turn.unlock()
+            throw error
+        }
+    }
+
+    private static let turn = AsyncTurn()
+
     /// Points the `support` alias at `command` and (re)starts Postfix.
-    public init(command: String) throws {
+    init(command: String) throws {
         guard Self.installed else { throw TestSupportError("Postfix is not installed (apt-get install postfix; Deploy/setup.sh --tests does)") }
         try Self.run("/usr/sbin/postconf", ["-e", "inet_interfaces = loopback-only", "mydestination = \(Self.domain), localhost",
                                             "myhostname = \(Self.domain)", "maillog_file = /var/log/postfix.log", "recipient_delimiter = +",
@@ -58,5 +76,23 @@ extension Shell {
     /// A tool's exit status, its output dropped.
     public static func runQuietly(_ executable: String, _ arguments: [String]) -> Int32 {
         (try? run(executable, arguments).status) ?? -1
+    }
+}
+
+/// Waiters take turns, in order.
+actor AsyncTurn {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func lock() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func unlock() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
     }
 }

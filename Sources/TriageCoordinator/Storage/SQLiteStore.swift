@@ -136,8 +136,11 @@ public final class SQLiteStore: TriageStore {
     public func close() async throws {
         try await lock.withLock {
             guard await closed.markClosed() else { return }
-            try await reader.close()
-            try await writer.close()
+            // Both, even when one fails: sqlite-nio traps on a connection never closed.
+            var failure: (any Error)?
+            do { try await reader.close() } catch { failure = error }
+            do { try await writer.close() } catch { failure = failure ?? error }
+            if let failure { throw failure }
         }
     }
 }

@@ -38,6 +38,11 @@ struct HistorySentence {
         case .comment(let comment):
             let to = comment.mail.map { " (mailed to " + ($0.to + $0.cc).joined(separator: ", ") + ")" } ?? ""
             return (comment.visibility == .internal ? "Internal note: " : "Reply to the customer\(to): ") + comment.body
+        case .mailDelivery(let delivery):
+            let to = delivery.recipients.joined(separator: ", ")
+            return delivery.state == .sent
+                ? "Mail to \(to) sent" + (delivery.attempts > 1 ? " at attempt \(delivery.attempts)." : ".")
+                : "Mail to \(to) failed after \(delivery.attempts) attempt\(delivery.attempts == 1 ? "" : "s"): \(delivery.error ?? "refused"). It is not sent again."
         case .mailReceived(let mail):
             let sender = mail.fromName.map { "\($0) <\(mail.from)>" } ?? mail.from
             if let automatic = mail.automatic { return "Automatic mail from \(sender) kept as a note (\(automatic)): “\(mail.subject)”." }

@@ -83,7 +83,12 @@ extension Board {
             do {
                 try await coordinator.store.write { try await change(form, id, principal, $0) }
                 await then?()
-                return Pages.redirect(to: "/board/tickets/\(id)#\(name == "diagnoses" ? "diagnostics" : "history")")
+                let section = switch name {
+                case "diagnoses": "diagnostics"
+                case "comments": "conversation"
+                default: "history"
+                }
+                return Pages.redirect(to: "/board/tickets/\(id)#\(section)")
             } catch let error as CoordinatorError where [.invalid, .conflict, .forbidden].contains(error.code) {
                 // The page with the refusal on top, and the form as it was filled in with the problem next to its field.
                 return try await FormRetry.$current.withValue(FormRetry(form: name, typed: form.all, problems: error.problems)) {

@@ -9,7 +9,7 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct MailOutTests {
     static func transport(_ sink: SMTPSink) -> SMTPTransport {
-        SMTPTransport(settings: SMTPSettings(host: "127.0.0.1", port: sink.port, security: .none, heloName: "triage.test", timeout: .seconds(5)))
+        SMTPTransport(settings: SMTPSettings(host: "127.0.0.1", port: sink.port, security: .none, heloName: "triage.test", timeout: .seconds(30)))
     }
 
     /// A ticket opened by Yuki's mail, with a CC; its number and her message's id.
@@ -33,7 +33,8 @@ struct MailOutTests {
                 #expect(posted.status == .created, "\(posted.body)")
                 #expect(try await client.post("/api/v1/tickets/\(id)/comments", #"{"body": "internal: she is VIP", "visibility": "internal"}"#).status == .created)
                 let sent = try await t.coordinator.mail.deliverDue(through: Self.transport(sink), holder: "test")
-                #expect(sent.count == 2, "the acknowledgement and the reply; the note goes nowhere")
+                let outcome = try await t.outbox(id).map { "\($0.kind) \($0.state) \($0.lastError ?? "")" }
+                #expect(sent.count == 2, "the acknowledgement and the reply; the note goes nowhere: \(outcome)")
                 #expect(sink.count == 2)
 
                 let (content, envelope) = try sink.message(2)

@@ -16,7 +16,7 @@ struct MailProcessTests {
         let tokenFile: String
         let customer: Int
 
-        init(sink: SMTPSink, timeoutSeconds: Int = 2, leaseSeconds: Int = 15) throws {
+        init(sink: SMTPSink, timeoutSeconds: Int = 10, leaseSeconds: Int = 30) throws {
             folder = try TempFolder()
             chmod(folder.path, 0o755)
             config = folder.path + "/triage.yaml"
@@ -28,6 +28,7 @@ struct MailProcessTests {
               smtp: {host: 127.0.0.1, port: \(sink.port), security: none, timeoutSeconds: \(timeoutSeconds)}
               outboxSeconds: 1
               sendLeaseSeconds: \(leaseSeconds)
+              retrySeconds: 2
             """.write(toFile: config, atomically: true, encoding: .utf8)
             serve = try TriageServe(folder, ["--config", config])
             customer = try serve.request("POST", "/api/v1/customers", #"{"name": "Acme"}"#).json["id"] as? Int ?? 0
@@ -58,64 +59,65 @@ struct MailProcessTests {
     @Test func postfixDeliversThroughTheMailgateAndKeepsMailWhileTheCoordinatorIsDown() async throws {
         let sink = try await SMTPSink()
         var desk = try Desk(sink: sink)
-        let postfix = try TestPostfix(command: desk.mailgate)
-        defer { postfix.stop(); _ = sink.stop() }
+        defer { _ = sink.stop() }
+        try await TestPostfix.exclusive(command: desk.mailgate) { postfix in
 
-        // A new mail opens a ticket with its requester, and the acknowledgement reaches the sender.
-        let first = MailFixture.message(from: "Yuki Tanaka <yuki@acme.example>", subject: "Printer on fire")
-        try postfix.send(first, from: "yuki@acme.example")
-        #expect(try await waitFor(seconds: 20) { try desk.tickets().count == 1 }, "\(postfix.log)")
-        let ticket = try #require(try desk.tickets().first)
-        let id = try #require(ticket["id"] as? Int)
-        #expect(ticket["requesterId"] as? Int != nil && ticket["channel"] as? String == "email")
-        #expect(try await waitFor(seconds: 20) { sink.count == 1 })
-        let ack = try MailParser.parse(try sink.message(1).content)
-        #expect(ack.subject.contains("[Triage #\(id)]") && ack.header("Auto-Submitted") == "auto-replied")
+            // A new mail opens a ticket with its requester, and the acknowledgement reaches the sender.
+            let first = MailFixture.message(from: "Yuki Tanaka <yuki@acme.example>", subject: "Printer on fire")
+            try postfix.send(first, from: "yuki@acme.example")
+            #expect(try await waitFor(seconds: 20) { try desk.tickets().count == 1 }, "\(postfix.log)")
+            let ticket = try #require(try desk.tickets().first)
+            let id = try #require(ticket["id"] as? Int)
+            #expect(ticket["requesterId"] as? Int != nil && ticket["channel"] as? String == "email")
+            #expect(try await waitFor(seconds: 20) { sink.count == 1 })
+            let ack = try MailParser.parse(try sink.message(1).content)
+            #expect(ack.subject.contains("[Triage #\(id)]") && ack.header("Auto-Submitted") == "auto-replied")
 
-        // The technician's reply goes out; the customer's answer to it threads by Message-ID.
-        #expect(try desk.serve.request("POST", "/api/v1/tickets/\(id)/comments", #"{"body": "Unplug it, please."}"#).status == 201)
-        #expect(try await waitFor(seconds: 20) { sink.count == 2 })
-        let reply = try MailParser.parse(try sink.message(2).content)
-        try postfix.send(MailFixture.message(from: "yuki@acme.example", subject: "Re: Printer", body: "Done, it is out.\n",
-                                             headers: ["In-Reply-To: <\(reply.messageId ?? "")>"]), from: "yuki@acme.example")
-        #expect(try await waitFor(seconds: 20) { try desk.events(id, "mail_received").count == 2 })
+            // The technician's reply goes out; the customer's answer to it threads by Message-ID.
+            #expect(try desk.serve.request("POST", "/api/v1/tickets/\(id)/comments", #"{"body": "Unplug it, please."}"#).status == 201)
+            #expect(try await waitFor(seconds: 20) { sink.count == 2 })
+            let reply = try MailParser.parse(try sink.message(2).content)
+            try postfix.send(MailFixture.message(from: "yuki@acme.example", subject: "Re: Printer", body: "Done, it is out.\n",
+                                                 headers: ["In-Reply-To: <\(reply.messageId ?? "")>"]), from: "yuki@acme.example")
+            #expect(try await waitFor(seconds: 20) { try desk.events(id, "mail_received").count == 2 })
 
-        // A forged tag from a stranger does not append; it waits in quarantine.
-        try postfix.send(MailFixture.message(from: "mallory@evil.example", subject: "[Triage #\(id)] urgent invoice"), from: "mallory@evil.example")
-        #expect(try await waitFor(seconds: 20) { try desk.get("/api/v1/mail/quarantine").contains("mallory@evil.example") })
-        #expect(try desk.events(id, "mail_received").count == 2)
+            // A forged tag from a stranger does not append; it waits in quarantine.
+            try postfix.send(MailFixture.message(from: "mallory@evil.example", subject: "[Triage #\(id)] urgent invoice"), from: "mallory@evil.example")
+            #expect(try await waitFor(seconds: 20) { try desk.get("/api/v1/mail/quarantine").contains("mallory@evil.example") })
+            #expect(try desk.events(id, "mail_received").count == 2)
 
-        // An out-of-office is a note; a real bounce from Postfix (our reply to an unknown user) is a note and marks the contact.
-        try postfix.send(MailFixture.message(from: "yuki@acme.example", subject: "Automatic reply: Re: Printer", body: "Away.\n",
-                                             headers: ["Auto-Submitted: auto-replied", "In-Reply-To: <\(reply.messageId ?? "")>"]), from: "yuki@acme.example")
-        let ghost = try desk.serve.request("POST", "/api/v1/contacts", #"{"customerId": \#(desk.customer), "name": "Gone", "email": "gone@triage.test"}"#).json["id"] as? Int ?? 0
-        try postfix.send(String(decoding: try sink.message(2).content, as: UTF8.self), from: "support@triage.test", to: "gone@triage.test")
-        #expect(try await waitFor(seconds: 30) { try desk.events(id, "mail_received").count == 4 }, "\(postfix.log)")
-        let notes = try desk.events(id, "mail_received").compactMap { ($0["data"] as? [String: Any])?["automatic"] as? String }
-        #expect(notes.count == 2, "\(notes)")
-        #expect(try await waitFor(seconds: 10) { (try desk.serve.request("GET", "/api/v1/contacts/\(ghost)").json["undeliverable"] as? String)?.hasPrefix("5.") == true })
-        #expect(try desk.serve.request("GET", "/api/v1/tickets/\(id)").json["status"] as? String != "resolved")
-        #expect(sink.count == 2, "nothing answered the automatic mail")
+            // An out-of-office is a note; a real bounce from Postfix (our reply to an unknown user) is a note and marks the contact.
+            try postfix.send(MailFixture.message(from: "yuki@acme.example", subject: "Automatic reply: Re: Printer", body: "Away.\n",
+                                                 headers: ["Auto-Submitted: auto-replied", "In-Reply-To: <\(reply.messageId ?? "")>"]), from: "yuki@acme.example")
+            let ghost = try desk.serve.request("POST", "/api/v1/contacts", #"{"customerId": \#(desk.customer), "name": "Gone", "email": "gone@triage.test"}"#).json["id"] as? Int ?? 0
+            try postfix.send(String(decoding: try sink.message(2).content, as: UTF8.self), from: "support@triage.test", to: "gone@triage.test")
+            #expect(try await waitFor(seconds: 30) { try desk.events(id, "mail_received").count == 4 }, "\(postfix.log)")
+            let notes = try desk.events(id, "mail_received").compactMap { ($0["data"] as? [String: Any])?["automatic"] as? String }
+            #expect(notes.count == 2, "\(notes)")
+            #expect(try await waitFor(seconds: 10) { (try desk.serve.request("GET", "/api/v1/contacts/\(ghost)").json["undeliverable"] as? String)?.hasPrefix("5.") == true })
+            #expect(try desk.serve.request("GET", "/api/v1/tickets/\(id)").json["status"] as? String != "resolved")
+            #expect(sink.count == 2, "nothing answered the automatic mail")
 
-        // The same message delivered twice: one ticket.
-        let twice = MailFixture.message(from: "yuki@acme.example", subject: "Scanner jammed")
-        try postfix.send(twice, from: "yuki@acme.example")
-        try postfix.send(twice, from: "yuki@acme.example")
-        #expect(try await waitFor(seconds: 20) { try desk.tickets().count == 2 })
-        try await Task.sleep(for: .seconds(2))
-        #expect(try desk.tickets().count == 2)
+            // The same message delivered twice: one ticket.
+            let twice = MailFixture.message(from: "yuki@acme.example", subject: "Scanner jammed")
+            try postfix.send(twice, from: "yuki@acme.example")
+            try postfix.send(twice, from: "yuki@acme.example")
+            #expect(try await waitFor(seconds: 20) { try desk.tickets().count == 2 })
+            try await Task.sleep(for: .seconds(2))
+            #expect(try desk.tickets().count == 2)
 
-        // The coordinator down: the mailgate exits 75, Postfix keeps the mail, and delivers it once it is back.
-        let port = desk.serve.port
-        desk.serve.process.terminate()
-        try postfix.send(MailFixture.message(from: "yuki@acme.example", subject: "Projector broken"), from: "yuki@acme.example")
-        #expect(try await waitFor(seconds: 20) { postfix.log.contains("status=deferred") }, "\(postfix.log)")
-        #expect(postfix.queue.contains("yuki@acme.example"))
-        desk.serve = try TriageServe(desk.folder, ["--config", desk.config], port: port)
-        try postfix.flush()
-        #expect(try await waitFor(seconds: 30) { try desk.tickets().contains { $0["title"] as? String == "Projector broken" } }, "\(postfix.log)")
-        #expect(try await waitFor(seconds: 10) { postfix.queue.contains("Mail queue is empty") })
-        desk.serve.process.terminate()
+            // The coordinator down: the mailgate exits 75, Postfix keeps the mail, and delivers it once it is back.
+            let port = desk.serve.port
+            desk.serve.process.terminate()
+            try postfix.send(MailFixture.message(from: "yuki@acme.example", subject: "Projector broken"), from: "yuki@acme.example")
+            #expect(try await waitFor(seconds: 20) { postfix.log.contains("status=deferred") }, "\(postfix.log)")
+            #expect(postfix.queue.contains("yuki@acme.example"))
+            desk.serve = try TriageServe(desk.folder, ["--config", desk.config], port: port)
+            try postfix.flush()
+            #expect(try await waitFor(seconds: 30) { try desk.tickets().contains { $0["title"] as? String == "Projector broken" } }, "\(postfix.log)")
+            #expect(try await waitFor(seconds: 10) { postfix.queue.contains("Mail queue is empty") })
+            desk.serve.process.terminate()
+        }
     }
 
     @Test func aCoordinatorKilledMidSendSendsEachReplyOnceAfterTheRestart() async throws {

@@ -42,7 +42,8 @@ final class TestCoordinator: @unchecked Sendable {
         configuration.dataDirectory = folder.path
         configuration.database = database.url
         configuration.maxBodyBytes = maxBodyBytes
-        configuration.mail = mail
+        // The domain gets `mail`; the application's own outbox sender stays off (mail.address unset
+        // in its configuration): the tests send the outbox themselves, through a transport they choose.
         self.configuration = configuration
         do {
             store = try await CoordinatorServer.openStore(configuration, logger: Self.logger)

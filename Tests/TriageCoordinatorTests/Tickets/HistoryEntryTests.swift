@@ -21,6 +21,8 @@ import Testing
                                    body: "It is down.", messageId: "a1@acme.example", attachments: [
                                        Attachment(name: "log.txt", contentType: "text/plain", size: 12, sha256: String(repeating: "a", count: 64))],
                                    automatic: nil, relatedTo: 7, fromHTML: nil, raw: String(repeating: "b", count: 64))),
+        .mailDelivery(MailDelivery(messageId: "triage.1.a.b@triage.test", recipients: ["yuki@acme.example"], state: .failed, attempts: 3,
+                                   error: "the server refused RCPT TO <yuki@acme.example>: 550 5.1.1 no such user")),
         .acknowledged(Acknowledged(responseDueAt: at)),
         .reopened(StatusChange(from: .resolved, to: .assigned, reason: "came back")),
         .statusChanged(StatusChange(from: .new, to: .assigned)),

@@ -55,6 +55,7 @@ import Testing
         .mailReceived(MailReceived(from: "yuki@acme.example", fromName: "Yuki Tanaka", to: ["support@triage.test"], cc: [], subject: "VPN down",
                                    body: "It is down.", messageId: "a1@acme.example", attachments: [], automatic: "Auto-Submitted: auto-replied",
                                    relatedTo: nil, fromHTML: nil, raw: String(repeating: "b", count: 64))),
+        .mailDelivery(MailDelivery(messageId: "triage.1.a.b@triage.test", recipients: ["yuki@acme.example"], state: .sent, attempts: 2, error: nil)),
     ]
 
     @Test func everyKindReadsAsASentenceWithNamesAndNoKeys() {

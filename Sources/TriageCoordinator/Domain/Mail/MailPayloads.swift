@@ -47,6 +47,17 @@ public struct MailSent: Codable, Sendable, Equatable {
     public var cc: [String]
 }
 
+/// A message of the outbox sent, or given up on (`mail_delivery`).
+public struct MailDelivery: Codable, Sendable, Equatable {
+    public var messageId: String
+    public var recipients: [String]
+    /// sent or failed.
+    public var state: OutboxMessage.State
+    public var attempts: Int
+    /// Why it failed, with the server's reply.
+    public var error: String?
+}
+
 /// A message waiting in, or gone from, the outbox (docs/mail.md, "Email out").
 public struct OutboxMessage: Sendable, Equatable {
     public enum Kind: String, Sendable { case reply, acknowledgement }

@@ -114,7 +114,14 @@ extension Mailroom {
                 }
             }
             let finished = done
-            _ = try await store.write { try await $0.updateOutbox(finished, ifState: .sending, holder: holder) }
+            let doneAt = now()
+            try await store.write { session in
+                guard try await session.updateOutbox(finished, ifState: .sending, holder: holder), finished.state != .retrying else { return }
+                // Sent or given up: the ticket says so (and its open pages hear it).
+                let delivery = MailDelivery(messageId: finished.messageId, recipients: finished.recipients, state: finished.state,
+                                            attempts: finished.attempts, error: finished.state == .failed ? finished.lastError : nil)
+                try await desk.append([NewEvent(.mailDelivery(delivery))], toTicket: finished.ticketId, actor: .system(.mail), at: doneAt, in: session)
+            }
         }
         return sent
     }

@@ -3,7 +3,7 @@
 public enum EventKind: String, Codable, Sendable, CaseIterable {
     // The ticket itself
     case created, updated, comment, acknowledged, reopened
-    case mailReceived = "mail_received"
+    case mailReceived = "mail_received", mailDelivery = "mail_delivery"
     case statusChanged = "status_changed", severityChanged = "severity_changed", tierChanged = "tier_changed"
     // Assignment
     case assigned, unassigned, unassignable

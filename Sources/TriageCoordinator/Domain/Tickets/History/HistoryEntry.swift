@@ -7,6 +7,7 @@ public enum HistoryEntry: Sendable, Equatable {
     case updated(FieldChanges)
     case comment(Comment)
     case mailReceived(MailReceived)
+    case mailDelivery(MailDelivery)
     case acknowledged(Acknowledged)
     case reopened(StatusChange)
     case statusChanged(StatusChange)
@@ -45,6 +46,7 @@ public enum HistoryEntry: Sendable, Equatable {
         case .updated: .updated
         case .comment: .comment
         case .mailReceived: .mailReceived
+        case .mailDelivery: .mailDelivery
         case .acknowledged: .acknowledged
         case .reopened: .reopened
         case .statusChanged: .statusChanged
@@ -97,6 +99,7 @@ public enum HistoryEntry: Sendable, Equatable {
         case .updated(let payload): try HistoryJSON.value(payload)
         case .comment(let payload): try HistoryJSON.value(payload)
         case .mailReceived(let payload): try HistoryJSON.value(payload)
+        case .mailDelivery(let payload): try HistoryJSON.value(payload)
         case .acknowledged(let payload): try HistoryJSON.value(payload)
         case .reopened(let payload), .statusChanged(let payload): try HistoryJSON.value(payload)
         case .severityChanged(let payload), .tierChanged(let payload): try HistoryJSON.value(payload)
@@ -131,6 +134,7 @@ public enum HistoryEntry: Sendable, Equatable {
         case .updated: .updated(try read(FieldChanges.self))
         case .comment: .comment(try read(Comment.self))
         case .mailReceived: .mailReceived(try read(MailReceived.self))
+        case .mailDelivery: .mailDelivery(try read(MailDelivery.self))
         case .acknowledged: .acknowledged(try read(Acknowledged.self))
         case .reopened: .reopened(try read(StatusChange.self))
         case .statusChanged: .statusChanged(try read(StatusChange.self))
