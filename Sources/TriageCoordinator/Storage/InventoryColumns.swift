@@ -7,7 +7,8 @@ import TriageModel
 extension CustomerFields {
     public var storedValues: [(String, StoredValue)] {
         [("name", .text(name)), ("contact_email", .text(contactEmail)), ("contact_phone", .text(contactPhone)),
-         ("phone_digits", .text(contactPhone.map(ContactFields.digits))), ("notes", .text(notes))]
+         ("phone_digits", .text(contactPhone.map(ContactFields.digits))), ("notes", .text(notes)),
+         ("mail_domains", mailDomains.map { .json($0) } ?? .text(nil))]
     }
 
     public init(stored row: any StoredRow) throws {
@@ -15,6 +16,7 @@ extension CustomerFields {
         contactEmail = try row.text("contact_email")
         contactPhone = try row.text("contact_phone")
         notes = try row.text("notes")
+        mailDomains = try row.text("mail_domains") == nil ? nil : row.json("mail_domains", as: [String].self)
     }
 }
 

@@ -19,6 +19,8 @@ public protocol MailRecords: Sendable {
 
     /// Contacts whose email is `address` (case-insensitive).
     func contacts(withEmail address: String) async throws -> [Contact]
+    /// Customers that list `domain` among their verified mail domains.
+    func customers(withMailDomain domain: String) async throws -> [Customer]
     /// Marks (or clears, with nil) every contact with this address as undeliverable.
     func setUndeliverable(_ reason: String?, email: String) async throws -> Int
 

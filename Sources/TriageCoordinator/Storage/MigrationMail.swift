@@ -1,7 +1,7 @@
 import SQLKit
 
 /// Migration 13: the conversation with the customer (docs/mail.md) — a ticket's requester and
-/// CCs, contacts whose mail bounces, every message received kept raw by its SHA-256 with what
+/// CCs, contacts whose mail bounces, customers' verified mail domains, every message received kept raw by its SHA-256 with what
 /// became of it, the files of messages by their SHA-256, and the outbox.
 enum MigrationMail {
     @Sendable static func apply(_ db: any SQLDatabase) async throws {
@@ -9,6 +9,7 @@ enum MigrationMail {
         try await db.raw("ALTER TABLE tickets ADD COLUMN cc TEXT NOT NULL DEFAULT '[]'").run()
         try await db.create(index: "tickets_requester_id").on("tickets").column("requester_id").run()
         try await db.alter(table: "contacts").column("undeliverable", type: .text).run()
+        try await db.alter(table: "customers").column("mail_domains", type: .text).run()
         // What arrived, exactly as it arrived: stored before it is read, so nothing acknowledged is lost.
         try await db.create(table: "mail_raw")
             .column("sha256", type: .text, .primaryKey(autoIncrement: false))

@@ -73,6 +73,12 @@ extension SQLSession {
             .orderBy("id").all().map(Self.record)
     }
 
+    func customers(withMailDomain domain: String) async throws -> [Customer] {
+        // The JSON array holds validated domains (no % or _), so a quoted LIKE matches one whole element.
+        try await db.select().column("*").from("customers").where("mail_domains", .like, SQLBind("%\"\(domain.lowercased())\"%"))
+            .orderBy("id").all().map(Self.record)
+    }
+
     func setUndeliverable(_ reason: String?, email: String) async throws -> Int {
         let rows = try await db.update("contacts").set("undeliverable", to: StoredValue.text(reason).sql)
             .where(SQLFunction("lower", args: SQLIdentifier("email")), .equal, SQLBind(email.lowercased()))

@@ -47,6 +47,8 @@ struct InventoryForm {
             InventoryForm(kind: kind, fields: [
                 Field(name: "name", label: "Name", input: .text), Field(name: "contactEmail", label: "Main email", input: .email),
                 Field(name: "contactPhone", label: "Main phone", input: .tel), Field(name: "notes", label: "Notes", input: .note),
+                Field(name: "mailDomains", label: "Verified mail domains", input: .words,
+                      hint: "separated by commas, e.g. acme.example: mail from anyone there opens this customer's tickets"),
             ])
         case .contact:
             InventoryForm(kind: kind, fields: [

@@ -30,7 +30,7 @@ struct SMTPTransportTests {
     static let ann = "ann@customer.test"
 
     static func settings(_ sink: SMTPSink, security: SMTPSettings.Security = .none, caFile: String? = nil,
-                         username: String? = nil, password: String? = nil, timeout: Duration = .seconds(5)) -> SMTPSettings {
+                         username: String? = nil, password: String? = nil, timeout: Duration = .seconds(20)) -> SMTPSettings {
         SMTPSettings(host: "127.0.0.1", port: sink.port, security: security, username: username, password: password,
                      heloName: "coordinator.triage.test", caFile: caFile, timeout: timeout)
     }

@@ -143,9 +143,18 @@ public struct Mailroom: Room {
         var result = result
         let at = result.receivedAt
         var requester = try await session.contacts(withEmail: sender).first
-        if requester == nil, let customerId = policy.unknownSenderCustomer, try await session.exists(.customer, customerId), Validate.isAddress(sender) {
+        var how = detail
+        if requester == nil, Validate.isAddress(sender) {
             let name = message.from?.name.flatMap { $0.isEmpty ? nil : String($0.prefix(200)) } ?? sender
-            requester = try await session.insert(ContactFields(customerId: customerId, name: name, email: sender), at: at)
+            let domain = String(sender.split(separator: "@").last ?? "").lowercased()
+            let owners = try await session.customers(withMailDomain: domain)
+            if owners.count == 1 {
+                requester = try await session.insert(ContactFields(customerId: owners[0].id, name: name, email: sender), at: at)
+                how = "\(sender) is a new contact of \(owners[0].fields.name), whose verified mail domain is \(domain)"
+            } else if let customerId = policy.unknownSenderCustomer, try await session.exists(.customer, customerId) {
+                requester = try await session.insert(ContactFields(customerId: customerId, name: name, email: sender), at: at)
+                how = "\(sender) is no customer's contact: a new contact of the customer for unknown senders"
+            }
         }
         guard let requester else {
             result.outcome = .quarantined
@@ -165,7 +174,7 @@ public struct Mailroom: Room {
         let ticket = try await desk.newTicket(withRequester, actor: .system(.mail), opening: [NewEvent(.mailReceived(payload))], in: session)
         result.outcome = .opened
         result.ticketId = ticket.id
-        result.detail = detail
+        result.detail = how
         if policy.acknowledge { try await acknowledge(ticket, to: sender, oversize: oversize, at: at, in: session) }
         return result
     }

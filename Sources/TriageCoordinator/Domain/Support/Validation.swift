@@ -41,6 +41,16 @@ enum Validate {
         }
     }
 
+    /// Mail domains: lower-case letters, digits, hyphens and dots, with a dot, at most 20.
+    static func domains(_ values: [String]?, _ field: String) throws {
+        guard let values else { return }
+        if values.count > 20 { throw CoordinatorError.invalid(field, "more than 20 domains") }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-.")
+        for value in values where value.count > 253 || !value.contains(".") || value.hasPrefix(".") || value.hasSuffix(".") || value.contains("..") || !value.allSatisfy(allowed.contains) {
+            throw CoordinatorError.invalid(field, "'\(value)' is not a mail domain such as acme.example (lower case, no @)")
+        }
+    }
+
     static func isAddress(_ value: String) -> Bool {
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && value.count <= 254
