@@ -142,4 +142,37 @@ struct MailProcessTests {
         let sent = try desk.get("/api/v1/tickets/\(id)/outbox")
         #expect(sent.contains(#""state":"sent""#) && sent.contains(#""attempts":2"#), "\(sent)")
     }
+
+    @Test func theMailgateExitsAsMTAsReadIt() async throws {
+        let sink = try await SMTPSink()
+        var desk = try Desk(sink: sink)
+        defer { _ = sink.stop() }
+        let gate = builtProduct("triage")
+        func mailgate(_ raw: String, token: String? = nil, url: String? = nil) throws -> Shell.Output {
+            var tokenFile = desk.tokenFile
+            if let token {
+                tokenFile = desk.folder.path + "/other-token"
+                try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+            }
+            return try Shell.run(gate, ["mailgate", "--url", url ?? desk.serve.url, "--token-file", tokenFile, "--sender", "yuki@acme.example"], input: raw)
+        }
+        let good = MailFixture.message(from: "yuki@acme.example", subject: "Monitor dark")
+        #expect(try mailgate(good).status == 0)
+        let garbage = try mailgate("no headers at all, only words\n")
+        #expect(garbage.status == 65 && garbage.stderr.contains("not a mail"), "\(garbage.stderr)")
+        let empty = try mailgate("")
+        #expect(empty.status == 65 && empty.stderr.contains("empty"))
+        let wrongToken = try mailgate(good, token: "trg_not-a-token")
+        #expect(wrongToken.status == 75 && wrongToken.stderr.contains("401"), "a token to fix: the MTA keeps the mail")
+        let dispatcher = try Shell.run(gate, ["token", "create", "--role", "dispatcher", "--name", "d", "--config", desk.config, "--data", desk.serve.data]).stdout
+        #expect(try mailgate(good, token: dispatcher).status == 75)
+        desk.serve.process.terminate()
+        let down = try mailgate(good)
+        #expect(down.status == 75 && down.stderr.contains("did not answer"))
+        let missing = try Shell.run(gate, ["mailgate", "--url", "http://127.0.0.1:9", "--token-file", desk.folder.path + "/none"], input: good)
+        #expect(missing.status == 75 && missing.stderr.contains("cannot read the token file"))
+        desk.serve = try TriageServe(desk.folder, ["--config", desk.config], port: desk.serve.port)
+        defer { desk.serve.process.terminate() }
+        #expect(try desk.tickets().count == 1, "one ticket: the good message, once")
+    }
 }

@@ -296,4 +296,41 @@ struct MultiInstanceTests {
         #expect(slow.wait() == 0, "\((try? String(contentsOfFile: pair.folders[0].path + "/psql.err", encoding: .utf8)) ?? "")")
         #expect(stream.waitFor("data: {\"tickets\": [\(slowTicket)]}", seconds: 3), "the earlier id, committed later: \(stream.text)")
     }
+
+    /// Two instances send one outbox: each reply goes out once, also the one whose instance is
+    /// SIGKILLed while the server holds its RCPT (the other takes it when the lease ends).
+    @Test func eachReplyIsSentOnceByTwoInstancesAlsoWhenOneIsKilledMidSend() async throws {
+        let sink = try await SMTPSink(["--delay-rcpt", "4"])
+        defer { _ = sink.stop() }
+        let pair = try Pair(config: """
+            mail:
+              address: support@triage.test
+              delivery: smtp
+              smtp: {host: 127.0.0.1, port: \(sink.port), security: none, timeoutSeconds: 6}
+              outboxSeconds: 1
+              sendLeaseSeconds: 18
+            """)
+        defer { pair.stop() }
+        let customer = try pair.a.request("POST", "/api/v1/customers", #"{"name": "Acme"}"#).json["id"] as? Int ?? 0
+        let yuki = try pair.a.request("POST", "/api/v1/contacts", #"{"customerId": \#(customer), "name": "Yuki", "email": "yuki@acme.example"}"#).json["id"] as? Int ?? 0
+        var tickets: [Int] = []
+        for number in 0..<4 {
+            let server = number % 2 == 0 ? pair.a : pair.b
+            let id = try server.request("POST", "/api/v1/tickets", #"{"title": "t\#(number)", "requesterId": \#(yuki)}"#, token: pair.token).json["id"] as? Int ?? 0
+            #expect(try server.request("POST", "/api/v1/tickets/\(id)/comments", #"{"body": "reply \#(number)"}"#, token: pair.token).status == 201)
+            tickets.append(id)
+        }
+        try await Task.sleep(for: .milliseconds(2500))
+        kill(pair.a.process.pid, SIGKILL)
+        #expect(try await waitFor(seconds: 90) { sink.count == 4 }, "every reply sent")
+        try await Task.sleep(for: .seconds(5))
+        let ids = try (1...sink.count).map { try sink.message($0).envelope.messageId ?? "" }
+        #expect(ids.count == 4 && Set(ids).count == 4, "each once: \(ids)")
+        var attempts: [Int] = []
+        for id in tickets {
+            let lines = try Shell.run("/usr/bin/curl", ["-s", "-H", "Authorization: Bearer \(pair.token)", pair.b.url + "/api/v1/tickets/\(id)/outbox"]).stdout
+            attempts += lines.matches(of: /"attempts":(\d+)/).compactMap { Int($0.1) }
+        }
+        #expect(attempts.contains(2), "the killed instance's message was taken over: \(attempts)")
+    }
 }
