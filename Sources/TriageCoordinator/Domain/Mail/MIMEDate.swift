@@ -53,8 +53,8 @@ enum MIMEDate {
             }
         }
         guard let day, let month, let year, let time, (1900...9999).contains(year),
-              day >= 1, day <= daysIn(month: month, year: year) else { return nil }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
+              day >= 1, day <= InternetTime.daysIn(month, year) else { return nil }
+        let days = InternetTime.daysSinceEpoch(year, month, day)
         let seconds = days * 86_400 + time.0 * 3600 + time.1 * 60 + time.2 - (offset ?? 0) * 60
         return Date(timeIntervalSince1970: TimeInterval(seconds))
     }
@@ -66,43 +66,12 @@ enum MIMEDate {
         let total = seconds.isNaN ? 0 : Int(min(max(seconds, -62_135_596_800), 253_402_300_799).rounded(.down))
         let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
         let second = total - days * 86_400
-        let (year, month, day) = civil(days)
+        let (year, month, day) = InternetTime.civil(fromDaysSinceEpoch: days)
         let weekday = ((days % 7) + 11) % 7  // 1970-01-01 was a Thursday
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         var yearText = String(year)
         while yearText.count < 4 { yearText = "0" + yearText }
         return "\(dayNames[weekday]), \(two(day)) \(monthNames[month - 1]) \(yearText) "
             + "\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)) +0000"
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days from 1970-01-01 (H. Hinnant's days_from_civil).
-    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The date of a day count from 1970-01-01 (H. Hinnant's civil_from_days).
-    private static func civil(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

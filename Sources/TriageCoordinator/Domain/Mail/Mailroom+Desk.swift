@@ -27,9 +27,7 @@ extension Mailroom {
                                 customerId: customerId, description: String(message.text.prefix(100_000)))
         input.requesterId = requester?.id
         let (kept, _) = try await keepFiles(message.attachments, at: at, in: session)
-        let payload = MailReceived(from: sender, fromName: message.from?.name, to: message.to.map(\.address), cc: message.cc.map(\.address),
-                                   subject: message.subject, body: String(message.text.prefix(100_000)), messageId: message.messageId,
-                                   attachments: kept, automatic: nil, relatedTo: nil, fromHTML: message.htmlOnly ? true : nil, raw: held.sha256)
+        let payload = Self.received(message, sender: sender, sha: held.sha256, attachments: kept, automatic: nil, relatedTo: nil)
         let ticket = try await desk.newTicket(input, actor: principal.actor, opening: [NewEvent(.mailReceived(payload))], in: session)
         held.outcome = .released
         held.ticketId = ticket.id

@@ -67,12 +67,8 @@ public struct Mailroom: Room {
             }
         }
         let (found, how, related) = try await thread(message, raw: raw, sender: sender, envelope: envelope, threading: threading, in: session)
-        var payload = MailReceived(
-            from: sender, fromName: message.from?.name, to: message.to.map(\.address), cc: message.cc.map(\.address),
-            subject: message.subject, body: String(message.text.prefix(100_000)), messageId: message.messageId, attachments: [],
-            automatic: automatic, relatedTo: related, fromHTML: message.htmlOnly ? true : nil, raw: sha)
-        let oversize: [Attachment]
-        (payload.attachments, oversize) = try await keepFiles(message.attachments, at: at, in: session)
+        let (kept, oversize) = try await keepFiles(message.attachments, at: at, in: session)
+        var payload = Self.received(message, sender: sender, sha: sha, attachments: kept, automatic: automatic, relatedTo: related)
 
         if var ticket = found {
             var events: [NewEvent] = []
@@ -184,6 +180,14 @@ public struct Mailroom: Room {
         guard let own = policy.address?.lowercased(), let local = own.split(separator: "@").first, let domain = own.split(separator: "@").last else { return false }
         let lower = address.lowercased()
         return lower.hasPrefix(local + "+") && lower.hasSuffix("@" + domain)
+    }
+
+    /// A message as its history entry holds it.
+    static func received(_ message: MailMessage, sender: String, sha: String, attachments: [Attachment], automatic: String?,
+                         relatedTo: Int?) -> MailReceived {
+        MailReceived(from: sender, fromName: message.from?.name, to: message.to.map(\.address), cc: message.cc.map(\.address),
+                     subject: message.subject, body: String(message.text.prefix(100_000)), messageId: message.messageId,
+                     attachments: attachments, automatic: automatic, relatedTo: relatedTo, fromHTML: message.htmlOnly ? true : nil, raw: sha)
     }
 
     /// Each part kept by its SHA-256 up to the cap; above it, only described.

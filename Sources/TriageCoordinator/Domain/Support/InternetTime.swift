@@ -27,7 +27,7 @@ enum InternetTime {
     }
 
     /// The proleptic Gregorian date of a day count from 1970-01-01 (H. Hinnant's civil_from_days).
-    private static func civil(fromDaysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+    static func civil(fromDaysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
@@ -87,7 +87,7 @@ enum InternetTime {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
-    private static func daysIn(_ month: Int, _ year: Int) -> Int {
+    static func daysIn(_ month: Int, _ year: Int) -> Int {
         switch month {
         case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
         case 4, 6, 9, 11: 30
@@ -96,7 +96,7 @@ enum InternetTime {
     }
 
     /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil).
-    private static func daysSinceEpoch(_ year: Int, _ month: Int, _ day: Int) -> Int {
+    static func daysSinceEpoch(_ year: Int, _ month: Int, _ day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400
