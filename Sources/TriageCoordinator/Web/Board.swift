@@ -36,6 +36,7 @@ struct Board: Sendable {
         addNewTicket(to: signedIn)
         addMyWork(to: signedIn)
         addQueues(to: signedIn)
+        addMailQueue(to: signedIn)
         addTicketActions(to: signedIn)
         addLive(to: signedIn)
         addInventory(to: signedIn)

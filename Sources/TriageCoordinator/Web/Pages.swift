@@ -16,7 +16,7 @@ struct Pages: Sendable {
             ("board", PackageResources.board_mustache), ("ticket", PackageResources.ticket_mustache),
             ("setup", PackageResources.setup_mustache), ("code", PackageResources.code_mustache), ("account", PackageResources.account_mustache),
             ("users", PackageResources.users_mustache), ("actions", PackageResources.actions_mustache),
-            ("reply", PackageResources.reply_mustache),
+            ("reply", PackageResources.reply_mustache), ("mail", PackageResources.mail_mustache),
             ("newticket", PackageResources.newticket_mustache), ("mywork", PackageResources.mywork_mustache),
             ("queues", PackageResources.queues_mustache), ("record", PackageResources.record_mustache),
         ]

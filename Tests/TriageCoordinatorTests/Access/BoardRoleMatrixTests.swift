@@ -21,6 +21,8 @@ import Testing
         var rootsToken = 0
         /// A file of a reply on "theirs".
         var fileSha = ""
+        /// Held messages, one per role and per way out of the quarantine.
+        var toRelease: [Role: Int] = [:], toDiscard: [Role: Int] = [:]
         var t: (customer: Int, site: Int, host: Int, technician: Int)
         /// On shift always, for bookings; and when the test's clock starts.
         var fieldTechnician = 0
@@ -64,6 +66,10 @@ import Testing
             Case("GET /board/queues", { _, _ in "/board/queues?severity=1&q=web1+down" }, everyone),
             Case("GET /board/tickets/{id}", { f, _ in "/board/tickets/\(f.theirs)" }, everyone),
             Case("GET /board/tickets/{id}/files/{sha256}", { f, _ in "/board/tickets/\(f.theirs)/files/\(f.fileSha)" }, everyone),
+            Case("GET /board/mail", { _, _ in "/board/mail" }, [.ok, .ok, .forbidden]),
+            Case("POST /board/mail/{id}/release", { f, role in "/board/mail/\(f.toRelease[role]!)/release" },
+                 form: { f, _ in [("customerId", "\(f.t.customer)")] }, desk),
+            Case("POST /board/mail/{id}/discard", { f, role in "/board/mail/\(f.toDiscard[role]!)/discard" }, desk),
             Case("GET /board/tickets/new", { _, _ in "/board/tickets/new?q=Acme" }, [.ok, .ok, .forbidden]),
             Case("POST /board/tickets", { _, _ in "/board/tickets" }, form: { _, _ in [("title", "Printer jammed"), ("severity", "3"), ("channel", "phone")] }, desk),
             Case("GET /board/inventory", { _, _ in "/board/inventory" }, everyone),
@@ -139,7 +145,7 @@ import Testing
     /// What a refused request must not change, as the API lists it.
     static func state(_ t: TestCoordinator, _ client: TestCoordinator.Client, _ f: Fixture) async throws -> String {
         var parts: [String] = []
-        for path in ["/api/v1/tickets?limit=200", "/api/v1/customers", "/api/v1/jobs", "/api/v1/tickets/\(f.theirs)/events?limit=200",
+        for path in ["/api/v1/tickets?limit=200", "/api/v1/customers", "/api/v1/jobs", "/api/v1/tickets/\(f.theirs)/events?limit=200", "/api/v1/mail/quarantine",
                      "/api/v1/tickets/\(f.mine)/events?limit=200", "/api/v1/visits?limit=200"] {
             parts.append(try await client.get(path).body)
         }
@@ -163,6 +169,13 @@ import Testing
                     try await session.events(ticketIds: [f.theirs], kinds: [.comment]).compactMap { event -> String? in
                         if case .comment(let comment)? = event.entry { return comment.attachments?.first?.sha256 } else { return nil }
                     }.first ?? ""
+                }
+                for role in Self.roles {
+                    for (way, held) in [("release", \Fixture.toRelease), ("discard", \Fixture.toDiscard)] {
+                        let sender = "\(role.rawValue)-\(way)@stranger.example"
+                        let filed = try await client.mail(MailFixture.message(from: sender, subject: "to \(way)"), as: .admin)
+                        f[keyPath: held][role] = filed.json["id"] as? Int ?? 0
+                    }
                 }
                 f.now = t.clock.now
                 let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")

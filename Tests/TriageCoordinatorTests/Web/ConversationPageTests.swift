@@ -118,4 +118,35 @@ import Testing
             }
         }
     }
+
+    @Test func theDeskWorksTheHeldMailInTheBrowser() async throws {
+        try await TestCoordinator.with(mail: MailFixture.policy) { t in
+            _ = try await t.withMailgate()
+            try await t.test { client in
+                for who in ["lena@new.example", "spam@junk.example"] {
+                    #expect(try await client.mail(MailFixture.message(from: who, subject: "hello from \(who)")).json["outcome"] as? String == "quarantined")
+                }
+                var dora = Visitor(client: client.client)
+                #expect(try await dora.logIn(t.accounts[.dispatcher]!).status == .seeOther)
+                let page = try await dora.get("/board/mail")
+                #expect(page.status == .ok && page.html.contains("hello from lena@new.example") && page.html.contains("spam@junk.example"))
+                #expect(page.html.contains("is no customer&#39;s contact") || page.html.contains("is no customer's contact"))
+                let lena = try #require(page.html.firstMatch(of: /id="held-(\d+)"[^>]*>\s*<p class="message-head"><span class="message-label">lena@new.example/)?.1)
+                let spam = try #require(page.html.firstMatch(of: /id="held-(\d+)"[^>]*>\s*<p class="message-head"><span class="message-label">spam@junk.example/)?.1)
+                let opened = try await dora.post("/board/mail/\(lena)/release", [("csrf", dora.csrf), ("customerId", "\(t.customerId)")])
+                #expect(opened.status == .seeOther && opened.location?.hasPrefix("/board/tickets/") == true)
+                let discarded = try await dora.post("/board/mail/\(spam)/discard", [("csrf", dora.csrf)])
+                #expect(discarded.location == "/board/mail?done=discarded")
+                let again = try await dora.post("/board/mail/\(spam)/discard", [("csrf", dora.csrf)])
+                #expect(again.status == .conflict && again.html.contains("was discarded"))
+                let after = try await dora.get("/board/mail")
+                #expect(after.html.contains("No mail is held."))
+                var tess = Visitor(client: client.client)
+                #expect(try await tess.logIn(t.accounts[.technician]!).status == .seeOther)
+                #expect(try await tess.get("/board/mail").status == .forbidden)
+                let (techBoard, deskBoard) = (try await tess.get("/board").html, try await dora.get("/board").html)
+                #expect(!techBoard.contains("held-mail-link") && deskBoard.contains("held-mail-link"))
+            }
+        }
+    }
 }
