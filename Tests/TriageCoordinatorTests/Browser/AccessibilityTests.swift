@@ -40,6 +40,15 @@ import TestSupport
             """
         guard try serve.request("POST", "/api/v1/reports?host=\(host)", report).status == 201 else { throw TestSupportError("the report was refused") }
 
+        // A conversation on the ticket, and a message from a stranger held for the desk.
+        _ = try serve.request("POST", "/api/v1/tickets/\(ticket)/comments", #"{"body": "We are looking into it."}"#)
+        _ = try serve.request("POST", "/api/v1/tickets/\(ticket)/comments", #"{"body": "Their RAID is old.", "visibility": "internal"}"#)
+        let tokenFile = folder.path + "/mailgate-token"
+        try serve.adminToken.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let held = try Shell.run(builtProduct("triage"), ["mailgate", "--url", serve.url, "--token-file", tokenFile],
+                                 input: MailFixture.message(from: "Stranger <stranger@else.example>", subject: "Who reads this?"))
+        guard held.status == 0 else { throw TestSupportError("triage mailgate: \(held.stderr)") }
+
         try FileManager.default.createDirectory(atPath: BoardBrowserTests.artifacts, withIntermediateDirectories: true)
         let browser = try await Browser(folder, javaScript: true)
         var problems: [String] = []
@@ -58,6 +67,10 @@ import TestSupport
             try await browser.go(base + "/board/tickets/\(ticket)")
             try await check("ticket")
             try await browser.screenshot(to: BoardBrowserTests.artifacts + "/ticket-work.png")
+            try await browser.execute("document.querySelectorAll('details').forEach(d => { d.open = true; });")
+            try await check("ticket, every disclosure open")
+            try await browser.go(base + "/board/mail")
+            try await check("held mail")
             try await browser.go(base + "/board/queues")
             try await check("queues")
             try await browser.go(base + "/board/tickets/new?q=acme")
