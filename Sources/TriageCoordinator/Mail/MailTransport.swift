@@ -3,7 +3,10 @@
 /// `message` is the whole message as it goes on the wire (headers, blank line, body); line ends
 /// may be LF or CRLF. `envelopeFrom` may be empty: the null sender of a bounce.
 public protocol MailTransport: Sendable {
-    func send(_ message: [UInt8], from envelopeFrom: String, to recipients: [String]) async throws(MailDeliveryError)
+    /// Returns the recipients the server refused while it took the message for the others, each
+    /// with its reply ("RCPT TO <x@y>: 550 5.1.1 no such user"); empty when all took it.
+    @discardableResult
+    func send(_ message: [UInt8], from envelopeFrom: String, to recipients: [String]) async throws(MailDeliveryError) -> [String]
 }
 
 /// Why a message was not delivered, and whether trying again later can help.

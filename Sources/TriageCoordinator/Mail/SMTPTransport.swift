@@ -22,7 +22,8 @@ public struct SMTPTransport: MailTransport {
         self.logger = logger
     }
 
-    public func send(_ message: [UInt8], from envelopeFrom: String, to recipients: [String]) async throws(MailDeliveryError) {
+    @discardableResult
+    public func send(_ message: [UInt8], from envelopeFrom: String, to recipients: [String]) async throws(MailDeliveryError) -> [String] {
         try MailEnvelope.check(from: envelopeFrom, to: recipients)
         let name = settings.heloName
         guard !name.isEmpty, name.utf8.count <= 255, !name.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
@@ -32,9 +33,10 @@ public struct SMTPTransport: MailTransport {
         let data = SMTPMessageData.encode(message)
         let connection = try await SMTPConnection.open(host: settings.host, port: settings.port, tls: settings.security == .tls ? tls : nil,
                                                        timeout: settings.timeout, group: group)
+        let refused: [String]
         do {
-            try await converse(on: connection, tls: tls, data: data, eightBit: message.contains { $0 >= 0x80 },
-                               from: envelopeFrom, to: recipients)
+            refused = try await converse(on: connection, tls: tls, data: data, eightBit: message.contains { $0 >= 0x80 },
+                                         from: envelopeFrom, to: recipients)
         } catch {
             await connection.quit()
             await connection.close()
@@ -42,10 +44,11 @@ public struct SMTPTransport: MailTransport {
         }
         await connection.quit()
         await connection.close()
+        return refused
     }
 
     private func converse(on connection: SMTPConnection, tls: NIOSSLContext?, data: [UInt8], eightBit: Bool,
-                          from: String, to recipients: [String]) async throws(MailDeliveryError) {
+                          from: String, to recipients: [String]) async throws(MailDeliveryError) -> [String] {
         let greeting = try await connection.reply(to: "the greeting")
         guard greeting.code == 220 else { throw greeting.refusal(of: "the connection") }
         var extensions = try await hello(on: connection)
@@ -60,7 +63,7 @@ public struct SMTPTransport: MailTransport {
         if let username = settings.username {
             try await authenticate(on: connection, as: username, offered: extensions)
         }
-        try await transaction(on: connection, data: data, eightBit: eightBit, from: from, to: recipients, offered: extensions)
+        return try await transaction(on: connection, data: data, eightBit: eightBit, from: from, to: recipients, offered: extensions)
     }
 
     /// EHLO, or HELO where the server refuses EHLO (then it offers no extensions).
@@ -104,7 +107,7 @@ public struct SMTPTransport: MailTransport {
 
     /// MAIL FROM, a RCPT TO for each recipient, DATA and the message.
     private func transaction(on connection: SMTPConnection, data: [UInt8], eightBit: Bool, from: String, to recipients: [String],
-                             offered extensions: SMTPExtensions) async throws(MailDeliveryError) {
+                             offered extensions: SMTPExtensions) async throws(MailDeliveryError) -> [String] {
         var parameters = ""
         if let limit = extensions.sizeLimit {
             let size = data.count - 3  // without the closing ".\r\n"
@@ -147,6 +150,7 @@ public struct SMTPTransport: MailTransport {
         let done = try await connection.reply(to: "the end of the message")
         connection.endData()
         guard (200..<300).contains(done.code) else { throw done.refusal(of: "the message") }
+        return refused
     }
 
     private func makeTLSContext() throws(MailDeliveryError) -> NIOSSLContext {

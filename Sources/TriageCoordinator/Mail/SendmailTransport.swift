@@ -26,7 +26,9 @@ public struct SendmailTransport: MailTransport {
         self.timeout = timeout
     }
 
-    public func send(_ message: [UInt8], from envelopeFrom: String, to recipients: [String]) async throws(MailDeliveryError) {
+    /// The local MTA takes the message for every recipient or none: nothing is refused one by one here.
+    @discardableResult
+    public func send(_ message: [UInt8], from envelopeFrom: String, to recipients: [String]) async throws(MailDeliveryError) -> [String] {
         try MailEnvelope.check(from: envelopeFrom, to: recipients)
         guard FileManager.default.isExecutableFile(atPath: path) else { throw .transient("no sendmail at \(path)") }
 
@@ -59,7 +61,7 @@ public struct SendmailTransport: MailTransport {
 
         switch outcome {
         case .exited(0):
-            return
+            return []
         case .exited(75):
             throw .transient("\(path) cannot take the message now (exit 75, EX_TEMPFAIL)\(because)")
         case .exited(let status):

@@ -122,8 +122,9 @@ struct Board: Sendable {
         if let visitId = try query.int("visit", 1...Int.max), let visit = try? await coordinator.visits.visit(visitId, by: session.principal) {
             chrome.notice = "Visit \(visit.id) is \(visit.status.rawValue.replacingOccurrences(of: "_", with: " ")): \(clock.window(visit.start, visit.end))."
         }
-        let view = try await TicketView.load(id, chrome: chrome, principal: session.principal, planner: planner,
+        var view = try await TicketView.load(id, chrome: chrome, principal: session.principal, planner: planner,
                                              diagnosesBefore: try query.int("diagnosesBefore", 1...Int.max), coordinator: coordinator, clock: clock)
+        if query.string("note") == "1", FormRetry.current == nil { view.actions.internalNote = true }
         return pages.render("ticket", view, status: status)
     }
 

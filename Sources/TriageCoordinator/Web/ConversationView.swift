@@ -79,7 +79,7 @@ struct ConversationView {
         case .queued: "queued for sending"
         case .sending: "sending (attempt \(message.attempts))"
         case .retrying: "not sent yet: \(message.lastError ?? "a temporary failure"); next attempt \(clock.dayTime(message.nextAttemptAt))"
-        case .sent: "sent \(message.sentAt.map(clock.dayTime) ?? "")"
+        case .sent: "sent \(message.sentAt.map(clock.dayTime) ?? "")" + (message.lastError.map { "; \($0)" } ?? "")
         case .failed: "failed: \(message.lastError ?? "refused")"
         }
     }

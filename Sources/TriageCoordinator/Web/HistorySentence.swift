@@ -7,6 +7,8 @@ struct HistorySentence {
     /// Technicians' names by id; an unknown id is "technician 7".
     let technicians: [Int: String]
     let clock: BoardClock
+    /// Customers', hosts' and contacts' names by id, where the page knows them.
+    var customers: [Int: String] = [:], hosts: [Int: String] = [:], contacts: [Int: String] = [:]
 
     /// Who did it, in words: "dora (dispatcher)", "the push agent web1-agent", "the SLA clock".
     static func who(_ actor: Actor) -> String {
@@ -37,11 +39,13 @@ struct HistorySentence {
         case .updated(let changes): return updated(changes)
         case .comment(let comment):
             let to = comment.mail.map { " (mailed to " + ($0.to + $0.cc).joined(separator: ", ") + ")" } ?? ""
-            return (comment.visibility == .internal ? "Internal note: " : "Reply to the customer\(to): ") + comment.body
+            let body = comment.body.count > 160 ? comment.body.prefix(160) + "…" : comment.body
+            return (comment.visibility == .internal ? "Internal note: " : "Reply to the customer\(to): ") + body
         case .mailDelivery(let delivery):
             let to = delivery.recipients.joined(separator: ", ")
             return delivery.state == .sent
-                ? "Mail to \(to) sent" + (delivery.attempts > 1 ? " at attempt \(delivery.attempts)." : ".")
+                ? "Mail to \(to) sent" + (delivery.attempts > 1 ? " at attempt \(delivery.attempts)" : "")
+                    + (delivery.refused.map { "; \($0.joined(separator: "; "))." } ?? ".")
                 : "Mail to \(to) failed after \(delivery.attempts) attempt\(delivery.attempts == 1 ? "" : "s"): \(delivery.error ?? "refused"). It is not sent again."
         case .mailReceived(let mail):
             let sender = mail.fromName.map { "\($0) <\(mail.from)>" } ?? mail.from
@@ -123,9 +127,16 @@ struct HistorySentence {
         func list(_ values: [String]) -> String { values.isEmpty ? "none" : values.joined(separator: ", ") }
         let parts = [changes.title.map { "title “\($0.to)”" }, changes.description.map { _ in "the description" },
                      changes.tags.map { "tags \(list($0.to))" }, changes.requiredSkills.map { "skills \(list($0.to))" },
-                     changes.customerId.map { "customer \($0.to.map(String.init) ?? "none")" },
-                     changes.hostId.map { "host \($0.to.map(String.init) ?? "none")" }].compactMap { $0 }
+                     changes.customerId.map { "customer " + name($0.to, customers, "customer") },
+                     changes.hostId.map { "host " + name($0.to, hosts, "host") },
+                     changes.requesterId.map { "requester " + name($0.to, contacts, "contact") },
+                     changes.cc.map { "CC \(list($0.to))" }].compactMap { $0 }
         return "Changed " + (parts.isEmpty ? "nothing." : parts.joined(separator: ", ") + ".")
+    }
+
+    private func name(_ id: Int?, _ names: [Int: String], _ noun: String) -> String {
+        guard let id else { return "none" }
+        return names[id] ?? "\(noun) \(id)"
     }
 
     private func diagnosis(_ attached: DiagnosticAttached) -> String {

@@ -54,6 +54,8 @@ struct InventoryForm {
             InventoryForm(kind: kind, fields: [
                 Field(name: "customerId", label: "Customer", input: .hidden), Field(name: "name", label: "Name", input: .text),
                 Field(name: "email", label: "Email", input: .email), Field(name: "phone", label: "Phone", input: .tel),
+                Field(name: "undeliverable", label: "Mail to this email bounced", input: .text,
+                      hint: "what the bounce said; empty it once the address works again, and replies go to it again"),
             ])
         case .site:
             InventoryForm(kind: kind, fields: [

@@ -37,6 +37,8 @@ extension Board {
             var subject: String
             var received: String
             var why: String
+            var excerpt: String
+            var files: String?
         }
 
         var chrome: Chrome
@@ -48,15 +50,19 @@ extension Board {
                                status: HTTPResponse.Status = .ok) async throws -> Response
     {
         let clock = clock()
-        let held = try await coordinator.mail.quarantine(before: nil, limit: 200, by: session.principal)
+        let held = try await coordinator.mail.quarantineToRead(limit: 200, by: session.principal)
         let customers = try await coordinator.inventory.records(CustomerFields.self, after: nil, limit: 500, by: session.principal).items
         var chrome = Chrome(session: session, clock: clock)
         (chrome.error, chrome.notice) = (error, notice.map { "Message \($0)." })
         let view = MailQueueView(
             chrome: chrome,
-            held: held.map {
-                MailQueueView.Held(id: $0.id, sender: $0.sender ?? "(no sender)", subject: $0.subject.isEmpty ? "(no subject)" : $0.subject,
-                                   received: clock.dayTime($0.receivedAt), why: $0.detail)
+            held: held.map { read in
+                let mail = read.mail
+                let sender = mail.sender ?? "(no sender)"
+                return MailQueueView.Held(id: mail.id, sender: read.fromName.map { "\($0) <\(sender)>" } ?? sender,
+                                          subject: mail.subject.isEmpty ? "(no subject)" : mail.subject, received: clock.dayTime(mail.receivedAt),
+                                          why: mail.detail, excerpt: read.excerpt,
+                                          files: read.files.isEmpty ? nil : "Files: " + read.files.joined(separator: ", "))
             },
             customers: customers.map { BoardView.Option(value: "\($0.id)", label: $0.fields.name, selected: false) })
         return pages.render("mail", view, status: status)

@@ -25,13 +25,15 @@ extension Board {
                     title: form["title"] ?? "", severity: try form.optionalInt("severity"), channel: TicketChannel(rawValue: form["channel"] ?? ""),
                     customerId: customer, hostId: try form.optionalInt("hostId"), description: form.text("description"),
                     tags: form["tags"].map(Self.words))
-                switch form["requester"] {
+                // A caller typed in counts as someone new even when the radio button was not ticked.
+                let typedCaller = form.text("contactName") != nil && (form["requester"] ?? "").isEmpty
+                switch typedCaller ? "new" : form["requester"] {
                 case "new"?:
                     input.requester = NewContact(name: form["contactName"] ?? "", email: form.text("contactEmail"), phone: form.text("contactPhone"))
                 case let id? where !id.isEmpty: input.requesterId = try form.int("requester")
                 default: break
                 }
-                input.cc = form.text("cc").map(Self.words)
+                input.cc = form.text("cc").map(Self.addresses)
                 let filled = input
                 let ticket = try await coordinator.store.write { try await coordinator.tickets.create(filled, by: session.principal, in: $0) }
                 return Pages.redirect(to: "/board/tickets/\(ticket.id)?opened=1")

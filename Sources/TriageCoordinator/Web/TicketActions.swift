@@ -46,7 +46,7 @@ extension Board {
             patch.customerId = try form["customerId"].map { $0.isEmpty ? nil : try form.int("customerId") }
             patch.hostId = try form["hostId"].map { $0.isEmpty ? nil : try form.int("hostId") }
             patch.requesterId = try form["requesterId"].map { $0.isEmpty ? nil : try form.int("requesterId") }
-            patch.cc = form["cc"].map(Self.words)
+            patch.cc = form["cc"].map(Self.addresses)
             patch.severity = try form.optionalInt("severity")
             patch.tags = form["tags"].map(Self.words)
             patch.requiredSkills = form["requiredSkills"].map(Self.words)
@@ -70,6 +70,16 @@ extension Board {
         text.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
     }
 
+    /// Addresses as people paste them: "Anna <anna@x.example>; bob@y.example, c@z.example" → the three addresses.
+    static func addresses(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" }).flatMap { piece -> [String] in
+            if let open = piece.lastIndex(of: "<"), let close = piece.lastIndex(of: ">"), open < close {
+                return [String(piece[piece.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)]
+            }
+            return piece.split(whereSeparator: \.isWhitespace).map(String.init)
+        }
+    }
+
     /// POST /board/tickets/{id}/NAME: CSRF, then the change in one transaction; back to the
     /// ticket's history, or its page with the refusal and the status the API would answer.
     private func action(_ signedIn: RouterGroup<TriageRequestContext>, _ name: String, then: (@Sendable () async -> Void)? = nil,
@@ -88,8 +98,10 @@ extension Board {
                 case "comments": "conversation"
                 default: "history"
                 }
-                return Pages.redirect(to: "/board/tickets/\(id)#\(section)")
-            } catch let error as CoordinatorError where [.invalid, .conflict, .forbidden].contains(error.code) {
+                // After a note the box stays on "note": the next one is not mailed by surprise.
+                let note = name == "comments" && form["visibility"] == "internal" ? "?note=1" : ""
+                return Pages.redirect(to: "/board/tickets/\(id)\(note)#\(section)")
+            } catch let error as CoordinatorError where [.invalid, .conflict, .forbidden, .tooLarge].contains(error.code) {
                 // The page with the refusal on top, and the form as it was filled in with the problem next to its field.
                 return try await FormRetry.$current.withValue(FormRetry(form: name, typed: form.all, problems: error.problems)) {
                     try await ticketPage(id, request, session, error: error.message, status: error.code.httpStatus)
@@ -133,6 +145,8 @@ struct TicketActionsView {
     var canDiagnose: Bool
     /// Whom a public reply reaches, in words.
     var mailTo: String
+    /// The largest file a reply or note takes, in MiB.
+    var fileLimitMiB = 25
     var title: String
     var description: String
     var cc: String
@@ -196,6 +210,11 @@ struct TicketActionsView {
         case "details":
             (tags, skills) = (typed["tags"] ?? "", typed["requiredSkills"] ?? "")
             (title, description, cc) = (typed["title"] ?? title, typed["description"] ?? description, typed["cc"] ?? cc)
+            func chosen(_ options: [BoardView.Option], _ field: String) -> [BoardView.Option] {
+                guard let value = typed[field] else { return options }
+                return options.map { BoardView.Option(value: $0.value, label: $0.label, selected: $0.value == value) }
+            }
+            (customers, requesters, hosts) = (chosen(customers, "customerId"), chosen(requesters, "requesterId"), chosen(hosts, "hostId"))
             severities = severities.map { BoardView.Option(value: $0.value, label: $0.label, selected: $0.value == typed["severity"]) }
             errors.details = retry.problem("severity", "tags", "requiredSkills", "title", "description", "cc", "requesterId", "customerId", "hostId")
         default: break

@@ -171,9 +171,14 @@ struct TicketView {
         let vendorCase = ticket.flags.vendorCase.map { vendorCase in
             ([vendorCase.vendor] + [vendorCase.externalRef, vendorCase.status].compactMap { $0 }).joined(separator: " · ")
         }
+        let customers = try await coordinator.inventory.records(CustomerFields.self, after: nil, limit: 500, by: principal).items
+        var words = HistorySentence(technicians: names, clock: clock)
+        words.customers = Dictionary(customers.map { ($0.id, $0.fields.name) }, uniquingKeysWith: { first, _ in first })
+        words.hosts = Dictionary(hosts.map { ($0.id, $0.fields.name) }, uniquingKeysWith: { first, _ in first })
+        words.contacts = Dictionary(contacts.map { ($0.id, $0.fields.name) }, uniquingKeysWith: { first, _ in first })
         let desk = principal.role == .admin || principal.role == .dispatcher
         let eligibility = desk && ticket.status.isOpen ? try await coordinator.dispatch.eligibility(ticket: id, by: principal) : []
-        return TicketView(
+        var view = TicketView(
             chrome: chrome, id: ticket.id, title: ticket.title, description: ticket.description.isEmpty ? nil : ticket.description,
             facts: facts, clocks: Countdown.both(for: ticket, sla: coordinator.sla, clock: clock),
             onsite: ticket.flags.onsite, hasOnsiteReasons: !ticket.flags.onsiteReasons.isEmpty, onsiteReasons: ticket.flags.onsiteReasons,
@@ -187,14 +192,16 @@ struct TicketView {
             events: events.reversed().map { event in
                 EventLine(at: clock.dayTime(event.at), atISO: BoardClock.iso(event.at), type: event.kind.rawValue,
                           actor: HistorySentence.who(event.actor),
-                          sentence: event.entry.map(HistorySentence(technicians: names, clock: clock).sentence) ?? details(event.data))
+                          sentence: event.entry.map(words.sentence) ?? details(event.data))
             },
             actions: TicketActionsView(ticket, principal: principal, eligibility: eligibility, contacts: contacts,
                                        mailTo: replyRecipients(ticket, contacts: contacts, mailOn: coordinator.mail.sends),
-                                       customers: try await coordinator.inventory.records(CustomerFields.self, after: nil, limit: 500, by: principal).items,
+                                       customers: customers,
                                        hosts: hosts),
             conversation: ConversationView.messages(of: ticket, events: events, outbox: outbox, clock: clock),
             showVisits: ticket.flags.onsite || !visits.isEmpty)
+        view.actions.fileLimitMiB = coordinator.mail.policy.maxAttachmentBytes >> 20
+        return view
     }
 
     /// Whom a public reply reaches, said above the reply box.

@@ -33,8 +33,10 @@ struct WebForm {
     init(_ text: String) {
         for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            // A textarea's lines arrive CRLF: kept as LF, as the API and mail keep them.
             func decode(_ part: Substring) -> String {
-                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
+                (String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part))
+                    .replacingOccurrences(of: "\r\n", with: "\n")
             }
             guard let name = parts.first.map(decode), fields[name] == nil else { continue }
             fields[name] = parts.count > 1 ? decode(parts[1]) : ""

@@ -27,8 +27,10 @@ import Testing
                 // The acknowledgement: to the sender, automatic, with the ticket's number.
                 let outbox = try await t.outbox(id)
                 #expect(outbox.count == 1 && outbox[0].kind == .acknowledgement && outbox[0].recipients == ["YUKI@acme.example"])
-                let ack = String(decoding: outbox[0].content, as: UTF8.self)
-                #expect(ack.contains("Auto-Submitted: auto-replied") && ack.contains("[Triage #\(id)]"))
+                let ack = try MailParser.parse(outbox[0].content)
+                #expect(ack.header("Auto-Submitted") == "auto-replied" && ack.subject.contains("[Triage #\(id)]"))
+                let customerMessage = try #require(try MailParser.parse(Array(raw.utf8)).messageId)
+                #expect(ack.inReplyTo == [customerMessage], "the acknowledgement answers the customer's message")
 
                 // The same message delivered again: the same answer, nothing new.
                 let again = try await client.mail(raw, sender: "yuki@acme.example")
@@ -58,6 +60,15 @@ import Testing
                 #expect(threaded.json["outcome"] as? String == "appended" && threaded.json["ticketId"] as? Int == id)
                 #expect((threaded.json["detail"] as? String)?.contains("our message") == true)
                 #expect(try await client.get("/api/v1/tickets/\(id)").json["status"] as? String == "in_progress", "the customer answered")
+
+                // Her out-of-office after her answer: our next reply answers her answer, not the automatic mail.
+                let answerId = try #require(try MailParser.parse(Array(answer.utf8)).messageId)
+                _ = try await client.mail(MailFixture.message(from: "yuki@acme.example", subject: "Auto: away", id: "away@acme.example",
+                                                              headers: ["Auto-Submitted: auto-replied", "In-Reply-To: <\(reply.messageId)>"]))
+                #expect(try await client.post("/api/v1/tickets/\(id)/comments", #"{"body": "Which floor?"}"#).status == .created)
+                let next = try MailParser.parse(try #require(try await t.outbox(id).last { $0.kind == .reply }).content)
+                #expect(next.inReplyTo == [answerId] && !next.references.contains("away@acme.example"))
+                #expect(next.references.firstIndex(of: reply.messageId) ?? 99 < next.references.firstIndex(of: answerId) ?? -1, "in thread order")
 
                 // A reply to the plus-address, with no headers that name us.
                 let plus = try #require(sent.split(separator: "\r\n").first { $0.hasPrefix("Reply-To: ") }).dropFirst("Reply-To: ".count)
@@ -192,6 +203,25 @@ import Testing
                     #expect(try await client.send(method, path, as: .mailgate, json: method == .post ? "{}" : nil).status == .forbidden,
                             "a mailgate token reaches nothing but the mail route: \(path)")
                 }
+            }
+        }
+    }
+
+    @Test func aNewCustomerMustComeWithTheirRequesterAndHost() async throws {
+        try await TestCoordinator.with(mail: MailFixture.policy) { t in
+            let yuki = try await t.withMailgate()
+            try await t.test { client in
+                let other = try await client.post("/api/v1/customers", #"{"name": "Other"}"#).id
+                let id = try await client.post("/api/v1/tickets", #"{"title": "x", "requesterId": \#(yuki), "hostId": \#(t.hostId)}"#).id
+                let moved = try await client.patch("/api/v1/tickets/\(id)", #"{"customerId": \#(other)}"#)
+                #expect(moved.status == .unprocessableContent && moved.errorMessage.contains("requesterId"), "\(moved.body)")
+                let host = try await client.patch("/api/v1/tickets/\(id)", #"{"customerId": \#(other), "requesterId": null}"#)
+                #expect(host.status == .unprocessableContent && host.errorMessage.contains("hostId"))
+                let clean = try await client.patch("/api/v1/tickets/\(id)", #"{"customerId": \#(other), "requesterId": null, "hostId": null}"#)
+                #expect(clean.status == .ok && clean.json["customerId"] as? Int == other && clean.json["requesterId"] == nil)
+                // A caller typed in again by the same address is the contact already there.
+                let again = try await client.post("/api/v1/tickets", #"{"title": "y", "customerId": \#(t.customerId), "requester": {"name": "Yuki T.", "email": "YUKI@acme.example"}}"#)
+                #expect(again.json["requesterId"] as? Int == yuki)
             }
         }
     }

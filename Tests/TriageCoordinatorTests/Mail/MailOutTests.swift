@@ -109,6 +109,22 @@ struct MailOutTests {
             }
         }
         _ = refusing.stop()
+        // A CC the server refuses while it takes the message for the requester: sent, and the refusal said.
+        let partial = try await SMTPSink(["--refuse-rcpt", "it@acme.example"])
+        try await TestCoordinator.with(mail: MailFixture.policy) { t in
+            _ = try await t.withMailgate()
+            try await t.test { client in
+                let (id, _) = try await Self.ticketFromMail(client)
+                #expect(try await client.post("/api/v1/tickets/\(id)/comments", #"{"body": "On it."}"#).status == .created)
+                _ = try await t.coordinator.mail.deliverDue(through: Self.transport(partial), holder: "a")
+                let reply = try #require(try await t.outbox(id).first { $0.kind == .reply })
+                #expect(reply.state == .sent && reply.lastError?.contains("it@acme.example") == true && reply.lastError?.contains("550") == true)
+                let events = try await client.get("/api/v1/tickets/\(id)/events").items.filter { $0["type"] as? String == "mail_delivery" }
+                let refused = events.compactMap { ($0["data"] as? [String: Any])?["refused"] as? [String] }.flatMap { $0 }
+                #expect(refused.contains { $0.contains("it@acme.example") })
+            }
+        }
+        _ = partial.stop()
     }
 
     @Test func twoInstancesRacingSendEachMessageOnce() async throws {

@@ -61,7 +61,10 @@ import Testing
                 let sent = try await tess.postMultipart("/board/tickets/\(id)/comments", [("csrf", tess.csrf), ("body", "Try this driver."), ("visibility", "public")],
                                                         files: [(field: "files", name: "driver notes.txt", type: "text/plain", content: "1. unplug\n2. plug\n")])
                 #expect(sent.status == .seeOther, "\(sent.html)")
-                #expect(try await tess.post("/board/tickets/\(id)/comments", [("csrf", tess.csrf), ("body", "Her model is EOL."), ("visibility", "internal")]).status == .seeOther)
+                let note = try await tess.post("/board/tickets/\(id)/comments", [("csrf", tess.csrf), ("body", "Her model is EOL."), ("visibility", "internal")])
+                #expect(note.status == .seeOther && note.location == "/board/tickets/\(id)?note=1#conversation")
+                let afterNote = try await tess.get(try #require(note.location))
+                #expect(afterNote.html.contains(#"value="internal" checked"#), "after a note the box stays on note")
                 page = try await tess.get("/board/tickets/\(id)")
                 #expect(page.html.contains("Reply to the customer") && page.html.contains("To yuki@acme.example"))
                 #expect(page.html.contains("Internal note — colleagues only") && page.html.contains("message-note"))
@@ -90,13 +93,13 @@ import Testing
                 let opened = try await dora.post("/board/tickets", [
                     ("csrf", dora.csrf), ("customerId", "\(t.customerId)"), ("title", "Phone dead"), ("severity", "3"), ("channel", "phone"),
                     ("requester", "new"), ("contactName", "Kenji Mori"), ("contactPhone", "+81 3 5555 0101"), ("contactEmail", "kenji@acme.example"),
-                    ("cc", "it@acme.example"), ("hostId", ""), ("tags", ""), ("description", ""),
+                    ("cc", "IT desk <it@acme.example>; boss@acme.example"), ("hostId", ""), ("tags", ""), ("description", ""),
                 ])
                 #expect(opened.status == .seeOther, "\(opened.html)")
                 let id = try #require(Int(opened.location?.split(separator: "/").last?.split(separator: "?").first ?? ""))
                 let ticket = try await client.get("/api/v1/tickets/\(id)").json
                 let kenji = try #require(ticket["requesterId"] as? Int)
-                #expect(kenji != yuki && ticket["cc"] as? [String] == ["it@acme.example"])
+                #expect(kenji != yuki && ticket["cc"] as? [String] == ["it@acme.example", "boss@acme.example"])
                 #expect(try await client.get("/api/v1/contacts/\(kenji)").json["phone"] as? String == "+81 3 5555 0101")
 
                 // The card lists what each contact asked.
@@ -108,13 +111,18 @@ import Testing
                 #expect(bad.status == .unprocessableContent && bad.html.contains("id=\"cc-error\""))
                 _ = try await dora.get("/board/tickets/\(id)")
                 let edited = try await dora.post("/board/tickets/\(id)/details", [
-                    ("csrf", dora.csrf), ("title", "Desk phone dead"), ("description", "since Monday"), ("customerId", "\(t.customerId)"),
+                    ("csrf", dora.csrf), ("title", "Desk phone dead"), ("description", "since Monday\r\nafter the storm"), ("customerId", "\(t.customerId)"),
                     ("requesterId", "\(yuki)"), ("cc", ""), ("hostId", ""), ("severity", "2"), ("tags", ""), ("requiredSkills", ""),
                 ])
                 #expect(edited.status == .seeOther, "\(edited.html)")
                 let after = try await client.get("/api/v1/tickets/\(id)").json
                 #expect(after["requesterId"] as? Int == yuki && after["title"] as? String == "Desk phone dead" && (after["cc"] as? [String])?.isEmpty == true)
-                #expect(after["severity"] as? Int == 2 && after["description"] as? String == "since Monday")
+                #expect(after["severity"] as? Int == 2 && after["description"] as? String == "since Monday\nafter the storm", "a textarea's CRLF kept as LF")
+                // A caller typed in without ticking "someone new" is still saved as the requester.
+                let typed = try await dora.post("/board/tickets", [("csrf", dora.csrf), ("customerId", "\(t.customerId)"), ("title", "Mouse broken"),
+                                                                   ("contactName", "Aiko Ito"), ("contactEmail", "aiko@acme.example")])
+                let aiko = try await client.get("/api/v1/tickets/\(Int(typed.location?.split(separator: "/").last?.split(separator: "?").first ?? "") ?? 0)").json
+                #expect(aiko["requesterId"] as? Int != nil, "\(typed.html)")
             }
         }
     }

@@ -56,6 +56,8 @@ public struct MailDelivery: Codable, Sendable, Equatable {
     public var attempts: Int
     /// Why it failed, with the server's reply.
     public var error: String?
+    /// Recipients the server refused while it took the message for the others, with its replies.
+    public var refused: [String]?
 }
 
 /// A message waiting in, or gone from, the outbox (docs/mail.md, "Email out").

@@ -9,6 +9,28 @@ extension Mailroom {
         return try await store.read { try await $0.inboundMails(outcome: .quarantined, before: before, limit: limit) }
     }
 
+    /// A held message as the desk reads it before deciding: who wrote, the start of the text, the files' names.
+    public struct HeldMail: Sendable {
+        public var mail: InboundMail
+        public var fromName: String?
+        public var excerpt: String
+        public var files: [String]
+    }
+
+    /// The held messages with their text, newest first.
+    public func quarantineToRead(limit: Int, by principal: Principal) async throws -> [HeldMail] {
+        let held = try await quarantine(before: nil, limit: limit, by: principal)
+        var read: [HeldMail] = []
+        for mail in held {
+            let raw = try await store.read { try await $0.rawMail(sha256: mail.sha256) } ?? []
+            let message = try? MailParser.parse(raw)
+            let text = message?.text ?? ""
+            read.append(HeldMail(mail: mail, fromName: message?.from?.name, excerpt: text.count > 600 ? text.prefix(600) + "…" : text,
+                                 files: message?.attachments.map(\.filename) ?? []))
+        }
+        return read
+    }
+
     /// Opens a ticket for `customerId` from a held message; its sender becomes a contact of that customer.
     public func release(_ id: Int, toCustomer customerId: Int, by principal: Principal, in session: any StoreSession) async throws -> InboundMail {
         try Access.dispatch(principal)

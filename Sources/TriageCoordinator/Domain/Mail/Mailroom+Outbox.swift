@@ -14,12 +14,18 @@ extension Mailroom {
         let (to, cc, requester) = try await desk.recipients(of: ticket, in: session)
         guard !to.isEmpty || !cc.isEmpty else { return nil }
         let threading = try await threading(in: session)
-        let history = try await session.events(ticketIds: [ticket.id], kinds: [.mailReceived, .comment])
-        let received = history.compactMap { event -> String? in
-            if case .mailReceived(let mail)? = event.entry { return mail.messageId } else { return nil }
-        }
-        let ours = history.compactMap { event -> String? in
-            if case .comment(let comment)? = event.entry { return comment.mail?.messageId } else { return nil }
+        // The thread in the order it was written: people's mail and our replies; automatic mail
+        // (an out-of-office, a bounce) is no message to answer.
+        var thread: [String] = []
+        var lastFromCustomer: String?
+        for event in try await session.events(ticketIds: [ticket.id], kinds: [.mailReceived, .comment]) {
+            switch event.entry {
+            case .mailReceived(let mail)? where mail.automatic == nil:
+                if let id = mail.messageId { (lastFromCustomer, thread) = (id, thread + [id]) }
+            case .comment(let comment)?:
+                if let id = comment.mail?.messageId { thread.append(id) }
+            default: continue
+            }
         }
         var files: [MailPart] = []
         for attachment in attachments where attachment.stored {
@@ -31,7 +37,7 @@ extension Mailroom {
             from: MailAddress(name: "\(author) (\(policy.name))", address: address),
             to: to.map { MailAddress(name: requester?.fields.name, address: $0) }, cc: cc.map { MailAddress(name: nil, address: $0) },
             subject: MailThreading.replySubject(ticket.title, ticket: ticket.id), text: body, messageId: messageId,
-            inReplyTo: received.last, references: Array((received + ours).suffix(20)), date: now(),
+            inReplyTo: lastFromCustomer, references: Array(thread.suffix(20)), date: now(),
             extraHeaders: [("Reply-To", threading.replyAddress(ticket: ticket.id))], attachments: files)
         let sent = MailSent(messageId: messageId, to: to, cc: cc)
         return (sent, outboxMessage(mail, ticket: ticket.id, kind: .reply, recipients: to + cc))
@@ -45,17 +51,21 @@ extension Mailroom {
 
     /// The number of a new ticket from mail, to its sender: automatic, so at most one per
     /// `automaticMailMinutes` to one address about one ticket.
-    func acknowledge(_ ticket: Ticket, to sender: String, oversize: [Attachment], at: Date, in session: any StoreSession) async throws {
+    func acknowledge(_ ticket: Ticket, to sender: String, answering messageId: String?, oversize: [Attachment], at: Date,
+                     in session: any StoreSession) async throws {
         var text = "We have your message and opened ticket #\(ticket.id): “\(ticket.title)”.\n"
             + "Reply to this mail to add to it; keep \(MailThreading.subjectTag(ticket.id)) in the subject.\n"
         text += oversizeLines(oversize)
-        try await queueAutomatic(ticket, to: sender, subject: "\(MailThreading.subjectTag(ticket.id)) \(ticket.title)", text: text, at: at, in: session)
+        try await queueAutomatic(ticket, to: sender, subject: "\(MailThreading.subjectTag(ticket.id)) \(ticket.title)", text: text,
+                                 answering: messageId, at: at, in: session)
     }
 
     /// Tells a sender once which of their files were over the size cap.
-    func tellOversize(_ oversize: [Attachment], ticket: Ticket, to sender: String, at: Date, in session: any StoreSession) async throws {
+    func tellOversize(_ oversize: [Attachment], ticket: Ticket, to sender: String, answering messageId: String?, at: Date,
+                      in session: any StoreSession) async throws {
         try await queueAutomatic(ticket, to: sender, subject: "Files not kept \(MailThreading.subjectTag(ticket.id))",
-                                 text: "Your message was added to ticket #\(ticket.id).\n" + oversizeLines(oversize), at: at, in: session)
+                                 text: "Your message was added to ticket #\(ticket.id).\n" + oversizeLines(oversize), answering: messageId,
+                                 at: at, in: session)
     }
 
     private func oversizeLines(_ oversize: [Attachment]) -> String {
@@ -64,8 +74,8 @@ extension Mailroom {
             + oversize.map { "- \($0.name) (\($0.size >> 20) MiB, SHA-256 \($0.sha256))\n" }.joined()
     }
 
-    private func queueAutomatic(_ ticket: Ticket, to recipient: String, subject: String, text: String, at: Date,
-                                in session: any StoreSession) async throws
+    private func queueAutomatic(_ ticket: Ticket, to recipient: String, subject: String, text: String, answering messageId: String?,
+                                at: Date, in session: any StoreSession) async throws
     {
         guard let address = policy.address, Validate.isAddress(recipient) else { return }
         if let last = try await session.lastAutomaticMail(ticketId: ticket.id, recipient: recipient),
@@ -73,7 +83,8 @@ extension Mailroom {
         let threading = try await threading(in: session)
         let mail = OutgoingMail(
             from: MailAddress(name: policy.name, address: address), to: [MailAddress(name: nil, address: recipient)], cc: [],
-            subject: subject, text: text, messageId: threading.messageId(ticket: ticket.id), inReplyTo: nil, references: [], date: at,
+            subject: subject, text: text, messageId: threading.messageId(ticket: ticket.id), inReplyTo: messageId,
+            references: messageId.map { [$0] } ?? [], date: at,
             extraHeaders: [("Auto-Submitted", "auto-replied"), ("Reply-To", threading.replyAddress(ticket: ticket.id))], attachments: [])
         _ = try await session.insertOutbox(outboxMessage(mail, ticket: ticket.id, kind: .acknowledgement, recipients: [recipient]))
     }
@@ -99,8 +110,9 @@ extension Mailroom {
             var done = taken
             (done.leaseHolder, done.leaseUntil) = (nil, nil)
             do {
-                try await transport.send(message.content, from: message.envelopeFrom, to: message.recipients)
-                (done.state, done.sentAt, done.lastError) = (.sent, now(), nil)
+                let refused = try await transport.send(message.content, from: message.envelopeFrom, to: message.recipients)
+                (done.state, done.sentAt) = (.sent, now())
+                done.lastError = refused.isEmpty ? nil : "not delivered to: " + refused.joined(separator: "; ")
                 sent.append(message.id)
             } catch {
                 done.lastError = error.description
@@ -119,7 +131,8 @@ extension Mailroom {
                 guard try await session.updateOutbox(finished, ifState: .sending, holder: holder), finished.state != .retrying else { return }
                 // Sent or given up: the ticket says so (and its open pages hear it).
                 let delivery = MailDelivery(messageId: finished.messageId, recipients: finished.recipients, state: finished.state,
-                                            attempts: finished.attempts, error: finished.state == .failed ? finished.lastError : nil)
+                                            attempts: finished.attempts, error: finished.state == .failed ? finished.lastError : nil,
+                                            refused: finished.state == .sent ? finished.lastError.map { [$0] } : nil)
                 try await desk.append([NewEvent(.mailDelivery(delivery))], toTicket: finished.ticketId, actor: .system(.mail), at: doneAt, in: session)
             }
         }

@@ -93,7 +93,7 @@ public struct Mailroom: Room {
             result.outcome = .appended
             result.ticketId = ticket.id
             result.detail = (automatic.map { "automatic mail (\($0)) kept as a note; " } ?? "") + how
-            if automatic == nil, !oversize.isEmpty { try await tellOversize(oversize, ticket: ticket, to: sender, at: at, in: session) }
+            if automatic == nil, !oversize.isEmpty { try await tellOversize(oversize, ticket: ticket, to: sender, answering: message.messageId, at: at, in: session) }
             return result
         }
         if let automatic {
@@ -171,7 +171,9 @@ public struct Mailroom: Room {
         result.outcome = .opened
         result.ticketId = ticket.id
         result.detail = how
-        if policy.acknowledge { try await acknowledge(ticket, to: sender, oversize: oversize, at: at, in: session) }
+        if policy.acknowledge {
+            try await acknowledge(ticket, to: sender, answering: message.messageId, oversize: oversize, at: at, in: session)
+        }
         return result
     }
 

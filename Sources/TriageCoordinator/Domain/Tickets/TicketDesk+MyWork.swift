@@ -29,7 +29,8 @@ extension TicketDesk {
             let after = since ?? seen
             return (MyWork(tickets: try await session.tickets(filter, before: nil, limit: 500),
                            visits: try await session.visits(VisitFilter(technicianIds: [technicianId], activeOnly: true, overlapping: window), limit: 200),
-                           news: try await session.events(onTicketsOf: technicianId, after: after, excluding: principal.actor, limit: 50),
+                           news: try await session.events(onTicketsOf: technicianId, after: after, excluding: principal.actor, limit: 50)
+                               .filter { $0.kind != .mailDelivery },  // our own mail going out is no news
                            since: after), seen)
         }
         if let newest = work.news.first?.id, newest > seen ?? 0 {

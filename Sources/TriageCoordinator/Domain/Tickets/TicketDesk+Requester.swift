@@ -9,6 +9,10 @@ extension TicketDesk {
             guard let customerId else {
                 throw CoordinatorError.invalid("requester", "a new contact belongs to a customer: choose the ticket's customer first")
             }
+            // A caller typed in again who is a contact already (by email) is that contact, not a second one.
+            if let email = new.email, let known = try await session.contacts(withEmail: email).first(where: { $0.fields.customerId == customerId }) {
+                return known.id
+            }
             return try await session.insert(ContactFields(customerId: customerId, name: new.name, email: new.email, phone: new.phone), at: at).id
         }
         return input.requesterId
@@ -29,7 +33,7 @@ extension TicketDesk {
     func recipients(of ticket: Ticket, in session: any StoreSession) async throws -> (to: [String], cc: [String], requester: Contact?) {
         var to: [String] = []
         var contact: Contact?
-        if let id = ticket.requesterId, let found = try await session.record(id, as: ContactFields.self) {
+        if let id = ticket.requesterId, let found = try await session.record(id, as: ContactFields.self), found.fields.customerId == ticket.customerId {
             contact = found
             if let email = found.fields.email, found.fields.undeliverable == nil { to.append(email) }
         }

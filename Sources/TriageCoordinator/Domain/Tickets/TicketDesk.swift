@@ -106,6 +106,15 @@ public struct TicketDesk: Room {
             change(\.requesterId, .some(requesterId), \.requesterId)
         }
         change(\.cc, patch.cc, \.cc)
+        if ticket.customerId != before.customerId {
+            // A new customer: the requester and the host must be theirs too (else replies would mail the old customer's contact).
+            if let customerId = ticket.customerId {
+                if let requesterId = ticket.requesterId { _ = try await customer(ofRequester: requesterId, expected: customerId, in: session) }
+                if let hostId = ticket.hostId { _ = try await customer(ofHost: hostId, expected: customerId, in: session) }
+            } else if ticket.requesterId != nil || ticket.hostId != nil {
+                throw CoordinatorError.invalid("customerId", "a ticket without a customer has no requester or host: clear them too")
+            }
+        }
         if !changes.isEmpty { events.append(NewEvent(.updated(changes))) }
 
         if let severity = patch.severity, severity != ticket.severity {
