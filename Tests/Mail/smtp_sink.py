@@ -124,7 +124,19 @@ async def serve(arguments):
     for number in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(number, stop.set)
     print("ready", flush=True)
+
+    # A test that crashes never stops its sink: the sink stops when its parent is gone.
+    parent = os.getppid()
+
+    async def watch_parent():
+        while not stop.is_set():
+            if os.getppid() != parent:
+                stop.set()
+            await asyncio.sleep(0.5)
+
+    watcher = asyncio.ensure_future(watch_parent())
     await stop.wait()
+    watcher.cancel()
     server.close()
     await server.wait_closed()
 

@@ -152,6 +152,11 @@ import Testing
                 #expect(try await client.mail(MailFixture.message(from: "yuki@acme.example", subject: "x"), sender: "").json["outcome"] as? String == "ignored",
                         "an empty Return-Path opens nothing")
 
+                // A report that returns no message of ours (anyone can write one) marks nothing.
+                let forged = try await client.mail(MailFixture.bounce(recipient: "yuki@acme.example", returned: "Message-ID: <x@else.example>"), sender: "")
+                #expect(forged.json["outcome"] as? String == "ignored")
+                #expect(try await client.get("/api/v1/contacts/\(yuki)").json["undeliverable"] == nil)
+
                 // A bounce of our reply: a note on the ticket, and the address marked on its contact.
                 let bounce = MailFixture.bounce(recipient: "yuki@acme.example", returned: "Message-ID: <\(reply.messageId)>\r\nSubject: Re: Disk full")
                 let bounced = try await client.mail(bounce, sender: "")

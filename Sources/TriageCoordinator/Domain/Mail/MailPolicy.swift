@@ -127,7 +127,7 @@ public struct MailPolicy: Decodable, Sendable, Equatable {
                 }
                 password = text.trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            smtp = SMTPSettings(host: file.host, port: file.port ?? 587, security: file.security ?? .starttls, username: file.username,
+            smtp = SMTPSettings(host: file.host, port: file.port, security: file.security ?? .starttls, username: file.username,
                                 password: password, heloName: file.heloName ?? ProcessInfo.processInfo.hostName, caFile: file.caFile,
                                 timeout: .seconds(file.timeoutSeconds ?? 30))
         }

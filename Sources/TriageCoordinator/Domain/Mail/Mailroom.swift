@@ -61,12 +61,14 @@ public struct Mailroom: Room {
         var result = InboundMail(id: 0, sha256: sha, sender: sender, subject: message.subject, outcome: .ignored, detail: "",
                                  ticketId: nil, receivedAt: at)
         let automatic = MailThreading.automatic(message, envelopeSender: envelope.sender, ownAddress: policy.address)
-        if let report = message.deliveryReport {
+        let (found, how, related) = try await thread(message, raw: raw, sender: sender, envelope: envelope, threading: threading, in: session)
+        // A bounce marks an address only when it returns a message of ours (it threads): a report
+        // anyone can forge must not silence a customer's contact.
+        if let report = message.deliveryReport, found != nil {
             for failed in report where failed.status?.hasPrefix("5") == true {
                 _ = try await session.setUndeliverable("\(failed.status ?? "5.0.0") on \(InternetTime.format(at))", email: failed.recipient)
             }
         }
-        let (found, how, related) = try await thread(message, raw: raw, sender: sender, envelope: envelope, threading: threading, in: session)
         let (kept, oversize) = try await keepFiles(message.attachments, at: at, in: session)
         var payload = Self.received(message, sender: sender, sha: sha, attachments: kept, automatic: automatic, relatedTo: related)
 
