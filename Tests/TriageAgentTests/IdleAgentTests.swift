@@ -46,9 +46,6 @@ import Glibc
         func log(_ name: String) -> String { (try? String(contentsOfFile: folder.path + "/\(name)", encoding: .utf8)) ?? "" }
     }
 
-    /// CPU a process uses per second, in ms (TestSupport's `processCPU`).
-    static func cpu(of pid: pid_t, over seconds: Double) async throws -> Double { try await processCPU(of: pid, over: seconds) }
-
     @Test func aPushAgentWaitingForJobsIsIdle() async throws {
         let coordinator = try Coordinator()
         let config = coordinator.folder.path + "/agent.yaml"
@@ -67,7 +64,7 @@ import Glibc
         defer { agent.terminate() }
         let waiting = try await waitFor(seconds: 30) { try coordinator.log("agent.log").contains("report ") && coordinator.waitingPolls() == 1 }
         #expect(waiting, "the agent never reported and waited for jobs: \(coordinator.log("agent.log"))")
-        let used = try await Self.cpu(of: agent.pid, over: 10)
+        let used = try await processCPU(of: agent.pid, over: 10)
         #expect(used <= Self.bound, "the push agent used \(used) ms of CPU per second while it waited for jobs")
         #expect(agent.isRunning)
     }
@@ -88,7 +85,7 @@ import Glibc
         defer { collector.terminate() }
         let waiting = try await waitFor(seconds: 30) { try coordinator.waitingPolls() == 16 }
         #expect(waiting, "the collector's 16 long polls never all waited: \(coordinator.log("collector.log"))")
-        let used = try await Self.cpu(of: collector.pid, over: 10)
+        let used = try await processCPU(of: collector.pid, over: 10)
         #expect(used <= Self.bound, "the collector used \(used) ms of CPU per second while its 16 polls waited")
         #expect(collector.isRunning)
     }

@@ -148,8 +148,10 @@ struct TicketView {
                      Fact(name: "severity", value: "S\(ticket.severity)"), Fact(name: "tier", value: "\(ticket.tier)"),
                      Fact(name: "assignee", value: ticket.assigneeId.map(name) ?? "unassigned"),
                      Fact(name: "channel", value: ticket.channel.rawValue)]
+        var customerName: String?
         if let customerId = ticket.customerId {
-            facts.append(Fact(name: "customer", value: try await coordinator.inventory.record(customerId, as: CustomerFields.self, by: principal).fields.name,
+            customerName = try await coordinator.inventory.record(customerId, as: CustomerFields.self, by: principal).fields.name
+            facts.append(Fact(name: "customer", value: customerName ?? "",
                               href: "/board/customers/\(customerId)"))
         }
         if let hostId = ticket.hostId {
@@ -171,9 +173,12 @@ struct TicketView {
         let vendorCase = ticket.flags.vendorCase.map { vendorCase in
             ([vendorCase.vendor] + [vendorCase.externalRef, vendorCase.status].compactMap { $0 }).joined(separator: " · ")
         }
-        let customers = try await coordinator.inventory.records(CustomerFields.self, after: nil, limit: 500, by: principal).items
+        // The customer list is for the edit form: read only for those who may change the ticket.
+        let mayEdit = (try? Access.update(ticket, reassigning: false, by: principal)) != nil
+        let customers = mayEdit ? try await coordinator.inventory.records(CustomerFields.self, after: nil, limit: 500, by: principal).items : []
         var words = HistorySentence(technicians: names, clock: clock)
         words.customers = Dictionary(customers.map { ($0.id, $0.fields.name) }, uniquingKeysWith: { first, _ in first })
+        if let id = ticket.customerId, let customerName { words.customers[id] = customerName }
         words.hosts = Dictionary(hosts.map { ($0.id, $0.fields.name) }, uniquingKeysWith: { first, _ in first })
         words.contacts = Dictionary(contacts.map { ($0.id, $0.fields.name) }, uniquingKeysWith: { first, _ in first })
         let desk = principal.role == .admin || principal.role == .dispatcher

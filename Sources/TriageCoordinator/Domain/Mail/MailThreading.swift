@@ -75,11 +75,18 @@ struct MailThreading: Sendable {
         if let sender = envelopeSender ?? message.header("Return-Path"), sender.trimmingCharacters(in: .whitespaces) == "<>" || sender.isEmpty {
             return "an empty Return-Path"
         }
-        if let own = ownAddress?.lowercased(), let from = message.from?.address.lowercased(),
-           from == own || (from.hasPrefix(own.split(separator: "@")[0] + "+") && from.hasSuffix("@" + (own.split(separator: "@").last ?? ""))) {
+        if let own = ownAddress, let from = message.from?.address, isOwn(from, desk: own) {
             return "sent by Triage itself"
         }
         return nil
+    }
+
+    /// The desk's own address or one of its plus-addresses (`support+…@`).
+    static func isOwn(_ address: String, desk: String) -> Bool {
+        let (lower, own) = (address.lowercased(), desk.lowercased())
+        guard lower != own else { return true }
+        guard let local = own.split(separator: "@").first, let domain = own.split(separator: "@").last else { return false }
+        return lower.hasPrefix(local + "+") && lower.hasSuffix("@" + domain)
     }
 
     /// The Message-IDs a message refers to, nearest first: In-Reply-To, then References from the

@@ -19,10 +19,16 @@ extension Mailroom {
 
     /// The held messages with their text, newest first.
     public func quarantineToRead(limit: Int, by principal: Principal) async throws -> [HeldMail] {
-        let held = try await quarantine(before: nil, limit: limit, by: principal)
+        try Access.dispatch(principal)
+        let held = try await store.read { session in
+            var raws: [(InboundMail, [UInt8])] = []
+            for mail in try await session.inboundMails(outcome: .quarantined, before: nil, limit: limit) {
+                raws.append((mail, try await session.rawMail(sha256: mail.sha256) ?? []))
+            }
+            return raws
+        }
         var read: [HeldMail] = []
-        for mail in held {
-            let raw = try await store.read { try await $0.rawMail(sha256: mail.sha256) } ?? []
+        for (mail, raw) in held {
             let message = try? MailParser.parse(raw)
             let text = message?.text ?? ""
             read.append(HeldMail(mail: mail, fromName: message?.from?.name, excerpt: text.count > 600 ? text.prefix(600) + "…" : text,

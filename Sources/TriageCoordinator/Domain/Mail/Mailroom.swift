@@ -69,17 +69,16 @@ public struct Mailroom: Room {
                 _ = try await session.setUndeliverable("\(failed.status ?? "5.0.0") on \(InternetTime.format(at))", email: failed.recipient)
             }
         }
-        let (kept, oversize) = try await keepFiles(message.attachments, at: at, in: session)
-        var payload = Self.received(message, sender: sender, sha: sha, attachments: kept, automatic: automatic, relatedTo: related)
-
         if var ticket = found {
+            // Files are kept for what lands on a ticket (quarantined mail keeps its files in its raw copy).
+            let (kept, oversize) = try await keepFiles(message.attachments, at: at, in: session)
+            let payload = Self.received(message, sender: sender, sha: sha, attachments: kept, automatic: automatic, relatedTo: related)
             var events: [NewEvent] = []
             if automatic == nil, !ticket.status.isOpen {
                 let since = ticket.resolvedAt ?? ticket.closedAt ?? at
                 if at.timeIntervalSince(since) > Double(policy.reopenWithinDays) * 86_400 {
                     // Too old to reopen: a new ticket that names it.
-                    payload.relatedTo = ticket.id
-                    return try await open(message, payload: payload, oversize: oversize, sender: sender, result: result,
+                    return try await open(message, sha: sha, relatedTo: ticket.id, sender: sender, result: result,
                                           detail: "ticket \(ticket.id) was closed more than \(policy.reopenWithinDays) days ago", in: session)
                 }
                 events.append(try await desk.reopen(&ticket, reason: "the customer wrote by mail", at: at, in: session))
@@ -102,7 +101,7 @@ public struct Mailroom: Room {
             result.detail = "automatic mail (\(automatic)) about no ticket: kept, not answered"
             return result
         }
-        return try await open(message, payload: payload, oversize: oversize, sender: sender, result: result, detail: how, in: session)
+        return try await open(message, sha: sha, relatedTo: related, sender: sender, result: result, detail: how, in: session)
     }
 
     /// The ticket a message answers, how it was found, and a ticket it names without the right to write to it.
@@ -135,7 +134,7 @@ public struct Mailroom: Room {
     }
 
     /// A new ticket for the customer whose contact wrote, or the configured one; else quarantine.
-    private func open(_ message: MailMessage, payload: MailReceived, oversize: [Attachment], sender: String, result: InboundMail,
+    private func open(_ message: MailMessage, sha: String, relatedTo: Int?, sender: String, result: InboundMail,
                       detail: String, in session: any StoreSession) async throws -> InboundMail
     {
         var result = result
@@ -159,17 +158,17 @@ public struct Mailroom: Room {
             result.detail = "\(sender) is no customer's contact: held for the desk (\(detail))"
             return result
         }
-        let own = policy.address?.lowercased()
         let cc = (message.to + message.cc).map(\.address).filter {
-            $0.lowercased() != sender.lowercased() && $0.lowercased() != own && threadingIsOurs($0) == false && Validate.isAddress($0)
+            $0.lowercased() != sender.lowercased() && !MailThreading.isOwn($0, desk: policy.address ?? "") && Validate.isAddress($0)
         }
         let subject = message.subject.trimmingCharacters(in: .whitespaces)
-        let input = TicketInput(title: String((subject.isEmpty ? "(no subject)" : subject).prefix(200)), channel: .email,
+        var input = TicketInput(title: String((subject.isEmpty ? "(no subject)" : subject).prefix(200)), channel: .email,
                                 customerId: requester.fields.customerId, description: String(message.text.prefix(100_000)))
-        var withRequester = input
-        withRequester.requesterId = requester.id
-        withRequester.cc = Array(cc.prefix(20))
-        let ticket = try await desk.newTicket(withRequester, actor: .system(.mail), opening: [NewEvent(.mailReceived(payload))], in: session)
+        input.requesterId = requester.id
+        input.cc = Array(cc.prefix(20))
+        let (kept, oversize) = try await keepFiles(message.attachments, at: at, in: session)
+        let payload = Self.received(message, sender: sender, sha: sha, attachments: kept, automatic: nil, relatedTo: relatedTo)
+        let ticket = try await desk.newTicket(input, actor: .system(.mail), opening: [NewEvent(.mailReceived(payload))], in: session)
         result.outcome = .opened
         result.ticketId = ticket.id
         result.detail = how
@@ -177,13 +176,6 @@ public struct Mailroom: Room {
             try await acknowledge(ticket, to: sender, answering: message.messageId, oversize: oversize, at: at, in: session)
         }
         return result
-    }
-
-    /// Our own plus-addresses are not CCs of the ticket they open.
-    private func threadingIsOurs(_ address: String) -> Bool {
-        guard let own = policy.address?.lowercased(), let local = own.split(separator: "@").first, let domain = own.split(separator: "@").last else { return false }
-        let lower = address.lowercased()
-        return lower.hasPrefix(local + "+") && lower.hasSuffix("@" + domain)
     }
 
     /// A message as its history entry holds it.
