@@ -16,8 +16,9 @@ start)
     [ "$(id -u)" -ne 0 ] || chown postgres:postgres "$dir"
     as_owner "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
-    port=$((20000 + RANDOM % 20000))
-    while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((20000 + RANDOM % 20000)); done
+    # Below Linux's ephemeral range (32768 and up): a port an outgoing connection holds cannot be bound.
+    port=$((20000 + RANDOM % 12000))
+    while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((20000 + RANDOM % 12000)); done
     echo "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=1000" >"$dir/options"
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null \
         || { cat "$dir/server.log" >&2; exit 1; }

@@ -7,8 +7,8 @@ ssh-keygen -q -t ed25519 -N '' -f "$dir/host_ed25519"
 ssh-keygen -q -t ed25519 -N '' -f "$dir/technician_ed25519" -C technician
 cp "$dir/technician_ed25519.pub" "$dir/authorized_keys"
 free_port() {
-    local p=$((20000 + RANDOM % 20000))
-    while (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((20000 + RANDOM % 20000)); done
+    local p=$((20000 + RANDOM % 12000))
+    while (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((20000 + RANDOM % 12000)); done
     echo "$p"
 }
 port=$(free_port)
