@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -65,33 +66,96 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The coordinator in layers the compiler keeps (docs/ARCHITECTURE.md, "Modules"): the domain
+        // knows no SQL and no HTTP; storage is the only place with SQL; the API and the board call the
+        // domain and cannot reach the store; TriageCoordinator composes them into the server.
         .target(
-            name: "TriageCoordinator",
+            name: "TriageDomain",
             dependencies: [
                 "TriageModel",
-                "Yams",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                // Bcrypt runs on NIO's thread pool, off the event loops.
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            resources: [.embedInCode("Access/common-passwords.txt")]
+        ),
+        .target(
+            name: "TriageStorage",
+            dependencies: [
+                "TriageDomain",
+                "TriageModel",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // What the API and the board share at the HTTP edge: the request context, bodies, queries,
+        // middleware, metrics and the job bell.
+        .target(
+            name: "TriageEdge",
+            dependencies: [
+                "TriageDomain",
+                "TriageModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "TriageAPI",
+            dependencies: ["TriageDomain", "TriageEdge", "TriageModel", .product(name: "Hummingbird", package: "hummingbird")],
+            resources: [.embedInCode("openapi.yaml")]
+        ),
+        .target(
+            name: "TriageBoard",
+            dependencies: [
+                "TriageDomain",
+                "TriageEdge",
+                "TriageModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-                .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
             ],
-            // The board's templates and stylesheet, the OpenAPI document and the list of common
-            // passwords are compiled into the binary: one file to deploy.
-            resources: [.embedInCode("Web/Templates"), .embedInCode("HTTP/openapi.yaml"),
-                        .embedInCode("Domain/Access/common-passwords.txt")]
+            // The board's templates and stylesheet are compiled into the binary: one file to deploy.
+            resources: [.embedInCode("Templates")]
+        ),
+        // SMTP and sendmail: the outbox's ways out (the domain's `MailTransport`).
+        .target(
+            name: "TriageMailTransport",
+            dependencies: [
+                "TriageDomain",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TriageCoordinator",
+            dependencies: [
+                "TriageModel",
+                "TriageDomain",
+                "TriageStorage",
+                "TriageEdge",
+                "TriageAPI",
+                "TriageBoard",
+                "TriageMailTransport",
+                "Yams",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .executableTarget(
             name: "triage",
             dependencies: [
                 "TriageCoordinator",
+                "TriageDomain",
+                "TriageStorage",
                 // The mailgate posts mail with the agent's small HTTP client: an MTA pipe starts it for every message.
                 "TriageHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -101,25 +165,25 @@ let package = Package(
         ),
         .target(
             name: "BenchmarkSupport",
-            dependencies: ["TriageCoordinator", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TriageCoordinator", "TriageDomain", "TriageStorage", .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/BenchmarkSupport"
         ),
         // Benchmarks/assignment.sh runs it on the release build.
         .executableTarget(
             name: "assignment-benchmark",
-            dependencies: ["TriageCoordinator", "BenchmarkSupport"],
+            dependencies: ["TriageCoordinator", "TriageDomain", "TriageStorage", "BenchmarkSupport"],
             path: "Benchmarks/AssignmentBenchmark"
         ),
         // Benchmarks/visits.sh runs it on the release build.
         .executableTarget(
             name: "visit-benchmark",
-            dependencies: ["TriageCoordinator", "BenchmarkSupport"],
+            dependencies: ["TriageCoordinator", "TriageDomain", "TriageStorage", "BenchmarkSupport"],
             path: "Benchmarks/VisitBenchmark"
         ),
         // ordo-one micro benchmarks: parsers and an assignment decision (`swift package benchmark`).
         .executableTarget(
             name: "TriageMicro",
-            dependencies: ["TriageChecks", "TriageCoordinator", "BenchmarkSupport", .product(name: "Benchmark", package: "benchmark")],
+            dependencies: ["TriageChecks", "TriageCoordinator", "TriageDomain", "TriageStorage", "BenchmarkSupport", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/TriageMicro",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
@@ -140,7 +204,7 @@ let package = Package(
         .testTarget(
             name: "TriageCoordinatorTests",
             dependencies: [
-                "TriageCoordinator",
+                "TriageCoordinator", "TriageDomain", "TriageStorage", "TriageEdge", "TriageAPI", "TriageBoard", "TriageMailTransport",
                 "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // The tests play the authenticator app.

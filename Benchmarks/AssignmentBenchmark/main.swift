@@ -1,6 +1,8 @@
 import Foundation
 import BenchmarkSupport
 import TriageCoordinator
+import TriageDomain
+import TriageStorage
 
 // Assignment decisions per second on SQLite with 1 000 technicians and 100 000 open tickets
 // (issue 5). Run by Benchmarks/assignment.sh on the release build; prints a Markdown table.

@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import TriageCoordinator
+import TriageDomain
+import TriageStorage
 
 /// What the benchmark executables share: `--name N` options, a fresh store, elapsed time, percentiles.
 public enum Bench {

@@ -8,6 +8,8 @@ import BenchmarkSupport
 import Foundation
 import TriageChecks
 import TriageCoordinator
+import TriageDomain
+import TriageStorage
 
 /// Local-check lines as the disk, network and services plugins print them, and a few shapes more
 /// (cached, quoted items, P status, long output): 1 000 lines per parse.

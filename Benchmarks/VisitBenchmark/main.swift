@@ -2,6 +2,8 @@ import Foundation
 import TriageModel
 import BenchmarkSupport
 import TriageCoordinator
+import TriageDomain
+import TriageStorage
 
 // Visit proposals (issue 7): GET /tickets/{id}/visit-slots over 200 technicians and two weeks,
 // each technician with a visit booked every working day, on SQLite. The goal is under 50 ms.

@@ -4,6 +4,12 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
+import TriageDomain
+import TriageEdge
+import TriageStorage
+import TriageAPI
+import TriageBoard
+import TriageMailTransport
 
 /// Builds the coordinator from its configuration: the store, the domain, the HTTP application.
 /// `triage serve` and the tests use the same factory.
@@ -43,11 +49,19 @@ public enum CoordinatorServer {
     {
         let zoneName = configuration.board.timeZone ?? configuration.sla.calendar.timeZone
         let bell = JobBell(coordinator: coordinator, logger: Logger(label: "triage.jobs"))
-        let board = Board(coordinator: coordinator, policy: configuration.board, zone: TimeZone(identifier: zoneName) ?? .gmt,
-                          pages: try Pages(), live: LiveFeed(coordinator: coordinator, logger: Logger(label: "triage.live")),
-                          bell: bell, bodyLimit: configuration.maxBodyBytes, clientAddresses: ClientAddress(trustedProxies: Set(configuration.http.trustedProxies)))
-        return API(coordinator: coordinator, bodyLimit: configuration.maxBodyBytes, http: configuration.http, metrics: metrics,
-                   board: board, bell: bell).router()
+        let board = try Board(coordinator: coordinator, policy: configuration.board, zone: TimeZone(identifier: zoneName) ?? .gmt,
+                              bell: bell, bodyLimit: configuration.maxBodyBytes, trustedProxies: Set(configuration.http.trustedProxies))
+        let router = Router(context: TriageRequestContext.self)
+        let table = RouteTable()
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: APIErrorMiddleware(routes: table))
+        router.add(middleware: BodyDeadlineMiddleware(policy: configuration.http, maxBodyBytes: configuration.maxBodyBytes,
+                                                      coordinator: coordinator))
+        OperationsRoutes(coordinator: coordinator, metrics: metrics, bell: bell).add(to: router)
+        API(coordinator: coordinator, bodyLimit: configuration.maxBodyBytes, bell: bell).add(to: router)
+        board.add(to: router)
+        table.fill(router.routes.map { ($0.method.rawValue, $0.path.description) })
+        return router
     }
 
     /// The application: HTTP server first to stop on SIGTERM (no new connections, in-flight
@@ -65,7 +79,7 @@ public enum CoordinatorServer {
             router: try router(coordinator: coordinator, configuration: configuration, metrics: metrics),
             server: .http1(configuration: http1),
             configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
-            services: [StoreService(store: coordinator.store),
+            services: [StoreService(coordinator: coordinator),
                        SLAScheduler(coordinator: coordinator, interval: .seconds(configuration.slaCheckSeconds), logger: logger)]
                 + outbox(coordinator: coordinator, configuration.mail, logger: logger),
             onServerRunning: onServerRunning,
@@ -84,10 +98,10 @@ extension CoordinatorServer {
 
 /// Closes the store once the HTTP server has drained.
 struct StoreService: Service {
-    let store: any TriageStore
+    let coordinator: Coordinator
 
     func run() async throws {
         try? await gracefulShutdown()
-        try await store.close()
+        try await coordinator.closeStore()
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import TriageCoordinator
+import TriageDomain
+import TriageStorage
 
 struct BackupCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import TriageCoordinator
+import TriageDomain
+import TriageStorage
 
 /// `triage job list|show`: the diagnosis jobs, read from the database on the coordinator's machine.
 struct JobCommand: AsyncParsableCommand {

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import TriageCoordinator
+import TriageDomain
+import TriageStorage
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

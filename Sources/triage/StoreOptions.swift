@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import TriageCoordinator
+import TriageDomain
+import TriageStorage
 
 /// Where the configuration and the store are: shared by every subcommand.
 struct StoreOptions: ParsableArguments {

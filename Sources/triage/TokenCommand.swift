@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import TriageCoordinator
+import TriageDomain
+import TriageStorage
 
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

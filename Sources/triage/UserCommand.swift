@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import TriageCoordinator
+import TriageDomain
+import TriageStorage
 
 /// People's accounts from the coordinator's own machine: for scripts and for recovery (a
 /// forgotten admin password). The command line acts as an admin (`admin:console`).

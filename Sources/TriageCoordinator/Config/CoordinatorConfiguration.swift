@@ -1,5 +1,11 @@
 import Foundation
 import Yams
+import TriageDomain
+import TriageEdge
+import TriageStorage
+import TriageAPI
+import TriageBoard
+import TriageMailTransport
 
 /// Everything `triage` can be told. Defaults need no file: ./triage-data, SQLite, 127.0.0.1:8080.
 /// Precedence: defaults < YAML file (`--config`) < environment (TRIAGE_*) < flags.

@@ -2,6 +2,12 @@ import Foundation
 import Testing
 import HummingbirdOTP
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// People's accounts in the domain: the password rules, the setup code, sign-in throttling,
 /// password changes and disabling, and who may do what (with a driven clock).

@@ -2,6 +2,12 @@ import Foundation
 import HTTPTypes
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Every /board route against every person's role (and no session): who may, and that everyone
 /// else gets 403 and changes nothing — the tickets and their history, the inventory, the jobs,

@@ -2,6 +2,12 @@ import Foundation
 import HTTPTypes
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Every route against every role (and no token at all): who may do what, and everyone else 403.
 /// Each case names its route; `everyGuardedRouteHasACase` compares them with the router's own

@@ -3,6 +3,12 @@ import HummingbirdOTP
 import TestSupport
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Second-factor secrets and the sign-in forms' signing key are sealed in the store with a key
 /// kept outside it: a first start makes `secret-key` (0600) in the data folder, a database from

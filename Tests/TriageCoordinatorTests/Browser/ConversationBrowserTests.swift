@@ -2,6 +2,12 @@ import Foundation
 import Testing
 import TestSupport
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// The conversation end to end in two real Chromium windows with JavaScript on, a real
 /// `triage serve`, Debian's Postfix piping to `triage mailgate`, and the aiosmtpd sink as the

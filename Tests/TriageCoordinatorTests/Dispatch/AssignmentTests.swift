@@ -2,6 +2,12 @@ import Foundation
 import TestSupport
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Assignment by the rules of docs/coordinator.md ("Assignment"), on a real store: who is eligible, how they rank, and
 /// the words of the explanation. The test clock stands at Wednesday 2026-11-18 11:06:40 UTC

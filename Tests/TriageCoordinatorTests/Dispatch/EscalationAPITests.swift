@@ -1,6 +1,12 @@
 import Foundation
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Escalation, vendor cases, assignment on request and the notification feed through the API,
 /// with the role rules; and the whole support process on one ticket as the test clock runs.

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Deadline arithmetic across business-hour edges, weekends, holidays, a DST change and pauses.
 @Suite struct SLAClockTests {

@@ -2,6 +2,12 @@ import Foundation
 import TestSupport
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// The SLA scheduler driven by the test clock: warnings and breaches once per target, escalation
 /// on a resolution breach, nothing while paused or answered.

@@ -3,6 +3,12 @@ import HTTPTypes
 import NIOCore
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// What a client gets wrong gets a 4xx with a message naming the problem — never a 5xx.
 @Suite struct BadInputTests {

@@ -2,6 +2,12 @@ import Foundation
 import Testing
 import Yams
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// The OpenAPI document against the router, and what operators read: /metrics and /healthz.
 @Suite struct OperationsTests {

@@ -2,6 +2,12 @@ import Foundation
 import Testing
 import TriageModel
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// A diagnosis changes a ticket only through someone who may change it: a technician's diagnosis
 /// on a colleague's ticket is information until the desk or the assignee applies it.

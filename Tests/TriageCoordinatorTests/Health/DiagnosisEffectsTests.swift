@@ -3,6 +3,12 @@ import Testing
 import TestSupport
 import TriageModel
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// What an attached diagnosis does to its ticket: the on-site flag, vendor suggestions, a higher
 /// tier, the skills of the failing plugins, and assignment re-run when the assignee no longer fits.

@@ -4,6 +4,12 @@ import Testing
 import TestSupport
 import TriageModel
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Diagnoses on tickets: attached once per report id, and an agent only for its own host.
 @Suite struct DiagnosticsAPITests {

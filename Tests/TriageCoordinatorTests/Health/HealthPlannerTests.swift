@@ -2,6 +2,12 @@ import Foundation
 import Testing
 import TriageModel
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// The health rules without I/O: a report and a snapshot in, a plan out (defaults: a problem after
 /// 2 bad reports, recovered after 2 good ones, reopen within 24 h).

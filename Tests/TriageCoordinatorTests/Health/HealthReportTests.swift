@@ -3,6 +3,12 @@ import Testing
 import TestSupport
 import TriageModel
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Push reports into tickets with a driven clock: hysteresis, one grouped ticket per report,
 /// dedupe, flapping, auto-resolve of untouched tickets, reopen within the window, host silence.

@@ -4,6 +4,12 @@ import Testing
 import TestSupport
 import TriageModel
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// "Diagnose now" through the API, in process: a job's states and events, its lease and takeover,
 /// one diagnosis whatever retries happen, scopes, a live push agent's hosts, expiry, the long poll.

@@ -2,6 +2,12 @@ import Crypto
 import Foundation
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// The mail reader on what arrives broken, huge or automatic: a 30 MiB attachment in linear time,
 /// boundaries that never close or never come, garbage, invalid UTF-8, a bounce, an out-of-office,

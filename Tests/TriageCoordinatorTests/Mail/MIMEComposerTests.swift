@@ -1,6 +1,12 @@
 import Foundation
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Outgoing mail: its shape on the wire (CRLF, folding, encoded words, quoted-printable, base64)
 /// and its round trip through the parser.

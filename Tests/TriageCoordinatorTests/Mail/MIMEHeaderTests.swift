@@ -2,6 +2,12 @@ import Crypto
 import Foundation
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// The mail reader on headers and structure: forwarded messages and file names, dates, addresses
 /// and ids, tolerant transfer encodings, nesting capped at twenty levels.

@@ -2,6 +2,12 @@ import Crypto
 import Foundation
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// The mail reader against a corpus built here: HTML-only mail, nested multiparts, encoded words,
 /// Latin-1/Latin-9/Windows-1252 bodies, a 30 MiB attachment, broken boundaries, garbage, a bounce.

@@ -2,6 +2,12 @@ import Foundation
 import HTTPTypes
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// What mail brings beside its text: files up to the cap (a stub and one notice above it),
 /// automatic mail rate-limited per address and ticket, and senders placed by a verified domain.

@@ -1,6 +1,12 @@
 import Foundation
 import HTTPTypes
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Mail as MTAs deliver it, for the mail tests: a message's raw text, and the desk they reach.
 enum MailFixture {

@@ -2,6 +2,12 @@ import Foundation
 import HTTPTypes
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Mail in through POST /api/v1/mail (what `triage mailgate` posts), on a real store: threading
 /// first match wins, forged tags never append, automatic mail is a note, a message is filed once.

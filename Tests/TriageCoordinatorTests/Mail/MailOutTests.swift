@@ -3,6 +3,12 @@ import HTTPTypes
 import TestSupport
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Public replies out through the outbox to a real SMTP server (the aiosmtpd sink): threaded,
 /// with their files, retried while the server refuses, sent once when two instances race for them.

@@ -2,6 +2,12 @@ import Foundation
 import TestSupport
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// The outgoing mail transports against real counterparts: SMTPTransport against an aiosmtpd
 /// sink (Tests/Mail/smtp_sink.py, a child process on a free loopback port) with STARTTLS, AUTH,

@@ -2,6 +2,12 @@ import Foundation
 import Testing
 import TestSupport
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Mail through real parts: Debian's Postfix delivering through an alias pipe to `triage mailgate`,
 /// a real `triage serve`, and the aiosmtpd sink as the smarthost its outbox sends to. One Postfix

@@ -2,6 +2,12 @@ import Foundation
 import Testing
 import TestSupport
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// The `triage` binary as an operator runs it: first start, tokens from the command line,
 /// configuration precedence, and a graceful stop on SIGTERM.

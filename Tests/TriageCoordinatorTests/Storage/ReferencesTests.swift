@@ -2,6 +2,12 @@ import Foundation
 import Testing
 import TriageModel
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// A record that a token's scope or an account names cannot be deleted: with ids never reused
 /// that would leave a dangling name, and before, the next record given the same id inherited

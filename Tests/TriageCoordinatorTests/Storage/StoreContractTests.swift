@@ -4,6 +4,12 @@ import TestSupport
 import Testing
 
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// What every store must do, checked on a real SQLite file and, when TRIAGE_TEST_POSTGRES is set,
 /// on a real PostgreSQL database (TestDatabase).

@@ -4,6 +4,12 @@ import TestSupport
 import Testing
 
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Ids are never reused, on either database: the newest record deleted and another made gets a
 /// new id; a SQLite database from before migration 11 keeps its rows and stops reusing ids; every

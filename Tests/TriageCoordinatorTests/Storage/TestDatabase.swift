@@ -2,6 +2,12 @@ import Foundation
 import Logging
 import TestSupport
 import TriageCoordinator
+import TriageDomain
+import TriageStorage
+import TriageEdge
+import TriageAPI
+import TriageBoard
+import TriageMailTransport
 
 /// The database a test runs on: a SQLite file in its folder, or — when TRIAGE_TEST_POSTGRES names
 /// a PostgreSQL server (`postgres://USER@HOST:PORT/postgres?sslmode=disable`, as Tests/Live/run.sh

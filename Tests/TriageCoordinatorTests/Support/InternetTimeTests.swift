@@ -1,6 +1,12 @@
 import Foundation
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// The hand-written RFC 3339 parser against Foundation's own ISO 8601 parsing (to the
 /// microsecond: the two round the sum of seconds and fraction differently in the last bit).

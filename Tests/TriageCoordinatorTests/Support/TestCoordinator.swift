@@ -7,6 +7,12 @@ import Logging
 import NIOCore
 import TestSupport
 import TriageCoordinator
+import TriageDomain
+import TriageStorage
+import TriageEdge
+import TriageAPI
+import TriageBoard
+import TriageMailTransport
 
 /// A coordinator on a real SQLite file in a temp folder, with a clock the test sets, one
 /// token per role, and the HTTP application built by the same factory `triage serve` uses.

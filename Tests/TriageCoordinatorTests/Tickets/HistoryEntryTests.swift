@@ -2,6 +2,12 @@ import Foundation
 import Testing
 
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// The typed history: one payload type per kind, read back as written, and the wire shape the
 /// API has always served (keys with null where they were shown empty, times as ISO text).

@@ -1,5 +1,11 @@
 import Testing
 import TriageCoordinator
+import TriageDomain
+import TriageStorage
+import TriageEdge
+import TriageAPI
+import TriageBoard
+import TriageMailTransport
 
 @Suite struct TicketStatusTests {
     @Test func aClosedTicketComesBackOnlyByReopening() {

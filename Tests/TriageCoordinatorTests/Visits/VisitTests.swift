@@ -2,6 +2,12 @@ import Foundation
 import Testing
 import TriageModel
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Visit proposals and booking through the API, on a driven clock (it stands on Wednesday
 /// 2026-11-18; the searches start on Monday 2026-11-23). HQ (region north, Europe/Berlin) is

@@ -3,6 +3,12 @@ import HTTPTypes
 import HummingbirdOTP
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// /board/account through the router: one's own password, second factor and personal tokens;
 /// every form refuses a post without the session's CSRF token and changes nothing, and nobody

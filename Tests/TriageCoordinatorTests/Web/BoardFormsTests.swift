@@ -2,6 +2,12 @@ import Foundation
 import HTTPTypes
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Every form the board has, taken from the router itself so a new one cannot be forgotten: a post
 /// without the session's CSRF token, or with another session's, is refused with 403 and changes

@@ -4,6 +4,12 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// The board's login, sessions, CSRF protection, countdown colours and views by role, through
 /// the router with a driven clock (the browser tests cover the same pages in Chromium).

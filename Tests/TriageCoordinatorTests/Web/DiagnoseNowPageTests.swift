@@ -3,6 +3,12 @@ import HTTPTypes
 import Testing
 import TriageModel
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// "Diagnose now" on the board: the ticket page's form and the host page's, for those who may
 /// change the ticket; a technician on someone else's ticket gets 403 and queues nothing; the

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Every kind of history entry reads as a sentence: names for ids, times in the board's zone, no
 /// JSON keys, no report UUIDs. A kind added without a sample here (or without words) fails.

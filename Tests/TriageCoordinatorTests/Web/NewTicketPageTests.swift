@@ -2,6 +2,12 @@ import Foundation
 import HTTPTypes
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Taking a call: the desk finds the customer by a contact's phone (however it is written), a
 /// contact's email, the customer's or a host's name; reads the card (contacts, open and past

@@ -2,6 +2,12 @@ import Foundation
 import HTTPTypes
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// Queues: filters, most urgent first, and pages past the board's 500.
 @Suite struct QueuesPageTests {

@@ -2,6 +2,12 @@ import Foundation
 import HTTPTypes
 import Testing
 @testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageStorage
+@testable import TriageEdge
+@testable import TriageAPI
+@testable import TriageBoard
+@testable import TriageMailTransport
 
 /// /board/users: an admin makes and manages accounts and tokens; a dispatcher or technician gets
 /// 403 on the page and on every form, and nothing changes.

@@ -1,0 +1,225 @@
+import Foundation
+import Hummingbird
+import TriageModel
+import TriageDomain
+import TriageEdge
+
+/// Working a ticket on its page: reply and note, status moves, resolve with a note, reopen,
+/// acknowledge, escalate, the vendor case, severity, tags and skills, and (the desk) assignment
+/// with every technician's eligibility. Each form calls the same domain operation as its API
+/// route, so the same roles may use it; a refusal shows the API's sentence on the page.
+extension Board {
+    func addTicketActions(to signedIn: RouterGroup<TriageRequestContext>) {
+        action(signedIn, "comments") { form, id, principal, session in
+            let visibility: CommentInput.Visibility = form["visibility"] == "internal" ? .internal : .public
+            let input = CommentInput(body: try form.required("body"), visibility: visibility, attachments: form.files.isEmpty ? nil : form.files)
+            _ = try await coordinator.tickets.comment(onTicket: id, input, by: principal, in: session)
+        }
+        action(signedIn, "status") { form, id, principal, session in
+            guard let status = TicketStatus(rawValue: try form.required("status")) else {
+                throw CoordinatorError.invalid("status", "is not a ticket status")
+            }
+            if status == .resolved {
+                // A resolution says what was done: a public reply, then the move.
+                let note = try form.required("note")
+                _ = try await coordinator.tickets.comment(onTicket: id, CommentInput(body: "Resolved: \(note)"), by: principal, in: session)
+            }
+            _ = try await coordinator.tickets.update(id, TicketPatch(status: status), by: principal, in: session)
+        }
+        action(signedIn, "reopen") { form, id, principal, session in
+            _ = try await coordinator.tickets.reopen(id, ReopenInput(reason: try form.required("reason")), by: principal, in: session)
+        }
+        action(signedIn, "acknowledge") { _, id, principal, session in
+            _ = try await coordinator.tickets.acknowledge(ticket: id, by: principal, in: session)
+        }
+        action(signedIn, "escalate") { form, id, principal, session in
+            let target: EscalationInput.Target = form["to"] == "lead" ? .lead : .tier
+            _ = try await coordinator.dispatch.escalate(ticket: id, EscalationInput(to: target, reason: try form.required("reason")),
+                                                        by: principal, in: session)
+        }
+        action(signedIn, "vendor-case") { form, id, principal, session in
+            let input = VendorCaseInput(vendor: try form.required("vendor"), externalRef: form.text("externalRef"), status: form.text("status"))
+            _ = try await coordinator.dispatch.recordVendorCase(ticket: id, input, by: principal, in: session)
+        }
+        action(signedIn, "details") { form, id, principal, session in
+            var patch = TicketPatch()
+            patch.title = form["title"]
+            patch.description = form["description"]
+            patch.customerId = try form["customerId"].map { $0.isEmpty ? nil : try form.int("customerId") }
+            patch.hostId = try form["hostId"].map { $0.isEmpty ? nil : try form.int("hostId") }
+            patch.requesterId = try form["requesterId"].map { $0.isEmpty ? nil : try form.int("requesterId") }
+            patch.cc = form["cc"].map(Self.addresses)
+            patch.severity = try form.optionalInt("severity")
+            patch.tags = form["tags"].map(Self.words)
+            patch.requiredSkills = form["requiredSkills"].map(Self.words)
+            _ = try await coordinator.tickets.update(id, patch, by: principal, in: session)
+        }
+        action(signedIn, "diagnoses", then: { await bell.ring() }) { form, id, principal, session in
+            _ = try await coordinator.jobs.request(ticketId: id, checks: form["checks"].map(Self.words) ?? [], params: [:],
+                                                   by: principal, in: session)
+        }
+        action(signedIn, "assign") { form, id, principal, session in
+            switch form["assignee"] {
+            case "rules"?: _ = try await coordinator.dispatch.assign(ticket: id, by: principal, in: session)
+            case "none"?: _ = try await coordinator.tickets.update(id, TicketPatch(assigneeId: .some(nil)), by: principal, in: session)
+            default: _ = try await coordinator.tickets.update(id, TicketPatch(assigneeId: .some(try form.int("assignee"))), by: principal, in: session)
+            }
+        }
+    }
+
+    /// "a, b  c" → ["a", "b", "c"]
+    static func words(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+    }
+
+    /// Addresses as people paste them: "Anna <anna@x.example>; bob@y.example, c@z.example" → the three addresses.
+    static func addresses(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" }).flatMap { piece -> [String] in
+            if let open = piece.lastIndex(of: "<"), let close = piece.lastIndex(of: ">"), open < close {
+                return [String(piece[piece.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)]
+            }
+            return piece.split(whereSeparator: \.isWhitespace).map(String.init)
+        }
+    }
+
+    /// POST /board/tickets/{id}/NAME: CSRF, then the change in one transaction; back to the
+    /// ticket's history, or its page with the refusal and the status the API would answer.
+    private func action(_ signedIn: RouterGroup<TriageRequestContext>, _ name: String, then: (@Sendable () async -> Void)? = nil,
+                        _ change: @escaping @Sendable (WebForm, Int, Principal, Transaction) async throws -> Void)
+    {
+        signedIn.post("/tickets/{id}/\(name)") { request, context in
+            let (id, session) = (try Query.id(context), try context.boardSession())
+            let form = try await WebForm(request, limit: bodyLimit)
+            try form.requireCSRF(session.csrf)
+            let principal = session.principal
+            do {
+                try await coordinator.write { try await change(form, id, principal, $0) }
+                await then?()
+                let section = switch name {
+                case "diagnoses": "diagnostics"
+                case "comments": "conversation"
+                default: "history"
+                }
+                // After a note the box stays on "note": the next one is not mailed by surprise.
+                let note = name == "comments" && form["visibility"] == "internal" ? "?note=1" : ""
+                return Pages.redirect(to: "/board/tickets/\(id)\(note)#\(section)")
+            } catch let error as CoordinatorError where [.invalid, .conflict, .forbidden, .tooLarge].contains(error.code) {
+                // The page with the refusal on top, and the form as it was filled in with the problem next to its field.
+                return try await FormRetry.$current.withValue(FormRetry(form: name, typed: form.all, problems: error.problems)) {
+                    try await ticketPage(id, request, session, error: error.message, status: error.code.httpStatus)
+                }
+            }
+        }
+    }
+}
+
+/// What the viewer may do to the ticket, for its page: the same rules as the domain's.
+struct TicketActionsView {
+    struct Move {
+        var status: String
+        var label: String
+    }
+
+    struct Candidate {
+        var technicianId: Int
+        var name: String
+        var why: String
+        var eligible: Bool
+        var current: Bool
+    }
+
+    var canComment: Bool
+    var canChange: Bool
+    var open: Bool
+    var moves: [Move]
+    var canResolve: Bool
+    var canClose: Bool
+    var canAcknowledge: Bool
+    var desk: Bool
+    var candidates: [Candidate]
+    var severities: [BoardView.Option]
+    var tags: String
+    var skills: String
+    var vendor: String
+    var vendorRef: String
+    var vendorStatus: String
+    /// "Diagnose now": for those who may change an open ticket about a host.
+    var canDiagnose: Bool
+    /// Whom a public reply reaches, in words.
+    var mailTo: String
+    /// The largest file a reply or note takes, in MiB.
+    var fileLimitMiB = 25
+    var title: String
+    var description: String
+    var cc: String
+    var requesters: [BoardView.Option]
+    var customers: [BoardView.Option]
+    var hosts: [BoardView.Option]
+    /// What was typed into a refused form, and what was wrong, next to its field.
+    var reply = "", internalNote = false, resolveNote = "", reopenReason = "", escalateReason = "", escalateToLead = false
+    var errors = Errors()
+
+    struct Errors {
+        var reply: String?, resolve: String?, reopen: String?, escalate: String?, vendor: String?, details: String?
+    }
+
+    init(_ ticket: Ticket, principal: Principal, eligibility: [TechnicianEligibility], contacts: [Contact] = [], mailTo: String = "",
+         customers: [Customer] = [], hosts: [Record<HostFields>] = []) {
+        self.mailTo = mailTo
+        (title, description, cc) = (ticket.title, ticket.description, ticket.cc.joined(separator: ", "))
+        func options<F>(_ records: [Record<F>], _ chosen: Int?, none: String, name: (F) -> String) -> [BoardView.Option] {
+            [BoardView.Option(value: "", label: none, selected: chosen == nil)]
+                + records.map { BoardView.Option(value: "\($0.id)", label: name($0.fields), selected: $0.id == chosen) }
+        }
+        requesters = options(contacts, ticket.requesterId, none: "nobody") { $0.name + ($0.email.map { " <\($0)>" } ?? "") }
+        self.customers = options(customers, ticket.customerId, none: "no customer") { $0.name }
+        self.hosts = options(hosts, ticket.hostId, none: "no host") { $0.name }
+        canComment = (try? Access.comment(principal)) != nil
+        canChange = (try? Access.update(ticket, reassigning: false, by: principal)) != nil
+        open = ticket.status.isOpen
+        let labels: [(TicketStatus, String)] = [(.inProgress, "In progress"), (.waitingCustomer, "Waiting for customer"),
+                                                (.waitingVendor, "Waiting for vendor")]
+        moves = canChange ? labels.filter { ticket.status.canMove(to: $0.0) }.map { Move(status: $0.0.rawValue, label: $0.1) } : []
+        canResolve = canChange && ticket.status.canMove(to: .resolved)
+        canClose = canChange && ticket.status.canMove(to: .closed)
+        canAcknowledge = canChange && ticket.status.isOpen && ticket.firstResponseAt == nil
+        desk = (try? Access.dispatch(principal)) != nil && ticket.status.isOpen
+        candidates = eligibility.map {
+            Candidate(technicianId: $0.technicianId, name: $0.name, why: $0.why, eligible: $0.eligible, current: $0.technicianId == ticket.assigneeId)
+        }
+        severities = (1...4).map { BoardView.Option(value: "\($0)", label: "S\($0)", selected: $0 == ticket.severity) }
+        tags = ticket.tags.joined(separator: ", ")
+        skills = ticket.requiredSkills.joined(separator: ", ")
+        vendor = ticket.flags.vendorCase?.vendor ?? ticket.flags.vendorSuggestions.first ?? ""
+        vendorRef = ticket.flags.vendorCase?.externalRef ?? ""
+        vendorStatus = ticket.flags.vendorCase?.status ?? ""
+        canDiagnose = canChange && ticket.hostId != nil
+        if let retry = FormRetry.current { keep(retry) }
+    }
+
+    /// A refused form keeps what was typed into it.
+    private mutating func keep(_ retry: FormRetry) {
+        let typed = retry.typed
+        switch retry.form {
+        case "comments":
+            (reply, internalNote, errors.reply) = (typed["body"] ?? "", typed["visibility"] == "internal", retry.problem("body", "visibility"))
+        case "status" where typed["status"] == "resolved": (resolveNote, errors.resolve) = (typed["note"] ?? "", retry.problem("note", "body"))
+        case "reopen": (reopenReason, errors.reopen) = (typed["reason"] ?? "", retry.problem("reason"))
+        case "escalate": (escalateReason, escalateToLead, errors.escalate) = (typed["reason"] ?? "", typed["to"] == "lead", retry.problem("reason"))
+        case "vendor-case":
+            (vendor, vendorRef, vendorStatus) = (typed["vendor"] ?? "", typed["externalRef"] ?? "", typed["status"] ?? "")
+            errors.vendor = retry.problem("vendor", "externalRef", "status")
+        case "details":
+            (tags, skills) = (typed["tags"] ?? "", typed["requiredSkills"] ?? "")
+            (title, description, cc) = (typed["title"] ?? title, typed["description"] ?? description, typed["cc"] ?? cc)
+            func chosen(_ options: [BoardView.Option], _ field: String) -> [BoardView.Option] {
+                guard let value = typed[field] else { return options }
+                return options.map { BoardView.Option(value: $0.value, label: $0.label, selected: $0.value == value) }
+            }
+            (customers, requesters, hosts) = (chosen(customers, "customerId"), chosen(requesters, "requesterId"), chosen(hosts, "hostId"))
+            severities = severities.map { BoardView.Option(value: $0.value, label: $0.label, selected: $0.value == typed["severity"]) }
+            errors.details = retry.problem("severity", "tags", "requiredSkills", "title", "description", "cc", "requesterId", "customerId", "hostId")
+        default: break
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+extension TicketDesk {
+    /// Ticket `id` for an action on open tickets only: 404 when there is none, then `access`
+    /// decides, then 409 when it is resolved or closed.
+    package func openTicket(_ id: Int, before action: String, in session: any StoreSession,
+                    access: (Ticket) throws -> Void) async throws -> Ticket
+    {
+        guard let ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
+        try access(ticket)
+        guard ticket.status.isOpen else {
+            throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue): reopen it before \(action)")
+        }
+        return ticket
+    }
+
+    /// Stores a changed ticket and its events, all at `at`.
+    @discardableResult
+    package func save(_ ticket: inout Ticket, events: [NewEvent], actor: Actor, at: Date, in session: any StoreSession)
+        async throws -> [TicketEvent]
+    {
+        ticket.updatedAt = at
+        try await session.updateTicket(ticket)
+        return try await append(events, toTicket: ticket.id, actor: actor, at: at, in: session)
+    }
+
+    /// Writes history entries without changing the ticket row.
+    @discardableResult
+    package func append(_ events: [NewEvent], toTicket id: Int, actor: Actor, at: Date, in session: any StoreSession)
+        async throws -> [TicketEvent]
+    {
+        try await session.appendEvents(ticketId: id, at: at, try events.map {
+            StoredEntry(kind: $0.kind, actor: $0.actor ?? actor, data: try $0.data())
+        })
+    }
+}
