@@ -66,13 +66,27 @@ struct Core: Sendable {
     func now() -> Date { Date(storedMilliseconds: clock().storedMilliseconds) }
 }
 
-/// A room of the domain: its operations, and the shared core and sibling rooms it works with.
+/// A room of the domain: its operations, the records it uses, and the shared core and sibling
+/// rooms it works with. A room reads and writes only through `read` and `write`, which hand it
+/// its own `Records`: the protocols of the storage port it names, so the compiler holds it to them.
 protocol Room: Sendable {
+    associatedtype Records: Sendable
     var core: Core { get }
+    /// A session seen as this room's records (each room writes `{ session }`: the upcast is checked there).
+    static func narrow(_ session: any StoreSession) -> Records
 }
 
 extension Room {
-    var store: any TriageStore { core.store }
+    /// Reads committed data as this room's records.
+    func read<T: Sendable>(_ body: @Sendable (Records) async throws -> T) async throws -> T {
+        try await core.store.read { try await body(Self.narrow($0)) }
+    }
+
+    /// One write transaction, committed before this returns, as this room's records.
+    func write<T: Sendable>(_ body: @Sendable (Records) async throws -> T) async throws -> T {
+        try await core.store.write { try await body(Self.narrow($0)) }
+    }
+
     var sla: SLAPolicy { core.sla }
     var assignment: AssignmentPolicy { core.assignment }
     var health: HealthPolicy { core.health }

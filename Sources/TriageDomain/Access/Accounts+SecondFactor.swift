@@ -24,7 +24,7 @@ extension Accounts {
         let secret = Self.randomCode(length: 20)
         let sealed = try sealer.seal(secret)
         let at = now()
-        try await store.write { session in
+        try await write { session in
             var factor = try await session.secondFactor(userId: user.id)
             // Read again inside the write: a factor confirmed meanwhile is replaced only with the password.
             if factor.secret != nil, !passwordChecked {
@@ -43,7 +43,7 @@ extension Accounts {
         let user = try await own(principal)
         let at = now()
         let codes = (0..<Self.recoveryCodeCount).map { _ in Self.randomCode(length: 10).lowercased() }
-        try await store.write { session in
+        try await write { session in
             var factor = try await session.secondFactor(userId: user.id)
             guard let pending = factor.pending else {
                 throw CoordinatorError(.conflict, "start setting up the authenticator app first")
@@ -66,7 +66,7 @@ extension Accounts {
             try Access.manageAccounts(principal)
         }
         let at = now()
-        try await store.write { session in
+        try await write { session in
             guard try await session.user(id: userId) != nil else { throw CoordinatorError.notFound("user", userId) }
             try await session.saveSecondFactor(SecondFactor(), userId: userId, at: at)
         }
@@ -74,7 +74,7 @@ extension Accounts {
 
     /// Whether `code` passes for the user: the app's code within one step either side and newer
     /// than the last accepted, or an unused recovery code (then spent).
-    package func acceptsCode(_ code: String, userId: Int, at: Date, in session: any StoreSession) async throws -> Bool {
+    package func acceptsCode(_ code: String, userId: Int, at: Date, in session: Records) async throws -> Bool {
         var factor = try await session.secondFactor(userId: userId)
         guard let secret = try factor.secret.map(sealer.open) else { return false }
         if let step = Self.step(of: code, secret: secret, at: at), step > (factor.lastStep ?? -1) {
@@ -101,7 +101,7 @@ extension Accounts {
         guard let id = principal.userId, principal.tokenId == nil else {
             throw CoordinatorError(.forbidden, "a second factor is set up by its person, signed in to the board")
         }
-        guard let user = try await store.read({ try await $0.user(id: id) }) else { throw CoordinatorError.notFound("user", id) }
+        guard let user = try await read({ try await $0.user(id: id) }) else { throw CoordinatorError.notFound("user", id) }
         return user
     }
 
@@ -123,7 +123,7 @@ extension Accounts {
     /// triage from before sealing stored in plain text — second-factor secrets and shared keys.
     public func sealStoredSecrets() async throws {
         let candidate = try sealer.seal(Self.keyCheck)
-        try await store.write { session in
+        try await write { session in
             guard try sealer.open(try await session.serverSecret(named: Self.keyCheck, orNew: candidate)) == Self.keyCheck else {
                 throw SecretSealer.wrongKey
             }

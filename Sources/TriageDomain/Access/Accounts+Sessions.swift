@@ -32,7 +32,7 @@ extension Accounts {
         let login = UserInput.normalized(login)
         let at = now()
         try await reserveAttempt(login: login, address: address, at: at)
-        let (user, hash) = try await store.read { session -> (User?, String?) in
+        let (user, hash) = try await read { session -> (User?, String?) in
             guard let user = try await session.user(login: login) else { return (nil, nil) }
             return (user, try await session.passwordHash(userId: user.id))
         }
@@ -52,13 +52,13 @@ extension Accounts {
     public func signIn(pending: String, code: String, from address: String, hours: Int) async throws -> (secret: String, session: WebSession) {
         let at = now()
         let tooLong = CoordinatorError(.unauthorized, "the sign-in took too long: enter your password again")
-        guard let userId = Self.pendingUser(pending), try await store.read({ try await $0.hasOneTimeCode(
+        guard let userId = Self.pendingUser(pending), try await read({ try await $0.hasOneTimeCode(
             hash: BearerToken.hash(pending), purpose: Self.pendingPurpose, now: at) }),
-            let user = try await store.read({ try await $0.user(id: userId) }), user.active
+            let user = try await read({ try await $0.user(id: userId) }), user.active
         else { throw tooLong }
         let codeKey = LoginThrottle.codeKey(userId: user.id)
         try await reserveAttempt(key: codeKey, address: address, at: at)
-        let accepted = try await store.write { session -> Bool? in
+        let accepted = try await write { session -> Bool? in
             guard try await session.consumeOneTimeCode(hash: BearerToken.hash(pending), purpose: Self.pendingPurpose, now: at) else { return nil }
             guard try await acceptsCode(code, userId: user.id, at: at, in: session) else {
                 throw CoordinatorError(.unauthorized, "that code is wrong or was used already")
@@ -66,7 +66,7 @@ extension Accounts {
             return true
         }
         guard accepted != nil else { throw tooLong }
-        try await store.write { try await $0.deleteLoginFailures(codeKey) }
+        try await write { try await $0.deleteLoginFailures(codeKey) }
         return try await openSession(user, login: user.login, address: address, hours: hours, at: at)
     }
 
@@ -79,7 +79,7 @@ extension Accounts {
     /// The same for any key with the pair's rule (5 free, then doubling waits) beside the address.
     private func reserveAttempt(key pair: String, address: String, at: Date) async throws {
         let address = LoginThrottle.addressKey(address)
-        try await store.write { session in
+        try await write { session in
             let before = try await session.loginFailures([pair, address])
             if let wait = [before[pair], before[address]].compactMap({ LoginThrottle.wait($0, at: at) }).max() {
                 throw CoordinatorError(.tooManyRequests, "too many failed sign-ins from here: try again in \(Self.minutes(wait))")
@@ -90,15 +90,15 @@ extension Accounts {
     }
 
     /// A right password gives its attempt back: the pair is cleared, the address counts one less.
-    private func giveBack(login: String, address: String, in session: (any StoreSession)? = nil) async throws {
-        let body: @Sendable (any StoreSession) async throws -> Void = { session in
+    private func giveBack(login: String, address: String, in session: (Records)? = nil) async throws {
+        let body: @Sendable (Records) async throws -> Void = { session in
             try await session.deleteLoginFailures(LoginThrottle.pairKey(login: login, address: address))
             let key = LoginThrottle.addressKey(address)
             if let failures = try await session.loginFailures([key])[key] {
                 try await session.saveLoginFailures(LoginThrottle.succeeded(failures), key: key)
             }
         }
-        if let session { try await body(session) } else { try await store.write(body) }
+        if let session { try await body(session) } else { try await write(body) }
     }
 
     /// Re-entering one's current password on the account page (a new password, replacing or
@@ -106,7 +106,7 @@ extension Accounts {
     package func checkCurrentPassword(_ password: String?, userId: Int, field: String) async throws {
         let key = LoginThrottle.reentryKey(userId: userId)
         let at = now()
-        let hash = try await store.write { session -> String? in
+        let hash = try await write { session -> String? in
             let before = try await session.loginFailures([key])[key]
             if let wait = LoginThrottle.wait(before, at: at) {
                 throw CoordinatorError(.tooManyRequests, "too many wrong passwords: try again in \(Self.minutes(wait))")
@@ -117,14 +117,14 @@ extension Accounts {
         guard try await Passwords.verify(password ?? "", hash: hash, cost: accounts.bcryptCost) else {
             throw CoordinatorError.invalid(field, "is not your current password")
         }
-        try await store.write { try await $0.deleteLoginFailures(key) }
+        try await write { try await $0.deleteLoginFailures(key) }
     }
 
     private func openSession(_ user: User, login: String, address: String, hours: Int, at: Date) async throws
         -> (secret: String, session: WebSession)
     {
         let secret = BearerToken.generate(prefix: "trs_")
-        try await store.write { session in
+        try await write { session in
             try await giveBack(login: login, address: address, in: session)
             try await session.deleteSessions(expiredAt: at)
             try await session.insertSession(secretHash: BearerToken.hash(secret), userId: user.id, at: at,
@@ -144,7 +144,7 @@ extension Accounts {
     /// stored only as a hash.
     private func pendingStep(userId: Int, at: Date) async throws -> String {
         let pending = "2fa.\(userId).\(BearerToken.generate(prefix: ""))"
-        try await store.write { session in
+        try await write { session in
             try await session.deleteOneTimeCodes(expiredAt: at)
             try await session.insertOneTimeCode(hash: BearerToken.hash(pending), purpose: Self.pendingPurpose, expiresAt: at + 300)
         }
@@ -160,14 +160,14 @@ extension Accounts {
     /// The session behind a cookie; nil when it is unknown or expired, or its user was disabled.
     public func webSession(secret: String) async throws -> WebSession? {
         let at = now()
-        guard let user = try await store.read({ try await $0.sessionUser(secretHash: BearerToken.hash(secret), now: at) }),
+        guard let user = try await read({ try await $0.sessionUser(secretHash: BearerToken.hash(secret), now: at) }),
             user.active
         else { return nil }
         return webSession(user, secret: secret)
     }
 
     public func signOut(secret: String) async throws {
-        try await store.write { try await $0.deleteSession(secretHash: BearerToken.hash(secret)) }
+        try await write { try await $0.deleteSession(secretHash: BearerToken.hash(secret)) }
     }
 
     /// Derived from the session's secret, so nothing more is stored and it changes with every sign-in.
@@ -200,7 +200,7 @@ extension Accounts {
     private func loginSignature(_ payload: String) async throws -> String {
         let key = try await secrets.value("login-form") { candidate in
             let sealed = try sealer.seal(candidate)
-            return try sealer.open(try await store.write { try await $0.serverSecret(named: "login-form", orNew: sealed) })
+            return try sealer.open(try await write { try await $0.serverSecret(named: "login-form", orNew: sealed) })
         }
         return Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: SymmetricKey(data: Data(key.utf8)))).base64URL
     }

@@ -4,6 +4,10 @@ import Foundation
 /// of the board (`Accounts+Sessions.swift`). Scripts and agents use tokens (`Credentials`).
 public struct Accounts: Room {
     let core: Core
+    /// The storage this room uses, and no more (docs/ARCHITECTURE.md, "Rooms"). Accounts and sessions, the sealed keys, the technicians people are.
+    public typealias Storage = AccountRecords & AccessRecords & InventoryRecords
+    public typealias Records = any Storage
+    static func narrow(_ session: any StoreSession) -> Records { session }
 
     /// The rules for passwords (what the setup and password pages tell people).
     public var policy: AccountPolicy { accounts }
@@ -17,7 +21,7 @@ public struct Accounts: Room {
     public func setupCode() async throws -> String? {
         let code = BearerToken.generate(prefix: "")
         let at = now()
-        let made = try await store.write { session in
+        let made = try await write { session in
             guard try await session.userCount() == 0 else { return false }
             try await session.replaceOneTimeCodes(purpose: Self.setupPurpose, with: BearerToken.hash(code),
                                                   expiresAt: at + Double(Self.setupHours) * 3600)
@@ -28,7 +32,7 @@ public struct Accounts: Room {
 
     /// Whether somebody has an account: the setup link has nothing left to do.
     public func isSetUp() async throws -> Bool {
-        try await store.read { try await $0.userCount() } > 0
+        try await read { try await $0.userCount() } > 0
     }
 
     /// /setup: the first admin chooses their login and password with the printed code.
@@ -38,7 +42,7 @@ public struct Accounts: Room {
         try Passwords.check(password, login: admin.login, policy: accounts)
         let hash = try await Passwords.hash(password, cost: accounts.bcryptCost)
         let at = now()
-        return try await store.write { session in
+        return try await write { session in
             guard try await session.userCount() == 0 else {
                 throw CoordinatorError(.conflict, "Triage has been set up already: sign in instead")
             }
@@ -57,10 +61,10 @@ public struct Accounts: Room {
         try Passwords.check(password, login: UserInput.normalized(input.login), policy: accounts)
         let hash = try await Passwords.hash(password, cost: accounts.bcryptCost)
         let at = now()
-        return try await store.write { try await insert(input, passwordHash: hash, at: at, in: $0) }
+        return try await write { try await insert(input, passwordHash: hash, at: at, in: $0) }
     }
 
-    private func insert(_ input: UserInput, passwordHash: String, at: Date, in session: any StoreSession) async throws -> User {
+    private func insert(_ input: UserInput, passwordHash: String, at: Date, in session: Records) async throws -> User {
         let login = UserInput.normalized(input.login)
         if try await session.user(login: login) != nil { throw CoordinatorError(.conflict, "the login \(login) is taken") }
         if let technicianId = input.technicianId, !(try await session.exists(.technician, technicianId)) {
@@ -75,14 +79,14 @@ public struct Accounts: Room {
 
     public func users(by principal: Principal) async throws -> [User] {
         try Access.manageAccounts(principal)
-        return try await store.read { try await $0.users() }
+        return try await read { try await $0.users() }
     }
 
     /// A user by login, for the command line and the admin pages.
     public func user(login: String, by principal: Principal) async throws -> User {
         try Access.manageAccounts(principal)
         let login = UserInput.normalized(login)
-        guard let user = try await store.read({ try await $0.user(login: login) }) else {
+        guard let user = try await read({ try await $0.user(login: login) }) else {
             throw CoordinatorError(.notFound, "no user has the login \(login)")
         }
         return user
@@ -97,12 +101,12 @@ public struct Accounts: Room {
     {
         let own = principal.userId == userId
         if !own { try Access.manageAccounts(principal) }
-        guard let user = try await store.read({ try await $0.user(id: userId) }) else { throw CoordinatorError.notFound("user", userId) }
+        guard let user = try await read({ try await $0.user(id: userId) }) else { throw CoordinatorError.notFound("user", userId) }
         if own { try await checkCurrentPassword(current, userId: userId, field: "current") }
         try Passwords.check(password, login: user.login, policy: accounts)
         let hash = try await Passwords.hash(password, cost: accounts.bcryptCost)
         let at = now()
-        try await store.write { session in
+        try await write { session in
             try await session.setPasswordHash(hash, userId: userId, at: at)
             try await session.deleteSessions(userId: userId, except: secret.map(BearerToken.hash))
             if !keepTokens { try await session.revokePersonalTokens(userId: userId, at: at) }
@@ -115,7 +119,7 @@ public struct Accounts: Room {
     public func setActive(_ userId: Int, _ active: Bool, by principal: Principal) async throws -> User {
         try Access.manageAccounts(principal)
         let at = now()
-        return try await store.write { session in
+        return try await write { session in
             guard var user = try await session.user(id: userId) else { throw CoordinatorError.notFound("user", userId) }
             guard user.active != active else { return user }
             if !active, user.role == .admin,

@@ -20,6 +20,10 @@ public enum BearerToken {
 /// API tokens: who a script or agent is. People sign in through `Accounts`; what each role may do is `Access`.
 public struct Credentials: Room {
     let core: Core
+    /// The storage this room uses, and no more (docs/ARCHITECTURE.md, "Rooms"). Tokens, the people behind personal ones, the hosts agents are bound to.
+    public typealias Storage = AccessRecords & AccountRecords & InventoryRecords
+    public typealias Records = any Storage
+    static func narrow(_ session: any StoreSession) -> Records { session }
 
     /// Creates a token and returns it with the secret, which is not stored and cannot be shown again.
     /// `userId` makes it a personal token: it acts as that user and stops when they are disabled.
@@ -50,7 +54,7 @@ public struct Credentials: Room {
             throw CoordinatorError.invalid("user", "agents and collectors are machines; a personal token is a person's")
         }
         let secret = BearerToken.generate()
-        let info = try await store.write { session in
+        let info = try await write { session in
             for (kind, ids) in [(RecordKind.customer, scope?.customers ?? []), (.site, scope?.sites ?? [])] {
                 for id in ids where !(try await session.exists(kind, id)) {
                     throw CoordinatorError.invalid("scope", "\(kind.noun) \(id) does not exist")
@@ -79,7 +83,7 @@ public struct Credentials: Room {
     /// whose user is disabled or must still add the second factor their role requires. A personal
     /// token acts as its user, with the user's role today.
     public func principal(forToken secret: String) async throws -> Principal? {
-        try await store.read { session in
+        try await read { session in
             guard let info = try await session.token(hash: BearerToken.hash(secret)), info.revokedAt == nil else { return nil }
             guard let userId = info.userId else { return info.principal }
             guard let user = try await session.user(id: userId), user.active, !mustAddSecondFactor(user) else { return nil }
@@ -91,16 +95,16 @@ public struct Credentials: Room {
 
     /// On a store without any token, creates the first admin token and returns its secret.
     public func bootstrapAdminToken() async throws -> String? {
-        guard try await store.read({ try await $0.tokens().isEmpty }) else { return nil }
+        guard try await read({ try await $0.tokens().isEmpty }) else { return nil }
         return try await issueToken(name: "admin", role: .admin).secret
     }
 
     public func tokens() async throws -> [TokenInfo] {
-        try await store.read { try await $0.tokens() }
+        try await read { try await $0.tokens() }
     }
 
     public func revokeToken(_ id: Int) async throws {
-        let found = try await store.write { try await $0.revokeToken(id, at: now()) }
+        let found = try await write { try await $0.revokeToken(id, at: now()) }
         if !found { throw CoordinatorError.notFound("token", id) }
     }
 
@@ -109,7 +113,7 @@ public struct Credentials: Room {
     /// The signed-in person's own tokens, newest last.
     public func personalTokens(by principal: Principal) async throws -> [TokenInfo] {
         guard let userId = principal.userId else { throw CoordinatorError(.forbidden, "personal tokens belong to a person's account") }
-        return try await store.read { try await $0.tokens() }.filter { $0.userId == userId }
+        return try await read { try await $0.tokens() }.filter { $0.userId == userId }
     }
 
     /// A token for the person's own scripts: it acts as them, and is shown once.
@@ -117,7 +121,7 @@ public struct Credentials: Room {
         guard let userId = principal.userId, principal.tokenId == nil else {
             throw CoordinatorError(.forbidden, "a personal token is made by its person, signed in to the board")
         }
-        if let user = try await store.read({ try await $0.user(id: userId) }), mustAddSecondFactor(user) {
+        if let user = try await read({ try await $0.user(id: userId) }), mustAddSecondFactor(user) {
             throw CoordinatorError(.forbidden, "set up your second factor first: your role signs in with one")
         }
         return try await issueToken(name: name, role: principal.role, technicianId: principal.technicianId, userId: userId)
@@ -130,7 +134,7 @@ public struct Credentials: Room {
 
     /// Revokes a token: one's own personal token, or (admins) any.
     public func revoke(_ id: Int, by principal: Principal) async throws {
-        guard let token = try await store.read({ try await $0.token(id: id) }) else { throw CoordinatorError.notFound("token", id) }
+        guard let token = try await read({ try await $0.token(id: id) }) else { throw CoordinatorError.notFound("token", id) }
         if token.userId == nil || token.userId != principal.userId {
             guard principal.role == .admin else { throw CoordinatorError(.forbidden, "only an admin may revoke somebody else's token") }
         }

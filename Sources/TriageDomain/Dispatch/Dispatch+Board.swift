@@ -29,7 +29,7 @@ extension Dispatch {
             filter.assigneeId = me
             visitFilter.technicianIds = [me]
         }
-        return try await store.read { [filter, visitFilter] session in
+        return try await read { [filter, visitFilter] session in
             let tickets = try await session.tickets(filter, before: nil, limit: limit)
             let counts = tickets.count < limit
                 ? Dictionary(grouping: tickets, by: \.status).mapValues(\.count)

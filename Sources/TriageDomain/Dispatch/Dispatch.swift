@@ -3,10 +3,14 @@ import Foundation
 /// Who works a ticket and when it moves up: assignment, escalation, SLA reactions, notifications, the board.
 public struct Dispatch: Room {
     let core: Core
+    /// The storage this room uses, and no more (docs/ARCHITECTURE.md, "Rooms"). Every change it makes is saved through the ticket desk.
+    public typealias Storage = TicketDesk.Storage
+    public typealias Records = any Storage
+    static func narrow(_ session: any StoreSession) -> Records { session }
 
     /// Functional escalation (`tier`: one tier up, assignment re-run) or hierarchical (`lead`: the
     /// lead is notified through the notification feed). Tier 3 is the highest internal tier.
-    public func escalate(ticket id: Int, _ input: EscalationInput, by principal: Principal, in session: any StoreSession)
+    public func escalate(ticket id: Int, _ input: EscalationInput, by principal: Principal, in session: Records)
         async throws -> Ticket
     {
         try input.validate()
@@ -38,7 +42,7 @@ public struct Dispatch: Room {
     /// Opens the ticket's vendor case or records what changed in it; opening moves the ticket to
     /// waiting_vendor, and from then on the vendor owns the clock until we take the ticket back.
     public func recordVendorCase(ticket id: Int, _ input: VendorCaseInput, by principal: Principal,
-                                 in session: any StoreSession) async throws -> Ticket
+                                 in session: Records) async throws -> Ticket
     {
         try input.validate()
         var ticket = try await desk.openTicket(id, before: "a vendor case", in: session) {
@@ -96,7 +100,7 @@ extension Dispatch {
     /// ticket goes up to `tier` with an `escalated` event, and assignment runs again for the new
     /// tier with `assign` as its trigger — or later, by the caller, when `assign` is nil.
     package func escalateTier(_ ticket: inout Ticket, to tier: Int, reason: String, reportId: UUID? = nil, assign trigger: String?,
-                      at: Date, in session: any StoreSession) async throws -> [NewEvent]
+                      at: Date, in session: Records) async throws -> [NewEvent]
     {
         var events = [NewEvent(.escalated(Escalation(kind: .functional, from: ticket.tier, to: tier, reason: reason,
                                                      reportId: reportId)))]
@@ -110,7 +114,7 @@ extension Dispatch {
     /// The notification feed, oldest first: what the hook delivers to the desk's leads.
     public func notifications(after: Int?, limit: Int, by principal: Principal) async throws -> Page<Notification> {
         try Access.dispatch(principal)
-        let items = try await store.read { try await $0.notifications(after: after, limit: limit + 1) }
+        let items = try await read { try await $0.notifications(after: after, limit: limit + 1) }
         return Page(items, limit: limit, id: \.id)
     }
 }

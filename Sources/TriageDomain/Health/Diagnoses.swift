@@ -4,6 +4,10 @@ import TriageModel
 /// Diagnoses attached to tickets, and what their flags (on-site, vendor, tier) do to them.
 public struct Diagnoses: Room {
     let core: Core
+    /// The storage this room uses, and no more (docs/ARCHITECTURE.md, "Rooms"). Diagnoses, and what their flags change on the ticket, through the ticket desk.
+    public typealias Storage = HealthRecords & TicketDesk.Storage
+    public typealias Records = any Storage
+    static func narrow(_ session: any StoreSession) -> Records { session }
 
     /// Attaches a report to a ticket, once per report id: a repeat returns the stored one
     /// (`created` false) and records nothing. An agent may only attach to tickets about its host,
@@ -11,7 +15,7 @@ public struct Diagnoses: Room {
     /// (`applyDiagnosis`) when the poster may change the ticket (`Access.applyDiagnosis`);
     /// anyone else's waits, as information, for someone who may to apply it.
     public func attach(_ report: DiagnosticReport, toTicket id: Int, by principal: Principal,
-                                 in session: any StoreSession) async throws -> (diagnostic: Diagnostic, created: Bool)
+                                 in session: Records) async throws -> (diagnostic: Diagnostic, created: Bool)
     {
         try Validate.report(report)
         guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
@@ -33,7 +37,7 @@ public struct Diagnoses: Room {
     /// open, lets its recommendation act. A diagnosis job's result comes here with the right of
     /// the person who requested it, checked then (`Jobs.finish`).
     package func store(_ report: DiagnosticReport, on ticket: inout Ticket, postedBy poster: Actor, mayApply: Bool, job: Int? = nil,
-               in session: any StoreSession) async throws -> (diagnostic: Diagnostic, created: Bool)
+               in session: Records) async throws -> (diagnostic: Diagnostic, created: Bool)
     {
         let id = ticket.id
         if let existing = try await session.diagnostic(reportId: report.id) {
@@ -71,7 +75,7 @@ public struct Diagnoses: Room {
     /// Applies a diagnosis that was attached as information: its recommendation acts now, as if
     /// the person applying it had posted it. Once only.
     public func apply(_ reportId: UUID, ofTicket id: Int, by principal: Principal,
-                                in session: any StoreSession) async throws -> Diagnostic
+                                in session: Records) async throws -> Diagnostic
     {
         try Access.readAll(principal)
         guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
@@ -96,7 +100,7 @@ public struct Diagnoses: Room {
     }
 
     /// An agent's report must be about its own host, by the host's name or address.
-    private func checkAgentHost(_ report: DiagnosticReport, by principal: Principal, in session: any StoreSession) async throws {
+    private func checkAgentHost(_ report: DiagnosticReport, by principal: Principal, in session: Records) async throws {
         guard let hostId = principal.hostId, let host = try await session.record(hostId, as: HostFields.self) else {
             throw CoordinatorError(.forbidden, "this agent token is bound to no existing host")
         }
@@ -109,7 +113,7 @@ public struct Diagnoses: Room {
     /// A page of a ticket's diagnoses in the order received, after the cursor `after`.
     public func list(ofTicket id: Int, after: Int?, limit: Int, by principal: Principal) async throws -> Page<Diagnostic> {
         try Access.readAll(principal)
-        let (exists, items) = try await store.read { session in
+        let (exists, items) = try await read { session in
             (try await session.ticket(id) != nil, try await session.diagnostics(ticketId: id, after: after, before: nil, limit: limit + 1))
         }
         guard exists else { throw CoordinatorError.notFound("ticket", id) }
@@ -121,7 +125,7 @@ public struct Diagnoses: Room {
         -> (items: [Diagnostic], total: Int)
     {
         try Access.readAll(principal)
-        return try await store.read { session in
+        return try await read { session in
             (try await session.diagnostics(ticketId: id, after: nil, before: before ?? Int.max, limit: limit),
              try await session.diagnosticCount(ticketId: id))
         }
@@ -131,7 +135,7 @@ public struct Diagnoses: Room {
     /// its reasons, vendors to open a case with, a higher tier (a functional escalation), and the
     /// skills its failing plugins call for. Assignment runs again when the ticket has nobody,
     /// went up a tier, or its assignee lacks what it needs now.
-    package func applyDiagnosis(_ report: DiagnosticReport, to ticket: inout Ticket, at: Date, in session: any StoreSession)
+    package func applyDiagnosis(_ report: DiagnosticReport, to ticket: inout Ticket, at: Date, in session: Records)
         async throws -> [NewEvent]
     {
         let recommendation = report.recommendation

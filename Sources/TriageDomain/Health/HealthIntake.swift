@@ -18,6 +18,10 @@ public struct ReceivedReport: Codable, Sendable, Equatable {
 /// Health reports from push agents and sweeps: item states, the tickets they open and resolve, host silence.
 public struct HealthIntake: Room {
     let core: Core
+    /// The storage this room uses, and no more (docs/ARCHITECTURE.md, "Rooms"). Reports, item states and silence; the tickets they open and resolve go through the ticket desk.
+    public typealias Storage = HealthRecords & TicketDesk.Storage
+    public typealias Records = any Storage
+    static func narrow(_ session: any StoreSession) -> Records { session }
 
     package static let healthActor = Actor.system(.health)
 
@@ -28,7 +32,7 @@ public struct HealthIntake: Room {
     /// agents and collectors (on their schedule) promise an interval, so only their hosts are
     /// watched for silence.
     public func receive(_ report: DiagnosticReport, intervalSeconds: Int, hostId named: Int? = nil,
-                        by principal: Principal, in session: any StoreSession) async throws -> ReportReceipt
+                        by principal: Principal, in session: Records) async throws -> ReportReceipt
     {
         try Validate.report(report)
         let host = try await reportedHost(report, named: named, by: principal, in: session)
@@ -52,7 +56,7 @@ public struct HealthIntake: Room {
     /// agent); tickets, their people's history, other hosts' states and an on-site visit only when
     /// the report can act on them — a steady report costs two reads.
     private func snapshot(of host: Record<HostFields>, for report: DiagnosticReport, interval: Int?, at: Date,
-                          in session: any StoreSession) async throws -> HealthSnapshot
+                          in session: Records) async throws -> HealthSnapshot
     {
         var snapshot = HealthSnapshot(host: host, interval: interval)
         if interval != nil { snapshot.hostHealth = try await session.hostHealth(host.id) }
@@ -73,7 +77,7 @@ public struct HealthIntake: Room {
     }
 
     /// Of `ids`, the tickets a person answered publicly, assigned or unassigned.
-    private func ticketsTouchedByPeople(_ ids: [Int], in session: any StoreSession) async throws -> Set<Int> {
+    private func ticketsTouchedByPeople(_ ids: [Int], in session: Records) async throws -> Set<Int> {
         var touched: Set<Int> = []
         for event in try await session.events(ticketIds: ids, kinds: [.assigned, .unassigned, .comment]) where event.actor.isPerson {
             if case .comment(let comment)? = event.entry, comment.visibility == .internal { continue }
@@ -85,7 +89,7 @@ public struct HealthIntake: Room {
     /// Writes a plan: the host's record, a new ticket, the changed item states, then each ticket's
     /// events with its reopening, flapping tag and resolution, all stamped with the report.
     private func apply(_ plan: HealthPlan, _ snapshot: HealthSnapshot, source: ReportSource, at: Date,
-                       in session: any StoreSession) async throws -> ReportReceipt
+                       in session: Records) async throws -> ReportReceipt
     {
         var receipt = ReportReceipt(reportId: source.reportId, accepted: true)
         (receipt.updated, receipt.reopened, receipt.resolved) = (plan.updated, plan.reopened, plan.resolved)
@@ -113,7 +117,7 @@ public struct HealthIntake: Room {
 
     public func checkStates(ofHost id: Int, by principal: Principal) async throws -> [CheckState] {
         try Access.readAll(principal)
-        return try await store.read { session in
+        return try await read { session in
             guard try await session.exists(.host, id) else { throw CoordinatorError.notFound("host", id) }
             return try await session.checkStates(hostId: id)
         }
@@ -122,7 +126,7 @@ public struct HealthIntake: Room {
     /// The host a report is about: an agent token's own, or the one `?host` names, whose name or
     /// address the report must carry.
     private func reportedHost(_ report: DiagnosticReport, named: Int?, by principal: Principal,
-                              in session: any StoreSession) async throws -> Record<HostFields>
+                              in session: Records) async throws -> Record<HostFields>
     {
         let hostId: Int
         switch (principal.role, principal.hostId, named) {
@@ -166,7 +170,7 @@ public struct HealthIntake: Room {
     public func reports(ofHost id: Int, cursor: String?, limit: Int, by principal: Principal) async throws -> Page<ReceivedReport> {
         try Access.readAll(principal)
         let before = try cursor.map(Cursor.decodeTimeAndKey).map { (time: $0.time, reportId: $0.key) }
-        return try await store.read { session in
+        return try await read { session in
             guard try await session.exists(.host, id) else { throw CoordinatorError.notFound("host", id) }
             let (reports, more) = try await session.healthReports(hostId: id, before: before, limit: limit, maxBytes: Self.reportPageBytes)
             let next = more ? reports.last.map { Cursor.encode(time: $0.receivedAt, key: $0.report.id.uuidString) } : nil
@@ -174,7 +178,7 @@ public struct HealthIntake: Room {
         }
     }
 
-    private func autoResolve(_ ticket: inout Ticket, _ reason: String, at: Date, in session: any StoreSession)
+    private func autoResolve(_ ticket: inout Ticket, _ reason: String, at: Date, in session: Records)
         async throws -> NewEvent
     {
         let from = ticket.status
@@ -186,7 +190,7 @@ public struct HealthIntake: Room {
     /// Opens one "not reporting" ticket per host that missed `health.silentIntervals` of its
     /// report intervals; run by the scheduler under its own lease.
     public func runSilenceChecks(at now: Date, holder: String = "local", leaseSeconds: Double = 90) async throws -> [Int] {
-        try await store.write { session in
+        try await write { session in
             guard try await session.acquireLease("host-silence", holder: holder, now: now, until: now.addingTimeInterval(leaseSeconds)) else {
                 return []
             }

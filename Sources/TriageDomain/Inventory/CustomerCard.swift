@@ -34,36 +34,36 @@ extension Inventory {
         try Access.readAll(principal)
         let text = text.trimmingCharacters(in: .whitespaces)
         guard text.count >= 2 else { return [] }
-        return try await store.read { try await $0.customers(matching: text, limit: 20) }
+        return try await read { try await $0.customers(matching: text, limit: 20) }
     }
 
     /// A customer's sites, by name.
     public func sites(ofCustomer id: Int, by principal: Principal) async throws -> [Record<SiteFields>] {
         try Access.readAll(principal)
-        return try await store.read { try await $0.sites(ofCustomer: id) }
+        return try await read { try await $0.sites(ofCustomer: id) }
     }
 
     /// A customer's contacts, by name: whom a ticket's requester may be.
     public func contacts(ofCustomer id: Int, by principal: Principal) async throws -> [Contact] {
         try Access.readAll(principal)
-        return try await store.read { try await $0.contacts(ofCustomer: id) }
+        return try await read { try await $0.contacts(ofCustomer: id) }
     }
 
     /// A customer's hosts, by name.
     public func hosts(ofCustomer id: Int, by principal: Principal) async throws -> [Record<HostFields>] {
         try Access.readAll(principal)
-        return try await store.read { try await $0.hosts(ofCustomer: id) }
+        return try await read { try await $0.hosts(ofCustomer: id) }
     }
 
     /// A site's hosts, by name.
     public func hosts(ofSite id: Int, by principal: Principal) async throws -> [Record<HostFields>] {
         try Access.readAll(principal)
-        return try await store.read { try await $0.hosts(ofSite: id) }
+        return try await read { try await $0.hosts(ofSite: id) }
     }
 
     public func customerCard(_ id: Int, by principal: Principal) async throws -> CustomerCard {
         try Access.readAll(principal)
-        let card = try await store.read { session -> CustomerCard in
+        let card = try await read { session -> CustomerCard in
             guard let customer = try await session.record(id, as: CustomerFields.self) else { throw CoordinatorError.notFound("customer", id) }
             var open = TicketFilter()
             open.customerId = id

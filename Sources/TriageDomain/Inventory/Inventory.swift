@@ -4,8 +4,12 @@ import TriageModel
 /// Customers, sites, hosts and technicians: admins change them, everyone with a token reads them.
 public struct Inventory: Room {
     let core: Core
+    /// The storage this room uses, and no more (docs/ARCHITECTURE.md, "Rooms"). Records, and what still refers to one (tickets, reports, mail).
+    public typealias Storage = InventoryRecords & HealthRecords & MailRecords & TicketRecords
+    public typealias Records = any Storage
+    static func narrow(_ session: any StoreSession) -> Records { session }
 
-    public func create<F: InventoryFields>(_ fields: F, by principal: Principal, in session: any StoreSession)
+    public func create<F: InventoryFields>(_ fields: F, by principal: Principal, in session: Records)
         async throws -> Record<F>
     {
         try Access.manageInventory(principal)
@@ -14,7 +18,7 @@ public struct Inventory: Room {
     }
 
     public func replace<F: InventoryFields>(_ id: Int, with fields: F, by principal: Principal,
-                                            in session: any StoreSession) async throws -> Record<F>
+                                            in session: Records) async throws -> Record<F>
     {
         try Access.manageInventory(principal)
         guard try await session.exists(F.kind, id) else { throw CoordinatorError.notFound(F.kind.noun, id) }
@@ -25,7 +29,7 @@ public struct Inventory: Room {
         return record
     }
 
-    public func delete(_ kind: RecordKind, _ id: Int, by principal: Principal, in session: any StoreSession)
+    public func delete(_ kind: RecordKind, _ id: Int, by principal: Principal, in session: Records)
         async throws
     {
         try Access.manageInventory(principal)
@@ -42,7 +46,7 @@ public struct Inventory: Room {
         -> Record<F>
     {
         try Access.readAll(principal)
-        guard let record = try await store.read({ try await $0.record(id, as: F.self) }) else {
+        guard let record = try await read({ try await $0.record(id, as: F.self) }) else {
             throw CoordinatorError.notFound(F.kind.noun, id)
         }
         return record
@@ -52,11 +56,11 @@ public struct Inventory: Room {
         async throws -> Page<Record<F>>
     {
         try Access.readAll(principal)
-        let items = try await store.read { try await $0.records(F.self, after: after, limit: limit + 1) }
+        let items = try await read { try await $0.records(F.self, after: after, limit: limit + 1) }
         return Page(items, limit: limit, id: \.id)
     }
 
-    private func check<F: InventoryFields>(_ fields: F, in session: any StoreSession) async throws {
+    private func check<F: InventoryFields>(_ fields: F, in session: Records) async throws {
         try fields.validate()
         for (kind, id, field) in fields.references where !(try await session.exists(kind, id)) {
             throw CoordinatorError.invalid(field, "\(kind.noun) \(id) does not exist")
@@ -68,7 +72,7 @@ extension Inventory {
     /// A host by id, or by its name when that is unique.
     public func hostId(named reference: String) async throws -> Int {
         if let id = Int(reference) {
-            guard try await store.read({ try await $0.exists(.host, id) }) else {
+            guard try await read({ try await $0.exists(.host, id) }) else {
                 throw CoordinatorError.notFound("host", id)
             }
             return id
@@ -77,7 +81,7 @@ extension Inventory {
         var after: Int?
         while true {
             let start = after
-            let page = try await store.read { try await $0.records(HostFields.self, after: start, limit: 500) }
+            let page = try await read { try await $0.records(HostFields.self, after: start, limit: 500) }
             matches += page.filter { $0.fields.name == reference }.map(\.id)
             guard page.count == 500 else { break }
             after = page.last?.id

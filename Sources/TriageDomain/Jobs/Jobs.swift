@@ -7,13 +7,17 @@ import TriageModel
 /// the ticket.
 public struct Jobs: Room {
     let core: Core
+    /// The storage this room uses, and no more (docs/ARCHITECTURE.md, "Rooms"). Jobs, and the diagnosis a finished one attaches.
+    public typealias Storage = JobRecords & HealthRecords & TicketDesk.Storage
+    public typealias Records = any Storage
+    static func narrow(_ session: any StoreSession) -> Records { session }
 
     package static let actor = Actor.system(.jobs)
 
     /// Queues a job for the ticket's host. One unfinished job per ticket: asking again while one
     /// waits or runs is a 409 naming it.
     public func request(ticketId: Int, checks: [String], params: [String: String], by principal: Principal,
-                        in session: any StoreSession) async throws -> Job
+                        in session: Records) async throws -> Job
     {
         try Validate.tags(checks, "checks")
         if params.count > 50 { throw CoordinatorError.invalid("params", "more than 50 entries") }
@@ -48,14 +52,14 @@ public struct Jobs: Room {
 
     public func job(_ id: Int, by principal: Principal) async throws -> Job {
         try Access.readAll(principal)
-        guard let job = try await store.read({ try await $0.job(id) }) else { throw CoordinatorError.notFound("job", id) }
+        guard let job = try await read({ try await $0.job(id) }) else { throw CoordinatorError.notFound("job", id) }
         return job
     }
 
     /// Newest first; of one ticket, in some states, before the id `before`.
     public func list(ticketId: Int?, states: [JobState], before: Int?, limit: Int, by principal: Principal) async throws -> Page<Job> {
         try Access.readAll(principal)
-        let jobs = try await store.read { try await $0.jobs(ticketId: ticketId, states: states, before: before, limit: limit + 1) }
+        let jobs = try await read { try await $0.jobs(ticketId: ticketId, states: states, before: before, limit: limit + 1) }
         return Page(jobs, limit: limit, id: \.id)
     }
 
@@ -67,10 +71,10 @@ public struct Jobs: Room {
         let hostId = principal.role == .agent ? principal.hostId ?? -1 : nil
         let scope = principal.role == .collector ? principal.scope ?? .init() : nil
         // Most polls find nothing: a read, without taking the write lock.
-        guard try await store.read({ try await !$0.takeableJobs(at: now(), hostId: hostId, scope: scope, limit: 1).isEmpty }) else {
+        guard try await read({ try await !$0.takeableJobs(at: now(), hostId: hostId, scope: scope, limit: 1).isEmpty }) else {
             return nil
         }
-        return try await store.write { session in
+        return try await write { session in
             let at = now()
             var candidates = try await session.takeableJobs(at: at, hostId: hostId, scope: scope, limit: 50)
             if principal.role == .collector {
@@ -79,28 +83,13 @@ public struct Jobs: Room {
                 candidates.removeAll { served.contains($0.hostId) }
             }
             for candidate in candidates {
-                var job = candidate
-                let previous = (state: job.state, lease: job.lease, runner: job.runner)
-                job.updatedAt = at
-                guard let host = try await session.record(job.hostId, as: HostFields.self) else {
-                    // Deleted since it was asked for: nothing to run it on.
-                    (job.state, job.leaseUntil, job.failure) = (.failed, nil, "host \(job.hostId) no longer exists")
-                    if try await session.updateJob(job, ifLease: previous.lease, state: previous.state) {
-                        try await desk.append([NewEvent(.diagnosisJob(JobStep(job: job.id, state: .failed, message: job.failure)))],
-                                              toTicket: job.ticketId, actor: Self.actor, at: at, in: session)
-                    }
-                    continue
-                }
-                job.state = .leased
-                job.lease += 1
-                job.runner = principal.actor
-                job.leaseUntil = at.addingTimeInterval(Double(jobPolicy.leaseSeconds))
-                guard try await session.updateJob(job, ifLease: previous.lease, state: previous.state) else { continue }
-                var step = JobStep(job: job.id, state: .leased, lease: job.lease)
-                if previous.state != .queued, let runner = previous.runner {
-                    step.message = "lease \(previous.lease) of \(runner) ended unfinished; taken over"
-                }
-                try await desk.append([NewEvent(.diagnosisJob(step))], toTicket: job.ticketId, actor: principal.actor, at: at, in: session)
+                let host = try await session.record(candidate.hostId, as: HostFields.self)
+                var lifecycle = JobLifecycle(candidate, policy: jobPolicy)
+                let action = lifecycle.event(.lease(runner: principal.actor, hostExists: host != nil), at: at)
+                if case .fail = action { continue }
+                guard let job = try await apply(action, by: host == nil ? Self.actor : principal.actor, at: at, in: session),
+                    let host, job.state == .leased
+                else { continue }
                 return LeasedJob(job: job, host: host, leaseSeconds: jobPolicy.leaseSeconds)
             }
             return nil
@@ -109,28 +98,20 @@ public struct Jobs: Room {
 
     /// Every job some runner may take now, oldest first (what the long polls' bell follows).
     package func takeable(limit: Int) async throws -> [Job] {
-        try await store.read { try await $0.takeableJobs(at: now(), hostId: nil, scope: nil, limit: limit) }
+        try await read { try await $0.takeableJobs(at: now(), hostId: nil, scope: nil, limit: limit) }
     }
 
     /// The runner starts the checks: the job is running, and its lease runs for another full term.
     /// Runners call it again while the checks run, to renew the lease.
     public func start(_ id: Int, lease: Int, by principal: Principal) async throws -> Job {
         try Access.runJobs(principal)
-        return try await store.write { session in
-            var job = try await held(id, lease: lease, by: principal, in: session)
-            let previous = job.state
+        return try await write { session in
+            guard let job = try await session.job(id) else { throw CoordinatorError.notFound("job", id) }
+            try checkRunner(job, by: principal)
+            var lifecycle = JobLifecycle(job, policy: jobPolicy)
             let at = now()
-            job.leaseUntil = at.addingTimeInterval(Double(jobPolicy.leaseSeconds))
-            job.updatedAt = at
-            job.state = .running
-            guard try await session.updateJob(job, ifLease: lease, state: previous) else {
-                throw CoordinatorError(.conflict, "job \(id) changed while starting; lease \(lease) may be over")
-            }
-            if previous == .leased {
-                try await desk.append([NewEvent(.diagnosisJob(JobStep(job: id, state: .running, lease: lease)))], toTicket: job.ticketId,
-                                      actor: principal.actor, at: at, in: session)
-            }
-            return job
+            let action = lifecycle.event(.start(lease: lease, runner: principal.actor), at: at)
+            return try await apply(action, by: principal.actor, at: at, in: session) ?? job
         }
     }
 
@@ -139,73 +120,48 @@ public struct Jobs: Room {
     /// them. A result whose lease was taken over, or that comes after the job finished another
     /// way, is refused and the refusal recorded on the ticket.
     public func finish(_ id: Int, lease: Int, report: DiagnosticReport, by principal: Principal,
-                       in session: any StoreSession) async throws -> JobResult
+                       in session: Records) async throws -> JobResult
     {
         try Access.runJobs(principal)
         try Validate.report(report)
-        guard var job = try await session.job(id) else { throw CoordinatorError.notFound("job", id) }
-        try await checkRunner(job, by: principal, in: session)
-        if job.state == .attached, job.reportId == report.id, job.runner == principal.actor { return .accepted(job) }
+        guard let job = try await session.job(id) else { throw CoordinatorError.notFound("job", id) }
+        try checkRunner(job, by: principal)
+        let host = try await session.record(job.hostId, as: HostFields.self)
+        var lifecycle = JobLifecycle(job, policy: jobPolicy)
         let at = now()
-        let mine = job.lease == lease && job.runner == principal.actor
-        guard mine, job.state == .leased || job.state == .running else {
-            let reason = job.lease != lease || job.runner != principal.actor
-                ? "lease \(lease) of job \(id) is over: \(job.runner.map(String.init(describing:)) ?? "nobody") holds lease \(job.lease)"
-                : "job \(id) is \(job.state.rawValue) already"
-            var step = JobStep(job: id, state: job.state, lease: lease, message: "result of \(principal.actor) refused: \(reason)")
-            step.reportId = report.id
+        let action = lifecycle.event(.finish(lease: lease, runner: principal.actor, report: report, host: host?.fields), at: at)
+        switch action {
+        case .unchanged(let job): return .accepted(job)
+        case .refuse(let job, let reason, let step):
             try await desk.append([NewEvent(.diagnosisJob(step))], toTicket: job.ticketId, actor: principal.actor, at: at, in: session)
             return .refused(job, reason: reason)
-        }
-        guard let host = try await session.record(job.hostId, as: HostFields.self) else {
-            throw CoordinatorError(.invalid, "job \(id)'s host \(job.hostId) no longer exists")
-        }
-        guard report.host == host.fields.name || report.host == host.fields.address else {
-            throw CoordinatorError(.invalid, "job \(id) is about host \(host.fields.name); the report is about \(report.host)")
-        }
-        let previous = job.state
-        job.updatedAt = at
-        job.leaseUntil = nil
-        if report.checks.isEmpty {
-            job.state = .failed
-            job.failure = report.errors.map(\.message).joined(separator: "; ").nilIfEmpty ?? "the runner ran no checks"
-        } else {
-            job.state = .attached
-            job.reportId = report.id
-        }
-        guard try await session.updateJob(job, ifLease: lease, state: previous) else {
-            throw CoordinatorError(.conflict, "job \(id) changed while its result was stored; try again")
-        }
-        var step = JobStep(job: id, state: job.state, lease: lease, message: job.failure)
-        if job.state == .attached {
-            guard var ticket = try await session.ticket(job.ticketId) else { throw CoordinatorError.notFound("ticket", job.ticketId) }
+        case .save(let saved, let ifLease, let ifState, _, let conflict, true):
+            // The write first, then the diagnosis it attaches, then the step: all in this transaction.
+            guard try await session.updateJob(saved, ifLease: ifLease, state: ifState) else {
+                throw CoordinatorError(.conflict, conflict ?? "job \(id) changed while its result was stored")
+            }
+            guard var ticket = try await session.ticket(saved.ticketId) else { throw CoordinatorError.notFound("ticket", saved.ticketId) }
             _ = try await diagnoses.store(report, on: &ticket, postedBy: principal.actor, mayApply: true, job: id, in: session)
-            step.reportId = report.id
+            try await record(action, by: principal.actor, at: at, in: session)
+            return .accepted(saved)
+        case .save(let saved, _, _, _, _, false):
+            return .accepted(try await apply(action, by: principal.actor, at: at, in: session) ?? saved)
+        case .fail(let error): throw error
         }
-        try await desk.append([NewEvent(.diagnosisJob(step))], toTicket: job.ticketId, actor: principal.actor, at: at, in: session)
-        return .accepted(job)
     }
 
     /// Expires the jobs nobody finished in time, each with an event; run by the scheduler under its own lease.
     public func runExpiry(at now: Date, holder: String = "local", leaseSeconds: Double = 90) async throws -> [Int] {
-        try await store.write { session in
+        try await write { session in
             guard try await session.acquireLease("job-expiry", holder: holder, now: now, until: now.addingTimeInterval(leaseSeconds)) else {
                 return []
             }
             var expired: [Int] = []
-            for var job in try await session.expiredJobs(at: now, limit: 500) {
-                let previous = (state: job.state, lease: job.lease)
-                job.failure = switch previous.state {
-                case .queued: "nobody took it within \(jobPolicy.expireSeconds) s: the host has no live push agent and no collector serves its site"
-                default: "not finished within \(jobPolicy.expireSeconds) s; last lease \(job.lease) by \(job.runner.map(String.init(describing:)) ?? "?")"
-                }
-                job.state = .expired
-                job.updatedAt = now
-                job.leaseUntil = nil
-                guard try await session.updateJob(job, ifLease: previous.lease, state: previous.state) else { continue }
-                try await desk.append([NewEvent(.diagnosisJob(JobStep(job: job.id, state: .expired, message: job.failure)))],
-                                      toTicket: job.ticketId, actor: Self.actor, at: now, in: session)
-                expired.append(job.id)
+            for job in try await session.expiredJobs(at: now, limit: 500) {
+                var lifecycle = JobLifecycle(job, policy: jobPolicy)
+                let action = lifecycle.event(.expire, at: now)
+                if case .fail = action { continue }
+                if try await apply(action, by: Self.actor, at: now, in: session) != nil { expired.append(job.id) }
             }
             return expired
         }
@@ -217,7 +173,7 @@ public struct Jobs: Room {
         guard principal.role == .collector, let scope = principal.scope else {
             throw CoordinatorError(.forbidden, "only a collector token lists the hosts of its scope")
         }
-        return try await store.read { session in
+        return try await read { session in
             var siteIds = scope.sites
             for customer in scope.customers {
                 siteIds += try await session.sites(ofCustomer: customer).map(\.id).filter { !siteIds.contains($0) }
@@ -229,19 +185,31 @@ public struct Jobs: Room {
         }
     }
 
-    /// The job, when `principal` holds its lease `lease` and it is not finished.
-    private func held(_ id: Int, lease: Int, by principal: Principal, in session: any StoreSession) async throws -> Job {
-        guard let job = try await session.job(id) else { throw CoordinatorError.notFound("job", id) }
-        try await checkRunner(job, by: principal, in: session)
-        guard job.lease == lease, job.runner == principal.actor, job.state == .leased || job.state == .running else {
-            throw CoordinatorError(.conflict, "lease \(lease) of job \(id) is over: it is \(job.state.rawValue), lease \(job.lease) "
-                + "held by \(job.runner.map(String.init(describing:)) ?? "nobody")")
+    /// Carries out what the lifecycle decided: the compare-and-set write, then the step on the
+    /// ticket's history by `actor`. Returns the job as stored; nil when another writer changed it
+    /// first and the action passes over it quietly.
+    private func apply(_ action: JobLifecycle.Action, by actor: Actor, at: Date, in session: Records) async throws -> Job? {
+        switch action {
+        case .save(let job, let lease, let state, _, let conflict, _):
+            guard try await session.updateJob(job, ifLease: lease, state: state) else {
+                if let conflict { throw CoordinatorError(.conflict, conflict) }
+                return nil
+            }
+            try await record(action, by: actor, at: at, in: session)
+            return job
+        case .unchanged(let job), .refuse(let job, _, _): return job
+        case .fail(let error): throw error
         }
-        return job
+    }
+
+    /// The step a saved action records on its ticket, if any.
+    private func record(_ action: JobLifecycle.Action, by actor: Actor, at: Date, in session: Records) async throws {
+        guard case .save(let job, _, _, let step?, _, _) = action else { return }
+        try await desk.append([NewEvent(.diagnosisJob(step))], toTicket: job.ticketId, actor: actor, at: at, in: session)
     }
 
     /// A push agent runs only its own host's jobs; a collector only those of its scope.
-    private func checkRunner(_ job: Job, by principal: Principal, in session: any StoreSession) async throws {
+    private func checkRunner(_ job: Job, by principal: Principal) throws {
         if principal.role == .agent, principal.hostId != job.hostId {
             throw CoordinatorError(.forbidden, "this agent token is bound to host \(principal.hostId ?? 0); job \(job.id) is about host \(job.hostId)")
         }

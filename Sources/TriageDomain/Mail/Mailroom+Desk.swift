@@ -6,7 +6,7 @@ extension Mailroom {
     /// Messages held for the desk, newest first.
     public func quarantine(before: Int?, limit: Int, by principal: Principal) async throws -> [InboundMail] {
         try Access.dispatch(principal)
-        return try await store.read { try await $0.inboundMails(outcome: .quarantined, before: before, limit: limit) }
+        return try await read { try await $0.inboundMails(outcome: .quarantined, before: before, limit: limit) }
     }
 
     /// A held message as the desk reads it before deciding: who wrote, the start of the text, the files' names.
@@ -20,7 +20,7 @@ extension Mailroom {
     /// The held messages with their text, newest first.
     public func quarantineToRead(limit: Int, by principal: Principal) async throws -> [HeldMail] {
         try Access.dispatch(principal)
-        let held = try await store.read { session in
+        let held = try await read { session in
             var raws: [(InboundMail, [UInt8])] = []
             for mail in try await session.inboundMails(outcome: .quarantined, before: nil, limit: limit) {
                 raws.append((mail, try await session.rawMail(sha256: mail.sha256) ?? []))
@@ -38,7 +38,7 @@ extension Mailroom {
     }
 
     /// Opens a ticket for `customerId` from a held message; its sender becomes a contact of that customer.
-    public func release(_ id: Int, toCustomer customerId: Int, by principal: Principal, in session: any StoreSession) async throws -> InboundMail {
+    public func release(_ id: Int, toCustomer customerId: Int, by principal: Principal, in session: Records) async throws -> InboundMail {
         try Access.dispatch(principal)
         var held = try await heldMail(id, in: session)
         guard try await session.exists(.customer, customerId) else { throw CoordinatorError.invalid("customerId", "customer \(customerId) does not exist") }
@@ -65,7 +65,7 @@ extension Mailroom {
     }
 
     /// Drops a held message from the quarantine (its raw copy stays).
-    public func discard(_ id: Int, by principal: Principal, in session: any StoreSession) async throws -> InboundMail {
+    public func discard(_ id: Int, by principal: Principal, in session: Records) async throws -> InboundMail {
         try Access.dispatch(principal)
         var held = try await heldMail(id, in: session)
         held.outcome = .discarded
@@ -74,7 +74,7 @@ extension Mailroom {
         return held
     }
 
-    private func heldMail(_ id: Int, in session: any StoreSession) async throws -> InboundMail {
+    private func heldMail(_ id: Int, in session: Records) async throws -> InboundMail {
         guard let held = try await session.inboundMail(id: id) else { throw CoordinatorError.notFound("held message", id) }
         guard held.outcome == .quarantined else { throw CoordinatorError(.conflict, "message \(id) is not held: it was \(held.outcome.rawValue)") }
         return held
@@ -83,7 +83,7 @@ extension Mailroom {
     /// A file of one of the ticket's messages: only what the ticket's history names, for those who may read the ticket.
     public func file(_ sha256: String, ofTicket id: Int, by principal: Principal) async throws -> (Attachment, [UInt8]) {
         try Access.readAll(principal)
-        return try await store.read { session in
+        return try await read { session in
             guard try await session.ticket(id) != nil else { throw CoordinatorError.notFound("ticket", id) }
             let events = try await session.events(ticketIds: [id], kinds: [.comment, .mailReceived])
             let named = events.lazy.flatMap { event -> [Attachment] in

@@ -8,7 +8,7 @@ extension Mailroom {
     /// is off, or the ticket has nobody to write to). Call before the comment event is written:
     /// its `MailSent` goes in the event; `enqueue` then stores the message with the event's id.
     package func prepareReply(_ ticket: Ticket, body: String, attachments: [Attachment], author: String,
-                      in session: any StoreSession) async throws -> (MailSent, OutboxMessage)?
+                      in session: Records) async throws -> (MailSent, OutboxMessage)?
     {
         guard let address = policy.address else { return nil }
         let (to, cc, requester) = try await desk.recipients(of: ticket, in: session)
@@ -43,7 +43,7 @@ extension Mailroom {
         return (sent, outboxMessage(mail, ticket: ticket.id, kind: .reply, recipients: to + cc))
     }
 
-    package func enqueue(_ message: OutboxMessage, eventId: Int?, in session: any StoreSession) async throws {
+    package func enqueue(_ message: OutboxMessage, eventId: Int?, in session: Records) async throws {
         var message = message
         message.eventId = eventId
         _ = try await session.insertOutbox(message)
@@ -52,7 +52,7 @@ extension Mailroom {
     /// The number of a new ticket from mail, to its sender: automatic, so at most one per
     /// `automaticMailMinutes` to one address about one ticket.
     package func acknowledge(_ ticket: Ticket, to sender: String, answering messageId: String?, oversize: [Attachment], at: Date,
-                     in session: any StoreSession) async throws {
+                     in session: Records) async throws {
         var text = "We have your message and opened ticket #\(ticket.id): “\(ticket.title)”.\n"
             + "Reply to this mail to add to it; keep \(MailThreading.subjectTag(ticket.id)) in the subject.\n"
         text += oversizeLines(oversize)
@@ -62,7 +62,7 @@ extension Mailroom {
 
     /// Tells a sender once which of their files were over the size cap.
     package func tellOversize(_ oversize: [Attachment], ticket: Ticket, to sender: String, answering messageId: String?, at: Date,
-                      in session: any StoreSession) async throws {
+                      in session: Records) async throws {
         try await queueAutomatic(ticket, to: sender, subject: "Files not kept \(MailThreading.subjectTag(ticket.id))",
                                  text: "Your message was added to ticket #\(ticket.id).\n" + oversizeLines(oversize), answering: messageId,
                                  at: at, in: session)
@@ -75,7 +75,7 @@ extension Mailroom {
     }
 
     private func queueAutomatic(_ ticket: Ticket, to recipient: String, subject: String, text: String, answering messageId: String?,
-                                at: Date, in session: any StoreSession) async throws
+                                at: Date, in session: Records) async throws
     {
         guard let address = policy.address, Validate.isAddress(recipient) else { return }
         if let last = try await session.lastAutomaticMail(ticketId: ticket.id, recipient: recipient),
@@ -99,14 +99,14 @@ extension Mailroom {
     /// Sends what is due through `transport`: each message taken under a lease of `leaseSeconds`
     /// (longer than a send can take), so two instances never send one at once. Returns the ids sent.
     public func deliverDue(through transport: any MailTransport, holder: String, leaseSeconds: Double = 300) async throws -> [Int] {
-        let due = try await store.read { try await $0.dueOutbox(at: now(), limit: 20) }
+        let due = try await read { try await $0.dueOutbox(at: now(), limit: 20) }
         var sent: [Int] = []
         for message in due {
             var taken = message
             let at = now()
             (taken.state, taken.leaseHolder, taken.leaseUntil, taken.attempts) = (.sending, holder, at.addingTimeInterval(leaseSeconds), message.attempts + 1)
             let claim = taken
-            guard try await store.write({ try await $0.updateOutbox(claim, ifState: message.state, holder: message.leaseHolder) }) else { continue }
+            guard try await write({ try await $0.updateOutbox(claim, ifState: message.state, holder: message.leaseHolder) }) else { continue }
             var done = taken
             (done.leaseHolder, done.leaseUntil) = (nil, nil)
             do {
@@ -127,7 +127,7 @@ extension Mailroom {
             }
             let finished = done
             let doneAt = now()
-            try await store.write { session in
+            try await write { session in
                 guard try await session.updateOutbox(finished, ifState: .sending, holder: holder), finished.state != .retrying else { return }
                 // Sent or given up: the ticket says so (and its open pages hear it).
                 let delivery = MailDelivery(messageId: finished.messageId, recipients: finished.recipients, state: finished.state,
@@ -145,6 +145,6 @@ extension Mailroom {
     /// The messages of a ticket and where each stands.
     public func outbox(ticket id: Int, by principal: Principal) async throws -> [OutboxMessage] {
         try Access.readAll(principal)
-        return try await store.read { try await $0.outbox(ticketId: id) }
+        return try await read { try await $0.outbox(ticketId: id) }
     }
 }

@@ -6,6 +6,10 @@ import Foundation
 /// held for the desk. The same message delivered twice is filed once.
 public struct Mailroom: Room {
     let core: Core
+    /// The storage this room uses, and no more (docs/ARCHITECTURE.md, "Rooms"). Mail lands on tickets, through the ticket desk.
+    public typealias Storage = TicketDesk.Storage
+    public typealias Records = any Storage
+    static func narrow(_ session: any StoreSession) -> Records { session }
 
     /// What the MTA told the mailgate: the envelope sender (empty for bounces) and recipient.
     public struct Envelope: Sendable, Equatable {
@@ -25,20 +29,20 @@ public struct Mailroom: Room {
         try Access.postMail(principal)
         let sha = SHA256.hash(data: raw).hex
         let at = now()
-        try await store.write { try await $0.insertRawMail(sha256: sha, content: raw, at: at) }
+        try await write { try await $0.insertRawMail(sha256: sha, content: raw, at: at) }
         let message: MailMessage
         do {
             message = try MailParser.parse(raw)
         } catch {
             let rejected = InboundMail(id: 0, sha256: sha, sender: envelope.sender, subject: "", outcome: .rejected, detail: error.reason,
                                        ticketId: nil, receivedAt: at)
-            _ = try await store.write { session in
+            _ = try await write { session in
                 if try await session.inboundMail(dedupeKey: "sha:\(sha)") == nil { _ = try await session.insertInboundMail(rejected, dedupeKey: "sha:\(sha)") }
             }
             throw CoordinatorError.invalid("message", "not a mail message: \(error.reason)")
         }
         let key = message.messageId.map { "mid:\($0)" } ?? "sha:\(sha)"
-        return try await store.write { session in
+        return try await write { session in
             if let earlier = try await session.inboundMail(dedupeKey: key) { return earlier }
             let filed = try await file(message, raw: raw, sha: sha, envelope: envelope, at: at, in: session)
             return try await session.insertInboundMail(filed, dedupeKey: key)
@@ -46,7 +50,7 @@ public struct Mailroom: Room {
     }
 
     /// The instances' shared key for signed Message-IDs and plus-addresses, read in the caller's transaction.
-    package func threading(in session: any StoreSession) async throws -> MailThreading {
+    package func threading(in session: Records) async throws -> MailThreading {
         let key = try await secrets.value("mail-threading") { candidate in
             try sealer.open(try await session.serverSecret(named: "mail-threading", orNew: try sealer.seal(candidate)))
         }
@@ -54,7 +58,7 @@ public struct Mailroom: Room {
     }
 
     private func file(_ message: MailMessage, raw: [UInt8], sha: String, envelope: Envelope, at: Date,
-                      in session: any StoreSession) async throws -> InboundMail
+                      in session: Records) async throws -> InboundMail
     {
         let threading = try await threading(in: session)
         let sender = message.from?.address ?? envelope.sender ?? ""
@@ -106,7 +110,7 @@ public struct Mailroom: Room {
 
     /// The ticket a message answers, how it was found, and a ticket it names without the right to write to it.
     private func thread(_ message: MailMessage, raw: [UInt8], sender: String, envelope: Envelope, threading: MailThreading,
-                        in session: any StoreSession) async throws -> (Ticket?, String, Int?)
+                        in session: Records) async throws -> (Ticket?, String, Int?)
     {
         for id in MailThreading.referencedIds(message) {
             if let number = threading.ticket(fromMessageId: id), let ticket = try await session.ticket(number) {
@@ -135,7 +139,7 @@ public struct Mailroom: Room {
 
     /// A new ticket for the customer whose contact wrote, or the configured one; else quarantine.
     private func open(_ message: MailMessage, sha: String, relatedTo: Int?, sender: String, result: InboundMail,
-                      detail: String, in session: any StoreSession) async throws -> InboundMail
+                      detail: String, in session: Records) async throws -> InboundMail
     {
         var result = result
         let at = result.receivedAt
@@ -187,7 +191,7 @@ public struct Mailroom: Room {
     }
 
     /// Each part kept by its SHA-256 up to the cap; above it, only described.
-    package func keepFiles(_ parts: [MailPart], at: Date, in session: any StoreSession) async throws -> (kept: [Attachment], oversize: [Attachment]) {
+    package func keepFiles(_ parts: [MailPart], at: Date, in session: Records) async throws -> (kept: [Attachment], oversize: [Attachment]) {
         var kept: [Attachment] = []
         var oversize: [Attachment] = []
         for part in parts {

@@ -3,7 +3,7 @@ import Foundation
 extension TicketDesk {
     /// Ticket `id` for an action on open tickets only: 404 when there is none, then `access`
     /// decides, then 409 when it is resolved or closed.
-    package func openTicket(_ id: Int, before action: String, in session: any StoreSession,
+    package func openTicket(_ id: Int, before action: String, in session: Records,
                     access: (Ticket) throws -> Void) async throws -> Ticket
     {
         guard let ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
@@ -16,7 +16,7 @@ extension TicketDesk {
 
     /// Stores a changed ticket and its events, all at `at`.
     @discardableResult
-    package func save(_ ticket: inout Ticket, events: [NewEvent], actor: Actor, at: Date, in session: any StoreSession)
+    package func save(_ ticket: inout Ticket, events: [NewEvent], actor: Actor, at: Date, in session: Records)
         async throws -> [TicketEvent]
     {
         ticket.updatedAt = at
@@ -26,7 +26,7 @@ extension TicketDesk {
 
     /// Writes history entries without changing the ticket row.
     @discardableResult
-    package func append(_ events: [NewEvent], toTicket id: Int, actor: Actor, at: Date, in session: any StoreSession)
+    package func append(_ events: [NewEvent], toTicket id: Int, actor: Actor, at: Date, in session: Records)
         async throws -> [TicketEvent]
     {
         try await session.appendEvents(ticketId: id, at: at, try events.map {

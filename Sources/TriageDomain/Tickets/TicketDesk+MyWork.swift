@@ -24,7 +24,7 @@ extension TicketDesk {
         mine.assigneeId = technicianId
         mine.statuses = TicketStatus.allCases.filter(\.isOpen)
         let filter = mine
-        let (work, seen) = try await store.read { session in
+        let (work, seen) = try await read { session in
             let seen = try await session.seenEventId(userId: userId)
             let after = since ?? seen
             return (MyWork(tickets: try await session.tickets(filter, before: nil, limit: 500),
@@ -34,7 +34,7 @@ extension TicketDesk {
                            since: after), seen)
         }
         if let newest = work.news.first?.id, newest > seen ?? 0 {
-            try await store.write { try await $0.setSeenEventId(newest, userId: userId) }
+            try await write { try await $0.setSeenEventId(newest, userId: userId) }
         }
         return work
     }

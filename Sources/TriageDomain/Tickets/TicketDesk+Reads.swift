@@ -4,7 +4,7 @@ import Foundation
 extension TicketDesk {
     public func ticket(_ id: Int, by principal: Principal) async throws -> Ticket {
         try Access.readAll(principal)
-        guard let ticket = try await store.read({ try await $0.ticket(id) }) else {
+        guard let ticket = try await read({ try await $0.ticket(id) }) else {
             throw CoordinatorError.notFound("ticket", id)
         }
         return ticket
@@ -14,7 +14,7 @@ extension TicketDesk {
         -> Page<Ticket>
     {
         try Access.readAll(principal)
-        let items = try await store.read { try await $0.tickets(filter, before: before, limit: limit + 1) }
+        let items = try await read { try await $0.tickets(filter, before: before, limit: limit + 1) }
         return Page(items, limit: limit, id: \.id)
     }
 
@@ -22,7 +22,7 @@ extension TicketDesk {
         -> Page<TicketEvent>
     {
         try Access.readAll(principal)
-        let (exists, items) = try await store.read { session in
+        let (exists, items) = try await read { session in
             (try await session.ticket(id) != nil, try await session.events(ticketId: id, after: after, limit: limit + 1))
         }
         guard exists else { throw CoordinatorError.notFound("ticket", id) }
@@ -42,7 +42,7 @@ extension TicketDesk {
     /// A queue of tickets matching `filter`, most urgent first, `size` at a time from `offset`.
     public func queue(_ filter: TicketFilter, offset: Int, size: Int, by principal: Principal) async throws -> QueuePage {
         try Access.readAll(principal)
-        return try await store.read { session in
+        return try await read { session in
             QueuePage(tickets: try await session.ticketsByUrgency(filter, offset: offset, limit: size),
                       total: try await session.ticketCountsByStatus(filter).values.reduce(0, +), offset: offset)
         }
@@ -64,13 +64,13 @@ extension TicketDesk {
     /// The newest event's id: a live feed starts after it.
     public func latestChange(by principal: Principal) async throws -> Int {
         try Access.readAll(principal)
-        return try await store.read { try await $0.latestEventId() }
+        return try await read { try await $0.latestEventId() }
     }
 
     /// The events after `after`, and those of `ids` (ids a feed skipped because their transaction
     /// had not committed yet), oldest first, at most `limit`.
     public func changes(after: Int, orIds ids: [Int], limit: Int, by principal: Principal) async throws -> [TicketChange] {
         try Access.readAll(principal)
-        return try await store.read { try await $0.eventTickets(after: after, orIds: ids, limit: limit) }
+        return try await read { try await $0.eventTickets(after: after, orIds: ids, limit: limit) }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 extension TicketDesk {
     /// The requester a new ticket names: a contact of its customer (a ticket without a customer
     /// takes the contact's), or a new contact saved on the customer.
-    package func requester(_ input: TicketInput, customerId: Int?, at: Date, in session: any StoreSession) async throws -> Int? {
+    package func requester(_ input: TicketInput, customerId: Int?, at: Date, in session: Records) async throws -> Int? {
         if let new = input.requester {
             guard let customerId else {
                 throw CoordinatorError.invalid("requester", "a new contact belongs to a customer: choose the ticket's customer first")
@@ -19,7 +19,7 @@ extension TicketDesk {
     }
 
     /// The customer of contact `id`, which must be `expected` when the ticket has one.
-    package func customer(ofRequester id: Int, expected: Int?, in session: any StoreSession) async throws -> Int {
+    package func customer(ofRequester id: Int, expected: Int?, in session: Records) async throws -> Int {
         guard let contact = try await session.record(id, as: ContactFields.self) else {
             throw CoordinatorError.invalid("requesterId", "contact \(id) does not exist")
         }
@@ -30,7 +30,7 @@ extension TicketDesk {
     }
 
     /// The addresses a public reply goes to: the requester's (unless it bounced) and the CCs.
-    package func recipients(of ticket: Ticket, in session: any StoreSession) async throws -> (to: [String], cc: [String], requester: Contact?) {
+    package func recipients(of ticket: Ticket, in session: Records) async throws -> (to: [String], cc: [String], requester: Contact?) {
         var to: [String] = []
         var contact: Contact?
         if let id = ticket.requesterId, let found = try await session.record(id, as: ContactFields.self), found.fields.customerId == ticket.customerId {
@@ -44,7 +44,7 @@ extension TicketDesk {
 
 extension TicketDesk {
     /// Files people attach, kept by their SHA-256 (within the mail size cap).
-    package func keep(_ uploads: [FileUpload], at: Date, in session: any StoreSession) async throws -> [Attachment] {
+    package func keep(_ uploads: [FileUpload], at: Date, in session: Records) async throws -> [Attachment] {
         var kept: [Attachment] = []
         for upload in uploads {
             guard upload.content.count <= core.mail.maxAttachmentBytes else {
@@ -59,7 +59,7 @@ extension TicketDesk {
     }
 
     /// How a reply is signed: the technician's name when the person is one, else their login.
-    package func authorName(_ principal: Principal, in session: any StoreSession) async throws -> String {
+    package func authorName(_ principal: Principal, in session: Records) async throws -> String {
         if let id = principal.technicianId, let technician = try await session.record(id, as: TechnicianFields.self) {
             return technician.fields.name
         }

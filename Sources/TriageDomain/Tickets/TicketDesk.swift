@@ -4,10 +4,14 @@ import TriageModel
 /// Tickets: creation, changes, comments, status transitions, and the history each writes.
 public struct TicketDesk: Room {
     let core: Core
+    /// The storage this room uses, and no more (docs/ARCHITECTURE.md, "Rooms"). Its own records, and what saving a ticket reaches: assignment and SLA (dispatch, visits), replies (mail, accounts, keys), customers.
+    public typealias Storage = TicketRecords & AccessRecords & AccountRecords & DispatchRecords & InventoryRecords & MailRecords & VisitRecords
+    public typealias Records = any Storage
+    static func narrow(_ session: any StoreSession) -> Records { session }
 
     /// Opens a ticket: validated references, SLA due times from its severity, a created event,
     /// and an assigned event when the caller names the assignee.
-    public func create(_ input: TicketInput, by principal: Principal, in session: any StoreSession)
+    public func create(_ input: TicketInput, by principal: Principal, in session: Records)
         async throws -> Ticket
     {
         try Access.createTicket(principal)
@@ -19,7 +23,7 @@ public struct TicketDesk: Room {
     /// insert with its history: `created`, the assignment's events, then `opening` (what opened it).
     /// `host`, when the caller has read it, saves reading it again.
     package func newTicket(_ input: TicketInput, actor: Actor, dedupeKey: String? = nil, opening: [NewEvent] = [],
-                   host: Record<HostFields>? = nil, in session: any StoreSession) async throws -> Ticket
+                   host: Record<HostFields>? = nil, in session: Records) async throws -> Ticket
     {
         let at = now()
         let severity = input.severity ?? 3
@@ -65,7 +69,7 @@ public struct TicketDesk: Room {
 
     /// Applies a patch, one history event per kind of change; an empty or no-op patch changes nothing.
     public func update(_ id: Int, _ patch: TicketPatch, by principal: Principal,
-                             in session: any StoreSession) async throws -> Ticket
+                             in session: Records) async throws -> Ticket
     {
         try patch.validate()
         guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
@@ -165,7 +169,7 @@ public struct TicketDesk: Room {
     }
 
     /// Brings a resolved or closed ticket back to work; the only way out of closed.
-    public func reopen(_ id: Int, _ input: ReopenInput, by principal: Principal, in session: any StoreSession)
+    public func reopen(_ id: Int, _ input: ReopenInput, by principal: Principal, in session: Records)
         async throws -> Ticket
     {
         try input.validate()
@@ -178,7 +182,7 @@ public struct TicketDesk: Room {
     }
 
     /// Moves a resolved or closed ticket back to work, the clocks resuming; 409 for an open one.
-    package func reopen(_ ticket: inout Ticket, reason: String, at: Date, in session: any StoreSession) async throws -> NewEvent {
+    package func reopen(_ ticket: inout Ticket, reason: String, at: Date, in session: Records) async throws -> NewEvent {
         guard let next = ticket.status.reopened(assigned: ticket.assigneeId != nil) else {
             throw CoordinatorError(.conflict, "ticket \(ticket.id) is \(ticket.status.rawValue), not resolved or closed")
         }
@@ -192,7 +196,7 @@ public struct TicketDesk: Room {
 
     /// Adds a public reply or an internal note; the first public reply by a person is the first response.
     public func comment(onTicket id: Int, _ input: CommentInput, by principal: Principal,
-                        in session: any StoreSession) async throws -> TicketEvent
+                        in session: Records) async throws -> TicketEvent
     {
         try Access.comment(principal)
         try input.validate()
@@ -218,7 +222,7 @@ public struct TicketDesk: Room {
     /// Sets the due times from creation, the severity and the ticket's history: time spent in a
     /// pausing status, or resolved or closed before a reopen, does not count. `pending` is a
     /// status change being made now, not yet in the history.
-    package func recomputeDueTimes(_ ticket: inout Ticket, pending: TicketStatus?, at: Date, in session: any StoreSession)
+    package func recomputeDueTimes(_ ticket: inout Ticket, pending: TicketStatus?, at: Date, in session: Records)
         async throws
     {
         let history = try await session.events(ticketIds: [ticket.id], kinds: [.statusChanged, .reopened])
@@ -250,7 +254,7 @@ public struct TicketDesk: Room {
 
     /// A person's explicit acknowledgement: the first response if none was given yet. Once only;
     /// a repeat changes nothing.
-    public func acknowledge(ticket id: Int, by principal: Principal, in session: any StoreSession) async throws -> Ticket {
+    public func acknowledge(ticket id: Int, by principal: Principal, in session: Records) async throws -> Ticket {
         try Access.comment(principal)
         guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
         try Access.acknowledge(ticket, by: principal)
@@ -285,7 +289,7 @@ public struct TicketDesk: Room {
         ticket.status = status
     }
 
-    private func checkCustomer(_ customerId: Int, in session: any StoreSession) async throws {
+    private func checkCustomer(_ customerId: Int, in session: Records) async throws {
         if !(try await session.exists(.customer, customerId)) {
             throw CoordinatorError.invalid("customerId", "customer \(customerId) does not exist")
         }
@@ -293,7 +297,7 @@ public struct TicketDesk: Room {
 
     /// The customer whose site the host is at; it must be `expected` when the ticket names one.
     /// The customer a host belongs to (`known`: the host, when the caller read it already).
-    private func customer(ofHost hostId: Int, known: Record<HostFields>? = nil, expected: Int?, in session: any StoreSession)
+    private func customer(ofHost hostId: Int, known: Record<HostFields>? = nil, expected: Int?, in session: Records)
         async throws -> Int
     {
         let read = known?.id == hostId ? known : try await session.record(hostId, as: HostFields.self)
@@ -310,7 +314,7 @@ public struct TicketDesk: Room {
         return owner
     }
 
-    private func checkAssignable(_ technicianId: Int, in session: any StoreSession) async throws {
+    private func checkAssignable(_ technicianId: Int, in session: Records) async throws {
         guard let technician = try await session.record(technicianId, as: TechnicianFields.self) else {
             throw CoordinatorError.invalid("assigneeId", "technician \(technicianId) does not exist")
         }

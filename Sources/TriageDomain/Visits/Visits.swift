@@ -4,6 +4,10 @@ import TriageModel
 /// On-site visits: free slots, booking, rescheduling and their progress.
 public struct Visits: Room {
     let core: Core
+    /// The storage this room uses, and no more (docs/ARCHITECTURE.md, "Rooms"). A booking changes its ticket, through the ticket desk.
+    public typealias Storage = TicketDesk.Storage
+    public typealias Records = any Storage
+    static func narrow(_ session: any StoreSession) -> Records { session }
 
     // MARK: Proposals
 
@@ -19,7 +23,7 @@ public struct Visits: Room {
             throw CoordinatorError(.badRequest, "from is more than \(visitPolicy.horizonDays) days ahead (visits.horizonDays)")
         }
         let window = DateInterval(start: start, duration: Double(days) * 86_400)
-        return try await store.read { session in
+        return try await read { session in
             guard let ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
             let members = try await roster.members(in: session)
             let planner = try await planner(for: ticket, technicians: members.map(\.technician.id),
@@ -30,7 +34,7 @@ public struct Visits: Room {
     }
 
     /// What the planner needs for `ticket`: its site, and the active visits of `technicians` near `window`.
-    private func planner(for ticket: Ticket, technicians: [Int], around window: DateInterval, in session: any StoreSession)
+    private func planner(for ticket: Ticket, technicians: [Int], around window: DateInterval, in session: Records)
         async throws -> VisitPlanner
     {
         guard let hostId = ticket.hostId, let host = try await session.record(hostId, as: HostFields.self) else {
@@ -52,7 +56,7 @@ public struct Visits: Room {
 
     /// POST /visits: books a window after checking every constraint again in this transaction, so
     /// that of two dispatchers booking the same hour one wins and the other gets 409 naming the visit.
-    public func book(_ booking: VisitBooking, by principal: Principal, in session: any StoreSession) async throws -> Visit {
+    public func book(_ booking: VisitBooking, by principal: Principal, in session: Records) async throws -> Visit {
         try Access.dispatch(principal)
         var ticket = try await desk.openTicket(booking.ticketId, before: "booking a visit", in: session) { _ in }
         let window = try Self.window(booking.start, booking.end)
@@ -68,7 +72,7 @@ public struct Visits: Room {
     }
 
     /// POST /visits/{id}/reschedule: a booked visit moves (keeping its id and history).
-    public func reschedule(visit id: Int, to change: VisitReschedule, by principal: Principal, in session: any StoreSession)
+    public func reschedule(visit id: Int, to change: VisitReschedule, by principal: Principal, in session: Records)
         async throws -> Visit
     {
         try Access.dispatch(principal)
@@ -91,7 +95,7 @@ public struct Visits: Room {
 
     /// POST /visits/{id}/status: en route, on site, done (with notes) by the technician or the
     /// desk; cancelled by the desk. Each step is an event on the ticket.
-    public func changeStatus(visit id: Int, _ change: VisitStatusChange, by principal: Principal, in session: any StoreSession)
+    public func changeStatus(visit id: Int, _ change: VisitStatusChange, by principal: Principal, in session: Records)
         async throws -> Visit
     {
         var visit = try await existingVisit(id, in: session)
@@ -122,7 +126,7 @@ public struct Visits: Room {
 
     public func visit(_ id: Int, by principal: Principal) async throws -> Visit {
         try Access.readAll(principal)
-        let visit = try await store.read { try await existingVisit(id, in: $0) }
+        let visit = try await read { try await existingVisit(id, in: $0) }
         if principal.role == .technician, principal.technicianId != visit.technicianId {
             throw CoordinatorError(.forbidden, "technicians see their own visits; visit \(id) is not yours")
         }
@@ -139,12 +143,12 @@ public struct Visits: Room {
             }
             filter.technicianIds = [me]
         }
-        return try await store.read { [filter] in try await $0.visits(filter, limit: 1000) }
+        return try await read { [filter] in try await $0.visits(filter, limit: 1000) }
     }
 
     // MARK: Helpers
 
-    private func existingVisit(_ id: Int, in session: any StoreSession) async throws -> Visit {
+    private func existingVisit(_ id: Int, in session: Records) async throws -> Visit {
         guard let visit = try await session.visit(id) else { throw CoordinatorError.notFound("visit", id) }
         return visit
     }
@@ -152,7 +156,7 @@ public struct Visits: Room {
     /// The technician and the planner after every check of `window`: 422 when it does not fit,
     /// 409 naming the visit it clashes with.
     private func checked(_ window: DateInterval, technician id: Int, for ticket: Ticket, ignoring visitId: Int?,
-                         in session: any StoreSession) async throws -> (RosterMember, VisitPlanner)
+                         in session: Records) async throws -> (RosterMember, VisitPlanner)
     {
         guard let technician = try await session.record(id, as: TechnicianFields.self) else {
             throw CoordinatorError.notFound("technician", id)

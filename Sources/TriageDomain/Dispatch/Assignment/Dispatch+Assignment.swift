@@ -9,7 +9,7 @@ extension NewEvent {
 
 extension Dispatch {
     /// Ranks the active technicians for a ticket; a read, nothing changes.
-    package func decideAssignment(for ticket: Ticket, excluding: Int?, at now: Date, in session: any StoreSession)
+    package func decideAssignment(for ticket: Ticket, excluding: Int?, at now: Date, in session: Records)
         async throws -> AssignmentDecision
     {
         let (context, roster) = try await assignmentContext(for: ticket, excluding: excluding, at: now, in: session)
@@ -21,14 +21,14 @@ extension Dispatch {
     public func eligibility(ticket id: Int, by principal: Principal) async throws -> [TechnicianEligibility] {
         try Access.dispatch(principal)
         let at = now()
-        return try await store.read { session in
+        return try await read { session in
             guard let ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
             let (context, roster) = try await assignmentContext(for: ticket, excluding: nil, at: at, in: session)
             return Assigner(policy: assignment).eligibility(among: roster, context)
         }
     }
 
-    private func assignmentContext(for ticket: Ticket, excluding: Int?, at now: Date, in session: any StoreSession)
+    private func assignmentContext(for ticket: Ticket, excluding: Int?, at now: Date, in session: Records)
         async throws -> (Assigner.Context, [RosterMember])
     {
         var workloads = try await session.workloads()
@@ -49,7 +49,7 @@ extension Dispatch {
     /// Runs assignment and applies it to `ticket` (not yet saved), and notifies the lead when
     /// nobody is eligible (see `assignByRules`).
     package func autoAssign(_ ticket: inout Ticket, trigger: String, excluding: Int? = nil, at now: Date,
-                    in session: any StoreSession) async throws -> [NewEvent]
+                    in session: Records) async throws -> [NewEvent]
     {
         let assigned = try await assignByRules(&ticket, trigger: trigger, excluding: excluding, at: now, in: session)
         if let notification = assigned.unassignable { _ = try await session.insertNotification(notification) }
@@ -61,7 +61,7 @@ extension Dispatch {
     /// with an `assignment_kept` event; with nobody eligible the ticket keeps its assignee (or stays
     /// new), an `unassignable` event says why, and the notification for the lead is returned to store.
     package func assignByRules(_ ticket: inout Ticket, trigger: String, excluding: Int? = nil, at now: Date,
-                       in session: any StoreSession) async throws -> (events: [NewEvent], unassignable: Notification?)
+                       in session: Records) async throws -> (events: [NewEvent], unassignable: Notification?)
     {
         let decision = try await decideAssignment(for: ticket, excluding: excluding, at: now, in: session)
         var made = AssignmentMade(trigger: trigger, reason: decision.reason, eligible: decision.eligible)
@@ -91,7 +91,7 @@ extension Dispatch {
     }
 
     /// POST /tickets/{id}/assign: assignment by the rules, on request of a dispatcher.
-    public func assign(ticket id: Int, by principal: Principal, in session: any StoreSession)
+    public func assign(ticket id: Int, by principal: Principal, in session: Records)
         async throws -> Ticket
     {
         var ticket = try await desk.openTicket(id, before: "assigning", in: session) { _ in try Access.dispatch(principal) }

@@ -39,7 +39,7 @@ package struct RosterMember: Sendable {
 package final class RosterCache: Sendable {
     private let cached = Mutex<(version: String, members: [RosterMember])?>(nil)
 
-    package func members(in session: any StoreSession) async throws -> [RosterMember] {
+    package func members(in session: any DispatchRecords) async throws -> [RosterMember] {
         let version = try await session.techniciansVersion()
         if let hit = cached.withLock({ $0 }), hit.version == version { return hit.members }
         let members = try await session.activeTechnicians().map(RosterMember.init)

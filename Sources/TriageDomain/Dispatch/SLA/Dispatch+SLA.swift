@@ -19,7 +19,7 @@ extension Dispatch {
         var after = 0
         while true {
             let start = after
-            let (events, last, more) = try await store.write { session -> ([TicketEvent], Int, Bool) in
+            let (events, last, more) = try await write { session -> ([TicketEvent], Int, Bool) in
                 guard try await session.acquireLease(Self.slaLease, holder: holder, now: now,
                                                      until: now.addingTimeInterval(leaseSeconds))
                 else { return ([], 0, false) }
@@ -34,7 +34,7 @@ extension Dispatch {
         }
     }
 
-    private func checkSLA(_ ticket: Ticket, at now: Date, in session: any StoreSession) async throws -> [TicketEvent] {
+    private func checkSLA(_ ticket: Ticket, at now: Date, in session: Records) async throws -> [TicketEvent] {
         var ticket = ticket
         guard !sla.policy(forCustomer: ticket.customerId).pausingStatuses.contains(ticket.status) else { return [] }
         var targets: [(name: String, warn: Date, due: Date, warned: SLASent, breached: SLASent)] = [
