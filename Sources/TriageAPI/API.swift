@@ -5,7 +5,7 @@ import TriageEdge
 import TriageModel
 
 /// The REST API under /api/v1 (docs/coordinator.md): its OpenAPI document, then every route behind
-/// the bearer token. Each route file adds one room's routes; they call the domain, never the store.
+/// the bearer token. Each room's routes are an `APIController`; they call the domain, never the store.
 package struct API: Sendable {
     let coordinator: Coordinator
     let bodyLimit: Int
@@ -18,8 +18,6 @@ package struct API: Sendable {
         self.bell = bell
     }
 
-    var writer: IdempotentWrite { IdempotentWrite(coordinator: coordinator) }
-
     package func add(to router: Router<TriageRequestContext>) {
         let api = router.group("/api/v1")
         api.get("/openapi.yaml") { _, _ in
@@ -27,15 +25,19 @@ package struct API: Sendable {
                      body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
         let secured = api.add(middleware: AuthMiddleware(coordinator: coordinator))
-        addInventory(CustomerFields.self, at: "/customers", to: secured)
-        addInventory(SiteFields.self, at: "/sites", to: secured)
-        addInventory(ContactFields.self, at: "/contacts", to: secured)
-        addInventory(HostFields.self, at: "/hosts", to: secured)
-        addInventory(TechnicianFields.self, at: "/technicians", to: secured)
-        addTickets(to: secured)
-        addHealth(to: secured)
-        addVisits(to: secured)
-        addJobs(to: secured)
-        addMail(to: secured)
+        let (coordinator, limit) = (coordinator, bodyLimit)
+        let controllers: [any APIController] = [
+            InventoryRoutes<CustomerFields>(coordinator: coordinator, bodyLimit: limit, path: "/customers"),
+            InventoryRoutes<SiteFields>(coordinator: coordinator, bodyLimit: limit, path: "/sites"),
+            InventoryRoutes<ContactFields>(coordinator: coordinator, bodyLimit: limit, path: "/contacts"),
+            InventoryRoutes<HostFields>(coordinator: coordinator, bodyLimit: limit, path: "/hosts"),
+            InventoryRoutes<TechnicianFields>(coordinator: coordinator, bodyLimit: limit, path: "/technicians"),
+            TicketRoutes(coordinator: coordinator, bodyLimit: limit),
+            HealthRoutes(coordinator: coordinator, bodyLimit: limit),
+            VisitRoutes(coordinator: coordinator, bodyLimit: limit),
+            JobRoutes(coordinator: coordinator, bodyLimit: limit, bell: bell),
+            MailRoutes(coordinator: coordinator, bodyLimit: limit),
+        ]
+        for controller in controllers { controller.add(to: secured) }
     }
 }

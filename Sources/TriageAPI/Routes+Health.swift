@@ -4,9 +4,13 @@ import TriageModel
 import TriageDomain
 import TriageEdge
 
-extension API {
+/// Health reports from push agents and collectors, and a host's report history.
+struct HealthRoutes: APIController {
+    let coordinator: Coordinator
+    let bodyLimit: Int
+
     /// Push agents' health reports, and what the coordinator knows of a host's checks.
-    func addHealth(to group: RouterGroup<TriageRequestContext>) {
+    func add(to group: RouterGroup<TriageRequestContext>) {
         let coordinator = self.coordinator
         let limit = bodyLimit
         group.post("/reports") { request, context in

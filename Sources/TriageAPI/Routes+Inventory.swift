@@ -3,12 +3,15 @@ import Hummingbird
 import TriageDomain
 import TriageEdge
 
-extension API {
+/// One kind of inventory record under its path (`/customers`, `/sites`, …).
+struct InventoryRoutes<F: InventoryFields & StrictInput>: APIController {
+    let coordinator: Coordinator
+    let bodyLimit: Int
+    let path: String
+
     /// POST/GET on the collection, GET/PUT/DELETE on one record. PUT replaces every field, with
     /// the same body as POST; what it leaves out takes its default.
-    func addInventory<F: InventoryFields & StrictInput>(_ type: F.Type, at path: String,
-                                                       to group: RouterGroup<TriageRequestContext>)
-    {
+    func add(to group: RouterGroup<TriageRequestContext>) {
         let coordinator = self.coordinator
         let limit = bodyLimit
         group.post(RouterPath(path)) { request, context in

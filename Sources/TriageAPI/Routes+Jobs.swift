@@ -14,10 +14,15 @@ struct JobRequest: StrictInput {
     typealias CodingKeys = Field
 }
 
-extension API {
+/// "Diagnose now": a job for a ticket, the runners' long poll, start and result, a collector's hosts.
+struct JobRoutes: APIController {
+    let coordinator: Coordinator
+    let bodyLimit: Int
+    let bell: JobBell
+
     /// Diagnosis jobs (docs/jobs.md): people request and read them; push agents and collectors
     /// long-poll for them, start them and post their results.
-    func addJobs(to group: RouterGroup<TriageRequestContext>) {
+    func add(to group: RouterGroup<TriageRequestContext>) {
         let coordinator = self.coordinator
         let limit = bodyLimit
         let bell = self.bell

@@ -12,9 +12,13 @@ struct ReleaseInput: Codable, Sendable {
 
 extension ReleaseInput: StrictInput { typealias Field = CodingKeys }
 
-extension API {
+/// The mailgate's messages, the quarantine, a ticket's outbox and files.
+struct MailRoutes: APIController {
+    let coordinator: Coordinator
+    let bodyLimit: Int
+
     /// Mail in from `triage mailgate`, the quarantine, and the files and outbox of a ticket (docs/mail.md).
-    func addMail(to group: RouterGroup<TriageRequestContext>) {
+    func add(to group: RouterGroup<TriageRequestContext>) {
         let coordinator = self.coordinator
         let limit = bodyLimit
         group.post("/mail") { request, context in

@@ -4,8 +4,12 @@ import TriageModel
 import TriageDomain
 import TriageEdge
 
-extension API {
-    func addTickets(to group: RouterGroup<TriageRequestContext>) {
+/// Tickets: create, list, change, comment, reopen, acknowledge, escalate, assign, diagnoses, history.
+struct TicketRoutes: APIController {
+    let coordinator: Coordinator
+    let bodyLimit: Int
+
+    func add(to group: RouterGroup<TriageRequestContext>) {
         let coordinator = self.coordinator
         let limit = bodyLimit
         group.post("/tickets") { request, context in

@@ -3,9 +3,13 @@ import Hummingbird
 import TriageDomain
 import TriageEdge
 
-extension API {
+/// Visit proposals, booking and the visit lifecycle.
+struct VisitRoutes: APIController {
+    let coordinator: Coordinator
+    let bodyLimit: Int
+
     /// Visit proposals, booking and the visit lifecycle (docs/coordinator.md, "On-site visits").
-    func addVisits(to group: RouterGroup<TriageRequestContext>) {
+    func add(to group: RouterGroup<TriageRequestContext>) {
         let coordinator = self.coordinator
         let limit = bodyLimit
         group.get("/tickets/{id}/visit-slots") { request, context in

@@ -6,8 +6,12 @@ import TriageEdge
 
 /// /board/account: one's own password, second factor and personal tokens. What is shown only
 /// once (the authenticator key, the recovery codes, a new token) is rendered by the POST that made it.
-extension Board {
-    func addAccount(to signedIn: RouterGroup<TriageRequestContext>) {
+struct AccountPage: BoardController, DrawsPages {
+    let coordinator: Coordinator
+    let pages: Pages
+    let zone: TimeZone
+
+    func add(to signedIn: RouterGroup<TriageRequestContext>) {
         signedIn.get("/account") { _, context in try await accountPage(try context.boardSession()) }
         signedIn.post("/account/password") { request, context in
             try await accountForm(request, context) { form, session in
@@ -65,7 +69,7 @@ extension Board {
                              _ change: (WebForm, WebSession) async throws -> AccountNews) async throws -> Response
     {
         let session = try context.boardSession()
-        let form = try await WebForm(request, limit: Board.loginBodyLimit)
+        let form = try await WebForm(request, limit: SignIn.loginBodyLimit)
         try form.requireCSRF(session.csrf)
         do {
             let news = try await change(form, session)

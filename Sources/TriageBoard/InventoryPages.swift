@@ -10,11 +10,17 @@ import TriageEdge
 /// host (parameters, vendor services, every item now and in its last reports) and technician
 /// (skills, tier, shifts, absences). Everyone signed in reads them; admins add and change records
 /// with forms that send the API's JSON through the same checks (`InventoryForms.swift`).
-extension Board {
+struct InventoryPages: BoardController, DrawsPages {
+    let coordinator: Coordinator
+    let pages: Pages
+    let zone: TimeZone
+    let bodyLimit: Int
+    let bell: JobBell
+
     static let inventoryLimit = 1000
     static let itemHistoryReports = 10
 
-    func addInventory(to signedIn: RouterGroup<TriageRequestContext>) {
+    func add(to signedIn: RouterGroup<TriageRequestContext>) {
         signedIn.get("/inventory") { request, context in
             try await inventoryPage(try context.boardSession(), request)
         }
@@ -39,7 +45,7 @@ extension Board {
         do {
             let ticket = try form.int("ticket")
             _ = try await coordinator.write { tx in
-                try await coordinator.jobs.request(ticketId: ticket, checks: form["checks"].map(Self.words) ?? [], aboutHost: id,
+                try await coordinator.jobs.request(ticketId: ticket, checks: form["checks"].map(WebForm.words) ?? [], aboutHost: id,
                                                    by: session.principal, in: tx)
             }
             await bell.ring()

@@ -9,12 +9,15 @@ import TriageEdge
 /// events, one `change` per batch of ticket changes (`{"tickets": [ids]}`, or `null` for "refresh
 /// whatever you show"), a comment as a heartbeat, and `ended` when the session is over.
 /// `live.js` listens and re-reads the page's live parts. A page without JavaScript never opens it.
-extension Board {
-    func addLiveScript(to web: RouterGroup<TriageRequestContext>) {
+struct LiveRoutes: BoardController {
+    let coordinator: Coordinator
+    let live: LiveFeed
+
+    static func addScript(to web: RouterGroup<TriageRequestContext>) {
         web.get("/static/live.js") { _, _ in Pages.script() }
     }
 
-    func addLive(to signedIn: RouterGroup<TriageRequestContext>) {
+    func add(to signedIn: RouterGroup<TriageRequestContext>) {
         signedIn.get("/live") { request, context in
             _ = try context.boardSession()
             let secret = request.cookies[BoardSessionMiddleware.cookie]?.value ?? ""

@@ -7,8 +7,13 @@ import TriageEdge
 /// /board/mail (the desk): mail from senders no customer knows, held until someone opens a
 /// ticket of a customer from it (the sender becoming their contact) or discards it
 /// (docs/mail.md, "Mail in"). The same operations as the API's quarantine routes.
-extension Board {
-    func addMailQueue(to signedIn: RouterGroup<TriageRequestContext>) {
+struct MailQueuePage: BoardController, DrawsPages {
+    let coordinator: Coordinator
+    let pages: Pages
+    let zone: TimeZone
+    let bodyLimit: Int
+
+    func add(to signedIn: RouterGroup<TriageRequestContext>) {
         signedIn.get("/mail") { request, context in
             try await mailQueuePage(try context.boardSession(), notice: Query(request).string("done"))
         }

@@ -5,8 +5,12 @@ import TriageEdge
 
 /// /board/my: a technician's open tickets by urgency, their visits today and tomorrow, and what
 /// happened on their tickets since they last looked (read once shown).
-extension Board {
-    func addMyWork(to signedIn: RouterGroup<TriageRequestContext>) {
+struct MyWorkPage: BoardController, DrawsPages {
+    let coordinator: Coordinator
+    let pages: Pages
+    let zone: TimeZone
+
+    func add(to signedIn: RouterGroup<TriageRequestContext>) {
         signedIn.get("/my") { request, context in
             let session = try context.boardSession()
             let clock = clock()

@@ -8,8 +8,13 @@ import TriageEdge
 /// Taking a call (/board/tickets/new, the desk): find the customer by name, a contact's name,
 /// email or phone, or a host's name; read their card; open the ticket. The ticket's page then
 /// says whom assignment chose and why.
-extension Board {
-    func addNewTicket(to signedIn: RouterGroup<TriageRequestContext>) {
+struct NewTicketPage: BoardController, DrawsPages {
+    let coordinator: Coordinator
+    let pages: Pages
+    let zone: TimeZone
+    let bodyLimit: Int
+
+    func add(to signedIn: RouterGroup<TriageRequestContext>) {
         signedIn.get("/tickets/new") { request, context in
             let session = try context.boardSession()
             try Access.createTicket(session.principal)
@@ -26,7 +31,7 @@ extension Board {
                 var input = TicketInput(
                     title: form["title"] ?? "", severity: try form.optionalInt("severity"), channel: TicketChannel(rawValue: form["channel"] ?? ""),
                     customerId: customer, hostId: try form.optionalInt("hostId"), description: form.text("description"),
-                    tags: form["tags"].map(Self.words))
+                    tags: form["tags"].map(WebForm.words))
                 // A caller typed in counts as someone new even when the radio button was not ticked.
                 let typedCaller = form.text("contactName") != nil && (form["requester"] ?? "").isEmpty
                 switch typedCaller ? "new" : form["requester"] {
@@ -35,7 +40,7 @@ extension Board {
                 case let id? where !id.isEmpty: input.requesterId = try form.int("requester")
                 default: break
                 }
-                input.cc = form.text("cc").map(Self.addresses)
+                input.cc = form.text("cc").map(WebForm.addresses)
                 let filled = input
                 let ticket = try await coordinator.write { try await coordinator.tickets.create(filled, by: session.principal, in: $0) }
                 return Pages.redirect(to: "/board/tickets/\(ticket.id)?opened=1")
@@ -46,19 +51,6 @@ extension Board {
                                                status: .unprocessableContent)
             }
         }
-    }
-
-    /// After the desk opened a ticket: whom assignment chose and why, from its history.
-    func assignmentNotice(_ id: Int, by principal: Principal) async throws -> String? {
-        let events = try await coordinator.tickets.events(ofTicket: id, after: nil, limit: 20, by: principal).items
-        for event in events.reversed() {
-            switch event.entry {
-            case .assigned(let made)?: return "Ticket \(id) opened and assigned: \(made.reason)."
-            case .unassignable(let made)?: return "Ticket \(id) opened; nobody could take it: \(made.reason). The lead has been told."
-            default: continue
-            }
-        }
-        return "Ticket \(id) opened."
     }
 
     private struct NewTicketView {

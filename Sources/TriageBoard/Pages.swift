@@ -9,6 +9,8 @@ import TriageEdge
 /// starting rather than failing one page), and the headers every page carries.
 struct Pages: Sendable {
     private let library: MustacheLibrary
+    /// Each template's source, for `TemplateCheck` in debug builds.
+    let sources: [String: String]
 
     init() throws {
         var library = MustacheLibrary()
@@ -24,6 +26,7 @@ struct Pages: Sendable {
         ]
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library
+        sources = Dictionary(uniqueKeysWithValues: templates.map { ($0.0, String(decoding: $0.1, as: UTF8.self)) })
     }
 
     /// Scripts, styles and the live stream come only from this server (no inline script), forms
@@ -33,6 +36,15 @@ struct Pages: Sendable {
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     func render(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
+        #if DEBUG
+        // Debug builds (every test) hold each page to its template: a name the model lacks is a 500.
+        let check = TemplateCheck(sources: sources).check(template, model)
+        TemplateCoverage.shared.note(check)
+        if !check.missing.isEmpty {
+            return Response(status: .internalServerError, headers: Self.headers(contentType: "text/plain; charset=utf-8"),
+                            body: .init(byteBuffer: ByteBuffer(string: "names the model lacks: " + check.missing.joined(separator: ", "))))
+        }
+        #endif
         let html = library.render(model, withTemplate: template) ?? "template \(template) is missing"
         return Response(status: status, headers: Self.headers(contentType: "text/html; charset=utf-8"),
                         body: .init(byteBuffer: ByteBuffer(string: html)))

@@ -5,10 +5,14 @@ import TriageEdge
 
 /// /board/queues: every ticket the filters match — status, severity, tier, customer, assignee,
 /// on site, words in the title — most urgent first, 100 to a page, as far as there are tickets.
-extension Board {
+struct QueuesPage: BoardController, DrawsPages {
+    let coordinator: Coordinator
+    let pages: Pages
+    let zone: TimeZone
+
     static let queuePageSize = 100
 
-    func addQueues(to signedIn: RouterGroup<TriageRequestContext>) {
+    func add(to signedIn: RouterGroup<TriageRequestContext>) {
         signedIn.get("/queues") { request, context in
             let session = try context.boardSession()
             let query = Query(request)

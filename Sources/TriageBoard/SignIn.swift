@@ -7,12 +7,20 @@ import TriageEdge
 /// Signing in and out, and the first start's setup page. The forms shown before there is a
 /// session carry their own CSRF token: a double-submit cookie whose value the coordinator signed
 /// (`Accounts.loginFormToken`), so a cookie someone else set with a matching field does not pass.
-extension Board {
+struct SignIn: BoardController, DrawsPages {
+    let coordinator: Coordinator
+    let pages: Pages
+    let zone: TimeZone
+    let bodyLimit: Int
+    let policy: BoardPolicy
+    let clientAddresses: ClientAddress
+
     static let loginCookie = "triage_login"
     /// A sign-in or setup form is a few short fields: anything bigger is not one (413).
     static let loginBodyLimit = 8 << 10
 
-    func addSignIn(to router: Router<TriageRequestContext>, board web: RouterGroup<TriageRequestContext>) {
+    /// Sign-in, its second step and the setup link: open to everybody.
+    func addOpen(to router: Router<TriageRequestContext>, board web: RouterGroup<TriageRequestContext>) {
         web.get("/login") { request, _ in try await loginPage(next: Query(request).string("next"), request: request) }
         web.post("/login") { request, context in try await signIn(request, context) }
         web.post("/login/code") { request, context in try await signInWithCode(request, context) }
@@ -27,18 +35,18 @@ extension Board {
         setup.post("") { request, context in try await setUp(request, context) }
     }
 
-    func addSignOut(to signedIn: RouterGroup<TriageRequestContext>) {
+    func add(to signedIn: RouterGroup<TriageRequestContext>) {
         signedIn.post("/logout") { request, context in
             let session = try context.boardSession()
             try (try await WebForm(request, limit: bodyLimit)).requireCSRF(session.csrf)
             if let secret = request.cookies[BoardSessionMiddleware.cookie]?.value { try await coordinator.accounts.signOut(secret: secret) }
             var response = Pages.redirect(to: "/board/login")
-            response.setCookie(Self.cookie(BoardSessionMiddleware.cookie, "", path: "/board", maxAge: 0, request: request))
+            response.setCookie(Board.cookie(BoardSessionMiddleware.cookie, "", path: "/board", maxAge: 0, request: request))
             return response
         }
     }
 
-    private struct LoginPage {
+    struct LoginPage {
         var chrome: Chrome
         var csrf: String
         var next: String
@@ -51,9 +59,9 @@ extension Board {
         let csrf = try await coordinator.accounts.loginFormToken()
         var chrome = Chrome(session: nil, clock: clock())
         chrome.error = error
-        var response = pages.render("login", LoginPage(chrome: chrome, csrf: csrf, next: Self.safeNext(next), login: login),
+        var response = pages.render("login", LoginPage(chrome: chrome, csrf: csrf, next: Board.safeNext(next), login: login),
                                     status: status)
-        response.setCookie(Self.cookie(Self.loginCookie, csrf, path: "/board/login", maxAge: 3600, request: request))
+        response.setCookie(Board.cookie(Self.loginCookie, csrf, path: "/board/login", maxAge: 3600, request: request))
         return response
     }
 
@@ -74,7 +82,7 @@ extension Board {
                 return signedIn(secret, going: form["next"], request: request, formCookiePath: "/board/login")
             case .needsCode(let pending):
                 return pages.render("code", CodePage(chrome: Chrome(session: nil, clock: clock()), csrf: expected, pending: pending,
-                                                     next: Self.safeNext(form["next"])))
+                                                     next: Board.safeNext(form["next"])))
             }
         } catch let error as CoordinatorError where [.unauthorized, .tooManyRequests, .invalid].contains(error.code) {
             return try await loginPage(next: form["next"], login: form["login"] ?? "", error: "Not signed in: \(error.message).",
@@ -82,7 +90,7 @@ extension Board {
         }
     }
 
-    private struct CodePage {
+    struct CodePage {
         var chrome: Chrome
         var csrf: String
         var pending: String
@@ -107,16 +115,16 @@ extension Board {
         } catch let error as CoordinatorError where [.unauthorized, .tooManyRequests].contains(error.code) {
             var chrome = Chrome(session: nil, clock: clock())
             chrome.error = "Not signed in: \(error.message)."
-            return pages.render("code", CodePage(chrome: chrome, csrf: expected, pending: pending, next: Self.safeNext(form["next"])),
+            return pages.render("code", CodePage(chrome: chrome, csrf: expected, pending: pending, next: Board.safeNext(form["next"])),
                                 status: error.code.httpStatus)
         }
     }
 
     private func signedIn(_ secret: String, going next: String?, request: Request, formCookiePath: String) -> Response {
-        var response = Pages.redirect(to: Self.safeNext(next))
-        response.setCookie(Self.cookie(BoardSessionMiddleware.cookie, secret, path: "/board", maxAge: policy.sessionHours * 3600,
+        var response = Pages.redirect(to: Board.safeNext(next))
+        response.setCookie(Board.cookie(BoardSessionMiddleware.cookie, secret, path: "/board", maxAge: policy.sessionHours * 3600,
                                        request: request))
-        response.setCookie(Self.cookie(Self.loginCookie, "", path: formCookiePath, maxAge: 0, request: request))
+        response.setCookie(Board.cookie(Self.loginCookie, "", path: formCookiePath, maxAge: 0, request: request))
         return response
     }
 
@@ -126,7 +134,7 @@ extension Board {
 
     // MARK: The first start
 
-    private struct SetupPage {
+    struct SetupPage {
         var chrome: Chrome
         var csrf: String
         var code: String
@@ -145,7 +153,7 @@ extension Board {
         let page = SetupPage(chrome: chrome, csrf: csrf, code: code, login: form?["login"] ?? "", displayName: form?["displayName"] ?? "",
                              email: form?["email"] ?? "", minimumLength: coordinator.accounts.policy.minimumPasswordLength)
         var response = pages.render("setup", page, status: status)
-        response.setCookie(Self.cookie(Self.loginCookie, csrf, path: "/setup", maxAge: 3600, request: request))
+        response.setCookie(Board.cookie(Self.loginCookie, csrf, path: "/setup", maxAge: 3600, request: request))
         return response
     }
 

@@ -6,8 +6,13 @@ import TriageEdge
 
 /// /board/users (admins): the accounts — make one, disable or enable it, set a new password,
 /// turn off a lost second factor — and every API token, with agent tokens made here too.
-extension Board {
-    func addUsers(to signedIn: RouterGroup<TriageRequestContext>) {
+struct UsersPage: BoardController, DrawsPages {
+    let coordinator: Coordinator
+    let pages: Pages
+    let zone: TimeZone
+    let bodyLimit: Int
+
+    func add(to signedIn: RouterGroup<TriageRequestContext>) {
         signedIn.get("/users") { _, context in
             let session = try context.boardSession()
             try Access.manageAccounts(session.principal)

@@ -92,6 +92,21 @@ struct WebForm {
             throw CoordinatorError(.forbidden, "the form's security token is missing or out of date: reload the page and try again")
         }
     }
+
+    /// "a, b  c" → ["a", "b", "c"]
+    static func words(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
+    }
+
+    /// Addresses as people paste them: "Anna <anna@x.example>; bob@y.example, c@z.example" → the three addresses.
+    static func addresses(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" }).flatMap { piece -> [String] in
+            if let open = piece.lastIndex(of: "<"), let close = piece.lastIndex(of: ">"), open < close {
+                return [String(piece[piece.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)]
+            }
+            return piece.split(whereSeparator: \.isWhitespace).map(String.init)
+        }
+    }
 }
 
 /// A refused form, to be shown again as it was filled in with each problem next to its field

@@ -8,8 +8,14 @@ import TriageEdge
 /// acknowledge, escalate, the vendor case, severity, tags and skills, and (the desk) assignment
 /// with every technician's eligibility. Each form calls the same domain operation as its API
 /// route, so the same roles may use it; a refusal shows the API's sentence on the page.
-extension Board {
-    func addTicketActions(to signedIn: RouterGroup<TriageRequestContext>) {
+struct TicketPages: BoardController, DrawsPages {
+    let coordinator: Coordinator
+    let pages: Pages
+    let zone: TimeZone
+    let bodyLimit: Int
+    let bell: JobBell
+
+    func add(to signedIn: RouterGroup<TriageRequestContext>) {
         action(signedIn, "comments") { form, id, principal, session in
             let visibility: CommentInput.Visibility = form["visibility"] == "internal" ? .internal : .public
             let input = CommentInput(body: try form.required("body"), visibility: visibility, attachments: form.files.isEmpty ? nil : form.files)
@@ -48,14 +54,14 @@ extension Board {
             patch.customerId = try form["customerId"].map { $0.isEmpty ? nil : try form.int("customerId") }
             patch.hostId = try form["hostId"].map { $0.isEmpty ? nil : try form.int("hostId") }
             patch.requesterId = try form["requesterId"].map { $0.isEmpty ? nil : try form.int("requesterId") }
-            patch.cc = form["cc"].map(Self.addresses)
+            patch.cc = form["cc"].map(WebForm.addresses)
             patch.severity = try form.optionalInt("severity")
-            patch.tags = form["tags"].map(Self.words)
-            patch.requiredSkills = form["requiredSkills"].map(Self.words)
+            patch.tags = form["tags"].map(WebForm.words)
+            patch.requiredSkills = form["requiredSkills"].map(WebForm.words)
             _ = try await coordinator.tickets.update(id, patch, by: principal, in: session)
         }
         action(signedIn, "diagnoses", then: { await bell.ring() }) { form, id, principal, session in
-            _ = try await coordinator.jobs.request(ticketId: id, checks: form["checks"].map(Self.words) ?? [], params: [:],
+            _ = try await coordinator.jobs.request(ticketId: id, checks: form["checks"].map(WebForm.words) ?? [], params: [:],
                                                    by: principal, in: session)
         }
         action(signedIn, "assign") { form, id, principal, session in
@@ -65,21 +71,86 @@ extension Board {
             default: _ = try await coordinator.tickets.update(id, TicketPatch(assigneeId: .some(try form.int("assignee"))), by: principal, in: session)
             }
         }
-    }
-
-    /// "a, b  c" → ["a", "b", "c"]
-    static func words(_ text: String) -> [String] {
-        text.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
-    }
-
-    /// Addresses as people paste them: "Anna <anna@x.example>; bob@y.example, c@z.example" → the three addresses.
-    static func addresses(_ text: String) -> [String] {
-        text.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\n" }).flatMap { piece -> [String] in
-            if let open = piece.lastIndex(of: "<"), let close = piece.lastIndex(of: ">"), open < close {
-                return [String(piece[piece.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)]
-            }
-            return piece.split(whereSeparator: \.isWhitespace).map(String.init)
+        signedIn.get("/tickets/{id}") { request, context in
+            try await ticketPage(try Query.id(context), request, try context.boardSession())
         }
+        signedIn.get("/tickets/{id}/files/{sha256}") { _, context in
+            let (file, bytes) = try await coordinator.mail.file(try Query.sha256(context), ofTicket: try Query.id(context),
+                                                                by: try context.boardSession().principal)
+            return FileDownload.response(file, bytes)
+        }
+        signedIn.post("/tickets/{id}/visits") { request, context in
+            let (id, session) = (try Query.id(context), try context.boardSession())
+            let form = try await WebForm(request, limit: bodyLimit)
+            try form.requireCSRF(session.csrf)
+            let booking = VisitBooking(ticketId: id, technicianId: try form.int("technicianId"), start: try form.date("start"),
+                                       end: try form.date("end"))
+            do {
+                let visit = try await coordinator.write { try await coordinator.visits.book(booking, by: session.principal, in: $0) }
+                return Pages.redirect(to: "/board/tickets/\(id)?visit=\(visit.id)#visits")
+            } catch let error as CoordinatorError where error.code == .conflict || error.code == .invalid {
+                return try await ticketPage(id, request, session, error: "Not booked: \(error.message)",
+                                            status: error.code.httpStatus)
+            }
+        }
+        signedIn.post("/visits/{id}/status") { request, context in
+            let (id, session) = (try Query.id(context), try context.boardSession())
+            let form = try await WebForm(request, limit: bodyLimit)
+            try form.requireCSRF(session.csrf)
+            guard let status = VisitStatus(rawValue: try form.required("status")) else {
+                throw CoordinatorError.invalid("status", "one of \(VisitStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let visit = try await coordinator.visits.visit(id, by: session.principal)
+            do {
+                _ = try await coordinator.write {
+                    try await coordinator.visits.changeStatus(visit: id, VisitStatusChange(status: status, notes: form["notes"]), by: session.principal, in: $0)
+                }
+                return Pages.redirect(to: "/board/tickets/\(visit.ticketId)?visit=\(id)#visits")
+            } catch let error as CoordinatorError where error.code == .conflict || error.code == .invalid {
+                return try await ticketPage(visit.ticketId, request, session, error: "Visit \(id) unchanged: \(error.message)",
+                                            status: error.code.httpStatus)
+            }
+        }
+    }
+
+    func ticketPage(_ id: Int, _ request: Request, _ session: WebSession, error: String? = nil,
+                            status: HTTPResponse.Status = .ok) async throws -> Response
+    {
+        let query = Query(request)
+        let clock = clock()
+        var planner = TicketView.PlannerQuery()
+        if let from = query.string("from"), !from.isEmpty {
+            guard let date = clock.midnight(of: from) else { throw CoordinatorError(.badRequest, "from must be a date such as 2026-11-23, not '\(from)'") }
+            planner.from = date
+        }
+        planner.asked = query.string("plan") == "1" || planner.from != nil
+        planner.days = try query.int("days", 1...31) ?? planner.days
+        planner.duration = try query.int("duration", 15...720) ?? planner.duration
+        // A refused form's page answers a POST: it reads the ticket's own page again.
+        let again = request.method == .get ? request.uri.description : "/board/tickets/\(id)"
+        var chrome = Chrome(session: session, clock: clock).live("\(id)", url: again)
+        chrome.error = error
+        if query.string("opened") == "1" { chrome.notice = try await assignmentNotice(id, by: session.principal) }
+        if let visitId = try query.int("visit", 1...Int.max), let visit = try? await coordinator.visits.visit(visitId, by: session.principal) {
+            chrome.notice = "Visit \(visit.id) is \(visit.status.rawValue.replacingOccurrences(of: "_", with: " ")): \(clock.window(visit.start, visit.end))."
+        }
+        var view = try await TicketView.load(id, chrome: chrome, principal: session.principal, planner: planner,
+                                             diagnosesBefore: try query.int("diagnosesBefore", 1...Int.max), coordinator: coordinator, clock: clock)
+        if query.string("note") == "1", FormRetry.current == nil { view.actions.internalNote = true }
+        return pages.render("ticket", view, status: status)
+    }
+
+    /// After the desk opened a ticket: whom assignment chose and why, from its history.
+    func assignmentNotice(_ id: Int, by principal: Principal) async throws -> String? {
+        let events = try await coordinator.tickets.events(ofTicket: id, after: nil, limit: 20, by: principal).items
+        for event in events.reversed() {
+            switch event.entry {
+            case .assigned(let made)?: return "Ticket \(id) opened and assigned: \(made.reason)."
+            case .unassignable(let made)?: return "Ticket \(id) opened; nobody could take it: \(made.reason). The lead has been told."
+            default: continue
+            }
+        }
+        return "Ticket \(id) opened."
     }
 
     /// POST /board/tickets/{id}/NAME: CSRF, then the change in one transaction; back to the
