@@ -183,7 +183,10 @@ let package = Package(
         // ordo-one micro benchmarks: parsers and an assignment decision (`swift package benchmark`).
         .executableTarget(
             name: "TriageMicro",
-            dependencies: ["TriageChecks", "TriageCoordinator", "TriageDomain", "TriageStorage", "BenchmarkSupport", .product(name: "Benchmark", package: "benchmark")],
+            dependencies: [
+                "TriageChecks", "TriageCoordinator", "TriageDomain", "TriageStorage", "BenchmarkSupport",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
             path: "Benchmarks/TriageMicro",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),

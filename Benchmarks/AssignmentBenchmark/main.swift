@@ -1,5 +1,5 @@
-import Foundation
 import BenchmarkSupport
+import Foundation
 import TriageCoordinator
 import TriageDomain
 import TriageStorage
@@ -56,8 +56,9 @@ for first in stride(from: 0, to: openTickets, by: batch) {
     try await store.write { session in
         for index in first..<(first + count) {
             _ = try await coordinator.tickets.create(
-                TicketInput(title: "Open \(index)", severity: index % 4 + 1, customerId: customers[index % customers.count],
-                            assigneeId: technicians[(index * 7919) % technicians.count]),
+                TicketInput(
+                    title: "Open \(index)", severity: index % 4 + 1, customerId: customers[index % customers.count],
+                    assigneeId: technicians[(index * 7919) % technicians.count]),
                 by: admin, in: session)
         }
     }
@@ -85,9 +86,11 @@ let created = try await measure { index in
     let skills = [skillPool[Int.random(in: 0..<skillPool.count, using: &random)]]
     return try await store.write { session in
         try await coordinator.tickets.create(
-            TicketInput(title: "New \(index)", severity: index % 4 + 1, tier: index % 3 + 1,
-                        customerId: customers[index % customers.count], requiredSkills: skills),
-            by: admin, in: session).assigneeId != nil
+            TicketInput(
+                title: "New \(index)", severity: index % 4 + 1, tier: index % 3 + 1,
+                customerId: customers[index % customers.count], requiredSkills: skills),
+            by: admin, in: session
+        ).assigneeId != nil
     }
 }
 // 2. POST /tickets/{id}/assign on existing open tickets: the same decision, plus the reassignment.
@@ -102,7 +105,8 @@ try await store.close()
 func row(_ name: String, _ r: (rate: Double, p50: Double, p99: Double, assigned: Int)) -> String {
     "| \(name) | \(String(format: "%.0f", r.rate)) | \(String(format: "%.2f", r.p50)) | \(String(format: "%.2f", r.p99)) | \(r.assigned) of \(decisions) |"
 }
-print("""
+print(
+    """
     \(technicianCount) technicians, \(openTickets) open tickets, \(decisions) decisions per row, SQLite WAL (synchronous=NORMAL); setup \(String(format: "%.1f", setup)) s.
 
     | decision | decisions/s | p50 ms | p99 ms | assigned |

@@ -39,8 +39,9 @@ let quick = ProcessInfo.processInfo.environment["TRIAGE_MICRO_QUICK"] != nil
 let duration: Duration = quick ? .milliseconds(300) : .seconds(3)
 
 let benchmarks: @Sendable () -> Void = {
-    Benchmark.defaultConfiguration = .init(metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .kilo,
-                                           maxDuration: duration, maxIterations: quick ? 20 : 100_000)
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .kilo,
+        maxDuration: duration, maxIterations: quick ? 20 : 100_000)
     precondition(localCheckOutput.split(separator: "\n").count == 1_000 && nagiosOutput.split(separator: "\n").count == 4)
 
     Benchmark("local-check parser (lines)") { _ in
@@ -55,16 +56,18 @@ let benchmarks: @Sendable () -> Void = {
     // One decision: assignAutomatically on an open ticket — the roster, workloads and continuity
     // read from SQLite, the ranking, the reassignment and its events written in one transaction.
     let fixture = AssignmentFixture()
-    Benchmark("assignment decision, 200 technicians, 5 000 open tickets",
-              configuration: .init(metrics: [.wallClock, .throughput], scalingFactor: .one, maxDuration: duration,
-                                   maxIterations: quick ? 20 : 100_000),
-              closure: { benchmark in
-                  for _ in benchmark.scaledIterations {
-                      blackHole(try await fixture.decide())
-                  }
-              },
-              setup: { try await fixture.build() },
-              teardown: { try await fixture.close() })
+    Benchmark(
+        "assignment decision, 200 technicians, 5 000 open tickets",
+        configuration: .init(
+            metrics: [.wallClock, .throughput], scalingFactor: .one, maxDuration: duration,
+            maxIterations: quick ? 20 : 100_000),
+        closure: { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(try await fixture.decide())
+            }
+        },
+        setup: { try await fixture.build() },
+        teardown: { try await fixture.close() })
 }
 
 /// A SQLite store with 200 technicians (tiers, skills, shifts around the clock) and 5 000 open
@@ -81,19 +84,22 @@ final class AssignmentFixture: @unchecked Sendable {
         let coordinator = Coordinator(store: store)
         let skills = ["network", "storage", "linux", "windows", "mail", "database"]
         let always = (1...7).map { TechnicianFields.Shift(weekday: $0, start: "00:00", end: "24:00") }
-        let admin = self.admin, tickets = self.tickets
+        let admin = self.admin
+        let tickets = self.tickets
         try await store.write { session in
             let customer = try await coordinator.inventory.create(CustomerFields(name: "Acme"), by: admin, in: session).id
             var technicians: [Int] = []
             for index in 0..<200 {
-                let fields = TechnicianFields(name: "Tech \(index)", tier: index % 3 + 1, skills: [skills[index % skills.count]],
-                                              timeZone: "UTC", shifts: always, maxLoad: 1_000)
+                let fields = TechnicianFields(
+                    name: "Tech \(index)", tier: index % 3 + 1, skills: [skills[index % skills.count]],
+                    timeZone: "UTC", shifts: always, maxLoad: 1_000)
                 technicians.append(try await coordinator.inventory.create(fields, by: admin, in: session).id)
             }
             for index in 0..<tickets {
                 _ = try await coordinator.tickets.create(
-                    TicketInput(title: "Open \(index)", severity: index % 4 + 1, customerId: customer,
-                                assigneeId: technicians[(index * 7919) % technicians.count]),
+                    TicketInput(
+                        title: "Open \(index)", severity: index % 4 + 1, customerId: customer,
+                        assigneeId: technicians[(index * 7919) % technicians.count]),
                     by: admin, in: session)
             }
         }

@@ -1,8 +1,8 @@
-import Foundation
-import TriageModel
 import BenchmarkSupport
+import Foundation
 import TriageCoordinator
 import TriageDomain
+import TriageModel
 import TriageStorage
 
 // Visit proposals (issue 7): GET /tickets/{id}/visit-slots over 200 technicians and two weeks,
@@ -33,24 +33,29 @@ let (tickets, technicians) = try await store.write { session -> ([Int], [Int]) i
     let customer = try await coordinator.inventory.create(CustomerFields(name: "Acme"), by: admin, in: session)
     var hosts: [Int] = []
     for index in 0..<40 {
-        var site = SiteFields(customerId: customer.id, name: "Site \(index)", region: regions[index % regions.count],
-                              timeZone: "Europe/Berlin")
+        var site = SiteFields(
+            customerId: customer.id, name: "Site \(index)", region: regions[index % regions.count],
+            timeZone: "Europe/Berlin")
         site.openingHours = opening
         let siteId = try await coordinator.inventory.create(site, by: admin, in: session).id
         hosts.append(try await coordinator.inventory.create(HostFields(siteId: siteId, name: "host\(index)"), by: admin, in: session).id)
     }
     var technicians: [Int] = []
     for index in 0..<technicianCount {
-        let fields = TechnicianFields(name: "Tech \(index)", skills: [skillPool[index % skillPool.count]],
-                                      region: regions[index % regions.count], timeZone: zones[index % zones.count], shifts: office)
+        let fields = TechnicianFields(
+            name: "Tech \(index)", skills: [skillPool[index % skillPool.count]],
+            region: regions[index % regions.count], timeZone: zones[index % zones.count], shifts: office)
         technicians.append(try await coordinator.inventory.create(fields, by: admin, in: session).id)
     }
     var tickets: [Int] = []
     for index in 0..<hosts.count {
-        tickets.append(try await coordinator.tickets.create(
-            TicketInput(title: "Visit \(index)", severity: 4, hostId: hosts[index], assigneeId: technicians[0],
-                        requiredSkills: index % 2 == 0 ? [] : [skillPool[index % skillPool.count]]),
-            by: admin, in: session).id)
+        tickets.append(
+            try await coordinator.tickets.create(
+                TicketInput(
+                    title: "Visit \(index)", severity: 4, hostId: hosts[index], assigneeId: technicians[0],
+                    requiredSkills: index % 2 == 0 ? [] : [skillPool[index % skillPool.count]]),
+                by: admin, in: session
+            ).id)
     }
     return (tickets, technicians)
 }
@@ -61,12 +66,13 @@ let bookingBegan = ContinuousClock.now
 for (index, technician) in technicians.enumerated() {
     for day in 0..<days {
         let start = monday.addingTimeInterval(Double(day) * 86_400 + 9 * 3600 + Double(index % 4) * 1800)
-        let booking = VisitBooking(ticketId: tickets[(index + day) % tickets.count], technicianId: technician,
-                                   start: start, end: start.addingTimeInterval(5400))
+        let booking = VisitBooking(
+            ticketId: tickets[(index + day) % tickets.count], technicianId: technician,
+            start: start, end: start.addingTimeInterval(5400))
         do {
             _ = try await store.write { try await coordinator.visits.book(booking, by: admin, in: $0) }
             booked += 1
-        } catch {}   // weekends and skills leave some out
+        } catch {}  // weekends and skills leave some out
     }
 }
 let bookingMs = Bench.seconds(since: bookingBegan) * 1000 / Double(max(booked, 1))
@@ -75,8 +81,9 @@ var durations: [Double] = []
 var proposed = 0
 for index in 0..<requests {
     let began = ContinuousClock.now
-    let slots = try await coordinator.visits.slots(ticket: tickets[index % tickets.count], from: monday, days: days, minutes: 120,
-                                                 limit: 20, by: admin)
+    let slots = try await coordinator.visits.slots(
+        ticket: tickets[index % tickets.count], from: monday, days: days, minutes: 120,
+        limit: 20, by: admin)
     durations.append(Bench.seconds(since: began) * 1000)
     proposed += slots.count
 }
@@ -84,7 +91,8 @@ try await store.close()
 let sorted = durations.sorted()
 func percentile(_ p: Double) -> Double { Bench.percentile(sorted, p) }
 
-print("""
+print(
+    """
     \(technicianCount) technicians (office hours in Berlin and London), 40 sites in 4 regions with a travel matrix, \
     \(booked) booked visits over \(days) days, SQLite WAL; \(requests) proposal requests for a 2-hour visit, 20 slots each \
     (\(proposed / max(requests, 1)) returned on average).

@@ -21,8 +21,9 @@ package struct API: Sendable {
     package func add(to router: Router<TriageRequestContext>) {
         let api = router.group("/api/v1")
         api.get("/openapi.yaml") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/yaml"],
-                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
         }
         let secured = api.add(middleware: AuthMiddleware(coordinator: coordinator))
         let (coordinator, limit) = (coordinator, bodyLimit)

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
-import TriageModel
 import TriageDomain
 import TriageEdge
+import TriageModel
 
 /// Health reports from push agents and collectors, and a host's report history.
 struct HealthRoutes: APIController {
@@ -19,7 +19,8 @@ struct HealthRoutes: APIController {
             let host = try query.int("host", 1...Int.max)
             let (report, bytes) = try await JSONBody.decode(DiagnosticReport.self, from: request, limit: limit)
             return try await writer.run(request, context, body: bytes) { session, principal in
-                let outcome = try await coordinator.health.receive(report, intervalSeconds: interval, hostId: host, by: principal, in: session)
+                let outcome = try await coordinator.health.receive(
+                    report, intervalSeconds: interval, hostId: host, by: principal, in: session)
                 return try IdempotentWrite.json(outcome, status: outcome.accepted ? .created : .ok)
             }
         }
@@ -27,8 +28,10 @@ struct HealthRoutes: APIController {
             let query = Query(request)
             let limit = try query.int("limit", 1...100) ?? 20
             let cursor = query.string("cursor").flatMap { $0.isEmpty ? nil : $0 }
-            return JSONBody.response(try await coordinator.health.reports(ofHost: try Query.id(context), cursor: cursor, limit: limit,
-                                                                         by: try context.caller()))
+            return JSONBody.response(
+                try await coordinator.health.reports(
+                    ofHost: try Query.id(context), cursor: cursor, limit: limit,
+                    by: try context.caller()))
         }
         group.get("/hosts/{id}/checks") { _, context in
             JSONBody.response(["items": try await coordinator.health.checkStates(ofHost: try Query.id(context), by: try context.caller())])

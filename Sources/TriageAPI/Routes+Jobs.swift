@@ -1,9 +1,9 @@
 import Foundation
 import Hummingbird
 import ServiceLifecycle
-import TriageModel
 import TriageDomain
 import TriageEdge
+import TriageModel
 
 /// What "Diagnose now" asks for: plugin names (empty: all) and parameter overrides.
 struct JobRequest: StrictInput {
@@ -30,8 +30,9 @@ struct JobRoutes: APIController {
             let id = try Query.id(context)
             let (input, bytes) = try await JSONBody.decode(JobRequest.self, from: request, limit: limit)
             let response = try await writer.run(request, context, body: bytes) { session, principal in
-                let job = try await coordinator.jobs.request(ticketId: id, checks: input.checks ?? [], params: input.params ?? [:],
-                                                             by: principal, in: session)
+                let job = try await coordinator.jobs.request(
+                    ticketId: id, checks: input.checks ?? [], params: input.params ?? [:],
+                    by: principal, in: session)
                 return try IdempotentWrite.json(job, status: .accepted, location: "/api/v1/jobs/\(job.id)")
             }
             await bell.ring()
@@ -41,13 +42,15 @@ struct JobRoutes: APIController {
             let query = Query(request)
             let states = try query.list("state").map { text in
                 guard let state = JobState(rawValue: text) else {
-                    throw CoordinatorError(.badRequest, "state '\(text)' is not one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw CoordinatorError(
+                        .badRequest, "state '\(text)' is not one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 return state
             }
-            return JSONBody.response(try await coordinator.jobs.list(
-                ticketId: try query.int("ticket", 1...Int.max), states: states, before: try query.cursor, limit: try query.limit,
-                by: try context.caller()))
+            return JSONBody.response(
+                try await coordinator.jobs.list(
+                    ticketId: try query.int("ticket", 1...Int.max), states: states, before: try query.cursor, limit: try query.limit,
+                    by: try context.caller()))
         }
         group.get("/jobs/{id}") { _, context in
             JSONBody.response(try await coordinator.jobs.job(try Query.id(context), by: try context.caller()))

@@ -31,7 +31,8 @@ struct MailRoutes: APIController {
         }
         group.get("/mail/quarantine") { request, context in
             let query = Query(request)
-            return JSONBody.response(try await coordinator.mail.quarantine(before: try query.cursor, limit: try query.limit, by: try context.caller()))
+            return JSONBody.response(
+                try await coordinator.mail.quarantine(before: try query.cursor, limit: try query.limit, by: try context.caller()))
         }
         group.post("/mail/quarantine/{id}/release") { request, context in
             let id = try Query.id(context)
@@ -48,10 +49,12 @@ struct MailRoutes: APIController {
             }
         }
         group.get("/tickets/{id}/outbox") { _, context in
-            JSONBody.response(try await coordinator.mail.outbox(ticket: try Query.id(context), by: try context.caller()).map(OutboxLine.init))
+            JSONBody.response(
+                try await coordinator.mail.outbox(ticket: try Query.id(context), by: try context.caller()).map(OutboxLine.init))
         }
         group.get("/tickets/{id}/files/{sha256}") { _, context in
-            let (file, bytes) = try await coordinator.mail.file(try Query.sha256(context), ofTicket: try Query.id(context), by: try context.caller())
+            let (file, bytes) = try await coordinator.mail.file(
+                try Query.sha256(context), ofTicket: try Query.id(context), by: try context.caller())
             return FileDownload.response(file, bytes)
         }
     }
@@ -71,7 +74,9 @@ struct OutboxLine: Encodable {
     var sentAt: Date?
 
     init(_ message: OutboxMessage) {
-        (id, messageId, kind, recipients, state, attempts) = (message.id, message.messageId, message.kind.rawValue, message.recipients, message.state, message.attempts)
+        (id, messageId, kind, recipients, state, attempts) = (
+            message.id, message.messageId, message.kind.rawValue, message.recipients, message.state, message.attempts
+        )
         nextAttemptAt = message.state == .retrying ? message.nextAttemptAt : nil
         (lastError, createdAt, sentAt) = (message.lastError, message.createdAt, message.sentAt)
     }

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
-import TriageModel
 import TriageDomain
 import TriageEdge
+import TriageModel
 
 /// Tickets: create, list, change, comment, reopen, acknowledge, escalate, assign, diagnoses, history.
 struct TicketRoutes: APIController {
@@ -22,8 +22,9 @@ struct TicketRoutes: APIController {
         group.get("/tickets") { request, context in
             let query = Query(request)
             return JSONBody.response(
-                try await coordinator.tickets.list(try Self.filter(query), before: try query.cursor, limit: try query.limit,
-                                              by: try context.caller()))
+                try await coordinator.tickets.list(
+                    try Self.filter(query), before: try query.cursor, limit: try query.limit,
+                    by: try context.caller()))
         }
         group.get("/tickets/{id}") { _, context in
             JSONBody.response(try await coordinator.tickets.ticket(try Query.id(context), by: try context.caller()))
@@ -78,8 +79,9 @@ struct TicketRoutes: APIController {
             let id = try Query.id(context)
             let (input, bytes) = try await JSONBody.decode(CommentInput.self, from: request, limit: limit)
             return try await writer.run(request, context, body: bytes) { session, principal in
-                try IdempotentWrite.json(try await coordinator.tickets.comment(onTicket: id, input, by: principal, in: session),
-                                         status: .created)
+                try IdempotentWrite.json(
+                    try await coordinator.tickets.comment(onTicket: id, input, by: principal, in: session),
+                    status: .created)
             }
         }
         group.post("/tickets/{id}/diagnostics") { request, context in
@@ -100,14 +102,17 @@ struct TicketRoutes: APIController {
         }
         group.get("/tickets/{id}/diagnostics") { request, context in
             let query = Query(request)
-            return JSONBody.response(try await coordinator.diagnoses.list(ofTicket: try Query.id(context), after: try query.cursor,
-                                                                       limit: try query.limit, by: try context.caller()))
+            return JSONBody.response(
+                try await coordinator.diagnoses.list(
+                    ofTicket: try Query.id(context), after: try query.cursor,
+                    limit: try query.limit, by: try context.caller()))
         }
         group.get("/tickets/{id}/events") { request, context in
             let query = Query(request)
             return JSONBody.response(
-                try await coordinator.tickets.events(ofTicket: try Query.id(context), after: try query.cursor,
-                                             limit: try query.limit, by: try context.caller()))
+                try await coordinator.tickets.events(
+                    ofTicket: try Query.id(context), after: try query.cursor,
+                    limit: try query.limit, by: try context.caller()))
         }
     }
 

@@ -29,11 +29,14 @@ struct VisitRoutes: APIController {
         }
         group.get("/visits") { request, context in
             let query = Query(request)
-            let from = try query.date("from"), to = try query.date("to")
+            let from = try query.date("from")
+            let to = try query.date("to")
             let window = from.map { DateInterval(start: $0, end: max($0, to ?? .distantFuture)) }
-            return JSONBody.response(["items": try await coordinator.visits.list(
-                technician: try query.int("technicianId", 1...Int.max), ticket: try query.int("ticketId", 1...Int.max),
-                window: window, by: try context.caller())])
+            return JSONBody.response([
+                "items": try await coordinator.visits.list(
+                    technician: try query.int("technicianId", 1...Int.max), ticket: try query.int("ticketId", 1...Int.max),
+                    window: window, by: try context.caller())
+            ])
         }
         group.get("/visits/{id}") { _, context in
             JSONBody.response(try await coordinator.visits.visit(try Query.id(context), by: try context.caller()))

@@ -1,13 +1,14 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageChecks
 import TriageYAML
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What `triage-agent run` reads from its YAML file.
@@ -65,8 +66,10 @@ public struct AgentConfiguration: Sendable, Equatable {
         return environment["TRIAGE_TOKEN"] ?? ""
     }
 
-    static let keys: Set<String> = ["coordinator", "token", "token_file", "host", "interval", "jitter", "checks", "params",
-                                    "vendor_managed", "plugins", "spool", "retry_max", "timeout", "ca_file", "jobs"]
+    static let keys: Set<String> = [
+        "coordinator", "token", "token_file", "host", "interval", "jitter", "checks", "params",
+        "vendor_managed", "plugins", "spool", "retry_max", "timeout", "ca_file", "jobs",
+    ]
 
     public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(DiagnosisError) -> AgentConfiguration
@@ -74,7 +77,9 @@ public struct AgentConfiguration: Sendable, Equatable {
         var problems = Problems(file: file)
         func fail() -> DiagnosisError { DiagnosisError(problems.list.map(\.description).joined(separator: "\n")) }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw DiagnosisError("\(file): cannot read it") }
-        guard let top = problems.mapping(of: text, expected: "the agent configuration is a YAML mapping (coordinator, token_file, interval, …)")
+        guard
+            let top = problems.mapping(
+                of: text, expected: "the agent configuration is a YAML mapping (coordinator, token_file, interval, …)")
         else { throw fail() }
         problems.rejectUnknownKeys(top, allowed: keys)
         var config = AgentConfiguration(environment: environment)
@@ -103,7 +108,11 @@ public struct AgentConfiguration: Sendable, Equatable {
         }
         config.retryMax = wholeNumber(top["retry_max"], "retry_max", 1...86_400, &problems) ?? 300
         if let node = top["timeout"] {
-            if let value = node.float, value > 0, value <= 600 { config.timeout = value } else { problems.add(node, "timeout must be 0–600 seconds") }
+            if let value = node.float, value > 0, value <= 600 {
+                config.timeout = value
+            } else {
+                problems.add(node, "timeout must be 0–600 seconds")
+            }
         }
         config.caFile = caFile(top, &problems)
         if let node = top["jobs"] {
@@ -123,8 +132,10 @@ public struct AgentConfiguration: Sendable, Equatable {
                 token = secret.trimmed
             } else {
                 let reason = access(path, R_OK) == 0 ? "" : ": " + String(cString: strerror(errno))
-                problems.add(top["token_file"], "cannot read the token file \(path)\(reason) (under the shipped unit leave "
-                    + "token_file out: the unit passes /etc/triage-agent/token as the credential token)")
+                problems.add(
+                    top["token_file"],
+                    "cannot read the token file \(path)\(reason) (under the shipped unit leave "
+                        + "token_file out: the unit passes /etc/triage-agent/token as the credential token)")
             }
         }
         if token.isEmpty && problems.list.isEmpty {
@@ -156,7 +167,7 @@ public struct AgentConfiguration: Sendable, Equatable {
         guard let node else { return nil }
         let text = node.scalar?.string.trimmingBlanks ?? ""
         let units = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("", 1)]
-        let (suffix, scale) = units.first { text.hasSuffix($0.0) }!   // "" ends every text
+        let (suffix, scale) = units.first { text.hasSuffix($0.0) }!  // "" ends every text
         if let number = Int(text.dropLast(suffix.count).trimmingBlanks), number > 0, number <= (1 << 40) / scale {
             return number * scale
         }

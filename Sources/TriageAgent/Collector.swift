@@ -1,12 +1,13 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Synchronization
 import TriageChecks
 import TriageModel
 import TriageSSH
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `triage-agent collect` (docs/jobs.md, "Collectors"): a service near the clients that holds SSH
 /// credentials and a collector token. It runs the diagnosis jobs of the hosts in its scope that
@@ -25,21 +26,24 @@ public final class Collector: Sendable {
         diagnosis.checks = configuration.checks
         _ = try diagnosis.selectedPlugins()
         let config = try configuration.sshConfig.map { try SSHConfig(contentsOf: $0) } ?? SSHConfig.standard()
-        diagnosis.resolve = SSHResolveOptions(config: config, identityFiles: configuration.identityFiles,
-                                              knownHostsFile: configuration.knownHosts, acceptNew: false,
-                                              connectTimeout: .seconds(fractional: configuration.sshTimeout))
+        diagnosis.resolve = SSHResolveOptions(
+            config: config, identityFiles: configuration.identityFiles,
+            knownHostsFile: configuration.knownHosts, acceptNew: false,
+            connectTimeout: .seconds(fractional: configuration.sshTimeout))
         diagnosis.timeouts = .all(.seconds(fractional: configuration.sshTimeout))
         diagnosis.credentials = .fromEnvironment
         self.diagnosis = diagnosis
-        client = try CoordinatorClient(url: configuration.coordinator, token: configuration.token, timeout: configuration.timeout,
-                                        caFile: configuration.caFile)
+        client = try CoordinatorClient(
+            url: configuration.coordinator, token: configuration.token, timeout: configuration.timeout,
+            caFile: configuration.caFile)
         self.log = log
     }
 
     /// Until `shutdown`: jobs (`concurrency` long polls) and, unless `every` is 0, the schedule.
     public func run(until shutdown: Shutdown) async {
-        log("triage-agent collect: jobs and \(configuration.every > 0 ? "agentless health every \(configuration.every) s" : "no schedule") "
-            + "for \(client.base.absoluteString), \(configuration.concurrency) at a time")
+        log(
+            "triage-agent collect: jobs and \(configuration.every > 0 ? "agentless health every \(configuration.every) s" : "no schedule") "
+                + "for \(client.base.absoluteString), \(configuration.concurrency) at a time")
         await withDiscardingTaskGroup { group in
             group.addTask { await self.jobRunner.run(slots: self.configuration.concurrency, until: shutdown) }
             if configuration.every > 0 || !configuration.hostEvery.isEmpty || !configuration.siteEvery.isEmpty {
@@ -124,7 +128,9 @@ public final class Collector: Sendable {
                 let receipt = try await client.deliver(posted, interval: interval(of: host), hostId: host.host.id)
                 let opened = receipt.opened.map { "opened ticket \($0)" }
                 if !opened.isEmpty || posted.status != .ok {
-                    log("\(host.host.fields.name): \(posted.status.rawValue)" + (opened.isEmpty ? "" : "; " + opened.joined(separator: ", ")))
+                    log(
+                        "\(host.host.fields.name): \(posted.status.rawValue)"
+                            + (opened.isEmpty ? "" : "; " + opened.joined(separator: ", ")))
                 }
             } catch {
                 log("\(host.host.fields.name): report not posted: \(error)")
@@ -140,10 +146,14 @@ public final class Collector: Sendable {
     static func withReach(_ report: DiagnosticReport) -> DiagnosticReport {
         var report = report
         let reached = !report.checks.isEmpty
-        let summary = reached ? "reached over SSH in \(report.durationMs) ms"
+        let summary =
+            reached
+            ? "reached over SSH in \(report.durationMs) ms"
             : "cannot reach the host over SSH: " + report.errors.map(\.message).joined(separator: "; ")
-        report.checks.append(CheckResult(plugin: "collector", item: "ssh", status: reached ? .ok : .critical,
-                                         summary: String(summary.prefix(1000)), metrics: [], durationMs: report.durationMs))
+        report.checks.append(
+            CheckResult(
+                plugin: "collector", item: "ssh", status: reached ? .ok : .critical,
+                summary: String(summary.prefix(1000)), metrics: [], durationMs: report.durationMs))
         report.status = DiagnosticReport.worst(checks: report.checks, errors: report.errors)
         return report
     }

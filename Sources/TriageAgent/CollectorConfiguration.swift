@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageChecks
 import TriageYAML
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What `triage-agent collect` reads from its YAML file.
 ///
@@ -55,8 +56,10 @@ public struct CollectorConfiguration: Sendable, Equatable {
     /// How often a host is checked on the schedule; 0 for never.
     public func interval(host: String, site: Int) -> Int { hostEvery[host] ?? siteEvery[site] ?? every }
 
-    static let keys: Set<String> = ["coordinator", "token", "token_file", "plugins", "checks", "concurrency", "wait", "timeout",
-                                    "ca_file", "ssh", "health"]
+    static let keys: Set<String> = [
+        "coordinator", "token", "token_file", "plugins", "checks", "concurrency", "wait", "timeout",
+        "ca_file", "ssh", "health",
+    ]
 
     public static func load(file: String, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(DiagnosisError) -> CollectorConfiguration
@@ -64,7 +67,9 @@ public struct CollectorConfiguration: Sendable, Equatable {
         var problems = Problems(file: file)
         func fail() -> DiagnosisError { DiagnosisError(problems.list.map(\.description).joined(separator: "\n")) }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw DiagnosisError("\(file): cannot read it") }
-        guard let top = problems.mapping(of: text, expected: "the collector configuration is a YAML mapping (coordinator, token_file, ssh, health, …)")
+        guard
+            let top = problems.mapping(
+                of: text, expected: "the collector configuration is a YAML mapping (coordinator, token_file, ssh, health, …)")
         else { throw fail() }
         problems.rejectUnknownKeys(top, allowed: keys)
         var config = CollectorConfiguration(environment: environment)

@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageHTTP
 import TriageModel
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Why the coordinator did not take a request: it could not be reached, or it answered no.
 public enum CoordinatorClientError: Error, CustomStringConvertible, Equatable {
@@ -133,8 +134,9 @@ public struct CoordinatorClient: Sendable {
 
     /// POSTs `report` as JSON; a 2xx answer's status and body, any other a `refused` error.
     func post(_ path: String, _ report: DiagnosticReport) async throws -> (status: Int, body: Data) {
-        try await send("POST", path, body: report.json,
-                       headers: [("Content-Type", "application/json"), ("Idempotency-Key", report.id.uuidString)])
+        try await send(
+            "POST", path, body: report.json,
+            headers: [("Content-Type", "application/json"), ("Idempotency-Key", report.id.uuidString)])
     }
 
     func get(_ path: String) async throws -> Data {
@@ -144,11 +146,14 @@ public struct CoordinatorClient: Sendable {
     /// Sends a request to `path` (which may carry a query) without holding a thread while it waits;
     /// a 2xx answer's status and body, any other status a `refused` error, no answer `unreachable`.
     /// A cancelled task's request ends at once with `CancellationError`.
-    private func send(_ method: String, _ path: String, body: [UInt8] = [], headers: [(String, String)] = [],
-                      timeout: Double? = nil) async throws -> (status: Int, body: Data) {
-        let request = HTTPRequest(method: method, url: base.absoluteString + path,
-                                  headers: [("Authorization", "Bearer \(token)")] + headers.map { (name: $0.0, value: $0.1) },
-                                  body: body, timeout: .milliseconds(Int64((timeout ?? self.timeout) * 1000)))
+    private func send(
+        _ method: String, _ path: String, body: [UInt8] = [], headers: [(String, String)] = [],
+        timeout: Double? = nil
+    ) async throws -> (status: Int, body: Data) {
+        let request = HTTPRequest(
+            method: method, url: base.absoluteString + path,
+            headers: [("Authorization", "Bearer \(token)")] + headers.map { (name: $0.0, value: $0.1) },
+            body: body, timeout: .milliseconds(Int64((timeout ?? self.timeout) * 1000)))
         let response: HTTPResponse
         do {
             response = try await http.send(request)

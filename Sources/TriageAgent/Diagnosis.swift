@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageChecks
 import TriageModel
 import TriageSSH
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `triage-agent diagnose`: run the selected plugins on a host (over SSH, or here with
 /// `--local`), apply their triage rules, and produce a DiagnosticReport.
@@ -29,13 +30,15 @@ public struct Diagnosis: Sendable {
     /// The plugins to run, or an error naming what is unknown.
     public func selectedPlugins() throws(DiagnosisError) -> [PluginManifest] {
         if catalog.plugins.isEmpty {
-            throw DiagnosisError("no plugins found (looked in \(catalog.directories.joined(separator: ", "))): "
-                                 + "name their folder with --plugins-dir, or plugins: in the configuration")
+            throw DiagnosisError(
+                "no plugins found (looked in \(catalog.directories.joined(separator: ", "))): "
+                    + "name their folder with --plugins-dir, or plugins: in the configuration")
         }
         if checks.isEmpty { return catalog.names.compactMap { catalog.plugins[$0] } }
         let unknown = checks.filter { catalog.plugins[$0] == nil }
         guard unknown.isEmpty else {
-            throw DiagnosisError("unknown check(s): \(unknown.joined(separator: ", ")); available: \(catalog.names.joined(separator: ", "))")
+            throw DiagnosisError(
+                "unknown check(s): \(unknown.joined(separator: ", ")); available: \(catalog.names.joined(separator: ", "))")
         }
         return checks.map { catalog.plugins[$0]! }
     }
@@ -51,7 +54,8 @@ public struct Diagnosis: Sendable {
                 throw DiagnosisError("parameter '\(key)' must be plugin.name with a known plugin (e.g. disk.space_crit)")
             }
             guard plugin.params.contains(where: { $0.name == parts[1] }) else {
-                throw DiagnosisError("plugin \(parts[0]) has no parameter '\(parts[1])' (it has: \(plugin.params.map(\.name).joined(separator: ", ")))")
+                throw DiagnosisError(
+                    "plugin \(parts[0]) has no parameter '\(parts[1])' (it has: \(plugin.params.map(\.name).joined(separator: ", ")))")
             }
             if plugins.contains(where: { $0.name == plugin.name }) { result[parts[0], default: [:]][parts[1]] = value }
         }
@@ -96,13 +100,15 @@ public struct Diagnosis: Sendable {
 
     private func report(host: String, started: (Date, ContinuousClock.Instant), _ outcome: PluginRunner.Outcome) -> DiagnosticReport {
         let rules = Dictionary(uniqueKeysWithValues: catalog.plugins.map { ($0.key, $0.value.rules) })
-        let recommendation = TriageEngine.recommend(outcome.checks, rules: rules,
-                                                    vendorManaged: inventory.hosts[host]?.vendorManaged ?? [:])
+        let recommendation = TriageEngine.recommend(
+            outcome.checks, rules: rules,
+            vendorManaged: inventory.hosts[host]?.vendorManaged ?? [:])
         let elapsed = started.1.duration(to: .now)
-        return DiagnosticReport(host: host, startedAt: started.0,
-                                durationMs: Int(elapsed.wholeMilliseconds),
-                                agentVersion: Self.agentVersion, checks: outcome.checks, recommendation: recommendation,
-                                errors: outcome.errors)
+        return DiagnosticReport(
+            host: host, startedAt: started.0,
+            durationMs: Int(elapsed.wholeMilliseconds),
+            agentVersion: Self.agentVersion, checks: outcome.checks, recommendation: recommendation,
+            errors: outcome.errors)
     }
 }
 

@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageChecks
 import TriageModel
 import TriageSSH
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Takes diagnosis jobs from the coordinator and runs them (docs/jobs.md): a long poll per slot,
 /// `start`, the checks, then the result under the job's lease. A result the coordinator cannot
@@ -19,8 +20,10 @@ public struct JobRunner: Sendable {
     /// Runs the checks of a job and makes its report; never throws (a failure is a report with errors).
     public let diagnose: @Sendable (JobAssignment) async -> DiagnosticReport
 
-    public init(client: CoordinatorClient, wait: Int, log: @escaping @Sendable (String) -> Void,
-                diagnose: @escaping @Sendable (JobAssignment) async -> DiagnosticReport) {
+    public init(
+        client: CoordinatorClient, wait: Int, log: @escaping @Sendable (String) -> Void,
+        diagnose: @escaping @Sendable (JobAssignment) async -> DiagnosticReport
+    ) {
         self.client = client
         self.wait = wait
         self.log = log
@@ -82,7 +85,9 @@ public struct JobRunner: Sendable {
         }
         let report = await diagnose(assignment)
         renewal.cancel()
-        log("\(name): \(report.checks.isEmpty ? "failed: " + report.errors.map(\.message).joined(separator: "; ") : "\(report.status.rawValue), \(report.checks.count) items") in \(report.durationMs) ms")
+        log(
+            "\(name): \(report.checks.isEmpty ? "failed: " + report.errors.map(\.message).joined(separator: "; ") : "\(report.status.rawValue), \(report.checks.count) items") in \(report.durationMs) ms"
+        )
         var delay = Duration.seconds(1)
         for _ in 0..<8 {
             do {
@@ -144,8 +149,9 @@ extension Inventory {
 extension DiagnosticReport {
     /// A report of a diagnosis that could not run at all: no items, the reason as its error.
     public static func failed(host: String, _ message: String) -> DiagnosticReport {
-        DiagnosticReport(host: host, startedAt: Date(), durationMs: 0, agentVersion: Diagnosis.agentVersion, checks: [],
-                         errors: [ReportError(message: message)])
+        DiagnosticReport(
+            host: host, startedAt: Date(), durationMs: 0, agentVersion: Diagnosis.agentVersion, checks: [],
+            errors: [ReportError(message: message)])
     }
 }
 

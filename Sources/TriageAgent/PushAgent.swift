@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageChecks
 import TriageModel
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `triage-agent run`: diagnoses this machine on a schedule and delivers every report to the
 /// coordinator, oldest first and each once.
@@ -48,8 +49,9 @@ public final class PushAgent: @unchecked Sendable {
         me.vendorManaged = configuration.vendorManaged
         diagnosis.inventory = Inventory(hosts: [configuration.host: me])
         _ = try diagnosis.overrides(for: configuration.host, plugins: try diagnosis.selectedPlugins())
-        let client = try CoordinatorClient(url: configuration.coordinator, token: configuration.token, timeout: configuration.timeout,
-                                           caFile: configuration.caFile)
+        let client = try CoordinatorClient(
+            url: configuration.coordinator, token: configuration.token, timeout: configuration.timeout,
+            caFile: configuration.caFile)
         return (diagnosis, client)
     }
 
@@ -65,19 +67,22 @@ public final class PushAgent: @unchecked Sendable {
 
     /// Diagnosis jobs for this host, run here with the job's checks and parameters.
     var jobRunner: JobRunner {
-        JobRunner(client: client, wait: 25, log: { [self] in log($0) }) { [diagnosis, configuration] assignment in
-            let job = diagnosis.forJob(assignment)
-            return await onThread {
-                do { return try job.runLocal(host: configuration.host) } catch { return .failed(host: configuration.host, "\(error)") }
-            }
-        }
+        JobRunner(
+            client: client, wait: 25, log: { [self] in log($0) },
+            diagnose: { [diagnosis, configuration] assignment in
+                let job = diagnosis.forJob(assignment)
+                return await onThread {
+                    do { return try job.runLocal(host: configuration.host) } catch { return .failed(host: configuration.host, "\(error)") }
+                }
+            })
     }
 
     private func schedule(until shutdown: Shutdown) async {
         let c = configuration
-        log("triage-agent run: \(c.host) reports to \(client.base.absoluteString) every \(c.interval) s (jitter \(c.jitter) s); "
-            + "checks: \(diagnosis.checks.isEmpty ? "all" : diagnosis.checks.joined(separator: ", ")); "
-            + "spool \(spool.folder) (\(spool.count) waiting)")
+        log(
+            "triage-agent run: \(c.host) reports to \(client.base.absoluteString) every \(c.interval) s (jitter \(c.jitter) s); "
+                + "checks: \(diagnosis.checks.isEmpty ? "all" : diagnosis.checks.joined(separator: ", ")); "
+                + "spool \(spool.folder) (\(spool.count) waiting)")
         let start = ContinuousClock.now
         var slot = 0
         var nextCycle = start + jitter()
@@ -100,8 +105,9 @@ public final class PushAgent: @unchecked Sendable {
             try? await shutdown.cancelling { try await Task.sleep(until: wake, clock: .continuous) }
         }
         if spool.count + unspooled.count > 0, await deliver() != nil {
-            log("stopping: \(spool.count) report(s) stay in the spool for the next start"
-                + (unspooled.isEmpty ? "" : "; \(unspooled.count) that the spool could not store are lost"))
+            log(
+                "stopping: \(spool.count) report(s) stay in the spool for the next start"
+                    + (unspooled.isEmpty ? "" : "; \(unspooled.count) that the spool could not store are lost"))
         } else {
             log("stopping: every report is delivered")
         }
@@ -136,11 +142,13 @@ public final class PushAgent: @unchecked Sendable {
     private func spoolCheck() -> CheckResult {
         let newlyDropped = spool.dropped - droppedBefore
         droppedBefore = spool.dropped
-        let summary = "\(spool.count) older report(s) waiting; \(newlyDropped) dropped since the last report, "
+        let summary =
+            "\(spool.count) older report(s) waiting; \(newlyDropped) dropped since the last report, "
             + "\(spool.dropped) in all (spool limits: \(spool.limits.maxReports) reports, \(spool.limits.maxBytes) bytes)"
-        return CheckResult(plugin: "agent", item: "spool", status: newlyDropped > 0 ? .warning : .ok, summary: summary,
-                           metrics: [Metric(name: "waiting", value: Double(spool.count)), Metric(name: "dropped", value: Double(spool.dropped))],
-                           durationMs: 0)
+        return CheckResult(
+            plugin: "agent", item: "spool", status: newlyDropped > 0 ? .warning : .ok, summary: summary,
+            metrics: [Metric(name: "waiting", value: Double(spool.count)), Metric(name: "dropped", value: Double(spool.dropped))],
+            durationMs: 0)
     }
 
     /// Delivers the spool oldest first. Nil when it is empty; else how long to wait before trying again.

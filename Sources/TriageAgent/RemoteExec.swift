@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageSSH
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `triage-agent exec`: run one command on one host and report it the way `ssh` would —
 /// the remote streams, then the remote exit status (255 when the connection itself failed
@@ -58,7 +59,8 @@ public struct RemoteExec: Sendable {
             }
             if result.timedOut {
                 let fate = result.stopped ? "was killed on the host" : "could not be confirmed killed (it may still run on the host)"
-                outcome.notices.append("triage-agent: \(destination.label): the command timed out after \(timeouts.command?.secondsText ?? "?") and \(fate)")
+                outcome.notices.append(
+                    "triage-agent: \(destination.label): the command timed out after \(timeouts.command?.secondsText ?? "?") and \(fate)")
                 outcome.exitCode = Self.connectionFailure
             } else if let signal = result.exitSignal {
                 outcome.notices.append("triage-agent: \(destination.label): the command was killed by signal \(signal)")

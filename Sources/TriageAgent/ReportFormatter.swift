@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageChecks
 import TriageModel
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// How a report is printed: a table for people, JSON for programs, Nagios for schedulers.
 public enum ReportFormat: String, Sendable, CaseIterable {
@@ -37,20 +38,29 @@ public enum ReportFormatter {
 
     /// `text` in the status's terminal colour.
     public static func paint(_ status: CheckStatus, _ text: String) -> String {
-        let code = switch status { case .ok: "32"; case .warning: "33"; case .critical: "31"; case .unknown: "35" }
+        let code =
+            switch status {
+            case .ok: "32"
+            case .warning: "33"
+            case .critical: "31"
+            case .unknown: "35"
+            }
         return "\u{1b}[\(code)m\(text)\u{1b}[0m"
     }
 
     static func table(_ report: DiagnosticReport, color: Bool) -> String {
         let paint = { (status: CheckStatus, text: String) in color ? Self.paint(status, text) : text }
         let label: (CheckStatus) -> String = { $0.rawValue.uppercased() }
-        var lines = ["\(report.host): \(paint(report.status, label(report.status))) (\(report.checks.count) items in \(report.durationMs) ms)"]
+        var lines = [
+            "\(report.host): \(paint(report.status, label(report.status))) (\(report.checks.count) items in \(report.durationMs) ms)"
+        ]
         let pluginWidth = max(6, report.checks.map(\.plugin.count).max() ?? 0)
         let itemWidth = min(40, max(4, report.checks.map(\.item.count).max() ?? 0))
         for check in report.checks {
             let status = label(check.status).padded(to: 8)
-            lines.append("  \(paint(check.status, status)) \(check.plugin.padded(to: pluginWidth))  "
-                         + "\(check.item.padded(to: itemWidth))  \(check.summary)")
+            lines.append(
+                "  \(paint(check.status, status)) \(check.plugin.padded(to: pluginWidth))  "
+                    + "\(check.item.padded(to: itemWidth))  \(check.summary)")
         }
         let r = report.recommendation
         var actions: [String] = []
@@ -83,14 +93,19 @@ public enum ReportFormatter {
             check.metrics.compactMap { metric -> String? in
                 guard let value = metric.value else { return nil }
                 let label = "\(check.plugin) \(check.item) \(metric.name)".replacingLiteral("'", with: "''")
-                let fields = [metric.warn ?? "", metric.crit ?? "", metric.min.map(NagiosRange.format) ?? "", metric.max.map(NagiosRange.format) ?? ""]
+                let fields = [
+                    metric.warn ?? "", metric.crit ?? "", metric.min.map(NagiosRange.format) ?? "",
+                    metric.max.map(NagiosRange.format) ?? "",
+                ]
                 return "'\(label)'=\(NagiosRange.format(value))\(metric.unit ?? "");" + fields.joined(separator: ";")
             }
         }
         // A `|` in text would start perfdata for a Nagios parser: it becomes `/`.
         let clean = { (text: String) in text.replacingLiteral("|", with: "/") }
         var lines = [clean(first) + (perfdata.isEmpty ? "" : " | " + perfdata.joined(separator: " "))]
-        for check in problems { lines.append(clean("\(check.status.rawValue.uppercased()): \(check.plugin) \(check.item): \(check.summary)")) }
+        for check in problems {
+            lines.append(clean("\(check.status.rawValue.uppercased()): \(check.plugin) \(check.item): \(check.summary)"))
+        }
         for reason in report.recommendation.reasons { lines.append(clean("\(reason.flag.rawValue): \(reason.reason)")) }
         for error in report.errors { lines.append(clean("error: " + (error.plugin.map { "\($0): " } ?? "") + error.message)) }
         return lines.joined(separator: "\n") + "\n"

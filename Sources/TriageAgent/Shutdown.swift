@@ -2,7 +2,7 @@ import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A graceful stop for the agent's long-running loops (`run`, `collect`): SIGTERM or SIGINT, or a
@@ -27,7 +27,7 @@ public final class Shutdown: Sendable {
             defer { state.waiters = [:] }
             return Array(state.waiters.values)
         }
-        waiters.forEach { $0.resume() }
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Returns once the stop is requested, or when the calling task is cancelled.

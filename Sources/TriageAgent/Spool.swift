@@ -1,13 +1,14 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageModel
 import TriageSSH
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reports waiting for the coordinator, one file each, delivered oldest first.
@@ -56,8 +57,9 @@ public final class Spool {
         self.folder = folder
         self.limits = limits
         do {
-            try FileManager.default.createDirectory(atPath: folder + "/rejected", withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: folder + "/rejected", withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
             for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
                 if name.hasPrefix(".tmp-") { try? FileManager.default.removeItem(atPath: folder + "/" + name) }
                 guard let sequence = Self.sequence(name) else { continue }

@@ -1,11 +1,12 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Synchronization
 import TriageModel
 import TriageSSH
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `triage-agent sweep`: one diagnosis per host over SSH, `concurrency` hosts at a time.
 ///
@@ -41,9 +42,11 @@ public struct Sweep: Sendable {
                     group.addTask {
                         while let index = queue.next() {
                             // Overrides were checked above, so runRemote cannot throw here.
-                            let report = (try? await diagnosis.runRemote(host: hosts[index]))
-                                ?? DiagnosticReport(host: hosts[index], startedAt: Date(), durationMs: 0, agentVersion: Diagnosis.agentVersion,
-                                                    checks: [], errors: [ReportError(message: "could not start the diagnosis")])
+                            let report =
+                                (try? await diagnosis.runRemote(host: hosts[index]))
+                                ?? DiagnosticReport(
+                                    host: hosts[index], startedAt: Date(), durationMs: 0, agentVersion: Diagnosis.agentVersion,
+                                    checks: [], errors: [ReportError(message: "could not start the diagnosis")])
                             each(index, report)
                         }
                     }

@@ -17,11 +17,13 @@ struct AccountPage: BoardController, DrawsPages {
             try await accountForm(request, context) { form, session in
                 let password = try form.required("password")
                 guard password == form["confirm"] else { throw CoordinatorError.invalid("confirm", "the two new passwords differ") }
-                try await coordinator.accounts.setPassword(of: session.user.id, to: password, current: form["current"] ?? "",
-                                                           keeping: request.cookies[BoardSessionMiddleware.cookie]?.value,
-                                                           keepTokens: form["keep_tokens"] != nil, by: session.principal)
-                return AccountNews(notice: "Password changed; your other sessions have ended"
-                    + (form["keep_tokens"] != nil ? "." : " and your personal tokens are revoked."))
+                try await coordinator.accounts.setPassword(
+                    of: session.user.id, to: password, current: form["current"] ?? "",
+                    keeping: request.cookies[BoardSessionMiddleware.cookie]?.value,
+                    keepTokens: form["keep_tokens"] != nil, by: session.principal)
+                return AccountNews(
+                    notice: "Password changed; your other sessions have ended"
+                        + (form["keep_tokens"] != nil ? "." : " and your personal tokens are revoked."))
             }
         }
         signedIn.post("/account/second-factor/start") { request, context in
@@ -37,13 +39,15 @@ struct AccountPage: BoardController, DrawsPages {
         }
         signedIn.post("/account/second-factor/remove") { request, context in
             try await accountForm(request, context) { form, session in
-                try await coordinator.accounts.removeSecondFactor(of: session.user.id, password: form["password"] ?? "", by: session.principal)
+                try await coordinator.accounts.removeSecondFactor(
+                    of: session.user.id, password: form["password"] ?? "", by: session.principal)
                 return AccountNews(notice: "The second factor is off.")
             }
         }
         signedIn.post("/account/tokens") { request, context in
             try await accountForm(request, context) { form, session in
-                let (info, secret) = try await coordinator.credentials.issuePersonalToken(name: try form.required("name"), by: session.principal)
+                let (info, secret) = try await coordinator.credentials.issuePersonalToken(
+                    name: try form.required("name"), by: session.principal)
                 return AccountNews(notice: "Token \(info.name) made.", newToken: secret)
             }
         }
@@ -65,16 +69,18 @@ struct AccountPage: BoardController, DrawsPages {
     }
 
     /// CSRF first; a refusal the person can fix is shown on the page with the status it has.
-    private func accountForm(_ request: Request, _ context: TriageRequestContext,
-                             _ change: (WebForm, WebSession) async throws -> AccountNews) async throws -> Response
-    {
+    private func accountForm(
+        _ request: Request, _ context: TriageRequestContext,
+        _ change: (WebForm, WebSession) async throws -> AccountNews
+    ) async throws -> Response {
         let session = try context.boardSession()
         let form = try await WebForm(request, limit: SignIn.loginBodyLimit)
         try form.requireCSRF(session.csrf)
         do {
             let news = try await change(form, session)
             // A password change may have ended this very session's siblings, not this one: read it again.
-            let fresh = try await coordinator.accounts.webSession(secret: request.cookies[BoardSessionMiddleware.cookie]?.value ?? "") ?? session
+            let fresh =
+                try await coordinator.accounts.webSession(secret: request.cookies[BoardSessionMiddleware.cookie]?.value ?? "") ?? session
             return try await accountPage(fresh, news: news)
         } catch let error as CoordinatorError where [.invalid, .conflict, .forbidden, .notFound, .tooManyRequests].contains(error.code) {
             // Each problem next to its field, and what was typed kept (never a password).
@@ -117,7 +123,8 @@ struct AccountPage: BoardController, DrawsPages {
             init(_ retry: FormRetry? = nil) {
                 guard let retry else { return }
                 switch retry.form {
-                case "/board/account/password": (current, password, confirm) = (retry.problem("current"), retry.problem("password"), retry.problem("confirm"))
+                case "/board/account/password":
+                    (current, password, confirm) = (retry.problem("current"), retry.problem("password"), retry.problem("confirm"))
                 case "/board/account/second-factor/confirm": code = retry.problem("code")
                 case "/board/account/second-factor/remove": remove = retry.problem("password")
                 case "/board/account/second-factor/start": replace = retry.problem("password")
@@ -128,13 +135,16 @@ struct AccountPage: BoardController, DrawsPages {
         }
     }
 
-    func accountPage(_ session: WebSession, news: AccountNews = AccountNews(), error: String? = nil,
-                     status: HTTPResponse.Status = .ok) async throws -> Response
-    {
+    func accountPage(
+        _ session: WebSession, news: AccountNews = AccountNews(), error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let clock = clock()
         var chrome = Chrome(session: session, clock: clock)
-        chrome.notice = news.notice ?? (session.mustAddSecondFactor
-            ? "Your role signs in with a second factor: set up an authenticator app below to open the board." : nil)
+        chrome.notice =
+            news.notice
+            ?? (session.mustAddSecondFactor
+                ? "Your role signs in with a second factor: set up an authenticator app below to open the board." : nil)
         chrome.error = error
         let tokens = try await coordinator.credentials.personalTokens(by: session.principal).map {
             AccountView.TokenRow(id: $0.id, name: $0.name, created: clock.dayTime($0.createdAt), revoked: $0.revokedAt.map(clock.dayTime))

@@ -28,8 +28,9 @@ package struct Board: Sendable {
         // Open to everybody: registered before the session middleware, which applies only to routes added after it.
         web.get("/static/board.css") { _, _ in Pages.stylesheet() }
         LiveRoutes.addScript(to: web)
-        let signIn = SignIn(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit, policy: policy,
-                            clientAddresses: clientAddresses)
+        let signIn = SignIn(
+            coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit, policy: policy,
+            clientAddresses: clientAddresses)
         signIn.addOpen(to: router, board: web)
 
         let signedIn = web.add(middleware: BoardSessionMiddleware(coordinator: coordinator))
@@ -70,10 +71,13 @@ package struct Board: Sendable {
 extension Board {
     /// The board as the server composes it: its templates parsed (a broken one stops the start),
     /// its live feed, and the proxies whose X-Forwarded-For it believes.
-    package init(coordinator: Coordinator, policy: BoardPolicy, zone: TimeZone, bell: JobBell, bodyLimit: Int,
-                 trustedProxies: Set<String>) throws {
-        self.init(coordinator: coordinator, policy: policy, zone: zone, pages: try Pages(),
-                  live: LiveFeed(coordinator: coordinator, logger: Logger(label: "triage.live")), bell: bell, bodyLimit: bodyLimit,
-                  clientAddresses: ClientAddress(trustedProxies: trustedProxies))
+    package init(
+        coordinator: Coordinator, policy: BoardPolicy, zone: TimeZone, bell: JobBell, bodyLimit: Int,
+        trustedProxies: Set<String>
+    ) throws {
+        self.init(
+            coordinator: coordinator, policy: policy, zone: zone, pages: try Pages(),
+            live: LiveFeed(coordinator: coordinator, logger: Logger(label: "triage.live")), bell: bell, bodyLimit: bodyLimit,
+            clientAddresses: ClientAddress(trustedProxies: trustedProxies))
     }
 }

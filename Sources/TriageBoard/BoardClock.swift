@@ -86,8 +86,9 @@ struct Countdown {
             return Countdown(label: "resolve", text: "done", state: "met", due: ticket.resolveDueAt, clock: clock)
         }
         if let waiting = paused(ticket, sla) {
-            return Countdown(label: "resolve", text: "paused, waiting for the \(waiting)", state: "paused",
-                             due: ticket.resolveDueAt, clock: clock)
+            return Countdown(
+                label: "resolve", text: "paused, waiting for the \(waiting)", state: "paused",
+                due: ticket.resolveDueAt, clock: clock)
         }
         if ticket.firstResponseAt == nil {
             return Countdown(label: "respond", due: ticket.responseDueAt, warnAt: ticket.responseWarnAt, clock: clock)
@@ -99,14 +100,17 @@ struct Countdown {
     static func both(for ticket: Ticket, sla: SLAPolicy, clock: BoardClock) -> [Countdown] {
         var clocks: [Countdown] = []
         if let answered = ticket.firstResponseAt {
-            clocks.append(Countdown(label: "responded", text: clock.dayTime(answered),
-                                    state: answered <= ticket.responseDueAt ? "met" : "breach", due: ticket.responseDueAt, clock: clock))
+            clocks.append(
+                Countdown(
+                    label: "responded", text: clock.dayTime(answered),
+                    state: answered <= ticket.responseDueAt ? "met" : "breach", due: ticket.responseDueAt, clock: clock))
         } else if ticket.status.isOpen {
             clocks.append(Countdown(label: "respond", due: ticket.responseDueAt, warnAt: ticket.responseWarnAt, clock: clock))
         }
         let next = next(for: ticket, sla: sla, clock: clock)
-        clocks.append(next.label == "resolve"
-            ? next : Countdown(label: "resolve", due: ticket.resolveDueAt, warnAt: ticket.resolveWarnAt, clock: clock))
+        clocks.append(
+            next.label == "resolve"
+                ? next : Countdown(label: "resolve", due: ticket.resolveDueAt, warnAt: ticket.resolveWarnAt, clock: clock))
         return clocks
     }
 

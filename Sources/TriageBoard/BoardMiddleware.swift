@@ -13,7 +13,8 @@ struct BoardSessionMiddleware: RouterMiddleware {
     let coordinator: Coordinator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let secret = request.cookies[Self.cookie]?.value, let session = try await coordinator.accounts.webSession(secret: secret) else {
+        guard let secret = request.cookies[Self.cookie]?.value, let session = try await coordinator.accounts.webSession(secret: secret)
+        else {
             if request.method == .get || request.method == .head {
                 let back = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
                 return Pages.redirect(to: "/board/login?next=" + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
@@ -68,9 +69,12 @@ struct BoardErrorMiddleware: RouterMiddleware {
     /// the session's, so it looks the session up itself), from which they can go on or sign out.
     private func page(_ status: HTTPResponse.Status, _ message: String, _ request: Request) async -> Response {
         var session: WebSession?
-        if let secret = request.cookies[BoardSessionMiddleware.cookie]?.value { session = try? await coordinator.accounts.webSession(secret: secret) }
-        var page = ErrorPage(chrome: Chrome(session: session, clock: BoardClock(zone: zone, now: coordinator.now())),
-                             heading: status.reasonPhrase, message: message)
+        if let secret = request.cookies[BoardSessionMiddleware.cookie]?.value {
+            session = try? await coordinator.accounts.webSession(secret: secret)
+        }
+        var page = ErrorPage(
+            chrome: Chrome(session: session, clock: BoardClock(zone: zone, now: coordinator.now())),
+            heading: status.reasonPhrase, message: message)
         if status == .unauthorized { (page.back, page.backText) = ("/board/login", "Sign in") }
         return pages.render("error", page, status: status)
     }

@@ -72,12 +72,15 @@ struct BoardView {
         (.waitingCustomer, "Waiting for customer"), (.waitingVendor, "Waiting for vendor"),
     ]
 
-    init(_ snapshot: BoardSnapshot, chrome: Chrome, principal: Principal, tier: Int?, limit: Int, sla: SLAPolicy, clock: BoardClock,
-         updateEvery: Int?) {
+    init(
+        _ snapshot: BoardSnapshot, chrome: Chrome, principal: Principal, tier: Int?, limit: Int, sla: SLAPolicy, clock: BoardClock,
+        updateEvery: Int?
+    ) {
         self.chrome = chrome
         updating = chrome.refreshSeconds != nil
         updateSeconds = updateEvery
-        tierOptions = [Option(value: "", label: "all", selected: tier == nil)]
+        tierOptions =
+            [Option(value: "", label: "all", selected: tier == nil)]
             + (1...3).map { (level: Int) in Option(value: "\(level)", label: "\(level)", selected: tier == level) }
         (truncated, shown) = (snapshot.tickets.count >= limit, snapshot.tickets.count)
         desk = principal.role == .admin || principal.role == .dispatcher

@@ -46,7 +46,8 @@ final class ClientAddress: Sendable {
             return true
         }
         guard due else { return }
-        logger.warning("""
+        logger.warning(
+            """
             X-Forwarded-For from \(peer), which is not in http.trustedProxies: ignored, so sign-ins are throttled by \(peer) itself; \
             if it is your reverse proxy, add it to http.trustedProxies (this is said once an hour per peer)
             """)

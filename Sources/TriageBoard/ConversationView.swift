@@ -38,9 +38,11 @@ struct ConversationView {
         // A ticket opened by a mail shows that mail, not its copy in the description.
         let openedByMail = events.first(where: { $0.kind == .mailReceived })?.at == ticket.createdAt
         if !openedByMail, !ticket.description.isEmpty, let created = events.first(where: { $0.kind == .created }) {
-            messages.append(Message(id: created.id, kind: "customer", label: "What was asked", author: HistorySentence.who(created.actor),
-                                    at: clock.dayTime(created.at), atISO: BoardClock.iso(created.at), channel: ticket.channel.rawValue,
-                                    recipients: nil, subject: nil, body: ticket.description, delivery: nil, deliveryState: nil, files: [], hasFiles: false))
+            messages.append(
+                Message(
+                    id: created.id, kind: "customer", label: "What was asked", author: HistorySentence.who(created.actor),
+                    at: clock.dayTime(created.at), atISO: BoardClock.iso(created.at), channel: ticket.channel.rawValue,
+                    recipients: nil, subject: nil, body: ticket.description, delivery: nil, deliveryState: nil, files: [], hasFiles: false))
         }
         for event in events {
             switch event.entry {
@@ -53,8 +55,11 @@ struct ConversationView {
                     channel: comment.mail == nil ? "web" : "email", recipients: nil, subject: nil, body: comment.body,
                     delivery: nil, deliveryState: nil, files: files, hasFiles: !files.isEmpty)
                 if let mail = comment.mail {
-                    message.recipients = "To " + mail.to.joined(separator: ", ") + (mail.cc.isEmpty ? "" : "; cc " + mail.cc.joined(separator: ", "))
-                    if let sent = byMessageId[mail.messageId] { (message.delivery, message.deliveryState) = (delivery(sent, clock: clock), sent.state.rawValue) }
+                    message.recipients =
+                        "To " + mail.to.joined(separator: ", ") + (mail.cc.isEmpty ? "" : "; cc " + mail.cc.joined(separator: ", "))
+                    if let sent = byMessageId[mail.messageId] {
+                        (message.delivery, message.deliveryState) = (delivery(sent, clock: clock), sent.state.rawValue)
+                    }
                 } else if comment.visibility == .public {
                     message.recipients = "Not mailed: the ticket had no requester with an email address, or mail is off"
                 }
@@ -62,13 +67,15 @@ struct ConversationView {
             case .mailReceived(let mail)?:
                 let files = links(mail.attachments, ticket: ticket.id)
                 let sender = mail.fromName.map { "\($0) <\(mail.from)>" } ?? mail.from
-                messages.append(Message(
-                    id: event.id, kind: mail.automatic == nil ? "customer" : "automatic",
-                    label: mail.automatic.map { "Automatic mail, kept as a note (\($0))" } ?? "From the customer",
-                    author: sender, at: clock.dayTime(event.at), atISO: BoardClock.iso(event.at), channel: "email",
-                    recipients: (mail.to + mail.cc).isEmpty ? nil : "To " + (mail.to + mail.cc).joined(separator: ", "),
-                    subject: mail.subject, body: mail.body + (mail.fromHTML == true ? "\n\n(made from the mail's HTML; nothing of it was run or loaded)" : ""),
-                    delivery: nil, deliveryState: nil, files: files, hasFiles: !files.isEmpty))
+                messages.append(
+                    Message(
+                        id: event.id, kind: mail.automatic == nil ? "customer" : "automatic",
+                        label: mail.automatic.map { "Automatic mail, kept as a note (\($0))" } ?? "From the customer",
+                        author: sender, at: clock.dayTime(event.at), atISO: BoardClock.iso(event.at), channel: "email",
+                        recipients: (mail.to + mail.cc).isEmpty ? nil : "To " + (mail.to + mail.cc).joined(separator: ", "),
+                        subject: mail.subject,
+                        body: mail.body + (mail.fromHTML == true ? "\n\n(made from the mail's HTML; nothing of it was run or loaded)" : ""),
+                        delivery: nil, deliveryState: nil, files: files, hasFiles: !files.isEmpty))
             default:
                 continue
             }
@@ -88,8 +95,9 @@ struct ConversationView {
 
     static func links(_ attachments: [Attachment], ticket: Int) -> [FileLink] {
         attachments.map { file in
-            FileLink(name: file.name, size: size(file.size) + (file.stored ? "" : ", not kept: over the size limit"),
-                     href: file.stored ? "/board/tickets/\(ticket)/files/\(file.sha256)" : nil)
+            FileLink(
+                name: file.name, size: size(file.size) + (file.stored ? "" : ", not kept: over the size limit"),
+                href: file.stored ? "/board/tickets/\(ticket)/files/\(file.sha256)" : nil)
         }
     }
 

@@ -20,14 +20,18 @@ struct DispatchBoardPage: BoardController, DrawsPages {
         let query = Query(request)
         let tier = query.string("tier")?.isEmpty == false ? try query.int("tier", 1...3) : nil
         let clock = clock()
-        let snapshot = try await coordinator.dispatch.board(timeline: TimelineDay.window(clock), tier: tier, limit: Self.ticketLimit,
-                                                   by: session.principal)
+        let snapshot = try await coordinator.dispatch.board(
+            timeline: TimelineDay.window(clock), tier: tier, limit: Self.ticketLimit,
+            by: session.principal)
         // The page reloads itself only when the person asked for it: a page that changes under
         // someone who did not (WCAG 2.2.1; axe's meta-refresh) is not the default.
         let every = policy.refreshSeconds > 0 ? policy.refreshSeconds : nil
         let chrome = Chrome(session: session, clock: clock, refreshSeconds: query.string("updating") == "on" ? every : nil)
             .live("all", url: request.uri.description)
-        return pages.render("board", BoardView(snapshot, chrome: chrome, principal: session.principal, tier: tier, limit: Self.ticketLimit,
-                                               sla: coordinator.sla, clock: clock, updateEvery: every))
+        return pages.render(
+            "board",
+            BoardView(
+                snapshot, chrome: chrome, principal: session.principal, tier: tier, limit: Self.ticketLimit,
+                sla: coordinator.sla, clock: clock, updateEvery: every))
     }
 }

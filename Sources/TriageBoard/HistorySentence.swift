@@ -67,18 +67,21 @@ struct HistorySentence {
         case .unassignable(let made): return "Nobody could take it: \(made.reason). The lead has been told."
         case .assignmentKept(let made): return "Stays with \(callName(made.assigneeId)): \(made.reason)."
         case .escalated(let escalation):
-            let target = switch escalation.kind {
-            case .functional: "from tier \(escalation.from.map(String.init) ?? "?") to tier \(escalation.to.map(String.init) ?? "?")"
-            case .hierarchical: "to the \(escalation.notified ?? "lead")"
-            }
+            let target =
+                switch escalation.kind {
+                case .functional: "from tier \(escalation.from.map(String.init) ?? "?") to tier \(escalation.to.map(String.init) ?? "?")"
+                case .hierarchical: "to the \(escalation.notified ?? "lead")"
+                }
             return "Escalated \(target)\(escalation.reportId == nil ? "" : " as a diagnosis asked"): \(escalation.reason)."
         case .vendorCaseOpened(let opened):
             return "Vendor case opened with \(opened.vendor)" + (opened.externalRef.map { ", their case \($0)" } ?? "")
                 + (opened.status.map { " (\($0))" } ?? "") + (opened.vendorDueAt.map { ", due \(clock.dayTime($0))" } ?? "") + "."
         case .vendorCaseUpdated(let updated):
-            let parts = [updated.externalRef.map { "their case \($0.to ?? "none")" }, updated.status.map { "state \($0.to ?? "none")" },
-                         updated.vendorSeverity.map { "their severity \($0.to ?? "none")" },
-                         updated.vendorDueAt.map { "due \($0.to.map(clock.dayTime) ?? "not set")" }].compactMap { $0 }
+            let parts = [
+                updated.externalRef.map { "their case \($0.to ?? "none")" }, updated.status.map { "state \($0.to ?? "none")" },
+                updated.vendorSeverity.map { "their severity \($0.to ?? "none")" },
+                updated.vendorDueAt.map { "due \($0.to.map(clock.dayTime) ?? "not set")" },
+            ].compactMap { $0 }
             return "Vendor case with \(updated.vendor) updated" + (parts.isEmpty ? "." : ": " + parts.joined(separator: ", ") + ".")
         case .vendorCaseSuggested(let suggested):
             return "A diagnosis suggests a case with \(suggested.vendor): \(suggested.reasons.joined(separator: "; "))."
@@ -86,7 +89,8 @@ struct HistorySentence {
         case .diagnosisApplied(let applied): return "The diagnosis from \(applied.postedBy) was applied."
         case .diagnosisJob(let step): return job(step)
         case .flagged(let flagged):
-            return (flagged.flag == "onsite" ? "Needs a visit" : "Flagged \(flagged.flag)") + ": \(flagged.reasons.joined(separator: "; "))."
+            return (flagged.flag == "onsite" ? "Needs a visit" : "Flagged \(flagged.flag)")
+                + ": \(flagged.reasons.joined(separator: "; "))."
         case .skillsRequired(let skills):
             return "Needs the skills \(skills.added.joined(separator: ", ")) (now: \(skills.requiredSkills.joined(separator: ", ")))."
         case .slaWarning(let target):
@@ -101,12 +105,13 @@ struct HistorySentence {
                 + " (\(moved.to.technician ?? callName(moved.to.technicianId)))."
         case .visitStep(let kind, let step):
             let who = callName(step.technicianId)
-            let done = switch kind {
-            case .visitEnRoute: "\(who) is on the way"
-            case .visitOnSite: "\(who) is on site"
-            case .visitDone: "\(who) finished the visit"
-            default: "The visit of \(who) was cancelled"
-            }
+            let done =
+                switch kind {
+                case .visitEnRoute: "\(who) is on the way"
+                case .visitOnSite: "\(who) is on site"
+                case .visitDone: "\(who) finished the visit"
+                default: "The visit of \(who) was cancelled"
+                }
             return done + (step.notes.map { ": \($0)" } ?? ".")
         case .problem(let problems):
             return "Health: " + problems.items.map(item).joined(separator: "; ")
@@ -116,7 +121,8 @@ struct HistorySentence {
         case .flapping(let checked): return "Flapping (changing state often, alerts held back): \(item(checked))."
         case .flappingStopped(let checked): return "Stopped flapping: \(item(checked))."
         case .hostSilent(let silent):
-            return "The host went silent: no report since \(clock.dayTime(silent.lastReportAt)) (it reports every \(silent.intervalSeconds) s)."
+            return
+                "The host went silent: no report since \(clock.dayTime(silent.lastReportAt)) (it reports every \(silent.intervalSeconds) s)."
         case .hostReporting(let back): return "The host reports again (last at \(clock.dayTime(back.lastReportAt)))."
         }
     }
@@ -127,12 +133,14 @@ struct HistorySentence {
 
     private func updated(_ changes: FieldChanges) -> String {
         func list(_ values: [String]) -> String { values.isEmpty ? "none" : values.joined(separator: ", ") }
-        let parts = [changes.title.map { "title “\($0.to)”" }, changes.description.map { _ in "the description" },
-                     changes.tags.map { "tags \(list($0.to))" }, changes.requiredSkills.map { "skills \(list($0.to))" },
-                     changes.customerId.map { "customer " + name($0.to, customers, "customer") },
-                     changes.hostId.map { "host " + name($0.to, hosts, "host") },
-                     changes.requesterId.map { "requester " + name($0.to, contacts, "contact") },
-                     changes.cc.map { "CC \(list($0.to))" }].compactMap { $0 }
+        let parts = [
+            changes.title.map { "title “\($0.to)”" }, changes.description.map { _ in "the description" },
+            changes.tags.map { "tags \(list($0.to))" }, changes.requiredSkills.map { "skills \(list($0.to))" },
+            changes.customerId.map { "customer " + name($0.to, customers, "customer") },
+            changes.hostId.map { "host " + name($0.to, hosts, "host") },
+            changes.requesterId.map { "requester " + name($0.to, contacts, "contact") },
+            changes.cc.map { "CC \(list($0.to))" },
+        ].compactMap { $0 }
         return "Changed " + (parts.isEmpty ? "nothing." : parts.joined(separator: ", ") + ".")
     }
 
@@ -155,14 +163,16 @@ struct HistorySentence {
     }
 
     private func job(_ step: JobStep) -> String {
-        let what = switch step.state {
-        case .queued: "Diagnosis job \(step.job) queued" + (step.checks.map { $0.isEmpty ? "" : " (\($0.joined(separator: ", ")))" } ?? "")
-        case .leased: "Diagnosis job \(step.job) taken by its runner"
-        case .running: "Diagnosis job \(step.job) running"
-        case .attached: "Diagnosis job \(step.job) done"
-        case .failed: "Diagnosis job \(step.job) failed"
-        case .expired: "Diagnosis job \(step.job) expired"
-        }
+        let what =
+            switch step.state {
+            case .queued:
+                "Diagnosis job \(step.job) queued" + (step.checks.map { $0.isEmpty ? "" : " (\($0.joined(separator: ", ")))" } ?? "")
+            case .leased: "Diagnosis job \(step.job) taken by its runner"
+            case .running: "Diagnosis job \(step.job) running"
+            case .attached: "Diagnosis job \(step.job) done"
+            case .failed: "Diagnosis job \(step.job) failed"
+            case .expired: "Diagnosis job \(step.job) expired"
+            }
         return what + (step.message.map { ": \($0)" } ?? ".")
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import TriageModel
 import TriageDomain
 import TriageEdge
+import TriageModel
 
 /// The board's forms for inventory records: one description per kind of record, which renders
 /// the form (filled with a record's values to edit it) and turns what the form sent into the same
@@ -46,53 +46,71 @@ struct InventoryForm {
     static func of(_ kind: RecordKind) -> InventoryForm {
         switch kind {
         case .customer:
-            InventoryForm(kind: kind, fields: [
-                Field(name: "name", label: "Name", input: .text), Field(name: "contactEmail", label: "Main email", input: .email),
-                Field(name: "contactPhone", label: "Main phone", input: .tel), Field(name: "notes", label: "Notes", input: .note),
-                Field(name: "mailDomains", label: "Verified mail domains", input: .words,
-                      hint: "separated by commas, e.g. acme.example: mail from anyone there opens this customer's tickets"),
-            ])
+            InventoryForm(
+                kind: kind,
+                fields: [
+                    Field(name: "name", label: "Name", input: .text), Field(name: "contactEmail", label: "Main email", input: .email),
+                    Field(name: "contactPhone", label: "Main phone", input: .tel), Field(name: "notes", label: "Notes", input: .note),
+                    Field(
+                        name: "mailDomains", label: "Verified mail domains", input: .words,
+                        hint: "separated by commas, e.g. acme.example: mail from anyone there opens this customer's tickets"),
+                ])
         case .contact:
-            InventoryForm(kind: kind, fields: [
-                Field(name: "customerId", label: "Customer", input: .hidden), Field(name: "name", label: "Name", input: .text),
-                Field(name: "email", label: "Email", input: .email), Field(name: "phone", label: "Phone", input: .tel),
-                Field(name: "undeliverable", label: "Mail to this email bounced", input: .text,
-                      hint: "what the bounce said; empty it once the address works again, and replies go to it again"),
-            ])
+            InventoryForm(
+                kind: kind,
+                fields: [
+                    Field(name: "customerId", label: "Customer", input: .hidden), Field(name: "name", label: "Name", input: .text),
+                    Field(name: "email", label: "Email", input: .email), Field(name: "phone", label: "Phone", input: .tel),
+                    Field(
+                        name: "undeliverable", label: "Mail to this email bounced", input: .text,
+                        hint: "what the bounce said; empty it once the address works again, and replies go to it again"),
+                ])
         case .site:
-            InventoryForm(kind: kind, fields: [
-                Field(name: "customerId", label: "Customer", input: .hidden), Field(name: "name", label: "Name", input: .text),
-                Field(name: "address", label: "Address", input: .text), Field(name: "region", label: "Region", input: .text),
-                Field(name: "timeZone", label: "Time zone", input: .text, hint: "an IANA name such as Europe/Berlin"),
-                Field(name: "openingHours", label: "Opening hours", input: .lines(.weekdayHours(from: "opens", to: "closes")),
-                      hint: "one line per day: weekday (1 = Monday … 7 = Sunday) and hours, e.g. 1 08:00-17:00; none: always open"),
-            ])
+            InventoryForm(
+                kind: kind,
+                fields: [
+                    Field(name: "customerId", label: "Customer", input: .hidden), Field(name: "name", label: "Name", input: .text),
+                    Field(name: "address", label: "Address", input: .text), Field(name: "region", label: "Region", input: .text),
+                    Field(name: "timeZone", label: "Time zone", input: .text, hint: "an IANA name such as Europe/Berlin"),
+                    Field(
+                        name: "openingHours", label: "Opening hours", input: .lines(.weekdayHours(from: "opens", to: "closes")),
+                        hint: "one line per day: weekday (1 = Monday … 7 = Sunday) and hours, e.g. 1 08:00-17:00; none: always open"),
+                ])
         case .host:
-            InventoryForm(kind: kind, fields: [
-                Field(name: "siteId", label: "Site", input: .hidden), Field(name: "name", label: "Name", input: .text),
-                Field(name: "address", label: "Address (for SSH)", input: .text),
-                Field(name: "criticality", label: "Criticality", input: .choice(HostFields.Criticality.allCases.map(\.rawValue))),
-                Field(name: "tags", label: "Tags", input: .words, hint: "separated by commas"),
-                Field(name: "vendorServices", label: "Vendor services", input: .lines(.vendorService),
-                      hint: "one per line: service: vendor, e.g. backup: Acme Backup Inc."),
-                Field(name: "pluginParams", label: "Check parameters", input: .lines(.pluginParameter),
-                      hint: "one per line: plugin.parameter = value, e.g. disk.warning = 80"),
-            ])
+            InventoryForm(
+                kind: kind,
+                fields: [
+                    Field(name: "siteId", label: "Site", input: .hidden), Field(name: "name", label: "Name", input: .text),
+                    Field(name: "address", label: "Address (for SSH)", input: .text),
+                    Field(name: "criticality", label: "Criticality", input: .choice(HostFields.Criticality.allCases.map(\.rawValue))),
+                    Field(name: "tags", label: "Tags", input: .words, hint: "separated by commas"),
+                    Field(
+                        name: "vendorServices", label: "Vendor services", input: .lines(.vendorService),
+                        hint: "one per line: service: vendor, e.g. backup: Acme Backup Inc."),
+                    Field(
+                        name: "pluginParams", label: "Check parameters", input: .lines(.pluginParameter),
+                        hint: "one per line: plugin.parameter = value, e.g. disk.warning = 80"),
+                ])
         case .technician:
-            InventoryForm(kind: kind, fields: [
-                Field(name: "name", label: "Name", input: .text), Field(name: "email", label: "Email", input: .email),
-                Field(name: "tier", label: "Tier", input: .choice(["1", "2", "3"])),
-                Field(name: "skills", label: "Skills", input: .words, hint: "separated by commas, e.g. linux, network"),
-                Field(name: "region", label: "Region", input: .text),
-                Field(name: "timeZone", label: "Time zone", input: .text, hint: "an IANA name such as Europe/Berlin"),
-                Field(name: "maxLoad", label: "Most open tickets at once", input: .number),
-                Field(name: "active", label: "Active (takes tickets)", input: .checkbox),
-                Field(name: "shifts", label: "Shifts", input: .lines(.weekdayHours(from: "start", to: "end")),
-                      hint: "one line per shift: weekday (1 = Monday … 7 = Sunday) and hours, e.g. 1 08:00-16:00"),
-                Field(name: "absences", label: "Absences", input: .lines(.absence),
-                      hint: "one per line, in the technician's time zone: first and last day and why, e.g. 2026-12-21 2027-01-03 holiday, "
-                          + "or from and to, e.g. 2026-12-22T13:00 2026-12-22T17:00 dentist"),
-            ])
+            InventoryForm(
+                kind: kind,
+                fields: [
+                    Field(name: "name", label: "Name", input: .text), Field(name: "email", label: "Email", input: .email),
+                    Field(name: "tier", label: "Tier", input: .choice(["1", "2", "3"])),
+                    Field(name: "skills", label: "Skills", input: .words, hint: "separated by commas, e.g. linux, network"),
+                    Field(name: "region", label: "Region", input: .text),
+                    Field(name: "timeZone", label: "Time zone", input: .text, hint: "an IANA name such as Europe/Berlin"),
+                    Field(name: "maxLoad", label: "Most open tickets at once", input: .number),
+                    Field(name: "active", label: "Active (takes tickets)", input: .checkbox),
+                    Field(
+                        name: "shifts", label: "Shifts", input: .lines(.weekdayHours(from: "start", to: "end")),
+                        hint: "one line per shift: weekday (1 = Monday … 7 = Sunday) and hours, e.g. 1 08:00-16:00"),
+                    Field(
+                        name: "absences", label: "Absences", input: .lines(.absence),
+                        hint:
+                            "one per line, in the technician's time zone: first and last day and why, e.g. 2026-12-21 2027-01-03 holiday, "
+                            + "or from and to, e.g. 2026-12-22T13:00 2026-12-22T17:00 dentist"),
+                ])
         }
     }
 
@@ -143,8 +161,9 @@ struct InventoryForm {
         let zone = Self.zone(values["timeZone"])
         return fields.map { field in
             let value = Self.text(values[field.name], field.input, zone: zone)
-            var control = Control(id: "\(prefix)-\(field.name)", name: field.name, label: field.label, hint: field.hint, value: value,
-                                  type: "text", required: field.name == "name")
+            var control = Control(
+                id: "\(prefix)-\(field.name)", name: field.name, label: field.label, hint: field.hint, value: value,
+                type: "text", required: field.name == "name")
             switch field.input {
             case .email: control.type = "email"
             case .tel: control.type = "tel"
@@ -173,7 +192,8 @@ struct InventoryForm {
         case (.string(let text), _): return text
         case (.number(let number), _): return number == number.rounded() ? String(Int(number)) : String(number)
         case (.bool(let flag), _): return flag ? "true" : "false"
-        case (.array(let items), .words): return items.compactMap { if case .string(let word) = $0 { word } else { nil } }.joined(separator: ", ")
+        case (.array(let items), .words):
+            return items.compactMap { if case .string(let word) = $0 { word } else { nil } }.joined(separator: ", ")
         case (.array(let items), .lines(let format)): return items.map { line($0, format, zone: zone) }.joined(separator: "\n")
         case (.object(let plugins), .lines(.pluginParameter)):
             return plugins.keys.sorted().flatMap { plugin -> [String] in
@@ -228,7 +248,8 @@ struct InventoryForm {
         case .choice(let options) where options.allSatisfy({ Int($0) != nil }):
             return Int(trimmed).map { .number(Double($0)) }
         case .words:
-            return .array(trimmed.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") })
+            return .array(
+                trimmed.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 != .string("") })
         case .lines(let format):
             let zone = form.text("timeZone").flatMap(TimeZone.init(identifier:)) ?? .gmt
             return try lines(trimmed, format, field: field.name, zone: zone)
@@ -240,7 +261,9 @@ struct InventoryForm {
     }
 
     private static func lines(_ text: String, _ format: LineFormat, field: String, zone: TimeZone) throws -> JSONValue {
-        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.enumerated().filter { !$0.element.isEmpty }
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.enumerated().filter {
+            !$0.element.isEmpty
+        }
         if case .pluginParameter = format {
             var plugins: [String: JSONValue] = [:]
             for (index, line) in lines {
@@ -257,40 +280,45 @@ struct InventoryForm {
             }
             return .object(plugins)
         }
-        return .array(try lines.map { index, line in
-            let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            switch format {
-            case .weekdayHours(let from, let to):
-                let hours = words.count == 2 ? words[1].split(separator: "-").map(String.init) : []
-                guard let weekday = Int(words.first ?? ""), hours.count == 2 else {
-                    throw CoordinatorError.invalid(field, "line \(index + 1) should read like 1 08:00-17:00, not '\(line)'")
+        return .array(
+            try lines.map { index, line in
+                let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+                switch format {
+                case .weekdayHours(let from, let to):
+                    let hours = words.count == 2 ? words[1].split(separator: "-").map(String.init) : []
+                    guard let weekday = Int(words.first ?? ""), hours.count == 2 else {
+                        throw CoordinatorError.invalid(field, "line \(index + 1) should read like 1 08:00-17:00, not '\(line)'")
+                    }
+                    return .object(["weekday": .number(Double(weekday)), from: .string(hours[0]), to: .string(hours[1])])
+                case .absence:
+                    guard words.count >= 2, let from = Self.instant(words[0], zone: zone, endOfDay: false),
+                        let to = Self.instant(words[1], zone: zone, endOfDay: true)
+                    else {
+                        throw CoordinatorError.invalid(
+                            field,
+                            "line \(index + 1) should read like 2026-12-21 2027-01-03 holiday "
+                                + "or 2026-12-22T13:00 2026-12-22T17:00 dentist, not '\(line)'")
+                    }
+                    var absence: [String: JSONValue] = ["from": .string(from), "to": .string(to)]
+                    if words.count > 2 { absence["reason"] = .string(words[2...].joined(separator: " ")) }
+                    return .object(absence)
+                case .vendorService:
+                    guard let colon = line.firstIndex(of: ":") else {
+                        throw CoordinatorError.invalid(field, "line \(index + 1) should read service: vendor, not '\(line)'")
+                    }
+                    return .object([
+                        "service": .string(line[..<colon].trimmingCharacters(in: .whitespaces)),
+                        "vendor": .string(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)),
+                    ])
+                case .pluginParameter:
+                    return .null
                 }
-                return .object(["weekday": .number(Double(weekday)), from: .string(hours[0]), to: .string(hours[1])])
-            case .absence:
-                guard words.count >= 2, let from = Self.instant(words[0], zone: zone, endOfDay: false),
-                    let to = Self.instant(words[1], zone: zone, endOfDay: true)
-                else {
-                    throw CoordinatorError.invalid(field, "line \(index + 1) should read like 2026-12-21 2027-01-03 holiday "
-                        + "or 2026-12-22T13:00 2026-12-22T17:00 dentist, not '\(line)'")
-                }
-                var absence: [String: JSONValue] = ["from": .string(from), "to": .string(to)]
-                if words.count > 2 { absence["reason"] = .string(words[2...].joined(separator: " ")) }
-                return .object(absence)
-            case .vendorService:
-                guard let colon = line.firstIndex(of: ":") else {
-                    throw CoordinatorError.invalid(field, "line \(index + 1) should read service: vendor, not '\(line)'")
-                }
-                return .object(["service": .string(line[..<colon].trimmingCharacters(in: .whitespaces)),
-                                "vendor": .string(line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))])
-            case .pluginParameter:
-                return .null
-            }
-        })
+            })
     }
 }
 
-private extension InventoryForm.Input {
-    var isNote: Bool { if case .note = self { true } else { false } }
+extension InventoryForm.Input {
+    fileprivate var isNote: Bool { if case .note = self { true } else { false } }
 }
 
 extension InventoryForm {
@@ -305,8 +333,10 @@ extension InventoryForm {
         let day = parts[0].split(separator: "-").compactMap { Int($0) }
         let clock = parts.count == 2 ? parts[1].split(separator: ":").compactMap { Int($0) } : [0, 0]
         guard day.count == 3, (2...3).contains(clock.count), parts[0].count == 10,
-            var date = calendar.date(from: DateComponents(year: day[0], month: day[1], day: day[2], hour: clock[0], minute: clock[1],
-                                                          second: clock.count == 3 ? clock[2] : 0)),
+            var date = calendar.date(
+                from: DateComponents(
+                    year: day[0], month: day[1], day: day[2], hour: clock[0], minute: clock[1],
+                    second: clock.count == 3 ? clock[2] : 0)),
             calendar.component(.day, from: date) == day[2]
         else { return nil }
         if parts.count == 1, endOfDay, let next = calendar.date(byAdding: .day, value: 1, to: date) { date = next }

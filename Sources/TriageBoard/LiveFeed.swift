@@ -87,8 +87,9 @@ actor LiveFeed {
         holes = holes.filter { now.timeIntervalSince($0.value) < Self.holdHoles }
         let changes: [TicketChange]
         do {
-            changes = try await coordinator.tickets.changes(after: cursor, orIds: Array(holes.keys.sorted().prefix(500)), limit: 1000,
-                                                            by: Self.reader)
+            changes = try await coordinator.tickets.changes(
+                after: cursor, orIds: Array(holes.keys.sorted().prefix(500)), limit: 1000,
+                by: Self.reader)
             if failing { logger.notice("live feed: reading the ticket history again") }
             failing = false
         } catch {

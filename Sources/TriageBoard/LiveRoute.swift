@@ -24,31 +24,35 @@ struct LiveRoutes: BoardController {
             let last = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int($0) }
             let (batches, continuation) = LiveFeed.stream()
             try await live.listen(continuation, after: last)
-            let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store",
-                                       HTTPField.Name("X-Accel-Buffering")!: "no", .xContentTypeOptions: "nosniff"]
-            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: "retry: 3000\n: live\n\n"))
-                // A server that is stopping ends the stream, so it does not wait for the browser to leave.
-                try await withGracefulShutdownHandler {
-                    for await batch in batches {
-                        if batch.ticketIds == [] {
-                            // A store that cannot answer now does not end the session: only one that says it is over.
-                            let ended: Bool
-                            do { ended = try await coordinator.accounts.webSession(secret: secret) == nil } catch { ended = false }
-                            if ended {
-                                try await writer.write(ByteBuffer(string: "event: ended\ndata: {}\n\n"))
-                                return
+            let headers: HTTPFields = [
+                .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store",
+                HTTPField.Name("X-Accel-Buffering")!: "no", .xContentTypeOptions: "nosniff",
+            ]
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: "retry: 3000\n: live\n\n"))
+                    // A server that is stopping ends the stream, so it does not wait for the browser to leave.
+                    try await withGracefulShutdownHandler {
+                        for await batch in batches {
+                            if batch.ticketIds == [] {
+                                // A store that cannot answer now does not end the session: only one that says it is over.
+                                let ended: Bool
+                                do { ended = try await coordinator.accounts.webSession(secret: secret) == nil } catch { ended = false }
+                                if ended {
+                                    try await writer.write(ByteBuffer(string: "event: ended\ndata: {}\n\n"))
+                                    return
+                                }
+                                try await writer.write(ByteBuffer(string: ": still here\n\n"))
+                            } else {
+                                try await writer.write(ByteBuffer(string: Self.event(batch)))
                             }
-                            try await writer.write(ByteBuffer(string: ": still here\n\n"))
-                        } else {
-                            try await writer.write(ByteBuffer(string: Self.event(batch)))
                         }
+                    } onGracefulShutdown: {
+                        continuation.finish()
                     }
-                } onGracefulShutdown: {
-                    continuation.finish()
-                }
-                try await writer.finish(nil)
-            })
+                    try await writer.finish(nil)
+                })
         }
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
-import TriageModel
 import TriageDomain
 import TriageEdge
+import TriageModel
 
 /// /board/mail (the desk): mail from senders no customer knows, held until someone opens a
 /// ticket of a customer from it (the sender becoming their contact) or discards it
@@ -25,7 +25,8 @@ struct MailQueuePage: BoardController, DrawsPages {
                 do {
                     let held = try await coordinator.write { store in
                         name == "release"
-                            ? try await coordinator.mail.release(id, toCustomer: try form.int("customerId"), by: session.principal, in: store)
+                            ? try await coordinator.mail.release(
+                                id, toCustomer: try form.int("customerId"), by: session.principal, in: store)
                             : try await coordinator.mail.discard(id, by: session.principal, in: store)
                     }
                     if let ticket = held.ticketId { return Pages.redirect(to: "/board/tickets/\(ticket)") }
@@ -53,9 +54,10 @@ struct MailQueuePage: BoardController, DrawsPages {
         var customers: [BoardView.Option]
     }
 
-    private func mailQueuePage(_ session: WebSession, notice: String? = nil, error: String? = nil,
-                               status: HTTPResponse.Status = .ok) async throws -> Response
-    {
+    private func mailQueuePage(
+        _ session: WebSession, notice: String? = nil, error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let clock = clock()
         let held = try await coordinator.mail.quarantineToRead(limit: 200, by: session.principal)
         let customers = try await coordinator.inventory.records(CustomerFields.self, after: nil, limit: 500, by: session.principal).items
@@ -66,10 +68,11 @@ struct MailQueuePage: BoardController, DrawsPages {
             held: held.map { read in
                 let mail = read.mail
                 let sender = mail.sender ?? "(no sender)"
-                return MailQueueView.Held(id: mail.id, sender: read.fromName.map { "\($0) <\(sender)>" } ?? sender,
-                                          subject: mail.subject.isEmpty ? "(no subject)" : mail.subject, received: clock.dayTime(mail.receivedAt),
-                                          why: mail.detail, excerpt: read.excerpt,
-                                          files: read.files.isEmpty ? nil : "Files: " + read.files.joined(separator: ", "))
+                return MailQueueView.Held(
+                    id: mail.id, sender: read.fromName.map { "\($0) <\(sender)>" } ?? sender,
+                    subject: mail.subject.isEmpty ? "(no subject)" : mail.subject, received: clock.dayTime(mail.receivedAt),
+                    why: mail.detail, excerpt: read.excerpt,
+                    files: read.files.isEmpty ? nil : "Files: " + read.files.joined(separator: ", "))
             },
             customers: customers.map { BoardView.Option(value: "\($0.id)", label: $0.fields.name, selected: false) })
         return pages.render("mail", view, status: status)

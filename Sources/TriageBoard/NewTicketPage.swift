@@ -1,9 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import TriageModel
 import TriageDomain
 import TriageEdge
+import TriageModel
 
 /// Taking a call (/board/tickets/new, the desk): find the customer by name, a contact's name,
 /// email or phone, or a host's name; read their card; open the ticket. The ticket's page then
@@ -29,14 +29,16 @@ struct NewTicketPage: BoardController, DrawsPages {
             let customer = try form.optionalInt("customerId")
             do {
                 var input = TicketInput(
-                    title: form["title"] ?? "", severity: try form.optionalInt("severity"), channel: TicketChannel(rawValue: form["channel"] ?? ""),
+                    title: form["title"] ?? "", severity: try form.optionalInt("severity"),
+                    channel: TicketChannel(rawValue: form["channel"] ?? ""),
                     customerId: customer, hostId: try form.optionalInt("hostId"), description: form.text("description"),
                     tags: form["tags"].map(WebForm.words))
                 // A caller typed in counts as someone new even when the radio button was not ticked.
                 let typedCaller = form.text("contactName") != nil && (form["requester"] ?? "").isEmpty
                 switch typedCaller ? "new" : form["requester"] {
                 case "new"?:
-                    input.requester = NewContact(name: form["contactName"] ?? "", email: form.text("contactEmail"), phone: form.text("contactPhone"))
+                    input.requester = NewContact(
+                        name: form["contactName"] ?? "", email: form.text("contactEmail"), phone: form.text("contactPhone"))
                 case let id? where !id.isEmpty: input.requesterId = try form.int("requester")
                 default: break
                 }
@@ -46,9 +48,10 @@ struct NewTicketPage: BoardController, DrawsPages {
                 return Pages.redirect(to: "/board/tickets/\(ticket.id)?opened=1")
             } catch let error as CoordinatorError where error.code == .invalid {
                 // The form again as it was filled in, each problem next to its field.
-                return try await newTicketPage(session, text: "", customer: customer, error: "Not opened: \(error.message)",
-                                               retry: FormRetry(form: "new-ticket", typed: form.all, problems: error.problems),
-                                               status: .unprocessableContent)
+                return try await newTicketPage(
+                    session, text: "", customer: customer, error: "Not opened: \(error.message)",
+                    retry: FormRetry(form: "new-ticket", typed: form.all, problems: error.problems),
+                    status: .unprocessableContent)
             }
         }
     }
@@ -125,9 +128,10 @@ struct NewTicketPage: BoardController, DrawsPages {
         }
     }
 
-    private func newTicketPage(_ session: WebSession, text: String, customer: Int?, error: String? = nil, retry: FormRetry? = nil,
-                               status: HTTPResponse.Status = .ok) async throws -> Response
-    {
+    private func newTicketPage(
+        _ session: WebSession, text: String, customer: Int?, error: String? = nil, retry: FormRetry? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let typed = retry?.typed ?? [:]
         let principal = session.principal
         var chrome = Chrome(session: session, clock: clock())
@@ -137,8 +141,9 @@ struct NewTicketPage: BoardController, DrawsPages {
         if let customer { card = try await coordinator.inventory.customerCard(customer, by: principal) }
         let people = Dictionary((card?.contacts ?? []).map { ($0.id, $0.fields.name) }, uniquingKeysWith: { first, _ in first })
         func line(_ ticket: Ticket, _ sla: String) -> NewTicketView.Line {
-            NewTicketView.Line(id: ticket.id, title: ticket.title, status: ticket.status.rawValue.replacingOccurrences(of: "_", with: " "),
-                               severity: ticket.severity, sla: sla, requester: ticket.requesterId.flatMap { people[$0] })
+            NewTicketView.Line(
+                id: ticket.id, title: ticket.title, status: ticket.status.rawValue.replacingOccurrences(of: "_", with: " "),
+                severity: ticket.severity, sla: sla, requester: ticket.requesterId.flatMap { people[$0] })
         }
         let promises = card?.promises ?? (1...4).map { "S\($0)" }
         let view = NewTicketView(
@@ -146,24 +151,28 @@ struct NewTicketPage: BoardController, DrawsPages {
             found: found.map { NewTicketView.Found(id: $0.id, name: $0.fields.name, selected: $0.id == customer) },
             searched: !text.isEmpty, customerId: card?.customer.id, customerName: card?.customer.fields.name,
             contacts: card?.contacts.map { contact in
-                NewTicketView.Person(id: contact.id, name: contact.fields.name, email: contact.fields.email, phone: contact.fields.phone,
-                                     undeliverable: contact.fields.undeliverable, chosen: typed["requester"] == "\(contact.id)",
-                                     asked: card?.openTickets.filter { $0.requesterId == contact.id }.map { line($0, "open") } ?? [])
+                NewTicketView.Person(
+                    id: contact.id, name: contact.fields.name, email: contact.fields.email, phone: contact.fields.phone,
+                    undeliverable: contact.fields.undeliverable, chosen: typed["requester"] == "\(contact.id)",
+                    asked: card?.openTickets.filter { $0.requesterId == contact.id }.map { line($0, "open") } ?? [])
             } ?? [],
             openTickets: card?.openTickets.map { line($0, "open") } ?? [],
             recentTickets: card?.recentTickets.map { past in
                 line(past.ticket, past.metSLA.map { $0 ? "met its SLA" : "missed its SLA" } ?? "open")
             } ?? [],
             hosts: card?.hosts.map { line in
-                NewTicketView.HostLine(id: line.host.id, name: line.host.fields.name, status: line.status?.rawValue ?? "no reports",
-                                       statusClass: line.status?.rawValue ?? "no-reports",
-                                       alerts: line.alerts.map { "\($0.plugin) \($0.item): \($0.status.rawValue) — \($0.summary)" })
+                NewTicketView.HostLine(
+                    id: line.host.id, name: line.host.fields.name, status: line.status?.rawValue ?? "no reports",
+                    statusClass: line.status?.rawValue ?? "no-reports",
+                    alerts: line.alerts.map { "\($0.plugin) \($0.item): \($0.status.rawValue) — \($0.summary)" })
             } ?? [],
             severities: promises.enumerated().map { index, promise in
-                BoardView.Option(value: "\(index + 1)", label: promise, selected: typed["severity"].map { $0 == "\(index + 1)" } ?? (index == 2))
+                BoardView.Option(
+                    value: "\(index + 1)", label: promise, selected: typed["severity"].map { $0 == "\(index + 1)" } ?? (index == 2))
             },
             channels: TicketChannel.allCases.filter { $0 != .agent }.map {
-                BoardView.Option(value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == (typed["channel"] ?? TicketChannel.phone.rawValue))
+                BoardView.Option(
+                    value: $0.rawValue, label: $0.rawValue, selected: $0.rawValue == (typed["channel"] ?? TicketChannel.phone.rawValue))
             },
             hostChoices: (card?.hosts ?? []).map {
                 BoardView.Option(value: "\($0.host.id)", label: $0.host.fields.name, selected: typed["hostId"] == "\($0.host.id)")
@@ -171,9 +180,10 @@ struct NewTicketPage: BoardController, DrawsPages {
             hasCustomer: card != nil, title: typed["title"] ?? "", description: typed["description"] ?? "", tags: typed["tags"] ?? "",
             cc: typed["cc"] ?? "", newContact: typed["requester"] == "new", contactName: typed["contactName"] ?? "",
             contactEmail: typed["contactEmail"] ?? "", contactPhone: typed["contactPhone"] ?? "",
-            errors: .init(requester: retry?.problem("requester", "requesterId", "name", "email", "phone"), cc: retry?.problem("cc"),
-                          title: retry?.problem("title"), description: retry?.problem("description"), severity: retry?.problem("severity", "tier"),
-                          host: retry?.problem("hostId", "customerId"), tags: retry?.problem("tags")))
+            errors: .init(
+                requester: retry?.problem("requester", "requesterId", "name", "email", "phone"), cc: retry?.problem("cc"),
+                title: retry?.problem("title"), description: retry?.problem("description"), severity: retry?.problem("severity", "tier"),
+                host: retry?.problem("hostId", "customerId"), tags: retry?.problem("tags")))
         return pages.render("newticket", view, status: status)
     }
 }

@@ -18,7 +18,8 @@ struct Pages: Sendable {
             ("layout", PackageResources.layout_mustache), ("login", PackageResources.login_mustache),
             ("error", PackageResources.error_mustache), ("card", PackageResources.card_mustache),
             ("board", PackageResources.board_mustache), ("ticket", PackageResources.ticket_mustache),
-            ("setup", PackageResources.setup_mustache), ("code", PackageResources.code_mustache), ("account", PackageResources.account_mustache),
+            ("setup", PackageResources.setup_mustache), ("code", PackageResources.code_mustache),
+            ("account", PackageResources.account_mustache),
             ("users", PackageResources.users_mustache), ("actions", PackageResources.actions_mustache),
             ("reply", PackageResources.reply_mustache), ("mail", PackageResources.mail_mustache),
             ("newticket", PackageResources.newticket_mustache), ("mywork", PackageResources.mywork_mustache),
@@ -31,23 +32,26 @@ struct Pages: Sendable {
 
     /// Scripts, styles and the live stream come only from this server (no inline script), forms
     /// post only here, and no other site may frame the board.
-    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
         + "style-src-attr 'unsafe-inline'; img-src 'self'; "
         + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
     func render(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
         #if DEBUG
-        // Debug builds (every test) hold each page to its template: a name the model lacks is a 500.
-        let check = TemplateCheck(sources: sources).check(template, model)
-        TemplateCoverage.shared.note(check)
-        if !check.missing.isEmpty {
-            return Response(status: .internalServerError, headers: Self.headers(contentType: "text/plain; charset=utf-8"),
-                            body: .init(byteBuffer: ByteBuffer(string: "names the model lacks: " + check.missing.joined(separator: ", "))))
-        }
+            // Debug builds (every test) hold each page to its template: a name the model lacks is a 500.
+            let check = TemplateCheck(sources: sources).check(template, model)
+            TemplateCoverage.shared.note(check)
+            if !check.missing.isEmpty {
+                return Response(
+                    status: .internalServerError, headers: Self.headers(contentType: "text/plain; charset=utf-8"),
+                    body: .init(byteBuffer: ByteBuffer(string: "names the model lacks: " + check.missing.joined(separator: ", "))))
+            }
         #endif
         let html = library.render(model, withTemplate: template) ?? "template \(template) is missing"
-        return Response(status: status, headers: Self.headers(contentType: "text/html; charset=utf-8"),
-                        body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(
+            status: status, headers: Self.headers(contentType: "text/html; charset=utf-8"),
+            body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
     static func stylesheet() -> Response { asset(PackageResources.board_css, type: "text/css; charset=utf-8") }
@@ -69,8 +73,10 @@ struct Pages: Sendable {
     }
 
     private static func headers(contentType: String) -> HTTPFields {
-        [.contentType: contentType, .cacheControl: "no-store", .contentSecurityPolicy: contentSecurityPolicy,
-         .xContentTypeOptions: "nosniff", HTTPField.Name("Referrer-Policy")!: "same-origin"]
+        [
+            .contentType: contentType, .cacheControl: "no-store", .contentSecurityPolicy: contentSecurityPolicy,
+            .xContentTypeOptions: "nosniff", HTTPField.Name("Referrer-Policy")!: "same-origin",
+        ]
     }
 }
 

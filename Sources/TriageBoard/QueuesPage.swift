@@ -31,9 +31,12 @@ struct QueuesPage: BoardController, DrawsPages {
             filter.text = query.string("q").flatMap { $0.isEmpty ? nil : $0 }
             let page = try Self.optional(query, "page", 1...100_000) ?? 1
             let clock = clock()
-            let found = try await coordinator.tickets.queue(filter, offset: (page - 1) * Self.queuePageSize, size: Self.queuePageSize,
-                                                            by: session.principal)
-            let technicians = try await coordinator.inventory.records(TechnicianFields.self, after: nil, limit: 10_000, by: session.principal).items
+            let found = try await coordinator.tickets.queue(
+                filter, offset: (page - 1) * Self.queuePageSize, size: Self.queuePageSize,
+                by: session.principal)
+            let technicians = try await coordinator.inventory.records(
+                TechnicianFields.self, after: nil, limit: 10_000, by: session.principal
+            ).items
             let names = Dictionary(uniqueKeysWithValues: technicians.map { ($0.id, $0.fields.name) })
             var again = URLComponents()
             again.queryItems = (Query.pairs(request.uri.query ?? "").filter { $0.0 != "page" }.sorted { $0.0 < $1.0 })
@@ -43,10 +46,15 @@ struct QueuesPage: BoardController, DrawsPages {
             let view = QueuesView(
                 chrome: Chrome(session: session, clock: clock).live("all", url: request.uri.description),
                 statuses: [BoardView.Option(value: "", label: "open", selected: filter.statuses.count > 1 || filter.statuses.isEmpty)]
-                    + TicketStatus.allCases.map { BoardView.Option(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " "),
-                                                                   selected: filter.statuses == [$0]) },
+                    + TicketStatus.allCases.map {
+                        BoardView.Option(
+                            value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " "),
+                            selected: filter.statuses == [$0])
+                    },
                 severities: [BoardView.Option(value: "", label: "any", selected: filter.severity == nil)]
-                    + (1...4).map { (level: Int) in BoardView.Option(value: "\(level)", label: "S\(level)", selected: filter.severity == level) },
+                    + (1...4).map { (level: Int) in
+                        BoardView.Option(value: "\(level)", label: "S\(level)", selected: filter.severity == level)
+                    },
                 tiers: [BoardView.Option(value: "", label: "any", selected: filter.tier == nil)]
                     + (1...3).map { (tier: Int) in BoardView.Option(value: "\(tier)", label: "\(tier)", selected: filter.tier == tier) },
                 assignees: [BoardView.Option(value: "", label: "anyone", selected: filter.assigneeId == nil)]

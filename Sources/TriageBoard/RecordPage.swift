@@ -4,7 +4,10 @@ import TriageEdge
 
 /// A page about one record (or the list of them): facts, tables, and the forms of those who may change it.
 struct RecordPage {
-    struct Link { var text: String; var href: String }
+    struct Link {
+        var text: String
+        var href: String
+    }
     struct Fact {
         var name: String
         var value: String

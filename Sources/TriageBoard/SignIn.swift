@@ -53,14 +53,16 @@ struct SignIn: BoardController, DrawsPages {
         var login: String
     }
 
-    private func loginPage(next: String?, login: String = "", error: String? = nil, status: HTTPResponse.Status = .ok,
-                           request: Request) async throws -> Response
-    {
+    private func loginPage(
+        next: String?, login: String = "", error: String? = nil, status: HTTPResponse.Status = .ok,
+        request: Request
+    ) async throws -> Response {
         let csrf = try await coordinator.accounts.loginFormToken()
         var chrome = Chrome(session: nil, clock: clock())
         chrome.error = error
-        var response = pages.render("login", LoginPage(chrome: chrome, csrf: csrf, next: Board.safeNext(next), login: login),
-                                    status: status)
+        var response = pages.render(
+            "login", LoginPage(chrome: chrome, csrf: csrf, next: Board.safeNext(next), login: login),
+            status: status)
         response.setCookie(Board.cookie(Self.loginCookie, csrf, path: "/board/login", maxAge: 3600, request: request))
         return response
     }
@@ -68,8 +70,9 @@ struct SignIn: BoardController, DrawsPages {
     /// The signed cookie is checked before the body is read: a stranger's post costs nothing.
     private func signIn(_ request: Request, _ context: TriageRequestContext) async throws -> Response {
         guard let expected = request.cookies[Self.loginCookie]?.value, try await coordinator.accounts.isValidLoginFormToken(expected) else {
-            return try await loginPage(next: nil, error: "The sign-in form had expired (or cookies are off): sign in again.",
-                                       status: .forbidden, request: request)
+            return try await loginPage(
+                next: nil, error: "The sign-in form had expired (or cookies are off): sign in again.",
+                status: .forbidden, request: request)
         }
         let form = try await WebForm(request, limit: Self.loginBodyLimit)
         try form.requireCSRF(expected)
@@ -81,12 +84,16 @@ struct SignIn: BoardController, DrawsPages {
             case .signedIn(let secret, _):
                 return signedIn(secret, going: form["next"], request: request, formCookiePath: "/board/login")
             case .needsCode(let pending):
-                return pages.render("code", CodePage(chrome: Chrome(session: nil, clock: clock()), csrf: expected, pending: pending,
-                                                     next: Board.safeNext(form["next"])))
+                return pages.render(
+                    "code",
+                    CodePage(
+                        chrome: Chrome(session: nil, clock: clock()), csrf: expected, pending: pending,
+                        next: Board.safeNext(form["next"])))
             }
         } catch let error as CoordinatorError where [.unauthorized, .tooManyRequests, .invalid].contains(error.code) {
-            return try await loginPage(next: form["next"], login: form["login"] ?? "", error: "Not signed in: \(error.message).",
-                                       status: error.code.httpStatus, request: request)
+            return try await loginPage(
+                next: form["next"], login: form["login"] ?? "", error: "Not signed in: \(error.message).",
+                status: error.code.httpStatus, request: request)
         }
     }
 
@@ -100,30 +107,36 @@ struct SignIn: BoardController, DrawsPages {
     /// The second step: the form carries the proof of the password (`pending`), the code finishes.
     private func signInWithCode(_ request: Request, _ context: TriageRequestContext) async throws -> Response {
         guard let expected = request.cookies[Self.loginCookie]?.value, try await coordinator.accounts.isValidLoginFormToken(expected) else {
-            return try await loginPage(next: nil, error: "The sign-in form had expired (or cookies are off): sign in again.",
-                                       status: .forbidden, request: request)
+            return try await loginPage(
+                next: nil, error: "The sign-in form had expired (or cookies are off): sign in again.",
+                status: .forbidden, request: request)
         }
         let form = try await WebForm(request, limit: Self.loginBodyLimit)
         try form.requireCSRF(expected)
         let pending = try form.required("pending")
         do {
-            let (secret, _) = try await coordinator.accounts.signIn(pending: pending, code: try form.required("code"),
-                                                                    from: clientAddress(request, context), hours: policy.sessionHours)
+            let (secret, _) = try await coordinator.accounts.signIn(
+                pending: pending, code: try form.required("code"),
+                from: clientAddress(request, context), hours: policy.sessionHours)
             return signedIn(secret, going: form["next"], request: request, formCookiePath: "/board/login")
         } catch let error as CoordinatorError where error.code == .unauthorized && error.message.contains("took too long") {
-            return try await loginPage(next: form["next"], error: "Not signed in: \(error.message).", status: .unauthorized, request: request)
+            return try await loginPage(
+                next: form["next"], error: "Not signed in: \(error.message).", status: .unauthorized, request: request)
         } catch let error as CoordinatorError where [.unauthorized, .tooManyRequests].contains(error.code) {
             var chrome = Chrome(session: nil, clock: clock())
             chrome.error = "Not signed in: \(error.message)."
-            return pages.render("code", CodePage(chrome: chrome, csrf: expected, pending: pending, next: Board.safeNext(form["next"])),
-                                status: error.code.httpStatus)
+            return pages.render(
+                "code", CodePage(chrome: chrome, csrf: expected, pending: pending, next: Board.safeNext(form["next"])),
+                status: error.code.httpStatus)
         }
     }
 
     private func signedIn(_ secret: String, going next: String?, request: Request, formCookiePath: String) -> Response {
         var response = Pages.redirect(to: Board.safeNext(next))
-        response.setCookie(Board.cookie(BoardSessionMiddleware.cookie, secret, path: "/board", maxAge: policy.sessionHours * 3600,
-                                       request: request))
+        response.setCookie(
+            Board.cookie(
+                BoardSessionMiddleware.cookie, secret, path: "/board", maxAge: policy.sessionHours * 3600,
+                request: request))
         response.setCookie(Board.cookie(Self.loginCookie, "", path: formCookiePath, maxAge: 0, request: request))
         return response
     }
@@ -144,14 +157,16 @@ struct SignIn: BoardController, DrawsPages {
         var minimumLength: Int
     }
 
-    private func setupPage(code: String, form: WebForm? = nil, error: String? = nil, status: HTTPResponse.Status = .ok,
-                           request: Request) async throws -> Response
-    {
+    private func setupPage(
+        code: String, form: WebForm? = nil, error: String? = nil, status: HTTPResponse.Status = .ok,
+        request: Request
+    ) async throws -> Response {
         let csrf = try await coordinator.accounts.loginFormToken()
         var chrome = Chrome(session: nil, clock: clock())
         chrome.error = error
-        let page = SetupPage(chrome: chrome, csrf: csrf, code: code, login: form?["login"] ?? "", displayName: form?["displayName"] ?? "",
-                             email: form?["email"] ?? "", minimumLength: coordinator.accounts.policy.minimumPasswordLength)
+        let page = SetupPage(
+            chrome: chrome, csrf: csrf, code: code, login: form?["login"] ?? "", displayName: form?["displayName"] ?? "",
+            email: form?["email"] ?? "", minimumLength: coordinator.accounts.policy.minimumPasswordLength)
         var response = pages.render("setup", page, status: status)
         response.setCookie(Board.cookie(Self.loginCookie, csrf, path: "/setup", maxAge: 3600, request: request))
         return response
@@ -167,8 +182,9 @@ struct SignIn: BoardController, DrawsPages {
         let code = try form.required("code")
         let password = try form.required("password")
         guard password == form["confirm"] else {
-            return try await setupPage(code: code, form: form, error: "The two passwords differ.", status: .unprocessableContent,
-                                       request: request)
+            return try await setupPage(
+                code: code, form: form, error: "The two passwords differ.", status: .unprocessableContent,
+                request: request)
         }
         do {
             let email = form["email"].flatMap { $0.isEmpty ? nil : $0 }
@@ -176,13 +192,15 @@ struct SignIn: BoardController, DrawsPages {
             let admin = try await coordinator.accounts.setUp(
                 code: code, UserInput(login: try form.required("login"), displayName: displayName, email: email, role: .admin),
                 password: password)
-            guard case .signedIn(let secret, _) = try await coordinator.accounts.signIn(
-                login: admin.login, password: password, from: clientAddress(request, context), hours: policy.sessionHours)
+            guard
+                case .signedIn(let secret, _) = try await coordinator.accounts.signIn(
+                    login: admin.login, password: password, from: clientAddress(request, context), hours: policy.sessionHours)
             else { return Pages.redirect(to: "/board/login") }
             return signedIn(secret, going: "/board", request: request, formCookiePath: "/setup")
         } catch let error as CoordinatorError where error.code == .invalid || error.code == .conflict {
-            return try await setupPage(code: code, form: form, error: "Not set up: \(error.message).", status: error.code.httpStatus,
-                                       request: request)
+            return try await setupPage(
+                code: code, form: form, error: "Not set up: \(error.message).", status: error.code.httpStatus,
+                request: request)
         }
     }
 }

@@ -62,13 +62,18 @@ struct TemplateCheck {
             case "#", "^", "<", "$": stack.append((sigil, name, []))
             case "/":
                 guard stack.count > 1, let open = stack.popLast(), open.name == name else { throw ParseError() }
-                let node: Node = switch open.kind {
-                case "<": .parent(name, Dictionary(open.nodes.compactMap {
-                    if case .block(let block, let body) = $0 { (block, body) } else { nil }
-                }, uniquingKeysWith: { first, _ in first }))
-                case "$": .block(name, open.nodes)
-                default: .section(name, inverted: open.kind == "^", open.nodes)
-                }
+                let node: Node =
+                    switch open.kind {
+                    case "<":
+                        .parent(
+                            name,
+                            Dictionary(
+                                open.nodes.compactMap {
+                                    if case .block(let block, let body) = $0 { (block, body) } else { nil }
+                                }, uniquingKeysWith: { first, _ in first }))
+                    case "$": .block(name, open.nodes)
+                    default: .section(name, inverted: open.kind == "^", open.nodes)
+                    }
                 stack[stack.count - 1].nodes.append(node)
             case ">": stack[stack.count - 1].nodes.append(.partial(name))
             case "&": stack[stack.count - 1].nodes.append(.name(name))
@@ -83,8 +88,10 @@ struct TemplateCheck {
     // MARK: Following the model
 
     /// `blocks`: the blocks a child fills, each with the template it comes from.
-    private func walk(_ nodes: [Node], stack: [Any], blocks: [String: (template: String, nodes: [Node])] = [:], in template: String,
-                      into result: inout Result) {
+    private func walk(
+        _ nodes: [Node], stack: [Any], blocks: [String: (template: String, nodes: [Node])] = [:], in template: String,
+        into result: inout Result
+    ) {
         result.templates.insert(template)
         for node in nodes {
             switch node {
@@ -96,8 +103,11 @@ struct TemplateCheck {
                 case .found(let value):
                     let items = Self.items(value)
                     if inverted {
-                        if items.isEmpty { walk(body, stack: stack, blocks: blocks, in: template, into: &result) }
-                        else { result.unchecked.append("\(template): ^\(name)") }
+                        if items.isEmpty {
+                            walk(body, stack: stack, blocks: blocks, in: template, into: &result)
+                        } else {
+                            result.unchecked.append("\(template): ^\(name)")
+                        }
                     } else if items.isEmpty {
                         result.unchecked.append("\(template): #\(name)")
                     } else {
@@ -109,12 +119,14 @@ struct TemplateCheck {
                 }
             case .partial(let name):
                 guard let source = sources[name], let partial = try? Self.parse(source) else {
-                    result.missing.append("\(template): partial \(name)"); continue
+                    result.missing.append("\(template): partial \(name)")
+                    continue
                 }
                 walk(partial, stack: stack, in: name, into: &result)
             case .parent(let name, let filled):
                 guard let source = sources[name], let parent = try? Self.parse(source) else {
-                    result.missing.append("\(template): parent \(name)"); continue
+                    result.missing.append("\(template): parent \(name)")
+                    continue
                 }
                 // The child's blocks render in the child's context, inside the parent's frame.
                 let own = filled.mapValues { (template: template, nodes: $0) }
@@ -126,7 +138,10 @@ struct TemplateCheck {
         }
     }
 
-    enum Lookup { case found(Any?), missing(String) }
+    enum Lookup {
+        case found(Any?)
+        case missing(String)
+    }
 
     /// `name` as swift-mustache resolves it: "." is the top of the stack; the first part of a
     /// dotted name is searched from the top down, the rest inside what it found.

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
-import TriageModel
 import TriageDomain
 import TriageEdge
+import TriageModel
 
 /// Working a ticket on its page: reply and note, status moves, resolve with a note, reopen,
 /// acknowledge, escalate, the vendor case, severity, tags and skills, and (the desk) assignment
@@ -18,7 +18,8 @@ struct TicketPages: BoardController, DrawsPages {
     func add(to signedIn: RouterGroup<TriageRequestContext>) {
         action(signedIn, "comments") { form, id, principal, session in
             let visibility: CommentInput.Visibility = form["visibility"] == "internal" ? .internal : .public
-            let input = CommentInput(body: try form.required("body"), visibility: visibility, attachments: form.files.isEmpty ? nil : form.files)
+            let input = CommentInput(
+                body: try form.required("body"), visibility: visibility, attachments: form.files.isEmpty ? nil : form.files)
             _ = try await coordinator.tickets.comment(onTicket: id, input, by: principal, in: session)
         }
         action(signedIn, "status") { form, id, principal, session in
@@ -40,11 +41,13 @@ struct TicketPages: BoardController, DrawsPages {
         }
         action(signedIn, "escalate") { form, id, principal, session in
             let target: EscalationInput.Target = form["to"] == "lead" ? .lead : .tier
-            _ = try await coordinator.dispatch.escalate(ticket: id, EscalationInput(to: target, reason: try form.required("reason")),
-                                                        by: principal, in: session)
+            _ = try await coordinator.dispatch.escalate(
+                ticket: id, EscalationInput(to: target, reason: try form.required("reason")),
+                by: principal, in: session)
         }
         action(signedIn, "vendor-case") { form, id, principal, session in
-            let input = VendorCaseInput(vendor: try form.required("vendor"), externalRef: form.text("externalRef"), status: form.text("status"))
+            let input = VendorCaseInput(
+                vendor: try form.required("vendor"), externalRef: form.text("externalRef"), status: form.text("status"))
             _ = try await coordinator.dispatch.recordVendorCase(ticket: id, input, by: principal, in: session)
         }
         action(signedIn, "details") { form, id, principal, session in
@@ -60,37 +63,45 @@ struct TicketPages: BoardController, DrawsPages {
             patch.requiredSkills = form["requiredSkills"].map(WebForm.words)
             _ = try await coordinator.tickets.update(id, patch, by: principal, in: session)
         }
-        action(signedIn, "diagnoses", then: { await bell.ring() }) { form, id, principal, session in
-            _ = try await coordinator.jobs.request(ticketId: id, checks: form["checks"].map(WebForm.words) ?? [], params: [:],
-                                                   by: principal, in: session)
-        }
+        action(
+            signedIn, "diagnoses", then: { await bell.ring() },
+            { form, id, principal, session in
+                _ = try await coordinator.jobs.request(
+                    ticketId: id, checks: form["checks"].map(WebForm.words) ?? [], params: [:],
+                    by: principal, in: session)
+            })
         action(signedIn, "assign") { form, id, principal, session in
             switch form["assignee"] {
             case "rules"?: _ = try await coordinator.dispatch.assign(ticket: id, by: principal, in: session)
             case "none"?: _ = try await coordinator.tickets.update(id, TicketPatch(assigneeId: .some(nil)), by: principal, in: session)
-            default: _ = try await coordinator.tickets.update(id, TicketPatch(assigneeId: .some(try form.int("assignee"))), by: principal, in: session)
+            default:
+                _ = try await coordinator.tickets.update(
+                    id, TicketPatch(assigneeId: .some(try form.int("assignee"))), by: principal, in: session)
             }
         }
         signedIn.get("/tickets/{id}") { request, context in
             try await ticketPage(try Query.id(context), request, try context.boardSession())
         }
         signedIn.get("/tickets/{id}/files/{sha256}") { _, context in
-            let (file, bytes) = try await coordinator.mail.file(try Query.sha256(context), ofTicket: try Query.id(context),
-                                                                by: try context.boardSession().principal)
+            let (file, bytes) = try await coordinator.mail.file(
+                try Query.sha256(context), ofTicket: try Query.id(context),
+                by: try context.boardSession().principal)
             return FileDownload.response(file, bytes)
         }
         signedIn.post("/tickets/{id}/visits") { request, context in
             let (id, session) = (try Query.id(context), try context.boardSession())
             let form = try await WebForm(request, limit: bodyLimit)
             try form.requireCSRF(session.csrf)
-            let booking = VisitBooking(ticketId: id, technicianId: try form.int("technicianId"), start: try form.date("start"),
-                                       end: try form.date("end"))
+            let booking = VisitBooking(
+                ticketId: id, technicianId: try form.int("technicianId"), start: try form.date("start"),
+                end: try form.date("end"))
             do {
                 let visit = try await coordinator.write { try await coordinator.visits.book(booking, by: session.principal, in: $0) }
                 return Pages.redirect(to: "/board/tickets/\(id)?visit=\(visit.id)#visits")
             } catch let error as CoordinatorError where error.code == .conflict || error.code == .invalid {
-                return try await ticketPage(id, request, session, error: "Not booked: \(error.message)",
-                                            status: error.code.httpStatus)
+                return try await ticketPage(
+                    id, request, session, error: "Not booked: \(error.message)",
+                    status: error.code.httpStatus)
             }
         }
         signedIn.post("/visits/{id}/status") { request, context in
@@ -103,24 +114,29 @@ struct TicketPages: BoardController, DrawsPages {
             let visit = try await coordinator.visits.visit(id, by: session.principal)
             do {
                 _ = try await coordinator.write {
-                    try await coordinator.visits.changeStatus(visit: id, VisitStatusChange(status: status, notes: form["notes"]), by: session.principal, in: $0)
+                    try await coordinator.visits.changeStatus(
+                        visit: id, VisitStatusChange(status: status, notes: form["notes"]), by: session.principal, in: $0)
                 }
                 return Pages.redirect(to: "/board/tickets/\(visit.ticketId)?visit=\(id)#visits")
             } catch let error as CoordinatorError where error.code == .conflict || error.code == .invalid {
-                return try await ticketPage(visit.ticketId, request, session, error: "Visit \(id) unchanged: \(error.message)",
-                                            status: error.code.httpStatus)
+                return try await ticketPage(
+                    visit.ticketId, request, session, error: "Visit \(id) unchanged: \(error.message)",
+                    status: error.code.httpStatus)
             }
         }
     }
 
-    func ticketPage(_ id: Int, _ request: Request, _ session: WebSession, error: String? = nil,
-                            status: HTTPResponse.Status = .ok) async throws -> Response
-    {
+    func ticketPage(
+        _ id: Int, _ request: Request, _ session: WebSession, error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let query = Query(request)
         let clock = clock()
         var planner = TicketView.PlannerQuery()
         if let from = query.string("from"), !from.isEmpty {
-            guard let date = clock.midnight(of: from) else { throw CoordinatorError(.badRequest, "from must be a date such as 2026-11-23, not '\(from)'") }
+            guard let date = clock.midnight(of: from) else {
+                throw CoordinatorError(.badRequest, "from must be a date such as 2026-11-23, not '\(from)'")
+            }
             planner.from = date
         }
         planner.asked = query.string("plan") == "1" || planner.from != nil
@@ -131,11 +147,15 @@ struct TicketPages: BoardController, DrawsPages {
         var chrome = Chrome(session: session, clock: clock).live("\(id)", url: again)
         chrome.error = error
         if query.string("opened") == "1" { chrome.notice = try await assignmentNotice(id, by: session.principal) }
-        if let visitId = try query.int("visit", 1...Int.max), let visit = try? await coordinator.visits.visit(visitId, by: session.principal) {
-            chrome.notice = "Visit \(visit.id) is \(visit.status.rawValue.replacingOccurrences(of: "_", with: " ")): \(clock.window(visit.start, visit.end))."
+        if let visitId = try query.int("visit", 1...Int.max),
+            let visit = try? await coordinator.visits.visit(visitId, by: session.principal)
+        {
+            chrome.notice =
+                "Visit \(visit.id) is \(visit.status.rawValue.replacingOccurrences(of: "_", with: " ")): \(clock.window(visit.start, visit.end))."
         }
-        var view = try await TicketView.load(id, chrome: chrome, principal: session.principal, planner: planner,
-                                             diagnosesBefore: try query.int("diagnosesBefore", 1...Int.max), coordinator: coordinator, clock: clock)
+        var view = try await TicketView.load(
+            id, chrome: chrome, principal: session.principal, planner: planner,
+            diagnosesBefore: try query.int("diagnosesBefore", 1...Int.max), coordinator: coordinator, clock: clock)
         if query.string("note") == "1", FormRetry.current == nil { view.actions.internalNote = true }
         return pages.render("ticket", view, status: status)
     }
@@ -155,9 +175,10 @@ struct TicketPages: BoardController, DrawsPages {
 
     /// POST /board/tickets/{id}/NAME: CSRF, then the change in one transaction; back to the
     /// ticket's history, or its page with the refusal and the status the API would answer.
-    private func action(_ signedIn: RouterGroup<TriageRequestContext>, _ name: String, then: (@Sendable () async -> Void)? = nil,
-                        _ change: @escaping @Sendable (WebForm, Int, Principal, Transaction) async throws -> Void)
-    {
+    private func action(
+        _ signedIn: RouterGroup<TriageRequestContext>, _ name: String, then: (@Sendable () async -> Void)? = nil,
+        _ change: @escaping @Sendable (WebForm, Int, Principal, Transaction) async throws -> Void
+    ) {
         signedIn.post("/tickets/{id}/\(name)") { request, context in
             let (id, session) = (try Query.id(context), try context.boardSession())
             let form = try await WebForm(request, limit: bodyLimit)
@@ -166,11 +187,12 @@ struct TicketPages: BoardController, DrawsPages {
             do {
                 try await coordinator.write { try await change(form, id, principal, $0) }
                 await then?()
-                let section = switch name {
-                case "diagnoses": "diagnostics"
-                case "comments": "conversation"
-                default: "history"
-                }
+                let section =
+                    switch name {
+                    case "diagnoses": "diagnostics"
+                    case "comments": "conversation"
+                    default: "history"
+                    }
                 // After a note the box stays on "note": the next one is not mailed by surprise.
                 let note = name == "comments" && form["visibility"] == "internal" ? "?note=1" : ""
                 return Pages.redirect(to: "/board/tickets/\(id)\(note)#\(section)")
@@ -234,8 +256,10 @@ struct TicketActionsView {
         var reply: String?, resolve: String?, reopen: String?, escalate: String?, vendor: String?, details: String?
     }
 
-    init(_ ticket: Ticket, principal: Principal, eligibility: [TechnicianEligibility], contacts: [Contact] = [], mailTo: String = "",
-         customers: [Customer] = [], hosts: [Record<HostFields>] = []) {
+    init(
+        _ ticket: Ticket, principal: Principal, eligibility: [TechnicianEligibility], contacts: [Contact] = [], mailTo: String = "",
+        customers: [Customer] = [], hosts: [Record<HostFields>] = []
+    ) {
         self.mailTo = mailTo
         (title, description, cc) = (ticket.title, ticket.description, ticket.cc.joined(separator: ", "))
         func options<F>(_ records: [Record<F>], _ chosen: Int?, none: String, name: (F) -> String) -> [BoardView.Option] {
@@ -248,15 +272,19 @@ struct TicketActionsView {
         canComment = (try? Access.comment(principal)) != nil
         canChange = (try? Access.update(ticket, reassigning: false, by: principal)) != nil
         open = ticket.status.isOpen
-        let labels: [(TicketStatus, String)] = [(.inProgress, "In progress"), (.waitingCustomer, "Waiting for customer"),
-                                                (.waitingVendor, "Waiting for vendor")]
+        let labels: [(TicketStatus, String)] = [
+            (.inProgress, "In progress"), (.waitingCustomer, "Waiting for customer"),
+            (.waitingVendor, "Waiting for vendor"),
+        ]
         moves = canChange ? labels.filter { ticket.status.canMove(to: $0.0) }.map { Move(status: $0.0.rawValue, label: $0.1) } : []
         canResolve = canChange && ticket.status.canMove(to: .resolved)
         canClose = canChange && ticket.status.canMove(to: .closed)
         canAcknowledge = canChange && ticket.status.isOpen && ticket.firstResponseAt == nil
         desk = (try? Access.dispatch(principal)) != nil && ticket.status.isOpen
         candidates = eligibility.map {
-            Candidate(technicianId: $0.technicianId, name: $0.name, why: $0.why, eligible: $0.eligible, current: $0.technicianId == ticket.assigneeId)
+            Candidate(
+                technicianId: $0.technicianId, name: $0.name, why: $0.why, eligible: $0.eligible,
+                current: $0.technicianId == ticket.assigneeId)
         }
         severities = (1...4).map { BoardView.Option(value: "\($0)", label: "S\($0)", selected: $0 == ticket.severity) }
         tags = ticket.tags.joined(separator: ", ")
@@ -273,10 +301,14 @@ struct TicketActionsView {
         let typed = retry.typed
         switch retry.form {
         case "comments":
-            (reply, internalNote, errors.reply) = (typed["body"] ?? "", typed["visibility"] == "internal", retry.problem("body", "visibility"))
-        case "status" where typed["status"] == "resolved": (resolveNote, errors.resolve) = (typed["note"] ?? "", retry.problem("note", "body"))
+            (reply, internalNote, errors.reply) = (
+                typed["body"] ?? "", typed["visibility"] == "internal", retry.problem("body", "visibility")
+            )
+        case "status" where typed["status"] == "resolved":
+            (resolveNote, errors.resolve) = (typed["note"] ?? "", retry.problem("note", "body"))
         case "reopen": (reopenReason, errors.reopen) = (typed["reason"] ?? "", retry.problem("reason"))
-        case "escalate": (escalateReason, escalateToLead, errors.escalate) = (typed["reason"] ?? "", typed["to"] == "lead", retry.problem("reason"))
+        case "escalate":
+            (escalateReason, escalateToLead, errors.escalate) = (typed["reason"] ?? "", typed["to"] == "lead", retry.problem("reason"))
         case "vendor-case":
             (vendor, vendorRef, vendorStatus) = (typed["vendor"] ?? "", typed["externalRef"] ?? "", typed["status"] ?? "")
             errors.vendor = retry.problem("vendor", "externalRef", "status")
@@ -289,7 +321,8 @@ struct TicketActionsView {
             }
             (customers, requesters, hosts) = (chosen(customers, "customerId"), chosen(requesters, "requesterId"), chosen(hosts, "hostId"))
             severities = severities.map { BoardView.Option(value: $0.value, label: $0.label, selected: $0.value == typed["severity"]) }
-            errors.details = retry.problem("severity", "tags", "requiredSkills", "title", "description", "cc", "requesterId", "customerId", "hostId")
+            errors.details = retry.problem(
+                "severity", "tags", "requiredSkills", "title", "description", "cc", "requesterId", "customerId", "hostId")
         default: break
         }
     }

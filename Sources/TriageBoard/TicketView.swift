@@ -1,7 +1,7 @@
 import Foundation
-import TriageModel
 import TriageDomain
 import TriageEdge
+import TriageModel
 
 /// A ticket's page: its facts and SLA clocks, flags, visits (with the next steps the viewer may
 /// take), proposed visit slots for the desk, the diagnoses attached, and the whole history.
@@ -122,16 +122,20 @@ struct TicketView {
     /// Visits are shown when one is flagged, asked for or booked.
     var showVisits: Bool
 
-    static func load(_ id: Int, chrome: Chrome, principal: Principal, planner query: PlannerQuery, diagnosesBefore: Int?,
-                     coordinator: Coordinator, clock: BoardClock) async throws -> TicketView
-    {
+    static func load(
+        _ id: Int, chrome: Chrome, principal: Principal, planner query: PlannerQuery, diagnosesBefore: Int?,
+        coordinator: Coordinator, clock: BoardClock
+    ) async throws -> TicketView {
         let ticket = try await coordinator.tickets.ticket(id, by: principal)
         let events = try await coordinator.tickets.events(ofTicket: id, after: nil, limit: 1000, by: principal).items
-        let (newest, total) = try await coordinator.diagnoses.latest(ofTicket: id, before: diagnosesBefore,
-                                                                      limit: diagnosesPerPage + 1, by: principal)
+        let (newest, total) = try await coordinator.diagnoses.latest(
+            ofTicket: id, before: diagnosesBefore,
+            limit: diagnosesPerPage + 1, by: principal)
         let diagnostics = Array(newest.prefix(diagnosesPerPage))
-        let older = newest.count > diagnosesPerPage ? diagnostics.last.map { "/board/tickets/\(id)?diagnosesBefore=\($0.id)#diagnostics" } : nil
-        let shown = older != nil || diagnosesBefore != nil
+        let older =
+            newest.count > diagnosesPerPage ? diagnostics.last.map { "/board/tickets/\(id)?diagnosesBefore=\($0.id)#diagnostics" } : nil
+        let shown =
+            older != nil || diagnosesBefore != nil
             ? "\(diagnostics.count) of \(total) diagnoses, newest first" + (diagnosesBefore == nil ? "" : " (older ones)") : nil
         let visits = try await coordinator.visits.list(technician: nil, ticket: id, window: nil, by: principal)
         let jobs = try await coordinator.jobs.list(ticketId: id, states: [], before: nil, limit: 3, by: principal).items
@@ -146,26 +150,36 @@ struct TicketView {
         }
         func name(_ technician: Int) -> String { names[technician] ?? "technician \(technician)" }
 
-        var facts = [Fact(name: "status", value: ticket.status.rawValue.replacingOccurrences(of: "_", with: " ")),
-                     Fact(name: "severity", value: "S\(ticket.severity)"), Fact(name: "tier", value: "\(ticket.tier)"),
-                     Fact(name: "assignee", value: ticket.assigneeId.map(name) ?? "unassigned"),
-                     Fact(name: "channel", value: ticket.channel.rawValue)]
+        var facts = [
+            Fact(name: "status", value: ticket.status.rawValue.replacingOccurrences(of: "_", with: " ")),
+            Fact(name: "severity", value: "S\(ticket.severity)"), Fact(name: "tier", value: "\(ticket.tier)"),
+            Fact(name: "assignee", value: ticket.assigneeId.map(name) ?? "unassigned"),
+            Fact(name: "channel", value: ticket.channel.rawValue),
+        ]
         var customerName: String?
         if let customerId = ticket.customerId {
             customerName = try await coordinator.inventory.record(customerId, as: CustomerFields.self, by: principal).fields.name
-            facts.append(Fact(name: "customer", value: customerName ?? "",
-                              href: "/board/customers/\(customerId)"))
+            facts.append(
+                Fact(
+                    name: "customer", value: customerName ?? "",
+                    href: "/board/customers/\(customerId)"))
         }
         if let hostId = ticket.hostId {
             let host = try await coordinator.inventory.record(hostId, as: HostFields.self, by: principal)
             let site = try await coordinator.inventory.record(host.fields.siteId, as: SiteFields.self, by: principal)
             facts.append(Fact(name: "host", value: host.fields.name, href: "/board/hosts/\(hostId)"))
-            facts.append(Fact(name: "site", value: site.fields.name + (site.fields.region.map { " (\($0))" } ?? ""), href: "/board/sites/\(site.id)"))
+            facts.append(
+                Fact(name: "site", value: site.fields.name + (site.fields.region.map { " (\($0))" } ?? ""), href: "/board/sites/\(site.id)")
+            )
         }
         if let requester = contacts.first(where: { $0.id == ticket.requesterId }) {
-            let reach = [requester.fields.email.map { $0 + (requester.fields.undeliverable.map { " (undeliverable: \($0))" } ?? "") }, requester.fields.phone]
-                .compactMap { $0 }
-            facts.append(Fact(name: "requester", value: requester.fields.name + (reach.isEmpty ? "" : " · " + reach.joined(separator: " · "))))
+            let reach = [
+                requester.fields.email.map { $0 + (requester.fields.undeliverable.map { " (undeliverable: \($0))" } ?? "") },
+                requester.fields.phone,
+            ]
+            .compactMap { $0 }
+            facts.append(
+                Fact(name: "requester", value: requester.fields.name + (reach.isEmpty ? "" : " · " + reach.joined(separator: " · "))))
         }
         if !ticket.cc.isEmpty { facts.append(Fact(name: "cc", value: ticket.cc.joined(separator: ", "))) }
         if !ticket.tags.isEmpty { facts.append(Fact(name: "tags", value: ticket.tags.joined(separator: ", "))) }
@@ -177,7 +191,8 @@ struct TicketView {
         }
         // The customer list is for the edit form: read only for those who may change the ticket.
         let mayEdit = (try? Access.update(ticket, reassigning: false, by: principal)) != nil
-        let customers = mayEdit ? try await coordinator.inventory.records(CustomerFields.self, after: nil, limit: 500, by: principal).items : []
+        let customers =
+            mayEdit ? try await coordinator.inventory.records(CustomerFields.self, after: nil, limit: 500, by: principal).items : []
         var words = HistorySentence(technicians: names, clock: clock)
         words.customers = Dictionary(customers.map { ($0.id, $0.fields.name) }, uniquingKeysWith: { first, _ in first })
         if let id = ticket.customerId, let customerName { words.customers[id] = customerName }
@@ -197,14 +212,16 @@ struct TicketView {
             diagnostics: diagnostics.map { diagnosticView($0, clock: clock) }, diagnosticsShown: shown, olderDiagnoses: older,
             jobs: jobs.map { jobLine($0, clock: clock) }, hasJobs: !jobs.isEmpty,
             events: events.reversed().map { event in
-                EventLine(at: clock.dayTime(event.at), atISO: BoardClock.iso(event.at), type: event.kind.rawValue,
-                          actor: HistorySentence.who(event.actor),
-                          sentence: event.entry.map(words.sentence) ?? details(event.data))
+                EventLine(
+                    at: clock.dayTime(event.at), atISO: BoardClock.iso(event.at), type: event.kind.rawValue,
+                    actor: HistorySentence.who(event.actor),
+                    sentence: event.entry.map(words.sentence) ?? details(event.data))
             },
-            actions: TicketActionsView(ticket, principal: principal, eligibility: eligibility, contacts: contacts,
-                                       mailTo: replyRecipients(ticket, contacts: contacts, mailOn: coordinator.mail.sends),
-                                       customers: customers,
-                                       hosts: hosts),
+            actions: TicketActionsView(
+                ticket, principal: principal, eligibility: eligibility, contacts: contacts,
+                mailTo: replyRecipients(ticket, contacts: contacts, mailOn: coordinator.mail.sends),
+                customers: customers,
+                hosts: hosts),
             conversation: ConversationView.messages(of: ticket, events: events, outbox: outbox, clock: clock),
             showVisits: ticket.flags.onsite || !visits.isEmpty)
         view.actions.fileLimitMiB = coordinator.mail.policy.maxAttachmentBytes >> 20
@@ -215,24 +232,28 @@ struct TicketView {
     private static func replyRecipients(_ ticket: Ticket, contacts: [Contact], mailOn: Bool) -> String {
         guard mailOn else { return "Mail is off on this coordinator (no mail.address): replies are kept on the ticket, not mailed." }
         var to: [String] = []
-        if let requester = contacts.first(where: { $0.id == ticket.requesterId }), let email = requester.fields.email, requester.fields.undeliverable == nil {
+        if let requester = contacts.first(where: { $0.id == ticket.requesterId }), let email = requester.fields.email,
+            requester.fields.undeliverable == nil
+        {
             to.append("\(requester.fields.name) <\(email)>")
         }
         to += ticket.cc
-        return to.isEmpty ? "A reply is not mailed: the ticket has no requester with a deliverable address and no CCs."
+        return to.isEmpty
+            ? "A reply is not mailed: the ticket has no requester with a deliverable address and no CCs."
             : "A reply is mailed to " + to.joined(separator: ", ") + "."
     }
 
     private static func jobLine(_ job: Job, clock: BoardClock) -> JobLine {
         let runner = job.runner.map { " by \($0)" } ?? ""
-        let words = switch job.state {
-        case .queued: "queued \(clock.dayTime(job.createdAt)) by \(job.requestedBy): waiting for the host's push agent or a collector"
-        case .leased: "taken\(runner), starting"
-        case .running: "running\(runner)"
-        case .attached: "done\(runner) \(clock.dayTime(job.updatedAt)): the diagnosis is below"
-        case .failed: "failed\(runner): \(job.failure ?? "no reason given")"
-        case .expired: "expired: \(job.failure ?? "nobody finished it in time")"
-        }
+        let words =
+            switch job.state {
+            case .queued: "queued \(clock.dayTime(job.createdAt)) by \(job.requestedBy): waiting for the host's push agent or a collector"
+            case .leased: "taken\(runner), starting"
+            case .running: "running\(runner)"
+            case .attached: "done\(runner) \(clock.dayTime(job.updatedAt)): the diagnosis is below"
+            case .failed: "failed\(runner): \(job.failure ?? "no reason given")"
+            case .expired: "expired: \(job.failure ?? "nobody finished it in time")"
+            }
         return JobLine(id: job.id, state: job.state.rawValue, words: words, failed: job.state == .failed || job.state == .expired)
     }
 
@@ -243,22 +264,26 @@ struct TicketView {
         let actions = steps.filter { next, _ in
             visit.status.canMove(to: next) && (desk || (mine && next != .cancelled))
         }.map { VisitLine.Action(visitId: visit.id, status: $0.0.rawValue, label: $0.1, needsNotes: $0.0 == .done) }
-        return VisitLine(id: visit.id, technician: technician, window: clock.window(visit.start, visit.end), status: visit.status.rawValue,
-                         statusText: visit.status.rawValue.replacingOccurrences(of: "_", with: " "), notes: visit.notes, actions: actions)
+        return VisitLine(
+            id: visit.id, technician: technician, window: clock.window(visit.start, visit.end), status: visit.status.rawValue,
+            statusText: visit.status.rawValue.replacingOccurrences(of: "_", with: " "), notes: visit.notes, actions: actions)
     }
 
-    private static func planner(for ticket: Ticket, _ query: PlannerQuery, principal: Principal, coordinator: Coordinator,
-                                clock: BoardClock) async -> Planner
-    {
+    private static func planner(
+        for ticket: Ticket, _ query: PlannerQuery, principal: Principal, coordinator: Coordinator,
+        clock: BoardClock
+    ) async -> Planner {
         let from = max(query.from ?? clock.now, clock.now)
         var planner = Planner(from: clock.date(from), days: query.days, duration: query.duration, problem: nil, slots: [], noSlots: false)
         do {
-            let slots = try await coordinator.visits.slots(ticket: ticket.id, from: from, days: query.days, minutes: query.duration,
-                                                         limit: 8, by: principal)
+            let slots = try await coordinator.visits.slots(
+                ticket: ticket.id, from: from, days: query.days, minutes: query.duration,
+                limit: 8, by: principal)
             planner.slots = slots.enumerated().map { index, slot in
-                Planner.Slot(index: index + 1, technicianId: slot.technicianId, technician: slot.technicianName,
-                             start: BoardClock.iso(slot.start), end: BoardClock.iso(slot.end), window: clock.window(slot.start, slot.end),
-                             breaches: slot.breachesDeadline, reasons: slot.reasons)
+                Planner.Slot(
+                    index: index + 1, technicianId: slot.technicianId, technician: slot.technicianName,
+                    start: BoardClock.iso(slot.start), end: BoardClock.iso(slot.end), window: clock.window(slot.start, slot.end),
+                    breaches: slot.breachesDeadline, reasons: slot.reasons)
             }
             planner.noSlots = slots.isEmpty
         } catch let error as CoordinatorError {
@@ -277,10 +302,12 @@ struct TicketView {
         if !recommendation.vendors.isEmpty { says.append("open a case with \(recommendation.vendors.joined(separator: ", "))") }
         if let tier = recommendation.tier { says.append("tier \(tier) can fix it remotely") }
         return DiagnosticView(
-            host: report.host, status: report.status.rawValue, when: clock.dayTime(diagnostic.receivedAt), postedBy: diagnostic.postedBy.description,
+            host: report.host, status: report.status.rawValue, when: clock.dayTime(diagnostic.receivedAt),
+            postedBy: diagnostic.postedBy.description,
             items: report.checks.map { check in
-                DiagnosticView.Item(plugin: check.plugin, item: check.item, status: check.status.rawValue, summary: check.summary,
-                                    metrics: check.metrics.map(metricText))
+                DiagnosticView.Item(
+                    plugin: check.plugin, item: check.item, status: check.status.rawValue, summary: check.summary,
+                    metrics: check.metrics.map(metricText))
             },
             errors: report.errors.map { ($0.plugin.map { "\($0): " } ?? "") + $0.message },
             recommendation: says.isEmpty ? "nothing to do" : says.joined(separator: "; "),

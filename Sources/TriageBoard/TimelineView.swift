@@ -53,7 +53,9 @@ struct TimelineDay {
             let window = DateInterval(start: day.midnight, end: day.next)
             // A technician always sees their own row; the desk sees whoever works or has a visit that day.
             let rows = members.compactMap { member -> (RosterMember, [DateInterval], [Visit])? in
-                let visits = snapshot.visits.filter { $0.technicianId == member.technician.id && $0.start < window.end && $0.end > window.start }
+                let visits = snapshot.visits.filter {
+                    $0.technicianId == member.technician.id && $0.start < window.end && $0.end > window.start
+                }
                 let shifts = member.technician.fields.active ? member.shiftStretches(within: window, &localDays) : []
                 return own || !visits.isEmpty || !shifts.isEmpty ? (member, shifts, visits) : nil
             }
@@ -61,24 +63,31 @@ struct TimelineDay {
             return TimelineDay(
                 date: clock.date(day.midnight), label: "\(index == 0 ? "Today" : "Tomorrow") · \(clock.day(day.midnight))",
                 hours: scale.hours.map { HourMark(left: scale.percent($0), text: clock.time($0)) },
-                rows: rows.map { row($0.0.technician, shifts: $0.1, visits: $0.2, scale: scale, snapshot: snapshot, titles: titles, clock: clock) })
+                rows: rows.map {
+                    row($0.0.technician, shifts: $0.1, visits: $0.2, scale: scale, snapshot: snapshot, titles: titles, clock: clock)
+                })
         }
     }
 
-    private static func row(_ technician: Technician, shifts: [DateInterval], visits: [Visit], scale: Scale, snapshot: BoardSnapshot,
-                            titles: [Int: String], clock: BoardClock) -> Row
-    {
-        Row(technicianId: technician.id, name: technician.fields.name,
+    private static func row(
+        _ technician: Technician, shifts: [DateInterval], visits: [Visit], scale: Scale, snapshot: BoardSnapshot,
+        titles: [Int: String], clock: BoardClock
+    ) -> Row {
+        Row(
+            technicianId: technician.id, name: technician.fields.name,
             shifts: shifts.compactMap { shift in
                 guard let shown = shift.intersection(with: scale.range), shown.duration > 0 else { return nil }
-                return Block(left: scale.percent(shown.start), width: scale.width(shown), text: "\(clock.time(shift.start))–\(clock.time(shift.end))")
+                return Block(
+                    left: scale.percent(shown.start), width: scale.width(shown), text: "\(clock.time(shift.start))–\(clock.time(shift.end))"
+                )
             },
             visits: visits.map { visit in
                 let site = snapshot.siteNames[visit.siteId] ?? "site \(visit.siteId)"
                 let text = "\(clock.time(visit.start))–\(clock.time(visit.end)) \(site)"
-                return VisitBlock(id: visit.id, ticketId: visit.ticketId, status: visit.status.rawValue, left: scale.percent(visit.start),
-                                  width: scale.width(DateInterval(start: visit.start, end: visit.end)), text: text,
-                                  title: "#\(visit.ticketId) \(titles[visit.ticketId] ?? "") · visit \(visit.id) \(visit.status.rawValue) · \(text)")
+                return VisitBlock(
+                    id: visit.id, ticketId: visit.ticketId, status: visit.status.rawValue, left: scale.percent(visit.start),
+                    width: scale.width(DateInterval(start: visit.start, end: visit.end)), text: text,
+                    title: "#\(visit.ticketId) \(titles[visit.ticketId] ?? "") · visit \(visit.id) \(visit.status.rawValue) · \(text)")
             })
     }
 
@@ -104,7 +113,8 @@ struct TimelineDay {
         }
 
         func width(_ interval: DateInterval) -> String {
-            let from = max(interval.start, start), to = min(interval.end, end)
+            let from = max(interval.start, start)
+            let to = min(interval.end, end)
             return format(max(0, to.timeIntervalSince(from)) / end.timeIntervalSince(start))
         }
 

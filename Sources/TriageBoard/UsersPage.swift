@@ -20,8 +20,9 @@ struct UsersPage: BoardController, DrawsPages {
         }
         signedIn.post("/users") { request, context in
             try await usersForm(request, context) { form, session in
-                let input = UserInput(login: try form.required("login"), displayName: form.text("displayName"), email: form.text("email"),
-                                      role: try form.role("role"), technicianId: try form.optionalInt("technicianId"))
+                let input = UserInput(
+                    login: try form.required("login"), displayName: form.text("displayName"), email: form.text("email"),
+                    role: try form.role("role"), technicianId: try form.optionalInt("technicianId"))
                 let user = try await coordinator.accounts.create(input, password: try form.required("password"), by: session.principal)
                 return UsersNews(notice: "\(user.login) can sign in now.")
             }
@@ -50,7 +51,8 @@ struct UsersPage: BoardController, DrawsPages {
         signedIn.post("/users/agent-tokens") { request, context in
             try await usersForm(request, context) { form, session in
                 let host = try await coordinator.inventory.hostId(named: try form.required("host"))
-                let (info, secret) = try await coordinator.credentials.issueToken(name: try form.required("name"), role: .agent, hostId: host)
+                let (info, secret) = try await coordinator.credentials.issueToken(
+                    name: try form.required("name"), role: .agent, hostId: host)
                 return UsersNews(notice: "Agent token \(info.name) made for host \(host).", newToken: secret)
             }
         }
@@ -69,9 +71,10 @@ struct UsersPage: BoardController, DrawsPages {
     }
 
     /// Admins only (403 before the form is read), CSRF next; a refusal is shown on the page.
-    private func usersForm(_ request: Request, _ context: TriageRequestContext,
-                           _ change: (WebForm, WebSession) async throws -> UsersNews) async throws -> Response
-    {
+    private func usersForm(
+        _ request: Request, _ context: TriageRequestContext,
+        _ change: (WebForm, WebSession) async throws -> UsersNews
+    ) async throws -> Response {
         let session = try context.boardSession()
         try Access.manageAccounts(session.principal)
         let form = try await WebForm(request, limit: bodyLimit)
@@ -125,7 +128,9 @@ struct UsersPage: BoardController, DrawsPages {
             init(_ retry: FormRetry? = nil) {
                 guard let retry else { return }
                 let typed = retry.typed
-                (login, displayName, email, technicianId) = (typed["login"] ?? "", typed["displayName"] ?? "", typed["email"] ?? "", typed["technicianId"] ?? "")
+                (login, displayName, email, technicianId) = (
+                    typed["login"] ?? "", typed["displayName"] ?? "", typed["email"] ?? "", typed["technicianId"] ?? ""
+                )
                 roles = roles.map { BoardView.Option(value: $0.value, label: $0.label, selected: $0.value == typed["role"]) }
                 (loginError, emailError, roleError) = (retry.problem("login", "displayName"), retry.problem("email"), retry.problem("role"))
                 (technicianError, passwordError) = (retry.problem("technicianId"), retry.problem("password"))
@@ -143,26 +148,30 @@ struct UsersPage: BoardController, DrawsPages {
         }
     }
 
-    private func usersPage(_ session: WebSession, news: UsersNews = UsersNews(), error: String? = nil,
-                           status: HTTPResponse.Status = .ok) async throws -> Response
-    {
+    private func usersPage(
+        _ session: WebSession, news: UsersNews = UsersNews(), error: String? = nil,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         var chrome = Chrome(session: session, clock: clock())
         chrome.notice = news.notice
         chrome.error = error
         let users = try await coordinator.accounts.users(by: session.principal)
         let logins = Dictionary(uniqueKeysWithValues: users.map { ($0.id, $0.login) })
         let rows = users.map {
-            UsersView.Row(id: $0.id, login: $0.login, displayName: $0.displayName, role: $0.role.rawValue, email: $0.email,
-                          technicianId: $0.technicianId, active: $0.active, secondFactor: $0.totpEnabled,
-                          activeLabel: $0.active ? "Disable" : "Enable", nextActive: $0.active ? "false" : "true")
+            UsersView.Row(
+                id: $0.id, login: $0.login, displayName: $0.displayName, role: $0.role.rawValue, email: $0.email,
+                technicianId: $0.technicianId, active: $0.active, secondFactor: $0.totpEnabled,
+                activeLabel: $0.active ? "Disable" : "Enable", nextActive: $0.active ? "false" : "true")
         }
         let tokens = try await coordinator.credentials.tokens().map { token in
-            UsersView.TokenRow(id: token.id, name: token.name, role: token.role.rawValue,
-                               owner: token.userId.flatMap { logins[$0] } ?? token.hostId.map { "host \($0)" } ?? "—",
-                               revoked: token.revokedAt != nil)
+            UsersView.TokenRow(
+                id: token.id, name: token.name, role: token.role.rawValue,
+                owner: token.userId.flatMap { logins[$0] } ?? token.hostId.map { "host \($0)" } ?? "—",
+                revoked: token.revokedAt != nil)
         }
-        var view = UsersView(chrome: chrome, users: rows, tokens: tokens, newToken: news.newToken,
-                             minimumLength: coordinator.accounts.policy.minimumPasswordLength)
+        var view = UsersView(
+            chrome: chrome, users: rows, tokens: tokens, newToken: news.newToken,
+            minimumLength: coordinator.accounts.policy.minimumPasswordLength)
         view.newUser = UsersView.NewUser(FormRetry.of("/board/users"))
         view.agent = UsersView.Agent(FormRetry.of("/board/users/agent-tokens"))
         return pages.render("users", view, status: status)

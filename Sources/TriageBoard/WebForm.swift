@@ -14,7 +14,9 @@ struct WebForm {
         let type = request.headers[.contentType] ?? ""
         var request = request
         if type.lowercased().hasPrefix("multipart/form-data") {
-            guard let boundary = MultipartForm.boundary(type) else { throw CoordinatorError(.badRequest, "a multipart form needs its boundary") }
+            guard let boundary = MultipartForm.boundary(type) else {
+                throw CoordinatorError(.badRequest, "a multipart form needs its boundary")
+            }
             let buffer = try await request.collectBody(upTo: .max)
             let parsed = try MultipartForm.parse(Array(buffer.readableBytesView), boundary: boundary)
             self.init(fields: parsed.fields, files: parsed.files)
@@ -124,7 +126,8 @@ struct FormRetry: Sendable {
 
     /// What is wrong with `fields` (or a part of one: "shifts.weekday" is "shifts"), in one line.
     func problem(_ fields: String...) -> String? {
-        let found = problems.filter { problem in fields.contains { problem.field == $0 || problem.field.hasPrefix($0 + ".") } }.map(\.problem)
+        let found = problems.filter { problem in fields.contains { problem.field == $0 || problem.field.hasPrefix($0 + ".") } }.map(
+            \.problem)
         return found.isEmpty ? nil : found.joined(separator: "; ")
     }
 }

@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageYAML
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The hosts a technician or collector knows (YAML): how to reach each, what it is, and what
 /// is special about it — parameter overrides and services a vendor manages.
@@ -72,7 +73,11 @@ public struct Inventory: Sendable, Equatable {
             host.address = problems.optionalString(fields, "address")
             host.user = problems.optionalString(fields, "user")
             if let port = fields["port"] {
-                if let value = port.int, (1...65535).contains(value) { host.port = value } else { problems.add(port, "port must be 1–65535") }
+                if let value = port.int, (1...65535).contains(value) {
+                    host.port = value
+                } else {
+                    problems.add(port, "port must be 1–65535")
+                }
             }
             host.tags = fields["tags"]?.sequence?.compactMap { $0.scalar?.string } ?? []
             host.criticality = problems.optionalString(fields, "criticality")

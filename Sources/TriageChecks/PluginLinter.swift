@@ -1,16 +1,19 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// `plugins lint`: every manifest problem with file and line, plus `sh -n` on each script.
 public enum PluginLinter {
     public static func lint(directory: String) -> [ManifestProblem] {
         let single = FileManager.default.fileExists(atPath: directory + "/" + ManifestLoader.fileName)
-        let folders = single ? [directory] : ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .sorted().map { directory + "/" + $0 }
-            .filter { FileManager.default.fileExists(atPath: $0 + "/" + ManifestLoader.fileName) }
+        let folders =
+            single
+            ? [directory]
+            : ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+                .sorted().map { directory + "/" + $0 }
+                .filter { FileManager.default.fileExists(atPath: $0 + "/" + ManifestLoader.fileName) }
         if folders.isEmpty { return [ManifestProblem(file: directory, line: nil, "no plugin.yaml here or in its folders")] }
         var problems: [ManifestProblem] = []
         for folder in folders {

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Quoting for values that reach a plugin script as shell assignments (`TRIAGE_X='…'`).
@@ -16,7 +16,8 @@ public enum ShellQuote {
     /// valid shell variable (letters, digits and `_`, not starting with a digit).
     public static func assignment(parameter name: String, value: String) -> String? {
         let variable = "TRIAGE_" + name.uppercased()
-        let valid = !name.isEmpty && name.first?.isNumber == false
+        let valid =
+            !name.isEmpty && name.first?.isNumber == false
             && name.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
         return valid ? "\(variable)=\(quote(value))" : nil
     }

@@ -20,13 +20,16 @@ extension StringProtocol {
     /// Every occurrence of `target` replaced, byte for byte (UTF-8), whatever characters around it
     /// combine with: a `'` that a combining mark follows is still a `'` to a shell.
     public func replacingLiteral(_ target: String, with replacement: String) -> String {
-        let bytes = Array(utf8), pattern = Array(target.utf8), substitute = Array(replacement.utf8)
+        let bytes = Array(utf8)
+        let pattern = Array(target.utf8)
+        let substitute = Array(replacement.utf8)
         guard !pattern.isEmpty else { return String(self) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
-            if bytes[index] == pattern[0], index + pattern.count <= bytes.count, bytes[index..<index + pattern.count].elementsEqual(pattern) {
+            if bytes[index] == pattern[0], index + pattern.count <= bytes.count, bytes[index..<index + pattern.count].elementsEqual(pattern)
+            {
                 out += substitute
                 index += pattern.count
             } else {

@@ -3,8 +3,10 @@ import TriageModel
 /// Applies plugins' triage rules to their results: first match per item wins, and every reason
 /// names the plugin, the item and the evidence (the item's own summary).
 public enum TriageEngine {
-    public static func recommend(_ results: [CheckResult], rules: [String: [TriageRule]],
-                                 vendorManaged: [String: String] = [:]) -> Recommendation {
+    public static func recommend(
+        _ results: [CheckResult], rules: [String: [TriageRule]],
+        vendorManaged: [String: String] = [:]
+    ) -> Recommendation {
         var recommendation = Recommendation()
         for result in results where result.status != .ok {
             for rule in rules[result.plugin] ?? [] {
@@ -17,10 +19,12 @@ public enum TriageEngine {
                 case .vendor:
                     let name = vendor ?? "vendor"
                     if !recommendation.vendors.contains(name) { recommendation.vendors.append(name) }
-                    recommendation.reasons.append(.init(plugin: result.plugin, item: result.item, flag: .vendor, reason: evidence, vendor: name))
+                    recommendation.reasons.append(
+                        .init(plugin: result.plugin, item: result.item, flag: .vendor, reason: evidence, vendor: name))
                 case .tier(let tier):
                     recommendation.tier = max(recommendation.tier ?? 0, tier)
-                    recommendation.reasons.append(.init(plugin: result.plugin, item: result.item, flag: .tier, reason: evidence, tier: tier))
+                    recommendation.reasons.append(
+                        .init(plugin: result.plugin, item: result.item, flag: .tier, reason: evidence, tier: tier))
                 }
                 break
             }

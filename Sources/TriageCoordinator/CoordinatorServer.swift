@@ -4,12 +4,12 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
-import TriageDomain
-import TriageEdge
-import TriageStorage
 import TriageAPI
 import TriageBoard
+import TriageDomain
+import TriageEdge
 import TriageMailTransport
+import TriageStorage
 
 /// Builds the coordinator from its configuration: the store, the domain, the HTTP application.
 /// `triage serve` and the tests use the same factory.
@@ -44,19 +44,23 @@ public enum CoordinatorServer {
     }
 
     /// The router with every route; exposed so tests can list its routes.
-    public static func router(coordinator: Coordinator, configuration: CoordinatorConfiguration,
-                              metrics: CoordinatorMetrics) throws -> Router<TriageRequestContext>
-    {
+    public static func router(
+        coordinator: Coordinator, configuration: CoordinatorConfiguration,
+        metrics: CoordinatorMetrics
+    ) throws -> Router<TriageRequestContext> {
         let zoneName = configuration.board.timeZone ?? configuration.sla.calendar.timeZone
         let bell = JobBell(coordinator: coordinator, logger: Logger(label: "triage.jobs"))
-        let board = try Board(coordinator: coordinator, policy: configuration.board, zone: TimeZone(identifier: zoneName) ?? .gmt,
-                              bell: bell, bodyLimit: configuration.maxBodyBytes, trustedProxies: Set(configuration.http.trustedProxies))
+        let board = try Board(
+            coordinator: coordinator, policy: configuration.board, zone: TimeZone(identifier: zoneName) ?? .gmt,
+            bell: bell, bodyLimit: configuration.maxBodyBytes, trustedProxies: Set(configuration.http.trustedProxies))
         let router = Router(context: TriageRequestContext.self)
         let table = RouteTable()
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: APIErrorMiddleware(routes: table))
-        router.add(middleware: BodyDeadlineMiddleware(policy: configuration.http, maxBodyBytes: configuration.maxBodyBytes,
-                                                      coordinator: coordinator))
+        router.add(
+            middleware: BodyDeadlineMiddleware(
+                policy: configuration.http, maxBodyBytes: configuration.maxBodyBytes,
+                coordinator: coordinator))
         OperationsRoutes(coordinator: coordinator, metrics: metrics, bell: bell).add(to: router)
         API(coordinator: coordinator, bodyLimit: configuration.maxBodyBytes, bell: bell).add(to: router)
         board.add(to: router)
@@ -79,8 +83,10 @@ public enum CoordinatorServer {
             router: try router(coordinator: coordinator, configuration: configuration, metrics: metrics),
             server: .http1(configuration: http1),
             configuration: .init(address: .hostname(host, port: port), serverName: "triage"),
-            services: [StoreService(coordinator: coordinator),
-                       SLAScheduler(coordinator: coordinator, interval: .seconds(configuration.slaCheckSeconds), logger: logger)]
+            services: [
+                StoreService(coordinator: coordinator),
+                SLAScheduler(coordinator: coordinator, interval: .seconds(configuration.slaCheckSeconds), logger: logger),
+            ]
                 + outbox(coordinator: coordinator, configuration.mail, logger: logger),
             onServerRunning: onServerRunning,
             logger: logger)
@@ -91,8 +97,11 @@ extension CoordinatorServer {
     /// The outbox's sender when mail is on (`mail.address`): with mail off nothing is queued, nothing polls.
     static func outbox(coordinator: Coordinator, _ policy: MailPolicy, logger: Logger) -> [any Service] {
         guard policy.address != nil else { return [] }
-        return [OutboxService(coordinator: coordinator, transport: OutboxService.transport(policy), interval: .seconds(policy.outboxSeconds),
-                              logger: logger)]
+        return [
+            OutboxService(
+                coordinator: coordinator, transport: OutboxService.transport(policy), interval: .seconds(policy.outboxSeconds),
+                logger: logger)
+        ]
     }
 }
 

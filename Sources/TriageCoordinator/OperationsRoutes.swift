@@ -21,8 +21,9 @@ struct OperationsRoutes: Sendable {
             metrics.setTickets(try await coordinator.ticketCounts())
             if let retries = coordinator.storeWriteRetries { metrics.setWriteRetries(retries) }
             metrics.setWaitingPolls(await bell.waiting)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
         }
     }
 }

@@ -1,12 +1,12 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import TriageDomain
-import TriageEdge
-import TriageStorage
 import TriageAPI
 import TriageBoard
+import TriageDomain
+import TriageEdge
 import TriageMailTransport
+import TriageStorage
 
 /// Sends the outbox every `interval` until graceful shutdown (docs/mail.md, "Email out"): each
 /// message under a lease in the store, so with several instances on one database each message
@@ -30,8 +30,9 @@ struct OutboxService: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let sent = try await coordinator.mail.deliverDue(through: transport, holder: holder,
-                                                                     leaseSeconds: Double(coordinator.mail.policy.sendLeaseSeconds))
+                    let sent = try await coordinator.mail.deliverDue(
+                        through: transport, holder: holder,
+                        leaseSeconds: Double(coordinator.mail.policy.sendLeaseSeconds))
                     if !sent.isEmpty { logger.info("mail sent: outbox \(sent.map(String.init).joined(separator: ", "))") }
                 } catch is CancellationError {
                     return

@@ -7,12 +7,15 @@ import Foundation
 public struct Coordinator: Sendable {
     let core: Core
 
-    public init(store: any TriageStore, sla: SLAPolicy = .standard, assignment: AssignmentPolicy = .init(),
-                health: HealthPolicy = .init(), visits: VisitPolicy = .init(), accounts: AccountPolicy = .init(),
-                jobs: JobPolicy = .init(), mail: MailPolicy = .init(), limits: StoreLimits = .init(), sealer: SecretSealer = .ephemeral(),
-                clock: @escaping @Sendable () -> Date = Date.init) {
-        core = Core(store: store, sla: sla, assignment: assignment, health: health, visitPolicy: visits, accounts: accounts,
-                    jobPolicy: jobs, mail: mail, limits: limits, sealer: sealer, clock: clock)
+    public init(
+        store: any TriageStore, sla: SLAPolicy = .standard, assignment: AssignmentPolicy = .init(),
+        health: HealthPolicy = .init(), visits: VisitPolicy = .init(), accounts: AccountPolicy = .init(),
+        jobs: JobPolicy = .init(), mail: MailPolicy = .init(), limits: StoreLimits = .init(), sealer: SecretSealer = .ephemeral(),
+        clock: @escaping @Sendable () -> Date = Date.init
+    ) {
+        core = Core(
+            store: store, sla: sla, assignment: assignment, health: health, visitPolicy: visits, accounts: accounts,
+            jobPolicy: jobs, mail: mail, limits: limits, sealer: sealer, clock: clock)
     }
 
     /// Tickets: create, change, comment, transitions and their history.

@@ -19,7 +19,10 @@ package struct BodyDeadlineMiddleware: RouterMiddleware {
     /// Raw mail and replies or notes with files may be larger (`mail.maxMessageBytes`).
     private func largest(for request: Request) -> Int {
         let path = request.uri.path
-        let files = request.method == .post && (path == "/api/v1/mail" || (path.hasSuffix("/comments") && (path.hasPrefix("/api/v1/tickets/") || path.hasPrefix("/board/tickets/"))))
+        let files =
+            request.method == .post
+            && (path == "/api/v1/mail"
+                || (path.hasSuffix("/comments") && (path.hasPrefix("/api/v1/tickets/") || path.hasPrefix("/board/tickets/"))))
         return files ? max(maxBodyBytes, coordinator.mail.policy.maxMessageBytes) : maxBodyBytes
     }
 

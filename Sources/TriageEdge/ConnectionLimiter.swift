@@ -31,7 +31,9 @@ package final class ConnectionCounter: Sendable {
             return (false, state.refused)
         }
         if let report {
-            logger.warning("connection limit reached: \(limit) connections are open (http.maxConnections); closed the one from \(peer) and \(report - 1) more in the last 10 s")
+            logger.warning(
+                "connection limit reached: \(limit) connections are open (http.maxConnections); closed the one from \(peer) and \(report - 1) more in the last 10 s"
+            )
         }
         return admitted
     }

@@ -1,4 +1,5 @@
 import TriageDomain
+
 /// How long and how much a client may hold the server (`http:` in the configuration file).
 ///
 /// ```yaml

@@ -1,6 +1,6 @@
 import Crypto
-import HTTPTypes
 import Foundation
+import HTTPTypes
 import Hummingbird
 import TriageDomain
 
@@ -26,9 +26,10 @@ package struct IdempotentWrite: Sendable {
         }
     }
 
-    package func run(_ request: Request, _ context: TriageRequestContext, body: Data,
-             _ operation: @escaping @Sendable (Transaction, Principal) async throws -> Result) async throws -> Response
-    {
+    package func run(
+        _ request: Request, _ context: TriageRequestContext, body: Data,
+        _ operation: @escaping @Sendable (Transaction, Principal) async throws -> Result
+    ) async throws -> Response {
         let principal = try context.caller()
         // Keys are per token; the API is called with tokens only, so there always is one.
         let key = principal.tokenId == nil ? nil : request.headers[Self.header]

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import NIOCore
-import TriageModel
 import TriageDomain
+import TriageModel
 
 /// A request body type whose field names are known, so unknown fields can be refused.
 package protocol StrictInput: Decodable, Sendable {
@@ -125,7 +125,8 @@ package enum JSONBody {
         let unknown = Set(fields.keys).subtracting(T.fieldNames).sorted()
         if !unknown.isEmpty {
             throw CoordinatorError(
-                .invalid, "unknown field\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")); "
+                .invalid,
+                "unknown field\(unknown.count > 1 ? "s" : "") \(unknown.joined(separator: ", ")); "
                     + "known: \(T.fieldNames.sorted().joined(separator: ", "))")
         }
         let nulls = fields.filter { $0.value is NSNull }.map(\.key).filter { !T.nullableFields.contains($0) }.sorted()

@@ -18,7 +18,9 @@ package actor JobBell {
 
         package init?(_ principal: Principal) {
             switch principal.role {
-            case .agent: guard let host = principal.hostId else { return nil }; self = .host(host)
+            case .agent:
+                guard let host = principal.hostId else { return nil }
+                self = .host(host)
             case .collector: self = .scope(principal.scope ?? .init())
             default: return nil
             }

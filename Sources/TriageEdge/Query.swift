@@ -34,8 +34,10 @@ package struct Query {
     /// For machines' routes: a parameter the route does not take is a typo to report, not to ignore.
     package func refuseUnknown(_ known: Set<String>) throws {
         if let unknown = parameters.keys.sorted().first(where: { !known.contains($0) }) {
-            throw CoordinatorError(.badRequest, "unknown query parameter '\(unknown)' (this route takes: "
-                + (known.isEmpty ? "none" : known.sorted().joined(separator: ", ")) + ")")
+            throw CoordinatorError(
+                .badRequest,
+                "unknown query parameter '\(unknown)' (this route takes: "
+                    + (known.isEmpty ? "none" : known.sorted().joined(separator: ", ")) + ")")
         }
     }
 

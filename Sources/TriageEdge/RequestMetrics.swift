@@ -82,8 +82,9 @@ package struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         let start = DispatchTime.now().uptimeNanoseconds
         let response = try await next(request, context)
-        metrics.record(route: context.endpointPath ?? "NotFound", method: request.method.rawValue,
-                       status: response.status.code, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
+        metrics.record(
+            route: context.endpointPath ?? "NotFound", method: request.method.rawValue,
+            status: response.status.code, nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
         return response
     }
 

@@ -1,4 +1,5 @@
 import TriageDomain
+
 /// The router's routes as path templates, to tell "no such path" (404) from "not this
 /// method" (405 with Allow). Filled once after the routes are registered, before serving.
 package final class RouteTable: @unchecked Sendable {

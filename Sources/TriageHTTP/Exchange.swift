@@ -2,7 +2,7 @@ import COpenSSL
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One request and its answer, on a thread of its own: resolve, connect, TLS, send, read — every
@@ -19,7 +19,8 @@ final class Exchange: @unchecked Sendable {
     private let configuration: HTTPClient.Configuration
     private let tls: TLSContext
     private let wake: Int32
-    private let state = Mutex<(continuation: CheckedContinuation<HTTPResponse, any Error>?, cancelled: Bool, thread: Int32?)>((nil, false, nil))
+    private let state = Mutex<(continuation: CheckedContinuation<HTTPResponse, any Error>?, cancelled: Bool, thread: Int32?)>(
+        (nil, false, nil))
 
     init(_ request: HTTPRequest, target: HTTPTarget, configuration: HTTPClient.Configuration, tls: TLSContext) throws(HTTPClientError) {
         let wake = triage_eventfd()
@@ -81,8 +82,12 @@ final class Exchange: @unchecked Sendable {
             while true {
                 switch try session.handshake() {
                 case .done, .closed: break
-                case .wantRead: try wait(socket, for: POLLIN, until: deadline, doing: "TLS handshake"); continue
-                case .wantWrite: try wait(socket, for: POLLOUT, until: deadline, doing: "TLS handshake"); continue
+                case .wantRead:
+                    try wait(socket, for: POLLIN, until: deadline, doing: "TLS handshake")
+                    continue
+                case .wantWrite:
+                    try wait(socket, for: POLLOUT, until: deadline, doing: "TLS handshake")
+                    continue
                 }
                 break
             }
@@ -101,7 +106,9 @@ final class Exchange: @unchecked Sendable {
             if sent < bytes.count && sendFailure == nil {
                 do {
                     switch try sendSome(bytes[sent...], socket: socket, session: session) {
-                    case .done(let n): sent += n; progressed = true
+                    case .done(let n):
+                        sent += n
+                        progressed = true
                     case .wantRead: wanted |= POLLIN
                     case .wantWrite: wanted |= POLLOUT
                     case .closed: sendFailure = HTTPClientError(.failed, "the server closed the connection while the request was sent")
@@ -126,7 +133,9 @@ final class Exchange: @unchecked Sendable {
             case .wantWrite: wanted |= POLLOUT
             }
             if !progressed {
-                try wait(socket, for: wanted, until: deadline, doing: sent < bytes.count && sendFailure == nil ? "sending" : "waiting for the answer")
+                try wait(
+                    socket, for: wanted, until: deadline,
+                    doing: sent < bytes.count && sendFailure == nil ? "sending" : "waiting for the answer")
             }
         }
     }
@@ -167,12 +176,15 @@ final class Exchange: @unchecked Sendable {
         let addresses = try resolve(deadline: deadline)
         var reasons: [String] = []
         for address in addresses {
-            let socket = Glibc.socket(address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let socket = Glibc.socket(
+                address.family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             guard socket >= 0 else { continue }
             var yes: Int32 = 1
             setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
             setsockopt(socket, SOL_SOCKET, SO_KEEPALIVE, &yes, socklen_t(MemoryLayout<Int32>.size))
-            let rc = address.bytes.withUnsafeBytes { Glibc.connect(socket, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count)) }
+            let rc = address.bytes.withUnsafeBytes {
+                Glibc.connect(socket, $0.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t($0.count))
+            }
             if rc == 0 || errno == EINPROGRESS {
                 do {
                     if rc != 0 { try wait(socket, for: POLLOUT, until: deadline, doing: "connecting") }
@@ -190,8 +202,10 @@ final class Exchange: @unchecked Sendable {
             }
             close(socket)
         }
-        throw HTTPClientError(.cannotConnect, "cannot connect to \(target.host) port \(target.port): "
-                              + (reasons.isEmpty ? "no address" : Array(Set(reasons)).sorted().joined(separator: "; ")))
+        throw HTTPClientError(
+            .cannotConnect,
+            "cannot connect to \(target.host) port \(target.port): "
+                + (reasons.isEmpty ? "no address" : Array(Set(reasons)).sorted().joined(separator: "; ")))
     }
 
     private struct Address: Sendable {
@@ -214,7 +228,10 @@ final class Exchange: @unchecked Sendable {
         }
     }
 
-    private enum Lookup: Sendable { case success([Address]), failure(String) }
+    private enum Lookup: Sendable {
+        case success([Address])
+        case failure(String)
+    }
 
     private static func lookup(_ host: String, _ port: Int, flags: Int32) -> Lookup? {
         var hints = addrinfo()
@@ -228,8 +245,10 @@ final class Exchange: @unchecked Sendable {
         var entry = list
         while let current = entry {
             if let address = current.pointee.ai_addr {
-                addresses.append(Address(family: current.pointee.ai_family,
-                                         bytes: Array(UnsafeRawBufferPointer(start: address, count: Int(current.pointee.ai_addrlen)))))
+                addresses.append(
+                    Address(
+                        family: current.pointee.ai_family,
+                        bytes: Array(UnsafeRawBufferPointer(start: address, count: Int(current.pointee.ai_addrlen)))))
             }
             entry = current.pointee.ai_next
         }
@@ -263,7 +282,8 @@ final class Exchange: @unchecked Sendable {
         while true {
             let left = ContinuousClock.now.duration(to: deadline)
             if left <= .zero {
-                throw HTTPClientError(.timedOut, "no answer from \(target.host) port \(target.port) within \(Self.seconds(request.timeout)) (\(doing))")
+                throw HTTPClientError(
+                    .timedOut, "no answer from \(target.host) port \(target.port) within \(Self.seconds(request.timeout)) (\(doing))")
             }
             var fds = [pollfd(fd: fd, events: Int16(events), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
             let millis = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
@@ -288,10 +308,12 @@ func startThread(_ body: @escaping @Sendable () -> Void) {
     pthread_attr_setstacksize(&attributes, 512 << 10)
     var thread = pthread_t()
     let box = Unmanaged.passRetained(Box(body)).toOpaque()
-    let started = pthread_create(&thread, &attributes, { argument in
-        triage_name_thread("triage-http")
-        Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue().body()
-        return nil
-    }, box)
+    let started = pthread_create(
+        &thread, &attributes,
+        { argument in
+            triage_name_thread("triage-http")
+            Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue().body()
+            return nil
+        }, box)
     precondition(started == 0, "cannot start a thread for an HTTP request: error \(started)")
 }

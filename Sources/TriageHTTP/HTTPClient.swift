@@ -1,7 +1,7 @@
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The agent's HTTP client (docs/agent.md, "Talking to the coordinator"): HTTP/1.1 over the

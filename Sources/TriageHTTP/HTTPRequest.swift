@@ -9,8 +9,10 @@ public struct HTTPRequest: Sendable {
     /// The whole exchange — connecting, sending, waiting, reading — ends within this.
     public var timeout: Duration
 
-    public init(method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-                timeout: Duration = .seconds(30)) {
+    public init(
+        method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+        timeout: Duration = .seconds(30)
+    ) {
         self.method = method
         self.url = url
         self.headers = headers

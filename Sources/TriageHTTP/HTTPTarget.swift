@@ -16,9 +16,13 @@ struct HTTPTarget: Equatable {
     init(_ url: String) throws(HTTPClientError) {
         func refuse(_ why: String) -> HTTPClientError { HTTPClientError(.failed, "'\(url)' is not a URL the agent can use: \(why)") }
         let rest: Substring
-        if url.hasPrefix("http://") { (secure, rest) = (false, url.dropFirst(7)) }
-        else if url.hasPrefix("https://") { (secure, rest) = (true, url.dropFirst(8)) }
-        else { throw refuse("only http and https are supported") }
+        if url.hasPrefix("http://") {
+            (secure, rest) = (false, url.dropFirst(7))
+        } else if url.hasPrefix("https://") {
+            (secure, rest) = (true, url.dropFirst(8))
+        } else {
+            throw refuse("only http and https are supported")
+        }
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
         var target = String(rest[authorityEnd...].prefix { $0 != "#" })

@@ -8,8 +8,17 @@ struct ResponseParser {
         case complete(HTTPResponse)
     }
 
-    private enum Framing { case length(Int), chunked, untilClose, none }
-    private enum State { case head, body(Framing), chunkSize, chunkData(Int), chunkDataEnd, trailers, done }
+    private enum Framing {
+        case length(Int)
+        case chunked, untilClose, none
+    }
+    private enum State {
+        case head
+        case body(Framing)
+        case chunkSize
+        case chunkData(Int)
+        case chunkDataEnd, trailers, done
+    }
 
     private let maxBody: Int
     private var buffer: [UInt8] = []
@@ -63,7 +72,9 @@ struct ResponseParser {
                 state = .chunkDataEnd
             case .chunkDataEnd:
                 guard buffer.count >= 2 else { return .incomplete }
-                guard buffer[0] == 13, buffer[1] == 10 else { throw HTTPClientError(.failed, "a chunk of the answer does not end with CRLF") }
+                guard buffer[0] == 13, buffer[1] == 10 else {
+                    throw HTTPClientError(.failed, "a chunk of the answer does not end with CRLF")
+                }
                 buffer.removeFirst(2)
                 state = .chunkSize
             case .trailers:
@@ -106,7 +117,9 @@ struct ResponseParser {
             let name = line[..<colon].lowercased()
             let value = line[line.index(after: colon)...].trimmingSpaces
             if name == "content-length" {
-                guard let number = Int(value), number >= 0 else { throw HTTPClientError(.failed, "the answer's Content-Length is not a number") }
+                guard let number = Int(value), number >= 0 else {
+                    throw HTTPClientError(.failed, "the answer's Content-Length is not a number")
+                }
                 length = number
             } else if name == "transfer-encoding" {
                 chunked = value.lowercased().hasSuffix("chunked")

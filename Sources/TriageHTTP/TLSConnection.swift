@@ -32,7 +32,8 @@ final class TLSContext: @unchecked Sendable {
         let loaded = caFile.map { SSL_CTX_load_verify_locations(context, $0, nil) } ?? SSL_CTX_set_default_verify_paths(context)
         guard loaded == 1 else {
             SSL_CTX_free(context)
-            return .failure(TLSConnection.error(caFile.map { "cannot load the CA file \($0)" } ?? "cannot load the system's certificate store"))
+            return .failure(
+                TLSConnection.error(caFile.map { "cannot load the CA file \($0)" } ?? "cannot load the system's certificate store"))
         }
         return .success(context)
     }
@@ -45,7 +46,10 @@ final class TLSConnection {
     private let host: String
 
     /// What an operation needs before it can go on.
-    enum Progress { case done(Int), wantRead, wantWrite, closed }
+    enum Progress {
+        case done(Int)
+        case wantRead, wantWrite, closed
+    }
 
     init(context: OpaquePointer, socket: Int32, host: String) throws(HTTPClientError) {
         guard let ssl = SSL_new(context) else { throw Self.error("cannot start a TLS session") }
@@ -75,7 +79,8 @@ final class TLSConnection {
         default:
             let verify = SSL_get_verify_result(ssl)
             if verify != X509_V_OK {
-                throw HTTPClientError(.tls, "the certificate of \(host) is not trusted: \(String(cString: X509_verify_cert_error_string(verify)))")
+                throw HTTPClientError(
+                    .tls, "the certificate of \(host) is not trusted: \(String(cString: X509_verify_cert_error_string(verify)))")
             }
             throw Self.error("the TLS handshake with \(host) failed")
         }

@@ -2,13 +2,13 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import Synchronization
+import TriageDomain
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import TriageDomain
 
 /// One SMTP connection: its channel, the replies coming in on it, and every step bounded by the
 /// timeout. Used by one task at a time; every failure comes out as a `MailDeliveryError`.
@@ -39,22 +39,26 @@ final class SMTPConnection {
     }
 
     /// Connects, with TLS from the first byte when `tls` is given (port 465).
-    static func open(host: String, port: Int, tls: NIOSSLContext?, timeout: Duration,
-                     group: any EventLoopGroup) async throws(MailDeliveryError) -> SMTPConnection {
+    static func open(
+        host: String, port: Int, tls: NIOSSLContext?, timeout: Duration,
+        group: any EventLoopGroup
+    ) async throws(MailDeliveryError) -> SMTPConnection {
         let peer = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
         let serverName = tlsServerName(host)
         guard let bootstrap = ClientBootstrap(validatingGroup: group) else {
             throw .permanent("cannot connect to \(peer): the event loop group is not one of NIOPosix")
         }
         do {
-            let opened = try await bootstrap
+            let opened =
+                try await bootstrap
                 .connectTimeout(TimeAmount(timeout))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: host, port: port) { channel in
                     // Every connection attempt (Happy Eyeballs may make several) has a stream of its own.
                     channel.eventLoop.makeCompletedFuture {
-                        let (stream, continuation) = AsyncThrowingStream.makeStream(of: SMTPReply.self, throwing: (any Error).self,
-                                                                                   bufferingPolicy: .bufferingOldest(8))
+                        let (stream, continuation) = AsyncThrowingStream.makeStream(
+                            of: SMTPReply.self, throwing: (any Error).self,
+                            bufferingPolicy: .bufferingOldest(8))
                         if let tls {
                             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
                         }
@@ -116,7 +120,8 @@ final class SMTPConnection {
     /// After the server's 220 to STARTTLS: TLS goes in front of everything, checking the
     /// certificate against `serverName` (or the address when nil).
     func startTLS(_ context: NIOSSLContext, serverName: String?) async throws(MailDeliveryError) {
-        let channel = self.channel, consumed = self.consumed
+        let channel = self.channel
+        let consumed = self.consumed
         try await bounded("STARTTLS") {
             try await channel.eventLoop.submit {
                 let handler = try channel.pipeline.syncOperations.handler(type: SMTPReplyHandler.self)
@@ -124,8 +129,9 @@ final class SMTPConnection {
                 guard handler.delivered == consumed, handler.isIdle else {
                     throw SMTPProtocolError("the server sent more after agreeing to STARTTLS")
                 }
-                try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: serverName),
-                                                               position: .first)
+                try channel.pipeline.syncOperations.addHandler(
+                    NIOSSLClientHandler(context: context, serverHostname: serverName),
+                    position: .first)
             }.get()
         }
         isEncrypted = true

@@ -95,7 +95,7 @@ struct SMTPReplyParser {
         if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
         let digits = bytes.prefix(3)
         guard digits.count == 3, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              let code = Int(String(decoding: digits, as: UTF8.self)), (200..<600).contains(code)
+            let code = Int(String(decoding: digits, as: UTF8.self)), (200..<600).contains(code)
         else { throw SMTPProtocolError("not an SMTP reply: \(Self.visible(bytes))") }
         let separator = bytes.dropFirst(3).first ?? UInt8(ascii: " ")
         guard separator == UInt8(ascii: " ") || separator == UInt8(ascii: "-") else {

@@ -16,8 +16,10 @@ public struct SMTPTransport: MailTransport {
     private let group: any EventLoopGroup
     private let logger: Logger
 
-    public init(settings: SMTPSettings, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                logger: Logger = Logger(label: "triage.mail")) {
+    public init(
+        settings: SMTPSettings, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "triage.mail")
+    ) {
         self.settings = settings
         self.group = eventLoopGroup
         self.logger = logger
@@ -32,12 +34,14 @@ public struct SMTPTransport: MailTransport {
         }
         let tls = settings.security == .none ? nil : try makeTLSContext()
         let data = SMTPMessageData.encode(message)
-        let connection = try await SMTPConnection.open(host: settings.host, port: settings.port, tls: settings.security == .tls ? tls : nil,
-                                                       timeout: settings.timeout, group: group)
+        let connection = try await SMTPConnection.open(
+            host: settings.host, port: settings.port, tls: settings.security == .tls ? tls : nil,
+            timeout: settings.timeout, group: group)
         let refused: [String]
         do {
-            refused = try await converse(on: connection, tls: tls, data: data, eightBit: message.contains { $0 >= 0x80 },
-                                         from: envelopeFrom, to: recipients)
+            refused = try await converse(
+                on: connection, tls: tls, data: data, eightBit: message.contains { $0 >= 0x80 },
+                from: envelopeFrom, to: recipients)
         } catch {
             await connection.quit()
             await connection.close()
@@ -48,8 +52,10 @@ public struct SMTPTransport: MailTransport {
         return refused
     }
 
-    private func converse(on connection: SMTPConnection, tls: NIOSSLContext?, data: [UInt8], eightBit: Bool,
-                          from: String, to recipients: [String]) async throws(MailDeliveryError) -> [String] {
+    private func converse(
+        on connection: SMTPConnection, tls: NIOSSLContext?, data: [UInt8], eightBit: Bool,
+        from: String, to recipients: [String]
+    ) async throws(MailDeliveryError) -> [String] {
         let greeting = try await connection.reply(to: "the greeting")
         guard greeting.code == 220 else { throw greeting.refusal(of: "the connection") }
         var extensions = try await hello(on: connection)
@@ -78,8 +84,10 @@ public struct SMTPTransport: MailTransport {
     }
 
     /// AUTH PLAIN, or AUTH LOGIN where only that is offered; never in plain text off loopback.
-    private func authenticate(on connection: SMTPConnection, as username: String,
-                              offered extensions: SMTPExtensions) async throws(MailDeliveryError) {
+    private func authenticate(
+        on connection: SMTPConnection, as username: String,
+        offered extensions: SMTPExtensions
+    ) async throws(MailDeliveryError) {
         guard connection.isEncrypted || settings.isLoopback else {
             throw .permanent("refusing to send the password of \(username) unencrypted to \(connection.peer) (security is none)")
         }
@@ -107,8 +115,10 @@ public struct SMTPTransport: MailTransport {
     }
 
     /// MAIL FROM, a RCPT TO for each recipient, DATA and the message.
-    private func transaction(on connection: SMTPConnection, data: [UInt8], eightBit: Bool, from: String, to recipients: [String],
-                             offered extensions: SMTPExtensions) async throws(MailDeliveryError) -> [String] {
+    private func transaction(
+        on connection: SMTPConnection, data: [UInt8], eightBit: Bool, from: String, to recipients: [String],
+        offered extensions: SMTPExtensions
+    ) async throws(MailDeliveryError) -> [String] {
         var parameters = ""
         if let limit = extensions.sizeLimit {
             let size = data.count - 3  // without the closing ".\r\n"
@@ -137,12 +147,15 @@ public struct SMTPTransport: MailTransport {
             }
         }
         guard refused.count < recipients.count else {
-            throw .permanent(refused.count == 1 ? "the server refused \(refused[0])"
-                                                : "the server refused every recipient: \(refused.joined(separator: "; "))")
+            throw .permanent(
+                refused.count == 1
+                    ? "the server refused \(refused[0])"
+                    : "the server refused every recipient: \(refused.joined(separator: "; "))")
         }
         if !refused.isEmpty {
-            logger.warning("mail goes to the other recipients only",
-                           metadata: ["server": "\(connection.peer)", "refused": "\(refused.joined(separator: "; "))"])
+            logger.warning(
+                "mail goes to the other recipients only",
+                metadata: ["server": "\(connection.peer)", "refused": "\(refused.joined(separator: "; "))"])
         }
 
         let go = try await connection.command("DATA", step: "DATA")

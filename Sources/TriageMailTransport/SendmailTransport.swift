@@ -1,12 +1,12 @@
 import Foundation
 import Synchronization
+import TriageDomain
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-import TriageDomain
 
 /// Hands mail to the local MTA: `PATH -i -f FROM -- RECIPIENT...` with the message on stdin,
 /// its line ends made the local LF (sendmail reads a text file, not SMTP's CRLF).
@@ -42,7 +42,7 @@ public struct SendmailTransport: MailTransport {
         do {
             try files.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
             guard files.createFile(atPath: input, contents: Data(Self.localLineEnds(message)), attributes: [.posixPermissions: 0o600]),
-                  files.createFile(atPath: errors, contents: nil, attributes: [.posixPermissions: 0o600])
+                files.createFile(atPath: errors, contents: nil, attributes: [.posixPermissions: 0o600])
             else { throw CocoaError(.fileWriteUnknown) }
             process.executableURL = URL(fileURLWithPath: path)
             // "<>": the null sender, which "-f ''" would not say to every sendmail.
@@ -79,7 +79,10 @@ public struct SendmailTransport: MailTransport {
     }
 
     enum Outcome: Sendable, Equatable {
-        case exited(Int32), signalled(Int32), timedOut, cancelled, failedToStart(String)
+        case exited(Int32)
+        case signalled(Int32)
+        case timedOut, cancelled
+        case failedToStart(String)
     }
 
     /// Starts `process` and waits for its end, the timeout, or the task's cancellation,

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// One diagnosis of one host: what every plugin found, and what should happen about it.
@@ -20,8 +20,10 @@ public struct DiagnosticReport: Codable, Sendable, Equatable {
     /// Connection, authentication, timeout and parse problems.
     public var errors: [ReportError]
 
-    public init(id: UUID = UUID(), host: String, startedAt: Date, durationMs: Int, agentVersion: String,
-                checks: [CheckResult], recommendation: Recommendation = Recommendation(), errors: [ReportError] = []) {
+    public init(
+        id: UUID = UUID(), host: String, startedAt: Date, durationMs: Int, agentVersion: String,
+        checks: [CheckResult], recommendation: Recommendation = Recommendation(), errors: [ReportError] = []
+    ) {
         self.id = id
         self.host = host
         self.startedAt = startedAt
@@ -68,8 +70,10 @@ public struct CheckResult: Codable, Sendable, Equatable {
     /// (`storage`, `network`, …). Absent when the plugin names none.
     public var skills: [String]?
 
-    public init(plugin: String, item: String, status: CheckStatus, summary: String, longOutput: String? = nil,
-                metrics: [Metric] = [], durationMs: Int = 0, skills: [String]? = nil) {
+    public init(
+        plugin: String, item: String, status: CheckStatus, summary: String, longOutput: String? = nil,
+        metrics: [Metric] = [], durationMs: Int = 0, skills: [String]? = nil
+    ) {
         self.skills = skills
         self.plugin = plugin
         self.item = item
@@ -92,8 +96,10 @@ public struct Metric: Codable, Sendable, Equatable {
     public var min: Double?
     public var max: Double?
 
-    public init(name: String, value: Double?, unit: String? = nil, warn: String? = nil, crit: String? = nil,
-                min: Double? = nil, max: Double? = nil) {
+    public init(
+        name: String, value: Double?, unit: String? = nil, warn: String? = nil, crit: String? = nil,
+        min: Double? = nil, max: Double? = nil
+    ) {
         self.name = name
         self.value = value
         self.unit = unit

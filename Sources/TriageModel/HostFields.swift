@@ -28,8 +28,10 @@ public struct HostFields: Codable, Sendable, Equatable {
         case siteId, name, address, tags, criticality, vendorServices, pluginParams
     }
 
-    public init(siteId: Int, name: String, address: String? = nil, tags: [String] = [],
-                criticality: Criticality = .normal) {
+    public init(
+        siteId: Int, name: String, address: String? = nil, tags: [String] = [],
+        criticality: Criticality = .normal
+    ) {
         self.siteId = siteId
         self.name = name
         self.address = address

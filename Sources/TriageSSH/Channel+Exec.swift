@@ -8,7 +8,8 @@ extension Session {
         }
         switch result {
         case .success(let pointer): return Channel(session: self, raw: pointer)
-        case .failure: throw SSHError(host: label, phase: .exec, code: .channelFailure, "the server refused to open a channel: \(lastError)")
+        case .failure:
+            throw SSHError(host: label, phase: .exec, code: .channelFailure, "the server refused to open a channel: \(lastError)")
         }
     }
 }
@@ -52,7 +53,10 @@ extension Channel {
                 }
                 if stdinOpen && written == request.stdin.count {
                     let eof = libssh2_channel_send_eof(raw)
-                    if eof != LIBSSH2_ERROR_EAGAIN { stdinOpen = false; progressed = true }
+                    if eof != LIBSSH2_ERROR_EAGAIN {
+                        stdinOpen = false
+                        progressed = true
+                    }
                 }
             }
             let outEnded = try drain(stream: 0, into: &stdout, buffer: &buffer, progressed: &progressed, watch: request.watch)
@@ -63,8 +67,9 @@ extension Channel {
             var until = limit
             if let early = request.watch?.deadline, early < limit.instant { until = Deadline(at: early, budget: limit.budget) }
             if await !session.wait(until: until) {
-                return await finishTimedOut(output(stdout, stderr, limit: request.outputLimit),
-                                            pgid: ProcessGroupMarker.find(in: stderr.bytes)?.pgid, started: started)
+                return await finishTimedOut(
+                    output(stdout, stderr, limit: request.outputLimit),
+                    pgid: ProcessGroupMarker.find(in: stderr.bytes)?.pgid, started: started)
             }
         }
 
@@ -89,8 +94,10 @@ extension Channel {
 
     /// Reads one stream until libssh2 has nothing more now. True when the stream has ended
     /// (the server sent EOF); throws when the connection broke.
-    private func drain(stream: Int32, into sink: inout CappedBuffer, buffer: inout [UInt8], progressed: inout Bool,
-                       watch: (any StreamWatch)? = nil) throws(SSHError) -> Bool {
+    private func drain(
+        stream: Int32, into sink: inout CappedBuffer, buffer: inout [UInt8], progressed: inout Bool,
+        watch: (any StreamWatch)? = nil
+    ) throws(SSHError) -> Bool {
         while true {
             let n = buffer.withUnsafeMutableBufferPointer { bytes in
                 bytes.withMemoryRebound(to: CChar.self) { triage_channel_read(raw, stream, $0.baseAddress, $0.count) }
@@ -107,8 +114,9 @@ extension Channel {
             } else if n == 0 {
                 return libssh2_channel_eof(raw) != 0
             } else {
-                throw SSHError(host: session.label, phase: .exec, code: .connectionLost,
-                               "the connection broke while the command ran: \(session.lastError)")
+                throw SSHError(
+                    host: session.label, phase: .exec, code: .connectionLost,
+                    "the connection broke while the command ran: \(session.lastError)")
             }
         }
     }
@@ -134,7 +142,8 @@ extension Channel {
         if let pgid, let killer = try? await session.openChannel(deadline: grace) {
             let command = ProcessGroupMarker.killCommand(pgid: pgid)
             if await session.retry(until: grace, { triage_channel_exec(killer.raw, command) }) == 0,
-               await session.retry(until: grace, { libssh2_channel_wait_eof(killer.raw) }) == 0 {
+                await session.retry(until: grace, { libssh2_channel_wait_eof(killer.raw) }) == 0
+            {
                 _ = await session.retry(until: grace) { libssh2_channel_close(killer.raw) }
                 _ = await session.retry(until: grace) { libssh2_channel_wait_closed(killer.raw) }
                 result.stopped = libssh2_channel_get_exit_status(killer.raw) == 0

@@ -12,8 +12,10 @@ public struct ExecRequest: Sendable {
     /// Sees stdout as it arrives and may stop the command earlier than `timeout` (as a timeout).
     public var watch: (any StreamWatch)?
 
-    public init(command: String, stdin: [UInt8] = [], timeout: Duration? = nil, outputLimit: Int = 16 << 20,
-                stdoutSink: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil, watch: (any StreamWatch)? = nil) {
+    public init(
+        command: String, stdin: [UInt8] = [], timeout: Duration? = nil, outputLimit: Int = 16 << 20,
+        stdoutSink: (@Sendable (UnsafeRawBufferPointer) -> Void)? = nil, watch: (any StreamWatch)? = nil
+    ) {
         self.command = command
         self.stdin = stdin
         self.timeout = timeout

@@ -5,7 +5,8 @@ enum HostPattern {
     /// ssh_config's `Host` lines compare them case-sensitively with the name as typed, as
     /// OpenSSH does (`Host TWO` applies to `TWO`, not to `two`).
     static func matches(_ pattern: String, _ name: String, caseSensitive: Bool = false) -> Bool {
-        caseSensitive ? wildcard(Array(pattern.utf8), Array(name.utf8))
+        caseSensitive
+            ? wildcard(Array(pattern.utf8), Array(name.utf8))
             : wildcard(Array(pattern.lowercased().utf8), Array(name.lowercased().utf8))
     }
 
@@ -23,15 +24,22 @@ enum HostPattern {
     }
 
     private static func wildcard(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
-        var p = 0, t = 0
-        var star = -1, mark = 0
+        var p = 0
+        var t = 0
+        var star = -1
+        var mark = 0
         while t < text.count {
             if p < pattern.count && (pattern[p] == UInt8(ascii: "?") || pattern[p] == text[t]) {
-                p += 1; t += 1
+                p += 1
+                t += 1
             } else if p < pattern.count && pattern[p] == UInt8(ascii: "*") {
-                star = p; mark = t; p += 1
+                star = p
+                mark = t
+                p += 1
             } else if star >= 0 {
-                p = star + 1; mark += 1; t = mark
+                p = star + 1
+                mark += 1
+                t = mark
             } else {
                 return false
             }

@@ -1,13 +1,14 @@
 import CLibSSH2
 import Crypto
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Signs SSH public-key authentication for an unencrypted OpenSSH-format ed25519 or ECDSA key,
@@ -28,11 +29,13 @@ struct KeySigner: Sendable {
     init?(openSSHBody body: SSHWireReader) {
         var reader = body
         guard reader.readString() == Array("none".utf8),
-              reader.readString() != nil, reader.readString() != nil, reader.readUInt32() == 1,
-              let publicBlob = reader.readString(), let section = reader.readString() else { return nil }
+            reader.readString() != nil, reader.readString() != nil, reader.readUInt32() == 1,
+            let publicBlob = reader.readString(), let section = reader.readString()
+        else { return nil }
         var secret = SSHWireReader(section)
         guard let check1 = secret.readUInt32(), secret.readUInt32() == check1,
-              let type = secret.readString().map({ String(decoding: $0, as: UTF8.self) }) else { return nil }
+            let type = secret.readString().map({ String(decoding: $0, as: UTF8.self) })
+        else { return nil }
         self.publicBlob = publicBlob
         do {
             switch type {
@@ -100,13 +103,16 @@ private final class SignerBox {
 }
 
 /// libssh2's sign callback: the signature goes into memory libssh2 frees with free().
-private func signWithKeySigner(session: OpaquePointer?, signature: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?,
-                               signatureLength: UnsafeMutablePointer<Int>?, data: UnsafePointer<UInt8>?, dataLength: Int,
-                               abstract: UnsafeMutablePointer<UnsafeMutableRawPointer?>?) -> Int32 {
+private func signWithKeySigner(
+    session: OpaquePointer?, signature: UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?,
+    signatureLength: UnsafeMutablePointer<Int>?, data: UnsafePointer<UInt8>?, dataLength: Int,
+    abstract: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+) -> Int32 {
     guard let signature, let signatureLength, let data, let opaque = abstract?.pointee else { return -1 }
     let signer = Unmanaged<SignerBox>.fromOpaque(opaque).takeUnretainedValue().signer
     guard let bytes = try? signer.signature(for: Array(UnsafeBufferPointer(start: data, count: dataLength))),
-          let memory = malloc(bytes.count)?.assumingMemoryBound(to: UInt8.self) else { return -1 }
+        let memory = malloc(bytes.count)?.assumingMemoryBound(to: UInt8.self)
+    else { return -1 }
     memory.initialize(from: bytes, count: bytes.count)
     signature.pointee = memory
     signatureLength.pointee = bytes.count

@@ -1,12 +1,13 @@
 import Crypto
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The OpenSSH known_hosts files that vouch for host keys: plain and hashed (`|1|salt|hash`)
@@ -137,7 +138,8 @@ public struct KnownHosts: Sendable {
                 fields.removeFirst()
             }
             guard fields.count >= 3, let names = parseNames(fields[0]),
-                  let key = HostKey(type: fields[1], base64: fields[2]) else { continue }
+                let key = HostKey(type: fields[1], base64: fields[2])
+            else { continue }
             result.append(Entry(marker: marker, names: names, key: key, file: file, line: index + 1))
         }
         return result
@@ -149,7 +151,8 @@ public struct KnownHosts: Sendable {
         }
         let parts = field.dropFirst(3).split(separator: "|", omittingEmptySubsequences: false)
         guard parts.count == 2, let salt = Data(base64Encoded: String(parts[0])),
-              let hash = Data(base64Encoded: String(parts[1])), hash.count == 20 else { return nil }
+            let hash = Data(base64Encoded: String(parts[1])), hash.count == 20
+        else { return nil }
         return .hashed(salt: [UInt8](salt), hash: [UInt8](hash))
     }
 }

@@ -1,11 +1,11 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One parsed known_hosts file with its plain host names indexed, shared by every connection
@@ -24,7 +24,8 @@ struct KnownHostsFile: Sendable {
         var scanned: [Int] = []
         for (index, entry) in entries.enumerated() {
             if case .patterns(let patterns) = entry.names,
-               !patterns.contains(where: { $0.hasPrefix("!") || $0.contains("*") || $0.contains("?") }) {
+                !patterns.contains(where: { $0.hasPrefix("!") || $0.contains("*") || $0.contains("?") })
+            {
                 for pattern in Set(patterns.map { $0.lowercased() }) { byName[pattern, default: []].append(index) }
             } else {
                 scanned.append(index)

@@ -1,7 +1,7 @@
 import CLibSSH2
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Process-wide libssh2 facts and the one-time initialisation it requires.
@@ -21,8 +21,10 @@ enum LibSSH2 {
     static var signsRSAWithSHA2: Bool { libssh2_version(0x010b00) != nil }
 
     /// Host key algorithms this libssh2 verifies, most preferred first (DSA left out: broken).
-    static let hostKeyAlgorithms = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
-                                    "ecdsa-sha2-nistp521", "ssh-rsa"]
+    static let hostKeyAlgorithms = [
+        "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+        "ecdsa-sha2-nistp521", "ssh-rsa",
+    ]
 }
 
 /// Public view of the linked libssh2, for `--version` output and messages.

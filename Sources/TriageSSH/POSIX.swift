@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What Foundation's Thread, FileHandle and NSString paths gave, on POSIX calls: the agent links
@@ -37,10 +37,12 @@ public enum POSIX {
         pthread_attr_setstacksize(&attributes, stackSize)
         var thread = pthread_t()
         let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        let started = pthread_create(&thread, &attributes, { argument in
-            Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue().body()
-            return nil
-        }, box)
+        let started = pthread_create(
+            &thread, &attributes,
+            { argument in
+                Unmanaged<Box>.fromOpaque(argument!).takeRetainedValue().body()
+                return nil
+            }, box)
         precondition(started == 0, "cannot start a thread: error \(started)")
     }
 

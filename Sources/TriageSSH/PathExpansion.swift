@@ -1,11 +1,11 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `~` and `%` token expansion for paths in ssh config, and glob for Include.
@@ -36,7 +36,13 @@ enum PathExpansion {
         var percent = false
         for character in text {
             if percent {
-                if character == "%" { result.append("%") } else if let value = values[character] { result += value } else { result += "%\(character)" }
+                if character == "%" {
+                    result.append("%")
+                } else if let value = values[character] {
+                    result += value
+                } else {
+                    result += "%\(character)"
+                }
                 percent = false
             } else if character == "%" {
                 percent = true

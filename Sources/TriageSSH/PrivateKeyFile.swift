@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A private key file read from disk, with what can be learnt from it without the passphrase:
@@ -42,27 +42,34 @@ struct PrivateKeyFile: Sendable {
             guard let body = openSSHBody(text), let parsed = parseOpenSSH(body) else {
                 throw SSHError(host: host, phase: .auth, code: .keyUnreadable, "\(path) is not a valid OpenSSH private key")
             }
-            return PrivateKeyFile(path: path, contents: [UInt8](data), keyType: parsed.key.type,
-                                  publicKey: parsed.key, isEncrypted: parsed.encrypted,
-                                  signer: parsed.encrypted ? nil : KeySigner(openSSHBody: body))
+            return PrivateKeyFile(
+                path: path, contents: [UInt8](data), keyType: parsed.key.type,
+                publicKey: parsed.key, isEncrypted: parsed.encrypted,
+                signer: parsed.encrypted ? nil : KeySigner(openSSHBody: body))
         }
-        let pemTypes = ["RSA PRIVATE KEY": "ssh-rsa", "EC PRIVATE KEY": "ecdsa", "DSA PRIVATE KEY": "ssh-dss",
-                        "PRIVATE KEY": nil, "ENCRYPTED PRIVATE KEY": nil] as [String: String?]
+        let pemTypes =
+            [
+                "RSA PRIVATE KEY": "ssh-rsa", "EC PRIVATE KEY": "ecdsa", "DSA PRIVATE KEY": "ssh-dss",
+                "PRIVATE KEY": nil, "ENCRYPTED PRIVATE KEY": nil,
+            ] as [String: String?]
         for (label, type) in pemTypes where text.contains("-----BEGIN \(label)-----") {
             let encrypted = label == "ENCRYPTED PRIVATE KEY" || text.contains("Proc-Type: 4,ENCRYPTED")
-            return PrivateKeyFile(path: path, contents: [UInt8](data), keyType: pub?.type ?? type,
-                                  publicKey: pub, isEncrypted: encrypted)
+            return PrivateKeyFile(
+                path: path, contents: [UInt8](data), keyType: pub?.type ?? type,
+                publicKey: pub, isEncrypted: encrypted)
         }
-        throw SSHError(host: host, phase: .auth, code: .keyUnreadable,
-                       "\(path) is not a private key (expected an OpenSSH or PEM private key file)")
+        throw SSHError(
+            host: host, phase: .auth, code: .keyUnreadable,
+            "\(path) is not a private key (expected an OpenSSH or PEM private key file)")
     }
 
     /// openssh-key-v1: magic, cipher, kdf, kdf options, key count, then the public key in clear.
     private static func parseOpenSSH(_ body: SSHWireReader) -> (key: HostKey, encrypted: Bool)? {
         var reader = body
         guard let cipher = reader.readString(), reader.readString() != nil, reader.readString() != nil,
-              let count = reader.readUInt32(), count >= 1,
-              let blob = reader.readString(), let key = HostKey(blob: blob) else { return nil }
+            let count = reader.readUInt32(), count >= 1,
+            let blob = reader.readString(), let key = HostKey(blob: blob)
+        else { return nil }
         return (key, cipher != Array("none".utf8))
     }
 

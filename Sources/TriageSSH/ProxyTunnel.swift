@@ -1,13 +1,14 @@
 import CLibSSH2
 import Dispatch
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// ProxyJump: a `direct-tcpip` channel through a bastion, presented to the target's session as
@@ -34,25 +35,31 @@ enum ProxyTunnel {
         /// The pump gives the bastion at most 5 s to close its side, so this wait is bounded.
         func waitForEnd() {
             ended.wait()
-            ended.signal()   // later waits return at once
+            ended.signal()  // later waits return at once
         }
     }
 
-    static func open(through bastion: Session, bastionLabel: String, to host: String, port: Int,
-                     label: String, deadline: Deadline) async throws(SSHError) -> Tunnel {
-        guard let result = await bastion.retryPointer(until: deadline, { triage_channel_direct_tcpip(bastion.raw, host, Int32(port)) }) else {
-            throw SSHError(host: label, phase: .proxy, code: .timedOut,
-                           "jump host \(bastionLabel) did not open a tunnel to \(host):\(port) within \(deadline.budgetText)")
+    static func open(
+        through bastion: Session, bastionLabel: String, to host: String, port: Int,
+        label: String, deadline: Deadline
+    ) async throws(SSHError) -> Tunnel {
+        guard let result = await bastion.retryPointer(until: deadline, { triage_channel_direct_tcpip(bastion.raw, host, Int32(port)) })
+        else {
+            throw SSHError(
+                host: label, phase: .proxy, code: .timedOut,
+                "jump host \(bastionLabel) did not open a tunnel to \(host):\(port) within \(deadline.budgetText)")
         }
         let channel: Channel
         switch result {
         case .success(let pointer): channel = Channel(session: bastion, raw: pointer)
         case .failure:
-            throw SSHError(host: label, phase: .proxy, code: .unreachable,
-                           "jump host \(bastionLabel) could not connect to \(host):\(port): \(bastion.lastError)")
+            throw SSHError(
+                host: label, phase: .proxy, code: .unreachable,
+                "jump host \(bastionLabel) could not connect to \(host):\(port): \(bastion.lastError)")
         }
         var fds: [Int32] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &fds) == 0 else {
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0, &fds) == 0
+        else {
             throw SSHError(host: label, phase: .proxy, code: .unreachable, "cannot create the tunnel's socket pair: \(errnoText())")
         }
         let tunnel = Tunnel(socket: fds[0])
@@ -113,28 +120,54 @@ enum ProxyTunnel {
                 var progressed = false
                 if toChannel.isEmpty && !socketEOF {
                     let n = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-                    if n > 0 { toChannel += chunk[0..<n]; progressed = true }
-                    else if n == 0 || (errno != EAGAIN && errno != EINTR) { socketEOF = true; progressed = true }
+                    if n > 0 {
+                        toChannel += chunk[0..<n]
+                        progressed = true
+                    } else if n == 0 || (errno != EAGAIN && errno != EINTR) {
+                        socketEOF = true
+                        progressed = true
+                    }
                 }
                 if !toChannel.isEmpty {
-                    let n = toChannel.withUnsafeBytes { triage_channel_write(channel.raw, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
-                    if n > 0 { toChannel.removeFirst(n); progressed = true }
-                    else if n != LIBSSH2_ERROR_EAGAIN { return }
+                    let n = toChannel.withUnsafeBytes {
+                        triage_channel_write(channel.raw, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
+                    }
+                    if n > 0 {
+                        toChannel.removeFirst(n)
+                        progressed = true
+                    } else if n != LIBSSH2_ERROR_EAGAIN {
+                        return
+                    }
                 }
                 if socketEOF && toChannel.isEmpty && !eofSent {
                     let rc = libssh2_channel_send_eof(channel.raw)
-                    if rc != LIBSSH2_ERROR_EAGAIN { eofSent = true; progressed = true }
+                    if rc != LIBSSH2_ERROR_EAGAIN {
+                        eofSent = true
+                        progressed = true
+                    }
                 }
                 if toSocket.isEmpty && !channelEOF {
-                    let n = chunk.withUnsafeMutableBytes { triage_channel_read(channel.raw, 0, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
-                    if n > 0 { toSocket += chunk[0..<n]; progressed = true }
-                    else if n == 0 && libssh2_channel_eof(channel.raw) != 0 { channelEOF = true; progressed = true }
-                    else if n < 0 && n != LIBSSH2_ERROR_EAGAIN { return }
+                    let n = chunk.withUnsafeMutableBytes {
+                        triage_channel_read(channel.raw, 0, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
+                    }
+                    if n > 0 {
+                        toSocket += chunk[0..<n]
+                        progressed = true
+                    } else if n == 0 && libssh2_channel_eof(channel.raw) != 0 {
+                        channelEOF = true
+                        progressed = true
+                    } else if n < 0 && n != LIBSSH2_ERROR_EAGAIN {
+                        return
+                    }
                 }
                 if !toSocket.isEmpty {
                     let n = toSocket.withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                    if n > 0 { toSocket.removeFirst(n); progressed = true }
-                    else if n < 0 && errno != EAGAIN && errno != EINTR { return }
+                    if n > 0 {
+                        toSocket.removeFirst(n)
+                        progressed = true
+                    } else if n < 0 && errno != EAGAIN && errno != EINTR {
+                        return
+                    }
                 }
                 if channelEOF && toSocket.isEmpty { shutdown(socket, Int32(SHUT_WR)) }
                 // Data libssh2 already read off the bastion's socket would not wake the poll.

@@ -1,12 +1,13 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Synchronization
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One resolved address of a host.
@@ -55,14 +56,16 @@ enum Resolver {
         POSIX.startThread { box.set(lookup(host: host, port: port, flags: 0)) }
         _ = await EventLoop.wait(fd: box.doorbell.fd, events: Int16(POLLIN), until: deadline)
         guard let result = box.value else {
-            throw SSHError(host: label, phase: .resolve, code: .timedOut,
-                           "the resolver gave no answer for '\(host)' within \(deadline.budgetText)")
+            throw SSHError(
+                host: label, phase: .resolve, code: .timedOut,
+                "the resolver gave no answer for '\(host)' within \(deadline.budgetText)")
         }
         switch result {
         case .success(let addresses): return addresses
         case .failure(let message):
-            throw SSHError(host: label, phase: .resolve, code: .nameNotResolved,
-                           "cannot resolve host name '\(host)': \(message)")
+            throw SSHError(
+                host: label, phase: .resolve, code: .nameNotResolved,
+                "cannot resolve host name '\(host)': \(message)")
         }
     }
 

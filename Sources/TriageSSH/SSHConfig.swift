@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// An OpenSSH client configuration file (`~/.ssh/config`), read the way `ssh` reads it:
@@ -118,18 +118,25 @@ public struct SSHConfig: Sendable {
 
         var arguments: [String] = []
         var current = ""
-        var inWord = false, quoted = false
+        var inWord = false
+        var quoted = false
         for character in rest {
             if quoted {
                 if character == "\"" { quoted = false } else { current.append(character) }
             } else if character == "\"" {
-                quoted = true; inWord = true
+                quoted = true
+                inWord = true
             } else if isBlank(character) {
-                if inWord { arguments.append(current); current = ""; inWord = false }
+                if inWord {
+                    arguments.append(current)
+                    current = ""
+                    inWord = false
+                }
             } else if character == "#" && !inWord {
                 break
             } else {
-                current.append(character); inWord = true
+                current.append(character)
+                inWord = true
             }
         }
         if quoted {
@@ -158,7 +165,10 @@ public struct SSHHostSettings: Sendable, Equatable {
     mutating func obtain(_ keyword: String, _ arguments: [String], location: String) {
         guard let first = arguments.first else { return }
         func once(_ slot: inout String?) {
-            if slot == nil { slot = first; locations[keyword] = location }
+            if slot == nil {
+                slot = first
+                locations[keyword] = location
+            }
         }
         switch keyword {
         case "hostname": once(&hostName)
@@ -170,7 +180,10 @@ public struct SSHHostSettings: Sendable, Equatable {
         case "connecttimeout": once(&connectTimeout)
         case "stricthostkeychecking": once(&strictHostKeyChecking)
         case "userknownhostsfile":
-            if userKnownHostsFiles == nil { userKnownHostsFiles = arguments; locations[keyword] = location }
+            if userKnownHostsFiles == nil {
+                userKnownHostsFiles = arguments
+                locations[keyword] = location
+            }
         default: break
         }
     }

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Everything needed to reach one host, resolved from what the user typed, the ssh config
@@ -22,9 +22,11 @@ public struct SSHDestination: Sendable, Equatable {
     /// The bastion to tunnel through (`ProxyJump`); at most one hop.
     public var jumpHosts: [SSHDestination]
 
-    public init(alias: String, hostName: String, port: Int = 22, user: String, identityFiles: [String],
-                useAgent: Bool = true, hostKeyPolicy: HostKeyPolicy, connectTimeout: Duration? = nil,
-                jumpHosts: [SSHDestination] = []) {
+    public init(
+        alias: String, hostName: String, port: Int = 22, user: String, identityFiles: [String],
+        useAgent: Bool = true, hostKeyPolicy: HostKeyPolicy, connectTimeout: Duration? = nil,
+        jumpHosts: [SSHDestination] = []
+    ) {
         self.alias = alias
         self.hostName = hostName
         self.port = port
@@ -55,8 +57,10 @@ public struct SSHResolveOptions: Sendable {
     /// `--timeout`: replaces the config's ConnectTimeout.
     public var connectTimeout: Duration?
 
-    public init(config: SSHConfig = .empty, identityFiles: [String] = [], knownHostsFile: String? = nil,
-                acceptNew: Bool = false, connectTimeout: Duration? = nil) {
+    public init(
+        config: SSHConfig = .empty, identityFiles: [String] = [], knownHostsFile: String? = nil,
+        acceptNew: Bool = false, connectTimeout: Duration? = nil
+    ) {
         self.config = config
         self.identityFiles = identityFiles
         self.knownHostsFile = knownHostsFile
@@ -88,8 +92,10 @@ extension SSHDestination {
             port = value
         }
         let user = parsed.user ?? settings.user ?? PathExpansion.localUser
-        let tokens: [Character: String] = ["d": PathExpansion.home, "h": hostName, "n": parsed.host,
-                                           "p": String(port), "r": user, "u": PathExpansion.localUser]
+        let tokens: [Character: String] = [
+            "d": PathExpansion.home, "h": hostName, "n": parsed.host,
+            "p": String(port), "r": user, "u": PathExpansion.localUser,
+        ]
         let expand = { (path: String) in PathExpansion.tilde(PathExpansion.tokens(path, values: tokens)) }
 
         for file in options.identityFiles where !FileManager.default.fileExists(atPath: expand(file)) {
@@ -114,13 +120,16 @@ extension SSHDestination {
         if let file = options.knownHostsFile {
             knownHosts = [expand(file)]
         } else {
-            knownHosts = (settings.userKnownHostsFiles ?? ["~/.ssh/known_hosts", "~/.ssh/known_hosts2"]).map(expand)
+            knownHosts =
+                (settings.userKnownHostsFiles ?? ["~/.ssh/known_hosts", "~/.ssh/known_hosts2"]).map(expand)
                 + ["/etc/ssh/ssh_known_hosts", "/etc/ssh/ssh_known_hosts2"]
         }
 
         var connectTimeout = options.connectTimeout
         if connectTimeout == nil, let text = settings.connectTimeout {
-            guard let seconds = Int(text), seconds > 0 else { throw invalid("connecttimeout", "ConnectTimeout '\(text)' is not a number of seconds") }
+            guard let seconds = Int(text), seconds > 0 else {
+                throw invalid("connecttimeout", "ConnectTimeout '\(text)' is not a number of seconds")
+            }
             connectTimeout = .seconds(seconds)
         }
 
@@ -132,10 +141,11 @@ extension SSHDestination {
             jumps = [try resolve(jump, options: options, allowJump: false)]
         }
 
-        return SSHDestination(alias: parsed.host, hostName: hostName, port: port, user: user, identityFiles: identities,
-                              useAgent: settings.identitiesOnly?.lowercased() != "yes",
-                              hostKeyPolicy: HostKeyPolicy(mode: mode, knownHostsFiles: knownHosts),
-                              connectTimeout: connectTimeout, jumpHosts: jumps)
+        return SSHDestination(
+            alias: parsed.host, hostName: hostName, port: port, user: user, identityFiles: identities,
+            useAgent: settings.identitiesOnly?.lowercased() != "yes",
+            hostKeyPolicy: HostKeyPolicy(mode: mode, knownHostsFiles: knownHosts),
+            connectTimeout: connectTimeout, jumpHosts: jumps)
     }
 }
 

@@ -3,8 +3,10 @@ import CLibSSH2
 extension Session {
     /// Public-key authentication: the agent's keys first (unless disabled), then each identity
     /// file that exists. The error lists every key offered and why it failed.
-    func authenticate(user: String, identityFiles: [String], useAgent: Bool,
-                      credentials: SSHCredentials, deadline: Deadline) async throws(SSHError) {
+    func authenticate(
+        user: String, identityFiles: [String], useAgent: Bool,
+        credentials: SSHCredentials, deadline: Deadline
+    ) async throws(SSHError) {
         func fail(_ code: SSHError.Code, _ message: String) -> SSHError {
             SSHError(host: label, phase: .auth, code: code, message)
         }
@@ -48,17 +50,18 @@ extension Session {
                     continue
                 }
             }
-            let result = if let signer = key.signer {
-                await authenticate(user: user, signer: signer, deadline: deadline)
-            } else {
-                await retry(until: deadline) {
-                    key.contents.withUnsafeBufferPointer { buffer in
-                        buffer.withMemoryRebound(to: CChar.self) {
-                            triage_userauth_publickey_frommemory(raw, user, $0.baseAddress, $0.count, passphrase)
+            let result =
+                if let signer = key.signer {
+                    await authenticate(user: user, signer: signer, deadline: deadline)
+                } else {
+                    await retry(until: deadline) {
+                        key.contents.withUnsafeBufferPointer { buffer in
+                            buffer.withMemoryRebound(to: CChar.self) {
+                                triage_userauth_publickey_frommemory(raw, user, $0.baseAddress, $0.count, passphrase)
+                            }
                         }
                     }
                 }
-            }
             guard let rc = result else { throw timedOut() }
             switch rc {
             case 0:
@@ -67,7 +70,10 @@ extension Session {
                 refused.append(key.summary)
                 refusedRSA = refusedRSA || key.isRSA
             case LIBSSH2_ERROR_SOCKET_DISCONNECT, LIBSSH2_ERROR_SOCKET_RECV, LIBSSH2_ERROR_SOCKET_SEND:
-                throw fail(.connectionLost, "the server closed the connection after \(refused.count) refused key(s) (MaxAuthTries?): \(refused.joined(separator: ", "))")
+                throw fail(
+                    .connectionLost,
+                    "the server closed the connection after \(refused.count) refused key(s) (MaxAuthTries?): \(refused.joined(separator: ", "))"
+                )
             default:
                 // Anything else is libssh2 failing to use the key file itself.
                 if key.isEncrypted { throw fail(.keyPassphrase, "wrong passphrase for \(path) (libssh2: \(lastError))") }
@@ -76,11 +82,14 @@ extension Session {
         }
 
         if refusedRSA && !LibSSH2.signsRSAWithSHA2 {
-            throw fail(.rsaNeedsSHA2,
-                       "the server refused the RSA key for '\(user)': libssh2 \(LibSSH2.version) signs RSA keys only with ssh-rsa (SHA-1), "
-                       + "which OpenSSH 8.8 and newer refuse by default; use an ed25519 or ECDSA key (refused: \(refused.joined(separator: ", ")))")
+            throw fail(
+                .rsaNeedsSHA2,
+                "the server refused the RSA key for '\(user)': libssh2 \(LibSSH2.version) signs RSA keys only with ssh-rsa (SHA-1), "
+                    + "which OpenSSH 8.8 and newer refuse by default; use an ed25519 or ECDSA key (refused: \(refused.joined(separator: ", ")))"
+            )
         }
-        var message = refused.isEmpty
+        var message =
+            refused.isEmpty
             ? "no key to offer for '\(user)'"
             : "the server refused every key offered for '\(user)': \(refused.joined(separator: ", "))"
         if refused.isEmpty && notes.isEmpty {
@@ -95,8 +104,10 @@ extension Session {
         case failure(note: String?)
     }
 
-    private func authenticateWithAgent(user: String, socket: String, deadline: Deadline,
-                                       refused: inout [String]) async throws(SSHError) -> AgentOutcome {
+    private func authenticateWithAgent(
+        user: String, socket: String, deadline: Deadline,
+        refused: inout [String]
+    ) async throws(SSHError) -> AgentOutcome {
         guard let agent = libssh2_agent_init(raw) else { return .failure(note: "libssh2 could not start an agent client") }
         defer {
             libssh2_agent_disconnect(agent)
@@ -115,8 +126,9 @@ extension Session {
             let comment = identity.pointee.comment.map { String(cString: $0) } ?? ""
             let name = "agent key " + (HostKey(blob: blob)?.summary ?? "?") + (comment.isEmpty ? "" : " (\(comment))")
             guard let rc = await retry(until: deadline, { libssh2_agent_userauth(agent, user, identity) }) else {
-                throw SSHError(host: label, phase: .auth, code: .timedOut,
-                               "authentication as '\(user)' did not finish within \(deadline.budgetText)")
+                throw SSHError(
+                    host: label, phase: .auth, code: .timedOut,
+                    "authentication as '\(user)' did not finish within \(deadline.budgetText)")
             }
             if rc == 0 { return .success }
             refused.append(name)

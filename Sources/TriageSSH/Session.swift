@@ -1,7 +1,7 @@
 import CLibSSH2
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One libssh2 session and the socket under it, in non-blocking mode.
@@ -107,11 +107,13 @@ final class Session {
         libssh2_session_method_pref(raw, LIBSSH2_METHOD_HOSTKEY, order.joined(separator: ","))
 
         guard let rc = await retry(until: deadline, { libssh2_session_handshake(raw, socket) }) else {
-            throw SSHError(host: label, phase: .handshake, code: .timedOut,
-                           "the server did not complete the SSH handshake within \(deadline.budgetText) (is an SSH server listening there?)")
+            throw SSHError(
+                host: label, phase: .handshake, code: .timedOut,
+                "the server did not complete the SSH handshake within \(deadline.budgetText) (is an SSH server listening there?)")
         }
         guard rc == 0 else {
-            let detail = rc == LIBSSH2_ERROR_SOCKET_DISCONNECT || rc == LIBSSH2_ERROR_SOCKET_RECV
+            let detail =
+                rc == LIBSSH2_ERROR_SOCKET_DISCONNECT || rc == LIBSSH2_ERROR_SOCKET_RECV
                 ? "the server closed the connection during the handshake" : lastError
             throw SSHError(host: label, phase: .handshake, code: .protocolFailure, "SSH handshake failed: \(detail)")
         }

@@ -1,11 +1,11 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Resolves a host name and opens a TCP connection to it, both bounded by one timeout.
@@ -23,8 +23,10 @@ enum TCPConnector {
                 if deadline.hasPassed { break }
             }
         }
-        throw lastError ?? SSHError(host: label, phase: .resolve, code: .nameNotResolved,
-                                    "'\(host)' has no address to connect to")
+        throw lastError
+            ?? SSHError(
+                host: label, phase: .resolve, code: .nameNotResolved,
+                "'\(host)' has no address to connect to")
     }
 
     private static func connect(to address: SocketAddress, deadline: Deadline, label: String) async throws(SSHError) -> Int32 {
@@ -41,8 +43,9 @@ enum TCPConnector {
         }
         if started != 0 {
             guard await EventLoop.wait(fd: fd, events: Int16(POLLOUT), until: deadline) else {
-                throw SSHError(host: label, phase: .connect, code: .timedOut,
-                               "no answer from \(address) within \(deadline.budgetText)")
+                throw SSHError(
+                    host: label, phase: .connect, code: .timedOut,
+                    "no answer from \(address) within \(deadline.budgetText)")
             }
             var soError: Int32 = 0
             var length = socklen_t(MemoryLayout<Int32>.size)
@@ -57,14 +60,17 @@ enum TCPConnector {
     private static func failure(_ code: Int32, address: SocketAddress, deadline: Deadline, label: String) -> SSHError {
         switch code {
         case ECONNREFUSED:
-            return SSHError(host: label, phase: .connect, code: .connectionRefused,
-                            "connection refused by \(address): is sshd running and listening on port \(address.port)?")
+            return SSHError(
+                host: label, phase: .connect, code: .connectionRefused,
+                "connection refused by \(address): is sshd running and listening on port \(address.port)?")
         case ETIMEDOUT:
-            return SSHError(host: label, phase: .connect, code: .timedOut,
-                            "no answer from \(address) within \(deadline.budgetText)")
+            return SSHError(
+                host: label, phase: .connect, code: .timedOut,
+                "no answer from \(address) within \(deadline.budgetText)")
         default:
-            return SSHError(host: label, phase: .connect, code: .unreachable,
-                            "cannot reach \(address): \(String(cString: strerror(code)))")
+            return SSHError(
+                host: label, phase: .connect, code: .unreachable,
+                "cannot reach \(address): \(String(cString: strerror(code)))")
         }
     }
 }

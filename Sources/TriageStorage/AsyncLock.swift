@@ -1,4 +1,5 @@
 import TriageDomain
+
 /// A first-come-first-served lock for async code. An actor alone does not serialise work that
 /// awaits inside it; a transaction on a shared SQLite connection needs exactly that.
 actor AsyncLock {

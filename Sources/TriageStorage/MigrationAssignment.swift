@@ -48,36 +48,47 @@ enum MigrationAssignment {
         try await db.insert(into: "versions").columns("name", "token")
             .values(SQLBind("technicians"), SQLBind(UUID().uuidString)).run()
 
-        try await db.raw("""
+        try await db.raw(
+            """
             UPDATE tickets SET assigned_at = (SELECT max(e.at) FROM ticket_events e
                 WHERE e.ticket_id = tickets.id AND e.type = 'assigned')
             WHERE assignee_id IS NOT NULL
-            """).run()
-        try await db.raw("""
+            """
+        ).run()
+        try await db.raw(
+            """
             UPDATE tickets SET assigned_at = updated_at WHERE assignee_id IS NOT NULL AND assigned_at IS NULL
-            """).run()
+            """
+        ).run()
         func sent(_ type: String, _ target: String, _ bit: Int) -> String {
             """
             (CASE WHEN EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = tickets.id AND e.type = '\(type)'
                 AND e.data LIKE '%"target":"\(target)"%') THEN \(bit) ELSE 0 END)
             """
         }
-        let bits = [sent("sla_warning", "respond", 1), sent("sla_breach", "respond", 2),
-                    sent("sla_warning", "resolve", 4), sent("sla_breach", "resolve", 8)].joined(separator: " + ")
+        let bits = [
+            sent("sla_warning", "respond", 1), sent("sla_breach", "respond", 2),
+            sent("sla_warning", "resolve", 4), sent("sla_breach", "resolve", 8),
+        ].joined(separator: " + ")
         try await db.raw(SQLQueryString("UPDATE tickets SET sla_sent = \(unsafeRaw: bits)")).run()
         // The earliest warning time; a scheduler pass moves it on from there.
-        try await db.raw("""
+        try await db.raw(
+            """
             UPDATE tickets SET sla_next_at = CASE
                 WHEN first_response_at IS NULL AND COALESCE(response_warn_at, response_due_at) < COALESCE(resolve_warn_at, resolve_due_at)
                 THEN COALESCE(response_warn_at, response_due_at) ELSE COALESCE(resolve_warn_at, resolve_due_at) END
-            """).run()
+            """
+        ).run()
         func open(_ severity: Int) -> String {
             "sum(CASE WHEN severity = \(severity) AND status IN \(openStatuses) THEN 1 ELSE 0 END)"
         }
-        try await db.raw(SQLQueryString("""
-            INSERT INTO workloads (technician_id, open_s1, open_s2, open_s3, open_s4, last_assigned_at)
-            SELECT assignee_id, \(unsafeRaw: open(1)), \(unsafeRaw: open(2)), \(unsafeRaw: open(3)), \(unsafeRaw: open(4)), max(assigned_at)
-            FROM tickets WHERE assignee_id IS NOT NULL GROUP BY assignee_id
-            """)).run()
+        try await db.raw(
+            SQLQueryString(
+                """
+                INSERT INTO workloads (technician_id, open_s1, open_s2, open_s3, open_s4, last_assigned_at)
+                SELECT assignee_id, \(unsafeRaw: open(1)), \(unsafeRaw: open(2)), \(unsafeRaw: open(3)), \(unsafeRaw: open(4)), max(assigned_at)
+                FROM tickets WHERE assignee_id IS NOT NULL GROUP BY assignee_id
+                """)
+        ).run()
     }
 }

@@ -15,8 +15,10 @@ enum MigrationIds {
         let tables = try await db.raw("SELECT name, sql FROM sqlite_master WHERE type = 'table'").all()
             .map { (try $0.decode(column: "name", as: String.self), try $0.decode(column: "sql", as: String.self)) }
         for (name, sql) in tables where sql.contains(key + ",") {
-            let indexes = try await db.raw("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = \(bind: name) AND sql IS NOT NULL")
-                .all().map { try $0.decode(column: "sql", as: String.self) }
+            let indexes = try await db.raw(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = \(bind: name) AND sql IS NOT NULL"
+            )
+            .all().map { try $0.decode(column: "sql", as: String.self) }
             let copy = name + "_rebuilt"
             guard let open = sql.firstIndex(of: "(") else { throw CoordinatorError(.storage, "cannot read the schema of \(name)") }
             let columns = sql[open...].replacingOccurrences(of: key + ",", with: key + " AUTOINCREMENT,")
@@ -35,7 +37,8 @@ enum MigrationCustomerPhone {
     @Sendable static func apply(_ db: any SQLDatabase) async throws {
         try await db.alter(table: "customers").column("phone_digits", type: .text).run()
         try await db.create(index: "customers_phone_digits").on("customers").column("phone_digits").run()
-        let phones = try await db.select().columns("id", "contact_phone").from("customers").where("contact_phone", .isNot, SQLLiteral.null).all()
+        let phones = try await db.select().columns("id", "contact_phone").from("customers").where("contact_phone", .isNot, SQLLiteral.null)
+            .all()
         for row in phones {
             let (id, phone) = (try row.decode(column: "id", as: Int.self), try row.decode(column: "contact_phone", as: String.self))
             try await db.update("customers").set("phone_digits", to: ContactFields.digits(phone)).where("id", .equal, id).run()

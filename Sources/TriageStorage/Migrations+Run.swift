@@ -5,9 +5,10 @@ import TriageDomain
 extension Migrations {
     /// Applies the steps `db` lacks, each through `transaction`, and returns their versions. The
     /// caller makes sure no other process migrates the same database at the same time.
-    static func run(on db: any SQLDatabase, database: String,
-                    transaction: (@Sendable (any SQLDatabase) async throws -> Void) async throws -> Void) async throws -> [Int]
-    {
+    static func run(
+        on db: any SQLDatabase, database: String,
+        transaction: (@Sendable (any SQLDatabase) async throws -> Void) async throws -> Void
+    ) async throws -> [Int] {
         try await createLedger(db)
         let applied = try await db.select().column("version").from(table).all()
             .map { try $0.decode(column: "version", as: Int.self) }

@@ -18,7 +18,8 @@ enum Migrations {
         Migration(version: 5, name: "health reports, check states, vendors that diagnoses suggest", apply: health),
         Migration(version: 6, name: "board sessions", apply: webSessions),
         Migration(version: 7, name: "who posted each report, diagnoses waiting to be applied, server secrets", apply: provenance),
-        Migration(version: 8, name: "people's accounts: users, their sessions, failed sign-ins, one-time codes", apply: MigrationAccounts.apply),
+        Migration(
+            version: 8, name: "people's accounts: users, their sessions, failed sign-ins, one-time codes", apply: MigrationAccounts.apply),
         Migration(version: 9, name: "the workspace: customers' contacts, what each person has read", apply: MigrationWorkspace.apply),
         Migration(version: 10, name: "diagnosis jobs, collectors' scopes, hosts reported by their own agent", apply: MigrationJobs.apply),
         Migration(version: 11, name: "ids are never reused", apply: MigrationIds.apply),

@@ -18,8 +18,10 @@ package struct PostgresLocation: Sendable {
 
     package init(url: String) throws {
         func bad(_ why: String) -> CoordinatorError {
-            CoordinatorError(.configuration, "--database \(Self.redacted(url)): \(why) "
-                + "(expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require])")
+            CoordinatorError(
+                .configuration,
+                "--database \(Self.redacted(url)): \(why) "
+                    + "(expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require])")
         }
         guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? "") else {
             throw bad("not a PostgreSQL URL")

@@ -87,9 +87,10 @@ public final class PostgresStore: TriageStore {
 
     /// Runs a write transaction holding the writes' lock exclusively. The lock is taken before
     /// BEGIN, so the transaction's snapshot comes after every other write has committed.
-    private static func alone<T: Sendable>(_ db: any SQLDatabase, _ connection: PostgresConnection,
-                                           _ body: (any SQLDatabase) async throws -> T) async throws -> T
-    {
+    private static func alone<T: Sendable>(
+        _ db: any SQLDatabase, _ connection: PostgresConnection,
+        _ body: (any SQLDatabase) async throws -> T
+    ) async throws -> T {
         try await holding(writeLock, db, connection) {
             try await sqlTransaction(db, "BEGIN ISOLATION LEVEL SERIALIZABLE", body)
         }
@@ -97,9 +98,10 @@ public final class PostgresStore: TriageStore {
 
     /// Runs `body` holding the session advisory lock `key`. A session lock outlives transactions,
     /// so a connection whose unlock fails is closed rather than returned to the pool with it.
-    private static func holding<T: Sendable>(_ key: Int, _ db: any SQLDatabase, _ connection: PostgresConnection,
-                                             _ body: () async throws -> T) async throws -> T
-    {
+    private static func holding<T: Sendable>(
+        _ key: Int, _ db: any SQLDatabase, _ connection: PostgresConnection,
+        _ body: () async throws -> T
+    ) async throws -> T {
         try await db.raw("SELECT pg_advisory_lock(\(literal: key))").run()
         let result: Result<T, any Error>
         do {
@@ -161,7 +163,9 @@ public final class PostgresStore: TriageStore {
                 throw CoordinatorError(.unavailable, "\(what) \(location) failed: no connection within \(Self.leaseTimeout)")
             }
             if (!leased.isSet && !(error is CancellationError)) || Self.isConnectionLoss(error) {
-                throw CoordinatorError(.unavailable, "\(what) \(location) failed: \(leased.isSet ? "connection lost" : "no connection"): \(Self.describe(error))")
+                throw CoordinatorError(
+                    .unavailable,
+                    "\(what) \(location) failed: \(leased.isSet ? "connection lost" : "no connection"): \(Self.describe(error))")
             }
             throw Self.storageError(error, "\(what) \(location) failed")
         }

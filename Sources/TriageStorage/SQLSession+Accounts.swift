@@ -6,9 +6,11 @@ extension SQLSession {
     private static let userColumns = ["login", "display_name", "email", "role", "technician_id", "active", "created_at", "updated_at"]
 
     private static func values(of user: User) -> [any SQLExpression] {
-        [SQLBind(user.login), SQLBind(user.displayName), StoredValue.text(user.email).sql, SQLBind(user.role.rawValue),
-         StoredValue.int(user.technicianId).sql, SQLBind(user.active), SQLBind(user.createdAt.storedMilliseconds),
-         SQLBind(user.updatedAt.storedMilliseconds)]
+        [
+            SQLBind(user.login), SQLBind(user.displayName), StoredValue.text(user.email).sql, SQLBind(user.role.rawValue),
+            StoredValue.int(user.technicianId).sql, SQLBind(user.active), SQLBind(user.createdAt.storedMilliseconds),
+            SQLBind(user.updatedAt.storedMilliseconds),
+        ]
     }
 
     private static func user(_ row: any SQLRow) throws -> User {
@@ -68,13 +70,15 @@ extension SQLSession {
     }
 
     func secondFactor(userId: Int) async throws -> SecondFactor {
-        guard let row = try await db.select().columns("totp_secret", "totp_pending", "recovery_codes", "totp_last_step").from("users")
-            .where("id", .equal, userId).first()
+        guard
+            let row = try await db.select().columns("totp_secret", "totp_pending", "recovery_codes", "totp_last_step").from("users")
+                .where("id", .equal, userId).first()
         else { throw CoordinatorError.notFound("user", userId) }
         let r = SQLStoredRow(row: row)
         let codes = try JSONDecoder().decode([String].self, from: Data((try r.text("recovery_codes") ?? "[]").utf8))
-        return SecondFactor(secret: try r.text("totp_secret"), pending: try r.text("totp_pending"), recoveryCodes: codes,
-                            lastStep: try r.int("totp_last_step"))
+        return SecondFactor(
+            secret: try r.text("totp_secret"), pending: try r.text("totp_pending"), recoveryCodes: codes,
+            lastStep: try r.int("totp_last_step"))
     }
 
     func saveSecondFactor(_ factor: SecondFactor, userId: Int, at: Date) async throws {
@@ -136,8 +140,10 @@ extension SQLSession {
 
     func saveLoginFailures(_ failures: LoginFailures, key: String) async throws {
         try await db.insert(into: "login_failures").columns("key", "failures", "since", "locked_until")
-            .values(SQLBind(key), SQLBind(failures.count), SQLBind(failures.since.storedMilliseconds),
-                    failures.lockedUntil.map { SQLBind($0.storedMilliseconds) } ?? SQLLiteral.null)
+            .values(
+                SQLBind(key), SQLBind(failures.count), SQLBind(failures.since.storedMilliseconds),
+                failures.lockedUntil.map { SQLBind($0.storedMilliseconds) } ?? SQLLiteral.null
+            )
             .onConflict(with: ["key"]) {
                 $0.set(excludedValueOf: "failures").set(excludedValueOf: "since").set(excludedValueOf: "locked_until")
             }

@@ -1,7 +1,7 @@
 import Foundation
 import SQLKit
-import TriageModel
 import TriageDomain
+import TriageModel
 
 extension SQLSession {
     func customers(matching text: String, limit: Int) async throws -> [Customer] {
@@ -12,7 +12,8 @@ extension SQLSession {
         var ids: Set<Int> = []
         let lower = { (column: String, table: String) in SQLFunction("lower", args: SQLColumn(column, table: table)) }
         let own = db.select().column("id").from("customers").where { group in
-            group.where(lower("name", "customers"), .like, SQLBind(needle)).orWhere(lower("contact_email", "customers"), .like, SQLBind(needle))
+            group.where(lower("name", "customers"), .like, SQLBind(needle)).orWhere(
+                lower("contact_email", "customers"), .like, SQLBind(needle))
             if digits.count >= 3 { group.orWhere("phone_digits", .like, SQLBind("%\(digits)%")) }
             return group
         }
@@ -23,9 +24,10 @@ extension SQLSession {
             return group
         }
         ids.formUnion(try await contacts.limit(limit).all(decodingColumn: "customer_id", as: Int.self))
-        ids.formUnion(try await db.select().column(SQLColumn("customer_id", table: "sites")).from("hosts")
-            .join("sites", on: SQLColumn("site_id", table: "hosts"), .equal, SQLColumn("id", table: "sites"))
-            .where(lower("name", "hosts"), .like, SQLBind(needle)).limit(limit).all(decodingColumn: "customer_id", as: Int.self))
+        ids.formUnion(
+            try await db.select().column(SQLColumn("customer_id", table: "sites")).from("hosts")
+                .join("sites", on: SQLColumn("site_id", table: "hosts"), .equal, SQLColumn("id", table: "sites"))
+                .where(lower("name", "hosts"), .like, SQLBind(needle)).limit(limit).all(decodingColumn: "customer_id", as: Int.self))
         guard !ids.isEmpty else { return [] }
         return try await db.select().column("*").from("customers").where("id", .in, Array(ids)).orderBy("name").orderBy("id")
             .limit(limit).all().map(Self.record)
@@ -44,7 +46,8 @@ extension SQLSession {
     }
 
     func sites(ofCustomer id: Int) async throws -> [Record<SiteFields>] {
-        try await db.select().column("*").from("sites").where("customer_id", .equal, id).orderBy("name").orderBy("id").all().map(Self.record)
+        try await db.select().column("*").from("sites").where("customer_id", .equal, id).orderBy("name").orderBy("id").all().map(
+            Self.record)
     }
 
     func hosts(ofSite id: Int) async throws -> [Record<HostFields>] {

@@ -1,17 +1,19 @@
 import Foundation
 import SQLKit
-import TriageModel
 import TriageDomain
+import TriageModel
 
 extension SQLSession {
     func insertDiagnostic(_ diagnostic: Diagnostic) async throws -> Int {
         let report = String(decoding: try DiagnosticReport.encoder.encode(diagnostic.report), as: UTF8.self)
         let id = try await db.insert(into: "diagnostics")
             .columns("report_id", "ticket_id", "posted_by", "received_at", "report", "applied_at", "applied_by")
-            .values(SQLBind(diagnostic.report.id.uuidString), SQLBind(diagnostic.ticketId), SQLBind(diagnostic.postedBy.description),
-                    SQLBind(diagnostic.receivedAt.storedMilliseconds), SQLBind(report),
-                    diagnostic.appliedAt.map { SQLBind($0.storedMilliseconds) } ?? SQLLiteral.null,
-                    diagnostic.appliedBy.map { SQLBind($0.description) } ?? SQLLiteral.null)
+            .values(
+                SQLBind(diagnostic.report.id.uuidString), SQLBind(diagnostic.ticketId), SQLBind(diagnostic.postedBy.description),
+                SQLBind(diagnostic.receivedAt.storedMilliseconds), SQLBind(report),
+                diagnostic.appliedAt.map { SQLBind($0.storedMilliseconds) } ?? SQLLiteral.null,
+                diagnostic.appliedBy.map { SQLBind($0.description) } ?? SQLLiteral.null
+            )
             .returning("id").first(decodingColumn: "id", as: Int.self)
         guard let id else { throw CoordinatorError(.storage, "insert into diagnostics returned no id") }
         return id
@@ -23,8 +25,10 @@ extension SQLSession {
     }
 
     func markDiagnosticApplied(reportId: UUID, by actor: Actor, at: Date) async throws {
-        try await db.update("diagnostics").set("applied_at", to: SQLBind(at.storedMilliseconds)).set("applied_by", to: SQLBind(actor.description))
-            .where("report_id", .equal, reportId.uuidString).run()
+        try await db.update("diagnostics").set("applied_at", to: SQLBind(at.storedMilliseconds)).set(
+            "applied_by", to: SQLBind(actor.description)
+        )
+        .where("report_id", .equal, reportId.uuidString).run()
     }
 
     /// In the order received after `after`, or newest first before `before`.

@@ -1,13 +1,15 @@
 import Foundation
 import SQLKit
-import TriageModel
 import TriageDomain
+import TriageModel
 
 extension SQLSession {
     func insertHealthReport(_ report: DiagnosticReport, hostId: Int, postedBy: Actor, at: Date) async throws -> Bool {
         let text = String(decoding: try DiagnosticReport.encoder.encode(report), as: UTF8.self)
         let row = try await db.insert(into: "health_reports").columns("report_id", "host_id", "received_at", "report", "posted_by")
-            .values(SQLBind(report.id.uuidString), SQLBind(hostId), SQLBind(at.storedMilliseconds), SQLBind(text), SQLBind(postedBy.description))
+            .values(
+                SQLBind(report.id.uuidString), SQLBind(hostId), SQLBind(at.storedMilliseconds), SQLBind(text), SQLBind(postedBy.description)
+            )
             .ignoringConflicts(with: ["report_id"])
             .returning("report_id").first()
         return row != nil
@@ -19,8 +21,10 @@ extension SQLSession {
     func healthReports(hostId: Int, before: (time: Date, reportId: String)?, limit: Int, maxBytes: Int) async throws
         -> (reports: [ReceivedReport], more: Bool)
     {
-        var query = db.select().column("received_at").column("report_id").column(SQLFunction("length", args: SQLColumn("report")), as: "size")
-            .from("health_reports").where("host_id", .equal, hostId)
+        var query = db.select().column("received_at").column("report_id").column(
+            SQLFunction("length", args: SQLColumn("report")), as: "size"
+        )
+        .from("health_reports").where("host_id", .equal, hostId)
         if let before {
             let at = before.time.storedMilliseconds
             query = query.where { group in
@@ -43,9 +47,13 @@ extension SQLSession {
             .where("report_id", .in, chosen).all().map { row -> (String, ReceivedReport) in
                 let r = SQLStoredRow(row: row)
                 let text = try r.required(r.text("report"), "report")
-                return (try r.required(r.text("report_id"), "report_id"),
-                        ReceivedReport(receivedAt: try r.required(r.time("received_at"), "received_at"), postedBy: try r.text("posted_by") == nil ? nil : r.actor("posted_by"),
-                                       report: try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(text.utf8))))
+                return (
+                    try r.required(r.text("report_id"), "report_id"),
+                    ReceivedReport(
+                        receivedAt: try r.required(r.time("received_at"), "received_at"),
+                        postedBy: try r.text("posted_by") == nil ? nil : r.actor("posted_by"),
+                        report: try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(text.utf8)))
+                )
             }
         let byId = Dictionary(uniqueKeysWithValues: reports)
         return (chosen.compactMap { byId[$0] }, rows.count > chosen.count)
@@ -73,8 +81,9 @@ extension SQLSession {
             var insert = db.insert(into: "check_states").columns("host_id", "plugin", "item", "ticket_id", "state")
             for state in chunk {
                 let json = String(decoding: try StoredJSON.encoder.encode(state), as: UTF8.self)
-                insert = insert.values(SQLBind(state.hostId), SQLBind(state.plugin), SQLBind(state.item),
-                                       state.ticketId.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(json))
+                insert = insert.values(
+                    SQLBind(state.hostId), SQLBind(state.plugin), SQLBind(state.item),
+                    state.ticketId.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(json))
             }
             try await insert
                 .onConflict(with: ["host_id", "plugin", "item"]) { $0.set(excludedValueOf: "ticket_id").set(excludedValueOf: "state") }
@@ -89,8 +98,10 @@ extension SQLSession {
     func saveHostHealth(_ health: HostHealth) async throws {
         try await db.insert(into: "host_health")
             .columns("host_id", "last_report_at", "interval_seconds", "silent_ticket_id", "by_agent")
-            .values(SQLBind(health.hostId), SQLBind(health.lastReportAt.storedMilliseconds), SQLBind(health.intervalSeconds),
-                    health.silentTicketId.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(health.byAgent ? 1 : 0))
+            .values(
+                SQLBind(health.hostId), SQLBind(health.lastReportAt.storedMilliseconds), SQLBind(health.intervalSeconds),
+                health.silentTicketId.map { SQLBind($0) } ?? SQLLiteral.null, SQLBind(health.byAgent ? 1 : 0)
+            )
             .onConflict(with: ["host_id"]) {
                 $0.set(excludedValueOf: "last_report_at").set(excludedValueOf: "interval_seconds")
                     .set(excludedValueOf: "silent_ticket_id").set(excludedValueOf: "by_agent")

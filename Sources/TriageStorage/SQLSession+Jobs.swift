@@ -26,18 +26,21 @@ extension SQLSession {
 
     /// The columns a job's changes write.
     private static func changing(_ job: Job) -> [(String, StoredValue)] {
-        [("state", .text(job.state.rawValue)), ("updated_at", .time(job.updatedAt)), ("lease", .int(job.lease)),
-         ("runner", .text(job.runner?.description)), ("lease_until", .time(job.leaseUntil)),
-         ("report_id", .text(job.reportId?.uuidString)), ("failure", .text(job.failure))]
+        [
+            ("state", .text(job.state.rawValue)), ("updated_at", .time(job.updatedAt)), ("lease", .int(job.lease)),
+            ("runner", .text(job.runner?.description)), ("lease_until", .time(job.leaseUntil)),
+            ("report_id", .text(job.reportId?.uuidString)), ("failure", .text(job.failure)),
+        ]
     }
 
     func insertJob(_ job: Job) async throws -> Job {
-        let values: [(String, StoredValue)] = [
-            ("ticket_id", .int(job.ticketId)), ("host_id", .int(job.hostId)), ("site_id", .int(job.siteId)),
-            ("customer_id", .int(job.customerId)), ("checks", .json(job.checks)), ("params", .json(job.params)),
-            ("requested_by", .text(job.requestedBy.description)), ("created_at", .time(job.createdAt)),
-            ("expires_at", .time(job.expiresAt)),
-        ] + Self.changing(job)
+        let values: [(String, StoredValue)] =
+            [
+                ("ticket_id", .int(job.ticketId)), ("host_id", .int(job.hostId)), ("site_id", .int(job.siteId)),
+                ("customer_id", .int(job.customerId)), ("checks", .json(job.checks)), ("params", .json(job.params)),
+                ("requested_by", .text(job.requestedBy.description)), ("created_at", .time(job.createdAt)),
+                ("expires_at", .time(job.expiresAt)),
+            ] + Self.changing(job)
         let id = try await db.insert(into: "jobs").columns(values.map(\.0)).values(values.map(\.1.sql))
             .returning("id").first(decodingColumn: "id", as: Int.self)
         guard let id else { throw CoordinatorError(.storage, "insert into jobs returned no id") }

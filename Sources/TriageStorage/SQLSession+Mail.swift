@@ -36,9 +36,11 @@ extension SQLSession {
     func insertInboundMail(_ mail: InboundMail, dedupeKey: String) async throws -> InboundMail {
         let id = try await db.insert(into: "mail_inbound")
             .columns("dedupe_key", "sha256", "sender", "subject", "outcome", "detail", "ticket_id", "received_at")
-            .values(SQLBind(dedupeKey), SQLBind(mail.sha256), StoredValue.text(mail.sender).sql, SQLBind(mail.subject),
-                    SQLBind(mail.outcome.rawValue), SQLBind(mail.detail), StoredValue.int(mail.ticketId).sql,
-                    SQLBind(mail.receivedAt.storedMilliseconds))
+            .values(
+                SQLBind(dedupeKey), SQLBind(mail.sha256), StoredValue.text(mail.sender).sql, SQLBind(mail.subject),
+                SQLBind(mail.outcome.rawValue), SQLBind(mail.detail), StoredValue.int(mail.ticketId).sql,
+                SQLBind(mail.receivedAt.storedMilliseconds)
+            )
             .returning("id").first(decodingColumn: "id", as: Int.self)
         guard let id else { throw CoordinatorError(.storage, "insert into mail_inbound returned no id") }
         var stored = mail
@@ -87,15 +89,18 @@ extension SQLSession {
         return rows.count
     }
 
-    private static let outboxColumns = ["id", "ticket_id", "event_id", "message_id", "kind", "envelope_from", "recipients", "state", "attempts",
-                                        "next_attempt_at", "lease_holder", "lease_until", "last_error", "created_at", "sent_at"]
+    private static let outboxColumns = [
+        "id", "ticket_id", "event_id", "message_id", "kind", "envelope_from", "recipients", "state", "attempts",
+        "next_attempt_at", "lease_holder", "lease_until", "last_error", "created_at", "sent_at",
+    ]
 
     private static func outbox(_ row: any SQLRow, content: Bool) throws -> OutboxMessage {
         let r = SQLStoredRow(row: row)
         let state = try r.required(r.text("state"), "state")
         let kind = try r.required(r.text("kind"), "kind")
         return OutboxMessage(
-            id: try r.required(r.int("id"), "id"), ticketId: try r.required(r.int("ticket_id"), "ticket_id"), eventId: try r.int("event_id"),
+            id: try r.required(r.int("id"), "id"), ticketId: try r.required(r.int("ticket_id"), "ticket_id"),
+            eventId: try r.int("event_id"),
             messageId: try r.required(r.text("message_id"), "message_id"),
             kind: try OutboxMessage.Kind(rawValue: kind).orThrow(CoordinatorError(.storage, "unknown outbox kind \(kind)")),
             envelopeFrom: try r.text("envelope_from") ?? "", recipients: try r.json("recipients", as: [String].self),
@@ -107,17 +112,23 @@ extension SQLSession {
     }
 
     private static func changing(_ message: OutboxMessage) -> [(String, StoredValue)] {
-        [("state", .text(message.state.rawValue)), ("attempts", .int(message.attempts)), ("next_attempt_at", .time(message.nextAttemptAt)),
-         ("lease_holder", .text(message.leaseHolder)), ("lease_until", .time(message.leaseUntil)), ("last_error", .text(message.lastError)),
-         ("sent_at", .time(message.sentAt))]
+        [
+            ("state", .text(message.state.rawValue)), ("attempts", .int(message.attempts)),
+            ("next_attempt_at", .time(message.nextAttemptAt)),
+            ("lease_holder", .text(message.leaseHolder)), ("lease_until", .time(message.leaseUntil)),
+            ("last_error", .text(message.lastError)),
+            ("sent_at", .time(message.sentAt)),
+        ]
     }
 
     func insertOutbox(_ message: OutboxMessage) async throws -> OutboxMessage {
-        let values: [(String, StoredValue)] = [
-            ("ticket_id", .int(message.ticketId)), ("event_id", .int(message.eventId)), ("message_id", .text(message.messageId)),
-            ("kind", .text(message.kind.rawValue)), ("envelope_from", .text(message.envelopeFrom)), ("recipients", .json(message.recipients)),
-            ("created_at", .time(message.createdAt)),
-        ] + Self.changing(message)
+        let values: [(String, StoredValue)] =
+            [
+                ("ticket_id", .int(message.ticketId)), ("event_id", .int(message.eventId)), ("message_id", .text(message.messageId)),
+                ("kind", .text(message.kind.rawValue)), ("envelope_from", .text(message.envelopeFrom)),
+                ("recipients", .json(message.recipients)),
+                ("created_at", .time(message.createdAt)),
+            ] + Self.changing(message)
         let id = try await db.insert(into: "outbox").columns(values.map(\.0) + ["content"])
             .values(values.map(\.1.sql) + [SQLBind(Data(message.content))])
             .returning("id").first(decodingColumn: "id", as: Int.self)
@@ -142,7 +153,9 @@ extension SQLSession {
             .where { due in
                 due.where("state", .in, SQLBind.group([OutboxMessage.State.queued.rawValue, OutboxMessage.State.retrying.rawValue]))
                     .where("next_attempt_at", .lessThanOrEqual, at)
-                    .orWhere { lapsed in lapsed.where("state", .equal, OutboxMessage.State.sending.rawValue).where("lease_until", .lessThan, at) }
+                    .orWhere { lapsed in
+                        lapsed.where("state", .equal, OutboxMessage.State.sending.rawValue).where("lease_until", .lessThan, at)
+                    }
             }
             .orderBy("id").limit(limit).all().map { try Self.outbox($0, content: true) }
     }

@@ -6,8 +6,10 @@ extension SQLSession {
     func insertNotification(_ notification: TriageDomain.Notification) async throws -> TriageDomain.Notification {
         let json = String(decoding: try StoredJSON.encoder.encode(notification.data), as: UTF8.self)
         let id = try await db.insert(into: "notifications").columns("type", "ticket_id", "at", "data")
-            .values(SQLBind(notification.type), notification.ticketId.map { SQLBind($0) } ?? SQLLiteral.null,
-                    SQLBind(notification.at.storedMilliseconds), SQLBind(json))
+            .values(
+                SQLBind(notification.type), notification.ticketId.map { SQLBind($0) } ?? SQLLiteral.null,
+                SQLBind(notification.at.storedMilliseconds), SQLBind(json)
+            )
             .returning("id").first(decodingColumn: "id", as: Int.self)
         guard let id else { throw CoordinatorError(.storage, "insert into notifications returned no id") }
         var stored = notification

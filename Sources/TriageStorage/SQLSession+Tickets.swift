@@ -4,23 +4,25 @@ import TriageDomain
 
 extension SQLSession {
     private static func values(of ticket: Ticket) -> [(String, StoredValue)] {
-        [("title", .text(ticket.title)), ("description", .text(ticket.description)),
-         ("customer_id", .int(ticket.customerId)), ("host_id", .int(ticket.hostId)),
-         ("severity", .int(ticket.severity)), ("tier", .int(ticket.tier)), ("status", .text(ticket.status.rawValue)),
-         ("channel", .text(ticket.channel.rawValue)), ("assignee_id", .int(ticket.assigneeId)),
-         ("assigned_at", .time(ticket.assignedAt)), ("sla_sent", .int(ticket.slaSent.rawValue)),
-         ("sla_next_at", .time(ticket.status.isOpen ? ticket.nextSLACheck : nil)),
-         ("tags", .json(ticket.tags)), ("required_skills", .json(ticket.requiredSkills)),
-         ("response_due_at", .time(ticket.responseDueAt)), ("resolve_due_at", .time(ticket.resolveDueAt)),
-         ("response_warn_at", .time(ticket.responseWarnAt)), ("resolve_warn_at", .time(ticket.resolveWarnAt)),
-         ("first_response_at", .time(ticket.firstResponseAt)), ("resolved_at", .time(ticket.resolvedAt)),
-         ("closed_at", .time(ticket.closedAt)), ("onsite", .bool(ticket.flags.onsite)),
-         ("onsite_reasons", .json(ticket.flags.onsiteReasons)),
-         ("vendor_case", ticket.flags.vendorCase.map { .json($0) } ?? .text(nil)),
-         ("vendor_suggestions", .json(ticket.flags.vendorSuggestions)),
-         ("dedupe_key", .text(ticket.dedupeKey)), ("created_by", .text(ticket.createdBy.description)),
-         ("created_at", .time(ticket.createdAt)), ("updated_at", .time(ticket.updatedAt)),
-         ("requester_id", .int(ticket.requesterId)), ("cc", .json(ticket.cc))]
+        [
+            ("title", .text(ticket.title)), ("description", .text(ticket.description)),
+            ("customer_id", .int(ticket.customerId)), ("host_id", .int(ticket.hostId)),
+            ("severity", .int(ticket.severity)), ("tier", .int(ticket.tier)), ("status", .text(ticket.status.rawValue)),
+            ("channel", .text(ticket.channel.rawValue)), ("assignee_id", .int(ticket.assigneeId)),
+            ("assigned_at", .time(ticket.assignedAt)), ("sla_sent", .int(ticket.slaSent.rawValue)),
+            ("sla_next_at", .time(ticket.status.isOpen ? ticket.nextSLACheck : nil)),
+            ("tags", .json(ticket.tags)), ("required_skills", .json(ticket.requiredSkills)),
+            ("response_due_at", .time(ticket.responseDueAt)), ("resolve_due_at", .time(ticket.resolveDueAt)),
+            ("response_warn_at", .time(ticket.responseWarnAt)), ("resolve_warn_at", .time(ticket.resolveWarnAt)),
+            ("first_response_at", .time(ticket.firstResponseAt)), ("resolved_at", .time(ticket.resolvedAt)),
+            ("closed_at", .time(ticket.closedAt)), ("onsite", .bool(ticket.flags.onsite)),
+            ("onsite_reasons", .json(ticket.flags.onsiteReasons)),
+            ("vendor_case", ticket.flags.vendorCase.map { .json($0) } ?? .text(nil)),
+            ("vendor_suggestions", .json(ticket.flags.vendorSuggestions)),
+            ("dedupe_key", .text(ticket.dedupeKey)), ("created_by", .text(ticket.createdBy.description)),
+            ("created_at", .time(ticket.createdAt)), ("updated_at", .time(ticket.updatedAt)),
+            ("requester_id", .int(ticket.requesterId)), ("cc", .json(ticket.cc)),
+        ]
     }
 
     private static func ticket(_ row: any SQLRow) throws -> Ticket {
@@ -81,8 +83,9 @@ extension SQLSession {
         let before = try await db.select().columns("assignee_id", "status", "severity", "assigned_at").from("tickets")
             .where("id", .equal, ticket.id).first().map { row in
                 let r = SQLStoredRow(row: row)
-                return WorkloadShare(technicianId: try r.int("assignee_id"), open: TicketStatus(rawValue: try r.text("status") ?? "")?.isOpen ?? false,
-                                     severity: try r.int("severity") ?? 0, assignedAt: try r.time("assigned_at"))
+                return WorkloadShare(
+                    technicianId: try r.int("assignee_id"), open: TicketStatus(rawValue: try r.text("status") ?? "")?.isOpen ?? false,
+                    severity: try r.int("severity") ?? 0, assignedAt: try r.time("assigned_at"))
             }
         try await updateWorkload(from: before, to: ticket)
         var update = db.update("tickets")
@@ -159,8 +162,9 @@ extension SQLSession {
             let insert = db.insert(into: "ticket_events").columns("ticket_id", "type", "actor", "at", "data")
             for entry in chunk {
                 let json = String(decoding: try StoredJSON.encoder.encode(entry.data), as: UTF8.self)
-                insert.values(SQLBind(ticketId), SQLBind(entry.kind.rawValue), SQLBind(entry.actor.description),
-                              SQLBind(at.storedMilliseconds), SQLBind(json))
+                insert.values(
+                    SQLBind(ticketId), SQLBind(entry.kind.rawValue), SQLBind(entry.actor.description),
+                    SQLBind(at.storedMilliseconds), SQLBind(json))
             }
             // One statement numbers its rows in the order of its VALUES.
             let ids = try await insert.returning("id").all(decodingColumn: "id", as: Int.self).sorted()
@@ -199,8 +203,10 @@ extension SQLSession {
     }
 
     func latestEventId() async throws -> Int {
-        try await db.select().column(SQLFunction("coalesce", args: SQLFunction("max", args: SQLColumn("id")), SQLLiteral.numeric("0")), as: "latest")
-            .from("ticket_events").first(decodingColumn: "latest", as: Int.self) ?? 0
+        try await db.select().column(
+            SQLFunction("coalesce", args: SQLFunction("max", args: SQLColumn("id")), SQLLiteral.numeric("0")), as: "latest"
+        )
+        .from("ticket_events").first(decodingColumn: "latest", as: Int.self) ?? 0
     }
 
     func eventTickets(after: Int, orIds ids: [Int], limit: Int) async throws -> [TicketChange] {

@@ -19,14 +19,17 @@ extension SQLSession {
     func insertToken(_ token: NewToken) async throws -> TokenInfo {
         let id = try await db.insert(into: "tokens")
             .columns("name", "role", "host_id", "technician_id", "user_id", "scope", "hash", "created_at")
-            .values(SQLBind(token.name), SQLBind(token.role.rawValue), StoredValue.int(token.hostId).sql,
-                    StoredValue.int(token.technicianId).sql, StoredValue.int(token.userId).sql,
-                    StoredValue.text(try token.scope.map(StoredJSON.text)).sql, SQLBind(token.hash),
-                    SQLBind(token.createdAt.storedMilliseconds))
+            .values(
+                SQLBind(token.name), SQLBind(token.role.rawValue), StoredValue.int(token.hostId).sql,
+                StoredValue.int(token.technicianId).sql, StoredValue.int(token.userId).sql,
+                StoredValue.text(try token.scope.map(StoredJSON.text)).sql, SQLBind(token.hash),
+                SQLBind(token.createdAt.storedMilliseconds)
+            )
             .returning("id").first(decodingColumn: "id", as: Int.self)
         guard let id else { throw CoordinatorError(.storage, "insert into tokens returned no id") }
-        return TokenInfo(id: id, name: token.name, role: token.role, hostId: token.hostId,
-                         technicianId: token.technicianId, userId: token.userId, scope: token.scope, createdAt: token.createdAt, revokedAt: nil)
+        return TokenInfo(
+            id: id, name: token.name, role: token.role, hostId: token.hostId,
+            technicianId: token.technicianId, userId: token.userId, scope: token.scope, createdAt: token.createdAt, revokedAt: nil)
     }
 
     func token(hash: String) async throws -> TokenInfo? {
@@ -52,8 +55,9 @@ extension SQLSession {
     }
 
     func savedResponse(tokenId: Int, key: String) async throws -> SavedResponse? {
-        guard let row = try await db.select().column("*").from("idempotency_keys")
-            .where("token_id", .equal, tokenId).where("key", .equal, key).first()
+        guard
+            let row = try await db.select().column("*").from("idempotency_keys")
+                .where("token_id", .equal, tokenId).where("key", .equal, key).first()
         else { return nil }
         let r = SQLStoredRow(row: row)
         return SavedResponse(
@@ -65,9 +69,11 @@ extension SQLSession {
     func saveResponse(_ response: SavedResponse) async throws {
         try await db.insert(into: "idempotency_keys")
             .columns("token_id", "key", "request_hash", "status", "body", "location", "created_at")
-            .values(SQLBind(response.tokenId), SQLBind(response.key), SQLBind(response.requestHash),
-                    SQLBind(response.status), SQLBind(response.body), StoredValue.text(response.location).sql,
-                    SQLBind(response.createdAt.storedMilliseconds))
+            .values(
+                SQLBind(response.tokenId), SQLBind(response.key), SQLBind(response.requestHash),
+                SQLBind(response.status), SQLBind(response.body), StoredValue.text(response.location).sql,
+                SQLBind(response.createdAt.storedMilliseconds)
+            )
             .run()
     }
 }

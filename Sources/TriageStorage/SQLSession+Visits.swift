@@ -4,10 +4,12 @@ import TriageDomain
 
 extension SQLSession {
     private static func values(of visit: Visit) -> [(String, any SQLExpression)] {
-        [("ticket_id", SQLBind(visit.ticketId)), ("technician_id", SQLBind(visit.technicianId)), ("site_id", SQLBind(visit.siteId)),
-         ("starts_at", SQLBind(visit.start.storedMilliseconds)), ("ends_at", SQLBind(visit.end.storedMilliseconds)),
-         ("status", SQLBind(visit.status.rawValue)), ("notes", visit.notes.map { SQLBind($0) } ?? SQLLiteral.null),
-         ("created_at", SQLBind(visit.createdAt.storedMilliseconds)), ("updated_at", SQLBind(visit.updatedAt.storedMilliseconds))]
+        [
+            ("ticket_id", SQLBind(visit.ticketId)), ("technician_id", SQLBind(visit.technicianId)), ("site_id", SQLBind(visit.siteId)),
+            ("starts_at", SQLBind(visit.start.storedMilliseconds)), ("ends_at", SQLBind(visit.end.storedMilliseconds)),
+            ("status", SQLBind(visit.status.rawValue)), ("notes", visit.notes.map { SQLBind($0) } ?? SQLLiteral.null),
+            ("created_at", SQLBind(visit.createdAt.storedMilliseconds)), ("updated_at", SQLBind(visit.updatedAt.storedMilliseconds)),
+        ]
     }
 
     func insertVisit(_ visit: Visit) async throws -> Visit {

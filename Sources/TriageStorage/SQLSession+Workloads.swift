@@ -17,8 +17,9 @@ struct WorkloadShare {
     }
 
     init(_ ticket: Ticket) {
-        self.init(technicianId: ticket.assigneeId, open: ticket.status.isOpen, severity: ticket.severity,
-                  assignedAt: ticket.assignedAt)
+        self.init(
+            technicianId: ticket.assigneeId, open: ticket.status.isOpen, severity: ticket.severity,
+            assignedAt: ticket.assignedAt)
     }
 
     /// The (technician, severity) counter this ticket counts in, if any.
@@ -33,7 +34,8 @@ struct WorkloadShare {
 extension SQLSession {
     func updateWorkload(from before: WorkloadShare?, to ticket: Ticket) async throws {
         let after = WorkloadShare(ticket)
-        let old = before?.counted, new = after.counted
+        let old = before?.counted
+        let new = after.counted
         if old?.technician != new?.technician || old?.severity != new?.severity {
             if let old { try await adjust(old.technician, severity: old.severity, by: -1, assignedAt: nil) }
             if let new { try await adjust(new.technician, severity: new.severity, by: 1, assignedAt: nil) }
@@ -73,8 +75,10 @@ extension SQLSession {
             let r = SQLStoredRow(row: row)
             let id = try r.required(r.int("technician_id"), "technician_id")
             result[id] = Workload(
-                openBySeverity: [1: try r.int("open_s1") ?? 0, 2: try r.int("open_s2") ?? 0,
-                                 3: try r.int("open_s3") ?? 0, 4: try r.int("open_s4") ?? 0],
+                openBySeverity: [
+                    1: try r.int("open_s1") ?? 0, 2: try r.int("open_s2") ?? 0,
+                    3: try r.int("open_s3") ?? 0, 4: try r.int("open_s4") ?? 0,
+                ],
                 lastAssignedAt: try r.time("last_assigned_at"))
         }
         return result

@@ -67,17 +67,21 @@ struct SQLSession: StoreSession {
     func dependents(of kind: RecordKind, _ id: Int) async throws -> [String] {
         let referrers: [(table: String, column: String, noun: String)] =
             switch kind {
-            case .customer: [("sites", "customer_id", "sites"), ("contacts", "customer_id", "contacts"), ("tickets", "customer_id", "tickets")]
+            case .customer:
+                [("sites", "customer_id", "sites"), ("contacts", "customer_id", "contacts"), ("tickets", "customer_id", "tickets")]
             case .contact: []
             case .site: [("hosts", "site_id", "hosts"), ("visits", "site_id", "visits")]
             case .host: [("tickets", "host_id", "tickets"), ("tokens", "host_id", "agent tokens")]
             case .technician:
-                [("tickets", "assignee_id", "tickets"), ("visits", "technician_id", "visits"),
-                 ("tokens", "technician_id", "tokens"), ("users", "technician_id", "accounts")]
+                [
+                    ("tickets", "assignee_id", "tickets"), ("visits", "technician_id", "visits"),
+                    ("tokens", "technician_id", "tokens"), ("users", "technician_id", "accounts"),
+                ]
             }
         var found: [String] = []
         for referrer in referrers {
-            let count = try await db.select()
+            let count =
+                try await db.select()
                 .column(SQLFunction("count", args: SQLLiteral.all), as: "n")
                 .from(referrer.table).where(SQLIdentifier(referrer.column), .equal, SQLBind(id))
                 .first(decodingColumn: "n", as: Int.self) ?? 0
@@ -89,7 +93,9 @@ struct SQLSession: StoreSession {
                 return (kind == .customer ? scope.customers : scope.sites).contains(id)
             }
             if !scoped.isEmpty {
-                found.append("the scope of collector token" + (scoped.count == 1 ? " " : "s ") + scoped.map { "\($0.id) (\($0.name))" }.joined(separator: ", "))
+                found.append(
+                    "the scope of collector token" + (scoped.count == 1 ? " " : "s ")
+                        + scoped.map { "\($0.id) (\($0.name))" }.joined(separator: ", "))
             }
         }
         return found

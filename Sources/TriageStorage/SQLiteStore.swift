@@ -108,8 +108,12 @@ public final class SQLiteStore: TriageStore {
         let connection = try await SQLiteConnection.open(storage: .file(path: source), logger: logger)
         do {
             let db = connection.sql()
-            let check = try await db.raw("PRAGMA integrity_check").all().first.map { try $0.decode(column: "integrity_check", as: String.self) }
-            guard check == "ok" else { throw CoordinatorError(.storage, "\(source) fails SQLite's integrity check: \(check ?? "no answer")") }
+            let check = try await db.raw("PRAGMA integrity_check").all().first.map {
+                try $0.decode(column: "integrity_check", as: String.self)
+            }
+            guard check == "ok" else {
+                throw CoordinatorError(.storage, "\(source) fails SQLite's integrity check: \(check ?? "no answer")")
+            }
             let newest = try? await db.select().column(SQLFunction("max", args: SQLColumn("version")), as: "newest")
                 .from(Migrations.table).first()?.decode(column: "newest", as: Int?.self)
             guard let newest else { throw CoordinatorError(.storage, "\(source) is not a Triage database (it has no \(Migrations.table))") }

@@ -77,11 +77,21 @@ public struct YAMLNode: Sendable {
         if negative || text.hasPrefix("+") { text = text.dropFirst() }
         guard !text.isEmpty else { return nil }
         let radix: Int
-        if text.hasPrefix("0x") { radix = 16; text = text.dropFirst(2) }
-        else if text.hasPrefix("0o") { radix = 8; text = text.dropFirst(2) }
-        else if text.hasPrefix("0b") { radix = 2; text = text.dropFirst(2) }
-        else if text.count > 1 && text.hasPrefix("0") { radix = 8; text = text.dropFirst() }
-        else { radix = 10 }
+        if text.hasPrefix("0x") {
+            radix = 16
+            text = text.dropFirst(2)
+        } else if text.hasPrefix("0o") {
+            radix = 8
+            text = text.dropFirst(2)
+        } else if text.hasPrefix("0b") {
+            radix = 2
+            text = text.dropFirst(2)
+        } else if text.count > 1 && text.hasPrefix("0") {
+            radix = 8
+            text = text.dropFirst()
+        } else {
+            radix = 10
+        }
         guard !text.isEmpty, !text.hasPrefix("+"), !text.hasPrefix("-"), let magnitude = Int(text, radix: radix) else { return nil }
         return negative ? -magnitude : magnitude
     }

@@ -1,10 +1,11 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageAgent
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 struct CollectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,8 +36,9 @@ struct CollectCommand: AsyncParsableCommand {
             collector = try Collector(configuration: configuration, catalog: catalog, log: { printError($0) })
             if check {
                 let plugins = configuration.checks.isEmpty ? catalog.names : configuration.checks
-                print("\(config): collects for \(configuration.coordinator) with \(plugins.joined(separator: ", ")), "
-                      + "\(configuration.concurrency) hosts at a time")
+                print(
+                    "\(config): collects for \(configuration.coordinator) with \(plugins.joined(separator: ", ")), "
+                        + "\(configuration.concurrency) hosts at a time")
                 return
             }
         } catch {

@@ -1,10 +1,11 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageAgent
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Where reports go: the coordinator's URL and an API token.
 struct CoordinatorOptions: ParsableArguments {
@@ -14,7 +15,8 @@ struct CoordinatorOptions: ParsableArguments {
     @Option(name: .long, help: "API token (default: the TRIAGE_TOKEN environment variable, which ps does not show).")
     var token: String?
 
-    @Option(name: .customLong("ca-file"), help: "PEM certificate authorities to trust for an https coordinator instead of the system's store.")
+    @Option(
+        name: .customLong("ca-file"), help: "PEM certificate authorities to trust for an https coordinator instead of the system's store.")
     var caFile: String?
 
     func client() throws -> CoordinatorClient {

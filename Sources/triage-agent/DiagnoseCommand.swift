@@ -1,15 +1,16 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageAgent
 import TriageChecks
 import TriageModel
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct DiagnoseCommand: ParsableCommand {
@@ -76,8 +77,9 @@ struct DiagnoseCommand: ParsableCommand {
             for report in reports {
                 do {
                     let outcome = try blocking { try await client.attach(report, toTicket: ticket) }
-                    printError("attached the report on \(report.host) to ticket \(ticket)"
-                        + (outcome == .alreadyAttached ? " (it was already)" : ""))
+                    printError(
+                        "attached the report on \(report.host) to ticket \(ticket)"
+                            + (outcome == .alreadyAttached ? " (it was already)" : ""))
                 } catch {
                     printError("triage-agent: the report on \(report.host) is not attached to ticket \(ticket): \(error)")
                     all = false

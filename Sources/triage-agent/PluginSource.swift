@@ -13,7 +13,8 @@ struct PluginSource: ParsableArguments {
         let directories = folders.isEmpty ? PluginCatalog.defaultDirectories() : folders
         let catalog = PluginCatalog(directories: directories)
         for failure in catalog.failures {
-            printError("triage-agent: skipping the plugin in \(failure.folder):\n" + failure.problems.map { "  \($0)" }.joined(separator: "\n"))
+            printError(
+                "triage-agent: skipping the plugin in \(failure.folder):\n" + failure.problems.map { "  \($0)" }.joined(separator: "\n"))
         }
         return catalog
     }

@@ -1,13 +1,14 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageChecks
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 struct PluginsCommand: ParsableCommand {
@@ -42,13 +43,16 @@ struct PluginsCommand: ParsableCommand {
             print("  script:   \(plugin.script) (protocol \(plugin.outputProtocol.rawValue), timeout \(plugin.timeout.secondsText))")
             for parameter in plugin.params { print("  param:    \(plugin.name).\(parameter.name) = \(parameter.value)") }
             for rule in plugin.rules {
-                let action = switch rule.action {
-                case .onsite: "onsite"
-                case .vendor(let vendor): "vendor \(vendor ?? "(from inventory)")"
-                case .tier(let tier): "tier \(tier)"
-                }
+                let action =
+                    switch rule.action {
+                    case .onsite: "onsite"
+                    case .vendor(let vendor): "vendor \(vendor ?? "(from inventory)")"
+                    case .tier(let tier): "tier \(tier)"
+                    }
                 let statuses = rule.statuses.isEmpty ? "not ok" : rule.statuses.map(\.rawValue).sorted().joined(separator: "|")
-                print("  rule:     \(rule.item ?? "*") \(statuses)\(rule.summary.map { " summary \"\($0)\"" } ?? "")\(rule.vendorManaged ? " vendor-managed" : "") → \(action): \(rule.reason)")
+                print(
+                    "  rule:     \(rule.item ?? "*") \(statuses)\(rule.summary.map { " summary \"\($0)\"" } ?? "")\(rule.vendorManaged ? " vendor-managed" : "") → \(action): \(rule.reason)"
+                )
             }
         }
     }

@@ -1,11 +1,12 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageAgent
 import TriageSSH
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The SSH options `exec` and `diagnose` share.
 struct SSHOptions: ParsableArguments {
@@ -31,8 +32,9 @@ struct SSHOptions: ParsableArguments {
     func resolveOptions() throws(SSHError) -> SSHResolveOptions {
         let config: SSHConfig
         if let sshConfig { config = try SSHConfig(contentsOf: sshConfig) } else { config = try SSHConfig.standard() }
-        return SSHResolveOptions(config: config, identityFiles: identity, knownHostsFile: knownHosts, acceptNew: acceptNew,
-                                 connectTimeout: timeout.map { .seconds(fractional: $0) })
+        return SSHResolveOptions(
+            config: config, identityFiles: identity, knownHostsFile: knownHosts, acceptNew: acceptNew,
+            connectTimeout: timeout.map { .seconds(fractional: $0) })
     }
 
     var timeouts: SSHTimeouts { timeout.map { .all(.seconds(fractional: $0)) } ?? SSHTimeouts() }

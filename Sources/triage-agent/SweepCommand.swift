@@ -1,13 +1,14 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Dispatch
 import TriageAgent
 import TriageChecks
 import TriageModel
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -27,8 +27,9 @@ struct BackupCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CoordinatorError(.configuration, "there is no database at \(path)")
             }
-            let database = try await SQLiteStore.open(path: path, synchronous: configuration.sqliteSynchronous,
-                                                      logger: makeLogger(level: configuration.logLevel))
+            let database = try await SQLiteStore.open(
+                path: path, synchronous: configuration.sqliteSynchronous,
+                logger: makeLogger(level: configuration.logLevel))
             do {
                 let bytes = try await database.backup(to: to)
                 try await database.close()

@@ -30,9 +30,11 @@ struct JobCommand: AsyncParsableCommand {
                 }
                 var rows = [["ID", "TICKET", "HOST", "STATE", "LEASE", "RUNNER", "REQUESTED BY", "CREATED", "RESULT"]]
                 for job in page.items {
-                    rows.append([String(job.id), String(job.ticketId), String(job.hostId), job.state.rawValue, String(job.lease),
-                                 job.runner.map(String.init(describing:)) ?? "-", job.requestedBy.description,
-                                 job.createdAt.formatted(.iso8601), job.reportId?.uuidString ?? job.failure ?? "-"])
+                    rows.append([
+                        String(job.id), String(job.ticketId), String(job.hostId), job.state.rawValue, String(job.lease),
+                        job.runner.map(String.init(describing:)) ?? "-", job.requestedBy.description,
+                        job.createdAt.formatted(.iso8601), job.reportId?.uuidString ?? job.failure ?? "-",
+                    ])
                 }
                 printTable(rows)
             }

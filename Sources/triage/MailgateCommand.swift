@@ -35,15 +35,18 @@ struct MailgateCommand: AsyncParsableCommand {
         target += "/api/v1/mail"
         var query: [String] = []
         if let value = sender ?? environment["SENDER"] { query.append("sender=" + Self.encoded(value)) }
-        if let value = recipient ?? environment["ORIGINAL_RECIPIENT"] ?? environment["RECIPIENT"] { query.append("recipient=" + Self.encoded(value)) }
+        if let value = recipient ?? environment["ORIGINAL_RECIPIENT"] ?? environment["RECIPIENT"] {
+            query.append("recipient=" + Self.encoded(value))
+        }
         if !query.isEmpty { target += "?" + query.joined(separator: "&") }
         let client = HTTPClient(configuration: .init(caFile: caFile, maxBody: 1 << 20))
         let response: HTTPResponse
         do {
-            response = try await client.send(HTTPRequest(
-                method: "POST", url: target,
-                headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "message/rfc822")],
-                body: [UInt8](message), timeout: .seconds(timeout)))
+            response = try await client.send(
+                HTTPRequest(
+                    method: "POST", url: target,
+                    headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "message/rfc822")],
+                    body: [UInt8](message), timeout: .seconds(timeout)))
         } catch {
             throw fail(Self.tryLater, "the coordinator at \(url) did not answer: \(error); the MTA keeps the message and tries again")
         }

@@ -12,8 +12,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Option(name: .long, help: ArgumentHelp("Address to listen on (default 127.0.0.1:8080; env TRIAGE_LISTEN).",
-                                            valueName: "host:port"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Address to listen on (default 127.0.0.1:8080; env TRIAGE_LISTEN).",
+            valueName: "host:port"))
     var listen: String?
 
     func run() async throws {
@@ -47,28 +50,33 @@ struct ServeCommand: AsyncParsableCommand {
 /// The first admin token goes to a person at a terminal, else into `admin-token` in the data
 /// folder (0600, never overwritten): a service's stdout is a journal that others can read for good.
 func handOver(adminToken token: String, dataDirectory: String) {
-    handOver(token, dataDirectory: dataDirectory, file: "admin-token", replacing: false,
-             atTerminal: "Admin token (shown only now, keep it safe):\n\(token)\n",
-             written: { "Admin token written to \($0) (readable by this user only): read it, keep it safe, delete the file\n" },
-             instead: "make another with: triage token create --role admin --name admin")
+    handOver(
+        token, dataDirectory: dataDirectory, file: "admin-token", replacing: false,
+        atTerminal: "Admin token (shown only now, keep it safe):\n\(token)\n",
+        written: { "Admin token written to \($0) (readable by this user only): read it, keep it safe, delete the file\n" },
+        instead: "make another with: triage token create --role admin --name admin")
 }
 
 /// The setup link makes the first admin: like the admin token, it goes to a person at a
 /// terminal, else into `setup-link` in the data folder (0600; each start's link voids the last,
 /// so the file is replaced).
 func handOver(setupLink link: String, dataDirectory: String) {
-    handOver(link, dataDirectory: dataDirectory, file: "setup-link", replacing: true,
-             atTerminal: "No one has an account yet. Set up the first admin (this link works once, for 24 hours):\n\(link)",
-             written: { "No one has an account yet. The link that sets up the first admin (it works once, for 24 hours) "
-                 + "is in \($0) (readable by this user only)" },
-             instead: "make the first admin with: triage user create LOGIN --role admin")
+    handOver(
+        link, dataDirectory: dataDirectory, file: "setup-link", replacing: true,
+        atTerminal: "No one has an account yet. Set up the first admin (this link works once, for 24 hours):\n\(link)",
+        written: {
+            "No one has an account yet. The link that sets up the first admin (it works once, for 24 hours) "
+                + "is in \($0) (readable by this user only)"
+        },
+        instead: "make the first admin with: triage user create LOGIN --role admin")
 }
 
 /// A secret for a person: said at a terminal, else written to `file` in the data folder and
 /// stdout names the file; when that fails, stderr says what to do `instead`.
-private func handOver(_ secret: String, dataDirectory: String, file: String, replacing: Bool, atTerminal: String,
-                      written: (String) -> String, instead: String)
-{
+private func handOver(
+    _ secret: String, dataDirectory: String, file: String, replacing: Bool, atTerminal: String,
+    written: (String) -> String, instead: String
+) {
     if isatty(STDOUT_FILENO) == 1 {
         say(atTerminal)
         return
@@ -85,8 +93,9 @@ private func handOver(_ secret: String, dataDirectory: String, file: String, rep
 /// Writes `text` to a file only this user can read (0600), synced; `replacing` an older one or never.
 func writePrivateFile(_ path: String, _ text: String, replacing: Bool) throws {
     func failure() -> Error { CoordinatorError(.configuration, String(cString: strerror(errno))) }
-    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
-                                            attributes: [.posixPermissions: 0o700])
+    try FileManager.default.createDirectory(
+        atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+        attributes: [.posixPermissions: 0o700])
     let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | (replacing ? O_TRUNC : O_EXCL), 0o600)
     guard fd >= 0 else { throw failure() }
     defer { close(fd) }

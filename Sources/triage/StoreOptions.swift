@@ -13,9 +13,11 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Data folder (default ./triage-data; env TRIAGE_DATA).", valueName: "dir"))
     var data: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Database: sqlite:PATH or a path (default DATA/triage.db), or postgres://USER[:PASSWORD]@HOST[:PORT]/NAME[?sslmode=…] to share one with other instances (env TRIAGE_DATABASE).",
-        valueName: "url"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Database: sqlite:PATH or a path (default DATA/triage.db), or postgres://USER[:PASSWORD]@HOST[:PORT]/NAME[?sslmode=…] to share one with other instances (env TRIAGE_DATABASE).",
+            valueName: "url"))
     var database: String?
 
     func configuration() throws -> CoordinatorConfiguration {
@@ -27,9 +29,10 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// Runs `body` with an open, migrated store, and closes it after.
-    func withCoordinator<T>(_ configuration: CoordinatorConfiguration, logger: Logger,
-                            _ body: (Coordinator) async throws -> T) async throws -> T
-    {
+    func withCoordinator<T>(
+        _ configuration: CoordinatorConfiguration, logger: Logger,
+        _ body: (Coordinator) async throws -> T
+    ) async throws -> T {
         let store = try await CoordinatorServer.openStore(configuration, logger: logger)
         do {
             let result = try await body(try await configuration.coordinator(store: store))
@@ -55,8 +58,9 @@ func reported<T>(_ body: () async throws -> T) async throws -> T {
 func printTable(_ rows: [[String]]) {
     let widths = (0..<(rows.first?.count ?? 0)).map { column in rows.map { $0[column].count }.max() ?? 0 }
     for row in rows {
-        print(zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-            .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
+        print(
+            zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
     }
 }
 

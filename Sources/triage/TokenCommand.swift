@@ -20,9 +20,12 @@ struct TokenCommand: AsyncParsableCommand {
         var host: String?
         @Option(help: ArgumentHelp("The technician a technician token speaks for: their id.", valueName: "id"))
         var technician: Int?
-        @Option(name: .customLong("customer"), help: ArgumentHelp("A customer a collector token serves (repeat for more): its id.", valueName: "id"))
+        @Option(
+            name: .customLong("customer"),
+            help: ArgumentHelp("A customer a collector token serves (repeat for more): its id.", valueName: "id"))
         var customers: [Int] = []
-        @Option(name: .customLong("site"), help: ArgumentHelp("A site a collector token serves (repeat for more): its id.", valueName: "id"))
+        @Option(
+            name: .customLong("site"), help: ArgumentHelp("A site a collector token serves (repeat for more): its id.", valueName: "id"))
         var sites: [Int] = []
 
         func run() async throws {
@@ -33,8 +36,9 @@ struct TokenCommand: AsyncParsableCommand {
                     var hostId: Int?
                     if let host { hostId = try await coordinator.inventory.hostId(named: host) }
                     let scope = customers.isEmpty && sites.isEmpty ? nil : CollectorScope(customers: customers, sites: sites)
-                    return try await coordinator.credentials.issueToken(name: name, role: role, hostId: hostId, technicianId: technician,
-                                                                        scope: scope)
+                    return try await coordinator.credentials.issueToken(
+                        name: name, role: role, hostId: hostId, technicianId: technician,
+                        scope: scope)
                 }
                 print(token.secret)
             }
@@ -58,8 +62,10 @@ struct TokenCommand: AsyncParsableCommand {
                     if let technician = token.technicianId { boundTo = "technician \(technician)" }
                     if let scope = token.scope { boundTo = scope.words }
                     let revoked = token.revokedAt.map { $0.formatted(.iso8601) } ?? "-"
-                    rows.append([String(token.id), token.role.rawValue, token.name, boundTo,
-                                 token.createdAt.formatted(.iso8601), revoked])
+                    rows.append([
+                        String(token.id), token.role.rawValue, token.name, boundTo,
+                        token.createdAt.formatted(.iso8601), revoked,
+                    ])
                 }
                 printTable(rows)
             }

@@ -10,8 +10,11 @@ struct TriageCommand: AsyncParsableCommand {
         commandName: "triage",
         abstract: "The Triage coordinator: tickets, technicians, SLA clocks, assignment and dispatch.",
         version: "triage 0.1.0",
-        subcommands: [ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, JobCommand.self, BackupCommand.self, RestoreCommand.self,
-                      MailgateCommand.self]
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, UserCommand.self, TokenCommand.self, JobCommand.self, BackupCommand.self,
+            RestoreCommand.self,
+            MailgateCommand.self,
+        ]
     )
 
     /// Whatever triage writes is its user's alone (docs/operations.md, "Files and secrets").

@@ -28,8 +28,10 @@ struct UserCommand: AsyncParsableCommand {
                 let configuration = try store.configuration()
                 let password = try readPassword(fromStdin: passwordStdin, prompt: "Password for \(login)")
                 let user = try await store.withCoordinator(configuration, logger: makeLogger(level: "error")) {
-                    try await $0.accounts.create(UserInput(login: login, displayName: name, email: email, role: role,
-                                                           technicianId: technician), password: password, by: .console)
+                    try await $0.accounts.create(
+                        UserInput(
+                            login: login, displayName: name, email: email, role: role,
+                            technicianId: technician), password: password, by: .console)
                 }
                 print("user \(user.id) \(user.login) (\(user.role.rawValue)) created")
             }
@@ -38,7 +40,8 @@ struct UserCommand: AsyncParsableCommand {
 
     struct Passwd: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Set an account's password; every session of theirs ends, and their personal tokens are revoked unless --keep-tokens.")
+            abstract: "Set an account's password; every session of theirs ends, and their personal tokens are revoked unless --keep-tokens."
+        )
         @OptionGroup var store: StoreOptions
         @Argument(help: "The login name.") var login: String
         @Flag(help: "Read the password from the first line of stdin (for scripts).") var passwordStdin = false
@@ -50,7 +53,8 @@ struct UserCommand: AsyncParsableCommand {
                 let password = try readPassword(fromStdin: passwordStdin, prompt: "New password for \(login)")
                 try await store.withCoordinator(configuration, logger: makeLogger(level: "error")) { coordinator in
                     let user = try await coordinator.accounts.user(login: login, by: .console)
-                    try await coordinator.accounts.setPassword(of: user.id, to: password, current: nil, keepTokens: keepTokens, by: .console)
+                    try await coordinator.accounts.setPassword(
+                        of: user.id, to: password, current: nil, keepTokens: keepTokens, by: .console)
                 }
                 print("password of \(login) set; their sessions have ended" + (keepTokens ? "" : " and their personal tokens are revoked"))
             }
@@ -60,7 +64,8 @@ struct UserCommand: AsyncParsableCommand {
     struct ResetSecondFactor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reset-second-factor",
-            abstract: "Turn off an account's second factor (phone and recovery codes lost); they sign in with the password and set it up again.")
+            abstract:
+                "Turn off an account's second factor (phone and recovery codes lost); they sign in with the password and set it up again.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "The login name.") var login: String
 
@@ -103,10 +108,14 @@ struct UserCommand: AsyncParsableCommand {
                 let users = try await store.withCoordinator(configuration, logger: makeLogger(level: "error")) {
                     try await $0.accounts.users(by: .console)
                 }
-                let rows = [["ID", "LOGIN", "NAME", "ROLE", "TECHNICIAN", "ACTIVE", "TOTP"]] + users.map {
-                    [String($0.id), $0.login, $0.displayName, $0.role.rawValue, $0.technicianId.map(String.init) ?? "-",
-                     $0.active ? "yes" : "no", $0.totpEnabled ? "yes" : "no"]
-                }
+                let rows =
+                    [["ID", "LOGIN", "NAME", "ROLE", "TECHNICIAN", "ACTIVE", "TOTP"]]
+                    + users.map {
+                        [
+                            String($0.id), $0.login, $0.displayName, $0.role.rawValue, $0.technicianId.map(String.init) ?? "-",
+                            $0.active ? "yes" : "no", $0.totpEnabled ? "yes" : "no",
+                        ]
+                    }
                 printTable(rows)
             }
         }

@@ -10,7 +10,9 @@
 #     which also enables the tests of two instances on one database;
 #  5. Deploy/check.sh: the systemd units, the example configurations, the Ansible roll-out, two
 #     instances behind nginx, backup and restore on both stores;
-#  6. Benchmarks/run.sh --quick, so the benchmark beside the peer tools never rots.
+#  6. Benchmarks/run.sh --quick, so the benchmark beside the peer tools never rots;
+#  and first, swift format: the tree is formatted (`swift format format -i --parallel -r Sources
+#  Tests Benchmarks Package.swift`), and lint --strict says so.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH=/opt/swift/usr/bin:$PATH
@@ -40,6 +42,10 @@ orphans() { # orphans NAME…: processes of these names whose parent is gone (PP
 }
 left=$(orphans chromedriver chromium chrome_crashpad triage triage-agent)
 [ -z "$left" ] || { echo "swift test left processes running: $left" >&2; exit 1; }
+
+echo "== swift format lint --strict"
+swift format lint --strict --parallel -r Sources Tests Benchmarks Package.swift
+echo "swift format: clean"
 
 echo "== durability under SIGKILL"
 python3 Tests/Live/durability.py "$binary" "$work/durability"

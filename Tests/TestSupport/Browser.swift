@@ -17,8 +17,9 @@ public final class Browser: @unchecked Sendable {
             throw TestSupportError("\(tool) is missing: apt-get install chromium chromium-driver (Deploy/setup.sh installs them)")
         }
         let port = try TestSSHD.freePort()
-        driver = try ChildProcess("/usr/bin/chromedriver", ["--port=\(port)"], stdout: folder.path + "/chromedriver.out",
-                                  stderr: folder.path + "/chromedriver.err", ownGroup: true)
+        driver = try ChildProcess(
+            "/usr/bin/chromedriver", ["--port=\(port)"], stdout: folder.path + "/chromedriver.out",
+            stderr: folder.path + "/chromedriver.err", ownGroup: true)
         endpoint = "http://127.0.0.1:\(port)"
         let deadline = Date() + 20
         var problem = "no answer"
@@ -35,8 +36,10 @@ public final class Browser: @unchecked Sendable {
         }
         var options: [String: Any] = [
             "binary": "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(width),\(height)",
-                     "--user-data-dir=\(folder.path)/chromium-profile"],
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(width),\(height)",
+                "--user-data-dir=\(folder.path)/chromium-profile",
+            ],
         ]
         if !javaScript { options["prefs"] = ["profile.managed_default_content_settings.javascript": 2] }
         // Headless windows are at least 500 px wide: a phone's width is emulated.
@@ -72,7 +75,9 @@ public final class Browser: @unchecked Sendable {
         let deadline = Date() + 10
         while true {
             if let element = try await findAll(selector).first { return element }
-            guard Date() < deadline else { throw TestSupportError("no element matches \(selector) on \(try await url) (\(try await title))") }
+            guard Date() < deadline else {
+                throw TestSupportError("no element matches \(selector) on \(try await url) (\(try await title))")
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
     }
@@ -96,7 +101,9 @@ public final class Browser: @unchecked Sendable {
     public func text(_ selector: String) async throws -> String { try await fresh { try await self.text(try await self.find(selector)) } }
 
     /// Types into the first match of `selector`.
-    public func type(_ selector: String, _ text: String) async throws { try await fresh { try await self.type(try await self.find(selector), text) } }
+    public func type(_ selector: String, _ text: String) async throws {
+        try await fresh { try await self.type(try await self.find(selector), text) }
+    }
 
     /// `body` again (up to five times) when the element it found was replaced before it was used:
     /// a live page swaps its parts when something changes.
@@ -138,9 +145,10 @@ public final class Browser: @unchecked Sendable {
     public var cookies: [String: (httpOnly: Bool, sameSite: String)] {
         get async throws {
             let list = try await command("GET", "/cookie") as? [[String: Any]] ?? []
-            return Dictionary(list.compactMap { cookie in
-                (cookie["name"] as? String).map { ($0, (cookie["httpOnly"] as? Bool ?? false, cookie["sameSite"] as? String ?? "")) }
-            }, uniquingKeysWith: { first, _ in first })
+            return Dictionary(
+                list.compactMap { cookie in
+                    (cookie["name"] as? String).map { ($0, (cookie["httpOnly"] as? Bool ?? false, cookie["sameSite"] as? String ?? "")) }
+                }, uniquingKeysWith: { first, _ in first })
         }
     }
 
@@ -186,13 +194,14 @@ public final class Browser: @unchecked Sendable {
     /// (rule: the elements), after injecting `axe` (the text of axe.min.js). Needs JavaScript on.
     public func accessibilityProblems(axe: String) async throws -> [String] {
         _ = try await command("POST", "/timeouts", ["script": 60_000])
-        let script = axe + """
-            ;const done = arguments[arguments.length - 1];
-            axe.run(document, {resultTypes: ['violations']}).then(result => done(result.violations
-                .filter(v => v.impact === 'serious' || v.impact === 'critical')
-                .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))),
-                error => done(['axe failed: ' + error]));
-            """
+        let script =
+            axe + """
+                ;const done = arguments[arguments.length - 1];
+                axe.run(document, {resultTypes: ['violations']}).then(result => done(result.violations
+                    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                    .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))),
+                    error => done(['axe failed: ' + error]));
+                """
         return try await executeAsync(script) as? [String] ?? ["axe returned nothing"]
     }
 
@@ -226,7 +235,8 @@ public final class Browser: @unchecked Sendable {
         let json = (try? JSONSerialization.jsonObject(with: Data(lines.dropLast().joined(separator: "\n").utf8))) as? [String: Any] ?? [:]
         if status == 0 || status >= 400 {
             let error = json["value"] as? [String: Any]
-            throw TestSupportError("WebDriver \(method) \(path): \(error?["error"] ?? "HTTP \(status)") \(error?["message"] ?? output.stderr)")
+            throw TestSupportError(
+                "WebDriver \(method) \(path): \(error?["error"] ?? "HTTP \(status)") \(error?["message"] ?? output.stderr)")
         }
         return json["value"]
     }

@@ -2,7 +2,7 @@ import Foundation
 import TriageChecks
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process for the tests, reaped by its own PID.
@@ -19,13 +19,16 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// `stdin`: a file the child reads (else /dev/null). `ownGroup`: the child and whatever it
     /// starts (chromedriver's browser) are one process group, ended together.
-    public init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                stdin: String? = nil, stdout: String? = nil, stderr: String? = nil, ownGroup: Bool = false) throws {
+    public init(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        stdin: String? = nil, stdout: String? = nil, stderr: String? = nil, ownGroup: Bool = false
+    ) throws {
         leadsGroup = ownGroup
-        pid = try ProcessSpawner.spawn(executable, arguments, environment: environment,
-                                       stdin: stdin.map { .file($0, flags: O_RDONLY) } ?? .null,
-                                       stdout: stdout.map { .output($0) } ?? .null, stderr: stderr.map { .output($0) } ?? .null,
-                                       newSession: ownGroup)
+        pid = try ProcessSpawner.spawn(
+            executable, arguments, environment: environment,
+            stdin: stdin.map { .file($0, flags: O_RDONLY) } ?? .null,
+            stdout: stdout.map { .output($0) } ?? .null, stderr: stderr.map { .output($0) } ?? .null,
+            newSession: ownGroup)
     }
 
     deinit { if status == nil { terminate() } }
@@ -49,7 +52,7 @@ public final class ChildProcess: @unchecked Sendable {
     /// Every thread's stack, by gdb where it is installed: what a child that hangs is doing.
     public func stacks() -> String {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb"),
-              let gdb = try? Shell.run("/usr/bin/gdb", ["-p", "\(pid)", "-batch", "-ex", "thread apply all bt 16"])
+            let gdb = try? Shell.run("/usr/bin/gdb", ["-p", "\(pid)", "-batch", "-ex", "thread apply all bt 16"])
         else { return "(no gdb to show the stacks)" }
         return gdb.stdout.split(separator: "\n").filter { $0.hasPrefix("#") || $0.hasPrefix("Thread ") }.joined(separator: "\n")
     }

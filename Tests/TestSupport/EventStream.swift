@@ -9,8 +9,10 @@ public final class EventStream: @unchecked Sendable {
     /// Opens `url` with the cookies in `jar` and any extra headers.
     public init(_ url: String, jar: String, headers: [String] = [], folder: TempFolder) throws {
         file = folder.path + "/stream-\(UUID().uuidString).txt"
-        process = try ChildProcess("/usr/bin/curl", ["-s", "-N", "-b", jar, "-D", file + ".head", "-o", file, url]
-                                   + headers.flatMap { ["-H", $0] }, stdout: nil, stderr: nil)
+        process = try ChildProcess(
+            "/usr/bin/curl",
+            ["-s", "-N", "-b", jar, "-D", file + ".head", "-o", file, url]
+                + headers.flatMap { ["-H", $0] }, stdout: nil, stderr: nil)
     }
 
     deinit { process.terminate() }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A plain TCP connection to a loopback port, for tests that speak HTTP byte by byte (or not at
@@ -48,7 +48,10 @@ public final class RawConnection: @unchecked Sendable {
             let left = ContinuousClock.now.duration(to: deadline)
             guard left > .zero else { return (String(decoding: received, as: UTF8.self), false) }
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&poller, 1, Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)) > 0 else { continue }
+            guard
+                poll(&poller, 1, Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1))
+                    > 0
+            else { continue }
             let n = recv(fd, &buffer, buffer.count, 0)
             if n <= 0 { return (String(decoding: received, as: UTF8.self), true) }
             received += buffer[0..<n]

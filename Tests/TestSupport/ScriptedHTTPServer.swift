@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An HTTP server on a loopback port that answers each request with the next of a list of
@@ -73,7 +73,8 @@ public final class ScriptedHTTPServer: @unchecked Sendable {
             return answers.count > 1 ? answers.removeFirst() : answers[0]
         }
         let body = Array(answer.body.utf8)
-        let head = "HTTP/1.1 \(answer.status) Scripted\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+        let head =
+            "HTTP/1.1 \(answer.status) Scripted\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         let reply = Array(head.utf8) + body
         _ = reply.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }

@@ -10,18 +10,23 @@ public enum Shell {
 
     /// Runs a program to completion, `input` as its stdin, its output captured through files.
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                           input: String? = nil) throws -> Output
-    {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        input: String? = nil
+    ) throws -> Output {
         let folder = try TempFolder()
-        let outPath = folder.path + "/stdout", errPath = folder.path + "/stderr", inPath = folder.path + "/stdin"
+        let outPath = folder.path + "/stdout"
+        let errPath = folder.path + "/stderr"
+        let inPath = folder.path + "/stdin"
         if let input { try input.write(toFile: inPath, atomically: true, encoding: .utf8) }
-        let child = try ChildProcess(executable, arguments, environment: environment, stdin: input == nil ? nil : inPath,
-                                     stdout: outPath, stderr: errPath)
+        let child = try ChildProcess(
+            executable, arguments, environment: environment, stdin: input == nil ? nil : inPath,
+            stdout: outPath, stderr: errPath)
         let status = child.wait()
-        return Output(status: status,
-                      stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        return Output(
+            status: status,
+            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
     }
 
     /// `ssh-keygen -t TYPE -N PASSPHRASE -f FILE`.

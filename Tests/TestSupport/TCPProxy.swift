@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A loopback TCP proxy in front of a real server, to lose one answer on purpose: once armed,
@@ -60,8 +60,14 @@ public final class TCPProxy: @unchecked Sendable {
         }
         /// Both pumps call this when they stop; the second closes the sockets.
         func halfClosed() {
-            let both = lock.withLock { closedHalves += 1; return closedHalves == 2 }
-            if both { close(client); close(server) }
+            let both = lock.withLock {
+                closedHalves += 1
+                return closedHalves == 2
+            }
+            if both {
+                close(client)
+                close(server)
+            }
         }
     }
 
@@ -70,7 +76,10 @@ public final class TCPProxy: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
             let n = recv(link.client, &buffer, buffer.count, 0)
-            guard n > 0 else { shutdown(link.server, Int32(SHUT_WR)); return }
+            guard n > 0 else {
+                shutdown(link.server, Int32(SHUT_WR))
+                return
+            }
             let chunk = Array(buffer[0..<n])
             let cut = lock.withLock { () -> Bool in
                 guard let marker, chunk.firstRange(of: marker) != nil else { return false }
@@ -81,7 +90,7 @@ public final class TCPProxy: @unchecked Sendable {
             if cut { link.lost = true }
             guard send(link.server, chunk, chunk.count, Int32(MSG_NOSIGNAL)) == chunk.count else { return }
             if cut {
-                usleep(300_000)   // the server commits and answers; the answer is dropped
+                usleep(300_000)  // the server commits and answers; the answer is dropped
                 shutdown(link.client, Int32(SHUT_RDWR))
                 shutdown(link.server, Int32(SHUT_RDWR))
                 return
@@ -94,7 +103,10 @@ public final class TCPProxy: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
             let n = recv(link.server, &buffer, buffer.count, 0)
-            guard n > 0 else { shutdown(link.client, Int32(SHUT_WR)); return }
+            guard n > 0 else {
+                shutdown(link.client, Int32(SHUT_WR))
+                return
+            }
             if link.lost { continue }
             guard send(link.client, buffer, n, Int32(MSG_NOSIGNAL)) == n else { return }
         }

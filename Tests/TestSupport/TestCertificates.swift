@@ -14,13 +14,19 @@ public struct TestCertificates {
             let result = try Shell.run("/usr/bin/openssl", arguments)
             guard result.status == 0 else { throw TestSupportError("openssl \(arguments.first ?? ""): \(result.stderr)") }
         }
-        try openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(dir)/ca.key",
-                     "-out", "\(dir)/ca.pem", "-days", "2", "-subj", "/CN=Triage Test CA"])
-        try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(dir)/server.key",
-                     "-out", "\(dir)/server.csr", "-subj", "/CN=triage-test-server"])
+        try openssl([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(dir)/ca.key",
+            "-out", "\(dir)/ca.pem", "-days", "2", "-subj", "/CN=Triage Test CA",
+        ])
+        try openssl([
+            "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(dir)/server.key",
+            "-out", "\(dir)/server.csr", "-subj", "/CN=triage-test-server",
+        ])
         try "subjectAltName=\(names)\n".write(toFile: "\(dir)/san.ext", atomically: true, encoding: .utf8)
-        try openssl(["x509", "-req", "-in", "\(dir)/server.csr", "-CA", "\(dir)/ca.pem", "-CAkey", "\(dir)/ca.key", "-CAcreateserial",
-                     "-out", "\(dir)/server.pem", "-days", "2", "-extfile", "\(dir)/san.ext"])
+        try openssl([
+            "x509", "-req", "-in", "\(dir)/server.csr", "-CA", "\(dir)/ca.pem", "-CAkey", "\(dir)/ca.key", "-CAcreateserial",
+            "-out", "\(dir)/server.pem", "-days", "2", "-extfile", "\(dir)/san.ext",
+        ])
         (ca, certificate, key) = ("\(dir)/ca.pem", "\(dir)/server.pem", "\(dir)/server.key")
     }
 }
@@ -37,32 +43,39 @@ public final class TLSFrontend: @unchecked Sendable {
         self.port = port
         let dir = folder.path
         try """
-            daemon off;
-            pid \(dir)/nginx.pid;
-            error_log \(dir)/nginx-error.log;
-            events {}
-            http {
-                access_log off;
-                client_body_temp_path \(dir)/nginx-body;
-                proxy_temp_path \(dir)/nginx-proxy;
-                server {
-                    listen 127.0.0.1:\(port) ssl;
-                    ssl_certificate \(certificates.certificate);
-                    ssl_certificate_key \(certificates.key);
-                    location / {
-                        proxy_pass http://127.0.0.1:\(upstream);
-                        proxy_read_timeout 90s;
-                        proxy_buffering off;
-                    }
+        daemon off;
+        pid \(dir)/nginx.pid;
+        error_log \(dir)/nginx-error.log;
+        events {}
+        http {
+            access_log off;
+            client_body_temp_path \(dir)/nginx-body;
+            proxy_temp_path \(dir)/nginx-proxy;
+            server {
+                listen 127.0.0.1:\(port) ssl;
+                ssl_certificate \(certificates.certificate);
+                ssl_certificate_key \(certificates.key);
+                location / {
+                    proxy_pass http://127.0.0.1:\(upstream);
+                    proxy_read_timeout 90s;
+                    proxy_buffering off;
                 }
             }
-            """.write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
+        }
+        """.write(toFile: dir + "/nginx.conf", atomically: true, encoding: .utf8)
         process = try ChildProcess("/usr/sbin/nginx", ["-c", dir + "/nginx.conf", "-p", dir], stderr: dir + "/nginx.stderr")
-        guard try waitUntil(seconds: 10, {
-            guard let fd = LoopbackSocket.connect(port: port) else { return false }
-            close(fd)
-            return true
-        }) else { throw TestSupportError("nginx did not listen: \((try? String(contentsOfFile: dir + "/nginx-error.log", encoding: .utf8)) ?? "")") }
+        guard
+            try waitUntil(
+                seconds: 10,
+                {
+                    guard let fd = LoopbackSocket.connect(port: port) else { return false }
+                    close(fd)
+                    return true
+                })
+        else {
+            throw TestSupportError(
+                "nginx did not listen: \((try? String(contentsOfFile: dir + "/nginx-error.log", encoding: .utf8)) ?? "")")
+        }
     }
 
     deinit { process.terminate() }

@@ -28,11 +28,17 @@ public final class TestPostfix: @unchecked Sendable {
 
     /// Points the `support` alias at `command` and (re)starts Postfix.
     init(command: String) throws {
-        guard Self.installed else { throw TestSupportError("Postfix is not installed (apt-get install postfix; Deploy/setup.sh --tests does)") }
-        try Self.run("/usr/sbin/postconf", ["-e", "inet_interfaces = loopback-only", "mydestination = \(Self.domain), localhost",
-                                            "myhostname = \(Self.domain)", "maillog_file = /var/log/postfix.log", "recipient_delimiter = +",
-                                            "alias_maps = hash:/etc/aliases", "alias_database = hash:/etc/aliases",
-                                            "smtputf8_enable = no", "message_size_limit = 104857600"])
+        guard Self.installed else {
+            throw TestSupportError("Postfix is not installed (apt-get install postfix; Deploy/setup.sh --tests does)")
+        }
+        try Self.run(
+            "/usr/sbin/postconf",
+            [
+                "-e", "inet_interfaces = loopback-only", "mydestination = \(Self.domain), localhost",
+                "myhostname = \(Self.domain)", "maillog_file = /var/log/postfix.log", "recipient_delimiter = +",
+                "alias_maps = hash:/etc/aliases", "alias_database = hash:/etc/aliases",
+                "smtputf8_enable = no", "message_size_limit = 104857600",
+            ])
         var aliases = ((try? String(contentsOfFile: "/etc/aliases", encoding: .utf8)) ?? "").split(separator: "\n")
             .filter { !$0.hasPrefix("support:") }.map(String.init)
         aliases.append("support: \"|\(command)\"")
@@ -64,11 +70,16 @@ public final class TestPostfix: @unchecked Sendable {
     }
 
     /// The log lines about delivery to the pipe (for a failing test's message).
-    public var log: String { ((try? String(contentsOfFile: "/var/log/postfix.log", encoding: .utf8)) ?? "").split(separator: "\n").suffix(20).joined(separator: "\n") }
+    public var log: String {
+        ((try? String(contentsOfFile: "/var/log/postfix.log", encoding: .utf8)) ?? "").split(separator: "\n").suffix(20).joined(
+            separator: "\n")
+    }
 
     private static func run(_ executable: String, _ arguments: [String]) throws {
         let result = try Shell.run(executable, arguments)
-        guard result.status == 0 else { throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) failed: \(result.stderr)") }
+        guard result.status == 0 else {
+            throw TestSupportError("\(executable) \(arguments.joined(separator: " ")) failed: \(result.stderr)")
+        }
     }
 }
 

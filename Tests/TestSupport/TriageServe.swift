@@ -30,8 +30,9 @@ public struct TriageServe {
         self.environment = environment
         let out = folder.path + "/serve-\(UUID().uuidString).out"
         data = folder.path + "/data"
-        let child = try ChildProcess(builtProduct("triage"), ["serve", "--data", data, "--listen", "127.0.0.1:\(port)"] + extra,
-                                     environment: environment, stdout: out, stderr: folder.path + "/serve.err")
+        let child = try ChildProcess(
+            builtProduct("triage"), ["serve", "--data", data, "--listen", "127.0.0.1:\(port)"] + extra,
+            environment: environment, stdout: out, stderr: folder.path + "/serve.err")
         let prefix = "triage listening on http://127.0.0.1:"
         let deadline = Date() + 30
         while Date() < deadline {
@@ -63,8 +64,10 @@ public struct TriageServe {
         if let json { arguments += ["-H", "Content-Type: application/json", "-d", json] }
         let lines = try Self.curl(arguments).stdout.split(separator: "\n", omittingEmptySubsequences: false)
         let body = lines.dropLast().joined(separator: "\n")
-        return (Int(lines.last ?? "") ?? 0,
-                (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:])
+        return (
+            Int(lines.last ?? "") ?? 0,
+            (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+        )
     }
 }
 
@@ -75,18 +78,24 @@ extension TriageServe {
     public func signIn(_ login: String, password: String, jar: String) throws -> Int {
         let form = try Self.curl(["-c", jar, "-b", jar, url + "/board/login"]).stdout
         guard let csrf = form.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1 else { throw TestSupportError("no login form: \(form)") }
-        let reply = try Self.curl(["-o", "/dev/null", "-c", jar, "-b", jar, "--data-urlencode", "csrf=\(csrf)", "--data-urlencode", "login=\(login)",
-                                   "--data-urlencode", "password=\(password)", "--data-urlencode", "next=/board", url + "/board/login"])
+        let reply = try Self.curl([
+            "-o", "/dev/null", "-c", jar, "-b", jar, "--data-urlencode", "csrf=\(csrf)", "--data-urlencode", "login=\(login)",
+            "--data-urlencode", "password=\(password)", "--data-urlencode", "next=/board", url + "/board/login",
+        ])
         return Int(reply.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
     /// Creates an account with the command line (on this server's data folder, or `config`, or `database`).
-    public func createUser(_ login: String, role: String, password: String, technician: Int? = nil, config: String? = nil,
-                           database: String? = nil) throws {
-        let place = (config.map { ["--config", $0] } ?? ["--data", data]) + (database.map { ["--database", $0] } ?? [])
+    public func createUser(
+        _ login: String, role: String, password: String, technician: Int? = nil, config: String? = nil,
+        database: String? = nil
+    ) throws {
+        let place =
+            (config.map { ["--config", $0] } ?? ["--data", data]) + (database.map { ["--database", $0] } ?? [])
             + (technician.map { ["--technician", "\($0)"] } ?? [])
-        let made = try Shell.run(builtProduct("triage"), ["user", "create", login, "--role", role, "--password-stdin"] + place,
-                                 environment: environment, input: password + "\n")
+        let made = try Shell.run(
+            builtProduct("triage"), ["user", "create", login, "--role", role, "--password-stdin"] + place,
+            environment: environment, input: password + "\n")
         guard made.status == 0 else { throw TestSupportError("triage user create: \(made.stderr)") }
     }
 }

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A push agent talking to an https coordinator as one is deployed — a real nginx terminating TLS
@@ -23,17 +23,18 @@ import Glibc
 
         func agent(_ name: String, caFile: String?) throws -> ChildProcess {
             try """
-                coordinator: https://127.0.0.1:\(frontend.port)
-                token: \(token)
-                host: lab1
-                interval: 3600
-                jitter: 0
-                checks: [disk]
-                plugins: [\(DiagnoseCommandTests.plugins)]
-                spool: { path: \(folder.path)/spool-\(name) }
-                \(caFile.map { "ca_file: \($0)" } ?? "")
-                """.write(toFile: folder.path + "/\(name).yaml", atomically: true, encoding: .utf8)
-            return try ChildProcess(RemoteExecTests.binary, ["run", "--config", folder.path + "/\(name).yaml"], stderr: folder.path + "/\(name).log")
+            coordinator: https://127.0.0.1:\(frontend.port)
+            token: \(token)
+            host: lab1
+            interval: 3600
+            jitter: 0
+            checks: [disk]
+            plugins: [\(DiagnoseCommandTests.plugins)]
+            spool: { path: \(folder.path)/spool-\(name) }
+            \(caFile.map { "ca_file: \($0)" } ?? "")
+            """.write(toFile: folder.path + "/\(name).yaml", atomically: true, encoding: .utf8)
+            return try ChildProcess(
+                RemoteExecTests.binary, ["run", "--config", folder.path + "/\(name).yaml"], stderr: folder.path + "/\(name).log")
         }
         func log(_ name: String) -> String { (try? String(contentsOfFile: folder.path + "/\(name).log", encoding: .utf8)) ?? "" }
         func reports() throws -> Int { (try serve.request("GET", "/api/v1/hosts/\(host)/reports").json["items"] as? [Any])?.count ?? 0 }

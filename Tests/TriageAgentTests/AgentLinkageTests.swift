@@ -10,8 +10,10 @@ import Testing
     @Test func theAgentLinksNoFoundationAndNoICU() throws {
         let libraries = try Shell.run("/usr/bin/ldd", [RemoteExecTests.binary]).stdout
         #expect(libraries.contains("libssl.so") && libraries.contains("libyaml-0.so") && libraries.contains("libssh2.so"))
-        for unwanted in ["libFoundation.so", "libFoundationNetworking.so", "libFoundationInternationalization.so", "lib_FoundationICU.so",
-                         "libcurl"] {
+        for unwanted in [
+            "libFoundation.so", "libFoundationNetworking.so", "libFoundationInternationalization.so", "lib_FoundationICU.so",
+            "libcurl",
+        ] {
             #expect(!libraries.contains(unwanted), "triage-agent loads \(unwanted):\n\(libraries)")
         }
     }

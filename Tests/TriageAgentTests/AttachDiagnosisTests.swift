@@ -18,22 +18,30 @@ import Testing
         let site = try serve.request("POST", "/api/v1/sites", #"{"customerId": \#(customer), "name": "HQ"}"#).json["id"] as? Int ?? 0
         let host = try serve.request("POST", "/api/v1/hosts", #"{"siteId": \#(site), "name": "lab1"}"#).json["id"] as? Int ?? 0
         _ = try serve.request("POST", "/api/v1/hosts", #"{"siteId": \#(site), "name": "lab2"}"#)
-        let una = try serve.request("POST", "/api/v1/technicians",
-            #"{"name": "Una", "tier": 1, "skills": ["network"], "shifts": [\#(Self.always)]}"#).json["id"] as? Int
-        let sam = try serve.request("POST", "/api/v1/technicians",
-            #"{"name": "Sam", "tier": 1, "skills": ["storage"], "shifts": [\#(Self.always)]}"#).json["id"] as? Int
+        let una =
+            try serve.request(
+                "POST", "/api/v1/technicians",
+                #"{"name": "Una", "tier": 1, "skills": ["network"], "shifts": [\#(Self.always)]}"#
+            ).json["id"] as? Int
+        let sam =
+            try serve.request(
+                "POST", "/api/v1/technicians",
+                #"{"name": "Sam", "tier": 1, "skills": ["storage"], "shifts": [\#(Self.always)]}"#
+            ).json["id"] as? Int
         let created = try serve.request("POST", "/api/v1/tickets", #"{"title": "lab1 slow", "severity": 3, "hostId": \#(host)}"#)
         #expect(created.status == 201)
         #expect(created.json["assigneeId"] as? Int == una)
         let ticket = created.json["id"] as? Int ?? 0
 
         func diagnose(coordinator: String = serve.url, token: String = serve.adminToken) throws -> Shell.Output {
-            try Shell.run(RemoteExecTests.binary, [
-                "diagnose", "127.0.0.1:\(sshd.port)", "-i", sshd.clientKey, "--known-hosts", knownHosts,
-                "--plugins-dir", DiagnoseCommandTests.plugins, "--checks", "disk",
-                "--param", "disk.space_warn=0%", "--param", "disk.space_crit=0%",
-                "--ticket", String(ticket), "--coordinator", coordinator,
-            ], environment: ["SSH_AUTH_SOCK": "", "TRIAGE_TOKEN": token])
+            try Shell.run(
+                RemoteExecTests.binary,
+                [
+                    "diagnose", "127.0.0.1:\(sshd.port)", "-i", sshd.clientKey, "--known-hosts", knownHosts,
+                    "--plugins-dir", DiagnoseCommandTests.plugins, "--checks", "disk",
+                    "--param", "disk.space_warn=0%", "--param", "disk.space_crit=0%",
+                    "--ticket", String(ticket), "--coordinator", coordinator,
+                ], environment: ["SSH_AUTH_SOCK": "", "TRIAGE_TOKEN": token])
         }
         let result = try diagnose()
         #expect(result.status == 2, "\(result.stderr)")
@@ -52,11 +60,17 @@ import Testing
         #expect(events.map { $0["type"] as? String }.suffix(3) == ["diagnostic_attached", "skills_required", "assigned"])
 
         // An agent token of another host is refused, and says so; the exit status is unknown.
-        let lab2 = try Shell.run(builtProduct("triage"), ["token", "create", "--role", "agent", "--name", "lab2-agent",
-                                                           "--host", "lab2", "--data", folder.path + "/data"])
+        let lab2 = try Shell.run(
+            builtProduct("triage"),
+            [
+                "token", "create", "--role", "agent", "--name", "lab2-agent",
+                "--host", "lab2", "--data", folder.path + "/data",
+            ])
         let refused = try diagnose(token: lab2.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(refused.status == 3)
-        #expect(refused.stderr.contains("is not attached to ticket \(ticket): the coordinator refused it (403): this agent token is bound to host"))
+        #expect(
+            refused.stderr.contains(
+                "is not attached to ticket \(ticket): the coordinator refused it (403): this agent token is bound to host"))
 
         // No coordinator at all: a clear error, the report still printed.
         let closed = try TestSSHD.freePort()

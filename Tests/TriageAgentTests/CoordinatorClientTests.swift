@@ -6,7 +6,7 @@ import TriageModel
 import TriageSSH
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The coordinator client over the agent's HTTP client (docs/agent.md, "Talking to the coordinator").
@@ -20,7 +20,9 @@ import Glibc
         let (outcome, took) = EventLoop.blocking { () async -> (String, Duration) in
             await withTaskGroup(of: String.self) { group in
                 group.addTask {
-                    do { return "answered: \(String(describing: try await client.nextJob(wait: 25)))" } catch { return "\(type(of: error))" }
+                    do { return "answered: \(String(describing: try await client.nextJob(wait: 25)))" } catch {
+                        return "\(type(of: error))"
+                    }
                 }
                 try? await Task.sleep(for: .milliseconds(300))
                 let cancelled = ContinuousClock.now
@@ -41,9 +43,14 @@ import Glibc
             Issue.record("a closed port answered")
         } catch let error as CoordinatorClientError {
             #expect(error.isTransient)
-            #expect("\(error)".hasPrefix("coordinator http://127.0.0.1:\(port) is unreachable: cannot connect to 127.0.0.1 port \(port): Connection refused"), "\(error)")
+            #expect(
+                "\(error)".hasPrefix(
+                    "coordinator http://127.0.0.1:\(port) is unreachable: cannot connect to 127.0.0.1 port \(port): Connection refused"),
+                "\(error)")
         }
-        let server = try ScriptedHTTPServer(answers: [(403, #"{"error": {"code": "forbidden", "message": "an agent token reports for its own host"}}"#)])
+        let server = try ScriptedHTTPServer(answers: [
+            (403, #"{"error": {"code": "forbidden", "message": "an agent token reports for its own host"}}"#)
+        ])
         let refusing = try CoordinatorClient(url: "http://127.0.0.1:\(server.port)", token: "trg_test")
         do {
             _ = try await refusing.nextJob(wait: 0)
@@ -62,11 +69,18 @@ import Glibc
         let folder = try TempFolder()
         let serve = try TriageServe(folder)
         let client = try CoordinatorClient(url: serve.url, token: serve.adminToken, timeout: 10)
-        let huge = DiagnosticReport(host: "lab1", startedAt: Date(), durationMs: 1, agentVersion: "0.1.0",
-                                    checks: [CheckResult(plugin: "disk", item: "big", status: .ok, summary: "s",
-                                                         longOutput: String(repeating: "x", count: 3 << 20))])
+        let huge = DiagnosticReport(
+            host: "lab1", startedAt: Date(), durationMs: 1, agentVersion: "0.1.0",
+            checks: [
+                CheckResult(
+                    plugin: "disk", item: "big", status: .ok, summary: "s",
+                    longOutput: String(repeating: "x", count: 3 << 20))
+            ])
         let outcome = EventLoop.blocking { () async -> String in
-            do { _ = try await client.deliver(huge); return "delivered" } catch { return "\(error)" }
+            do {
+                _ = try await client.deliver(huge)
+                return "delivered"
+            } catch { return "\(error)" }
         }
         #expect(outcome.hasPrefix("the coordinator refused it (413)"), "\(outcome)")
     }

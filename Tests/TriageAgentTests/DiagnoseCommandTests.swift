@@ -16,7 +16,8 @@ import TriageModel
     static let plugins = ShippedPlugins.folder
 
     func diagnose(_ arguments: [String]) throws -> Shell.Output {
-        try Shell.run(RemoteExecTests.binary, ["diagnose"] + arguments + ["--plugins-dir", Self.plugins], environment: ["SSH_AUTH_SOCK": ""])
+        try Shell.run(
+            RemoteExecTests.binary, ["diagnose"] + arguments + ["--plugins-dir", Self.plugins], environment: ["SSH_AUTH_SOCK": ""])
     }
 
     var ssh: [String] { ["127.0.0.1:\(sshd.port)", "-i", sshd.clientKey, "--known-hosts", knownHosts] }
@@ -41,7 +42,9 @@ import TriageModel
 
     @Test func acceptNewSaysWhatItRecorded() throws {
         let fresh = sshd.folder.path + "/fresh"
-        let result = try diagnose(["127.0.0.1:\(sshd.port)", "-i", sshd.clientKey, "--known-hosts", fresh, "--accept-new", "--checks", "disk"])
+        let result = try diagnose([
+            "127.0.0.1:\(sshd.port)", "-i", sshd.clientKey, "--known-hosts", fresh, "--accept-new", "--checks", "disk",
+        ])
         #expect(result.stderr.contains("permanently added '[127.0.0.1]:\(sshd.port)'"))
         #expect(result.stdout.contains("disk"))
     }
@@ -79,14 +82,14 @@ import TriageModel
     @Test func inventoryNamesAHostAndItsParameters() throws {
         let inventory = sshd.folder.path + "/inventory.yaml"
         try """
-            hosts:
-              lab1:
-                address: 127.0.0.1
-                port: \(sshd.port)
-                criticality: high
-                params:
-                  disk.space_crit: "0%"
-            """.write(toFile: inventory, atomically: true, encoding: .utf8)
+        hosts:
+          lab1:
+            address: 127.0.0.1
+            port: \(sshd.port)
+            criticality: high
+            params:
+              disk.space_crit: "0%"
+        """.write(toFile: inventory, atomically: true, encoding: .utf8)
         let result = try diagnose(["lab1", "--inventory", inventory, "-i", sshd.clientKey, "--known-hosts", knownHosts, "--checks", "disk"])
         #expect(result.stdout.hasPrefix("lab1: CRITICAL"))
         #expect(result.status == 2)
@@ -101,8 +104,10 @@ import TriageModel
         let namespace = try TestNetworkNamespace()
         let host = try TestSSHD(namespace: namespace)
         let knownHosts = try host.knownHostsFile([try host.knownHostsLine()])
-        let result = try diagnose(["\(host.address):\(host.port)", "-i", host.clientKey, "--known-hosts", knownHosts,
-                                   "--checks", "network", "--param", "network.dns_names=no-such-name.invalid", "--format", "json"])
+        let result = try diagnose([
+            "\(host.address):\(host.port)", "-i", host.clientKey, "--known-hosts", knownHosts,
+            "--checks", "network", "--param", "network.dns_names=no-such-name.invalid", "--format", "json",
+        ])
         let report = try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(result.stdout.utf8))
         #expect(report.checks.first { $0.item == "gateway" }?.summary == "default gateway \(namespace.hostAddress) answers")
         #expect(report.checks.first { $0.item == "dns" }?.status == .critical)
@@ -113,11 +118,14 @@ import TriageModel
     static let examples = URL(fileURLWithPath: plugins).deletingLastPathComponent().appendingPathComponent("Deploy/examples/plugins").path
 
     @Test func aRealMonitoringPluginAndACheckmkLocalCheckRunUnchanged() throws {
-        let result = try diagnose(ssh + ["--plugins-dir", Self.examples, "--checks", "nagios-disk,nagios-load,checkmk-local",
-                                         "--param", "nagios-disk.crit=99%", "--param", "nagios-disk.warn=99.5%",
-                                         // thresholds no busy CI machine reaches (a 3.6 load once made it WARNING)
-                                         "--param", "nagios-load.warn=500,400,300", "--param", "nagios-load.crit=1000,800,600",
-                                         "--format", "json"])
+        let result = try diagnose(
+            ssh + [
+                "--plugins-dir", Self.examples, "--checks", "nagios-disk,nagios-load,checkmk-local",
+                "--param", "nagios-disk.crit=99%", "--param", "nagios-disk.warn=99.5%",
+                // thresholds no busy CI machine reaches (a 3.6 load once made it WARNING)
+                "--param", "nagios-load.warn=500,400,300", "--param", "nagios-load.crit=1000,800,600",
+                "--format", "json",
+            ])
         let report = try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(result.stdout.utf8))
         let disk = try #require(report.checks.first { $0.plugin == "nagios-disk" })
         #expect(disk.item == "fs /")
@@ -134,8 +142,11 @@ import TriageModel
     }
 
     @Test func servicesOverSSHSeeTheHostsOwnProcesses() throws {
-        let result = try diagnose(ssh + ["--checks", "services", "--param", "services.processes=sshd",
-                                         "--param", "services.ports=\(sshd.port)", "--format", "json"])
+        let result = try diagnose(
+            ssh + [
+                "--checks", "services", "--param", "services.processes=sshd",
+                "--param", "services.ports=\(sshd.port)", "--format", "json",
+            ])
         let report = try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(result.stdout.utf8))
         #expect(report.checks.first { $0.item == "process sshd" }?.status == .ok)
         #expect(report.checks.first { $0.item == "port \(sshd.port)" }?.status == .ok)

@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Idle means idle (docs/agent.md, "Talking to the coordinator"): a real push agent and a real
@@ -51,18 +51,20 @@ import Glibc
         let config = coordinator.folder.path + "/agent.yaml"
         // One report at the start, the next an hour later: what follows is waiting.
         try """
-            coordinator: \(coordinator.serve.url)
-            token: \(coordinator.agentToken)
-            host: lab1
-            interval: 3600
-            jitter: 0
-            checks: [disk]
-            plugins: [\(DiagnoseCommandTests.plugins)]
-            spool: { path: \(coordinator.folder.path)/spool }
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        coordinator: \(coordinator.serve.url)
+        token: \(coordinator.agentToken)
+        host: lab1
+        interval: 3600
+        jitter: 0
+        checks: [disk]
+        plugins: [\(DiagnoseCommandTests.plugins)]
+        spool: { path: \(coordinator.folder.path)/spool }
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         let agent = try ChildProcess(RemoteExecTests.binary, ["run", "--config", config], stderr: coordinator.folder.path + "/agent.log")
         defer { agent.terminate() }
-        let waiting = try await waitFor(seconds: 30) { try coordinator.log("agent.log").contains("report ") && coordinator.waitingPolls() == 1 }
+        let waiting = try await waitFor(seconds: 30) {
+            try coordinator.log("agent.log").contains("report ") && coordinator.waitingPolls() == 1
+        }
         #expect(waiting, "the agent never reported and waited for jobs: \(coordinator.log("agent.log"))")
         let used = try await processCPU(of: agent.pid, over: 10)
         #expect(used <= Self.bound, "the push agent used \(used) ms of CPU per second while it waited for jobs")
@@ -73,15 +75,16 @@ import Glibc
         let coordinator = try Coordinator()
         let config = coordinator.folder.path + "/collector.yaml"
         try """
-            coordinator: \(coordinator.serve.url)
-            token: \(coordinator.collectorToken)
-            plugins: [\(DiagnoseCommandTests.plugins)]
-            concurrency: 16
-            wait: 25
-            health: { every: 0 }
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        let collector = try ChildProcess(RemoteExecTests.binary, ["collect", "--config", config], environment: ["SSH_AUTH_SOCK": ""],
-                                         stderr: coordinator.folder.path + "/collector.log")
+        coordinator: \(coordinator.serve.url)
+        token: \(coordinator.collectorToken)
+        plugins: [\(DiagnoseCommandTests.plugins)]
+        concurrency: 16
+        wait: 25
+        health: { every: 0 }
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let collector = try ChildProcess(
+            RemoteExecTests.binary, ["collect", "--config", config], environment: ["SSH_AUTH_SOCK": ""],
+            stderr: coordinator.folder.path + "/collector.log")
         defer { collector.terminate() }
         let waiting = try await waitFor(seconds: 30) { try coordinator.waitingPolls() == 16 }
         #expect(waiting, "the collector's 16 long polls never all waited: \(coordinator.log("collector.log"))")

@@ -1,7 +1,7 @@
 import Foundation
-import TriageChecks
 import TestSupport
 import Testing
+import TriageChecks
 
 @Suite struct PluginsCommandTests {
     func agent(_ arguments: [String]) throws -> Shell.Output { try Shell.run(RemoteExecTests.binary, arguments) }
@@ -19,7 +19,8 @@ import Testing
     @Test func lintFailsWithFileAndLine() throws {
         let folder = try TempFolder()
         try FileManager.default.createDirectory(atPath: folder.path + "/p", withIntermediateDirectories: true)
-        try "name: p\nsummary: s\nscript: check.sh\ntriage:\n  - flag: nowhere\n    reason: r\n".write(toFile: folder.path + "/p/plugin.yaml", atomically: true, encoding: .utf8)
+        try "name: p\nsummary: s\nscript: check.sh\ntriage:\n  - flag: nowhere\n    reason: r\n".write(
+            toFile: folder.path + "/p/plugin.yaml", atomically: true, encoding: .utf8)
         try "true\n".write(toFile: folder.path + "/p/check.sh", atomically: true, encoding: .utf8)
         let lint = try agent(["plugins", "lint", folder.path])
         #expect(lint.status == 1)
@@ -33,7 +34,8 @@ import Testing
     /// A plugin named `disk` that only says who it is.
     static func plant(in folder: String, summary: String = "PLANTED") throws {
         try FileManager.default.createDirectory(atPath: folder + "/disk", withIntermediateDirectories: true)
-        try "name: disk\nsummary: \(summary)\nscript: check.sh\n".write(toFile: folder + "/disk/plugin.yaml", atomically: true, encoding: .utf8)
+        try "name: disk\nsummary: \(summary)\nscript: check.sh\n".write(
+            toFile: folder + "/disk/plugin.yaml", atomically: true, encoding: .utf8)
         try "echo '0 planted - planted'\n".write(toFile: folder + "/disk/check.sh", atomically: true, encoding: .utf8)
     }
 
@@ -42,13 +44,16 @@ import Testing
         let folder = try TempFolder()
         try Self.plant(in: folder.path + "/plugins")
         let bin = URL(fileURLWithPath: RemoteExecTests.binary).deletingLastPathComponent().path
-        let show = try Shell.run("/bin/sh", ["-c", "cd \(ShellQuote.quote(folder.path)) && PATH=\(ShellQuote.quote(bin)):$PATH exec triage-agent plugins show disk"])
+        let show = try Shell.run(
+            "/bin/sh",
+            ["-c", "cd \(ShellQuote.quote(folder.path)) && PATH=\(ShellQuote.quote(bin)):$PATH exec triage-agent plugins show disk"])
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.stdout.contains("Filesystem space and inodes"))
         #expect(!show.stdout.contains("PLANTED"))
         // From a folder without plugins the shipped ones are still found.
         let empty = try TempFolder()
-        let list = try Shell.run("/bin/sh", ["-c", "cd \(ShellQuote.quote(empty.path)) && PATH=\(ShellQuote.quote(bin)):$PATH exec triage-agent plugins list"])
+        let list = try Shell.run(
+            "/bin/sh", ["-c", "cd \(ShellQuote.quote(empty.path)) && PATH=\(ShellQuote.quote(bin)):$PATH exec triage-agent plugins list"])
         #expect(list.stdout.contains("disk") && list.stdout.contains("network") && list.stdout.contains("services"), "\(list.stderr)")
     }
 
@@ -58,7 +63,8 @@ import Testing
         chmod(folder.path + "/disk", 0o777)
         let writable = try Shell.run(RemoteExecTests.binary, ["plugins", "list", "--plugins-dir", folder.path])
         #expect(!writable.stdout.contains("PLANTED"))
-        #expect(writable.stderr.contains("refusing \(folder.path)/disk: writable by its group or by others (mode 777)"), "\(writable.stderr)")
+        #expect(
+            writable.stderr.contains("refusing \(folder.path)/disk: writable by its group or by others (mode 777)"), "\(writable.stderr)")
 
         chmod(folder.path + "/disk", 0o755)
         chmod(folder.path + "/disk/check.sh", 0o664)
@@ -82,11 +88,13 @@ import Testing
     @Test func localPluginsDoNotInheritTheAgentsSecrets() throws {
         let folder = try TempFolder()
         try FileManager.default.createDirectory(atPath: folder.path + "/env", withIntermediateDirectories: true)
-        try "name: env\nsummary: prints what it sees\nscript: check.sh\n".write(toFile: folder.path + "/env/plugin.yaml", atomically: true, encoding: .utf8)
+        try "name: env\nsummary: prints what it sees\nscript: check.sh\n".write(
+            toFile: folder.path + "/env/plugin.yaml", atomically: true, encoding: .utf8)
         try #"echo "0 env - token=${TRIAGE_TOKEN:-none} pass=${TRIAGE_SSH_PASSPHRASE:-none} other=${SECRET_THING:-none} path=${PATH:+set}""#
             .write(toFile: folder.path + "/env/check.sh", atomically: true, encoding: .utf8)
-        let result = try Shell.run(RemoteExecTests.binary, ["diagnose", "--local", "--plugins-dir", folder.path, "--checks", "env", "--format", "json"],
-                                   environment: ["TRIAGE_TOKEN": "trg_secret", "TRIAGE_SSH_PASSPHRASE": "hunter2", "SECRET_THING": "x"])
+        let result = try Shell.run(
+            RemoteExecTests.binary, ["diagnose", "--local", "--plugins-dir", folder.path, "--checks", "env", "--format", "json"],
+            environment: ["TRIAGE_TOKEN": "trg_secret", "TRIAGE_SSH_PASSPHRASE": "hunter2", "SECRET_THING": "x"])
         #expect(result.stdout.contains("token=none pass=none other=none path=set"), "\(result.stdout) \(result.stderr)")
         #expect(!result.stdout.contains("trg_secret") && !result.stdout.contains("hunter2"))
     }

@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 import TriageChecks
 import TriageModel
+
 @testable import TriageAgent
 
 /// The push agent's failure paths, against the faults a real coordinator cannot be made to
@@ -16,7 +17,8 @@ import TriageModel
         var all: [String] { lock.withLock { lines } }
     }
 
-    static let receipt = #"{"reportId": "0B2F4E4A-3F4B-4A5E-9F4B-2C1D0E9F8A7B", "accepted": true, "opened": [], "reopened": [], "updated": [], "resolved": []}"#
+    static let receipt =
+        #"{"reportId": "0B2F4E4A-3F4B-4A5E-9F4B-2C1D0E9F8A7B", "accepted": true, "opened": [], "reopened": [], "updated": [], "resolved": []}"#
 
     /// An agent with one tiny plugin, its spool in `spool`, delivering to `server`.
     static func agent(_ folder: TempFolder, server: ScriptedHTTPServer, spool: String? = nil, log: Lines) throws -> PushAgent {
@@ -30,8 +32,9 @@ import TriageModel
         configuration.host = "lab1"
         configuration.spoolPath = spool ?? folder.path + "/spool"
         configuration.timeout = 5
-        return try PushAgent(configuration: configuration, catalog: PluginCatalog(directories: [plugins]),
-                             log: log.add)
+        return try PushAgent(
+            configuration: configuration, catalog: PluginCatalog(directories: [plugins]),
+            log: log.add)
     }
 
     static func reportIds(_ server: ScriptedHTTPServer) -> [String] {
@@ -40,8 +43,10 @@ import TriageModel
 
     @Test func fiveHundredsAnd429AreRetriedWithTheSameKeyUntilTaken() async throws {
         let folder = try TempFolder()
-        let server = try ScriptedHTTPServer(answers: [(503, #"{"error": {"code": "unavailable", "message": "db down"}}"#),
-                                                      (429, "{}"), (500, "{}"), (201, Self.receipt)])
+        let server = try ScriptedHTTPServer(answers: [
+            (503, #"{"error": {"code": "unavailable", "message": "db down"}}"#),
+            (429, "{}"), (500, "{}"), (201, Self.receipt),
+        ])
         let log = Lines()
         let agent = try Self.agent(folder, server: server, log: log)
         agent.makeReport()
@@ -60,7 +65,9 @@ import TriageModel
     @Test(arguments: [400, 413, 422])
     func aReportTheCoordinatorCallsMalformedIsSetAsideAndTheRestGoOn(_ status: Int) async throws {
         let folder = try TempFolder()
-        let server = try ScriptedHTTPServer(answers: [(status, #"{"error": {"code": "invalid", "message": "checks: bad"}}"#), (201, Self.receipt)])
+        let server = try ScriptedHTTPServer(answers: [
+            (status, #"{"error": {"code": "invalid", "message": "checks: bad"}}"#), (201, Self.receipt),
+        ])
         let log = Lines()
         let agent = try Self.agent(folder, server: server, log: log)
         agent.makeReport()
@@ -71,8 +78,9 @@ import TriageModel
         #expect(ids.count == 2 && ids[0] != ids[1])
         let rejected = try FileManager.default.contentsOfDirectory(atPath: folder.path + "/spool/rejected")
         #expect(rejected.count == 1)
-        let kept = try DiagnosticReport.decoder.decode(DiagnosticReport.self,
-                                                       from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/spool/rejected/" + rejected[0])))
+        let kept = try DiagnosticReport.decoder.decode(
+            DiagnosticReport.self,
+            from: Data(contentsOf: URL(fileURLWithPath: folder.path + "/spool/rejected/" + rejected[0])))
         #expect(kept.id.uuidString == ids[0])
         #expect(log.all.contains { $0.contains("set aside in") && $0.contains("(\(status))") })
     }

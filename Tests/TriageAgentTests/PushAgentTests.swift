@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Flow 2 of docs/ARCHITECTURE.md with real processes: `triage-agent run` pushing to a real `triage serve`
@@ -24,25 +24,30 @@ import Glibc
         _ = try serve.request("POST", "/api/v1/customers", #"{"name": "Acme"}"#)
         _ = try serve.request("POST", "/api/v1/sites", #"{"customerId": 1, "name": "HQ"}"#)
         let host = try serve.request("POST", "/api/v1/hosts", #"{"siteId": 1, "name": "lab1"}"#).json["id"] as? Int ?? 0
-        let token = try Shell.run(builtProduct("triage"), ["token", "create", "--role", "agent", "--name", "lab1-agent",
-                                                            "--host", "lab1", "--data", folder.path + "/data"])
+        let token = try Shell.run(
+            builtProduct("triage"),
+            [
+                "token", "create", "--role", "agent", "--name", "lab1-agent",
+                "--host", "lab1", "--data", folder.path + "/data",
+            ])
         try token.stdout.write(toFile: folder.path + "/token", atomically: true, encoding: .utf8)
         let spool = folder.path + "/spool"
         try """
-            coordinator: \(serve.url)
-            token_file: \(folder.path)/token
-            host: lab1
-            interval: 1
-            jitter: 0
-            checks: [disk]
-            plugins: [\(DiagnoseCommandTests.plugins)]
-            spool: { path: \(spool), max_reports: 500, max_bytes: 5MiB }
-            retry_max: 2
-            timeout: 2
-            """.write(toFile: folder.path + "/agent.yaml", atomically: true, encoding: .utf8)
+        coordinator: \(serve.url)
+        token_file: \(folder.path)/token
+        host: lab1
+        interval: 1
+        jitter: 0
+        checks: [disk]
+        plugins: [\(DiagnoseCommandTests.plugins)]
+        spool: { path: \(spool), max_reports: 500, max_bytes: 5MiB }
+        retry_max: 2
+        timeout: 2
+        """.write(toFile: folder.path + "/agent.yaml", atomically: true, encoding: .utf8)
 
         func reportsOnServer() throws -> [[String: Any]] {
-            var items: [[String: Any]] = [], cursor = ""
+            var items: [[String: Any]] = []
+            var cursor = ""
             repeat {
                 let page = try serve.request("GET", "/api/v1/hosts/\(host)/reports?limit=100&cursor=\(cursor)", token: admin).json
                 items += page["items"] as? [[String: Any]] ?? []
@@ -97,10 +102,13 @@ import Glibc
         #expect(storedIds.count == made.count)
         #expect(Set(storedIds) == Set(made))
         // Received in the order made: the receive times, taken in the agent's order, never go back.
-        let receivedAt = Dictionary(uniqueKeysWithValues: stored.compactMap { item -> (String, String)? in
-            guard let id = (item["report"] as? [String: Any])?["id"] as? String, let at = item["receivedAt"] as? String else { return nil }
-            return (id, at)
-        })
+        let receivedAt = Dictionary(
+            uniqueKeysWithValues: stored.compactMap { item -> (String, String)? in
+                guard let id = (item["report"] as? [String: Any])?["id"] as? String, let at = item["receivedAt"] as? String else {
+                    return nil
+                }
+                return (id, at)
+            })
         let times = made.compactMap { receivedAt[$0] }
         #expect(times == times.sorted())
         serve.process.terminate()

@@ -75,7 +75,8 @@ import TriageSSH
 
     @Test func anAliasFromAnSSHConfigFile() throws {
         let config = sshd.folder.path + "/ssh_config"
-        try "Host lab-box\n  HostName 127.0.0.1\n  Port \(sshd.port)\n  IdentityFile \(sshd.clientKey)\n  UserKnownHostsFile \(knownHosts)\n"
+        try
+            "Host lab-box\n  HostName 127.0.0.1\n  Port \(sshd.port)\n  IdentityFile \(sshd.clientKey)\n  UserKnownHostsFile \(knownHosts)\n"
             .write(toFile: config, atomically: true, encoding: .utf8)
         let result = try agent(["exec", "lab-box", "-F", config, "--", "echo aliased"])
         #expect(result.stdout == "aliased\n")
@@ -85,8 +86,9 @@ import TriageSSH
     @Test func aNameThatDoesNotResolve() throws {
         // In a network namespace of its own (no route anywhere) the lookup fails without any
         // packet leaving this machine.
-        let result = try agent(["exec", "no-such-host.invalid"] + common + ["--timeout", "3", "--", "true"],
-                               prefix: ["/usr/bin/unshare", "--net"])
+        let result = try agent(
+            ["exec", "no-such-host.invalid"] + common + ["--timeout", "3", "--", "true"],
+            prefix: ["/usr/bin/unshare", "--net"])
         #expect(result.status == 255)
         #expect(result.stderr.contains("resolve: cannot resolve host name 'no-such-host.invalid'"))
     }

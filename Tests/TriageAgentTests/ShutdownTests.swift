@@ -10,16 +10,25 @@ import TriageSSH
             // Work that ends before the stop gives its value.
             let finished = try? await shutdown.cancelling { 42 }
             async let sleeping: String = {
-                do { try await shutdown.cancelling { try await Task.sleep(for: .seconds(60)) }; return "slept" } catch { return "\(type(of: error))" }
+                do {
+                    try await shutdown.cancelling { try await Task.sleep(for: .seconds(60)) }
+                    return "slept"
+                } catch { return "\(type(of: error))" }
             }()
-            async let waiting: Bool = { await shutdown.wait(); return shutdown.isRequested }()
+            async let waiting: Bool = {
+                await shutdown.wait()
+                return shutdown.isRequested
+            }()
             try? await Task.sleep(for: .milliseconds(200))
             shutdown.request()
             let slept = await sleeping
             // After the stop, a new wait returns at once and new work is cancelled before it waits.
             await shutdown.wait()
             let afterwards: String
-            do { try await shutdown.cancelling { try await Task.sleep(for: .seconds(60)) }; afterwards = "slept" } catch { afterwards = "\(type(of: error))" }
+            do {
+                try await shutdown.cancelling { try await Task.sleep(for: .seconds(60)) }
+                afterwards = "slept"
+            } catch { afterwards = "\(type(of: error))" }
             return (slept, finished, await waiting, afterwards)
         }
         #expect(slept == "CancellationError")

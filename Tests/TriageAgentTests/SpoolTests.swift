@@ -2,14 +2,19 @@ import Foundation
 import TestSupport
 import Testing
 import TriageModel
+
 @testable import TriageAgent
 
 /// The push agent's disk queue: order, bounds, the drop counter, and what survives a restart.
 @Suite struct SpoolTests {
     static func report(_ n: Int, padding: Int = 0) -> DiagnosticReport {
-        DiagnosticReport(host: "lab1", startedAt: Date(timeIntervalSince1970: Double(n)), durationMs: n, agentVersion: "test",
-                         checks: [CheckResult(plugin: "disk", item: "fs /", status: .ok,
-                                              summary: String(repeating: "x", count: padding), metrics: [], durationMs: 1)])
+        DiagnosticReport(
+            host: "lab1", startedAt: Date(timeIntervalSince1970: Double(n)), durationMs: n, agentVersion: "test",
+            checks: [
+                CheckResult(
+                    plugin: "disk", item: "fs /", status: .ok,
+                    summary: String(repeating: "x", count: padding), metrics: [], durationMs: 1)
+            ])
     }
 
     @Test func reportsComeOutOldestFirstAndSurviveAReopen() throws {
@@ -68,10 +73,12 @@ import TriageModel
             spool.setAside(entry)
             setAside.append(report.id)
             #expect(spool.count == 0)
-            if n == 2 { spool = try Spool(folder: path, limits: Spool.Limits(maxRejected: 3)) }   // a restart in between
+            if n == 2 { spool = try Spool(folder: path, limits: Spool.Limits(maxRejected: 3)) }  // a restart in between
         }
         let kept = try FileManager.default.contentsOfDirectory(atPath: path + "/rejected").sorted().map { name in
-            try DiagnosticReport.decoder.decode(DiagnosticReport.self, from: Data(contentsOf: URL(fileURLWithPath: path + "/rejected/" + name))).id
+            try DiagnosticReport.decoder.decode(
+                DiagnosticReport.self, from: Data(contentsOf: URL(fileURLWithPath: path + "/rejected/" + name))
+            ).id
         }
         #expect(kept == Array(setAside.suffix(3)))
     }
@@ -90,10 +97,12 @@ import TriageModel
         #expect(message.contains("interval must be a whole number 1–86400"))
         #expect(message.contains("max_bytes must be a size such as"))
 
-        try "coordinator: http://127.0.0.1:1\ninterval: 30\nspool: { path: /x, max_bytes: 2MiB }\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "coordinator: http://127.0.0.1:1\ninterval: 30\nspool: { path: /x, max_bytes: 2MiB }\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
         let fromEnvironment = try AgentConfiguration.load(file: file, environment: ["TRIAGE_TOKEN": "t0k"])
         #expect(fromEnvironment.token == "t0k" && fromEnvironment.jitter == 3 && fromEnvironment.spoolLimits.maxBytes == 2 << 20)
-        #expect(failure() == "\(file): no token: give token_file (or token), run under the unit (LoadCredential=token:…), or set TRIAGE_TOKEN")
+        #expect(
+            failure() == "\(file): no token: give token_file (or token), run under the unit (LoadCredential=token:…), or set TRIAGE_TOKEN")
         // Under the shipped unit the token is a systemd credential, and wins over the environment.
         let credentials = folder.path + "/credentials"
         try FileManager.default.createDirectory(atPath: credentials, withIntermediateDirectories: true)
@@ -101,16 +110,21 @@ import TriageModel
         let underUnit = try AgentConfiguration.load(file: file, environment: ["CREDENTIALS_DIRECTORY": credentials, "TRIAGE_TOKEN": "t0k"])
         #expect(underUnit.token == "trg_from_systemd")
         // A token file the agent may not read says why and what to do instead.
-        try "coordinator: http://127.0.0.1:1\ntoken_file: \(folder.path)/no-such-token\n".write(toFile: file, atomically: true, encoding: .utf8)
-        #expect(failure().contains("cannot read the token file \(folder.path)/no-such-token: No such file or directory (under the shipped unit"))
+        try "coordinator: http://127.0.0.1:1\ntoken_file: \(folder.path)/no-such-token\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
+        #expect(
+            failure().contains("cannot read the token file \(folder.path)/no-such-token: No such file or directory (under the shipped unit")
+        )
         // Broken YAML is named with its line.
         try "coordinator: http://127.0.0.1:1\ncheck: [disk\n".write(toFile: file, atomically: true, encoding: .utf8)
         #expect(failure().hasPrefix("\(file):3: not valid YAML: "), "\(failure())")
         // A CA file for an https coordinator must be readable when the agent starts, not at its first report.
-        try "coordinator: https://triage.example.net\ntoken: t\nca_file: \(folder.path)/no-ca.pem\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "coordinator: https://triage.example.net\ntoken: t\nca_file: \(folder.path)/no-ca.pem\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
         #expect(failure() == "\(file):3: cannot read the CA file \(folder.path)/no-ca.pem: No such file or directory")
         try "-----BEGIN CERTIFICATE-----\n".write(toFile: folder.path + "/ca.pem", atomically: true, encoding: .utf8)
-        try "coordinator: https://triage.example.net\ntoken: t\nca_file: \(folder.path)/ca.pem\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try "coordinator: https://triage.example.net\ntoken: t\nca_file: \(folder.path)/ca.pem\n".write(
+            toFile: file, atomically: true, encoding: .utf8)
         #expect(try AgentConfiguration.load(file: file).caFile == folder.path + "/ca.pem")
     }
 }

@@ -17,7 +17,8 @@ import Testing
         let knownHosts = try sshd.knownHostsFile([try sshd.knownHostsLine(), "[127.0.0.1]:\(impostor.port) \(knownKey)"])
 
         let live = (1...17).map { String(format: "web%02d", $0) }
-        let ports = Dictionary(uniqueKeysWithValues: live.map { ($0, sshd.port) } + [("closed", closed), ("silent", silent.port), ("impostor", impostor.port)])
+        let ports = Dictionary(
+            uniqueKeysWithValues: live.map { ($0, sshd.port) } + [("closed", closed), ("silent", silent.port), ("impostor", impostor.port)])
         let inventory = sshd.folder.path + "/inventory.yaml"
         try ("hosts:\n" + ports.keys.sorted().map { "  \($0): { address: 127.0.0.1, port: \(ports[$0]!) }" }.joined(separator: "\n") + "\n")
             .write(toFile: inventory, atomically: true, encoding: .utf8)
@@ -29,17 +30,20 @@ import Testing
         _ = try serve.request("POST", "/api/v1/sites", #"{"customerId": 1, "name": "HQ"}"#)
         var ids: [String: Int] = [:]
         for name in ports.keys.sorted() {
-            ids[name] = try serve.request("POST", "/api/v1/hosts", #"{"siteId": 1, "name": "\#(name)", "address": "127.0.0.1:\#(ports[name]!)"}"#)
+            ids[name] =
+                try serve.request("POST", "/api/v1/hosts", #"{"siteId": 1, "name": "\#(name)", "address": "127.0.0.1:\#(ports[name]!)"}"#)
                 .json["id"] as? Int
         }
 
         let timeout = 2.0
         func sweep(_ arguments: [String]) throws -> (Shell.Output, Duration) {
             let started = ContinuousClock.now
-            let output = try Shell.run(RemoteExecTests.binary, ["sweep"] + arguments + [
-                "-i", sshd.clientKey, "--known-hosts", knownHosts, "--timeout", String(timeout),
-                "--plugins-dir", DiagnoseCommandTests.plugins, "--checks", "disk", "--coordinator", serve.url,
-            ], environment: ["SSH_AUTH_SOCK": "", "TRIAGE_TOKEN": serve.adminToken])
+            let output = try Shell.run(
+                RemoteExecTests.binary,
+                ["sweep"] + arguments + [
+                    "-i", sshd.clientKey, "--known-hosts", knownHosts, "--timeout", String(timeout),
+                    "--plugins-dir", DiagnoseCommandTests.plugins, "--checks", "disk", "--coordinator", serve.url,
+                ], environment: ["SSH_AUTH_SOCK": "", "TRIAGE_TOKEN": serve.adminToken])
             return (output, started.duration(to: .now))
         }
 
@@ -80,8 +84,11 @@ import Testing
         #expect(table.stderr.contains("; 2 reports posted"))
 
         // On a terminal (util-linux `script` gives it one) a progress bar is drawn and cleared as hosts finish.
-        let command = ([RemoteExecTests.binary, "sweep", "web01", "closed", "--inventory", inventory, "-i", sshd.clientKey,
-                        "--known-hosts", knownHosts, "--plugins-dir", DiagnoseCommandTests.plugins, "--checks", "disk"])
+        let command =
+            ([
+                RemoteExecTests.binary, "sweep", "web01", "closed", "--inventory", inventory, "-i", sshd.clientKey,
+                "--known-hosts", knownHosts, "--plugins-dir", DiagnoseCommandTests.plugins, "--checks", "disk",
+            ])
             .map { "'\($0)'" }.joined(separator: " ")
         let terminal = try Shell.run("/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["SSH_AUTH_SOCK": ""])
         #expect(terminal.stdout.contains("] 1/2 hosts, "))

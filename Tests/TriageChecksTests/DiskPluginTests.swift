@@ -12,9 +12,11 @@ import TriageModel
 
     func runOnFixtures(overrides: [String: String] = [:]) -> PluginRunner.Outcome {
         let folder = PluginFixtures.fixtures + "/disk"
-        let sources = ["TRIAGE_SRC_DF": "df.txt", "TRIAGE_SRC_DFI": "dfi.txt", "TRIAGE_SRC_MOUNTS": "mounts.txt",
-                       "TRIAGE_SRC_FSTAB": "fstab.txt", "TRIAGE_SRC_MDSTAT": "mdstat.txt", "TRIAGE_SRC_DMESG": "dmesg.txt",
-                       "TRIAGE_SRC_SMART": "smart"].mapValues { folder + "/" + $0 }
+        let sources = [
+            "TRIAGE_SRC_DF": "df.txt", "TRIAGE_SRC_DFI": "dfi.txt", "TRIAGE_SRC_MOUNTS": "mounts.txt",
+            "TRIAGE_SRC_FSTAB": "fstab.txt", "TRIAGE_SRC_MDSTAT": "mdstat.txt", "TRIAGE_SRC_DMESG": "dmesg.txt",
+            "TRIAGE_SRC_SMART": "smart",
+        ].mapValues { folder + "/" + $0 }
         return PluginRunner.run([disk], overrides: ["disk": overrides], transport: SourcedTransport(inner: LocalShell(), sources: sources))
     }
 
@@ -70,7 +72,9 @@ import TriageModel
         let io = runOnFixtures().checks.item("kernel io")
         #expect(io?.status == .warning)
         #expect(io?.metrics.first?.value == 3)
-        #expect(io?.summary.hasSuffix("last: EXT4-fs error (device sdb1): ext4_find_entry:1455: inode #2: comm ls: reading directory lblock 0") == true)
+        #expect(
+            io?.summary.hasSuffix("last: EXT4-fs error (device sdb1): ext4_find_entry:1455: inode #2: comm ls: reading directory lblock 0")
+                == true)
     }
 
     @Test func theRulesTurnFindingsIntoARecommendation() {
@@ -91,8 +95,13 @@ import TriageModel
     @Test func dfOutputAndPosixDfAgree() throws {
         let folder = try TempFolder()
         try Shell.run("/bin/sh", ["-c", "df -P > \(folder.path)/df.txt; df -Pi > \(folder.path)/dfi.txt"])
-        let posix = PluginRunner.run([disk], transport: SourcedTransport(inner: LocalShell(), sources: [
-            "TRIAGE_SRC_DF": folder.path + "/df.txt", "TRIAGE_SRC_DFI": folder.path + "/dfi.txt"]))
+        let posix = PluginRunner.run(
+            [disk],
+            transport: SourcedTransport(
+                inner: LocalShell(),
+                sources: [
+                    "TRIAGE_SRC_DF": folder.path + "/df.txt", "TRIAGE_SRC_DFI": folder.path + "/dfi.txt",
+                ]))
         let output = PluginRunner.run([disk], transport: LocalShell())
         let usage = { (checks: [CheckResult]) in
             checks.filter { $0.item.hasPrefix("fs ") || $0.item.hasPrefix("inodes ") }.map { "\($0.item) \($0.status.rawValue)" }.sorted()

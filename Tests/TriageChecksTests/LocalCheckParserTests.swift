@@ -29,8 +29,8 @@ import TriageModel
 
     @Test func pDerivesTheStatusFromUpperLevels() throws {
         #expect(try one("P \"temp\" t=39;40;50 fine").status == .ok)
-        #expect(try one("P \"temp\" t=40;40;50 at warn").status == .warning)      // value ≥ warn
-        #expect(try one("P \"temp\" t=50;40;50 at crit").status == .critical)     // value ≥ crit
+        #expect(try one("P \"temp\" t=40;40;50 at warn").status == .warning)  // value ≥ warn
+        #expect(try one("P \"temp\" t=50;40;50 at crit").status == .critical)  // value ≥ crit
         #expect(try one("P \"temp\" t=45;40;50|u=60;70;80 worst of all").status == .warning)
         let result = try one("P disks d1=55;40;50|d2=10;40;50 two disks")
         #expect(result.status == .critical)
@@ -38,7 +38,7 @@ import TriageModel
     }
 
     @Test func pWithLowerLevelsOnlyCritAndNoMetrics() throws {
-        #expect(try one("P rate r=5;10:20;5:30 low").status == .warning)          // below the warn lower level
+        #expect(try one("P rate r=5;10:20;5:30 low").status == .warning)  // below the warn lower level
         #expect(try one("P rate r=4.9;10:20;5:30 lower").status == .critical)
         #expect(try one("P rate r=15;10:20;5:30 inside").status == .ok)
         #expect(try one("P rate r=25;10:20;5:30 above warn").status == .warning)
@@ -66,8 +66,10 @@ import TriageModel
     }
 
     @Test func malformedLinesAreRejectedNotGuessed() {
-        for line in ["0", "0 item", "P \"unterminated - x", "0 \"\" - empty item", "0 item m=;1 text", "0 item m=1;a:b text",
-                     "cached(1,2 0 item - x", "cached(a,b) 0 item - x", "OK item - text", "0 item m=1;2;3;4;5;6 text"] {
+        for line in [
+            "0", "0 item", "P \"unterminated - x", "0 \"\" - empty item", "0 item m=;1 text", "0 item m=1;a:b text",
+            "cached(1,2 0 item - x", "cached(a,b) 0 item - x", "OK item - text", "0 item m=1;2;3;4;5;6 text",
+        ] {
             let results = LocalCheckParser.parse(plugin: "p", output: line)
             #expect(results.count == 1 && results[0].item == "output" && results[0].status == .unknown, "\(line)")
         }

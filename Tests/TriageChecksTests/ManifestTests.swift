@@ -29,21 +29,34 @@ import TriageModel
     }
 
     @Test func skillsAreAListOfLowerCaseWords() throws {
-        let path = try plugin("skilled", yaml: """
-            name: skilled
-            summary: demo
-            protocol: local
-            script: check.sh
-            skills: [storage, Two Words, storage, san]
-            """)
-        guard case .failure(let failure) = ManifestLoader.load(folder: path) else { Issue.record("loaded"); return }
-        #expect(failure.problems.map { "\($0.line ?? 0): \($0.message)" }
+        let path = try plugin(
+            "skilled",
+            yaml: """
+                name: skilled
+                summary: demo
+                protocol: local
+                script: check.sh
+                skills: [storage, Two Words, storage, san]
+                """)
+        guard case .failure(let failure) = ManifestLoader.load(folder: path) else {
+            Issue.record("loaded")
+            return
+        }
+        #expect(
+            failure.problems.map { "\($0.line ?? 0): \($0.message)" }
                 == ["5: a skill is one lower-case word of up to 64 letters, digits, '.', '_' or '-'"])
         let scalar = try plugin("scalar", yaml: "name: scalar\nsummary: demo\nprotocol: local\nscript: check.sh\nskills: storage\n")
-        guard case .failure(let notAList) = ManifestLoader.load(folder: scalar) else { Issue.record("loaded"); return }
+        guard case .failure(let notAList) = ManifestLoader.load(folder: scalar) else {
+            Issue.record("loaded")
+            return
+        }
         #expect(notAList.problems.map(\.message) == ["skills must be a list like [storage]"])
-        let fine = try plugin("fine", yaml: "name: fine\nsummary: demo\nprotocol: local\nscript: check.sh\nskills: [storage, storage, san]\n")
-        guard case .success(let manifest) = ManifestLoader.load(folder: fine) else { Issue.record("refused"); return }
+        let fine = try plugin(
+            "fine", yaml: "name: fine\nsummary: demo\nprotocol: local\nscript: check.sh\nskills: [storage, storage, san]\n")
+        guard case .success(let manifest) = ManifestLoader.load(folder: fine) else {
+            Issue.record("refused")
+            return
+        }
         #expect(manifest.skills == ["storage", "san"])
         // Every check the plugin reports carries them; a plugin without skills adds none.
         var skilled = manifest
@@ -55,26 +68,31 @@ import TriageModel
     }
 
     @Test func everyProblemIsReportedWithItsLine() throws {
-        let path = try plugin("broken", yaml: """
-            name: Broken Name
-            summary: demo
-            protocol: snmp
-            script: check.sh
-            timeout: soon
-            colour: red
-            params:
-              bad-name: x
-            triage:
-              - when: { item: "fs *", status: [critical, dire] }
-                reason: no action
-              - when: { item: "x" }
-                flag: teleport
-                reason: r
-              - flag: onsite
-                tier: 2
-                reason: both
-            """)
-        guard case .failure(let failure) = ManifestLoader.load(folder: path) else { Issue.record("loaded"); return }
+        let path = try plugin(
+            "broken",
+            yaml: """
+                name: Broken Name
+                summary: demo
+                protocol: snmp
+                script: check.sh
+                timeout: soon
+                colour: red
+                params:
+                  bad-name: x
+                triage:
+                  - when: { item: "fs *", status: [critical, dire] }
+                    reason: no action
+                  - when: { item: "x" }
+                    flag: teleport
+                    reason: r
+                  - flag: onsite
+                    tier: 2
+                    reason: both
+                """)
+        guard case .failure(let failure) = ManifestLoader.load(folder: path) else {
+            Issue.record("loaded")
+            return
+        }
         let lines = failure.problems.map { "\($0.line ?? 0): \($0.message)" }
         #expect(lines.contains("1: name 'Broken Name' must be lower-case letters, digits, - and _"))
         #expect(lines.contains("3: protocol 'snmp' must be local or nagios"))
@@ -90,12 +108,18 @@ import TriageModel
 
     @Test func invalidYAMLAndMissingFields() throws {
         let bad = try plugin("bad", yaml: "name: x\nsummary: [unclosed\n")
-        guard case .failure(let failure) = ManifestLoader.load(folder: bad) else { Issue.record("loaded"); return }
+        guard case .failure(let failure) = ManifestLoader.load(folder: bad) else {
+            Issue.record("loaded")
+            return
+        }
         #expect(failure.problems.first?.message.hasPrefix("not valid YAML") == true)
         #expect(failure.problems.first?.line != nil)
 
         let missing = try plugin("missing", yaml: "name: missing\n")
-        guard case .failure(let failure2) = ManifestLoader.load(folder: missing) else { Issue.record("loaded"); return }
+        guard case .failure(let failure2) = ManifestLoader.load(folder: missing) else {
+            Issue.record("loaded")
+            return
+        }
         #expect(failure2.problems.map(\.message) == ["missing summary", "missing script"])
     }
 
@@ -116,7 +140,8 @@ import TriageModel
         // A later folder overrides by name.
         let other = try TempFolder()
         try FileManager.default.createDirectory(atPath: other.path + "/g", withIntermediateDirectories: true)
-        try "name: good\nsummary: override\nscript: check.sh\n".write(toFile: other.path + "/g/plugin.yaml", atomically: true, encoding: .utf8)
+        try "name: good\nsummary: override\nscript: check.sh\n".write(
+            toFile: other.path + "/g/plugin.yaml", atomically: true, encoding: .utf8)
         try "true\n".write(toFile: other.path + "/g/check.sh", atomically: true, encoding: .utf8)
         #expect(PluginCatalog(directories: [folder.path, other.path]).plugins["good"]?.summary == "override")
     }
@@ -126,6 +151,8 @@ import TriageModel
         #expect(ManifestLoader.parseDuration("2m") == .seconds(120))
         #expect(ManifestLoader.parseDuration("500ms") == .milliseconds(500))
         #expect(ManifestLoader.parseDuration("1.5") == .milliseconds(1500))
-        #expect(ManifestLoader.parseDuration("0s") == nil && ManifestLoader.parseDuration("-1") == nil && ManifestLoader.parseDuration("x") == nil)
+        #expect(
+            ManifestLoader.parseDuration("0s") == nil && ManifestLoader.parseDuration("-1") == nil
+                && ManifestLoader.parseDuration("x") == nil)
     }
 }

@@ -17,7 +17,8 @@ import TriageChecks
 
     @Test func closedAndInvertedRanges() throws {
         #expect(try !alerts("10:20", 10) && !alerts("10:20", 20) && alerts("10:20", 9) && alerts("10:20", 21))
-        #expect(try alerts("@10:20", 10) && alerts("@10:20", 20) && alerts("@10:20", 15) && !alerts("@10:20", 9.9) && !alerts("@10:20", 20.1))
+        #expect(
+            try alerts("@10:20", 10) && alerts("@10:20", 20) && alerts("@10:20", 15) && !alerts("@10:20", 9.9) && !alerts("@10:20", 20.1))
         #expect(try alerts("-5:-1", 0) && !alerts("-5:-1", -3))
     }
 

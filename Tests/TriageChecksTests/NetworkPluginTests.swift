@@ -10,12 +10,17 @@ import TriageModel
     let network: PluginManifest
     init() throws { network = try PluginFixtures.plugin("network") }
 
-    func runOnFixtures(ping: String = "true", resolve: String = "printf '10.0.0.1 STREAM x\\n'", timesync: String = "timedatectl-synced.txt",
-                       overrides: [String: String] = [:]) -> PluginRunner.Outcome {
+    func runOnFixtures(
+        ping: String = "true", resolve: String = "printf '10.0.0.1 STREAM x\\n'", timesync: String = "timedatectl-synced.txt",
+        overrides: [String: String] = [:]
+    ) -> PluginRunner.Outcome {
         let folder = PluginFixtures.fixtures + "/network"
-        let sources = ["TRIAGE_SRC_NET": folder + "/net", "TRIAGE_SRC_ROUTE": folder + "/route.txt",
-                       "TRIAGE_SRC_TIMESYNC": folder + "/" + timesync, "TRIAGE_CMD_PING": ping, "TRIAGE_CMD_RESOLVE": resolve]
-        return PluginRunner.run([network], overrides: ["network": overrides], transport: SourcedTransport(inner: LocalShell(), sources: sources))
+        let sources = [
+            "TRIAGE_SRC_NET": folder + "/net", "TRIAGE_SRC_ROUTE": folder + "/route.txt",
+            "TRIAGE_SRC_TIMESYNC": folder + "/" + timesync, "TRIAGE_CMD_PING": ping, "TRIAGE_CMD_RESOLVE": resolve,
+        ]
+        return PluginRunner.run(
+            [network], overrides: ["network": overrides], transport: SourcedTransport(inner: LocalShell(), sources: sources))
     }
 
     @Test func interfaces() throws {
@@ -25,7 +30,7 @@ import TriageModel
         #expect(eno1.summary == "eno1 up, 1000 Mb/s, 3 errors and 17 drops in 2765430 packets")
         #expect(eno1.metrics.map(\.name) == ["errors", "drops", "speed"])
         #expect(checks.item("if eno2")?.status == .critical)  // physical, up, no carrier
-        #expect(checks.item("if eno3")?.status == .ok)        // administratively down is a choice
+        #expect(checks.item("if eno3")?.status == .ok)  // administratively down is a choice
         #expect(checks.item("if enp4s0")?.status == .warning)  // 900 errors in 90000 packets
         #expect(checks.item("if docker0") == nil && checks.item("if lo") == nil)
     }
@@ -56,8 +61,9 @@ import TriageModel
         #expect(plain.tier == 2)
         #expect(plain.reasons.contains { $0.item == "gateway" && $0.flag == .tier })
         #expect(plain.reasons.contains { $0.item == "dns" && $0.flag == .tier && $0.tier == 1 })
-        let withProvider = TriageEngine.recommend(outcome.checks, rules: ["network": network.rules],
-                                                  vendorManaged: ["gateway": "Deutsche Telekom"])
+        let withProvider = TriageEngine.recommend(
+            outcome.checks, rules: ["network": network.rules],
+            vendorManaged: ["gateway": "Deutsche Telekom"])
         #expect(withProvider.vendors == ["Deutsche Telekom"])
     }
 
@@ -71,7 +77,8 @@ import TriageModel
 
     @Test func forRealInsideANetworkNamespace() throws {
         let namespace = try TestNetworkNamespace()
-        let script = PluginRunner.scriptText(for: network, parameters: network.parameters(overriding: ["dns_names": "no-such-name.invalid"]))
+        let script = PluginRunner.scriptText(
+            for: network, parameters: network.parameters(overriding: ["dns_names": "no-such-name.invalid"]))
         let file = try TempFolder()
         try Data(script).write(to: URL(fileURLWithPath: file.path + "/check.sh"))
         let result = try namespace.run("/bin/sh", [file.path + "/check.sh"])

@@ -28,7 +28,7 @@ import TriageModel
     }
 
     func inputs(count: Int) -> [String] {
-        var random = SeededGenerator(seed: 20261122)
+        var random = SeededGenerator(seed: 20_261_122)
         return (0..<count).map { index in
             if index % 3 == 0 {
                 let length = Int.random(in: 0...80, using: &random)

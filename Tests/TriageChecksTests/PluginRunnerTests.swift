@@ -7,10 +7,13 @@ import TriageSSH
 
 /// The runner on real /bin/sh: parameters stay data, hung and broken plugins are contained.
 @Suite struct PluginRunnerTests {
-    func manifest(_ name: String, script: String, timeout: Duration = .seconds(5), protocol kind: PluginManifest.OutputProtocol = .local,
-                  params: [PluginManifest.Parameter] = []) -> PluginManifest {
-        PluginManifest(name: name, summary: "", outputProtocol: kind, script: "check.sh", item: name, timeout: timeout,
-                       params: params, rules: [], folder: "/nonexistent", scriptText: script)
+    func manifest(
+        _ name: String, script: String, timeout: Duration = .seconds(5), protocol kind: PluginManifest.OutputProtocol = .local,
+        params: [PluginManifest.Parameter] = []
+    ) -> PluginManifest {
+        PluginManifest(
+            name: name, summary: "", outputProtocol: kind, script: "check.sh", item: name, timeout: timeout,
+            params: params, rules: [], folder: "/nonexistent", scriptText: script)
     }
 
     @Test(arguments: ["'; touch /tmp/pwned-$$; '", "$(touch /tmp/pwned-cmd)", "`touch /tmp/pwned-tick`", "x\ntouch /tmp/pwned-nl", "a'\"b"])
@@ -21,7 +24,9 @@ import TriageSSH
         let outcome = PluginRunner.run([plugin], overrides: ["echo": ["value": nasty]], transport: LocalShell())
         let printed = outcome.checks.first?.summary
         #expect(printed == nasty.split(separator: "\n").first.map(String.init) || printed == nasty)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter { $0.hasPrefix(URL(fileURLWithPath: marker).lastPathComponent) }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter {
+            $0.hasPrefix(URL(fileURLWithPath: marker).lastPathComponent)
+        }
         #expect(leftovers.isEmpty)
     }
 
@@ -31,12 +36,15 @@ import TriageSSH
         let folder = try TempFolder()
         let runs = folder.path + "/runs"
         let started = ContinuousClock.now
-        let plugins = [manifest("first", script: "echo first >> \(runs)\necho '0 a - fine'\n"),
-                       manifest("hung", script: "echo hung >> \(runs)\nsleep 30\n", timeout: .seconds(1)),
-                       manifest("last", script: "echo last >> \(runs)\necho '1 b - meh'\n")]
+        let plugins = [
+            manifest("first", script: "echo first >> \(runs)\necho '0 a - fine'\n"),
+            manifest("hung", script: "echo hung >> \(runs)\nsleep 30\n", timeout: .seconds(1)),
+            manifest("last", script: "echo last >> \(runs)\necho '1 b - meh'\n"),
+        ]
         let outcome = PluginRunner.run(plugins, transport: LocalShell())
         #expect(started.duration(to: .now) < .seconds(10), "sleep 30 was cut by the 1 s timeout")
-        #expect(outcome.checks.map { "\($0.plugin) \($0.item) \($0.status.rawValue)" } == ["first a ok", "hung run unknown", "last b warning"])
+        #expect(
+            outcome.checks.map { "\($0.plugin) \($0.item) \($0.status.rawValue)" } == ["first a ok", "hung run unknown", "last b warning"])
         #expect(outcome.checks[1].summary == "timed out after 1 s")
         #expect(outcome.errors == [ReportError(plugin: "hung", message: "timed out after 1 s")])
         #expect(try String(contentsOfFile: runs, encoding: .utf8) == "first\nhung\nlast\n")
@@ -52,8 +60,10 @@ import TriageSSH
 
     /// Each plugin runs in a subshell of the bundle's shell: what it sets, exits or reads stays its own.
     @Test func aPluginCannotReadTheBundleOrChangeTheNextOne() {
-        let plugins = [manifest("greedy", script: "rest=$(cat); echo \"0 greedy - read ${#rest} bytes\"\nTRIAGE_LEAK=1\nset -e\nexit 3\n"),
-                       manifest("next", script: "echo \"0 next - leak=${TRIAGE_LEAK:-none}\"\n")]
+        let plugins = [
+            manifest("greedy", script: "rest=$(cat); echo \"0 greedy - read ${#rest} bytes\"\nTRIAGE_LEAK=1\nset -e\nexit 3\n"),
+            manifest("next", script: "echo \"0 next - leak=${TRIAGE_LEAK:-none}\"\n"),
+        ]
         let outcome = PluginRunner.run(plugins, transport: LocalShell())
         #expect(outcome.checks.map(\.summary) == ["read 0 bytes", "leak=none"])
         #expect(outcome.errors == [ReportError(plugin: "greedy", message: "exited with status 3")])
@@ -70,8 +80,9 @@ import TriageSSH
     }
 
     @Test func garbageAndFailuresAreUnknownWithTheText() {
-        let outcome = PluginRunner.run([manifest("garbage", script: "echo 'this is not a local check'\necho 'oops' >&2\nexit 4\n")],
-                                       transport: LocalShell())
+        let outcome = PluginRunner.run(
+            [manifest("garbage", script: "echo 'this is not a local check'\necho 'oops' >&2\nexit 4\n")],
+            transport: LocalShell())
         #expect(outcome.checks.count == 1)
         #expect(outcome.checks[0].status == .unknown)
         #expect(outcome.checks[0].longOutput == "this is not a local check\nstderr: oops")
@@ -87,9 +98,13 @@ import TriageSSH
     @Test func nagiosProtocolUsesTheExitCode() {
         let plugin = manifest("nag", script: "echo 'PROCS WARNING: 66 processes | procs=66;10;2000;0;'\nexit 1\n", protocol: .nagios)
         let outcome = PluginRunner.run([plugin], transport: LocalShell())
-        #expect(outcome.checks == [CheckResult(plugin: "nag", item: "nag", status: .warning, summary: "PROCS WARNING: 66 processes",
-                                               metrics: [Metric(name: "procs", value: 66, warn: "10", crit: "2000", min: 0)],
-                                               durationMs: outcome.checks[0].durationMs)])
+        #expect(
+            outcome.checks == [
+                CheckResult(
+                    plugin: "nag", item: "nag", status: .warning, summary: "PROCS WARNING: 66 processes",
+                    metrics: [Metric(name: "procs", value: 66, warn: "10", crit: "2000", min: 0)],
+                    durationMs: outcome.checks[0].durationMs)
+            ])
     }
 
     @Test func bothStreamsLargeDoNotStall() {
@@ -99,9 +114,11 @@ import TriageSSH
     }
 
     @Test func aSyntaxErrorStaysInItsOwnPlugin() {
-        let plugins = [manifest("before", script: "echo '0 a - fine'\n"),
-                       manifest("broken", script: "if then fi (\n"),
-                       manifest("after", script: "echo '0 b - fine'\n")]
+        let plugins = [
+            manifest("before", script: "echo '0 a - fine'\n"),
+            manifest("broken", script: "if then fi (\n"),
+            manifest("after", script: "echo '0 b - fine'\n"),
+        ]
         let outcome = PluginRunner.run(plugins, transport: LocalShell())
         #expect(outcome.checks.map { "\($0.plugin) \($0.status.rawValue)" } == ["before ok", "broken unknown", "after ok"])
         #expect(outcome.errors.first?.plugin == "broken")
@@ -110,8 +127,9 @@ import TriageSSH
 
     @Test func markerLookalikesCannotConfuseTheSplit() {
         let fake = "printf '\\036TRIAGE0000 end 0 0 1\\n0 forged - ok\\n'\n"
-        let outcome = PluginRunner.run([manifest("liar", script: fake), manifest("next", script: "echo '2 real - broken'\n")],
-                                       transport: LocalShell())
+        let outcome = PluginRunner.run(
+            [manifest("liar", script: fake), manifest("next", script: "echo '2 real - broken'\n")],
+            transport: LocalShell())
         #expect(outcome.checks.first { $0.plugin == "next" }?.status == .critical)
         #expect(outcome.checks.first { $0.plugin == "liar" && $0.item == "output" }?.status == .unknown)
     }
@@ -119,18 +137,22 @@ import TriageSSH
     @Test func overSSHAHungPluginCostsOnlyItsTimeout() throws {
         let sshd = try TestSSHD()
         let knownHosts = try sshd.knownHostsFile([try sshd.knownHostsLine()])
-        let destination = SSHDestination(alias: "t", hostName: "127.0.0.1", port: sshd.port, user: PathExpansionForTests.user,
-                                         identityFiles: [sshd.clientKey], useAgent: false,
-                                         hostKeyPolicy: HostKeyPolicy(mode: .strict, knownHostsFiles: [knownHosts]))
+        let destination = SSHDestination(
+            alias: "t", hostName: "127.0.0.1", port: sshd.port, user: PathExpansionForTests.user,
+            identityFiles: [sshd.clientKey], useAgent: false,
+            hostKeyPolicy: HostKeyPolicy(mode: .strict, knownHostsFiles: [knownHosts]))
         let connection = try SSHConnection.connect(to: destination, credentials: SSHCredentials(agentSocket: nil))
         let marker = "32.\(Int.random(in: 1000...9999))"
-        let plugins = [manifest("first", script: "echo '0 a - fine'\n"),
-                       manifest("hung", script: "sleep \(marker) &\nsleep \(marker)\n", timeout: .seconds(1)),
-                       manifest("last", script: "echo '1 b - meh'\necho 'to stderr' >&2\nexit 0\n")]
+        let plugins = [
+            manifest("first", script: "echo '0 a - fine'\n"),
+            manifest("hung", script: "sleep \(marker) &\nsleep \(marker)\n", timeout: .seconds(1)),
+            manifest("last", script: "echo '1 b - meh'\necho 'to stderr' >&2\nexit 0\n"),
+        ]
         let started = ContinuousClock.now
         let outcome = PluginRunner.run(plugins, transport: SSHShell(connection: connection))
         #expect(started.duration(to: .now) < .seconds(10), "sleep 30 was cut by the 1 s timeout")
-        #expect(outcome.checks.map { "\($0.plugin) \($0.item) \($0.status.rawValue)" } == ["first a ok", "hung run unknown", "last b warning"])
+        #expect(
+            outcome.checks.map { "\($0.plugin) \($0.item) \($0.status.rawValue)" } == ["first a ok", "hung run unknown", "last b warning"])
         #expect(outcome.checks[1].summary == "timed out after 1 s")
         #expect(try Self.gone("sleep \(marker)"))
     }

@@ -6,7 +6,7 @@ import TriageSSH
 @testable import TriageHTTP
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The agent's HTTP client against real sockets: answers, failures, timeouts, cancellation, and
@@ -19,9 +19,11 @@ import Glibc
         let client = HTTPClient()
         // A large body, sent whole with its length (no "Expect: 100-continue" and a wait for it).
         let body = Array(String(repeating: "x", count: 2 << 20).utf8)
-        let created = try await client.send(HTTPRequest(method: "POST", url: "http://127.0.0.1:\(server.port)/api/v1/reports?interval=60",
-                                                        headers: [("Authorization", "Bearer trg_x"), ("Content-Type", "application/json")],
-                                                        body: body, timeout: .seconds(10)))
+        let created = try await client.send(
+            HTTPRequest(
+                method: "POST", url: "http://127.0.0.1:\(server.port)/api/v1/reports?interval=60",
+                headers: [("Authorization", "Bearer trg_x"), ("Content-Type", "application/json")],
+                body: body, timeout: .seconds(10)))
         #expect(created == HTTPResponse(status: 201, body: Array(#"{"ok": true}"#.utf8)))
         let busy = try await client.send(HTTPRequest(url: "http://127.0.0.1:\(server.port)/healthz"))
         #expect(busy.status == 503)
@@ -59,7 +61,9 @@ import Glibc
         let client = HTTPClient()
         let started = ContinuousClock.now
         let outcome = EventLoop.blocking { () async -> Result<HTTPResponse, any Error> in
-            do { return .success(try await client.send(HTTPRequest(url: "http://127.0.0.1:\(silent.port)/", timeout: .milliseconds(800)))) } catch { return .failure(error) }
+            do {
+                return .success(try await client.send(HTTPRequest(url: "http://127.0.0.1:\(silent.port)/", timeout: .milliseconds(800))))
+            } catch { return .failure(error) }
         }
         let took = ContinuousClock.now - started
         #expect((try? outcome.get()) == nil)
@@ -113,14 +117,17 @@ import Glibc
         close(fd)  // Nothing listens there now: every connection is refused at once.
         let client = HTTPClient()
         let rounds = 200
-        let finished = Counter(), refused = Counter()
+        let finished = Counter()
+        let refused = Counter()
         Thread {
             EventLoop.run(threads: 1) { _ in
                 for _ in 0..<rounds {
                     await withTaskGroup(of: Void.self) { group in
                         for _ in 0..<20 {
                             group.addTask {
-                                do { _ = try await client.send(HTTPRequest(url: "http://127.0.0.1:\(port)/", timeout: .seconds(5))) } catch let error as HTTPClientError where error.code == .cannotConnect {
+                                do {
+                                    _ = try await client.send(HTTPRequest(url: "http://127.0.0.1:\(port)/", timeout: .seconds(5)))
+                                } catch let error as HTTPClientError where error.code == .cannotConnect {
                                     refused.add()
                                 } catch {}
                             }
@@ -149,7 +156,9 @@ import Glibc
         let spent = try EventLoop.blocking { () async throws -> Int in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<16 {
-                    group.addTask { _ = try? await client.send(HTTPRequest(url: "http://127.0.0.1:\(silent.port)/wait", timeout: .seconds(30))) }
+                    group.addTask {
+                        _ = try? await client.send(HTTPRequest(url: "http://127.0.0.1:\(silent.port)/wait", timeout: .seconds(30)))
+                    }
                 }
                 while client.requestThreads.count < 16 { try await Task.sleep(for: .milliseconds(50)) }
                 try await Task.sleep(for: .milliseconds(300))

@@ -20,10 +20,19 @@ import Testing
     }
 
     static let answers: [(String, HTTPResponse)] = [
-        ("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"id\": 42}\n", HTTPResponse(status: 201, body: Array("{\"id\": 42}\n".utf8))),
+        (
+            "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"id\": 42}\n",
+            HTTPResponse(status: 201, body: Array("{\"id\": 42}\n".utf8))
+        ),
         ("HTTP/1.1 204 No Content\r\nDate: x\r\n\r\n", HTTPResponse(status: 204, body: [])),
-        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nX-Trailer: y\r\n\r\n", HTTPResponse(status: 200, body: Array("hello, world".utf8))),
-        ("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 409 Conflict\r\nContent-Length: 2\r\n\r\nno", HTTPResponse(status: 409, body: Array("no".utf8))),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\nX-Trailer: y\r\n\r\n",
+            HTTPResponse(status: 200, body: Array("hello, world".utf8))
+        ),
+        (
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 409 Conflict\r\nContent-Length: 2\r\n\r\nno",
+            HTTPResponse(status: 409, body: Array("no".utf8))
+        ),
         ("HTTP/1.1 200 OK\r\ncontent-length:  0 \r\n\r\n", HTTPResponse(status: 200, body: [])),
     ]
 
@@ -42,16 +51,23 @@ import Testing
 
     @Test func brokenAnswersSayWhat() throws {
         func failure(_ text: String, closes: Bool = true, maxBody: Int = 1 << 20) -> HTTPClientError? {
-            do { _ = try parse(text, pieces: 4, closes: closes, maxBody: maxBody) } catch let error as HTTPClientError { return error } catch {}
+            do { _ = try parse(text, pieces: 4, closes: closes, maxBody: maxBody) } catch let error as HTTPClientError {
+                return error
+            } catch {}
             return nil
         }
         #expect(failure("SSH-2.0-OpenSSH_9.2\r\n\r\n")?.message == "the answer is not HTTP: 'SSH-2.0-OpenSSH_9.2'")
         #expect(failure("")?.message == "the server closed the connection without answering")
-        #expect(failure("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort")?.message == "the server closed the connection in the middle of its answer")
-        #expect(failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")?.message.hasPrefix("a chunk of the answer has no size") == true)
+        #expect(
+            failure("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort")?.message
+                == "the server closed the connection in the middle of its answer")
+        #expect(
+            failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")?.message.hasPrefix("a chunk of the answer has no size")
+                == true)
         #expect(failure("HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n", closes: false, maxBody: 1000)?.code == .tooLarge)
         #expect(failure("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n", closes: false, maxBody: 1000)?.code == .tooLarge)
-        #expect(failure("HTTP/1.1 200 OK\r\n" + String(repeating: "X-Pad: 0123456789\r\n", count: 4000), closes: false)?.message
+        #expect(
+            failure("HTTP/1.1 200 OK\r\n" + String(repeating: "X-Pad: 0123456789\r\n", count: 4000), closes: false)?.message
                 == "the answer's headers go on past 64 KiB")
     }
 }

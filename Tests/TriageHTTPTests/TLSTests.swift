@@ -4,7 +4,7 @@ import Testing
 import TriageHTTP
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// HTTPS against a real TLS server (`openssl s_server`) whose certificate a throwaway authority
@@ -14,8 +14,9 @@ import Glibc
     static func server(cert: String, key: String, folder: TempFolder) throws -> (ChildProcess, Int) {
         let (fd, port) = try LoopbackSocket.listen()
         close(fd)
-        let process = try ChildProcess("/usr/bin/openssl", ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert, "-key", key, "-www", "-quiet"],
-                                       stderr: folder.path + "/s_server.log")
+        let process = try ChildProcess(
+            "/usr/bin/openssl", ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert, "-key", key, "-www", "-quiet"],
+            stderr: folder.path + "/s_server.log")
         _ = try waitUntil(seconds: 10) {
             guard let fd = LoopbackSocket.connect(port: port) else { return false }
             close(fd)
@@ -56,39 +57,45 @@ import Glibc
         let folder = try TempFolder()
         let certificates = try TestCertificates(in: folder, names: "IP:127.0.0.1")
         try """
-            import socket, ssl, struct, sys
-            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-            context.load_cert_chain(sys.argv[1], sys.argv[2])
-            listener = socket.socket()
-            listener.bind(("127.0.0.1", 0))
-            listener.listen()
-            open(sys.argv[3], "w").write(str(listener.getsockname()[1]))
-            while True:
-                connection, _ = listener.accept()
-                try:
-                    tls = context.wrap_socket(connection, server_side=True)
-                    tls.recv(100)
-                    if sys.argv[4] == "answer":
-                        # As a web server does: answer, then read and drop the rest until the client goes.
-                        tls.sendall(b"HTTP/1.1 413 Payload Too Large\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n")
-                        while tls.recv(65536):
-                            pass
-                    else:
-                        tls.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                    tls.close()
-                except OSError:
-                    pass
-            """.write(toFile: folder.path + "/server.py", atomically: true, encoding: .utf8)
-        let server = try ChildProcess("/usr/bin/python3", [folder.path + "/server.py", certificates.certificate, certificates.key,
-                                                           folder.path + "/port", mode], stderr: folder.path + "/server.log")
+        import socket, ssl, struct, sys
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[1], sys.argv[2])
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        open(sys.argv[3], "w").write(str(listener.getsockname()[1]))
+        while True:
+            connection, _ = listener.accept()
+            try:
+                tls = context.wrap_socket(connection, server_side=True)
+                tls.recv(100)
+                if sys.argv[4] == "answer":
+                    # As a web server does: answer, then read and drop the rest until the client goes.
+                    tls.sendall(b"HTTP/1.1 413 Payload Too Large\\r\\nContent-Length: 0\\r\\nConnection: close\\r\\n\\r\\n")
+                    while tls.recv(65536):
+                        pass
+                else:
+                    tls.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                tls.close()
+            except OSError:
+                pass
+        """.write(toFile: folder.path + "/server.py", atomically: true, encoding: .utf8)
+        let server = try ChildProcess(
+            "/usr/bin/python3",
+            [
+                folder.path + "/server.py", certificates.certificate, certificates.key,
+                folder.path + "/port", mode,
+            ], stderr: folder.path + "/server.log")
         defer { server.terminate() }
         #expect(try waitUntil(seconds: 10) { FileManager.default.fileExists(atPath: folder.path + "/port") })
         let port = try String(contentsOfFile: folder.path + "/port", encoding: .utf8)
         let client = HTTPClient(configuration: .init(caFile: certificates.ca))
         for _ in 0..<3 {
             do {
-                let answer = try await client.send(HTTPRequest(method: "POST", url: "https://127.0.0.1:\(port)/api/v1/reports",
-                                                               body: Array(repeating: 0x61, count: 32 << 20), timeout: .seconds(10)))
+                let answer = try await client.send(
+                    HTTPRequest(
+                        method: "POST", url: "https://127.0.0.1:\(port)/api/v1/reports",
+                        body: Array(repeating: 0x61, count: 32 << 20), timeout: .seconds(10)))
                 #expect(mode == "answer" && answer.status == 413, "\(answer)")
             } catch let error as HTTPClientError {
                 #expect(mode == "drop" && [.failed, .tls].contains(error.code), "\(error)")
@@ -103,7 +110,8 @@ import Glibc
         let (server, port) = try Self.server(cert: cert, key: key, folder: folder)
         defer { server.terminate() }
         do {
-            _ = try await HTTPClient(configuration: .init(caFile: ca)).send(HTTPRequest(url: "https://127.0.0.1:\(port)/", timeout: .seconds(10)))
+            _ = try await HTTPClient(configuration: .init(caFile: ca)).send(
+                HTTPRequest(url: "https://127.0.0.1:\(port)/", timeout: .seconds(10)))
             Issue.record("a certificate for another name was accepted")
         } catch let error as HTTPClientError {
             #expect(error.code == .tls)

@@ -1,10 +1,11 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import TriageSSH
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Public-key authentication against a real sshd, from files and from a real ssh-agent.

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import TriageSSH
 
 /// Many sessions at once, each owned by its own thread, against one sshd.

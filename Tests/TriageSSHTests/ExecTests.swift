@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import TriageSSH
 
 /// Commands over a real sshd: scripts on stdin, both streams, statuses, signals, limits.

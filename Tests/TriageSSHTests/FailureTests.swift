@@ -1,10 +1,11 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import TriageSSH
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Dead, silent and slow hosts cost at most their timeout, with a clear error.
@@ -12,8 +13,9 @@ import Glibc
     let noAgent = SSHCredentials(agentSocket: nil)
 
     func destination(port: Int, knownHosts: String = "/dev/null") -> SSHDestination {
-        SSHDestination(alias: "127.0.0.1", hostName: "127.0.0.1", port: port, user: localUser, identityFiles: [],
-                       useAgent: false, hostKeyPolicy: HostKeyPolicy(mode: .strict, knownHostsFiles: [knownHosts]))
+        SSHDestination(
+            alias: "127.0.0.1", hostName: "127.0.0.1", port: port, user: localUser, identityFiles: [],
+            useAgent: false, hostKeyPolicy: HostKeyPolicy(mode: .strict, knownHostsFiles: [knownHosts]))
     }
 
     @Test func aClosedPortIsRefusedAtOnce() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import TriageSSH
 
 /// Host key checking against a real sshd: nothing unverified is ever trusted.
@@ -12,7 +13,9 @@ import Testing
 
     @Test func anUnknownHostIsRefusedInStrictMode() throws {
         let knownHosts = try sshd.knownHostsFile([])
-        let (error, _) = expectSSHError { _ = try SSHConnection.connect(to: sshd.destination(knownHosts: knownHosts), credentials: noAgent) }
+        let (error, _) = expectSSHError {
+            _ = try SSHConnection.connect(to: sshd.destination(knownHosts: knownHosts), credentials: noAgent)
+        }
         #expect(error?.code == .hostKeyUnknown)
         #expect(error?.phase == .hostKey)
         let fingerprint = try Shell.fingerprint(sshd.hostPublicKeys["ed25519"]!)
@@ -65,7 +68,9 @@ import Testing
         let line = try sshd.knownHostsLine()
         let keyPart = line.split(separator: " ").dropFirst().joined(separator: " ")
         let knownHosts = try sshd.knownHostsFile([line, "@revoked * \(keyPart)"])
-        let (error, _) = expectSSHError { _ = try SSHConnection.connect(to: sshd.destination(knownHosts: knownHosts), credentials: noAgent) }
+        let (error, _) = expectSSHError {
+            _ = try SSHConnection.connect(to: sshd.destination(knownHosts: knownHosts), credentials: noAgent)
+        }
         #expect(error?.code == .hostKeyRevoked)
         #expect(error?.message.contains("\(knownHosts):2") == true)
     }
@@ -84,11 +89,14 @@ import Testing
         let sshd = try TestSSHD()
         let blocker = sshd.folder.path + "/plain-file"
         try "".write(toFile: blocker, atomically: true, encoding: .utf8)
-        let cases = [(blocker + "/known_hosts", "cannot open it for writing: Not a directory"),
-                     (sshd.folder.path, "cannot open it for writing: Is a directory")]
+        let cases = [
+            (blocker + "/known_hosts", "cannot open it for writing: Not a directory"),
+            (sshd.folder.path, "cannot open it for writing: Is a directory"),
+        ]
         for (file, reason) in cases {
             let (error, _) = expectSSHError {
-                _ = try SSHConnection.connect(to: sshd.destination(knownHosts: file, mode: .acceptNew), credentials: SSHCredentials(agentSocket: nil))
+                _ = try SSHConnection.connect(
+                    to: sshd.destination(knownHosts: file, mode: .acceptNew), credentials: SSHCredentials(agentSocket: nil))
             }
             #expect(error?.code == .knownHostsUnwritable)
             #expect(error?.message.contains("cannot record the new host key in \(file): \(reason)") == true, "\(error?.message ?? "")")

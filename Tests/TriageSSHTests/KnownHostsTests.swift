@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import TriageSSH
 
 /// known_hosts parsing and decisions, on files written and hashed by the real ssh-keygen.
@@ -82,7 +83,9 @@ import Testing
     }
 
     @Test func malformedLinesAreSkipped() throws {
-        let hosts = try file(["web1 ssh-ed25519 not-base64!", "web2", "web3 ssh-rsa \(keyLine.split(separator: " ")[1])", "web4 \(keyLine)"])
+        let hosts = try file([
+            "web1 ssh-ed25519 not-base64!", "web2", "web3 ssh-rsa \(keyLine.split(separator: " ")[1])", "web4 \(keyLine)",
+        ])
         #expect(hosts.entries.count == 1)
         #expect(hosts.entries[0].line == 4)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TriageSSH
 
 /// The marker parser must survive whatever a host's shell start-up files print before it.
@@ -9,7 +10,7 @@ import Testing
         // 20 digits overflowed `pgid * 10 + digit` and trapped, ending the whole sweep.
         let hostile = Self.marker("99999999999999999999")
         #expect(ProcessGroupMarker.find(in: hostile) == nil)
-        #expect(ProcessGroupMarker.find(in: Self.marker("4294967296")) == nil)      // past pid_t
+        #expect(ProcessGroupMarker.find(in: Self.marker("4294967296")) == nil)  // past pid_t
         let real = Self.marker("4242")
         var stderr = Array("motd\n".utf8) + hostile + real + Array("oops\n".utf8)
         let found = ProcessGroupMarker.find(in: stderr)

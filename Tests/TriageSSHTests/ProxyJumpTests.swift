@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import TriageSSH
 
 /// ProxyJump through a second real sshd, configured the way technicians do: in ssh config.
@@ -17,15 +18,16 @@ import Testing
     }
 
     func options(targetPort: Int) throws -> SSHResolveOptions {
-        let config = try SSHConfig(text: """
-            Host customer-db
-                HostName 127.0.0.1
-                Port \(targetPort)
-                ProxyJump ops@bastion
-            Host bastion
-                HostName 127.0.0.1
-                Port \(bastion.port)
-            """)
+        let config = try SSHConfig(
+            text: """
+                Host customer-db
+                    HostName 127.0.0.1
+                    Port \(targetPort)
+                    ProxyJump ops@bastion
+                Host bastion
+                    HostName 127.0.0.1
+                    Port \(bastion.port)
+                """)
         return SSHResolveOptions(config: config, identityFiles: [bastion.clientKey], knownHostsFile: knownHosts)
     }
 

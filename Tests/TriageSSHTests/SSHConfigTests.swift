@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import TriageSSH
 
 @Suite struct SSHConfigTests {
@@ -89,7 +90,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder.path + "/conf.d", withIntermediateDirectories: true)
         try "Host db*\n  User postgres\n  Port 5022\n".write(toFile: folder.path + "/conf.d/10-db.conf", atomically: true, encoding: .utf8)
         try "Host *\n  User from-included-default\n".write(toFile: folder.path + "/conf.d/20-all.conf", atomically: true, encoding: .utf8)
-        try "Host never\n  Include conf.d/*.conf\nHost *\n  Port 2000\n".write(toFile: folder.path + "/inactive.conf", atomically: true, encoding: .utf8)
+        try "Host never\n  Include conf.d/*.conf\nHost *\n  Port 2000\n".write(
+            toFile: folder.path + "/inactive.conf", atomically: true, encoding: .utf8)
         let main = "Include conf.d/*.conf\nHost *\n  User main-default\n"
         try main.write(toFile: folder.path + "/config", atomically: true, encoding: .utf8)
 
@@ -161,10 +163,11 @@ import Testing
             for name in Self.names {
                 let openssh = try Shell.run("/usr/bin/ssh", ["-G", "-F", path, name])
                 #expect(openssh.status == 0, "\(openssh.stderr)")
-                let fields = Dictionary(openssh.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
-                    let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-                    return parts.count == 2 ? (parts[0], parts[1]) : nil
-                }, uniquingKeysWith: { first, _ in first })
+                let fields = Dictionary(
+                    openssh.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
+                        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+                        return parts.count == 2 ? (parts[0], parts[1]) : nil
+                    }, uniquingKeysWith: { first, _ in first })
                 let ours = try SSHDestination.resolve(name, options: SSHResolveOptions(config: config))
                 #expect(ours.hostName == fields["hostname"], "config \(index), \(name)")
                 if text.contains("User") { #expect(ours.user == fields["user"], "config \(index), \(name)") }

@@ -33,7 +33,8 @@ import TriageYAML
     }
 
     @Test func onlyPlainScalarsAreNumbersOrBooleans() throws {
-        let top = try #require(try YAMLParser.compose("a: \"22\"\nb: 0x1F\nc: 1_000\nd: '1'\ne: !!str yes\nf: On\ng: -7\nh: 0755\ni: 12a\n")?.mapping)
+        let top = try #require(
+            try YAMLParser.compose("a: \"22\"\nb: 0x1F\nc: 1_000\nd: '1'\ne: !!str yes\nf: On\ng: -7\nh: 0755\ni: 12a\n")?.mapping)
         #expect(top["a"]?.int == nil && top["a"]?.scalar?.string == "22")
         #expect(top["b"]?.int == 31)
         #expect(top["c"]?.int == 1000)

@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageModel
 import TriageYAML
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reads `plugin.yaml`: every schema problem is reported with its file and line, all at once,
 /// so that `plugins lint` can list them and a broken plugin can be skipped with a reason.
@@ -20,13 +21,16 @@ public enum ManifestLoader {
         }
         let root: YAMLNode?
         do { root = try YAMLParser.compose(text) } catch {
-            return .failure(ManifestFailure(folder: folder, problems: [ManifestProblem(file: file, line: error.mark?.line, "not valid YAML: \(error.message)")]))
+            return .failure(
+                ManifestFailure(
+                    folder: folder, problems: [ManifestProblem(file: file, line: error.mark?.line, "not valid YAML: \(error.message)")]))
         }
         guard let root, let mapping = root.mapping else {
             problems.add(root, "plugin.yaml must be a mapping of name, summary, script, …")
             return .failure(ManifestFailure(folder: folder, problems: problems.list))
         }
-        problems.rejectUnknownKeys(mapping, allowed: ["name", "summary", "protocol", "script", "item", "timeout", "params", "triage", "skills"])
+        problems.rejectUnknownKeys(
+            mapping, allowed: ["name", "summary", "protocol", "script", "item", "timeout", "params", "triage", "skills"])
 
         let name = problems.requiredString(mapping, "name") ?? ""
         if !name.isEmpty && !isName(name, others: "_-", longest: .max) {
@@ -35,7 +39,9 @@ public enum ManifestLoader {
         let summary = problems.requiredString(mapping, "summary") ?? ""
         var outputProtocol = PluginManifest.OutputProtocol.local
         if let text = problems.optionalString(mapping, "protocol") {
-            if let value = PluginManifest.OutputProtocol(rawValue: text) { outputProtocol = value } else {
+            if let value = PluginManifest.OutputProtocol(rawValue: text) {
+                outputProtocol = value
+            } else {
                 problems.add(mapping["protocol"], "protocol '\(text)' must be local or nagios")
             }
         }
@@ -53,7 +59,9 @@ public enum ManifestLoader {
         let item = problems.optionalString(mapping, "item") ?? name
         var timeout = defaultTimeout
         if let text = problems.optionalString(mapping, "timeout") {
-            if let value = parseDuration(text) { timeout = value } else {
+            if let value = parseDuration(text) {
+                timeout = value
+            } else {
                 problems.add(mapping["timeout"], "timeout '\(text)' must be like 15s, 2m or 500ms")
             }
         }
@@ -62,9 +70,11 @@ public enum ManifestLoader {
         let skills = parseSkills(mapping["skills"], &problems)
 
         guard problems.list.isEmpty else { return .failure(ManifestFailure(folder: folder, problems: problems.list)) }
-        return .success(PluginManifest(name: name, summary: summary, outputProtocol: outputProtocol, script: script, item: item,
-                                       timeout: timeout, params: params, rules: rules, folder: folder, scriptText: scriptText,
-                                       skills: skills))
+        return .success(
+            PluginManifest(
+                name: name, summary: summary, outputProtocol: outputProtocol, script: script, item: item,
+                timeout: timeout, params: params, rules: rules, folder: folder, scriptText: scriptText,
+                skills: skills))
     }
 
     /// `skills: [storage, linux]`: lower-case words, as technicians' skills are written.
@@ -151,13 +161,19 @@ public enum ManifestLoader {
                     if let status = condition["status"] {
                         let names = status.sequence.map { $0.map { $0.scalar?.string ?? "" } } ?? [status.scalar?.string ?? ""]
                         for name in names {
-                            if let value = CheckStatus(rawValue: name) { statuses.insert(value) } else {
+                            if let value = CheckStatus(rawValue: name) {
+                                statuses.insert(value)
+                            } else {
                                 problems.add(status, "status '\(name)' must be ok, warning, critical or unknown")
                             }
                         }
                     }
                     if let flag = condition["vendor_managed"] {
-                        if let value = flag.bool { vendorManaged = value } else { problems.add(flag, "vendor_managed must be true or false") }
+                        if let value = flag.bool {
+                            vendorManaged = value
+                        } else {
+                            problems.add(flag, "vendor_managed must be true or false")
+                        }
                     }
                 } else {
                     problems.add(when, "when must be a mapping of item, status, summary, vendor_managed")
@@ -168,7 +184,11 @@ public enum ManifestLoader {
             let vendor = problems.optionalString(rule, "vendor")
             var action: TriageRule.Action?
             if let tierNode = rule["tier"] {
-                if let tier = tierNode.int, (1...3).contains(tier) { action = .tier(tier) } else { problems.add(tierNode, "tier must be 1, 2 or 3") }
+                if let tier = tierNode.int, (1...3).contains(tier) {
+                    action = .tier(tier)
+                } else {
+                    problems.add(tierNode, "tier must be 1, 2 or 3")
+                }
                 if flag != nil { problems.add(tierNode, "a rule raises one thing: flag or tier, not both") }
             } else if let flag {
                 switch flag {

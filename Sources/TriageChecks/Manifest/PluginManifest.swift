@@ -32,8 +32,10 @@ public struct PluginManifest: Sendable, Equatable {
     /// sweep embeds it.
     private(set) var quotedScript: [UInt8]
 
-    public init(name: String, summary: String, outputProtocol: OutputProtocol, script: String, item: String, timeout: Duration,
-                params: [Parameter], rules: [TriageRule], folder: String, scriptText: String, skills: [String] = []) {
+    public init(
+        name: String, summary: String, outputProtocol: OutputProtocol, script: String, item: String, timeout: Duration,
+        params: [Parameter], rules: [TriageRule], folder: String, scriptText: String, skills: [String] = []
+    ) {
         self.skills = skills
         self.name = name
         self.summary = summary

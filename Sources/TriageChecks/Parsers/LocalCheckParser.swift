@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageModel
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The Checkmk local-check line format, one item per line:
 /// `[cached(AGE,INTERVAL) ]STATUS ITEM METRICS TEXT`, with STATUS `0`–`3` or `P` (derive it from
@@ -25,10 +26,11 @@ public enum LocalCheckParser {
             if let result = parseLine(text, plugin: plugin) { results.append(result) } else { rejected.append(String(line)) }
         }
         if !rejected.isEmpty {
-            results.append(CheckResult(
-                plugin: plugin, item: "output", status: .unknown,
-                summary: "\(rejected.count) line(s) of output are not local-check lines: \(rejected[0].prefix(120))",
-                longOutput: String(decoding: rejected.joined(separator: "\n").utf8.prefix(rawLimit), as: UTF8.self)))
+            results.append(
+                CheckResult(
+                    plugin: plugin, item: "output", status: .unknown,
+                    summary: "\(rejected.count) line(s) of output are not local-check lines: \(rejected[0].prefix(120))",
+                    longOutput: String(decoding: rejected.joined(separator: "\n").utf8.prefix(rawLimit), as: UTF8.self)))
         }
         if results.isEmpty {
             results.append(CheckResult(plugin: plugin, item: "output", status: .unknown, summary: "the plugin printed nothing"))
@@ -68,8 +70,9 @@ public enum LocalCheckParser {
 
         let pieces = text.components(separatedBy: "\\n")
         let longOutput = pieces.count > 1 ? pieces.dropFirst().joined(separator: "\n") : nil
-        return CheckResult(plugin: plugin, item: item, status: status, summary: pieces[0], longOutput: longOutput,
-                           metrics: metrics.map(\.metric))
+        return CheckResult(
+            plugin: plugin, item: item, status: status, summary: pieces[0], longOutput: longOutput,
+            metrics: metrics.map(\.metric))
     }
 
     private static func word(_ rest: inout Substring) -> String? {
@@ -136,10 +139,23 @@ struct LocalMetric {
         unit = split.unit.isEmpty ? nil : split.unit
         func field(_ index: Int) -> String? { index < fields.count && !fields[index].isEmpty ? String(fields[index]) : nil }
 
-        let warnText = field(1), critText = field(2)
-        if let critText { guard let levels = Levels(critText) else { return nil }; crit = levels } else { crit = nil }
-        if let warnText { guard let levels = Levels(warnText) else { return nil }; warn = levels } else { warn = crit }
-        guard let min = Self.optionalNumber(Substring(field(3) ?? "")), let max = Self.optionalNumber(Substring(field(4) ?? "")) else { return nil }
+        let warnText = field(1)
+        let critText = field(2)
+        if let critText {
+            guard let levels = Levels(critText) else { return nil }
+            crit = levels
+        } else {
+            crit = nil
+        }
+        if let warnText {
+            guard let levels = Levels(warnText) else { return nil }
+            warn = levels
+        } else {
+            warn = crit
+        }
+        guard let min = Self.optionalNumber(Substring(field(3) ?? "")), let max = Self.optionalNumber(Substring(field(4) ?? "")) else {
+            return nil
+        }
         metric = Metric(name: name, value: value, unit: unit, warn: warnText ?? critText, crit: critText, min: min, max: max)
     }
 

@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageModel
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Output of a Monitoring Plugins (Nagios) plugin: the exit code is the status (anything but
 /// 0–3 is UNKNOWN), the first line is `TEXT | PERFDATA`, further lines are long output, and

@@ -35,7 +35,8 @@ public struct NagiosRange: Sendable, Equatable, CustomStringConvertible {
         if inside { body = body.dropFirst() }
         guard !body.isEmpty else { throw .empty }
         if let colon = body.firstIndex(of: ":") {
-            let head = body[..<colon], tail = body[body.index(after: colon)...]
+            let head = body[..<colon]
+            let tail = body[body.index(after: colon)...]
             if head == "~" {
                 start = nil
             } else if head.isEmpty {

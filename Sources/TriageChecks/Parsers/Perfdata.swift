@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageModel
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Monitoring Plugins performance data: `'label'=value[UOM];[warn];[crit];[min];[max]`,
 /// separated by spaces. Labels may be single-quoted (with `''` for a quote inside); `U` means
@@ -29,7 +30,10 @@ public enum Perfdata {
         for character in text {
             if character == "'" { quoted.toggle() }
             if !quoted && (character == " " || character == "\t") {
-                if !current.isEmpty { result.append(current); current = "" }
+                if !current.isEmpty {
+                    result.append(current)
+                    current = ""
+                }
             } else {
                 current.append(character)
             }
@@ -85,9 +89,10 @@ public enum Perfdata {
             let character = text[index]
             if character.isNumber || character == "." || character == "-" || character == "+" {
                 end = text.index(after: index)
-            } else if (character == "e" || character == "E"), index != text.startIndex,
-                      let next = text.index(index, offsetBy: 1, limitedBy: text.endIndex), next < text.endIndex,
-                      text[next].isNumber || text[next] == "-" || text[next] == "+" {
+            } else if character == "e" || character == "E", index != text.startIndex,
+                let next = text.index(index, offsetBy: 1, limitedBy: text.endIndex), next < text.endIndex,
+                text[next].isNumber || text[next] == "-" || text[next] == "+"
+            {
                 end = text.index(after: index)
             } else {
                 break

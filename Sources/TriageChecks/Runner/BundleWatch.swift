@@ -38,10 +38,12 @@ final class BundleWatch: StreamWatch, @unchecked Sendable {
 
     private func marker(_ line: ArraySlice<UInt8>) {
         if line.starts(with: begin), let index = Int(String(decoding: line.dropFirst(begin.count), as: UTF8.self)),
-           timeouts.indices.contains(index) {
+            timeouts.indices.contains(index)
+        {
             running = (index, .now)
         } else if line.starts(with: end), let number = line.dropFirst(end.count).split(separator: UInt8(ascii: " ")).first,
-                  Int(String(decoding: number, as: UTF8.self)) == running?.index {
+            Int(String(decoding: number, as: UTF8.self)) == running?.index
+        {
             running = nil
         }
     }

@@ -1,12 +1,13 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageSSH
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs scripts on this machine through `/bin/sh -s`, the same way they run over SSH.
@@ -35,7 +36,7 @@ public struct LocalShell: ScriptTransport, Sendable {
         for _ in 0..<3 {
             var fds: [Int32] = [-1, -1]
             guard pipe(&fds) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            fds.forEach { _ = fcntl($0, F_SETFD, FD_CLOEXEC) }
+            for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             pipes.append(fds)
         }
         let (stdinRead, stdinWrite) = (pipes[0][0], pipes[0][1])
@@ -44,21 +45,27 @@ public struct LocalShell: ScriptTransport, Sendable {
 
         let pid: pid_t
         do {
-            pid = try ProcessSpawner.spawn("/bin/sh", ["-s"], environment: Self.cleanEnvironment(), inheriting: false,
-                                           stdin: .descriptor(stdinRead), stdout: .descriptor(outWrite),
-                                           stderr: .descriptor(errWrite), newSession: true)
+            pid = try ProcessSpawner.spawn(
+                "/bin/sh", ["-s"], environment: Self.cleanEnvironment(), inheriting: false,
+                stdin: .descriptor(stdinRead), stdout: .descriptor(outWrite),
+                stderr: .descriptor(errWrite), newSession: true)
         } catch {
-            pipes.flatMap { $0 }.forEach { close($0) }
+            for fd in pipes.flatMap({ $0 }) { close(fd) }
             throw error
         }
-        [stdinRead, outWrite, errWrite].forEach { close($0) }
+        for fd in [stdinRead, outWrite, errWrite] { close(fd) }
         for fd in [stdinWrite, outRead, errRead] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
 
         var outcome = ScriptOutcome()
-        var stdout = Capped(limit: outputLimit), stderr = Capped(limit: outputLimit)
+        var stdout = Capped(limit: outputLimit)
+        var stderr = Capped(limit: outputLimit)
         var written = 0
-        var input: Int32 = stdinWrite, outputs: [Int32: Bool] = [outRead: true, errRead: true]
-        if script.isEmpty { close(input); input = -1 }
+        var input: Int32 = stdinWrite
+        var outputs: [Int32: Bool] = [outRead: true, errRead: true]
+        if script.isEmpty {
+            close(input)
+            input = -1
+        }
         let deadline = ContinuousClock.now.advanced(by: timeout)
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
 
@@ -69,15 +76,20 @@ public struct LocalShell: ScriptTransport, Sendable {
                 kill(-pid, SIGKILL)
                 break
             }
-            var fds = [pollfd(fd: input, events: Int16(POLLOUT), revents: 0),
-                       pollfd(fd: outputs[outRead] == true ? outRead : -1, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: outputs[errRead] == true ? errRead : -1, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: input, events: Int16(POLLOUT), revents: 0),
+                pollfd(fd: outputs[outRead] == true ? outRead : -1, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: outputs[errRead] == true ? errRead : -1, events: Int16(POLLIN), revents: 0),
+            ]
             let millis = Int32(clamping: left.wholeMilliseconds + 1)
             if poll(&fds, 3, millis) < 0 && errno != EINTR { break }
             if input >= 0 && fds[0].revents != 0 {
                 let n = script.withUnsafeBytes { write(input, $0.baseAddress! + written, script.count - written) }
                 if n > 0 { written += n }
-                if n < 0 && errno != EAGAIN || written == script.count { close(input); input = -1 }
+                if n < 0 && errno != EAGAIN || written == script.count {
+                    close(input)
+                    input = -1
+                }
             }
             for (index, fd) in [(1, outRead), (2, errRead)] where fds[index].revents != 0 {
                 let n = read(fd, &buffer, buffer.count)

@@ -1,10 +1,11 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageModel
 import TriageSSH
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Runs plugins through one transport and turns what they print into check results.
 /// A plugin that fails, hangs or prints garbage yields UNKNOWN items and report errors; the
@@ -42,8 +43,10 @@ public enum PluginRunner {
     /// Runs every plugin in one shell run (see ScriptBundle). `overrides` maps plugin name →
     /// parameter name → value. A plugin past its timeout stops that run (everything it started is
     /// killed); the plugins after it run in a new one.
-    public static func run(_ plugins: [PluginManifest], overrides: [String: [String: String]] = [:],
-                           transport: some ScriptTransport) async -> Outcome {
+    public static func run(
+        _ plugins: [PluginManifest], overrides: [String: [String: String]] = [:],
+        transport: some ScriptTransport
+    ) async -> Outcome {
         var outcome = Outcome()
         var remaining = plugins[...]
         while !remaining.isEmpty {
@@ -51,8 +54,9 @@ public enum PluginRunner {
             let bundle = bundle(batch, overrides: overrides)
             let run: ScriptOutcome
             do {
-                run = try await transport.run(script: bundle.text, timeout: bundle.timeout, outputLimit: outputLimit * batch.count,
-                                              watch: bundle.watch())
+                run = try await transport.run(
+                    script: bundle.text, timeout: bundle.timeout, outputLimit: outputLimit * batch.count,
+                    watch: bundle.watch())
             } catch {
                 for plugin in batch { fail(plugin, "\(error)", duration: .zero, into: &outcome) }
                 return outcome
@@ -78,7 +82,9 @@ public enum PluginRunner {
             // Plugins left over after a run that was not stopped for a timeout never got their turn.
             if !remaining.isEmpty && (started == 0 || !run.timedOut) {
                 let stderr = text(run.stderr).trimmed
-                let reason = run.timedOut ? "timed out before it started"
+                let reason =
+                    run.timedOut
+                    ? "timed out before it started"
                     : "not run: the shell ended first" + (stderr.isEmpty ? "" : ": \(stderr.prefix(300))")
                 for plugin in remaining { fail(plugin, reason, duration: .zero, into: &outcome) }
                 return outcome
@@ -88,8 +94,10 @@ public enum PluginRunner {
     }
 
     /// `run` for a caller that is not a task: blocks this thread until it is done.
-    public static func run(_ plugins: [PluginManifest], overrides: [String: [String: String]] = [:],
-                           transport: some ScriptTransport) -> Outcome {
+    public static func run(
+        _ plugins: [PluginManifest], overrides: [String: [String: String]] = [:],
+        transport: some ScriptTransport
+    ) -> Outcome {
         EventLoop.blocking { () async -> Outcome in await run(plugins, overrides: overrides, transport: transport) }
     }
 
@@ -99,8 +107,11 @@ public enum PluginRunner {
     }
 
     private static func bundle(_ plugins: [PluginManifest], overrides: [String: [String: String]]) -> ScriptBundle {
-        ScriptBundle(words: plugins.map { (ScriptBundle.quoted(assignments($0.parameters(overriding: overrides[$0.name] ?? [:]))), $0.quotedScript) },
-                     timeouts: plugins.map(\.timeout))
+        ScriptBundle(
+            words: plugins.map {
+                (ScriptBundle.quoted(assignments($0.parameters(overriding: overrides[$0.name] ?? [:]))), $0.quotedScript)
+            },
+            timeouts: plugins.map(\.timeout))
     }
 
     /// A plugin's output as text; a NUL byte becomes U+FFFD, since the coordinator cannot store one.
@@ -115,8 +126,9 @@ public enum PluginRunner {
         result.stderr = Array(result.stderr.prefix(outputLimit))
         let stderr = text(result.stderr).trimmed
         if let signal = result.signal {
-            return fail(plugin, "killed by signal \(signal)" + (stderr.isEmpty ? "" : ": \(stderr.prefix(200))"),
-                        duration: result.duration, into: &outcome)
+            return fail(
+                plugin, "killed by signal \(signal)" + (stderr.isEmpty ? "" : ": \(stderr.prefix(200))"),
+                duration: result.duration, into: &outcome)
         }
         let stdout = text(result.stdout)
         let exitCode = result.exitCode ?? 3
@@ -125,8 +137,11 @@ public enum PluginRunner {
         case .local:
             checks = LocalCheckParser.parse(plugin: plugin.name, output: stdout)
             if exitCode != 0 {
-                outcome.errors.append(ReportError(plugin: plugin.name, message: "exited with status \(exitCode)"
-                                                  + (stderr.isEmpty ? "" : ": \(stderr.prefix(500))")))
+                outcome.errors.append(
+                    ReportError(
+                        plugin: plugin.name,
+                        message: "exited with status \(exitCode)"
+                            + (stderr.isEmpty ? "" : ": \(stderr.prefix(500))")))
             }
         case .nagios:
             let output = stdout.isEmpty ? stderr : stdout
@@ -145,8 +160,10 @@ public enum PluginRunner {
     }
 
     private static func fail(_ plugin: PluginManifest, _ message: String, duration: Duration, into outcome: inout Outcome) {
-        outcome.checks.append(CheckResult(plugin: plugin.name, item: "run", status: .unknown, summary: message,
-                                          durationMs: milliseconds(duration)))
+        outcome.checks.append(
+            CheckResult(
+                plugin: plugin.name, item: "run", status: .unknown, summary: message,
+                durationMs: milliseconds(duration)))
         outcome.errors.append(ReportError(plugin: plugin.name, message: message))
     }
 

@@ -1,11 +1,11 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// posix_spawn with the settings every child of ours needs: no descriptor of this process
@@ -27,9 +27,11 @@ public enum ProcessSpawner {
     /// Starts `executable`; with `newSession` the child leads a session and process group of
     /// its own, so that `kill(-pid)` ends it and everything it started. `environment` is added
     /// to this process's, or with `inheriting: false` is the child's whole environment.
-    public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                             inheriting: Bool = true, stdin: Stream = .null, stdout: Stream = .null, stderr: Stream = .null,
-                             newSession: Bool = false) throws -> pid_t {
+    public static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        inheriting: Bool = true, stdin: Stream = .null, stdout: Stream = .null, stderr: Stream = .null,
+        newSession: Bool = false
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -44,7 +46,8 @@ public enum ProcessSpawner {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
+        var none = sigset_t()
+        var all = sigset_t()
         sigemptyset(&none)
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
@@ -54,14 +57,14 @@ public enum ProcessSpawner {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | setsid))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for arg in argv { free(arg) } }
         var pid: pid_t = 0
         let rc: Int32
         if let environment {
             let base = inheriting ? ProcessInfo.processInfo.environment : [:]
             let merged = base.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
             let envp = merged.map { strdup($0) } + [nil]
-            defer { envp.forEach { free($0) } }
+            defer { for entry in envp { free(entry) } }
             rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         } else {
             rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)

@@ -9,8 +9,10 @@ public struct SSHShell: ScriptTransport {
     public init(connection: SSHConnection) { self.connection = connection }
 
     public func run(script: [UInt8], timeout: Duration, outputLimit: Int, watch: (any StreamWatch)?) async throws -> ScriptOutcome {
-        let result = try await connection.run(ExecRequest(command: "sh -s", stdin: script, timeout: timeout, outputLimit: outputLimit,
-                                                          watch: watch))
+        let result = try await connection.run(
+            ExecRequest(
+                command: "sh -s", stdin: script, timeout: timeout, outputLimit: outputLimit,
+                watch: watch))
         var outcome = ScriptOutcome()
         outcome.stdout = result.stdout
         outcome.stderr = result.stderr

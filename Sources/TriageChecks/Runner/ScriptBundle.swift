@@ -1,9 +1,10 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import TriageSSH
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Several plugin scripts in one shell run: one `sh -s` (one SSH exec) instead of one per plugin
 /// (docs/plugins.md, "How plugins run").
@@ -39,19 +40,22 @@ struct ScriptBundle {
     var text: [UInt8] {
         // Milliseconds since boot into triage_now, by the `read` builtin (no process); the
         // centiseconds go through `1xx - 100` so that "08" is not read as octal.
-        var out = Array("""
+        var out = Array(
+            """
             triage_now() { IFS=' .' read -r triage_s triage_cs triage_rest < /proc/uptime 2>/dev/null && triage_now=$(( triage_s * 1000 + (1$triage_cs - 100) * 10 )) || triage_now=0; }
 
             """.utf8)
         for (index, word) in words.enumerated() {
-            out += Array("""
+            out += Array(
+                """
                 printf '\\036\(token) begin \(index)\\n'; printf '\\036\(token) begin \(index)\\n' >&2
                 triage_now; triage_start=$triage_now
                 ( eval 
                 """.utf8)
             out += word.parameters
             out += word.script
-            out += Array("""
+            out += Array(
+                """
                  ) </dev/null
                 triage_status=$?; triage_now
                 printf '\\036\(token) end \(index) %s %s\\n' "$triage_status" "$(( triage_now - triage_start ))"; printf '\\036\(token) end \(index)\\n' >&2
@@ -110,7 +114,8 @@ struct ScriptBundle {
 
     /// Bytes between each plugin's begin and end marker, and what follows "end N ".
     private func sections(_ bytes: [UInt8]) -> [Int: (body: [UInt8], trailer: String?)] {
-        let begin = Array("\u{1e}\(token) begin ".utf8), end = Array("\u{1e}\(token) end ".utf8)
+        let begin = Array("\u{1e}\(token) begin ".utf8)
+        let end = Array("\u{1e}\(token) end ".utf8)
         var result: [Int: (body: [UInt8], trailer: String?)] = [:]
         var current: Int?
         var body: [UInt8] = []

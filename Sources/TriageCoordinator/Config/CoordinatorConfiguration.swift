@@ -1,11 +1,11 @@
 import Foundation
-import Yams
-import TriageDomain
-import TriageEdge
-import TriageStorage
 import TriageAPI
 import TriageBoard
+import TriageDomain
+import TriageEdge
 import TriageMailTransport
+import TriageStorage
+import Yams
 
 /// Everything `triage` can be told. Defaults need no file: ./triage-data, SQLite, 127.0.0.1:8080.
 /// Precedence: defaults < YAML file (`--config`) < environment (TRIAGE_*) < flags.
@@ -44,10 +44,12 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public func coordinator(store: any TriageStore) async throws -> Coordinator {
         // A store whose secrets are sealed already needs its key: making a new one would lock them out.
         let sealed = try await store.read { try await $0.serverSecrets()[Accounts.keyCheck] != nil }
-        let key = try SecretKeySource.load(environment: secretKey, file: secretKeyFile ?? (dataDirectory as NSString).appendingPathComponent("secret-key"),
-                                           mayCreate: !sealed)
-        let coordinator = Coordinator(store: store, sla: sla, assignment: assignment, health: health, visits: visits, accounts: accounts,
-                                      jobs: jobs, mail: mail, limits: limits, sealer: SecretSealer(key: key))
+        let key = try SecretKeySource.load(
+            environment: secretKey, file: secretKeyFile ?? (dataDirectory as NSString).appendingPathComponent("secret-key"),
+            mayCreate: !sealed)
+        let coordinator = Coordinator(
+            store: store, sla: sla, assignment: assignment, health: health, visits: visits, accounts: accounts,
+            jobs: jobs, mail: mail, limits: limits, sealer: SecretSealer(key: key))
         try await coordinator.accounts.sealStoredSecrets()
         return coordinator
     }
@@ -133,7 +135,10 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         var secretKeyFile: String?
 
         struct SQLite: Decodable { var synchronous: SQLiteStore.Synchronous? }
-        static let keys: Set<String> = ["listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board", "accounts", "http", "jobs", "mail", "slaCheckSeconds", "maxDiagnosticsPerTicket", "secretKeyFile"]
+        static let keys: Set<String> = [
+            "listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board",
+            "accounts", "http", "jobs", "mail", "slaCheckSeconds", "maxDiagnosticsPerTicket", "secretKeyFile",
+        ]
     }
 
     /// Applies a YAML file, then the TRIAGE_LISTEN, TRIAGE_DATA and TRIAGE_DATABASE variables.
@@ -162,7 +167,8 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
                 let unknown = Set(top.keys).subtracting(File.keys).sorted()
                 if !unknown.isEmpty {
                     throw CoordinatorError(
-                        .configuration, "\(name): unknown key \(unknown.joined(separator: ", ")) "
+                        .configuration,
+                        "\(name): unknown key \(unknown.joined(separator: ", ")) "
                             + "(known: \(File.keys.sorted().joined(separator: ", ")))")
                 }
             }

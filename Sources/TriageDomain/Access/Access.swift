@@ -67,8 +67,10 @@ package enum Access {
     package static func applyDiagnosis(to ticket: Ticket, by principal: Principal) throws {
         if principal.role == .agent {
             guard let host = principal.hostId, ticket.hostId == host else {
-                throw CoordinatorError(.forbidden, "this agent token is bound to host \(principal.hostId ?? 0); ticket \(ticket.id) is "
-                    + (ticket.hostId.map { "about host \($0)" } ?? "not about a host"))
+                throw CoordinatorError(
+                    .forbidden,
+                    "this agent token is bound to host \(principal.hostId ?? 0); ticket \(ticket.id) is "
+                        + (ticket.hostId.map { "about host \($0)" } ?? "not about a host"))
             }
             return
         }
@@ -91,8 +93,10 @@ package enum Access {
     package static func collect(host: Int, siteId: Int, customerId: Int, by principal: Principal) throws {
         guard principal.role == .collector else { return }
         guard let scope = principal.scope, scope.contains(siteId: siteId, customerId: customerId) else {
-            throw CoordinatorError(.forbidden, "host \(host) (site \(siteId), customer \(customerId)) is outside this collector's "
-                + "scope (\(principal.scope?.words ?? "nothing"))")
+            throw CoordinatorError(
+                .forbidden,
+                "host \(host) (site \(siteId), customer \(customerId)) is outside this collector's "
+                    + "scope (\(principal.scope?.words ?? "nothing"))")
         }
     }
 

@@ -49,17 +49,24 @@ extension Accounts {
 
     /// The second step: the code from the authenticator app (or a recovery code) after the password.
     /// Its pending step works once: the session it opens spends it.
-    public func signIn(pending: String, code: String, from address: String, hours: Int) async throws -> (secret: String, session: WebSession) {
+    public func signIn(pending: String, code: String, from address: String, hours: Int) async throws -> (
+        secret: String, session: WebSession
+    ) {
         let at = now()
         let tooLong = CoordinatorError(.unauthorized, "the sign-in took too long: enter your password again")
-        guard let userId = Self.pendingUser(pending), try await read({ try await $0.hasOneTimeCode(
-            hash: BearerToken.hash(pending), purpose: Self.pendingPurpose, now: at) }),
+        guard let userId = Self.pendingUser(pending),
+            try await read({
+                try await $0.hasOneTimeCode(
+                    hash: BearerToken.hash(pending), purpose: Self.pendingPurpose, now: at)
+            }),
             let user = try await read({ try await $0.user(id: userId) }), user.active
         else { throw tooLong }
         let codeKey = LoginThrottle.codeKey(userId: user.id)
         try await reserveAttempt(key: codeKey, address: address, at: at)
         let accepted = try await write { session -> Bool? in
-            guard try await session.consumeOneTimeCode(hash: BearerToken.hash(pending), purpose: Self.pendingPurpose, now: at) else { return nil }
+            guard try await session.consumeOneTimeCode(hash: BearerToken.hash(pending), purpose: Self.pendingPurpose, now: at) else {
+                return nil
+            }
             guard try await acceptsCode(code, userId: user.id, at: at, in: session) else {
                 throw CoordinatorError(.unauthorized, "that code is wrong or was used already")
             }
@@ -127,15 +134,17 @@ extension Accounts {
         try await write { session in
             try await giveBack(login: login, address: address, in: session)
             try await session.deleteSessions(expiredAt: at)
-            try await session.insertSession(secretHash: BearerToken.hash(secret), userId: user.id, at: at,
-                                            expiresAt: at + Double(hours) * 3600)
+            try await session.insertSession(
+                secretHash: BearerToken.hash(secret), userId: user.id, at: at,
+                expiresAt: at + Double(hours) * 3600)
         }
         return (secret, webSession(user, secret: secret))
     }
 
     private func webSession(_ user: User, secret: String) -> WebSession {
-        WebSession(user: user, csrf: Self.csrf(forSession: secret),
-                   mustAddSecondFactor: Credentials(core: core).mustAddSecondFactor(user))
+        WebSession(
+            user: user, csrf: Self.csrf(forSession: secret),
+            mustAddSecondFactor: Credentials(core: core).mustAddSecondFactor(user))
     }
 
     package static let pendingPurpose = "second-factor-step"

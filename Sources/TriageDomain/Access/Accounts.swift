@@ -23,8 +23,9 @@ public struct Accounts: Room {
         let at = now()
         let made = try await write { session in
             guard try await session.userCount() == 0 else { return false }
-            try await session.replaceOneTimeCodes(purpose: Self.setupPurpose, with: BearerToken.hash(code),
-                                                  expiresAt: at + Double(Self.setupHours) * 3600)
+            try await session.replaceOneTimeCodes(
+                purpose: Self.setupPurpose, with: BearerToken.hash(code),
+                expiresAt: at + Double(Self.setupHours) * 3600)
             return true
         }
         return made ? code : nil
@@ -47,8 +48,10 @@ public struct Accounts: Room {
                 throw CoordinatorError(.conflict, "Triage has been set up already: sign in instead")
             }
             guard try await session.consumeOneTimeCode(hash: BearerToken.hash(code), purpose: Self.setupPurpose, now: at) else {
-                throw CoordinatorError(.forbidden, "this setup link is not valid (it works once, for \(Self.setupHours) hours): "
-                    + "restart triage serve for a new one")
+                throw CoordinatorError(
+                    .forbidden,
+                    "this setup link is not valid (it works once, for \(Self.setupHours) hours): "
+                        + "restart triage serve for a new one")
             }
             return try await insert(admin, passwordHash: hash, at: at, in: session)
         }
@@ -70,9 +73,10 @@ public struct Accounts: Room {
         if let technicianId = input.technicianId, !(try await session.exists(.technician, technicianId)) {
             throw CoordinatorError.invalid("technicianId", "technician \(technicianId) does not exist")
         }
-        let user = try await session.insertUser(User(
-            id: 0, login: login, displayName: input.displayName ?? login, email: input.email, role: input.role,
-            technicianId: input.technicianId, active: true, totpEnabled: false, passwordChangedAt: nil, createdAt: at, updatedAt: at))
+        let user = try await session.insertUser(
+            User(
+                id: 0, login: login, displayName: input.displayName ?? login, email: input.email, role: input.role,
+                technicianId: input.technicianId, active: true, totpEnabled: false, passwordChangedAt: nil, createdAt: at, updatedAt: at))
         try await session.setPasswordHash(passwordHash, userId: user.id, at: at)
         return try await session.user(id: user.id) ?? user
     }
@@ -96,9 +100,10 @@ public struct Accounts: Room {
     /// session of the user ends; `keeping` is the session that made the change. Their personal
     /// tokens are revoked unless `keepTokens` (a person who changes the password because it leaked
     /// wants them gone; one who changes it by routine keeps their scripts running).
-    public func setPassword(of userId: Int, to password: String, current: String?, keeping secret: String? = nil,
-                            keepTokens: Bool = false, by principal: Principal) async throws
-    {
+    public func setPassword(
+        of userId: Int, to password: String, current: String?, keeping secret: String? = nil,
+        keepTokens: Bool = false, by principal: Principal
+    ) async throws {
         let own = principal.userId == userId
         if !own { try Access.manageAccounts(principal) }
         guard let user = try await read({ try await $0.user(id: userId) }) else { throw CoordinatorError.notFound("user", userId) }

@@ -28,9 +28,10 @@ public struct Credentials: Room {
     /// Creates a token and returns it with the secret, which is not stored and cannot be shown again.
     /// `userId` makes it a personal token: it acts as that user and stops when they are disabled.
     /// A collector token serves the customers and sites of `scope`, which must exist.
-    public func issueToken(name: String, role: Role, hostId: Int? = nil, technicianId: Int? = nil, userId: Int? = nil,
-                           scope: CollectorScope? = nil) async throws -> (info: TokenInfo, secret: String)
-    {
+    public func issueToken(
+        name: String, role: Role, hostId: Int? = nil, technicianId: Int? = nil, userId: Int? = nil,
+        scope: CollectorScope? = nil
+    ) async throws -> (info: TokenInfo, secret: String) {
         try Validate.text(name, "name", max: 100)
         if role == .agent, hostId == nil {
             throw CoordinatorError.invalid("host", "an agent token must be bound to a host")
@@ -67,14 +68,17 @@ public struct Credentials: Room {
                 throw CoordinatorError.invalid("technician", "technician \(technicianId) does not exist")
             }
             if let userId {
-                guard let user = try await session.user(id: userId) else { throw CoordinatorError.invalid("user", "user \(userId) does not exist") }
+                guard let user = try await session.user(id: userId) else {
+                    throw CoordinatorError.invalid("user", "user \(userId) does not exist")
+                }
                 guard user.role == role, user.technicianId == technicianId else {
                     throw CoordinatorError.invalid("user", "a personal token has its user's role and technician")
                 }
             }
             return try await session.insertToken(
-                NewToken(name: name, userId: userId, role: role, hostId: hostId, technicianId: technicianId, scope: scope,
-                         hash: BearerToken.hash(secret), createdAt: now()))
+                NewToken(
+                    name: name, userId: userId, role: role, hostId: hostId, technicianId: technicianId, scope: scope,
+                    hash: BearerToken.hash(secret), createdAt: now()))
         }
         return (info, secret)
     }

@@ -37,9 +37,11 @@ public struct CollectorScope: Codable, Sendable, Equatable {
 
     /// "customers 3, 4; sites 7", as lists and refusals name it.
     public var words: String {
-        [customers.isEmpty ? nil : "customers " + customers.map(String.init).joined(separator: ", "),
-         sites.isEmpty ? nil : "sites " + sites.map(String.init).joined(separator: ", ")]
-            .compactMap { $0 }.joined(separator: "; ")
+        [
+            customers.isEmpty ? nil : "customers " + customers.map(String.init).joined(separator: ", "),
+            sites.isEmpty ? nil : "sites " + sites.map(String.init).joined(separator: ", "),
+        ]
+        .compactMap { $0 }.joined(separator: "; ")
     }
 }
 
@@ -59,8 +61,10 @@ public struct Principal: Sendable, Equatable {
     /// What a collector token serves.
     public var scope: CollectorScope?
 
-    public init(tokenId: Int?, userId: Int? = nil, name: String, role: Role, hostId: Int? = nil, technicianId: Int? = nil,
-                scope: CollectorScope? = nil) {
+    public init(
+        tokenId: Int?, userId: Int? = nil, name: String, role: Role, hostId: Int? = nil, technicianId: Int? = nil,
+        scope: CollectorScope? = nil
+    ) {
         self.tokenId = tokenId
         self.userId = userId
         self.name = name

@@ -35,7 +35,8 @@ public struct SecretSealer: Sendable {
     }
 
     package static let wrongKey = CoordinatorError(
-        .configuration, "the secret key is not the one that sealed this database's secrets: every coordinator instance "
+        .configuration,
+        "the secret key is not the one that sealed this database's secrets: every coordinator instance "
             + "of a database needs the same key (TRIAGE_SECRET_KEY, or the secretKeyFile a first start made)")
 }
 
@@ -48,8 +49,10 @@ package enum SecretKeySource {
         if let value { return try decode(value, from: "TRIAGE_SECRET_KEY") }
         if !FileManager.default.fileExists(atPath: file) {
             guard mayCreate else {
-                throw CoordinatorError(.configuration, "this database's secrets are sealed with a key that is not here: put the "
-                    + "secret-key file of the data folder that sealed them at \(file) (0600), or set TRIAGE_SECRET_KEY")
+                throw CoordinatorError(
+                    .configuration,
+                    "this database's secrets are sealed with a key that is not here: put the "
+                        + "secret-key file of the data folder that sealed them at \(file) (0600), or set TRIAGE_SECRET_KEY")
             }
             try PrivateFiles.folder((file as NSString).deletingLastPathComponent, tightening: false)
             let made = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64EncodedString()
@@ -58,14 +61,18 @@ package enum SecretKeySource {
                 let bytes = Array((made + "\n").utf8)
                 let written = write(fd, bytes, bytes.count) == bytes.count && fsync(fd) == 0
                 close(fd)
-                guard written else { throw CoordinatorError(.configuration, "cannot write the secret key \(file): \(String(cString: strerror(errno)))") }
+                guard written else {
+                    throw CoordinatorError(.configuration, "cannot write the secret key \(file): \(String(cString: strerror(errno)))")
+                }
             } else if errno != EEXIST {
                 throw CoordinatorError(.configuration, "cannot create the secret key \(file): \(String(cString: strerror(errno)))")
             }
         }
         var info = stat()
         if stat(file, &info) == 0, info.st_mode & 0o077 != 0 {
-            throw CoordinatorError(.configuration, "the secret key \(file) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))): chmod 600 it")
+            throw CoordinatorError(
+                .configuration,
+                "the secret key \(file) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))): chmod 600 it")
         }
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             throw CoordinatorError(.configuration, "cannot read the secret key \(file)")
@@ -75,7 +82,8 @@ package enum SecretKeySource {
 
     private static func decode(_ text: String, from source: String) throws -> SymmetricKey {
         guard let bytes = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count == 32 else {
-            throw CoordinatorError(.configuration, "\(source) must hold 32 bytes in base64 (make one with: head -c 32 /dev/urandom | base64)")
+            throw CoordinatorError(
+                .configuration, "\(source) must hold 32 bytes in base64 (make one with: head -c 32 /dev/urandom | base64)")
         }
         return SymmetricKey(data: bytes)
     }

@@ -23,7 +23,10 @@ public struct User: Codable, Sendable, Equatable {
         Principal(tokenId: nil, userId: id, name: login, role: role, technicianId: technicianId)
     }
 
-    package init(id: Int, login: String, displayName: String, email: String? = nil, role: Role, technicianId: Int? = nil, active: Bool, totpEnabled: Bool, passwordChangedAt: Date? = nil, createdAt: Date, updatedAt: Date) {
+    package init(
+        id: Int, login: String, displayName: String, email: String? = nil, role: Role, technicianId: Int? = nil, active: Bool,
+        totpEnabled: Bool, passwordChangedAt: Date? = nil, createdAt: Date, updatedAt: Date
+    ) {
         self.id = id
         self.login = login
         self.displayName = displayName
@@ -74,7 +77,8 @@ public struct UserInput: Codable, Sendable, Equatable {
             }
         }
         guard !role.isMachine else {
-            throw CoordinatorError.invalid("role", "agents and collectors are machines: give them an agent token or a collector token, not an account")
+            throw CoordinatorError.invalid(
+                "role", "agents and collectors are machines: give them an agent token or a collector token, not an account")
         }
         if role == .technician, technicianId == nil {
             throw CoordinatorError.invalid("technicianId", "a technician's account speaks for a technician record: name it")

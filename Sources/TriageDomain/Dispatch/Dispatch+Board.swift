@@ -31,7 +31,8 @@ extension Dispatch {
         }
         return try await read { [filter, visitFilter] session in
             let tickets = try await session.tickets(filter, before: nil, limit: limit)
-            let counts = tickets.count < limit
+            let counts =
+                tickets.count < limit
                 ? Dictionary(grouping: tickets, by: \.status).mapValues(\.count)
                 : try await session.ticketCountsByStatus(filter)
             let technicians = try await session.records(TechnicianFields.self, after: nil, limit: 10_000)
@@ -48,11 +49,12 @@ extension Dispatch {
             }
             let waiting = tickets.filter { $0.assigneeId == nil }.map(\.id)
             let unassignable = try await session.latestEvents(kind: .unassignable, ticketIds: waiting)
-            return BoardSnapshot(tickets: tickets, counts: counts, technicians: technicians, visits: visits,
-                                 activeVisits: activeVisits, siteNames: siteNames,
-                                 unassignedReasons: unassignable.compactMapValues {
-                                     if case .unassignable(let made)? = $0.entry { made.reason } else { nil }
-                                 })
+            return BoardSnapshot(
+                tickets: tickets, counts: counts, technicians: technicians, visits: visits,
+                activeVisits: activeVisits, siteNames: siteNames,
+                unassignedReasons: unassignable.compactMapValues {
+                    if case .unassignable(let made)? = $0.entry { made.reason } else { nil }
+                })
         }
     }
 }

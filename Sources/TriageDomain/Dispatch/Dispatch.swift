@@ -23,17 +23,22 @@ public struct Dispatch: Room {
         case .tier:
             guard ticket.tier < 3 else {
                 throw CoordinatorError(
-                    .conflict, "ticket \(id) is at tier 3, the highest internal tier: open a vendor case "
+                    .conflict,
+                    "ticket \(id) is at tier 3, the highest internal tier: open a vendor case "
                         + "(POST /api/v1/tickets/\(id)/vendor-case) or escalate to the lead")
             }
-            events = try await escalateTier(&ticket, to: ticket.tier + 1, reason: input.reason,
-                                            assign: "escalated to tier \(ticket.tier + 1)", at: at, in: session)
+            events = try await escalateTier(
+                &ticket, to: ticket.tier + 1, reason: input.reason,
+                assign: "escalated to tier \(ticket.tier + 1)", at: at, in: session)
         case .lead:
             events = [NewEvent(.escalated(Escalation(kind: .hierarchical, notified: "lead", reason: input.reason)))]
-            _ = try await session.insertNotification(Notification(
-                id: 0, type: "lead_escalation", ticketId: id, at: at,
-                data: ["title": .string(ticket.title), "severity": JSONValue(ticket.severity), "tier": JSONValue(ticket.tier),
-                       "by": .string(principal.actor.description), "reason": .string(input.reason)]))
+            _ = try await session.insertNotification(
+                Notification(
+                    id: 0, type: "lead_escalation", ticketId: id, at: at,
+                    data: [
+                        "title": .string(ticket.title), "severity": JSONValue(ticket.severity), "tier": JSONValue(ticket.tier),
+                        "by": .string(principal.actor.description), "reason": .string(input.reason),
+                    ]))
         }
         try await desk.save(&ticket, events: events, actor: principal.actor, at: at, in: session)
         return ticket
@@ -41,9 +46,10 @@ public struct Dispatch: Room {
 
     /// Opens the ticket's vendor case or records what changed in it; opening moves the ticket to
     /// waiting_vendor, and from then on the vendor owns the clock until we take the ticket back.
-    public func recordVendorCase(ticket id: Int, _ input: VendorCaseInput, by principal: Principal,
-                                 in session: Records) async throws -> Ticket
-    {
+    public func recordVendorCase(
+        ticket id: Int, _ input: VendorCaseInput, by principal: Principal,
+        in session: Records
+    ) async throws -> Ticket {
         try input.validate()
         var ticket = try await desk.openTicket(id, before: "a vendor case", in: session) {
             try Access.update($0, reassigning: false, by: principal)
@@ -60,12 +66,16 @@ public struct Dispatch: Room {
             ticket.flags.vendorCase = existing
             events.append(NewEvent(.vendorCaseUpdated(changes)))
         } else {
-            let opened = VendorCase(vendor: input.vendor, externalRef: input.externalRef, status: input.status ?? "open",
-                                    vendorSeverity: input.vendorSeverity, vendorDueAt: input.vendorDueAt, openedAt: at)
+            let opened = VendorCase(
+                vendor: input.vendor, externalRef: input.externalRef, status: input.status ?? "open",
+                vendorSeverity: input.vendorSeverity, vendorDueAt: input.vendorDueAt, openedAt: at)
             ticket.flags.vendorCase = opened
-            events.append(NewEvent(.vendorCaseOpened(VendorCaseOpened(
-                vendor: opened.vendor, externalRef: opened.externalRef, status: opened.status,
-                vendorSeverity: opened.vendorSeverity, vendorDueAt: opened.vendorDueAt))))
+            events.append(
+                NewEvent(
+                    .vendorCaseOpened(
+                        VendorCaseOpened(
+                            vendor: opened.vendor, externalRef: opened.externalRef, status: opened.status,
+                            vendorSeverity: opened.vendorSeverity, vendorDueAt: opened.vendorDueAt))))
             if ticket.status != .waitingVendor {
                 events.append(NewEvent(.statusChanged(StatusChange(from: ticket.status, to: .waitingVendor))))
                 ticket.status = .waitingVendor
@@ -81,8 +91,10 @@ extension VendorCase {
     /// Takes the fields the input names; returns what changed, as from/to pairs.
     package mutating func apply(_ input: VendorCaseInput) -> VendorCaseUpdated {
         var changes = VendorCaseUpdated(vendor: vendor)
-        func take<T: Codable & Sendable & Equatable>(_ keyPath: WritableKeyPath<VendorCase, T?>, _ value: T?,
-                                                     _ change: WritableKeyPath<VendorCaseUpdated, Change<T?>?>) {
+        func take<T: Codable & Sendable & Equatable>(
+            _ keyPath: WritableKeyPath<VendorCase, T?>, _ value: T?,
+            _ change: WritableKeyPath<VendorCaseUpdated, Change<T?>?>
+        ) {
             guard let value, self[keyPath: keyPath] != value else { return }
             changes[keyPath: change] = Change(from: self[keyPath: keyPath], to: value)
             self[keyPath: keyPath] = value
@@ -99,11 +111,17 @@ extension Dispatch {
     /// Functional escalation, whoever asks (a person, a diagnosis, a resolution breach): the
     /// ticket goes up to `tier` with an `escalated` event, and assignment runs again for the new
     /// tier with `assign` as its trigger — or later, by the caller, when `assign` is nil.
-    package func escalateTier(_ ticket: inout Ticket, to tier: Int, reason: String, reportId: UUID? = nil, assign trigger: String?,
-                      at: Date, in session: Records) async throws -> [NewEvent]
-    {
-        var events = [NewEvent(.escalated(Escalation(kind: .functional, from: ticket.tier, to: tier, reason: reason,
-                                                     reportId: reportId)))]
+    package func escalateTier(
+        _ ticket: inout Ticket, to tier: Int, reason: String, reportId: UUID? = nil, assign trigger: String?,
+        at: Date, in session: Records
+    ) async throws -> [NewEvent] {
+        var events = [
+            NewEvent(
+                .escalated(
+                    Escalation(
+                        kind: .functional, from: ticket.tier, to: tier, reason: reason,
+                        reportId: reportId)))
+        ]
         ticket.tier = tier
         if let trigger { events += try await autoAssign(&ticket, trigger: trigger, at: at, in: session) }
         return events

@@ -14,9 +14,10 @@ public struct Diagnoses: Room {
     /// and only reports about that host. On an open ticket the recommendation acts
     /// (`applyDiagnosis`) when the poster may change the ticket (`Access.applyDiagnosis`);
     /// anyone else's waits, as information, for someone who may to apply it.
-    public func attach(_ report: DiagnosticReport, toTicket id: Int, by principal: Principal,
-                                 in session: Records) async throws -> (diagnostic: Diagnostic, created: Bool)
-    {
+    public func attach(
+        _ report: DiagnosticReport, toTicket id: Int, by principal: Principal,
+        in session: Records
+    ) async throws -> (diagnostic: Diagnostic, created: Bool) {
         try Validate.report(report)
         guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
         let mayApply: Bool
@@ -36,9 +37,10 @@ public struct Diagnoses: Room {
     /// Stores a report on a ticket (once per report id) and, when `mayApply` and the ticket is
     /// open, lets its recommendation act. A diagnosis job's result comes here with the right of
     /// the person who requested it, checked then (`Jobs.finish`).
-    package func store(_ report: DiagnosticReport, on ticket: inout Ticket, postedBy poster: Actor, mayApply: Bool, job: Int? = nil,
-               in session: Records) async throws -> (diagnostic: Diagnostic, created: Bool)
-    {
+    package func store(
+        _ report: DiagnosticReport, on ticket: inout Ticket, postedBy poster: Actor, mayApply: Bool, job: Int? = nil,
+        in session: Records
+    ) async throws -> (diagnostic: Diagnostic, created: Bool) {
         let id = ticket.id
         if let existing = try await session.diagnostic(reportId: report.id) {
             guard existing.ticketId == id else {
@@ -48,13 +50,16 @@ public struct Diagnoses: Room {
         }
         let attached = try await session.diagnosticCount(ticketId: id)
         if attached >= limits.maxDiagnosticsPerTicket {
-            throw CoordinatorError(.conflict, "ticket \(id) already has \(attached) diagnoses, the most one ticket keeps "
-                + "(maxDiagnosticsPerTicket): summarise them in a comment and open a new ticket for new findings")
+            throw CoordinatorError(
+                .conflict,
+                "ticket \(id) already has \(attached) diagnoses, the most one ticket keeps "
+                    + "(maxDiagnosticsPerTicket): summarise them in a comment and open a new ticket for new findings")
         }
         let at = now()
         let applies = mayApply && ticket.status.isOpen
-        var diagnostic = Diagnostic(id: 0, ticketId: id, postedBy: poster, receivedAt: at, report: report,
-                                    appliedAt: applies ? at : nil, appliedBy: applies ? poster : nil)
+        var diagnostic = Diagnostic(
+            id: 0, ticketId: id, postedBy: poster, receivedAt: at, report: report,
+            appliedAt: applies ? at : nil, appliedBy: applies ? poster : nil)
         diagnostic.id = try await session.insertDiagnostic(diagnostic)
         var attachedEvent = DiagnosticAttached(
             reportId: report.id, host: report.host, status: report.status.rawValue,
@@ -63,7 +68,8 @@ public struct Diagnoses: Room {
             applied: applies)
         attachedEvent.job = job
         if !mayApply {
-            attachedEvent.waiting = "\(poster) may not change ticket \(id): its recommendation acts once the assignee "
+            attachedEvent.waiting =
+                "\(poster) may not change ticket \(id): its recommendation acts once the assignee "
                 + "or a dispatcher applies it (POST /api/v1/tickets/\(id)/diagnostics/\(report.id.uuidString)/apply)"
         }
         var events = [NewEvent(.diagnosticAttached(attachedEvent))]
@@ -74,9 +80,10 @@ public struct Diagnoses: Room {
 
     /// Applies a diagnosis that was attached as information: its recommendation acts now, as if
     /// the person applying it had posted it. Once only.
-    public func apply(_ reportId: UUID, ofTicket id: Int, by principal: Principal,
-                                in session: Records) async throws -> Diagnostic
-    {
+    public func apply(
+        _ reportId: UUID, ofTicket id: Int, by principal: Principal,
+        in session: Records
+    ) async throws -> Diagnostic {
         try Access.readAll(principal)
         guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
         guard var diagnostic = try await session.diagnostic(reportId: reportId), diagnostic.ticketId == id else {
@@ -84,8 +91,10 @@ public struct Diagnoses: Room {
         }
         try Access.applyDiagnosis(to: ticket, by: principal)
         if let appliedAt = diagnostic.appliedAt {
-            throw CoordinatorError(.conflict, "diagnosis \(reportId.uuidString) was applied at \(appliedAt.internetTime)"
-                + " by \(diagnostic.appliedBy.map(String.init(describing:)) ?? "?")")
+            throw CoordinatorError(
+                .conflict,
+                "diagnosis \(reportId.uuidString) was applied at \(appliedAt.internetTime)"
+                    + " by \(diagnostic.appliedBy.map(String.init(describing:)) ?? "?")")
         }
         guard ticket.status.isOpen else {
             throw CoordinatorError(.conflict, "ticket \(id) is \(ticket.status.rawValue); reopen it before applying a diagnosis")
@@ -105,8 +114,10 @@ public struct Diagnoses: Room {
             throw CoordinatorError(.forbidden, "this agent token is bound to no existing host")
         }
         guard report.host == host.fields.name || report.host == host.fields.address else {
-            throw CoordinatorError(.forbidden, "this agent token is bound to host \(host.fields.name) (id \(hostId)); "
-                + "the report is about \(report.host)")
+            throw CoordinatorError(
+                .forbidden,
+                "this agent token is bound to host \(host.fields.name) (id \(hostId)); "
+                    + "the report is about \(report.host)")
         }
     }
 
@@ -126,8 +137,10 @@ public struct Diagnoses: Room {
     {
         try Access.readAll(principal)
         return try await read { session in
-            (try await session.diagnostics(ticketId: id, after: nil, before: before ?? Int.max, limit: limit),
-             try await session.diagnosticCount(ticketId: id))
+            (
+                try await session.diagnostics(ticketId: id, after: nil, before: before ?? Int.max, limit: limit),
+                try await session.diagnosticCount(ticketId: id)
+            )
         }
     }
 
@@ -156,22 +169,30 @@ public struct Diagnoses: Room {
         for vendor in recommendation.vendors
         where !ticket.flags.vendorSuggestions.contains(vendor) && ticket.flags.vendorCase?.vendor != vendor {
             ticket.flags.vendorSuggestions.append(vendor)
-            events.append(NewEvent(.vendorCaseSuggested(VendorSuggested(
-                vendor: vendor, reasons: reasons(.vendor, vendor: vendor), reportId: reportId))))
+            events.append(
+                NewEvent(
+                    .vendorCaseSuggested(
+                        VendorSuggested(
+                            vendor: vendor, reasons: reasons(.vendor, vendor: vendor), reportId: reportId))))
         }
         var rerun = ticket.assigneeId == nil
         if let tier = recommendation.tier.map({ min($0, 3) }), tier > ticket.tier {
             // Assignment runs once below, for everything this diagnosis changed.
-            events += try await dispatch.escalateTier(&ticket, to: tier, reason: (["diagnosis"] + reasons(.tier)).joined(separator: "; "),
-                                             reportId: reportId, assign: nil, at: at, in: session)
+            events += try await dispatch.escalateTier(
+                &ticket, to: tier, reason: (["diagnosis"] + reasons(.tier)).joined(separator: "; "),
+                reportId: reportId, assign: nil, at: at, in: session)
             rerun = true
         }
         let failing = report.checks.filter { $0.status == .warning || $0.status == .critical }
         let added = Set(failing.flatMap(assignment.skills(for:))).subtracting(ticket.requiredSkills).sorted()
         if !added.isEmpty {
             ticket.requiredSkills += added
-            events.append(NewEvent(.skillsRequired(SkillsRequired(added: added, requiredSkills: ticket.requiredSkills,
-                                                                  reportId: reportId))))
+            events.append(
+                NewEvent(
+                    .skillsRequired(
+                        SkillsRequired(
+                            added: added, requiredSkills: ticket.requiredSkills,
+                            reportId: reportId))))
         }
         if !rerun, !added.isEmpty, let assignee = ticket.assigneeId,
             let fields = try await session.record(assignee, as: TechnicianFields.self)?.fields

@@ -14,7 +14,9 @@ public struct Diagnostic: Codable, Sendable, Equatable {
     public var appliedAt: Date?
     public var appliedBy: Actor?
 
-    package init(id: Int, ticketId: Int, postedBy: Actor, receivedAt: Date, report: DiagnosticReport, appliedAt: Date? = nil, appliedBy: Actor? = nil) {
+    package init(
+        id: Int, ticketId: Int, postedBy: Actor, receivedAt: Date, report: DiagnosticReport, appliedAt: Date? = nil, appliedBy: Actor? = nil
+    ) {
         self.id = id
         self.ticketId = ticketId
         self.postedBy = postedBy

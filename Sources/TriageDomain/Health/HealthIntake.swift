@@ -31,9 +31,10 @@ public struct HealthIntake: Room {
     /// `HealthPlanner` decides everything without I/O, and only what changed is written. Only push
     /// agents and collectors (on their schedule) promise an interval, so only their hosts are
     /// watched for silence.
-    public func receive(_ report: DiagnosticReport, intervalSeconds: Int, hostId named: Int? = nil,
-                        by principal: Principal, in session: Records) async throws -> ReportReceipt
-    {
+    public func receive(
+        _ report: DiagnosticReport, intervalSeconds: Int, hostId named: Int? = nil,
+        by principal: Principal, in session: Records
+    ) async throws -> ReportReceipt {
         try Validate.report(report)
         let host = try await reportedHost(report, named: named, by: principal, in: session)
         guard (1...86_400).contains(intervalSeconds) else { throw CoordinatorError.invalid("interval", "must be 1…86400 seconds") }
@@ -41,13 +42,15 @@ public struct HealthIntake: Room {
         guard try await session.insertHealthReport(report, hostId: host.id, postedBy: principal.actor, at: at) else {
             return ReportReceipt(reportId: report.id, accepted: false)
         }
-        var snapshot = try await snapshot(of: host, for: report, interval: principal.role.isMachine ? intervalSeconds : nil,
-                                          at: at, in: session)
+        var snapshot = try await snapshot(
+            of: host, for: report, interval: principal.role.isMachine ? intervalSeconds : nil,
+            at: at, in: session)
         snapshot.byAgent = principal.role == .agent
         let plan = planner.plan(report, snapshot, at: at)
         // Every event a report causes names the report and who posted it.
-        return try await apply(plan, snapshot, source: ReportSource(reportId: report.id, postedBy: principal.actor), at: at,
-                               in: session)
+        return try await apply(
+            plan, snapshot, source: ReportSource(reportId: report.id, postedBy: principal.actor), at: at,
+            in: session)
     }
 
     package var planner: HealthPlanner { HealthPlanner(policy: health, assignment: assignment) }
@@ -55,14 +58,16 @@ public struct HealthIntake: Room {
     /// What `plan` reads: the host's item states always (and its reporting record for a push
     /// agent); tickets, their people's history, other hosts' states and an on-site visit only when
     /// the report can act on them — a steady report costs two reads.
-    private func snapshot(of host: Record<HostFields>, for report: DiagnosticReport, interval: Int?, at: Date,
-                          in session: Records) async throws -> HealthSnapshot
-    {
+    private func snapshot(
+        of host: Record<HostFields>, for report: DiagnosticReport, interval: Int?, at: Date,
+        in session: Records
+    ) async throws -> HealthSnapshot {
         var snapshot = HealthSnapshot(host: host, interval: interval)
         if interval != nil { snapshot.hostHealth = try await session.hostHealth(host.id) }
         snapshot.states = try await session.checkStates(hostId: host.id)
-        var wants = planner.wants(report, hostId: host.id, states: snapshot.states, hostHealth: snapshot.hostHealth,
-                                  interval: interval, at: at)
+        var wants = planner.wants(
+            report, hostId: host.id, states: snapshot.states, hostHealth: snapshot.hostHealth,
+            interval: interval, at: at)
         if wants.visit, let visit = try await session.visits(VisitFilter(onSiteAtHost: host.id), limit: 1).first {
             snapshot.visitOnSite = visit
             wants.tickets.insert(visit.ticketId)
@@ -88,16 +93,18 @@ public struct HealthIntake: Room {
 
     /// Writes a plan: the host's record, a new ticket, the changed item states, then each ticket's
     /// events with its reopening, flapping tag and resolution, all stamped with the report.
-    private func apply(_ plan: HealthPlan, _ snapshot: HealthSnapshot, source: ReportSource, at: Date,
-                       in session: Records) async throws -> ReportReceipt
-    {
+    private func apply(
+        _ plan: HealthPlan, _ snapshot: HealthSnapshot, source: ReportSource, at: Date,
+        in session: Records
+    ) async throws -> ReportReceipt {
         var receipt = ReportReceipt(reportId: source.reportId, accepted: true)
         (receipt.updated, receipt.reopened, receipt.resolved) = (plan.updated, plan.reopened, plan.resolved)
         if let record = plan.hostHealth { try await session.saveHostHealth(record) }
         var states = plan.states
         if let new = plan.newTicket {
-            let ticket = try await desk.newTicket(new.input, actor: Self.healthActor, dedupeKey: new.dedupeKey,
-                                                  opening: source.stamp(new.events), host: snapshot.host, in: session)
+            let ticket = try await desk.newTicket(
+                new.input, actor: Self.healthActor, dedupeKey: new.dedupeKey,
+                opening: source.stamp(new.events), host: snapshot.host, in: session)
             receipt.opened.append(ticket.id)
             for index in states.indices where new.items.contains(states[index].key) { states[index].ticketId = ticket.id }
         }
@@ -125,9 +132,10 @@ public struct HealthIntake: Room {
 
     /// The host a report is about: an agent token's own, or the one `?host` names, whose name or
     /// address the report must carry.
-    private func reportedHost(_ report: DiagnosticReport, named: Int?, by principal: Principal,
-                              in session: Records) async throws -> Record<HostFields>
-    {
+    private func reportedHost(
+        _ report: DiagnosticReport, named: Int?, by principal: Principal,
+        in session: Records
+    ) async throws -> Record<HostFields> {
         let hostId: Int
         switch (principal.role, principal.hostId, named) {
         case (.agent, let bound?, let named):
@@ -138,8 +146,10 @@ public struct HealthIntake: Room {
         case (.agent, nil, _):
             throw CoordinatorError(.forbidden, "this agent token is bound to no host")
         case (.technician, _, _?):
-            throw CoordinatorError(.forbidden, "a technician's token may not post health reports: what they change reaches other "
-                + "people's tickets; sweep with a dispatcher's token, or attach the diagnosis to your ticket")
+            throw CoordinatorError(
+                .forbidden,
+                "a technician's token may not post health reports: what they change reaches other "
+                    + "people's tickets; sweep with a dispatcher's token, or attach the diagnosis to your ticket")
         case (_, _, let named?):
             hostId = named
         case (_, _, nil):
@@ -191,7 +201,8 @@ public struct HealthIntake: Room {
     /// report intervals; run by the scheduler under its own lease.
     public func runSilenceChecks(at now: Date, holder: String = "local", leaseSeconds: Double = 90) async throws -> [Int] {
         try await write { session in
-            guard try await session.acquireLease("host-silence", holder: holder, now: now, until: now.addingTimeInterval(leaseSeconds)) else {
+            guard try await session.acquireLease("host-silence", holder: holder, now: now, until: now.addingTimeInterval(leaseSeconds))
+            else {
                 return []
             }
             var opened: [Int] = []
@@ -199,12 +210,15 @@ public struct HealthIntake: Room {
                 guard let host = try await session.record(silent.hostId, as: HostFields.self) else { continue }
                 let missed = Int(now.timeIntervalSince(silent.lastReportAt)) / max(silent.intervalSeconds, 1)
                 let ticket = try await desk.newTicket(
-                    TicketInput(title: "\(host.fields.name) is not reporting",
-                                severity: health.severity(of: .unknown, on: host.fields.criticality), channel: .agent, hostId: host.id,
-                                description: "No health report since \(silent.lastReportAt.internetTime) "
-                                    + "(one every \(silent.intervalSeconds) s expected, \(missed) intervals missed)."),
+                    TicketInput(
+                        title: "\(host.fields.name) is not reporting",
+                        severity: health.severity(of: .unknown, on: host.fields.criticality), channel: .agent, hostId: host.id,
+                        description: "No health report since \(silent.lastReportAt.internetTime) "
+                            + "(one every \(silent.intervalSeconds) s expected, \(missed) intervals missed)."),
                     actor: Self.healthActor, dedupeKey: "silent/\(host.id)",
-                    opening: [NewEvent(.hostSilent(HostSilent(lastReportAt: silent.lastReportAt, intervalSeconds: silent.intervalSeconds)))],
+                    opening: [
+                        NewEvent(.hostSilent(HostSilent(lastReportAt: silent.lastReportAt, intervalSeconds: silent.intervalSeconds)))
+                    ],
                     host: host, in: session)
                 var marked = silent
                 marked.silentTicketId = ticket.id

@@ -10,9 +10,10 @@ package struct HealthPlanner: Sendable {
     package var assignment: AssignmentPolicy
 
     /// What the snapshot must hold for `plan`, from the report and the host's item states.
-    package func wants(_ report: DiagnosticReport, hostId: Int, states: [CheckState], hostHealth: HostHealth?, interval: Int?,
-               at: Date) -> SnapshotWants
-    {
+    package func wants(
+        _ report: DiagnosticReport, hostId: Int, states: [CheckState], hostHealth: HostHealth?, interval: Int?,
+        at: Date
+    ) -> SnapshotWants {
         var wants = SnapshotWants()
         if interval != nil, let silent = hostHealth?.silentTicketId {
             wants.tickets.insert(silent)
@@ -37,8 +38,9 @@ package struct HealthPlanner: Sendable {
 
         // A push agent that reports is not silent; its "not reporting" ticket gets the news.
         if let interval = snapshot.interval {
-            plan.hostHealth = HostHealth(hostId: host.id, lastReportAt: at, intervalSeconds: interval, silentTicketId: nil,
-                                         byAgent: snapshot.byAgent)
+            plan.hostHealth = HostHealth(
+                hostId: host.id, lastReportAt: at, intervalSeconds: interval, silentTicketId: nil,
+                byAgent: snapshot.byAgent)
             if let before = snapshot.hostHealth, let silent = before.silentTicketId, let ticket = tickets[silent], ticket.status.isOpen {
                 var update = HealthTicketUpdate(
                     ticketId: silent, events: [NewEvent(.hostReporting(HostReporting(lastReportAt: before.lastReportAt)))])
@@ -79,7 +81,8 @@ package struct HealthPlanner: Sendable {
         var grouped: [CheckState] = []
         for state in fresh {
             if let id = state.ticketId, let ticket = tickets[id],
-                ticket.status.isOpen || ticket.resolvedAt.map({ at.timeIntervalSince($0) <= Double(policy.reopenWindowHours) * 3600 }) == true
+                ticket.status.isOpen
+                    || ticket.resolvedAt.map({ at.timeIntervalSince($0) <= Double(policy.reopenWindowHours) * 3600 }) == true
             {
                 touched[id, default: []].append(NewEvent(.problem(Problems(items: [Self.describe(state)]))))
             } else {
@@ -88,8 +91,12 @@ package struct HealthPlanner: Sendable {
         }
         // A technician on site at the host: new problems go to the visit's ticket, not a new one.
         if !grouped.isEmpty, let visit = snapshot.visitOnSite {
-            touched[visit.ticketId, default: []].append(NewEvent(.problem(Problems(items: grouped.map(Self.describe),
-                                                                                   duringVisit: visit.id))))
+            touched[visit.ticketId, default: []].append(
+                NewEvent(
+                    .problem(
+                        Problems(
+                            items: grouped.map(Self.describe),
+                            duringVisit: visit.id))))
             for state in grouped { states[state.key]?.ticketId = visit.ticketId }
         } else if !grouped.isEmpty {
             plan.newTicket = newTicket(for: grouped, on: host, report: report)
@@ -105,7 +112,8 @@ package struct HealthPlanner: Sendable {
                 plan.updated.append(id)
             }
             update.tagFlapping = events.contains(where: { $0.kind == .flapping }) && !ticket.tags.contains("flapping")
-            let itsStates = states.values.filter { $0.ticketId == id }
+            let itsStates =
+                states.values.filter { $0.ticketId == id }
                 + snapshot.otherStates.filter { $0.hostId != host.id && $0.ticketId == id }
             if cleared.contains(id), ticket.status.isOpen || update.reopen != nil,
                 !itsStates.contains(where: { $0.problem || $0.flapping }), untouched(ticket)
@@ -157,23 +165,27 @@ package struct HealthPlanner: Sendable {
     }
 
     private static func describe(_ state: CheckState) -> CheckedItem {
-        CheckedItem(plugin: state.plugin, item: state.item, status: state.status.rawValue, summary: state.summary,
-                    flapping: state.flapping)
+        CheckedItem(
+            plugin: state.plugin, item: state.item, status: state.status.rawValue, summary: state.summary,
+            flapping: state.flapping)
     }
 
     /// One ticket for the problems a report brought up together.
     private func newTicket(for states: [CheckState], on host: Record<HostFields>, report: DiagnosticReport) -> NewHealthTicket {
         let lines = states.map { "\($0.plugin) \($0.item): \($0.status.rawValue) — \($0.summary)" }
-        let title = states.count == 1
+        let title =
+            states.count == 1
             ? "\(host.fields.name): \(states[0].plugin) \(states[0].item) \(states[0].status.rawValue)"
             : "\(host.fields.name): \(states.count) problems (\(states.map { "\($0.plugin) \($0.item)" }.joined(separator: ", ")))"
         let severity = states.map { policy.severity(of: $0.status, on: host.fields.criticality) }.min() ?? 4
         let items = Set(states.map(\.key))
-        let skills = Set(report.checks.filter { items.contains(CheckState.key($0.plugin, $0.item)) }.flatMap(assignment.skills(for:))).sorted()
+        let skills = Set(report.checks.filter { items.contains(CheckState.key($0.plugin, $0.item)) }.flatMap(assignment.skills(for:)))
+            .sorted()
         let input = TicketInput(
             title: String(title.prefix(200)), severity: severity, channel: .agent, hostId: host.id, requiredSkills: skills,
             description: lines.joined(separator: "\n"), tags: states.contains(where: \.flapping) ? ["flapping"] : [])
-        return NewHealthTicket(input: input, dedupeKey: "health/\(host.id)/\(states[0].plugin)/\(states[0].item)", items: items,
-                               events: [NewEvent(.problem(Problems(items: states.map(Self.describe))))])
+        return NewHealthTicket(
+            input: input, dedupeKey: "health/\(host.id)/\(states[0].plugin)/\(states[0].item)", items: items,
+            events: [NewEvent(.problem(Problems(items: states.map(Self.describe))))])
     }
 }

@@ -29,9 +29,11 @@ public struct HealthPolicy: Codable, Sendable, Equatable {
     }
 
     public func validate() throws {
-        for (name, value, range) in [("openAfter", openAfter, 1...100), ("clearAfter", clearAfter, 1...100),
-                                     ("flapChanges", flapChanges, 2...1000), ("flapWindowMinutes", flapWindowMinutes, 1...10_080),
-                                     ("reopenWindowHours", reopenWindowHours, 0...8_760), ("silentIntervals", silentIntervals, 2...100)]
+        for (name, value, range) in [
+            ("openAfter", openAfter, 1...100), ("clearAfter", clearAfter, 1...100),
+            ("flapChanges", flapChanges, 2...1000), ("flapWindowMinutes", flapWindowMinutes, 1...10_080),
+            ("reopenWindowHours", reopenWindowHours, 0...8_760), ("silentIntervals", silentIntervals, 2...100),
+        ]
         where !range.contains(value) {
             throw CoordinatorError(.configuration, "health.\(name) must be \(range.lowerBound)…\(range.upperBound)")
         }

@@ -20,12 +20,13 @@ public struct ContactFields: InventoryFields, Equatable {
     public enum CodingKeys: String, CodingKey, CaseIterable { case customerId, name, email, phone, undeliverable }
 
     public func validate() throws {
-        try Validate.all({ try Validate.text(name, "name") },
-                         {
-                             try Validate.optionalText(email, "email", max: 254)
-                             if let email, !email.contains("@") { throw CoordinatorError.invalid("email", "is not an email address (no @)") }
-                         },
-                         { try Validate.optionalText(phone, "phone", max: 50) })
+        try Validate.all(
+            { try Validate.text(name, "name") },
+            {
+                try Validate.optionalText(email, "email", max: 254)
+                if let email, !email.contains("@") { throw CoordinatorError.invalid("email", "is not an email address (no @)") }
+            },
+            { try Validate.optionalText(phone, "phone", max: 50) })
     }
 
     public var references: [(RecordKind, Int, String)] { [(.customer, customerId, "customerId")] }

@@ -9,7 +9,8 @@ public struct CustomerFields: InventoryFields, Equatable {
     /// them opens the customer's ticket with the sender as a new contact (docs/mail.md).
     public var mailDomains: [String]?
 
-    public init(name: String, contactEmail: String? = nil, contactPhone: String? = nil, notes: String? = nil, mailDomains: [String]? = nil) {
+    public init(name: String, contactEmail: String? = nil, contactPhone: String? = nil, notes: String? = nil, mailDomains: [String]? = nil)
+    {
         self.name = name
         self.contactEmail = contactEmail
         self.contactPhone = contactPhone
@@ -20,11 +21,12 @@ public struct CustomerFields: InventoryFields, Equatable {
     public enum CodingKeys: String, CodingKey, CaseIterable { case name, contactEmail, contactPhone, notes, mailDomains }
 
     public func validate() throws {
-        try Validate.all({ try Validate.text(name, "name") },
-                         { try Validate.optionalText(contactEmail, "contactEmail") },
-                         { try Validate.optionalText(contactPhone, "contactPhone", max: 50) },
-                         { try Validate.optionalText(notes, "notes", max: 10_000) },
-                         { try Validate.domains(mailDomains, "mailDomains") })
+        try Validate.all(
+            { try Validate.text(name, "name") },
+            { try Validate.optionalText(contactEmail, "contactEmail") },
+            { try Validate.optionalText(contactPhone, "contactPhone", max: 50) },
+            { try Validate.optionalText(notes, "notes", max: 10_000) },
+            { try Validate.domains(mailDomains, "mailDomains") })
     }
 }
 

@@ -64,7 +64,9 @@ extension Inventory {
     public func customerCard(_ id: Int, by principal: Principal) async throws -> CustomerCard {
         try Access.readAll(principal)
         let card = try await read { session -> CustomerCard in
-            guard let customer = try await session.record(id, as: CustomerFields.self) else { throw CoordinatorError.notFound("customer", id) }
+            guard let customer = try await session.record(id, as: CustomerFields.self) else {
+                throw CoordinatorError.notFound("customer", id)
+            }
             var open = TicketFilter()
             open.customerId = id
             open.statuses = TicketStatus.allCases.filter(\.isOpen)
@@ -78,7 +80,9 @@ extension Inventory {
             return CustomerCard(
                 customer: customer, contacts: try await session.contacts(ofCustomer: id),
                 openTickets: try await session.tickets(open, before: nil, limit: 50),
-                recentTickets: try await session.tickets(any, before: nil, limit: 10).map { CustomerCard.PastTicket(ticket: $0, metSLA: Self.metSLA($0)) },
+                recentTickets: try await session.tickets(any, before: nil, limit: 10).map {
+                    CustomerCard.PastTicket(ticket: $0, metSLA: Self.metSLA($0))
+                },
                 hosts: hosts, promises: [])
         }
         var withPromises = card
@@ -95,10 +99,12 @@ extension Inventory {
 
     package static func promise(severity: Int, _ targets: SLAPolicy.Targets) -> String {
         func span(_ minutes: Int) -> String { minutes % 60 == 0 ? "\(minutes / 60) h" : "\(minutes) min" }
-        let resolve = switch targets.resolve {
-        case .minutes(let minutes): span(minutes)
-        case .businessDays(let days): days == 1 ? "1 business day" : "\(days) business days"
-        }
-        return "S\(severity): respond within \(span(targets.respondMinutes)), resolve within \(resolve) (\(targets.hours == .always ? "24×7" : "business hours"))"
+        let resolve =
+            switch targets.resolve {
+            case .minutes(let minutes): span(minutes)
+            case .businessDays(let days): days == 1 ? "1 business day" : "\(days) business days"
+            }
+        return
+            "S\(severity): respond within \(span(targets.respondMinutes)), resolve within \(resolve) (\(targets.hours == .always ? "24×7" : "business hours"))"
     }
 }

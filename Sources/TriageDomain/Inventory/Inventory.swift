@@ -17,9 +17,10 @@ public struct Inventory: Room {
         return try await session.insert(fields, at: now())
     }
 
-    public func replace<F: InventoryFields>(_ id: Int, with fields: F, by principal: Principal,
-                                            in session: Records) async throws -> Record<F>
-    {
+    public func replace<F: InventoryFields>(
+        _ id: Int, with fields: F, by principal: Principal,
+        in session: Records
+    ) async throws -> Record<F> {
         try Access.manageInventory(principal)
         guard try await session.exists(F.kind, id) else { throw CoordinatorError.notFound(F.kind.noun, id) }
         try await check(fields, in: session)

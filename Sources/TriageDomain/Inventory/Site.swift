@@ -26,8 +26,10 @@ public struct SiteFields: InventoryFields, Equatable {
         case customerId, name, address, region, latitude, longitude, timeZone, openingHours
     }
 
-    public init(customerId: Int, name: String, address: String? = nil, region: String? = nil,
-                timeZone: String = "UTC", openingHours: [OpeningHours] = []) {
+    public init(
+        customerId: Int, name: String, address: String? = nil, region: String? = nil,
+        timeZone: String = "UTC", openingHours: [OpeningHours] = []
+    ) {
         self.customerId = customerId
         self.name = name
         self.address = address
@@ -49,18 +51,19 @@ public struct SiteFields: InventoryFields, Equatable {
     }
 
     public func validate() throws {
-        try Validate.all({ try Validate.text(name, "name") },
-                         { try Validate.optionalText(address, "address", max: 500) },
-                         { try Validate.optionalText(region, "region", max: 64) },
-                         { try Validate.range(latitude, "latitude", -90...90) },
-                         { try Validate.range(longitude, "longitude", -180...180) },
-                         { try Validate.timeZone(timeZone, "timeZone") },
-                         {
-                             for hours in openingHours {
-                                 try Validate.weekday(hours.weekday, "openingHours.weekday")
-                                 try Validate.window(hours.opens, hours.closes, "openingHours")
-                             }
-                         })
+        try Validate.all(
+            { try Validate.text(name, "name") },
+            { try Validate.optionalText(address, "address", max: 500) },
+            { try Validate.optionalText(region, "region", max: 64) },
+            { try Validate.range(latitude, "latitude", -90...90) },
+            { try Validate.range(longitude, "longitude", -180...180) },
+            { try Validate.timeZone(timeZone, "timeZone") },
+            {
+                for hours in openingHours {
+                    try Validate.weekday(hours.weekday, "openingHours.weekday")
+                    try Validate.window(hours.opens, hours.closes, "openingHours")
+                }
+            })
     }
 
     public var references: [(RecordKind, Int, String)] { [(.customer, customerId, "customerId")] }

@@ -41,8 +41,10 @@ public struct TechnicianFields: InventoryFields, Equatable {
         case name, email, tier, skills, region, timeZone, shifts, absences, maxLoad, active
     }
 
-    public init(name: String, tier: Int = 1, skills: [String] = [], region: String? = nil,
-                timeZone: String = "UTC", shifts: [Shift] = [], maxLoad: Int = 16, active: Bool = true) {
+    public init(
+        name: String, tier: Int = 1, skills: [String] = [], region: String? = nil,
+        timeZone: String = "UTC", shifts: [Shift] = [], maxLoad: Int = 16, active: Bool = true
+    ) {
         self.name = name
         self.tier = tier
         self.skills = skills
@@ -69,21 +71,22 @@ public struct TechnicianFields: InventoryFields, Equatable {
     }
 
     public func validate() throws {
-        try Validate.all({ try Validate.text(name, "name") },
-                         { try Validate.optionalText(email, "email") },
-                         { try Validate.range(tier, "tier", 1...3) },
-                         { try Validate.tags(skills, "skills") },
-                         { try Validate.optionalText(region, "region", max: 64) },
-                         { try Validate.timeZone(timeZone, "timeZone") },
-                         { try Validate.range(maxLoad, "maxLoad", 0...1000) },
-                         {
-                             if shifts.count > 100 { throw CoordinatorError.invalid("shifts", "more than 100 entries") }
-                             for shift in shifts {
-                                 try Validate.weekday(shift.weekday, "shifts.weekday")
-                                 try Validate.window(shift.start, shift.end, "shifts")
-                             }
-                         },
-                         { try validateAbsences() })
+        try Validate.all(
+            { try Validate.text(name, "name") },
+            { try Validate.optionalText(email, "email") },
+            { try Validate.range(tier, "tier", 1...3) },
+            { try Validate.tags(skills, "skills") },
+            { try Validate.optionalText(region, "region", max: 64) },
+            { try Validate.timeZone(timeZone, "timeZone") },
+            { try Validate.range(maxLoad, "maxLoad", 0...1000) },
+            {
+                if shifts.count > 100 { throw CoordinatorError.invalid("shifts", "more than 100 entries") }
+                for shift in shifts {
+                    try Validate.weekday(shift.weekday, "shifts.weekday")
+                    try Validate.window(shift.start, shift.end, "shifts")
+                }
+            },
+            { try validateAbsences() })
     }
 
     private func validateAbsences() throws {

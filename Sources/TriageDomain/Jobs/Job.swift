@@ -35,7 +35,11 @@ public struct Job: Codable, Sendable, Equatable {
     /// Why it failed or expired, in words.
     public var failure: String?
 
-    package init(id: Int, ticketId: Int, hostId: Int, siteId: Int, customerId: Int, checks: [String], params: [String: String], state: JobState, requestedBy: Actor, createdAt: Date, updatedAt: Date, expiresAt: Date, lease: Int, runner: Actor? = nil, leaseUntil: Date? = nil, reportId: UUID? = nil, failure: String? = nil) {
+    package init(
+        id: Int, ticketId: Int, hostId: Int, siteId: Int, customerId: Int, checks: [String], params: [String: String], state: JobState,
+        requestedBy: Actor, createdAt: Date, updatedAt: Date, expiresAt: Date, lease: Int, runner: Actor? = nil, leaseUntil: Date? = nil,
+        reportId: UUID? = nil, failure: String? = nil
+    ) {
         self.id = id
         self.ticketId = ticketId
         self.hostId = hostId
@@ -95,8 +99,10 @@ public struct JobPolicy: Decodable, Sendable, Equatable {
     }
 
     public func validate() throws {
-        for (name, value, range) in [("expireSeconds", expireSeconds, 10...86_400), ("leaseSeconds", leaseSeconds, 2...3_600),
-                                     ("agentLiveIntervals", agentLiveIntervals, 2...100)]
+        for (name, value, range) in [
+            ("expireSeconds", expireSeconds, 10...86_400), ("leaseSeconds", leaseSeconds, 2...3_600),
+            ("agentLiveIntervals", agentLiveIntervals, 2...100),
+        ]
         where !range.contains(value) {
             throw CoordinatorError(.configuration, "jobs.\(name) must be \(range.lowerBound)…\(range.upperBound)")
         }

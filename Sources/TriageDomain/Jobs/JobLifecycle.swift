@@ -52,8 +52,9 @@ package struct JobLifecycle: Sendable {
             job.updatedAt = now
             guard hostExists else {
                 (job.state, job.leaseUntil, job.failure) = (.failed, nil, "host \(job.hostId) no longer exists")
-                return .save(job, ifLease: previous.lease, ifState: previous.state,
-                             step: JobStep(job: job.id, state: .failed, message: job.failure), conflict: nil, attach: false)
+                return .save(
+                    job, ifLease: previous.lease, ifState: previous.state,
+                    step: JobStep(job: job.id, state: .failed, message: job.failure), conflict: nil, attach: false)
             }
             job.state = .leased
             job.lease += 1
@@ -72,13 +73,15 @@ package struct JobLifecycle: Sendable {
             job.state = .running
             // A renewal while running changes the lease's end only: nothing for the history.
             let step = previous.state == .leased ? JobStep(job: job.id, state: .running, lease: lease) : nil
-            return .save(job, ifLease: lease, ifState: previous.state, step: step,
-                         conflict: "job \(job.id) changed while starting; lease \(lease) may be over", attach: false)
+            return .save(
+                job, ifLease: lease, ifState: previous.state, step: step,
+                conflict: "job \(job.id) changed while starting; lease \(lease) may be over", attach: false)
 
         case .finish(let lease, let runner, let report, let host):
             if job.state == .attached, job.reportId == report.id, job.runner == runner { return .unchanged(job) }
             guard job.lease == lease, job.runner == runner, job.state == .leased || job.state == .running else {
-                let reason = job.lease != lease || job.runner != runner
+                let reason =
+                    job.lease != lease || job.runner != runner
                     ? "lease \(lease) of job \(job.id) is over: \(job.runner.map(String.init(describing:)) ?? "nobody") holds lease \(job.lease)"
                     : "job \(job.id) is \(job.state.rawValue) already"
                 var step = JobStep(job: job.id, state: job.state, lease: lease, message: "result of \(runner) refused: \(reason)")
@@ -102,22 +105,27 @@ package struct JobLifecycle: Sendable {
             }
             var step = JobStep(job: job.id, state: job.state, lease: lease, message: job.failure)
             if job.state == .attached { step.reportId = report.id }
-            return .save(job, ifLease: lease, ifState: previous.state, step: step,
-                         conflict: "job \(job.id) changed while its result was stored; try again", attach: job.state == .attached)
+            return .save(
+                job, ifLease: lease, ifState: previous.state, step: step,
+                conflict: "job \(job.id) changed while its result was stored; try again", attach: job.state == .attached)
 
         case .expire:
             guard !job.state.isFinished else {
                 return .fail(CoordinatorError(.conflict, "job \(job.id) is \(job.state.rawValue) already"))
             }
-            job.failure = switch previous.state {
-            case .queued: "nobody took it within \(policy.expireSeconds) s: the host has no live push agent and no collector serves its site"
-            default: "not finished within \(policy.expireSeconds) s; last lease \(job.lease) by \(job.runner.map(String.init(describing:)) ?? "?")"
-            }
+            job.failure =
+                switch previous.state {
+                case .queued:
+                    "nobody took it within \(policy.expireSeconds) s: the host has no live push agent and no collector serves its site"
+                default:
+                    "not finished within \(policy.expireSeconds) s; last lease \(job.lease) by \(job.runner.map(String.init(describing:)) ?? "?")"
+                }
             job.state = .expired
             job.updatedAt = now
             job.leaseUntil = nil
-            return .save(job, ifLease: previous.lease, ifState: previous.state,
-                         step: JobStep(job: job.id, state: .expired, message: job.failure), conflict: nil, attach: false)
+            return .save(
+                job, ifLease: previous.lease, ifState: previous.state,
+                step: JobStep(job: job.id, state: .expired, message: job.failure), conflict: nil, attach: false)
         }
     }
 
@@ -135,8 +143,10 @@ package struct JobLifecycle: Sendable {
     /// Why `runner` does not hold lease `lease` of an unfinished job; nil when it does.
     private func heldError(lease: Int, runner: Actor) -> CoordinatorError? {
         guard job.lease == lease, job.runner == runner, job.state == .leased || job.state == .running else {
-            return CoordinatorError(.conflict, "lease \(lease) of job \(job.id) is over: it is \(job.state.rawValue), lease \(job.lease) "
-                + "held by \(job.runner.map(String.init(describing:)) ?? "nobody")")
+            return CoordinatorError(
+                .conflict,
+                "lease \(lease) of job \(job.id) is over: it is \(job.state.rawValue), lease \(job.lease) "
+                    + "held by \(job.runner.map(String.init(describing:)) ?? "nobody")")
         }
         return nil
     }

@@ -16,9 +16,10 @@ public struct Jobs: Room {
 
     /// Queues a job for the ticket's host. One unfinished job per ticket: asking again while one
     /// waits or runs is a 409 naming it.
-    public func request(ticketId: Int, checks: [String], params: [String: String], by principal: Principal,
-                        in session: Records) async throws -> Job
-    {
+    public func request(
+        ticketId: Int, checks: [String], params: [String: String], by principal: Principal,
+        in session: Records
+    ) async throws -> Job {
         try Validate.tags(checks, "checks")
         if params.count > 50 { throw CoordinatorError.invalid("params", "more than 50 entries") }
         for (key, value) in params {
@@ -37,16 +38,20 @@ public struct Jobs: Room {
             let site = try await session.record(host.fields.siteId, as: SiteFields.self)
         else { throw CoordinatorError(.invalid, "ticket \(ticketId)'s host \(hostId) no longer exists") }
         if let running = try await session.jobs(ticketId: ticketId, states: [.queued, .leased, .running], before: nil, limit: 1).first {
-            throw CoordinatorError(.conflict, "job \(running.id) for ticket \(ticketId) is \(running.state.rawValue) already "
-                + "(GET /api/v1/jobs/\(running.id)); ask again when it is done")
+            throw CoordinatorError(
+                .conflict,
+                "job \(running.id) for ticket \(ticketId) is \(running.state.rawValue) already "
+                    + "(GET /api/v1/jobs/\(running.id)); ask again when it is done")
         }
         let at = now()
-        let job = try await session.insertJob(Job(
-            id: 0, ticketId: ticketId, hostId: hostId, siteId: site.id, customerId: site.fields.customerId, checks: checks,
-            params: params, state: .queued, requestedBy: principal.actor, createdAt: at, updatedAt: at,
-            expiresAt: at.addingTimeInterval(Double(jobPolicy.expireSeconds)), lease: 0))
-        try await desk.append([NewEvent(.diagnosisJob(JobStep(job: job.id, state: .queued, checks: checks)))], toTicket: ticketId,
-                              actor: principal.actor, at: at, in: session)
+        let job = try await session.insertJob(
+            Job(
+                id: 0, ticketId: ticketId, hostId: hostId, siteId: site.id, customerId: site.fields.customerId, checks: checks,
+                params: params, state: .queued, requestedBy: principal.actor, createdAt: at, updatedAt: at,
+                expiresAt: at.addingTimeInterval(Double(jobPolicy.expireSeconds)), lease: 0))
+        try await desk.append(
+            [NewEvent(.diagnosisJob(JobStep(job: job.id, state: .queued, checks: checks)))], toTicket: ticketId,
+            actor: principal.actor, at: at, in: session)
         return job
     }
 
@@ -78,8 +83,9 @@ public struct Jobs: Room {
             let at = now()
             var candidates = try await session.takeableJobs(at: at, hostId: hostId, scope: scope, limit: 50)
             if principal.role == .collector {
-                let served = try await session.hostsWithLiveAgent(Array(Set(candidates.map(\.hostId))), at: at,
-                                                                  intervals: jobPolicy.agentLiveIntervals)
+                let served = try await session.hostsWithLiveAgent(
+                    Array(Set(candidates.map(\.hostId))), at: at,
+                    intervals: jobPolicy.agentLiveIntervals)
                 candidates.removeAll { served.contains($0.hostId) }
             }
             for candidate in candidates {
@@ -119,9 +125,10 @@ public struct Jobs: Room {
     /// of the same report answers the job as it is); one with only errors fails the job with
     /// them. A result whose lease was taken over, or that comes after the job finished another
     /// way, is refused and the refusal recorded on the ticket.
-    public func finish(_ id: Int, lease: Int, report: DiagnosticReport, by principal: Principal,
-                       in session: Records) async throws -> JobResult
-    {
+    public func finish(
+        _ id: Int, lease: Int, report: DiagnosticReport, by principal: Principal,
+        in session: Records
+    ) async throws -> JobResult {
         try Access.runJobs(principal)
         try Validate.report(report)
         guard let job = try await session.job(id) else { throw CoordinatorError.notFound("job", id) }
@@ -211,7 +218,8 @@ public struct Jobs: Room {
     /// A push agent runs only its own host's jobs; a collector only those of its scope.
     private func checkRunner(_ job: Job, by principal: Principal) throws {
         if principal.role == .agent, principal.hostId != job.hostId {
-            throw CoordinatorError(.forbidden, "this agent token is bound to host \(principal.hostId ?? 0); job \(job.id) is about host \(job.hostId)")
+            throw CoordinatorError(
+                .forbidden, "this agent token is bound to host \(principal.hostId ?? 0); job \(job.id) is about host \(job.hostId)")
         }
         try Access.collect(host: job.hostId, siteId: job.siteId, customerId: job.customerId, by: principal)
     }

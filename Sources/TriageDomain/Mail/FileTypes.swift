@@ -5,7 +5,9 @@ package enum FileTypes {
         let type = (declared ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         let parts = type.split(separator: "/")
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789.+-_")
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(allowed.contains) }) else { return "application/octet-stream" }
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(allowed.contains) }) else {
+            return "application/octet-stream"
+        }
         return type
     }
 }

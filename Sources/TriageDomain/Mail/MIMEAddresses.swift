@@ -7,15 +7,20 @@ package enum MIMEAddressList {
     package static func parse(_ value: String) -> [MailAddress] {
         let scalars = Array(value.unicodeScalars)
         var result: [MailAddress] = []
-        var phrase = ""        // the display name as read (quoted strings unquoted)
-        var raw = ""           // the same text with quotes kept: a bare address
+        var phrase = ""  // the display name as read (quoted strings unquoted)
+        var raw = ""  // the same text with quotes kept: a bare address
         var comment = ""
         var angle: String?
         var inGroup = false
         var i = 0
 
         func finish() {
-            defer { phrase = ""; raw = ""; comment = ""; angle = nil }
+            defer {
+                phrase = ""
+                raw = ""
+                comment = ""
+                angle = nil
+            }
             var name: String
             var address: String
             if let inside = angle {
@@ -89,7 +94,9 @@ package enum MIMEAddressList {
                 finish()
             case ":" where angle == nil:
                 // A group's name: the members follow.
-                phrase = ""; raw = ""; comment = ""
+                phrase = ""
+                raw = ""
+                comment = ""
                 inGroup = true
             case ";" where inGroup:
                 finish()

@@ -15,13 +15,13 @@ package enum MIMECharset: Equatable {
         case "utf-8", "utf8", "unicode-1-1-utf-8", "x-unicode20utf8", "unicode-2-0-utf-8":
             return .utf8
         case "", "us-ascii", "ascii", "us", "ansi_x3.4-1968", "ansi_x3.4-1986", "iso646-us", "iso-ir-6", "cp367",
-             "ibm367", "csascii", "iso_646.irv:1991":
+            "ibm367", "csascii", "iso_646.irv:1991":
             return .ascii
         case "iso-8859-1", "iso8859-1", "iso_8859-1", "iso88591", "8859-1", "iso_8859-1:1987", "latin1", "latin-1",
-             "l1", "cp819", "ibm819", "iso-ir-100", "csisolatin1":
+            "l1", "cp819", "ibm819", "iso-ir-100", "csisolatin1":
             return .latin1
         case "iso-8859-15", "iso8859-15", "iso_8859-15", "iso885915", "8859-15", "latin9", "latin-9", "l9",
-             "latin-0", "latin0", "csisolatin9", "iso_8859-15:1998":
+            "latin-0", "latin0", "csisolatin9", "iso_8859-15:1998":
             return .latin9
         case "windows-1252", "cp1252", "cp-1252", "x-cp1252", "win-1252", "windows1252", "ms-ansi", "ansi":
             return .windows1252
@@ -139,8 +139,13 @@ package enum MIMECharset: Equatable {
         var bigEndian = charset != .utf16LE
         if bytes.count >= 2 {
             let (a, b) = (bytes[start], bytes[start + 1])
-            if a == 0xFE && b == 0xFF, charset != .utf16LE { bigEndian = true; start += 2 }
-            else if a == 0xFF && b == 0xFE, charset != .utf16BE { bigEndian = false; start += 2 }
+            if a == 0xFE && b == 0xFF, charset != .utf16LE {
+                bigEndian = true
+                start += 2
+            } else if a == 0xFF && b == 0xFE, charset != .utf16BE {
+                bigEndian = false
+                start += 2
+            }
         }
         var units: [UInt16] = []
         units.reserveCapacity(bytes.count / 2)

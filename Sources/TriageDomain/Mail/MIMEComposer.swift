@@ -19,9 +19,11 @@ public struct OutgoingMail: Sendable {
     public var extraHeaders: [(String, String)]
     public var attachments: [MailPart]
 
-    public init(from: MailAddress, to: [MailAddress], cc: [MailAddress] = [], subject: String, text: String, messageId: String,
-                inReplyTo: String? = nil, references: [String] = [], date: Date = Date(), extraHeaders: [(String, String)] = [],
-                attachments: [MailPart] = []) {
+    public init(
+        from: MailAddress, to: [MailAddress], cc: [MailAddress] = [], subject: String, text: String, messageId: String,
+        inReplyTo: String? = nil, references: [String] = [], date: Date = Date(), extraHeaders: [(String, String)] = [],
+        attachments: [MailPart] = []
+    ) {
         self.from = from
         self.to = to
         self.cc = cc
@@ -35,10 +37,14 @@ public struct OutgoingMail: Sendable {
         self.attachments = attachments
     }
 
-    private static let ownFields: Set<String> = ["date", "from", "to", "cc", "subject", "message-id", "in-reply-to", "references",
-                                                 "mime-version", "content-type", "content-transfer-encoding", "content-disposition"]
-    private static let addressFields: Set<String> = ["reply-to", "sender", "mail-followup-to", "disposition-notification-to",
-                                                     "bcc", "resent-from", "resent-to", "resent-cc"]
+    private static let ownFields: Set<String> = [
+        "date", "from", "to", "cc", "subject", "message-id", "in-reply-to", "references",
+        "mime-version", "content-type", "content-transfer-encoding", "content-disposition",
+    ]
+    private static let addressFields: Set<String> = [
+        "reply-to", "sender", "mail-followup-to", "disposition-notification-to",
+        "bcc", "resent-from", "resent-to", "resent-cc",
+    ]
 
     public func rendered() -> [UInt8] {
         typealias Fold = MIMEComposition
@@ -155,7 +161,9 @@ package enum MIMEComposition {
             if name.isEmpty {
                 item = [bare]
             } else if name.unicodeScalars.allSatisfy(\.isASCII), !name.contains("=?") {
-                let phrase = name.unicodeScalars.allSatisfy(atext.contains) ? name
+                let phrase =
+                    name.unicodeScalars.allSatisfy(atext.contains)
+                    ? name
                     : "\"" + name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
                 item = phrase.split(separator: " ").map(String.init) + ["<\(bare)>"]
             } else {
@@ -173,11 +181,13 @@ package enum MIMEComposition {
         let type = safeType(part.contentType)
         let name = oneLine(part.filename).trimmingCharacters(in: .whitespaces)
         let filename = name.isEmpty ? "attachment" : name
-        let simple = filename.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" } && filename.utf8.count <= 60
+        let simple =
+            filename.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" } && filename.utf8.count <= 60
             && !filename.contains("=?")
         let nameParameter = simple ? ["name=\"\(filename)\""] : quotedEncodedWords(filename)
         var head = field("Content-Type", ["\(type);"] + nameParameter)
-        head += field("Content-Disposition", ["attachment;"] + (simple ? ["filename=\"\(filename)\""] : extendedParameter("filename", filename)))
+        head += field(
+            "Content-Disposition", ["attachment;"] + (simple ? ["filename=\"\(filename)\""] : extendedParameter("filename", filename)))
         return head + "Content-Transfer-Encoding: base64\r\n"
     }
 
@@ -194,13 +204,18 @@ package enum MIMEComposition {
         let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&+-.^_`|~".utf8)
         let hex = Array("0123456789ABCDEF".utf8)
         let escapes = value.utf8.map { byte in
-            safe.contains(byte) ? String(UnicodeScalar(byte)) : "%" + String(UnicodeScalar(hex[Int(byte >> 4)])) + String(UnicodeScalar(hex[Int(byte & 15)]))
+            safe.contains(byte)
+                ? String(UnicodeScalar(byte))
+                : "%" + String(UnicodeScalar(hex[Int(byte >> 4)])) + String(UnicodeScalar(hex[Int(byte & 15)]))
         }
         if escapes.reduce(0, { $0 + $1.count }) <= 50 { return ["\(name)*=utf-8''\(escapes.joined())"] }
         var sections: [String] = []
         var current = ""
         for escape in escapes {
-            if current.count + escape.count > 50 { sections.append(current); current = "" }
+            if current.count + escape.count > 50 {
+                sections.append(current)
+                current = ""
+            }
             current += escape
         }
         if !current.isEmpty { sections.append(current) }
@@ -220,7 +235,9 @@ package enum MIMEComposition {
     /// `=_Triage_` and 32 random hex digits: `=_` never occurs in quoted-printable or base64.
     package static func boundary() -> String {
         var random = SystemRandomNumberGenerator()
-        let digits = (0..<4).map { _ in String(random.next() as UInt32, radix: 16) }.map { String(repeating: "0", count: 8 - $0.count) + $0 }
+        let digits = (0..<4).map { _ in String(random.next() as UInt32, radix: 16) }.map {
+            String(repeating: "0", count: 8 - $0.count) + $0
+        }
         return "=_Triage_" + digits.joined()
     }
 

@@ -41,16 +41,19 @@ package struct MIMEContent {
                 candidates.append((bodyText(child), used))
             }
             func hasText(_ pieces: [Piece]) -> Bool { pieces.contains { !$0.text.isEmpty } }
-            let chosen = candidates.first { hasText($0.pieces) && !$0.pieces.contains(where: \.html) }
+            let chosen =
+                candidates.first { hasText($0.pieces) && !$0.pieces.contains(where: \.html) }
                 ?? candidates.first { hasText($0.pieces) } ?? candidates.first { !$0.pieces.isEmpty }
             used = before.union(chosen?.used ?? [])
             return chosen?.pieces ?? []
         case "multipart/related":
             let start = entity.parameters["start"].map { MIMEHeaderValue.messageIds($0).first ?? $0 }
-            let root = entity.children.first { child in
-                start != nil && child.headers.first { $0.name.caseInsensitiveEquals("Content-ID") }
-                    .map { MIMEHeaderValue.messageIds($0.value).first == start } == true
-            } ?? entity.children.first
+            let root =
+                entity.children.first { child in
+                    start != nil
+                        && child.headers.first { $0.name.caseInsensitiveEquals("Content-ID") }
+                            .map { MIMEHeaderValue.messageIds($0.value).first == start } == true
+                } ?? entity.children.first
             return root.map { bodyText($0) } ?? []
         case "multipart/report", "multipart/signed", "multipart/encrypted":
             return entity.children.first.map { bodyText($0) } ?? []
@@ -99,8 +102,10 @@ package struct MIMEContent {
         var i = at + 8
         while i < head.count, head[i] == 0x22 || head[i] == 0x27 || head[i] == 0x20 { i += 1 }
         let start = i
-        while i < head.count, head[i] < 0x80, head[i] == 0x2D || head[i] == 0x5F || head[i] == 0x2E || head[i] == 0x3A
-            || (head[i] | 0x20 >= 0x61 && head[i] | 0x20 <= 0x7A) || (head[i] >= 0x30 && head[i] <= 0x39) { i += 1 }
+        while i < head.count, head[i] < 0x80,
+            head[i] == 0x2D || head[i] == 0x5F || head[i] == 0x2E || head[i] == 0x3A
+                || (head[i] | 0x20 >= 0x61 && head[i] | 0x20 <= 0x7A) || (head[i] >= 0x30 && head[i] <= 0x39)
+        { i += 1 }
         return i > start ? String(decoding: head[start..<i], as: UTF8.self) : nil
     }
 
@@ -142,7 +147,9 @@ package struct MIMEContent {
         case "message/rfc822", "message/global":
             name = entity.filename ?? "message.eml"
         case "text/plain", "text/html":
-            name = used.contains(entity.body.lowerBound) ? nil : marked || entity.filename != nil ? entity.filename ?? generatedName(type) : nil
+            name =
+                used.contains(entity.body.lowerBound)
+                ? nil : marked || entity.filename != nil ? entity.filename ?? generatedName(type) : nil
         default:
             if marked || entity.filename != nil {
                 name = entity.filename ?? generatedName(type)
@@ -157,9 +164,11 @@ package struct MIMEContent {
     }
 
     private func generatedName(_ type: String) -> String {
-        let known = ["application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "text/plain": "txt",
-                     "text/html": "html", "text/calendar": "ics", "text/csv": "csv", "application/zip": "zip",
-                     "text/rfc822-headers": "txt", "message/rfc822": "eml", "application/json": "json", "text/xml": "xml"]
+        let known = [
+            "application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "text/plain": "txt",
+            "text/html": "html", "text/calendar": "ics", "text/csv": "csv", "application/zip": "zip",
+            "text/rfc822-headers": "txt", "message/rfc822": "eml", "application/json": "json", "text/xml": "xml",
+        ]
         return "attachment-\(attachments.count + 1).\(known[type] ?? "bin")"
     }
 
@@ -167,12 +176,18 @@ package struct MIMEContent {
 
     /// The recipients of the first `multipart/report; report-type=delivery-status` (RFC 3464).
     package mutating func deliveryReport(_ root: MIMEEntity) -> [DeliveryStatus]? {
-        guard let report = Self.first(root, where: {
-            $0.mediaType == "multipart/report" && $0.parameters["report-type"]?.lowercased() == "delivery-status"
-        }) else { return nil }
-        guard let part = report.children.first(where: {
-            $0.mediaType == "message/delivery-status" || $0.mediaType == "message/global-delivery-status"
-        }) else {
+        guard
+            let report = Self.first(
+                root,
+                where: {
+                    $0.mediaType == "multipart/report" && $0.parameters["report-type"]?.lowercased() == "delivery-status"
+                })
+        else { return nil }
+        guard
+            let part = report.children.first(where: {
+                $0.mediaType == "message/delivery-status" || $0.mediaType == "message/global-delivery-status"
+            })
+        else {
             reader.note("a delivery report without a message/delivery-status part")
             return []
         }
@@ -182,7 +197,8 @@ package struct MIMEContent {
             var start = 0
             while start < buffer.count {
                 let block = MIMEHeaderBlock.parse(buffer, in: start..<buffer.count)
-                let next = block.end == .nonHeaderLine && block.bodyStart == start
+                let next =
+                    block.end == .nonHeaderLine && block.bodyStart == start
                     ? MIMEHeaderBlock.lineEnd(buffer, from: start, limit: buffer.count).next : block.bodyStart
                 func field(_ name: String) -> String? {
                     block.fields.first { $0.name.caseInsensitiveEquals(name) }?.value

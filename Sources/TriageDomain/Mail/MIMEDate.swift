@@ -18,10 +18,19 @@ package enum MIMEDate {
         var plain = ""
         var depth = 0
         for char in value {
-            if char == "(" { depth += 1 } else if char == ")" { depth = max(0, depth - 1) }
-            else if depth == 0 { plain.append(char == "," ? " " : char) }
+            if char == "(" {
+                depth += 1
+            } else if char == ")" {
+                depth = max(0, depth - 1)
+            } else if depth == 0 {
+                plain.append(char == "," ? " " : char)
+            }
         }
-        var day: Int?, month: Int?, year: Int?, time: (Int, Int, Int)?, offset: Int?
+        var day: Int?
+        var month: Int?
+        var year: Int?
+        var time: (Int, Int, Int)?
+        var offset: Int?
         for token in plain.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }) {
             let lower = token.lowercased()
             if time == nil, token.contains(":"), token.first?.isNumber == true {
@@ -41,7 +50,9 @@ package enum MIMEDate {
                 offset = first == "-" ? -minutes : minutes
             } else if token.allSatisfy({ $0.isASCII && $0.isNumber }) {
                 guard let number = Int(token) else { return nil }
-                if day == nil, token.count <= 2 { day = number } else if year == nil {
+                if day == nil, token.count <= 2 {
+                    day = number
+                } else if year == nil {
                     year = token.count == 2 ? (number < 50 ? 2000 + number : 1900 + number) : token.count == 3 ? 1900 + number : number
                 }
             } else if month == nil, lower.count >= 3, let index = months.firstIndex(of: String(lower.prefix(3))) {
@@ -53,7 +64,8 @@ package enum MIMEDate {
             }
         }
         guard let day, let month, let year, let time, (1900...9999).contains(year),
-              day >= 1, day <= InternetTime.daysIn(month, year) else { return nil }
+            day >= 1, day <= InternetTime.daysIn(month, year)
+        else { return nil }
         let days = InternetTime.daysSinceEpoch(year, month, day)
         let seconds = days * 86_400 + time.0 * 3600 + time.1 * 60 + time.2 - (offset ?? 0) * 60
         return Date(timeIntervalSince1970: TimeInterval(seconds))

@@ -37,14 +37,19 @@ extension MIMEHTMLText {
             }
             guard i > digitsStart, i < src.count, src[i] == 0x3B else { return nil }
             var scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
-            if value == 0 { scalar = "\u{FFFD}" } else if value == 0xA0 { scalar = " " }
-            else if (0x80...0x9F).contains(value) {  // what browsers do: Windows-1252
+            if value == 0 {
+                scalar = "\u{FFFD}"
+            } else if value == 0xA0 {
+                scalar = " "
+            } else if (0x80...0x9F).contains(value) {  // what browsers do: Windows-1252
                 scalar = MIMECharset.singleByte([UInt8(value)], .windows1252).unicodeScalars.first ?? "\u{FFFD}"
             }
             return (Array(String(Character(scalar)).utf8), i + 1)
         }
         let nameStart = i
-        while i < src.count, i - nameStart < 10, (src[i] | 0x20) >= 0x61 && (src[i] | 0x20) <= 0x7A || (src[i] >= 0x30 && src[i] <= 0x39) { i += 1 }
+        while i < src.count, i - nameStart < 10, (src[i] | 0x20) >= 0x61 && (src[i] | 0x20) <= 0x7A || (src[i] >= 0x30 && src[i] <= 0x39) {
+            i += 1
+        }
         guard i > nameStart, i < src.count, src[i] == 0x3B else { return nil }
         let name = String(decoding: src[nameStart..<i], as: UTF8.self)
         guard let scalar = named[name] ?? named[name.lowercased()] else { return nil }

@@ -6,8 +6,10 @@ import Foundation
 package enum MIMEHTMLText {
     private static let dropped: Set<String> = ["script", "style", "head", "title", "template", "xml", "svg", "object", "iframe"]
     private static let paragraphs: Set<String> = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "table", "ul", "ol", "dl"]
-    private static let lines: Set<String> = ["div", "tr", "li", "dt", "dd", "hr", "section", "article", "header", "footer", "nav",
-                                             "address", "form", "fieldset", "center", "main", "aside", "figure", "caption", "body"]
+    private static let lines: Set<String> = [
+        "div", "tr", "li", "dt", "dd", "hr", "section", "article", "header", "footer", "nav",
+        "address", "form", "fieldset", "center", "main", "aside", "figure", "caption", "body",
+    ]
 
     package static func text(fromHTML html: String) -> String {
         let src = Array(html.utf8)
@@ -44,12 +46,16 @@ package enum MIMEHTMLText {
                 case .skip:
                     continue
                 case .close:
-                    if tag.name == "a" { closeLink() }
-                    else if tag.name == "pre" { preDepth = max(0, preDepth - 1) }
-                    if paragraphs.contains(tag.name) { breakLines(2) }
-                    else if lines.contains(tag.name) { breakLines(1) }
-                    else if tag.name == "br" { out.append(0x0A) }
-                    else if tag.name == "td" || tag.name == "th" { out.append(0x20) }
+                    if tag.name == "a" { closeLink() } else if tag.name == "pre" { preDepth = max(0, preDepth - 1) }
+                    if paragraphs.contains(tag.name) {
+                        breakLines(2)
+                    } else if lines.contains(tag.name) {
+                        breakLines(1)
+                    } else if tag.name == "br" {
+                        out.append(0x0A)
+                    } else if tag.name == "td" || tag.name == "th" {
+                        out.append(0x20)
+                    }
                 case .open:
                     if dropped.contains(tag.name) && !tag.selfClosing && !unclosed.contains(tag.name) {
                         if let end = skipContent(src, of: tag.name, from: i) { i = end } else { unclosed.insert(tag.name) }
@@ -68,8 +74,7 @@ package enum MIMEHTMLText {
                         preDepth += 1
                         breakLines(2)
                     default:
-                        if paragraphs.contains(tag.name) { breakLines(2) }
-                        else if lines.contains(tag.name) { breakLines(1) }
+                        if paragraphs.contains(tag.name) { breakLines(2) } else if lines.contains(tag.name) { breakLines(1) }
                     }
                 }
                 continue
@@ -97,7 +102,9 @@ package enum MIMEHTMLText {
     private static func shownHref(_ rawHref: String, label: String) -> String? {
         let href = rawHref.filter { !$0.isWhitespace && !($0.asciiValue.map { $0 < 0x20 } ?? false) }
         let lower = href.lowercased()
-        guard !href.isEmpty, !label.isEmpty, !href.hasPrefix("#"), !lower.hasPrefix("javascript:"), !lower.hasPrefix("data:") else { return nil }
+        guard !href.isEmpty, !label.isEmpty, !href.hasPrefix("#"), !lower.hasPrefix("javascript:"), !lower.hasPrefix("data:") else {
+            return nil
+        }
         func bare(_ s: String) -> String {
             var t = s.lowercased()
             for scheme in ["mailto:", "https://", "http://", "tel:"] where t.hasPrefix(scheme) { t.removeFirst(scheme.count) }
@@ -111,7 +118,8 @@ package enum MIMEHTMLText {
 
     /// The tag at `<`: its lowercased name, kind, `href`, and the index after `>`; nil when the `<`
     /// is text (`a < b`).
-    private static func readTag(_ src: [UInt8], at start: Int) -> (name: String, kind: TagKind, href: String?, selfClosing: Bool, end: Int)? {
+    private static func readTag(_ src: [UInt8], at start: Int) -> (name: String, kind: TagKind, href: String?, selfClosing: Bool, end: Int)?
+    {
         guard start + 1 < src.count else { return nil }
         let next = src[start + 1]
         if next == 0x21 || next == 0x3F {  // <! or <?
@@ -132,8 +140,15 @@ package enum MIMEHTMLText {
         var href: String?
         var selfClosing = false
         while i < src.count, src[i] != 0x3E {  // attributes, to >
-            if src[i] == 0x2F { selfClosing = true; i += 1; continue }
-            guard isLetter(src[i]) || src[i] == 0x5F || src[i] == 0x3A || src[i] == 0x2D else { i += 1; continue }
+            if src[i] == 0x2F {
+                selfClosing = true
+                i += 1
+                continue
+            }
+            guard isLetter(src[i]) || src[i] == 0x5F || src[i] == 0x3A || src[i] == 0x2D else {
+                i += 1
+                continue
+            }
             let attrStart = i
             while i < src.count, ![0x3D, 0x3E, 0x20, 0x09, 0x0A, 0x0D, 0x2F].contains(src[i]) { i += 1 }
             let attr = String(decoding: src[attrStart..<i], as: UTF8.self).lowercased()

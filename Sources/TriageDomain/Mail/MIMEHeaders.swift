@@ -14,7 +14,8 @@ package enum MIMEHeaderBlock {
 
     /// The fields from `range.lowerBound` on, and where the body starts.
     package static func parse(_ bytes: UnsafeBufferPointer<UInt8>, in range: Range<Int>)
-        -> (fields: [(name: String, value: String)], bodyStart: Int, end: End) {
+        -> (fields: [(name: String, value: String)], bodyStart: Int, end: End)
+    {
         var fields: [(name: String, value: String)] = []
         var name: String?
         var value: [UInt8] = []
@@ -147,7 +148,8 @@ package enum MIMEEncodedWords {
                 if byte == 0x5F {
                     out.append(0x20)
                 } else if byte == 0x3D, k + 2 < encoded.endIndex, let high = MIMETransfer.hexValue(encoded[k + 1]),
-                          let low = MIMETransfer.hexValue(encoded[k + 2]) {
+                    let low = MIMETransfer.hexValue(encoded[k + 2])
+                {
                     out.append(high << 4 | low)
                     k += 2
                 } else {

@@ -75,11 +75,13 @@ public struct MailMessage: Sendable {
     /// What was wrong but survived.
     public var problems: [String]
 
-    public init(headers: [(name: String, value: String)] = [], subject: String = "", from: MailAddress? = nil,
-                to: [MailAddress] = [], cc: [MailAddress] = [], replyTo: [MailAddress] = [], messageId: String? = nil,
-                inReplyTo: [String] = [], references: [String] = [], date: Date? = nil, text: String = "",
-                htmlOnly: Bool = false, attachments: [MailPart] = [], deliveryReport: [DeliveryStatus]? = nil,
-                problems: [String] = []) {
+    public init(
+        headers: [(name: String, value: String)] = [], subject: String = "", from: MailAddress? = nil,
+        to: [MailAddress] = [], cc: [MailAddress] = [], replyTo: [MailAddress] = [], messageId: String? = nil,
+        inReplyTo: [String] = [], references: [String] = [], date: Date? = nil, text: String = "",
+        htmlOnly: Bool = false, attachments: [MailPart] = [], deliveryReport: [DeliveryStatus]? = nil,
+        problems: [String] = []
+    ) {
         self.headers = headers
         self.subject = subject
         self.from = from
@@ -111,7 +113,8 @@ public struct MailMessage: Sendable {
 extension String {
     /// ASCII case-insensitive equality (header and parameter names are ASCII).
     package func caseInsensitiveEquals(_ other: String) -> Bool {
-        let a = utf8, b = other.utf8
+        let a = utf8
+        let b = other.utf8
         guard a.count == b.count else { return false }
         for (x, y) in zip(a, b) where x != y {
             let lx = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x

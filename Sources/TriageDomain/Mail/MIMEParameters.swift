@@ -33,7 +33,15 @@ package enum MIMEHeaderValue {
             if i < scalars.count, scalars[i] == "(" {  // a comment
                 var depth = 0
                 while i < scalars.count {
-                    if scalars[i] == "(" { depth += 1 } else if scalars[i] == ")" { depth -= 1; if depth == 0 { i += 1; break } }
+                    if scalars[i] == "(" {
+                        depth += 1
+                    } else if scalars[i] == ")" {
+                        depth -= 1
+                        if depth == 0 {
+                            i += 1
+                            break
+                        }
+                    }
                     i += 1
                 }
                 continue
@@ -111,7 +119,8 @@ package enum MIMEHeaderValue {
         var i = 0
         while i < bytes.count {
             if bytes[i] == 0x25, i + 2 < bytes.count, let high = MIMETransfer.hexValue(bytes[i + 1]),
-               let low = MIMETransfer.hexValue(bytes[i + 2]) {
+                let low = MIMETransfer.hexValue(bytes[i + 2])
+            {
                 out.append(high << 4 | low)
                 i += 3
             } else {

@@ -104,14 +104,17 @@ package struct MIMEReader {
         return entity(headers: header.fields, body: header.bodyStart..<range.upperBound, depth: depth, defaultType: defaultType)
     }
 
-    package mutating func entity(headers: [(name: String, value: String)], body: Range<Int>, depth: Int, defaultType: String) -> MIMEEntity {
+    package mutating func entity(headers: [(name: String, value: String)], body: Range<Int>, depth: Int, defaultType: String) -> MIMEEntity
+    {
         func first(_ name: String) -> String? { headers.first { $0.name.caseInsensitiveEquals(name) }?.value }
         var mediaType = defaultType
         var parameters: [String: String] = [:]
         if let value = first("Content-Type") {
             let parsed = MIMEHeaderValue.contentType(value)
             parameters = parsed.parameters
-            if let type = parsed.type { mediaType = type } else if !value.trimmingCharacters(in: .whitespaces).isEmpty {
+            if let type = parsed.type {
+                mediaType = type
+            } else if !value.trimmingCharacters(in: .whitespaces).isEmpty {
                 note("malformed Content-Type \(value.prefix(60)), read as \(defaultType)")
             }
         }
@@ -123,15 +126,18 @@ package struct MIMEReader {
             dispositionParameters = parsed.parameters
         }
         let encoding = (first("Content-Transfer-Encoding") ?? "7bit").trimmingCharacters(in: .whitespaces).lowercased()
-        var entity = MIMEEntity(headers: headers, mediaType: mediaType, parameters: parameters, disposition: disposition,
-                                dispositionParameters: dispositionParameters, encoding: encoding, body: body)
+        var entity = MIMEEntity(
+            headers: headers, mediaType: mediaType, parameters: parameters, disposition: disposition,
+            dispositionParameters: dispositionParameters, encoding: encoding, body: body)
         guard entity.isMultipart else { return entity }
         guard depth < Self.maxDepth else {
             note("MIME parts nested deeper than \(Self.maxDepth) levels were skipped")
             entity.skipped = true
             return entity
         }
-        if !["7bit", "8bit", "binary", ""].contains(encoding) { note("a multipart with Content-Transfer-Encoding \(encoding), read as 8bit") }
+        if !["7bit", "8bit", "binary", ""].contains(encoding) {
+            note("a multipart with Content-Transfer-Encoding \(encoding), read as 8bit")
+        }
         let childType = mediaType == "multipart/digest" ? "message/rfc822" : "text/plain"
         guard let ranges = partRanges(of: entity) else {
             entity.mediaType = "text/plain"
@@ -150,11 +156,15 @@ package struct MIMEReader {
         let guess = guessBoundary(in: entity.body)
         if let guess, let ranges = split(entity.body, boundary: guess) {
             let found = String(decoding: guess, as: UTF8.self)
-            note(declared.isEmpty ? "no multipart boundary given; used \"\(found)\" found in the body"
-                 : "boundary \"\(declared)\" never appears; used \"\(found)\" found in the body")
+            note(
+                declared.isEmpty
+                    ? "no multipart boundary given; used \"\(found)\" found in the body"
+                    : "boundary \"\(declared)\" never appears; used \"\(found)\" found in the body")
             return ranges
         }
-        note(declared.isEmpty ? "no multipart boundary given; body read as text" : "boundary \"\(declared)\" never appears; body read as text")
+        note(
+            declared.isEmpty
+                ? "no multipart boundary given; body read as text" : "boundary \"\(declared)\" never appears; body read as text")
         return nil
     }
 
@@ -167,13 +177,17 @@ package struct MIMEReader {
             while line < range.upperBound {
                 let (contentEnd, next) = MIMEHeaderBlock.lineEnd(p, from: line, limit: range.upperBound)
                 if contentEnd - line >= boundary.count + 2, p[line] == 0x2D, p[line + 1] == 0x2D,
-                   (0..<boundary.count).allSatisfy({ p[line + 2 + $0] == boundary[$0] }) {
+                    (0..<boundary.count).allSatisfy({ p[line + 2 + $0] == boundary[$0] })
+                {
                     var after = line + 2 + boundary.count
                     let closing = after + 1 < contentEnd && p[after] == 0x2D && p[after + 1] == 0x2D
                     while after < contentEnd, p[after] == 0x20 || p[after] == 0x09 { after += 1 }
                     if closing || after == contentEnd {
                         delimiters.append((line, next))
-                        if closing { closed = true; return }
+                        if closing {
+                            closed = true
+                            return
+                        }
                     }
                 }
                 line = next
@@ -201,8 +215,9 @@ package struct MIMEReader {
             while line < range.upperBound {
                 let (contentEnd, next) = MIMEHeaderBlock.lineEnd(p, from: line, limit: range.upperBound)
                 if contentEnd - line > 2, contentEnd - line < 200, p[line] == 0x2D, p[line + 1] == 0x2D,
-                   !(line + 2..<contentEnd).contains(where: { p[$0] <= 0x20 }), next < range.upperBound,
-                   Array(p[next..<min(next + 8, range.upperBound)]).map({ $0 | 0x20 }) == Array("content-".utf8) {
+                    !(line + 2..<contentEnd).contains(where: { p[$0] <= 0x20 }), next < range.upperBound,
+                    Array(p[next..<min(next + 8, range.upperBound)]).map({ $0 | 0x20 }) == Array("content-".utf8)
+                {
                     var end = contentEnd
                     if end - line > 4, p[end - 1] == 0x2D, p[end - 2] == 0x2D { end -= 2 }
                     return Array(p[(line + 2)..<end])

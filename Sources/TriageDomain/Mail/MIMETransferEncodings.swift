@@ -84,8 +84,14 @@ package enum MIMETransfer {
                         // A soft line break: `=`, optional whitespace, then the line end (or the end).
                         var j = i + 1
                         while j < end, source[j] == 0x20 || source[j] == 0x09 { j += 1 }
-                        if j == end { i = end; continue }
-                        if source[j] == 0x0A { i = j + 1; continue }
+                        if j == end {
+                            i = end
+                            continue
+                        }
+                        if source[j] == 0x0A {
+                            i = j + 1
+                            continue
+                        }
                         if source[j] == 0x0D {
                             i = j + 1 < end && source[j + 1] == 0x0A ? j + 2 : j + 1
                             continue
@@ -122,7 +128,8 @@ package enum MIMETransfer {
     /// Bytes to base64 lines of 76 characters, each ended by CRLF.
     package static func encodeBase64Lines(_ bytes: [UInt8]) -> [UInt8] {
         guard !bytes.isEmpty else { return [] }
-        var lines = [UInt8](Data(bytes).base64EncodedData(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]))
+        var lines = [UInt8](
+            Data(bytes).base64EncodedData(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]))
         lines.append(contentsOf: [0x0D, 0x0A])
         return lines
     }
@@ -144,7 +151,8 @@ package enum MIMETransfer {
             let startsWithFrom = line.starts(with: Array("From ".utf8))
             for (index, byte) in line.enumerated() {
                 let isLast = index == line.count - 1
-                let escape = byte == 0x3D || byte >= 0x7F || (byte < 0x20 && byte != 0x09)
+                let escape =
+                    byte == 0x3D || byte >= 0x7F || (byte < 0x20 && byte != 0x09)
                     || ((byte == 0x20 || byte == 0x09) && isLast) || (index == 0 && startsWithFrom)
                 let width = escape ? 3 : 1
                 if length + width > (isLast ? 76 : 75) {

@@ -92,7 +92,11 @@ public struct OutboxMessage: Sendable, Equatable {
     public var createdAt: Date
     public var sentAt: Date?
 
-    package init(id: Int, ticketId: Int, eventId: Int? = nil, messageId: String, kind: Kind, envelopeFrom: String, recipients: [String], content: [UInt8], state: State, attempts: Int, nextAttemptAt: Date, leaseHolder: String? = nil, leaseUntil: Date? = nil, lastError: String? = nil, createdAt: Date, sentAt: Date? = nil) {
+    package init(
+        id: Int, ticketId: Int, eventId: Int? = nil, messageId: String, kind: Kind, envelopeFrom: String, recipients: [String],
+        content: [UInt8], state: State, attempts: Int, nextAttemptAt: Date, leaseHolder: String? = nil, leaseUntil: Date? = nil,
+        lastError: String? = nil, createdAt: Date, sentAt: Date? = nil
+    ) {
         self.id = id
         self.ticketId = ticketId
         self.eventId = eventId
@@ -139,7 +143,10 @@ public struct InboundMail: Sendable, Equatable, Codable {
     public var ticketId: Int?
     public var receivedAt: Date
 
-    package init(id: Int, sha256: String, sender: String? = nil, subject: String, outcome: Outcome, detail: String, ticketId: Int? = nil, receivedAt: Date) {
+    package init(
+        id: Int, sha256: String, sender: String? = nil, subject: String, outcome: Outcome, detail: String, ticketId: Int? = nil,
+        receivedAt: Date
+    ) {
         self.id = id
         self.sha256 = sha256
         self.sender = sender

@@ -69,7 +69,8 @@ public struct MailPolicy: Decodable, Sendable, Equatable {
         }
         if sendLeaseSeconds < 2 { throw CoordinatorError(.configuration, "mail.sendLeaseSeconds must be at least 2") }
         if let smtp, Double(sendLeaseSeconds) < Double(smtp.timeout.components.seconds) * 3 {
-            throw CoordinatorError(.configuration, "mail.sendLeaseSeconds must be at least 3 × mail.smtp.timeoutSeconds: longer than a send takes")
+            throw CoordinatorError(
+                .configuration, "mail.sendLeaseSeconds must be at least 3 × mail.smtp.timeoutSeconds: longer than a send takes")
         }
         if !(1...3600).contains(outboxSeconds) { throw CoordinatorError(.configuration, "mail.outboxSeconds must be 1…3600") }
         if delivery == .smtp, smtp == nil { throw CoordinatorError(.configuration, "mail.delivery smtp needs mail.smtp: {host, port, …}") }
@@ -127,9 +128,10 @@ public struct MailPolicy: Decodable, Sendable, Equatable {
                 }
                 password = text.trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            smtp = SMTPSettings(host: file.host, port: file.port, security: file.security ?? .starttls, username: file.username,
-                                password: password, heloName: file.heloName ?? ProcessInfo.processInfo.hostName, caFile: file.caFile,
-                                timeout: .seconds(file.timeoutSeconds ?? 30))
+            smtp = SMTPSettings(
+                host: file.host, port: file.port, security: file.security ?? .starttls, username: file.username,
+                password: password, heloName: file.heloName ?? ProcessInfo.processInfo.hostName, caFile: file.caFile,
+                timeout: .seconds(file.timeoutSeconds ?? 30))
         }
     }
 }

@@ -18,7 +18,9 @@ package struct MailThreading: Sendable {
     }
 
     /// A new Message-ID for a message about `ticket` (without angle brackets).
-    package func messageId(ticket: Int, nonce: String = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16).description) -> String {
+    package func messageId(
+        ticket: Int, nonce: String = UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16).description
+    ) -> String {
         "triage.\(ticket).\(nonce).\(signature("\(ticket).\(nonce)", length: 16))@\(domain)"
     }
 
@@ -62,17 +64,21 @@ package struct MailThreading: Sendable {
     /// Why a message is automatic (never answered, never opens or reopens a ticket), or nil for a person's mail.
     package static func automatic(_ message: MailMessage, envelopeSender: String?, ownAddress: String?) -> String? {
         if let value = message.header("Auto-Submitted")?.trimmingCharacters(in: .whitespaces).lowercased(),
-           !value.isEmpty, !value.hasPrefix("no") {
+            !value.isEmpty, !value.hasPrefix("no")
+        {
             return "Auto-Submitted: \(value)"
         }
         if let precedence = message.header("Precedence")?.trimmingCharacters(in: .whitespaces).lowercased(),
-           ["bulk", "junk", "list"].contains(precedence) {
+            ["bulk", "junk", "list"].contains(precedence)
+        {
             return "Precedence: \(precedence)"
         }
         if message.deliveryReport != nil { return "a delivery status notification" }
         if message.header("X-Auto-Response-Suppress") != nil { return "X-Auto-Response-Suppress" }
         if message.header("List-Id") != nil { return "a mailing list (List-Id)" }
-        if let sender = envelopeSender ?? message.header("Return-Path"), sender.trimmingCharacters(in: .whitespaces) == "<>" || sender.isEmpty {
+        if let sender = envelopeSender ?? message.header("Return-Path"),
+            sender.trimmingCharacters(in: .whitespaces) == "<>" || sender.isEmpty
+        {
             return "an empty Return-Path"
         }
         if let own = ownAddress, let from = message.from?.address, isOwn(from, desk: own) {

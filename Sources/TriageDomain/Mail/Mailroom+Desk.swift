@@ -31,8 +31,10 @@ extension Mailroom {
         for (mail, raw) in held {
             let message = try? MailParser.parse(raw)
             let text = message?.text ?? ""
-            read.append(HeldMail(mail: mail, fromName: message?.from?.name, excerpt: text.count > 600 ? text.prefix(600) + "…" : text,
-                                 files: message?.attachments.map(\.filename) ?? []))
+            read.append(
+                HeldMail(
+                    mail: mail, fromName: message?.from?.name, excerpt: text.count > 600 ? text.prefix(600) + "…" : text,
+                    files: message?.attachments.map(\.filename) ?? []))
         }
         return read
     }
@@ -41,18 +43,25 @@ extension Mailroom {
     public func release(_ id: Int, toCustomer customerId: Int, by principal: Principal, in session: Records) async throws -> InboundMail {
         try Access.dispatch(principal)
         var held = try await heldMail(id, in: session)
-        guard try await session.exists(.customer, customerId) else { throw CoordinatorError.invalid("customerId", "customer \(customerId) does not exist") }
-        guard let raw = try await session.rawMail(sha256: held.sha256) else { throw CoordinatorError(.storage, "the raw message \(held.sha256) is missing") }
+        guard try await session.exists(.customer, customerId) else {
+            throw CoordinatorError.invalid("customerId", "customer \(customerId) does not exist")
+        }
+        guard let raw = try await session.rawMail(sha256: held.sha256) else {
+            throw CoordinatorError(.storage, "the raw message \(held.sha256) is missing")
+        }
         let message = try MailParser.parse(raw)
         let at = now()
         let sender = held.sender ?? ""
         var requester = try await session.contacts(withEmail: sender).first { $0.fields.customerId == customerId }
         if requester == nil {
-            requester = try await session.insert(ContactFields(customerId: customerId, name: message.from?.name ?? sender,
-                                                               email: Validate.isAddress(sender) ? sender : nil), at: at)
+            requester = try await session.insert(
+                ContactFields(
+                    customerId: customerId, name: message.from?.name ?? sender,
+                    email: Validate.isAddress(sender) ? sender : nil), at: at)
         }
-        var input = TicketInput(title: String((message.subject.isEmpty ? "(no subject)" : message.subject).prefix(200)), channel: .email,
-                                customerId: customerId, description: String(message.text.prefix(100_000)))
+        var input = TicketInput(
+            title: String((message.subject.isEmpty ? "(no subject)" : message.subject).prefix(200)), channel: .email,
+            customerId: customerId, description: String(message.text.prefix(100_000)))
         input.requesterId = requester?.id
         let (kept, _) = try await keepFiles(message.attachments, at: at, in: session)
         let payload = Self.received(message, sender: sender, sha: held.sha256, attachments: kept, automatic: nil, relatedTo: nil)
@@ -76,7 +85,9 @@ extension Mailroom {
 
     private func heldMail(_ id: Int, in session: Records) async throws -> InboundMail {
         guard let held = try await session.inboundMail(id: id) else { throw CoordinatorError.notFound("held message", id) }
-        guard held.outcome == .quarantined else { throw CoordinatorError(.conflict, "message \(id) is not held: it was \(held.outcome.rawValue)") }
+        guard held.outcome == .quarantined else {
+            throw CoordinatorError(.conflict, "message \(id) is not held: it was \(held.outcome.rawValue)")
+        }
         return held
     }
 

@@ -7,9 +7,10 @@ extension Mailroom {
     /// Queues a public reply to the ticket's requester and CCs; nil when it goes nowhere (mail
     /// is off, or the ticket has nobody to write to). Call before the comment event is written:
     /// its `MailSent` goes in the event; `enqueue` then stores the message with the event's id.
-    package func prepareReply(_ ticket: Ticket, body: String, attachments: [Attachment], author: String,
-                      in session: Records) async throws -> (MailSent, OutboxMessage)?
-    {
+    package func prepareReply(
+        _ ticket: Ticket, body: String, attachments: [Attachment], author: String,
+        in session: Records
+    ) async throws -> (MailSent, OutboxMessage)? {
         guard let address = policy.address else { return nil }
         let (to, cc, requester) = try await desk.recipients(of: ticket, in: session)
         guard !to.isEmpty || !cc.isEmpty else { return nil }
@@ -51,21 +52,28 @@ extension Mailroom {
 
     /// The number of a new ticket from mail, to its sender: automatic, so at most one per
     /// `automaticMailMinutes` to one address about one ticket.
-    package func acknowledge(_ ticket: Ticket, to sender: String, answering messageId: String?, oversize: [Attachment], at: Date,
-                     in session: Records) async throws {
-        var text = "We have your message and opened ticket #\(ticket.id): “\(ticket.title)”.\n"
+    package func acknowledge(
+        _ ticket: Ticket, to sender: String, answering messageId: String?, oversize: [Attachment], at: Date,
+        in session: Records
+    ) async throws {
+        var text =
+            "We have your message and opened ticket #\(ticket.id): “\(ticket.title)”.\n"
             + "Reply to this mail to add to it; keep \(MailThreading.subjectTag(ticket.id)) in the subject.\n"
         text += oversizeLines(oversize)
-        try await queueAutomatic(ticket, to: sender, subject: "\(MailThreading.subjectTag(ticket.id)) \(ticket.title)", text: text,
-                                 answering: messageId, at: at, in: session)
+        try await queueAutomatic(
+            ticket, to: sender, subject: "\(MailThreading.subjectTag(ticket.id)) \(ticket.title)", text: text,
+            answering: messageId, at: at, in: session)
     }
 
     /// Tells a sender once which of their files were over the size cap.
-    package func tellOversize(_ oversize: [Attachment], ticket: Ticket, to sender: String, answering messageId: String?, at: Date,
-                      in session: Records) async throws {
-        try await queueAutomatic(ticket, to: sender, subject: "Files not kept \(MailThreading.subjectTag(ticket.id))",
-                                 text: "Your message was added to ticket #\(ticket.id).\n" + oversizeLines(oversize), answering: messageId,
-                                 at: at, in: session)
+    package func tellOversize(
+        _ oversize: [Attachment], ticket: Ticket, to sender: String, answering messageId: String?, at: Date,
+        in session: Records
+    ) async throws {
+        try await queueAutomatic(
+            ticket, to: sender, subject: "Files not kept \(MailThreading.subjectTag(ticket.id))",
+            text: "Your message was added to ticket #\(ticket.id).\n" + oversizeLines(oversize), answering: messageId,
+            at: at, in: session)
     }
 
     private func oversizeLines(_ oversize: [Attachment]) -> String {
@@ -74,12 +82,16 @@ extension Mailroom {
             + oversize.map { "- \($0.name) (\($0.size >> 20) MiB, SHA-256 \($0.sha256))\n" }.joined()
     }
 
-    private func queueAutomatic(_ ticket: Ticket, to recipient: String, subject: String, text: String, answering messageId: String?,
-                                at: Date, in session: Records) async throws
-    {
+    private func queueAutomatic(
+        _ ticket: Ticket, to recipient: String, subject: String, text: String, answering messageId: String?,
+        at: Date, in session: Records
+    ) async throws {
         guard let address = policy.address, Validate.isAddress(recipient) else { return }
         if let last = try await session.lastAutomaticMail(ticketId: ticket.id, recipient: recipient),
-           at.timeIntervalSince(last) < Double(policy.automaticMailMinutes) * 60 { return }
+            at.timeIntervalSince(last) < Double(policy.automaticMailMinutes) * 60
+        {
+            return
+        }
         let threading = try await threading(in: session)
         let mail = OutgoingMail(
             from: MailAddress(name: policy.name, address: address), to: [MailAddress(name: nil, address: recipient)], cc: [],
@@ -91,9 +103,10 @@ extension Mailroom {
 
     private func outboxMessage(_ mail: OutgoingMail, ticket: Int, kind: OutboxMessage.Kind, recipients: [String]) -> OutboxMessage {
         let at = now()
-        return OutboxMessage(id: 0, ticketId: ticket, eventId: nil, messageId: mail.messageId, kind: kind, envelopeFrom: mail.from.address,
-                             recipients: recipients, content: mail.rendered(), state: .queued, attempts: 0, nextAttemptAt: at,
-                             leaseHolder: nil, leaseUntil: nil, lastError: nil, createdAt: at, sentAt: nil)
+        return OutboxMessage(
+            id: 0, ticketId: ticket, eventId: nil, messageId: mail.messageId, kind: kind, envelopeFrom: mail.from.address,
+            recipients: recipients, content: mail.rendered(), state: .queued, attempts: 0, nextAttemptAt: at,
+            leaseHolder: nil, leaseUntil: nil, lastError: nil, createdAt: at, sentAt: nil)
     }
 
     /// Sends what is due through `transport`: each message taken under a lease of `leaseSeconds`
@@ -104,9 +117,13 @@ extension Mailroom {
         for message in due {
             var taken = message
             let at = now()
-            (taken.state, taken.leaseHolder, taken.leaseUntil, taken.attempts) = (.sending, holder, at.addingTimeInterval(leaseSeconds), message.attempts + 1)
+            (taken.state, taken.leaseHolder, taken.leaseUntil, taken.attempts) = (
+                .sending, holder, at.addingTimeInterval(leaseSeconds), message.attempts + 1
+            )
             let claim = taken
-            guard try await write({ try await $0.updateOutbox(claim, ifState: message.state, holder: message.leaseHolder) }) else { continue }
+            guard try await write({ try await $0.updateOutbox(claim, ifState: message.state, holder: message.leaseHolder) }) else {
+                continue
+            }
             var done = taken
             (done.leaseHolder, done.leaseUntil) = (nil, nil)
             do {
@@ -128,12 +145,16 @@ extension Mailroom {
             let finished = done
             let doneAt = now()
             try await write { session in
-                guard try await session.updateOutbox(finished, ifState: .sending, holder: holder), finished.state != .retrying else { return }
+                guard try await session.updateOutbox(finished, ifState: .sending, holder: holder), finished.state != .retrying else {
+                    return
+                }
                 // Sent or given up: the ticket says so (and its open pages hear it).
-                let delivery = MailDelivery(messageId: finished.messageId, recipients: finished.recipients, state: finished.state,
-                                            attempts: finished.attempts, error: finished.state == .failed ? finished.lastError : nil,
-                                            refused: finished.state == .sent ? finished.lastError.map { [$0] } : nil)
-                try await desk.append([NewEvent(.mailDelivery(delivery))], toTicket: finished.ticketId, actor: .system(.mail), at: doneAt, in: session)
+                let delivery = MailDelivery(
+                    messageId: finished.messageId, recipients: finished.recipients, state: finished.state,
+                    attempts: finished.attempts, error: finished.state == .failed ? finished.lastError : nil,
+                    refused: finished.state == .sent ? finished.lastError.map { [$0] } : nil)
+                try await desk.append(
+                    [NewEvent(.mailDelivery(delivery))], toTicket: finished.ticketId, actor: .system(.mail), at: doneAt, in: session)
             }
         }
         return sent

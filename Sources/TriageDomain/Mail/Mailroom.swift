@@ -34,10 +34,13 @@ public struct Mailroom: Room {
         do {
             message = try MailParser.parse(raw)
         } catch {
-            let rejected = InboundMail(id: 0, sha256: sha, sender: envelope.sender, subject: "", outcome: .rejected, detail: error.reason,
-                                       ticketId: nil, receivedAt: at)
+            let rejected = InboundMail(
+                id: 0, sha256: sha, sender: envelope.sender, subject: "", outcome: .rejected, detail: error.reason,
+                ticketId: nil, receivedAt: at)
             _ = try await write { session in
-                if try await session.inboundMail(dedupeKey: "sha:\(sha)") == nil { _ = try await session.insertInboundMail(rejected, dedupeKey: "sha:\(sha)") }
+                if try await session.inboundMail(dedupeKey: "sha:\(sha)") == nil {
+                    _ = try await session.insertInboundMail(rejected, dedupeKey: "sha:\(sha)")
+                }
             }
             throw CoordinatorError.invalid("message", "not a mail message: \(error.reason)")
         }
@@ -57,15 +60,18 @@ public struct Mailroom: Room {
         return MailThreading(key: SymmetricKey(data: Data(key.utf8)), address: policy.address ?? "support@triage.invalid")
     }
 
-    private func file(_ message: MailMessage, raw: [UInt8], sha: String, envelope: Envelope, at: Date,
-                      in session: Records) async throws -> InboundMail
-    {
+    private func file(
+        _ message: MailMessage, raw: [UInt8], sha: String, envelope: Envelope, at: Date,
+        in session: Records
+    ) async throws -> InboundMail {
         let threading = try await threading(in: session)
         let sender = message.from?.address ?? envelope.sender ?? ""
-        var result = InboundMail(id: 0, sha256: sha, sender: sender, subject: message.subject, outcome: .ignored, detail: "",
-                                 ticketId: nil, receivedAt: at)
+        var result = InboundMail(
+            id: 0, sha256: sha, sender: sender, subject: message.subject, outcome: .ignored, detail: "",
+            ticketId: nil, receivedAt: at)
         let automatic = MailThreading.automatic(message, envelopeSender: envelope.sender, ownAddress: policy.address)
-        let (found, how, related) = try await thread(message, raw: raw, sender: sender, envelope: envelope, threading: threading, in: session)
+        let (found, how, related) = try await thread(
+            message, raw: raw, sender: sender, envelope: envelope, threading: threading, in: session)
         // A bounce marks an address only when it returns a message of ours (it threads): a report
         // anyone can forge must not silence a customer's contact.
         if let report = message.deliveryReport, found != nil {
@@ -82,14 +88,16 @@ public struct Mailroom: Room {
                 let since = ticket.resolvedAt ?? ticket.closedAt ?? at
                 if at.timeIntervalSince(since) > Double(policy.reopenWithinDays) * 86_400 {
                     // Too old to reopen: a new ticket that names it.
-                    return try await open(message, sha: sha, relatedTo: ticket.id, sender: sender, result: result,
-                                          detail: "ticket \(ticket.id) was closed more than \(policy.reopenWithinDays) days ago", in: session)
+                    return try await open(
+                        message, sha: sha, relatedTo: ticket.id, sender: sender, result: result,
+                        detail: "ticket \(ticket.id) was closed more than \(policy.reopenWithinDays) days ago", in: session)
                 }
                 events.append(try await desk.reopen(&ticket, reason: "the customer wrote by mail", at: at, in: session))
             } else if automatic == nil, ticket.status == .waitingCustomer {
                 let next: TicketStatus = ticket.assigneeId == nil ? .waitingCustomer : .inProgress
                 if next != ticket.status {
-                    events.append(NewEvent(.statusChanged(StatusChange(from: ticket.status, to: next, reason: "the customer answered by mail"))))
+                    events.append(
+                        NewEvent(.statusChanged(StatusChange(from: ticket.status, to: next, reason: "the customer answered by mail"))))
                     ticket.status = next
                 }
             }
@@ -98,7 +106,9 @@ public struct Mailroom: Room {
             result.outcome = .appended
             result.ticketId = ticket.id
             result.detail = (automatic.map { "automatic mail (\($0)) kept as a note; " } ?? "") + how
-            if automatic == nil, !oversize.isEmpty { try await tellOversize(oversize, ticket: ticket, to: sender, answering: message.messageId, at: at, in: session) }
+            if automatic == nil, !oversize.isEmpty {
+                try await tellOversize(oversize, ticket: ticket, to: sender, answering: message.messageId, at: at, in: session)
+            }
             return result
         }
         if let automatic {
@@ -109,15 +119,17 @@ public struct Mailroom: Room {
     }
 
     /// The ticket a message answers, how it was found, and a ticket it names without the right to write to it.
-    private func thread(_ message: MailMessage, raw: [UInt8], sender: String, envelope: Envelope, threading: MailThreading,
-                        in session: Records) async throws -> (Ticket?, String, Int?)
-    {
+    private func thread(
+        _ message: MailMessage, raw: [UInt8], sender: String, envelope: Envelope, threading: MailThreading,
+        in session: Records
+    ) async throws -> (Ticket?, String, Int?) {
         for id in MailThreading.referencedIds(message) {
             if let number = threading.ticket(fromMessageId: id), let ticket = try await session.ticket(number) {
                 return (ticket, "threaded by its reference to our message <\(id)>", nil)
             }
         }
-        let addresses = [envelope.recipient].compactMap { $0 } + message.headers(named: "Delivered-To")
+        let addresses =
+            [envelope.recipient].compactMap { $0 } + message.headers(named: "Delivered-To")
             + (message.to + message.cc).map(\.address)
         for address in addresses {
             if let number = threading.ticket(fromAddress: address), let ticket = try await session.ticket(number) {
@@ -131,16 +143,19 @@ public struct Mailroom: Room {
         }
         if let number = MailThreading.ticket(fromSubject: message.subject), let ticket = try await session.ticket(number) {
             let known = try await session.contacts(withEmail: sender).contains { $0.fields.customerId == ticket.customerId }
-            if known, ticket.customerId != nil { return (ticket, "threaded by the subject's tag: the sender is a contact of its customer", nil) }
+            if known, ticket.customerId != nil {
+                return (ticket, "threaded by the subject's tag: the sender is a contact of its customer", nil)
+            }
             return (nil, "the subject names ticket \(number), but \(sender) is not a contact of its customer", number)
         }
         return (nil, "a new conversation", nil)
     }
 
     /// A new ticket for the customer whose contact wrote, or the configured one; else quarantine.
-    private func open(_ message: MailMessage, sha: String, relatedTo: Int?, sender: String, result: InboundMail,
-                      detail: String, in session: Records) async throws -> InboundMail
-    {
+    private func open(
+        _ message: MailMessage, sha: String, relatedTo: Int?, sender: String, result: InboundMail,
+        detail: String, in session: Records
+    ) async throws -> InboundMail {
         var result = result
         let at = result.receivedAt
         var requester = try await session.contacts(withEmail: sender).first
@@ -166,8 +181,9 @@ public struct Mailroom: Room {
             $0.lowercased() != sender.lowercased() && !MailThreading.isOwn($0, desk: policy.address ?? "") && Validate.isAddress($0)
         }
         let subject = message.subject.trimmingCharacters(in: .whitespaces)
-        var input = TicketInput(title: String((subject.isEmpty ? "(no subject)" : subject).prefix(200)), channel: .email,
-                                customerId: requester.fields.customerId, description: String(message.text.prefix(100_000)))
+        var input = TicketInput(
+            title: String((subject.isEmpty ? "(no subject)" : subject).prefix(200)), channel: .email,
+            customerId: requester.fields.customerId, description: String(message.text.prefix(100_000)))
         input.requesterId = requester.id
         input.cc = Array(cc.prefix(20))
         let (kept, oversize) = try await keepFiles(message.attachments, at: at, in: session)
@@ -183,20 +199,25 @@ public struct Mailroom: Room {
     }
 
     /// A message as its history entry holds it.
-    package static func received(_ message: MailMessage, sender: String, sha: String, attachments: [Attachment], automatic: String?,
-                         relatedTo: Int?) -> MailReceived {
-        MailReceived(from: sender, fromName: message.from?.name, to: message.to.map(\.address), cc: message.cc.map(\.address),
-                     subject: message.subject, body: String(message.text.prefix(100_000)), messageId: message.messageId,
-                     attachments: attachments, automatic: automatic, relatedTo: relatedTo, fromHTML: message.htmlOnly ? true : nil, raw: sha)
+    package static func received(
+        _ message: MailMessage, sender: String, sha: String, attachments: [Attachment], automatic: String?,
+        relatedTo: Int?
+    ) -> MailReceived {
+        MailReceived(
+            from: sender, fromName: message.from?.name, to: message.to.map(\.address), cc: message.cc.map(\.address),
+            subject: message.subject, body: String(message.text.prefix(100_000)), messageId: message.messageId,
+            attachments: attachments, automatic: automatic, relatedTo: relatedTo, fromHTML: message.htmlOnly ? true : nil, raw: sha)
     }
 
     /// Each part kept by its SHA-256 up to the cap; above it, only described.
-    package func keepFiles(_ parts: [MailPart], at: Date, in session: Records) async throws -> (kept: [Attachment], oversize: [Attachment]) {
+    package func keepFiles(_ parts: [MailPart], at: Date, in session: Records) async throws -> (kept: [Attachment], oversize: [Attachment])
+    {
         var kept: [Attachment] = []
         var oversize: [Attachment] = []
         for part in parts {
             let sha = SHA256.hash(data: part.data).hex
-            var attachment = Attachment(name: String(part.filename.prefix(255)), contentType: part.contentType, size: part.data.count, sha256: sha)
+            var attachment = Attachment(
+                name: String(part.filename.prefix(255)), contentType: part.contentType, size: part.data.count, sha256: sha)
             if part.data.count <= policy.maxAttachmentBytes {
                 try await session.insertFile(sha256: sha, content: part.data, at: at)
             } else {

@@ -1,9 +1,8 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
-
 
 /// How to reach the SMTP server that takes Triage's outgoing mail.
 public struct SMTPSettings: Sendable, Equatable, CustomStringConvertible {
@@ -33,8 +32,10 @@ public struct SMTPSettings: Sendable, Equatable, CustomStringConvertible {
 
     /// `port` nil: 465 for `.tls`, 587 for `.starttls`, 25 for `.none`. `heloName` nil: this
     /// machine's host name.
-    public init(host: String, port: Int? = nil, security: Security = .starttls, username: String? = nil,
-                password: String? = nil, heloName: String? = nil, caFile: String? = nil, timeout: Duration = .seconds(30)) {
+    public init(
+        host: String, port: Int? = nil, security: Security = .starttls, username: String? = nil,
+        password: String? = nil, heloName: String? = nil, caFile: String? = nil, timeout: Duration = .seconds(30)
+    ) {
         self.host = host
         self.port = port ?? Self.defaultPort(security)
         self.security = security

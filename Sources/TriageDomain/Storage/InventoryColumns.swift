@@ -1,15 +1,16 @@
 import Foundation
 import TriageModel
 
-
 // How each kind of inventory record is kept: its columns, written and read. The only place
 // that names them besides the migrations.
 
 extension CustomerFields {
     public var storedValues: [(String, StoredValue)] {
-        [("name", .text(name)), ("contact_email", .text(contactEmail)), ("contact_phone", .text(contactPhone)),
-         ("phone_digits", .text(contactPhone.map(ContactFields.digits))), ("notes", .text(notes)),
-         ("mail_domains", mailDomains.map { .json($0) } ?? .text(nil))]
+        [
+            ("name", .text(name)), ("contact_email", .text(contactEmail)), ("contact_phone", .text(contactPhone)),
+            ("phone_digits", .text(contactPhone.map(ContactFields.digits))), ("notes", .text(notes)),
+            ("mail_domains", mailDomains.map { .json($0) } ?? .text(nil)),
+        ]
     }
 
     public init(stored row: any StoredRow) throws {
@@ -23,8 +24,10 @@ extension CustomerFields {
 
 extension ContactFields {
     public var storedValues: [(String, StoredValue)] {
-        [("customer_id", .int(customerId)), ("name", .text(name)), ("email", .text(email)), ("phone", .text(phone)),
-         ("phone_digits", .text(phone.map(Self.digits))), ("undeliverable", .text(undeliverable))]
+        [
+            ("customer_id", .int(customerId)), ("name", .text(name)), ("email", .text(email)), ("phone", .text(phone)),
+            ("phone_digits", .text(phone.map(Self.digits))), ("undeliverable", .text(undeliverable)),
+        ]
     }
 
     public init(stored row: any StoredRow) throws {
@@ -38,9 +41,11 @@ extension ContactFields {
 
 extension SiteFields {
     public var storedValues: [(String, StoredValue)] {
-        [("customer_id", .int(customerId)), ("name", .text(name)), ("address", .text(address)),
-         ("region", .text(region)), ("latitude", .double(latitude)), ("longitude", .double(longitude)),
-         ("time_zone", .text(timeZone)), ("opening_hours", .json(openingHours))]
+        [
+            ("customer_id", .int(customerId)), ("name", .text(name)), ("address", .text(address)),
+            ("region", .text(region)), ("latitude", .double(latitude)), ("longitude", .double(longitude)),
+            ("time_zone", .text(timeZone)), ("opening_hours", .json(openingHours)),
+        ]
     }
 
     public init(stored row: any StoredRow) throws {
@@ -57,15 +62,18 @@ extension SiteFields {
 
 extension HostFields {
     public var storedValues: [(String, StoredValue)] {
-        [("site_id", .int(siteId)), ("name", .text(name)), ("address", .text(address)), ("tags", .json(tags)),
-         ("criticality", .text(criticality.rawValue)), ("vendor_services", .json(vendorServices)),
-         ("plugin_params", .json(pluginParams))]
+        [
+            ("site_id", .int(siteId)), ("name", .text(name)), ("address", .text(address)), ("tags", .json(tags)),
+            ("criticality", .text(criticality.rawValue)), ("vendor_services", .json(vendorServices)),
+            ("plugin_params", .json(pluginParams)),
+        ]
     }
 
     public init(stored row: any StoredRow) throws {
-        self.init(siteId: try row.required(row.int("site_id"), "site_id"), name: try row.required(row.text("name"), "name"),
-                  address: try row.text("address"), tags: try row.json("tags", as: [String].self),
-                  criticality: Criticality(rawValue: try row.text("criticality") ?? "") ?? .normal)
+        self.init(
+            siteId: try row.required(row.int("site_id"), "site_id"), name: try row.required(row.text("name"), "name"),
+            address: try row.text("address"), tags: try row.json("tags", as: [String].self),
+            criticality: Criticality(rawValue: try row.text("criticality") ?? "") ?? .normal)
         vendorServices = try row.json("vendor_services", as: [VendorService].self)
         pluginParams = try row.json("plugin_params", as: [String: [String: String]].self)
     }
@@ -73,9 +81,11 @@ extension HostFields {
 
 extension TechnicianFields {
     public var storedValues: [(String, StoredValue)] {
-        [("name", .text(name)), ("email", .text(email)), ("tier", .int(tier)), ("skills", .json(skills)),
-         ("region", .text(region)), ("time_zone", .text(timeZone)), ("shifts", .json(shifts)),
-         ("absences", .json(absences)), ("max_load", .int(maxLoad)), ("active", .bool(active))]
+        [
+            ("name", .text(name)), ("email", .text(email)), ("tier", .int(tier)), ("skills", .json(skills)),
+            ("region", .text(region)), ("time_zone", .text(timeZone)), ("shifts", .json(shifts)),
+            ("absences", .json(absences)), ("max_load", .int(maxLoad)), ("active", .bool(active)),
+        ]
     }
 
     public init(stored row: any StoredRow) throws {

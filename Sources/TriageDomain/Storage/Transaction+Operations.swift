@@ -9,7 +9,9 @@ extension Inventory {
         try await create(fields, by: principal, in: tx.session)
     }
 
-    public func replace<F: InventoryFields>(_ id: Int, with fields: F, by principal: Principal, in tx: Transaction) async throws -> Record<F> {
+    public func replace<F: InventoryFields>(_ id: Int, with fields: F, by principal: Principal, in tx: Transaction) async throws -> Record<
+        F
+    > {
         try await replace(id, with: fields, by: principal, in: tx.session)
     }
 
@@ -57,9 +59,10 @@ extension Dispatch {
 }
 
 extension HealthIntake {
-    public func receive(_ report: DiagnosticReport, intervalSeconds: Int, hostId named: Int? = nil, by principal: Principal,
-                        in tx: Transaction) async throws -> ReportReceipt
-    {
+    public func receive(
+        _ report: DiagnosticReport, intervalSeconds: Int, hostId named: Int? = nil, by principal: Principal,
+        in tx: Transaction
+    ) async throws -> ReportReceipt {
         try await receive(report, intervalSeconds: intervalSeconds, hostId: named, by: principal, in: tx.session)
     }
 }

@@ -31,8 +31,10 @@ extension Coordinator {
     /// its answer in the same transaction: the same key again gets that answer back (`replayed`)
     /// and changes nothing; with another request (`requestHash`) it is a 422. Errors are not kept,
     /// so a retry after a refusal is weighed afresh.
-    public func idempotentWrite(key: String?, requestHash: String, by principal: Principal,
-                                _ operation: @escaping @Sendable (Transaction) async throws -> KeptAnswer) async throws
+    public func idempotentWrite(
+        key: String?, requestHash: String, by principal: Principal,
+        _ operation: @escaping @Sendable (Transaction) async throws -> KeptAnswer
+    ) async throws
         -> (answer: KeptAnswer, replayed: Bool)
     {
         let at = now()
@@ -48,8 +50,9 @@ extension Coordinator {
             let answer = try await operation(Transaction(session: session))
             if let key, let tokenId = principal.tokenId {
                 try await session.saveResponse(
-                    SavedResponse(tokenId: tokenId, key: key, requestHash: requestHash, status: answer.status,
-                                  body: String(decoding: answer.body, as: UTF8.self), location: answer.location, createdAt: at))
+                    SavedResponse(
+                        tokenId: tokenId, key: key, requestHash: requestHash, status: answer.status,
+                        body: String(decoding: answer.body, as: UTF8.self), location: answer.location, createdAt: at))
             }
             return (answer, false)
         }

@@ -20,7 +20,8 @@ extension TriageStore {
 /// What the domain may ask of the store inside one read or write, one protocol per aggregate.
 /// No SQL crosses this line; `SQLSession` conforms to all of them for SQLite and PostgreSQL.
 public protocol StoreSession: InventoryRecords, TicketRecords, DispatchRecords, HealthRecords, VisitRecords, AccessRecords,
-    AccountRecords, JobRecords, MailRecords {}
+    AccountRecords, JobRecords, MailRecords
+{}
 
 /// Diagnosis jobs and who may run them.
 public protocol JobRecords: Sendable {
@@ -199,7 +200,10 @@ public struct TokenInfo: Codable, Sendable, Equatable {
         Principal(tokenId: id, name: name, role: role, hostId: hostId, technicianId: technicianId, scope: scope)
     }
 
-    package init(id: Int, name: String, role: Role, hostId: Int? = nil, technicianId: Int? = nil, userId: Int? = nil, scope: CollectorScope? = nil, createdAt: Date, revokedAt: Date? = nil) {
+    package init(
+        id: Int, name: String, role: Role, hostId: Int? = nil, technicianId: Int? = nil, userId: Int? = nil, scope: CollectorScope? = nil,
+        createdAt: Date, revokedAt: Date? = nil
+    ) {
         self.id = id
         self.name = name
         self.role = role

@@ -11,8 +11,10 @@ public struct VisitFilter: Sendable, Equatable {
     /// Overlapping this window.
     public var overlapping: DateInterval?
 
-    public init(technicianIds: [Int]? = nil, ticketIds: [Int]? = nil, activeOnly: Bool = false, onSiteAtHost: Int? = nil,
-                overlapping: DateInterval? = nil) {
+    public init(
+        technicianIds: [Int]? = nil, ticketIds: [Int]? = nil, activeOnly: Bool = false, onSiteAtHost: Int? = nil,
+        overlapping: DateInterval? = nil
+    ) {
         self.technicianIds = technicianIds
         self.ticketIds = ticketIds
         self.activeOnly = activeOnly

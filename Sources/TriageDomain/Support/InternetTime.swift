@@ -65,10 +65,14 @@ package enum InternetTime {
         else { return nil }
         var fraction = 0.0
         if expect(0x2E) {
-            var digits = 0, scale = 1.0
+            var digits = 0
+            var scale = 1.0
             let start = index
             while index < bytes.count, (0x30...0x39).contains(bytes[index]) {
-                if index - start < 9 { digits = digits * 10 + Int(bytes[index] - 0x30); scale *= 10 }
+                if index - start < 9 {
+                    digits = digits * 10 + Int(bytes[index] - 0x30)
+                    scale *= 10
+                }
                 index += 1
             }
             guard index > start else { return nil }

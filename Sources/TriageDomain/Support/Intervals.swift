@@ -21,9 +21,11 @@ package enum Intervals {
 
     package static func intersect(_ a: [DateInterval], _ b: [DateInterval]) -> [DateInterval] {
         var result: [DateInterval] = []
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < a.count && j < b.count {
-            let start = max(a[i].start, b[j].start), end = min(a[i].end, b[j].end)
+            let start = max(a[i].start, b[j].start)
+            let end = min(a[i].end, b[j].end)
             if start < end { result.append(DateInterval(start: start, end: end)) }
             if a[i].end < b[j].end { i += 1 } else { j += 1 }
         }

@@ -74,7 +74,8 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
         case .number(let value): value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
         case .string(let value): value
         case .array(let values): values.map(\.compactText).joined(separator: ", ")
-        case .object(let fields): "{" + fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.compactText)" }.joined(separator: ", ") + "}"
+        case .object(let fields):
+            "{" + fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.compactText)" }.joined(separator: ", ") + "}"
         }
     }
 }

@@ -18,8 +18,9 @@ package enum PrivateFiles {
             return
         }
         do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: Int(folderMode)])
+            try FileManager.default.createDirectory(
+                atPath: path, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: Int(folderMode)])
         } catch {
             throw CoordinatorError(.configuration, "cannot create the data folder \(path): \(error.localizedDescription)")
         }
@@ -43,7 +44,8 @@ package enum PrivateFiles {
 
     package static func tighten(_ path: String, _ mode: mode_t) throws {
         guard chmod(path, mode) == 0 else {
-            throw CoordinatorError(.configuration, "cannot make \(path) private (mode \(String(mode, radix: 8))): \(String(cString: strerror(errno)))")
+            throw CoordinatorError(
+                .configuration, "cannot make \(path) private (mode \(String(mode, radix: 8))): \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -46,7 +46,10 @@ package enum Validate {
         guard let values else { return }
         if values.count > 20 { throw CoordinatorError.invalid(field, "more than 20 domains") }
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-.")
-        for value in values where value.count > 253 || !value.contains(".") || value.hasPrefix(".") || value.hasSuffix(".") || value.contains("..") || !value.allSatisfy(allowed.contains) {
+        for value in values
+        where value.count > 253 || !value.contains(".") || value.hasPrefix(".") || value.hasSuffix(".") || value.contains("..")
+            || !value.allSatisfy(allowed.contains)
+        {
             throw CoordinatorError.invalid(field, "'\(value)' is not a mail domain such as acme.example (lower case, no @)")
         }
     }
@@ -107,14 +110,16 @@ package enum Validate {
     }
 
     /// The fields a new ticket and a ticket change share; nil means not given.
-    package static func ticketFields(title: String?, description: String?, severity: Int?, tier: Int?, tags: [String]?,
-                             requiredSkills: [String]?) throws
-    {
-        try all({ if let title { try text(title, "title") } },
-                { try optionalText(description, "description", max: 100_000) },
-                { if let severity { try range(severity, "severity", 1...4) } },
-                { if let tier { try range(tier, "tier", 1...3) } },
-                { try self.tags(tags ?? [], "tags") },
-                { try self.tags(requiredSkills ?? [], "requiredSkills") })
+    package static func ticketFields(
+        title: String?, description: String?, severity: Int?, tier: Int?, tags: [String]?,
+        requiredSkills: [String]?
+    ) throws {
+        try all(
+            { if let title { try text(title, "title") } },
+            { try optionalText(description, "description", max: 100_000) },
+            { if let severity { try range(severity, "severity", 1...4) } },
+            { if let tier { try range(tier, "tier", 1...3) } },
+            { try self.tags(tags ?? [], "tags") },
+            { try self.tags(requiredSkills ?? [], "requiredSkills") })
     }
 }

@@ -105,7 +105,13 @@ public struct Ticket: Encodable, Sendable, Equatable {
         try c.encode(cc, forKey: .cc)
     }
 
-    package init(id: Int, title: String, description: String, customerId: Int? = nil, hostId: Int? = nil, severity: Int, tier: Int, status: TicketStatus, channel: TicketChannel, assigneeId: Int? = nil, assignedAt: Date? = nil, tags: [String], requiredSkills: [String], responseDueAt: Date, resolveDueAt: Date, responseWarnAt: Date, resolveWarnAt: Date, slaSent: SLASent = [], firstResponseAt: Date? = nil, resolvedAt: Date? = nil, closedAt: Date? = nil, flags: TicketFlags, dedupeKey: String? = nil, createdBy: Actor, createdAt: Date, updatedAt: Date, requesterId: Int? = nil, cc: [String] = []) {
+    package init(
+        id: Int, title: String, description: String, customerId: Int? = nil, hostId: Int? = nil, severity: Int, tier: Int,
+        status: TicketStatus, channel: TicketChannel, assigneeId: Int? = nil, assignedAt: Date? = nil, tags: [String],
+        requiredSkills: [String], responseDueAt: Date, resolveDueAt: Date, responseWarnAt: Date, resolveWarnAt: Date, slaSent: SLASent = [],
+        firstResponseAt: Date? = nil, resolvedAt: Date? = nil, closedAt: Date? = nil, flags: TicketFlags, dedupeKey: String? = nil,
+        createdBy: Actor, createdAt: Date, updatedAt: Date, requesterId: Int? = nil, cc: [String] = []
+    ) {
         self.id = id
         self.title = title
         self.description = description
@@ -156,8 +162,10 @@ public struct TicketFlags: Codable, Sendable, Equatable {
     /// Vendors that attached diagnoses named; a person opens the case (POST vendor-case).
     public var vendorSuggestions: [String]
 
-    public init(onsite: Bool = false, onsiteReasons: [String] = [], vendorCase: VendorCase? = nil,
-                vendorSuggestions: [String] = []) {
+    public init(
+        onsite: Bool = false, onsiteReasons: [String] = [], vendorCase: VendorCase? = nil,
+        vendorSuggestions: [String] = []
+    ) {
         self.onsite = onsite
         self.onsiteReasons = onsiteReasons
         self.vendorCase = vendorCase
@@ -186,7 +194,11 @@ public struct TicketEvent: Codable, Sendable, Equatable {
     public var at: Date
     public var data: JSONValue
 
-    private enum CodingKeys: String, CodingKey { case id, ticketId, kind = "type", actor, at, data }
+    private enum CodingKeys: String, CodingKey {
+        case id, ticketId
+        case kind = "type"
+        case actor, at, data
+    }
 
     /// The typed entry; nil when the data does not fit the kind (never for what this server wrote).
     public var entry: HistoryEntry? { try? HistoryEntry(kind: kind, data: data) }

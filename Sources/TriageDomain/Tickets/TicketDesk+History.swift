@@ -3,9 +3,10 @@ import Foundation
 extension TicketDesk {
     /// Ticket `id` for an action on open tickets only: 404 when there is none, then `access`
     /// decides, then 409 when it is resolved or closed.
-    package func openTicket(_ id: Int, before action: String, in session: Records,
-                    access: (Ticket) throws -> Void) async throws -> Ticket
-    {
+    package func openTicket(
+        _ id: Int, before action: String, in session: Records,
+        access: (Ticket) throws -> Void
+    ) async throws -> Ticket {
         guard let ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
         try access(ticket)
         guard ticket.status.isOpen else {
@@ -29,8 +30,10 @@ extension TicketDesk {
     package func append(_ events: [NewEvent], toTicket id: Int, actor: Actor, at: Date, in session: Records)
         async throws -> [TicketEvent]
     {
-        try await session.appendEvents(ticketId: id, at: at, try events.map {
-            StoredEntry(kind: $0.kind, actor: $0.actor ?? actor, data: try $0.data())
-        })
+        try await session.appendEvents(
+            ticketId: id, at: at,
+            try events.map {
+                StoredEntry(kind: $0.kind, actor: $0.actor ?? actor, data: try $0.data())
+            })
     }
 }

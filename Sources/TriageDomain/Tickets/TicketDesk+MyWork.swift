@@ -27,11 +27,15 @@ extension TicketDesk {
         let (work, seen) = try await read { session in
             let seen = try await session.seenEventId(userId: userId)
             let after = since ?? seen
-            return (MyWork(tickets: try await session.tickets(filter, before: nil, limit: 500),
-                           visits: try await session.visits(VisitFilter(technicianIds: [technicianId], activeOnly: true, overlapping: window), limit: 200),
-                           news: try await session.events(onTicketsOf: technicianId, after: after, excluding: principal.actor, limit: 50)
-                               .filter { $0.kind != .mailDelivery },  // our own mail going out is no news
-                           since: after), seen)
+            return (
+                MyWork(
+                    tickets: try await session.tickets(filter, before: nil, limit: 500),
+                    visits: try await session.visits(
+                        VisitFilter(technicianIds: [technicianId], activeOnly: true, overlapping: window), limit: 200),
+                    news: try await session.events(onTicketsOf: technicianId, after: after, excluding: principal.actor, limit: 50)
+                        .filter { $0.kind != .mailDelivery },  // our own mail going out is no news
+                    since: after), seen
+            )
         }
         if let newest = work.news.first?.id, newest > seen ?? 0 {
             try await write { try await $0.setSeenEventId(newest, userId: userId) }

@@ -43,8 +43,9 @@ extension TicketDesk {
     public func queue(_ filter: TicketFilter, offset: Int, size: Int, by principal: Principal) async throws -> QueuePage {
         try Access.readAll(principal)
         return try await read { session in
-            QueuePage(tickets: try await session.ticketsByUrgency(filter, offset: offset, limit: size),
-                      total: try await session.ticketCountsByStatus(filter).values.reduce(0, +), offset: offset)
+            QueuePage(
+                tickets: try await session.ticketsByUrgency(filter, offset: offset, limit: size),
+                total: try await session.ticketCountsByStatus(filter).values.reduce(0, +), offset: offset)
         }
     }
 }

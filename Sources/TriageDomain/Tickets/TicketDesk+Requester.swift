@@ -10,10 +10,14 @@ extension TicketDesk {
                 throw CoordinatorError.invalid("requester", "a new contact belongs to a customer: choose the ticket's customer first")
             }
             // A caller typed in again who is a contact already (by email) is that contact, not a second one.
-            if let email = new.email, let known = try await session.contacts(withEmail: email).first(where: { $0.fields.customerId == customerId }) {
+            if let email = new.email,
+                let known = try await session.contacts(withEmail: email).first(where: { $0.fields.customerId == customerId })
+            {
                 return known.id
             }
-            return try await session.insert(ContactFields(customerId: customerId, name: new.name, email: new.email, phone: new.phone), at: at).id
+            return try await session.insert(
+                ContactFields(customerId: customerId, name: new.name, email: new.email, phone: new.phone), at: at
+            ).id
         }
         return input.requesterId
     }
@@ -33,7 +37,9 @@ extension TicketDesk {
     package func recipients(of ticket: Ticket, in session: Records) async throws -> (to: [String], cc: [String], requester: Contact?) {
         var to: [String] = []
         var contact: Contact?
-        if let id = ticket.requesterId, let found = try await session.record(id, as: ContactFields.self), found.fields.customerId == ticket.customerId {
+        if let id = ticket.requesterId, let found = try await session.record(id, as: ContactFields.self),
+            found.fields.customerId == ticket.customerId
+        {
             contact = found
             if let email = found.fields.email, found.fields.undeliverable == nil { to.append(email) }
         }
@@ -48,12 +54,17 @@ extension TicketDesk {
         var kept: [Attachment] = []
         for upload in uploads {
             guard upload.content.count <= core.mail.maxAttachmentBytes else {
-                throw CoordinatorError(.tooLarge, "\(upload.name) is \(upload.content.count >> 20) MiB; files may be up to \(core.mail.maxAttachmentBytes >> 20) MiB")
+                throw CoordinatorError(
+                    .tooLarge,
+                    "\(upload.name) is \(upload.content.count >> 20) MiB; files may be up to \(core.mail.maxAttachmentBytes >> 20) MiB")
             }
             let bytes = [UInt8](upload.content)
             let sha = SHA256.hash(data: bytes).hex
             try await session.insertFile(sha256: sha, content: bytes, at: at)
-            kept.append(Attachment(name: upload.name, contentType: FileTypes.safeType(upload.contentType, name: upload.name), size: bytes.count, sha256: sha))
+            kept.append(
+                Attachment(
+                    name: upload.name, contentType: FileTypes.safeType(upload.contentType, name: upload.name), size: bytes.count,
+                    sha256: sha))
         }
         return kept
     }

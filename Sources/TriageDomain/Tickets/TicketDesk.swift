@@ -5,7 +5,8 @@ import TriageModel
 public struct TicketDesk: Room {
     let core: Core
     /// The storage this room uses, and no more (docs/ARCHITECTURE.md, "Rooms"). Its own records, and what saving a ticket reaches: assignment and SLA (dispatch, visits), replies (mail, accounts, keys), customers.
-    public typealias Storage = TicketRecords & AccessRecords & AccountRecords & DispatchRecords & InventoryRecords & MailRecords & VisitRecords
+    public typealias Storage = TicketRecords & AccessRecords & AccountRecords & DispatchRecords & InventoryRecords & MailRecords
+        & VisitRecords
     public typealias Records = any Storage
     static func narrow(_ session: any StoreSession) -> Records { session }
 
@@ -22,9 +23,10 @@ public struct TicketDesk: Room {
     /// A new ticket, assigned by the rules unless the input names an assignee, stored in one
     /// insert with its history: `created`, the assignment's events, then `opening` (what opened it).
     /// `host`, when the caller has read it, saves reading it again.
-    package func newTicket(_ input: TicketInput, actor: Actor, dedupeKey: String? = nil, opening: [NewEvent] = [],
-                   host: Record<HostFields>? = nil, in session: Records) async throws -> Ticket
-    {
+    package func newTicket(
+        _ input: TicketInput, actor: Actor, dedupeKey: String? = nil, opening: [NewEvent] = [],
+        host: Record<HostFields>? = nil, in session: Records
+    ) async throws -> Ticket {
         let at = now()
         let severity = input.severity ?? 3
         var customerId = input.customerId
@@ -47,9 +49,13 @@ public struct TicketDesk: Room {
             responseWarnAt: due.respondWarning, resolveWarnAt: due.resolveWarning, firstResponseAt: nil, resolvedAt: nil,
             closedAt: nil, flags: TicketFlags(), dedupeKey: dedupeKey, createdBy: actor, createdAt: at,
             updatedAt: at, requesterId: requesterId, cc: input.cc ?? [])
-        var history = [NewEvent(.created(TicketCreated(
-            title: ticket.title, severity: ticket.severity, tier: ticket.tier, channel: ticket.channel,
-            customerId: ticket.customerId, hostId: ticket.hostId)))]
+        var history = [
+            NewEvent(
+                .created(
+                    TicketCreated(
+                        title: ticket.title, severity: ticket.severity, tier: ticket.tier, channel: ticket.channel,
+                        customerId: ticket.customerId, hostId: ticket.hostId)))
+        ]
         var unassignable: Notification?
         if let assigneeId = ticket.assigneeId {
             history.append(NewEvent(.assigned(AssignmentMade(reason: "chosen by \(actor) on creation", assigneeId: assigneeId))))
@@ -68,9 +74,10 @@ public struct TicketDesk: Room {
     }
 
     /// Applies a patch, one history event per kind of change; an empty or no-op patch changes nothing.
-    public func update(_ id: Int, _ patch: TicketPatch, by principal: Principal,
-                             in session: Records) async throws -> Ticket
-    {
+    public func update(
+        _ id: Int, _ patch: TicketPatch, by principal: Principal,
+        in session: Records
+    ) async throws -> Ticket {
         try patch.validate()
         guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
         let before = ticket
@@ -80,9 +87,10 @@ public struct TicketDesk: Room {
         var events: [NewEvent] = []
 
         var changes = FieldChanges()
-        func change<T: Codable & Sendable & Equatable>(_ keyPath: WritableKeyPath<Ticket, T>, _ value: T?,
-                                                       _ field: WritableKeyPath<FieldChanges, Change<T>?>)
-        {
+        func change<T: Codable & Sendable & Equatable>(
+            _ keyPath: WritableKeyPath<Ticket, T>, _ value: T?,
+            _ field: WritableKeyPath<FieldChanges, Change<T>?>
+        ) {
             guard let value, ticket[keyPath: keyPath] != value else { return }
             changes[keyPath: field] = Change(from: ticket[keyPath: keyPath], to: value)
             ticket[keyPath: keyPath] = value
@@ -113,7 +121,9 @@ public struct TicketDesk: Room {
         if ticket.customerId != before.customerId {
             // A new customer: the requester and the host must be theirs too (else replies would mail the old customer's contact).
             if let customerId = ticket.customerId {
-                if let requesterId = ticket.requesterId { _ = try await customer(ofRequester: requesterId, expected: customerId, in: session) }
+                if let requesterId = ticket.requesterId {
+                    _ = try await customer(ofRequester: requesterId, expected: customerId, in: session)
+                }
                 if let hostId = ticket.hostId { _ = try await customer(ofHost: hostId, expected: customerId, in: session) }
             } else if ticket.requesterId != nil || ticket.hostId != nil {
                 throw CoordinatorError.invalid("customerId", "a ticket without a customer has no requester or host: clear them too")
@@ -136,8 +146,11 @@ public struct TicketDesk: Room {
             }
             if let assignee {
                 try await checkAssignable(assignee, in: session)
-                events.append(NewEvent(.assigned(AssignmentMade(
-                    reason: "chosen by \(principal.actor)", assigneeId: assignee, previousAssigneeId: ticket.assigneeId))))
+                events.append(
+                    NewEvent(
+                        .assigned(
+                            AssignmentMade(
+                                reason: "chosen by \(principal.actor)", assigneeId: assignee, previousAssigneeId: ticket.assigneeId))))
                 if ticket.status == .new { ticket.status = .assigned }
                 ticket.assignedAt = at
             } else {
@@ -156,13 +169,15 @@ public struct TicketDesk: Room {
         }
         guard !events.isEmpty else { return ticket }
         if before.status != ticket.status || before.severity != ticket.severity || before.customerId != ticket.customerId {
-            try await recomputeDueTimes(&ticket, pending: before.status != ticket.status ? ticket.status : nil, at: at,
-                                        in: session)
+            try await recomputeDueTimes(
+                &ticket, pending: before.status != ticket.status ? ticket.status : nil, at: at,
+                in: session)
         }
         // Unassigned by hand, the ticket goes to the next eligible technician, not back to the same one.
         if let unassigned, ticket.status.isOpen {
-            events += try await dispatch.autoAssign(&ticket, trigger: "unassigned by \(principal.actor)", excluding: unassigned,
-                                           at: at, in: session)
+            events += try await dispatch.autoAssign(
+                &ticket, trigger: "unassigned by \(principal.actor)", excluding: unassigned,
+                at: at, in: session)
         }
         try await save(&ticket, events: events, actor: principal.actor, at: at, in: session)
         return ticket
@@ -195,9 +210,10 @@ public struct TicketDesk: Room {
     }
 
     /// Adds a public reply or an internal note; the first public reply by a person is the first response.
-    public func comment(onTicket id: Int, _ input: CommentInput, by principal: Principal,
-                        in session: Records) async throws -> TicketEvent
-    {
+    public func comment(
+        onTicket id: Int, _ input: CommentInput, by principal: Principal,
+        in session: Records
+    ) async throws -> TicketEvent {
         try Access.comment(principal)
         try input.validate()
         guard var ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
@@ -210,7 +226,9 @@ public struct TicketDesk: Room {
         var comment = Comment(body: input.body, visibility: visibility, attachments: files.isEmpty ? nil : files)
         var outgoing: OutboxMessage?
         if visibility == .public,
-           let (sent, message) = try await mailroom.prepareReply(ticket, body: input.body, attachments: files, author: try await authorName(principal, in: session), in: session) {
+            let (sent, message) = try await mailroom.prepareReply(
+                ticket, body: input.body, attachments: files, author: try await authorName(principal, in: session), in: session)
+        {
             comment.mail = sent
             outgoing = message
         }
@@ -264,8 +282,9 @@ public struct TicketDesk: Room {
         }
         let at = now()
         ticket.firstResponseAt = at
-        try await save(&ticket, events: [NewEvent(.acknowledged(Acknowledged(responseDueAt: ticket.responseDueAt)))],
-                       actor: principal.actor, at: at, in: session)
+        try await save(
+            &ticket, events: [NewEvent(.acknowledged(Acknowledged(responseDueAt: ticket.responseDueAt)))],
+            actor: principal.actor, at: at, in: session)
         return ticket
     }
 

@@ -23,9 +23,11 @@ public struct TicketInput: Codable, Sendable, Equatable {
         case title, description, severity, tier, channel, customerId, hostId, assigneeId, tags, requiredSkills, requesterId, requester, cc
     }
 
-    public init(title: String, severity: Int? = nil, tier: Int? = nil, channel: TicketChannel? = nil,
-                customerId: Int? = nil, hostId: Int? = nil, assigneeId: Int? = nil, requiredSkills: [String]? = nil,
-                description: String? = nil, tags: [String]? = nil) {
+    public init(
+        title: String, severity: Int? = nil, tier: Int? = nil, channel: TicketChannel? = nil,
+        customerId: Int? = nil, hostId: Int? = nil, assigneeId: Int? = nil, requiredSkills: [String]? = nil,
+        description: String? = nil, tags: [String]? = nil
+    ) {
         self.title = title
         self.description = description
         self.tags = tags
@@ -39,13 +41,18 @@ public struct TicketInput: Codable, Sendable, Equatable {
     }
 
     package func validate() throws {
-        try Validate.all({
-            try Validate.ticketFields(title: title, description: description, severity: severity, tier: tier,
-                                      tags: tags, requiredSkills: requiredSkills)
-        }, { try Validate.addresses(cc, "cc") }, {
-            if requester != nil, requesterId != nil { throw CoordinatorError.invalid("requester", "give requesterId or a new requester, not both") }
-            try requester?.validate()
-        })
+        try Validate.all(
+            {
+                try Validate.ticketFields(
+                    title: title, description: description, severity: severity, tier: tier,
+                    tags: tags, requiredSkills: requiredSkills)
+            }, { try Validate.addresses(cc, "cc") },
+            {
+                if requester != nil, requesterId != nil {
+                    throw CoordinatorError.invalid("requester", "give requesterId or a new requester, not both")
+                }
+                try requester?.validate()
+            })
     }
 }
 
@@ -111,10 +118,12 @@ public struct TicketPatch: Decodable, Sendable {
     }
 
     package func validate() throws {
-        try Validate.all({
-            try Validate.ticketFields(title: title, description: description, severity: severity, tier: tier,
-                                      tags: tags, requiredSkills: requiredSkills)
-        }, { try Validate.addresses(cc, "cc") })
+        try Validate.all(
+            {
+                try Validate.ticketFields(
+                    title: title, description: description, severity: severity, tier: tier,
+                    tags: tags, requiredSkills: requiredSkills)
+            }, { try Validate.addresses(cc, "cc") })
     }
 }
 
@@ -135,10 +144,12 @@ public struct CommentInput: Codable, Sendable {
     }
 
     package func validate() throws {
-        try Validate.all({ try Validate.text(body, "body", max: 100_000) }, {
-            for file in attachments ?? [] { try file.validate() }
-            if (attachments ?? []).count > 20 { throw CoordinatorError.invalid("attachments", "more than 20 files") }
-        })
+        try Validate.all(
+            { try Validate.text(body, "body", max: 100_000) },
+            {
+                for file in attachments ?? [] { try file.validate() }
+                if (attachments ?? []).count > 20 { throw CoordinatorError.invalid("attachments", "more than 20 files") }
+            })
     }
 }
 
@@ -156,7 +167,9 @@ public struct FileUpload: Codable, Sendable, Equatable {
 
     package func validate() throws {
         try Validate.text(name, "attachments", max: 255)
-        if name.contains("/") || name.contains("\\") { throw CoordinatorError.invalid("attachments", "a file name may not contain a slash") }
+        if name.contains("/") || name.contains("\\") {
+            throw CoordinatorError.invalid("attachments", "a file name may not contain a slash")
+        }
     }
 }
 
@@ -200,8 +213,10 @@ public struct VendorCaseInput: Codable, Sendable {
 
     public enum CodingKeys: String, CodingKey, CaseIterable { case vendor, externalRef, vendorSeverity, vendorDueAt, status }
 
-    public init(vendor: String, externalRef: String? = nil, vendorSeverity: String? = nil, vendorDueAt: Date? = nil,
-                status: String? = nil) {
+    public init(
+        vendor: String, externalRef: String? = nil, vendorSeverity: String? = nil, vendorDueAt: Date? = nil,
+        status: String? = nil
+    ) {
         self.vendor = vendor
         self.externalRef = externalRef
         self.vendorSeverity = vendorSeverity

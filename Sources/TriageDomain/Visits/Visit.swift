@@ -33,7 +33,10 @@ public struct Visit: Codable, Sendable, Equatable {
     public var createdAt: Date
     public var updatedAt: Date
 
-    package init(id: Int, ticketId: Int, technicianId: Int, siteId: Int, start: Date, end: Date, status: VisitStatus, notes: String? = nil, createdAt: Date, updatedAt: Date) {
+    package init(
+        id: Int, ticketId: Int, technicianId: Int, siteId: Int, start: Date, end: Date, status: VisitStatus, notes: String? = nil,
+        createdAt: Date, updatedAt: Date
+    ) {
         self.id = id
         self.ticketId = ticketId
         self.technicianId = technicianId

@@ -27,9 +27,10 @@ package struct VisitPlanner {
 
     /// The earliest feasible window per free stretch of each eligible technician, ranked by
     /// start, then travel, then load, then id; at most `limit`, each with its reasons.
-    package func slots(_ members: [RosterMember], loads: [Int: Int], within window: DateInterval, duration: TimeInterval,
-               limit: Int) -> [VisitSlot]
-    {
+    package func slots(
+        _ members: [RosterMember], loads: [Int: Int], within window: DateInterval, duration: TimeInterval,
+        limit: Int
+    ) -> [VisitSlot] {
         struct Candidate {
             var member: RosterMember
             var window: DateInterval
@@ -57,8 +58,10 @@ package struct VisitPlanner {
                     .filter { $0.visit.end <= start && start.timeIntervalSince($0.visit.end) < 12 * 3600 }
                     .max { $0.visit.end < $1.visit.end }
                 let travel = previous.map { policy.travel(from: $0.site, $0.visit.siteId, to: site, siteId) } ?? 0
-                candidates.append(Candidate(member: member, window: slot, shift: shifts.first { $0.contains(slot) }, previous: previous,
-                                            travel: travel, load: loads[member.technician.id] ?? 0))
+                candidates.append(
+                    Candidate(
+                        member: member, window: slot, shift: shifts.first { $0.contains(slot) }, previous: previous,
+                        travel: travel, load: loads[member.technician.id] ?? 0))
             }
         }
         candidates.sort {
@@ -68,11 +71,14 @@ package struct VisitPlanner {
             let zone = c.member.zone ?? .gmt
             var reasons: [String] = []
             if let shift = c.shift {
-                reasons.append(shift.duration >= 86_400 ? "on shift around the clock (\(zone.identifier))"
-                    : "on shift \(Self.clock(shift.start, zone))–\(Self.clock(shift.end, zone)) (\(zone.identifier))")
+                reasons.append(
+                    shift.duration >= 86_400
+                        ? "on shift around the clock (\(zone.identifier))"
+                        : "on shift \(Self.clock(shift.start, zone))–\(Self.clock(shift.end, zone)) (\(zone.identifier))")
             }
             reasons.append(openingReason(for: c.window, opening))
-            reasons.append(ticket.requiredSkills.isEmpty ? "no skills required" : "has the skills \(ticket.requiredSkills.joined(separator: ", "))")
+            reasons.append(
+                ticket.requiredSkills.isEmpty ? "no skills required" : "has the skills \(ticket.requiredSkills.joined(separator: ", "))")
             if let previous = c.previous {
                 reasons.append("\(c.travel) min travel after visit \(previous.visit.id) (ends \(Self.clock(previous.visit.end, zone)))")
             } else {
@@ -80,9 +86,10 @@ package struct VisitPlanner {
             }
             reasons.append(deadlineReason(c.window.end))
             reasons.append("load \(c.load)")
-            return VisitSlot(technicianId: c.member.technician.id, technicianName: c.member.technician.fields.name,
-                             start: c.window.start, end: c.window.end, travelMinutes: c.travel, load: c.load,
-                             breachesDeadline: c.window.end > ticket.resolveDueAt, reasons: reasons)
+            return VisitSlot(
+                technicianId: c.member.technician.id, technicianName: c.member.technician.fields.name,
+                start: c.window.start, end: c.window.end, travelMinutes: c.travel, load: c.load,
+                breachesDeadline: c.window.end > ticket.resolveDueAt, reasons: reasons)
         }
     }
 
@@ -106,8 +113,9 @@ package struct VisitPlanner {
         }
         for other in booked[member.technician.id] ?? [] where other.visit.id != visitId {
             let travel = policy.travel(from: other.site, other.visit.siteId, to: site, siteId)
-            let blocked = DateInterval(start: other.visit.start.addingTimeInterval(-Double(travel * 60)),
-                                       end: other.visit.end.addingTimeInterval(Double(travel * 60)))
+            let blocked = DateInterval(
+                start: other.visit.start.addingTimeInterval(-Double(travel * 60)),
+                end: other.visit.end.addingTimeInterval(Double(travel * 60)))
             if blocked.start < window.end && window.start < blocked.end { return .clash(other.visit, travelMinutes: travel) }
         }
         return nil
@@ -134,12 +142,12 @@ package struct VisitPlanner {
         }.sorted { $0.start < $1.start }
     }
 
-
     private func openingHours(within window: DateInterval, _ days: inout LocalDays) -> [DateInterval] {
         guard !site.openingHours.isEmpty else { return [window] }
         var weekly: [Int: [Range<Int>]] = [:]
         for hours in site.openingHours {
-            guard let opens = try? Validate.clockMinutes(hours.opens, "opens"), let closes = try? Validate.clockMinutes(hours.closes, "closes"),
+            guard let opens = try? Validate.clockMinutes(hours.opens, "opens"),
+                let closes = try? Validate.clockMinutes(hours.closes, "closes"),
                 opens < closes
             else { continue }
             weekly[hours.weekday, default: []].append(opens..<closes)

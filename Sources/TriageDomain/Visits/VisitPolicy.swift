@@ -64,12 +64,15 @@ public struct VisitPolicy: Codable, Sendable, Equatable {
     package func checkBookable(_ window: DateInterval, now: Date) throws {
         let earliest = now.addingTimeInterval(-Double(pastGraceMinutes) * 60)
         if window.start < earliest {
-            throw CoordinatorError.invalid("start", "\(window.start.internetTime) is in the past; a visit starts at most "
-                + "\(pastGraceMinutes) min ago (visits.pastGraceMinutes)")
+            throw CoordinatorError.invalid(
+                "start",
+                "\(window.start.internetTime) is in the past; a visit starts at most "
+                    + "\(pastGraceMinutes) min ago (visits.pastGraceMinutes)")
         }
         let latest = now.addingTimeInterval(Double(horizonDays) * 86_400)
         if window.start > latest {
-            throw CoordinatorError.invalid("start", "\(window.start.internetTime) is more than \(horizonDays) days ahead (visits.horizonDays)")
+            throw CoordinatorError.invalid(
+                "start", "\(window.start.internetTime) is more than \(horizonDays) days ahead (visits.horizonDays)")
         }
     }
 }

@@ -26,8 +26,9 @@ public struct Visits: Room {
         return try await read { session in
             guard let ticket = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
             let members = try await roster.members(in: session)
-            let planner = try await planner(for: ticket, technicians: members.map(\.technician.id),
-                                            around: window.expanded(by: Double(visitPolicy.longestTravel * 60)), in: session)
+            let planner = try await planner(
+                for: ticket, technicians: members.map(\.technician.id),
+                around: window.expanded(by: Double(visitPolicy.longestTravel * 60)), in: session)
             let loads = try await session.workloads().mapValues { assignment.load($0) }
             return planner.slots(members, loads: loads, within: window, duration: Double(minutes) * 60, limit: limit)
         }
@@ -43,7 +44,8 @@ public struct Visits: Room {
         guard let site = try await session.record(host.fields.siteId, as: SiteFields.self) else {
             throw CoordinatorError.notFound("site", host.fields.siteId)
         }
-        let active = try await session.visits(VisitFilter(technicianIds: technicians, activeOnly: true, overlapping: window), limit: 100_000)
+        let active = try await session.visits(
+            VisitFilter(technicianIds: technicians, activeOnly: true, overlapping: window), limit: 100_000)
         var sites: [Int: SiteFields] = [site.id: site.fields]
         for siteId in Set(active.map(\.siteId)) where sites[siteId] == nil {
             sites[siteId] = try await session.record(siteId, as: SiteFields.self)?.fields
@@ -63,11 +65,13 @@ public struct Visits: Room {
         try visitPolicy.checkBookable(window, now: now())
         let (member, planner) = try await checked(window, technician: booking.technicianId, for: ticket, ignoring: nil, in: session)
         let at = now()
-        let visit = try await session.insertVisit(Visit(
-            id: 0, ticketId: ticket.id, technicianId: member.technician.id, siteId: planner.siteId, start: window.start,
-            end: window.end, status: .booked, notes: nil, createdAt: at, updatedAt: at))
-        try await desk.save(&ticket, events: [NewEvent(.visitBooked(Self.slot(visit, planner: planner, name: member.technician.fields.name)))],
-                       actor: principal.actor, at: at, in: session)
+        let visit = try await session.insertVisit(
+            Visit(
+                id: 0, ticketId: ticket.id, technicianId: member.technician.id, siteId: planner.siteId, start: window.start,
+                end: window.end, status: .booked, notes: nil, createdAt: at, updatedAt: at))
+        try await desk.save(
+            &ticket, events: [NewEvent(.visitBooked(Self.slot(visit, planner: planner, name: member.technician.fields.name)))],
+            actor: principal.actor, at: at, in: session)
         return visit
     }
 
@@ -117,8 +121,9 @@ public struct Visits: Room {
         if let notes = change.notes { visit.notes = notes }
         try await session.updateVisit(visit)
         let step = VisitStep(visitId: id, from: from, technicianId: visit.technicianId, notes: change.notes)
-        try await desk.save(&ticket, events: [NewEvent(.visit(change.status, step))],
-                       actor: principal.actor, at: visit.updatedAt, in: session)
+        try await desk.save(
+            &ticket, events: [NewEvent(.visit(change.status, step))],
+            actor: principal.actor, at: visit.updatedAt, in: session)
         return visit
     }
 
@@ -155,22 +160,26 @@ public struct Visits: Room {
 
     /// The technician and the planner after every check of `window`: 422 when it does not fit,
     /// 409 naming the visit it clashes with.
-    private func checked(_ window: DateInterval, technician id: Int, for ticket: Ticket, ignoring visitId: Int?,
-                         in session: Records) async throws -> (RosterMember, VisitPlanner)
-    {
+    private func checked(
+        _ window: DateInterval, technician id: Int, for ticket: Ticket, ignoring visitId: Int?,
+        in session: Records
+    ) async throws -> (RosterMember, VisitPlanner) {
         guard let technician = try await session.record(id, as: TechnicianFields.self) else {
             throw CoordinatorError.notFound("technician", id)
         }
         let member = RosterMember(technician)
-        let planner = try await planner(for: ticket, technicians: [id], around: window.expanded(by: Double(visitPolicy.longestTravel * 60)),
-                                        in: session)
+        let planner = try await planner(
+            for: ticket, technicians: [id], around: window.expanded(by: Double(visitPolicy.longestTravel * 60)),
+            in: session)
         switch planner.check(member, window, ignoring: visitId) {
         case nil: return (member, planner)
         case .unfit(let reason)?: throw CoordinatorError(.invalid, reason)
         case .clash(let other, let travel)?:
-            throw CoordinatorError(.conflict, "\(technician.fields.name) has visit \(other.id) (ticket \(other.ticketId)) "
-                + "\(other.start.internetTime)–\(other.end.internetTime) at site \(other.siteId), "
-                + "which with \(travel) min travel overlaps this window")
+            throw CoordinatorError(
+                .conflict,
+                "\(technician.fields.name) has visit \(other.id) (ticket \(other.ticketId)) "
+                    + "\(other.start.internetTime)–\(other.end.internetTime) at site \(other.siteId), "
+                    + "which with \(travel) min travel overlaps this window")
         }
     }
 
@@ -181,7 +190,8 @@ public struct Visits: Room {
     }
 
     private static func slot(_ visit: Visit, planner: VisitPlanner?, name: String?) -> VisitTime {
-        VisitTime(visitId: visit.id, technicianId: visit.technicianId, siteId: visit.siteId, start: visit.start, end: visit.end,
-                  technician: name, deadline: planner?.deadlineReason(visit.end))
+        VisitTime(
+            visitId: visit.id, technicianId: visit.technicianId, siteId: visit.siteId, start: visit.start, end: visit.end,
+            technician: name, deadline: planner?.deadlineReason(visit.end))
     }
 }

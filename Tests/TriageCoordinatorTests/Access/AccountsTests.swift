@@ -1,13 +1,14 @@
 import Foundation
-import Testing
 import HummingbirdOTP
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+import Testing
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// People's accounts in the domain: the password rules, the setup code, sign-in throttling,
 /// password changes and disabling, and who may do what (with a driven clock).
@@ -55,28 +56,41 @@ import HummingbirdOTP
             let code = try #require(try await accounts.setupCode())
             let input = UserInput(login: "Ada", displayName: "Ada Admin", role: .dispatcher)
             func refusal(_ body: () async throws -> User) async -> CoordinatorError.Code? {
-                do { _ = try await body(); return nil } catch let error as CoordinatorError { return error.code } catch { return .storage }
+                do {
+                    _ = try await body()
+                    return nil
+                } catch let error as CoordinatorError { return error.code } catch { return .storage }
             }
-            #expect(await refusal { try await accounts.setUp(code: stale, input, password: "ada sets triage up") } == .forbidden,
-                    "a second code voids the first")
-            #expect(await refusal { try await accounts.setUp(code: code, input, password: "password1") } == .invalid,
-                    "a weak password is refused before the code is spent")
+            #expect(
+                await refusal { try await accounts.setUp(code: stale, input, password: "ada sets triage up") } == .forbidden,
+                "a second code voids the first")
+            #expect(
+                await refusal { try await accounts.setUp(code: code, input, password: "password1") } == .invalid,
+                "a weak password is refused before the code is spent")
             let ada = try await accounts.setUp(code: code, input, password: "ada sets triage up")
             #expect(ada.login == "ada" && ada.role == .admin && ada.displayName == "Ada Admin", "the first account is an admin")
-            #expect(await refusal { try await accounts.setUp(code: code, UserInput(login: "eve", role: .admin), password: "eve wants the keys") }
-                == .conflict, "once: Triage is set up")
+            #expect(
+                await refusal {
+                    try await accounts.setUp(code: code, UserInput(login: "eve", role: .admin), password: "eve wants the keys")
+                }
+                    == .conflict, "once: Triage is set up")
             #expect(try await accounts.setupCode() == nil, "no new code once somebody has an account")
             t.clock.advance(minutes: 1)
             let fresh = try await TestCoordinator(people: false)
             defer { Task { try? await fresh.close() } }
             let late = try #require(try await fresh.coordinator.accounts.setupCode())
             fresh.clock.advance(minutes: 24 * 60 + 1)
-            #expect(await refusal { try await fresh.coordinator.accounts.setUp(code: late, input, password: "ada sets triage up") } == .forbidden,
-                    "24 hours and the link is dead")
+            #expect(
+                await refusal { try await fresh.coordinator.accounts.setUp(code: late, input, password: "ada sets triage up") }
+                    == .forbidden,
+                "24 hours and the link is dead")
             // A valid code after an account was made another way (triage user create): a conflict, not a second admin.
             let spare = try #require(try await fresh.coordinator.accounts.setupCode())
-            _ = try await fresh.coordinator.accounts.create(UserInput(login: "root", role: .admin), password: "root was made first", by: .console)
-            #expect(await refusal { try await fresh.coordinator.accounts.setUp(code: spare, input, password: "ada sets triage up") } == .conflict)
+            _ = try await fresh.coordinator.accounts.create(
+                UserInput(login: "root", role: .admin), password: "root was made first", by: .console)
+            #expect(
+                await refusal { try await fresh.coordinator.accounts.setUp(code: spare, input, password: "ada sets triage up") }
+                    == .conflict)
             try await fresh.close()
         }
     }
@@ -201,12 +215,16 @@ import HummingbirdOTP
             let recovery = try await accounts.confirmSecondFactor(code: code(), by: me)
             #expect(recovery.count == 10 && Set(recovery).count == 10)
             let stored = try await t.store.read { try await $0.secondFactor(userId: me.userId!) }
-            #expect(stored.secret == sealedPending && stored.pending == nil && !stored.recoveryCodes.contains(recovery[0]), "codes are kept hashed")
+            #expect(
+                stored.secret == sealedPending && stored.pending == nil && !stored.recoveryCodes.contains(recovery[0]),
+                "codes are kept hashed")
 
             // The password alone no longer signs in: it gives a pending proof for the code step.
             t.clock.advance(minutes: 1)
             let pending = try Self.pending(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
-            await #expect(throws: CoordinatorError.self) { try await accounts.signIn(pending: pending, code: "000000", from: "a", hours: 1) }
+            await #expect(throws: CoordinatorError.self) {
+                try await accounts.signIn(pending: pending, code: "000000", from: "a", hours: 1)
+            }
             let now = code()
             _ = try await accounts.signIn(pending: pending, code: now, from: "a", hours: 1)
             do {
@@ -247,7 +265,9 @@ import HummingbirdOTP
             }
             #expect(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.pending == nil, "nothing pending was made")
             _ = try await accounts.startSecondFactor(password: dora.password, by: me)
-            #expect(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.secret == sealedPending, "the old one works until confirmed")
+            #expect(
+                try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.secret == sealedPending,
+                "the old one works until confirmed")
 
             await #expect(throws: CoordinatorError.self, "turning it off takes the password") {
                 try await accounts.removeSecondFactor(of: me.userId!, password: "wrong", by: me)
@@ -260,7 +280,8 @@ import HummingbirdOTP
     @Test func aRoleThatMustHaveASecondFactorSeesOnlyItsAccountUntilItHasOne() async throws {
         try await TestCoordinator.with(inventory: false, accountPolicy: AccountPolicy(bcryptCost: 4, requireSecondFactor: [.admin])) { t in
             let accounts = t.coordinator.accounts
-            let root = t.accounts[.admin]!, dora = t.accounts[.dispatcher]!
+            let root = t.accounts[.admin]!
+            let dora = t.accounts[.dispatcher]!
             let admin = try Self.signedIn(await accounts.signIn(login: root.login, password: root.password, from: "a", hours: 1))
             let dispatcher = try Self.signedIn(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
             #expect(admin.session.mustAddSecondFactor && !dispatcher.session.mustAddSecondFactor)
@@ -290,8 +311,9 @@ import HummingbirdOTP
                 for index in 0..<60 {
                     group.addTask {
                         do {
-                            _ = try await accounts.signIn(login: "dora", password: index == 50 ? dora.password : "guess \(index)",
-                                                          from: "203.0.113.9", hours: 1)
+                            _ = try await accounts.signIn(
+                                login: "dora", password: index == 50 ? dora.password : "guess \(index)",
+                                from: "203.0.113.9", hours: 1)
                             return (index, nil)
                         } catch let error as CoordinatorError { return (index, error.code) } catch { return (index, .storage) }
                     }
@@ -312,7 +334,9 @@ import HummingbirdOTP
             let (_, session) = try Self.signedIn(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
             let me = session.principal
             _ = try await accounts.startSecondFactor(by: me)
-            let app = TOTP(secret: try t.coordinator.core.sealer.open(try #require(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.pending)))
+            let app = TOTP(
+                secret: try t.coordinator.core.sealer.open(
+                    try #require(try await t.store.read { try await $0.secondFactor(userId: me.userId!) }.pending)))
             func code() -> String { String(format: "%06d", app.compute(date: t.clock.now)) }
             _ = try await accounts.confirmSecondFactor(code: code(), by: me)
             t.clock.advance(minutes: 1)
@@ -321,7 +345,9 @@ import HummingbirdOTP
             let pending = try Self.pending(await accounts.signIn(login: dora.login, password: dora.password, from: "b", hours: 1))
             var refusals: [CoordinatorError.Code] = []
             for _ in 1...6 {
-                do { _ = try await accounts.signIn(pending: pending, code: "000000", from: "b", hours: 1) } catch let error as CoordinatorError {
+                do { _ = try await accounts.signIn(pending: pending, code: "000000", from: "b", hours: 1) } catch let error
+                    as CoordinatorError
+                {
                     refusals.append(error.code)
                 }
             }
@@ -344,7 +370,9 @@ import HummingbirdOTP
             // Re-entering the current password on the account page: six wrong tries, then even the right one waits.
             var wrong: [CoordinatorError.Code] = []
             for _ in 1...6 {
-                do { try await accounts.setPassword(of: me.userId!, to: "a brand new password", current: "guess", by: me) } catch let error as CoordinatorError {
+                do { try await accounts.setPassword(of: me.userId!, to: "a brand new password", current: "guess", by: me) } catch let error
+                    as CoordinatorError
+                {
                     wrong.append(error.code)
                 }
             }
@@ -368,7 +396,8 @@ import HummingbirdOTP
 
     @Test func aNewPasswordRevokesPersonalTokensUnlessKeptOnPurpose() async throws {
         try await TestCoordinator.with(inventory: false) { t in
-            let accounts = t.coordinator.accounts, credentials = t.coordinator.credentials
+            let accounts = t.coordinator.accounts
+            let credentials = t.coordinator.credentials
             let dora = t.accounts[.dispatcher]!
             let (_, session) = try Self.signedIn(await accounts.signIn(login: dora.login, password: dora.password, from: "a", hours: 1))
             let me = session.principal

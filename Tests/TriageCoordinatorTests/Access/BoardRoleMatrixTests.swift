@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Every /board route against every person's role (and no session): who may, and that everyone
 /// else gets 403 and changes nothing — the tickets and their history, the inventory, the jobs,
@@ -45,8 +46,10 @@ import Testing
 
         var method: HTTPRequest.Method { HTTPRequest.Method(String(route.prefix { $0 != " " }))! }
 
-        init(_ route: String, _ path: @escaping @Sendable (Fixture, Role) -> String,
-             form: @escaping @Sendable (Fixture, Role) -> [(String, String)] = { _, _ in [] }, _ expected: [HTTPResponse.Status]) {
+        init(
+            _ route: String, _ path: @escaping @Sendable (Fixture, Role) -> String,
+            form: @escaping @Sendable (Fixture, Role) -> [(String, String)] = { _, _ in [] }, _ expected: [HTTPResponse.Status]
+        ) {
             (self.route, self.path, self.form, self.expected) = (route, path, form, expected)
         }
     }
@@ -59,8 +62,10 @@ import Testing
     static let adminRedirect: [HTTPResponse.Status] = [.seeOther, .forbidden, .forbidden]
 
     /// Open without a session: the sign-in and setup flow and the static files.
-    static let open: Set<String> = ["GET /", "GET /board/static/board.css", "GET /board/static/live.js", "GET /board/login",
-                                    "POST /board/login", "POST /board/login/code", "GET /setup", "POST /setup"]
+    static let open: Set<String> = [
+        "GET /", "GET /board/static/board.css", "GET /board/static/live.js", "GET /board/login",
+        "POST /board/login", "POST /board/login/code", "GET /setup", "POST /setup",
+    ]
     /// The live stream never ends while its session lives: the roles' streams are LiveUpdatesTests'; here only no session.
     static let streams: Set<String> = ["GET /board/live"]
 
@@ -73,64 +78,105 @@ import Testing
             Case("GET /board/tickets/{id}", { f, _ in "/board/tickets/\(f.theirs)" }, everyone),
             Case("GET /board/tickets/{id}/files/{sha256}", { f, _ in "/board/tickets/\(f.theirs)/files/\(f.fileSha)" }, everyone),
             Case("GET /board/mail", { _, _ in "/board/mail" }, [.ok, .ok, .forbidden]),
-            Case("POST /board/mail/{id}/release", { f, role in "/board/mail/\(f.toRelease[role]!)/release" },
-                 form: { f, _ in [("customerId", "\(f.t.customer)")] }, desk),
+            Case(
+                "POST /board/mail/{id}/release", { f, role in "/board/mail/\(f.toRelease[role]!)/release" },
+                form: { f, _ in [("customerId", "\(f.t.customer)")] }, desk),
             Case("POST /board/mail/{id}/discard", { f, role in "/board/mail/\(f.toDiscard[role]!)/discard" }, desk),
             Case("GET /board/tickets/new", { _, _ in "/board/tickets/new?q=Acme" }, [.ok, .ok, .forbidden]),
-            Case("POST /board/tickets", { _, _ in "/board/tickets" }, form: { _, _ in [("title", "Printer jammed"), ("severity", "3"), ("channel", "phone")] }, desk),
+            Case(
+                "POST /board/tickets", { _, _ in "/board/tickets" },
+                form: { _, _ in [("title", "Printer jammed"), ("severity", "3"), ("channel", "phone")] }, desk),
             Case("GET /board/inventory", { _, _ in "/board/inventory" }, everyone),
             Case("GET /board/customers/{id}", { f, _ in "/board/customers/\(f.t.customer)" }, everyone),
             Case("GET /board/sites/{id}", { f, _ in "/board/sites/\(f.t.site)" }, everyone),
             Case("GET /board/hosts/{id}", { f, _ in "/board/hosts/\(f.t.host)" }, everyone),
             Case("GET /board/technicians/{id}", { f, _ in "/board/technicians/\(f.t.technician)" }, everyone),
             Case("POST /board/inventory/{kind}", { _, _ in "/board/inventory/customer" }, form: inventoryForm, adminRedirect),
-            Case("POST /board/inventory/{kind}/{id}", { f, _ in "/board/inventory/customer/\(f.spareCustomer)" }, form: inventoryForm, adminRedirect),
-            Case("POST /board/inventory/{kind}/{id}/delete", { f, _ in "/board/inventory/customer/\(f.spareCustomer)/delete" }, adminRedirect),
-            Case("POST /board/hosts/{id}/diagnoses", { f, _ in "/board/hosts/\(f.t.host)/diagnoses" }, form: { f, role in [("ticket", "\(f.diagnoseOnHost[role]!)")] },
-                 desk),
-            Case("POST /board/tickets/{id}/visits", { f, _ in "/board/tickets/\(f.hostTicket)/visits" },
-                 form: { f, role in
-                     let start = f.now + (role == .admin ? 2 : 3) * 86_400
-                     return [("technicianId", "\(f.fieldTechnician)"), ("start", start.formatted(.iso8601)),
-                             ("end", (start + 3600).formatted(.iso8601))]
-                 }, desk),
-            Case("POST /board/visits/{id}/status", { f, role in "/board/visits/\(f.visits[role]!)/status" }, form: { _, _ in [("status", "en_route")] },
-                 redirectForAll),
-            Case("POST /board/tickets/{id}/comments", { f, _ in "/board/tickets/\(f.mine)/comments" }, form: { _, _ in [("body", "on it")] },
-                 redirectForAll),
-            Case("POST /board/tickets/{id}/status", { f, _ in "/board/tickets/\(f.theirs)/status" }, form: { _, _ in [("status", "in_progress")] },
-                 desk),
-            Case("POST /board/tickets/{id}/reopen", { f, role in "/board/tickets/\(f.closed[role]!)/reopen" }, form: { _, _ in [("reason", "again")] },
-                 desk),
+            Case(
+                "POST /board/inventory/{kind}/{id}", { f, _ in "/board/inventory/customer/\(f.spareCustomer)" }, form: inventoryForm,
+                adminRedirect),
+            Case(
+                "POST /board/inventory/{kind}/{id}/delete", { f, _ in "/board/inventory/customer/\(f.spareCustomer)/delete" }, adminRedirect
+            ),
+            Case(
+                "POST /board/hosts/{id}/diagnoses", { f, _ in "/board/hosts/\(f.t.host)/diagnoses" },
+                form: { f, role in [("ticket", "\(f.diagnoseOnHost[role]!)")] },
+                desk),
+            Case(
+                "POST /board/tickets/{id}/visits", { f, _ in "/board/tickets/\(f.hostTicket)/visits" },
+                form: { f, role in
+                    let start = f.now + (role == .admin ? 2 : 3) * 86_400
+                    return [
+                        ("technicianId", "\(f.fieldTechnician)"), ("start", start.formatted(.iso8601)),
+                        ("end", (start + 3600).formatted(.iso8601)),
+                    ]
+                }, desk),
+            Case(
+                "POST /board/visits/{id}/status", { f, role in "/board/visits/\(f.visits[role]!)/status" },
+                form: { _, _ in [("status", "en_route")] },
+                redirectForAll),
+            Case(
+                "POST /board/tickets/{id}/comments", { f, _ in "/board/tickets/\(f.mine)/comments" }, form: { _, _ in [("body", "on it")] },
+                redirectForAll),
+            Case(
+                "POST /board/tickets/{id}/status", { f, _ in "/board/tickets/\(f.theirs)/status" },
+                form: { _, _ in [("status", "in_progress")] },
+                desk),
+            Case(
+                "POST /board/tickets/{id}/reopen", { f, role in "/board/tickets/\(f.closed[role]!)/reopen" },
+                form: { _, _ in [("reason", "again")] },
+                desk),
             Case("POST /board/tickets/{id}/acknowledge", { f, _ in "/board/tickets/\(f.theirs)/acknowledge" }, desk),
-            Case("POST /board/tickets/{id}/escalate", { f, _ in "/board/tickets/\(f.theirs)/escalate" }, form: { _, _ in [("to", "lead"), ("reason", "stuck")] },
-                 desk),
-            Case("POST /board/tickets/{id}/vendor-case", { f, _ in "/board/tickets/\(f.theirs)/vendor-case" }, form: { _, _ in [("vendor", "Dell")] },
-                 desk),
-            Case("POST /board/tickets/{id}/details", { f, _ in "/board/tickets/\(f.theirs)/details" }, form: { _, _ in [("tags", "printer")] }, desk),
+            Case(
+                "POST /board/tickets/{id}/escalate", { f, _ in "/board/tickets/\(f.theirs)/escalate" },
+                form: { _, _ in [("to", "lead"), ("reason", "stuck")] },
+                desk),
+            Case(
+                "POST /board/tickets/{id}/vendor-case", { f, _ in "/board/tickets/\(f.theirs)/vendor-case" },
+                form: { _, _ in [("vendor", "Dell")] },
+                desk),
+            Case(
+                "POST /board/tickets/{id}/details", { f, _ in "/board/tickets/\(f.theirs)/details" },
+                form: { _, _ in [("tags", "printer")] }, desk),
             Case("POST /board/tickets/{id}/diagnoses", { f, role in "/board/tickets/\(f.diagnoseOnTicket[role]!)/diagnoses" }, desk),
-            Case("POST /board/tickets/{id}/assign", { f, _ in "/board/tickets/\(f.theirs)/assign" }, form: { _, _ in [("assignee", "rules")] }, desk),
+            Case(
+                "POST /board/tickets/{id}/assign", { f, _ in "/board/tickets/\(f.theirs)/assign" },
+                form: { _, _ in [("assignee", "rules")] }, desk),
             Case("GET /board/account", { _, _ in "/board/account" }, everyone),
-            Case("POST /board/account/password", { _, _ in "/board/account/password" },
-                 form: { _, _ in [("current", "not my password"), ("password", "a new long password"), ("confirm", "a new long password")] },
-                 [.unprocessableContent, .unprocessableContent, .unprocessableContent]),
+            Case(
+                "POST /board/account/password", { _, _ in "/board/account/password" },
+                form: { _, _ in [("current", "not my password"), ("password", "a new long password"), ("confirm", "a new long password")] },
+                [.unprocessableContent, .unprocessableContent, .unprocessableContent]),
             Case("POST /board/account/second-factor/start", { _, _ in "/board/account/second-factor/start" }, everyone),
-            Case("POST /board/account/second-factor/confirm", { _, _ in "/board/account/second-factor/confirm" }, form: { _, _ in [("code", "000000")] },
-                 [.unprocessableContent, .unprocessableContent, .unprocessableContent]),
-            Case("POST /board/account/second-factor/remove", { _, _ in "/board/account/second-factor/remove" }, form: { _, _ in [("password", "wrong")] },
-                 [.unprocessableContent, .unprocessableContent, .unprocessableContent]),
+            Case(
+                "POST /board/account/second-factor/confirm", { _, _ in "/board/account/second-factor/confirm" },
+                form: { _, _ in [("code", "000000")] },
+                [.unprocessableContent, .unprocessableContent, .unprocessableContent]),
+            Case(
+                "POST /board/account/second-factor/remove", { _, _ in "/board/account/second-factor/remove" },
+                form: { _, _ in [("password", "wrong")] },
+                [.unprocessableContent, .unprocessableContent, .unprocessableContent]),
             Case("POST /board/account/tokens", { _, _ in "/board/account/tokens" }, form: { _, _ in [("name", "script")] }, everyone),
             Case("POST /board/account/tokens/{id}/revoke", { f, role in "/board/account/tokens/\(f.ownToken[role]!)/revoke" }, everyone),
-            Case("POST /board/account/tokens/{id}/revoke", { f, _ in "/board/account/tokens/\(f.rootsToken)/revoke" }, [.ok, .forbidden, .forbidden]),
+            Case(
+                "POST /board/account/tokens/{id}/revoke", { f, _ in "/board/account/tokens/\(f.rootsToken)/revoke" },
+                [.ok, .forbidden, .forbidden]),
             Case("GET /board/users", { _, _ in "/board/users" }, adminPage),
-            Case("POST /board/users", { _, _ in "/board/users" },
-                 form: { _, role in [("login", "new-\(role.rawValue)"), ("role", "dispatcher"), ("password", "a long enough password")] }, adminPage),
-            Case("POST /board/users/{id}/active", { f, _ in "/board/users/\(f.otherUser)/active" }, form: { _, _ in [("active", "true")] }, adminPage),
-            Case("POST /board/users/{id}/password", { f, _ in "/board/users/\(f.otherUser)/password" },
-                 form: { _, _ in [("password", "an admin sets this one")] }, adminPage),
+            Case(
+                "POST /board/users", { _, _ in "/board/users" },
+                form: { _, role in [("login", "new-\(role.rawValue)"), ("role", "dispatcher"), ("password", "a long enough password")] },
+                adminPage),
+            Case(
+                "POST /board/users/{id}/active", { f, _ in "/board/users/\(f.otherUser)/active" }, form: { _, _ in [("active", "true")] },
+                adminPage),
+            Case(
+                "POST /board/users/{id}/password", { f, _ in "/board/users/\(f.otherUser)/password" },
+                form: { _, _ in [("password", "an admin sets this one")] }, adminPage),
             Case("POST /board/users/{id}/second-factor/remove", { f, _ in "/board/users/\(f.otherUser)/second-factor/remove" }, adminPage),
-            Case("POST /board/users/agent-tokens", { _, _ in "/board/users/agent-tokens" }, form: { _, _ in [("host", "web1"), ("name", "web1-agent-2")] },
-                 adminPage),
+            Case(
+                "POST /board/users/agent-tokens", { _, _ in "/board/users/agent-tokens" },
+                form: { _, _ in [("host", "web1"), ("name", "web1-agent-2")] },
+                adminPage),
             Case("POST /board/users/tokens/{id}/revoke", { f, _ in "/board/users/tokens/\(f.rootsToken)/revoke" }, adminPage),
             Case("POST /board/logout", { _, _ in "/board/logout" }, redirectForAll),
         ]
@@ -138,7 +184,8 @@ import Testing
 
     @Test func everyBoardRouteHasACase() async throws {
         try await TestCoordinator.with(inventory: false) { t in
-            let router = try CoordinatorServer.router(coordinator: t.coordinator, configuration: t.configuration, metrics: CoordinatorMetrics())
+            let router = try CoordinatorServer.router(
+                coordinator: t.coordinator, configuration: t.configuration, metrics: CoordinatorMetrics())
             let board = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" }.filter { !$0.contains(" /api/v1") })
                 .subtracting(["GET /healthz", "GET /metrics"])
             let covered = Set(Self.cases.map(\.route)).union(Self.open).union(Self.streams)
@@ -151,8 +198,11 @@ import Testing
     /// What a refused request must not change, as the API lists it.
     static func state(_ t: TestCoordinator, _ client: TestCoordinator.Client, _ f: Fixture) async throws -> String {
         var parts: [String] = []
-        for path in ["/api/v1/tickets?limit=200", "/api/v1/customers", "/api/v1/jobs", "/api/v1/tickets/\(f.theirs)/events?limit=200", "/api/v1/mail/quarantine",
-                     "/api/v1/tickets/\(f.mine)/events?limit=200", "/api/v1/visits?limit=200"] {
+        for path in [
+            "/api/v1/tickets?limit=200", "/api/v1/customers", "/api/v1/jobs", "/api/v1/tickets/\(f.theirs)/events?limit=200",
+            "/api/v1/mail/quarantine",
+            "/api/v1/tickets/\(f.mine)/events?limit=200", "/api/v1/visits?limit=200",
+        ] {
             parts.append(try await client.get(path).body)
         }
         parts.append("\(try await t.coordinator.accounts.users(by: .console).map { "\($0.id) \($0.active) \($0.updatedAt)" })")
@@ -162,15 +212,19 @@ import Testing
 
     @Test func everyBoardRouteAnswersEachRoleAsTheRulesSayAndRefusalsChangeNothing() async throws {
         try await TestCoordinator.with { t in
-            let tech = t.technicianId, other = t.otherTechnicianId
+            let tech = t.technicianId
+            let other = t.otherTechnicianId
             try await t.test { client in
                 var f = Fixture(t: (t.customerId, t.siteId, t.hostId, t.technicianId))
                 f.mine = try await client.post("/api/v1/tickets", #"{"title": "mine", "assigneeId": \#(tech)}"#).id
                 f.theirs = try await client.post("/api/v1/tickets", #"{"title": "theirs", "assigneeId": \#(other)}"#).id
-                f.hostTicket = try await client.post("/api/v1/tickets", #"{"title": "web1 down", "hostId": \#(t.hostId), "assigneeId": \#(other)}"#).id
+                f.hostTicket = try await client.post(
+                    "/api/v1/tickets", #"{"title": "web1 down", "hostId": \#(t.hostId), "assigneeId": \#(other)}"#
+                ).id
                 f.spareCustomer = try await client.post("/api/v1/customers", #"{"name": "Spare"}"#).id
                 let file = Data("the log".utf8).base64EncodedString()
-                _ = try await client.post("/api/v1/tickets/\(f.theirs)/comments", #"{"body": "log", "attachments": [{"name": "a.log", "content": "\#(file)"}]}"#)
+                _ = try await client.post(
+                    "/api/v1/tickets/\(f.theirs)/comments", #"{"body": "log", "attachments": [{"name": "a.log", "content": "\#(file)"}]}"#)
                 f.fileSha = try await t.store.read { [f] session in
                     try await session.events(ticketIds: [f.theirs], kinds: [.comment]).compactMap { event -> String? in
                         if case .comment(let comment)? = event.entry { return comment.attachments?.first?.sha256 } else { return nil }
@@ -189,9 +243,12 @@ import Testing
                 for role in Self.roles {
                     for ask in [\Fixture.diagnoseOnTicket, \Fixture.diagnoseOnHost] {
                         f[keyPath: ask][role] = try await client.post(
-                            "/api/v1/tickets", #"{"title": "diagnose web1", "hostId": \#(t.hostId), "assigneeId": \#(other)}"#).id
+                            "/api/v1/tickets", #"{"title": "diagnose web1", "hostId": \#(t.hostId), "assigneeId": \#(other)}"#
+                        ).id
                     }
-                    let id = try await client.post("/api/v1/tickets", #"{"title": "closed for \#(role.rawValue)", "assigneeId": \#(other)}"#).id
+                    let id = try await client.post(
+                        "/api/v1/tickets", #"{"title": "closed for \#(role.rawValue)", "assigneeId": \#(other)}"#
+                    ).id
                     _ = try await client.send(.patch, "/api/v1/tickets/\(id)", json: #"{"status": "closed"}"#)
                     f.closed[role] = id
                 }
@@ -199,18 +256,25 @@ import Testing
                 for (index, role) in Self.roles.enumerated() {
                     let start = now + Double(index + 1) * 86_400
                     f.visits[role] = try await t.store.write { [f] session in
-                        try await session.insertVisit(Visit(id: 0, ticketId: f.mine, technicianId: tech, siteId: f.t.site, start: start,
-                                                            end: start + 3600, status: .booked, notes: nil, createdAt: now, updatedAt: now)).id
+                        try await session.insertVisit(
+                            Visit(
+                                id: 0, ticketId: f.mine, technicianId: tech, siteId: f.t.site, start: start,
+                                end: start + 3600, status: .booked, notes: nil, createdAt: now, updatedAt: now)
+                        ).id
                     }
                 }
-                f.otherUser = try await t.coordinator.accounts.create(UserInput(login: "otto", role: .technician, technicianId: other),
-                                                                      password: "otto keeps a long secret", by: .console).id
+                f.otherUser = try await t.coordinator.accounts.create(
+                    UserInput(login: "otto", role: .technician, technicianId: other),
+                    password: "otto keeps a long secret", by: .console
+                ).id
                 let users = try await t.coordinator.accounts.users(by: .console)
                 for role in Self.roles {
                     let user = try #require(users.first { $0.role == role })
                     f.ownToken[role] = try await t.coordinator.credentials.issuePersonalToken(name: "own", by: user.principal).info.id
                 }
-                f.rootsToken = try await t.coordinator.credentials.issuePersonalToken(name: "root's", by: users.first { $0.login == "root" }!.principal).info.id
+                f.rootsToken = try await t.coordinator.credentials.issuePersonalToken(
+                    name: "root's", by: users.first { $0.login == "root" }!.principal
+                ).info.id
 
                 var visitors: [Role: Visitor] = [:]
                 for role in Self.roles {
@@ -226,7 +290,9 @@ import Testing
                         var visitor = visitors[role]!
                         let path = check.path(f, role)
                         let before = expected == .forbidden ? try await Self.state(t, client, f) : ""
-                        let page = check.method == .get ? try await visitor.get(path)
+                        let page =
+                            check.method == .get
+                            ? try await visitor.get(path)
                             : try await visitor.post(path, check.form(f, role) + [("csrf", visitor.csrf)])
                         #expect(page.status == expected, "\(role) \(check.route) \(path): \(page.status) \(page.html.prefix(300))")
                         if expected == .forbidden {
@@ -238,9 +304,11 @@ import Testing
                     // Without a session: a page goes to the sign-in form, a form post is refused.
                     var stranger = Visitor(client: client.client)
                     let path = check.path(f, .admin)
-                    let anonymous = check.method == .get ? try await stranger.get(path) : try await stranger.post(path, check.form(f, .admin))
+                    let anonymous =
+                        check.method == .get ? try await stranger.get(path) : try await stranger.post(path, check.form(f, .admin))
                     if check.method == .get {
-                        #expect(anonymous.status == .seeOther && anonymous.location?.hasPrefix("/board/login?next=") == true, "\(check.route)")
+                        #expect(
+                            anonymous.status == .seeOther && anonymous.location?.hasPrefix("/board/login?next=") == true, "\(check.route)")
                     } else {
                         #expect(anonymous.status == .unauthorized, "no session \(check.route): \(anonymous.status)")
                     }

@@ -2,13 +2,14 @@ import Foundation
 import HummingbirdOTP
 import TestSupport
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Second-factor secrets and the sign-in forms' signing key are sealed in the store with a key
 /// kept outside it: a first start makes `secret-key` (0600) in the data folder, a database from
@@ -28,11 +29,13 @@ import Testing
             let plain = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
             // As a triage from before sealing left it: a second factor and the form key in plain text.
             let userId = try await store.write { session in
-                let user = try await session.insertUser(User(
-                    id: 0, login: "dora", displayName: "Dora", email: nil, role: .dispatcher, technicianId: nil, active: true,
-                    totpEnabled: false, passwordChangedAt: nil, createdAt: Date(), updatedAt: Date()))
+                let user = try await session.insertUser(
+                    User(
+                        id: 0, login: "dora", displayName: "Dora", email: nil, role: .dispatcher, technicianId: nil, active: true,
+                        totpEnabled: false, passwordChangedAt: nil, createdAt: Date(), updatedAt: Date()))
                 try await session.setPasswordHash(try await Passwords.hash("dora dispatches all day", cost: 4), userId: user.id, at: Date())
-                try await session.saveSecondFactor(SecondFactor(secret: plain, pending: nil, recoveryCodes: [], lastStep: nil), userId: user.id, at: Date())
+                try await session.saveSecondFactor(
+                    SecondFactor(secret: plain, pending: nil, recoveryCodes: [], lastStep: nil), userId: user.id, at: Date())
                 _ = try await session.serverSecret(named: "login-form", orNew: "an old plain form key")
                 return user.id
             }
@@ -47,8 +50,9 @@ import Testing
             #expect(secrets.values.allSatisfy { $0.hasPrefix("sealed:v1:") } && secrets["login-form"] != nil, "\(secrets.keys)")
 
             // The sealed secret still signs in: the authenticator app keeps working.
-            guard case .needsCode(let pending) = try await coordinator.accounts.signIn(
-                login: "dora", password: "dora dispatches all day", from: "a", hours: 1)
+            guard
+                case .needsCode(let pending) = try await coordinator.accounts.signIn(
+                    login: "dora", password: "dora dispatches all day", from: "a", hours: 1)
             else { throw CoordinatorError(.conflict, "no code was asked for") }
             let code = String(format: "%06d", TOTP(secret: plain).compute(date: Date()))
             _ = try await coordinator.accounts.signIn(pending: pending, code: code, from: "a", hours: 1)

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import HummingbirdOTP
 import TestSupport
+import Testing
 
 /// axe-core (the ecosystem's accessibility checker) in a real Chromium with JavaScript on, on
 /// every page type the coordinator serves: setup, sign-in, the second-factor code, the board, a
@@ -23,30 +23,38 @@ import TestSupport
         let base = serve.url
         func post(_ path: String, _ json: String) throws -> Int {
             let (status, body) = try serve.request("POST", "/api/v1" + path, json)
-            guard (200..<300).contains(status), let id = body["id"] as? Int else { throw TestSupportError("POST \(path): \(status) \(body)") }
+            guard (200..<300).contains(status), let id = body["id"] as? Int else {
+                throw TestSupportError("POST \(path): \(status) \(body)")
+            }
             return id
         }
         let customer = try post("/customers", #"{"name": "Acme"}"#)
         _ = try post("/contacts", #"{"customerId": \#(customer), "name": "Carla", "phone": "+49 30 555 0142"}"#)
-        let site = try post("/sites", #"{"customerId": \#(customer), "name": "HQ", "openingHours": [{"weekday": 1, "opens": "08:00", "closes": "17:00"}]}"#)
-        let host = try post("/hosts", #"{"siteId": \#(site), "name": "web1", "vendorServices": [{"service": "backup", "vendor": "Acme Backup"}]}"#)
+        let site = try post(
+            "/sites", #"{"customerId": \#(customer), "name": "HQ", "openingHours": [{"weekday": 1, "opens": "08:00", "closes": "17:00"}]}"#)
+        let host = try post(
+            "/hosts", #"{"siteId": \#(site), "name": "web1", "vendorServices": [{"service": "backup", "vendor": "Acme Backup"}]}"#)
         let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
         let technician = try post("/technicians", #"{"name": "Tim", "skills": ["linux"], "shifts": [\#(always)]}"#)
-        let ticket = try post("/tickets", #"{"title": "Mail server <b>down</b>", "severity": 1, "customerId": \#(customer), "hostId": \#(host)}"#)
+        let ticket = try post(
+            "/tickets", #"{"title": "Mail server <b>down</b>", "severity": 1, "customerId": \#(customer), "hostId": \#(host)}"#)
         let report = """
             {"id": "\(UUID().uuidString)", "host": "web1", "startedAt": "\(Date().formatted(.iso8601))", "durationMs": 5, "agentVersion": "test",
              "status": "warning", "checks": [{"plugin": "disk", "item": "/var", "status": "warning", "summary": "81% full", "metrics": [], "durationMs": 1}],
              "recommendation": {"onsite": false, "vendors": [], "reasons": []}, "errors": []}
             """
-        guard try serve.request("POST", "/api/v1/reports?host=\(host)", report).status == 201 else { throw TestSupportError("the report was refused") }
+        guard try serve.request("POST", "/api/v1/reports?host=\(host)", report).status == 201 else {
+            throw TestSupportError("the report was refused")
+        }
 
         // A conversation on the ticket, and a message from a stranger held for the desk.
         _ = try serve.request("POST", "/api/v1/tickets/\(ticket)/comments", #"{"body": "We are looking into it."}"#)
         _ = try serve.request("POST", "/api/v1/tickets/\(ticket)/comments", #"{"body": "Their RAID is old.", "visibility": "internal"}"#)
         let tokenFile = folder.path + "/mailgate-token"
         try serve.adminToken.write(toFile: tokenFile, atomically: true, encoding: .utf8)
-        let held = try Shell.run(builtProduct("triage"), ["mailgate", "--url", serve.url, "--token-file", tokenFile],
-                                 input: MailFixture.message(from: "Stranger <stranger@else.example>", subject: "Who reads this?"))
+        let held = try Shell.run(
+            builtProduct("triage"), ["mailgate", "--url", serve.url, "--token-file", tokenFile],
+            input: MailFixture.message(from: "Stranger <stranger@else.example>", subject: "Who reads this?"))
         guard held.status == 0 else { throw TestSupportError("triage mailgate: \(held.stderr)") }
 
         try FileManager.default.createDirectory(atPath: BoardBrowserTests.artifacts, withIntermediateDirectories: true)
@@ -91,8 +99,10 @@ import TestSupport
             try await browser.go(base + "/board/users")
             try await check("people and tokens")
             // The inventory, with every edit form open.
-            for (path, name) in [("/board/inventory", "inventory"), ("/board/customers/\(customer)", "customer"), ("/board/sites/\(site)", "site"),
-                                 ("/board/hosts/\(host)", "host"), ("/board/technicians/\(technician)", "technician")] {
+            for (path, name) in [
+                ("/board/inventory", "inventory"), ("/board/customers/\(customer)", "customer"), ("/board/sites/\(site)", "site"),
+                ("/board/hosts/\(host)", "host"), ("/board/technicians/\(technician)", "technician"),
+            ] {
                 try await browser.go(base + path)
                 try await browser.execute("document.querySelectorAll('details').forEach(d => { d.open = true; });")
                 try await check(name)
@@ -116,7 +126,8 @@ import TestSupport
             // A technician's My work, with something new on their ticket.
             try serve.createUser("tim", role: "technician", password: "tim fixes the mail", technician: technician)
             _ = try serve.request("PATCH", "/api/v1/tickets/\(ticket)", #"{"assigneeId": \#(technician)}"#)
-            _ = try serve.request("POST", "/api/v1/tickets/\(ticket)/comments", #"{"body": "customer called again", "visibility": "internal"}"#)
+            _ = try serve.request(
+                "POST", "/api/v1/tickets/\(ticket)/comments", #"{"body": "customer called again", "visibility": "internal"}"#)
             try await WorkdayBrowserTests.signIn(browser, base, "tim", "tim fixes the mail")
             try await browser.go(base + "/board/my")
             _ = try await browser.find("#live-mywork a")
@@ -133,7 +144,8 @@ import TestSupport
     /// RFC 4648 base32, as authenticator apps read keys.
     static func base32(_ text: String) -> [UInt8] {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-        var bits = 0, value = 0
+        var bits = 0
+        var value = 0
         var bytes: [UInt8] = []
         for character in text.uppercased() {
             guard let index = alphabet.firstIndex(of: character) else { continue }

@@ -1,13 +1,14 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The dispatch board in a real headless Chromium with JavaScript switched off, against a real
 /// `triage serve`: a dispatcher logs in, sees the ticket a diagnosis flagged onsite, books a
 /// proposed slot; the technician logs in, finds the visit on their timeline and sets off.
 /// Screenshots go to .build/artifacts/board/.
 @Suite(.serialized) struct BoardBrowserTests {
-    static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(".build/artifacts/board").path
 
     /// S1 answers in 1 minute and warns at 1 % of it: an S1 card turns amber within a second.
@@ -33,14 +34,17 @@ import TestSupport
         var w = World(serve: try TriageServe(folder, ["--config", folder.path + "/triage.yaml"]))
         func post(_ path: String, _ json: String) throws -> Int {
             let (status, body) = try w.serve.request("POST", "/api/v1" + path, json)
-            guard (200..<300).contains(status), let id = body["id"] as? Int else { throw TestSupportError("POST \(path): \(status) \(body)") }
+            guard (200..<300).contains(status), let id = body["id"] as? Int else {
+                throw TestSupportError("POST \(path): \(status) \(body)")
+            }
             return id
         }
         let customer = try post("/customers", #"{"name": "Acme"}"#)
         let site = try post("/sites", #"{"customerId": \#(customer), "name": "HQ", "region": "north", "timeZone": "Europe/Berlin"}"#)
         let host = try post("/hosts", #"{"siteId": \#(site), "name": "web1"}"#)
         let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
-        w.veraId = try post("/technicians", #"{"name": "Vera", "skills": ["storage"], "timeZone": "Europe/Berlin", "shifts": [\#(always)]}"#)
+        w.veraId = try post(
+            "/technicians", #"{"name": "Vera", "skills": ["storage"], "timeZone": "Europe/Berlin", "shifts": [\#(always)]}"#)
         w.otto = try post("/technicians", #"{"name": "Otto", "timeZone": "Europe/Berlin", "shifts": [\#(always)]}"#)
         w.quietTicket = try post("/tickets", #"{"title": "Printer queue question", "severity": 4, "customerId": \#(customer)}"#)
         w.onsiteTicket = try post("/tickets", #"{"title": "RAID degraded on web1", "severity": 2, "hostId": \#(host)}"#)
@@ -64,8 +68,9 @@ import TestSupport
     /// password on stdin, never in arguments.
     static func createPeople(_ w: World) throws {
         func account(_ login: String, _ password: String, _ arguments: [String]) throws {
-            let made = try Shell.run(builtProduct("triage"), ["user", "create", login, "--password-stdin", "--data", w.serve.data] + arguments,
-                                     input: password + "\n")
+            let made = try Shell.run(
+                builtProduct("triage"), ["user", "create", login, "--password-stdin", "--data", w.serve.data] + arguments,
+                input: password + "\n")
             guard made.status == 0 else { throw TestSupportError("triage user create \(login): \(made.stderr)") }
         }
         try account(w.dispatcher.login, w.dispatcher.password, ["--role", "dispatcher", "--name", "Dora"])
@@ -81,7 +86,9 @@ import TestSupport
 
     static func logIn(_ browser: Browser, _ base: String, _ account: (login: String, password: String)) async throws {
         try await browser.go(base + "/board")
-        #expect(try await browser.url { $0.contains("/board/login?next=") }.contains("/board/login?next="), "an anonymous visit goes to the sign-in page")
+        #expect(
+            try await browser.url { $0.contains("/board/login?next=") }.contains("/board/login?next="),
+            "an anonymous visit goes to the sign-in page")
         try await browser.type("#login", account.login)
         try await browser.type("#password", account.password)
         try await browser.click("#sign-in")
@@ -92,8 +99,10 @@ import TestSupport
     private func adminSetsUp(_ browser: Browser, _ w: World) async throws {
         let base = w.serve.url
         try await browser.go(w.setupLink)
-        for (field, value) in [("#login", "ada"), ("#displayName", "Ada Admin"), ("#password", "ada sets triage up"),
-                               ("#confirm", "ada sets triage up")] {
+        for (field, value) in [
+            ("#login", "ada"), ("#displayName", "Ada Admin"), ("#password", "ada sets triage up"),
+            ("#confirm", "ada sets triage up"),
+        ] {
             try await browser.type(field, value)
         }
         try await browser.click("#set-up")

@@ -1,13 +1,14 @@
 import Foundation
-import Testing
 import TestSupport
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+import Testing
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// The conversation end to end in two real Chromium windows with JavaScript on, a real
 /// `triage serve`, Debian's Postfix piping to `triage mailgate`, and the aiosmtpd sink as the
@@ -26,11 +27,19 @@ import TestSupport
         defer { desk.serve.process.terminate() }
         let serve = desk.serve
         let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
-        let rinaId = try serve.request("POST", "/api/v1/technicians", #"{"name": "Rina Kato", "tier": 1, "shifts": [\#(always)]}"#).json["id"] as? Int ?? 0
-        for (who, role, technician) in [(Self.dora, "dispatcher", nil), (Self.rina, "technician", rinaId)] as [((login: String, password: String), String, Int?)] {
-            let made = try Shell.run(builtProduct("triage"), ["user", "create", who.login, "--role", role, "--password-stdin", "--config", desk.config,
-                                                              "--data", serve.data] + (technician.map { ["--technician", "\($0)"] } ?? []),
-                                     input: who.password + "\n")
+        let rinaId =
+            try serve.request("POST", "/api/v1/technicians", #"{"name": "Rina Kato", "tier": 1, "shifts": [\#(always)]}"#).json["id"]
+            as? Int ?? 0
+        for (who, role, technician) in [(Self.dora, "dispatcher", nil), (Self.rina, "technician", rinaId)]
+            as [((login: String, password: String), String, Int?)]
+        {
+            let made = try Shell.run(
+                builtProduct("triage"),
+                [
+                    "user", "create", who.login, "--role", role, "--password-stdin", "--config", desk.config,
+                    "--data", serve.data,
+                ] + (technician.map { ["--technician", "\($0)"] } ?? []),
+                input: who.password + "\n")
             guard made.status == 0 else { throw TestSupportError("triage user create: \(made.stderr)") }
         }
         let attachment = desk.folder.path + "/restart steps.txt"
@@ -79,14 +88,17 @@ import TestSupport
 
                 // She starts the next reply; the customer's answer comes in through Postfix and shows up live.
                 try await technician.type("#reply-body", "Thanks, I will")
-                let answer = MailFixture.message(from: "Kenji Mori <kenji@acme.example>", to: "support@triage.test", subject: "Re: Laptop will not start",
-                                                 body: "Counted to ten, it starts again.\n", headers: ["In-Reply-To: <\(sent.messageId ?? "")>"])
+                let answer = MailFixture.message(
+                    from: "Kenji Mori <kenji@acme.example>", to: "support@triage.test", subject: "Re: Laptop will not start",
+                    body: "Counted to ten, it starts again.\n", headers: ["In-Reply-To: <\(sent.messageId ?? "")>"])
                 try postfix.send(answer, from: "kenji@acme.example")
-                #expect(try await technician.waitUntil(seconds: 30) {
-                    try await technician.text("#conversation").contains("Counted to ten, it starts again.")
-                }, "\(postfix.log)")
-                #expect(try await technician.execute("return document.querySelector('#reply-body').value;") as? String == "Thanks, I will",
-                        "the half-typed reply survives")
+                #expect(
+                    try await technician.waitUntil(seconds: 30) {
+                        try await technician.text("#conversation").contains("Counted to ten, it starts again.")
+                    }, "\(postfix.log)")
+                #expect(
+                    try await technician.execute("return document.querySelector('#reply-body').value;") as? String == "Thanks, I will",
+                    "the half-typed reply survives")
                 #expect(try await technician.text("#conversation").contains("From the customer"))
                 try await WorkdayBrowserTests.shot(technician, "conversation-answer-live")
             } catch {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The desk's search, filters and forms in a real Chromium with JavaScript on, submitted as the
 /// pages render them (never URLs built by hand): a search with a space, a customer's own main
@@ -19,18 +19,23 @@ import TestSupport
         var w = World(serve: try TriageServe(folder))
         func post(_ path: String, _ json: String) throws -> Int {
             let (status, body) = try w.serve.request("POST", "/api/v1" + path, json)
-            guard (200..<300).contains(status), let id = body["id"] as? Int else { throw TestSupportError("POST \(path): \(status) \(body)") }
+            guard (200..<300).contains(status), let id = body["id"] as? Int else {
+                throw TestSupportError("POST \(path): \(status) \(body)")
+            }
             return id
         }
-        w.customer = try post("/customers", #"{"name": "Tanaka Trading", "contactPhone": "+81 3 5550 7781", "contactEmail": "desk@tanaka.example"}"#)
+        w.customer = try post(
+            "/customers", #"{"name": "Tanaka Trading", "contactPhone": "+81 3 5550 7781", "contactEmail": "desk@tanaka.example"}"#)
         _ = try post("/contacts", #"{"customerId": \#(w.customer), "name": "Yuki Tanaka", "email": "yuki@tanaka.example"}"#)
         _ = try post("/customers", #"{"name": "Other Corp"}"#)
         _ = try post("/tickets", #"{"title": "Receipt printer jams at the till", "severity": 1, "customerId": \#(w.customer)}"#)
         _ = try post("/tickets", #"{"title": "Receipt printer needs paper", "severity": 4, "customerId": \#(w.customer)}"#)
         let url = "https://support.example.com/" + String(repeating: "kb/article-0123456789-", count: 40)
-        w.longTicket = try post("/tickets", #"{"title": "See \#(url.prefix(190))", "description": "Pasted from the mail: \#(url)", "severity": 3}"#)
-        let made = try Shell.run(builtProduct("triage"), ["user", "create", admin.login, "--role", "admin", "--password-stdin", "--data", w.serve.data],
-                                 input: admin.password + "\n")
+        w.longTicket = try post(
+            "/tickets", #"{"title": "See \#(url.prefix(190))", "description": "Pasted from the mail: \#(url)", "severity": 3}"#)
+        let made = try Shell.run(
+            builtProduct("triage"), ["user", "create", admin.login, "--role", "admin", "--password-stdin", "--data", w.serve.data],
+            input: admin.password + "\n")
         guard made.status == 0 else { throw TestSupportError("triage user create: \(made.stderr)") }
         return w
     }
@@ -60,8 +65,10 @@ import TestSupport
     /// The New ticket search box, typed into and sent with its button: spaces arrive as spaces,
     /// and a customer's own main phone and email find it, as its contacts' do.
     private func search(_ desk: Browser, _ w: World) async throws {
-        for (typed, why) in [("Yuki Tanaka", "a contact's full name, with a space"), ("5550 7781", "the customer's own phone, as said"),
-                             ("desk@tanaka", "the customer's own email")] {
+        for (typed, why) in [
+            ("Yuki Tanaka", "a contact's full name, with a space"), ("5550 7781", "the customer's own phone, as said"),
+            ("desk@tanaka", "the customer's own email"),
+        ] {
             try await desk.go(w.serve.url + "/board/tickets/new")
             try await desk.type("#find", typed)
             try await desk.click("#search")
@@ -76,16 +83,20 @@ import TestSupport
     /// The Queues filters as rendered: S1–S4 (not "SOptional(1)"), and a text with a space.
     private func queues(_ desk: Browser, _ w: World) async throws {
         try await desk.go(w.serve.url + "/board/queues")
-        let labels = try await desk.execute("return [...document.querySelectorAll('select[name=severity] option')].map(o => o.textContent)") as? [String]
+        let labels =
+            try await desk.execute("return [...document.querySelectorAll('select[name=severity] option')].map(o => o.textContent)")
+            as? [String]
         #expect(labels == ["any", "S1", "S2", "S3", "S4"], "\(labels ?? [])")
-        let tiers = try await desk.execute("return [...document.querySelectorAll('select[name=tier] option')].map(o => o.value)") as? [String]
+        let tiers =
+            try await desk.execute("return [...document.querySelectorAll('select[name=tier] option')].map(o => o.value)") as? [String]
         #expect(tiers == ["", "1", "2", "3"], "\(tiers ?? [])")
         try await desk.click("select[name=severity] option[value=\"1\"]")
         try await desk.type("input[name=q]", "receipt printer")
         try await desk.execute("document.querySelector('select[name=severity]').form.requestSubmit()")
         _ = try await desk.url { $0.contains("severity=1") }
         let page = try await desk.source
-        #expect(page.contains("Receipt printer jams at the till") && !page.contains("Receipt printer needs paper"), "S1 and the words filter")
+        #expect(
+            page.contains("Receipt printer jams at the till") && !page.contains("Receipt printer needs paper"), "S1 and the words filter")
         #expect(try await desk.attribute(try await desk.find("input[name=q]"), "value") == "receipt printer")
         try await WorkdayBrowserTests.shot(desk, "desk-queues-filtered")
     }
@@ -102,11 +113,14 @@ import TestSupport
         #expect(try await desk.waitUntil(seconds: 10) { (try? await desk.text("#title-error")) != nil })
         #expect(try await desk.text("#title-error").contains("must not be empty"))
         #expect(try await desk.text("#description-error").contains("longer than 100000 characters"))
-        let kept = try await desk.execute("""
-            return [document.querySelector('#description').value.length, document.querySelector('#ticket-tags').value,
-                    document.querySelector('#severity').value, document.querySelector('#title').getAttribute('aria-invalid')]
-            """) as? [Any]
-        #expect(kept?[0] as? Int == 100001 && kept?[1] as? String == "till, printer" && kept?[2] as? String == "2"
+        let kept =
+            try await desk.execute(
+                """
+                return [document.querySelector('#description').value.length, document.querySelector('#ticket-tags').value,
+                        document.querySelector('#severity').value, document.querySelector('#title').getAttribute('aria-invalid')]
+                """) as? [Any]
+        #expect(
+            kept?[0] as? Int == 100001 && kept?[1] as? String == "till, printer" && kept?[2] as? String == "2"
                 && kept?[3] as? String == "true", "\(kept ?? [])")
         #expect(try await desk.text("h1") == "New ticket")
         try await WorkdayBrowserTests.shot(desk, "desk-new-ticket-refused")
@@ -125,9 +139,11 @@ import TestSupport
         #expect(try await desk.text("#new-site-timeZone-error").isEmpty == false)
         let hoursError = try await desk.text("#new-site-openingHours-error")
         #expect(hoursError.contains("9 is outside 1...7"), "\(hoursError)")
-        let kept = try await desk.execute("""
-            return ['name', 'timeZone', 'openingHours'].map(f => document.querySelector('#new-site-' + f).value)
-            """) as? [String]
+        let kept =
+            try await desk.execute(
+                """
+                return ['name', 'timeZone', 'openingHours'].map(f => document.querySelector('#new-site-' + f).value)
+                """) as? [String]
         #expect(kept == ["Osaka branch", "Mars/Olympus", "1 08:00-17:00\n9 25:00-26:00"], "\(kept ?? [])")
         try await WorkdayBrowserTests.shot(desk, "desk-site-form-refused")
     }
@@ -137,7 +153,10 @@ import TestSupport
         let phone = try await Browser(try TempFolder(), javaScript: true, width: 390, height: 844)
         do {
             try await WorkdayBrowserTests.signIn(phone, w.serve.url, Self.admin.login, Self.admin.password)
-            for (path, name) in [("/board/tickets/\(w.longTicket)", "long-word-ticket"), ("/board", "long-word-board"), ("/board/queues", "long-word-queues")] {
+            for (path, name) in [
+                ("/board/tickets/\(w.longTicket)", "long-word-ticket"), ("/board", "long-word-board"),
+                ("/board/queues", "long-word-queues"),
+            ] {
                 try await phone.go(w.serve.url + path)
                 let widths = try await phone.execute("return [document.documentElement.scrollWidth, window.innerWidth]") as? [Int]
                 #expect((widths?[0] ?? .max) <= (widths?[1] ?? 0), "\(path) is \(widths ?? []) (scroll, window) wide")

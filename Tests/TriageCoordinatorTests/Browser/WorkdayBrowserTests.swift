@@ -1,7 +1,7 @@
 import Foundation
 import HummingbirdOTP
-import Testing
 import TestSupport
+import Testing
 
 /// A day at the service desk in two real Chromium windows with JavaScript on, against a real
 /// `triage serve`: the first admin sets up and makes the people's accounts; the desk finds a
@@ -28,7 +28,9 @@ import TestSupport
         var w = World(serve: try TriageServe(folder, ["--config", folder.path + "/triage.yaml"]))
         func post(_ path: String, _ json: String) throws -> Int {
             let (status, body) = try w.serve.request("POST", "/api/v1" + path, json)
-            guard (200..<300).contains(status), let id = body["id"] as? Int else { throw TestSupportError("POST \(path): \(status) \(body)") }
+            guard (200..<300).contains(status), let id = body["id"] as? Int else {
+                throw TestSupportError("POST \(path): \(status) \(body)")
+            }
             return id
         }
         w.customer = try post("/customers", #"{"name": "Acme Logistics"}"#)
@@ -37,7 +39,8 @@ import TestSupport
         _ = try post("/hosts", #"{"siteId": \#(site), "name": "mail1"}"#)
         let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
         w.vera = try post("/technicians", #"{"name": "Vera", "timeZone": "Europe/Berlin", "shifts": [\#(always)]}"#)
-        let away = #"{"from": "\#((Date() - 3600).formatted(.iso8601))", "to": "\#((Date() + 3 * 86_400).formatted(.iso8601))", "reason": "training"}"#
+        let away =
+            #"{"from": "\#((Date() - 3600).formatted(.iso8601))", "to": "\#((Date() + 3 * 86_400).formatted(.iso8601))", "reason": "training"}"#
         w.otto = try post("/technicians", #"{"name": "Otto", "timeZone": "Europe/Berlin", "shifts": [\#(always)], "absences": [\#(away)]}"#)
         w.quietTicket = try post("/tickets", #"{"title": "Printer queue question", "severity": 4, "customerId": \#(w.customer)}"#)
         w.setupLink = w.serve.setupLink
@@ -94,8 +97,10 @@ import TestSupport
         }
         try await browser.click("#set-up")
         _ = try await browser.url { $0 == base + "/board" }
-        for (login, name, role, password, technician) in [(w.dora.login, "Dora", "dispatcher", w.dora.password, nil),
-                                                         (w.vera1.login, "Vera", "technician", w.vera1.password, w.vera)] {
+        for (login, name, role, password, technician) in [
+            (w.dora.login, "Dora", "dispatcher", w.dora.password, nil),
+            (w.vera1.login, "Vera", "technician", w.vera1.password, w.vera),
+        ] {
             try await browser.go(base + "/board/users")
             try await browser.type("#user-login", login)
             try await browser.type("#user-name", name)
@@ -120,7 +125,8 @@ import TestSupport
         // The page notes the moment a ticket's link appears in it (and it is never reloaded: the
         // mark would be gone). The latency is measured there, not by this test's WebDriver calls,
         // which can be slow on a busy machine.
-        try await field.execute("""
+        try await field.execute(
+            """
             window.sameDocument = true;
             window.seen = {};
             new MutationObserver(function () {
@@ -202,8 +208,9 @@ import TestSupport
         #expect(try await field.waitUntil(seconds: 20) { try await field.text("#live-summary .facts").contains("resolved") })
         #expect(try await desk.waitUntil(seconds: 20) { try await desk.text("#live-summary .facts").contains("resolved") })
         #expect(try await desk.execute("return window.sameDocument === true;") as? Bool == true, "her page was never reloaded")
-        #expect(try await desk.execute("return document.querySelector('#escalate-reason').value;") as? String == "the customer's CEO called",
-                "what she was typing is still there")
+        #expect(
+            try await desk.execute("return document.querySelector('#escalate-reason').value;") as? String == "the customer's CEO called",
+            "what she was typing is still there")
         try await desk.click("#move-waiting_vendor")
         let refusal = try await desk.text("#error")
         #expect(refusal.contains("resolved"), "the API's sentence: \(refusal)")
@@ -213,8 +220,10 @@ import TestSupport
 
     /// The dispatcher reassigns the quiet ticket, reading who is eligible and why not.
     private func reassign(_ desk: Browser, _ w: inout World) async throws {
-        let (status, body) = try w.serve.request("POST", "/api/v1/technicians",
-                                                 #"{"name": "Kim", "shifts": [\#((1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ","))]}"#)
+        let (status, body) = try w.serve.request(
+            "POST", "/api/v1/technicians",
+            #"{"name": "Kim", "shifts": [\#((1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ","))]}"#
+        )
         let kim = try #require(body["id"] as? Int, "\(status) \(body)")
         try await desk.go(w.serve.url + "/board/tickets/\(w.quietTicket)")
         let otto = try await desk.text("#candidate-\(w.otto)")
@@ -251,8 +260,10 @@ import TestSupport
         try await field.type("#confirm", w.vera2)
         try await field.click("#change-password")
         _ = try await field.find("#notice")
-        #expect(try TriageServe.curl(["-o", "/dev/null", "-b", jar, base + "/board"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "303",
-                "the other session ended")
+        #expect(
+            try TriageServe.curl(["-o", "/dev/null", "-b", jar, base + "/board"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                == "303",
+            "the other session ended")
         try await field.go(base + "/board/my")
         #expect(try await field.url == base + "/board/my", "this one did not")
 
@@ -278,7 +289,9 @@ import TestSupport
         try await desk.go(base + "/board/users")
         try await desk.click("button[aria-label=\"Disable vera\"]")
         #expect(try await desk.text("#notice").contains("vera is disabled"))
-        #expect(try await field.waitUntil(seconds: 25) { try await field.url.hasPrefix(base + "/board/login") }, "the page left for the sign-in form")
+        #expect(
+            try await field.waitUntil(seconds: 25) { try await field.url.hasPrefix(base + "/board/login") },
+            "the page left for the sign-in form")
 
         // Sign-ins are throttled: five failures for one name from one place are free, the sixth
         // makes the next wait (a minute, doubling up to 15).
@@ -286,8 +299,11 @@ import TestSupport
         for attempt in 1...7 {
             try await Self.signIn(desk, base, "ghost", "not the password \(attempt)")
             let error = try await desk.text("#error")
-            if attempt < 7 { #expect(error.contains("the login name or the password is wrong"), "\(attempt): \(error)") }
-            else { #expect(error.contains("too many failed sign-ins"), "\(error)") }
+            if attempt < 7 {
+                #expect(error.contains("the login name or the password is wrong"), "\(attempt): \(error)")
+            } else {
+                #expect(error.contains("too many failed sign-ins"), "\(error)")
+            }
         }
         try await Self.shot(desk, "sign-in-throttled")
     }
@@ -316,14 +332,18 @@ import TestSupport
             _ = try w.serve.request("POST", "/api/v1/tickets", #"{"title": "\#(title)", "severity": 3}"#)
             #expect(try await phone.waitUntil(seconds: 20) { try await phone.text(part).contains(title) }, "\(path) shows it")
         }
-        for (path, name) in [("/board", "board-phone"), ("/board/tickets/\(w.quietTicket)", "ticket-phone"), ("/board/queues", "queues-phone"),
-                             ("/board/tickets/new?customer=\(w.customer)", "new-ticket-phone"), ("/board/customers/\(w.customer)", "customer-phone")] {
+        for (path, name) in [
+            ("/board", "board-phone"), ("/board/tickets/\(w.quietTicket)", "ticket-phone"), ("/board/queues", "queues-phone"),
+            ("/board/tickets/new?customer=\(w.customer)", "new-ticket-phone"), ("/board/customers/\(w.customer)", "customer-phone"),
+        ] {
             try await phone.go(base + path)
-            let widths = try await phone.execute("""
-                return [document.documentElement.scrollWidth, window.innerWidth,
-                        [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-                            .slice(0, 5).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className).join(' ')];
-                """) as? [Any]
+            let widths =
+                try await phone.execute(
+                    """
+                    return [document.documentElement.scrollWidth, window.innerWidth,
+                            [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                                .slice(0, 5).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className).join(' ')];
+                    """) as? [Any]
             let (scroll, inner) = (widths?[0] as? Int ?? 0, widths?[1] as? Int ?? 0)
             #expect(scroll <= inner && inner > 0, "\(path) is \(scroll) px wide on a \(inner) px phone: \(widths?[2] ?? "")")
             try await Self.shot(phone, name)

@@ -1,13 +1,14 @@
 import Foundation
 import TestSupport
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Assignment by the rules of docs/coordinator.md ("Assignment"), on a real store: who is eligible, how they rank, and
 /// the words of the explanation. The test clock stands at Wednesday 2026-11-18 11:06:40 UTC
@@ -19,10 +20,13 @@ import Testing
         (1...5).map { TechnicianFields.Shift(weekday: $0, start: from, end: to) }
     }
 
-    static func technician(_ name: String, tier: Int = 2, skills: [String] = ["network"], zone: String = "Europe/Berlin",
-                           maxLoad: Int = 16, active: Bool = true) -> TechnicianFields {
-        TechnicianFields(name: name, tier: tier, skills: skills, timeZone: zone, shifts: office(), maxLoad: maxLoad,
-                         active: active)
+    static func technician(
+        _ name: String, tier: Int = 2, skills: [String] = ["network"], zone: String = "Europe/Berlin",
+        maxLoad: Int = 16, active: Bool = true
+    ) -> TechnicianFields {
+        TechnicianFields(
+            name: name, tier: tier, skills: skills, timeZone: zone, shifts: office(), maxLoad: maxLoad,
+            active: active)
     }
 
     /// Adds technicians and gives each the open tickets (by severity) that make up their load,
@@ -44,7 +48,9 @@ import Testing
     }
 
     static func customer(_ t: TestCoordinator, _ name: String) async throws -> Int {
-        try await t.store.write { [coordinator = t.coordinator] in try await coordinator.inventory.create(CustomerFields(name: name), by: admin, in: $0).id }
+        try await t.store.write { [coordinator = t.coordinator] in
+            try await coordinator.inventory.create(CustomerFields(name: name), by: admin, in: $0).id
+        }
     }
 
     static func create(_ t: TestCoordinator, _ input: TicketInput) async throws -> (Ticket, [TicketEvent]) {
@@ -56,30 +62,37 @@ import Testing
 
     @Test func aThousandTechniciansTheRulesPickOneAndSayWhy() async throws {
         try await TestCoordinator.with(inventory: false) { t in
-            let acme = try await Self.customer(t, "Acme"), elsewhere = try await Self.customer(t, "Initech")
+            let acme = try await Self.customer(t, "Acme")
+            let elsewhere = try await Self.customer(t, "Initech")
             var people: [(TechnicianFields, [Int])] = (0..<992).map { i in
                 switch i % 4 {
-                case 0: (Self.technician("n\(i)", tier: 1), [])                          // below tier
-                case 1: (Self.technician("n\(i)", skills: ["linux"]), [])                // lacks network
-                case 2:                                                                   // off shift in Tokyo
-                    (TechnicianFields(name: "n\(i)", tier: 3, skills: ["network"], timeZone: "Asia/Tokyo",
-                                      shifts: Self.office()), [])
-                default: (Self.technician("n\(i)", skills: ["network", "linux"]), [1])   // eligible, load 8
+                case 0: (Self.technician("n\(i)", tier: 1), [])  // below tier
+                case 1: (Self.technician("n\(i)", skills: ["linux"]), [])  // lacks network
+                case 2:  // off shift in Tokyo
+                    (
+                        TechnicianFields(
+                            name: "n\(i)", tier: 3, skills: ["network"], timeZone: "Asia/Tokyo",
+                            shifts: Self.office()), []
+                    )
+                default: (Self.technician("n\(i)", skills: ["network", "linux"]), [1])  // eligible, load 8
                 }
             }
             var absent = Self.technician("Dee")
-            absent.absences = [.init(from: t.clock.now.addingTimeInterval(-3600), to: t.clock.now.addingTimeInterval(86_400),
-                                     reason: "training")]
+            absent.absences = [
+                .init(
+                    from: t.clock.now.addingTimeInterval(-3600), to: t.clock.now.addingTimeInterval(86_400),
+                    reason: "training")
+            ]
             var newYork = Self.technician("Cid", zone: "America/New_York")
             newYork.shifts = Self.office()
             people += [
-                (Self.technician("Ana"), [3]),                // load 2: the winner
-                (Self.technician("Ben", tier: 3), [3, 4]),    // load 3: the runner-up
-                (newYork, []),                                // on shift only from 13:00 UTC
+                (Self.technician("Ana"), [3]),  // load 2: the winner
+                (Self.technician("Ben", tier: 3), [3, 4]),  // load 3: the runner-up
+                (newYork, []),  // on shift only from 13:00 UTC
                 (absent, []),
                 (Self.technician("Eve", tier: 1), []),
                 (Self.technician("Fay", skills: ["storage"]), []),
-                (Self.technician("Gus", maxLoad: 2), [3]),    // at their maximum
+                (Self.technician("Gus", maxLoad: 2), [3]),  // at their maximum
                 (Self.technician("Hal", active: false), []),
             ]
             let ids = try await Self.staff(t, customer: elsewhere, people)
@@ -91,9 +104,11 @@ import Testing
             #expect(ticket.status == .assigned)
             let assigned = try #require(events.first { $0.kind.rawValue == "assigned" })
             #expect(assigned.actor == .system(.assignment))
-            #expect(assigned.data["reason"] == .string(
-                "Ana: tier 2 for a tier 2 ticket, skills network, on shift now, load 2 of 16; "
-                    + "lowest load of 250 eligible (next: Ben with 3)"))
+            #expect(
+                assigned.data["reason"]
+                    == .string(
+                        "Ana: tier 2 for a tier 2 ticket, skills network, on shift now, load 2 of 16; "
+                            + "lowest load of 250 eligible (next: Ben with 3)"))
             #expect(assigned.data["eligible"] == 250)
             #expect(assigned.data["runnerUp"]?["name"] == "Ben")
             #expect(assigned.data["runnerUp"]?["qualifies"] == "tier 3 for a tier 2 ticket, skills network, on shift now, load 3 of 16")
@@ -109,7 +124,8 @@ import Testing
             let (late, lateWhy) = try await Self.create(
                 t, TicketInput(title: "Tier 3 only", severity: 2, tier: 3, customerId: acme, requiredSkills: ["network"]))
             #expect(late.assigneeId == ids["Ben"])
-            #expect(lateWhy.first { $0.kind.rawValue == "assigned" }?.data["reason"]
+            #expect(
+                lateWhy.first { $0.kind.rawValue == "assigned" }?.data["reason"]
                     == "Ben: tier 3 for a tier 3 ticket, skills network, on shift now, load 3 of 16; the only eligible technician")
             let feed = try await t.coordinator.dispatch.notifications(after: nil, limit: 10, by: Self.admin).items
             #expect(feed.map(\.type) == ["unassignable"])
@@ -121,32 +137,43 @@ import Testing
         try await TestCoordinator.with(inventory: false) { t in
             let acme = try await Self.customer(t, "Acme")
             var absent = Self.technician("Dee")
-            absent.absences = [.init(from: t.clock.now.addingTimeInterval(-60), to: t.clock.now.addingTimeInterval(7200),
-                                     reason: nil)]
-            _ = try await Self.staff(t, customer: acme, [
-                (Self.technician("Cid", zone: "America/New_York"), []), (absent, []),
-                (Self.technician("Gus", maxLoad: 2), [3]), (TechnicianFields(name: "Ivy", tier: 2, skills: ["network"]), []),
-            ])
+            absent.absences = [
+                .init(
+                    from: t.clock.now.addingTimeInterval(-60), to: t.clock.now.addingTimeInterval(7200),
+                    reason: nil)
+            ]
+            _ = try await Self.staff(
+                t, customer: acme,
+                [
+                    (Self.technician("Cid", zone: "America/New_York"), []), (absent, []),
+                    (Self.technician("Gus", maxLoad: 2), [3]), (TechnicianFields(name: "Ivy", tier: 2, skills: ["network"]), []),
+                ])
             // S1: respond within 15 minutes. Cid starts at 13:00 UTC, Dee is back at 13:06, Ivy has no shifts.
             let (ticket, events) = try await Self.create(t, TicketInput(title: "Core switch", severity: 1, tier: 2, customerId: acme))
             #expect(ticket.status == .new)
             // Gus's own load ticket was assigned to him on creation; the ticket here had nobody.
-            #expect(events.last?.data["reason"] == .string(
-                "no eligible technician among 4 active: 1 at their maximum load, "
-                    + "3 not on shift before the response deadline 2026-11-18T11:21:40Z"))
+            #expect(
+                events.last?.data["reason"]
+                    == .string(
+                        "no eligible technician among 4 active: 1 at their maximum load, "
+                            + "3 not on shift before the response deadline 2026-11-18T11:21:40Z"))
             // S4: 24 hours to respond, so New York's shift today counts; Dee's absence ends in time too.
             let (later, laterEvents) = try await Self.create(t, TicketInput(title: "Label printer", severity: 4, tier: 2, customerId: acme))
             #expect(later.assigneeId != nil)
             let reason = laterEvents.first { $0.kind.rawValue == "assigned" }?.data["reason"]
             // Cid and Dee tie on every rule; the lower id (Cid, added first) decides.
-            #expect(reason == .string("Cid: tier 2 for a tier 2 ticket, no skills required, on shift from 2026-11-18T13:00:00Z, "
-                                      + "load 0 of 16; tied with Dee on load, continuity and last assignment; the lower id decides"))
+            #expect(
+                reason
+                    == .string(
+                        "Cid: tier 2 for a tier 2 ticket, no skills required, on shift from 2026-11-18T13:00:00Z, "
+                            + "load 0 of 16; tied with Dee on load, continuity and last assignment; the lower id decides"))
         }
     }
 
     @Test func continuityThenLeastRecentlyAssignedBreakTies() async throws {
         try await TestCoordinator.with(inventory: false) { t in
-            let acme = try await Self.customer(t, "Acme"), globex = try await Self.customer(t, "Globex")
+            let acme = try await Self.customer(t, "Acme")
+            let globex = try await Self.customer(t, "Globex")
             let ids = try await Self.staff(t, customer: acme, [(Self.technician("Ana"), []), (Self.technician("Ben"), [])])
             // Ben fixed something for Acme an hour ago (resolved: it no longer counts as load).
             let worked = try await Self.create(t, TicketInput(title: "Old", customerId: acme, assigneeId: ids["Ben"]))
@@ -156,8 +183,10 @@ import Testing
             t.clock.advance(minutes: 60)
             let (acmeTicket, acmeEvents) = try await Self.create(t, TicketInput(title: "Acme again", customerId: acme))
             #expect(acmeTicket.assigneeId == ids["Ben"])
-            #expect(acmeEvents.first { $0.kind.rawValue == "assigned" }?.data["reason"]?.stringValue?.hasSuffix(
-                "worked this customer or host in the last 30 days; load tied with Ana at 0; continuity: worked this customer or host recently") == true)
+            #expect(
+                acmeEvents.first { $0.kind.rawValue == "assigned" }?.data["reason"]?.stringValue?.hasSuffix(
+                    "worked this customer or host in the last 30 days; load tied with Ana at 0; continuity: worked this customer or host recently"
+                ) == true)
 
             // Globex is new to both, neither has open tickets: Ana was never assigned, Ben just was.
             _ = try await t.store.write { [coordinator = t.coordinator] in
@@ -165,8 +194,9 @@ import Testing
             }
             let (globexTicket, globexEvents) = try await Self.create(t, TicketInput(title: "Globex", customerId: globex))
             #expect(globexTicket.assigneeId == ids["Ana"])
-            #expect(globexEvents.first { $0.kind.rawValue == "assigned" }?.data["reason"]?.stringValue?.hasSuffix(
-                "load and continuity tied with Ben; least recently assigned (last never, Ben 2026-11-18T12:06:40Z)") == true)
+            #expect(
+                globexEvents.first { $0.kind.rawValue == "assigned" }?.data["reason"]?.stringValue?.hasSuffix(
+                    "load and continuity tied with Ben; least recently assigned (last never, Ben 2026-11-18T12:06:40Z)") == true)
         }
     }
 
@@ -212,7 +242,8 @@ import Testing
                     guard let id = pick, roll != 0 else {
                         return try await coordinator.tickets.create(
                             TicketInput(title: "t\(step)", severity: severity, assigneeId: technician), by: Self.admin,
-                            in: session).id
+                            in: session
+                        ).id
                     }
                     guard let ticket = try await session.ticket(id) else { return nil }
                     var patch = TicketPatch()
@@ -235,7 +266,9 @@ import Testing
             }
             for technician in technicians {
                 var recount: [Int: Int] = [1: 0, 2: 0, 3: 0, 4: 0]
-                for ticket in all where ticket.assigneeId == technician && ticket.status.isOpen { recount[ticket.severity, default: 0] += 1 }
+                for ticket in all where ticket.assigneeId == technician && ticket.status.isOpen {
+                    recount[ticket.severity, default: 0] += 1
+                }
                 #expect(stored[technician]?.openBySeverity ?? [1: 0, 2: 0, 3: 0, 4: 0] == recount, "technician \(technician)")
             }
             #expect(all.count > 20)

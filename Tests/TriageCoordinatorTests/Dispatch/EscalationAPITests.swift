@@ -1,12 +1,13 @@
 import Foundation
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Escalation, vendor cases, assignment on request and the notification feed through the API,
 /// with the role rules; and the whole support process on one ticket as the test clock runs.
@@ -17,8 +18,10 @@ import Testing
         func body(_ name: String, _ tier: Int) -> String {
             #"{"name": "\#(name)", "tier": \#(tier), "skills": ["network"], "timeZone": "Europe/Berlin", "shifts": [\#(shifts)]}"#
         }
-        return (try await client.post("/api/v1/technicians", body("Lin", 1)).id,
-                try await client.post("/api/v1/technicians", body("Max", 2)).id)
+        return (
+            try await client.post("/api/v1/technicians", body("Lin", 1)).id,
+            try await client.post("/api/v1/technicians", body("Max", 2)).id
+        )
     }
 
     static func events(_ client: TestCoordinator.Client, _ id: Int) async throws -> [[String: Any]] {
@@ -40,7 +43,8 @@ import Testing
                 #expect(created.json["resolveDueAt"] as? String == "2026-11-18T15:06:40.000Z")
                 #expect(created.json["clockOwner"] as? String == "us")
                 let assigned = try #require(try await Self.events(client, created.id).first { $0["type"] as? String == "assigned" })
-                #expect(Self.data(assigned)["reason"] as? String
+                #expect(
+                    Self.data(assigned)["reason"] as? String
                         == "Lin: tier 1 for a tier 1 ticket, skills network, on shift now, load 0 of 16; "
                         + "tied with Max on load, continuity and last assignment; the lower id decides")
                 #expect((Self.data(assigned)["runnerUp"] as? [String: Any])?["name"] as? String == "Max")
@@ -95,8 +99,9 @@ import Testing
                 #expect(beyond.status == .conflict)
                 #expect(beyond.errorMessage.contains("tier 3, the highest internal tier: open a vendor case"))
 
-                let lead = try await client.post("/api/v1/tickets/\(id)/escalate", #"{"to": "lead", "reason": "customer is furious"}"#,
-                                                 as: .dispatcher)
+                let lead = try await client.post(
+                    "/api/v1/tickets/\(id)/escalate", #"{"to": "lead", "reason": "customer is furious"}"#,
+                    as: .dispatcher)
                 #expect(lead.status == .ok && lead.json["tier"] as? Int == 3)
                 let feed = try await client.get("/api/v1/notifications", as: .dispatcher).items
                 #expect(feed.map { $0["type"] as? String } == ["unassignable", "lead_escalation"])
@@ -106,9 +111,11 @@ import Testing
                 let page = try await client.get("/api/v1/notifications?limit=1", as: .admin)
                 #expect(page.items.count == 1 && page.json["nextCursor"] is String)
 
-                #expect(try await client.post("/api/v1/tickets/\(id)/escalate", #"{"to": "manager", "reason": "x"}"#).status
+                #expect(
+                    try await client.post("/api/v1/tickets/\(id)/escalate", #"{"to": "manager", "reason": "x"}"#).status
                         == .unprocessableContent)
-                #expect(try await client.post("/api/v1/tickets/\(id)/escalate", #"{"to": "lead", "reason": " "}"#).status
+                #expect(
+                    try await client.post("/api/v1/tickets/\(id)/escalate", #"{"to": "lead", "reason": " "}"#).status
                         == .unprocessableContent)
                 #expect(try await client.post("/api/v1/tickets/999/escalate", #"{"to": "lead", "reason": "x"}"#).status == .notFound)
             }
@@ -129,7 +136,8 @@ import Testing
                 #expect(handed.status == .ok && handed.json["tier"] as? Int == 2)
                 #expect(try await client.send(.post, "/api/v1/tickets/\(mine)/assign", as: .technician).status == .forbidden)
                 #expect(try await client.get("/api/v1/notifications", as: .technician).status == .forbidden)
-                #expect(try await client.send(.post, "/api/v1/tickets/\(mine)/assign", as: .dispatcher, json: #"{"to": 3}"#).status
+                #expect(
+                    try await client.send(.post, "/api/v1/tickets/\(mine)/assign", as: .dispatcher, json: #"{"to": 3}"#).status
                         == .unprocessableContent)
                 _ = try await client.patch("/api/v1/tickets/\(theirs)", #"{"status": "resolved"}"#)
                 #expect(try await client.send(.post, "/api/v1/tickets/\(theirs)/assign", as: .dispatcher).status == .conflict)
@@ -141,7 +149,9 @@ import Testing
     @Test func aVendorCaseHandsTheClockToTheVendorAndEveryChangeIsAnEvent() async throws {
         try await TestCoordinator.with { t in
             try await t.test { client in
-                let id = try await client.post("/api/v1/tickets", #"{"title": "SAN controller", "severity": 2, "assigneeId": \#(t.technicianId)}"#).id
+                let id = try await client.post(
+                    "/api/v1/tickets", #"{"title": "SAN controller", "severity": 2, "assigneeId": \#(t.technicianId)}"#
+                ).id
                 let opened = try await client.post(
                     "/api/v1/tickets/\(id)/vendor-case",
                     #"{"vendor": "Dell", "externalRef": "SR-4711", "vendorSeverity": "P1", "vendorDueAt": "2026-11-19T08:00:00Z"}"#,
@@ -159,7 +169,8 @@ import Testing
 
                 t.clock.advance(minutes: 90)
                 let moved = try await client.post(
-                    "/api/v1/tickets/\(id)/vendor-case", #"{"vendor": "Dell", "status": "part shipped", "vendorDueAt": "2026-11-19T12:00:00Z"}"#)
+                    "/api/v1/tickets/\(id)/vendor-case",
+                    #"{"vendor": "Dell", "status": "part shipped", "vendorDueAt": "2026-11-19T12:00:00Z"}"#)
                 #expect(moved.status == .ok)
                 let same = try await client.post("/api/v1/tickets/\(id)/vendor-case", #"{"vendor": "Dell", "status": "part shipped"}"#)
                 #expect(same.body == moved.body)
@@ -178,9 +189,11 @@ import Testing
                 let back = try await client.patch("/api/v1/tickets/\(id)", #"{"status": "in_progress"}"#)
                 #expect(back.json["clockOwner"] as? String == "us")
                 #expect(try await client.post("/api/v1/tickets/\(id)/vendor-case", #"{"vendor": "Dell"}"#, as: .agent).status == .forbidden)
-                #expect(try await client.post("/api/v1/tickets/\(id)/vendor-case", #"{"vendor": "Dell", "vendorDueAt": "soon"}"#).status
+                #expect(
+                    try await client.post("/api/v1/tickets/\(id)/vendor-case", #"{"vendor": "Dell", "vendorDueAt": "soon"}"#).status
                         == .unprocessableContent)
-                #expect(try await client.post("/api/v1/tickets/\(id)/vendor-case", #"{"externalRef": "x"}"#).status == .unprocessableContent)
+                #expect(
+                    try await client.post("/api/v1/tickets/\(id)/vendor-case", #"{"externalRef": "x"}"#).status == .unprocessableContent)
             }
         }
     }

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Deadline arithmetic across business-hour edges, weekends, holidays, a DST change and pauses.
 @Suite struct SLAClockTests {
@@ -40,13 +41,16 @@ import Testing
         Case(name: "across the DST change", start: "2026-03-27T15:00:00Z", minutes: 120, pauses: [], due: "2026-03-30T07:00:00Z"),
         Case(name: "3 business days", start: "2026-11-23T07:00:00Z", minutes: 3 * 540, pauses: [], due: "2026-11-25T16:00:00Z"),
         // Waiting for the customer Monday 10:00–14:00 Berlin: 4 business hours later.
-        Case(name: "a pause inside hours", start: "2026-11-23T07:00:00Z", minutes: 120,
-             pauses: [("2026-11-23T08:00:00Z", "2026-11-23T12:00:00Z")], due: "2026-11-23T13:00:00Z"),
+        Case(
+            name: "a pause inside hours", start: "2026-11-23T07:00:00Z", minutes: 120,
+            pauses: [("2026-11-23T08:00:00Z", "2026-11-23T12:00:00Z")], due: "2026-11-23T13:00:00Z"),
         // A pause over the weekend costs no business time.
-        Case(name: "a pause over the weekend", start: "2026-11-27T15:00:00Z", minutes: 240,
-             pauses: [("2026-11-27T16:00:00Z", "2026-11-30T07:00:00Z")], due: "2026-11-30T10:00:00Z"),
-        Case(name: "a pause that has not ended", start: "2026-11-23T07:00:00Z", minutes: 120,
-             pauses: [("2026-11-23T08:00:00Z", "2100-01-01T00:00:00Z")], due: "4001-01-01T00:00:00Z"),
+        Case(
+            name: "a pause over the weekend", start: "2026-11-27T15:00:00Z", minutes: 240,
+            pauses: [("2026-11-27T16:00:00Z", "2026-11-30T07:00:00Z")], due: "2026-11-30T10:00:00Z"),
+        Case(
+            name: "a pause that has not ended", start: "2026-11-23T07:00:00Z", minutes: 120,
+            pauses: [("2026-11-23T08:00:00Z", "2100-01-01T00:00:00Z")], due: "4001-01-01T00:00:00Z"),
     ]
 
     @Test(arguments: cases)
@@ -72,8 +76,10 @@ import Testing
 
     /// Whole-day hours on the days the clocks change: 23 and 25 hours of business time, not 24.
     @Test func wholeDaysFollowTheirLocalLengthAcrossDST() {
-        let sundays = SLAClock(hours: .business, calendar: BusinessCalendar(
-            timeZone: "Europe/Berlin", weekdays: [7], opens: "00:00", closes: "24:00"))
+        let sundays = SLAClock(
+            hours: .business,
+            calendar: BusinessCalendar(
+                timeZone: "Europe/Berlin", weekdays: [7], opens: "00:00", closes: "24:00"))
         // Sunday 29 March 2026 runs from 23:00Z Saturday to 22:00Z: 23 hours.
         let spring = Self.utc("2026-03-28T23:00:00Z")
         #expect(sundays.elapsedMinutes(from: spring, to: Self.utc("2026-04-06T00:00:00Z")) == (23 + 24) * 60)
@@ -82,8 +88,10 @@ import Testing
         let autumn = Self.utc("2026-10-24T22:00:00Z")
         #expect(sundays.elapsedMinutes(from: autumn, to: Self.utc("2026-10-26T00:00:00Z")) == 25 * 60)
         // Opening at 09:00 on the DST Sunday is 07:00Z, on the Sunday before it 08:00Z.
-        let mornings = SLAClock(hours: .business, calendar: BusinessCalendar(
-            timeZone: "Europe/Berlin", weekdays: [7], opens: "09:00", closes: "10:00"))
+        let mornings = SLAClock(
+            hours: .business,
+            calendar: BusinessCalendar(
+                timeZone: "Europe/Berlin", weekdays: [7], opens: "09:00", closes: "10:00"))
         #expect(mornings.due(from: Self.utc("2026-03-22T12:00:00Z"), minutes: 30) == Self.utc("2026-03-29T07:30:00Z"))
         #expect(mornings.due(from: Self.utc("2026-03-21T12:00:00Z"), minutes: 30) == Self.utc("2026-03-22T08:30:00Z"))
     }
@@ -111,9 +119,12 @@ import Testing
 
     /// The day the clocks change is 23 hours long in New York and in Adelaide alike.
     @Test func shortDaysInOtherZones() {
-        for (zone, sunday, monday) in [("America/New_York", "2026-03-08T05:00:00Z", "2026-03-09T04:00:00Z"),
-                                       ("Australia/Adelaide", "2026-10-03T14:30:00Z", "2026-10-04T13:30:00Z")] {
-            let sundays = SLAClock(hours: .business, calendar: BusinessCalendar(timeZone: zone, weekdays: [7], opens: "00:00", closes: "24:00"))
+        for (zone, sunday, monday) in [
+            ("America/New_York", "2026-03-08T05:00:00Z", "2026-03-09T04:00:00Z"),
+            ("Australia/Adelaide", "2026-10-03T14:30:00Z", "2026-10-04T13:30:00Z"),
+        ] {
+            let sundays = SLAClock(
+                hours: .business, calendar: BusinessCalendar(timeZone: zone, weekdays: [7], opens: "00:00", closes: "24:00"))
             #expect(sundays.elapsedMinutes(from: Self.utc(sunday), to: Self.utc(monday)) == 23 * 60, "\(zone)")
         }
     }

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Per-customer SLA contracts from the configuration file, and the scheduler's lease.
 @Suite struct SLAContractTests {
@@ -44,14 +45,22 @@ import Testing
         for (text, message) in [
             ("sla:\n  customers:\n    acme: {}", "sla.customers: 'acme' is not a customer id"),
             ("sla:\n  customers:\n    \"1\": {customers: {}}", "sla: unknown key customers"),
-            ("sla:\n  customers:\n    \"1\": {severity2: {respondMinutes: 90, resolveMinutes: 60}}",
-             "sla.customers.1: severity 2 needs 0 < respondMinutes ≤ the resolution target"),
-            ("sla:\n  severity1: {respondMinutes: 15, resolveBusinessDays: 1}",
-             "sla: severity 1 counts resolveBusinessDays, which needs hours: business"),
-            ("sla:\n  severity3: {respondMinutes: 15, resolveBusinessDays: 1, resolveMinutes: 60}",
-             "give resolveMinutes or resolveBusinessDays, one of them"),
-            ("sla:\n  severity3: {respondMinutes: 15, resolveMinutes: 60, hour: always}",
-             "sla: severity3: unknown key hour"),
+            (
+                "sla:\n  customers:\n    \"1\": {severity2: {respondMinutes: 90, resolveMinutes: 60}}",
+                "sla.customers.1: severity 2 needs 0 < respondMinutes ≤ the resolution target"
+            ),
+            (
+                "sla:\n  severity1: {respondMinutes: 15, resolveBusinessDays: 1}",
+                "sla: severity 1 counts resolveBusinessDays, which needs hours: business"
+            ),
+            (
+                "sla:\n  severity3: {respondMinutes: 15, resolveBusinessDays: 1, resolveMinutes: 60}",
+                "give resolveMinutes or resolveBusinessDays, one of them"
+            ),
+            (
+                "sla:\n  severity3: {respondMinutes: 15, resolveMinutes: 60, hour: always}",
+                "sla: severity3: unknown key hour"
+            ),
             ("sla:\n  calendar: {timeZone: UTC, openz: \"09:00\"}", "sla: calendar: unknown key openz"),
             ("assignment: {severityWeights: [8, 4, 2]}", "assignment.severityWeights must be four weights"),
             ("assignment: {weights: [1, 1, 1, 1]}", "assignment: unknown key weights"),
@@ -90,13 +99,15 @@ import Testing
                 let id = try await client.post("/api/v1/tickets", #"{"title": "Down", "severity": 1}"#).id
                 t.clock.advance(minutes: 12)
                 // Both instances share the database; the first to take the lease (10 minutes) works.
-                #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now, holder: "a", leaseSeconds: 600).map(\.kind.rawValue)
+                #expect(
+                    try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now, holder: "a", leaseSeconds: 600).map(\.kind.rawValue)
                         == ["sla_warning"])
                 t.clock.advance(minutes: 4)  // the breach is due, but "a" holds the lease
                 #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now, holder: "b", leaseSeconds: 600).isEmpty)
                 // "a" stops renewing: once its lease lapses "b" takes over and sends the breach, once.
                 t.clock.advance(minutes: 6.02)
-                #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now, holder: "b", leaseSeconds: 600).map(\.kind.rawValue)
+                #expect(
+                    try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now, holder: "b", leaseSeconds: 600).map(\.kind.rawValue)
                         == ["sla_breach"])
                 #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now, holder: "a", leaseSeconds: 600).isEmpty)
                 #expect(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now, holder: "b", leaseSeconds: 600).isEmpty)

@@ -1,13 +1,14 @@
 import Foundation
 import TestSupport
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// The SLA scheduler driven by the test clock: warnings and breaches once per target, escalation
 /// on a resolution breach, nothing while paused or answered.
@@ -35,12 +36,16 @@ import Testing
                 #expect(Self.types(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now)) == ["sla_breach respond"])
 
                 t.clock.advance(minutes: 180)  // resolve warning at 3 h of 4 h
-                #expect(Self.types(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now))
+                #expect(
+                    Self.types(try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now))
                         == ["sla_warning resolve", "sla_warning resolve"])
                 t.clock.advance(minutes: 60)
                 let breached = try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now)
-                #expect(Self.types(breached) == ["sla_breach resolve", "escalated ", "unassignable ", "sla_breach resolve",
-                                                 "escalated ", "unassignable "])
+                #expect(
+                    Self.types(breached) == [
+                        "sla_breach resolve", "escalated ", "unassignable ", "sla_breach resolve",
+                        "escalated ", "unassignable ",
+                    ])
                 let ticket = try await client.get("/api/v1/tickets/\(id)").json
                 #expect(ticket["tier"] as? Int == 2)
                 let events = try await client.get("/api/v1/tickets/\(id)/events").items
@@ -113,8 +118,9 @@ import Testing
                     case 0, 1: t.clock.advance(minutes: Double(random.next() % 240))
                     case 2:
                         let id = ids[Int(random.next() % UInt64(ids.count))]
-                        _ = try await client.patch("/api/v1/tickets/\(id)",
-                                                   #"{"status": "\#(statuses[Int(random.next() % 4)])"}"#)
+                        _ = try await client.patch(
+                            "/api/v1/tickets/\(id)",
+                            #"{"status": "\#(statuses[Int(random.next() % 4)])"}"#)
                     default: break
                     }
                     _ = try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now)

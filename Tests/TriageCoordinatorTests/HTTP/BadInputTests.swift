@@ -2,13 +2,14 @@ import Foundation
 import HTTPTypes
 import NIOCore
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// What a client gets wrong gets a 4xx with a message naming the problem — never a 5xx.
 @Suite struct BadInputTests {
@@ -39,8 +40,9 @@ import Testing
                     #expect(reply.errorCode == code, "\(body.prefix(60))")
                     #expect(reply.errorMessage.contains(message), "\(body.prefix(60)): \(reply.errorMessage)")
                 }
-                let form = try await client.send(.post, "/api/v1/tickets", json: #"{"title": "x"}"#,
-                                                 headers: [.contentType: "application/x-www-form-urlencoded"])
+                let form = try await client.send(
+                    .post, "/api/v1/tickets", json: #"{"title": "x"}"#,
+                    headers: [.contentType: "application/x-www-form-urlencoded"])
                 #expect(form.status == .unsupportedMediaType)
                 #expect(try await client.get("/api/v1/tickets").items.isEmpty)  // nothing was created by any of it
             }
@@ -56,8 +58,9 @@ import Testing
                 for contentType in [nil, "application/jsonx", "application/json; charset=latin1", "text/plain", "application/json-seq"] {
                     var headers: HTTPFields = [.authorization: "Bearer \(t.tokens[.admin]!)"]
                     if let contentType { headers[.contentType] = contentType }
-                    let reply = try await client.client.executeRequest(uri: "/api/v1/tickets", method: .post, headers: headers,
-                                                                         body: ByteBuffer(string: body))
+                    let reply = try await client.client.executeRequest(
+                        uri: "/api/v1/tickets", method: .post, headers: headers,
+                        body: ByteBuffer(string: body))
                     #expect(reply.status == .unsupportedMediaType, "\(contentType ?? "none")")
                 }
                 let utf16 = try await client.client.executeRequest(
@@ -77,8 +80,9 @@ import Testing
                 }
                 #expect(try await client.get("/api/v1/tickets").items.isEmpty)
 
-                let declared = try await client.send(.post, "/api/v1/tickets", json: body,
-                                                     headers: [.contentType: "application/json; charset=UTF-8"])
+                let declared = try await client.send(
+                    .post, "/api/v1/tickets", json: body,
+                    headers: [.contentType: "application/json; charset=UTF-8"])
                 #expect(declared.status == .created)
                 // A backslash before u0000 is text, and other control characters are stored as sent.
                 let title = "a\\u0000b bell\u{7} esc\u{1b}[1m tab\tend"

@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// A write retried with its Idempotency-Key returns the first answer and does nothing twice.
 @Suite struct IdempotencyTests {
@@ -68,8 +69,9 @@ import Testing
                 let retried = try await client.post("/api/v1/tickets", #"{"title": "x", "hostId": 12345}"#, key: "k")
                 #expect(retried.status == .unprocessableContent)
                 #expect(retried.headers[HTTPField.Name("Idempotent-Replayed")!] == nil)
-                let empty = try await client.send(.post, "/api/v1/tickets", json: #"{"title": "x"}"#,
-                                                  headers: [HTTPField.Name("Idempotency-Key")!: ""])
+                let empty = try await client.send(
+                    .post, "/api/v1/tickets", json: #"{"title": "x"}"#,
+                    headers: [HTTPField.Name("Idempotency-Key")!: ""])
                 #expect(empty.status == .badRequest)
             }
         }

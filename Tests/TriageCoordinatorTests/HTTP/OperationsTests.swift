@@ -1,23 +1,26 @@
 import Foundation
 import Testing
 import Yams
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// The OpenAPI document against the router, and what operators read: /metrics and /healthz.
 @Suite struct OperationsTests {
     @Test func theOpenAPIDocumentDescribesExactlyTheRoutesTheRouterHas() async throws {
         try await TestCoordinator.with(inventory: false) { t in
-            let router = try CoordinatorServer.router(coordinator: t.coordinator, configuration: t.configuration,
-                                                  metrics: CoordinatorMetrics())
+            let router = try CoordinatorServer.router(
+                coordinator: t.coordinator, configuration: t.configuration,
+                metrics: CoordinatorMetrics())
             // The board's pages (and / that leads to them, and the first start's setup page) are for browsers, not part of the API.
-            let routed = Set(router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path.description)" }
-                .filter { !$0.hasSuffix(" /") && !$0.contains(" /board") && !$0.hasSuffix(" /setup") })
+            let routed = Set(
+                router.routes.map { "\($0.method.rawValue.lowercased()) \($0.path.description)" }
+                    .filter { !$0.hasSuffix(" /") && !$0.contains(" /board") && !$0.hasSuffix(" /setup") })
             let document = try #require(try Yams.load(yaml: OpenAPIDocument.yaml) as? [String: Any])
             #expect(document["openapi"] as? String == "3.1.0")
             let paths = try #require(document["paths"] as? [String: [String: Any]])
@@ -60,7 +63,10 @@ import Yams
                 #expect(lines.contains(#"triage_tickets{status="new"} 2.0"#))
                 #expect(lines.contains(#"triage_tickets{status="closed"} 1.0"#))
                 #expect(lines.contains(#"triage_tickets{status="in_progress"} 0.0"#))
-                #expect(lines.contains { $0.hasPrefix(#"triage_http_request_duration_seconds_bucket{route="/api/v1/tickets",method="POST",le="0.005"}"#) })
+                #expect(
+                    lines.contains {
+                        $0.hasPrefix(#"triage_http_request_duration_seconds_bucket{route="/api/v1/tickets",method="POST",le="0.005"}"#)
+                    })
             }
         }
     }

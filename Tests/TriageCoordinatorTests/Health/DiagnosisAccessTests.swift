@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 import TriageModel
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// A diagnosis changes a ticket only through someone who may change it: a technician's diagnosis
 /// on a colleague's ticket is information until the desk or the assignee applies it.
@@ -16,12 +17,15 @@ import TriageModel
         try await TestCoordinator.with { t in
             try await t.test { client in
                 let otto = t.otherTechnicianId
-                let id = try await client.post("/api/v1/tickets",
-                    #"{"title": "web1 slow", "hostId": \#(t.hostId), "assigneeId": \#(otto)}"#).id
+                let id = try await client.post(
+                    "/api/v1/tickets",
+                    #"{"title": "web1 slow", "hostId": \#(t.hostId), "assigneeId": \#(otto)}"#
+                ).id
                 let before = try await client.get("/api/v1/tickets/\(id)").json
                 let reportId = UUID()
-                let posted = try await client.post("/api/v1/tickets/\(id)/diagnostics",
-                                                   DiagnosisEffectsTests.report(id: reportId), as: .technician)
+                let posted = try await client.post(
+                    "/api/v1/tickets/\(id)/diagnostics",
+                    DiagnosisEffectsTests.report(id: reportId), as: .technician)
                 #expect(posted.status == .created, "\(posted.body)")
                 #expect(posted.json["appliedAt"] == nil)
                 // Nothing about the ticket moved: tier, assignee, flags, skills.
@@ -61,8 +65,10 @@ import TriageModel
     @Test func theAssigneesOwnDiagnosisActsAtOnce() async throws {
         try await TestCoordinator.with { t in
             try await t.test { client in
-                let id = try await client.post("/api/v1/tickets",
-                    #"{"title": "web1 slow", "hostId": \#(t.hostId), "assigneeId": \#(t.technicianId)}"#).id
+                let id = try await client.post(
+                    "/api/v1/tickets",
+                    #"{"title": "web1 slow", "hostId": \#(t.hostId), "assigneeId": \#(t.technicianId)}"#
+                ).id
                 let posted = try await client.post("/api/v1/tickets/\(id)/diagnostics", DiagnosisEffectsTests.report(), as: .technician)
                 #expect(posted.json["appliedBy"] as? String == "technician:tess")
                 #expect((try await client.get("/api/v1/tickets/\(id)").json["flags"] as? [String: Any])?["onsite"] as? Bool == true)
@@ -74,11 +80,14 @@ import TriageModel
         try await TestCoordinator.with { t in
             try await t.test { client in
                 let id = try await client.post("/api/v1/tickets", #"{"title": "web1 slow", "hostId": \#(t.hostId)}"#).id
-                let other = try await client.post("/api/v1/tickets/\(id)/diagnostics", DiagnosisEffectsTests.report(host: "db1"), as: .agent)
+                let other = try await client.post(
+                    "/api/v1/tickets/\(id)/diagnostics", DiagnosisEffectsTests.report(host: "db1"), as: .agent)
                 #expect(other.status == .forbidden)
                 #expect(other.errorMessage == "this agent token is bound to host web1 (id \(t.hostId)); the report is about db1")
                 #expect(try await client.get("/api/v1/tickets/\(id)/diagnostics").items.isEmpty)
-                #expect(try await client.post("/api/v1/tickets/\(id)/diagnostics", DiagnosisEffectsTests.report(), as: .agent).status == .created)
+                #expect(
+                    try await client.post("/api/v1/tickets/\(id)/diagnostics", DiagnosisEffectsTests.report(), as: .agent).status
+                        == .created)
             }
         }
     }

@@ -1,14 +1,15 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TriageModel
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// What an attached diagnosis does to its ticket: the on-site flag, vendor suggestions, a higher
 /// tier, the skills of the failing plugins, and assignment re-run when the assignee no longer fits.
@@ -16,15 +17,21 @@ import TriageModel
     static func report(disk: CheckStatus = .critical, network: CheckStatus = .ok, id: UUID = UUID(), host: String = "web1") -> String {
         let report = DiagnosticReport(
             id: id, host: host, startedAt: Date(timeIntervalSince1970: 1_795_000_000), durationMs: 40, agentVersion: "0.1.0",
-            checks: [CheckResult(plugin: "disk", item: "sda", status: disk, summary: "SMART: 12 reallocated sectors", metrics: [], durationMs: 12,
-                                 skills: ShippedPlugins.skills["disk"]),
-                     CheckResult(plugin: "network", item: "gateway", status: network, summary: "answers", metrics: [], durationMs: 3,
-                                 skills: ShippedPlugins.skills["network"])],
+            checks: [
+                CheckResult(
+                    plugin: "disk", item: "sda", status: disk, summary: "SMART: 12 reallocated sectors", metrics: [], durationMs: 12,
+                    skills: ShippedPlugins.skills["disk"]),
+                CheckResult(
+                    plugin: "network", item: "gateway", status: network, summary: "answers", metrics: [], durationMs: 3,
+                    skills: ShippedPlugins.skills["network"]),
+            ],
             recommendation: Recommendation(
                 onsite: true, vendors: ["Dell"], tier: 2,
-                reasons: [.init(plugin: "disk", item: "sda", flag: .onsite, reason: "SMART failing: replace the disk"),
-                          .init(plugin: "disk", item: "sda", flag: .vendor, reason: "under Dell warranty", vendor: "Dell"),
-                          .init(plugin: "disk", item: "sda", flag: .tier, reason: "RAID rebuild needs tier 2", tier: 2)]))
+                reasons: [
+                    .init(plugin: "disk", item: "sda", flag: .onsite, reason: "SMART failing: replace the disk"),
+                    .init(plugin: "disk", item: "sda", flag: .vendor, reason: "under Dell warranty", vendor: "Dell"),
+                    .init(plugin: "disk", item: "sda", flag: .tier, reason: "RAID rebuild needs tier 2", tier: 2),
+                ]))
         return String(decoding: try! DiagnosticReport.encoder.encode(report), as: UTF8.self)
     }
 
@@ -33,10 +40,14 @@ import TriageModel
     @Test func aDiagnosisFlagsEscalatesAsksForSkillsAndReassigns() async throws {
         try await TestCoordinator.with { t in
             try await t.test { client in
-                let una = try await client.post("/api/v1/technicians",
-                    #"{"name": "Una", "tier": 1, "skills": ["network"], "shifts": [\#(Self.always)]}"#).id
-                let sam = try await client.post("/api/v1/technicians",
-                    #"{"name": "Sam", "tier": 2, "skills": ["network", "storage"], "shifts": [\#(Self.always)]}"#).id
+                let una = try await client.post(
+                    "/api/v1/technicians",
+                    #"{"name": "Una", "tier": 1, "skills": ["network"], "shifts": [\#(Self.always)]}"#
+                ).id
+                let sam = try await client.post(
+                    "/api/v1/technicians",
+                    #"{"name": "Sam", "tier": 2, "skills": ["network", "storage"], "shifts": [\#(Self.always)]}"#
+                ).id
                 let created = try await client.post("/api/v1/tickets", #"{"title": "web1 slow", "severity": 3, "hostId": \#(t.hostId)}"#)
                 #expect(created.json["assigneeId"] as? Int == una)
                 let id = created.id
@@ -52,9 +63,12 @@ import TriageModel
                 #expect(ticket["assigneeId"] as? Int == sam)
 
                 var events = try await client.get("/api/v1/tickets/\(id)/events").items
-                #expect(events.map { $0["type"] as? String }.suffix(6)
+                #expect(
+                    events.map { $0["type"] as? String }.suffix(6)
                         == ["diagnostic_attached", "flagged", "vendor_case_suggested", "escalated", "skills_required", "assigned"])
-                func data(_ type: String) -> [String: Any] { events.last { $0["type"] as? String == type }?["data"] as? [String: Any] ?? [:] }
+                func data(_ type: String) -> [String: Any] {
+                    events.last { $0["type"] as? String == type }?["data"] as? [String: Any] ?? [:]
+                }
                 #expect(data("vendor_case_suggested")["reasons"] as? [String] == ["disk/sda: under Dell warranty"])
                 #expect(data("escalated")["reason"] as? String == "diagnosis; disk/sda: RAID rebuild needs tier 2")
                 #expect(data("escalated")["to"] as? Int == 2)
@@ -68,7 +82,9 @@ import TriageModel
                 #expect(events.dropFirst(before).map { $0["type"] as? String } == ["diagnostic_attached"])
 
                 // A network problem asks for a skill Sam has: no reassignment.
-                #expect(try await client.post("/api/v1/tickets/\(id)/diagnostics", Self.report(network: .warning), as: .agent).status == .created)
+                #expect(
+                    try await client.post("/api/v1/tickets/\(id)/diagnostics", Self.report(network: .warning), as: .agent).status
+                        == .created)
                 events = try await client.get("/api/v1/tickets/\(id)/events").items
                 #expect(events.dropFirst(before + 1).map { $0["type"] as? String } == ["diagnostic_attached", "skills_required"])
                 #expect(try await client.get("/api/v1/tickets/\(id)").json["assigneeId"] as? Int == sam)

@@ -1,25 +1,30 @@
 import Foundation
 import HTTPTypes
-import Testing
 import TestSupport
+import Testing
 import TriageModel
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Diagnoses on tickets: attached once per report id, and an agent only for its own host.
 @Suite struct DiagnosticsAPITests {
     static func report(id: UUID = UUID(), host: String = "web1") -> String {
         let report = DiagnosticReport(
             id: id, host: host, startedAt: Date(timeIntervalSince1970: 1_795_000_000), durationMs: 40, agentVersion: "0.1.0",
-            checks: [CheckResult(plugin: "disk", item: "/var", status: .critical, summary: "97% used", metrics: [], durationMs: 12,
-                                 skills: ShippedPlugins.skills["disk"]),
-                     CheckResult(plugin: "services", item: "cron", status: .ok, summary: "running", metrics: [], durationMs: 3)],
-            recommendation: Recommendation(onsite: true, reasons: [.init(plugin: "disk", item: "sda", flag: .onsite, reason: "SMART failing")]))
+            checks: [
+                CheckResult(
+                    plugin: "disk", item: "/var", status: .critical, summary: "97% used", metrics: [], durationMs: 12,
+                    skills: ShippedPlugins.skills["disk"]),
+                CheckResult(plugin: "services", item: "cron", status: .ok, summary: "running", metrics: [], durationMs: 3),
+            ],
+            recommendation: Recommendation(
+                onsite: true, reasons: [.init(plugin: "disk", item: "sda", flag: .onsite, reason: "SMART failing")]))
         return String(decoding: try! DiagnosticReport.encoder.encode(report), as: UTF8.self)
     }
 
@@ -59,7 +64,8 @@ import TriageModel
 
                 let events = try await client.get("/api/v1/tickets/\(mine)/events").items
                 // The diagnosis acts too (DiagnosisEffectsTests); nobody here is on shift to take it.
-                #expect(events.map { $0["type"] as? String }
+                #expect(
+                    events.map { $0["type"] as? String }
                         == ["created", "unassignable", "diagnostic_attached", "flagged", "skills_required", "unassignable"])
                 let data = try #require(events.first { $0["type"] as? String == "diagnostic_attached" }?["data"] as? [String: Any])
                 #expect(data["problems"] as? [String] == ["disk//var: critical"])

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 import TriageModel
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// The health rules without I/O: a report and a snapshot in, a plan out (defaults: a problem after
 /// 2 bad reports, recovered after 2 good ones, reopen within 24 h).
@@ -17,16 +18,20 @@ import TriageModel
     static let planner = HealthPlanner(policy: HealthPolicy(), assignment: AssignmentPolicy())
 
     static func report(_ checks: [(String, String, CheckStatus)]) -> DiagnosticReport {
-        DiagnosticReport(host: "web1", startedAt: now, durationMs: 1, agentVersion: "t", checks: checks.map {
-            CheckResult(plugin: $0.0, item: $0.1, status: $0.2, summary: "\($0.1) \($0.2.rawValue)", metrics: [], durationMs: 1,
-                        skills: $0.0 == "disk" ? ["storage"] : nil)
-        })
+        DiagnosticReport(
+            host: "web1", startedAt: now, durationMs: 1, agentVersion: "t",
+            checks: checks.map {
+                CheckResult(
+                    plugin: $0.0, item: $0.1, status: $0.2, summary: "\($0.1) \($0.2.rawValue)", metrics: [], durationMs: 1,
+                    skills: $0.0 == "disk" ? ["storage"] : nil)
+            })
     }
 
     /// An item state as `reports` reports of `status` in a row left it.
-    static func state(_ plugin: String, _ item: String, _ status: CheckStatus, reports: Int = 3, ticket: Int? = nil,
-                      hostId: Int = 7) -> CheckState
-    {
+    static func state(
+        _ plugin: String, _ item: String, _ status: CheckStatus, reports: Int = 3, ticket: Int? = nil,
+        hostId: Int = 7
+    ) -> CheckState {
         var state = CheckState(hostId: hostId, plugin: plugin, item: item, at: now - 3600)
         for minute in 0..<reports {
             _ = state.observe(status, summary: "\(item) \(status.rawValue)", at: now - 3600 + Double(minute * 60), policy: HealthPolicy())
@@ -35,22 +40,26 @@ import TriageModel
         return state
     }
 
-    static func ticket(_ id: Int, _ status: TicketStatus = .assigned, resolvedHoursAgo: Double? = nil,
-                       createdBy: Actor = .system(.health), tags: [String] = []) -> Ticket
-    {
-        Ticket(id: id, title: "t", description: "", customerId: 1, hostId: 7, severity: 2, tier: 1, status: status,
-               channel: .agent, assigneeId: 3, assignedAt: now - 7200, tags: tags, requiredSkills: [],
-               responseDueAt: now, resolveDueAt: now, responseWarnAt: now, resolveWarnAt: now, firstResponseAt: nil,
-               resolvedAt: resolvedHoursAgo.map { now - $0 * 3600 }, closedAt: nil, flags: TicketFlags(), dedupeKey: nil,
-               createdBy: createdBy, createdAt: now - 86_400 * 3, updatedAt: now - 7200)
+    static func ticket(
+        _ id: Int, _ status: TicketStatus = .assigned, resolvedHoursAgo: Double? = nil,
+        createdBy: Actor = .system(.health), tags: [String] = []
+    ) -> Ticket {
+        Ticket(
+            id: id, title: "t", description: "", customerId: 1, hostId: 7, severity: 2, tier: 1, status: status,
+            channel: .agent, assigneeId: 3, assignedAt: now - 7200, tags: tags, requiredSkills: [],
+            responseDueAt: now, resolveDueAt: now, responseWarnAt: now, resolveWarnAt: now, firstResponseAt: nil,
+            resolvedAt: resolvedHoursAgo.map { now - $0 * 3600 }, closedAt: nil, flags: TicketFlags(), dedupeKey: nil,
+            createdBy: createdBy, createdAt: now - 86_400 * 3, updatedAt: now - 7200)
     }
 
-    static func snapshot(_ states: [CheckState], tickets: [Ticket] = [], interval: Int? = 60, hostHealth: HostHealth? = nil,
-                         touched: Set<Int> = [], others: [CheckState] = [], visit: Visit? = nil) -> HealthSnapshot
-    {
-        HealthSnapshot(host: host, interval: interval, hostHealth: hostHealth, states: states,
-                       tickets: Dictionary(uniqueKeysWithValues: tickets.map { ($0.id, $0) }), touchedByPeople: touched,
-                       otherStates: others, visitOnSite: visit)
+    static func snapshot(
+        _ states: [CheckState], tickets: [Ticket] = [], interval: Int? = 60, hostHealth: HostHealth? = nil,
+        touched: Set<Int> = [], others: [CheckState] = [], visit: Visit? = nil
+    ) -> HealthSnapshot {
+        HealthSnapshot(
+            host: host, interval: interval, hostHealth: hostHealth, states: states,
+            tickets: Dictionary(uniqueKeysWithValues: tickets.map { ($0.id, $0) }), touchedByPeople: touched,
+            otherStates: others, visitOnSite: visit)
     }
 
     static func plan(_ checks: [(String, String, CheckStatus)], _ snapshot: HealthSnapshot) -> HealthPlan {
@@ -62,8 +71,10 @@ import TriageModel
         let plan = Self.plan([("disk", "fs /", .ok), ("services", "cron", .critical)], Self.snapshot(states, tickets: [Self.ticket(4)]))
         #expect(plan.states.isEmpty && plan.updates.isEmpty && plan.newTicket == nil)
         #expect(plan.hostHealth == HostHealth(hostId: 7, lastReportAt: Self.now, intervalSeconds: 60, silentTicketId: nil))
-        #expect(Self.planner.wants(Self.report([("disk", "fs /", .ok)]), hostId: 7, states: states, hostHealth: nil, interval: 60,
-                                   at: Self.now) == SnapshotWants())
+        #expect(
+            Self.planner.wants(
+                Self.report([("disk", "fs /", .ok)]), hostId: 7, states: states, hostHealth: nil, interval: 60,
+                at: Self.now) == SnapshotWants())
     }
 
     @Test func hysteresisOpensOneTicketForTheProblemsOfOneReport() {
@@ -74,18 +85,23 @@ import TriageModel
         let second = Self.plan([("disk", "fs /", .critical), ("network", "gateway", .warning)], Self.snapshot(states))
         let new = try! #require(second.newTicket)
         #expect(new.input.title == "web1: 2 problems (disk fs /, network gateway)")
-        #expect(new.input.severity == 2 && new.input.hostId == 7 && new.input.requiredSkills == ["storage"])   // critical on a high host
+        #expect(new.input.severity == 2 && new.input.hostId == 7 && new.input.requiredSkills == ["storage"])  // critical on a high host
         #expect(new.dedupeKey == "health/7/disk/fs /" && new.items.count == 2 && new.events.map(\.kind) == [.problem])
         #expect(second.states.allSatisfy { $0.problem } && second.updates.isEmpty)
-        #expect(Self.planner.wants(Self.report([("disk", "fs /", .critical)]), hostId: 7, states: states, hostHealth: nil,
-                                   interval: 60, at: Self.now).visit)
+        #expect(
+            Self.planner.wants(
+                Self.report([("disk", "fs /", .critical)]), hostId: 7, states: states, hostHealth: nil,
+                interval: 60, at: Self.now
+            ).visit)
     }
 
     @Test func aTechnicianOnSiteGetsTheNewProblemsOnTheirVisitsTicket() {
-        let visit = Visit(id: 5, ticketId: 9, technicianId: 3, siteId: 1, start: Self.now - 600, end: Self.now + 3000,
-                          status: .onSite, createdAt: Self.now, updatedAt: Self.now)
-        let plan = Self.plan([("disk", "fs /", .critical)],
-                             Self.snapshot([Self.state("disk", "fs /", .critical, reports: 1)], tickets: [Self.ticket(9)], visit: visit))
+        let visit = Visit(
+            id: 5, ticketId: 9, technicianId: 3, siteId: 1, start: Self.now - 600, end: Self.now + 3000,
+            status: .onSite, createdAt: Self.now, updatedAt: Self.now)
+        let plan = Self.plan(
+            [("disk", "fs /", .critical)],
+            Self.snapshot([Self.state("disk", "fs /", .critical, reports: 1)], tickets: [Self.ticket(9)], visit: visit))
         #expect(plan.newTicket == nil && plan.states.map(\.ticketId) == [9] && plan.updated == [9])
         guard case .problem(let problems)? = plan.updates.first?.events.first?.entry else {
             Issue.record("no problem event: \(plan.updates)")
@@ -102,8 +118,9 @@ import TriageModel
         let recovered = Self.state("disk", "fs /", .ok, reports: 3, ticket: 4)
         var back = recovered
         _ = back.observe(.critical, summary: "fs / critical", at: Self.now - 60, policy: HealthPolicy())
-        let plan = Self.plan([("disk", "fs /", .critical)],
-                             Self.snapshot([back], tickets: [Self.ticket(4, .resolved, resolvedHoursAgo: hoursAgo)]))
+        let plan = Self.plan(
+            [("disk", "fs /", .critical)],
+            Self.snapshot([back], tickets: [Self.ticket(4, .resolved, resolvedHoursAgo: hoursAgo)]))
         #expect((plan.reopened == [4]) == reopens && (plan.newTicket != nil) == !reopens)
         #expect(plan.updates.first?.reopen == (reopens ? "the problem came back within 24 h" : nil))
     }
@@ -117,19 +134,23 @@ import TriageModel
         (Actor.system(.health), false, false, true, false),
     ])
     func aRecoveryResolvesOnlyUntouchedAgentTicketsWithNothingLeft(
-        createdBy: Actor, touched: Bool, otherItemBad: Bool, otherHostBad: Bool, resolves: Bool)
-    {
+        createdBy: Actor, touched: Bool, otherItemBad: Bool, otherHostBad: Bool, resolves: Bool
+    ) {
         var states = [Self.state("disk", "fs /", .ok, reports: 1, ticket: 4)]
         states[0].problem = true
         if otherItemBad { states.append(Self.state("disk", "fs /var", .critical, ticket: 4)) }
         let others = otherHostBad ? [Self.state("disk", "fs /", .critical, ticket: 4, hostId: 8)] : []
-        let plan = Self.plan([("disk", "fs /", .ok)],
-                             Self.snapshot(states, tickets: [Self.ticket(4, createdBy: createdBy)], touched: touched ? [4] : [],
-                                           others: others))
+        let plan = Self.plan(
+            [("disk", "fs /", .ok)],
+            Self.snapshot(
+                states, tickets: [Self.ticket(4, createdBy: createdBy)], touched: touched ? [4] : [],
+                others: others))
         #expect(plan.updates.map(\.ticketId) == [4] && plan.updates[0].events.map(\.kind) == [.recovered])
         #expect((plan.resolved == [4]) == resolves && plan.updated == [4])
-        #expect(Self.planner.wants(Self.report([("disk", "fs /", .ok)]), hostId: 7, states: states, hostHealth: nil, interval: nil,
-                                   at: Self.now) == SnapshotWants(tickets: [4], mayResolve: [4]))
+        #expect(
+            Self.planner.wants(
+                Self.report([("disk", "fs /", .ok)]), hostId: 7, states: states, hostHealth: nil, interval: nil,
+                at: Self.now) == SnapshotWants(tickets: [4], mayResolve: [4]))
     }
 
     @Test func flappingTagsTheTicketOrOpensOneTaggedFlapping() {
@@ -138,7 +159,11 @@ import TriageModel
         for (minute, status) in [CheckStatus.critical, .ok, .critical, .ok].enumerated() {
             _ = state.observe(status, summary: "s", at: Self.now - 600 + Double(minute * 60), policy: HealthPolicy())
         }
-        let withTicket = { var s = state; s.ticketId = 4; return s }()
+        let withTicket = {
+            var s = state
+            s.ticketId = 4
+            return s
+        }()
         let tagged = Self.plan([("network", "gateway", .critical)], Self.snapshot([withTicket], tickets: [Self.ticket(4)]))
         #expect(tagged.updates.first?.events.map(\.kind) == [.flapping] && tagged.updates.first?.tagFlapping == true)
 
@@ -162,7 +187,7 @@ import TriageModel
 
     @Test func anItemsStateChangesOnlyWhenSomethingAboutItChanges() {
         var state = Self.state("disk", "fs /", .ok, reports: 5)
-        #expect(state.okStreak == 2 && state.updatedAt == Self.now - 3600 + 60)   // counted up to clearAfter
+        #expect(state.okStreak == 2 && state.updatedAt == Self.now - 3600 + 60)  // counted up to clearAfter
         let before = state
         _ = state.observe(.ok, summary: "fs / ok", at: Self.now, policy: HealthPolicy())
         #expect(state == before)

@@ -1,14 +1,15 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import TriageModel
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Push reports into tickets with a driven clock: hysteresis, one grouped ticket per report,
 /// dedupe, flapping, auto-resolve of untouched tickets, reopen within the window, host silence.
@@ -18,9 +19,12 @@ import TriageModel
     static func report(_ checks: [Check], host: String = "web1", id: UUID = UUID()) -> String {
         let report = DiagnosticReport(
             id: id, host: host, startedAt: Date(timeIntervalSince1970: 1_795_000_000), durationMs: 30, agentVersion: "0.1.0",
-            checks: checks.map { CheckResult(plugin: $0.plugin, item: $0.item, status: $0.status,
-                                             summary: "\($0.item) is \($0.status.rawValue)", metrics: [], durationMs: 5,
-                                             skills: ShippedPlugins.skills[$0.plugin]) })
+            checks: checks.map {
+                CheckResult(
+                    plugin: $0.plugin, item: $0.item, status: $0.status,
+                    summary: "\($0.item) is \($0.status.rawValue)", metrics: [], durationMs: 5,
+                    skills: ShippedPlugins.skills[$0.plugin])
+            })
         return String(decoding: try! DiagnosticReport.encoder.encode(report), as: UTF8.self)
     }
 
@@ -49,14 +53,14 @@ import TriageModel
     @Test func twoBadReportsOpenOneTicketForTheHostAndTwoGoodOnesResolveIt() async throws {
         try await TestCoordinator.with { t in
             try await t.test { client in
-                #expect(try await Self.post(client, Self.bad, t).opened == [])      // one bad report: not yet
+                #expect(try await Self.post(client, Self.bad, t).opened == [])  // one bad report: not yet
                 let second = try await Self.post(client, Self.bad, t)
                 #expect(second.status == 201)
                 let ticket = try #require(second.opened.first)
                 #expect(second.opened.count == 1)
                 let opened = try await client.get("/api/v1/tickets/\(ticket)").json
                 #expect(opened["title"] as? String == "web1: 2 problems (disk fs /, network gateway)")
-                #expect(opened["severity"] as? Int == 3)                           // critical on a normal host
+                #expect(opened["severity"] as? Int == 3)  // critical on a normal host
                 #expect(opened["channel"] as? String == "agent")
                 #expect(opened["createdBy"] as? String == "system:health")
                 #expect(opened["requiredSkills"] as? [String] == ["network", "storage"])
@@ -69,7 +73,7 @@ import TriageModel
                 #expect(try await client.get("/api/v1/tickets?hostId=\(t.hostId)").items.count == 1)
 
                 let id = UUID()
-                #expect(try await Self.post(client, Self.good, t, id: id).resolved == [])    // one good report: not yet
+                #expect(try await Self.post(client, Self.good, t, id: id).resolved == [])  // one good report: not yet
                 let recovered = try await Self.post(client, Self.good, t)
                 #expect(recovered.resolved == [ticket])
                 #expect(try await client.get("/api/v1/tickets/\(ticket)").json["status"] as? String == "resolved")
@@ -119,8 +123,10 @@ import TriageModel
     @Test func flappingMarksOneTicketAndStopsTheChurn() async throws {
         try await TestCoordinator.with { t in
             try await t.test { client in
-                let disk: [Check] = [("disk", "fs /", .critical)], fine: [Check] = [("disk", "fs /", .ok)]
-                var opened: [Int] = [], resolved: [Int] = []
+                let disk: [Check] = [("disk", "fs /", .critical)]
+                let fine: [Check] = [("disk", "fs /", .ok)]
+                var opened: [Int] = []
+                var resolved: [Int] = []
                 for round in 0..<12 {
                     let outcome = try await Self.post(client, round % 2 == 0 ? disk : fine, t)
                     opened += outcome.opened
@@ -151,7 +157,8 @@ import TriageModel
                 #expect(elsewhere.errorMessage == "this agent token is bound to host web1 (id \(t.hostId)); the report is about db1")
                 let otherHost = try await client.post("/api/v1/reports?host=\(t.otherHostId)", Self.report(Self.bad), as: .agent)
                 #expect(otherHost.status == .forbidden)
-                #expect(otherHost.errorMessage == "this agent token is bound to host \(t.hostId); it may not report for host \(t.otherHostId)")
+                #expect(
+                    otherHost.errorMessage == "this agent token is bound to host \(t.hostId); it may not report for host \(t.otherHostId)")
                 let unnamed = try await client.post("/api/v1/reports", Self.report(Self.bad))
                 #expect(unnamed.status == .badRequest && unnamed.errorMessage.contains("add ?host=ID"))
                 let wrongName = try await client.post("/api/v1/reports?host=\(t.otherHostId)", Self.report(Self.bad), as: .dispatcher)
@@ -174,10 +181,13 @@ import TriageModel
                     t.clock.advance(minutes: 1)
                     let id = UUID()
                     ids.append(id.uuidString)
-                    #expect(try await client.post("/api/v1/reports?host=\(t.hostId)", Self.report(Self.bad, id: id), as: .dispatcher).status == .created)
+                    #expect(
+                        try await client.post("/api/v1/reports?host=\(t.hostId)", Self.report(Self.bad, id: id), as: .dispatcher).status
+                            == .created)
                 }
                 let opened = try #require(try await client.get("/api/v1/tickets?hostId=\(t.hostId)").items.first?["id"] as? Int)
-                let problem = try #require(try await client.get("/api/v1/tickets/\(opened)/events").items.first { $0["type"] as? String == "problem" })
+                let problem = try #require(
+                    try await client.get("/api/v1/tickets/\(opened)/events").items.first { $0["type"] as? String == "problem" })
                 #expect(problem["actor"] as? String == "system:health")
                 let data = try #require(problem["data"] as? [String: Any])
                 #expect(data["postedBy"] as? String == "dispatcher:dora" && data["reportId"] as? String == ids[1])
@@ -204,7 +214,8 @@ import TriageModel
                 for _ in 0..<2 {
                     t.clock.advance(minutes: 1)
                     let refused = try await client.post("/api/v1/reports?host=\(t.hostId)", Self.report(Self.good), as: .technician)
-                    #expect(refused.status == .forbidden && refused.errorMessage.hasPrefix("a technician's token may not post health reports"))
+                    #expect(
+                        refused.status == .forbidden && refused.errorMessage.hasPrefix("a technician's token may not post health reports"))
                 }
                 #expect(try await Self.events(client, ticket) == before)
                 #expect(try await client.get("/api/v1/tickets/\(ticket)").json["status"] as? String != "resolved")
@@ -221,7 +232,7 @@ import TriageModel
             try await t.test { client in
                 _ = try await Self.post(client, Self.good, t)
                 t.clock.advance(minutes: 2)
-                #expect(try await t.coordinator.health.runSilenceChecks(at: t.clock.now) == [])   // 3 min, 3 intervals: not yet
+                #expect(try await t.coordinator.health.runSilenceChecks(at: t.clock.now) == [])  // 3 min, 3 intervals: not yet
                 t.clock.advance(minutes: 1.5)
                 let silent = try await t.coordinator.health.runSilenceChecks(at: t.clock.now)
                 #expect(silent.count == 1)

@@ -1,15 +1,16 @@
 import Foundation
 import HTTPTypes
-import Testing
 import TestSupport
+import Testing
 import TriageModel
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// "Diagnose now" through the API, in process: a job's states and events, its lease and takeover,
 /// one diagnosis whatever retries happen, scopes, a live push agent's hosts, expiry, the long poll.
@@ -29,7 +30,8 @@ import TriageModel
         try await TestCoordinator.with { t in
             try await t.test { client in
                 let ticket = try await client.post("/api/v1/tickets", #"{"title": "web1 slow", "hostId": \#(t.hostId)}"#).id
-                let queued = try await client.post("/api/v1/tickets/\(ticket)/diagnoses", #"{"checks": ["disk", "network"]}"#, as: .dispatcher)
+                let queued = try await client.post(
+                    "/api/v1/tickets/\(ticket)/diagnoses", #"{"checks": ["disk", "network"]}"#, as: .dispatcher)
                 #expect(queued.status == .accepted && queued.json["state"] as? String == "queued", "\(queued.body)")
                 #expect(queued.headers[.location] == "/api/v1/jobs/\(queued.id)")
                 let again = try await client.post("/api/v1/tickets/\(ticket)/diagnoses", "{}")
@@ -41,7 +43,8 @@ import TriageModel
                 #expect(job["id"] as? Int == queued.id && job["lease"] as? Int == 1 && job["checks"] as? [String] == ["disk", "network"])
                 #expect((leased.json["host"] as? [String: Any])?["name"] as? String == "web1")
                 #expect(try await client.get("/api/v1/agent/jobs?wait=0", as: .agent).status == .noContent)
-                #expect(try await client.post("/api/v1/jobs/\(queued.id)/start?lease=1", "", as: .agent).json["state"] as? String == "running")
+                #expect(
+                    try await client.post("/api/v1/jobs/\(queued.id)/start?lease=1", "", as: .agent).json["state"] as? String == "running")
 
                 let report = DiagnosisEffectsTests.report()
                 let done = try await client.post("/api/v1/jobs/\(queued.id)/result?lease=1", report, as: .agent)
@@ -53,9 +56,14 @@ import TriageModel
                 #expect(diagnoses.count == 1)
                 let flags = try await client.get("/api/v1/tickets/\(ticket)").json["flags"] as? [String: Any]
                 #expect(flags?["onsite"] as? Bool == true, "the diagnosis acts as its requester (a dispatcher) may")
-                #expect(Self.steps(try await Self.events(client, ticket))
-                    == ["queued by dispatcher:dora", "leased by agent:web1-agent", "running by agent:web1-agent", "attached by agent:web1-agent"])
-                let attachedEvent = try await client.get("/api/v1/tickets/\(ticket)/events?limit=200").items
+                #expect(
+                    Self.steps(try await Self.events(client, ticket))
+                        == [
+                            "queued by dispatcher:dora", "leased by agent:web1-agent", "running by agent:web1-agent",
+                            "attached by agent:web1-agent",
+                        ])
+                let attachedEvent =
+                    try await client.get("/api/v1/tickets/\(ticket)/events?limit=200").items
                     .first { $0["type"] as? String == "diagnostic_attached" }?["data"] as? [String: Any]
                 #expect(attachedEvent?["job"] as? Int == queued.id && attachedEvent?["applied"] as? Bool == true)
                 let listed = try await client.get("/api/v1/jobs?ticket=\(ticket)&state=attached").items
@@ -67,8 +75,10 @@ import TriageModel
 
     @Test func aTakenOverLeaseHasItsLateResultRefusedAndRecorded() async throws {
         try await TestCoordinator.with { t in
-            let second = try await t.coordinator.credentials.issueToken(name: "dc-west", role: .collector,
-                                                                        scope: CollectorScope(customers: [t.customerId])).secret
+            let second = try await t.coordinator.credentials.issueToken(
+                name: "dc-west", role: .collector,
+                scope: CollectorScope(customers: [t.customerId])
+            ).secret
             try await t.test { client in
                 let ticket = try await client.post("/api/v1/tickets", #"{"title": "web1 down", "hostId": \#(t.hostId)}"#).id
                 let id = try await client.post("/api/v1/tickets/\(ticket)/diagnoses", "{}").id
@@ -81,16 +91,20 @@ import TriageModel
                 #expect(taken.status == .ok && (taken.json["job"] as? [String: Any])?["lease"] as? Int == 2, "\(taken.body)")
                 let late = try await client.post("/api/v1/jobs/\(id)/result?lease=1", DiagnosisEffectsTests.report(), as: .collector)
                 #expect(late.status == .conflict && late.errorMessage.contains("collector:dc-west holds lease 2"), "\(late.body)")
-                let result = try await client.send(.post, "/api/v1/jobs/\(id)/result?lease=2", as: nil, token: second,
-                                                   json: DiagnosisEffectsTests.report())
+                let result = try await client.send(
+                    .post, "/api/v1/jobs/\(id)/result?lease=2", as: nil, token: second,
+                    json: DiagnosisEffectsTests.report())
                 #expect(result.status == .ok && result.json["state"] as? String == "attached", "\(result.body)")
                 let again = try await client.post("/api/v1/jobs/\(id)/result?lease=1", DiagnosisEffectsTests.report(), as: .collector)
                 #expect(again.status == .conflict)
                 #expect(try await client.get("/api/v1/tickets/\(ticket)/diagnostics").items.count == 1)
                 let events = try await Self.events(client, ticket)
-                #expect(Self.steps(events) == ["queued by admin:root", "leased by collector:dc-east", "running by collector:dc-east",
-                                               "leased by collector:dc-west", "leased by collector:dc-east", "attached by collector:dc-west",
-                                               "attached by collector:dc-east"])
+                #expect(
+                    Self.steps(events) == [
+                        "queued by admin:root", "leased by collector:dc-east", "running by collector:dc-east",
+                        "leased by collector:dc-west", "leased by collector:dc-east", "attached by collector:dc-west",
+                        "attached by collector:dc-east",
+                    ])
                 let messages = events.compactMap { ($0["data"] as? [String: Any])?["message"] as? String }
                 #expect(messages.contains { $0.contains("lease 1 of collector:dc-east ended unfinished; taken over") })
                 #expect(messages.contains { $0.hasPrefix("result of collector:dc-east refused: lease 1 of job \(id) is over") })
@@ -111,11 +125,14 @@ import TriageModel
                 #expect((again.json["job"] as? [String: Any])?["lease"] as? Int == 2, "\(again.body)")
                 // The result of lease 1 is the takeover refusal, not a retry that can never succeed.
                 let stale = try await client.post("/api/v1/jobs/\(id)/result?lease=1", DiagnosisEffectsTests.report(), as: .collector)
-                #expect(stale.status == .conflict && stale.errorMessage.contains("lease 1 of job \(id) is over: collector:dc-east holds lease 2"),
-                        "\(stale.body)")
+                #expect(
+                    stale.status == .conflict
+                        && stale.errorMessage.contains("lease 1 of job \(id) is over: collector:dc-east holds lease 2"),
+                    "\(stale.body)")
                 #expect(!stale.errorMessage.contains("try again"))
                 let messages = try await Self.events(client, ticket).compactMap { ($0["data"] as? [String: Any])?["message"] as? String }
-                #expect(messages.contains { $0.hasPrefix("result of collector:dc-east refused: lease 1 of job \(id) is over") }, "\(messages)")
+                #expect(
+                    messages.contains { $0.hasPrefix("result of collector:dc-east refused: lease 1 of job \(id) is over") }, "\(messages)")
                 #expect(try await client.get("/api/v1/tickets/\(ticket)/diagnostics").items.isEmpty)
                 let current = try await client.post("/api/v1/jobs/\(id)/result?lease=2", DiagnosisEffectsTests.report(), as: .collector)
                 #expect(current.status == .ok && current.json["state"] as? String == "attached", "\(current.body)")
@@ -129,8 +146,10 @@ import TriageModel
                 let customer = try await session.insert(CustomerFields(name: "Far AG"), at: t.clock.now)
                 return try await session.insert(SiteFields(customerId: customer.id, name: "Far HQ"), at: t.clock.now).id
             }
-            let elsewhere = try await t.coordinator.credentials.issueToken(name: "dc-far", role: .collector,
-                                                                           scope: CollectorScope(sites: [farSite])).secret
+            let elsewhere = try await t.coordinator.credentials.issueToken(
+                name: "dc-far", role: .collector,
+                scope: CollectorScope(sites: [farSite])
+            ).secret
             await #expect(throws: CoordinatorError.self) {
                 try await t.coordinator.credentials.issueToken(name: "x", role: .collector, scope: CollectorScope(sites: [farSite + 1000]))
             }
@@ -152,7 +171,9 @@ import TriageModel
                 #expect(try await client.get("/api/v1/jobs/\(id)").json["state"] as? String == "queued", "nothing changed")
 
                 // web1's own push agent reports: the collector leaves web1 to it.
-                #expect(try await client.post("/api/v1/reports?interval=60", DiagnosisEffectsTests.report(disk: .ok), as: .agent).status == .created)
+                #expect(
+                    try await client.post("/api/v1/reports?interval=60", DiagnosisEffectsTests.report(disk: .ok), as: .agent).status
+                        == .created)
                 let hosts = try await client.get("/api/v1/collector/hosts", as: .collector).items
                 #expect(Set(hosts.compactMap { $0["name"] as? String }) == ["web1", "db1"])
                 #expect(hosts.first { $0["name"] as? String == "web1" }?["pushAgent"] as? Bool == true)
@@ -179,10 +200,17 @@ import TriageModel
                 // The collector could not reach the host: a report without items fails the job, in words.
                 let next = try await client.post("/api/v1/tickets/\(ticket)/diagnoses", "{}").id
                 #expect(try await client.get("/api/v1/agent/jobs", as: .collector).status == .ok)
-                let failed = DiagnosticReport(host: "db1", startedAt: t.clock.now, durationMs: 3, agentVersion: "t", checks: [],
-                                              errors: [ReportError(message: "db1: host key: HOST KEY MISMATCH for db1: it offered ED25519 SHA256:new but known_hosts has ED25519 SHA256:old")])
-                let answer = try await client.post("/api/v1/jobs/\(next)/result?lease=1",
-                                                   String(decoding: try DiagnosticReport.encoder.encode(failed), as: UTF8.self), as: .collector)
+                let failed = DiagnosticReport(
+                    host: "db1", startedAt: t.clock.now, durationMs: 3, agentVersion: "t", checks: [],
+                    errors: [
+                        ReportError(
+                            message:
+                                "db1: host key: HOST KEY MISMATCH for db1: it offered ED25519 SHA256:new but known_hosts has ED25519 SHA256:old"
+                        )
+                    ])
+                let answer = try await client.post(
+                    "/api/v1/jobs/\(next)/result?lease=1",
+                    String(decoding: try DiagnosticReport.encoder.encode(failed), as: UTF8.self), as: .collector)
                 #expect(answer.status == .ok && answer.json["state"] as? String == "failed")
                 #expect((answer.json["failure"] as? String)?.contains("SHA256:new but known_hosts has ED25519 SHA256:old") == true)
                 #expect(try await client.get("/api/v1/tickets/\(ticket)/diagnostics").items.isEmpty)
@@ -201,10 +229,16 @@ import TriageModel
                 let noHost = try await client.post("/api/v1/tickets", #"{"title": "printer"}"#).id
                 let refused = try await client.post("/api/v1/tickets/\(noHost)/diagnoses", "{}")
                 #expect(refused.status == .unprocessableContent && refused.errorMessage.contains("not about a host"))
-                let theirs = try await client.post("/api/v1/tickets", #"{"title": "web1", "hostId": \#(t.hostId), "assigneeId": \#(t.otherTechnicianId)}"#).id
+                let theirs = try await client.post(
+                    "/api/v1/tickets", #"{"title": "web1", "hostId": \#(t.hostId), "assigneeId": \#(t.otherTechnicianId)}"#
+                ).id
                 #expect(try await client.post("/api/v1/tickets/\(theirs)/diagnoses", "{}", as: .technician).status == .forbidden)
-                #expect(try await client.post("/api/v1/tickets/\(theirs)/diagnoses", #"{"checks": ["two words"]}"#).status == .unprocessableContent)
-                #expect(try await client.post("/api/v1/tickets/\(theirs)/diagnoses", #"{"params": {"nodot": "1"}}"#).status == .unprocessableContent)
+                #expect(
+                    try await client.post("/api/v1/tickets/\(theirs)/diagnoses", #"{"checks": ["two words"]}"#).status
+                        == .unprocessableContent)
+                #expect(
+                    try await client.post("/api/v1/tickets/\(theirs)/diagnoses", #"{"params": {"nodot": "1"}}"#).status
+                        == .unprocessableContent)
                 #expect(try await client.post("/api/v1/tickets/\(theirs)/diagnoses", #"{"surprise": 1}"#).status == .unprocessableContent)
                 #expect(try await client.post("/api/v1/tickets/999999/diagnoses", "{}").status == .notFound)
                 #expect(try await client.get("/api/v1/jobs?ticket=\(theirs)").items.isEmpty, "nothing queued by the refusals")

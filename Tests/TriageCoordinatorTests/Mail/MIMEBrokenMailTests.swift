@@ -1,13 +1,14 @@
 import Crypto
 import Foundation
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// The mail reader on what arrives broken, huge or automatic: a 30 MiB attachment in linear time,
 /// boundaries that never close or never come, garbage, invalid UTF-8, a bounce, an out-of-office,
@@ -22,7 +23,9 @@ import Testing
             var state: UInt64 = 0x9E37_79B9_7F4A_7C15
             let words = raw.bindMemory(to: UInt64.self)
             for index in words.indices {
-                state ^= state << 13; state ^= state >> 7; state ^= state << 17
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
                 words[index] = state
             }
         }
@@ -44,7 +47,8 @@ import Testing
 
             """
         var raw = MIMEParserTests.bytes(head)
-        raw += [UInt8](Data(payload).base64EncodedData(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]))
+        raw += [UInt8](
+            Data(payload).base64EncodedData(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed]))
         raw += MIMEParserTests.bytes("\n--big-boundary--\n")
         let clock = ContinuousClock()
         var parsed: MailMessage?
@@ -62,7 +66,8 @@ import Testing
     }
 
     @Test func missingClosingBoundaryKeepsWhatWasRead() throws {
-        let message = try MIMEParserTests.parse("""
+        let message = try MIMEParserTests.parse(
+            """
             From: a@example.com
             Content-Type: multipart/mixed; boundary="b1"
 
@@ -86,7 +91,8 @@ import Testing
     }
 
     @Test func boundaryThatNeverAppears() throws {
-        let guessed = try MIMEParserTests.parse("""
+        let guessed = try MIMEParserTests.parse(
+            """
             From: a@example.com
             Content-Type: multipart/mixed; boundary="declared"
 
@@ -105,7 +111,8 @@ import Testing
         #expect(guessed.attachments == [MailPart(filename: "notes.txt", contentType: "text/plain", data: Array("notes".utf8))])
         #expect(guessed.problems == ["boundary \"declared\" never appears; used \"actual\" found in the body"])
 
-        let plain = try MIMEParserTests.parse("From: a@example.com\nContent-Type: multipart/mixed; boundary=nowhere\n\nJust text: nothing else.\n")
+        let plain = try MIMEParserTests.parse(
+            "From: a@example.com\nContent-Type: multipart/mixed; boundary=nowhere\n\nJust text: nothing else.\n")
         #expect(plain.text == "Just text: nothing else.")
         #expect(plain.problems == ["boundary \"nowhere\" never appears; body read as text"])
     }
@@ -129,13 +136,15 @@ import Testing
         let spaced = try MailParser.parse(Array("From : Old Style <old@example.com>\r\nSubject : obsolete spacing\r\n\r\nx".utf8))
         #expect(spaced.from == MailAddress(name: "Old Style", address: "old@example.com"))
         #expect(spaced.subject == "obsolete spacing")
-        let binaryBody = try MailParser.parse(MIMEParserTests.message(header: "Content-Type: text/plain", body: [0x00, 0xFF, 0xFE, 0x41, 0x0D, 0x0D, 0x0A]))
+        let binaryBody = try MailParser.parse(
+            MIMEParserTests.message(header: "Content-Type: text/plain", body: [0x00, 0xFF, 0xFE, 0x41, 0x0D, 0x0D, 0x0A]))
         #expect(binaryBody.text.hasSuffix("A"))
     }
 
     @Test func invalidUTF8IsReadLossy() throws {
         let body: [UInt8] = Array("Caf".utf8) + [0xC3, 0x28] + Array(" ok ".utf8) + [0xFF, 0xE2, 0x82]
-        let message = try MailParser.parse(MIMEParserTests.message(header: "Subject: Gr\u{FC}\u{DF}e\r\nContent-Type: text/plain; charset=utf-8", body: body))
+        let message = try MailParser.parse(
+            MIMEParserTests.message(header: "Subject: Gr\u{FC}\u{DF}e\r\nContent-Type: text/plain; charset=utf-8", body: body))
         #expect(message.text == "Caf\u{FFFD}( ok \u{FFFD}\u{FFFD}")
         #expect(message.problems == ["invalid UTF-8, read with replacement characters"])
         // A raw Latin-1 header (not UTF-8) is read as Windows-1252.
@@ -196,10 +205,11 @@ import Testing
 
     @Test func deliveryStatusNotification() throws {
         let message = try MIMEParserTests.parse(Self.bounce)
-        #expect(message.deliveryReport == [
-            DeliveryStatus(recipient: "nobody@example.org", action: "failed", status: "5.1.1"),
-            DeliveryStatus(recipient: "late@example.org", action: "delayed", status: "4.4.1"),
-        ])
+        #expect(
+            message.deliveryReport == [
+                DeliveryStatus(recipient: "nobody@example.org", action: "failed", status: "5.1.1"),
+                DeliveryStatus(recipient: "late@example.org", action: "delayed", status: "4.4.1"),
+            ])
         #expect(message.text.hasPrefix("This is the mail system at host mx.example.org.\n\nI'm sorry"))
         #expect(message.from == MailAddress(name: "Mail Delivery System", address: "MAILER-DAEMON@mx.example.org"))
         let returned = try #require(message.attachments.first)
@@ -214,7 +224,8 @@ import Testing
     }
 
     @Test func outOfOfficeHeadersAreAccessible() throws {
-        let message = try MIMEParserTests.parse("""
+        let message = try MIMEParserTests.parse(
+            """
             Received: from b.example by a.example
             Received: from c.example by b.example
             From: Bob <bob@example.com>
@@ -243,8 +254,11 @@ import Testing
         #expect(message.headers.count == 13)
         #expect(message.inReplyTo == ["triage.42.abc@triage.example"])
         #expect(message.references == ["a@x.example", "b@y.example", "triage.42.abc@triage.example"])
-        #expect(message.replyTo == [MailAddress(name: "Bob Private", address: "bob@home.example"),
-                                    MailAddress(name: "Bob, Office", address: "bob@office.example")])
+        #expect(
+            message.replyTo == [
+                MailAddress(name: "Bob Private", address: "bob@home.example"),
+                MailAddress(name: "Bob, Office", address: "bob@office.example"),
+            ])
         #expect(message.date == Date(timeIntervalSince1970: 1_796_636_759))
         #expect(message.text == "I am out of the office until Monday.")
     }

@@ -1,20 +1,22 @@
 import Crypto
 import Foundation
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// The mail reader on headers and structure: forwarded messages and file names, dates, addresses
 /// and ids, tolerant transfer encodings, nesting capped at twenty levels.
 @Suite struct MIMEHeaderTests {
 
     @Test func forwardedMessageAndFileNames() throws {
-        let message = try MIMEParserTests.parse("""
+        let message = try MIMEParserTests.parse(
+            """
             From mbox-envelope@example.com Mon Dec  7 09:45:59 2026
             From: Carol <carol@example.com>
             Subject: Fwd: files
@@ -62,10 +64,16 @@ import Testing
             --XYZ--
             """)
         #expect(message.text == "See the files.")
-        #expect(message.attachments.map(\.filename) == ["message.eml", "Résumé final.pdf", "Straße und Plätze.txt", "Prüfbericht.pdf",
-                                                       "evil.exe", "attachment-6.bin"])
-        #expect(message.attachments.map(\.contentType) == ["message/rfc822", "application/pdf", "text/plain", "application/pdf",
-                                                          "application/x-msdownload", "application/octet-stream"])
+        #expect(
+            message.attachments.map(\.filename) == [
+                "message.eml", "Résumé final.pdf", "Straße und Plätze.txt", "Prüfbericht.pdf",
+                "evil.exe", "attachment-6.bin",
+            ])
+        #expect(
+            message.attachments.map(\.contentType) == [
+                "message/rfc822", "application/pdf", "text/plain", "application/pdf",
+                "application/x-msdownload", "application/octet-stream",
+            ])
         #expect(message.attachments[1].data == Array("%PDF".utf8))
         #expect(message.attachments[2].data == Array("list".utf8))
         #expect(try MailParser.parse(message.attachments[0].data).subject == "Original")
@@ -73,29 +81,36 @@ import Testing
 
     @Test func datesAddressesAndIds() {
         let instant = Date(timeIntervalSince1970: 1_796_636_759)
-        for text in ["Mon, 07 Dec 2026 09:45:59 +0000", "7 Dec 2026 10:45:59 +0100", "Mon, 7 Dec 26 04:45:59 EST",
-                     "Mon, 07 Dec 2026 09:45:59 GMT (comment)", "Mon Dec  7 09:45:59 2026", "Monday, 07-Dec-2026 09:45:59 Z".replacingOccurrences(of: "-", with: " "),
-                     "Mon,07 Dec 2026 11:15:59 +0130"] {
+        for text in [
+            "Mon, 07 Dec 2026 09:45:59 +0000", "7 Dec 2026 10:45:59 +0100", "Mon, 7 Dec 26 04:45:59 EST",
+            "Mon, 07 Dec 2026 09:45:59 GMT (comment)", "Mon Dec  7 09:45:59 2026",
+            "Monday, 07-Dec-2026 09:45:59 Z".replacingOccurrences(of: "-", with: " "),
+            "Mon,07 Dec 2026 11:15:59 +0130",
+        ] {
             #expect(MIMEDate.parse(text) == instant, "\(text)")
         }
         #expect(MIMEDate.parse("Mon, 07 Dec 2026 09:45 +0000") == Date(timeIntervalSince1970: 1_796_636_700))
-        for bad in ["yesterday", "", "32 Dec 2026 10:00:00 +0000", "29 Feb 2025 10:00:00 +0000", "07 Foo 2026 10:00:00", "07 Dec 2026 25:00:00"] {
+        for bad in [
+            "yesterday", "", "32 Dec 2026 10:00:00 +0000", "29 Feb 2025 10:00:00 +0000", "07 Foo 2026 10:00:00", "07 Dec 2026 25:00:00",
+        ] {
             #expect(MIMEDate.parse(bad) == nil, "\(bad)")
         }
         #expect(MIMEDate.format(instant) == "Mon, 07 Dec 2026 09:45:59 +0000")
         #expect(MIMEDate.format(Date(timeIntervalSince1970: 0)) == "Thu, 01 Jan 1970 00:00:00 +0000")
 
-        let list = MIMEAddressList.parse("""
+        let list = MIMEAddressList.parse(
+            """
             "Doe, John" <John.Doe@Example.COM>, jane@example.org (Jane Roe), Team: a@x.org, "B" <b@x.org>;, \
             undisclosed-recipients:;, =?UTF-8?Q?Ren=C3=A9e?= <renee@example.fr>, <bare@example.net>, not an address, \
             <@route.example:routed@example.net>, broken <unterminated@example.com
             """)
-        #expect(list == [
-            MailAddress(name: "Doe, John", address: "John.Doe@example.com"), MailAddress(name: "Jane Roe", address: "jane@example.org"),
-            MailAddress(name: nil, address: "a@x.org"), MailAddress(name: "B", address: "b@x.org"),
-            MailAddress(name: "Renée", address: "renee@example.fr"), MailAddress(name: nil, address: "bare@example.net"),
-            MailAddress(name: nil, address: "routed@example.net"), MailAddress(name: "broken", address: "unterminated@example.com"),
-        ])
+        #expect(
+            list == [
+                MailAddress(name: "Doe, John", address: "John.Doe@example.com"), MailAddress(name: "Jane Roe", address: "jane@example.org"),
+                MailAddress(name: nil, address: "a@x.org"), MailAddress(name: "B", address: "b@x.org"),
+                MailAddress(name: "Renée", address: "renee@example.fr"), MailAddress(name: nil, address: "bare@example.net"),
+                MailAddress(name: nil, address: "routed@example.net"), MailAddress(name: "broken", address: "unterminated@example.com"),
+            ])
         #expect(MIMEAddressList.parse("undisclosed-recipients:;").isEmpty)
         #expect(MIMEAddressList.parse("\"unterminated <a@b.example>").isEmpty)
         var generator = MIMESeededGenerator(seed: 7)
@@ -114,7 +129,8 @@ import Testing
         #expect(garbled.bytes == Array("Hello World".utf8))
         #expect(garbled.garbage == 2)
         #expect(MIMETransfer.decodeQuotedPrintable(Array("a=\nb =20=\r\nc=4=\t \r\n".utf8)[...]) == Array("ab  c=4".utf8))
-        let message = try MailParser.parse(MIMEParserTests.message(header: "Content-Transfer-Encoding: BASE64", body: Array("SGVs*bG8g\r\nV29ybGQ".utf8)))
+        let message = try MailParser.parse(
+            MIMEParserTests.message(header: "Content-Transfer-Encoding: BASE64", body: Array("SGVs*bG8g\r\nV29ybGQ".utf8)))
         #expect(message.text == "Hello World")
         #expect(message.problems == ["stray characters in base64 skipped"])
         let noType = try MIMEParserTests.parse("From: a@example.com\nSubject: x\n\nHello\n\n\n", crlf: false)

@@ -1,13 +1,14 @@
 import Crypto
 import Foundation
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// The mail reader against a corpus built here: HTML-only mail, nested multiparts, encoded words,
 /// Latin-1/Latin-9/Windows-1252 bodies, a 30 MiB attachment, broken boundaries, garbage, a bounce.
@@ -55,22 +56,23 @@ import Testing
     @Test func htmlOnlyMailBecomesTextWithoutMarkup() throws {
         let message = try Self.parse(Self.htmlOnly)
         #expect(message.htmlOnly)
-        #expect(message.text == """
-            Order confirmed
+        #expect(
+            message.text == """
+                Order confirmed
 
-            Café & Crème <3 €5 ☺ © &unknown; Müller
+                Café & Crème <3 €5 ☺ © &unknown; Müller
 
-            See your order (https://shop.example/orders/42) or https://shop.example.
+                See your order (https://shop.example/orders/42) or https://shop.example.
 
-            - One
-            - Two
+                - One
+                - Two
 
-            Line
-            break
-            Block
+                Line
+                break
+                Block
 
-            Sincerely yours
-            """)
+                Sincerely yours
+                """)
         for absent in ["<p", "<a", "<img", "href", "alert", "evil", "color", "tracker", "Newsletter title", "tracking comment"] {
             #expect(!message.text.contains(absent), "\(absent)")
         }
@@ -84,8 +86,9 @@ import Testing
 
     @Test func htmlConversionDetails() {
         #expect(MIMEHTMLText.text(fromHTML: "a < b &amp;&amp c<br><br><br><br><br>d") == "a < b &&amp c\n\nd")
-        #expect(MIMEHTMLText.text(fromHTML: "<a href=\"mailto:x@y.org\">x@y.org</a> <a href='#top'>top</a> <a href=\"javascript:x()\">js</a>")
-            == "x@y.org top js")
+        #expect(
+            MIMEHTMLText.text(fromHTML: "<a href=\"mailto:x@y.org\">x@y.org</a> <a href='#top'>top</a> <a href=\"javascript:x()\">js</a>")
+                == "x@y.org top js")
         #expect(MIMEHTMLText.text(fromHTML: "<a href=\"https://x.org/\">x.org</a> <a href=x.html><img src=\"a.png\"></a>") == "x.org")
         #expect(MIMEHTMLText.text(fromHTML: "<html><head><style>p{}</style><body><p>Hi</p>") == "Hi")
         #expect(MIMEHTMLText.text(fromHTML: "<head><meta charset=utf-8>Text without body") == "Text without body")
@@ -152,18 +155,23 @@ import Testing
         let message = try Self.parse(Self.nested, crlf: crlf)
         #expect(message.text == "The printer in room 4 is on fire.\nPlease help.")
         #expect(!message.htmlOnly)
-        #expect(message.to == [MailAddress(name: "Help Desk", address: "help@triage.example"), MailAddress(name: "Doe, John", address: "john@example.com")])
+        #expect(
+            message.to == [
+                MailAddress(name: "Help Desk", address: "help@triage.example"), MailAddress(name: "Doe, John", address: "john@example.com"),
+            ])
         #expect(message.cc == [MailAddress(name: nil, address: "carol@example.com")])
-        #expect(message.attachments == [
-            MailPart(filename: "logo.png", contentType: "image/png", data: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
-            MailPart(filename: "report.pdf", contentType: "application/pdf", data: Array("%PDF-1.4\n%äüöß\n".utf8)),
-        ])
+        #expect(
+            message.attachments == [
+                MailPart(filename: "logo.png", contentType: "image/png", data: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
+                MailPart(filename: "report.pdf", contentType: "application/pdf", data: Array("%PDF-1.4\n%äüöß\n".utf8)),
+            ])
         #expect(message.problems.isEmpty, "\(message.problems)")
         #expect(message.deliveryReport == nil)
     }
 
     @Test func alternativeWithoutPlainTextUsesTheHTML() throws {
-        let text = Self.nested.replacingOccurrences(of: "Content-Type: text/plain; charset=utf-8", with: "Content-Type: text/calendar; charset=utf-8")
+        let text = Self.nested.replacingOccurrences(
+            of: "Content-Type: text/plain; charset=utf-8", with: "Content-Type: text/calendar; charset=utf-8")
         let message = try Self.parse(text)
         #expect(message.text == "The printer in room 4 is on fire.")
         #expect(message.htmlOnly)
@@ -182,7 +190,8 @@ import Testing
             "=?UTF-8?Q?Caf=C3=A9?=   =?UTF-8?Q?_cr=C3=A8me?=": "Café crème",
             "=?UTF-8?Q?=C3?= =?UTF-8?Q?=A9t=C3=A9?=": "été",
             "Re: =?utf-8?q?Rechnung_Nr=2E_5?= is   due": "Re: Rechnung Nr. 5 is due",
-            "=?UTF-8?B?0J/RgNC40LLQtdGCLCDQvNC40YA=?=\r\n =?UTF-8?B?SGFsbG8gV2VsdCwgc2Now7ZuZSBHcsO8w59l?=": "Привет, мирHallo Welt, schöne Grüße",
+            "=?UTF-8?B?0J/RgNC40LLQtdGCLCDQvNC40YA=?=\r\n =?UTF-8?B?SGFsbG8gV2VsdCwgc2Now7ZuZSBHcsO8w59l?=":
+                "Привет, мирHallo Welt, schöne Grüße",
             "=?utf-8*de?Q?Hallo?= plain =?bogus": "Hallo plain =?bogus",
             "=?x-unknown?Q?caf=E9?=": "café",
             "  spaced\t out  ": "spaced out",
@@ -192,27 +201,38 @@ import Testing
             #expect(message.subject == expected, "\(raw)")
             #expect(message.header("Subject") == raw.replacingOccurrences(of: "\r\n", with: "").trimmingCharacters(in: .whitespaces))
         }
-        let named = try MailParser.parse(Self.message(header: "To: =?UTF-8?Q?Ren=C3=A9e?= <renee@example.fr>",
-                                                      from: "=?ISO-8859-1?Q?J=FCrgen_M=FCller?= <jm@Example.DE>"))
+        let named = try MailParser.parse(
+            Self.message(
+                header: "To: =?UTF-8?Q?Ren=C3=A9e?= <renee@example.fr>",
+                from: "=?ISO-8859-1?Q?J=FCrgen_M=FCller?= <jm@Example.DE>"))
         #expect(named.from == MailAddress(name: "Jürgen Müller", address: "jm@example.de"))
         #expect(named.to == [MailAddress(name: "Renée", address: "renee@example.fr")])
     }
 
     @Test func latin1QuotedPrintableBody() throws {
-        let body = "Gr=FC=DFe aus M=FCnchen!\r\nDer Preis ist 5 =3D f=FCnf Euro, sehr sch=F6n und e=\r\nndlich fertig.\r\n"
+        let body =
+            "Gr=FC=DFe aus M=FCnchen!\r\nDer Preis ist 5 =3D f=FCnf Euro, sehr sch=F6n und e=\r\nndlich fertig.\r\n"
             + "Bad escape: =ZZ and =4 stay.\r\nTrailing   \r\nEnd=\r\n\r\n"
-        let message = try MailParser.parse(Self.message(
-            header: "Content-Type: text/plain; charset=\"ISO-8859-1\"\r\nContent-Transfer-Encoding: Quoted-Printable", body: Array(body.utf8)))
-        #expect(message.text == "Grüße aus München!\nDer Preis ist 5 = fünf Euro, sehr schön und endlich fertig.\nBad escape: =ZZ and =4 stay.\nTrailing\nEnd")
+        let message = try MailParser.parse(
+            Self.message(
+                header: "Content-Type: text/plain; charset=\"ISO-8859-1\"\r\nContent-Transfer-Encoding: Quoted-Printable",
+                body: Array(body.utf8)))
+        #expect(
+            message.text
+                == "Grüße aus München!\nDer Preis ist 5 = fünf Euro, sehr schön und endlich fertig.\nBad escape: =ZZ and =4 stay.\nTrailing\nEnd"
+        )
         #expect(message.problems.isEmpty)
     }
 
     @Test func formatFlowedLinesAreJoined() throws {
         let body = "This is a long line that was \r\nwrapped by the sender.\r\n> Quoted text that \r\n> continues here.\r\n \r\n-- \r\nSig"
-        let flowed = try MailParser.parse(Self.message(header: "Content-Type: text/plain; charset=utf-8; format=flowed", body: Array(body.utf8)))
+        let flowed = try MailParser.parse(
+            Self.message(header: "Content-Type: text/plain; charset=utf-8; format=flowed", body: Array(body.utf8)))
         #expect(flowed.text == "This is a long line that was wrapped by the sender.\n> Quoted text that continues here.\n\n-- \nSig")
-        let deleted = try MailParser.parse(Self.message(header: "Content-Type: text/plain; format=Flowed; DelSp=Yes",
-                                                        body: Array("Lorem ipsu \r\nm dolor\r\n".utf8)))
+        let deleted = try MailParser.parse(
+            Self.message(
+                header: "Content-Type: text/plain; format=Flowed; DelSp=Yes",
+                body: Array("Lorem ipsu \r\nm dolor\r\n".utf8)))
         #expect(deleted.text == "Lorem ipsum dolor")
         let fixed = try MailParser.parse(Self.message(header: "Content-Type: text/plain", body: Array("Kept \r\nas is".utf8)))
         #expect(fixed.text == "Kept \nas is")
@@ -225,15 +245,21 @@ import Testing
             ("latin9", high, "€ŠšŽžŒœŸé"),
             ("iso-8859-1", high, "¤¦¨´¸¼½¾é"),
             ("latin1", [0x47, 0x72, 0xFC, 0xDF, 0x65], "Grüße"),
-            ("windows-1252", [0x93] + Array("Hallo".utf8) + [0x94, 0x20, 0x80, 0x20, 0x85, 0x20, 0x96, 0x20, 0x99, 0x20, 0x8A, 0x9A, 0x9F], "“Hallo” € … – ™ ŠšŸ"),
+            (
+                "windows-1252",
+                [0x93] + Array("Hallo".utf8) + [0x94, 0x20, 0x80, 0x20, 0x85, 0x20, 0x96, 0x20, 0x99, 0x20, 0x8A, 0x9A, 0x9F],
+                "“Hallo” € … – ™ ŠšŸ"
+            ),
             ("CP1252", [0x91, 0x61, 0x92, 0x81, 0x8D], "‘a’\u{81}\u{8D}"),
         ]
         for (charset, body, expected) in cases {
-            let message = try MailParser.parse(Self.message(header: "Content-Type: text/plain; charset=\(charset)\r\nContent-Transfer-Encoding: 8bit", body: body))
+            let message = try MailParser.parse(
+                Self.message(header: "Content-Type: text/plain; charset=\(charset)\r\nContent-Transfer-Encoding: 8bit", body: body))
             #expect(message.text == expected, "\(charset)")
             #expect(message.problems.isEmpty, "\(charset): \(message.problems)")
         }
-        let unknown = try MailParser.parse(Self.message(header: "Content-Type: text/plain; charset=x-foo", body: [0x63, 0x61, 0x66, 0xE9, 0x80]))
+        let unknown = try MailParser.parse(
+            Self.message(header: "Content-Type: text/plain; charset=x-foo", body: [0x63, 0x61, 0x66, 0xE9, 0x80]))
         #expect(unknown.text == "café€")
         #expect(unknown.problems == ["unknown charset x-foo, read as Windows-1252"])
     }

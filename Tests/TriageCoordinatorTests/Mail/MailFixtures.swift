@@ -1,12 +1,13 @@
 import Foundation
 import HTTPTypes
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Mail as MTAs deliver it, for the mail tests: a message's raw text, and the desk they reach.
 enum MailFixture {
@@ -20,11 +21,15 @@ enum MailFixture {
     }
 
     /// A plain message; `headers` come before the standard ones.
-    static func message(from: String, to: String = desk, subject: String, body: String = "Hello,\nthe printer is on fire.\n",
-                        id: String = "\(UUID().uuidString)@mua.example", headers: [String] = []) -> String {
-        (headers + ["From: \(from)", "To: \(to)", "Subject: \(subject)", "Message-ID: <\(id)>", "Date: Mon, 07 Dec 2026 09:00:00 +0000",
-                    "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "", body])
-            .joined(separator: "\r\n")
+    static func message(
+        from: String, to: String = desk, subject: String, body: String = "Hello,\nthe printer is on fire.\n",
+        id: String = "\(UUID().uuidString)@mua.example", headers: [String] = []
+    ) -> String {
+        (headers + [
+            "From: \(from)", "To: \(to)", "Subject: \(subject)", "Message-ID: <\(id)>", "Date: Mon, 07 Dec 2026 09:00:00 +0000",
+            "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8", "", body,
+        ])
+        .joined(separator: "\r\n")
     }
 
     /// An RFC 3464 report that `recipient` does not exist, quoting the headers of `returned`.
@@ -74,8 +79,11 @@ extension TestCoordinator {
     func withMailgate() async throws -> Int {
         let admin = Principal(tokenId: 1, name: "root", role: .admin)
         return try await store.write { [coordinator, customerId] session in
-            try await coordinator.inventory.create(ContactFields(customerId: customerId, name: "Yuki Tanaka", email: "yuki@acme.example",
-                                                                 phone: "+81 3 1234 5678"), by: admin, in: session).id
+            try await coordinator.inventory.create(
+                ContactFields(
+                    customerId: customerId, name: "Yuki Tanaka", email: "yuki@acme.example",
+                    phone: "+81 3 1234 5678"), by: admin, in: session
+            ).id
         }
     }
 
@@ -83,7 +91,9 @@ extension TestCoordinator {
     func outbox(_ ticket: Int) async throws -> [OutboxMessage] {
         try await store.read { session in
             var full: [OutboxMessage] = []
-            for message in try await session.outbox(ticketId: ticket) { if let one = try await session.outbox(id: message.id) { full.append(one) } }
+            for message in try await session.outbox(ticketId: ticket) {
+                if let one = try await session.outbox(id: message.id) { full.append(one) }
+            }
             return full
         }
     }

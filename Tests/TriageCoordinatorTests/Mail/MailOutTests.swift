@@ -2,27 +2,31 @@ import Foundation
 import HTTPTypes
 import TestSupport
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Public replies out through the outbox to a real SMTP server (the aiosmtpd sink): threaded,
 /// with their files, retried while the server refuses, sent once when two instances race for them.
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct MailOutTests {
     static func transport(_ sink: SMTPSink) -> SMTPTransport {
-        SMTPTransport(settings: SMTPSettings(host: "127.0.0.1", port: sink.port, security: .none, heloName: "triage.test", timeout: .seconds(30)))
+        SMTPTransport(
+            settings: SMTPSettings(host: "127.0.0.1", port: sink.port, security: .none, heloName: "triage.test", timeout: .seconds(30)))
     }
 
     /// A ticket opened by Yuki's mail, with a CC; its number and her message's id.
     static func ticketFromMail(_ client: TestCoordinator.Client) async throws -> (id: Int, messageId: String) {
         let messageId = "\(UUID().uuidString)@acme.example"
-        let filed = try await client.mail(MailFixture.message(from: "Yuki Tanaka <yuki@acme.example>", to: "\(MailFixture.desk), it@acme.example",
-                                                              subject: "Printer offline", id: messageId))
+        let filed = try await client.mail(
+            MailFixture.message(
+                from: "Yuki Tanaka <yuki@acme.example>", to: "\(MailFixture.desk), it@acme.example",
+                subject: "Printer offline", id: messageId))
         return (try #require(filed.json["ticketId"] as? Int), messageId)
     }
 
@@ -33,11 +37,14 @@ struct MailOutTests {
             try await t.test { client in
                 let (id, customerMessage) = try await Self.ticketFromMail(client)
                 let pdf = Data((0..<3000).map { UInt8($0 % 251) })
-                let reply = #"{"body": "Hello Yuki,\n.please restart it.", "attachments": [{"name": "Anleitung für Drucker.pdf", "contentType": "application/pdf", "content": "\#(pdf.base64EncodedString())"}]}"#
+                let reply =
+                    #"{"body": "Hello Yuki,\n.please restart it.", "attachments": [{"name": "Anleitung für Drucker.pdf", "contentType": "application/pdf", "content": "\#(pdf.base64EncodedString())"}]}"#
                 #expect(try await client.post("/api/v1/tickets/\(id)/comments", reply, as: .agent).status == .forbidden)
                 let posted = try await client.post("/api/v1/tickets/\(id)/comments", reply, as: .dispatcher)
                 #expect(posted.status == .created, "\(posted.body)")
-                #expect(try await client.post("/api/v1/tickets/\(id)/comments", #"{"body": "internal: she is VIP", "visibility": "internal"}"#).status == .created)
+                #expect(
+                    try await client.post("/api/v1/tickets/\(id)/comments", #"{"body": "internal: she is VIP", "visibility": "internal"}"#)
+                        .status == .created)
                 let sent = try await t.coordinator.mail.deliverDue(through: Self.transport(sink), holder: "test")
                 let outcome = try await t.outbox(id).map { "\($0.kind) \($0.state) \($0.lastError ?? "")" }
                 #expect(sent.count == 2, "the acknowledgement and the reply; the note goes nowhere: \(outcome)")
@@ -124,7 +131,9 @@ struct MailOutTests {
                 #expect(try await client.post("/api/v1/tickets/\(id)/comments", #"{"body": "On it."}"#).status == .created)
                 _ = try await t.coordinator.mail.deliverDue(through: Self.transport(partial), holder: "a")
                 let reply = try #require(try await t.outbox(id).first { $0.kind == .reply })
-                #expect(reply.state == .sent && reply.lastError?.contains("it@acme.example") == true && reply.lastError?.contains("550") == true)
+                #expect(
+                    reply.state == .sent && reply.lastError?.contains("it@acme.example") == true && reply.lastError?.contains("550") == true
+                )
                 let events = try await client.get("/api/v1/tickets/\(id)/events").items.filter { $0["type"] as? String == "mail_delivery" }
                 let refused = events.compactMap { ($0["data"] as? [String: Any])?["refused"] as? [String] }.flatMap { $0 }
                 #expect(refused.contains { $0.contains("it@acme.example") })

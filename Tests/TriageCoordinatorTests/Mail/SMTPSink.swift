@@ -34,8 +34,9 @@ final class SMTPSink: @unchecked Sendable {
         for attempt in 1...3 {
             let port = try TestSSHD.freePort()
             let (out, err) = (folder.path + "/sink\(attempt).out", folder.path + "/sink\(attempt).err")
-            let process = try ChildProcess(Self.python[0], Array(Self.python.dropFirst()) + [Self.script, "--port", "\(port)", "--dir", inbox] + options,
-                                           stdout: out, stderr: err)
+            let process = try ChildProcess(
+                Self.python[0], Array(Self.python.dropFirst()) + [Self.script, "--port", "\(port)", "--dir", inbox] + options,
+                stdout: out, stderr: err)
             let ready = try await waitFor(seconds: 15) {
                 !process.isRunning || ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains("ready")
             }

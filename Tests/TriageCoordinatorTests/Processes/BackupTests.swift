@@ -20,8 +20,10 @@ import Testing
         let (url, token) = (serve.url, serve.adminToken)
         Thread {
             for index in 1...150 {
-                _ = try? TriageServe.curl(["-X", "POST", url + "/api/v1/tickets", "-H", "Authorization: Bearer \(token)",
-                                           "-H", "Content-Type: application/json", "-d", #"{"title": "during \#(index)", "severity": 4}"#])
+                _ = try? TriageServe.curl([
+                    "-X", "POST", url + "/api/v1/tickets", "-H", "Authorization: Bearer \(token)",
+                    "-H", "Content-Type: application/json", "-d", #"{"title": "during \#(index)", "severity": 4}"#,
+                ])
             }
             writing.leave()
         }.start()
@@ -33,8 +35,10 @@ import Testing
         #expect(made.stdout.contains("backed up \(folder.path)/data/triage.db to \(backup)"))
         writing.wait()
         // Whatever holds the data is its user's alone: the folder, the database, its WAL, the backup.
-        for (path, mode) in [(folder.path + "/data", 0o700), (folder.path + "/data/triage.db", 0o600),
-                             (folder.path + "/data/triage.db-wal", 0o600), (backup, 0o600)] as [(String, mode_t)] {
+        for (path, mode) in [
+            (folder.path + "/data", 0o700), (folder.path + "/data/triage.db", 0o600),
+            (folder.path + "/data/triage.db-wal", 0o600), (backup, 0o600),
+        ] as [(String, mode_t)] {
             var info = stat()
             #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == mode, "\(path): \(String(info.st_mode & 0o777, radix: 8))")
         }
@@ -54,8 +58,9 @@ import Testing
         // not hold: restored elsewhere without the key, triage says what to bring.
         let keyless = try TempFolder()
         let withoutKey = try Shell.run(Self.binary, ["restore", "--from", backup, "--data", keyless.path + "/data"])
-        #expect(withoutKey.status != 0 && withoutKey.stderr.contains("put the secret-key file of the data folder that sealed them"),
-                "\(withoutKey.stderr)")
+        #expect(
+            withoutKey.status != 0 && withoutKey.stderr.contains("put the secret-key file of the data folder that sealed them"),
+            "\(withoutKey.stderr)")
         #expect(!FileManager.default.fileExists(atPath: keyless.path + "/data/secret-key"), "no new key was made")
 
         let restoredFolder = try TempFolder()

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A real `triage serve` against clients that hold connections: idle, slowloris headers, a body
 /// that never comes, more connections than allowed. Times are bounded generously: the assertion
@@ -26,9 +26,11 @@ import TestSupport
         for index in 1...3 {
             let form = try TriageServe.curl(["-c", jar, "-b", jar, serve.url + "/board/login"]).stdout
             let csrf = try #require(form.firstMatch(of: /name="csrf" value="([^"]+)"/).map { String($0.1) })
-            let answer = try TriageServe.curl(["-c", jar, "-b", jar, "-o", "/dev/null", "-X", "POST", serve.url + "/board/login",
-                                               "-H", "X-Forwarded-For: 198.51.100.\(index)", "--data-urlencode", "csrf=\(csrf)",
-                                               "--data-urlencode", "login=nobody", "--data-urlencode", "password=guess"])
+            let answer = try TriageServe.curl([
+                "-c", jar, "-b", jar, "-o", "/dev/null", "-X", "POST", serve.url + "/board/login",
+                "-H", "X-Forwarded-For: 198.51.100.\(index)", "--data-urlencode", "csrf=\(csrf)",
+                "--data-urlencode", "login=nobody", "--data-urlencode", "password=guess",
+            ])
             #expect(answer.stdout.hasSuffix("401"), "\(answer.stdout)")
         }
         let log = (try? String(contentsOfFile: folder.path + "/serve.err", encoding: .utf8)) ?? ""
@@ -61,16 +63,19 @@ import TestSupport
         let serve = try Self.serve(folder)
         defer { serve.process.terminate() }
         let connection = try RawConnection(port: serve.port)
-        connection.send("POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(serve.adminToken)\r\n"
-            + "Content-Type: application/json\r\nContent-Length: 2000000\r\n\r\n{\"title\": ")
+        connection.send(
+            "POST /api/v1/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(serve.adminToken)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 2000000\r\n\r\n{\"title\": ")
         let (answer, closed) = connection.readUntilClosed(timeout: .seconds(20))
         #expect(answer.hasPrefix("HTTP/1.1 408") && answer.contains("request_timeout"), "\(answer)")
         #expect(closed)
         // Without credentials a body is read only up to 8 KiB: a 1 MiB post is refused before auth.
         let big = folder.path + "/big.json"
         try Data(repeating: UInt8(ascii: "x"), count: 1 << 20).write(to: URL(fileURLWithPath: big))
-        let unauthenticated = try TriageServe.curl(["-X", "POST", serve.url + "/api/v1/tickets", "-H", "Content-Type: application/json",
-                                                    "--data-binary", "@" + big])
+        let unauthenticated = try TriageServe.curl([
+            "-X", "POST", serve.url + "/api/v1/tickets", "-H", "Content-Type: application/json",
+            "--data-binary", "@" + big,
+        ])
         #expect(unauthenticated.stdout.hasSuffix("\n413"), "\(unauthenticated.stdout.suffix(200))")
         #expect(try serve.request("GET", "/api/v1/tickets").json["items"] as? [Any] != nil)
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `triage serve` waiting for work costs next to nothing: its SLA scheduler, and with mail on its
 /// outbox sender looking every `outboxSeconds`, are timers, not spinning loops. CPU from /proc,

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Live pages against a real `triage serve`: the event stream a browser holds open, what it
 /// carries, how it ends (a session that ends, a server that stops), and the one script. The waits
@@ -68,8 +68,9 @@ import TestSupport
             #expect(page.contains(#"data-live="\#(scope)""#), "\(path)")
             #expect(page.components(separatedBy: "<script").count == 2, "\(path): one script element, with a src")
             let policy = page.firstMatch(of: /content-security-policy: ([^\r\n]+)/)?.1 ?? ""
-            #expect(policy.contains("script-src 'self'") && policy.contains("connect-src 'self'") && !policy.contains("unsafe-inline'; script"),
-                    "\(path): \(policy)")
+            #expect(
+                policy.contains("script-src 'self'") && policy.contains("connect-src 'self'") && !policy.contains("unsafe-inline'; script"),
+                "\(path): \(policy)")
         }
         let queue = try TriageServe.curl(["-b", jar, serve.url + "/board/queues?severity=3"]).stdout
         #expect(queue.contains(#"data-live-url="/board/queues?severity=3""#), "the queue reads itself again with its filters")

@@ -1,13 +1,14 @@
 import Foundation
-import Testing
 import TestSupport
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+import Testing
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Mail through real parts: Debian's Postfix delivering through an alias pipe to `triage mailgate`,
 /// a real `triage serve`, and the aiosmtpd sink as the smarthost its outbox sends to. One Postfix
@@ -38,9 +39,14 @@ struct MailProcessTests {
             """.write(toFile: config, atomically: true, encoding: .utf8)
             serve = try TriageServe(folder, ["--config", config])
             customer = try serve.request("POST", "/api/v1/customers", #"{"name": "Acme"}"#).json["id"] as? Int ?? 0
-            _ = try serve.request("POST", "/api/v1/contacts", #"{"customerId": \#(customer), "name": "Yuki Tanaka", "email": "yuki@acme.example"}"#)
-            let token = try Shell.run(builtProduct("triage"), ["token", "create", "--role", "mailgate", "--name", "postfix", "--config", config,
-                                                               "--data", serve.data])
+            _ = try serve.request(
+                "POST", "/api/v1/contacts", #"{"customerId": \#(customer), "name": "Yuki Tanaka", "email": "yuki@acme.example"}"#)
+            let token = try Shell.run(
+                builtProduct("triage"),
+                [
+                    "token", "create", "--role", "mailgate", "--name", "postfix", "--config", config,
+                    "--data", serve.data,
+                ])
             guard token.status == 0 else { throw TestSupportError("token create failed: \(token.stderr)") }
             tokenFile = folder.path + "/mailgate-token"
             try token.stdout.write(toFile: tokenFile, atomically: true, encoding: .utf8)
@@ -83,24 +89,36 @@ struct MailProcessTests {
             #expect(try desk.serve.request("POST", "/api/v1/tickets/\(id)/comments", #"{"body": "Unplug it, please."}"#).status == 201)
             #expect(try await waitFor(seconds: 20) { sink.count == 2 })
             let reply = try MailParser.parse(try sink.message(2).content)
-            try postfix.send(MailFixture.message(from: "yuki@acme.example", subject: "Re: Printer", body: "Done, it is out.\n",
-                                                 headers: ["In-Reply-To: <\(reply.messageId ?? "")>"]), from: "yuki@acme.example")
+            try postfix.send(
+                MailFixture.message(
+                    from: "yuki@acme.example", subject: "Re: Printer", body: "Done, it is out.\n",
+                    headers: ["In-Reply-To: <\(reply.messageId ?? "")>"]), from: "yuki@acme.example")
             #expect(try await waitFor(seconds: 20) { try desk.events(id, "mail_received").count == 2 })
 
             // A forged tag from a stranger does not append; it waits in quarantine.
-            try postfix.send(MailFixture.message(from: "mallory@evil.example", subject: "[Triage #\(id)] urgent invoice"), from: "mallory@evil.example")
+            try postfix.send(
+                MailFixture.message(from: "mallory@evil.example", subject: "[Triage #\(id)] urgent invoice"), from: "mallory@evil.example")
             #expect(try await waitFor(seconds: 20) { try desk.get("/api/v1/mail/quarantine").contains("mallory@evil.example") })
             #expect(try desk.events(id, "mail_received").count == 2)
 
             // An out-of-office is a note; a real bounce from Postfix (our reply to an unknown user) is a note and marks the contact.
-            try postfix.send(MailFixture.message(from: "yuki@acme.example", subject: "Automatic reply: Re: Printer", body: "Away.\n",
-                                                 headers: ["Auto-Submitted: auto-replied", "In-Reply-To: <\(reply.messageId ?? "")>"]), from: "yuki@acme.example")
-            let ghost = try desk.serve.request("POST", "/api/v1/contacts", #"{"customerId": \#(desk.customer), "name": "Gone", "email": "gone@triage.test"}"#).json["id"] as? Int ?? 0
-            try postfix.send(String(decoding: try sink.message(2).content, as: UTF8.self), from: "support@triage.test", to: "gone@triage.test")
+            try postfix.send(
+                MailFixture.message(
+                    from: "yuki@acme.example", subject: "Automatic reply: Re: Printer", body: "Away.\n",
+                    headers: ["Auto-Submitted: auto-replied", "In-Reply-To: <\(reply.messageId ?? "")>"]), from: "yuki@acme.example")
+            let ghost =
+                try desk.serve.request(
+                    "POST", "/api/v1/contacts", #"{"customerId": \#(desk.customer), "name": "Gone", "email": "gone@triage.test"}"#
+                ).json["id"] as? Int ?? 0
+            try postfix.send(
+                String(decoding: try sink.message(2).content, as: UTF8.self), from: "support@triage.test", to: "gone@triage.test")
             #expect(try await waitFor(seconds: 30) { try desk.events(id, "mail_received").count == 4 }, "\(postfix.log)")
             let notes = try desk.events(id, "mail_received").compactMap { ($0["data"] as? [String: Any])?["automatic"] as? String }
             #expect(notes.count == 2, "\(notes)")
-            #expect(try await waitFor(seconds: 10) { (try desk.serve.request("GET", "/api/v1/contacts/\(ghost)").json["undeliverable"] as? String)?.hasPrefix("5.") == true })
+            #expect(
+                try await waitFor(seconds: 10) {
+                    (try desk.serve.request("GET", "/api/v1/contacts/\(ghost)").json["undeliverable"] as? String)?.hasPrefix("5.") == true
+                })
             #expect(try desk.serve.request("GET", "/api/v1/tickets/\(id)").json["status"] as? String != "resolved")
             #expect(sink.count == 2, "nothing answered the automatic mail")
 
@@ -120,7 +138,9 @@ struct MailProcessTests {
             #expect(postfix.queue.contains("yuki@acme.example"))
             desk.serve = try TriageServe(desk.folder, ["--config", desk.config], port: port)
             try postfix.flush()
-            #expect(try await waitFor(seconds: 30) { try desk.tickets().contains { $0["title"] as? String == "Projector broken" } }, "\(postfix.log)")
+            #expect(
+                try await waitFor(seconds: 30) { try desk.tickets().contains { $0["title"] as? String == "Projector broken" } },
+                "\(postfix.log)")
             #expect(try await waitFor(seconds: 10) { postfix.queue.contains("Mail queue is empty") })
             desk.serve.process.terminate()
         }
@@ -130,9 +150,14 @@ struct MailProcessTests {
         // The sink holds every RCPT for 3 s: the coordinator is killed while it waits.
         let sink = try await SMTPSink(["--delay-rcpt", "3"])
         var desk = try Desk(sink: sink, timeoutSeconds: 5, leaseSeconds: 15)
-        defer { desk.serve.process.terminate(); _ = sink.stop() }
-        let yuki = try #require(try desk.serve.request("GET", "/api/v1/contacts").json["items"] as? [[String: Any]]).first?["id"] as? Int ?? 0
-        let id = try desk.serve.request("POST", "/api/v1/tickets", #"{"title": "Laptop slow", "requesterId": \#(yuki)}"#).json["id"] as? Int ?? 0
+        defer {
+            desk.serve.process.terminate()
+            _ = sink.stop()
+        }
+        let yuki =
+            try #require(try desk.serve.request("GET", "/api/v1/contacts").json["items"] as? [[String: Any]]).first?["id"] as? Int ?? 0
+        let id =
+            try desk.serve.request("POST", "/api/v1/tickets", #"{"title": "Laptop slow", "requesterId": \#(yuki)}"#).json["id"] as? Int ?? 0
         #expect(try desk.serve.request("POST", "/api/v1/tickets/\(id)/comments", #"{"body": "Restart it, please."}"#).status == 201)
         try await Task.sleep(for: .milliseconds(2000))
         kill(desk.serve.process.pid, SIGKILL)
@@ -160,7 +185,8 @@ struct MailProcessTests {
                 tokenFile = desk.folder.path + "/other-token"
                 try token.write(toFile: tokenFile, atomically: true, encoding: .utf8)
             }
-            return try Shell.run(gate, ["mailgate", "--url", url ?? desk.serve.url, "--token-file", tokenFile, "--sender", "yuki@acme.example"], input: raw)
+            return try Shell.run(
+                gate, ["mailgate", "--url", url ?? desk.serve.url, "--token-file", tokenFile, "--sender", "yuki@acme.example"], input: raw)
         }
         let good = MailFixture.message(from: "yuki@acme.example", subject: "Monitor dark")
         #expect(try mailgate(good).status == 0)
@@ -170,12 +196,15 @@ struct MailProcessTests {
         #expect(empty.status == 65 && empty.stderr.contains("empty"))
         let wrongToken = try mailgate(good, token: "trg_not-a-token")
         #expect(wrongToken.status == 75 && wrongToken.stderr.contains("401"), "a token to fix: the MTA keeps the mail")
-        let dispatcher = try Shell.run(gate, ["token", "create", "--role", "dispatcher", "--name", "d", "--config", desk.config, "--data", desk.serve.data]).stdout
+        let dispatcher = try Shell.run(
+            gate, ["token", "create", "--role", "dispatcher", "--name", "d", "--config", desk.config, "--data", desk.serve.data]
+        ).stdout
         #expect(try mailgate(good, token: dispatcher).status == 75)
         desk.serve.process.terminate()
         let down = try mailgate(good)
         #expect(down.status == 75 && down.stderr.contains("did not answer"))
-        let missing = try Shell.run(gate, ["mailgate", "--url", "http://127.0.0.1:9", "--token-file", desk.folder.path + "/none"], input: good)
+        let missing = try Shell.run(
+            gate, ["mailgate", "--url", "http://127.0.0.1:9", "--token-file", desk.folder.path + "/none"], input: good)
         #expect(missing.status == 75 && missing.stderr.contains("cannot read the token file"))
         desk.serve = try TriageServe(desk.folder, ["--config", desk.config], port: desk.serve.port)
         defer { desk.serve.process.terminate() }

@@ -36,13 +36,17 @@ struct MultiInstanceTests {
     }
 
     /// One curl running every request at once (`--parallel`): status and body of each, in order.
-    static func parallel(_ requests: [(url: String, method: String, json: String, headers: [String])]) throws -> [(status: Int, body: String)] {
+    static func parallel(_ requests: [(url: String, method: String, json: String, headers: [String])]) throws -> [(
+        status: Int, body: String
+    )] {
         let folder = try TempFolder()
         var arguments = ["--parallel", "--parallel-immediate", "--parallel-max", "\(requests.count)"]
         for (index, request) in requests.enumerated() {
             if index > 0 { arguments.append("--next") }
-            arguments += ["-s", "-X", request.method, "-H", "Content-Type: application/json", "-d", request.json,
-                          "-o", folder.path + "/\(index).body", "-w", "\(index) %{http_code}\n", request.url]
+            arguments += [
+                "-s", "-X", request.method, "-H", "Content-Type: application/json", "-d", request.json,
+                "-o", folder.path + "/\(index).body", "-w", "\(index) %{http_code}\n", request.url,
+            ]
             for header in request.headers { arguments += ["-H", header] }
         }
         let output = try Shell.run("/usr/bin/curl", arguments)
@@ -80,9 +84,11 @@ struct MultiInstanceTests {
             let start = String(format: "%@T%02d:%02d:00Z", String(day), 9 + index * 5 / 60, index * 5 % 60)
             let end = String(format: "%@T%02d:%02d:00Z", String(day), 12 + index * 5 / 60, index * 5 % 60)
             let server = index % 2 == 0 ? pair.a : pair.b
-            return (url: server.url + "/api/v1/visits", method: "POST",
-                    json: #"{"ticketId": 1, "technicianId": 1, "start": "\#(start)", "end": "\#(end)"}"#,
-                    headers: ["Authorization: Bearer \(pair.token)"])
+            return (
+                url: server.url + "/api/v1/visits", method: "POST",
+                json: #"{"ticketId": 1, "technicianId": 1, "start": "\#(start)", "end": "\#(end)"}"#,
+                headers: ["Authorization: Bearer \(pair.token)"]
+            )
         }
         let replies = try Self.parallel(requests)
         #expect(replies.filter { $0.status == 201 }.count == 1, "\(replies.map(\.status))")
@@ -101,11 +107,15 @@ struct MultiInstanceTests {
         let auth = "Authorization: Bearer \(pair.token)"
         // A retry through the other instance gets the first answer back.
         func post(_ server: TriageServe, key: String, title: String) throws -> (status: Int, body: String, replayed: Bool) {
-            let output = try TriageServe.curl(["-i", "-X", "POST", server.url + "/api/v1/tickets", "-H", auth, "-H", "Idempotency-Key: \(key)",
-                                               "-H", "Content-Type: application/json", "-d", #"{"title": "\#(title)", "severity": 3}"#])
+            let output = try TriageServe.curl([
+                "-i", "-X", "POST", server.url + "/api/v1/tickets", "-H", auth, "-H", "Idempotency-Key: \(key)",
+                "-H", "Content-Type: application/json", "-d", #"{"title": "\#(title)", "severity": 3}"#,
+            ])
             let lines = output.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-            return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"),
-                    output.stdout.lowercased().contains("idempotent-replayed: true"))
+            return (
+                Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"),
+                output.stdout.lowercased().contains("idempotent-replayed: true")
+            )
         }
         let first = try post(pair.a, key: "k-1", title: "printer jam")
         let retry = try post(pair.b, key: "k-1", title: "printer jam")
@@ -115,17 +125,21 @@ struct MultiInstanceTests {
         #expect(reused.status == 422, "\(reused.body)")
 
         // The same key sent ten times at once through both instances opens one ticket.
-        let replies = try Self.parallel((0..<10).map { index in
-            (url: (index % 2 == 0 ? pair.a : pair.b).url + "/api/v1/tickets", method: "POST",
-             json: #"{"title": "scanner offline", "severity": 3}"#, headers: [auth, "Idempotency-Key: k-2"])
-        })
+        let replies = try Self.parallel(
+            (0..<10).map { index in
+                (
+                    url: (index % 2 == 0 ? pair.a : pair.b).url + "/api/v1/tickets", method: "POST",
+                    json: #"{"title": "scanner offline", "severity": 3}"#, headers: [auth, "Idempotency-Key: k-2"]
+                )
+            })
         // (The id need not be 2: transactions that lost the race and ran again used up sequence numbers.)
         let ids = Set(replies.map { $0.body.firstMatch(of: /"id":(\d+),/)?.1 ?? "none" })
         #expect(replies.allSatisfy { $0.status == 201 } && ids.count == 1 && !ids.contains("none"), "\(replies.map(\.status)) \(ids)")
         #expect(try pair.database.sql("SELECT count(*) FROM tickets") == "2")
 
         // A sign-in on A is a session on B; signing out on B ends it on A.
-        try pair.a.createUser("dora", role: "dispatcher", password: "dora dispatches all day", config: pair.folders[0].path + "/triage.yaml")
+        try pair.a.createUser(
+            "dora", role: "dispatcher", password: "dora dispatches all day", config: pair.folders[0].path + "/triage.yaml")
         let jar = pair.folders[0].path + "/cookies"
         #expect(try pair.a.signIn("dora", password: "dora dispatches all day", jar: jar) == 303)
         let onB = try TriageServe.curl(["-b", jar, pair.b.url + "/board"])
@@ -185,7 +199,8 @@ struct MultiInstanceTests {
     @Test func aBrowserOnOneInstanceHearsOfChangesMadeThroughTheOther() throws {
         let pair = try Pair()
         defer { pair.stop() }
-        try pair.a.createUser("dora", role: "dispatcher", password: "dora dispatches all day", config: pair.folders[0].path + "/triage.yaml")
+        try pair.a.createUser(
+            "dora", role: "dispatcher", password: "dora dispatches all day", config: pair.folders[0].path + "/triage.yaml")
         let jar = pair.folders[1].path + "/cookies"
         #expect(try pair.b.signIn("dora", password: "dora dispatches all day", jar: jar) == 303)
         let stream = try EventStream(pair.b.url + "/board/live", jar: jar, folder: pair.folders[1])
@@ -194,16 +209,21 @@ struct MultiInstanceTests {
         let id = try #require(created.json["id"] as? Int)
         #expect(stream.waitFor("data: {\"tickets\": [\(id)]}", seconds: 5), "\(stream.text)")
 
-        let replies = try Self.parallel((0..<20).map { index in
-            (url: (index % 2 == 0 ? pair.a : pair.b).url + "/api/v1/tickets", method: "POST",
-             json: #"{"title": "burst \#(index)", "severity": 4}"#, headers: ["Authorization: Bearer \(pair.token)"])
-        })
+        let replies = try Self.parallel(
+            (0..<20).map { index in
+                (
+                    url: (index % 2 == 0 ? pair.a : pair.b).url + "/api/v1/tickets", method: "POST",
+                    json: #"{"title": "burst \#(index)", "severity": 4}"#, headers: ["Authorization: Bearer \(pair.token)"]
+                )
+            })
         let ids = replies.compactMap { $0.body.firstMatch(of: /"id":(\d+),/).flatMap { Int($0.1) } }
         #expect(ids.count == 20, "\(replies.map(\.status))")
-        #expect(stream.waitUntil(seconds: 5) { text in
-            let heard = Set(text.matches(of: /data: \{"tickets": \[([0-9,]*)\]\}/).flatMap { $0.1.split(separator: ",").compactMap { Int($0) } })
-            return Set(ids).isSubset(of: heard)
-        }, "every ticket opened through either instance: \(ids) in \(stream.text)")
+        #expect(
+            stream.waitUntil(seconds: 5) { text in
+                let heard = Set(
+                    text.matches(of: /data: \{"tickets": \[([0-9,]*)\]\}/).flatMap { $0.1.split(separator: ",").compactMap { Int($0) } })
+                return Set(ids).isSubset(of: heard)
+            }, "every ticket opened through either instance: \(ids) in \(stream.text)")
     }
 
     /// A job queued through A reaches an agent long-polling B (the bell reads the shared table
@@ -216,21 +236,30 @@ struct MultiInstanceTests {
         _ = try pair.a.request("POST", "/api/v1/sites", #"{"customerId": 1, "name": "HQ"}"#, token: pair.token)
         _ = try pair.a.request("POST", "/api/v1/hosts", #"{"siteId": 1, "name": "web1"}"#, token: pair.token)
         func token(_ arguments: [String]) throws -> String {
-            try Shell.run(builtProduct("triage"), ["token", "create", "--config", config] + arguments, environment: pair.a.environment).stdout
+            try Shell.run(builtProduct("triage"), ["token", "create", "--config", config] + arguments, environment: pair.a.environment)
+                .stdout
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let agent = try token(["--role", "agent", "--name", "web1-agent", "--host", "web1"])
-        let ticket = try #require(try pair.a.request("POST", "/api/v1/tickets", #"{"title": "web1", "hostId": 1}"#, token: pair.token)
-            .json["id"] as? Int)
+        let ticket = try #require(
+            try pair.a.request("POST", "/api/v1/tickets", #"{"title": "web1", "hostId": 1}"#, token: pair.token)
+                .json["id"] as? Int)
         /// A long poll in a curl of its own: its answer in `name`, and when it came in `name.time`.
         func poll(_ server: TriageServe, _ secret: String, _ name: String, wait: Int) throws -> ChildProcess {
             let out = pair.folders[1].path + "/" + name
-            return try ChildProcess("/usr/bin/curl", ["-s", "-o", out, "-w", "%{http_code}", server.url + "/api/v1/agent/jobs?wait=\(wait)",
-                                                      "-H", "Authorization: Bearer \(secret)"], stdout: out + ".status")
+            return try ChildProcess(
+                "/usr/bin/curl",
+                [
+                    "-s", "-o", out, "-w", "%{http_code}", server.url + "/api/v1/agent/jobs?wait=\(wait)",
+                    "-H", "Authorization: Bearer \(secret)",
+                ], stdout: out + ".status")
         }
         func answer(_ name: String) -> (status: String, body: String) {
             let path = pair.folders[1].path + "/" + name
-            return ((try? String(contentsOfFile: path + ".status", encoding: .utf8)) ?? "", (try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+            return (
+                (try? String(contentsOfFile: path + ".status", encoding: .utf8)) ?? "",
+                (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            )
         }
 
         /// Until `server`'s /metrics says `count` long polls wait (not a guess of how long that takes).
@@ -246,7 +275,8 @@ struct MultiInstanceTests {
         let waiting = try poll(pair.b, agent, "agent", wait: 20)
         try pollsWaiting(pair.b, 1)
         let queuedAt = Date()
-        let job = try #require(try pair.a.request("POST", "/api/v1/tickets/\(ticket)/diagnoses", "{}", token: pair.token).json["id"] as? Int)
+        let job = try #require(
+            try pair.a.request("POST", "/api/v1/tickets/\(ticket)/diagnoses", "{}", token: pair.token).json["id"] as? Int)
         _ = waiting.wait()
         let latency = Date().timeIntervalSince(queuedAt)
         let reply = answer("agent")
@@ -255,13 +285,17 @@ struct MultiInstanceTests {
         print("job queued on A reached the agent waiting on B in \(Int(latency * 1000)) ms")
 
         // Two collectors, one on each instance, race for one job: exactly one holds it.
-        _ = try pair.a.request("POST", "/api/v1/jobs/\(job)/result?lease=1", #"{"id": "5E1F3C2A-0000-4000-8000-0000000000AA", "host": "web1", "startedAt": "2026-11-18T11:00:00Z", "durationMs": 5, "agentVersion": "t", "status": "ok", "checks": [{"plugin": "disk", "item": "fs /", "status": "ok", "summary": "fine", "metrics": [], "durationMs": 1}], "recommendation": {"onsite": false, "vendors": [], "reasons": []}, "errors": []}"#, token: agent)
+        _ = try pair.a.request(
+            "POST", "/api/v1/jobs/\(job)/result?lease=1",
+            #"{"id": "5E1F3C2A-0000-4000-8000-0000000000AA", "host": "web1", "startedAt": "2026-11-18T11:00:00Z", "durationMs": 5, "agentVersion": "t", "status": "ok", "checks": [{"plugin": "disk", "item": "fs /", "status": "ok", "summary": "fine", "metrics": [], "durationMs": 1}], "recommendation": {"onsite": false, "vendors": [], "reasons": []}, "errors": []}"#,
+            token: agent)
         let east = try token(["--role", "collector", "--name", "dc-east", "--site", "1"])
         let west = try token(["--role", "collector", "--name", "dc-west", "--site", "1"])
         let racers = [try poll(pair.a, east, "east", wait: 4), try poll(pair.b, west, "west", wait: 4)]
         try pollsWaiting(pair.a, 1)
         try pollsWaiting(pair.b, 1)
-        let second = try #require(try pair.b.request("POST", "/api/v1/tickets/\(ticket)/diagnoses", "{}", token: pair.token).json["id"] as? Int)
+        let second = try #require(
+            try pair.b.request("POST", "/api/v1/tickets/\(ticket)/diagnoses", "{}", token: pair.token).json["id"] as? Int)
         for racer in racers { _ = racer.wait() }
         let statuses = [answer("east").status, answer("west").status].sorted()
         #expect(statuses == ["200", "204"], "\(answer("east")) \(answer("west"))")
@@ -274,23 +308,32 @@ struct MultiInstanceTests {
     @Test func anEventThatCommitsAfterALaterOneStillReachesTheStream() throws {
         let pair = try Pair()
         defer { pair.stop() }
-        try pair.a.createUser("dora", role: "dispatcher", password: "dora dispatches all day", config: pair.folders[0].path + "/triage.yaml")
-        let slowTicket = try #require(try pair.a.request("POST", "/api/v1/tickets", #"{"title": "slow"}"#, token: pair.token).json["id"] as? Int)
-        let fastTicket = try #require(try pair.a.request("POST", "/api/v1/tickets", #"{"title": "fast"}"#, token: pair.token).json["id"] as? Int)
+        try pair.a.createUser(
+            "dora", role: "dispatcher", password: "dora dispatches all day", config: pair.folders[0].path + "/triage.yaml")
+        let slowTicket = try #require(
+            try pair.a.request("POST", "/api/v1/tickets", #"{"title": "slow"}"#, token: pair.token).json["id"] as? Int)
+        let fastTicket = try #require(
+            try pair.a.request("POST", "/api/v1/tickets", #"{"title": "fast"}"#, token: pair.token).json["id"] as? Int)
         let jar = pair.folders[0].path + "/cookies"
         #expect(try pair.a.signIn("dora", password: "dora dispatches all day", jar: jar) == 303)
         let stream = try EventStream(pair.a.url + "/board/live", jar: jar, folder: pair.folders[0])
         #expect(stream.waitFor(": live", seconds: 5))
 
         // A writer takes the next event id and holds its transaction open for four seconds.
-        let slow = try ChildProcess("/usr/bin/psql", [pair.database.url!, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", """
-            BEGIN; INSERT INTO ticket_events (ticket_id, type, actor, at, data)
-              VALUES (\(slowTicket), 'comment_added', 'admin:psql', 0, '{"body": "slow", "visibility": "internal"}');
-            SELECT pg_sleep(4); COMMIT;
-            """], stdout: pair.folders[0].path + "/psql.out", stderr: pair.folders[0].path + "/psql.err")
+        let slow = try ChildProcess(
+            "/usr/bin/psql",
+            [
+                pair.database.url!, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                """
+                BEGIN; INSERT INTO ticket_events (ticket_id, type, actor, at, data)
+                  VALUES (\(slowTicket), 'comment_added', 'admin:psql', 0, '{"body": "slow", "visibility": "internal"}');
+                SELECT pg_sleep(4); COMMIT;
+                """,
+            ], stdout: pair.folders[0].path + "/psql.out", stderr: pair.folders[0].path + "/psql.err")
         usleep(1_000_000)
         // Meanwhile a later id commits at once, and the stream reports it.
-        _ = try pair.a.request("POST", "/api/v1/tickets/\(fastTicket)/comments", #"{"body": "fast", "visibility": "internal"}"#, token: pair.token)
+        _ = try pair.a.request(
+            "POST", "/api/v1/tickets/\(fastTicket)/comments", #"{"body": "fast", "visibility": "internal"}"#, token: pair.token)
         #expect(stream.waitFor("data: {\"tickets\": [\(fastTicket)]}", seconds: 3), "\(stream.text)")
         #expect(!stream.text.contains("[\(slowTicket)]"), "the slow writer has not committed yet")
         #expect(slow.wait() == 0, "\((try? String(contentsOfFile: pair.folders[0].path + "/psql.err", encoding: .utf8)) ?? "")")
@@ -302,22 +345,29 @@ struct MultiInstanceTests {
     @Test func eachReplyIsSentOnceByTwoInstancesAlsoWhenOneIsKilledMidSend() async throws {
         let sink = try await SMTPSink(["--delay-rcpt", "4"])
         defer { _ = sink.stop() }
-        let pair = try Pair(config: """
-            mail:
-              address: support@triage.test
-              delivery: smtp
-              smtp: {host: 127.0.0.1, port: \(sink.port), security: none, timeoutSeconds: 6}
-              outboxSeconds: 1
-              sendLeaseSeconds: 18
-            """)
+        let pair = try Pair(
+            config: """
+                mail:
+                  address: support@triage.test
+                  delivery: smtp
+                  smtp: {host: 127.0.0.1, port: \(sink.port), security: none, timeoutSeconds: 6}
+                  outboxSeconds: 1
+                  sendLeaseSeconds: 18
+                """)
         defer { pair.stop() }
         let customer = try pair.a.request("POST", "/api/v1/customers", #"{"name": "Acme"}"#).json["id"] as? Int ?? 0
-        let yuki = try pair.a.request("POST", "/api/v1/contacts", #"{"customerId": \#(customer), "name": "Yuki", "email": "yuki@acme.example"}"#).json["id"] as? Int ?? 0
+        let yuki =
+            try pair.a.request("POST", "/api/v1/contacts", #"{"customerId": \#(customer), "name": "Yuki", "email": "yuki@acme.example"}"#)
+            .json["id"] as? Int ?? 0
         var tickets: [Int] = []
         for number in 0..<4 {
             let server = number % 2 == 0 ? pair.a : pair.b
-            let id = try server.request("POST", "/api/v1/tickets", #"{"title": "t\#(number)", "requesterId": \#(yuki)}"#, token: pair.token).json["id"] as? Int ?? 0
-            #expect(try server.request("POST", "/api/v1/tickets/\(id)/comments", #"{"body": "reply \#(number)"}"#, token: pair.token).status == 201)
+            let id =
+                try server.request("POST", "/api/v1/tickets", #"{"title": "t\#(number)", "requesterId": \#(yuki)}"#, token: pair.token)
+                .json["id"] as? Int ?? 0
+            #expect(
+                try server.request("POST", "/api/v1/tickets/\(id)/comments", #"{"body": "reply \#(number)"}"#, token: pair.token).status
+                    == 201)
             tickets.append(id)
         }
         try await Task.sleep(for: .milliseconds(2500))
@@ -328,7 +378,9 @@ struct MultiInstanceTests {
         #expect(ids.count == 4 && Set(ids).count == 4, "each once: \(ids)")
         var attempts: [Int] = []
         for id in tickets {
-            let lines = try Shell.run("/usr/bin/curl", ["-s", "-H", "Authorization: Bearer \(pair.token)", pair.b.url + "/api/v1/tickets/\(id)/outbox"]).stdout
+            let lines = try Shell.run(
+                "/usr/bin/curl", ["-s", "-H", "Authorization: Bearer \(pair.token)", pair.b.url + "/api/v1/tickets/\(id)/outbox"]
+            ).stdout
             attempts += lines.matches(of: /"attempts":(\d+)/).compactMap { Int($0.1) }
         }
         #expect(attempts.contains(2), "the killed instance's message was taken over: \(attempts)")

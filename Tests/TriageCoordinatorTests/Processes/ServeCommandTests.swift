@@ -1,13 +1,14 @@
 import Foundation
-import Testing
 import TestSupport
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+import Testing
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// The `triage` binary as an operator runs it: first start, tokens from the command line,
 /// configuration precedence, and a graceful stop on SIGTERM.
@@ -35,8 +36,10 @@ import TestSupport
         #expect(!output.contains(token) && output.contains("Admin token written to \(file) (readable by this user only)"))
         var info = stat()
         #expect(stat(file, &info) == 0 && info.st_mode & 0o777 == 0o600)
-        let created = try Self.curl(["-X", "POST", "http://127.0.0.1:\(port)/api/v1/tickets", "-H", "Authorization: Bearer \(token)",
-                                     "-H", "Content-Type: application/json", "-d", #"{"title": "from curl"}"#])
+        let created = try Self.curl([
+            "-X", "POST", "http://127.0.0.1:\(port)/api/v1/tickets", "-H", "Authorization: Bearer \(token)",
+            "-H", "Content-Type: application/json", "-d", #"{"title": "from curl"}"#,
+        ])
         #expect(created.stdout.hasSuffix("\n201"), "\(created.stdout)")
         kill(first.pid, SIGTERM)
         #expect(first.wait() == 0)
@@ -48,8 +51,10 @@ import TestSupport
         chmod(folder.path + "/data", 0o755)
         chmod(folder.path + "/data/triage.db", 0o644)
         let (older, _, _) = try Self.serve(folder)
-        for (path, mode) in [(folder.path + "/data", 0o700), (folder.path + "/data/triage.db", 0o600),
-                             (folder.path + "/data/triage.db-wal", 0o600), (folder.path + "/data/triage.db-shm", 0o600)] as [(String, mode_t)] {
+        for (path, mode) in [
+            (folder.path + "/data", 0o700), (folder.path + "/data/triage.db", 0o600),
+            (folder.path + "/data/triage.db-wal", 0o600), (folder.path + "/data/triage.db-shm", 0o600),
+        ] as [(String, mode_t)] {
             var mine = stat()
             #expect(stat(path, &mine) == 0 && mine.st_mode & 0o777 == mode, "\(path): \(String(mine.st_mode & 0o777, radix: 8))")
         }
@@ -67,8 +72,12 @@ import TestSupport
     @Test func atATerminalTheFirstAdminTokenIsShownNotWritten() throws {
         let folder = try TempFolder()
         let out = folder.path + "/tty.out"
-        let script = try ChildProcess("/usr/bin/script", ["-q", "-e", "-c", "exec \(Self.binary) serve --data \(folder.path)/data --listen 127.0.0.1:0",
-                                                          "/dev/null"], stdout: out)
+        let script = try ChildProcess(
+            "/usr/bin/script",
+            [
+                "-q", "-e", "-c", "exec \(Self.binary) serve --data \(folder.path)/data --listen 127.0.0.1:0",
+                "/dev/null",
+            ], stdout: out)
         var text = ""
         for _ in 0..<300 where !text.contains("triage listening") {
             usleep(100_000)
@@ -138,7 +147,8 @@ import TestSupport
         #expect(short.status != 0 && short.stderr.contains("at least 10 characters"), "\(short.stderr)")
         let agent = try user(["create", "robot", "--role", "agent", "--password-stdin"], password: "robots do not sign in")
         #expect(agent.status != 0 && agent.stderr.contains("agent token"), "\(agent.stderr)")
-        let made = try user(["create", "Dora", "--role", "dispatcher", "--name", "Dora D.", "--password-stdin"], password: "dora dispatches all day")
+        let made = try user(
+            ["create", "Dora", "--role", "dispatcher", "--name", "Dora D.", "--password-stdin"], password: "dora dispatches all day")
         #expect(made.status == 0 && made.stdout.contains("dora (dispatcher) created"), "\(made.stderr)")
         #expect(try user(["create", "ada", "--role", "admin", "--password-stdin"], password: "ada administers it all").status == 0)
         let taken = try user(["create", "dora", "--role", "admin", "--password-stdin"], password: "another long password")
@@ -195,8 +205,10 @@ import TestSupport
         #expect(typo.stderr.contains("unknown key listen_port"), "\(typo.stderr)")
         configuration.database = "postgres://triage:secret@db.example:5433/triage?sslmode=require"
         #expect(try configuration.databaseLocation().description == "PostgreSQL triage@db.example:5433/triage")
-        for (url, why) in [("postgres://db/triage", "no user"), ("postgres://u@db/", "no database name"),
-                           ("postgres://u:pw@db/t?sslmode=sometimes", "sslmode 'sometimes'")] {
+        for (url, why) in [
+            ("postgres://db/triage", "no user"), ("postgres://u@db/", "no database name"),
+            ("postgres://u:pw@db/t?sslmode=sometimes", "sslmode 'sometimes'"),
+        ] {
             let bad = try Shell.run(Self.binary, ["migrate", "--database", url])
             #expect(bad.status != 0 && bad.stderr.contains(why) && !bad.stderr.contains("pw@"), "\(bad.stderr)")
         }

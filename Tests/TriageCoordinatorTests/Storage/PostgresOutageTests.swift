@@ -84,18 +84,24 @@ struct PostgresOutageTests {
         let server = try TriageServe(folder, ["--database", proxied])
         defer { server.process.terminate() }
         let shifts = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
-        for (path, json) in [("/api/v1/customers", #"{"name": "Acme"}"#), ("/api/v1/sites", #"{"customerId": 1, "name": "HQ"}"#),
-                             ("/api/v1/hosts", #"{"siteId": 1, "name": "web1"}"#),
-                             ("/api/v1/technicians", #"{"name": "Vera", "shifts": [\#(shifts)]}"#),
-                             ("/api/v1/tickets", #"{"title": "RAID degraded", "severity": 3, "hostId": 1}"#)] {
+        for (path, json) in [
+            ("/api/v1/customers", #"{"name": "Acme"}"#), ("/api/v1/sites", #"{"customerId": 1, "name": "HQ"}"#),
+            ("/api/v1/hosts", #"{"siteId": 1, "name": "web1"}"#),
+            ("/api/v1/technicians", #"{"name": "Vera", "shifts": [\#(shifts)]}"#),
+            ("/api/v1/tickets", #"{"title": "RAID degraded", "severity": 3, "hostId": 1}"#),
+        ] {
             #expect(try server.request("POST", path, json).status == 201, "\(path)")
         }
         let day = InternetDay.inAWeek
         let booking = #"{"ticketId": 1, "technicianId": 1, "start": "\#(day)T09:00:00Z", "end": "\#(day)T10:00:00Z"}"#
         func book() throws -> (status: Int, replayed: Bool) {
-            let result = try TriageServe.curl(["-m", "60", "-X", "POST", server.url + "/api/v1/visits", "-D", "-", "-H", "Authorization: Bearer \(server.adminToken)",
-                                               "-H", "Content-Type: application/json", "-H", "Idempotency-Key: book-once", "-d", booking])
-            return (Int(result.stdout.split(separator: "\n").last ?? "") ?? 0, result.stdout.lowercased().contains("idempotent-replayed: true"))
+            let result = try TriageServe.curl([
+                "-m", "60", "-X", "POST", server.url + "/api/v1/visits", "-D", "-", "-H", "Authorization: Bearer \(server.adminToken)",
+                "-H", "Content-Type: application/json", "-H", "Idempotency-Key: book-once", "-d", booking,
+            ])
+            return (
+                Int(result.stdout.split(separator: "\n").last ?? "") ?? 0, result.stdout.lowercased().contains("idempotent-replayed: true")
+            )
         }
         proxy.arm(cutAfter: "COMMIT")
         let first = try book()
@@ -109,7 +115,8 @@ struct PostgresOutageTests {
         }
         #expect(retry.status == 201 && retry.replayed, "\(retry)")
         #expect(try database.sql("SELECT count(*) FROM visits").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
-        #expect(try database.sql("SELECT count(*) FROM ticket_events WHERE type = 'visit_booked'")
-                    .trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        #expect(
+            try database.sql("SELECT count(*) FROM ticket_events WHERE type = 'visit_booked'")
+                .trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 }

@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 import TriageModel
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// A record that a token's scope or an account names cannot be deleted: with ids never reused
 /// that would leave a dangling name, and before, the next record given the same id inherited

@@ -1,15 +1,15 @@
 import Foundation
-import TriageModel
 import TestSupport
 import Testing
+import TriageModel
 
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// What every store must do, checked on a real SQLite file and, when TRIAGE_TEST_POSTGRES is set,
 /// on a real PostgreSQL database (TestDatabase).
@@ -38,10 +38,11 @@ import Testing
         defer { database.drop() }
         var configuration = CoordinatorConfiguration()
         configuration.database = database.url ?? folder.path + "/t.db"
-        let store: any TriageStore = switch try configuration.databaseLocation() {
-        case .sqlite(let path): try await SQLiteStore.open(path: path, logger: TestCoordinator.logger)
-        case .postgres(let url): try await PostgresStore.open(url: url, logger: TestCoordinator.logger)
-        }
+        let store: any TriageStore =
+            switch try configuration.databaseLocation() {
+            case .sqlite(let path): try await SQLiteStore.open(path: path, logger: TestCoordinator.logger)
+            case .postgres(let url): try await PostgresStore.open(url: url, logger: TestCoordinator.logger)
+            }
         #expect(try await store.migrate() == Array(1...13))
         #expect(try await store.migrate() == [])
 
@@ -132,7 +133,7 @@ import Testing
                     id: 0, title: title, description: "", customerId: 1, hostId: nil, severity: severity, tier: 1,
                     status: status, channel: .phone, assigneeId: status == .assigned ? 5 : nil, tags: ["mail"],
                     requiredSkills: [], responseDueAt: Self.at + 900, resolveDueAt: Self.at + 14_400,
-                responseWarnAt: Self.at + 675, resolveWarnAt: Self.at + 10_800,
+                    responseWarnAt: Self.at + 675, resolveWarnAt: Self.at + 10_800,
                     firstResponseAt: nil, resolvedAt: nil, closedAt: nil,
                     flags: TicketFlags(onsite: onsite, onsiteReasons: onsite ? ["disk failed"] : []),
                     dedupeKey: nil, createdBy: .person(.admin, "root"), createdAt: Self.at, updatedAt: Self.at)
@@ -187,7 +188,9 @@ import Testing
             #expect(rest.map { $0.data["n"] } == [3, 4])
 
             // One append of more rows than one statement binds keeps their order and numbers them.
-            let many = (0..<160).map { StoredEntry(kind: $0 % 2 == 0 ? .comment : .flagged, actor: .system(.health), data: ["n": JSONValue($0)]) }
+            let many = (0..<160).map {
+                StoredEntry(kind: $0 % 2 == 0 ? .comment : .flagged, actor: .system(.health), data: ["n": JSONValue($0)])
+            }
             let written = try await store.write { try await $0.appendEvents(ticketId: ids[1], at: Self.at, many) }
             #expect(written.map { $0.data["n"] } == many.map { $0.data["n"] } && written.map(\.id) == written.map(\.id).sorted())
             let read = try await store.read { try await $0.events(ticketId: ids[1], after: nil, limit: 500) }
@@ -241,12 +244,15 @@ import Testing
     @Test func readModifyWritesOfOneRowAreNeverLost() async throws {
         try await Self.withStore { _, store in
             let id = try await store.write { session in
-                try await session.insertTicket(Ticket(
-                    id: 0, title: "counter", description: "", customerId: nil, hostId: nil, severity: 3, tier: 1,
-                    status: .new, channel: .phone, assigneeId: nil, tags: [], requiredSkills: [],
-                    responseDueAt: Self.at + 900, resolveDueAt: Self.at + 14_400, responseWarnAt: Self.at + 675, resolveWarnAt: Self.at + 10_800,
-                    firstResponseAt: nil, resolvedAt: nil, closedAt: nil, flags: TicketFlags(onsite: false, onsiteReasons: []),
-                    dedupeKey: nil, createdBy: .system(.health), createdAt: Self.at, updatedAt: Self.at)).id
+                try await session.insertTicket(
+                    Ticket(
+                        id: 0, title: "counter", description: "", customerId: nil, hostId: nil, severity: 3, tier: 1,
+                        status: .new, channel: .phone, assigneeId: nil, tags: [], requiredSkills: [],
+                        responseDueAt: Self.at + 900, resolveDueAt: Self.at + 14_400, responseWarnAt: Self.at + 675,
+                        resolveWarnAt: Self.at + 10_800,
+                        firstResponseAt: nil, resolvedAt: nil, closedAt: nil, flags: TicketFlags(onsite: false, onsiteReasons: []),
+                        dedupeKey: nil, createdBy: .system(.health), createdAt: Self.at, updatedAt: Self.at)
+                ).id
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for index in 0..<40 {
@@ -255,7 +261,9 @@ import Testing
                             var ticket = try #require(try await session.ticket(id))
                             ticket.description += "x"
                             try await session.updateTicket(ticket)
-                            _ = try await session.appendEvents(ticketId: id, at: Self.at, [StoredEntry(kind: .comment, actor: .person(.admin, "root"), data: ["n": JSONValue(index)])])
+                            _ = try await session.appendEvents(
+                                ticketId: id, at: Self.at,
+                                [StoredEntry(kind: .comment, actor: .person(.admin, "root"), data: ["n": JSONValue(index)])])
                         }
                     }
                 }
@@ -294,12 +302,17 @@ import Testing
 
     @Test func usersSessionsFailuresAndOneTimeCodes() async throws {
         try await Self.withStore { _, store in
-            let draft = User(id: 0, login: "dora", displayName: "Dora", email: "dora@example.com", role: .dispatcher, technicianId: nil,
-                             active: true, totpEnabled: false, passwordChangedAt: nil, createdAt: Self.at, updatedAt: Self.at)
+            let draft = User(
+                id: 0, login: "dora", displayName: "Dora", email: "dora@example.com", role: .dispatcher, technicianId: nil,
+                active: true, totpEnabled: false, passwordChangedAt: nil, createdAt: Self.at, updatedAt: Self.at)
             let dora = try await store.write { try await $0.insertUser(draft) }
-            let other = try await store.write { try await $0.insertUser(User(id: 0, login: "otto", displayName: "Otto", email: nil, role: .admin,
-                                                                               technicianId: nil, active: true, totpEnabled: false,
-                                                                               passwordChangedAt: nil, createdAt: Self.at, updatedAt: Self.at)) }
+            let other = try await store.write {
+                try await $0.insertUser(
+                    User(
+                        id: 0, login: "otto", displayName: "Otto", email: nil, role: .admin,
+                        technicianId: nil, active: true, totpEnabled: false,
+                        passwordChangedAt: nil, createdAt: Self.at, updatedAt: Self.at))
+            }
             #expect(dora.id > 0 && dora.id != other.id)
             #expect(try await store.read { try await $0.user(login: "dora") } == dora)
             #expect(try await store.read { try await $0.userCount() } == 2)
@@ -318,7 +331,9 @@ import Testing
 
             // Sessions: found until they expire; ended one by one, per user (but one), or swept.
             for (hash, user, seconds) in [("s1", dora.id, 60.0), ("s2", dora.id, 10), ("s3", dora.id, 60), ("s4", other.id, 60)] {
-                try await store.write { try await $0.insertSession(secretHash: hash, userId: user, at: Self.at, expiresAt: Self.at + seconds) }
+                try await store.write {
+                    try await $0.insertSession(secretHash: hash, userId: user, at: Self.at, expiresAt: Self.at + seconds)
+                }
             }
             #expect(try await store.read { try await $0.sessionUser(secretHash: "s1", now: Self.at + 59) }?.id == dora.id)
             #expect(try await store.read { try await $0.sessionUser(secretHash: "s1", now: Self.at + 60) } == nil, "expired")
@@ -343,9 +358,12 @@ import Testing
             // One code per purpose; each works once, until it expires.
             try await store.write { try await $0.replaceOneTimeCodes(purpose: "setup", with: "c1", expiresAt: Self.at + 60) }
             try await store.write { try await $0.replaceOneTimeCodes(purpose: "setup", with: "c2", expiresAt: Self.at + 60) }
-            #expect(try await store.write { try await $0.consumeOneTimeCode(hash: "c1", purpose: "setup", now: Self.at) } == false, "replaced")
+            #expect(
+                try await store.write { try await $0.consumeOneTimeCode(hash: "c1", purpose: "setup", now: Self.at) } == false, "replaced")
             #expect(try await store.write { try await $0.consumeOneTimeCode(hash: "c2", purpose: "other", now: Self.at) } == false)
-            #expect(try await store.write { try await $0.consumeOneTimeCode(hash: "c2", purpose: "setup", now: Self.at + 60) } == false, "expired")
+            #expect(
+                try await store.write { try await $0.consumeOneTimeCode(hash: "c2", purpose: "setup", now: Self.at + 60) } == false,
+                "expired")
             #expect(try await store.write { try await $0.consumeOneTimeCode(hash: "c2", purpose: "setup", now: Self.at) } == true)
             #expect(try await store.write { try await $0.consumeOneTimeCode(hash: "c2", purpose: "setup", now: Self.at) } == false, "once")
         }

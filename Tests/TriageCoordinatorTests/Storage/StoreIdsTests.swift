@@ -1,15 +1,15 @@
 import Foundation
-import TriageModel
 import TestSupport
 import Testing
+import TriageModel
 
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Ids are never reused, on either database: the newest record deleted and another made gets a
 /// new id; a SQLite database from before migration 11 keeps its rows and stops reusing ids; every
@@ -17,8 +17,10 @@ import Testing
 @Suite struct StoreIdsTests {
     @Test func idsAreNeverReusedAfterTheNewestRecordIsDeleted() async throws {
         try await StoreContractTests.withStore { _, store in
-            for make in [{ try await $0.insert(CustomerFields(name: "Acme"), at: StoreContractTests.at).id },
-                         { try await $0.insert(TechnicianFields(name: "Tess"), at: StoreContractTests.at).id }] as [@Sendable (any StoreSession) async throws -> Int] {
+            for make in [
+                { try await $0.insert(CustomerFields(name: "Acme"), at: StoreContractTests.at).id },
+                { try await $0.insert(TechnicianFields(name: "Tess"), at: StoreContractTests.at).id },
+            ] as [@Sendable (any StoreSession) async throws -> Int] {
                 let first = try await store.write(make)
                 let kind: RecordKind = try await store.read { try await $0.exists(.customer, first) } ? .customer : .technician
                 #expect(try await store.write { try await $0.delete(kind, first) })
@@ -32,11 +34,16 @@ import Testing
     @Test(.enabled(if: !TestDatabase.isPostgres, "SQLite only"))
     func everySQLiteTableWithAnIdKeyIsAutoincrement() async throws {
         try await StoreContractTests.withStore { folder, _ in
-            let tables = try Shell.run("/usr/bin/env", ["python3", "-c", """
-                import sqlite3
-                for name, sql in sqlite3.connect('\(folder.path)/t.db').execute("select name, sql from sqlite_master where type = 'table'"):
-                    if '"id" INTEGER PRIMARY KEY' in sql: print(name, 'AUTOINCREMENT' in sql)
-                """])
+            let tables = try Shell.run(
+                "/usr/bin/env",
+                [
+                    "python3", "-c",
+                    """
+                    import sqlite3
+                    for name, sql in sqlite3.connect('\(folder.path)/t.db').execute("select name, sql from sqlite_master where type = 'table'"):
+                        if '"id" INTEGER PRIMARY KEY' in sql: print(name, 'AUTOINCREMENT' in sql)
+                    """,
+                ])
             let rows = tables.stdout.split(separator: "\n")
             #expect(rows.count >= 12 && rows.allSatisfy { $0.hasSuffix(" True") }, "\(tables.stdout)\(tables.stderr)")
         }
@@ -46,7 +53,10 @@ import Testing
     func aDatabaseFromBeforeKeepsItsRowsAndStopsReusingIds() async throws {
         try await StoreContractTests.withStore { folder, store in
             let ids = try await store.write { session in
-                [try await session.insert(CustomerFields(name: "Acme"), at: StoreContractTests.at).id, try await session.insert(CustomerFields(name: "Beta"), at: StoreContractTests.at).id]
+                [
+                    try await session.insert(CustomerFields(name: "Acme"), at: StoreContractTests.at).id,
+                    try await session.insert(CustomerFields(name: "Beta"), at: StoreContractTests.at).id,
+                ]
             }
             try await store.close()
             // As migration 10 left it: the plain INTEGER PRIMARY KEY, and no step 11 in the ledger.

@@ -1,13 +1,13 @@
 import Foundation
 import Logging
 import TestSupport
-import TriageCoordinator
-import TriageDomain
-import TriageStorage
-import TriageEdge
 import TriageAPI
 import TriageBoard
+import TriageCoordinator
+import TriageDomain
+import TriageEdge
 import TriageMailTransport
+import TriageStorage
 
 /// The database a test runs on: a SQLite file in its folder, or — when TRIAGE_TEST_POSTGRES names
 /// a PostgreSQL server (`postgres://USER@HOST:PORT/postgres?sslmode=disable`, as Tests/Live/run.sh

@@ -1,18 +1,18 @@
 import Foundation
-import TriageModel
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
 import TestSupport
-import TriageCoordinator
-import TriageDomain
-import TriageStorage
-import TriageEdge
 import TriageAPI
 import TriageBoard
+import TriageCoordinator
+import TriageDomain
+import TriageEdge
 import TriageMailTransport
+import TriageModel
+import TriageStorage
 
 /// A coordinator on a real SQLite file in a temp folder, with a clock the test sets, one
 /// token per role, and the HTTP application built by the same factory `triage serve` uses.
@@ -40,8 +40,10 @@ final class TestCoordinator: @unchecked Sendable {
     static let logger = Logger(label: "test")
 
     /// `people: false` makes no accounts (the first start, before setup).
-    init(maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard, visits: VisitPolicy = .init(), limits: StoreLimits = .init(),
-         people: Bool = true, accountPolicy: AccountPolicy = TestCoordinator.accountPolicy, mail: MailPolicy = .init()) async throws {
+    init(
+        maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard, visits: VisitPolicy = .init(), limits: StoreLimits = .init(),
+        people: Bool = true, accountPolicy: AccountPolicy = TestCoordinator.accountPolicy, mail: MailPolicy = .init()
+    ) async throws {
         folder = try TempFolder()
         database = try TestDatabase()
         var configuration = CoordinatorConfiguration()
@@ -59,8 +61,9 @@ final class TestCoordinator: @unchecked Sendable {
         }
         clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
         let clock = self.clock
-        coordinator = Coordinator(store: store, sla: sla, visits: visits, accounts: accountPolicy, mail: mail, limits: limits,
-                                  clock: { clock.now })
+        coordinator = Coordinator(
+            store: store, sla: sla, visits: visits, accounts: accountPolicy, mail: mail, limits: limits,
+            clock: { clock.now })
         tokens[.admin] = try await coordinator.credentials.issueToken(name: "root", role: .admin).secret
         tokens[.dispatcher] = try await coordinator.credentials.issueToken(name: "dora", role: .dispatcher).secret
         if people {
@@ -73,8 +76,9 @@ final class TestCoordinator: @unchecked Sendable {
     @discardableResult
     func addAccount(_ login: String, _ role: Role, technicianId: Int? = nil) async throws -> Account {
         let account = Account(login: login, password: "\(login) keeps a long secret")
-        _ = try await coordinator.accounts.create(UserInput(login: login, role: role, technicianId: technicianId),
-                                                  password: account.password, by: .console)
+        _ = try await coordinator.accounts.create(
+            UserInput(login: login, role: role, technicianId: technicianId),
+            password: account.password, by: .console)
         return account
     }
 
@@ -94,11 +98,14 @@ final class TestCoordinator: @unchecked Sendable {
         }
         (customerId, siteId, hostId, otherHostId, technicianId, otherTechnicianId) =
             (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5])
-        tokens[.technician] = try await coordinator.credentials.issueToken(name: "tess", role: .technician, technicianId: technicianId).secret
+        tokens[.technician] = try await coordinator.credentials.issueToken(name: "tess", role: .technician, technicianId: technicianId)
+            .secret
         if !accounts.isEmpty { accounts[.technician] = try await addAccount("tess", .technician, technicianId: technicianId) }
         tokens[.agent] = try await coordinator.credentials.issueToken(name: "web1-agent", role: .agent, hostId: hostId).secret
-        tokens[.collector] = try await coordinator.credentials.issueToken(name: "dc-east", role: .collector,
-                                                                          scope: CollectorScope(sites: [siteId])).secret
+        tokens[.collector] = try await coordinator.credentials.issueToken(
+            name: "dc-east", role: .collector,
+            scope: CollectorScope(sites: [siteId])
+        ).secret
         tokens[.mailgate] = try await coordinator.credentials.issueToken(name: "postfix", role: .mailgate).secret
         return self
     }
@@ -110,12 +117,14 @@ final class TestCoordinator: @unchecked Sendable {
 
     /// A coordinator for `body`, closed afterwards however `body` ends (sqlite-nio traps on a
     /// connection that is never closed).
-    static func with(inventory: Bool = true, people: Bool = true, maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard,
-                     visits: VisitPolicy = .init(), limits: StoreLimits = .init(), accountPolicy: AccountPolicy = TestCoordinator.accountPolicy,
-                     mail: MailPolicy = .init(), _ body: (TestCoordinator) async throws -> Void) async throws
-    {
-        let coordinator = try await TestCoordinator(maxBodyBytes: maxBodyBytes, sla: sla, visits: visits, limits: limits, people: people,
-                                                    accountPolicy: accountPolicy, mail: mail)
+    static func with(
+        inventory: Bool = true, people: Bool = true, maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard,
+        visits: VisitPolicy = .init(), limits: StoreLimits = .init(), accountPolicy: AccountPolicy = TestCoordinator.accountPolicy,
+        mail: MailPolicy = .init(), _ body: (TestCoordinator) async throws -> Void
+    ) async throws {
+        let coordinator = try await TestCoordinator(
+            maxBodyBytes: maxBodyBytes, sla: sla, visits: visits, limits: limits, people: people,
+            accountPolicy: accountPolicy, mail: mail)
         do {
             if inventory { _ = try await coordinator.withInventory() }
             try await body(coordinator)
@@ -153,9 +162,10 @@ final class TestCoordinator: @unchecked Sendable {
             var items: [[String: Any]] { json["items"] as? [[String: Any]] ?? [] }
         }
 
-        func send(_ method: HTTPRequest.Method, _ path: String, as role: Role? = .admin, token: String? = nil,
-                  json: String? = nil, headers extra: HTTPFields = [:]) async throws -> Reply
-        {
+        func send(
+            _ method: HTTPRequest.Method, _ path: String, as role: Role? = .admin, token: String? = nil,
+            json: String? = nil, headers extra: HTTPFields = [:]
+        ) async throws -> Reply {
             var headers = extra
             if let secret = token ?? role.flatMap({ tokens[$0] }) { headers[.authorization] = "Bearer \(secret)" }
             if json != nil && headers[.contentType] == nil { headers[.contentType] = "application/json" }

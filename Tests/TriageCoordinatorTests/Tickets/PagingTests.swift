@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 import TriageModel
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// What grows without end is read a page at a time: a host's reports (bounded by count and
 /// bytes), a ticket's diagnoses (paged, capped per ticket, and shown a few at a time on the board).

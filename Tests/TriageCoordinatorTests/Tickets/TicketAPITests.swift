@@ -1,19 +1,21 @@
 import Foundation
 import HTTPTypes
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Tickets through HTTP, as a dispatcher and technicians use them.
 @Suite struct TicketAPITests {
     @Test func aTicketIsCreatedListedAndCarriesItsHistory() async throws {
         try await TestCoordinator.with { t in
-            let hostId = t.hostId, customerId = t.customerId
+            let hostId = t.hostId
+            let customerId = t.customerId
             try await t.test { client in
                 let created = try await client.post(
                     "/api/v1/tickets",
@@ -46,8 +48,9 @@ import Testing
             try await t.test { client in
                 let id = try await client.post("/api/v1/tickets", #"{"title": "Disk full on db1"}"#).id
                 t.clock.advance(minutes: 5)
-                let assigned = try await client.patch("/api/v1/tickets/\(id)", #"{"assigneeId": \#(tech), "severity": 2}"#,
-                                                      as: .dispatcher)
+                let assigned = try await client.patch(
+                    "/api/v1/tickets/\(id)", #"{"assigneeId": \#(tech), "severity": 2}"#,
+                    as: .dispatcher)
                 #expect(assigned.status == .ok)
                 #expect(assigned.json["status"] as? String == "assigned")
                 // Severity 2 due times count from creation, not from the change.
@@ -66,8 +69,9 @@ import Testing
                 let reassign = try await client.patch("/api/v1/tickets/\(id)", #"{"assigneeId": null}"#, as: .dispatcher)
                 #expect(reassign.status == .conflict)
 
-                let reopened = try await client.post("/api/v1/tickets/\(id)/reopen", #"{"reason": "came back after reboot"}"#,
-                                                     as: .technician)
+                let reopened = try await client.post(
+                    "/api/v1/tickets/\(id)/reopen", #"{"reason": "came back after reboot"}"#,
+                    as: .technician)
                 #expect(reopened.status == .ok)
                 #expect(reopened.json["status"] as? String == "in_progress")
                 #expect(reopened.json["closedAt"] == nil && reopened.json["resolvedAt"] == nil)
@@ -80,8 +84,11 @@ import Testing
 
                 let events = try await client.get("/api/v1/tickets/\(id)/events").items
                 let types = events.map { $0["type"] as? String ?? "" }
-                #expect(types == ["created", "unassignable", "severity_changed", "assigned", "status_changed", "status_changed",
-                                  "status_changed", "status_changed", "reopened", "unassigned", "unassignable"])
+                #expect(
+                    types == [
+                        "created", "unassignable", "severity_changed", "assigned", "status_changed", "status_changed",
+                        "status_changed", "status_changed", "reopened", "unassigned", "unassignable",
+                    ])
                 let statusChanges = events.filter { $0["type"] as? String == "status_changed" }
                     .map { ($0["data"] as? [String: Any])?["to"] as? String ?? "" }
                 #expect(statusChanges == ["assigned", "in_progress", "resolved", "closed"])
@@ -100,19 +107,22 @@ import Testing
             try await t.test { client in
                 let id = try await client.post("/api/v1/tickets", #"{"title": "VPN flaps", "severity": 2}"#).id
                 t.clock.advance(minutes: 3)
-                let note = try await client.post("/api/v1/tickets/\(id)/comments",
-                                                  #"{"body": "looks like the ISP", "visibility": "internal"}"#, as: .technician)
+                let note = try await client.post(
+                    "/api/v1/tickets/\(id)/comments",
+                    #"{"body": "looks like the ISP", "visibility": "internal"}"#, as: .technician)
                 #expect(note.status == .created)
                 #expect(try await client.get("/api/v1/tickets/\(id)").json["firstResponseAt"] == nil)
                 t.clock.advance(minutes: 4)
-                let reply = try await client.post("/api/v1/tickets/\(id)/comments", #"{"body": "We are on it."}"#,
-                                                   as: .technician)
+                let reply = try await client.post(
+                    "/api/v1/tickets/\(id)/comments", #"{"body": "We are on it."}"#,
+                    as: .technician)
                 #expect((reply.json["data"] as? [String: Any])?["visibility"] as? String == "public")
                 let ticket = try await client.get("/api/v1/tickets/\(id)").json
                 #expect(ticket["firstResponseAt"] as? String == "2026-11-18T11:13:40.000Z")
                 t.clock.advance(minutes: 4)
                 _ = try await client.post("/api/v1/tickets/\(id)/comments", #"{"body": "Still on it."}"#)
-                #expect(try await client.get("/api/v1/tickets/\(id)").json["firstResponseAt"] as? String
+                #expect(
+                    try await client.get("/api/v1/tickets/\(id)").json["firstResponseAt"] as? String
                         == "2026-11-18T11:13:40.000Z")
             }
         }
@@ -143,13 +153,15 @@ import Testing
 
     @Test func inventoryIsCreatedReplacedAndDeletedOnlyWhenUnused() async throws {
         try await TestCoordinator.with { t in
-            let customerId = t.customerId, siteId = t.siteId
+            let customerId = t.customerId
+            let siteId = t.siteId
             try await t.test { client in
                 let customer = try await client.post("/api/v1/customers", #"{"name": "Globex", "contactEmail": "it@globex.test"}"#)
                 #expect(customer.status == .created)
                 let site = try await client.post(
                     "/api/v1/sites",
-                    #"{"customerId": \#(customer.id), "name": "Plant", "timeZone": "America/Chicago", "openingHours": [{"weekday": 1, "opens": "07:00", "closes": "17:00"}]}"#)
+                    #"{"customerId": \#(customer.id), "name": "Plant", "timeZone": "America/Chicago", "openingHours": [{"weekday": 1, "opens": "07:00", "closes": "17:00"}]}"#
+                )
                 #expect(site.status == .created)
                 #expect((site.json["openingHours"] as? [[String: Any]])?.first?["opens"] as? String == "07:00")
 
@@ -167,11 +179,16 @@ import Testing
                 let badSite = try await client.post("/api/v1/sites", #"{"customerId": 999, "name": "Ghost"}"#)
                 #expect(badSite.status == .unprocessableContent)
                 #expect(badSite.errorMessage == "customerId: customer 999 does not exist")
-                let badZone = try await client.post("/api/v1/sites", #"{"customerId": \#(customerId), "name": "X", "timeZone": "Mars/Base"}"#)
+                let badZone = try await client.post(
+                    "/api/v1/sites", #"{"customerId": \#(customerId), "name": "X", "timeZone": "Mars/Base"}"#)
                 #expect(badZone.errorMessage == "timeZone: 'Mars/Base' is not an IANA time zone")
-                let badShift = try await client.post("/api/v1/technicians", #"{"name": "N", "shifts": [{"weekday": 1, "start": "17:00", "end": "08:00"}]}"#)
+                let badShift = try await client.post(
+                    "/api/v1/technicians", #"{"name": "N", "shifts": [{"weekday": 1, "start": "17:00", "end": "08:00"}]}"#)
                 #expect(badShift.errorMessage == "shifts: 17:00 is not before 08:00")
-                let host = try await client.post("/api/v1/hosts", #"{"siteId": \#(siteId), "name": "nas1", "criticality": "critical", "vendorServices": [{"service": "raid", "vendor": "Synology"}]}"#)
+                let host = try await client.post(
+                    "/api/v1/hosts",
+                    #"{"siteId": \#(siteId), "name": "nas1", "criticality": "critical", "vendorServices": [{"service": "raid", "vendor": "Synology"}]}"#
+                )
                 #expect(host.json["criticality"] as? String == "critical")
                 let hosts = try await client.get("/api/v1/hosts?limit=2")
                 #expect(hosts.items.count == 2)

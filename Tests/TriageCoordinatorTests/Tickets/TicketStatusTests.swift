@@ -1,11 +1,11 @@
 import Testing
-import TriageCoordinator
-import TriageDomain
-import TriageStorage
-import TriageEdge
 import TriageAPI
 import TriageBoard
+import TriageCoordinator
+import TriageDomain
+import TriageEdge
 import TriageMailTransport
+import TriageStorage
 
 @Suite struct TicketStatusTests {
     @Test func aClosedTicketComesBackOnlyByReopening() {
@@ -32,7 +32,8 @@ import TriageMailTransport
     }
 
     @Test func wireSpellingIsSnakeCase() {
-        #expect(TicketStatus.allCases.map(\.rawValue)
+        #expect(
+            TicketStatus.allCases.map(\.rawValue)
                 == ["new", "assigned", "in_progress", "waiting_customer", "waiting_vendor", "resolved", "closed"])
         #expect(TicketStatus.allCases.filter(\.isOpen).count == 5)
     }

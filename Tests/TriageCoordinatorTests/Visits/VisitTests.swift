@@ -1,13 +1,14 @@
 import Foundation
 import Testing
 import TriageModel
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Visit proposals and booking through the API, on a driven clock (it stands on Wednesday
 /// 2026-11-18; the searches start on Monday 2026-11-23). HQ (region north, Europe/Berlin) is
@@ -30,24 +31,34 @@ import TriageModel
     static func setup(_ t: TestCoordinator, _ client: TestCoordinator.Client, severity: Int = 4) async throws -> Setup {
         var s = Setup()
         let weekdays = (1...5).map { #"{"weekday": \#($0), "opens": "09:00", "closes": "17:00"}"# }.joined(separator: ",")
-        #expect(try await client.send(.put, "/api/v1/sites/\(t.siteId)", json: #"""
-            {"customerId": \#(t.customerId), "name": "HQ", "region": "north", "timeZone": "Europe/Berlin", "openingHours": [\#(weekdays)]}
-            """#).status == .ok)
+        #expect(
+            try await client.send(
+                .put, "/api/v1/sites/\(t.siteId)",
+                json: #"""
+                    {"customerId": \#(t.customerId), "name": "HQ", "region": "north", "timeZone": "Europe/Berlin", "openingHours": [\#(weekdays)]}
+                    """#
+            ).status == .ok)
         let depot = try await client.post("/api/v1/sites", #"{"customerId": \#(t.customerId), "name": "Depot", "region": "south"}"#).id
         s.depotHost = try await client.post("/api/v1/hosts", #"{"siteId": \#(depot), "name": "store1"}"#).id
         func shifts(_ start: String, _ end: String) -> String {
             (1...5).map { #"{"weekday": \#($0), "start": "\#(start)", "end": "\#(end)"}"# }.joined(separator: ",")
         }
-        s.vera = try await client.post("/api/v1/technicians", #"""
+        s.vera = try await client.post(
+            "/api/v1/technicians",
+            #"""
             {"name": "Vera", "skills": ["storage"], "timeZone": "Europe/Berlin", "shifts": [\#(shifts("08:00", "16:00"))]}
-            """#).id
+            """#
+        ).id
         s.uli = try await client.post("/api/v1/technicians", #"{"name": "Uli", "shifts": [\#(shifts("12:00", "20:00"))]}"#).id
         s.veraToken = try await t.coordinator.credentials.issueToken(name: "vera", role: .technician, technicianId: s.vera).secret
         s.veraAccount = try await t.addAccount("vera", .technician, technicianId: s.vera)
         s.uliToken = try await t.coordinator.credentials.issueToken(name: "uli", role: .technician, technicianId: s.uli).secret
-        s.ticket = try await client.post("/api/v1/tickets", #"""
+        s.ticket = try await client.post(
+            "/api/v1/tickets",
+            #"""
             {"title": "RAID degraded on web1", "severity": \#(severity), "hostId": \#(t.hostId), "requiredSkills": ["storage"]}
-            """#).id
+            """#
+        ).id
         s.depotTicket = try await client.post("/api/v1/tickets", #"{"title": "store1 disk", "severity": 4, "hostId": \#(s.depotHost)}"#).id
         return s
     }
@@ -56,9 +67,13 @@ import TriageModel
         try await client.get("/api/v1/tickets/\(ticket)/visit-slots?from=\(monday)&days=2\(query)").items
     }
 
-    static func book(_ client: TestCoordinator.Client, _ ticket: Int, _ technician: Int, _ start: String, _ end: String,
-                     as role: Role = .dispatcher) async throws -> TestCoordinator.Client.Reply {
-        try await client.post("/api/v1/visits", #"{"ticketId": \#(ticket), "technicianId": \#(technician), "start": "\#(start)", "end": "\#(end)"}"#, as: role)
+    static func book(
+        _ client: TestCoordinator.Client, _ ticket: Int, _ technician: Int, _ start: String, _ end: String,
+        as role: Role = .dispatcher
+    ) async throws -> TestCoordinator.Client.Reply {
+        try await client.post(
+            "/api/v1/visits", #"{"ticketId": \#(ticket), "technicianId": \#(technician), "start": "\#(start)", "end": "\#(end)"}"#, as: role
+        )
     }
 
     /// The clock stands on Wednesday 2026-11-18 11:06Z: a visit starts at most 15 min ago and at
@@ -68,21 +83,29 @@ import TriageModel
             try await t.test { client in
                 let s = try await Self.setup(t, client)
                 let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
-                #expect(try await client.send(.put, "/api/v1/technicians/\(s.uli)", json: #"{"name": "Uli", "shifts": [\#(always)]}"#).status == .ok)
-                for (start, end, why) in [("2026-11-18T09:00:00Z", "2026-11-18T10:00:00Z", "is in the past"),
-                                          ("0000-01-03T09:00:00Z", "0000-01-03T10:00:00Z", "is in the past"),
-                                          ("2027-12-01T09:00:00Z", "2027-12-01T10:00:00Z", "more than 366 days ahead")] {
+                #expect(
+                    try await client.send(.put, "/api/v1/technicians/\(s.uli)", json: #"{"name": "Uli", "shifts": [\#(always)]}"#).status
+                        == .ok)
+                for (start, end, why) in [
+                    ("2026-11-18T09:00:00Z", "2026-11-18T10:00:00Z", "is in the past"),
+                    ("0000-01-03T09:00:00Z", "0000-01-03T10:00:00Z", "is in the past"),
+                    ("2027-12-01T09:00:00Z", "2027-12-01T10:00:00Z", "more than 366 days ahead"),
+                ] {
                     let refused = try await Self.book(client, s.depotTicket, s.uli, start, end)
                     #expect(refused.status == .unprocessableContent && refused.errorMessage.contains(why), "\(start): \(refused.body)")
                 }
                 #expect(try await client.get("/api/v1/visits").items.isEmpty)
                 // Within the grace (started 10 min ago, as the technician arrives) it books.
-                #expect(try await Self.book(client, s.depotTicket, s.uli, "2026-11-18T10:57:00Z", "2026-11-18T12:00:00Z").status == .created)
+                #expect(
+                    try await Self.book(client, s.depotTicket, s.uli, "2026-11-18T10:57:00Z", "2026-11-18T12:00:00Z").status == .created)
                 let slots = try await client.get("/api/v1/tickets/\(s.depotTicket)/visit-slots?from=1500-06-01T00:00:00Z&days=2").items
                 let first = try #require(slots.first?["start"] as? String)
                 #expect(first >= "2026-11-18T11:06:40.000Z", "\(first)")
-                let old = try await client.post("/api/v1/tickets/\(s.ticket)/vendor-case", #"{"vendor": "Dell", "vendorDueAt": "1500-06-01T00:00:00Z"}"#)
-                #expect(((old.json["flags"] as? [String: Any])?["vendorCase"] as? [String: Any])?["vendorDueAt"] as? String == "1500-06-01T00:00:00.000Z")
+                let old = try await client.post(
+                    "/api/v1/tickets/\(s.ticket)/vendor-case", #"{"vendor": "Dell", "vendorDueAt": "1500-06-01T00:00:00Z"}"#)
+                #expect(
+                    ((old.json["flags"] as? [String: Any])?["vendorCase"] as? [String: Any])?["vendorDueAt"] as? String
+                        == "1500-06-01T00:00:00.000Z")
             }
         }
     }
@@ -116,7 +139,7 @@ import TriageModel
                 let depot = try await Self.slots(client, s.depotTicket)
                 #expect(depot.first?["technicianId"] as? Int == s.vera && depot.first?["start"] as? String == "2026-11-23T07:00:00.000Z")
                 #expect(depot.contains { $0["technicianId"] as? Int == s.uli && $0["start"] as? String == "2026-11-23T12:00:00.000Z" })
-                #expect(!depot.contains { $0["technicianId"] as? Int == t.technicianId })   // no shifts, never on shift
+                #expect(!depot.contains { $0["technicianId"] as? Int == t.technicianId })  // no shifts, never on shift
             }
         }
     }
@@ -146,7 +169,7 @@ import TriageModel
     @Test func aSlotAfterTheResolutionDeadlineIsMarked() async throws {
         try await TestCoordinator.with(visits: Self.policy) { t in
             try await t.test { client in
-                let s = try await Self.setup(t, client, severity: 1)     // resolve within 4 h of Wednesday 11:06Z
+                let s = try await Self.setup(t, client, severity: 1)  // resolve within 4 h of Wednesday 11:06Z
                 let first = try #require(try await Self.slots(client, s.ticket).first)
                 #expect(first["breachesDeadline"] as? Bool == true)
                 #expect((first["reasons"] as? [String] ?? []).contains { $0.hasPrefix("ends after the resolution deadline") })
@@ -183,15 +206,23 @@ import TriageModel
                 let offShift = try await Self.book(client, s.ticket, s.vera, "2026-11-23T15:30:00Z", "2026-11-23T16:30:00Z")
                 #expect(offShift.status == .unprocessableContent && offShift.errorMessage.contains("not inside one of Vera's shifts"))
                 let unskilled = try await Self.book(client, s.ticket, s.uli, "2026-11-23T12:00:00Z", "2026-11-23T13:00:00Z")
-                #expect(unskilled.status == .unprocessableContent && unskilled.errorMessage == "Uli lacks the skills storage that ticket \(s.ticket) needs")
+                #expect(
+                    unskilled.status == .unprocessableContent
+                        && unskilled.errorMessage == "Uli lacks the skills storage that ticket \(s.ticket) needs")
                 // Vera is on shift from 07:00Z, but HQ opens at 08:00Z.
                 let closed = try await Self.book(client, s.ticket, s.vera, "2026-11-23T07:00:00Z", "2026-11-23T08:00:00Z")
-                #expect(closed.status == .unprocessableContent && closed.errorMessage.contains("is not open for the whole window (Europe/Berlin)"))
+                #expect(
+                    closed.status == .unprocessableContent
+                        && closed.errorMessage.contains("is not open for the whole window (Europe/Berlin)"))
                 let saturday = try await Self.book(client, s.depotTicket, s.uli, "2026-11-28T12:00:00Z", "2026-11-28T13:00:00Z")
                 #expect(saturday.status == .unprocessableContent)
                 #expect(try await Self.book(client, 999, s.vera, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z").status == .notFound)
-                #expect(try await Self.book(client, s.ticket, s.vera, "2026-11-23T09:00:00Z", "2026-11-23T08:00:00Z").status == .unprocessableContent)
-                #expect(try await Self.book(client, s.ticket, s.vera, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z", as: .technician).status == .forbidden)
+                #expect(
+                    try await Self.book(client, s.ticket, s.vera, "2026-11-23T09:00:00Z", "2026-11-23T08:00:00Z").status
+                        == .unprocessableContent)
+                #expect(
+                    try await Self.book(client, s.ticket, s.vera, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z", as: .technician).status
+                        == .forbidden)
             }
         }
     }
@@ -202,30 +233,36 @@ import TriageModel
                 let s = try await Self.setup(t, client)
                 let visit = try await Self.book(client, s.ticket, s.vera, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z").id
                 // Moved an hour later, with its history.
-                let moved = try await client.post("/api/v1/visits/\(visit)/reschedule", #"{"start": "2026-11-23T09:00:00Z", "end": "2026-11-23T10:00:00Z"}"#, as: .dispatcher)
+                let moved = try await client.post(
+                    "/api/v1/visits/\(visit)/reschedule", #"{"start": "2026-11-23T09:00:00Z", "end": "2026-11-23T10:00:00Z"}"#,
+                    as: .dispatcher)
                 #expect(moved.status == .ok && moved.json["start"] as? String == "2026-11-23T09:00:00.000Z")
 
                 func step(_ status: String, notes: String? = nil, token: String) async throws -> TestCoordinator.Client.Reply {
                     let body = notes.map { #"{"status": "\#(status)", "notes": "\#($0)"}"# } ?? #"{"status": "\#(status)"}"#
                     return try await client.send(.post, "/api/v1/visits/\(visit)/status", as: nil, token: token, json: body)
                 }
-                #expect(try await step("en_route", token: s.uliToken).status == .forbidden)      // not Uli's
+                #expect(try await step("en_route", token: s.uliToken).status == .forbidden)  // not Uli's
                 #expect(try await step("en_route", token: s.veraToken).status == .ok)
                 #expect(try await step("on_site", token: s.veraToken).status == .ok)
-                #expect(try await step("cancelled", token: s.veraToken).status == .forbidden)   // the desk cancels
+                #expect(try await step("cancelled", token: s.veraToken).status == .forbidden)  // the desk cancels
                 #expect(try await step("done", token: s.veraToken).status == .unprocessableContent)
                 let done = try await step("done", notes: "Replaced disk 2; array rebuilding", token: s.veraToken)
                 #expect(done.status == .ok && done.json["notes"] as? String == "Replaced disk 2; array rebuilding")
                 #expect(try await step("cancelled", token: t.tokens[.dispatcher]!).status == .conflict)
 
                 let events = try await client.get("/api/v1/tickets/\(s.ticket)/events?limit=200").items.compactMap { $0["type"] as? String }
-                #expect(events.filter { $0.hasPrefix("visit_") } == ["visit_booked", "visit_rescheduled", "visit_en_route", "visit_on_site", "visit_done"])
+                #expect(
+                    events.filter { $0.hasPrefix("visit_") } == [
+                        "visit_booked", "visit_rescheduled", "visit_en_route", "visit_on_site", "visit_done",
+                    ])
 
                 // Technicians see their own visits only.
                 _ = try await Self.book(client, s.depotTicket, s.uli, "2026-11-23T12:00:00Z", "2026-11-23T13:00:00Z")
                 let mine = try await client.send(.get, "/api/v1/visits", as: nil, token: s.veraToken).items
                 #expect(mine.compactMap { $0["id"] as? Int } == [visit])
-                #expect(try await client.send(.get, "/api/v1/visits?technicianId=\(s.uli)", as: nil, token: s.veraToken).status == .forbidden)
+                #expect(
+                    try await client.send(.get, "/api/v1/visits?technicianId=\(s.uli)", as: nil, token: s.veraToken).status == .forbidden)
                 #expect(try await client.get("/api/v1/visits").items.count == 2)
             }
         }
@@ -236,7 +273,8 @@ import TriageModel
             try await t.test { client in
                 let s = try await Self.setup(t, client)
                 let visit = try await Self.book(client, s.ticket, s.vera, "2026-11-23T08:00:00Z", "2026-11-23T09:00:00Z").id
-                _ = try await client.send(.post, "/api/v1/visits/\(visit)/status", as: nil, token: s.veraToken, json: #"{"status": "on_site"}"#)
+                _ = try await client.send(
+                    .post, "/api/v1/visits/\(visit)/status", as: nil, token: s.veraToken, json: #"{"status": "on_site"}"#)
                 var opened: [Int] = []
                 for _ in 0..<2 { opened += try await HealthReportTests.post(client, HealthReportTests.bad, t).opened }
                 #expect(opened.isEmpty)

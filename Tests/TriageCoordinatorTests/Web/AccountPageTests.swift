@@ -2,13 +2,14 @@ import Foundation
 import HTTPTypes
 import HummingbirdOTP
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// /board/account through the router: one's own password, second factor and personal tokens;
 /// every form refuses a post without the session's CSRF token and changes nothing, and nobody
@@ -20,24 +21,33 @@ import Testing
         try await TestCoordinator.with(inventory: false) { t in
             let dora = t.accounts[.dispatcher]!
             try await t.test { client in
-                var here = Visitor(client: client.client), there = Visitor(client: client.client)
+                var here = Visitor(client: client.client)
+                var there = Visitor(client: client.client)
                 try await here.logIn(dora)
                 try await there.logIn(dora)
                 let page = try await here.get("/board/account")
                 #expect(page.status == .ok && page.html.contains("signed in as <strong>dora</strong> (dispatcher)"))
                 #expect(page.html.contains(#"name="keep_tokens" type="checkbox" value="on" checked"#), "tokens are kept by default")
-                let change = [("current", dora.password), ("password", "dora's brand new secret"), ("confirm", "dora's brand new secret"),
-                              ("keep_tokens", "on")]
+                let change = [
+                    ("current", dora.password), ("password", "dora's brand new secret"), ("confirm", "dora's brand new secret"),
+                    ("keep_tokens", "on"),
+                ]
 
                 #expect(try await here.post("/board/account/password", change).status == .forbidden, "no CSRF token")
-                #expect(try await here.post("/board/account/password", change + [("csrf", there.csrf)]).status == .forbidden,
-                        "another session's token")
+                #expect(
+                    try await here.post("/board/account/password", change + [("csrf", there.csrf)]).status == .forbidden,
+                    "another session's token")
                 #expect(try await there.get("/board").status == .ok, "nothing changed: the other session lives")
-                let wrong = try await here.post("/board/account/password",
-                                                 [("current", "guess")] + change.dropFirst() + [("csrf", here.csrf)])
+                let wrong = try await here.post(
+                    "/board/account/password",
+                    [("current", "guess")] + change.dropFirst() + [("csrf", here.csrf)])
                 #expect(wrong.status == .unprocessableContent && wrong.html.contains("is not your current password"))
-                let common = try await here.post("/board/account/password", [("current", dora.password), ("password", "password123"),
-                                                                             ("confirm", "password123"), ("csrf", here.csrf)])
+                let common = try await here.post(
+                    "/board/account/password",
+                    [
+                        ("current", dora.password), ("password", "password123"),
+                        ("confirm", "password123"), ("csrf", here.csrf),
+                    ])
                 #expect(common.status == .unprocessableContent && common.html.contains("most common"))
 
                 let done = try await here.post("/board/account/password", change + [("csrf", here.csrf)])
@@ -61,7 +71,9 @@ import Testing
                 #expect(try await visitor.post("/board/account/tokens", [("name", "nightly report")]).status == .forbidden)
                 let made = try await visitor.post("/board/account/tokens", [("name", "nightly report"), ("csrf", visitor.csrf)])
                 let secret = try #require(made.html.firstMatch(of: /id="new-token">(trg_[^<]+)</).map { String($0.1) })
-                #expect(made.html.contains(#"<tr id="token-"#) && made.html.contains("<td>nightly report</td>") && made.html.contains("shown only now"))
+                #expect(
+                    made.html.contains(#"<tr id="token-"#) && made.html.contains("<td>nightly report</td>")
+                        && made.html.contains("shown only now"))
                 #expect(try await visitor.get("/board/account").html.contains(secret) == false, "shown once")
 
                 let created = try await client.send(.post, "/api/v1/tickets", as: nil, token: secret, json: #"{"title": "from a script"}"#)
@@ -107,7 +119,8 @@ import Testing
                 let started = try await visitor.post("/board/account/second-factor/start", [("csrf", visitor.csrf)])
                 let key = try #require(started.html.firstMatch(of: /id="second-factor-key">([A-Z2-7]+)</).map { String($0.1) })
                 let user = try await t.coordinator.accounts.user(login: "dora", by: .console)
-                let secret = try t.coordinator.core.sealer.open(try #require(try await t.store.read { try await $0.secondFactor(userId: user.id) }.pending))
+                let secret = try t.coordinator.core.sealer.open(
+                    try #require(try await t.store.read { try await $0.secondFactor(userId: user.id) }.pending))
                 #expect(started.html.contains("otpauth://totp/Triage:dora?secret=\(key)"))
                 let app = TOTP(secret: secret)
                 let code = String(format: "%06d", app.compute(date: t.clock.now))
@@ -119,10 +132,15 @@ import Testing
                 let asked = try await visitor.logIn(dora)
                 #expect(asked.status == .ok && asked.html.contains("Your sign-in code") && visitor.cookies["triage_session"] == nil)
                 let pending = try #require(asked.html.firstMatch(of: /name="pending" value="([^"]+)"/).map { String($0.1) })
-                let wrong = try await visitor.post("/board/login/code", [("csrf", asked.csrf ?? ""), ("pending", pending), ("code", "123456")])
+                let wrong = try await visitor.post(
+                    "/board/login/code", [("csrf", asked.csrf ?? ""), ("pending", pending), ("code", "123456")])
                 #expect(wrong.status == .unauthorized && wrong.html.contains("that code is wrong or was used already"))
-                let right = try await visitor.post("/board/login/code", [("csrf", asked.csrf ?? ""), ("pending", pending),
-                                                                         ("code", String(format: "%06d", app.compute(date: t.clock.now))), ("next", "/board")])
+                let right = try await visitor.post(
+                    "/board/login/code",
+                    [
+                        ("csrf", asked.csrf ?? ""), ("pending", pending),
+                        ("code", String(format: "%06d", app.compute(date: t.clock.now))), ("next", "/board"),
+                    ])
                 #expect(right.status == .seeOther && visitor.cookies["triage_session"] != nil)
                 #expect(try await visitor.get("/board/account").html.contains("On: sign-in asks for the code"))
             }
@@ -139,7 +157,9 @@ import Testing
                 #expect(board.status == .seeOther && board.location == "/board/account")
                 let account = try await admin.get("/board/account")
                 #expect(account.status == .ok && account.html.contains("your role requires it"))
-                let form = [("technicianId", "1"), ("start", "2026-11-23T08:00:00Z"), ("end", "2026-11-23T09:00:00Z"), ("csrf", admin.csrf)]
+                let form = [
+                    ("technicianId", "1"), ("start", "2026-11-23T08:00:00Z"), ("end", "2026-11-23T09:00:00Z"), ("csrf", admin.csrf),
+                ]
                 #expect(try await admin.post("/board/tickets/1/visits", form).status == .forbidden)
 
                 // Only the enrolment forms and sign-out act: no personal token to go around it, no new password.

@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Every form the board has, taken from the router itself so a new one cannot be forgotten: a post
 /// without the session's CSRF token, or with another session's, is refused with 403 and changes
@@ -18,7 +19,8 @@ import Testing
 
     @Test func everyFormRefusesAPostWithoutTheSessionsTokenAndChangesNothing() async throws {
         try await TestCoordinator.with { t in
-            let router = try CoordinatorServer.router(coordinator: t.coordinator, configuration: t.configuration, metrics: CoordinatorMetrics())
+            let router = try CoordinatorServer.router(
+                coordinator: t.coordinator, configuration: t.configuration, metrics: CoordinatorMetrics())
             let posts = router.routes.filter { $0.method == .post }.map { $0.path.description }
                 .filter { $0.hasPrefix("/board") || $0 == "/setup" }
             #expect(posts.count >= 25, "\(posts)")
@@ -36,10 +38,15 @@ import Testing
                 _ = try await other.get("/board")
                 for template in rest {
                     // Any id in the path is the ticket's (or 1): the token is checked before anything is looked up.
-                    let path = template.replacingOccurrences(of: "{id}", with: "\(ticket.id)").replacingOccurrences(of: "{kind}", with: "customer")
-                    let form = [("body", "x"), ("status", "in_progress"), ("name", "Forged"), ("login", "eve"), ("password", "eve wants the keys")]
+                    let path = template.replacingOccurrences(of: "{id}", with: "\(ticket.id)").replacingOccurrences(
+                        of: "{kind}", with: "customer")
+                    let form = [
+                        ("body", "x"), ("status", "in_progress"), ("name", "Forged"), ("login", "eve"), ("password", "eve wants the keys"),
+                    ]
                     let missing = try await admin.post(path, form)
-                    #expect(missing.status == .forbidden && missing.html.contains("security token"), "\(path) without a token: \(missing.status)")
+                    #expect(
+                        missing.status == .forbidden && missing.html.contains("security token"),
+                        "\(path) without a token: \(missing.status)")
                     let foreign = try await admin.post(path, form + [("csrf", other.csrf)])
                     #expect(foreign.status == .forbidden, "\(path) with another session's token: \(foreign.status)")
                 }
@@ -61,7 +68,8 @@ import Testing
         let events = try await t.coordinator.tickets.latestChange(by: principal)
         let users = try await t.coordinator.accounts.users(by: principal).map { "\($0.login) \($0.active)" }
         let tokens = try await t.coordinator.credentials.tokens().map(\.id)
-        let customers = try await t.coordinator.inventory.records(CustomerFields.self, after: nil, limit: 100, by: principal).items.map(\.fields.name)
+        let customers = try await t.coordinator.inventory.records(CustomerFields.self, after: nil, limit: 100, by: principal).items.map(
+            \.fields.name)
         let visits = try await t.coordinator.visits.list(technician: nil, ticket: nil, window: nil, by: principal).count
         return "\(tickets.map { "\($0.id) \($0.status) \($0.assigneeId ?? 0)" }) \(events) \(users) \(tokens) \(customers) \(visits)"
     }

@@ -3,13 +3,14 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// The board's login, sessions, CSRF protection, countdown colours and views by role, through
 /// the router with a driven clock (the browser tests cover the same pages in Chromium).
@@ -37,28 +38,35 @@ import Testing
         }
 
         mutating func post(_ path: String, _ form: [(String, String)], headers extra: HTTPFields = [:]) async throws -> Page {
-            let body = form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+            let body = form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(
+                separator: "&")
             var headers = extra
             headers[.contentType] = "application/x-www-form-urlencoded"
             return try await send(.post, path, headers: headers, body: body)
         }
 
         /// A form with files, as a browser sends one (`multipart/form-data`).
-        mutating func postMultipart(_ path: String, _ form: [(String, String)], files: [(field: String, name: String, type: String, content: String)]) async throws -> Page {
+        mutating func postMultipart(
+            _ path: String, _ form: [(String, String)], files: [(field: String, name: String, type: String, content: String)]
+        ) async throws -> Page {
             let boundary = "----triage-test-\(UUID().uuidString)"
             var body = ""
             for (name, value) in form { body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n" }
             for file in files {
-                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: \(file.type)\r\n\r\n\(file.content)\r\n"
+                body +=
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.name)\"\r\nContent-Type: \(file.type)\r\n\r\n\(file.content)\r\n"
             }
             body += "--\(boundary)--\r\n"
             return try await send(.post, path, headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: body)
         }
 
-        private mutating func send(_ method: HTTPRequest.Method, _ path: String, headers extra: HTTPFields, body: String? = nil) async throws -> Page {
+        private mutating func send(_ method: HTTPRequest.Method, _ path: String, headers extra: HTTPFields, body: String? = nil)
+            async throws -> Page
+        {
             var headers = extra
             if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
-            let response = try await client.executeRequest(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+            let response = try await client.executeRequest(
+                uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
             let page = Page(status: response.status, headers: response.headers, html: String(buffer: response.body))
             for cookie in page.setCookies {
                 let pair = cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
@@ -77,8 +85,9 @@ import Testing
         @discardableResult
         mutating func logIn(_ login: String, _ password: String, next: String = "/board", headers: HTTPFields = [:]) async throws -> Page {
             let form = try await get("/board/login?next=\(next)")
-            return try await post("/board/login", [("csrf", form.csrf ?? ""), ("login", login), ("password", password), ("next", next)],
-                                  headers: headers)
+            return try await post(
+                "/board/login", [("csrf", form.csrf ?? ""), ("login", login), ("password", password), ("next", next)],
+                headers: headers)
         }
     }
 
@@ -91,17 +100,21 @@ import Testing
             try await t.test { client in
                 var visitor = Visitor(client: client.client)
                 visitor.cookies["triage_login"] = "chosen-by-an-attacker"
-                let planted = try await visitor.post("/board/login", [("csrf", "chosen-by-an-attacker"), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
+                let planted = try await visitor.post(
+                    "/board/login", [("csrf", "chosen-by-an-attacker"), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
                 #expect(planted.status == .forbidden && visitor.cookies["triage_session"] == nil)
                 let form = try await visitor.get("/board/login")
                 let real = try #require(visitor.cookies["triage_login"])
                 let parts = real.split(separator: ".")
-                visitor.cookies["triage_login"] = "\(parts[0]).\(Int(parts[1])! + 86_400).\(parts[2])"   // a longer life, same signature
-                let stretched = try await visitor.post("/board/login", [("csrf", visitor.cookies["triage_login"]!), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
+                visitor.cookies["triage_login"] = "\(parts[0]).\(Int(parts[1])! + 86_400).\(parts[2])"  // a longer life, same signature
+                let stretched = try await visitor.post(
+                    "/board/login",
+                    [("csrf", visitor.cookies["triage_login"]!), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
                 #expect(stretched.status == .forbidden)
                 visitor.cookies["triage_login"] = real
                 t.clock.advance(minutes: 61)
-                let expired = try await visitor.post("/board/login", [("csrf", form.csrf ?? ""), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
+                let expired = try await visitor.post(
+                    "/board/login", [("csrf", form.csrf ?? ""), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
                 #expect(expired.status == .forbidden && visitor.cookies["triage_session"] == nil)
 
                 let huge = String(repeating: "x", count: 20_000)
@@ -140,7 +153,9 @@ import Testing
                 let form = try await visitor.get("/board/login")
                 #expect(form.status == .ok)
                 let loginCookie = try #require(form.setCookies.first { $0.hasPrefix("triage_login=") })
-                #expect(loginCookie.contains("HttpOnly") && loginCookie.contains("SameSite=Strict") && loginCookie.contains("Path=/board/login"))
+                #expect(
+                    loginCookie.contains("HttpOnly") && loginCookie.contains("SameSite=Strict") && loginCookie.contains("Path=/board/login")
+                )
                 #expect(form.csrf == visitor.cookies["triage_login"], "the form carries the cookie's value (double submit)")
                 #expect(form.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
                 #expect(!form.html.contains("<script"))
@@ -149,8 +164,11 @@ import Testing
                 let unknown = try await visitor.logIn("nobody", "dora keeps a long secret")
                 let wrong = try await visitor.logIn("Dora", "not dora's password")
                 #expect(wrong.status == .unauthorized && wrong.html.contains("the login name or the password is wrong"))
-                #expect(unknown.status == wrong.status && unknown.html.replacingOccurrences(of: "nobody", with: "Dora")
-                    .replacingOccurrences(of: unknown.csrf ?? "", with: wrong.csrf ?? "") == wrong.html)
+                #expect(
+                    unknown.status == wrong.status
+                        && unknown.html.replacingOccurrences(of: "nobody", with: "Dora")
+                            .replacingOccurrences(of: unknown.csrf ?? "", with: wrong.csrf ?? "") == wrong.html
+                )
                 #expect(visitor.cookies["triage_session"] == nil)
 
                 // The login form's own CSRF check: a valid cookie with another form's valid token in the field.
@@ -158,15 +176,18 @@ import Testing
                 let otherToken = try #require(try await other.get("/board/login").csrf)
                 _ = try await visitor.get("/board/login")
                 #expect(visitor.cookies["triage_login"] != otherToken)
-                let crossed = try await visitor.post("/board/login", [("csrf", otherToken), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
+                let crossed = try await visitor.post(
+                    "/board/login", [("csrf", otherToken), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
                 #expect(crossed.status == .forbidden && visitor.cookies["triage_session"] == nil, "\(crossed.status)")
 
                 // Another value, or no login cookie at all.
                 _ = try await visitor.get("/board/login")
-                let forged = try await visitor.post("/board/login", [("csrf", "forged"), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
+                let forged = try await visitor.post(
+                    "/board/login", [("csrf", "forged"), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
                 #expect(forged.status == .forbidden && visitor.cookies["triage_session"] == nil)
                 visitor.cookies = [:]
-                let cookieless = try await visitor.post("/board/login", [("csrf", form.csrf ?? ""), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
+                let cookieless = try await visitor.post(
+                    "/board/login", [("csrf", form.csrf ?? ""), ("login", "dora"), ("password", accounts[.dispatcher]!.password)])
                 #expect(cookieless.status == .forbidden && cookieless.html.contains("cookies"))
 
                 // A next page elsewhere is not followed.
@@ -232,7 +253,8 @@ import Testing
             try await t.test { client in
                 let s = try await VisitTests.setup(t, client)
                 let form = [("technicianId", "\(s.vera)"), ("start", "2026-11-23T08:00:00Z"), ("end", "2026-11-23T09:00:00Z")]
-                var dora = Visitor(client: client.client), other = Visitor(client: client.client)
+                var dora = Visitor(client: client.client)
+                var other = Visitor(client: client.client)
                 try await dora.logIn(accounts[.dispatcher]!)
                 try await other.logIn(accounts[.admin]!)
                 _ = try await dora.get("/board/tickets/\(s.ticket)")
@@ -259,8 +281,9 @@ import Testing
                 var vera = Visitor(client: client.client)
                 try await vera.logIn(s.veraAccount)
                 _ = try await vera.get("/board")
-                let refused = try await vera.post("/board/tickets/\(s.depotTicket)/visits",
-                                                  [("technicianId", "\(s.uli)"), ("start", "2026-11-23T13:00:00Z"), ("end", "2026-11-23T14:00:00Z"), ("csrf", vera.csrf)])
+                let refused = try await vera.post(
+                    "/board/tickets/\(s.depotTicket)/visits",
+                    [("technicianId", "\(s.uli)"), ("start", "2026-11-23T13:00:00Z"), ("end", "2026-11-23T14:00:00Z"), ("csrf", vera.csrf)])
                 #expect(refused.status == .forbidden && refused.html.contains("only a dispatcher or admin"))
             }
         }
@@ -276,7 +299,9 @@ import Testing
                 try await visitor.logIn(accounts[.dispatcher]!)
                 func countdown() async throws -> String {
                     let html = try await visitor.get("/board").html
-                    let card = try #require(html.firstMatch(of: try Regex(#"id="ticket-\#(id)"[\s\S]*?<div class="(sla [^"]+)"[^>]*>([^<]+)<time[^>]*>([^<]+)</time>"#)))
+                    let card = try #require(
+                        html.firstMatch(
+                            of: try Regex(#"id="ticket-\#(id)"[\s\S]*?<div class="(sla [^"]+)"[^>]*>([^<]+)<time[^>]*>([^<]+)</time>"#)))
                     return "\(card.output[1].substring ?? "") \(card.output[2].substring ?? "")\(card.output[3].substring ?? "")"
                 }
                 #expect(try await countdown() == "sla sla-ok respond in 15 min")
@@ -296,14 +321,18 @@ import Testing
         try await TestCoordinator.with { t in
             let accounts = t.accounts
             try await t.test { client in
-                let id = try await client.post("/api/v1/tickets", #"{"title": "<script>alert(1)</script> & more", "description": "<img src=x onerror=alert(2)>"}"#).id
+                let id = try await client.post(
+                    "/api/v1/tickets", #"{"title": "<script>alert(1)</script> & more", "description": "<img src=x onerror=alert(2)>"}"#
+                ).id
                 var visitor = Visitor(client: client.client)
                 try await visitor.logIn(accounts[.dispatcher]!)
                 for path in ["/board", "/board/tickets/\(id)"] {
                     let html = try await visitor.get(path).html
                     #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more"))
                     // The one script element is the page's own live.js; nothing people typed became markup.
-                    #expect(html.components(separatedBy: "<script").count == 2 && html.contains(#"<script src="/board/static/live.js" defer></script>"#))
+                    #expect(
+                        html.components(separatedBy: "<script").count == 2
+                            && html.contains(#"<script src="/board/static/live.js" defer></script>"#))
                     #expect(!html.contains("<img"))
                 }
                 let missing = try await visitor.get("/board/tickets/9999")
@@ -324,10 +353,17 @@ import Testing
             try await t.test { client in
                 let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
                 for (id, name) in [(tess, "Tess"), (otto, "Otto")] {
-                    #expect(try await client.send(.put, "/api/v1/technicians/\(id)", json: #"{"name": "\#(name)", "tier": 2, "shifts": [\#(always)]}"#).status == .ok)
+                    #expect(
+                        try await client.send(
+                            .put, "/api/v1/technicians/\(id)", json: #"{"name": "\#(name)", "tier": 2, "shifts": [\#(always)]}"#
+                        ).status == .ok)
                 }
-                let mine = try await client.post("/api/v1/tickets", #"{"title": "Tess's ticket", "hostId": \#(hostId), "assigneeId": \#(tess)}"#).id
-                let theirs = try await client.post("/api/v1/tickets", #"{"title": "Otto's ticket", "hostId": \#(hostId), "assigneeId": \#(otto)}"#).id
+                let mine = try await client.post(
+                    "/api/v1/tickets", #"{"title": "Tess's ticket", "hostId": \#(hostId), "assigneeId": \#(tess)}"#
+                ).id
+                let theirs = try await client.post(
+                    "/api/v1/tickets", #"{"title": "Otto's ticket", "hostId": \#(hostId), "assigneeId": \#(otto)}"#
+                ).id
                 // Today is Wednesday 2026-11-18 (11:06 UTC); the board's zone is UTC.
                 let a = try await VisitTests.book(client, mine, tess, "2026-11-18T13:00:00Z", "2026-11-18T14:00:00Z").id
                 let b = try await VisitTests.book(client, theirs, otto, "2026-11-19T09:00:00Z", "2026-11-19T10:30:00Z").id
@@ -348,7 +384,8 @@ import Testing
                 #expect(!html.contains("technician-\(otto)\"") && !html.contains(#"id="needs-visit""#))
                 // Any ticket opens by link, as over the API: staff read colleagues' tickets and their
                 // internal notes (handover, history); acting on them is for the assignee and the desk.
-                _ = try await client.post("/api/v1/tickets/\(theirs)/comments", #"{"body": "BIOS password is in the safe", "visibility": "internal"}"#)
+                _ = try await client.post(
+                    "/api/v1/tickets/\(theirs)/comments", #"{"body": "BIOS password is in the safe", "visibility": "internal"}"#)
                 let page = try await visitor.get("/board/tickets/\(theirs)").html
                 #expect(page.contains("Otto&#39;s ticket") && page.contains("BIOS password is in the safe"))
                 #expect(!page.contains(#"id="visit-\#(b)""#), "colleagues' visits are not shown")
@@ -365,7 +402,8 @@ import Testing
                 var visitor = Visitor(client: client.client)
                 try await visitor.logIn(accounts[.dispatcher]!)
                 let html = try await visitor.get("/board").html
-                let card = try #require(html.firstMatch(of: try Regex(#"id="ticket-\#(id)"[\s\S]*?</article>"#)).map { String($0.output[0].substring ?? "") })
+                let card = try #require(
+                    html.firstMatch(of: try Regex(#"id="ticket-\#(id)"[\s\S]*?</article>"#)).map { String($0.output[0].substring ?? "") })
                 #expect(html.contains(#"<div class="column" id="queue-new">"#))
                 #expect(card.contains("unassigned") && card.contains(#"<div class="why">no eligible technician among 2 active"#))
                 #expect(card.contains("without skills sap"))
@@ -380,7 +418,8 @@ import Testing
         try await TestCoordinator.with(inventory: false, people: false) { t in
             let code = try #require(try await t.coordinator.accounts.setupCode())
             try await t.test { client in
-                var visitor = Visitor(client: client.client), other = Visitor(client: client.client)
+                var visitor = Visitor(client: client.client)
+                var other = Visitor(client: client.client)
                 _ = try await visitor.get("/setup?code=\(code)")
                 let otherToken = try #require(try await other.get("/setup?code=\(code)").csrf)
                 let fields = [("code", code), ("login", "ada"), ("password", "ada sets triage up"), ("confirm", "ada sets triage up")]
@@ -389,7 +428,8 @@ import Testing
                 #expect(try await t.coordinator.store.read { try await $0.userCount() } == 0, "nothing was made")
 
                 // Somebody makes an account on the command line; the link, still within its 24 hours, is refused as a conflict.
-                _ = try await t.coordinator.accounts.create(UserInput(login: "root", role: .admin), password: "root was made first", by: .console)
+                _ = try await t.coordinator.accounts.create(
+                    UserInput(login: "root", role: .admin), password: "root was made first", by: .console)
                 let late = try await visitor.post("/setup", fields + [("csrf", visitor.csrf)])
                 #expect(late.status == .conflict && late.html.contains("set up already"), "\(late.status)")
                 // The link itself now says so, instead of a form that can only fail.

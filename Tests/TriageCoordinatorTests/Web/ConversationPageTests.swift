@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// A ticket's page around its conversation: the customer's mail, replies and notes as messages
 /// with their files and delivery state; the reply box with files; editing the requester; a new
@@ -50,7 +51,8 @@ import Testing
                 let html = page.html
                 #expect(html.contains("From the customer") && html.contains("Yuki Tanaka &lt;yuki@acme.example&gt;"))
                 #expect(html.contains("The screen flickers &amp; beeps."), "the HTML mail as text")
-                #expect(!html.contains("<script>alert") && !html.contains("tracker.example/p.gif\""), "nothing of its HTML is served as HTML")
+                #expect(
+                    !html.contains("<script>alert") && !html.contains("tracker.example/p.gif\""), "nothing of its HTML is served as HTML")
                 #expect(html.contains("made from the mail&#39;s HTML") || html.contains("made from the mail's HTML"))
                 #expect(html.contains("A reply is mailed to Yuki Tanaka &lt;yuki@acme.example&gt;"))
                 #expect(html.contains(">requester<") && html.contains("Yuki Tanaka · yuki@acme.example"))
@@ -64,10 +66,12 @@ import Testing
                 #expect(file.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
 
                 // A reply with a file through the reply box, as the browser sends the form; then a note.
-                let sent = try await tess.postMultipart("/board/tickets/\(id)/comments", [("csrf", tess.csrf), ("body", "Try this driver."), ("visibility", "public")],
-                                                        files: [(field: "files", name: "driver notes.txt", type: "text/plain", content: "1. unplug\n2. plug\n")])
+                let sent = try await tess.postMultipart(
+                    "/board/tickets/\(id)/comments", [("csrf", tess.csrf), ("body", "Try this driver."), ("visibility", "public")],
+                    files: [(field: "files", name: "driver notes.txt", type: "text/plain", content: "1. unplug\n2. plug\n")])
                 #expect(sent.status == .seeOther, "\(sent.html)")
-                let note = try await tess.post("/board/tickets/\(id)/comments", [("csrf", tess.csrf), ("body", "Her model is EOL."), ("visibility", "internal")])
+                let note = try await tess.post(
+                    "/board/tickets/\(id)/comments", [("csrf", tess.csrf), ("body", "Her model is EOL."), ("visibility", "internal")])
                 #expect(note.status == .seeOther && note.location == "/board/tickets/\(id)?note=1#conversation")
                 let afterNote = try await tess.get(try #require(note.location))
                 #expect(afterNote.html.contains(#"value="internal" checked"#), "after a note the box stays on note")
@@ -96,11 +100,15 @@ import Testing
                 var dora = Visitor(client: client.client)
                 #expect(try await dora.logIn(t.accounts[.dispatcher]!).status == .seeOther)
                 _ = try await dora.get("/board/tickets/new?customer=\(t.customerId)")
-                let opened = try await dora.post("/board/tickets", [
-                    ("csrf", dora.csrf), ("customerId", "\(t.customerId)"), ("title", "Phone dead"), ("severity", "3"), ("channel", "phone"),
-                    ("requester", "new"), ("contactName", "Kenji Mori"), ("contactPhone", "+81 3 5555 0101"), ("contactEmail", "kenji@acme.example"),
-                    ("cc", "IT desk <it@acme.example>; boss@acme.example"), ("hostId", ""), ("tags", ""), ("description", ""),
-                ])
+                let opened = try await dora.post(
+                    "/board/tickets",
+                    [
+                        ("csrf", dora.csrf), ("customerId", "\(t.customerId)"), ("title", "Phone dead"), ("severity", "3"),
+                        ("channel", "phone"),
+                        ("requester", "new"), ("contactName", "Kenji Mori"), ("contactPhone", "+81 3 5555 0101"),
+                        ("contactEmail", "kenji@acme.example"),
+                        ("cc", "IT desk <it@acme.example>; boss@acme.example"), ("hostId", ""), ("tags", ""), ("description", ""),
+                    ])
                 #expect(opened.status == .seeOther, "\(opened.html)")
                 let id = try #require(Int(opened.location?.split(separator: "/").last?.split(separator: "?").first ?? ""))
                 let ticket = try await client.get("/api/v1/tickets/\(id)").json
@@ -113,21 +121,35 @@ import Testing
                 #expect(card.html.contains("asked <a href=\"/board/tickets/\(id)\">#\(id) Phone dead</a>"))
 
                 // A bad CC comes back next to its field; the requester changes on the ticket's page.
-                let bad = try await dora.post("/board/tickets", [("csrf", dora.csrf), ("customerId", "\(t.customerId)"), ("title", "x"), ("cc", "not-an-address")])
+                let bad = try await dora.post(
+                    "/board/tickets", [("csrf", dora.csrf), ("customerId", "\(t.customerId)"), ("title", "x"), ("cc", "not-an-address")])
                 #expect(bad.status == .unprocessableContent && bad.html.contains("id=\"cc-error\""))
                 _ = try await dora.get("/board/tickets/\(id)")
-                let edited = try await dora.post("/board/tickets/\(id)/details", [
-                    ("csrf", dora.csrf), ("title", "Desk phone dead"), ("description", "since Monday\r\nafter the storm"), ("customerId", "\(t.customerId)"),
-                    ("requesterId", "\(yuki)"), ("cc", ""), ("hostId", ""), ("severity", "2"), ("tags", ""), ("requiredSkills", ""),
-                ])
+                let edited = try await dora.post(
+                    "/board/tickets/\(id)/details",
+                    [
+                        ("csrf", dora.csrf), ("title", "Desk phone dead"), ("description", "since Monday\r\nafter the storm"),
+                        ("customerId", "\(t.customerId)"),
+                        ("requesterId", "\(yuki)"), ("cc", ""), ("hostId", ""), ("severity", "2"), ("tags", ""), ("requiredSkills", ""),
+                    ])
                 #expect(edited.status == .seeOther, "\(edited.html)")
                 let after = try await client.get("/api/v1/tickets/\(id)").json
-                #expect(after["requesterId"] as? Int == yuki && after["title"] as? String == "Desk phone dead" && (after["cc"] as? [String])?.isEmpty == true)
-                #expect(after["severity"] as? Int == 2 && after["description"] as? String == "since Monday\nafter the storm", "a textarea's CRLF kept as LF")
+                #expect(
+                    after["requesterId"] as? Int == yuki && after["title"] as? String == "Desk phone dead"
+                        && (after["cc"] as? [String])?.isEmpty == true)
+                #expect(
+                    after["severity"] as? Int == 2 && after["description"] as? String == "since Monday\nafter the storm",
+                    "a textarea's CRLF kept as LF")
                 // A caller typed in without ticking "someone new" is still saved as the requester.
-                let typed = try await dora.post("/board/tickets", [("csrf", dora.csrf), ("customerId", "\(t.customerId)"), ("title", "Mouse broken"),
-                                                                   ("contactName", "Aiko Ito"), ("contactEmail", "aiko@acme.example")])
-                let aiko = try await client.get("/api/v1/tickets/\(Int(typed.location?.split(separator: "/").last?.split(separator: "?").first ?? "") ?? 0)").json
+                let typed = try await dora.post(
+                    "/board/tickets",
+                    [
+                        ("csrf", dora.csrf), ("customerId", "\(t.customerId)"), ("title", "Mouse broken"),
+                        ("contactName", "Aiko Ito"), ("contactEmail", "aiko@acme.example"),
+                    ])
+                let aiko = try await client.get(
+                    "/api/v1/tickets/\(Int(typed.location?.split(separator: "/").last?.split(separator: "?").first ?? "") ?? 0)"
+                ).json
                 #expect(aiko["requesterId"] as? Int != nil, "\(typed.html)")
             }
         }
@@ -138,15 +160,21 @@ import Testing
             _ = try await t.withMailgate()
             try await t.test { client in
                 for who in ["lena@new.example", "spam@junk.example"] {
-                    #expect(try await client.mail(MailFixture.message(from: who, subject: "hello from \(who)")).json["outcome"] as? String == "quarantined")
+                    #expect(
+                        try await client.mail(MailFixture.message(from: who, subject: "hello from \(who)")).json["outcome"] as? String
+                            == "quarantined")
                 }
                 var dora = Visitor(client: client.client)
                 #expect(try await dora.logIn(t.accounts[.dispatcher]!).status == .seeOther)
                 let page = try await dora.get("/board/mail")
                 #expect(page.status == .ok && page.html.contains("hello from lena@new.example") && page.html.contains("spam@junk.example"))
                 #expect(page.html.contains("is no customer&#39;s contact") || page.html.contains("is no customer's contact"))
-                let lena = try #require(page.html.firstMatch(of: /id="held-(\d+)"[^>]*>\s*<p class="message-head"><span class="message-label">lena@new.example/)?.1)
-                let spam = try #require(page.html.firstMatch(of: /id="held-(\d+)"[^>]*>\s*<p class="message-head"><span class="message-label">spam@junk.example/)?.1)
+                let lena = try #require(
+                    page.html.firstMatch(
+                        of: /id="held-(\d+)"[^>]*>\s*<p class="message-head"><span class="message-label">lena@new.example/)?.1)
+                let spam = try #require(
+                    page.html.firstMatch(
+                        of: /id="held-(\d+)"[^>]*>\s*<p class="message-head"><span class="message-label">spam@junk.example/)?.1)
                 let opened = try await dora.post("/board/mail/\(lena)/release", [("csrf", dora.csrf), ("customerId", "\(t.customerId)")])
                 #expect(opened.status == .seeOther && opened.location?.hasPrefix("/board/tickets/") == true)
                 let discarded = try await dora.post("/board/mail/\(spam)/discard", [("csrf", dora.csrf)])

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Testing
+
 @testable import TriageBoard
 @testable import TriageCoordinator
 @testable import TriageDomain
@@ -9,8 +10,16 @@ import Testing
 /// Templates against their view models: the checker finds a name a model lacks (which
 /// swift-mustache renders as nothing), and every board template is rendered with its model.
 @Suite struct TemplateCheckTests {
-    struct Item { var name: String; var note: String? }
-    struct Model { var title: String; var items: [Item]; var owner: Owner?; var open: Bool }
+    struct Item {
+        var name: String
+        var note: String?
+    }
+    struct Model {
+        var title: String
+        var items: [Item]
+        var owner: Owner?
+        var open: Bool
+    }
     struct Owner { var login: String }
 
     static let sources = [
@@ -39,14 +48,20 @@ import Testing
 
     @Test func aTemplateThatDoesNotParseIsReported() {
         #expect(throws: TemplateCheck.ParseError.self) { try TemplateCheck.parse("{{#a}}{{/b}}") }
-        #expect(TemplateCheck(sources: ["x": "{{#a}}"]).check("x", Model(title: "", items: [], owner: nil, open: false)).missing
-            == ["x: the template does not parse"])
+        #expect(
+            TemplateCheck(sources: ["x": "{{#a}}"]).check("x", Model(title: "", items: [], owner: nil, open: false)).missing
+                == ["x: the template does not parse"])
     }
 
     /// A page whose model lost a name answers 500 in a debug build, naming it, instead of a page
     /// with a hole in it.
     @Test func aBoardPageWithAModelMissingANameIsAnError() throws {
-        struct Renamed { var chrome: String; var csrf: String; var pending: String; var nextPage: String }
+        struct Renamed {
+            var chrome: String
+            var csrf: String
+            var pending: String
+            var nextPage: String
+        }
         let pages = try Pages()
         let renamed = Renamed(chrome: "", csrf: "c", pending: "p", nextPage: "/board")
         #expect(pages.render("code", renamed).status == .internalServerError)
@@ -59,15 +74,18 @@ import Testing
     @Test func everyTemplateIsRenderedWithItsModel() async throws {
         try await TestCoordinator.with { t in
             try await t.test { client in
-                let ticket = try await client.post("/api/v1/tickets", #"{"title": "Printer jams", "severity": 3, "customerId": 1, "hostId": 1}"#)
+                let ticket = try await client.post(
+                    "/api/v1/tickets", #"{"title": "Printer jams", "severity": 3, "customerId": 1, "hostId": 1}"#)
                 let id = try #require(ticket.json["id"] as? Int)
                 #expect(try await client.patch("/api/v1/tickets/\(id)", #"{"assigneeId": \#(t.technicianId)}"#).status == .ok)
                 var admin = BoardTests.Visitor(client: client.client)
                 #expect(try await admin.get("/board/login").status == .ok)
                 #expect(try await admin.logIn(t.accounts[.admin]!).status == .seeOther)
-                for path in ["/board", "/board/tickets/\(id)", "/board/tickets/new", "/board/queues", "/board/mail", "/board/users",
-                             "/board/account", "/board/inventory", "/board/customers/1", "/board/sites/1", "/board/hosts/1",
-                             "/board/technicians/\(t.technicianId)"] {
+                for path in [
+                    "/board", "/board/tickets/\(id)", "/board/tickets/new", "/board/queues", "/board/mail", "/board/users",
+                    "/board/account", "/board/inventory", "/board/customers/1", "/board/sites/1", "/board/hosts/1",
+                    "/board/technicians/\(t.technicianId)",
+                ] {
                     let page = try await admin.get(path)
                     #expect(page.status == .ok, "\(path): \(page.html.prefix(300))")
                 }
@@ -81,8 +99,13 @@ import Testing
         let chrome = Chrome(session: nil, clock: clock)
         let pages = try Pages()
         #expect(pages.render("code", SignIn.CodePage(chrome: chrome, csrf: "c", pending: "p", next: "/board")).status == .ok)
-        #expect(pages.render("setup", SignIn.SetupPage(chrome: chrome, csrf: "c", code: "K", login: "", displayName: "", email: "",
-                                                      minimumLength: 12)).status == .ok)
+        #expect(
+            pages.render(
+                "setup",
+                SignIn.SetupPage(
+                    chrome: chrome, csrf: "c", code: "K", login: "", displayName: "", email: "",
+                    minimumLength: 12)
+            ).status == .ok)
         let unseen = Set(pages.sources.keys).subtracting(TemplateCoverage.shared.templates)
         #expect(unseen.isEmpty, "never rendered: \(unseen.sorted())")
     }

@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// Working a ticket on its page through the router: every form does what its API route does,
 /// for the same roles; a refusal shows the API's sentence with its status; no form changes
@@ -28,21 +29,26 @@ import Testing
             let (dora, tess, otto) = (t.accounts[.dispatcher]!, t.technicianId, t.otherTechnicianId)
             try await t.test { client in
                 let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
-                _ = try await client.send(.put, "/api/v1/technicians/\(tess)", json: #"{"name": "Tess", "tier": 2, "shifts": [\#(always)]}"#)
-                let id = try await client.post("/api/v1/tickets", #"{"title": "VPN drops", "severity": 3, "requiredSkills": ["network"]}"#).id
+                _ = try await client.send(
+                    .put, "/api/v1/technicians/\(tess)", json: #"{"name": "Tess", "tier": 2, "shifts": [\#(always)]}"#)
+                let id = try await client.post("/api/v1/tickets", #"{"title": "VPN drops", "severity": 3, "requiredSkills": ["network"]}"#)
+                    .id
                 var desk = Visitor(client: client.client)
                 try await desk.logIn(dora)
                 let page = try await desk.get("/board/tickets/\(id)")
-                #expect(page.html.contains(#"id="candidate-\#(tess)""#) && page.html.contains("not eligible: lacks network"),
-                        "each technician says why they may not take it")
+                #expect(
+                    page.html.contains(#"id="candidate-\#(tess)""#) && page.html.contains("not eligible: lacks network"),
+                    "each technician says why they may not take it")
                 func post(_ action: String, _ form: [(String, String)]) async throws -> Visitor.Page {
                     try await desk.post("/board/tickets/\(id)/\(action)", form + [("csrf", desk.csrf)])
                 }
 
-                #expect(try await post("details", [("severity", "2"), ("tags", "vpn, remote"), ("requiredSkills", "")]).status == .seeOther)
+                #expect(
+                    try await post("details", [("severity", "2"), ("tags", "vpn, remote"), ("requiredSkills", "")]).status == .seeOther)
                 var ticket = try await Self.ticket(client, id)
-                #expect(ticket["severity"] as? Int == 2 && ticket["tags"] as? [String] == ["vpn", "remote"]
-                    && (ticket["requiredSkills"] as? [String])?.isEmpty == true)
+                #expect(
+                    ticket["severity"] as? Int == 2 && ticket["tags"] as? [String] == ["vpn", "remote"]
+                        && (ticket["requiredSkills"] as? [String])?.isEmpty == true)
                 _ = try await desk.get("/board/tickets/\(id)")
                 #expect(try await post("assign", [("assignee", "\(otto)")]).status == .seeOther)
                 #expect(try await Self.ticket(client, id)["assigneeId"] as? Int == otto)
@@ -90,7 +96,9 @@ import Testing
                 var visitor = Visitor(client: client.client)
                 try await visitor.logIn(tessAccount)
                 let page = try await visitor.get("/board/tickets/\(theirs)")
-                #expect(page.html.contains(#"id="reply-form""#) && !page.html.contains(#"id="resolve-form""#) && !page.html.contains(#"id="assign-form""#))
+                #expect(
+                    page.html.contains(#"id="reply-form""#) && !page.html.contains(#"id="resolve-form""#)
+                        && !page.html.contains(#"id="assign-form""#))
                 let before = try await Self.ticket(client, theirs)
                 let forms: [(String, [(String, String)])] = [
                     ("status", [("status", "in_progress")]), ("acknowledge", []), ("escalate", [("to", "tier"), ("reason", "x")]),
@@ -105,10 +113,18 @@ import Testing
                     #expect((before[field] as? NSObject) == (after[field] as? NSObject), "\(field) changed")
                 }
                 // Anyone may comment; on their own ticket they move it, but never reassign it.
-                #expect(try await visitor.post("/board/tickets/\(theirs)/comments", [("body", "FYI"), ("visibility", "internal"),
-                                                                                     ("csrf", visitor.csrf)]).status == .seeOther)
+                #expect(
+                    try await visitor.post(
+                        "/board/tickets/\(theirs)/comments",
+                        [
+                            ("body", "FYI"), ("visibility", "internal"),
+                            ("csrf", visitor.csrf),
+                        ]
+                    ).status == .seeOther)
                 _ = try await visitor.get("/board/tickets/\(mine)")
-                #expect(try await visitor.post("/board/tickets/\(mine)/status", [("status", "in_progress"), ("csrf", visitor.csrf)]).status == .seeOther)
+                #expect(
+                    try await visitor.post("/board/tickets/\(mine)/status", [("status", "in_progress"), ("csrf", visitor.csrf)]).status
+                        == .seeOther)
                 #expect(try await Self.ticket(client, mine)["status"] as? String == "in_progress")
                 let reassign = try await visitor.post("/board/tickets/\(mine)/assign", [("assignee", "none"), ("csrf", visitor.csrf)])
                 #expect(reassign.status == .forbidden && reassign.html.contains("only a dispatcher or admin may change the assignee"))
@@ -133,7 +149,9 @@ import Testing
                 ]
                 for (action, form) in forms {
                     #expect(try await desk.post("/board/tickets/\(id)/\(action)", form).status == .forbidden, "\(action)")
-                    #expect(try await desk.post("/board/tickets/\(id)/\(action)", form + [("csrf", "forged")]).status == .forbidden, "\(action)")
+                    #expect(
+                        try await desk.post("/board/tickets/\(id)/\(action)", form + [("csrf", "forged")]).status == .forbidden, "\(action)"
+                    )
                 }
                 #expect(try await Self.events(client, id) == before)
             }

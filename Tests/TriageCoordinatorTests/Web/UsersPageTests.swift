@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
 import Testing
-@testable import TriageCoordinator
-@testable import TriageDomain
-@testable import TriageStorage
-@testable import TriageEdge
+
 @testable import TriageAPI
 @testable import TriageBoard
+@testable import TriageCoordinator
+@testable import TriageDomain
+@testable import TriageEdge
 @testable import TriageMailTransport
+@testable import TriageStorage
 
 /// /board/users: an admin makes and manages accounts and tokens; a dispatcher or technician gets
 /// 403 on the page and on every form, and nothing changes.
@@ -23,8 +24,10 @@ import Testing
                 try await admin.logIn(root)
                 let page = try await admin.get("/board/users")
                 #expect(page.status == .ok && page.html.contains(#"<tr id="user-"#) && page.html.contains("<td>tess</td>"))
-                let form = [("login", "Otto"), ("displayName", "Otto O."), ("role", "technician"), ("technicianId", "\(technicianId)"),
-                            ("password", "otto fixes printers"), ("csrf", admin.csrf)]
+                let form = [
+                    ("login", "Otto"), ("displayName", "Otto O."), ("role", "technician"), ("technicianId", "\(technicianId)"),
+                    ("password", "otto fixes printers"), ("csrf", admin.csrf),
+                ]
                 #expect(try await admin.post("/board/users", Array(form.dropLast())).status == .forbidden, "no CSRF token")
                 let weak = try await admin.post("/board/users", form.map { $0.0 == "password" ? ("password", "password1") : $0 })
                 #expect(weak.status == .unprocessableContent && weak.html.contains("password: must be at least 10 characters"))
@@ -35,7 +38,8 @@ import Testing
                 #expect(try await otto.get("/board").html.contains("Otto O. · technician"))
 
                 let user = try await t.coordinator.accounts.user(login: "otto", by: .console)
-                let reset = try await admin.post("/board/users/\(user.id)/password", [("password", "otto has a new one"), ("csrf", admin.csrf)])
+                let reset = try await admin.post(
+                    "/board/users/\(user.id)/password", [("password", "otto has a new one"), ("csrf", admin.csrf)])
                 #expect(reset.status == .ok && reset.html.contains("their sessions have ended"))
                 #expect(try await otto.get("/board").status == .seeOther, "a new password ends their sessions")
                 #expect(try await otto.logIn("otto", "otto has a new one").status == .seeOther)
@@ -47,11 +51,14 @@ import Testing
                 let last = try await admin.post("/board/users/\(rootUser.id)/active", [("active", "false"), ("csrf", admin.csrf)])
                 #expect(last.status == .conflict && last.html.contains("last active admin"))
 
-                let agent = try await admin.post("/board/users/agent-tokens", [("name", "db1 agent"), ("host", "db1"), ("csrf", admin.csrf)])
+                let agent = try await admin.post(
+                    "/board/users/agent-tokens", [("name", "db1 agent"), ("host", "db1"), ("csrf", admin.csrf)])
                 let secret = try #require(agent.html.firstMatch(of: /id="new-token">(trg_[^<]+)</).map { String($0.1) })
                 let info = try #require(try await t.coordinator.credentials.tokens().first { $0.name == "db1 agent" })
                 #expect(info.role == .agent && info.hostId == t.otherHostId)
-                #expect(try await client.send(.get, "/api/v1/tickets", as: nil, token: secret).status == .forbidden, "an agent token reads nothing")
+                #expect(
+                    try await client.send(.get, "/api/v1/tickets", as: nil, token: secret).status == .forbidden,
+                    "an agent token reads nothing")
                 let revoked = try await admin.post("/board/users/tokens/\(info.id)/revoke", [("csrf", admin.csrf)])
                 #expect(revoked.status == .ok && revoked.html.contains("Token \(info.id) revoked."))
                 #expect(try await client.send(.get, "/api/v1/tickets", as: nil, token: secret).status == .unauthorized)

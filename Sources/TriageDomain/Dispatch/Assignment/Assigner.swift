@@ -69,18 +69,22 @@ package struct Assigner {
     }
 
     /// One active technician against the ticket: a candidate, or why not.
-    private func examine(_ member: RosterMember, _ context: Context, required: Set<String>, window: DateInterval,
-                         plan: inout ShiftPlan) -> Result<Candidate, Refusal>
-    {
-        let technician = member.technician, fields = technician.fields
+    private func examine(
+        _ member: RosterMember, _ context: Context, required: Set<String>, window: DateInterval,
+        plan: inout ShiftPlan
+    ) -> Result<Candidate, Refusal> {
+        let technician = member.technician
+        let fields = technician.fields
         let load = policy.load(context.workloads[technician.id])
         if technician.id == context.excluding { return .failure(.excluded) }
         if fields.tier < context.ticket.tier { return .failure(.tier) }
         if !required.isSubset(of: fields.skills) { return .failure(.skills) }
         if load >= fields.maxLoad { return .failure(.load) }
         guard let onShift = plan.firstStretch(of: member, within: window) else { return .failure(.shift) }
-        return .success(Candidate(technician: technician, load: load, continuity: context.worked.contains(technician.id),
-                                  lastAssignedAt: context.workloads[technician.id]?.lastAssignedAt, onShift: onShift))
+        return .success(
+            Candidate(
+                technician: technician, load: load, continuity: context.worked.contains(technician.id),
+                lastAssignedAt: context.workloads[technician.id]?.lastAssignedAt, onShift: onShift))
     }
 
     /// Look for a shift from now to the deadline; past it, only being on shift now counts.
@@ -94,24 +98,27 @@ package struct Assigner {
     package func eligibility(among roster: [RosterMember], _ context: Context) -> [TechnicianEligibility] {
         var plan = ShiftPlan()
         let (window, required) = (Self.window(context), Set(context.ticket.requiredSkills))
-        var eligible: [Candidate] = [], refused: [TechnicianEligibility] = []
+        var eligible: [Candidate] = []
+        var refused: [TechnicianEligibility] = []
         for member in roster where member.technician.fields.active {
             switch examine(member, context, required: required, window: window, plan: &plan) {
             case .success(let candidate): eligible.append(candidate)
             case .failure(let refusal):
                 let fields = member.technician.fields
-                let why: String = switch refusal {
-                case .excluded: "just unassigned from it"
-                case .tier: "tier \(fields.tier), below the ticket's tier \(context.ticket.tier)"
-                case .skills: "lacks \(required.subtracting(fields.skills).sorted().joined(separator: ", "))"
-                case .load: "at their maximum load (\(policy.load(context.workloads[member.technician.id])) of \(fields.maxLoad))"
-                case .shift: "not on shift before the \(context.deadlineName) deadline \(Self.time(context.deadline))"
-                }
+                let why: String =
+                    switch refusal {
+                    case .excluded: "just unassigned from it"
+                    case .tier: "tier \(fields.tier), below the ticket's tier \(context.ticket.tier)"
+                    case .skills: "lacks \(required.subtracting(fields.skills).sorted().joined(separator: ", "))"
+                    case .load: "at their maximum load (\(policy.load(context.workloads[member.technician.id])) of \(fields.maxLoad))"
+                    case .shift: "not on shift before the \(context.deadlineName) deadline \(Self.time(context.deadline))"
+                    }
                 refused.append(TechnicianEligibility(technicianId: member.technician.id, name: fields.name, eligible: false, why: why))
             }
         }
         return eligible.sorted { $0.ranks(before: $1) }.map {
-            TechnicianEligibility(technicianId: $0.technician.id, name: $0.technician.fields.name, eligible: true, why: qualifies($0, context))
+            TechnicianEligibility(
+                technicianId: $0.technician.id, name: $0.technician.fields.name, eligible: true, why: qualifies($0, context))
         } + refused.sorted { ($0.name, $0.technicianId) < ($1.name, $1.technicianId) }
     }
 
@@ -143,7 +150,8 @@ package struct Assigner {
             if refused.shift > 0 {
                 why.append("\(refused.shift) not on shift before the \(context.deadlineName) deadline \(Self.time(context.deadline))")
             }
-            let reason = active == 0
+            let reason =
+                active == 0
                 ? "no eligible technician: there are no active technicians"
                 : "no eligible technician among \(active) active: \(why.joined(separator: ", "))"
             return AssignmentDecision(chosen: nil, runnerUp: nil, eligible: 0, reason: reason)
@@ -155,18 +163,22 @@ package struct Assigner {
     }
 
     private func pick(_ candidate: Candidate, _ context: Context) -> AssignmentDecision.Pick {
-        AssignmentDecision.Pick(technicianId: candidate.technician.id, name: candidate.technician.fields.name,
-                                qualifies: qualifies(candidate, context))
+        AssignmentDecision.Pick(
+            technicianId: candidate.technician.id, name: candidate.technician.fields.name,
+            qualifies: qualifies(candidate, context))
     }
 
     private func qualifies(_ candidate: Candidate, _ context: Context) -> String {
         let ticket = context.ticket
-        let shift = candidate.onShift.start <= context.now
+        let shift =
+            candidate.onShift.start <= context.now
             ? "on shift now" : "on shift from \(Self.time(candidate.onShift.start))"
         let fields = candidate.technician.fields
         let skills = ticket.requiredSkills.isEmpty ? "no skills required" : "skills \(ticket.requiredSkills.joined(separator: ", "))"
-        var words = ["tier \(fields.tier) for a tier \(ticket.tier) ticket", skills,
-                     shift, "load \(candidate.load) of \(fields.maxLoad)"]
+        var words = [
+            "tier \(fields.tier) for a tier \(ticket.tier) ticket", skills,
+            shift, "load \(candidate.load) of \(fields.maxLoad)",
+        ]
         if candidate.continuity { words.append("worked this customer or host in the last \(policy.continuityDays) days") }
         return words.joined(separator: ", ")
     }

@@ -48,9 +48,10 @@ extension Dispatch {
 
     /// Runs assignment and applies it to `ticket` (not yet saved), and notifies the lead when
     /// nobody is eligible (see `assignByRules`).
-    package func autoAssign(_ ticket: inout Ticket, trigger: String, excluding: Int? = nil, at now: Date,
-                    in session: Records) async throws -> [NewEvent]
-    {
+    package func autoAssign(
+        _ ticket: inout Ticket, trigger: String, excluding: Int? = nil, at now: Date,
+        in session: Records
+    ) async throws -> [NewEvent] {
         let assigned = try await assignByRules(&ticket, trigger: trigger, excluding: excluding, at: now, in: session)
         if let notification = assigned.unassignable { _ = try await session.insertNotification(notification) }
         return assigned.events
@@ -60,17 +61,20 @@ extension Dispatch {
     /// assignee with an `assigned` event that says why and who came second; the current one stays
     /// with an `assignment_kept` event; with nobody eligible the ticket keeps its assignee (or stays
     /// new), an `unassignable` event says why, and the notification for the lead is returned to store.
-    package func assignByRules(_ ticket: inout Ticket, trigger: String, excluding: Int? = nil, at now: Date,
-                       in session: Records) async throws -> (events: [NewEvent], unassignable: Notification?)
-    {
+    package func assignByRules(
+        _ ticket: inout Ticket, trigger: String, excluding: Int? = nil, at now: Date,
+        in session: Records
+    ) async throws -> (events: [NewEvent], unassignable: Notification?) {
         let decision = try await decideAssignment(for: ticket, excluding: excluding, at: now, in: session)
         var made = AssignmentMade(trigger: trigger, reason: decision.reason, eligible: decision.eligible)
         guard let chosen = decision.chosen else {
             made.assigneeId = ticket.assigneeId
             let notification = Notification(
                 id: 0, type: "unassignable", ticketId: ticket.id == 0 ? nil : ticket.id, at: now,
-                data: ["title": .string(ticket.title), "severity": JSONValue(ticket.severity), "tier": JSONValue(ticket.tier),
-                       "reason": .string(decision.reason)])
+                data: [
+                    "title": .string(ticket.title), "severity": JSONValue(ticket.severity), "tier": JSONValue(ticket.tier),
+                    "reason": .string(decision.reason),
+                ])
             return ([.assignment(.unassignable(made))], notification)
         }
         made.runnerUp = decision.runnerUp.map {

@@ -12,7 +12,8 @@ package struct ShiftPlan {
         let (clock, days) = self.days.of(zone, window)
         for day in days {
             for shift in member.shifts[day.weekday] ?? [] {
-                let from = clock.instant(shift.lowerBound, on: day), to = clock.instant(shift.upperBound, on: day)
+                let from = clock.instant(shift.lowerBound, on: day)
+                let to = clock.instant(shift.upperBound, on: day)
                 guard from < window.end, to > window.start, from < to else { continue }
                 let stretch = DateInterval(start: max(from, window.start), end: min(to, window.end))
                 if let free = Intervals.subtract(member.absences, from: [stretch]).first(where: { $0.duration > 0 }) {

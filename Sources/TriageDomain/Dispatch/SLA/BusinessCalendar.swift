@@ -11,8 +11,10 @@ public struct BusinessCalendar: Codable, Sendable, Equatable {
     /// Local dates `YYYY-MM-DD` without business hours.
     public var holidays: [String]
 
-    public init(timeZone: String = "UTC", weekdays: [Int] = [1, 2, 3, 4, 5], opens: String = "08:00",
-                closes: String = "17:00", holidays: [String] = []) {
+    public init(
+        timeZone: String = "UTC", weekdays: [Int] = [1, 2, 3, 4, 5], opens: String = "08:00",
+        closes: String = "17:00", holidays: [String] = []
+    ) {
         self.timeZone = timeZone
         self.weekdays = weekdays
         self.opens = opens
@@ -60,7 +62,8 @@ public struct BusinessCalendar: Codable, Sendable, Equatable {
         let days = Set(weekdays)
         return clock.days(from: start, limit: horizonDays).lazy.compactMap { day -> DateInterval? in
             guard days.contains(day.weekday), holidaySet.isEmpty || !holidaySet.contains(clock.date(day)) else { return nil }
-            let from = clock.instant(open, on: day), to = clock.instant(close, on: day)
+            let from = clock.instant(open, on: day)
+            let to = clock.instant(close, on: day)
             guard to > start, from < to else { return nil }
             return DateInterval(start: max(from, start), end: to)
         }

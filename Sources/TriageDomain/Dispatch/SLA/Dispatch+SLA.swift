@@ -20,8 +20,10 @@ extension Dispatch {
         while true {
             let start = after
             let (events, last, more) = try await write { session -> ([TicketEvent], Int, Bool) in
-                guard try await session.acquireLease(Self.slaLease, holder: holder, now: now,
-                                                     until: now.addingTimeInterval(leaseSeconds))
+                guard
+                    try await session.acquireLease(
+                        Self.slaLease, holder: holder, now: now,
+                        until: now.addingTimeInterval(leaseSeconds))
                 else { return ([], 0, false) }
                 let due = try await session.ticketsWithSLACheckDue(at: now, statuses: running, after: start, limit: batch)
                 var events: [TicketEvent] = []
@@ -38,7 +40,8 @@ extension Dispatch {
         var ticket = ticket
         guard !sla.policy(forCustomer: ticket.customerId).pausingStatuses.contains(ticket.status) else { return [] }
         var targets: [(name: String, warn: Date, due: Date, warned: SLASent, breached: SLASent)] = [
-            ("resolve", ticket.resolveWarnAt, ticket.resolveDueAt, .resolveWarning, .resolveBreach)]
+            ("resolve", ticket.resolveWarnAt, ticket.resolveDueAt, .resolveWarning, .resolveBreach)
+        ]
         if ticket.firstResponseAt == nil {
             targets.insert(("respond", ticket.responseWarnAt, ticket.responseDueAt, .respondWarning, .respondBreach), at: 0)
         }
@@ -53,9 +56,10 @@ extension Dispatch {
             events.append(NewEvent(.slaBreach(payload)))
             ticket.slaSent.insert(target.breached)
             if target.name == "resolve", ticket.tier < 3 {
-                events += try await escalateTier(&ticket, to: ticket.tier + 1, reason: "resolution SLA breached",
-                                                 assign: "escalated to tier \(ticket.tier + 1) on a resolution breach",
-                                                 at: now, in: session)
+                events += try await escalateTier(
+                    &ticket, to: ticket.tier + 1, reason: "resolution SLA breached",
+                    assign: "escalated to tier \(ticket.tier + 1) on a resolution breach",
+                    at: now, in: session)
             }
         }
         guard !events.isEmpty else {

@@ -33,8 +33,10 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             respondMinutes = try c.decode(Int.self, forKey: .respondMinutes)
             hours = try c.decodeIfPresent(SLAHours.self, forKey: .hours) ?? .always
-            switch (try c.decodeIfPresent(Int.self, forKey: .resolveMinutes),
-                    try c.decodeIfPresent(Int.self, forKey: .resolveBusinessDays)) {
+            switch (
+                try c.decodeIfPresent(Int.self, forKey: .resolveMinutes),
+                try c.decodeIfPresent(Int.self, forKey: .resolveBusinessDays)
+            ) {
             case (let minutes?, nil): resolve = .minutes(minutes)
             case (nil, let days?): resolve = .businessDays(days)
             default:
@@ -108,11 +110,14 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
     {
         let targets = targets(severity: severity)
         let clock = clock(severity: severity)
-        let respond = Double(targets.respondMinutes), resolve = Double(resolveMinutes(severity: severity))
-        return (clock.due(from: created, minutes: respond, pauses: pauses),
-                clock.due(from: created, minutes: resolve, pauses: pauses),
-                clock.due(from: created, minutes: respond * warningFraction, pauses: pauses),
-                clock.due(from: created, minutes: resolve * warningFraction, pauses: pauses))
+        let respond = Double(targets.respondMinutes)
+        let resolve = Double(resolveMinutes(severity: severity))
+        return (
+            clock.due(from: created, minutes: respond, pauses: pauses),
+            clock.due(from: created, minutes: resolve, pauses: pauses),
+            clock.due(from: created, minutes: respond * warningFraction, pauses: pauses),
+            clock.due(from: created, minutes: resolve * warningFraction, pauses: pauses)
+        )
     }
 
     public func validate() throws {
@@ -142,7 +147,8 @@ public struct SLAPolicy: Codable, Sendable, Equatable {
             do {
                 try policy.validate()
             } catch let error as CoordinatorError {
-                throw CoordinatorError(.configuration, "sla.customers.\(customer): \(error.message.replacingOccurrences(of: "sla: ", with: ""))")
+                throw CoordinatorError(
+                    .configuration, "sla.customers.\(customer): \(error.message.replacingOccurrences(of: "sla: ", with: ""))")
             }
         }
     }

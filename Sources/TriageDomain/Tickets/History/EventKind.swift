@@ -3,30 +3,41 @@
 public enum EventKind: String, Codable, Sendable, CaseIterable {
     // The ticket itself
     case created, updated, comment, acknowledged, reopened
-    case mailReceived = "mail_received", mailDelivery = "mail_delivery"
-    case statusChanged = "status_changed", severityChanged = "severity_changed", tierChanged = "tier_changed"
+    case mailReceived = "mail_received"
+    case mailDelivery = "mail_delivery"
+    case statusChanged = "status_changed"
+    case severityChanged = "severity_changed"
+    case tierChanged = "tier_changed"
     // Assignment
     case assigned, unassigned, unassignable
     case assignmentKept = "assignment_kept"
     // Escalation and vendors
     case escalated
-    case vendorCaseOpened = "vendor_case_opened", vendorCaseUpdated = "vendor_case_updated"
+    case vendorCaseOpened = "vendor_case_opened"
+    case vendorCaseUpdated = "vendor_case_updated"
     case vendorCaseSuggested = "vendor_case_suggested"
     // Diagnoses
-    case diagnosticAttached = "diagnostic_attached", diagnosisApplied = "diagnosis_applied"
+    case diagnosticAttached = "diagnostic_attached"
+    case diagnosisApplied = "diagnosis_applied"
     case diagnosisJob = "diagnosis_job"
     case flagged
     case skillsRequired = "skills_required"
     // SLA
-    case slaWarning = "sla_warning", slaBreach = "sla_breach"
+    case slaWarning = "sla_warning"
+    case slaBreach = "sla_breach"
     // Visits
-    case visitBooked = "visit_booked", visitRescheduled = "visit_rescheduled"
-    case visitEnRoute = "visit_en_route", visitOnSite = "visit_on_site", visitDone = "visit_done"
+    case visitBooked = "visit_booked"
+    case visitRescheduled = "visit_rescheduled"
+    case visitEnRoute = "visit_en_route"
+    case visitOnSite = "visit_on_site"
+    case visitDone = "visit_done"
     case visitCancelled = "visit_cancelled"
     // Health reports
     case problem, recovered, flapping
-    case problemChanged = "problem_changed", flappingStopped = "flapping_stopped"
-    case hostSilent = "host_silent", hostReporting = "host_reporting"
+    case problemChanged = "problem_changed"
+    case flappingStopped = "flapping_stopped"
+    case hostSilent = "host_silent"
+    case hostReporting = "host_reporting"
 
     /// How a person reads it: "status changed".
     public var words: String { rawValue.replacingOccurrences(of: "_", with: " ") }

@@ -82,13 +82,14 @@ public enum HistoryEntry: Sendable, Equatable {
 
     /// A visit's step as its history kind.
     package static func visit(_ status: VisitStatus, _ step: VisitStep) -> HistoryEntry {
-        let kind: EventKind = switch status {
-        case .booked: preconditionFailure("a visit is booked by booking, not by a step")
-        case .enRoute: .visitEnRoute
-        case .onSite: .visitOnSite
-        case .done: .visitDone
-        case .cancelled: .visitCancelled
-        }
+        let kind: EventKind =
+            switch status {
+            case .booked: preconditionFailure("a visit is booked by booking, not by a step")
+            case .enRoute: .visitEnRoute
+            case .onSite: .visitOnSite
+            case .done: .visitDone
+            case .cancelled: .visitCancelled
+            }
         return .visitStep(kind, step)
     }
 
@@ -129,42 +130,43 @@ public enum HistoryEntry: Sendable, Equatable {
     /// Reads a stored entry back; throws when its data does not fit its kind.
     package init(kind: EventKind, data: JSONValue) throws {
         func read<T: Decodable>(_ type: T.Type) throws -> T { try HistoryJSON.payload(T.self, from: data) }
-        self = switch kind {
-        case .created: .created(try read(TicketCreated.self))
-        case .updated: .updated(try read(FieldChanges.self))
-        case .comment: .comment(try read(Comment.self))
-        case .mailReceived: .mailReceived(try read(MailReceived.self))
-        case .mailDelivery: .mailDelivery(try read(MailDelivery.self))
-        case .acknowledged: .acknowledged(try read(Acknowledged.self))
-        case .reopened: .reopened(try read(StatusChange.self))
-        case .statusChanged: .statusChanged(try read(StatusChange.self))
-        case .severityChanged: .severityChanged(try read(Change<Int>.self))
-        case .tierChanged: .tierChanged(try read(Change<Int>.self))
-        case .assigned: .assigned(try read(AssignmentMade.self))
-        case .unassigned: .unassigned(try read(Unassigned.self))
-        case .unassignable: .unassignable(try read(AssignmentMade.self))
-        case .assignmentKept: .assignmentKept(try read(AssignmentMade.self))
-        case .escalated: .escalated(try read(Escalation.self))
-        case .vendorCaseOpened: .vendorCaseOpened(try read(VendorCaseOpened.self))
-        case .vendorCaseUpdated: .vendorCaseUpdated(try read(VendorCaseUpdated.self))
-        case .vendorCaseSuggested: .vendorCaseSuggested(try read(VendorSuggested.self))
-        case .diagnosticAttached: .diagnosticAttached(try read(DiagnosticAttached.self))
-        case .diagnosisApplied: .diagnosisApplied(try read(DiagnosisApplied.self))
-        case .diagnosisJob: .diagnosisJob(try read(JobStep.self))
-        case .flagged: .flagged(try read(Flagged.self))
-        case .skillsRequired: .skillsRequired(try read(SkillsRequired.self))
-        case .slaWarning: .slaWarning(try read(SLATarget.self))
-        case .slaBreach: .slaBreach(try read(SLATarget.self))
-        case .visitBooked: .visitBooked(try read(VisitTime.self))
-        case .visitRescheduled: .visitRescheduled(try read(VisitMoved.self))
-        case .visitEnRoute, .visitOnSite, .visitDone, .visitCancelled: .visitStep(kind, try read(VisitStep.self))
-        case .problem: .problem(try read(Problems.self))
-        case .problemChanged: .problemChanged(try read(CheckedItem.self))
-        case .recovered: .recovered(try read(CheckedItem.self))
-        case .flapping: .flapping(try read(CheckedItem.self))
-        case .flappingStopped: .flappingStopped(try read(CheckedItem.self))
-        case .hostSilent: .hostSilent(try read(HostSilent.self))
-        case .hostReporting: .hostReporting(try read(HostReporting.self))
-        }
+        self =
+            switch kind {
+            case .created: .created(try read(TicketCreated.self))
+            case .updated: .updated(try read(FieldChanges.self))
+            case .comment: .comment(try read(Comment.self))
+            case .mailReceived: .mailReceived(try read(MailReceived.self))
+            case .mailDelivery: .mailDelivery(try read(MailDelivery.self))
+            case .acknowledged: .acknowledged(try read(Acknowledged.self))
+            case .reopened: .reopened(try read(StatusChange.self))
+            case .statusChanged: .statusChanged(try read(StatusChange.self))
+            case .severityChanged: .severityChanged(try read(Change<Int>.self))
+            case .tierChanged: .tierChanged(try read(Change<Int>.self))
+            case .assigned: .assigned(try read(AssignmentMade.self))
+            case .unassigned: .unassigned(try read(Unassigned.self))
+            case .unassignable: .unassignable(try read(AssignmentMade.self))
+            case .assignmentKept: .assignmentKept(try read(AssignmentMade.self))
+            case .escalated: .escalated(try read(Escalation.self))
+            case .vendorCaseOpened: .vendorCaseOpened(try read(VendorCaseOpened.self))
+            case .vendorCaseUpdated: .vendorCaseUpdated(try read(VendorCaseUpdated.self))
+            case .vendorCaseSuggested: .vendorCaseSuggested(try read(VendorSuggested.self))
+            case .diagnosticAttached: .diagnosticAttached(try read(DiagnosticAttached.self))
+            case .diagnosisApplied: .diagnosisApplied(try read(DiagnosisApplied.self))
+            case .diagnosisJob: .diagnosisJob(try read(JobStep.self))
+            case .flagged: .flagged(try read(Flagged.self))
+            case .skillsRequired: .skillsRequired(try read(SkillsRequired.self))
+            case .slaWarning: .slaWarning(try read(SLATarget.self))
+            case .slaBreach: .slaBreach(try read(SLATarget.self))
+            case .visitBooked: .visitBooked(try read(VisitTime.self))
+            case .visitRescheduled: .visitRescheduled(try read(VisitMoved.self))
+            case .visitEnRoute, .visitOnSite, .visitDone, .visitCancelled: .visitStep(kind, try read(VisitStep.self))
+            case .problem: .problem(try read(Problems.self))
+            case .problemChanged: .problemChanged(try read(CheckedItem.self))
+            case .recovered: .recovered(try read(CheckedItem.self))
+            case .flapping: .flapping(try read(CheckedItem.self))
+            case .flappingStopped: .flappingStopped(try read(CheckedItem.self))
+            case .hostSilent: .hostSilent(try read(HostSilent.self))
+            case .hostReporting: .hostReporting(try read(HostReporting.self))
+            }
     }
 }
