@@ -153,9 +153,13 @@ struct TicketPages: BoardController, DrawsPages {
             chrome.notice =
                 "Visit \(visit.id) is \(visit.status.rawValue.replacingOccurrences(of: "_", with: " ")): \(clock.window(visit.start, visit.end))."
         }
-        var view = try await TicketView.load(
-            id, chrome: chrome, principal: session.principal, planner: planner,
-            diagnosesBefore: try query.int("diagnosesBefore", 1...Int.max), coordinator: coordinator, clock: clock)
+        // One moment of the store for the whole page, however many rooms it asks.
+        let diagnosesBefore = try query.int("diagnosesBefore", 1...Int.max)
+        var view = try await coordinator.snapshot {
+            try await TicketView.load(
+                id, chrome: chrome, principal: session.principal, planner: planner, diagnosesBefore: diagnosesBefore,
+                coordinator: coordinator, clock: clock)
+        }
         if query.string("note") == "1", FormRetry.current == nil { view.actions.internalNote = true }
         return pages.render("ticket", view, status: status)
     }

@@ -80,9 +80,11 @@ protocol Room: Sendable {
 }
 
 extension Room {
-    /// Reads committed data as this room's records.
+    /// Reads committed data as this room's records: one read-only transaction, or the page's
+    /// snapshot when it holds one (`Coordinator.snapshot`).
     func read<T: Sendable>(_ body: @Sendable (Records) async throws -> T) async throws -> T {
-        try await core.store.read { try await body(Self.narrow($0)) }
+        if let snapshot = Snapshot.session { return try await body(Self.narrow(snapshot)) }
+        return try await core.store.read { try await body(Self.narrow($0)) }
     }
 
     /// One write transaction, committed before this returns, as this room's records.

@@ -52,8 +52,12 @@ public final class PostgresStore: TriageStore {
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any StoreSession) async throws -> T) async throws -> T {
+        // One snapshot, read only: a page drawn from several reads sees one moment, and a write
+        // inside a read fails (PostgreSQL never has a read-only transaction wait or retry).
         try await connection("a read from") { connection in
-            try await body(SQLSession(db: connection.sql(queryLogLevel: .trace)))
+            try await sqlReadTransaction(connection.sql(queryLogLevel: .trace), "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+                try await body(SQLSession(db: $0))
+            }
         }
     }
 

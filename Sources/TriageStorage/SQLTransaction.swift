@@ -18,3 +18,20 @@ func sqlTransaction<T: Sendable>(_ db: any SQLDatabase, _ begin: String, _ body:
         throw error
     }
 }
+
+/// Runs `body` in a read-only transaction begun with `begin`, and ends it with ROLLBACK: a read
+/// has nothing to commit, so COMMIT on the wire always means a write.
+func sqlReadTransaction<T: Sendable>(_ db: any SQLDatabase, _ begin: String, _ body: (any SQLDatabase) async throws -> T)
+    async throws -> T
+{
+    try await db.raw(SQLQueryString(begin)).run()
+    let result: T
+    do {
+        result = try await body(db)
+    } catch {
+        if !PostgresStore.isConnectionLoss(error) { try? await db.raw("ROLLBACK").run() }
+        throw error
+    }
+    try await db.raw("ROLLBACK").run()
+    return result
+}

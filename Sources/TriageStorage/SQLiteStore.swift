@@ -5,17 +5,17 @@ import SQLiteKit
 import TriageDomain
 
 /// The embedded store: one SQLite file in WAL mode. All writes go through one connection,
-/// one transaction at a time (SQLite has one writer anyway; sqlite-kit has no pool); reads
-/// use a second connection and see the last committed state.
+/// one transaction at a time (SQLite has one writer anyway; sqlite-kit has no pool); each read
+/// is one read-only transaction on a reader connection of its own (`SQLiteReaders`): one
+/// snapshot of what was committed when it began.
 public final class SQLiteStore: TriageStore {
     /// `normal` survives a killed process (the WAL is in the OS cache); `full` also survives a
     /// power cut at ≈ 2.5× the cost per commit.
     public enum Synchronous: String, Sendable, Codable, CaseIterable { case normal, full }
 
     private let writer: SQLiteConnection
-    private let reader: SQLiteConnection
+    private let readers: SQLiteReaders
     private let writeDB: any SQLDatabase
-    private let readDB: any SQLDatabase
     private let lock = AsyncLock()
     private let closed = CloseFlag()
     public let path: String
@@ -36,8 +36,8 @@ public final class SQLiteStore: TriageStore {
             let writeDB = writer.sql(queryLogLevel: .trace)
             try await writeDB.raw("PRAGMA journal_mode=WAL").run()
             try await writeDB.raw("PRAGMA synchronous=\(unsafeRaw: synchronous.rawValue.uppercased())").run()
-            let reader = try await connect()
-            store = SQLiteStore(path: path, writer: writer, reader: reader)
+            let readers = try await SQLiteReaders.open(connect)
+            store = SQLiteStore(path: path, writer: writer, readers: readers)
         } catch {
             try? await writer.close()
             throw error
@@ -45,16 +45,17 @@ public final class SQLiteStore: TriageStore {
         return store
     }
 
-    private init(path: String, writer: SQLiteConnection, reader: SQLiteConnection) {
+    private init(path: String, writer: SQLiteConnection, readers: SQLiteReaders) {
         self.path = path
         self.writer = writer
-        self.reader = reader
+        self.readers = readers
         self.writeDB = writer.sql(queryLogLevel: .trace)
-        self.readDB = reader.sql(queryLogLevel: .trace)
     }
 
     public func read<T: Sendable>(_ body: @Sendable (any StoreSession) async throws -> T) async throws -> T {
-        try await body(SQLSession(db: readDB))
+        try await readers.with { reader in
+            try await sqlReadTransaction(reader.sql(queryLogLevel: .trace), "BEGIN") { try await body(SQLSession(db: $0)) }
+        }
     }
 
     public func write<T: Sendable>(_ body: @Sendable (any StoreSession) async throws -> T) async throws -> T {
@@ -75,7 +76,7 @@ public final class SQLiteStore: TriageStore {
     // MARK: - Backup and restore
 
     /// Writes a consistent copy of the database as it is now to `target`, while it is in use:
-    /// SQLite's VACUUM INTO reads in one transaction on the reader connection, so writers go on and
+    /// SQLite's VACUUM INTO reads in one transaction on a reader connection, so writers go on and
     /// nothing committed after the start is half in the copy. The copy is compact and needs no WAL.
     /// Never overwrites. Returns the copy's size in bytes.
     public func backup(to target: String) async throws -> Int {
@@ -85,7 +86,15 @@ public final class SQLiteStore: TriageStore {
         // Made empty first, 0600: VACUUM INTO would make it with the process's umask.
         try PrivateFiles.createEmpty(target)
         do {
-            try await readDB.raw("VACUUM INTO \(bind: target)").run()
+            try await readers.with { reader in
+                // VACUUM INTO writes only the copy, but query_only refuses it too: off for this statement.
+                let db = reader.sql(queryLogLevel: .trace)
+                try await db.raw("PRAGMA query_only=OFF").run()
+                var failure: (any Error)?
+                do { try await db.raw("VACUUM INTO \(bind: target)").run() } catch { failure = error }
+                try await db.raw("PRAGMA query_only=ON").run()
+                if let failure { throw failure }
+            }
         } catch {
             try? FileManager.default.removeItem(atPath: target)
             throw CoordinatorError(.storage, "the backup of \(path) to \(target) failed: \(error)")
@@ -143,7 +152,7 @@ public final class SQLiteStore: TriageStore {
             guard await closed.markClosed() else { return }
             // Both, even when one fails: sqlite-nio traps on a connection never closed.
             var failure: (any Error)?
-            do { try await reader.close() } catch { failure = error }
+            do { try await readers.close() } catch { failure = error }
             do { try await writer.close() } catch { failure = failure ?? error }
             if let failure { throw failure }
         }
