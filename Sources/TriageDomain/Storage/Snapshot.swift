@@ -2,7 +2,8 @@ import Foundation
 
 /// The read a page holds while it asks several rooms: inside `Coordinator.snapshot`, every room's
 /// `read` joins this one read-only transaction instead of opening its own, so what the page
-/// shows is one moment of the store (docs/ARCHITECTURE.md, "Storage").
+/// shows is one moment of the store (docs/ARCHITECTURE.md, "Storage"). A task started inside
+/// inherits it, so start none there that outlives the snapshot.
 enum Snapshot {
     @TaskLocal static var session: (any StoreSession)?
 }
