@@ -12,7 +12,8 @@
 #     instances behind nginx, backup and restore on both stores;
 #  6. Benchmarks/run.sh --quick, so the benchmark beside the peer tools never rots;
 #  and first, swift format: the tree is formatted (`swift format format -i --parallel -r Sources
-#  Tests Benchmarks Package.swift`), and lint --strict says so.
+#  Tests Benchmarks Package.swift`), and lint --strict says so; and every module imports only what
+#  Package.swift lets it (the domain no Hummingbird and no SQL, the API and the board no storage).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH=/opt/swift/usr/bin:$PATH
@@ -46,6 +47,8 @@ left=$(orphans chromedriver chromium chrome_crashpad triage triage-agent)
 echo "== swift format lint --strict"
 swift format lint --strict --parallel -r Sources Tests Benchmarks Package.swift
 echo "swift format: clean"
+echo "== what may import what (docs/ARCHITECTURE.md, \"Modules\")"
+swift build --build-tests --explicit-target-dependency-import-check error
 
 echo "== durability under SIGKILL"
 python3 Tests/Live/durability.py "$binary" "$work/durability"
