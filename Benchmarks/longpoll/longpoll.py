@@ -176,7 +176,7 @@ def main():
                      f"{r['threads0']} → {r['threads1']} | {r['fds']} | {r['idle_cpu']:.1f} ms/s | {r['early']} |")
     ratio = per(triage_r) / max(per(limit_r), 0.001)
     lines += ["", f"Per waiting poll triage costs {ratio:.2f}× the limit's memory; no thread per poll (threads stay "
-              f"{triage_r['threads1']}), and the store is one SQLite connection whatever the number of polls. ",
+              f"{triage_r['threads1']}), and the store keeps its fixed SQLite connections (one writer, four readers) whatever the number of polls. ",
               f"A job queued for one of the {N} agents (`POST /api/v1/tickets/{{id}}/diagnoses`) reached it in "
               f"{triage_r['wake_ms']:.0f} ms (HTTP {triage_r['wake_status']}); {triage_r['others_answered']} of the others "
               "were answered meanwhile (none should be).", ""]
