@@ -11,6 +11,8 @@ struct Pages: Sendable {
     private let library: MustacheLibrary
     /// Each template's source, for `TemplateCheck` in debug builds.
     let sources: [String: String]
+    /// The templates parsed once, to check each page's model against (debug builds).
+    private let checker: TemplateCheck
 
     init() throws {
         var library = MustacheLibrary()
@@ -28,6 +30,7 @@ struct Pages: Sendable {
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library
         sources = Dictionary(uniqueKeysWithValues: templates.map { ($0.0, String(decoding: $0.1, as: UTF8.self)) })
+        checker = TemplateCheck(sources: sources)
     }
 
     /// Scripts, styles and the live stream come only from this server (no inline script), forms
@@ -40,7 +43,7 @@ struct Pages: Sendable {
     func render(_ template: String, _ model: Any, status: HTTPResponse.Status = .ok) -> Response {
         #if DEBUG
             // Debug builds (every test) hold each page to its template: a name the model lacks is a 500.
-            let check = TemplateCheck(sources: sources).check(template, model)
+            let check = checker.check(template, model)
             TemplateCoverage.shared.note(check)
             if !check.missing.isEmpty {
                 return Response(

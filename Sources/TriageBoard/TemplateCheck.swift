@@ -8,7 +8,7 @@ import Synchronization
 /// page renders in a debug build (`Pages.render`), which every page test does. Sections are
 /// followed into the values they render with; a section over nothing (an empty list, nil,
 /// false) is not entered, and is reported as unchecked.
-struct TemplateCheck {
+struct TemplateCheck: Sendable {
     struct Result: Equatable {
         /// "template: name" for each name no object on the stack has.
         var missing: [String] = []
@@ -18,12 +18,17 @@ struct TemplateCheck {
         var templates: Set<String> = []
     }
 
-    /// Each template's source by name (partials and parents are looked up here).
-    let sources: [String: String]
+    /// Each template's tree by name, parsed once (partials and parents are looked up here); nil
+    /// for one that does not parse.
+    private let trees: [String: [Node]?]
+
+    init(sources: [String: String]) {
+        trees = sources.mapValues { try? Self.parse($0) }
+    }
 
     func check(_ template: String, _ model: Any) -> Result {
         var result = Result()
-        guard let nodes = try? Self.parse(sources[template] ?? "") else {
+        guard let nodes = trees[template] ?? nil else {
             result.missing.append("\(template): the template does not parse")
             return result
         }
@@ -33,7 +38,7 @@ struct TemplateCheck {
 
     // MARK: The template as a tree
 
-    indirect enum Node: Equatable {
+    indirect enum Node: Equatable, Sendable {
         case name(String)
         case section(String, inverted: Bool, [Node])
         case partial(String)
@@ -118,13 +123,13 @@ struct TemplateCheck {
                     }
                 }
             case .partial(let name):
-                guard let source = sources[name], let partial = try? Self.parse(source) else {
+                guard let partial = trees[name] ?? nil else {
                     result.missing.append("\(template): partial \(name)")
                     continue
                 }
                 walk(partial, stack: stack, in: name, into: &result)
             case .parent(let name, let filled):
-                guard let source = sources[name], let parent = try? Self.parse(source) else {
+                guard let parent = trees[name] ?? nil else {
                     result.missing.append("\(template): parent \(name)")
                     continue
                 }
