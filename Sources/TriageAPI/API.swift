@@ -38,6 +38,7 @@ package struct API: Sendable {
             VisitRoutes(coordinator: coordinator, bodyLimit: limit),
             JobRoutes(coordinator: coordinator, bodyLimit: limit, bell: bell),
             MailRoutes(coordinator: coordinator, bodyLimit: limit),
+            SearchRoutes(coordinator: coordinator),
         ]
         for controller in controllers { controller.add(to: secured) }
     }

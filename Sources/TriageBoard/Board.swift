@@ -28,6 +28,7 @@ package struct Board: Sendable {
         // Open to everybody: registered before the session middleware, which applies only to routes added after it.
         web.get("/static/board.css") { _, _ in Pages.stylesheet() }
         LiveRoutes.addScript(to: web)
+        web.get("/static/keys.js") { _, _ in Pages.keys() }
         let signIn = SignIn(
             coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit, policy: policy,
             clientAddresses: clientAddresses)
@@ -47,6 +48,7 @@ package struct Board: Sendable {
             NewTicketPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             MyWorkPage(coordinator: coordinator, pages: pages, zone: zone),
             QueuesPage(coordinator: coordinator, pages: pages, zone: zone),
+            SearchPage(coordinator: coordinator, pages: pages, zone: zone),
             MailQueuePage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             TicketPages(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit, bell: bell),
             LiveRoutes(coordinator: coordinator, live: live),

@@ -26,6 +26,7 @@ struct Pages: Sendable {
             ("reply", PackageResources.reply_mustache), ("mail", PackageResources.mail_mustache),
             ("newticket", PackageResources.newticket_mustache), ("mywork", PackageResources.mywork_mustache),
             ("queues", PackageResources.queues_mustache), ("record", PackageResources.record_mustache),
+            ("search", PackageResources.search_mustache),
         ]
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library
@@ -59,8 +60,11 @@ struct Pages: Sendable {
 
     static func stylesheet() -> Response { asset(PackageResources.board_css, type: "text/css; charset=utf-8") }
 
-    /// The one script: live pages (`live.js`).
+    /// The live pages' script (`live.js`).
     static func script() -> Response { asset(PackageResources.live_js, type: "text/javascript; charset=utf-8") }
+
+    /// The keyboard's script on every signed-in page (`keys.js`, docs/board.md "Keyboard").
+    static func keys() -> Response { asset(PackageResources.keys_js, type: "text/javascript; charset=utf-8") }
 
     private static func asset(_ bytes: [UInt8], type: String) -> Response {
         var headers = headers(contentType: type)
@@ -105,6 +109,8 @@ struct Chrome {
     var liveScope: String?
     /// Where live.js reads the page again.
     var liveURL: String?
+    /// What the header's search box holds.
+    var search = ""
 
     init(session: WebSession?, clock: BoardClock, refreshSeconds: Int? = nil) {
         user = session?.user.displayName

@@ -25,6 +25,7 @@ enum Migrations {
         Migration(version: 11, name: "ids are never reused", apply: MigrationIds.apply),
         Migration(version: 12, name: "customers found by their own phone number", apply: MigrationCustomerPhone.apply),
         Migration(version: 13, name: "the conversation: requesters and CCs, mail received, files, the outbox", apply: MigrationMail.apply),
+        Migration(version: 14, name: "the search index: tickets, messages, customers, contacts, hosts", apply: MigrationSearch.apply),
     ]
 
     @Sendable static func provenance(_ db: any SQLDatabase) async throws {

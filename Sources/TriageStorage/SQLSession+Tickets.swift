@@ -25,7 +25,7 @@ extension SQLSession {
         ]
     }
 
-    private static func ticket(_ row: any SQLRow) throws -> Ticket {
+    static func ticket(_ row: any SQLRow) throws -> Ticket {
         let r = SQLStoredRow(row: row)
         func status(_ text: String?) throws -> TicketStatus {
             guard let text, let status = TicketStatus(rawValue: text) else {
@@ -76,21 +76,27 @@ extension SQLSession {
         var stored = ticket
         stored.id = id
         try await updateWorkload(from: nil, to: stored)
+        try await index(SearchDocument.of(stored))
         return stored
     }
 
     func updateTicket(_ ticket: Ticket) async throws {
-        let before = try await db.select().columns("assignee_id", "status", "severity", "assigned_at").from("tickets")
-            .where("id", .equal, ticket.id).first().map { row in
+        let before = try await db.select().columns("assignee_id", "status", "severity", "assigned_at", "title", "description", "tags")
+            .column("customer_id").from("tickets").where("id", .equal, ticket.id).first().map { row in
                 let r = SQLStoredRow(row: row)
-                return WorkloadShare(
+                let share = WorkloadShare(
                     technicianId: try r.int("assignee_id"), open: TicketStatus(rawValue: try r.text("status") ?? "")?.isOpen ?? false,
                     severity: try r.int("severity") ?? 0, assignedAt: try r.time("assigned_at"))
+                let words =
+                    try r.text("title") != ticket.title || r.text("description") != ticket.description
+                    || r.json("tags", as: [String].self) != ticket.tags || r.int("customer_id") != ticket.customerId
+                return (share, words)
             }
-        try await updateWorkload(from: before, to: ticket)
+        try await updateWorkload(from: before?.0, to: ticket)
         var update = db.update("tickets")
         for (column, value) in Self.values(of: ticket) { update = update.set(SQLIdentifier(column), to: value.sql) }
         try await update.where("id", .equal, ticket.id).run()
+        if before?.1 != false { try await index(SearchDocument.of(ticket)) }
     }
 
     func ticket(_ id: Int) async throws -> Ticket? {
@@ -175,6 +181,7 @@ extension SQLSession {
                 TicketEvent(id: $0, ticketId: ticketId, kind: $1.kind, actor: $1.actor, at: at, data: $1.data)
             }
         }
+        for event in written { if let document = SearchDocument.of(event) { try await index(document) } }
         return written
     }
 
@@ -230,7 +237,7 @@ extension SQLSession {
         return latest
     }
 
-    private static func event(_ row: any SQLRow) throws -> TicketEvent {
+    static func event(_ row: any SQLRow) throws -> TicketEvent {
         let r = SQLStoredRow(row: row)
         return TicketEvent(
             id: try r.required(r.int("id"), "id"),

@@ -27,6 +27,7 @@ struct SQLSession: StoreSession {
             .first(decodingColumn: "id", as: Int.self)
         guard let id else { throw CoordinatorError(.storage, "insert into \(Self.table(F.kind)) returned no id") }
         try await changed(F.kind)
+        try await index(fields, id: id)
         return Record(id: id, fields: fields, createdAt: at, updatedAt: at)
     }
 
@@ -37,7 +38,10 @@ struct SQLSession: StoreSession {
         }
         try await update.where("id", .equal, id).run()
         try await changed(F.kind)
-        return try await record(id, as: F.self)
+        guard let record = try await record(id, as: F.self) else { return nil }
+        try await index(fields, id: id)
+        if let site = fields as? SiteFields { try await moveHosts(ofSite: id, toCustomer: site.customerId) }
+        return record
     }
 
     func record<F: InventoryFields>(_ id: Int, as type: F.Type) async throws -> Record<F>? {
@@ -62,6 +66,16 @@ struct SQLSession: StoreSession {
 
     func exists(_ kind: RecordKind, _ id: Int) async throws -> Bool {
         try await db.select().column("id").from(Self.table(kind)).where("id", .equal, id).first() != nil
+    }
+
+    func names(_ kind: RecordKind, ids: [Int]) async throws -> [Int: String] {
+        var names: [Int: String] = [:]
+        for chunk in ids.chunked(by: 500) {
+            for row in try await db.select().columns("id", "name").from(Self.table(kind)).where("id", .in, Array(chunk)).all() {
+                names[try row.decode(column: "id", as: Int.self)] = try row.decode(column: "name", as: String.self)
+            }
+        }
+        return names
     }
 
     func dependents(of kind: RecordKind, _ id: Int) async throws -> [String] {
@@ -105,6 +119,7 @@ struct SQLSession: StoreSession {
         guard try await exists(kind, id) else { return false }
         try await db.delete(from: Self.table(kind)).where("id", .equal, id).run()
         try await changed(kind)
+        if let searched = SearchKind(rawValue: kind.rawValue) { try await unindex(searched, id) }
         return true
     }
 }

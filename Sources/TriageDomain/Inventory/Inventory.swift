@@ -61,6 +61,14 @@ public struct Inventory: Room {
         return Page(items, limit: limit, id: \.id)
     }
 
+    /// Names of records by id, for a list that shows many (a queue's customers and requesters).
+    public func names(_ kind: RecordKind, ids: some Collection<Int>, by principal: Principal) async throws -> [Int: String] {
+        try Access.readAll(principal)
+        let unique = Array(Set(ids))
+        guard !unique.isEmpty else { return [:] }
+        return try await read { try await $0.names(kind, ids: unique) }
+    }
+
     private func check<F: InventoryFields>(_ fields: F, in session: Records) async throws {
         try fields.validate()
         for (kind, id, field) in fields.references where !(try await session.exists(kind, id)) {

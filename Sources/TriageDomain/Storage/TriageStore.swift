@@ -20,7 +20,7 @@ extension TriageStore {
 /// What the domain may ask of the store inside one read or write, one protocol per aggregate.
 /// No SQL crosses this line; `SQLSession` conforms to all of them for SQLite and PostgreSQL.
 public protocol StoreSession: InventoryRecords, TicketRecords, DispatchRecords, HealthRecords, VisitRecords, AccessRecords,
-    AccountRecords, JobRecords, MailRecords
+    AccountRecords, JobRecords, MailRecords, SearchRecords
 {}
 
 /// Diagnosis jobs and who may run them.
@@ -50,6 +50,8 @@ public protocol InventoryRecords: Sendable {
     /// Records in id order, starting after `after`.
     func records<F: InventoryFields>(_ type: F.Type, after: Int?, limit: Int) async throws -> [Record<F>]
     func exists(_ kind: RecordKind, _ id: Int) async throws -> Bool
+    /// The names of the records of `kind` among `ids` that exist.
+    func names(_ kind: RecordKind, ids: [Int]) async throws -> [Int: String]
     /// What still refers to a record, as counted nouns ("2 sites"); empty when it can go.
     func dependents(of kind: RecordKind, _ id: Int) async throws -> [String]
     func delete(_ kind: RecordKind, _ id: Int) async throws -> Bool

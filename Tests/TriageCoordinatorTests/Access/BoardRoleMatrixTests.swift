@@ -63,7 +63,7 @@ import Testing
 
     /// Open without a session: the sign-in and setup flow and the static files.
     static let open: Set<String> = [
-        "GET /", "GET /board/static/board.css", "GET /board/static/live.js", "GET /board/login",
+        "GET /", "GET /board/static/board.css", "GET /board/static/live.js", "GET /board/static/keys.js", "GET /board/login",
         "POST /board/login", "POST /board/login/code", "GET /setup", "POST /setup",
     ]
     /// The live stream never ends while its session lives: the roles' streams are LiveUpdatesTests'; here only no session.
@@ -75,6 +75,7 @@ import Testing
             Case("GET /board", { _, _ in "/board" }, everyone),
             Case("GET /board/my", { _, _ in "/board/my" }, [.forbidden, .forbidden, .ok]),
             Case("GET /board/queues", { _, _ in "/board/queues?severity=1&q=web1+down" }, everyone),
+            Case("GET /board/search", { _, _ in "/board/search?q=web1+down" }, everyone),
             Case("GET /board/tickets/{id}", { f, _ in "/board/tickets/\(f.theirs)" }, everyone),
             Case("GET /board/tickets/{id}/files/{sha256}", { f, _ in "/board/tickets/\(f.theirs)/files/\(f.fileSha)" }, everyone),
             Case("GET /board/mail", { _, _ in "/board/mail" }, [.ok, .ok, .forbidden]),

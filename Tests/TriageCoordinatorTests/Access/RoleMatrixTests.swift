@@ -80,6 +80,7 @@ import Testing
             Case("POST /api/v1/hosts", { _, _ in "/api/v1/hosts" }, body: #"{"siteId": SITE, "name": "new1"}"#, adminOnly(.created)),
             Case("POST /api/v1/technicians", { _, _ in "/api/v1/technicians" }, body: #"{"name": "Nia"}"#, adminOnly(.created)),
             Case("GET /api/v1/tickets", { _, _ in "/api/v1/tickets" }, readers),
+            Case("GET /api/v1/search", { _, _ in "/api/v1/search?q=web1+down" }, readers),
             Case("GET /api/v1/tickets/{id}", { f, _ in "/api/v1/tickets/\(f.theirs)" }, readers),
             Case("GET /api/v1/tickets/{id}/events", { f, _ in "/api/v1/tickets/\(f.theirs)/events" }, readers),
             Case(

@@ -1,0 +1,133 @@
+import Foundation
+import TriageModel
+
+/// What the search box found (docs/search.md): tickets best first, each with where it matched
+/// and the words around the match, and the customers, contacts and hosts it matched.
+public struct SearchResult: Sendable, Encodable {
+    public struct TicketHit: Sendable, Encodable {
+        public var ticket: Ticket
+        /// Where it matched, in words: "title or description", "mail from anna@acme.example",
+        /// "contact Anna Berg", "ticket number".
+        public var matchedIn: String
+        public var snippet: SearchSnippet?
+    }
+
+    public struct PartyHit: Sendable, Encodable {
+        public var kind: SearchKind
+        public var id: Int
+        public var customerId: Int?
+        public var name: String
+        /// Email and phone, or the host's address.
+        public var detail: String
+    }
+
+    public var query: SearchQuery
+    public var tickets: [TicketHit]
+    public var parties: [PartyHit]
+}
+
+extension TicketDesk {
+    /// How many tickets and parties a search shows: a person reads the first screen, and more
+    /// words narrow it down.
+    public static let searchTickets = 50
+    static let searchParties = 10
+
+    /// Tickets and parties matching `text`: a ticket by its number, by words in its title,
+    /// description, messages and notes, and by its customer, requester or host; parties by name,
+    /// address and phone number (its digits, however typed).
+    public func search(_ text: String, by principal: Principal) async throws -> SearchResult {
+        try Access.readAll(principal)
+        let query = SearchQuery(text)
+        guard !query.isEmpty else { return SearchResult(query: query, tickets: [], parties: []) }
+        let limit = Self.searchTickets
+        return try await read { session in
+            var hits: [Int: (matchedIn: String, snippet: SearchSnippet?)] = [:]
+            var order: [Int] = []
+            func add(_ id: Int, _ matchedIn: String, _ snippet: SearchSnippet? = nil) {
+                guard hits[id] == nil, order.count < limit else { return }
+                hits[id] = (matchedIn, snippet)
+                order.append(id)
+            }
+            let number = text.trimmingCharacters(in: .whitespaces).drop { $0 == "#" }
+            if let id = Int(number), try await session.ticket(id) != nil { add(id, "ticket number") }
+
+            let matches = try await session.search(query, in: .tickets, limit: limit * 4)
+            let tickets = Dictionary(
+                uniqueKeysWithValues: try await session.tickets(ids: Array(Set(matches.compactMap(\.ticketId)))).map { ($0.id, $0) })
+            let messageTickets = Array(Set(matches.filter { $0.kind == .message }.compactMap(\.ticketId)))
+            let events = Dictionary(
+                uniqueKeysWithValues: try await session.events(ticketIds: messageTickets, kinds: [.comment, .mailReceived]).map {
+                    ($0.id, $0)
+                })
+            for match in matches {
+                guard let id = match.ticketId, let ticket = tickets[id] else { continue }
+                if match.kind == .ticket {
+                    add(id, "title or description", SearchSnippet(ticket.title + " — " + ticket.description, query: query))
+                } else if let event = events[match.ref], let (words, body) = Self.said(event) {
+                    add(id, words, SearchSnippet(body, query: query))
+                }
+            }
+
+            let parties = try await self.parties(try await session.search(query, in: .parties, limit: Self.searchParties), in: session)
+            if order.count < limit {
+                let ofParty = try await session.tickets(
+                    ofCustomers: parties.filter { $0.kind == .customer }.map(\.id),
+                    requesters: parties.filter { $0.kind == .contact }.map(\.id),
+                    hosts: parties.filter { $0.kind == .host }.map(\.id), limit: limit - order.count)
+                for ticket in ofParty {
+                    let party =
+                        parties.first { $0.kind == .contact && $0.id == ticket.requesterId }
+                        ?? parties.first { $0.kind == .host && $0.id == ticket.hostId }
+                        ?? parties.first { $0.kind == .customer && $0.id == ticket.customerId }
+                    add(ticket.id, party.map { "\($0.kind == .contact ? "requester" : $0.kind.rawValue) \($0.name)" } ?? "")
+                }
+            }
+            let found = Dictionary(uniqueKeysWithValues: try await session.tickets(ids: order).map { ($0.id, $0) })
+            return SearchResult(
+                query: query,
+                tickets: order.compactMap { id in
+                    found[id].map { SearchResult.TicketHit(ticket: $0, matchedIn: hits[id]!.matchedIn, snippet: hits[id]!.snippet) }
+                },
+                parties: parties)
+        }
+    }
+
+    /// Who said it and what: "mail from …", "reply", "internal note".
+    private static func said(_ event: TicketEvent) -> (String, String)? {
+        switch event.entry {
+        case .comment(let comment)?: (comment.visibility == .internal ? "internal note" : "reply", comment.body)
+        case .mailReceived(let mail)?: ("mail from \(mail.fromName ?? mail.from)", mail.subject + " — " + mail.body)
+        default: nil
+        }
+    }
+
+    private func parties(_ matches: [SearchMatch], in session: Records) async throws -> [SearchResult.PartyHit] {
+        var parties: [SearchResult.PartyHit] = []
+        for match in matches {
+            switch match.kind {
+            case .customer:
+                if let customer = try await session.record(match.ref, as: CustomerFields.self) {
+                    let detail = [customer.fields.contactEmail, customer.fields.contactPhone].compactMap { $0 }.joined(separator: " · ")
+                    parties.append(.init(kind: .customer, id: match.ref, customerId: match.ref, name: customer.fields.name, detail: detail))
+                }
+            case .contact:
+                if let contact = try await session.record(match.ref, as: ContactFields.self) {
+                    let detail = [contact.fields.email, contact.fields.phone].compactMap { $0 }.joined(separator: " · ")
+                    parties.append(
+                        .init(
+                            kind: .contact, id: match.ref, customerId: contact.fields.customerId, name: contact.fields.name, detail: detail)
+                    )
+                }
+            case .host:
+                if let host = try await session.record(match.ref, as: HostFields.self) {
+                    parties.append(
+                        .init(
+                            kind: .host, id: match.ref, customerId: match.customerId, name: host.fields.name,
+                            detail: host.fields.address ?? ""))
+                }
+            case .ticket, .message: continue
+            }
+        }
+        return parties
+    }
+}

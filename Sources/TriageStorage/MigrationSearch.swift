@@ -1,0 +1,65 @@
+import SQLKit
+import TriageDomain
+import TriageModel
+
+/// Migration 14: the search index (docs/search.md) — `search_docs`, and the words in FTS5 tables
+/// (SQLite) or a tsvector column with a GIN index (PostgreSQL) — filled from what is already stored.
+enum MigrationSearch {
+    @Sendable static func apply(_ db: any SQLDatabase) async throws {
+        if db.dialect.name == "sqlite" {
+            try await db.raw(
+                "CREATE TABLE search_docs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref BIGINT NOT NULL, ticket_id BIGINT, customer_id BIGINT)"
+            ).run()
+            for table in ["search_fts", "party_fts"] {
+                try await db.raw(
+                    "CREATE VIRTUAL TABLE \(ident: table) USING fts5(words, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')"
+                ).run()
+            }
+        } else {
+            try await db.raw(
+                """
+                CREATE TABLE search_docs (id BIGINT PRIMARY KEY, kind TEXT NOT NULL, ref BIGINT NOT NULL, ticket_id BIGINT, \
+                customer_id BIGINT, words TSVECTOR NOT NULL)
+                """
+            ).run()
+            try await db.raw("CREATE INDEX search_docs_words ON search_docs USING GIN (words)").run()
+        }
+        try await db.create(index: "search_docs_ticket_id").on("search_docs").column("ticket_id").run()
+        try await db.create(index: "search_docs_kind_ref").on("search_docs").column("kind").column("ref").run()
+        try await fill(SQLSession(db: db))
+    }
+
+    /// Indexes every ticket, message and party, a thousand at a time.
+    static func fill(_ session: SQLSession) async throws {
+        var after = 0
+        while true {
+            let tickets = try await session.db.select().column("*").from("tickets").where("id", .greaterThan, after).orderBy("id")
+                .limit(1000).all().map(SQLSession.ticket)
+            for ticket in tickets { try await session.index(SearchDocument.of(ticket)) }
+            guard let last = tickets.last else { break }
+            after = last.id
+        }
+        after = 0
+        while true {
+            let events = try await session.db.select().column("*").from("ticket_events")
+                .where("type", .in, [EventKind.comment.rawValue, EventKind.mailReceived.rawValue]).where("id", .greaterThan, after)
+                .orderBy("id").limit(1000).all().map(SQLSession.event)
+            for event in events { if let document = SearchDocument.of(event) { try await session.index(document) } }
+            guard let last = events.last else { break }
+            after = last.id
+        }
+        try await fill(CustomerFields.self, session)
+        try await fill(ContactFields.self, session)
+        try await fill(HostFields.self, session)
+    }
+
+    private static func fill<F: InventoryFields>(_ type: F.Type, _ session: SQLSession) async throws {
+        var after: Int?
+        while true {
+            let records = try await session.records(F.self, after: after, limit: 1000)
+            for record in records { try await session.index(record.fields, id: record.id) }
+            guard let last = records.last else { break }
+            after = last.id
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import SQLKit
+import TriageDomain
+import TriageModel
+
+/// The search index (docs/search.md). `search_docs` holds one row per document — what it is and
+/// which ticket and customer it belongs to — under an id made from its kind and record, so a
+/// record's document is found without a lookup. The words live beside it: in SQLite a contentless
+/// FTS5 table per scope (`search_fts` for tickets and messages, `party_fts` for customers,
+/// contacts and hosts) keyed by that id, in PostgreSQL a tsvector column with a GIN index.
+extension SQLSession {
+    var isSQLite: Bool { db.dialect.name == "sqlite" }
+
+    static func documentId(_ kind: SearchKind, _ ref: Int) -> Int {
+        ref * 8 + (SearchKind.allCases.firstIndex(of: kind) ?? 0)
+    }
+
+    static func ftsTable(_ kind: SearchKind) -> String {
+        switch kind {
+        case .ticket, .message: "search_fts"
+        case .customer, .contact, .host: "party_fts"
+        }
+    }
+
+    /// Writes `document`, replacing the record's earlier one.
+    func index(_ document: SearchDocument) async throws {
+        let id = Self.documentId(document.kind, document.ref)
+        if isSQLite {
+            let table = Self.ftsTable(document.kind)
+            try await db.raw("DELETE FROM \(ident: table) WHERE rowid = \(bind: id)").run()
+            try await db.raw("INSERT INTO \(ident: table) (rowid, words) VALUES (\(bind: id), \(bind: document.words))").run()
+            try await db.raw(
+                """
+                INSERT INTO search_docs (id, kind, ref, ticket_id, customer_id) VALUES (\(bind: id), \(bind: document.kind.rawValue), \
+                \(bind: document.ref), \(bind: document.ticketId), \(bind: document.customerId))
+                ON CONFLICT (id) DO UPDATE SET ticket_id = excluded.ticket_id, customer_id = excluded.customer_id
+                """
+            ).run()
+        } else {
+            try await db.raw(
+                """
+                INSERT INTO search_docs (id, kind, ref, ticket_id, customer_id, words) VALUES (\(bind: id), \
+                \(bind: document.kind.rawValue), \(bind: document.ref), \(bind: document.ticketId), \(bind: document.customerId), \
+                to_tsvector('simple', \(bind: document.words)))
+                ON CONFLICT (id) DO UPDATE SET ticket_id = excluded.ticket_id, customer_id = excluded.customer_id, words = excluded.words
+                """
+            ).run()
+        }
+    }
+
+    func unindex(_ kind: SearchKind, _ ref: Int) async throws {
+        let id = Self.documentId(kind, ref)
+        if isSQLite { try await db.raw("DELETE FROM \(ident: Self.ftsTable(kind)) WHERE rowid = \(bind: id)").run() }
+        try await db.delete(from: "search_docs").where("id", .equal, id).run()
+    }
+
+    /// Indexes an inventory record the search box finds (customers, contacts, hosts).
+    func index<F: InventoryFields>(_ fields: F, id: Int) async throws {
+        var customerId: Int?
+        if let host = fields as? HostFields {
+            customerId = try await db.select().column("customer_id").from("sites").where("id", .equal, host.siteId)
+                .first(decodingColumn: "customer_id", as: Int.self)
+        }
+        if let document = SearchDocument.of(fields, id: id, customerId: customerId) { try await index(document) }
+    }
+
+    /// A site's hosts are found as its customer's.
+    func moveHosts(ofSite id: Int, toCustomer customerId: Int) async throws {
+        let hosts = try await db.select().column("id").from("hosts").where("site_id", .equal, id).all(decodingColumn: "id", as: Int.self)
+        guard !hosts.isEmpty else { return }
+        try await db.update("search_docs").set("customer_id", to: customerId).where("kind", .equal, SearchKind.host.rawValue)
+            .where("ref", .in, hosts).run()
+    }
+
+    func search(_ query: SearchQuery, in scope: SearchScope, limit: Int) async throws -> [SearchMatch] {
+        guard !query.isEmpty else { return [] }
+        let rows: [any SQLRow]
+        if isSQLite {
+            // Each term a quoted prefix: FTS5's own syntax never reaches it (the terms are letters and digits).
+            let match = query.terms.map { "\"\($0)\"*" }.joined(separator: " ")
+            let table = scope == .tickets ? "search_fts" : "party_fts"
+            rows = try await db.raw(
+                """
+                SELECT d.kind, d.ref, d.ticket_id, d.customer_id FROM \
+                (SELECT rowid AS id, rank FROM \(ident: table) WHERE \(ident: table) MATCH \(bind: match) ORDER BY rank LIMIT \(bind: limit)) AS m \
+                JOIN search_docs d ON d.id = m.id ORDER BY m.rank
+                """
+            ).all()
+        } else {
+            let match = query.terms.map { "\($0):*" }.joined(separator: " & ")
+            let kinds = scope == .tickets ? ["ticket", "message"] : ["customer", "contact", "host"]
+            rows = try await db.raw(
+                """
+                SELECT kind, ref, ticket_id, customer_id FROM search_docs, to_tsquery('simple', \(bind: match)) AS q \
+                WHERE words @@ q AND kind IN (\(binds: kinds)) ORDER BY ts_rank(words, q) DESC, id DESC LIMIT \(bind: limit)
+                """
+            ).all()
+        }
+        return try rows.compactMap { row in
+            guard let kind = SearchKind(rawValue: try row.decode(column: "kind", as: String.self)) else { return nil }
+            return SearchMatch(
+                kind: kind, ref: try row.decode(column: "ref", as: Int.self),
+                ticketId: try row.decode(column: "ticket_id", as: Int?.self),
+                customerId: try row.decode(column: "customer_id", as: Int?.self))
+        }
+    }
+
+    func tickets(ofCustomers customers: [Int], requesters: [Int], hosts: [Int], limit: Int) async throws -> [Ticket] {
+        guard !(customers.isEmpty && requesters.isEmpty && hosts.isEmpty) else { return [] }
+        let open = TicketStatus.allCases.filter(\.isOpen).map(\.rawValue)
+        let openFirst = SQLQueryString("CASE WHEN status IN (\(binds: open)) THEN 0 ELSE 1 END")
+        return try await db.select().column("*").from("tickets").where { group in
+            if !customers.isEmpty { group.orWhere("customer_id", .in, customers) }
+            if !requesters.isEmpty { group.orWhere("requester_id", .in, requesters) }
+            if !hosts.isEmpty { group.orWhere("host_id", .in, hosts) }
+            return group
+        }
+        .orderBy(SQLOrderBy(expression: openFirst, direction: SQLDirection.ascending)).orderBy("id", .descending).limit(limit).all()
+        .map(Self.ticket)
+    }
+}
