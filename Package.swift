@@ -180,6 +180,15 @@ let package = Package(
             dependencies: ["TriageCoordinator", "TriageDomain", "TriageStorage", "BenchmarkSupport"],
             path: "Benchmarks/VisitBenchmark"
         ),
+        // Benchmarks/search.sh runs it on the release build.
+        .executableTarget(
+            name: "search-benchmark",
+            dependencies: [
+                "TriageCoordinator", "TriageDomain", "TriageStorage", "BenchmarkSupport", .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/SearchBenchmark"
+        ),
         // ordo-one micro benchmarks: parsers and an assignment decision (`swift package benchmark`).
         .executableTarget(
             name: "TriageMicro",

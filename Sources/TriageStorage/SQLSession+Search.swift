@@ -15,6 +15,9 @@ extension SQLSession {
         ref * 8 + (SearchKind.allCases.firstIndex(of: kind) ?? 0)
     }
 
+    /// How many of the newest matching documents a search ranks.
+    static let searchWindow = 2000
+
     static func ftsTable(_ kind: SearchKind) -> String {
         switch kind {
         case .ticket, .message: "search_fts"
@@ -75,6 +78,9 @@ extension SQLSession {
     func search(_ query: SearchQuery, in scope: SearchScope, limit: Int) async throws -> [SearchMatch] {
         guard !query.isEmpty else { return [] }
         let rows: [any SQLRow]
+        // Ranked among the newest `searchWindow` matches: a word in every third message would
+        // otherwise rank all of them (hundreds of thousands) for each search.
+        let window = Self.searchWindow
         if isSQLite {
             // Each term a quoted prefix: FTS5's own syntax never reaches it (the terms are letters and digits).
             let match = query.terms.map { "\"\($0)\"*" }.joined(separator: " ")
@@ -82,8 +88,8 @@ extension SQLSession {
             rows = try await db.raw(
                 """
                 SELECT d.kind, d.ref, d.ticket_id, d.customer_id FROM \
-                (SELECT rowid AS id, rank FROM \(ident: table) WHERE \(ident: table) MATCH \(bind: match) ORDER BY rank LIMIT \(bind: limit)) AS m \
-                JOIN search_docs d ON d.id = m.id ORDER BY m.rank
+                (SELECT rowid AS id, rank FROM \(ident: table) WHERE \(ident: table) MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(bind: window)) AS m \
+                JOIN search_docs d ON d.id = m.id ORDER BY m.rank LIMIT \(bind: limit)
                 """
             ).all()
         } else {
@@ -91,8 +97,10 @@ extension SQLSession {
             let kinds = scope == .tickets ? ["ticket", "message"] : ["customer", "contact", "host"]
             rows = try await db.raw(
                 """
-                SELECT kind, ref, ticket_id, customer_id FROM search_docs, to_tsquery('simple', \(bind: match)) AS q \
-                WHERE words @@ q AND kind IN (\(binds: kinds)) ORDER BY ts_rank(words, q) DESC, id DESC LIMIT \(bind: limit)
+                SELECT kind, ref, ticket_id, customer_id FROM \
+                (SELECT d.*, q FROM search_docs d, to_tsquery('simple', \(bind: match)) AS q \
+                WHERE words @@ q AND kind IN (\(binds: kinds)) ORDER BY id DESC LIMIT \(bind: window)) AS m \
+                ORDER BY ts_rank(words, q) DESC, id DESC LIMIT \(bind: limit)
                 """
             ).all()
         }

@@ -191,6 +191,11 @@ extension SQLSession {
         return try await query.orderBy("id").limit(limit).all().map(Self.event)
     }
 
+    func events(ids: [Int]) async throws -> [TicketEvent] {
+        guard !ids.isEmpty else { return [] }
+        return try await db.select().column("*").from("ticket_events").where("id", .in, ids).orderBy("id").all().map(Self.event)
+    }
+
     func events(ticketIds: [Int], kinds: [EventKind]) async throws -> [TicketEvent] {
         guard !ticketIds.isEmpty, !kinds.isEmpty else { return [] }
         return try await db.select().column("*").from("ticket_events").where("ticket_id", .in, ticketIds)

@@ -2,8 +2,11 @@ import Foundation
 import SQLKit
 import TriageDomain
 
+/// A session's database, for the benchmarks that compare the store with plain SQL.
+package protocol RawSQL { var db: any SQLDatabase { get } }
+
 /// The store's operations in SQL that SQLite and PostgreSQL both speak.
-struct SQLSession: StoreSession {
+struct SQLSession: StoreSession, RawSQL {
     let db: any SQLDatabase
 
     static func table(_ kind: RecordKind) -> String {

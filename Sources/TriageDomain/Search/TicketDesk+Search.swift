@@ -41,54 +41,50 @@ extension TicketDesk {
         guard !query.isEmpty else { return SearchResult(query: query, tickets: [], parties: []) }
         let limit = Self.searchTickets
         return try await read { session in
-            var hits: [Int: (matchedIn: String, snippet: SearchSnippet?)] = [:]
+            var hits: [SearchResult.TicketHit] = []
+            func add(_ ticket: Ticket, _ matchedIn: String, _ snippet: SearchSnippet? = nil) {
+                guard hits.count < limit, !hits.contains(where: { $0.ticket.id == ticket.id }) else { return }
+                hits.append(SearchResult.TicketHit(ticket: ticket, matchedIn: matchedIn, snippet: snippet))
+            }
+            if let id = Int(text.trimmingCharacters(in: .whitespaces).drop { $0 == "#" }), let ticket = try await session.ticket(id) {
+                add(ticket, "ticket number")
+            }
+
+            // The best match of each ticket, best tickets first; only theirs are read.
+            var best: [Int: SearchMatch] = [:]
             var order: [Int] = []
-            func add(_ id: Int, _ matchedIn: String, _ snippet: SearchSnippet? = nil) {
-                guard hits[id] == nil, order.count < limit else { return }
-                hits[id] = (matchedIn, snippet)
+            for match in try await session.search(query, in: .tickets, limit: limit * 4) {
+                guard let id = match.ticketId, order.count < limit, best[id] == nil else { continue }
+                best[id] = match
                 order.append(id)
             }
-            let number = text.trimmingCharacters(in: .whitespaces).drop { $0 == "#" }
-            if let id = Int(number), try await session.ticket(id) != nil { add(id, "ticket number") }
-
-            let matches = try await session.search(query, in: .tickets, limit: limit * 4)
-            let tickets = Dictionary(
-                uniqueKeysWithValues: try await session.tickets(ids: Array(Set(matches.compactMap(\.ticketId)))).map { ($0.id, $0) })
-            let messageTickets = Array(Set(matches.filter { $0.kind == .message }.compactMap(\.ticketId)))
-            let events = Dictionary(
-                uniqueKeysWithValues: try await session.events(ticketIds: messageTickets, kinds: [.comment, .mailReceived]).map {
-                    ($0.id, $0)
-                })
-            for match in matches {
-                guard let id = match.ticketId, let ticket = tickets[id] else { continue }
+            let tickets = Dictionary(uniqueKeysWithValues: try await session.tickets(ids: order).map { ($0.id, $0) })
+            let messages = best.values.filter { $0.kind == .message }.map(\.ref)
+            let events = Dictionary(uniqueKeysWithValues: try await session.events(ids: messages).map { ($0.id, $0) })
+            for id in order {
+                guard let ticket = tickets[id], let match = best[id] else { continue }
                 if match.kind == .ticket {
-                    add(id, "title or description", SearchSnippet(ticket.title + " — " + ticket.description, query: query))
+                    add(ticket, "title or description", SearchSnippet(ticket.title + " — " + ticket.description, query: query))
                 } else if let event = events[match.ref], let (words, body) = Self.said(event) {
-                    add(id, words, SearchSnippet(body, query: query))
+                    add(ticket, words, SearchSnippet(body, query: query))
                 }
             }
 
             let parties = try await self.parties(try await session.search(query, in: .parties, limit: Self.searchParties), in: session)
-            if order.count < limit {
+            if hits.count < limit {
                 let ofParty = try await session.tickets(
                     ofCustomers: parties.filter { $0.kind == .customer }.map(\.id),
                     requesters: parties.filter { $0.kind == .contact }.map(\.id),
-                    hosts: parties.filter { $0.kind == .host }.map(\.id), limit: limit - order.count)
+                    hosts: parties.filter { $0.kind == .host }.map(\.id), limit: limit)
                 for ticket in ofParty {
                     let party =
                         parties.first { $0.kind == .contact && $0.id == ticket.requesterId }
                         ?? parties.first { $0.kind == .host && $0.id == ticket.hostId }
                         ?? parties.first { $0.kind == .customer && $0.id == ticket.customerId }
-                    add(ticket.id, party.map { "\($0.kind == .contact ? "requester" : $0.kind.rawValue) \($0.name)" } ?? "")
+                    add(ticket, party.map { "\($0.kind == .contact ? "requester" : $0.kind.rawValue) \($0.name)" } ?? "")
                 }
             }
-            let found = Dictionary(uniqueKeysWithValues: try await session.tickets(ids: order).map { ($0.id, $0) })
-            return SearchResult(
-                query: query,
-                tickets: order.compactMap { id in
-                    found[id].map { SearchResult.TicketHit(ticket: $0, matchedIn: hits[id]!.matchedIn, snippet: hits[id]!.snippet) }
-                },
-                parties: parties)
+            return SearchResult(query: query, tickets: hits, parties: parties)
         }
     }
 

@@ -100,6 +100,8 @@ public protocol TicketRecords: Sendable {
     func appendEvents(ticketId: Int, at: Date, _ entries: [StoredEntry]) async throws -> [TicketEvent]
     /// Oldest first, starting after `after`.
     func events(ticketId: Int, after: Int?, limit: Int) async throws -> [TicketEvent]
+    /// The ones of `ids` that exist, in id order.
+    func events(ids: [Int]) async throws -> [TicketEvent]
     /// Every event of one of `kinds` on `ticketIds`, oldest first: the parts of histories a rule needs.
     func events(ticketIds: [Int], kinds: [EventKind]) async throws -> [TicketEvent]
     /// Events after `after` on the open tickets assigned to `technicianId`, not by `excluding`, newest first.
