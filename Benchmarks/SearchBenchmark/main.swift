@@ -144,12 +144,16 @@ kinds.append(("a rare word", (0..<rounds).map { _ in rare(rareCount / 2 + pick.b
 kinds.append(("two words", (0..<rounds).map { _ in "\(common[pick.below(20)]) \(rare(pick.below(200)))" }))
 kinds.append(("the start of a word", (0..<rounds).map { _ in String(common[pick.below(common.count)].prefix(4)) }))
 kinds.append(
-    ("a phone number typed with spaces, no country code",
-        (0..<rounds).map { _ in "030 " + contacts[pick.below(contacts.count)].phone.dropFirst(7).map(String.init).joined() }))
+    (
+        "a phone number typed with spaces, no country code",
+        (0..<rounds).map { _ in "030 " + contacts[pick.below(contacts.count)].phone.dropFirst(7).map(String.init).joined() }
+    ))
 kinds.append(("a requester's last name", (0..<rounds).map { _ in String(lastNames[pick.below(lastNames.count)]) }))
 kinds.append(("a host's name", (0..<rounds).map { _ in hosts[pick.below(hosts.count)].name }))
 
-func measure(_ queries: [String], _ body: (String) async throws -> Int) async throws -> (p50: Double, p99: Double, max: Double, hits: Double) {
+func measure(_ queries: [String], _ body: (String) async throws -> Int) async throws -> (
+    p50: Double, p99: Double, max: Double, hits: Double
+) {
     var times: [Double] = []
     var hits = 0
     for query in queries {

@@ -39,6 +39,8 @@ package struct API: Sendable {
             JobRoutes(coordinator: coordinator, bodyLimit: limit, bell: bell),
             MailRoutes(coordinator: coordinator, bodyLimit: limit),
             SearchRoutes(coordinator: coordinator),
+            TimeRoutes(coordinator: coordinator, bodyLimit: limit),
+            LinkRoutes(coordinator: coordinator, bodyLimit: limit),
         ]
         for controller in controllers { controller.add(to: secured) }
     }

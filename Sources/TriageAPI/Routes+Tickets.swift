@@ -56,6 +56,13 @@ struct TicketRoutes: APIController {
                 try IdempotentWrite.json(try await coordinator.dispatch.assign(ticket: id, by: principal, in: session))
             }
         }
+        group.post("/tickets/{id}/take") { request, context in
+            let id = try Query.id(context)
+            try await JSONBody.requireEmpty(request, limit: limit)
+            return try await writer.run(request, context, body: Data()) { session, principal in
+                try IdempotentWrite.json(try await coordinator.dispatch.take(ticket: id, by: principal, in: session))
+            }
+        }
         group.post("/tickets/{id}/escalate") { request, context in
             let id = try Query.id(context)
             let (input, bytes) = try await JSONBody.decode(EscalationInput.self, from: request, limit: limit)

@@ -28,7 +28,8 @@ package struct Board: Sendable {
         // Open to everybody: registered before the session middleware, which applies only to routes added after it.
         web.get("/static/board.css") { _, _ in Pages.stylesheet() }
         LiveRoutes.addScript(to: web)
-        web.get("/static/keys.js") { _, _ in Pages.keys() }
+        web.get("/static/keys.js") { _, _ in Pages.script(PackageResources.keys_js) }
+        web.get("/static/compose.js") { _, _ in Pages.script(PackageResources.compose_js) }
         let signIn = SignIn(
             coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit, policy: policy,
             clientAddresses: clientAddresses)
@@ -47,10 +48,17 @@ package struct Board: Sendable {
             UsersPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             NewTicketPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             MyWorkPage(coordinator: coordinator, pages: pages, zone: zone),
-            QueuesPage(coordinator: coordinator, pages: pages, zone: zone),
+            QueuesPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             SearchPage(coordinator: coordinator, pages: pages, zone: zone),
+            BulkActions(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
+            TimePage(coordinator: coordinator, pages: pages, zone: zone),
+            RepliesPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
+            VisitPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             MailQueuePage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             TicketPages(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit, bell: bell),
+            TicketLinkPages(
+                coordinator: coordinator, bodyLimit: bodyLimit,
+                ticketPages: TicketPages(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit, bell: bell)),
             LiveRoutes(coordinator: coordinator, live: live),
             InventoryPages(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit, bell: bell),
         ]

@@ -55,6 +55,12 @@ struct HistorySentence {
             return "Mail from \(sender): “\(mail.subject)”" + (mail.relatedTo.map { ", which named ticket #\($0)" } ?? "") + "."
         case .acknowledged(let ack): return "Acknowledged (the response was due \(clock.dayTime(ack.responseDueAt)))."
         case .reopened(let change): return "Reopened from \(words(change.from))" + (change.reason.map { ": \($0)" } ?? ".")
+        case .merged(let merge):
+            return
+                "Ticket #\(merge.from) “\(merge.title)” merged into #\(merge.into): \(merge.moved) history entr\(merge.moved == 1 ? "y" : "ies") moved"
+                + (merge.cc.isEmpty ? "." : "; replies now copy \(merge.cc.joined(separator: ", ")).")
+        case .linked(let link): return "Linked to #\(link.ticketId) as its \(Self.role(link.relation))."
+        case .unlinked(let link): return "No longer linked to #\(link.ticketId)."
         case .statusChanged(let change):
             return "Status \(words(change.from)) → \(words(change.to))" + (change.reason.map { ": \($0)" } ?? ".")
         case .severityChanged(let change): return "Severity changed from S\(change.from) to S\(change.to)."
@@ -174,5 +180,14 @@ struct HistorySentence {
             case .expired: "Diagnosis job \(step.job) expired"
             }
         return what + (step.message.map { ": \($0)" } ?? ".")
+    }
+
+    /// What this ticket is to the other, in words: "related ticket", "parent", "child".
+    static func role(_ relation: TicketRelation) -> String {
+        switch relation {
+        case .related: "related ticket"
+        case .parent: "child"
+        case .child: "parent"
+        }
     }
 }

@@ -26,7 +26,9 @@ struct Pages: Sendable {
             ("reply", PackageResources.reply_mustache), ("mail", PackageResources.mail_mustache),
             ("newticket", PackageResources.newticket_mustache), ("mywork", PackageResources.mywork_mustache),
             ("queues", PackageResources.queues_mustache), ("record", PackageResources.record_mustache),
-            ("search", PackageResources.search_mustache),
+            ("search", PackageResources.search_mustache), ("bulk", PackageResources.bulk_mustache),
+            ("time", PackageResources.time_mustache), ("replies", PackageResources.replies_mustache),
+            ("visit", PackageResources.visit_mustache),
         ]
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library
@@ -63,8 +65,8 @@ struct Pages: Sendable {
     /// The live pages' script (`live.js`).
     static func script() -> Response { asset(PackageResources.live_js, type: "text/javascript; charset=utf-8") }
 
-    /// The keyboard's script on every signed-in page (`keys.js`, docs/board.md "Keyboard").
-    static func keys() -> Response { asset(PackageResources.keys_js, type: "text/javascript; charset=utf-8") }
+    /// Every signed-in page's scripts: the keyboard (`keys.js`), the reply texts (`compose.js`).
+    static func script(_ bytes: [UInt8]) -> Response { asset(bytes, type: "text/javascript; charset=utf-8") }
 
     private static func asset(_ bytes: [UInt8], type: String) -> Response {
         var headers = headers(contentType: type)

@@ -3,87 +3,142 @@ import Hummingbird
 import TriageDomain
 import TriageEdge
 
-/// /board/queues: every ticket the filters match — status, severity, tier, customer, assignee,
-/// on site, words in the title — most urgent first, 100 to a page, as far as there are tickets.
+/// /board/queues: every ticket the filters match as a sortable table, 100 to a page, with the
+/// person's saved views and the shared ones (each with its count), a CSV export of the view, and
+/// the form that saves one (docs/board.md, "Queues").
 struct QueuesPage: BoardController, DrawsPages {
     let coordinator: Coordinator
     let pages: Pages
     let zone: TimeZone
+    let bodyLimit: Int
 
     static let queuePageSize = 100
+    /// The most rows one export holds.
+    static let exportLimit = 10_000
 
     func add(to signedIn: RouterGroup<TriageRequestContext>) {
         signedIn.get("/queues") { request, context in
             let session = try context.boardSession()
-            let query = Query(request)
-            var filter = TicketFilter()
-            if let status = query.string("status"), !status.isEmpty {
-                guard let value = TicketStatus(rawValue: status) else { throw CoordinatorError.invalid("status", "is not a ticket status") }
-                filter.statuses = [value]
-            } else if query.string("closed") != "on" {
-                filter.statuses = TicketStatus.allCases.filter(\.isOpen)
-            }
-            filter.severity = try Self.optional(query, "severity", 1...4)
-            filter.tier = try Self.optional(query, "tier", 1...3)
-            filter.customerId = try Self.optional(query, "customer", 1...Int.max)
-            filter.assigneeId = try Self.optional(query, "assignee", 1...Int.max)
-            if query.string("onsite") == "on" { filter.onsite = true }
-            filter.text = query.string("q").flatMap { $0.isEmpty ? nil : $0 }
-            let page = try Self.optional(query, "page", 1...100_000) ?? 1
             let clock = clock()
+            let pairs = Query.pairs(request.uri.query ?? "")
+            let queue = try await QueueQuery.parse(Query(request), session: session, coordinator: coordinator, now: clock.now)
             let found = try await coordinator.tickets.queue(
-                filter, offset: (page - 1) * Self.queuePageSize, size: Self.queuePageSize,
+                queue.filter, order: queue.order, offset: (queue.page - 1) * Self.queuePageSize, size: Self.queuePageSize,
                 by: session.principal)
-            let technicians = try await coordinator.inventory.records(
-                TechnicianFields.self, after: nil, limit: 10_000, by: session.principal
-            ).items
-            let names = Dictionary(uniqueKeysWithValues: technicians.map { ($0.id, $0.fields.name) })
-            var again = URLComponents()
-            again.queryItems = (Query.pairs(request.uri.query ?? "").filter { $0.0 != "page" }.sorted { $0.0 < $1.0 })
-                .map { URLQueryItem(name: $0.0, value: $0.1) }
-            let base = "/board/queues?" + (again.percentEncodedQuery.map { $0 + "&" } ?? "")
+            let names = try await QueueTable.Names.of(found.tickets, coordinator: coordinator, by: session.principal)
+            let query = QueueQuery.canonical(pairs)
+            let base = "/board/queues?" + (query.isEmpty ? "" : query + "&")
             let shownTo = found.offset + found.tickets.count
             let view = QueuesView(
                 chrome: Chrome(session: session, clock: clock).live("all", url: request.uri.description),
-                statuses: [BoardView.Option(value: "", label: "open", selected: filter.statuses.count > 1 || filter.statuses.isEmpty)]
-                    + TicketStatus.allCases.map {
+                form: try await QueueForm(queue, session: session, coordinator: coordinator),
+                views: try await savedViews(session, current: query, now: clock.now),
+                query: query, canShare: session.principal.role == .admin || session.principal.role == .dispatcher,
+                table: QueueTable(
+                    found.tickets, names: names, order: queue.order, base: QueueQuery.kept(pairs), sla: coordinator.sla, clock: clock),
+                hasRows: !found.tickets.isEmpty,
+                summary: found.total == 0
+                    ? "No ticket matches."
+                    : "\(found.offset + 1)–\(shownTo) of \(found.total), \(Self.orderWords(queue.order))",
+                export: "/board/queues/export" + (query.isEmpty ? "" : "?" + query),
+                back: request.uri.description,
+                bulk: QueuesView.Bulk(
+                    technicians: try await coordinator.inventory.records(
+                        TechnicianFields.self, after: nil, limit: 10_000, by: session.principal
+                    )
+                    .items.map { BoardView.Option(value: "\($0.id)", label: $0.fields.name, selected: false) },
+                    // Each select says which option it starts on: live.js keeps a part whose choices differ from that.
+                    statuses: TicketStatus.allCases.filter { $0 != .resolved }.enumerated().map { index, status in
                         BoardView.Option(
-                            value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " "),
-                            selected: filter.statuses == [$0])
-                    },
-                severities: [BoardView.Option(value: "", label: "any", selected: filter.severity == nil)]
-                    + (1...4).map { (level: Int) in
-                        BoardView.Option(value: "\(level)", label: "S\(level)", selected: filter.severity == level)
-                    },
-                tiers: [BoardView.Option(value: "", label: "any", selected: filter.tier == nil)]
-                    + (1...3).map { (tier: Int) in BoardView.Option(value: "\(tier)", label: "\(tier)", selected: filter.tier == tier) },
-                assignees: [BoardView.Option(value: "", label: "anyone", selected: filter.assigneeId == nil)]
-                    + technicians.map { BoardView.Option(value: "\($0.id)", label: $0.fields.name, selected: filter.assigneeId == $0.id) },
-                customer: filter.customerId.map(String.init) ?? "", text: filter.text ?? "", onsite: filter.onsite == true,
-                cards: found.tickets.map { TicketCard($0, names: names, why: nil, sla: coordinator.sla, clock: clock) },
-                summary: found.total == 0 ? "No ticket matches." : "\(found.offset + 1)–\(shownTo) of \(found.total), most urgent first",
-                previous: page > 1 ? base + "page=\(page - 1)" : nil,
-                next: shownTo < found.total ? base + "page=\(page + 1)" : nil)
+                            value: status.rawValue, label: status.rawValue.replacingOccurrences(of: "_", with: " "), selected: index == 0)
+                    }),
+                previous: queue.page > 1 ? base + "page=\(queue.page - 1)" : nil,
+                next: shownTo < found.total ? base + "page=\(queue.page + 1)" : nil)
             return pages.render("queues", view)
+        }
+        signedIn.get("/queues/export") { request, context in
+            let session = try context.boardSession()
+            let clock = clock()
+            let queue = try await QueueQuery.parse(Query(request), session: session, coordinator: coordinator, now: clock.now)
+            let found = try await coordinator.tickets.queue(
+                queue.filter, order: queue.order, offset: 0, size: Self.exportLimit, by: session.principal)
+            let names = try await QueueTable.Names.of(found.tickets, coordinator: coordinator, by: session.principal)
+            return QueueExport.response(found.tickets, names: names, sla: coordinator.sla, clock: clock)
+        }
+        signedIn.post("/queues/views") { request, context in
+            let session = try context.boardSession()
+            let form = try await WebForm(request, limit: bodyLimit)
+            try form.requireCSRF(session.csrf)
+            let query = QueueQuery.canonical(Query.pairs(form["query"] ?? ""))
+            // Checked before it is kept: a view that cannot be shown is not saved.
+            _ = try await QueueQuery.parse(Query(query: query), session: session, coordinator: coordinator, now: clock().now)
+            let saved = try await coordinator.tickets.saveView(
+                name: form["name"] ?? "", query: query, shared: form["shared"] == "on", by: session.principal)
+            return Pages.redirect(to: "/board/queues?" + query + (query.isEmpty ? "" : "&") + "saved=\(saved.id)")
+        }
+        signedIn.post("/queues/views/{id}/delete") { request, context in
+            let session = try context.boardSession()
+            try await WebForm(request, limit: bodyLimit).requireCSRF(session.csrf)
+            try await coordinator.tickets.deleteView(try Query.id(context), by: session.principal)
+            return Pages.redirect(to: "/board/queues")
         }
     }
 
-    private static func optional(_ query: Query, _ name: String, _ range: ClosedRange<Int>) throws -> Int? {
-        guard let text = query.string(name), !text.isEmpty else { return nil }
-        return try query.int(name, range)
+    /// The views the person sees, each with how many tickets it holds now.
+    private func savedViews(_ session: WebSession, current: String, now: Date) async throws -> [QueuesView.ViewLink] {
+        let views = try await coordinator.tickets.savedViews(by: session.principal)
+        var filters: [TicketFilter] = []
+        var usable: [SavedView] = []
+        for view in views {
+            // A view whose customer was since deleted or renamed shows without a count.
+            if let parsed = try? await QueueQuery.parse(Query(query: view.query), session: session, coordinator: coordinator, now: now) {
+                filters.append(parsed.filter)
+                usable.append(view)
+            }
+        }
+        let counts = Dictionary(
+            uniqueKeysWithValues: zip(usable.map(\.id), try await coordinator.tickets.counts(filters, by: session.principal)))
+        return views.map { view in
+            QueuesView.ViewLink(
+                id: view.id, name: view.name, href: "/board/queues" + (view.query.isEmpty ? "" : "?" + view.query),
+                count: counts[view.id].map(String.init) ?? "?", shared: view.shared, current: view.query == current,
+                deletable: !view.shared || session.principal.role == .admin || session.principal.role == .dispatcher)
+        }
+    }
+
+    private static func orderWords(_ order: QueueOrder) -> String {
+        if order == .urgency { return "most urgent first" }
+        let column = QueueTable.columns.first { $0.0 == order.column }?.1.lowercased() ?? order.column.rawValue
+        return "by \(column)" + (order.descending ? ", descending" : "")
     }
 
     private struct QueuesView {
+        struct Bulk {
+            var technicians: [BoardView.Option]
+            var statuses: [BoardView.Option]
+        }
+
+        struct ViewLink {
+            var id: Int
+            var name: String
+            var href: String
+            var count: String
+            var shared: Bool
+            var current: Bool
+            var deletable: Bool
+        }
+
         var chrome: Chrome
-        var statuses: [BoardView.Option]
-        var severities: [BoardView.Option]
-        var tiers: [BoardView.Option]
-        var assignees: [BoardView.Option]
-        var customer: String
-        var text: String
-        var onsite: Bool
-        var cards: [TicketCard]
+        var form: QueueForm
+        var views: [ViewLink]
+        var query: String
+        var canShare: Bool
+        var table: QueueTable
+        var hasRows: Bool
         var summary: String
+        var export: String
+        var back: String
+        var bulk: Bulk
         var previous: String?
         var next: String?
     }

@@ -21,6 +21,20 @@ struct TicketPages: BoardController, DrawsPages {
             let input = CommentInput(
                 body: try form.required("body"), visibility: visibility, attachments: form.files.isEmpty ? nil : form.files)
             _ = try await coordinator.tickets.comment(onTicket: id, input, by: principal, in: session)
+            if let minutes = form["minutes"], !minutes.trimmingCharacters(in: .whitespaces).isEmpty {
+                let note = (visibility == .internal ? "Note: " : "Reply: ") + String(input.body.prefix(80))
+                _ = try await coordinator.tickets.logTime(
+                    onTicket: id, TimeEntryInput(minutes: try form.int("minutes"), note: note, billable: form["billable"] != "off"),
+                    by: principal, in: session)
+            }
+        }
+        action(signedIn, "take") { _, id, principal, session in
+            _ = try await coordinator.dispatch.take(ticket: id, by: principal, in: session)
+        }
+        action(signedIn, "time") { form, id, principal, session in
+            _ = try await coordinator.tickets.logTime(
+                onTicket: id, TimeEntryInput(minutes: try form.int("minutes"), note: form["note"], billable: form["billable"] == "on"),
+                by: principal, in: session)
         }
         action(signedIn, "status") { form, id, principal, session in
             guard let status = TicketStatus(rawValue: try form.required("status")) else {
@@ -161,6 +175,12 @@ struct TicketPages: BoardController, DrawsPages {
                 coordinator: coordinator, clock: clock)
         }
         if query.string("note") == "1", FormRetry.current == nil { view.actions.internalNote = true }
+        // "Insert" without JavaScript: the page again, the reply box holding the chosen text.
+        if let canned = try query.int("canned", 1...Int.max), FormRetry.current == nil,
+            let text = view.canned.first(where: { $0.id == canned })?.text
+        {
+            view.actions.reply = text
+        }
         return pages.render("ticket", view, status: status)
     }
 
@@ -195,6 +215,7 @@ struct TicketPages: BoardController, DrawsPages {
                     switch name {
                     case "diagnoses": "diagnostics"
                     case "comments": "conversation"
+                    case "time": "time"
                     default: "history"
                     }
                 // After a note the box stays on "note": the next one is not mailed by surprise.
@@ -232,6 +253,8 @@ struct TicketActionsView {
     var canResolve: Bool
     var canClose: Bool
     var canAcknowledge: Bool
+    /// "Take it": a technician's account, an unassigned open ticket, and the desk allows it.
+    var canTake = false
     var desk: Bool
     var candidates: [Candidate]
     var severities: [BoardView.Option]

@@ -27,6 +27,8 @@ struct TicketView {
         var statusText: String
         var notes: String?
         var actions: [Action]
+        /// The desk moves a booked visit on its own page.
+        var movable: Bool
     }
 
     struct Planner {
@@ -121,6 +123,17 @@ struct TicketView {
     var conversation: [ConversationView.Message]
     /// Visits are shown when one is flagged, asked for or booked.
     var showVisits: Bool
+    var time = TicketTimeSection()
+    var links = TicketLinksSection()
+    /// The reply texts, filled in for this ticket.
+    var canned: [CannedOption] = []
+    var hasCanned = false
+
+    struct CannedOption {
+        var id: Int
+        var name: String
+        var text: String
+    }
 
     static func load(
         _ id: Int, chrome: Chrome, principal: Principal, planner query: PlannerQuery, diagnosesBefore: Int?,
@@ -225,6 +238,19 @@ struct TicketView {
             conversation: ConversationView.messages(of: ticket, events: events, outbox: outbox, clock: clock),
             showVisits: ticket.flags.onsite || !visits.isEmpty)
         view.actions.fileLimitMiB = coordinator.mail.policy.maxAttachmentBytes >> 20
+        view.actions.canTake =
+            principal.technicianId != nil && ticket.assigneeId == nil && ticket.status.isOpen && coordinator.dispatch.techniciansTake
+        view.links = TicketLinksSection(
+            try await coordinator.tickets.links(ofTicket: id, by: principal), of: id, mergedInto: ticket.mergedInto)
+        let me = principal.technicianId.map(name) ?? principal.name
+        let requesterName = contacts.first { $0.id == ticket.requesterId }?.fields.name
+        view.canned = try await coordinator.tickets.cannedReplies(by: principal).map {
+            CannedOption(
+                id: $0.id, name: $0.name, text: $0.filled(requester: requesterName, ticket: ticket, customer: customerName, technician: me))
+        }
+        view.hasCanned = !view.canned.isEmpty
+        view.time = TicketTimeSection(
+            try await coordinator.tickets.timeEntries(ofTicket: id, by: principal), technicians: names, clock: clock)
         return view
     }
 
@@ -257,16 +283,24 @@ struct TicketView {
         return JobLine(id: job.id, state: job.state.rawValue, words: words, failed: job.state == .failed || job.state == .expired)
     }
 
-    private static func visitLine(_ visit: Visit, technician: String, principal: Principal, clock: BoardClock) -> VisitLine {
+    /// The steps `principal` may move a visit on: the technician's own (on my way, on site,
+    /// done), and the desk's (those and cancel).
+    static func visitSteps(_ visit: Visit, principal: Principal) -> [VisitLine.Action] {
         let desk = principal.role == .admin || principal.role == .dispatcher
         let mine = principal.role == .technician && principal.technicianId == visit.technicianId
         let steps: [(VisitStatus, String)] = [(.enRoute, "On my way"), (.onSite, "On site"), (.done, "Done"), (.cancelled, "Cancel visit")]
-        let actions = steps.filter { next, _ in
+        return steps.filter { next, _ in
             visit.status.canMove(to: next) && (desk || (mine && next != .cancelled))
         }.map { VisitLine.Action(visitId: visit.id, status: $0.0.rawValue, label: $0.1, needsNotes: $0.0 == .done) }
+    }
+
+    private static func visitLine(_ visit: Visit, technician: String, principal: Principal, clock: BoardClock) -> VisitLine {
+        let desk = principal.role == .admin || principal.role == .dispatcher
+        let actions = visitSteps(visit, principal: principal)
         return VisitLine(
             id: visit.id, technician: technician, window: clock.window(visit.start, visit.end), status: visit.status.rawValue,
-            statusText: visit.status.rawValue.replacingOccurrences(of: "_", with: " "), notes: visit.notes, actions: actions)
+            statusText: visit.status.rawValue.replacingOccurrences(of: "_", with: " "), notes: visit.notes, actions: actions,
+            movable: desk && visit.status == .booked)
     }
 
     private static func planner(

@@ -6,9 +6,12 @@ import TriageDomain
 package struct Query {
     package let parameters: [String: [String]]
 
-    package init(_ request: Request) {
+    package init(_ request: Request) { self.init(query: request.uri.query ?? "") }
+
+    /// A query string as a URL carries it (`a=1&b=two+words`).
+    package init(query: String) {
         var parameters: [String: [String]] = [:]
-        for (name, value) in Self.pairs(request.uri.query ?? "") {
+        for (name, value) in Self.pairs(query) {
             parameters[name, default: []].append(value)
         }
         self.parameters = parameters

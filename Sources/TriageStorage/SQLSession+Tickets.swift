@@ -21,7 +21,7 @@ extension SQLSession {
             ("vendor_suggestions", .json(ticket.flags.vendorSuggestions)),
             ("dedupe_key", .text(ticket.dedupeKey)), ("created_by", .text(ticket.createdBy.description)),
             ("created_at", .time(ticket.createdAt)), ("updated_at", .time(ticket.updatedAt)),
-            ("requester_id", .int(ticket.requesterId)), ("cc", .json(ticket.cc)),
+            ("requester_id", .int(ticket.requesterId)), ("cc", .json(ticket.cc)), ("merged_into", .int(ticket.mergedInto)),
         ]
     }
 
@@ -65,7 +65,8 @@ extension SQLSession {
             createdAt: try r.required(r.time("created_at"), "created_at"),
             updatedAt: try r.required(r.time("updated_at"), "updated_at"),
             requesterId: try r.int("requester_id"),
-            cc: try r.json("cc", as: [String].self))
+            cc: try r.json("cc", as: [String].self),
+            mergedInto: try r.int("merged_into"))
     }
 
     func insertTicket(_ ticket: Ticket) async throws -> Ticket {
@@ -114,31 +115,71 @@ extension SQLSession {
         return try await query.orderBy("id", .descending).limit(limit).all().map(Self.ticket)
     }
 
-    func ticketsByUrgency(_ filter: TicketFilter, offset: Int, limit: Int) async throws -> [Ticket] {
-        let due = SQLRaw("CASE WHEN first_response_at IS NULL THEN response_due_at ELSE resolve_due_at END")
-        return try await Self.matching(filter, db.select().column("*").from("tickets"))
-            .orderBy(SQLOrderBy(expression: due, direction: SQLDirection.ascending)).orderBy("id").offset(offset).limit(limit).all()
+    func queue(_ filter: TicketFilter, order: QueueOrder, offset: Int, limit: Int) async throws -> [Ticket] {
+        let query = Self.matching(filter, db.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("tickets"))).from("tickets"))
+        let key: any SQLExpression
+        switch order.column {
+        case .due: key = Self.due
+        case .id: key = SQLColumn("id", table: "tickets")
+        case .title: key = SQLFunction("lower", args: SQLColumn("title", table: "tickets"))
+        case .severity: key = SQLColumn("severity", table: "tickets")
+        case .status:
+            // Statuses in the order a ticket lives them; the names are this program's own.
+            key = SQLRaw(
+                "CASE tickets.status " + TicketStatus.allCases.enumerated().map { "WHEN '\($1.rawValue)' THEN \($0) " }.joined() + "END")
+        case .customer, .requester, .assignee:
+            let (table, column) =
+                order.column == .customer
+                ? ("customers", "customer_id") : order.column == .requester ? ("contacts", "requester_id") : ("technicians", "assignee_id")
+            query.join(
+                SQLAlias(SQLIdentifier(table), as: SQLIdentifier("named")), method: SQLJoinMethod.left,
+                on: SQLColumn("id", table: "named"), .equal, SQLColumn(column, table: "tickets"))
+            key = SQLFunction("lower", args: SQLColumn("name", table: "named"))
+        }
+        let direction = order.descending ? SQLDirection.descending : SQLDirection.ascending
+        // Tickets without a customer, requester or assignee last either way.
+        if [.customer, .requester, .assignee].contains(order.column) {
+            query.orderBy(
+                SQLOrderBy(expression: SQLQueryString("CASE WHEN \(key) IS NULL THEN 1 ELSE 0 END"), direction: SQLDirection.ascending))
+        }
+        return try await query.orderBy(SQLOrderBy(expression: key, direction: direction))
+            .orderBy(SQLOrderBy(expression: SQLColumn("id", table: "tickets"), direction: direction)).offset(offset).limit(limit).all()
             .map(Self.ticket)
     }
 
+    /// The due time that matters now: respond until answered, then resolve.
+    static let due = SQLRaw("CASE WHEN tickets.first_response_at IS NULL THEN tickets.response_due_at ELSE tickets.resolve_due_at END")
+
     /// The WHERE clauses of a ticket filter, shared by the list and the counts.
     private static func matching(_ filter: TicketFilter, _ query: SQLSelectBuilder) -> SQLSelectBuilder {
-        if !filter.statuses.isEmpty { query.where("status", .in, filter.statuses.map(\.rawValue)) }
-        if let severity = filter.severity { query.where("severity", .equal, severity) }
-        if let tier = filter.tier { query.where("tier", .equal, tier) }
-        if let assignee = filter.assigneeId { query.where("assignee_id", .equal, assignee) }
-        if let customer = filter.customerId { query.where("customer_id", .equal, customer) }
-        if let host = filter.hostId { query.where("host_id", .equal, host) }
-        if let requester = filter.requesterId { query.where("requester_id", .equal, requester) }
-        if let onsite = filter.onsite { query.where("onsite", .equal, onsite) }
-        if let text = filter.text, !text.isEmpty {
-            let escaped = text.lowercased()
-                .replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_")
-            query.where(SQLQueryString("lower(\(ident: "title")) LIKE \(bind: "%\(escaped)%") ESCAPE '\\'"))
+        let column = { (name: String) in SQLColumn(name, table: "tickets") }
+        if !filter.statuses.isEmpty { query.where(column("status"), .in, SQLBind.group(filter.statuses.map(\.rawValue))) }
+        if let severity = filter.severity { query.where(column("severity"), .equal, SQLBind(severity)) }
+        if let tier = filter.tier { query.where(column("tier"), .equal, SQLBind(tier)) }
+        if let assignee = filter.assigneeId { query.where(column("assignee_id"), .equal, SQLBind(assignee)) }
+        if filter.unassigned { query.where(column("assignee_id"), .is, SQLLiteral.null) }
+        if let customer = filter.customerId { query.where(column("customer_id"), .equal, SQLBind(customer)) }
+        if let host = filter.hostId { query.where(column("host_id"), .equal, SQLBind(host)) }
+        if let requester = filter.requesterId { query.where(column("requester_id"), .equal, SQLBind(requester)) }
+        if let onsite = filter.onsite { query.where(column("onsite"), .equal, SQLBind(onsite)) }
+        if let channel = filter.channel { query.where(column("channel"), .equal, SQLBind(channel.rawValue)) }
+        if let dueBefore = filter.dueBefore { query.where(due, .lessThan, SQLBind(dueBefore.storedMilliseconds)) }
+        if let tag = filter.tag, let json = try? StoredJSON.encoder.encode(tag) {
+            // The tags are a JSON array of strings: the tag as JSON, quotes and all, is in it.
+            query.where(
+                SQLQueryString("\(column("tags")) LIKE \(bind: "%" + likeEscaped(String(decoding: json, as: UTF8.self)) + "%") ESCAPE '\\'")
+            )
+        }
+        // Each word in the title, in any order: "printer floor" finds "Floor 2 printer".
+        for word in (filter.text ?? "").lowercased().split(whereSeparator: \.isWhitespace) {
+            query.where(SQLQueryString("lower(\(column("title"))) LIKE \(bind: "%\(likeEscaped(String(word)))%") ESCAPE '\\'"))
         }
         return query
+    }
+
+    private static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
+            of: "_", with: "\\_")
     }
 
     func ticketsWithSLACheckDue(at now: Date, statuses: Set<TicketStatus>, after: Int, limit: Int) async throws -> [Ticket] {

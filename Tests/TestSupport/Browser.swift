@@ -161,7 +161,16 @@ public final class Browser: @unchecked Sendable {
         _ = try await command("POST", "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
     }
 
-    public static let tab = "\u{E004}", enter = "\u{E007}", space = "\u{E00D}"
+    public static let tab = "\u{E004}", enter = "\u{E007}", space = "\u{E00D}", control = "\u{E009}"
+
+    /// Presses `key` while `modifier` is held (Browser.control and Browser.enter: Ctrl+Enter).
+    public func chord(_ modifier: String, _ key: String) async throws {
+        let actions = [
+            ["type": "keyDown", "value": modifier], ["type": "keyDown", "value": key], ["type": "keyUp", "value": key],
+            ["type": "keyUp", "value": modifier],
+        ]
+        _ = try await command("POST", "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
+    }
 
     /// The id of the element that has the focus ("" for none or one without an id).
     public var focused: String {

@@ -1,8 +1,8 @@
 // The keyboard (docs/board.md, "Keyboard"): / searches, j and k walk a list, o or Enter opens,
 // ? shows the keys. A page names what its other keys do with data-key on an element (a list of
 // keys): a field is focused (data-key-choose-<key> names a radio button to tick first), a
-// button or link is clicked. Keys
-// are ignored while typing in a field; Esc leaves it. Everything works without this script.
+// button or link is clicked. Keys are ignored while typing in a field; Esc leaves it, Ctrl+Enter
+// sends its form. Everything works without this script.
 (function () {
   "use strict";
   var help = document.getElementById("keys-help");
@@ -55,11 +55,16 @@
   }
 
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (typing(event.target)) {
+      // Ctrl+Enter (⌘+Enter) sends the form one is writing in.
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.form) {
+        event.preventDefault();
+        if (event.target.form.requestSubmit) event.target.form.requestSubmit(); else event.target.form.submit();
+      }
       if (event.key === "Escape") event.target.blur();
       return;
     }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (help && help.open) return;
     var handled = true;
     switch (event.key) {

@@ -124,7 +124,7 @@ public struct Mailroom: Room {
         in session: Records
     ) async throws -> (Ticket?, String, Int?) {
         for id in MailThreading.referencedIds(message) {
-            if let number = threading.ticket(fromMessageId: id), let ticket = try await session.ticket(number) {
+            if let number = threading.ticket(fromMessageId: id), let ticket = try await survivor(number, in: session) {
                 return (ticket, "threaded by its reference to our message <\(id)>", nil)
             }
         }
@@ -132,16 +132,16 @@ public struct Mailroom: Room {
             [envelope.recipient].compactMap { $0 } + message.headers(named: "Delivered-To")
             + (message.to + message.cc).map(\.address)
         for address in addresses {
-            if let number = threading.ticket(fromAddress: address), let ticket = try await session.ticket(number) {
+            if let number = threading.ticket(fromAddress: address), let ticket = try await survivor(number, in: session) {
                 return (ticket, "threaded by the reply address \(address)", nil)
             }
         }
         if message.deliveryReport != nil || sender.isEmpty {
             for number in threading.tickets(quotedIn: raw) {
-                if let ticket = try await session.ticket(number) { return (ticket, "threaded by the returned message", nil) }
+                if let ticket = try await survivor(number, in: session) { return (ticket, "threaded by the returned message", nil) }
             }
         }
-        if let number = MailThreading.ticket(fromSubject: message.subject), let ticket = try await session.ticket(number) {
+        if let number = MailThreading.ticket(fromSubject: message.subject), let ticket = try await survivor(number, in: session) {
             let known = try await session.contacts(withEmail: sender).contains { $0.fields.customerId == ticket.customerId }
             if known, ticket.customerId != nil {
                 return (ticket, "threaded by the subject's tag: the sender is a contact of its customer", nil)
@@ -149,6 +149,17 @@ public struct Mailroom: Room {
             return (nil, "the subject names ticket \(number), but \(sender) is not a contact of its customer", number)
         }
         return (nil, "a new conversation", nil)
+    }
+
+    /// Ticket `number`, or the ticket it was merged into (and so on): mail to a merged duplicate
+    /// threads to its survivor.
+    private func survivor(_ number: Int, in session: Records) async throws -> Ticket? {
+        var ticket = try await session.ticket(number)
+        for _ in 0..<10 {
+            guard let next = ticket?.mergedInto else { break }
+            ticket = try await session.ticket(next)
+        }
+        return ticket
     }
 
     /// A new ticket for the customer whose contact wrote, or the configured one; else quarantine.

@@ -128,3 +128,27 @@ extension Mailroom {
         try await discard(id, by: principal, in: tx.session)
     }
 }
+
+extension TicketDesk {
+    public func logTime(onTicket id: Int, _ input: TimeEntryInput, by principal: Principal, in tx: Transaction) async throws -> TimeEntry {
+        try await logTime(onTicket: id, input, by: principal, in: tx.session)
+    }
+
+    public func merge(_ id: Int, into targetId: Int, by principal: Principal, in tx: Transaction) async throws -> Ticket {
+        try await merge(id, into: targetId, by: principal, in: tx.session)
+    }
+
+    public func link(_ id: Int, to other: Int, as relation: TicketRelation, by principal: Principal, in tx: Transaction) async throws {
+        try await link(id, to: other, as: relation, by: principal, in: tx.session)
+    }
+
+    public func unlink(_ id: Int, from other: Int, by principal: Principal, in tx: Transaction) async throws {
+        try await unlink(id, from: other, by: principal, in: tx.session)
+    }
+}
+
+extension Dispatch {
+    public func take(ticket id: Int, by principal: Principal, in tx: Transaction) async throws -> Ticket {
+        try await take(ticket: id, by: principal, in: tx.session)
+    }
+}

@@ -20,7 +20,8 @@ extension TriageStore {
 /// What the domain may ask of the store inside one read or write, one protocol per aggregate.
 /// No SQL crosses this line; `SQLSession` conforms to all of them for SQLite and PostgreSQL.
 public protocol StoreSession: InventoryRecords, TicketRecords, DispatchRecords, HealthRecords, VisitRecords, AccessRecords,
-    AccountRecords, JobRecords, MailRecords, SearchRecords
+    AccountRecords, JobRecords, MailRecords, SearchRecords, SavedViewRecords, TimeRecords, LinkRecords,
+    CannedReplyRecords
 {}
 
 /// Diagnosis jobs and who may run them.
@@ -90,9 +91,9 @@ public protocol TicketRecords: Sendable {
     /// Newest first, starting below `before`.
     func tickets(_ filter: TicketFilter, before: Int?, limit: Int) async throws -> [Ticket]
     func ticketCountsByStatus(_ filter: TicketFilter) async throws -> [TicketStatus: Int]
-    /// Most urgent first — the due time that matters now (respond until answered, then resolve),
-    /// then id — from `offset`: a queue a page at a time.
-    func ticketsByUrgency(_ filter: TicketFilter, offset: Int, limit: Int) async throws -> [Ticket]
+    /// In `order` (by due time: the one that matters now, respond until answered, then resolve;
+    /// by customer, requester or assignee: their names), then id, from `offset`: a queue a page at a time.
+    func queue(_ filter: TicketFilter, order: QueueOrder, offset: Int, limit: Int) async throws -> [Ticket]
     /// Tickets in one of `statuses` with an SLA warning or breach not yet sent that falls due at
     /// or before `now`, in id order after `after`.
     func ticketsWithSLACheckDue(at now: Date, statuses: Set<TicketStatus>, after: Int, limit: Int) async throws -> [Ticket]

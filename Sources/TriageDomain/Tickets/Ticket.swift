@@ -44,6 +44,8 @@ public struct Ticket: Encodable, Sendable, Equatable {
     public var requesterId: Int? = nil
     /// Who else gets the public replies: email addresses.
     public var cc: [String] = []
+    /// The ticket this duplicate was merged into: mail to it goes there.
+    public var mergedInto: Int? = nil
 
     /// Who has to act for the ticket to move on: us, the customer we wait for, or the vendor
     /// that owns the open vendor case.
@@ -70,7 +72,7 @@ public struct Ticket: Encodable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case id, title, description, customerId, hostId, severity, tier, status, channel, assigneeId, assignedAt, tags
         case requiredSkills, responseDueAt, resolveDueAt, responseWarnAt, resolveWarnAt, firstResponseAt, resolvedAt
-        case closedAt, clockOwner, flags, dedupeKey, createdBy, createdAt, updatedAt, requesterId, cc
+        case closedAt, clockOwner, flags, dedupeKey, createdBy, createdAt, updatedAt, requesterId, cc, mergedInto
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -103,6 +105,7 @@ public struct Ticket: Encodable, Sendable, Equatable {
         try c.encode(updatedAt, forKey: .updatedAt)
         try c.encodeIfPresent(requesterId, forKey: .requesterId)
         try c.encode(cc, forKey: .cc)
+        try c.encodeIfPresent(mergedInto, forKey: .mergedInto)
     }
 
     package init(
@@ -110,8 +113,9 @@ public struct Ticket: Encodable, Sendable, Equatable {
         status: TicketStatus, channel: TicketChannel, assigneeId: Int? = nil, assignedAt: Date? = nil, tags: [String],
         requiredSkills: [String], responseDueAt: Date, resolveDueAt: Date, responseWarnAt: Date, resolveWarnAt: Date, slaSent: SLASent = [],
         firstResponseAt: Date? = nil, resolvedAt: Date? = nil, closedAt: Date? = nil, flags: TicketFlags, dedupeKey: String? = nil,
-        createdBy: Actor, createdAt: Date, updatedAt: Date, requesterId: Int? = nil, cc: [String] = []
+        createdBy: Actor, createdAt: Date, updatedAt: Date, requesterId: Int? = nil, cc: [String] = [], mergedInto: Int? = nil
     ) {
+        self.mergedInto = mergedInto
         self.id = id
         self.title = title
         self.description = description
@@ -241,8 +245,34 @@ public struct TicketFilter: Sendable, Equatable {
     public var onsite: Bool?
     /// Asked by this contact.
     public var requesterId: Int?
-    /// Case-insensitive text in the title.
+    /// Words in the title, each anywhere, any case.
     public var text: String?
+    /// Nobody has it.
+    public var unassigned = false
+    /// Carries this tag.
+    public var tag: String?
+    public var channel: TicketChannel?
+    /// The clock that matters now (respond until answered, then resolve) runs out before this:
+    /// now for the breached ones, now + N minutes for those due within N.
+    public var dueBefore: Date?
 
     public init() {}
+}
+
+/// How a queue is sorted: a column, and which way (docs/board.md, "Queues").
+public struct QueueOrder: Sendable, Equatable {
+    public enum Column: String, Sendable, CaseIterable {
+        case due, id, title, customer, requester, severity, status, assignee
+    }
+
+    public var column: Column
+    public var descending: Bool
+
+    public init(_ column: Column = .due, descending: Bool = false) {
+        self.column = column
+        self.descending = descending
+    }
+
+    /// Most urgent first: the due time that matters now, then id.
+    public static let urgency = QueueOrder()
 }

@@ -39,13 +39,27 @@ public struct QueuePage: Sendable {
 }
 
 extension TicketDesk {
-    /// A queue of tickets matching `filter`, most urgent first, `size` at a time from `offset`.
-    public func queue(_ filter: TicketFilter, offset: Int, size: Int, by principal: Principal) async throws -> QueuePage {
+    /// A queue of tickets matching `filter`, in `order`, `size` at a time from `offset`.
+    public func queue(_ filter: TicketFilter, order: QueueOrder = .urgency, offset: Int, size: Int, by principal: Principal)
+        async throws -> QueuePage
+    {
         try Access.readAll(principal)
         return try await read { session in
             QueuePage(
-                tickets: try await session.ticketsByUrgency(filter, offset: offset, limit: size),
+                tickets: try await session.queue(filter, order: order, offset: offset, limit: size),
                 total: try await session.ticketCountsByStatus(filter).values.reduce(0, +), offset: offset)
+        }
+    }
+}
+
+extension TicketDesk {
+    /// How many tickets each filter matches: the saved views' counts.
+    public func counts(_ filters: [TicketFilter], by principal: Principal) async throws -> [Int] {
+        try Access.readAll(principal)
+        return try await read { session in
+            var counts: [Int] = []
+            for filter in filters { counts.append(try await session.ticketCountsByStatus(filter).values.reduce(0, +)) }
+            return counts
         }
     }
 }

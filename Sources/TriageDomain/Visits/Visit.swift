@@ -81,6 +81,12 @@ public struct VisitReschedule: Codable, Sendable, Equatable {
     public var end: Date
     public var technicianId: Int?
     public enum CodingKeys: String, CodingKey, CaseIterable { case start, end, technicianId }
+
+    package init(start: Date, end: Date, technicianId: Int? = nil) {
+        self.start = start
+        self.end = end
+        self.technicianId = technicianId
+    }
 }
 
 /// One proposed (technician, window), and why it fits.

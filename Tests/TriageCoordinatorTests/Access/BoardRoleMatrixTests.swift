@@ -24,6 +24,10 @@ import Testing
         /// Tickets about the host, one per role and per way of asking for a diagnosis (one job per ticket at a time).
         var diagnoseOnTicket: [Role: Int] = [:], diagnoseOnHost: [Role: Int] = [:]
         var closed: [Role: Int] = [:]
+        /// A shared saved view per role, to delete.
+        var sharedViews: [Role: Int] = [:]
+        /// A shared reply text per role, to delete.
+        var sharedReplies: [Role: Int] = [:]
         var ownToken: [Role: Int] = [:]
         var rootsToken = 0
         /// A file of a reply on "theirs".
@@ -63,7 +67,8 @@ import Testing
 
     /// Open without a session: the sign-in and setup flow and the static files.
     static let open: Set<String> = [
-        "GET /", "GET /board/static/board.css", "GET /board/static/live.js", "GET /board/static/keys.js", "GET /board/login",
+        "GET /", "GET /board/static/board.css", "GET /board/static/live.js", "GET /board/static/keys.js", "GET /board/static/compose.js",
+        "GET /board/login",
         "POST /board/login", "POST /board/login/code", "GET /setup", "POST /setup",
     ]
     /// The live stream never ends while its session lives: the roles' streams are LiveUpdatesTests'; here only no session.
@@ -76,6 +81,18 @@ import Testing
             Case("GET /board/my", { _, _ in "/board/my" }, [.forbidden, .forbidden, .ok]),
             Case("GET /board/queues", { _, _ in "/board/queues?severity=1&q=web1+down" }, everyone),
             Case("GET /board/search", { _, _ in "/board/search?q=web1+down" }, everyone),
+            Case("GET /board/queues/export", { _, _ in "/board/queues/export?severity=1&assignee=none" }, everyone),
+            Case(
+                "POST /board/queues/views", { _, _ in "/board/queues/views" },
+                form: { _, role in [("name", "mine \(role.rawValue)"), ("query", "severity=1")] }, redirectForAll),
+            Case(
+                "POST /board/queues/views", { _, _ in "/board/queues/views" },
+                form: { _, role in [("name", "shared \(role.rawValue)"), ("query", "assignee=none"), ("shared", "on")] }, desk),
+            // Each ticket through its own operation: a technician's refusals are said per ticket (QueueTableTests).
+            Case(
+                "POST /board/queues/bulk", { _, _ in "/board/queues/bulk" },
+                form: { f, _ in [("ticket-\(f.mine)", "on"), ("bulkAction", "tag"), ("bulkTag", "bulk")] }, everyone),
+            Case("POST /board/queues/views/{id}/delete", { f, role in "/board/queues/views/\(f.sharedViews[role]!)/delete" }, desk),
             Case("GET /board/tickets/{id}", { f, _ in "/board/tickets/\(f.theirs)" }, everyone),
             Case("GET /board/tickets/{id}/files/{sha256}", { f, _ in "/board/tickets/\(f.theirs)/files/\(f.fileSha)" }, everyone),
             Case("GET /board/mail", { _, _ in "/board/mail" }, [.ok, .ok, .forbidden]),
@@ -116,6 +133,38 @@ import Testing
                 "POST /board/visits/{id}/status", { f, role in "/board/visits/\(f.visits[role]!)/status" },
                 form: { _, _ in [("status", "en_route")] },
                 redirectForAll),
+            Case(
+                "POST /board/tickets/{id}/time", { f, _ in "/board/tickets/\(f.mine)/time" },
+                form: { _, _ in [("minutes", "25"), ("note", "call"), ("billable", "on")] }, redirectForAll),
+            Case("GET /board/time", { _, _ in "/board/time?month=2026-12" }, [.ok, .ok, .forbidden]),
+            Case(
+                "POST /board/tickets/{id}/take", { f, role in "/board/tickets/\(f.closed[role]!)/take" },
+                [.forbidden, .forbidden, .conflict]),
+            Case(
+                "POST /board/tickets/{id}/merge", { f, _ in "/board/tickets/\(f.theirs)/merge" }, form: { _, _ in [("into", "999999")] },
+                [.unprocessableContent, .unprocessableContent, .forbidden]),
+            Case(
+                "POST /board/tickets/{id}/links", { f, _ in "/board/tickets/\(f.theirs)/links" },
+                form: { f, _ in [("other", "#\(f.mine)"), ("relation", "related")] }, [.seeOther, .seeOther, .forbidden]),
+            // The dispatcher (asked before the admin) unlinks; the admin then finds no link.
+            Case(
+                "POST /board/tickets/{id}/links/{other}/delete", { f, _ in "/board/tickets/\(f.theirs)/links/\(f.mine)/delete" },
+                [.notFound, .seeOther, .forbidden]),
+            Case("GET /board/replies", { _, _ in "/board/replies" }, everyone),
+            // Tess's own visit (hers to see); moving it is the desk's: refused here (the status cases above moved it on), nothing moves.
+            Case("GET /board/visits/{id}", { f, role in "/board/visits/\(f.visits[role]!)" }, everyone),
+            Case(
+                "POST /board/visits/{id}/reschedule", { f, role in "/board/visits/\(f.visits[role]!)/reschedule" },
+                form: { f, _ in [("day", "2000-01-01"), ("start", "09:00"), ("end", "10:00")] }, [.conflict, .conflict, .forbidden]),
+            Case(
+                "POST /board/replies", { _, _ in "/board/replies" },
+                form: { _, role in [("name", "hello \(role.rawValue)"), ("body", "Hello {requester},")] },
+                redirectForAll),
+            Case(
+                "POST /board/replies", { _, _ in "/board/replies" },
+                form: { _, role in [("name", "shared \(role.rawValue)"), ("body", "Hi"), ("shared", "on")] }, desk),
+            Case("POST /board/replies/{id}/delete", { f, role in "/board/replies/\(f.sharedReplies[role]!)/delete" }, desk),
+            Case("GET /board/time/export", { _, _ in "/board/time/export?month=2026-12" }, [.ok, .ok, .forbidden]),
             Case(
                 "POST /board/tickets/{id}/comments", { f, _ in "/board/tickets/\(f.mine)/comments" }, form: { _, _ in [("body", "on it")] },
                 redirectForAll),
@@ -207,6 +256,19 @@ import Testing
             parts.append(try await client.get(path).body)
         }
         parts.append("\(try await t.coordinator.accounts.users(by: .console).map { "\($0.id) \($0.active) \($0.updatedAt)" })")
+        parts.append(
+            try await t.store.read { session in
+                let db = (session as! SQLSession).db
+                var rows: [String] = []
+                for table in ["saved_views", "canned_replies", "time_entries", "ticket_links"] {
+                    rows.append(
+                        table + ": "
+                            + String(
+                                try await db.raw("SELECT count(*) AS n FROM \(ident: table)").first(decodingColumn: "n", as: Int.self) ?? -1
+                            ))
+                }
+                return rows.joined(separator: ", ")
+            })
         parts.append("\(try await t.coordinator.credentials.tokens().map { "\($0.id) \($0.revokedAt.map { "\($0)" } ?? "-")" })")
         return parts.joined(separator: "\n")
     }
@@ -272,6 +334,15 @@ import Testing
                 for role in Self.roles {
                     let user = try #require(users.first { $0.role == role })
                     f.ownToken[role] = try await t.coordinator.credentials.issuePersonalToken(name: "own", by: user.principal).info.id
+                }
+                for role in Self.roles {
+                    f.sharedViews[role] = try await t.coordinator.tickets.saveView(
+                        name: "to delete \(role.rawValue)", query: "severity=2", shared: true,
+                        by: users.first { $0.login == "root" }!.principal
+                    ).id
+                    f.sharedReplies[role] = try await t.coordinator.tickets.saveCannedReply(
+                        name: "to delete \(role.rawValue)", body: "Bye", shared: true, by: users.first { $0.login == "root" }!.principal
+                    ).id
                 }
                 f.rootsToken = try await t.coordinator.credentials.issuePersonalToken(
                     name: "root's", by: users.first { $0.login == "root" }!.principal

@@ -99,6 +99,26 @@ import Testing
                 [.created, .created, .created, .forbidden]),
             Case("POST /api/v1/tickets/{id}/assign", { f, _ in "/api/v1/tickets/\(f.theirs)/assign" }, desk),
             Case(
+                "POST /api/v1/tickets/{id}/time", { f, _ in "/api/v1/tickets/\(f.theirs)/time" }, body: #"{"minutes": 25, "note": "call"}"#,
+                [.created, .created, .created, .forbidden]),
+            Case("GET /api/v1/tickets/{id}/time", { f, _ in "/api/v1/tickets/\(f.theirs)/time" }, readers),
+            // Otto's ticket: Tess may take only an unassigned one; the desk's tokens speak for no technician.
+            Case(
+                "POST /api/v1/tickets/{id}/take", { f, _ in "/api/v1/tickets/\(f.theirs)/take" },
+                [.forbidden, .forbidden, .conflict, .forbidden]),
+            Case(
+                "POST /api/v1/tickets/{id}/merge", { f, _ in "/api/v1/tickets/\(f.theirs)/merge" }, body: #"{"into": 999999}"#,
+                [.unprocessableContent, .unprocessableContent, .forbidden, .forbidden]),
+            Case("GET /api/v1/tickets/{id}/links", { f, _ in "/api/v1/tickets/\(f.theirs)/links" }, readers),
+            Case(
+                "POST /api/v1/tickets/{id}/links", { f, _ in "/api/v1/tickets/\(f.theirs)/links" },
+                body: #"{"other": MINE, "relation": "related"}"#,
+                [.ok, .ok, .forbidden, .forbidden]),
+            // The dispatcher (asked before the admin) unlinks; the admin then finds no link.
+            Case(
+                "DELETE /api/v1/tickets/{id}/links/{other}", { f, _ in "/api/v1/tickets/\(f.theirs)/links/\(f.mine)" },
+                [.notFound, .ok, .forbidden, .forbidden]),
+            Case(
                 "POST /api/v1/tickets/{id}/escalate", { f, _ in "/api/v1/tickets/\(f.mine)/escalate" },
                 body: #"{"to": "lead", "reason": "stuck"}"#, readers),
             Case(
@@ -283,7 +303,8 @@ import Testing
                             of: "SITE", with: "\(base.t.site)"
                         )
                         .replacingOccurrences(of: "HOSTTICKET", with: "\(fixture.hostTicket)").replacingOccurrences(
-                            of: "TECHNICIAN", with: "\(tech)")
+                            of: "TECHNICIAN", with: "\(tech)"
+                        ).replacingOccurrences(of: "MINE", with: "\(fixture.mine)")
                     }
                     // Least privileged first, so a successful write cannot change what the others see.
                     for (role, expected) in zip(Self.roles, check.expected).reversed() {

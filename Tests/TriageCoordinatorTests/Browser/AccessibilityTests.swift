@@ -50,6 +50,16 @@ import Testing
         // A conversation on the ticket, and a message from a stranger held for the desk.
         _ = try serve.request("POST", "/api/v1/tickets/\(ticket)/comments", #"{"body": "We are looking into it."}"#)
         _ = try serve.request("POST", "/api/v1/tickets/\(ticket)/comments", #"{"body": "Their RAID is old.", "visibility": "internal"}"#)
+        _ = try serve.request("POST", "/api/v1/tickets/\(ticket)/time", #"{"minutes": 25, "note": "Checked the RAID"}"#)
+        // The site opens on Mondays: the visit is next Monday's.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var monday = Date() + 86_400
+        while calendar.component(.weekday, from: monday) != 2 { monday += 86_400 }
+        let day = String(monday.formatted(.iso8601).prefix(10))
+        let visit = try post(
+            "/visits",
+            #"{"ticketId": \#(ticket), "technicianId": \#(technician), "start": "\#(day)T09:00:00Z", "end": "\#(day)T10:00:00Z"}"#)
         let tokenFile = folder.path + "/mailgate-token"
         try serve.adminToken.write(toFile: tokenFile, atomically: true, encoding: .utf8)
         let held = try Shell.run(
@@ -102,6 +112,8 @@ import Testing
             for (path, name) in [
                 ("/board/inventory", "inventory"), ("/board/customers/\(customer)", "customer"), ("/board/sites/\(site)", "site"),
                 ("/board/hosts/\(host)", "host"), ("/board/technicians/\(technician)", "technician"),
+                ("/board/search?q=mail+server", "search"), ("/board/time", "time"), ("/board/replies", "reply texts"),
+                ("/board/visits/\(visit)", "visit"),
             ] {
                 try await browser.go(base + path)
                 try await browser.execute("document.querySelectorAll('details').forEach(d => { d.open = true; });")

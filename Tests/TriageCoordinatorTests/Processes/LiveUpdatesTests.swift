@@ -53,7 +53,12 @@ import Testing
         #expect(open.ends(within: 5))
     }
 
-    @Test func livePagesLoadOneScriptFromTheServerAndNoInlineScript() throws {
+    /// Every script is a file of the board's own: live.js on live pages, keys.js and compose.js on every signed-in one.
+    static func scripts(_ page: String) -> [String] {
+        page.components(separatedBy: "<script").dropFirst().map { $0.prefix { $0 != ">" } }.map(String.init)
+    }
+
+    @Test func livePagesLoadTheirScriptsFromTheServerAndNoInlineScript() throws {
         let folder = try TempFolder()
         let serve = try TriageServe(folder)
         defer { serve.process.terminate() }
@@ -66,7 +71,11 @@ import Testing
             let page = try TriageServe.curl(["-i", "-b", jar, serve.url + path]).stdout.lowercased()
             #expect(page.contains(#"<script src="/board/static/live.js" defer></script>"#), "\(path)")
             #expect(page.contains(#"data-live="\#(scope)""#), "\(path)")
-            #expect(page.components(separatedBy: "<script").count == 2, "\(path): one script element, with a src")
+            #expect(
+                Self.scripts(page) == [
+                    #" src="/board/static/live.js" defer"#, #" src="/board/static/keys.js" defer"#,
+                    #" src="/board/static/compose.js" defer"#,
+                ], "\(path): the board's own scripts, each with a src")
             let policy = page.firstMatch(of: /content-security-policy: ([^\r\n]+)/)?.1 ?? ""
             #expect(
                 policy.contains("script-src 'self'") && policy.contains("connect-src 'self'") && !policy.contains("unsafe-inline'; script"),
@@ -75,7 +84,9 @@ import Testing
         let queue = try TriageServe.curl(["-b", jar, serve.url + "/board/queues?severity=3"]).stdout
         #expect(queue.contains(#"data-live-url="/board/queues?severity=3""#), "the queue reads itself again with its filters")
         let account = try TriageServe.curl(["-b", jar, serve.url + "/board/account"]).stdout
-        #expect(!account.contains("<script"), "a page with nothing live loads no script")
+        #expect(
+            Self.scripts(account) == [#" src="/board/static/keys.js" defer"#, #" src="/board/static/compose.js" defer"#],
+            "a page with nothing live loads no live.js")
         let script = try TriageServe.curl(["-i", serve.url + "/board/static/live.js"]).stdout
         #expect(script.lowercased().contains("content-type: text/javascript") && script.contains("new EventSource(\"/board/live\")"))
     }

@@ -42,7 +42,8 @@ final class TestCoordinator: @unchecked Sendable {
     /// `people: false` makes no accounts (the first start, before setup).
     init(
         maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard, visits: VisitPolicy = .init(), limits: StoreLimits = .init(),
-        people: Bool = true, accountPolicy: AccountPolicy = TestCoordinator.accountPolicy, mail: MailPolicy = .init()
+        people: Bool = true, accountPolicy: AccountPolicy = TestCoordinator.accountPolicy, mail: MailPolicy = .init(),
+        assignment: AssignmentPolicy = .init()
     ) async throws {
         folder = try TempFolder()
         database = try TestDatabase()
@@ -62,7 +63,7 @@ final class TestCoordinator: @unchecked Sendable {
         clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
         let clock = self.clock
         coordinator = Coordinator(
-            store: store, sla: sla, visits: visits, accounts: accountPolicy, mail: mail, limits: limits,
+            store: store, sla: sla, assignment: assignment, visits: visits, accounts: accountPolicy, mail: mail, limits: limits,
             clock: { clock.now })
         tokens[.admin] = try await coordinator.credentials.issueToken(name: "root", role: .admin).secret
         tokens[.dispatcher] = try await coordinator.credentials.issueToken(name: "dora", role: .dispatcher).secret
@@ -120,11 +121,11 @@ final class TestCoordinator: @unchecked Sendable {
     static func with(
         inventory: Bool = true, people: Bool = true, maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard,
         visits: VisitPolicy = .init(), limits: StoreLimits = .init(), accountPolicy: AccountPolicy = TestCoordinator.accountPolicy,
-        mail: MailPolicy = .init(), _ body: (TestCoordinator) async throws -> Void
+        mail: MailPolicy = .init(), assignment: AssignmentPolicy = .init(), _ body: (TestCoordinator) async throws -> Void
     ) async throws {
         let coordinator = try await TestCoordinator(
             maxBodyBytes: maxBodyBytes, sla: sla, visits: visits, limits: limits, people: people,
-            accountPolicy: accountPolicy, mail: mail)
+            accountPolicy: accountPolicy, mail: mail, assignment: assignment)
         do {
             if inventory { _ = try await coordinator.withInventory() }
             try await body(coordinator)

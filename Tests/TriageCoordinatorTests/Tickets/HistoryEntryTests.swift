@@ -37,6 +37,8 @@ import Testing
                 error: "the server refused RCPT TO <yuki@acme.example>: 550 5.1.1 no such user")),
         .acknowledged(Acknowledged(responseDueAt: at)),
         .reopened(StatusChange(from: .resolved, to: .assigned, reason: "came back")),
+        .merged(TicketMerge(from: 5, into: 3, title: "Printer", moved: 4, cc: ["boss@acme.example"])),
+        .linked(TicketLinkChange(ticketId: 7, relation: .parent)), .unlinked(TicketLinkChange(ticketId: 7, relation: .related)),
         .statusChanged(StatusChange(from: .new, to: .assigned)),
         .severityChanged(Change(from: 3, to: 1)),
         .tierChanged(Change(from: 1, to: 2)),

@@ -79,6 +79,8 @@ import Testing
                 relatedTo: nil, fromHTML: nil, raw: String(repeating: "b", count: 64))),
         .mailDelivery(
             MailDelivery(messageId: "triage.1.a.b@triage.test", recipients: ["yuki@acme.example"], state: .sent, attempts: 2, error: nil)),
+        .merged(TicketMerge(from: 5, into: 3, title: "Printer", moved: 4, cc: ["boss@acme.example"])),
+        .linked(TicketLinkChange(ticketId: 7, relation: .parent)), .unlinked(TicketLinkChange(ticketId: 7, relation: .related)),
     ]
 
     @Test func everyKindReadsAsASentenceWithNamesAndNoKeys() {

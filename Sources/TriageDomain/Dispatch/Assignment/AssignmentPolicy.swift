@@ -10,6 +10,8 @@ public struct AssignmentPolicy: Codable, Sendable, Equatable {
     /// The skill a ticket needs when this plugin fails, in place of the skills its plugin.yaml
     /// names (which the report carries). Empty by default: the plugins say.
     public var pluginSkills: [String: String] = [:]
+    /// Technicians may take an unassigned ticket they are eligible for themselves.
+    public var techniciansTake = true
 
     public init() {}
 
@@ -43,7 +45,7 @@ public struct AssignmentPolicy: Codable, Sendable, Equatable {
         }
     }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable { case severityWeights, continuityDays, pluginSkills }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case severityWeights, continuityDays, pluginSkills, techniciansTake }
 
     public init(from decoder: any Decoder) throws {
         try ConfigSection.refuseUnknownKeys(in: decoder, section: "assignment", known: CodingKeys.allCases.map(\.stringValue))
@@ -51,5 +53,6 @@ public struct AssignmentPolicy: Codable, Sendable, Equatable {
         severityWeights = try c.decodeIfPresent([Int].self, forKey: .severityWeights) ?? severityWeights
         continuityDays = try c.decodeIfPresent(Int.self, forKey: .continuityDays) ?? continuityDays
         pluginSkills = try c.decodeIfPresent([String: String].self, forKey: .pluginSkills) ?? [:]
+        techniciansTake = try c.decodeIfPresent(Bool.self, forKey: .techniciansTake) ?? techniciansTake
     }
 }

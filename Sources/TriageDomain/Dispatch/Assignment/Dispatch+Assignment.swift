@@ -28,7 +28,7 @@ extension Dispatch {
         }
     }
 
-    private func assignmentContext(for ticket: Ticket, excluding: Int?, at now: Date, in session: Records)
+    func assignmentContext(for ticket: Ticket, excluding: Int?, at now: Date, in session: Records)
         async throws -> (Assigner.Context, [RosterMember])
     {
         var workloads = try await session.workloads()

@@ -3,6 +3,7 @@
 public enum EventKind: String, Codable, Sendable, CaseIterable {
     // The ticket itself
     case created, updated, comment, acknowledged, reopened
+    case merged, linked, unlinked
     case mailReceived = "mail_received"
     case mailDelivery = "mail_delivery"
     case statusChanged = "status_changed"

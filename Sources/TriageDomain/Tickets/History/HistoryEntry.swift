@@ -10,6 +10,11 @@ public enum HistoryEntry: Sendable, Equatable {
     case mailDelivery(MailDelivery)
     case acknowledged(Acknowledged)
     case reopened(StatusChange)
+    /// On both tickets: the duplicate closed into the survivor.
+    case merged(TicketMerge)
+    /// On both tickets: related, or parent and child.
+    case linked(TicketLinkChange)
+    case unlinked(TicketLinkChange)
     case statusChanged(StatusChange)
     case severityChanged(Change<Int>)
     case tierChanged(Change<Int>)
@@ -49,6 +54,9 @@ public enum HistoryEntry: Sendable, Equatable {
         case .mailDelivery: .mailDelivery
         case .acknowledged: .acknowledged
         case .reopened: .reopened
+        case .merged: .merged
+        case .linked: .linked
+        case .unlinked: .unlinked
         case .statusChanged: .statusChanged
         case .severityChanged: .severityChanged
         case .tierChanged: .tierChanged
@@ -103,6 +111,8 @@ public enum HistoryEntry: Sendable, Equatable {
         case .mailDelivery(let payload): try HistoryJSON.value(payload)
         case .acknowledged(let payload): try HistoryJSON.value(payload)
         case .reopened(let payload), .statusChanged(let payload): try HistoryJSON.value(payload)
+        case .merged(let payload): try HistoryJSON.value(payload)
+        case .linked(let payload), .unlinked(let payload): try HistoryJSON.value(payload)
         case .severityChanged(let payload), .tierChanged(let payload): try HistoryJSON.value(payload)
         case .assigned(let payload), .unassignable(let payload), .assignmentKept(let payload): try HistoryJSON.value(payload)
         case .unassigned(let payload): try HistoryJSON.value(payload)
@@ -139,6 +149,9 @@ public enum HistoryEntry: Sendable, Equatable {
             case .mailDelivery: .mailDelivery(try read(MailDelivery.self))
             case .acknowledged: .acknowledged(try read(Acknowledged.self))
             case .reopened: .reopened(try read(StatusChange.self))
+            case .merged: .merged(try read(TicketMerge.self))
+            case .linked: .linked(try read(TicketLinkChange.self))
+            case .unlinked: .unlinked(try read(TicketLinkChange.self))
             case .statusChanged: .statusChanged(try read(StatusChange.self))
             case .severityChanged: .severityChanged(try read(Change<Int>.self))
             case .tierChanged: .tierChanged(try read(Change<Int>.self))

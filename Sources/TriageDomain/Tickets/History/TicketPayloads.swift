@@ -25,6 +25,38 @@ public struct FieldChanges: Codable, Sendable, Equatable {
     package var isEmpty: Bool { self == FieldChanges() }
 }
 
+/// A duplicate merged into another ticket: which into which, and what moved.
+public struct TicketMerge: Codable, Sendable, Equatable {
+    public var from: Int
+    public var into: Int
+    /// The duplicate's title, for the survivor's history.
+    public var title: String
+    /// How many history entries (messages, notes and the rest) moved.
+    public var moved: Int
+    /// Addresses the survivor's replies now copy: the duplicate's requester and CCs.
+    public var cc: [String]
+}
+
+/// A link between two tickets as one of them sees it: the other, and what it is to this one.
+public struct TicketLinkChange: Codable, Sendable, Equatable {
+    public var ticketId: Int
+    public var relation: TicketRelation
+}
+
+/// What a linked ticket is to this one.
+public enum TicketRelation: String, Codable, Sendable, CaseIterable {
+    case related, parent, child
+
+    /// What this ticket is to the other.
+    public var inverse: TicketRelation {
+        switch self {
+        case .related: .related
+        case .parent: .child
+        case .child: .parent
+        }
+    }
+}
+
 public struct Comment: Codable, Sendable, Equatable {
     public var body: String
     public var visibility: CommentInput.Visibility

@@ -63,3 +63,50 @@ enum MigrationSearch {
         }
     }
 }
+
+/// Migration 15: the desk's working records — queues saved under a name, a person's own or
+/// shared (docs/board.md, "Queues"), time spent on tickets ("Time"), reply texts ("Canned
+/// replies"), merged duplicates and links between tickets ("Merge and link").
+enum MigrationDesk {
+    @Sendable static func apply(_ db: any SQLDatabase) async throws {
+        try await db.create(table: "saved_views")
+            .column("id", type: .bigint, .primaryKey(autoIncrement: true))
+            .column("owner_user_id", type: .bigint)
+            .column("name", type: .text, .notNull)
+            .column("query", type: .text, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .run()
+        try await db.create(index: "saved_views_owner").on("saved_views").column("owner_user_id").column("name").run()
+        try await db.create(table: "time_entries")
+            .column("id", type: .bigint, .primaryKey(autoIncrement: true))
+            .column("ticket_id", type: .bigint, .notNull)
+            .column("technician_id", type: .bigint)
+            .column("author", type: .text, .notNull)
+            .column("minutes", type: .bigint, .notNull)
+            .column("note", type: .text, .notNull)
+            .column("billable", type: .custom(SQLRaw("BOOLEAN")), .notNull)
+            .column("worked_on", type: .bigint, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .run()
+        try await db.create(index: "time_entries_ticket_id").on("time_entries").column("ticket_id").run()
+        try await db.create(index: "time_entries_worked_on").on("time_entries").column("worked_on").run()
+        try await db.create(table: "canned_replies")
+            .column("id", type: .bigint, .primaryKey(autoIncrement: true))
+            .column("owner_user_id", type: .bigint)
+            .column("name", type: .text, .notNull)
+            .column("body", type: .text, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .run()
+        // A duplicate's survivor; and links between tickets, related (either way) or parent → child.
+        try await db.alter(table: "tickets").column("merged_into", type: .bigint).run()
+        try await db.create(table: "ticket_links")
+            .column("ticket_id", type: .bigint, .notNull)
+            .column("other_id", type: .bigint, .notNull)
+            .column("kind", type: .text, .notNull)
+            .column("created_at", type: .bigint, .notNull)
+            .primaryKey("ticket_id", "other_id")
+            .run()
+        try await db.create(index: "ticket_links_other_id").on("ticket_links").column("other_id").run()
+        try await MigrationIds.apply(db)
+    }
+}
