@@ -4,7 +4,7 @@ import TriageDomain
 import TriageEdge
 
 /// POST /board/queues/bulk: one action on the tickets ticked in a queue (docs/board.md,
-/// "Queues") — assign, status, severity, a tag. Each ticket goes through the same operation, with
+/// "Queues") — assign, status, severity, a tag, or merge them into one ticket. Each ticket goes through the same operation, with
 /// the same rights, as on its own page, in its own transaction: one refused changes nothing of
 /// the others, and the page says for each what was done or why not.
 struct BulkActions: BoardController, DrawsPages {
@@ -52,6 +52,7 @@ struct BulkActions: BoardController, DrawsPages {
         case status(TicketStatus)
         case severity(Int)
         case tag(String)
+        case merge(into: Int)
 
         var done: String {
             switch self {
@@ -61,6 +62,7 @@ struct BulkActions: BoardController, DrawsPages {
             case .status(let status): "moved to \(status.rawValue.replacingOccurrences(of: "_", with: " "))"
             case .severity(let level): "set to S\(level)"
             case .tag(let tag): "tagged \(tag)"
+            case .merge(let target): "merged into #\(target)"
             }
         }
 
@@ -76,6 +78,9 @@ struct BulkActions: BoardController, DrawsPages {
                 var patch = TicketPatch()
                 patch.severity = level
                 return try await coordinator.tickets.update(id, patch, by: principal, in: session)
+            case .merge(let target):
+                _ = try await coordinator.tickets.merge(id, into: target, by: principal, in: session)
+                return try await coordinator.tickets.ticket(id, by: principal)
             case .tag(let tag):
                 let ticket = try await coordinator.tickets.ticket(id, by: principal)
                 guard !ticket.tags.contains(tag) else { return ticket }
@@ -109,8 +114,10 @@ struct BulkActions: BoardController, DrawsPages {
                 throw CoordinatorError.invalid("bulkTag", "one word of up to 40 characters")
             }
             return .tag(tag)
+        case "merge"?:
+            return .merge(into: try TicketLinkPages.ticketNumber(form, "bulkInto"))
         default:
-            throw CoordinatorError.invalid("bulkAction", "choose what to do: assign, status, severity or tag")
+            throw CoordinatorError.invalid("bulkAction", "choose what to do: assign, status, severity, tag or merge")
         }
     }
 

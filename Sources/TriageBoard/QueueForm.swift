@@ -36,8 +36,11 @@ struct QueueForm {
                     value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " "), selected: filter.statuses == [$0])
             }
         severities =
-            [BoardView.Option(value: "", label: "any", selected: filter.severity == nil)]
+            [BoardView.Option(value: "", label: "any", selected: filter.severity == nil && filter.severityAtMost == nil)]
             + (1...4).map { (level: Int) in BoardView.Option(value: "\(level)", label: "S\(level)", selected: filter.severity == level) }
+            + (2...3).map { (most: Int) in
+                BoardView.Option(value: "1-\(most)", label: "S1–S\(most)", selected: filter.severityAtMost == most)
+            }
         tiers =
             [BoardView.Option(value: "", label: "any", selected: filter.tier == nil)]
             + (1...3).map { (tier: Int) in BoardView.Option(value: "\(tier)", label: "\(tier)", selected: filter.tier == tier) }

@@ -29,7 +29,11 @@ struct QueueQuery {
         } else if query.string("closed") != "on" {
             filter.statuses = TicketStatus.allCases.filter(\.isOpen)
         }
-        filter.severity = try optional(query, "severity", 1...4)
+        switch query.string("severity") {
+        case "1-2"?: filter.severityAtMost = 2
+        case "1-3"?: filter.severityAtMost = 3
+        default: filter.severity = try optional(query, "severity", 1...4)
+        }
         filter.tier = try optional(query, "tier", 1...3)
         parsed.assignee = query.string("assignee") ?? ""
         switch parsed.assignee {

@@ -155,6 +155,7 @@ extension SQLSession {
         let column = { (name: String) in SQLColumn(name, table: "tickets") }
         if !filter.statuses.isEmpty { query.where(column("status"), .in, SQLBind.group(filter.statuses.map(\.rawValue))) }
         if let severity = filter.severity { query.where(column("severity"), .equal, SQLBind(severity)) }
+        if let most = filter.severityAtMost { query.where(column("severity"), .lessThanOrEqual, SQLBind(most)) }
         if let tier = filter.tier { query.where(column("tier"), .equal, SQLBind(tier)) }
         if let assignee = filter.assigneeId { query.where(column("assignee_id"), .equal, SQLBind(assignee)) }
         if filter.unassigned { query.where(column("assignee_id"), .is, SQLLiteral.null) }

@@ -126,7 +126,7 @@ pg_url=$(bash Deploy/lib/throwaway-postgres.sh start "$pgdir")
 # run on SQLite files of their own: the browser, backups, the serve command, connection limits, Postfix)
 # ran already: not again here.
 TRIAGE_TEST_POSTGRES="$pg_url" swift test --skip-build --filter TriageCoordinatorTests \
-  --skip "AccessibilityTests|BackupTests|BoardBrowserTests|ConnectionLimitsTests|HealthPlannerTests|HistoryEntryTests|InternetTimeTests|LiveUpdatesTests|SLAClockTests|ServeCommandTests|TicketStatusTests|WorkdayBrowserTests|DeskFormsBrowserTests|MIMEParserTests|MIMEBrokenMailTests|MIMEHeaderTests|MIMEComposerTests|SMTPTransportTests|MailProcessTests|ConversationBrowserTests|IdleServeTests"
+  --skip "AccessibilityTests|BackupTests|BoardBrowserTests|ConnectionLimitsTests|HealthPlannerTests|HistoryEntryTests|InternetTimeTests|LiveUpdatesTests|SLAClockTests|ServeCommandTests|TicketStatusTests|WorkdayBrowserTests|DeskFormsBrowserTests|MIMEParserTests|MIMEBrokenMailTests|MIMEHeaderTests|MIMEComposerTests|SMTPTransportTests|MailProcessTests|ConversationBrowserTests|IdleServeTests|DeskFlowBrowserTests"
 bash Deploy/lib/throwaway-postgres.sh stop "$pgdir"; rm -rf "$pgdir"; pgdir=""
 
 echo "== the deployment kit"

@@ -238,6 +238,8 @@ public struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
 public struct TicketFilter: Sendable, Equatable {
     public var statuses: [TicketStatus] = []
     public var severity: Int?
+    /// This severity or a more urgent one: 2 is S1 and S2.
+    public var severityAtMost: Int?
     public var tier: Int?
     public var assigneeId: Int?
     public var customerId: Int?

@@ -86,7 +86,7 @@ import Testing
         let labels =
             try await desk.execute("return [...document.querySelectorAll('select[name=severity] option')].map(o => o.textContent)")
             as? [String]
-        #expect(labels == ["any", "S1", "S2", "S3", "S4"], "\(labels ?? [])")
+        #expect(labels == ["any", "S1", "S2", "S3", "S4", "S1–S2", "S1–S3"], "\(labels ?? [])")
         let tiers =
             try await desk.execute("return [...document.querySelectorAll('select[name=tier] option')].map(o => o.value)") as? [String]
         #expect(tiers == ["", "1", "2", "3"], "\(tiers ?? [])")

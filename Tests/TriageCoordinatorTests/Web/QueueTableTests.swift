@@ -64,6 +64,7 @@ import Testing
                 #expect(Self.rows(try await visitor.get("/board/queues?tag=c%2B%2B").html) == [acme1])
                 #expect(Self.rows(try await visitor.get("/board/queues?tag=print").html).isEmpty, "a tag is matched whole")
                 #expect(Self.rows(try await visitor.get("/board/queues?channel=email").html) == [bakery])
+                #expect(Self.rows(try await visitor.get("/board/queues?severity=1-2").html) == [bakery, acme1], "S1–S2")
 
                 // S1 must be answered in 15 minutes, S2 in 60 (SLAPolicy.standard): 20 minutes on, the S1 is breached
                 // and the S2 due within 60 minutes (in 40), the S3 not (in 3 h 40 min).
@@ -207,6 +208,13 @@ import Testing
                     [("ticket-\(open1)", "on"), ("bulkAction", "assign"), ("bulkAssignee", "none"), ("csrf", tess.csrf)])
                 #expect(theirs.status == .ok && theirs.html.contains("Unassigned: 0 of 1 tickets."))
                 #expect(try await client.get("/api/v1/tickets/\(open1)").body == before, "a refusal changes nothing")
+
+                // Merging two ticked tickets into a third: each goes through the merge and its rights.
+                let survivor = try await client.post("/api/v1/tickets", #"{"title": "the one to keep"}"#).id
+                let merged = try await dora.post(
+                    "/board/queues/bulk", ticked.prefix(2) + [("bulkAction", "merge"), ("bulkInto", "#\(survivor)"), ("csrf", dora.csrf)])
+                #expect(merged.html.contains("Merged into #\(survivor): 2 of 2 tickets."))
+                #expect(try await client.get("/api/v1/tickets/\(open1)").json["mergedInto"] as? Int == survivor)
 
                 // Bad input: nothing ticked, no action, a resolution without its note.
                 #expect(
