@@ -35,7 +35,7 @@ enum MigrationSearch {
         while true {
             let tickets = try await session.db.select().column("*").from("tickets").where("id", .greaterThan, after).orderBy("id")
                 .limit(1000).all().map(SQLSession.ticket)
-            for ticket in tickets { try await session.index(SearchDocument.of(ticket)) }
+            try await session.indexNew(tickets.map(SearchDocument.of))
             guard let last = tickets.last else { break }
             after = last.id
         }
@@ -44,7 +44,7 @@ enum MigrationSearch {
             let events = try await session.db.select().column("*").from("ticket_events")
                 .where("type", .in, [EventKind.comment.rawValue, EventKind.mailReceived.rawValue]).where("id", .greaterThan, after)
                 .orderBy("id").limit(1000).all().map(SQLSession.event)
-            for event in events { if let document = SearchDocument.of(event) { try await session.index(document) } }
+            try await session.indexNew(events.compactMap(SearchDocument.of))
             guard let last = events.last else { break }
             after = last.id
         }

@@ -51,6 +51,30 @@ extension SQLSession {
         }
     }
 
+    /// Writes the documents of records just inserted (none has one yet), a statement per table
+    /// for many at once: a ticket's new messages, a new ticket.
+    func indexNew(_ documents: [SearchDocument]) async throws {
+        for chunk in documents.chunked(by: 500) {
+            let docs = db.insert(into: "search_docs").columns(
+                ["id", "kind", "ref", "ticket_id", "customer_id"] + (isSQLite ? [] : ["words"]))
+            for document in chunk {
+                var values: [any SQLExpression] = [
+                    SQLBind(Self.documentId(document.kind, document.ref)), SQLBind(document.kind.rawValue), SQLBind(document.ref),
+                    StoredValue.int(document.ticketId).sql, StoredValue.int(document.customerId).sql,
+                ]
+                if !isSQLite { values.append(SQLFunction("to_tsvector", args: SQLLiteral.string("simple"), SQLBind(document.words))) }
+                docs.values(values)
+            }
+            try await docs.run()
+            guard isSQLite else { continue }
+            for (table, scoped) in Dictionary(grouping: chunk, by: { Self.ftsTable($0.kind) }) {
+                let words = db.insert(into: table).columns("rowid", "words")
+                for document in scoped { words.values(SQLBind(Self.documentId(document.kind, document.ref)), SQLBind(document.words)) }
+                try await words.run()
+            }
+        }
+    }
+
     func unindex(_ kind: SearchKind, _ ref: Int) async throws {
         let id = Self.documentId(kind, ref)
         if isSQLite { try await db.raw("DELETE FROM \(ident: Self.ftsTable(kind)) WHERE rowid = \(bind: id)").run() }

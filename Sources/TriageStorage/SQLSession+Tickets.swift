@@ -77,7 +77,7 @@ extension SQLSession {
         var stored = ticket
         stored.id = id
         try await updateWorkload(from: nil, to: stored)
-        try await index(SearchDocument.of(stored))
+        try await indexNew([SearchDocument.of(stored)])
         return stored
     }
 
@@ -223,7 +223,7 @@ extension SQLSession {
                 TicketEvent(id: $0, ticketId: ticketId, kind: $1.kind, actor: $1.actor, at: at, data: $1.data)
             }
         }
-        for event in written { if let document = SearchDocument.of(event) { try await index(document) } }
+        try await indexNew(written.compactMap(SearchDocument.of))
         return written
     }
 
