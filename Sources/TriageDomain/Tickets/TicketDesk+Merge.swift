@@ -7,7 +7,7 @@ extension TicketDesk {
     /// Merges ticket `id` into `targetId`: its whole history (messages, notes, everything) and
     /// its time move to the survivor, its requester and CCs join the survivor's CCs, and it
     /// closes pointing at the survivor — mail threaded to it goes there. Needs the right to
-    /// change both.
+    /// change both; a duplicate with a visit still on (booked, en route, on site) is refused.
     public func merge(_ id: Int, into targetId: Int, by principal: Principal, in session: Records) async throws -> Ticket {
         guard var duplicate = try await session.ticket(id) else { throw CoordinatorError.notFound("ticket", id) }
         try Access.update(duplicate, reassigning: false, by: principal)
@@ -19,6 +19,12 @@ extension TicketDesk {
         if let merged = duplicate.mergedInto { throw CoordinatorError(.conflict, "ticket \(id) was merged into ticket \(merged) already") }
         if let merged = survivor.mergedInto {
             throw CoordinatorError.invalid("into", "ticket \(targetId) was merged into ticket \(merged): merge into that one")
+        }
+        // A visit belongs to its ticket's site and time: one still on would be left behind, its history moved away.
+        if let visit = try await session.visits(VisitFilter(ticketIds: [id], activeOnly: true), limit: 1).first {
+            throw CoordinatorError(
+                .conflict,
+                "ticket \(id) has visit \(visit.id) still \(visit.status.rawValue.replacingOccurrences(of: "_", with: " ")): finish or cancel it first")
         }
         guard survivor.status.isOpen else {
             throw CoordinatorError.invalid(

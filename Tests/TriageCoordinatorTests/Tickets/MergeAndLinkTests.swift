@@ -86,6 +86,28 @@ import Testing
         }
     }
 
+    @Test func aDuplicateWithAVisitStillOnIsNotMerged() async throws {
+        try await TestCoordinator.with { t in
+            try await t.test { client in
+                let duplicate = try await client.post("/api/v1/tickets", #"{"title": "Scanner", "hostId": \#(t.hostId)}"#).id
+                let survivor = try await client.post("/api/v1/tickets", #"{"title": "Scanner, first"}"#).id
+                let now = t.clock.now
+                let visit = try await t.store.write { session in
+                    try await session.insertVisit(
+                        Visit(
+                            id: 0, ticketId: duplicate, technicianId: t.technicianId, siteId: t.siteId, start: now + 86_400, end: now + 90_000,
+                            status: .booked, notes: nil, createdAt: now, updatedAt: now)
+                    ).id
+                }
+                let refused = try await client.post("/api/v1/tickets/\(duplicate)/merge", #"{"into": \#(survivor)}"#)
+                #expect(refused.status == .conflict && refused.errorMessage.contains("visit \(visit) still booked"), "\(refused.body)")
+                #expect(try await client.get("/api/v1/tickets/\(duplicate)").json["mergedInto"] == nil, "nothing moved")
+                #expect(try await client.post("/api/v1/visits/\(visit)/status", #"{"status": "cancelled"}"#).status == .ok)
+                #expect(try await client.post("/api/v1/tickets/\(duplicate)/merge", #"{"into": \#(survivor)}"#).status == .ok)
+            }
+        }
+    }
+
     @Test func linksShowOnBothTicketsAndGoAway() async throws {
         try await TestCoordinator.with { t in
             try await t.test { client in
