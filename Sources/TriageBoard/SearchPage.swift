@@ -23,7 +23,7 @@ struct SearchPage: BoardController, DrawsPages {
             let count = result.tickets.count
             let view = SearchView(
                 chrome: chrome, text: text,
-                summary: result.query.isEmpty
+                summary: result.query.isEmpty && result.tickets.isEmpty
                     ? "Type words to look for: a ticket's number, words from its title or messages, a name, an address, a phone number."
                     : count == 0 && result.parties.isEmpty
                         ? "Nothing matches “\(text)”."

@@ -10,9 +10,13 @@ enum MigrationSearch {
             try await db.raw(
                 "CREATE TABLE search_docs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref BIGINT NOT NULL, ticket_id BIGINT, customer_id BIGINT)"
             ).run()
-            for table in ["search_fts", "party_fts"] {
+            // Word starts of 2 to 8 letters have prefix indexes (SearchWords.longestIndexedStart).
+            for table in ["ticket_fts", "message_fts", "party_fts"] {
                 try await db.raw(
-                    "CREATE VIRTUAL TABLE \(ident: table) USING fts5(words, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')"
+                    """
+                    CREATE VIRTUAL TABLE \(ident: table) USING fts5(words, content='', contentless_delete=1, \
+                    tokenize='unicode61 remove_diacritics 0', prefix='2 3 4 5 6 7 8')
+                    """
                 ).run()
             }
         } else {

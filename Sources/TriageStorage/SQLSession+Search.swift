@@ -6,8 +6,9 @@ import TriageModel
 /// The search index (docs/search.md). `search_docs` holds one row per document — what it is and
 /// which ticket and customer it belongs to — under an id made from its kind and record, so a
 /// record's document is found without a lookup. The words live beside it: in SQLite a contentless
-/// FTS5 table per scope (`search_fts` for tickets and messages, `party_fts` for customers,
-/// contacts and hosts) keyed by that id, in PostgreSQL a tsvector column with a GIN index.
+/// FTS5 table per scope (`ticket_fts`, `message_fts`, `party_fts`) keyed by that id, with prefix
+/// indexes for word starts of 2 to 8 letters; in PostgreSQL a tsvector column with a GIN index,
+/// holding the word starts as lexemes of their own.
 extension SQLSession {
     var isSQLite: Bool { db.dialect.name == "sqlite" }
 
@@ -16,14 +17,17 @@ extension SQLSession {
     }
 
     /// How many of the newest matching documents a search ranks.
-    static let searchWindow = 2000
+    static let searchWindow = 500
 
     static func ftsTable(_ kind: SearchKind) -> String {
         switch kind {
-        case .ticket, .message: "search_fts"
+        case .ticket: "ticket_fts"
+        case .message: "message_fts"
         case .customer, .contact, .host: "party_fts"
         }
     }
+
+    static func ftsTable(_ scope: SearchScope) -> String { ftsTable(scope.kinds[0]) }
 
     /// Writes `document`, replacing the record's earlier one.
     func index(_ document: SearchDocument) async throws {
@@ -44,7 +48,7 @@ extension SQLSession {
                 """
                 INSERT INTO search_docs (id, kind, ref, ticket_id, customer_id, words) VALUES (\(bind: id), \
                 \(bind: document.kind.rawValue), \(bind: document.ref), \(bind: document.ticketId), \(bind: document.customerId), \
-                to_tsvector('simple', \(bind: document.words)))
+                to_tsvector('simple', \(bind: SearchWords.withStarts(document.words))))
                 ON CONFLICT (id) DO UPDATE SET ticket_id = excluded.ticket_id, customer_id = excluded.customer_id, words = excluded.words
                 """
             ).run()
@@ -62,7 +66,10 @@ extension SQLSession {
                     SQLBind(Self.documentId(document.kind, document.ref)), SQLBind(document.kind.rawValue), SQLBind(document.ref),
                     StoredValue.int(document.ticketId).sql, StoredValue.int(document.customerId).sql,
                 ]
-                if !isSQLite { values.append(SQLFunction("to_tsvector", args: SQLLiteral.string("simple"), SQLBind(document.words))) }
+                if !isSQLite {
+                    values.append(
+                        SQLFunction("to_tsvector", args: SQLLiteral.string("simple"), SQLBind(SearchWords.withStarts(document.words))))
+                }
                 docs.values(values)
             }
             try await docs.run()
@@ -103,12 +110,15 @@ extension SQLSession {
         guard !query.isEmpty else { return [] }
         let rows: [any SQLRow]
         // Ranked among the newest `searchWindow` matches: a word in every third message would
-        // otherwise rank all of them (hundreds of thousands) for each search.
+        // otherwise rank all of them (hundreds of thousands) for each search. A query word up to
+        // `longestIndexedStart` letters is one lookup in the prefix index (SQLite) or one lexeme
+        // (PostgreSQL); a longer one is a prefix.
         let window = Self.searchWindow
+        let indexed = SearchWords.longestIndexedStart
         if isSQLite {
-            // Each term a quoted prefix: FTS5's own syntax never reaches it (the terms are letters and digits).
+            // Each term quoted: FTS5's own syntax never reaches it (the terms are letters and digits).
             let match = query.terms.map { "\"\($0)\"*" }.joined(separator: " ")
-            let table = scope == .tickets ? "search_fts" : "party_fts"
+            let table = Self.ftsTable(scope)
             rows = try await db.raw(
                 """
                 SELECT d.kind, d.ref, d.ticket_id, d.customer_id FROM \
@@ -117,13 +127,12 @@ extension SQLSession {
                 """
             ).all()
         } else {
-            let match = query.terms.map { "\($0):*" }.joined(separator: " & ")
-            let kinds = scope == .tickets ? ["ticket", "message"] : ["customer", "contact", "host"]
+            let match = query.terms.map { $0.count <= indexed ? $0 : "\($0):*" }.joined(separator: " & ")
             rows = try await db.raw(
                 """
                 SELECT kind, ref, ticket_id, customer_id FROM \
                 (SELECT d.*, q FROM search_docs d, to_tsquery('simple', \(bind: match)) AS q \
-                WHERE words @@ q AND kind IN (\(binds: kinds)) ORDER BY id DESC LIMIT \(bind: window)) AS m \
+                WHERE words @@ q AND kind IN (\(binds: scope.kinds.map(\.rawValue))) ORDER BY id DESC LIMIT \(bind: window)) AS m \
                 ORDER BY ts_rank(words, q) DESC, id DESC LIMIT \(bind: limit)
                 """
             ).all()

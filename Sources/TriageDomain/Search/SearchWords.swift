@@ -31,6 +31,21 @@ public enum SearchWords {
         return (0...(digits.count - 6)).map { String(digits.dropFirst($0)) }
     }
 
+    /// The longest word start the index keeps as a word of its own (FTS5's prefix indexes,
+    /// PostgreSQL's prefix lexemes): a query word up to this long is looked up whole, a longer one
+    /// as a prefix.
+    public static let longestIndexedStart = 8
+
+    /// `words` and, for PostgreSQL, every start of each of 2 to `longestIndexedStart` letters:
+    /// "printer" adds "pr" … "printe". A query word then matches a lexeme the statistics know.
+    public static func withStarts(_ words: String) -> String {
+        var starts: Set<Substring> = []
+        for word in words.split(separator: " ") where word.count > 2 {
+            for length in 2..<min(word.count, longestIndexedStart + 1) { starts.insert(word.prefix(length)) }
+        }
+        return ([words] + starts.sorted().map(String.init)).joined(separator: " ")
+    }
+
     /// A phone number typed as a caller says it: digits with spaces, dashes, dots, slashes,
     /// brackets and a leading +, and at least five digits.
     static func isPhone(_ text: String) -> Bool {
@@ -40,7 +55,7 @@ public enum SearchWords {
 }
 
 /// What someone typed into the search box, as words that must all match, each as the start of a
-/// word ("print" finds "printer").
+/// word ("print" finds "printer"); single letters are left out.
 public struct SearchQuery: Sendable, Equatable, Encodable {
     public let terms: [String]
 
@@ -49,8 +64,9 @@ public struct SearchQuery: Sendable, Equatable, Encodable {
         if SearchWords.isPhone(trimmed) {
             terms = [String(trimmed.filter(\.isNumber).drop { $0 == "0" })]
         } else {
+            // A single letter starts too many words to narrow anything down.
             var seen: Set<String> = []
-            terms = Array(SearchWords.of(trimmed).filter { seen.insert($0).inserted }.prefix(Self.maxTerms))
+            terms = Array(SearchWords.of(trimmed).filter { $0.count > 1 && seen.insert($0).inserted }.prefix(Self.maxTerms))
         }
     }
 

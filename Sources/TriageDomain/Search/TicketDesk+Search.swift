@@ -38,7 +38,8 @@ extension TicketDesk {
     public func search(_ text: String, by principal: Principal) async throws -> SearchResult {
         try Access.readAll(principal)
         let query = SearchQuery(text)
-        guard !query.isEmpty else { return SearchResult(query: query, tickets: [], parties: []) }
+        let number = Int(text.trimmingCharacters(in: .whitespaces).drop { $0 == "#" })
+        guard !query.isEmpty || number != nil else { return SearchResult(query: query, tickets: [], parties: []) }
         let limit = Self.searchTickets
         return try await read { session in
             var hits: [SearchResult.TicketHit] = []
@@ -46,14 +47,16 @@ extension TicketDesk {
                 guard hits.count < limit, !hits.contains(where: { $0.ticket.id == ticket.id }) else { return }
                 hits.append(SearchResult.TicketHit(ticket: ticket, matchedIn: matchedIn, snippet: snippet))
             }
-            if let id = Int(text.trimmingCharacters(in: .whitespaces).drop { $0 == "#" }), let ticket = try await session.ticket(id) {
-                add(ticket, "ticket number")
-            }
+            if let number, let ticket = try await session.ticket(number) { add(ticket, "ticket number") }
+            guard !query.isEmpty else { return SearchResult(query: query, tickets: hits, parties: []) }
 
             // The best match of each ticket, best tickets first; only theirs are read.
             var best: [Int: SearchMatch] = [:]
             var order: [Int] = []
-            for match in try await session.search(query, in: .tickets, limit: limit * 4) {
+            // Tickets' own words first (a title says more than one message), then their messages.
+            let matches =
+                try await session.search(query, in: .tickets, limit: limit) + session.search(query, in: .messages, limit: limit * 4)
+            for match in matches {
                 guard let id = match.ticketId, order.count < limit, best[id] == nil else { continue }
                 best[id] = match
                 order.append(id)
