@@ -24,7 +24,8 @@ extension TicketDesk {
         if let visit = try await session.visits(VisitFilter(ticketIds: [id], activeOnly: true), limit: 1).first {
             throw CoordinatorError(
                 .conflict,
-                "ticket \(id) has visit \(visit.id) still \(visit.status.rawValue.replacingOccurrences(of: "_", with: " ")): finish or cancel it first")
+                "ticket \(id) has visit \(visit.id) still \(visit.status.rawValue.replacingOccurrences(of: "_", with: " ")): finish or cancel it first"
+            )
         }
         guard survivor.status.isOpen else {
             throw CoordinatorError.invalid(

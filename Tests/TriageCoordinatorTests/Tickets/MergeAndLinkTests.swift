@@ -95,7 +95,8 @@ import Testing
                 let visit = try await t.store.write { session in
                     try await session.insertVisit(
                         Visit(
-                            id: 0, ticketId: duplicate, technicianId: t.technicianId, siteId: t.siteId, start: now + 86_400, end: now + 90_000,
+                            id: 0, ticketId: duplicate, technicianId: t.technicianId, siteId: t.siteId, start: now + 86_400,
+                            end: now + 90_000,
                             status: .booked, notes: nil, createdAt: now, updatedAt: now)
                     ).id
                 }
