@@ -8,7 +8,7 @@ import TriageModel
 /// record's document is found without a lookup. The words live beside it: in SQLite a contentless
 /// FTS5 table per scope (`ticket_fts`, `message_fts`, `party_fts`) keyed by that id, with prefix
 /// indexes for word starts of 2 to 8 letters; in PostgreSQL a tsvector column with a GIN index,
-/// holding the word starts as lexemes of their own.
+/// queried by prefix (`word:*`).
 extension SQLSession {
     var isSQLite: Bool { db.dialect.name == "sqlite" }
 
@@ -48,7 +48,7 @@ extension SQLSession {
                 """
                 INSERT INTO search_docs (id, kind, ref, ticket_id, customer_id, words) VALUES (\(bind: id), \
                 \(bind: document.kind.rawValue), \(bind: document.ref), \(bind: document.ticketId), \(bind: document.customerId), \
-                to_tsvector('simple', \(bind: SearchWords.withStarts(document.words))))
+                to_tsvector('simple', \(bind: document.words)))
                 ON CONFLICT (id) DO UPDATE SET ticket_id = excluded.ticket_id, customer_id = excluded.customer_id, words = excluded.words
                 """
             ).run()
@@ -68,7 +68,7 @@ extension SQLSession {
                 ]
                 if !isSQLite {
                     values.append(
-                        SQLFunction("to_tsvector", args: SQLLiteral.string("simple"), SQLBind(SearchWords.withStarts(document.words))))
+                        SQLFunction("to_tsvector", args: SQLLiteral.string("simple"), SQLBind(document.words)))
                 }
                 docs.values(values)
             }
@@ -110,11 +110,9 @@ extension SQLSession {
         guard !query.isEmpty else { return [] }
         let rows: [any SQLRow]
         // Ranked among the newest `searchWindow` matches: a word in every third message would
-        // otherwise rank all of them (hundreds of thousands) for each search. A query word up to
-        // `longestIndexedStart` letters is one lookup in the prefix index (SQLite) or one lexeme
-        // (PostgreSQL); a longer one is a prefix.
+        // otherwise rank all of them (hundreds of thousands) for each search. In SQLite a query
+        // word up to `SearchWords.longestIndexedStart` letters is one lookup in a prefix index.
         let window = Self.searchWindow
-        let indexed = SearchWords.longestIndexedStart
         if isSQLite {
             // Each term quoted: FTS5's own syntax never reaches it (the terms are letters and digits).
             let match = query.terms.map { "\"\($0)\"*" }.joined(separator: " ")
@@ -127,7 +125,7 @@ extension SQLSession {
                 """
             ).all()
         } else {
-            let match = query.terms.map { $0.count <= indexed ? $0 : "\($0):*" }.joined(separator: " & ")
+            let match = query.terms.map { "\($0):*" }.joined(separator: " & ")
             rows = try await db.raw(
                 """
                 SELECT kind, ref, ticket_id, customer_id FROM \

@@ -31,20 +31,9 @@ public enum SearchWords {
         return (0...(digits.count - 6)).map { String(digits.dropFirst($0)) }
     }
 
-    /// The longest word start the index keeps as a word of its own (FTS5's prefix indexes,
-    /// PostgreSQL's prefix lexemes): a query word up to this long is looked up whole, a longer one
-    /// as a prefix.
+    /// The longest word start SQLite's FTS5 tables keep a prefix index for (`prefix='2 … 8'`): a
+    /// query word up to this long is one lookup.
     public static let longestIndexedStart = 8
-
-    /// `words` and, for PostgreSQL, every start of each of 2 to `longestIndexedStart` letters:
-    /// "printer" adds "pr" … "printe". A query word then matches a lexeme the statistics know.
-    public static func withStarts(_ words: String) -> String {
-        var starts: Set<Substring> = []
-        for word in words.split(separator: " ") where word.count > 2 {
-            for length in 2..<min(word.count, longestIndexedStart + 1) { starts.insert(word.prefix(length)) }
-        }
-        return ([words] + starts.sorted().map(String.init)).joined(separator: " ")
-    }
 
     /// A phone number typed as a caller says it: digits with spaces, dashes, dots, slashes,
     /// brackets and a leading +, and at least five digits.
