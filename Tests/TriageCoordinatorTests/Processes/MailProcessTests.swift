@@ -147,9 +147,10 @@ struct MailProcessTests {
     }
 
     @Test func aCoordinatorKilledMidSendSendsEachReplyOnceAfterTheRestart() async throws {
-        // The sink holds every RCPT for 3 s: the coordinator is killed while it waits.
-        let sink = try await SMTPSink(["--delay-rcpt", "3"])
-        var desk = try Desk(sink: sink, timeoutSeconds: 5, leaseSeconds: 15)
+        // The sink holds every RCPT for 6 s: the coordinator is killed while it waits, as soon as the
+        // outbox says the message is being sent (a fixed sleep was too short on a loaded machine).
+        let sink = try await SMTPSink(["--delay-rcpt", "6"])
+        var desk = try Desk(sink: sink, timeoutSeconds: 10, leaseSeconds: 30)
         defer {
             desk.serve.process.terminate()
             _ = sink.stop()
@@ -159,7 +160,9 @@ struct MailProcessTests {
         let id =
             try desk.serve.request("POST", "/api/v1/tickets", #"{"title": "Laptop slow", "requesterId": \#(yuki)}"#).json["id"] as? Int ?? 0
         #expect(try desk.serve.request("POST", "/api/v1/tickets/\(id)/comments", #"{"body": "Restart it, please."}"#).status == 201)
-        try await Task.sleep(for: .milliseconds(2000))
+        #expect(
+            try await waitFor(seconds: 20) { try desk.get("/api/v1/tickets/\(id)/outbox").contains(#""state":"sending""#) },
+            "the outbox took it")
         kill(desk.serve.process.pid, SIGKILL)
         _ = desk.serve.process.wait()
         #expect(sink.count == 0, "killed before the message was accepted")
@@ -167,7 +170,7 @@ struct MailProcessTests {
         desk.serve = try TriageServe(desk.folder, ["--config", desk.config], port: desk.serve.port)
         let states = try desk.get("/api/v1/tickets/\(id)/outbox")
         #expect(states.contains(#""state":"sending""#), "taken by the killed instance: \(states)")
-        #expect(try await waitFor(seconds: 40) { sink.count == 1 }, "sent once its lease ended")
+        #expect(try await waitFor(seconds: 60) { sink.count == 1 }, "sent once its lease ended")
         try await Task.sleep(for: .seconds(3))
         #expect(sink.count == 1, "and only once")
         let sent = try desk.get("/api/v1/tickets/\(id)/outbox")
