@@ -41,7 +41,8 @@ package struct Board: Sendable {
 
     /// Every room's pages, each with what it uses.
     private func controllers(_ signIn: SignIn) -> [any BoardController] {
-        [
+        let ticketPages = TicketPages(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit, bell: bell)
+        return [
             DispatchBoardPage(coordinator: coordinator, pages: pages, zone: zone, policy: policy),
             signIn,
             AccountPage(coordinator: coordinator, pages: pages, zone: zone),
@@ -55,10 +56,8 @@ package struct Board: Sendable {
             RepliesPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             VisitPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             MailQueuePage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
-            TicketPages(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit, bell: bell),
-            TicketLinkPages(
-                coordinator: coordinator, bodyLimit: bodyLimit,
-                ticketPages: TicketPages(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit, bell: bell)),
+            ticketPages,
+            TicketLinkPages(coordinator: coordinator, bodyLimit: bodyLimit, ticketPages: ticketPages),
             LiveRoutes(coordinator: coordinator, live: live),
             InventoryPages(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit, bell: bell),
         ]
