@@ -2,31 +2,31 @@ import SQLKit
 import TriageDomain
 import TriageModel
 
-/// Migration 14: the search index (docs/search.md) — `search_docs`, and the words in FTS5 tables
-/// (SQLite) or a tsvector column with a GIN index (PostgreSQL) — filled from what is already stored.
+/// Migration 14: the search index (docs/search.md) — `search_docs`, and the words in a table per
+/// scope: FTS5 (SQLite) or a tsvector with a GIN index (PostgreSQL) — filled from what is already stored.
 enum MigrationSearch {
     @Sendable static func apply(_ db: any SQLDatabase) async throws {
-        if db.dialect.name == "sqlite" {
-            try await db.raw(
-                "CREATE TABLE search_docs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref BIGINT NOT NULL, ticket_id BIGINT, customer_id BIGINT)"
-            ).run()
-            // Word starts of 2 to 8 letters have prefix indexes (SearchWords.longestIndexedStart).
-            for table in ["ticket_fts", "message_fts", "party_fts"] {
+        let sqlite = db.dialect.name == "sqlite"
+        // In SQLite an INTEGER PRIMARY KEY is the rowid, what the words tables join on.
+        try await db.raw(
+            """
+            CREATE TABLE search_docs (id \(unsafeRaw: sqlite ? "INTEGER" : "BIGINT") PRIMARY KEY, kind TEXT NOT NULL, \
+            ref BIGINT NOT NULL, ticket_id BIGINT, customer_id BIGINT)
+            """
+        ).run()
+        for table in ["ticket_fts", "message_fts", "party_fts"] {
+            if sqlite {
+                // Word starts of 2 to 8 letters have prefix indexes (SearchWords.longestIndexedStart).
                 try await db.raw(
                     """
                     CREATE VIRTUAL TABLE \(ident: table) USING fts5(words, content='', contentless_delete=1, \
                     tokenize='unicode61 remove_diacritics 0', prefix='2 3 4 5 6 7 8')
                     """
                 ).run()
+            } else {
+                try await db.raw("CREATE TABLE \(ident: table) (id BIGINT PRIMARY KEY, words TSVECTOR NOT NULL)").run()
+                try await db.raw("CREATE INDEX \(ident: table + "_words") ON \(ident: table) USING GIN (words)").run()
             }
-        } else {
-            try await db.raw(
-                """
-                CREATE TABLE search_docs (id BIGINT PRIMARY KEY, kind TEXT NOT NULL, ref BIGINT NOT NULL, ticket_id BIGINT, \
-                customer_id BIGINT, words TSVECTOR NOT NULL)
-                """
-            ).run()
-            try await db.raw("CREATE INDEX search_docs_words ON search_docs USING GIN (words)").run()
         }
         try await db.create(index: "search_docs_ticket_id").on("search_docs").column("ticket_id").run()
         try await db.create(index: "search_docs_kind_ref").on("search_docs").column("kind").column("ref").run()

@@ -5,10 +5,11 @@ import TriageModel
 
 /// The search index (docs/search.md). `search_docs` holds one row per document — what it is and
 /// which ticket and customer it belongs to — under an id made from its kind and record, so a
-/// record's document is found without a lookup. The words live beside it: in SQLite a contentless
-/// FTS5 table per scope (`ticket_fts`, `message_fts`, `party_fts`) keyed by that id, with prefix
-/// indexes for word starts of 2 to 8 letters; in PostgreSQL a tsvector column with a GIN index,
-/// queried by prefix (`word:*`).
+/// record's document is found without a lookup. The words live beside it, in a table per scope
+/// (`ticket_fts`, `message_fts`, `party_fts`) keyed by that id: each scope has an index and
+/// statistics of its own, so a word everywhere in mail costs nothing in a search of names. In
+/// SQLite these are contentless FTS5 tables with prefix indexes for word starts of 2 to 8 letters;
+/// in PostgreSQL tables of a tsvector with a GIN index, queried by prefix (`word:*`).
 extension SQLSession {
     var isSQLite: Bool { db.dialect.name == "sqlite" }
 
@@ -29,54 +30,43 @@ extension SQLSession {
 
     static func ftsTable(_ scope: SearchScope) -> String { ftsTable(scope.kinds[0]) }
 
+    /// A words table's key: FTS5's rowid, or PostgreSQL's column.
+    var ftsKey: String { isSQLite ? "rowid" : "id" }
+
+    /// The words as stored: as they are for FTS5, as a tsvector in PostgreSQL.
+    func stored(_ words: String) -> any SQLExpression {
+        isSQLite ? SQLBind(words) : SQLFunction("to_tsvector", args: SQLLiteral.string("simple"), SQLBind(words))
+    }
+
     /// Writes `document`, replacing the record's earlier one.
     func index(_ document: SearchDocument) async throws {
         let id = Self.documentId(document.kind, document.ref)
-        if isSQLite {
-            let table = Self.ftsTable(document.kind)
-            try await db.raw("DELETE FROM \(ident: table) WHERE rowid = \(bind: id)").run()
-            try await db.raw("INSERT INTO \(ident: table) (rowid, words) VALUES (\(bind: id), \(bind: document.words))").run()
-            try await db.raw(
-                """
-                INSERT INTO search_docs (id, kind, ref, ticket_id, customer_id) VALUES (\(bind: id), \(bind: document.kind.rawValue), \
-                \(bind: document.ref), \(bind: document.ticketId), \(bind: document.customerId))
-                ON CONFLICT (id) DO UPDATE SET ticket_id = excluded.ticket_id, customer_id = excluded.customer_id
-                """
-            ).run()
-        } else {
-            try await db.raw(
-                """
-                INSERT INTO search_docs (id, kind, ref, ticket_id, customer_id, words) VALUES (\(bind: id), \
-                \(bind: document.kind.rawValue), \(bind: document.ref), \(bind: document.ticketId), \(bind: document.customerId), \
-                to_tsvector('simple', \(bind: document.words)))
-                ON CONFLICT (id) DO UPDATE SET ticket_id = excluded.ticket_id, customer_id = excluded.customer_id, words = excluded.words
-                """
-            ).run()
-        }
+        let table = Self.ftsTable(document.kind)
+        try await db.raw("DELETE FROM \(ident: table) WHERE \(ident: ftsKey) = \(bind: id)").run()
+        try await db.insert(into: table).columns(ftsKey, "words").values(SQLBind(id), stored(document.words)).run()
+        try await db.raw(
+            """
+            INSERT INTO search_docs (id, kind, ref, ticket_id, customer_id) VALUES (\(bind: id), \(bind: document.kind.rawValue), \
+            \(bind: document.ref), \(bind: document.ticketId), \(bind: document.customerId))
+            ON CONFLICT (id) DO UPDATE SET ticket_id = excluded.ticket_id, customer_id = excluded.customer_id
+            """
+        ).run()
     }
 
     /// Writes the documents of records just inserted (none has one yet), a statement per table
     /// for many at once: a ticket's new messages, a new ticket.
     func indexNew(_ documents: [SearchDocument]) async throws {
         for chunk in documents.chunked(by: 500) {
-            let docs = db.insert(into: "search_docs").columns(
-                ["id", "kind", "ref", "ticket_id", "customer_id"] + (isSQLite ? [] : ["words"]))
+            let docs = db.insert(into: "search_docs").columns("id", "kind", "ref", "ticket_id", "customer_id")
             for document in chunk {
-                var values: [any SQLExpression] = [
+                docs.values(
                     SQLBind(Self.documentId(document.kind, document.ref)), SQLBind(document.kind.rawValue), SQLBind(document.ref),
-                    StoredValue.int(document.ticketId).sql, StoredValue.int(document.customerId).sql,
-                ]
-                if !isSQLite {
-                    values.append(
-                        SQLFunction("to_tsvector", args: SQLLiteral.string("simple"), SQLBind(document.words)))
-                }
-                docs.values(values)
+                    StoredValue.int(document.ticketId).sql, StoredValue.int(document.customerId).sql)
             }
             try await docs.run()
-            guard isSQLite else { continue }
             for (table, scoped) in Dictionary(grouping: chunk, by: { Self.ftsTable($0.kind) }) {
-                let words = db.insert(into: table).columns("rowid", "words")
-                for document in scoped { words.values(SQLBind(Self.documentId(document.kind, document.ref)), SQLBind(document.words)) }
+                let words = db.insert(into: table).columns(ftsKey, "words")
+                for document in scoped { words.values(SQLBind(Self.documentId(document.kind, document.ref)), stored(document.words)) }
                 try await words.run()
             }
         }
@@ -84,7 +74,7 @@ extension SQLSession {
 
     func unindex(_ kind: SearchKind, _ ref: Int) async throws {
         let id = Self.documentId(kind, ref)
-        if isSQLite { try await db.raw("DELETE FROM \(ident: Self.ftsTable(kind)) WHERE rowid = \(bind: id)").run() }
+        try await db.raw("DELETE FROM \(ident: Self.ftsTable(kind)) WHERE \(ident: ftsKey) = \(bind: id)").run()
         try await db.delete(from: "search_docs").where("id", .equal, id).run()
     }
 
@@ -108,33 +98,31 @@ extension SQLSession {
 
     func search(_ query: SearchQuery, in scope: SearchScope, limit: Int) async throws -> [SearchMatch] {
         guard !query.isEmpty else { return [] }
-        let rows: [any SQLRow]
         // Ranked among the newest `searchWindow` matches: a word in every third message would
         // otherwise rank all of them (hundreds of thousands) for each search. In SQLite a query
-        // word up to `SearchWords.longestIndexedStart` letters is one lookup in a prefix index.
-        let window = Self.searchWindow
+        // word up to `SearchWords.longestIndexedStart` letters is one lookup in a prefix index. In
+        // PostgreSQL the query is a constant the planner sees (`to_tsquery` is immutable, and an
+        // unnamed statement is planned with its values), so the scope's statistics choose: a
+        // common word is read newest first from the key, a rare one found through GIN.
+        let table = Self.ftsTable(scope)
+        let matches: SQLQueryString
+        let rank: SQLQueryString
         if isSQLite {
             // Each term quoted: FTS5's own syntax never reaches it (the terms are letters and digits).
             let match = query.terms.map { "\"\($0)\"*" }.joined(separator: " ")
-            let table = Self.ftsTable(scope)
-            rows = try await db.raw(
-                """
-                SELECT d.kind, d.ref, d.ticket_id, d.customer_id FROM \
-                (SELECT rowid AS id, rank FROM \(ident: table) WHERE \(ident: table) MATCH \(bind: match) ORDER BY rowid DESC LIMIT \(bind: window)) AS m \
-                JOIN search_docs d ON d.id = m.id ORDER BY m.rank LIMIT \(bind: limit)
-                """
-            ).all()
+            matches = "SELECT rowid AS id, rank FROM \(ident: table) WHERE \(ident: table) MATCH \(bind: match)"
+            rank = "m.rank"
         } else {
             let match = query.terms.map { "\($0):*" }.joined(separator: " & ")
-            rows = try await db.raw(
-                """
-                SELECT kind, ref, ticket_id, customer_id FROM \
-                (SELECT d.*, q FROM search_docs d, to_tsquery('simple', \(bind: match)) AS q \
-                WHERE words @@ q AND kind IN (\(binds: scope.kinds.map(\.rawValue))) ORDER BY id DESC LIMIT \(bind: window)) AS m \
-                ORDER BY ts_rank(words, q) DESC, id DESC LIMIT \(bind: limit)
-                """
-            ).all()
+            matches = "SELECT id, words FROM \(ident: table) WHERE words @@ to_tsquery('simple', \(bind: match))"
+            rank = "ts_rank(m.words, to_tsquery('simple', \(bind: match))) DESC"
         }
+        let rows = try await db.raw(
+            """
+            SELECT d.kind, d.ref, d.ticket_id, d.customer_id FROM (\(matches) ORDER BY id DESC LIMIT \(bind: Self.searchWindow)) AS m \
+            JOIN search_docs d ON d.id = m.id ORDER BY \(rank), m.id DESC LIMIT \(bind: limit)
+            """
+        ).all()
         return try rows.compactMap { row in
             guard let kind = SearchKind(rawValue: try row.decode(column: "kind", as: String.self)) else { return nil }
             return SearchMatch(

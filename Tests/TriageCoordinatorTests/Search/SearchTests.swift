@@ -133,7 +133,7 @@ import Testing
                 // As migration 13 left it: no index, no step 14 in the ledger.
                 try await t.store.write { session in
                     let db = (session as! SQLSession).db
-                    for table in db.dialect.name == "sqlite" ? ["ticket_fts", "message_fts", "party_fts", "search_docs"] : ["search_docs"] {
+                    for table in ["ticket_fts", "message_fts", "party_fts", "search_docs"] {
                         try await db.raw("DROP TABLE \(ident: table)").run()
                     }
                     try await db.raw("DELETE FROM schema_migrations WHERE version = 14").run()
