@@ -16,14 +16,19 @@ import Testing
 
     static let always = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
 
+    /// The test's technician, Tess, at tier 2 and on shift every hour of the week.
+    static func tessOnShiftAllWeek(_ client: TestCoordinator.Client, _ t: TestCoordinator) async throws {
+        #expect(
+            try await client.send(
+                .put, "/api/v1/technicians/\(t.technicianId)", json: #"{"name": "Tess", "tier": 2, "shifts": [\#(always)]}"#
+            )
+            .status == .ok)
+    }
+
     @Test func aTechnicianTakesAnUnassignedTicketTheyAreEligibleFor() async throws {
         try await TestCoordinator.with { t in
             try await t.test { client in
-                #expect(
-                    try await client.send(
-                        .put, "/api/v1/technicians/\(t.technicianId)", json: #"{"name": "Tess", "tier": 2, "shifts": [\#(Self.always)]}"#
-                    )
-                    .status == .ok)
+                try await Self.tessOnShiftAllWeek(client, t)
                 // Unassigned as they would be when nobody was on shift to take them.
                 let easy = try await client.post("/api/v1/tickets", #"{"title": "Password reset", "tier": 1}"#).id
                 _ = try await client.patch("/api/v1/tickets/\(easy)", #"{"assigneeId": null}"#)
@@ -127,11 +132,7 @@ import Testing
     @Test func aBookedVisitIsMovedOrCancelledFromItsPageWithBookingsChecks() async throws {
         try await TestCoordinator.with { t in
             try await t.test { client in
-                #expect(
-                    try await client.send(
-                        .put, "/api/v1/technicians/\(t.technicianId)", json: #"{"name": "Tess", "tier": 2, "shifts": [\#(Self.always)]}"#
-                    )
-                    .status == .ok)
+                try await Self.tessOnShiftAllWeek(client, t)
                 let ticket = try await client.post("/api/v1/tickets", #"{"title": "Replace the disk", "hostId": \#(t.hostId)}"#).id
                 let other = try await client.post("/api/v1/tickets", #"{"title": "Cable the rack", "hostId": \#(t.hostId)}"#).id
                 let clock = BoardClock(zone: TimeZone(identifier: "UTC")!, now: t.clock.now)
