@@ -40,6 +40,7 @@ package struct API: Sendable {
             MailRoutes(coordinator: coordinator, bodyLimit: limit),
             SearchRoutes(coordinator: coordinator),
             TimeRoutes(coordinator: coordinator, bodyLimit: limit),
+            NotificationRoutes(coordinator: coordinator, bodyLimit: limit),
             LinkRoutes(coordinator: coordinator, bodyLimit: limit),
         ]
         for controller in controllers { controller.add(to: secured) }

@@ -77,11 +77,6 @@ struct TicketRoutes: APIController {
                 try IdempotentWrite.json(try await coordinator.dispatch.recordVendorCase(ticket: id, input, by: principal, in: session))
             }
         }
-        group.get("/notifications") { request, context in
-            let query = Query(request)
-            return JSONBody.response(
-                try await coordinator.dispatch.notifications(after: try query.cursor, limit: try query.limit, by: try context.caller()))
-        }
         group.post("/tickets/{id}/comments") { request, context in
             let id = try Query.id(context)
             let (input, bytes) = try await JSONBody.decode(CommentInput.self, from: request, limit: limit)

@@ -54,6 +54,7 @@ package struct Board: Sendable {
             BulkActions(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             TimePage(coordinator: coordinator, pages: pages, zone: zone),
             RepliesPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
+            NotificationsPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             VisitPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             MailQueuePage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             ticketPages,

@@ -13,7 +13,7 @@ struct BoardSessionMiddleware: RouterMiddleware {
     let coordinator: Coordinator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let secret = request.cookies[Self.cookie]?.value, let session = try await coordinator.accounts.webSession(secret: secret)
+        guard let secret = request.cookies[Self.cookie]?.value, var session = try await coordinator.accounts.webSession(secret: secret)
         else {
             if request.method == .get || request.method == .head {
                 let back = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
@@ -29,6 +29,8 @@ struct BoardSessionMiddleware: RouterMiddleware {
             }
             return Pages.redirect(to: "/board/account")
         }
+        // A page's header shows the bell's count.
+        if request.method == .get { session.unread = try await coordinator.notifications.unread(by: session.principal) }
         var context = context
         context.principal = session.principal
         context.webSession = session

@@ -8,6 +8,8 @@ import TriageEdge
 struct LiveBatch: Sendable, Equatable {
     var lastEventId: Int
     var ticketIds: [Int]?
+    /// The people these events notified (their bells ring); nil: everyone's may have.
+    var bells: Set<Int>? = []
 }
 
 /// The tickets' histories, followed for the browsers that are open on this instance
@@ -52,7 +54,7 @@ actor LiveFeed {
         let id = UUID()
         listeners[id] = continuation
         continuation.onTermination = { _ in Task { await self.drop(id) } }
-        if let lastEventId, lastEventId != cursor { continuation.yield(LiveBatch(lastEventId: cursor, ticketIds: nil)) }
+        if let lastEventId, lastEventId != cursor { continuation.yield(LiveBatch(lastEventId: cursor, ticketIds: nil, bells: nil)) }
     }
 
     private func drop(_ id: UUID) {
@@ -108,7 +110,9 @@ actor LiveFeed {
         }
         var tickets: [Int] = []
         for change in changes where !tickets.contains(change.ticketId) { tickets.append(change.ticketId) }
-        broadcast(LiveBatch(lastEventId: cursor, ticketIds: tickets))
+        // Notifications are written with their events: whose they were rings those bells.
+        let bells = try? await coordinator.notifications.notified(eventIds: changes.map(\.eventId))
+        broadcast(LiveBatch(lastEventId: cursor, ticketIds: tickets, bells: bells))
         return true
     }
 

@@ -7,7 +7,8 @@ import TriageEdge
 
 /// Live pages (docs/ARCHITECTURE.md, "Live pages"): `GET /board/live` is a stream of server-sent
 /// events, one `change` per batch of ticket changes (`{"tickets": [ids]}`, or `null` for "refresh
-/// whatever you show"), a comment as a heartbeat, and `ended` when the session is over.
+/// whatever you show"), `bell` when the batch notified this person, a comment as a heartbeat, and
+/// `ended` when the session is over.
 /// `live.js` listens and re-reads the page's live parts. A page without JavaScript never opens it.
 struct LiveRoutes: BoardController {
     let coordinator: Coordinator
@@ -19,7 +20,7 @@ struct LiveRoutes: BoardController {
 
     func add(to signedIn: RouterGroup<TriageRequestContext>) {
         signedIn.get("/live") { request, context in
-            _ = try context.boardSession()
+            let userId = try context.boardSession().user.id
             let secret = request.cookies[BoardSessionMiddleware.cookie]?.value ?? ""
             let last = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int($0) }
             let (batches, continuation) = LiveFeed.stream()
@@ -46,6 +47,9 @@ struct LiveRoutes: BoardController {
                                 try await writer.write(ByteBuffer(string: ": still here\n\n"))
                             } else {
                                 try await writer.write(ByteBuffer(string: Self.event(batch)))
+                                if batch.bells?.contains(userId) ?? true {
+                                    try await writer.write(ByteBuffer(string: "event: bell\ndata: {}\n\n"))
+                                }
                             }
                         }
                     } onGracefulShutdown: {

@@ -28,7 +28,7 @@ struct Pages: Sendable {
             ("queues", PackageResources.queues_mustache), ("record", PackageResources.record_mustache),
             ("search", PackageResources.search_mustache), ("bulk", PackageResources.bulk_mustache),
             ("time", PackageResources.time_mustache), ("replies", PackageResources.replies_mustache),
-            ("visit", PackageResources.visit_mustache),
+            ("visit", PackageResources.visit_mustache), ("notifications", PackageResources.notifications_mustache),
         ]
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library
@@ -113,6 +113,8 @@ struct Chrome {
     var liveURL: String?
     /// What the header's search box holds.
     var search = ""
+    /// The bell's count of unread notifications; nil when there are none.
+    var unread: Int?
 
     init(session: WebSession?, clock: BoardClock, refreshSeconds: Int? = nil) {
         user = session?.user.displayName
@@ -125,6 +127,7 @@ struct Chrome {
         nowText = clock.dayTime(clock.now)
         zone = clock.zone.identifier
         self.refreshSeconds = refreshSeconds.flatMap { $0 > 0 ? $0 : nil }
+        unread = session.flatMap { $0.unread > 0 ? $0.unread : nil }
     }
 
     /// Makes the page live: it follows `scope` ("all" or a ticket's id) and re-reads `url`.

@@ -144,6 +144,11 @@ struct TicketPages: BoardController, DrawsPages {
         _ id: Int, _ request: Request, _ session: WebSession, error: String? = nil,
         status: HTTPResponse.Status = .ok
     ) async throws -> Response {
+        var session = session
+        // Opening a ticket reads what one was told about it (docs/notifications.md).
+        if request.method == .get, try await coordinator.notifications.unread(ticket: id, by: session.principal) > 0 {
+            session.unread -= try await coordinator.notifications.markRead(ids: nil, ticket: id, by: session.principal)
+        }
         let query = Query(request)
         let clock = clock()
         var planner = TicketView.PlannerQuery()

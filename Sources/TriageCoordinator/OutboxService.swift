@@ -8,7 +8,8 @@ import TriageEdge
 import TriageMailTransport
 import TriageStorage
 
-/// Sends the outbox every `interval` until graceful shutdown (docs/mail.md, "Email out"): each
+/// Sends the outbox every `interval` until graceful shutdown (docs/mail.md, "Email out"), after
+/// queuing the notification mail that quiet hours held or a digest gathered: each
 /// message under a lease in the store, so with several instances on one database each message
 /// is sent by one, and one SIGKILLed mid-send leaves it to another once the lease ends.
 struct OutboxService: Service {
@@ -30,6 +31,8 @@ struct OutboxService: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
+                    // Held and digest notifications due now join the outbox first (docs/notifications.md).
+                    try await coordinator.notifications.mailDue()
                     let sent = try await coordinator.mail.deliverDue(
                         through: transport, holder: holder,
                         leaseSeconds: Double(coordinator.mail.policy.sendLeaseSeconds))

@@ -38,6 +38,8 @@ public struct Coordinator: Sendable {
     public var jobs: Jobs { Jobs(core: core) }
     /// Mail in and out: the mailgate's messages, the outbox, the quarantine, files.
     public var mail: Mailroom { Mailroom(core: core) }
+    /// People's notifications: the bell, their choices, mail at once, after quiet hours or in a digest.
+    public var notifications: Notifier { Notifier(core: core) }
 
     /// The domain's alone: the API and the board reach records only through the rooms.
     var store: any TriageStore { core.store }

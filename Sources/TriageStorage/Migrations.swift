@@ -27,6 +27,7 @@ enum Migrations {
         Migration(version: 13, name: "the conversation: requesters and CCs, mail received, files, the outbox", apply: MigrationMail.apply),
         Migration(version: 14, name: "the search index: tickets, messages, customers, contacts, hosts", apply: MigrationSearch.apply),
         Migration(version: 15, name: "saved views of the queues, time spent on tickets", apply: MigrationDesk.apply),
+        Migration(version: 16, name: "people's notifications and their choices; mail that belongs to no ticket", apply: MigrationNotifications.apply),
     ]
 
     @Sendable static func provenance(_ db: any SQLDatabase) async throws {

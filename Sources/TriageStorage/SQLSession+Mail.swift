@@ -99,7 +99,7 @@ extension SQLSession {
         let state = try r.required(r.text("state"), "state")
         let kind = try r.required(r.text("kind"), "kind")
         return OutboxMessage(
-            id: try r.required(r.int("id"), "id"), ticketId: try r.required(r.int("ticket_id"), "ticket_id"),
+            id: try r.required(r.int("id"), "id"), ticketId: try r.int("ticket_id"),
             eventId: try r.int("event_id"),
             messageId: try r.required(r.text("message_id"), "message_id"),
             kind: try OutboxMessage.Kind(rawValue: kind).orThrow(CoordinatorError(.storage, "unknown outbox kind \(kind)")),

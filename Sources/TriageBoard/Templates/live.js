@@ -2,13 +2,17 @@
 // data-live="all" (any ticket's change matters) or data-live="<ticket id>", and data-live-url for
 // where to read it again. Its live parts carry an id and data-live-part. On each change the script
 // reads the page again and swaps in the parts that differ, leaving alone a part the person is
-// typing in. Without this script the pages work the same and reload when asked.
+// typing in. Every signed-in page's header has the bell: a `bell` event reads its count again.
+// Without this script the pages work the same and reload when asked.
 (function () {
   "use strict";
   var body = document.body;
   var scope = body.getAttribute("data-live");
   var status = document.getElementById("live-status");
-  if (!scope || !window.EventSource || !window.fetch || !window.DOMParser) return;
+  var bell = document.getElementById("bell-count");
+  var bellWords = document.getElementById("bell-words");
+  if (!window.EventSource || !window.fetch || !window.DOMParser) return;
+  if (!scope && !bell) return;
   var url = body.getAttribute("data-live-url") || window.location.pathname + window.location.search;
   var reading = false;
   var again = false;
@@ -70,7 +74,20 @@
     });
   }
 
+  function ring() {
+    if (!bell) return;
+    fetch("/board/notifications/unread", { credentials: "same-origin", cache: "no-store" }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (data) {
+      if (!data) return;
+      bell.textContent = String(data.unread);
+      bell.hidden = data.unread === 0;
+      if (bellWords) bellWords.textContent = data.unread === 0 ? "" : " unread";
+    }).catch(function () {});
+  }
+
   var source = new EventSource("/board/live");
+  source.addEventListener("bell", ring);
   source.addEventListener("open", function () { say("Live: on"); });
   source.addEventListener("error", function () { say("Live: reconnecting…"); });
   source.addEventListener("ended", function () {
@@ -78,6 +95,7 @@
     window.location.reload();
   });
   source.addEventListener("change", function (event) {
+    if (!scope) return;
     var tickets = JSON.parse(event.data).tickets;
     if (scope !== "all" && tickets !== null && tickets.indexOf(Number(scope)) < 0) return;
     read();

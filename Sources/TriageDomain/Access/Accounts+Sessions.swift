@@ -10,6 +10,8 @@ public struct WebSession: Sendable, Equatable {
     public var csrf: String
     /// Their role must have a second factor and they have none yet: only the account page opens.
     public var mustAddSecondFactor: Bool
+    /// Their unread notifications, for the bell (filled in for pages, not for forms).
+    public var unread = 0
 
     public var principal: Principal { user.principal }
 }

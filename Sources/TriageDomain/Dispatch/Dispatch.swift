@@ -9,7 +9,7 @@ public struct Dispatch: Room {
     static func narrow(_ session: any StoreSession) -> Records { session }
 
     /// Functional escalation (`tier`: one tier up, assignment re-run) or hierarchical (`lead`: the
-    /// lead is notified through the notification feed). Tier 3 is the highest internal tier.
+    /// desk's dispatchers and admins are notified). Tier 3 is the highest internal tier.
     public func escalate(ticket id: Int, _ input: EscalationInput, by principal: Principal, in session: Records)
         async throws -> Ticket
     {
@@ -31,14 +31,8 @@ public struct Dispatch: Room {
                 &ticket, to: ticket.tier + 1, reason: input.reason,
                 assign: "escalated to tier \(ticket.tier + 1)", at: at, in: session)
         case .lead:
+            // The desk hears of it through the ticket's history (docs/notifications.md).
             events = [NewEvent(.escalated(Escalation(kind: .hierarchical, notified: "lead", reason: input.reason)))]
-            _ = try await session.insertNotification(
-                Notification(
-                    id: 0, type: "lead_escalation", ticketId: id, at: at,
-                    data: [
-                        "title": .string(ticket.title), "severity": JSONValue(ticket.severity), "tier": JSONValue(ticket.tier),
-                        "by": .string(principal.actor.description), "reason": .string(input.reason),
-                    ]))
         }
         try await desk.save(&ticket, events: events, actor: principal.actor, at: at, in: session)
         return ticket
@@ -125,14 +119,5 @@ extension Dispatch {
         ticket.tier = tier
         if let trigger { events += try await autoAssign(&ticket, trigger: trigger, at: at, in: session) }
         return events
-    }
-}
-
-extension Dispatch {
-    /// The notification feed, oldest first: what the hook delivers to the desk's leads.
-    public func notifications(after: Int?, limit: Int, by principal: Principal) async throws -> Page<Notification> {
-        try Access.dispatch(principal)
-        let items = try await read { try await $0.notifications(after: after, limit: limit + 1) }
-        return Page(items, limit: limit, id: \.id)
     }
 }

@@ -62,7 +62,8 @@ public struct MailDelivery: Codable, Sendable, Equatable {
 
 /// A message waiting in, or gone from, the outbox (docs/mail.md, "Email out").
 public struct OutboxMessage: Sendable, Equatable {
-    public enum Kind: String, Sendable { case reply, acknowledgement }
+    /// A public reply, an acknowledgement of new mail, or a person's notification (no ticket's own mail).
+    public enum Kind: String, Sendable { case reply, acknowledgement, notification }
     public enum State: String, Sendable, Codable, CaseIterable {
         /// Waiting for its first attempt.
         case queued
@@ -76,7 +77,8 @@ public struct OutboxMessage: Sendable, Equatable {
     }
 
     public var id: Int
-    public var ticketId: Int
+    /// nil for notifications: they belong to a person, not to a ticket's conversation.
+    public var ticketId: Int?
     public var eventId: Int?
     public var messageId: String
     public var kind: Kind
@@ -93,7 +95,7 @@ public struct OutboxMessage: Sendable, Equatable {
     public var sentAt: Date?
 
     package init(
-        id: Int, ticketId: Int, eventId: Int? = nil, messageId: String, kind: Kind, envelopeFrom: String, recipients: [String],
+        id: Int, ticketId: Int?, eventId: Int? = nil, messageId: String, kind: Kind, envelopeFrom: String, recipients: [String],
         content: [UInt8], state: State, attempts: Int, nextAttemptAt: Date, leaseHolder: String? = nil, leaseUntil: Date? = nil,
         lastError: String? = nil, createdAt: Date, sentAt: Date? = nil
     ) {

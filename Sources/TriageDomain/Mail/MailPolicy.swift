@@ -13,6 +13,7 @@ import Foundation
 ///   delivery: sendmail                  # or smtp
 ///   sendmail: /usr/sbin/sendmail
 ///   smtp: {host: mail.example.com, port: 587, security: starttls, username: triage, passwordFile: /etc/triage/smtp-password}
+///   boardURL: https://triage.example.com   # notification mails link to the ticket there
 /// ```
 public struct MailPolicy: Decodable, Sendable, Equatable {
     public enum Delivery: String, Codable, Sendable { case sendmail, smtp }
@@ -50,6 +51,9 @@ public struct MailPolicy: Decodable, Sendable, Equatable {
     /// How long an instance holds a message it sends: longer than a send can take (the SMTP
     /// timeout per step), so another instance takes it only from one that stopped.
     public var sendLeaseSeconds = 300
+    /// Where people open the workspace (`https://triage.example.com`): notification mails link
+    /// to each ticket there; without it they name the ticket's path.
+    public var boardURL: String?
 
     public init() {}
 
@@ -73,6 +77,9 @@ public struct MailPolicy: Decodable, Sendable, Equatable {
                 .configuration, "mail.sendLeaseSeconds must be at least 3 × mail.smtp.timeoutSeconds: longer than a send takes")
         }
         if !(1...3600).contains(outboxSeconds) { throw CoordinatorError(.configuration, "mail.outboxSeconds must be 1…3600") }
+        if let boardURL, !(boardURL.hasPrefix("https://") || boardURL.hasPrefix("http://")) || boardURL.contains(" ") {
+            throw CoordinatorError(.configuration, "mail.boardURL '\(boardURL)' is not an http(s) URL")
+        }
         if delivery == .smtp, smtp == nil { throw CoordinatorError(.configuration, "mail.delivery smtp needs mail.smtp: {host, port, …}") }
     }
 
@@ -83,7 +90,7 @@ public struct MailPolicy: Decodable, Sendable, Equatable {
 
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case address, name, unknownSenders, reopenWithinDays, acknowledge, maxAttachmentBytes, maxMessageBytes, delivery, sendmail, smtp
-        case retrySeconds, maxRetrySeconds, giveUpAfterHours, automaticMailMinutes, outboxSeconds, sendLeaseSeconds
+        case retrySeconds, maxRetrySeconds, giveUpAfterHours, automaticMailMinutes, outboxSeconds, sendLeaseSeconds, boardURL
     }
 
     private struct SMTPFile: Decodable {
@@ -120,6 +127,7 @@ public struct MailPolicy: Decodable, Sendable, Equatable {
         automaticMailMinutes = try c.decodeIfPresent(Int.self, forKey: .automaticMailMinutes) ?? automaticMailMinutes
         outboxSeconds = try c.decodeIfPresent(Int.self, forKey: .outboxSeconds) ?? outboxSeconds
         sendLeaseSeconds = try c.decodeIfPresent(Int.self, forKey: .sendLeaseSeconds) ?? sendLeaseSeconds
+        boardURL = try c.decodeIfPresent(String.self, forKey: .boardURL).map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         if let file = try c.decodeIfPresent(SMTPFile.self, forKey: .smtp) {
             var password: String?
             if let path = file.passwordFile {

@@ -101,7 +101,12 @@ extension Mailroom {
         _ = try await session.insertOutbox(outboxMessage(mail, ticket: ticket.id, kind: .acknowledgement, recipients: [recipient]))
     }
 
-    private func outboxMessage(_ mail: OutgoingMail, ticket: Int, kind: OutboxMessage.Kind, recipients: [String]) -> OutboxMessage {
+    /// A notification's mail (docs/notifications.md), sent like the rest of the outbox.
+    package func notificationMessage(_ mail: OutgoingMail) -> OutboxMessage {
+        outboxMessage(mail, ticket: nil, kind: .notification, recipients: mail.to.map(\.address))
+    }
+
+    private func outboxMessage(_ mail: OutgoingMail, ticket: Int?, kind: OutboxMessage.Kind, recipients: [String]) -> OutboxMessage {
         let at = now()
         return OutboxMessage(
             id: 0, ticketId: ticket, eventId: nil, messageId: mail.messageId, kind: kind, envelopeFrom: mail.from.address,
@@ -145,16 +150,16 @@ extension Mailroom {
             let finished = done
             let doneAt = now()
             try await write { session in
-                guard try await session.updateOutbox(finished, ifState: .sending, holder: holder), finished.state != .retrying else {
-                    return
-                }
+                guard try await session.updateOutbox(finished, ifState: .sending, holder: holder), finished.state != .retrying,
+                    let ticketId = finished.ticketId
+                else { return }
                 // Sent or given up: the ticket says so (and its open pages hear it).
                 let delivery = MailDelivery(
                     messageId: finished.messageId, recipients: finished.recipients, state: finished.state,
                     attempts: finished.attempts, error: finished.state == .failed ? finished.lastError : nil,
                     refused: finished.state == .sent ? finished.lastError.map { [$0] } : nil)
                 try await desk.append(
-                    [NewEvent(.mailDelivery(delivery))], toTicket: finished.ticketId, actor: .system(.mail), at: doneAt, in: session)
+                    [NewEvent(.mailDelivery(delivery))], toTicket: ticketId, actor: .system(.mail), at: doneAt, in: session)
             }
         }
         return sent

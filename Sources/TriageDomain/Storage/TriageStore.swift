@@ -21,7 +21,7 @@ extension TriageStore {
 /// No SQL crosses this line; `SQLSession` conforms to all of them for SQLite and PostgreSQL.
 public protocol StoreSession: InventoryRecords, TicketRecords, DispatchRecords, HealthRecords, VisitRecords, AccessRecords,
     AccountRecords, JobRecords, MailRecords, SearchRecords, SavedViewRecords, TimeRecords, LinkRecords,
-    CannedReplyRecords
+    CannedReplyRecords, NotificationRecords
 {}
 
 /// Diagnosis jobs and who may run them.
@@ -115,7 +115,7 @@ public protocol TicketRecords: Sendable {
     func eventTickets(after: Int, orIds ids: [Int], limit: Int) async throws -> [TicketChange]
 }
 
-/// What assignment, the SLA scheduler and the lead notifications read and write.
+/// What assignment and the SLA scheduler read and write.
 public protocol DispatchRecords: Sendable {
     func activeTechnicians() async throws -> [Technician]
     /// Changes, in the same transaction, with every insert, change or delete of a technician.
@@ -126,9 +126,6 @@ public protocol DispatchRecords: Sendable {
     /// or still have one open.
     func techniciansWhoWorked(customerId: Int?, hostId: Int?, since: Date) async throws -> Set<Int>
 
-    func insertNotification(_ notification: Notification) async throws -> Notification
-    /// Oldest first, starting after `after`.
-    func notifications(after: Int?, limit: Int) async throws -> [Notification]
     /// Takes or renews the named lease for `holder` until `until` when it is free, expired at
     /// `now`, or already theirs; false when another holder has it.
     func acquireLease(_ name: String, holder: String, now: Date, until: Date) async throws -> Bool

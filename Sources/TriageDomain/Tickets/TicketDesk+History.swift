@@ -15,17 +15,29 @@ extension TicketDesk {
         return ticket
     }
 
-    /// Stores a changed ticket and its events, all at `at`.
+    /// Stores a changed ticket and its events, all at `at`, and the notifications they call for.
     @discardableResult
     package func save(_ ticket: inout Ticket, events: [NewEvent], actor: Actor, at: Date, in session: Records)
         async throws -> [TicketEvent]
     {
         ticket.updatedAt = at
         try await session.updateTicket(ticket)
-        return try await append(events, toTicket: ticket.id, actor: actor, at: at, in: session)
+        return try await append(events, to: ticket, actor: actor, at: at, in: session)
     }
 
-    /// Writes history entries without changing the ticket row.
+    /// Writes history entries without changing the ticket row (`ticket` as it is with them), and
+    /// the notifications they call for (docs/notifications.md).
+    @discardableResult
+    package func append(_ events: [NewEvent], to ticket: Ticket, actor: Actor, at: Date, in session: Records)
+        async throws -> [TicketEvent]
+    {
+        let written = try await append(events, toTicket: ticket.id, actor: actor, at: at, in: session)
+        try await Notifier(core: core).fanOut(
+            ticket, entries: events.map(\.entry), eventIds: written.map(\.id), actor: actor, at: at, in: session)
+        return written
+    }
+
+    /// Writes history entries that tell nobody anything (a job's steps, a mail's delivery).
     @discardableResult
     package func append(_ events: [NewEvent], toTicket id: Int, actor: Actor, at: Date, in session: Records)
         async throws -> [TicketEvent]

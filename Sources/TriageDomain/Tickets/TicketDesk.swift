@@ -6,6 +6,7 @@ public struct TicketDesk: Room {
     let core: Core
     /// The storage this room uses, and no more (docs/ARCHITECTURE.md, "Rooms"). Its own records, and what saving a ticket reaches: assignment and SLA (dispatch, visits), replies (mail, accounts, keys), customers.
     public typealias Storage = TicketRecords & AccessRecords & AccountRecords & DispatchRecords & InventoryRecords & MailRecords
+        & NotificationRecords
         & SearchRecords & SavedViewRecords & TimeRecords & LinkRecords & CannedReplyRecords
         & VisitRecords
     public typealias Records = any Storage
@@ -57,20 +58,13 @@ public struct TicketDesk: Room {
                         title: ticket.title, severity: ticket.severity, tier: ticket.tier, channel: ticket.channel,
                         customerId: ticket.customerId, hostId: ticket.hostId)))
         ]
-        var unassignable: Notification?
         if let assigneeId = ticket.assigneeId {
             history.append(NewEvent(.assigned(AssignmentMade(reason: "chosen by \(actor) on creation", assigneeId: assigneeId))))
         } else {
-            let assigned = try await dispatch.assignByRules(&ticket, trigger: "created", at: at, in: session)
-            history += assigned.events
-            unassignable = assigned.unassignable
+            history += try await dispatch.autoAssign(&ticket, trigger: "created", at: at, in: session)
         }
         ticket = try await session.insertTicket(ticket)
-        if var notification = unassignable {
-            notification.ticketId = ticket.id
-            _ = try await session.insertNotification(notification)
-        }
-        try await append(history + opening, toTicket: ticket.id, actor: actor, at: at, in: session)
+        try await append(history + opening, to: ticket, actor: actor, at: at, in: session)
         return ticket
     }
 

@@ -46,42 +46,25 @@ extension Dispatch {
         return (context, try await roster.members(in: session))
     }
 
-    /// Runs assignment and applies it to `ticket` (not yet saved), and notifies the lead when
-    /// nobody is eligible (see `assignByRules`).
+    /// Runs assignment and applies it to `ticket` (not yet saved): the chosen technician becomes the
+    /// assignee with an `assigned` event that says why and who came second; the current one stays
+    /// with an `assignment_kept` event; with nobody eligible the ticket keeps its assignee (or stays
+    /// new) and an `unassignable` event says why (the desk hears of it: docs/notifications.md).
     package func autoAssign(
         _ ticket: inout Ticket, trigger: String, excluding: Int? = nil, at now: Date,
         in session: Records
     ) async throws -> [NewEvent] {
-        let assigned = try await assignByRules(&ticket, trigger: trigger, excluding: excluding, at: now, in: session)
-        if let notification = assigned.unassignable { _ = try await session.insertNotification(notification) }
-        return assigned.events
-    }
-
-    /// Runs assignment and applies it to `ticket` (not yet saved): the chosen technician becomes the
-    /// assignee with an `assigned` event that says why and who came second; the current one stays
-    /// with an `assignment_kept` event; with nobody eligible the ticket keeps its assignee (or stays
-    /// new), an `unassignable` event says why, and the notification for the lead is returned to store.
-    package func assignByRules(
-        _ ticket: inout Ticket, trigger: String, excluding: Int? = nil, at now: Date,
-        in session: Records
-    ) async throws -> (events: [NewEvent], unassignable: Notification?) {
         let decision = try await decideAssignment(for: ticket, excluding: excluding, at: now, in: session)
         var made = AssignmentMade(trigger: trigger, reason: decision.reason, eligible: decision.eligible)
         guard let chosen = decision.chosen else {
             made.assigneeId = ticket.assigneeId
-            let notification = Notification(
-                id: 0, type: "unassignable", ticketId: ticket.id == 0 ? nil : ticket.id, at: now,
-                data: [
-                    "title": .string(ticket.title), "severity": JSONValue(ticket.severity), "tier": JSONValue(ticket.tier),
-                    "reason": .string(decision.reason),
-                ])
-            return ([.assignment(.unassignable(made))], notification)
+            return [.assignment(.unassignable(made))]
         }
         made.runnerUp = decision.runnerUp.map {
             AssignmentMade.RunnerUp(technicianId: $0.technicianId, name: $0.name, qualifies: $0.qualifies)
         }
         made.assigneeId = chosen.technicianId
-        guard chosen.technicianId != ticket.assigneeId else { return ([.assignment(.assignmentKept(made))], nil) }
+        guard chosen.technicianId != ticket.assigneeId else { return [.assignment(.assignmentKept(made))] }
         made.previousAssigneeId = ticket.assigneeId
         var events: [NewEvent] = [.assignment(.assigned(made))]
         ticket.assigneeId = chosen.technicianId
@@ -91,7 +74,7 @@ extension Dispatch {
             events.append(.assignment(.statusChanged(StatusChange(from: ticket.status, to: .assigned))))
             ticket.status = .assigned
         }
-        return (events, nil)
+        return events
     }
 
     /// POST /tickets/{id}/assign: assignment by the rules, on request of a dispatcher.
