@@ -44,6 +44,8 @@ enum MigrationNotifications {
             .column("data", type: .text, .notNull)
             .run()
         try await outboxWithoutTicket(db)
+        // sqlite-kit writes no AUTOINCREMENT: the new table gets it the way migration 11 gave it to the old ones.
+        try await MigrationIds.apply(db)
     }
 
     /// `outbox.ticket_id` may be NULL: PostgreSQL drops the constraint; SQLite rebuilds the table

@@ -87,12 +87,13 @@ extension TriageServe {
 
     /// Creates an account with the command line (on this server's data folder, or `config`, or `database`).
     public func createUser(
-        _ login: String, role: String, password: String, technician: Int? = nil, config: String? = nil,
+        _ login: String, role: String, password: String, technician: Int? = nil, email: String? = nil, config: String? = nil,
         database: String? = nil
     ) throws {
-        let place =
-            (config.map { ["--config", $0] } ?? ["--data", data]) + (database.map { ["--database", $0] } ?? [])
-            + (technician.map { ["--technician", "\($0)"] } ?? [])
+        var place: [String] = config.map { ["--config", $0] } ?? ["--data", data]
+        if let database { place += ["--database", database] }
+        if let technician { place += ["--technician", "\(technician)"] }
+        if let email { place += ["--email", email] }
         let made = try Shell.run(
             builtProduct("triage"), ["user", "create", login, "--role", role, "--password-stdin"] + place,
             environment: environment, input: password + "\n")

@@ -76,8 +76,10 @@
 
   function ring() {
     if (!bell) return;
-    fetch("/board/notifications/unread", { credentials: "same-origin", cache: "no-store" }).then(function (response) {
-      return response.ok ? response.json() : null;
+    // A session that ended answers with a redirect to the sign-in form: not followed, so the
+    // form's cookie in this browser stays the one its page holds.
+    fetch("/board/notifications/unread", { credentials: "same-origin", cache: "no-store", redirect: "manual" }).then(function (response) {
+      return response.ok && response.type !== "opaqueredirect" ? response.json() : null;
     }).then(function (data) {
       if (!data) return;
       bell.textContent = String(data.unread);

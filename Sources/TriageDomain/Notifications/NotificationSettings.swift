@@ -37,6 +37,23 @@ public struct NotificationSettings: Codable, Sendable, Equatable {
         self.timeZone = timeZone
     }
 
+    /// Every field may be left out: what is missing keeps its standard.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kinds = [:]
+        for (name, choice) in try c.decodeIfPresent([String: Choice].self, forKey: .kinds) ?? [:] {
+            guard let kind = NotificationKind(rawValue: name) else {
+                throw CoordinatorError.invalid(
+                    "kinds.\(name)", "is not a kind of notification (\(NotificationKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            kinds[kind] = choice
+        }
+        quietFrom = try c.decodeIfPresent(String.self, forKey: .quietFrom)
+        quietTo = try c.decodeIfPresent(String.self, forKey: .quietTo)
+        digestAt = try c.decodeIfPresent(String.self, forKey: .digestAt) ?? "08:00"
+        timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone)
+    }
+
     /// What each kind does until the person chooses: what is theirs to act on now comes by mail
     /// at once; the rest waits in the workspace or the digest.
     public static func standard(_ kind: NotificationKind) -> Choice {

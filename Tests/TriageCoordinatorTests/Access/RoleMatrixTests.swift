@@ -127,7 +127,17 @@ import Testing
             Case(
                 "POST /api/v1/tickets/{id}/vendor-case", { f, _ in "/api/v1/tickets/\(f.mine)/vendor-case" }, body: #"{"vendor": "Dell"}"#,
                 readers),
-            Case("GET /api/v1/notifications", { _, _ in "/api/v1/notifications" }, desk),
+            // Notifications are a person's: no role's team token has any (NotificationsTests: personal tokens).
+            Case("GET /api/v1/notifications", { _, _ in "/api/v1/notifications" }, [.forbidden, .forbidden, .forbidden, .forbidden]),
+            Case(
+                "POST /api/v1/notifications/read", { _, _ in "/api/v1/notifications/read" }, body: #"{"all": true}"#,
+                [.forbidden, .forbidden, .forbidden, .forbidden]),
+            Case(
+                "GET /api/v1/notifications/settings", { _, _ in "/api/v1/notifications/settings" },
+                [.forbidden, .forbidden, .forbidden, .forbidden]),
+            Case(
+                "PUT /api/v1/notifications/settings", { _, _ in "/api/v1/notifications/settings" }, body: #"{"digestAt": "09:00"}"#,
+                [.forbidden, .forbidden, .forbidden, .forbidden]),
             // Agents: a diagnosis and a health report about their own host are theirs to post.
             Case(
                 "POST /api/v1/tickets/{id}/diagnostics", { f, _ in "/api/v1/tickets/\(f.hostTicket)/diagnostics" }, body: report,

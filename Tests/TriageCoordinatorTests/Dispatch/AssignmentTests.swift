@@ -127,9 +127,11 @@ import Testing
             #expect(
                 lateWhy.first { $0.kind.rawValue == "assigned" }?.data["reason"]
                     == "Ben: tier 3 for a tier 3 ticket, skills network, on shift now, load 3 of 16; the only eligible technician")
-            let feed = try await t.coordinator.dispatch.notifications(after: nil, limit: 10, by: Self.admin).items
-            #expect(feed.map(\.type) == ["unassignable"])
-            #expect(feed.first?.ticketId == nobody.id)
+            // The desk hears of it: Dora; root opened the ticket and is not told of their own doing.
+            let dora = try #require(try await t.store.read { try await $0.user(login: "dora") })
+            let told = try await t.coordinator.notifications.list(unreadOnly: true, before: nil, limit: 10, by: dora.principal).items
+            #expect(told.map(\.kind) == [.unassignable] && told.first?.ticketId == nobody.id)
+            #expect(told.first?.text.hasPrefix("Nobody can take it: no eligible technician among 999 active") == true)
         }
     }
 

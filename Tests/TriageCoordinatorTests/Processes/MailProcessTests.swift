@@ -177,6 +177,32 @@ struct MailProcessTests {
         #expect(sent.contains(#""state":"sent""#) && sent.contains(#""attempts":2"#), "\(sent)")
     }
 
+    /// Nobody misses an S1: a real `triage serve` assigns it by the rules to the one technician on
+    /// shift, and the notification reaches her mailbox (the sink) within a minute.
+    @Test func anS1AssignedByTheRulesReachesItsTechniciansMailWithinAMinute() async throws {
+        let sink = try await SMTPSink()
+        let desk = try Desk(sink: sink)
+        defer {
+            desk.serve.process.terminate()
+            _ = sink.stop()
+        }
+        let shifts = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
+        let vera = try desk.serve.request("POST", "/api/v1/technicians", #"{"name": "Vera", "shifts": [\#(shifts)]}"#).json["id"] as? Int ?? 0
+        try desk.serve.createUser("vera", role: "technician", password: "vera keeps a long secret", technician: vera, email: "vera@ours.example")
+        let started = ContinuousClock.now
+        let ticket = try desk.serve.request(
+            "POST", "/api/v1/tickets", #"{"title": "Core switch down", "severity": 1, "customerId": \#(desk.customer)}"#)
+        #expect(ticket.json["assigneeId"] as? Int == vera, "\(ticket.json)")
+        #expect(try await waitFor(seconds: 60) { sink.count == 1 }, "the mail within a minute")
+        let took = ContinuousClock.now - started
+        let (content, envelope) = try sink.message(1)
+        let mail = try MailParser.parse(content)
+        #expect(envelope.rcptTos == ["vera@ours.example"])
+        #expect(mail.subject == "[S1] Assigned to you: #\(ticket.json["id"] as? Int ?? 0) Core switch down")
+        print("an S1's notification reached the sink \(took) after the ticket was opened")
+        #expect(took < .seconds(60))
+    }
+
     @Test func theMailgateExitsAsMTAsReadIt() async throws {
         let sink = try await SMTPSink()
         var desk = try Desk(sink: sink)

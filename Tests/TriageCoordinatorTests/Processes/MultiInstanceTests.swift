@@ -340,8 +340,9 @@ struct MultiInstanceTests {
         #expect(stream.waitFor("data: {\"tickets\": [\(slowTicket)]}", seconds: 3), "the earlier id, committed later: \(stream.text)")
     }
 
-    /// Two instances send one outbox: each reply goes out once, also the one whose instance is
-    /// SIGKILLed while the server holds its RCPT (the other takes it when the lease ends).
+    /// Two instances send one outbox: each reply, and each notification of the ticket's assignment,
+    /// goes out once, also the one whose instance is SIGKILLed while the server holds its RCPT
+    /// (the other takes it when the lease ends).
     @Test func eachReplyIsSentOnceByTwoInstancesAlsoWhenOneIsKilledMidSend() async throws {
         let sink = try await SMTPSink(["--delay-rcpt", "4"])
         defer { _ = sink.stop() }
@@ -359,11 +360,17 @@ struct MultiInstanceTests {
         let yuki =
             try pair.a.request("POST", "/api/v1/contacts", #"{"customerId": \#(customer), "name": "Yuki", "email": "yuki@acme.example"}"#)
             .json["id"] as? Int ?? 0
+        let vera = try pair.a.request("POST", "/api/v1/technicians", #"{"name": "Vera"}"#).json["id"] as? Int ?? 0
+        try pair.a.createUser(
+            "vera", role: "technician", password: "vera keeps a long secret", technician: vera, email: "vera@ours.example",
+            database: pair.database.url)
         var tickets: [Int] = []
         for number in 0..<4 {
             let server = number % 2 == 0 ? pair.a : pair.b
             let id =
-                try server.request("POST", "/api/v1/tickets", #"{"title": "t\#(number)", "requesterId": \#(yuki)}"#, token: pair.token)
+                try server.request(
+                    "POST", "/api/v1/tickets", #"{"title": "t\#(number)", "requesterId": \#(yuki), "assigneeId": \#(vera)}"#, token: pair.token
+                )
                 .json["id"] as? Int ?? 0
             #expect(
                 try server.request("POST", "/api/v1/tickets/\(id)/comments", #"{"body": "reply \#(number)"}"#, token: pair.token).status
@@ -372,10 +379,11 @@ struct MultiInstanceTests {
         }
         try await Task.sleep(for: .milliseconds(2500))
         kill(pair.a.process.pid, SIGKILL)
-        #expect(try await waitFor(seconds: 90) { sink.count == 4 }, "every reply sent")
+        #expect(try await waitFor(seconds: 90) { sink.count == 8 }, "every reply and notification sent")
         try await Task.sleep(for: .seconds(5))
         let ids = try (1...sink.count).map { try sink.message($0).envelope.messageId ?? "" }
-        #expect(ids.count == 4 && Set(ids).count == 4, "each once: \(ids)")
+        #expect(ids.count == 8 && Set(ids).count == 8, "each once: \(ids)")
+        #expect(ids.filter { $0.contains("<notification-") }.count == 4, "\(ids)")
         var attempts: [Int] = []
         for id in tickets {
             let lines = try Shell.run(
