@@ -90,7 +90,10 @@
 
   var source = new EventSource("/board/live");
   source.addEventListener("bell", ring);
-  source.addEventListener("open", function () { say("Live: on"); });
+  source.addEventListener("open", function () {
+    body.setAttribute("data-live-open", "");
+    say("Live: on");
+  });
   source.addEventListener("error", function () { say("Live: reconnecting…"); });
   source.addEventListener("ended", function () {
     source.close();

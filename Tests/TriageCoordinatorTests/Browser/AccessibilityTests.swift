@@ -113,6 +113,7 @@ import Testing
                 ("/board/inventory", "inventory"), ("/board/customers/\(customer)", "customer"), ("/board/sites/\(site)", "site"),
                 ("/board/hosts/\(host)", "host"), ("/board/technicians/\(technician)", "technician"),
                 ("/board/search?q=mail+server", "search"), ("/board/time", "time"), ("/board/replies", "reply texts"),
+                ("/board/notifications", "notifications"),
                 ("/board/visits/\(visit)", "visit"),
             ] {
                 try await browser.go(base + path)

@@ -93,6 +93,7 @@ import Testing
             try await timeAndReplyText(desk, w)
             try await merge(desk, w)
             try await take(field, w)
+            try await bell(field, w)
             try await moveVisit(desk, w)
             try await keyboard(desk, w)
         } catch {
@@ -202,6 +203,28 @@ import Testing
         _ = try await field.url { $0.contains("/board/tickets/\(w.loose)") && $0.contains("#history") }
         #expect(try await field.text("#history").contains("taken by Tess"))
         #expect(try w.desk.serve.request("GET", "/api/v1/tickets/\(w.loose)").json["assigneeId"] as? Int == w.tess)
+    }
+
+    /// Tess's bell, on a page with nothing live: a mention made elsewhere rings it; the bell leads
+    /// to her notifications and on to the ticket, whose opening reads them.
+    private func bell(_ field: Browser, _ w: World) async throws {
+        try await field.go(w.desk.serve.url + "/board/account")
+        let before = Int(try await field.text("#bell-count")) ?? 0
+        #expect(before >= 2, "the tickets Dora assigned her in bulk")
+        #expect(try await field.waitUntil(seconds: 20) { try await field.execute("return document.body.hasAttribute('data-live-open')") as? Bool ?? false })
+        let note = #"{"body": "@tess could you look at the scanner today?", "visibility": "internal"}"#
+        #expect(try w.desk.serve.request("POST", "/api/v1/tickets/\(w.open1)/comments", note).status == 201)
+        #expect(
+            try await field.waitUntil(seconds: 20) { try await field.text("#bell-count") == "\(before + 1)" }, "the bell rang without a reload")
+        try await field.click("#bell")
+        _ = try await field.url { $0.hasSuffix("/board/notifications") }
+        #expect(try await field.text("#notification-list li:first-child").contains("Mentioned you in a note: @tess could you look"))
+        try await field.click("#notification-list li:first-child a")
+        _ = try await field.url { $0.hasSuffix("/board/tickets/\(w.open1)") }
+        let after = Int(try await field.text("#bell-count")) ?? 0
+        #expect(after < before + 1, "opening the ticket read what she was told about it")
+        try await field.go(w.desk.serve.url + "/board/notifications")
+        #expect(try await field.execute("return document.querySelector('#notification-list li:first-child').className") as? String == "")
     }
 
     /// From the board's timeline to the visit's page, two hours later.
