@@ -197,3 +197,24 @@ struct NotificationsTests {
         }
     }
 }
+
+extension NotificationsTests {
+    /// The SLA scheduler's warning and breach reach the assignee's account, times in her zone.
+    @Test func theSLAClockTellsTheAssignee() async throws {
+        try await TestCoordinator.with(mail: Self.policy) { t in
+            let p = try await Self.people(t)
+            try await t.test { client in
+                let id = try await client.post(
+                    "/api/v1/tickets", #"{"title": "Switch down", "severity": 1, "assigneeId": \#(t.otherTechnicianId)}"#
+                ).id
+                t.clock.advance(minutes: 16)
+                try await t.coordinator.dispatch.runSLAChecks(at: t.clock.now)
+                let told = try await Self.list(t, p.tina).map(\.kind)
+                #expect(told == [.slaBreach, .slaWarning, .assigned], "\(told)")
+                let breach = try #require(try await Self.list(t, p.tina).first)
+                #expect(breach.text.hasPrefix("The response target was missed: it was due ") && breach.text.hasSuffix(" 11:21 GMT"), "\(breach.text)")
+                #expect(breach.ticketId == id && breach.severity == 1)
+            }
+        }
+    }
+}

@@ -181,6 +181,7 @@ import TriageModel
         try await TestCoordinator.with(visits: Self.policy) { t in
             try await t.test { client in
                 let s = try await Self.setup(t, client)
+                let vera = try #require(try await t.store.read { try await $0.user(login: s.veraAccount.login) })
                 let statuses = try await withThrowingTaskGroup(of: (Int, String).self) { group in
                     for minute in 0..<20 {
                         group.addTask {
@@ -195,6 +196,10 @@ import TriageModel
                 #expect(statuses.filter { $0.0 == 201 }.count == 1)
                 #expect(statuses.filter { $0.0 == 409 && $0.1.hasPrefix("Vera has visit ") }.count == 19)
                 #expect(try await client.get("/api/v1/visits?technicianId=\(s.vera)").items.count == 1)
+                // One visit, so Vera is told once; the nineteen refused bookings told nobody.
+                let told = try await t.coordinator.notifications.list(unreadOnly: true, before: nil, limit: 50, by: vera.principal).items
+                let visits = told.filter { $0.kind == .visit }
+                #expect(visits.count == 1 && visits.first?.text.hasSuffix(" Europe/Berlin") == true, "in her own zone: \(told)")
             }
         }
     }
