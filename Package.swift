@@ -144,6 +144,7 @@ let package = Package(
                 "TriageAPI",
                 "TriageBoard",
                 "TriageMailTransport",
+                "TriageHTTP",
                 "Yams",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

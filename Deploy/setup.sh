@@ -24,6 +24,7 @@ packages=(
   shellcheck        # the plugins and Deploy scripts are checked with it (Tests/Live/run.sh)
   prometheus        # for promtool: /metrics is checked with `promtool check metrics` (its service is kept from starting)
   postfix           # the real MTA the mail tests deliver through to `triage mailgate` (started by the tests, loopback only)
+  prometheus-alertmanager  # the real Alertmanager whose webhook the alert tests receive (started by the tests; its service is kept from starting)
 )
 
 if [ ! -f /etc/debian_version ]; then
@@ -70,11 +71,13 @@ open(sys.argv[2], "wb").write(wheel.read("axe_playwright_python/axe.min.js"))' "
   rm -rf "$fetch"
 fi
 
-# aiosmtpd, the SMTP server the mail tests send to (Tests/Mail/smtp_sink.py), in a venv of its own under .build/.
+# The tests' receivers, in a venv of their own under .build/: aiosmtpd, the SMTP server the mail
+# tests send to (Tests/Mail/smtp_sink.py), and the Standard Webhooks library the webhook receiver
+# verifies signatures with (Tests/Webhooks/receiver.py).
 mail_venv="$(cd "$(dirname "$0")/.." && pwd)/.build/mail-venv"
-if ! "$mail_venv/bin/python3" -c 'import aiosmtpd' 2>/dev/null; then
-  python3 -m venv "$mail_venv"
-  "$mail_venv/bin/pip" install -q "aiosmtpd==1.4.6"
+if ! "$mail_venv/bin/python3" -c 'import aiosmtpd, standardwebhooks' 2>/dev/null; then
+  [ -x "$mail_venv/bin/pip" ] || python3 -m venv "$mail_venv"
+  "$mail_venv/bin/pip" install -q "aiosmtpd==1.4.6" "standardwebhooks==1.1.0"
 fi
 
 # sshd refuses to start without its privilege-separation folder.

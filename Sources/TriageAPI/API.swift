@@ -41,6 +41,8 @@ package struct API: Sendable {
             SearchRoutes(coordinator: coordinator),
             TimeRoutes(coordinator: coordinator, bodyLimit: limit),
             NotificationRoutes(coordinator: coordinator, bodyLimit: limit),
+            WebhookRoutes(coordinator: coordinator, bodyLimit: limit),
+            AlertRoutes(coordinator: coordinator, bodyLimit: limit),
             LinkRoutes(coordinator: coordinator, bodyLimit: limit),
         ]
         for controller in controllers { controller.add(to: secured) }

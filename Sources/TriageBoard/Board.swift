@@ -55,6 +55,8 @@ package struct Board: Sendable {
             TimePage(coordinator: coordinator, pages: pages, zone: zone),
             RepliesPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             NotificationsPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
+            WebhooksPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
+            AlertHostsPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             VisitPage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             MailQueuePage(coordinator: coordinator, pages: pages, zone: zone, bodyLimit: bodyLimit),
             ticketPages,

@@ -18,6 +18,7 @@ struct HistorySentence {
         case .person(let role, let name): "\(name) (\(role.rawValue))"
         case .agent(let name): "the push agent \(name)"
         case .collector(let name): "the collector \(name)"
+        case .alertmanager(let name): "Alertmanager (\(name))"
         case .system(let component):
             switch component {
             case .health: "health checks"

@@ -29,6 +29,8 @@ struct Pages: Sendable {
             ("search", PackageResources.search_mustache), ("bulk", PackageResources.bulk_mustache),
             ("time", PackageResources.time_mustache), ("replies", PackageResources.replies_mustache),
             ("visit", PackageResources.visit_mustache), ("notifications", PackageResources.notifications_mustache),
+            ("webhooks", PackageResources.webhooks_mustache), ("webhook", PackageResources.webhook_mustache),
+            ("alerts", PackageResources.alerts_mustache),
         ]
         for (name, bytes) in templates { try library.register(String(decoding: bytes, as: UTF8.self), named: name) }
         self.library = library

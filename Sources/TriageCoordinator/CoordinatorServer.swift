@@ -86,6 +86,9 @@ public enum CoordinatorServer {
             services: [
                 StoreService(coordinator: coordinator),
                 SLAScheduler(coordinator: coordinator, interval: .seconds(configuration.slaCheckSeconds), logger: logger),
+                WebhookService(
+                    coordinator: coordinator, transport: HTTPWebhookTransport(), interval: .seconds(configuration.webhooks.intervalSeconds),
+                    logger: logger),
             ]
                 + outbox(coordinator: coordinator, configuration.mail, logger: logger),
             onServerRunning: onServerRunning,

@@ -10,12 +10,13 @@ public struct Coordinator: Sendable {
     public init(
         store: any TriageStore, sla: SLAPolicy = .standard, assignment: AssignmentPolicy = .init(),
         health: HealthPolicy = .init(), visits: VisitPolicy = .init(), accounts: AccountPolicy = .init(),
-        jobs: JobPolicy = .init(), mail: MailPolicy = .init(), limits: StoreLimits = .init(), sealer: SecretSealer = .ephemeral(),
+        jobs: JobPolicy = .init(), mail: MailPolicy = .init(), webhooks: WebhookPolicy = .init(),
+        alertmanager: AlertmanagerPolicy = .init(), limits: StoreLimits = .init(), sealer: SecretSealer = .ephemeral(),
         clock: @escaping @Sendable () -> Date = Date.init
     ) {
         core = Core(
             store: store, sla: sla, assignment: assignment, health: health, visitPolicy: visits, accounts: accounts,
-            jobPolicy: jobs, mail: mail, limits: limits, sealer: sealer, clock: clock)
+            jobPolicy: jobs, mail: mail, webhooks: webhooks, alertmanager: alertmanager, limits: limits, sealer: sealer, clock: clock)
     }
 
     /// Tickets: create, change, comment, transitions and their history.
@@ -38,6 +39,10 @@ public struct Coordinator: Sendable {
     public var jobs: Jobs { Jobs(core: core) }
     /// Mail in and out: the mailgate's messages, the outbox, the quarantine, files.
     public var mail: Mailroom { Mailroom(core: core) }
+    /// Prometheus Alertmanager's alerts in, as health items of the hosts they name.
+    public var alerts: AlertIntake { AlertIntake(core: core) }
+    /// Signed events out: endpoints, deliveries, their log.
+    public var webhooks: Webhooks { Webhooks(core: core) }
     /// People's notifications: the bell, their choices, mail at once, after quiet hours or in a digest.
     public var notifications: Notifier { Notifier(core: core) }
 
@@ -59,6 +64,8 @@ struct Core: Sendable {
     let accounts: AccountPolicy
     let jobPolicy: JobPolicy
     let mail: MailPolicy
+    let webhooks: WebhookPolicy
+    let alertmanager: AlertmanagerPolicy
     let limits: StoreLimits
     /// Seals second-factor secrets and signing keys in the store.
     let sealer: SecretSealer

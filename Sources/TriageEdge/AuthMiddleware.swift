@@ -21,6 +21,10 @@ package struct AuthMiddleware: RouterMiddleware {
         }
         // A mailgate token sits in an MTA's configuration: it reaches the mail route and nothing else.
         if principal.role == .mailgate, !(request.method == .post && request.uri.path == "/api/v1/mail") { throw Access.mailgateOnly }
+        // So does an Alertmanager's: its webhook route and nothing else.
+        if principal.role == .alertmanager, !(request.method == .post && request.uri.path == "/api/v1/alertmanager") {
+            throw Access.alertmanagerOnly
+        }
         var context = context
         context.principal = principal
         context.logger[metadataKey: "actor"] = .string(principal.actor.description)

@@ -14,7 +14,7 @@ struct TokenCommand: AsyncParsableCommand {
             abstract: "Create a token and print only the token on stdout (shown once; stored hashed).")
 
         @OptionGroup var store: StoreOptions
-        @Option(help: "admin, dispatcher, technician, agent, collector or mailgate.") var role: Role
+        @Option(help: "admin, dispatcher, technician, agent, collector, mailgate or alertmanager.") var role: Role
         @Option(help: "What the token is for, shown in lists and as the actor of its changes.") var name: String
         @Option(help: ArgumentHelp("The host an agent token is bound to: its id or name.", valueName: "host"))
         var host: String?

@@ -28,6 +28,8 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
     public var http = HTTPPolicy()
     public var jobs = JobPolicy()
     public var mail = MailPolicy()
+    public var webhooks = WebhookPolicy()
+    public var alertmanager = AlertmanagerPolicy()
     public var logLevel = "info"
     /// How often the SLA scheduler looks for warnings and breaches.
     public var slaCheckSeconds = 30
@@ -49,7 +51,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
             mayCreate: !sealed)
         let coordinator = Coordinator(
             store: store, sla: sla, assignment: assignment, health: health, visits: visits, accounts: accounts,
-            jobs: jobs, mail: mail, limits: limits, sealer: SecretSealer(key: key))
+            jobs: jobs, mail: mail, webhooks: webhooks, alertmanager: alertmanager, limits: limits, sealer: SecretSealer(key: key))
         try await coordinator.accounts.sealStoredSecrets()
         return coordinator
     }
@@ -105,6 +107,8 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         try http.validate()
         try jobs.validate()
         try mail.validate()
+        try webhooks.validate()
+        try alertmanager.validate()
         if slaCheckSeconds < 1 { throw CoordinatorError(.configuration, "slaCheckSeconds must be at least 1") }
         if maxBodyBytes < 1024 { throw CoordinatorError(.configuration, "maxBodyBytes must be at least 1024") }
         if !(1...100_000).contains(limits.maxDiagnosticsPerTicket) {
@@ -130,6 +134,8 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         var http: HTTPPolicy?
         var jobs: JobPolicy?
         var mail: MailPolicy?
+        var webhooks: WebhookPolicy?
+        var alertmanager: AlertmanagerPolicy?
         var slaCheckSeconds: Int?
         var maxDiagnosticsPerTicket: Int?
         var secretKeyFile: String?
@@ -137,7 +143,7 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         struct SQLite: Decodable { var synchronous: SQLiteStore.Synchronous? }
         static let keys: Set<String> = [
             "listen", "data", "database", "sqlite", "maxBodyBytes", "logLevel", "sla", "assignment", "health", "visits", "board",
-            "accounts", "http", "jobs", "mail", "slaCheckSeconds", "maxDiagnosticsPerTicket", "secretKeyFile",
+            "accounts", "http", "jobs", "mail", "webhooks", "alertmanager", "slaCheckSeconds", "maxDiagnosticsPerTicket", "secretKeyFile",
         ]
     }
 
@@ -193,6 +199,8 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         if let value = parsed.http { http = value }
         if let value = parsed.jobs { jobs = value }
         if let value = parsed.mail { mail = value }
+        if let value = parsed.webhooks { webhooks = value }
+        if let value = parsed.alertmanager { alertmanager = value }
         if let value = parsed.slaCheckSeconds { slaCheckSeconds = value }
         if let value = parsed.maxDiagnosticsPerTicket { limits.maxDiagnosticsPerTicket = value }
         if let value = parsed.secretKeyFile { secretKeyFile = value }

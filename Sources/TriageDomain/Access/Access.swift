@@ -6,6 +6,7 @@ package enum Access {
         case .collector:
             throw CoordinatorError(.forbidden, "a collector token may only run jobs and post reports for the hosts in its scope")
         case .mailgate: throw mailgateOnly
+        case .alertmanager: throw alertmanagerOnly
         default: return
         }
     }
@@ -40,12 +41,14 @@ package enum Access {
             if reassigning {
                 throw CoordinatorError(.forbidden, "only a dispatcher or admin may change the assignee")
             }
-        case .agent, .collector, .mailgate:
+        case .agent, .collector, .mailgate, .alertmanager:
             try readAll(principal)
         }
     }
 
     package static let mailgateOnly = CoordinatorError(.forbidden, "a mailgate token may only post raw mail (POST /api/v1/mail)")
+    package static let alertmanagerOnly = CoordinatorError(
+        .forbidden, "an alertmanager token may only post Alertmanager's notifications (POST /api/v1/alertmanager)")
 
     /// Raw mail comes from the MTA's pipe (a mailgate token), or from an admin.
     package static func postMail(_ principal: Principal) throws {
@@ -105,5 +108,12 @@ package enum Access {
         if principal.role != .admin && principal.role != .dispatcher {
             throw CoordinatorError(.forbidden, "only a dispatcher or admin may do this")
         }
+    }
+}
+
+extension Access {
+    /// Webhook endpoints send the desk's events out: an admin's to keep.
+    package static func manageWebhooks(_ principal: Principal) throws {
+        if principal.role != .admin { throw CoordinatorError(.forbidden, "only an admin may manage webhooks") }
     }
 }

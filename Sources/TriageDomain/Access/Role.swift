@@ -13,9 +13,11 @@ public enum Role: String, Codable, Sendable, CaseIterable {
     case collector
     /// Posts raw mail as the MTA delivered it (`triage mailgate`), nothing else.
     case mailgate
+    /// Posts Prometheus Alertmanager's webhook notifications (POST /api/v1/alertmanager), nothing else.
+    case alertmanager
 
     /// A machine's role, never a person's account.
-    public var isMachine: Bool { self == .agent || self == .collector || self == .mailgate }
+    public var isMachine: Bool { self == .agent || self == .collector || self == .mailgate || self == .alertmanager }
 }
 
 /// The customers and sites a collector token serves: a host is in scope when its site is named
@@ -80,6 +82,7 @@ public struct Principal: Sendable, Equatable {
         case .agent: .agent(name)
         case .collector: .collector(name)
         case .mailgate: .system(.mail)
+        case .alertmanager: .alertmanager(name)
         default: .person(role, name)
         }
     }

@@ -55,13 +55,32 @@ public struct HealthIntake: Room {
 
     package var planner: HealthPlanner { HealthPlanner(policy: health, assignment: assignment) }
 
+    /// A report made of Alertmanager's alerts about `host` (`AlertIntake`): stored, then the same
+    /// rules, but one firing alert opens and one resolved alert recovers — Alertmanager has
+    /// applied its own hold times — and no silence is watched.
+    package func receiveAlerts(_ report: DiagnosticReport, host: Record<HostFields>, by principal: Principal, in session: Records)
+        async throws -> ReportReceipt
+    {
+        let at = now()
+        guard try await session.insertHealthReport(report, hostId: host.id, postedBy: principal.actor, at: at) else {
+            return ReportReceipt(reportId: report.id, accepted: false)
+        }
+        var policy = health
+        (policy.openAfter, policy.clearAfter) = (1, 1)
+        let planner = HealthPlanner(policy: policy, assignment: assignment)
+        let snapshot = try await snapshot(of: host, for: report, interval: nil, at: at, planner: planner, in: session)
+        let plan = planner.plan(report, snapshot, at: at)
+        return try await apply(plan, snapshot, source: ReportSource(reportId: report.id, postedBy: principal.actor), at: at, in: session)
+    }
+
     /// What `plan` reads: the host's item states always (and its reporting record for a push
     /// agent); tickets, their people's history, other hosts' states and an on-site visit only when
     /// the report can act on them — a steady report costs two reads.
     private func snapshot(
-        of host: Record<HostFields>, for report: DiagnosticReport, interval: Int?, at: Date,
+        of host: Record<HostFields>, for report: DiagnosticReport, interval: Int?, at: Date, planner: HealthPlanner? = nil,
         in session: Records
     ) async throws -> HealthSnapshot {
+        let planner = planner ?? self.planner
         var snapshot = HealthSnapshot(host: host, interval: interval)
         if interval != nil { snapshot.hostHealth = try await session.hostHealth(host.id) }
         snapshot.states = try await session.checkStates(hostId: host.id)

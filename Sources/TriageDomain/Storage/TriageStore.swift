@@ -21,7 +21,7 @@ extension TriageStore {
 /// No SQL crosses this line; `SQLSession` conforms to all of them for SQLite and PostgreSQL.
 public protocol StoreSession: InventoryRecords, TicketRecords, DispatchRecords, HealthRecords, VisitRecords, AccessRecords,
     AccountRecords, JobRecords, MailRecords, SearchRecords, SavedViewRecords, TimeRecords, LinkRecords,
-    CannedReplyRecords, NotificationRecords
+    CannedReplyRecords, NotificationRecords, WebhookRecords, AlertRecords
 {}
 
 /// Diagnosis jobs and who may run them.

@@ -31,21 +31,30 @@ extension TicketDesk {
     package func append(_ events: [NewEvent], to ticket: Ticket, actor: Actor, at: Date, in session: Records)
         async throws -> [TicketEvent]
     {
-        let written = try await append(events, toTicket: ticket.id, actor: actor, at: at, in: session)
+        let written = try await write(events, ticketId: ticket.id, known: ticket, actor: actor, at: at, in: session)
         try await Notifier(core: core).fanOut(
             ticket, entries: events.map(\.entry), eventIds: written.map(\.id), actor: actor, at: at, in: session)
         return written
     }
 
-    /// Writes history entries that tell nobody anything (a job's steps, a mail's delivery).
+    /// Writes history entries that notify nobody (a job's steps, a mail's delivery).
     @discardableResult
     package func append(_ events: [NewEvent], toTicket id: Int, actor: Actor, at: Date, in session: Records)
         async throws -> [TicketEvent]
     {
-        try await session.appendEvents(
+        try await write(events, ticketId: id, known: nil, actor: actor, at: at, in: session)
+    }
+
+    /// The entries, and the webhooks' deliveries of them (docs/webhooks.md), in one transaction.
+    private func write(_ events: [NewEvent], ticketId id: Int, known: Ticket?, actor: Actor, at: Date, in session: Records)
+        async throws -> [TicketEvent]
+    {
+        let written = try await session.appendEvents(
             ticketId: id, at: at,
             try events.map {
                 StoredEntry(kind: $0.kind, actor: $0.actor ?? actor, data: try $0.data())
             })
+        try await Webhooks(core: core).enqueue(ticketId: id, known: known, events: written, at: at, in: session)
+        return written
     }
 }

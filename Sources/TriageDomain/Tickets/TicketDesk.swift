@@ -6,7 +6,7 @@ public struct TicketDesk: Room {
     let core: Core
     /// The storage this room uses, and no more (docs/ARCHITECTURE.md, "Rooms"). Its own records, and what saving a ticket reaches: assignment and SLA (dispatch, visits), replies (mail, accounts, keys), customers.
     public typealias Storage = TicketRecords & AccessRecords & AccountRecords & DispatchRecords & InventoryRecords & MailRecords
-        & NotificationRecords
+        & NotificationRecords & WebhookRecords
         & SearchRecords & SavedViewRecords & TimeRecords & LinkRecords & CannedReplyRecords
         & VisitRecords
     public typealias Records = any Storage

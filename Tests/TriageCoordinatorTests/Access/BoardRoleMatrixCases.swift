@@ -83,6 +83,25 @@ extension BoardRoleMatrixTests {
                 "POST /board/tickets/{id}/links/{other}/delete", { f, _ in "/board/tickets/\(f.theirs)/links/\(f.mine)/delete" },
                 [.notFound, .seeOther, .forbidden]),
             Case("GET /board/replies", { _, _ in "/board/replies" }, everyone),
+            // Alertmanager's unknown hosts are the admin's to map; a host nobody has is a 404 on the page.
+            Case("GET /board/alerts", { _, _ in "/board/alerts" }, adminPage),
+            Case(
+                "POST /board/alerts/map", { _, _ in "/board/alerts/map" }, form: { _, _ in [("value", "10.0.0.9"), ("host", "999999")] },
+                [.notFound, .forbidden, .forbidden]),
+            // Webhooks are the admin's; an id nobody has is the admin's 404.
+            Case("GET /board/webhooks", { _, _ in "/board/webhooks" }, adminPage),
+            Case("POST /board/webhooks", { _, _ in "/board/webhooks" }, form: { _, _ in [("url", "https://hooks.example/triage")] }, adminPage),
+            Case("GET /board/webhooks/{id}", { _, _ in "/board/webhooks/999999" }, [.notFound, .forbidden, .forbidden]),
+            Case("POST /board/webhooks/{id}", { _, _ in "/board/webhooks/999999" }, form: { _, _ in [("url", "https://x.example/")] }, [.notFound, .forbidden, .forbidden]),
+            Case("POST /board/webhooks/{id}/delete", { _, _ in "/board/webhooks/999999/delete" }, [.notFound, .forbidden, .forbidden]),
+            Case("POST /board/webhooks/{id}/test", { _, _ in "/board/webhooks/999999/test" }, [.notFound, .forbidden, .forbidden]),
+            Case("POST /board/webhooks/{id}/secrets", { _, _ in "/board/webhooks/999999/secrets" }, [.notFound, .forbidden, .forbidden]),
+            Case(
+                "POST /board/webhooks/{id}/secrets/retire", { _, _ in "/board/webhooks/999999/secrets/retire" },
+                [.notFound, .forbidden, .forbidden]),
+            Case(
+                "POST /board/webhooks/{id}/deliveries/{deliveryId}/redeliver", { _, _ in "/board/webhooks/999999/deliveries/1/redeliver" },
+                [.notFound, .forbidden, .forbidden]),
             // Notifications are each person's own: everyone reads and sets theirs.
             Case("GET /board/notifications", { _, _ in "/board/notifications" }, everyone),
             Case("GET /board/notifications/unread", { _, _ in "/board/notifications/unread" }, everyone),

@@ -28,21 +28,21 @@ import Testing
         let route: String
         let path: @Sendable (Fixture, String) -> String
         let body: String?
-        /// Status for admin, dispatcher, technician, agent, collector, mailgate; no token is always 401.
+        /// Status for admin, dispatcher, technician, agent, collector, mailgate, alertmanager; no token is always 401.
         let expected: [HTTPResponse.Status]
 
         var method: HTTPRequest.Method { HTTPRequest.Method(String(route.prefix { $0 != " " }))! }
 
-        /// `expected` names four roles (the collector's and the mailgate's are then 403), five (the mailgate's 403) or all six.
+        /// `expected` names the first roles; the rest (the machines' that are not named) are then 403.
         init(
             _ route: String, _ path: @escaping @Sendable (Fixture, String) -> String, body: String? = nil, _ expected: [HTTPResponse.Status]
         ) {
             (self.route, self.path, self.body) = (route, path, body)
-            self.expected = expected + Array(repeating: .forbidden, count: max(0, 6 - expected.count))
+            self.expected = expected + Array(repeating: .forbidden, count: max(0, RoleMatrixTests.roles.count - expected.count))
         }
     }
 
-    static let roles: [Role] = [.admin, .dispatcher, .technician, .agent, .collector, .mailgate]
+    static let roles: [Role] = [.admin, .dispatcher, .technician, .agent, .collector, .mailgate, .alertmanager]
     static let readers: [HTTPResponse.Status] = [.ok, .ok, .ok, .forbidden]
     static func adminOnly(_ status: HTTPResponse.Status) -> [HTTPResponse.Status] {
         [status, .forbidden, .forbidden, .forbidden]
@@ -127,6 +127,32 @@ import Testing
             Case(
                 "POST /api/v1/tickets/{id}/vendor-case", { f, _ in "/api/v1/tickets/\(f.mine)/vendor-case" }, body: #"{"vendor": "Dell"}"#,
                 readers),
+            // Alertmanager's webhook: its own token's one route (and the admin's); the unknown hosts are the admin's.
+            Case(
+                "POST /api/v1/alertmanager", { _, _ in "/api/v1/alertmanager" }, body: #"{"version": "4", "alerts": []}"#,
+                [.ok, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden, .ok]),
+            Case("GET /api/v1/alertmanager/unmapped", { _, _ in "/api/v1/alertmanager/unmapped" }, adminOnly(.ok)),
+            Case(
+                "POST /api/v1/alertmanager/mappings", { _, _ in "/api/v1/alertmanager/mappings" }, body: #"{"value": "x", "hostId": 999999}"#,
+                adminOnly(.notFound)),
+            // Webhooks are the admin's; ids nobody has answer the admin 404 (WebhooksTests: the real ones).
+            Case("GET /api/v1/webhooks", { _, _ in "/api/v1/webhooks" }, adminOnly(.ok)),
+            Case("POST /api/v1/webhooks", { _, _ in "/api/v1/webhooks" }, body: #"{"url": "https://hooks.example/triage"}"#, adminOnly(.created)),
+            Case("GET /api/v1/webhooks/{id}", { _, _ in "/api/v1/webhooks/999999" }, adminOnly(.notFound)),
+            Case("PATCH /api/v1/webhooks/{id}", { _, _ in "/api/v1/webhooks/999999" }, body: #"{"enabled": false}"#, adminOnly(.notFound)),
+            Case("DELETE /api/v1/webhooks/{id}", { _, _ in "/api/v1/webhooks/999999" }, adminOnly(.notFound)),
+            Case("POST /api/v1/webhooks/{id}/secrets", { _, _ in "/api/v1/webhooks/999999/secrets" }, body: "{}", adminOnly(.notFound)),
+            Case(
+                "POST /api/v1/webhooks/{id}/secrets/retire", { _, _ in "/api/v1/webhooks/999999/secrets/retire" }, body: "{}",
+                adminOnly(.notFound)),
+            Case("POST /api/v1/webhooks/{id}/test", { _, _ in "/api/v1/webhooks/999999/test" }, body: "{}", adminOnly(.notFound)),
+            Case("GET /api/v1/webhooks/{id}/deliveries", { _, _ in "/api/v1/webhooks/999999/deliveries" }, adminOnly(.notFound)),
+            Case(
+                "GET /api/v1/webhooks/{id}/deliveries/{deliveryId}", { _, _ in "/api/v1/webhooks/999999/deliveries/1" },
+                adminOnly(.notFound)),
+            Case(
+                "POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver",
+                { _, _ in "/api/v1/webhooks/999999/deliveries/1/redeliver" }, body: "{}", adminOnly(.notFound)),
             // Notifications are a person's: no role's team token has any (NotificationsTests: personal tokens).
             Case("GET /api/v1/notifications", { _, _ in "/api/v1/notifications" }, [.forbidden, .forbidden, .forbidden, .forbidden]),
             Case(

@@ -41,6 +41,11 @@ import Yams
             let event = try #require(components["schemas"]?["TicketEvent"] as? [String: Any])
             let type = try #require((event["properties"] as? [String: Any])?["type"] as? [String: Any])
             #expect(type["enum"] as? [String] == EventKind.allCases.map(\.rawValue))
+            // The webhooks' event types are those the coordinator sends, and the document describes both payloads.
+            let hookTypes = try #require(components["schemas"]?["WebhookEventType"] as? [String: Any])
+            #expect(Set(hookTypes["enum"] as? [String] ?? []) == WebhookEvent.types)
+            let hooks = try #require(document["webhooks"] as? [String: Any])
+            #expect(Set(hooks.keys) == ["ticketEvent", "testEvent"])
         }
     }
 

@@ -43,7 +43,7 @@ import TriageModel
             case .sqlite(let path): try await SQLiteStore.open(path: path, logger: TestCoordinator.logger)
             case .postgres(let url): try await PostgresStore.open(url: url, logger: TestCoordinator.logger)
             }
-        #expect(try await store.migrate() == Array(1...16))
+        #expect(try await store.migrate() == Array(1...18))
         #expect(try await store.migrate() == [])
 
         // A database written by a newer triage: refuse rather than guess.

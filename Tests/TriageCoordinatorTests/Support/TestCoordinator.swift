@@ -43,7 +43,7 @@ final class TestCoordinator: @unchecked Sendable {
     init(
         maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard, visits: VisitPolicy = .init(), limits: StoreLimits = .init(),
         people: Bool = true, accountPolicy: AccountPolicy = TestCoordinator.accountPolicy, mail: MailPolicy = .init(),
-        assignment: AssignmentPolicy = .init()
+        assignment: AssignmentPolicy = .init(), webhooks: WebhookPolicy = .init()
     ) async throws {
         folder = try TempFolder()
         database = try TestDatabase()
@@ -63,8 +63,8 @@ final class TestCoordinator: @unchecked Sendable {
         clock = TestClock(Date(timeIntervalSince1970: 1_795_000_000))
         let clock = self.clock
         coordinator = Coordinator(
-            store: store, sla: sla, assignment: assignment, visits: visits, accounts: accountPolicy, mail: mail, limits: limits,
-            clock: { clock.now })
+            store: store, sla: sla, assignment: assignment, visits: visits, accounts: accountPolicy, mail: mail, webhooks: webhooks,
+            limits: limits, clock: { clock.now })
         tokens[.admin] = try await coordinator.credentials.issueToken(name: "root", role: .admin).secret
         tokens[.dispatcher] = try await coordinator.credentials.issueToken(name: "dora", role: .dispatcher).secret
         if people {
@@ -108,6 +108,7 @@ final class TestCoordinator: @unchecked Sendable {
             scope: CollectorScope(sites: [siteId])
         ).secret
         tokens[.mailgate] = try await coordinator.credentials.issueToken(name: "postfix", role: .mailgate).secret
+        tokens[.alertmanager] = try await coordinator.credentials.issueToken(name: "prometheus", role: .alertmanager).secret
         return self
     }
 
@@ -121,11 +122,12 @@ final class TestCoordinator: @unchecked Sendable {
     static func with(
         inventory: Bool = true, people: Bool = true, maxBodyBytes: Int = 1 << 20, sla: SLAPolicy = .standard,
         visits: VisitPolicy = .init(), limits: StoreLimits = .init(), accountPolicy: AccountPolicy = TestCoordinator.accountPolicy,
-        mail: MailPolicy = .init(), assignment: AssignmentPolicy = .init(), _ body: (TestCoordinator) async throws -> Void
+        mail: MailPolicy = .init(), assignment: AssignmentPolicy = .init(), webhooks: WebhookPolicy = .init(),
+        _ body: (TestCoordinator) async throws -> Void
     ) async throws {
         let coordinator = try await TestCoordinator(
             maxBodyBytes: maxBodyBytes, sla: sla, visits: visits, limits: limits, people: people,
-            accountPolicy: accountPolicy, mail: mail, assignment: assignment)
+            accountPolicy: accountPolicy, mail: mail, assignment: assignment, webhooks: webhooks)
         do {
             if inventory { _ = try await coordinator.withInventory() }
             try await body(coordinator)

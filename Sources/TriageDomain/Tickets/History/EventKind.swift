@@ -51,6 +51,8 @@ public enum Actor: Sendable, Hashable, Codable, CustomStringConvertible {
     case person(Role, String)
     case agent(String)
     case collector(String)
+    /// A Prometheus Alertmanager by its token (`alertmanager:prometheus`).
+    case alertmanager(String)
     case system(Component)
 
     /// The coordinator's parts that act on their own.
@@ -65,6 +67,7 @@ public enum Actor: Sendable, Hashable, Codable, CustomStringConvertible {
         switch parts[0] {
         case "agent": self = .agent(parts[1])
         case "collector": self = .collector(parts[1])
+        case "alertmanager": self = .alertmanager(parts[1])
         case "system":
             guard let component = Component(rawValue: parts[1]) else { return nil }
             self = .system(component)
@@ -79,6 +82,7 @@ public enum Actor: Sendable, Hashable, Codable, CustomStringConvertible {
         case .person(let role, let name): "\(role.rawValue):\(name)"
         case .agent(let name): "agent:\(name)"
         case .collector(let name): "collector:\(name)"
+        case .alertmanager(let name): "alertmanager:\(name)"
         case .system(let component): "system:\(component.rawValue)"
         }
     }
