@@ -59,7 +59,8 @@ struct WebhookRoutes: APIController {
         }
         group.post("/webhooks/{id}/deliveries/{deliveryId}/redeliver") { _, context in
             JSONBody.response(
-                try await webhooks.redeliver(try Query.id(context, "deliveryId"), endpoint: try Query.id(context), by: try context.caller()),
+                try await webhooks.redeliver(
+                    try Query.id(context, "deliveryId"), endpoint: try Query.id(context), by: try context.caller()),
                 status: .accepted)
         }
     }

@@ -80,7 +80,8 @@ struct NotificationsPage: BoardController, DrawsPages {
                     id: $0.id, ticketId: $0.ticketId, title: $0.title, severity: $0.severity, text: $0.text,
                     kind: NotificationMail.subjectWords($0.kind), when: clock.dayTime($0.at), unread: $0.readAt == nil)
             },
-            empty: list.items.isEmpty, unreadOnly: unreadOnly, older: list.nextCursor.map { "/board/notifications?cursor=\($0)" + (unreadOnly ? "&unread=1" : "") },
+            empty: list.items.isEmpty, unreadOnly: unreadOnly,
+            older: list.nextCursor.map { "/board/notifications?cursor=\($0)" + (unreadOnly ? "&unread=1" : "") },
             mails: coordinator.mail.sends,
             kinds: NotificationKind.kinds(for: principal.role).map { kind in
                 let choice = settings.choice(kind)

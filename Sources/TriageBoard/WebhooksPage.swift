@@ -29,9 +29,13 @@ struct WebhooksPage: BoardController, DrawsPages {
         signedIn.get("/webhooks/{id}") { request, context in
             let query = Query(request)
             let notice: String? =
-                query.string("saved") != nil ? "Saved." : query.string("tested") != nil ? "A test event is on its way."
-                : query.string("retired") != nil ? "Only the newest secret signs now."
-                : query.string("redelivered") != nil ? "It goes again, with the same webhook-id." : nil
+                query.string("saved") != nil
+                ? "Saved."
+                : query.string("tested") != nil
+                    ? "A test event is on its way."
+                    : query.string("retired") != nil
+                        ? "Only the newest secret signs now."
+                        : query.string("redelivered") != nil ? "It goes again, with the same webhook-id." : nil
             return try await endpointPage(try Query.id(context), try context.boardSession(), notice: notice)
         }
         signedIn.post("/webhooks/{id}") { request, context in
@@ -103,7 +107,8 @@ struct WebhooksPage: BoardController, DrawsPages {
             chrome: chrome,
             endpoints: endpoints.map {
                 ListView.Line(
-                    id: $0.id, url: $0.url, description: $0.description, events: $0.events.isEmpty ? "every event" : $0.events.joined(separator: ", "),
+                    id: $0.id, url: $0.url, description: $0.description,
+                    events: $0.events.isEmpty ? "every event" : $0.events.joined(separator: ", "),
                     state: $0.enabled ? "on" : "off: \($0.disabledReason ?? "disabled")", since: clock.dayTime($0.createdAt))
             },
             empty: endpoints.isEmpty, url: typed?.url ?? "", description: typed?.description ?? "",
@@ -128,7 +133,8 @@ struct WebhooksPage: BoardController, DrawsPages {
             rotating: endpoint.secrets.count > 1,
             deliveries: log.map { delivery in
                 EndpointView.Delivery(
-                    id: delivery.id, endpointId: endpoint.id, messageId: delivery.messageId, type: delivery.type, ticketId: delivery.ticketId,
+                    id: delivery.id, endpointId: endpoint.id, messageId: delivery.messageId, type: delivery.type,
+                    ticketId: delivery.ticketId,
                     state: delivery.state.rawValue, attempts: delivery.attempts,
                     status: delivery.lastStatus.map(String.init) ?? "—", duration: delivery.lastDurationMs.map { "\($0) ms" } ?? "—",
                     error: delivery.lastError, when: clock.dayTime(delivery.createdAt),

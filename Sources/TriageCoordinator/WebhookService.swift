@@ -43,7 +43,8 @@ struct HTTPWebhookTransport: WebhookTransport {
 
     func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async throws -> Int {
         do {
-            let request = HTTPRequest(method: "POST", url: url, headers: headers.map { (name: $0.0, value: $0.1) }, body: body, timeout: timeout)
+            let request = HTTPRequest(
+                method: "POST", url: url, headers: headers.map { (name: $0.0, value: $0.1) }, body: body, timeout: timeout)
             return try await client.send(request).status
         } catch let error as HTTPClientError {
             throw WebhookTransportError(error.description)

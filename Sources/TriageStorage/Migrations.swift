@@ -27,9 +27,12 @@ enum Migrations {
         Migration(version: 13, name: "the conversation: requesters and CCs, mail received, files, the outbox", apply: MigrationMail.apply),
         Migration(version: 14, name: "the search index: tickets, messages, customers, contacts, hosts", apply: MigrationSearch.apply),
         Migration(version: 15, name: "saved views of the queues, time spent on tickets", apply: MigrationDesk.apply),
-        Migration(version: 16, name: "people's notifications and their choices; mail that belongs to no ticket", apply: MigrationNotifications.apply),
+        Migration(
+            version: 16, name: "people's notifications and their choices; mail that belongs to no ticket",
+            apply: MigrationNotifications.apply),
         Migration(version: 17, name: "webhooks: endpoints, deliveries, attempts", apply: MigrationWebhooks.apply),
-        Migration(version: 18, name: "Alertmanager's alerts: hosts by label, unknown hosts, states by fingerprint", apply: MigrationAlerts.apply),
+        Migration(
+            version: 18, name: "Alertmanager's alerts: hosts by label, unknown hosts, states by fingerprint", apply: MigrationAlerts.apply),
     ]
 
     @Sendable static func provenance(_ db: any SQLDatabase) async throws {

@@ -25,7 +25,9 @@ extension SQLSession {
 
     func noteUnmappedAlertHost(_ value: String, alertname: String, at: Date) async throws {
         try await db.insert(into: "alert_unmapped_hosts").columns("value", "alertname", "first_seen", "last_seen", "count")
-            .values(SQLBind(value.lowercased()), SQLBind(alertname), SQLBind(at.storedMilliseconds), SQLBind(at.storedMilliseconds), SQLBind(1))
+            .values(
+                SQLBind(value.lowercased()), SQLBind(alertname), SQLBind(at.storedMilliseconds), SQLBind(at.storedMilliseconds), SQLBind(1)
+            )
             .onConflict(with: ["value"]) { update in
                 update.set(excludedValueOf: "alertname").set(excludedValueOf: "last_seen")
                     .set("count", to: SQLRaw("alert_unmapped_hosts.count + 1"))
@@ -54,7 +56,9 @@ extension SQLSession {
     func saveAlertState(fingerprint: String, state: String, hostId: Int, at: Date) async throws {
         try await db.insert(into: "alert_states").columns("fingerprint", "state", "host_id", "updated_at")
             .values(SQLBind(fingerprint), SQLBind(state), SQLBind(hostId), SQLBind(at.storedMilliseconds))
-            .onConflict(with: ["fingerprint"]) { $0.set(excludedValueOf: "state").set(excludedValueOf: "host_id").set(excludedValueOf: "updated_at") }
+            .onConflict(with: ["fingerprint"]) {
+                $0.set(excludedValueOf: "state").set(excludedValueOf: "host_id").set(excludedValueOf: "updated_at")
+            }
             .run()
     }
 }

@@ -30,14 +30,19 @@ extension SQLSession {
         let query = db.select()
             .columns(
                 SQLColumn("id", table: "u"), SQLColumn("login", table: "u"), SQLColumn("display_name", table: "u"),
-                SQLColumn("role", table: "u"), SQLColumn("technician_id", table: "u"))
+                SQLColumn("role", table: "u"), SQLColumn("technician_id", table: "u")
+            )
             .column(SQLFunction("COALESCE", args: SQLColumn("email", table: "u"), SQLColumn("email", table: "t")), as: "email")
             .column(SQLColumn("time_zone", table: "t"), as: "zone").column(SQLColumn("data", table: "s"), as: "settings")
             .from(SQLAlias(SQLIdentifier("users"), as: SQLIdentifier("u")))
-            .join(SQLAlias(SQLIdentifier("technicians"), as: SQLIdentifier("t")), method: SQLJoinMethod.left,
-                  on: SQLColumn("id", table: "t"), .equal, SQLColumn("technician_id", table: "u"))
-            .join(SQLAlias(SQLIdentifier("notification_settings"), as: SQLIdentifier("s")), method: SQLJoinMethod.left,
-                  on: SQLColumn("user_id", table: "s"), .equal, SQLColumn("id", table: "u"))
+            .join(
+                SQLAlias(SQLIdentifier("technicians"), as: SQLIdentifier("t")), method: SQLJoinMethod.left,
+                on: SQLColumn("id", table: "t"), .equal, SQLColumn("technician_id", table: "u")
+            )
+            .join(
+                SQLAlias(SQLIdentifier("notification_settings"), as: SQLIdentifier("s")), method: SQLJoinMethod.left,
+                on: SQLColumn("user_id", table: "s"), .equal, SQLColumn("id", table: "u")
+            )
             .where(SQLColumn("active", table: "u"), .equal, SQLLiteral.boolean(true))
             .where { group in
                 if !userIds.isEmpty { group.orWhere(SQLColumn("id", table: "u"), .in, SQLBind.group(userIds)) }
@@ -71,7 +76,9 @@ extension SQLSession {
         }
         // One statement; ids come in the order the rows were written.
         let ids = try await insert.returning("id").all(decodingColumn: "id", as: Int.self).sorted()
-        guard ids.count == notifications.count else { throw CoordinatorError(.storage, "insert into notifications returned \(ids.count) ids") }
+        guard ids.count == notifications.count else {
+            throw CoordinatorError(.storage, "insert into notifications returned \(ids.count) ids")
+        }
         return zip(notifications, ids).map { notification, id in
             var stored = notification
             stored.id = id

@@ -80,8 +80,10 @@ extension SQLSession {
 
     private static func changing(_ delivery: WebhookDelivery) -> [(String, StoredValue)] {
         [
-            ("state", .text(delivery.state.rawValue)), ("attempts", .int(delivery.attempts)), ("next_attempt_at", .time(delivery.nextAttemptAt)),
-            ("lease_holder", .text(delivery.leaseHolder)), ("lease_until", .time(delivery.leaseUntil)), ("last_status", .int(delivery.lastStatus)),
+            ("state", .text(delivery.state.rawValue)), ("attempts", .int(delivery.attempts)),
+            ("next_attempt_at", .time(delivery.nextAttemptAt)),
+            ("lease_holder", .text(delivery.leaseHolder)), ("lease_until", .time(delivery.leaseUntil)),
+            ("last_status", .int(delivery.lastStatus)),
             ("last_error", .text(delivery.lastError)), ("last_duration_ms", .int(delivery.lastDurationMs)),
             ("created_at", .time(delivery.createdAt)), ("delivered_at", .time(delivery.deliveredAt)),
         ]
@@ -100,19 +102,23 @@ extension SQLSession {
 
     func dueWebhookDeliveries(at now: Date, limit: Int) async throws -> [WebhookDelivery] {
         let at = SQLBind(now.storedMilliseconds)
-        return try await db.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("d"))).from(SQLAlias(SQLIdentifier("webhook_deliveries"), as: SQLIdentifier("d")))
-            .join(SQLAlias(SQLIdentifier("webhook_endpoints"), as: SQLIdentifier("e")), method: SQLJoinMethod.inner,
-                  on: SQLColumn("id", table: "e"), .equal, SQLColumn("endpoint_id", table: "d"))
-            .where(SQLColumn("enabled", table: "e"), .equal, SQLLiteral.boolean(true))
-            .where { due in
-                due.where(SQLColumn("state", table: "d"), .in, SQLBind.group(["pending", "retrying"]))
-                    .where(SQLColumn("next_attempt_at", table: "d"), .lessThanOrEqual, at)
-                    .orWhere { lapsed in
-                        lapsed.where(SQLColumn("state", table: "d"), .equal, SQLBind("sending"))
-                            .where(SQLColumn("lease_until", table: "d"), .lessThan, at)
-                    }
-            }
-            .orderBy(SQLColumn("id", table: "d")).limit(limit).all().map { try Self.delivery($0, body: true) }
+        return try await db.select().column(SQLColumn(SQLLiteral.all, table: SQLIdentifier("d"))).from(
+            SQLAlias(SQLIdentifier("webhook_deliveries"), as: SQLIdentifier("d"))
+        )
+        .join(
+            SQLAlias(SQLIdentifier("webhook_endpoints"), as: SQLIdentifier("e")), method: SQLJoinMethod.inner,
+            on: SQLColumn("id", table: "e"), .equal, SQLColumn("endpoint_id", table: "d")
+        )
+        .where(SQLColumn("enabled", table: "e"), .equal, SQLLiteral.boolean(true))
+        .where { due in
+            due.where(SQLColumn("state", table: "d"), .in, SQLBind.group(["pending", "retrying"]))
+                .where(SQLColumn("next_attempt_at", table: "d"), .lessThanOrEqual, at)
+                .orWhere { lapsed in
+                    lapsed.where(SQLColumn("state", table: "d"), .equal, SQLBind("sending"))
+                        .where(SQLColumn("lease_until", table: "d"), .lessThan, at)
+                }
+        }
+        .orderBy(SQLColumn("id", table: "d")).limit(limit).all().map { try Self.delivery($0, body: true) }
     }
 
     func updateWebhookDelivery(_ delivery: WebhookDelivery, ifState state: WebhookDelivery.State, holder: String?) async throws -> Bool {
@@ -124,7 +130,9 @@ extension SQLSession {
     }
 
     func webhookDelivery(_ id: Int) async throws -> WebhookDelivery? {
-        try await db.select().column("*").from("webhook_deliveries").where("id", .equal, id).first().map { try Self.delivery($0, body: true) }
+        try await db.select().column("*").from("webhook_deliveries").where("id", .equal, id).first().map {
+            try Self.delivery($0, body: true)
+        }
     }
 
     func webhookDeliveries(endpointId: Int, before: Int?, limit: Int) async throws -> [WebhookDelivery] {

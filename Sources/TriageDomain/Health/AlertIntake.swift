@@ -70,7 +70,8 @@ public struct AlertIntake: Room {
         let intake = HealthIntake(core: core)
         for (hostId, checks) in byHost.sorted(by: { $0.key < $1.key }) {
             guard let host = try await session.record(hostId, as: HostFields.self) else { continue }
-            let report = DiagnosticReport(host: host.fields.name, startedAt: at, durationMs: 0, agentVersion: "alertmanager", checks: checks)
+            let report = DiagnosticReport(
+                host: host.fields.name, startedAt: at, durationMs: 0, agentVersion: "alertmanager", checks: checks)
             receipt.hosts.append(try await intake.receiveAlerts(report, host: host, by: principal, in: session))
         }
         return receipt

@@ -49,7 +49,9 @@ package enum NotificationRules {
             case .visitRescheduled(let moved):
                 tell(.visit, .technician(moved.to.technicianId), "Visit moved: now {time}", time: moved.to.start)
                 if moved.from.technicianId != moved.to.technicianId {
-                    tell(.visit, .technician(moved.from.technicianId), "Your visit of {time} was given to someone else", time: moved.from.start)
+                    tell(
+                        .visit, .technician(moved.from.technicianId), "Your visit of {time} was given to someone else",
+                        time: moved.from.start)
                 }
             case .visitStep(.visitCancelled, let step):
                 tell(.visit, .technician(step.technicianId), "Visit cancelled" + (step.notes.map { ": \($0)" } ?? ""))
@@ -59,7 +61,9 @@ package enum NotificationRules {
                 }
             case .comment(let comment):
                 for login in mentions(in: comment.body) {
-                    tell(.mentioned, .login(login), "Mentioned you in \(comment.visibility == .internal ? "a note" : "a reply"): \(excerpt(comment.body))")
+                    tell(
+                        .mentioned, .login(login),
+                        "Mentioned you in \(comment.visibility == .internal ? "a note" : "a reply"): \(excerpt(comment.body))")
                 }
             default: continue
             }

@@ -76,14 +76,18 @@ public struct NotificationSettings: Codable, Sendable, Equatable {
         if let quietFrom { check { _ = try Validate.clockMinutes(quietFrom, "quietFrom") } }
         if let quietTo { check { _ = try Validate.clockMinutes(quietTo, "quietTo") } }
         if (quietFrom == nil) != (quietTo == nil) {
-            problems.append(CoordinatorError.FieldProblem(field: quietFrom == nil ? "quietFrom" : "quietTo", problem: "quiet hours need both ends"))
+            problems.append(
+                CoordinatorError.FieldProblem(field: quietFrom == nil ? "quietFrom" : "quietTo", problem: "quiet hours need both ends"))
         } else if let quietFrom, quietFrom == quietTo {
-            problems.append(CoordinatorError.FieldProblem(field: "quietTo", problem: "quiet hours that start and end at \(quietFrom) are empty"))
+            problems.append(
+                CoordinatorError.FieldProblem(field: "quietTo", problem: "quiet hours that start and end at \(quietFrom) are empty"))
         }
         if let timeZone { check { try Validate.timeZone(timeZone, "timeZone") } }
         let allowed = NotificationKind.kinds(for: role)
         for kind in kinds.keys where !allowed.contains(kind) {
-            problems.append(CoordinatorError.FieldProblem(field: "kinds.\(kind.rawValue)", problem: "only dispatchers and admins receive \(kind.rawValue)"))
+            problems.append(
+                CoordinatorError.FieldProblem(
+                    field: "kinds.\(kind.rawValue)", problem: "only dispatchers and admins receive \(kind.rawValue)"))
         }
         if !problems.isEmpty { throw CoordinatorError.invalid(problems) }
     }

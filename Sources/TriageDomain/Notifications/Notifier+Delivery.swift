@@ -9,7 +9,9 @@ extension Notifier {
     ) async throws {
         let addressed = NotificationRules.addressed(ticket, entries: entries)
         guard !addressed.isEmpty else { return }
-        var technicians = Set<Int>(), logins = Set<String>(), desk = false
+        var technicians = Set<Int>()
+        var logins = Set<String>()
+        var desk = false
         for item in addressed {
             switch item.to {
             case .technician(let id): technicians.insert(id)
@@ -80,15 +82,18 @@ extension Notifier {
                 queued += try await write { session in
                     let due = try await session.dueNotificationMail(userId: userId, at: at)
                     guard !due.isEmpty else { return 0 }
-                    guard let person = try await session.notificationRecipients(userIds: [userId], technicianIds: [], roles: [], logins: [])
-                        .first, person.email != nil
+                    guard
+                        let person = try await session.notificationRecipients(userIds: [userId], technicianIds: [], roles: [], logins: [])
+                            .first, person.email != nil
                     else {
                         try Self.settled(try await session.settleNotificationMail(ids: due.map(\.id), to: .none), due.count)
                         return 0
                     }
                     let read = due.filter { $0.readAt != nil }
                     let unread = due.filter { $0.readAt == nil }
-                    if !read.isEmpty { try Self.settled(try await session.settleNotificationMail(ids: read.map(\.id), to: .skipped), read.count) }
+                    if !read.isEmpty {
+                        try Self.settled(try await session.settleNotificationMail(ids: read.map(\.id), to: .skipped), read.count)
+                    }
                     var mails = 0
                     let held = unread.filter { $0.mail == .held }
                     let digest = unread.filter { $0.mail == .digest }

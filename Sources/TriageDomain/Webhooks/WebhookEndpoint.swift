@@ -88,7 +88,8 @@ public struct WebhookEndpointInput: Codable, Sendable, Equatable {
         for type in events ?? [] where !WebhookEvent.types.contains(type) {
             problems.append(
                 CoordinatorError.FieldProblem(
-                    field: "events", problem: "\(type) is not an event type (ticket.<history kind>, e.g. ticket.sla_breach; see the API's webhooks)"))
+                    field: "events",
+                    problem: "\(type) is not an event type (ticket.<history kind>, e.g. ticket.sla_breach; see the API's webhooks)"))
         }
         if !problems.isEmpty { throw CoordinatorError.invalid(problems) }
     }

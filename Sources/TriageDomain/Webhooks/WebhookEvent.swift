@@ -22,7 +22,9 @@ public enum WebhookEvent {
     }
 
     package static func testPayload(endpoint: Int, at: Date) throws -> [UInt8] {
-        Array(try encoder.encode(TestPayload(type: testType, timestamp: at, data: .init(endpointId: endpoint, message: "a test event from Triage"))))
+        Array(
+            try encoder.encode(
+                TestPayload(type: testType, timestamp: at, data: .init(endpointId: endpoint, message: "a test event from Triage"))))
     }
 
     private static let encoder: JSONEncoder = {

@@ -36,7 +36,9 @@ public struct WebhookPolicy: Decodable, Sendable, Equatable {
         Double(retrySeconds[min(max(attempts - 1, 0), retrySeconds.count - 1)])
     }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable { case retrySeconds, giveUpHours, timeoutSeconds, leaseSeconds, intervalSeconds }
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case retrySeconds, giveUpHours, timeoutSeconds, leaseSeconds, intervalSeconds
+    }
 
     public init(from decoder: any Decoder) throws {
         try ConfigSection.refuseUnknownKeys(in: decoder, section: "webhooks", known: CodingKeys.allCases.map(\.stringValue))

@@ -62,7 +62,8 @@ extension Webhooks {
         var error: String?
         do {
             let headers =
-                WebhookSigner.headers(id: delivery.messageId, timestamp: Int(now().timeIntervalSince1970), body: delivery.body, secrets: secrets)
+                WebhookSigner.headers(
+                    id: delivery.messageId, timestamp: Int(now().timeIntervalSince1970), body: delivery.body, secrets: secrets)
                 + [("Content-Type", "application/json"), ("User-Agent", "Triage-Webhooks/1")]
             status = try await transport.post(url: url, headers: headers, body: delivery.body, timeout: .seconds(policy.timeoutSeconds))
         } catch let failure as WebhookTransportError {
@@ -93,7 +94,8 @@ extension Webhooks {
             }
         }
         let (finished, disabling) = (done, disable)
-        let attempt = WebhookAttempt(deliveryId: delivery.id, at: doneAt, status: status, durationMs: durationMs, error: error, holder: holder)
+        let attempt = WebhookAttempt(
+            deliveryId: delivery.id, at: doneAt, status: status, durationMs: durationMs, error: error, holder: holder)
         return try await write { session in
             try await session.insertWebhookAttempt(attempt)
             guard try await session.updateWebhookDelivery(finished, ifState: .sending, holder: holder) else { return nil }

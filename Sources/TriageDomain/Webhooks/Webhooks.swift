@@ -157,7 +157,9 @@ public struct Webhooks: Room {
         SealedWebhookSecret(sealed: try sealer.seal(secret), createdAt: at, hint: String(secret.prefix(10)) + "…")
     }
 
-    static func info(_ sealed: SealedWebhookSecret) -> WebhookSecretInfo { WebhookSecretInfo(createdAt: sealed.createdAt, hint: sealed.hint) }
+    static func info(_ sealed: SealedWebhookSecret) -> WebhookSecretInfo {
+        WebhookSecretInfo(createdAt: sealed.createdAt, hint: sealed.hint)
+    }
 
     private static func sorted(_ events: [String]) -> [String] { Array(Set(events)).sorted() }
 }

@@ -90,9 +90,13 @@ extension BoardRoleMatrixTests {
                 [.notFound, .forbidden, .forbidden]),
             // Webhooks are the admin's; an id nobody has is the admin's 404.
             Case("GET /board/webhooks", { _, _ in "/board/webhooks" }, adminPage),
-            Case("POST /board/webhooks", { _, _ in "/board/webhooks" }, form: { _, _ in [("url", "https://hooks.example/triage")] }, adminPage),
+            Case(
+                "POST /board/webhooks", { _, _ in "/board/webhooks" }, form: { _, _ in [("url", "https://hooks.example/triage")] },
+                adminPage),
             Case("GET /board/webhooks/{id}", { _, _ in "/board/webhooks/999999" }, [.notFound, .forbidden, .forbidden]),
-            Case("POST /board/webhooks/{id}", { _, _ in "/board/webhooks/999999" }, form: { _, _ in [("url", "https://x.example/")] }, [.notFound, .forbidden, .forbidden]),
+            Case(
+                "POST /board/webhooks/{id}", { _, _ in "/board/webhooks/999999" }, form: { _, _ in [("url", "https://x.example/")] },
+                [.notFound, .forbidden, .forbidden]),
             Case("POST /board/webhooks/{id}/delete", { _, _ in "/board/webhooks/999999/delete" }, [.notFound, .forbidden, .forbidden]),
             Case("POST /board/webhooks/{id}/test", { _, _ in "/board/webhooks/999999/test" }, [.notFound, .forbidden, .forbidden]),
             Case("POST /board/webhooks/{id}/secrets", { _, _ in "/board/webhooks/999999/secrets" }, [.notFound, .forbidden, .forbidden]),
@@ -111,7 +115,8 @@ extension BoardRoleMatrixTests {
                 form: { _, _ in [("inapp_assigned", "on"), ("email_assigned", "now"), ("digest_at", "07:30")] }, redirectForAll),
             Case(
                 "POST /board/notifications/settings", { _, _ in "/board/notifications/settings" },
-                form: { _, _ in [("digest_at", "25:00"), ("quiet_from", "22:00")] }, [.unprocessableContent, .unprocessableContent, .unprocessableContent]),
+                form: { _, _ in [("digest_at", "25:00"), ("quiet_from", "22:00")] },
+                [.unprocessableContent, .unprocessableContent, .unprocessableContent]),
             // Tess's own visit (hers to see); moving it is the desk's: refused here (the status cases above moved it on), nothing moves.
             Case("GET /board/visits/{id}", { f, role in "/board/visits/\(f.visits[role]!)" }, everyone),
             Case(

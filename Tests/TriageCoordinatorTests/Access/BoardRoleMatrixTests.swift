@@ -102,7 +102,10 @@ import Testing
             try await t.store.read { session in
                 let db = (session as! SQLSession).db
                 var rows: [String] = []
-                for table in ["saved_views", "canned_replies", "time_entries", "ticket_links", "notifications", "outbox", "webhook_endpoints", "webhook_deliveries"] {
+                for table in [
+                    "saved_views", "canned_replies", "time_entries", "ticket_links", "notifications", "outbox", "webhook_endpoints",
+                    "webhook_deliveries",
+                ] {
                     rows.append(
                         table + ": "
                             + String(

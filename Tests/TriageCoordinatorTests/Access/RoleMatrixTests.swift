@@ -133,11 +133,14 @@ import Testing
                 [.ok, .forbidden, .forbidden, .forbidden, .forbidden, .forbidden, .ok]),
             Case("GET /api/v1/alertmanager/unmapped", { _, _ in "/api/v1/alertmanager/unmapped" }, adminOnly(.ok)),
             Case(
-                "POST /api/v1/alertmanager/mappings", { _, _ in "/api/v1/alertmanager/mappings" }, body: #"{"value": "x", "hostId": 999999}"#,
+                "POST /api/v1/alertmanager/mappings", { _, _ in "/api/v1/alertmanager/mappings" },
+                body: #"{"value": "x", "hostId": 999999}"#,
                 adminOnly(.notFound)),
             // Webhooks are the admin's; ids nobody has answer the admin 404 (WebhooksTests: the real ones).
             Case("GET /api/v1/webhooks", { _, _ in "/api/v1/webhooks" }, adminOnly(.ok)),
-            Case("POST /api/v1/webhooks", { _, _ in "/api/v1/webhooks" }, body: #"{"url": "https://hooks.example/triage"}"#, adminOnly(.created)),
+            Case(
+                "POST /api/v1/webhooks", { _, _ in "/api/v1/webhooks" }, body: #"{"url": "https://hooks.example/triage"}"#,
+                adminOnly(.created)),
             Case("GET /api/v1/webhooks/{id}", { _, _ in "/api/v1/webhooks/999999" }, adminOnly(.notFound)),
             Case("PATCH /api/v1/webhooks/{id}", { _, _ in "/api/v1/webhooks/999999" }, body: #"{"enabled": false}"#, adminOnly(.notFound)),
             Case("DELETE /api/v1/webhooks/{id}", { _, _ in "/api/v1/webhooks/999999" }, adminOnly(.notFound)),

@@ -13,7 +13,9 @@ import Testing
 /// change nothing, unknown hosts are listed and mapped. AlertmanagerProcessTests does it with a
 /// real Alertmanager.
 @Suite struct AlertIntakeTests {
-    static func notification(_ status: String, _ alerts: [(name: String, instance: String, status: String, fingerprint: String)], severity: String = "critical")
+    static func notification(
+        _ status: String, _ alerts: [(name: String, instance: String, status: String, fingerprint: String)], severity: String = "critical"
+    )
         -> String
     {
         let items = alerts.map { alert in
@@ -37,7 +39,8 @@ import Testing
         #expect(AlertmanagerPolicy.hostName("2001:db8::7") == "2001:db8::7")
         #expect(AlertmanagerPolicy.hostName("http://db7.example:8080/metrics") == "db7.example")
         #expect(AlertmanagerPolicy.hostName(" web1 ") == "web1")
-        let firing = AlertmanagerNotification.Alert(status: "firing", labels: ["severity": "warning"], annotations: ["summary": "80 % full"])
+        let firing = AlertmanagerNotification.Alert(
+            status: "firing", labels: ["severity": "warning"], annotations: ["summary": "80 % full"])
         #expect(AlertmanagerPolicy.check(firing, alertname: "DiskFull").status == .warning)
         #expect(AlertmanagerPolicy.check(firing, alertname: "DiskFull").summary == "80 % full")
         var critical = firing
@@ -83,8 +86,10 @@ import Testing
                 #expect(stranger.json["unknownHosts"] as? [String] == ["10.9.9.9"])
                 let unmapped = try await client.get("/api/v1/alertmanager/unmapped").items
                 #expect(unmapped.first?["value"] as? String == "10.9.9.9" && unmapped.first?["alertname"] as? String == "NodeDown")
-                #expect(try await client.post("/api/v1/alertmanager/mappings", #"{"value": "10.9.9.9", "hostId": 99999}"#).status == .notFound)
-                let mapped = try await client.post("/api/v1/alertmanager/mappings", #"{"value": "10.9.9.9:9100", "hostId": \#(t.otherHostId)}"#)
+                #expect(
+                    try await client.post("/api/v1/alertmanager/mappings", #"{"value": "10.9.9.9", "hostId": 99999}"#).status == .notFound)
+                let mapped = try await client.post(
+                    "/api/v1/alertmanager/mappings", #"{"value": "10.9.9.9:9100", "hostId": \#(t.otherHostId)}"#)
                 #expect(mapped.status == .ok)
                 #expect(try await client.get("/api/v1/alertmanager/unmapped").items.isEmpty)
                 let landed = try await post(Self.notification("firing", [("NodeDown", "10.9.9.9:9100", "firing", "bbb2")]))

@@ -18,7 +18,8 @@ struct AlertmanagerProcessTests {
         let customer = try serve.request("POST", "/api/v1/customers", #"{"name": "Acme"}"#).json["id"] as? Int ?? 0
         let site = try serve.request("POST", "/api/v1/sites", #"{"customerId": \#(customer), "name": "HQ"}"#).json["id"] as? Int ?? 0
         let host = try serve.request("POST", "/api/v1/hosts", #"{"siteId": \#(site), "name": "db7"}"#).json["id"] as? Int ?? 0
-        let made = try Shell.run(builtProduct("triage"), ["token", "create", "--role", "alertmanager", "--name", "prometheus", "--data", serve.data])
+        let made = try Shell.run(
+            builtProduct("triage"), ["token", "create", "--role", "alertmanager", "--name", "prometheus", "--data", serve.data])
         #expect(made.status == 0, "\(made.stderr)")
         let tokenFile = folder.path + "/am-token"
         try made.stdout.trimmingCharacters(in: .whitespacesAndNewlines).write(toFile: tokenFile, atomically: true, encoding: .utf8)

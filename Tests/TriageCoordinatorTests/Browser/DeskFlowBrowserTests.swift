@@ -211,11 +211,15 @@ import Testing
         try await field.go(w.desk.serve.url + "/board/account")
         let before = Int(try await field.text("#bell-count")) ?? 0
         #expect(before >= 2, "the tickets Dora assigned her in bulk")
-        #expect(try await field.waitUntil(seconds: 20) { try await field.execute("return document.body.hasAttribute('data-live-open')") as? Bool ?? false })
+        #expect(
+            try await field.waitUntil(seconds: 20) {
+                try await field.execute("return document.body.hasAttribute('data-live-open')") as? Bool ?? false
+            })
         let note = #"{"body": "@tess could you look at the scanner today?", "visibility": "internal"}"#
         #expect(try w.desk.serve.request("POST", "/api/v1/tickets/\(w.open1)/comments", note).status == 201)
         #expect(
-            try await field.waitUntil(seconds: 20) { try await field.text("#bell-count") == "\(before + 1)" }, "the bell rang without a reload")
+            try await field.waitUntil(seconds: 20) { try await field.text("#bell-count") == "\(before + 1)" },
+            "the bell rang without a reload")
         try await field.click("#bell")
         _ = try await field.url { $0.hasSuffix("/board/notifications") }
         #expect(try await field.text("#notification-list li:first-child").contains("Mentioned you in a note: @tess could you look"))

@@ -50,7 +50,10 @@ import Testing
                 ["visit → technician(9) [0]"]
             ),
             ([.visitStep(.visitOnSite, VisitStep(visitId: 1, from: .enRoute, technicianId: 9))], mine, []),
-            ([.statusChanged(StatusChange(from: .new, to: .inProgress)), .mailReceived(mail)], mine, ["customer_replied → technician(7) [1]"]),
+            (
+                [.statusChanged(StatusChange(from: .new, to: .inProgress)), .mailReceived(mail)], mine,
+                ["customer_replied → technician(7) [1]"]
+            ),
             // Nobody's ticket, an out-of-office, or the mail that opened the ticket: no one to tell.
             ([.mailReceived(mail)], nobodys, []),
             ([.mailReceived(automatic)], mine, []),
@@ -64,7 +67,8 @@ import Testing
         for (entries, ticket, expected) in cases {
             #expect(Self.told(ticket, entries) == expected, "\(entries.map(\.kind))")
         }
-        let texts = NotificationRules.addressed(mine, entries: [.slaBreach(sla), .assigned(AssignmentMade(reason: "on shift", assigneeId: 7))])
+        let texts = NotificationRules.addressed(
+            mine, entries: [.slaBreach(sla), .assigned(AssignmentMade(reason: "on shift", assigneeId: 7))])
         #expect(texts.map(\.text) == ["The response target was missed: it was due {time}", "Assigned to you: on shift"])
         #expect(texts[0].time == Self.now)
     }

@@ -35,7 +35,8 @@ struct NotificationsTests {
     static func people(_ t: TestCoordinator) async throws -> People {
         let tinaAccount = TestCoordinator.Account(login: "tina", password: "tina keeps a long secret")
         let tina = try await t.coordinator.accounts.create(
-            UserInput(login: "tina", displayName: "Tina Tech", email: "tina@ours.example", role: .technician, technicianId: t.otherTechnicianId),
+            UserInput(
+                login: "tina", displayName: "Tina Tech", email: "tina@ours.example", role: .technician, technicianId: t.otherTechnicianId),
             password: tinaAccount.password, by: .console)
         let dan = try await t.coordinator.accounts.create(
             UserInput(login: "dan", email: "dan@ours.example", role: .dispatcher), password: "dan keeps a long secret", by: .console)
@@ -54,7 +55,8 @@ struct NotificationsTests {
     static func notificationMail(_ t: TestCoordinator) async throws -> [OutboxMessage] {
         try await t.store.read { session in
             let db = (session as! SQLSession).db
-            let ids = try await db.raw("SELECT id FROM outbox WHERE kind = 'notification' ORDER BY id").all(decodingColumn: "id", as: Int.self)
+            let ids = try await db.raw("SELECT id FROM outbox WHERE kind = 'notification' ORDER BY id").all(
+                decodingColumn: "id", as: Int.self)
             var messages: [OutboxMessage] = []
             for id in ids { if let message = try await session.outbox(id: id) { messages.append(message) } }
             return messages
@@ -70,7 +72,8 @@ struct NotificationsTests {
                 let id = try await client.post(
                     "/api/v1/tickets", #"{"title": "Mail server down", "severity": 1, "assigneeId": \#(t.otherTechnicianId)}"#
                 ).id
-                #expect(try await client.post("/api/v1/tickets/\(id)/escalate", #"{"to": "lead", "reason": "CEO cannot mail"}"#).status == .ok)
+                #expect(
+                    try await client.post("/api/v1/tickets/\(id)/escalate", #"{"to": "lead", "reason": "CEO cannot mail"}"#).status == .ok)
                 let note = #"{"body": "@tina look at the queue first; @root FYI. Mail anna@acme.example", "visibility": "internal"}"#
                 #expect(try await client.post("/api/v1/tickets/\(id)/comments", note, as: .dispatcher).status == .created)
 
@@ -79,7 +82,8 @@ struct NotificationsTests {
                 #expect(tina.last?.text.hasPrefix("Assigned to you: chosen by admin:root on creation") == true)
                 #expect(tina.first?.text == "Mentioned you in a note: @tina look at the queue first; @root FYI. Mail anna@acme.example")
                 #expect(try await Self.list(t, p.dan).map(\.kind) == [.escalated])
-                #expect(try await Self.list(t, Self.user(t, "dora")).map(\.kind) == [.escalated], "Dora did not escalate; she wrote the note")
+                #expect(
+                    try await Self.list(t, Self.user(t, "dora")).map(\.kind) == [.escalated], "Dora did not escalate; she wrote the note")
                 #expect(try await Self.list(t, Self.user(t, "root")).map(\.kind) == [.mentioned], "root is not told of its own escalation")
                 #expect(try await Self.list(t, Self.user(t, "tess")).isEmpty)
 
@@ -103,7 +107,8 @@ struct NotificationsTests {
                 #expect(listed.status == .ok && listed.items.map { $0["kind"] as? String } == ["mentioned", "assigned"])
                 let assigned = try #require(tina.last?.id)
                 let dans = try #require(try await Self.list(t, p.dan).first?.id)
-                let marked = try await client.send(.post, "/api/v1/notifications/read", token: p.tinaToken, json: #"{"ids": [\#(assigned), \#(dans)]}"#)
+                let marked = try await client.send(
+                    .post, "/api/v1/notifications/read", token: p.tinaToken, json: #"{"ids": [\#(assigned), \#(dans)]}"#)
                 #expect(marked.json["marked"] as? Int == 1 && marked.json["unread"] as? Int == 1)
                 #expect(try await Self.list(t, p.dan, unread: true).count == 1)
                 for bad in ["{}", #"{"ids": [1], "all": true}"#, #"{"ids": []}"#, #"{"every": true}"#] {
@@ -131,17 +136,24 @@ struct NotificationsTests {
         try await TestCoordinator.with(mail: Self.policy) { t in
             let p = try await Self.people(t)
             try await t.test { client in
-                let choices = #"{"quietFrom": "22:00", "quietTo": "07:00", "digestAt": "08:00", "timeZone": "UTC", "kinds": {"mentioned": {"inApp": true, "email": "digest"}}}"#
+                let choices =
+                    #"{"quietFrom": "22:00", "quietTo": "07:00", "digestAt": "08:00", "timeZone": "UTC", "kinds": {"mentioned": {"inApp": true, "email": "digest"}}}"#
                 let saved = try await client.send(.put, "/api/v1/notifications/settings", token: p.tinaToken, json: choices)
                 #expect(saved.status == .ok && saved.json["quietTo"] as? String == "07:00", "\(saved.body)")
                 // 23:00 UTC: an S1 for Otto is held; two mentions wait for the digest (the second ticket is Tess's: Dan hears nothing).
                 let start = t.clock.now
                 let midnight = Calendar(identifier: .gregorian).startOfDay(for: start)
                 t.clock.advance(minutes: (midnight + 86_400 + 23 * 3600).timeIntervalSince(start) / 60)
-                let first = try await client.post("/api/v1/tickets", #"{"title": "VPN down", "severity": 1, "assigneeId": \#(t.otherTechnicianId)}"#).id
-                let second = try await client.post("/api/v1/tickets", #"{"title": "Printer jam", "severity": 4, "assigneeId": \#(t.technicianId)}"#).id
+                let first = try await client.post(
+                    "/api/v1/tickets", #"{"title": "VPN down", "severity": 1, "assigneeId": \#(t.otherTechnicianId)}"#
+                ).id
+                let second = try await client.post(
+                    "/api/v1/tickets", #"{"title": "Printer jam", "severity": 4, "assigneeId": \#(t.technicianId)}"#
+                ).id
                 for ticket in [first, second] {
-                    #expect(try await client.post("/api/v1/tickets/\(ticket)/comments", #"{"body": "@tina please", "visibility": "internal"}"#).status == .created)
+                    #expect(
+                        try await client.post("/api/v1/tickets/\(ticket)/comments", #"{"body": "@tina please", "visibility": "internal"}"#)
+                            .status == .created)
                 }
                 #expect(try await Self.notificationMail(t).isEmpty, "nothing goes during quiet hours")
                 #expect(try await t.coordinator.notifications.mailDue() == 0)
@@ -162,8 +174,10 @@ struct NotificationsTests {
                 #expect(digest.subject == "Triage digest: 1 notification unread")
                 #expect(digest.text.contains("#\(first) VPN down") && !digest.text.contains("Printer jam"))
                 let states = try await t.store.read { session in
-                    try await (session as! SQLSession).db.raw("SELECT ticket_id, mail FROM notifications WHERE user_id = \(bind: p.tina.id) ORDER BY id")
-                        .all().map { "\(try $0.decode(column: "ticket_id", as: Int.self)) \(try $0.decode(column: "mail", as: String.self))" }
+                    try await (session as! SQLSession).db.raw(
+                        "SELECT ticket_id, mail FROM notifications WHERE user_id = \(bind: p.tina.id) ORDER BY id"
+                    )
+                    .all().map { "\(try $0.decode(column: "ticket_id", as: Int.self)) \(try $0.decode(column: "mail", as: String.self))" }
                 }
                 #expect(states == ["\(first) queued", "\(first) queued", "\(second) skipped"])
             }
@@ -186,7 +200,8 @@ struct NotificationsTests {
                     let refused = try await client.send(.put, "/api/v1/notifications/settings", token: p.tinaToken, json: body)
                     #expect(refused.status == .unprocessableContent && refused.errorMessage.contains(field), "\(body): \(refused.body)")
                 }
-                #expect(try await client.send(.get, "/api/v1/notifications/settings", token: p.tinaToken).body == standard.body, "nothing kept")
+                #expect(
+                    try await client.send(.get, "/api/v1/notifications/settings", token: p.tinaToken).body == standard.body, "nothing kept")
                 // Mail alone for assignments: in no list, but mailed.
                 let mailOnly = #"{"kinds": {"assigned": {"inApp": false, "email": "now"}}}"#
                 #expect(try await client.send(.put, "/api/v1/notifications/settings", token: p.tinaToken, json: mailOnly).status == .ok)
@@ -212,7 +227,9 @@ extension NotificationsTests {
                 let told = try await Self.list(t, p.tina).map(\.kind)
                 #expect(told == [.slaBreach, .slaWarning, .assigned], "\(told)")
                 let breach = try #require(try await Self.list(t, p.tina).first)
-                #expect(breach.text.hasPrefix("The response target was missed: it was due ") && breach.text.hasSuffix(" 11:21 GMT"), "\(breach.text)")
+                #expect(
+                    breach.text.hasPrefix("The response target was missed: it was due ") && breach.text.hasSuffix(" 11:21 GMT"),
+                    "\(breach.text)")
                 #expect(breach.ticketId == id && breach.severity == 1)
             }
         }

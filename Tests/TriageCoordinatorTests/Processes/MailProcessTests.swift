@@ -187,8 +187,10 @@ struct MailProcessTests {
             _ = sink.stop()
         }
         let shifts = (1...7).map { #"{"weekday": \#($0), "start": "00:00", "end": "24:00"}"# }.joined(separator: ",")
-        let vera = try desk.serve.request("POST", "/api/v1/technicians", #"{"name": "Vera", "shifts": [\#(shifts)]}"#).json["id"] as? Int ?? 0
-        try desk.serve.createUser("vera", role: "technician", password: "vera keeps a long secret", technician: vera, email: "vera@ours.example")
+        let vera =
+            try desk.serve.request("POST", "/api/v1/technicians", #"{"name": "Vera", "shifts": [\#(shifts)]}"#).json["id"] as? Int ?? 0
+        try desk.serve.createUser(
+            "vera", role: "technician", password: "vera keeps a long secret", technician: vera, email: "vera@ours.example")
         let started = ContinuousClock.now
         let ticket = try desk.serve.request(
             "POST", "/api/v1/tickets", #"{"title": "Core switch down", "severity": 1, "customerId": \#(desk.customer)}"#)

@@ -368,7 +368,8 @@ struct MultiInstanceTests {
             let server = number % 2 == 0 ? pair.a : pair.b
             let id =
                 try server.request(
-                    "POST", "/api/v1/tickets", #"{"title": "t\#(number)", "requesterId": \#(yuki), "assigneeId": \#(vera)}"#, token: pair.token
+                    "POST", "/api/v1/tickets", #"{"title": "t\#(number)", "requesterId": \#(yuki), "assigneeId": \#(vera)}"#,
+                    token: pair.token
                 )
                 .json["id"] as? Int ?? 0
             #expect(
@@ -383,7 +384,8 @@ struct MultiInstanceTests {
         #expect(ids.count == 8 && Set(ids).count == 8, "each once: \(ids)")
         #expect(ids.filter { $0.contains("<notification-") }.count == 4, "\(ids)")
         // Notifications have no ticket's outbox to list: the table says how often each was tried.
-        let attempts = try Shell.run("/usr/bin/psql", [pair.database.url!, "-Atc", "SELECT kind, attempts, state FROM outbox ORDER BY id"]).stdout
+        let attempts = try Shell.run("/usr/bin/psql", [pair.database.url!, "-Atc", "SELECT kind, attempts, state FROM outbox ORDER BY id"])
+            .stdout
         #expect(attempts.contains("|2|sent"), "the killed instance's message was taken over: \(attempts)")
         #expect(!attempts.contains("|3|") && attempts.split(separator: "\n").count == 8, "\(attempts)")
     }

@@ -37,7 +37,8 @@ struct WebhooksTests {
             Self.realTime(t)
             try await t.test { client in
                 // The receiver learns the secret from the answer that made the endpoint.
-                let made = try await client.post("/api/v1/webhooks", #"{"url": "http://127.0.0.1:1/x", "events": ["ticket.created", "ticket.assigned"]}"#)
+                let made = try await client.post(
+                    "/api/v1/webhooks", #"{"url": "http://127.0.0.1:1/x", "events": ["ticket.created", "ticket.assigned"]}"#)
                 #expect(made.status == .created && made.headers[.location] == "/api/v1/webhooks/1")
                 let secret = try #require(made.json["secret"] as? String)
                 #expect(secret.hasPrefix("whsec_"))
@@ -45,7 +46,9 @@ struct WebhooksTests {
                 #expect(try await client.patch("/api/v1/webhooks/1", #"{"url": "\#(receiver.url)", "description": "chat"}"#).status == .ok)
 
                 // An S1 with its assignee: created and assigned, two events; its comment is not wanted.
-                let id = try await client.post("/api/v1/tickets", #"{"title": "Mail down", "severity": 1, "assigneeId": \#(t.technicianId)}"#).id
+                let id = try await client.post(
+                    "/api/v1/tickets", #"{"title": "Mail down", "severity": 1, "assigneeId": \#(t.technicianId)}"#
+                ).id
                 _ = try await client.post("/api/v1/tickets/\(id)/comments", #"{"body": "looking", "visibility": "internal"}"#)
                 #expect(try await Self.deliver(t).isEmpty, "the receiver fails the first two")
                 #expect(receiver.requests.map(\.status) == [500, 500] && receiver.requests.allSatisfy(\.verified))
@@ -155,7 +158,8 @@ struct WebhooksTests {
         // Two secrets, two signatures over id.timestamp.body; the receiver's library checks them in the other tests.
         let key = Array(repeating: UInt8(7), count: 32)
         let secret = "whsec_" + Data(key).base64EncodedString()
-        let headers = WebhookSigner.headers(id: "msg_1", timestamp: 1_700_000_000, body: Array(#"{"a":1}"#.utf8), secrets: [secret, secret])
+        let headers = WebhookSigner.headers(
+            id: "msg_1", timestamp: 1_700_000_000, body: Array(#"{"a":1}"#.utf8), secrets: [secret, secret])
         #expect(headers.map(\.0) == ["webhook-id", "webhook-timestamp", "webhook-signature"])
         let signatures = headers[2].1.split(separator: " ")
         #expect(signatures.count == 2 && signatures.allSatisfy { $0.hasPrefix("v1,") } && signatures[0] == signatures[1])
