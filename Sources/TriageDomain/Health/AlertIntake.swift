@@ -36,6 +36,12 @@ public struct AlertIntake: Room {
         guard notification.version == "4" else {
             throw CoordinatorError.invalid("version", "Triage reads Alertmanager's webhook version 4, not \(notification.version)")
         }
+        if let status = notification.status, status != "firing" && status != "resolved" {
+            throw CoordinatorError.invalid("status", "is firing or resolved, not \(status)")
+        }
+        for (index, alert) in notification.alerts.enumerated() where alert.status != "firing" && alert.status != "resolved" {
+            throw CoordinatorError.invalid("alerts[\(index)].status", "is firing or resolved, not \(alert.status)")
+        }
         let at = now()
         let label = core.alertmanager.hostLabel
         var receipt = Receipt()

@@ -66,6 +66,14 @@ import Testing
             builtProduct("triage"), ["mailgate", "--url", serve.url, "--token-file", tokenFile],
             input: MailFixture.message(from: "Stranger <stranger@else.example>", subject: "Who reads this?"))
         guard held.status == 0 else { throw TestSupportError("triage mailgate: \(held.stderr)") }
+        // A webhook whose test event waits for a receiver that is not there; a host Alertmanager names that nobody knows.
+        guard try serve.request("POST", "/api/v1/webhooks", #"{"url": "http://127.0.0.1:9/hooks", "description": "chat"}"#).status == 201,
+            try serve.request("POST", "/api/v1/webhooks/1/test", "{}").status == 202,
+            try serve.request(
+                "POST", "/api/v1/alertmanager",
+                #"{"version": "4", "alerts": [{"status": "firing", "labels": {"alertname": "NodeDown", "instance": "10.9.9.9:9100"}}]}"#
+            ).status == 200
+        else { throw TestSupportError("the webhook or the alert was refused") }
 
         try FileManager.default.createDirectory(atPath: BoardBrowserTests.artifacts, withIntermediateDirectories: true)
         let browser = try await Browser(folder, javaScript: true)
@@ -113,7 +121,8 @@ import Testing
                 ("/board/inventory", "inventory"), ("/board/customers/\(customer)", "customer"), ("/board/sites/\(site)", "site"),
                 ("/board/hosts/\(host)", "host"), ("/board/technicians/\(technician)", "technician"),
                 ("/board/search?q=mail+server", "search"), ("/board/time", "time"), ("/board/replies", "reply texts"),
-                ("/board/notifications", "notifications"),
+                ("/board/notifications", "notifications"), ("/board/webhooks", "webhooks"), ("/board/webhooks/1", "webhook"),
+                ("/board/alerts", "alert hosts"),
                 ("/board/visits/\(visit)", "visit"),
             ] {
                 try await browser.go(base + path)
