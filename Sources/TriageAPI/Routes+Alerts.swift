@@ -36,8 +36,7 @@ struct AlertRoutes: APIController {
         }
         group.post("/alertmanager/mappings") { request, context in
             let (input, _) = try await JSONBody.decode(AlertHostMapping.self, from: request, limit: limit)
-            try await alerts.map(input.value, toHost: input.hostId, by: try context.caller())
-            return JSONBody.response(input)
+            return JSONBody.response(try await alerts.map(input.value, toHost: input.hostId, by: try context.caller()))
         }
     }
 

@@ -30,9 +30,16 @@ struct OutboxService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                // Held and digest notifications due now join the outbox first (docs/notifications.md);
+                // a failure there does not hold up the rest of the outbox.
                 do {
-                    // Held and digest notifications due now join the outbox first (docs/notifications.md).
                     try await coordinator.notifications.mailDue()
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("notification mail could not be queued: \(error)")
+                }
+                do {
                     let sent = try await coordinator.mail.deliverDue(
                         through: transport, holder: holder,
                         leaseSeconds: Double(coordinator.mail.policy.sendLeaseSeconds))

@@ -89,15 +89,16 @@ extension SQLSession {
         ]
     }
 
-    func insertWebhookDeliveries(_ deliveries: [WebhookDelivery]) async throws {
-        guard let first = deliveries.first else { return }
+    @discardableResult
+    func insertWebhookDeliveries(_ deliveries: [WebhookDelivery]) async throws -> [Int] {
+        guard let first = deliveries.first else { return [] }
         let columns = ["endpoint_id", "message_id", "type", "ticket_id"] + Self.changing(first).map(\.0) + ["body"]
         let insert = db.insert(into: "webhook_deliveries").columns(columns.map { SQLIdentifier($0) })
         for delivery in deliveries {
             let head: [StoredValue] = [.int(delivery.endpointId), .text(delivery.messageId), .text(delivery.type), .int(delivery.ticketId)]
             insert.values((head + Self.changing(delivery).map(\.1)).map(\.sql) + [SQLBind(Data(delivery.body))])
         }
-        try await insert.run()
+        return try await insert.returning("id").all(decodingColumn: "id", as: Int.self).sorted()
     }
 
     func dueWebhookDeliveries(at now: Date, limit: Int) async throws -> [WebhookDelivery] {
@@ -121,10 +122,12 @@ extension SQLSession {
         .orderBy(SQLColumn("id", table: "d")).limit(limit).all().map { try Self.delivery($0, body: true) }
     }
 
-    func updateWebhookDelivery(_ delivery: WebhookDelivery, ifState state: WebhookDelivery.State, holder: String?) async throws -> Bool {
+    func updateWebhookDelivery(_ delivery: WebhookDelivery, ifState state: WebhookDelivery.State, holder: String?, attempts: Int)
+        async throws -> Bool
+    {
         let update = db.update("webhook_deliveries")
         for (column, value) in Self.changing(delivery) { update.set(SQLIdentifier(column), to: value.sql) }
-        update.where("id", .equal, delivery.id).where("state", .equal, state.rawValue)
+        update.where("id", .equal, delivery.id).where("state", .equal, state.rawValue).where("attempts", .equal, attempts)
         if let holder { update.where("lease_holder", .equal, holder) } else { update.where("lease_holder", .is, SQLLiteral.null) }
         return try await update.returning("id").first() != nil
     }

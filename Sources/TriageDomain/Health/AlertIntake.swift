@@ -43,22 +43,25 @@ public struct AlertIntake: Room {
             throw CoordinatorError.invalid("alerts[\(index)].status", "is firing or resolved, not \(alert.status)")
         }
         let at = now()
-        let label = core.alertmanager.hostLabel
+        let policy = core.alertmanager
         var receipt = Receipt()
-        var byHost: [Int: [CheckResult]] = [:]
+        var byHost: [Int: (host: Record<HostFields>, checks: [String: CheckResult])] = [:]
         for alert in notification.alerts {
             guard let alertname = alert.labels["alertname"], !alertname.isEmpty else {
                 receipt.ignored.append("an alert without alertname")
                 continue
             }
-            guard let raw = alert.labels[label], !raw.isEmpty else {
-                receipt.ignored.append("\(alertname): no \(label) label")
+            guard let raw = alert.labels[policy.hostLabel], !raw.isEmpty else {
+                receipt.ignored.append("\(alertname): no \(policy.hostLabel) label")
                 continue
             }
             let value = AlertmanagerPolicy.hostName(raw)
             var hostId = try await session.alertHostMapping(value)
             if hostId == nil { hostId = try await session.hostId(nameOrAddress: value) }
-            guard let hostId else {
+            // A host mapped once and deleted since is unknown again, not a place alerts vanish into.
+            var host = hostId.flatMap { byHost[$0]?.host }
+            if host == nil, let hostId { host = try await session.record(hostId, as: HostFields.self) }
+            guard let hostId, let host else {
                 try await session.noteUnmappedAlertHost(value, alertname: alertname, at: at)
                 if !receipt.unknownHosts.contains(value) { receipt.unknownHosts.append(value) }
                 continue
@@ -71,14 +74,20 @@ public struct AlertIntake: Room {
                 }
                 try await session.saveAlertState(fingerprint: fingerprint, state: state, hostId: hostId, at: at)
             }
-            byHost[hostId, default: []].append(AlertmanagerPolicy.check(alert, alertname: alertname))
+            let item = policy.item(alert, alertname: alertname)
+            let check = AlertmanagerPolicy.check(alert, item: item, alertname: alertname)
+            // Two alerts of one item in one notification: the item is as bad as the worse.
+            var checks = byHost[hostId]?.checks ?? [:]
+            if let known = checks[item], known.status >= check.status { continue }
+            checks[item] = check
+            byHost[hostId] = (host, checks)
         }
         let intake = HealthIntake(core: core)
-        for (hostId, checks) in byHost.sorted(by: { $0.key < $1.key }) {
-            guard let host = try await session.record(hostId, as: HostFields.self) else { continue }
+        for (_, found) in byHost.sorted(by: { $0.key < $1.key }) {
+            let checks = found.checks.values.sorted { $0.item < $1.item }
             let report = DiagnosticReport(
-                host: host.fields.name, startedAt: at, durationMs: 0, agentVersion: "alertmanager", checks: checks)
-            receipt.hosts.append(try await intake.receiveAlerts(report, host: host, by: principal, in: session))
+                host: found.host.fields.name, startedAt: at, durationMs: 0, agentVersion: "alertmanager", checks: checks)
+            receipt.hosts.append(try await intake.receiveAlerts(report, host: found.host, by: principal, in: session))
         }
         return receipt
     }
@@ -89,10 +98,12 @@ public struct AlertIntake: Room {
         return try await read { try await $0.unmappedAlertHosts() }
     }
 
-    /// Maps a label value to a host: its next alerts go there (admin).
-    public func map(_ value: String, toHost hostId: Int, by principal: Principal) async throws {
+    /// Maps a label value to a host: its next alerts go there (admin). Returns the mapping as
+    /// kept: the value without its port, in lower case.
+    @discardableResult
+    public func map(_ value: String, toHost hostId: Int, by principal: Principal) async throws -> AlertHostMapping {
         try Access.manageInventory(principal)
-        let value = AlertmanagerPolicy.hostName(value)
+        let value = AlertmanagerPolicy.hostName(value).lowercased()
         guard !value.isEmpty, value.count <= 255 else { throw CoordinatorError.invalid("value", "1 to 255 characters") }
         let at = now()
         try await write { session in
@@ -100,6 +111,7 @@ public struct AlertIntake: Room {
             try await session.saveAlertHostMapping(value, hostId: hostId, at: at)
             try await session.deleteUnmappedAlertHost(value)
         }
+        return AlertHostMapping(value: value, hostId: hostId)
     }
 }
 

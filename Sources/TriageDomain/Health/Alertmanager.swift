@@ -55,9 +55,17 @@ public struct AlertmanagerPolicy: Decodable, Sendable, Equatable {
         return text
     }
 
-    /// An alert as a health item: `alertmanager/<alertname>`, critical unless its `severity` label
+    /// An alert's item: its name, and the labels that tell apart alerts of one name about one host
+    /// (`DiskFull{mountpoint=/var}`) — all but the name, the host's label, `instance`, `job` and `severity`.
+    package func item(_ alert: AlertmanagerNotification.Alert, alertname: String) -> String {
+        let common: Set<String> = ["alertname", hostLabel, "instance", "job", "severity"]
+        let distinct = alert.labels.filter { !common.contains($0.key) }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        return distinct.isEmpty ? alertname : alertname + "{" + distinct.joined(separator: ", ") + "}"
+    }
+
+    /// An alert as a health item: `alertmanager/<item>`, critical unless its `severity` label
     /// says warning or info; resolved is OK.
-    package static func check(_ alert: AlertmanagerNotification.Alert, alertname: String) -> CheckResult {
+    package static func check(_ alert: AlertmanagerNotification.Alert, item: String, alertname: String) -> CheckResult {
         let status: CheckStatus
         if alert.status == "resolved" {
             status = .ok
@@ -69,6 +77,6 @@ public struct AlertmanagerPolicy: Decodable, Sendable, Equatable {
         }
         let words = alert.annotations?["summary"] ?? alert.annotations?["description"] ?? alertname
         let summary = (alert.status == "resolved" ? "resolved: " : "") + words
-        return CheckResult(plugin: "alertmanager", item: alertname, status: status, summary: String(summary.prefix(500)))
+        return CheckResult(plugin: "alertmanager", item: String(item.prefix(200)), status: status, summary: String(summary.prefix(500)))
     }
 }

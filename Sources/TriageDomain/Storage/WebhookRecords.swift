@@ -10,12 +10,15 @@ public protocol WebhookRecords: Sendable {
     func webhookEndpoints(enabledOnly: Bool) async throws -> [WebhookEndpoint]
     /// The endpoint and every delivery of it.
     func deleteWebhookEndpoint(_ id: Int) async throws
-    /// In one statement.
-    func insertWebhookDeliveries(_ deliveries: [WebhookDelivery]) async throws
+    /// In one statement; their ids, in order.
+    @discardableResult
+    func insertWebhookDeliveries(_ deliveries: [WebhookDelivery]) async throws -> [Int]
     /// Deliveries of enabled endpoints due at `now`: waiting, retrying, or taken under a lease that ended.
     func dueWebhookDeliveries(at now: Date, limit: Int) async throws -> [WebhookDelivery]
-    /// Compare and set: writes `delivery` only while the stored one is still in `state` under `holder`.
-    func updateWebhookDelivery(_ delivery: WebhookDelivery, ifState state: WebhookDelivery.State, holder: String?) async throws -> Bool
+    /// Compare and set: writes `delivery` only while the stored one is still in `state` under
+    /// `holder` after `attempts` attempts — a copy read before another instance tried it matches no more.
+    func updateWebhookDelivery(_ delivery: WebhookDelivery, ifState state: WebhookDelivery.State, holder: String?, attempts: Int)
+        async throws -> Bool
     func webhookDelivery(_ id: Int) async throws -> WebhookDelivery?
     /// Newest first, before the id `before`.
     func webhookDeliveries(endpointId: Int, before: Int?, limit: Int) async throws -> [WebhookDelivery]

@@ -27,16 +27,32 @@ extension Webhooks {
 
     /// Sends what is due through `transport`, up to `parallel` at once: each delivery taken under a
     /// lease (compare and set), so of several instances one sends it, and one killed mid-send
-    /// leaves it to another when the lease ends. Returns the ids delivered.
+    /// leaves it to another when the lease ends. One delivery's failure does not hold up the
+    /// others: all are tried, then the first such error is thrown. Returns the ids delivered.
     public func deliverDue(through transport: any WebhookTransport, holder: String, parallel: Int = 8) async throws -> [Int] {
         let due = try await read { try await $0.dueWebhookDeliveries(at: now(), limit: 50) }
         var delivered: [Int] = []
+        var failure: (any Error)?
         for batch in stride(from: 0, to: due.count, by: parallel).map({ Array(due[$0..<min($0 + parallel, due.count)]) }) {
-            delivered += try await withThrowingTaskGroup(of: Int?.self) { group in
-                for delivery in batch { group.addTask { try await deliver(delivery, through: transport, holder: holder) } }
-                return try await group.reduce(into: []) { if let id = $1 { $0.append(id) } }
+            let results = await withTaskGroup(of: Result<Int?, any Error>.self) { group in
+                for delivery in batch {
+                    group.addTask {
+                        do { return .success(try await deliver(delivery, through: transport, holder: holder)) } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            for result in results {
+                switch result {
+                case .success(let id?): delivered.append(id)
+                case .success(nil): continue
+                case .failure(let error): failure = failure ?? error
+                }
             }
         }
+        if let failure { throw failure }
         return delivered
     }
 
@@ -50,8 +66,9 @@ extension Webhooks {
         )
         let claim = taken
         let claimed: (url: String, secrets: [String])? = try await write { session in
-            guard try await session.updateWebhookDelivery(claim, ifState: delivery.state, holder: delivery.leaseHolder),
-                let found = try await session.webhookEndpoint(delivery.endpointId), found.0.enabled
+            guard let found = try await session.webhookEndpoint(delivery.endpointId), found.0.enabled,
+                try await session.updateWebhookDelivery(
+                    claim, ifState: delivery.state, holder: delivery.leaseHolder, attempts: delivery.attempts)
             else { return nil }
             return (found.0.url, try found.1.map { try sealer.open($0.sealed) })
         }
@@ -98,7 +115,9 @@ extension Webhooks {
             deliveryId: delivery.id, at: doneAt, status: status, durationMs: durationMs, error: error, holder: holder)
         return try await write { session in
             try await session.insertWebhookAttempt(attempt)
-            guard try await session.updateWebhookDelivery(finished, ifState: .sending, holder: holder) else { return nil }
+            guard try await session.updateWebhookDelivery(finished, ifState: .sending, holder: holder, attempts: finished.attempts) else {
+                return nil
+            }
             if let disable = disabling, var endpoint = try await session.webhookEndpoint(finished.endpointId)?.0, endpoint.enabled {
                 (endpoint.enabled, endpoint.disabledReason, endpoint.updatedAt) = (false, disable, doneAt)
                 try await session.updateWebhookEndpoint(endpoint, secrets: nil)

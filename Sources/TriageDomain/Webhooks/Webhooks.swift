@@ -114,7 +114,8 @@ public struct Webhooks: Room {
         }
     }
 
-    /// Sends a delivered or failed message again, with its own `webhook-id`; one still on its way is a 409.
+    /// Sends a delivered or failed message again, with the same `webhook-id` (the receiver can tell
+    /// it is a repeat) and the back-off from its start; one still on its way is a 409.
     public func redeliver(_ id: Int, endpoint: Int, by principal: Principal) async throws -> WebhookDelivery {
         try Access.manageWebhooks(principal)
         let at = now()
@@ -125,26 +126,29 @@ public struct Webhooks: Room {
             guard delivery.state == .delivered || delivery.state == .failed else {
                 throw CoordinatorError(.conflict, "delivery \(id) is \(delivery.state.rawValue): it is still on its way")
             }
-            let before = delivery.state
-            (delivery.state, delivery.nextAttemptAt, delivery.createdAt, delivery.lastError) = (.pending, at, at, nil)
-            guard try await session.updateWebhookDelivery(delivery, ifState: before, holder: nil) else {
+            let (before, tried) = (delivery.state, delivery.attempts)
+            (delivery.state, delivery.nextAttemptAt, delivery.createdAt, delivery.attempts) = (.pending, at, at, 0)
+            (delivery.lastError, delivery.lastStatus, delivery.lastDurationMs, delivery.deliveredAt) = (nil, nil, nil, nil)
+            guard try await session.updateWebhookDelivery(delivery, ifState: before, holder: nil, attempts: tried) else {
                 throw CoordinatorError(.conflict, "delivery \(id) changed meanwhile: try again")
             }
             return delivery
         }
     }
 
-    /// Queues a `webhook.test` event for the endpoint, whatever its filter.
+    /// Queues a `webhook.test` event for the endpoint, whatever its filter; a disabled one is a 409.
     public func sendTest(_ id: Int, by principal: Principal) async throws -> WebhookDelivery {
         try Access.manageWebhooks(principal)
         let at = now()
         return try await write { session in
-            _ = try await Self.find(id, in: session)
-            let delivery = WebhookDelivery(
+            guard try await Self.find(id, in: session).0.enabled else {
+                throw CoordinatorError(.conflict, "webhook \(id) is disabled: enable it to send to it")
+            }
+            var delivery = WebhookDelivery(
                 endpointId: id, type: WebhookEvent.testType, ticketId: nil, nextAttemptAt: at, createdAt: at,
                 body: try WebhookEvent.testPayload(endpoint: id, at: at))
-            try await session.insertWebhookDeliveries([delivery])
-            return try await session.webhookDeliveries(endpointId: id, before: nil, limit: 1).first ?? delivery
+            delivery.id = try await session.insertWebhookDeliveries([delivery]).first ?? 0
+            return delivery
         }
     }
 

@@ -41,13 +41,22 @@ import Testing
         #expect(AlertmanagerPolicy.hostName(" web1 ") == "web1")
         let firing = AlertmanagerNotification.Alert(
             status: "firing", labels: ["severity": "warning"], annotations: ["summary": "80 % full"])
-        #expect(AlertmanagerPolicy.check(firing, alertname: "DiskFull").status == .warning)
-        #expect(AlertmanagerPolicy.check(firing, alertname: "DiskFull").summary == "80 % full")
+        #expect(AlertmanagerPolicy.check(firing, item: "DiskFull", alertname: "DiskFull").status == .warning)
+        #expect(AlertmanagerPolicy.check(firing, item: "DiskFull", alertname: "DiskFull").summary == "80 % full")
         var critical = firing
         critical.labels = [:]
-        #expect(AlertmanagerPolicy.check(critical, alertname: "DiskFull").status == .critical)
+        #expect(AlertmanagerPolicy.check(critical, item: "DiskFull", alertname: "DiskFull").status == .critical)
         critical.status = "resolved"
-        #expect(AlertmanagerPolicy.check(critical, alertname: "DiskFull").status == .ok)
+        #expect(AlertmanagerPolicy.check(critical, item: "DiskFull", alertname: "DiskFull").status == .ok)
+        // Alerts of one name about one host are told apart by their other labels.
+        let perDisk = AlertmanagerNotification.Alert(
+            status: "firing",
+            labels: [
+                "alertname": "DiskFull", "instance": "db7:9100", "job": "node", "severity": "critical", "mountpoint": "/var",
+                "device": "sda1",
+            ])
+        #expect(AlertmanagerPolicy().item(perDisk, alertname: "DiskFull") == "DiskFull{device=sda1, mountpoint=/var}")
+        #expect(AlertmanagerPolicy().item(firing, alertname: "DiskFull") == "DiskFull")
     }
 
     @Test func alertsOpenAndResolveOneTicketPerHostProblemAndUnknownHostsAreMapped() async throws {
@@ -94,6 +103,31 @@ import Testing
                 #expect(try await client.get("/api/v1/alertmanager/unmapped").items.isEmpty)
                 let landed = try await post(Self.notification("firing", [("NodeDown", "10.9.9.9:9100", "firing", "bbb2")]))
                 #expect(((landed.json["hosts"] as? [[String: Any]])?.first?["opened"] as? [Int])?.count == 1)
+
+                // Two disks of one host: two items; one recovering leaves the ticket open.
+                let disk = { (mount: String, status: String, print: String) in
+                    #"{"status": "\#(status)", "labels": {"alertname": "DiskFull", "instance": "web1", "mountpoint": "\#(mount)"}, "startsAt": "2026-12-07T10:00:00Z", "fingerprint": "\#(print)"}"#
+                }
+                let two = try await post(
+                    #"{"version": "4", "alerts": [\#(disk("/var", "firing", "d1")), \#(disk("/srv", "firing", "d2"))]}"#)
+                let diskTicket = try #require(((two.json["hosts"] as? [[String: Any]])?.first?["opened"] as? [Int])?.first)
+                _ = try await post(#"{"version": "4", "alerts": [\#(disk("/var", "resolved", "d1"))]}"#)
+                #expect(try await client.get("/api/v1/tickets/\(diskTicket)").json["status"] as? String != "resolved", "/srv is still full")
+                let items = try await client.get("/api/v1/hosts/\(t.hostId)/checks").items.compactMap { $0["item"] as? String }
+                #expect(items.contains("DiskFull{mountpoint=/srv}") && items.contains("DiskFull{mountpoint=/var}"))
+
+                // A host mapped and deleted since: its alerts are listed as unknown again, not lost.
+                let customer = try await client.post("/api/v1/sites", #"{"customerId": \#(t.customerId), "name": "Old"}"#).id
+                let gone = try await client.post("/api/v1/hosts", #"{"siteId": \#(customer), "name": "gone1"}"#).id
+                #expect(
+                    try await client.post("/api/v1/alertmanager/mappings", #"{"value": "old-name", "hostId": \#(gone)}"#).json["value"]
+                        as? String == "old-name")
+                #expect(try await client.send(.delete, "/api/v1/hosts/\(gone)").status == .noContent)
+                let lost = try await post(Self.notification("firing", [("NodeDown", "old-name:9100", "firing", "ccc1")]))
+                #expect(lost.json["unknownHosts"] as? [String] == ["old-name"])
+                let mappedValue = try await client.post(
+                    "/api/v1/alertmanager/mappings", #"{"value": "OLD-Name:9100", "hostId": \#(t.otherHostId)}"#)
+                #expect(mappedValue.json["value"] as? String == "old-name", "kept as matched: no port, lower case")
 
                 // What is not Alertmanager's v4 webhook says so; the token reaches nothing else.
                 let v3 = try await post(firing.replacingOccurrences(of: #""version": "4""#, with: #""version": "3""#))

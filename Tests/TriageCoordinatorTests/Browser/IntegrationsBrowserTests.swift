@@ -53,9 +53,11 @@ struct IntegrationsBrowserTests {
             #expect(!(try await browser.text("#webhook-secrets")).contains(String(secret.prefix(10))))
 
             // Alertmanager names a host Triage does not know; the admin maps it from the page.
-            let made = try Shell.run(builtProduct("triage"), ["token", "create", "--role", "alertmanager", "--name", "prom", "--data", serve.data])
+            let made = try Shell.run(
+                builtProduct("triage"), ["token", "create", "--role", "alertmanager", "--name", "prom", "--data", serve.data])
             let token = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            let alert = #"{"version": "4", "alerts": [{"status": "firing", "labels": {"alertname": "NodeDown", "instance": "db-old:9100"}, "fingerprint": "f1"}]}"#
+            let alert =
+                #"{"version": "4", "alerts": [{"status": "firing", "labels": {"alertname": "NodeDown", "instance": "db-old:9100"}, "fingerprint": "f1"}]}"#
             #expect(try serve.request("POST", "/api/v1/alertmanager", alert, token: token).json["unknownHosts"] as? [String] == ["db-old"])
             let customer = try serve.request("POST", "/api/v1/customers", #"{"name": "Acme"}"#).json["id"] as? Int ?? 0
             let site = try serve.request("POST", "/api/v1/sites", #"{"customerId": \#(customer), "name": "HQ"}"#).json["id"] as? Int ?? 0

@@ -30,24 +30,30 @@ final class SMTPSink: @unchecked Sendable {
     init(_ options: [String] = []) async throws {
         folder = try TempFolder()
         inbox = folder.path + "/inbox"
+        (port, process) = try await Self.startHelper(
+            Self.script, ["--dir", inbox] + options, in: folder, what: "the SMTP sink (python3 with aiosmtpd)")
+    }
+
+    /// Starts one of the tests' Python helpers on a free loopback port (`--port`), from the venv
+    /// Deploy/setup.sh makes, and waits until it prints "ready"; three tries, as a port can be taken meanwhile.
+    static func startHelper(_ script: String, _ arguments: [String], in folder: TempFolder, what: String) async throws -> (
+        Int, ChildProcess
+    ) {
         var lastError = ""
         for attempt in 1...3 {
             let port = try TestSSHD.freePort()
-            let (out, err) = (folder.path + "/sink\(attempt).out", folder.path + "/sink\(attempt).err")
+            let name = URL(fileURLWithPath: script).deletingPathExtension().lastPathComponent
+            let (out, err) = (folder.path + "/\(name)\(attempt).out", folder.path + "/\(name)\(attempt).err")
             let process = try ChildProcess(
-                Self.python[0], Array(Self.python.dropFirst()) + [Self.script, "--port", "\(port)", "--dir", inbox] + options,
-                stdout: out, stderr: err)
+                python[0], Array(python.dropFirst()) + [script, "--port", "\(port)"] + arguments, stdout: out, stderr: err)
             let ready = try await waitFor(seconds: 15) {
                 !process.isRunning || ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains("ready")
             }
-            if ready && process.isRunning {
-                (self.port, self.process) = (port, process)
-                return
-            }
+            if ready && process.isRunning { return (port, process) }
             process.terminate()
             lastError = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
         }
-        throw TestSupportError("the SMTP sink did not start (python3 with aiosmtpd): \(lastError)")
+        throw TestSupportError("\(what) did not start: \(lastError)")
     }
 
     deinit { process.terminate() }

@@ -78,13 +78,15 @@ import Testing
                     "/api/v1/tickets", #"{"title": "Printer jams", "severity": 3, "customerId": 1, "hostId": 1}"#)
                 let id = try #require(ticket.json["id"] as? Int)
                 #expect(try await client.patch("/api/v1/tickets/\(id)", #"{"assigneeId": \#(t.technicianId)}"#).status == .ok)
+                #expect(try await client.post("/api/v1/webhooks", #"{"url": "http://127.0.0.1:9/x"}"#).status == .created)
                 var admin = BoardTests.Visitor(client: client.client)
                 #expect(try await admin.get("/board/login").status == .ok)
                 #expect(try await admin.logIn(t.accounts[.admin]!).status == .seeOther)
                 for path in [
                     "/board", "/board/tickets/\(id)", "/board/tickets/new", "/board/queues", "/board/mail", "/board/users",
                     "/board/account", "/board/inventory", "/board/customers/1", "/board/sites/1", "/board/hosts/1",
-                    "/board/technicians/\(t.technicianId)",
+                    "/board/technicians/\(t.technicianId)", "/board/notifications", "/board/webhooks", "/board/webhooks/1",
+                    "/board/alerts",
                 ] {
                     let page = try await admin.get(path)
                     #expect(page.status == .ok, "\(path): \(page.html.prefix(300))")

@@ -25,26 +25,9 @@ final class WebhookReceiver: @unchecked Sendable {
 
     init(secrets: [String], _ options: [String] = []) async throws {
         folder = try TempFolder()
-        var lastError = ""
-        for attempt in 1...3 {
-            let port = try TestSSHD.freePort()
-            let (out, err) = (folder.path + "/receiver\(attempt).out", folder.path + "/receiver\(attempt).err")
-            let process = try ChildProcess(
-                SMTPSink.python[0],
-                Array(SMTPSink.python.dropFirst()) + [Self.script, "--port", "\(port)", "--dir", folder.path]
-                    + secrets.flatMap { ["--secret", $0] } + options,
-                stdout: out, stderr: err)
-            let ready = try await waitFor(seconds: 15) {
-                !process.isRunning || ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains("ready")
-            }
-            if ready && process.isRunning {
-                (self.port, self.process) = (port, process)
-                return
-            }
-            process.terminate()
-            lastError = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
-        }
-        throw TestSupportError("the webhook receiver did not start (python3 with standardwebhooks): \(lastError)")
+        (port, process) = try await SMTPSink.startHelper(
+            Self.script, ["--dir", folder.path] + secrets.flatMap { ["--secret", $0] } + options, in: folder,
+            what: "the webhook receiver (python3 with standardwebhooks)")
     }
 
     deinit { process.terminate() }

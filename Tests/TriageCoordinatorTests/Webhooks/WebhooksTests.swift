@@ -81,9 +81,11 @@ struct WebhooksTests {
                 #expect((endpoint.json["disabledReason"] as? String)?.hasPrefix("410 Gone from the receiver at ") == true)
                 _ = try await client.post("/api/v1/tickets", #"{"title": "Printer", "assigneeId": \#(t.technicianId)}"#)
                 #expect(try await client.get("/api/v1/webhooks/1/deliveries").items.count == 3, "a disabled endpoint gets nothing")
+                #expect(try await client.post("/api/v1/webhooks/1/test", "{}").status == .conflict)
                 #expect(try await client.post("/api/v1/webhooks/1/deliveries/\(first)/redeliver", "{}").status == .accepted)
                 let waiting = try await client.get("/api/v1/webhooks/1/deliveries/\(first)").json["delivery"] as? [String: Any]
                 #expect(waiting?["state"] as? String == "pending", "kept until the endpoint is on again")
+                #expect(waiting?["attempts"] as? Int == 0 && waiting?["lastStatus"] == nil, "its back-off starts again")
                 #expect(try await client.post("/api/v1/webhooks/1/deliveries/\(first)/redeliver", "{}").status == .conflict)
                 receiver.stop()
             }
