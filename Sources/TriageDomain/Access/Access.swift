@@ -103,7 +103,7 @@ package enum Access {
         }
     }
 
-    /// Running assignment and reading the notification feed belong to the desk's leads.
+    /// Running assignment belongs to the desk's leads (dispatchers and admins), who are also the ones told of escalations.
     package static func dispatch(_ principal: Principal) throws {
         if principal.role != .admin && principal.role != .dispatcher {
             throw CoordinatorError(.forbidden, "only a dispatcher or admin may do this")
