@@ -10,7 +10,7 @@ extension SQLSession {
         let endpoint = WebhookEndpoint(
             id: try r.required(r.int("id"), "id"), url: try r.required(r.text("url"), "url"), description: try r.text("description") ?? "",
             events: try r.json("events", as: [String].self), enabled: try r.bool("enabled"), disabledReason: try r.text("disabled_reason"),
-            secrets: secrets.map { WebhookSecretInfo(createdAt: $0.createdAt, hint: $0.hint) },
+            secrets: secrets.map(\.info),
             createdAt: try r.required(r.time("created_at"), "created_at"), updatedAt: try r.required(r.time("updated_at"), "updated_at"))
         return (endpoint, secrets)
     }

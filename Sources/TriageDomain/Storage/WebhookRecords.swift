@@ -37,4 +37,7 @@ public struct SealedWebhookSecret: Codable, Sendable, Equatable {
         self.createdAt = createdAt
         self.hint = hint
     }
+
+    /// How lists show it: when it was made and how it starts.
+    package var info: WebhookSecretInfo { WebhookSecretInfo(createdAt: createdAt, hint: hint) }
 }

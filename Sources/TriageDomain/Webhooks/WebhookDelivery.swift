@@ -2,7 +2,7 @@ import Foundation
 
 /// One event for one endpoint (docs/webhooks.md): its message id (`webhook-id`, the same on every
 /// attempt and redelivery, so receivers can drop a repeat), the body as signed, and where it stands.
-public struct WebhookDelivery: Codable, Sendable, Equatable {
+public struct WebhookDelivery: Encodable, Sendable, Equatable {
     public enum State: String, Codable, Sendable, CaseIterable {
         /// Waiting for its first attempt.
         case pending
@@ -39,10 +39,6 @@ public struct WebhookDelivery: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case id, endpointId, messageId, type, ticketId, state, attempts, nextAttemptAt, lastStatus, lastError, lastDurationMs
         case createdAt, deliveredAt
-    }
-
-    public init(from decoder: any Decoder) throws {
-        throw CoordinatorError(.badRequest, "deliveries are not read from JSON")
     }
 
     package init(

@@ -46,14 +46,6 @@ public struct WebhookSecretInfo: Codable, Sendable, Equatable {
     }
 }
 
-/// A secret with its value, as the store keeps it (sealed) and the signer uses it.
-package struct WebhookSecret: Codable, Sendable, Equatable {
-    package var value: String
-    package var createdAt: Date
-
-    package var info: WebhookSecretInfo { WebhookSecretInfo(createdAt: createdAt, hint: String(value.prefix(10)) + "…") }
-}
-
 /// What an admin gives for an endpoint; on a change, what is left out stays.
 public struct WebhookEndpointInput: Codable, Sendable, Equatable {
     public var url: String?

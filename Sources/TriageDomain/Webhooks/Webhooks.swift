@@ -20,7 +20,7 @@ public struct Webhooks: Room {
             url: input.url ?? "", description: input.description ?? "", events: Self.sorted(input.events ?? []),
             enabled: input.enabled ?? true, createdAt: at, updatedAt: at)
         var stored = try await write { try await $0.insertWebhookEndpoint(endpoint, secrets: [sealed]) }
-        stored.secrets = [Self.info(sealed)]
+        stored.secrets = [sealed.info]
         return (stored, secret)
     }
 
@@ -72,7 +72,7 @@ public struct Webhooks: Room {
         let endpoint = try await write { session in
             var (endpoint, secrets) = try await Self.find(id, in: session)
             let kept = [sealed] + secrets.prefix(1)
-            endpoint.secrets = kept.map(Self.info)
+            endpoint.secrets = kept.map(\.info)
             endpoint.updatedAt = at
             try await session.updateWebhookEndpoint(endpoint, secrets: kept)
             return endpoint
@@ -87,7 +87,7 @@ public struct Webhooks: Room {
         return try await write { session in
             var (endpoint, secrets) = try await Self.find(id, in: session)
             guard secrets.count > 1 else { throw CoordinatorError(.conflict, "webhook \(id) has one secret: nothing to retire") }
-            endpoint.secrets = secrets.prefix(1).map(Self.info)
+            endpoint.secrets = secrets.prefix(1).map(\.info)
             endpoint.updatedAt = at
             try await session.updateWebhookEndpoint(endpoint, secrets: Array(secrets.prefix(1)))
             return endpoint
@@ -159,10 +159,6 @@ public struct Webhooks: Room {
 
     private func seal(_ secret: String, at: Date) throws -> SealedWebhookSecret {
         SealedWebhookSecret(sealed: try sealer.seal(secret), createdAt: at, hint: String(secret.prefix(10)) + "…")
-    }
-
-    static func info(_ sealed: SealedWebhookSecret) -> WebhookSecretInfo {
-        WebhookSecretInfo(createdAt: sealed.createdAt, hint: sealed.hint)
     }
 
     private static func sorted(_ events: [String]) -> [String] { Array(Set(events)).sorted() }
